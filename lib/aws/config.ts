@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Raised at cold start when the environment does not describe a usable deployment. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const stageSchema = z.enum(['local', 'dev', 'prod']);
+
+/** Variables every function needs. Functions extend this with what they alone read. */
+export const baseConfigSchema = z.object({
+  STAGE: stageSchema,
+  AWS_REGION: z.string().min(1),
+  TABLE_NAME: z.string().min(1),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+
+export type Stage = z.infer<typeof stageSchema>;
+
+/**
+ * Validates `env` against `schema` once, failing with every missing or malformed variable named,
+ * so a misconfigured deployment dies at cold start rather than on the first request that needs it.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = env[name];
+    return value === undefined
+      ? `${name} is not set`
+      : `${name} is invalid (${issue.message})`;
+  });
+  throw new ConfigError(
+    `Lanepay configuration is incomplete: ${problems.join('; ')}. ` +
+      'Set these environment variables (serverless.yml sets them on AWS; the local stack sets them for you).',
+  );
+}

@@ -1,0 +1,63 @@
+import { LanepayError } from '../errors/index.js';
+
+/** RFC 9457 problem details, with Lanepay's stable machine `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+const typeBase = 'https://lanepay.dev/problems/';
+
+/**
+ * The one table that turns domain error codes into HTTP. A code missing here is a 500 on purpose:
+ * it means a new refusal was added without deciding how callers see it.
+ */
+const statusByCode: Record<string, { status: number; title: string }> = {
+  validation_error: { status: 400, title: 'Invalid request' },
+  invalid_json: { status: 400, title: 'Body is not valid JSON' },
+  body_too_large: { status: 413, title: 'Request body too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  idempotency_key_in_use: { status: 409, title: 'Idempotency key in use' },
+  invalid_state: { status: 409, title: 'Payment is not in a state that allows this' },
+  idempotency_error: { status: 422, title: 'Idempotency key reused with a different request' },
+  insufficient_funds: { status: 402, title: 'Insufficient funds' },
+  payment_declined: { status: 402, title: 'Payment declined' },
+  forbidden_on_stage: { status: 403, title: 'Not allowed on this stage' },
+};
+
+export function problemFor(error: LanepayError, instance?: string): Problem {
+  const known = statusByCode[error.code];
+  if (!known) return internalProblem(instance);
+  return {
+    type: `${typeBase}${error.code}`,
+    title: known.title,
+    status: known.status,
+    detail: error.detail,
+    code: error.code,
+    ...(instance ? { instance } : {}),
+    ...error.extensions,
+  };
+}
+
+export function internalProblem(instance?: string): Problem {
+  return {
+    type: `${typeBase}internal_error`,
+    title: 'Internal error',
+    status: 500,
+    detail: 'Something went wrong on our side. It has been logged; retrying with the same Idempotency-Key is safe.',
+    code: 'internal_error',
+    ...(instance ? { instance } : {}),
+  };
+}
+
+export function isKnownCode(code: string): boolean {
+  return code in statusByCode;
+}

@@ -1,0 +1,25 @@
+/** What a running local stack publishes in `.local/stack.json`, and what tests receive. */
+export interface StackChain {
+  name: string;
+  chainId: number;
+  rpcUrl: string;
+  usdcAddress: string;
+  /** Hot-wallet address derived from the chain's KMS secp256k1 key. */
+  hotWallet: string;
+  /** KMS alias of the hot-wallet key. */
+  keyAlias: string;
+}
+
+export interface StackInfo {
+  stage: 'local';
+  region: string;
+  apiUrl: string;
+  websocketUrl: string;
+  endpoints: { dynamodb: string; sqs: string; kms: string };
+  tableName: string;
+  /** Logical CloudFormation id to queue URL and ARN, e.g. `ChainSubmitQueue`. */
+  queues: Record<string, { url: string; arn: string; name: string }>;
+  /** Logical CloudFormation id of each KMS key to its alias, e.g. `LedgerKey` → `alias/lanepay-local-ledger`. */
+  keys: Record<string, string>;
+  chains: StackChain[];
+}
