@@ -43,7 +43,7 @@ const usdcAbi = ['function mint(address to, uint256 amount)'];
  * to each. If any chain fails, the ones already started are stopped before the error is thrown.
  */
 export async function startChains(specs: ChainSpec[], opts: StartChainsOptions): Promise<RunningChain[]> {
-  await assertPortsFree(specs);
+  await assertValidSpecs(specs);
   await mkdir(opts.logDir, { recursive: true });
   const compiled = compileTestUsdc();
 
@@ -107,7 +107,7 @@ async function startChain(
 }
 
 function spawnNode(spec: ChainSpec, logFile: string): ChildProcess {
-  const logFd = openSync(logFile, 'a');
+  const logFd = openSync(logFile, 'w');
   try {
     const args = [hardhatCli, 'node', '--config', hardhatConfig, '--hostname', '127.0.0.1', '--port', String(spec.port)];
     return spawn(process.execPath, args, {
@@ -185,9 +185,14 @@ async function deployTestUsdc(rpcUrl: string, chainId: number, compiled: Awaited
   }
 }
 
-async function assertPortsFree(specs: ChainSpec[]): Promise<void> {
+async function assertValidSpecs(specs: ChainSpec[]): Promise<void> {
   const seen = new Map<number, string>();
   for (const spec of specs) {
+    // Hardhat rejects these only after booting, with an unhelpful BigInt error.
+    const intervalMs = spec.blockIntervalMs ?? 1000;
+    if (!Number.isInteger(intervalMs) || intervalMs < 1) {
+      throw new Error(`Chain ${spec.name}: blockIntervalMs must be a positive integer, got ${intervalMs}`);
+    }
     const other = seen.get(spec.port);
     if (other !== undefined) throw new Error(`Chains ${other} and ${spec.name} are both configured for port ${spec.port}`);
     seen.set(spec.port, spec.name);

@@ -1,0 +1,65 @@
+import { getAddress } from 'ethers';
+import { z } from 'zod';
+
+const assetSchema = z.object({
+  symbol: z.string().regex(/^[A-Z0-9]{2,12}$/),
+  /** ERC-20 contract address, or "native" for the chain's own coin. */
+  address: z.union([z.literal('native'), z.string().transform((value, ctx) => {
+    try {
+      return getAddress(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${value} is not a valid EVM address` });
+      return z.NEVER;
+    }
+  })]),
+  decimals: z.number().int().min(0).max(36),
+});
+
+const feePolicySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('eip1559'), maxFeePerGasWei: z.string().regex(/^\d+$/), maxPriorityFeePerGasWei: z.string().regex(/^\d+$/) }),
+  /** Legacy gas price; consortium chains (Quorum, Besu) often use "0". */
+  z.object({ type: z.literal('legacy'), gasPriceWei: z.string().regex(/^\d+$/) }),
+]);
+
+export const chainSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]{2,40}$/),
+  chainId: z.number().int().positive(),
+  rpcUrls: z.array(z.url()).min(1),
+  confirmations: z.number().int().min(0).max(200),
+  fees: feePolicySchema,
+  assets: z.array(assetSchema).min(1),
+  /** KMS key id or alias of the chain's hot wallet (ECC_SECG_P256K1). */
+  hotWalletKeyId: z.string().min(1),
+});
+
+export const chainRegistrySchema = z.array(chainSchema).min(1).refine(
+  (chains) => new Set(chains.map((chain) => chain.name)).size === chains.length,
+  'chain names must be unique',
+);
+
+export type Chain = z.infer<typeof chainSchema>;
+
+/** The chains Lanepay pays out on, validated once at cold start. */
+export class ChainRegistry {
+  private readonly byName: Map<string, Chain>;
+  constructor(readonly chains: Chain[]) {
+    this.byName = new Map(chains.map((chain) => [chain.name, chain]));
+  }
+
+  static parse(json: string): ChainRegistry {
+    return new ChainRegistry(chainRegistrySchema.parse(JSON.parse(json)));
+  }
+
+  get(name: string): Chain | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Every asset symbol carried by at least one chain: a merchant balance per asset spans chains. */
+  assets(): string[] {
+    return [...new Set(this.chains.flatMap((chain) => chain.assets.map((asset) => asset.symbol)))].sort();
+  }
+}
