@@ -1,0 +1,129 @@
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import { LanepayError } from '../errors/index.js';
+
+/**
+ * Stripe's idempotency semantics on one DynamoDB item per (merchant, key):
+ * the same key and request replays the first response; a different request is refused (422);
+ * a request still in flight is refused (409). The lock is taken with one conditional Put that
+ * returns the existing item on failure, so a replay costs one request.
+ */
+export interface IdempotencyDeps {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type Acquired = { outcome: 'acquired'; lock: IdempotencyLock } | { outcome: 'replay'; response: StoredResponse };
+
+export interface IdempotencyLock {
+  pk: string;
+  token: string;
+}
+
+const retentionSeconds = 48 * 3600;
+/** An in-flight lock older than this belongs to a request that died; a retry may take it over. */
+const lockTimeoutMs = 30_000;
+
+export function requestFingerprint(route: string, body: unknown): string {
+  return createHash('sha256').update(route).update('\n').update(canonicalJson(body)).digest('base64url');
+}
+
+export async function acquireIdempotencyKey(
+  deps: IdempotencyDeps,
+  input: { merchantId: string; key: string; fingerprint: string; nowMs: number },
+): Promise<Acquired> {
+  const pk = `IDEMP#${input.merchantId}#${input.key}`;
+  const token = randomUUID();
+  try {
+    await deps.dynamodb.send(
+      new PutItemCommand({
+        TableName: deps.tableName,
+        Item: {
+          pk: { S: pk },
+          sk: { S: 'IDEMP' },
+          entity: { S: 'idempotency' },
+          state: { S: 'in_progress' },
+          fingerprint: { S: input.fingerprint },
+          token: { S: token },
+          lockedUntilMs: { N: String(input.nowMs + lockTimeoutMs) },
+          ttl: { N: String(Math.floor(input.nowMs / 1000) + retentionSeconds) },
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND lockedUntilMs < :now AND fingerprint = :fp)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inProgress': { S: 'in_progress' }, ':now': { N: String(input.nowMs) }, ':fp': { S: input.fingerprint } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { outcome: 'acquired', lock: { pk, token } };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
+    const existing = error.Item;
+    if (existing.fingerprint?.S !== input.fingerprint) {
+      throw new LanepayError(
+        'idempotency_error',
+        `Idempotency-Key ${input.key} was already used with a different request (path or body). Use a new key for a new request.`,
+      );
+    }
+    if (existing.state?.S !== 'completed') {
+      throw new LanepayError('idempotency_key_in_use', `A request with Idempotency-Key ${input.key} is still being processed. Retry shortly.`);
+    }
+    return { outcome: 'replay', response: { status: Number(existing.responseStatus?.N), body: JSON.parse(existing.responseBody?.S ?? 'null') } };
+  }
+}
+
+/** The transaction item that records the response, written with the state change it describes. */
+export function completeIdempotencyItem(tableName: string, lock: IdempotencyLock, response: StoredResponse): TransactWriteItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { pk: { S: lock.pk }, sk: { S: 'IDEMP' } },
+      UpdateExpression: 'SET #state = :completed, responseStatus = :status, responseBody = :body',
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+      ExpressionAttributeValues: {
+        ':completed': { S: 'completed' },
+        ':status': { N: String(response.status) },
+        ':body': { S: JSON.stringify(response.body) },
+        ':token': { S: lock.token },
+      },
+    },
+  };
+}
+
+/** Records a refusal that changed nothing (e.g. 404, 409 invalid state), so a retry replays it. */
+export async function completeWithoutChange(deps: IdempotencyDeps, lock: IdempotencyLock, response: StoredResponse): Promise<void> {
+  const { Update } = completeIdempotencyItem(deps.tableName, lock, response);
+  await deps.dynamodb.send(new UpdateItemCommand(Update!));
+}
+
+/** Frees the key after an unexpected failure, so the client's retry runs the request again. */
+export async function releaseIdempotencyKey(deps: IdempotencyDeps, lock: IdempotencyLock): Promise<void> {
+  await deps.dynamodb
+    .send(
+      new DeleteItemCommand({
+        TableName: deps.tableName,
+        Key: { pk: { S: lock.pk }, sk: { S: 'IDEMP' } },
+        ConditionExpression: '#token = :token AND #state = :inProgress',
+        ExpressionAttributeNames: { '#token': 'token', '#state': 'state' },
+        ExpressionAttributeValues: { ':token': { S: lock.token }, ':inProgress': { S: 'in_progress' } },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,8 @@
+import { monotonicFactory } from 'ulid';
+
+const nextUlid = monotonicFactory();
+
+/** Prefixed, time-ordered ids (`pay_01J...`): sortable, so listings and cursors need no extra field. */
+export function newId(prefix: 'pay' | 'evt' | 'mer' | 'key' | 'trf'): string {
+  return `${prefix}_${nextUlid().toLowerCase()}`;
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Ledger accounts. Merchant accounts are single items guarded by "debits must not exceed credits".
+ * Platform accounts carry no balance constraint, so each is split into shards and its balance is
+ * the sum of its shards: no single item is written by every payment.
+ */
+export type AccountId = string & { readonly __account: unique symbol };
+
+export const platformShardCount = 16;
+
+export type PlatformAccountName = 'clearing' | 'fees' | 'sandbox' | `hotwallet:${string}`;
+
+export function merchantAccount(merchantId: string, asset: string): AccountId {
+  return `merchant:${merchantId}:${asset}` as AccountId;
+}
+
+export function platformAccount(name: PlatformAccountName, asset: string): AccountId {
+  return `platform:${name}:${asset}` as AccountId;
+}
+
+export function isGuarded(account: AccountId): boolean {
+  return account.startsWith('merchant:');
+}
+
+/** The shard a transfer touches on a platform account; stable per transfer so post/void hit the same item. */
+export function shardFor(transferId: string): number {
+  return createHash('sha256').update(transferId).digest().readUInt16BE(0) % platformShardCount;
+}
+
+export function accountItemKey(account: AccountId, rootTransferId: string): { pk: string; sk: string } {
+  if (isGuarded(account)) return { pk: `ACCOUNT#${account}`, sk: 'ACCOUNT' };
+  return { pk: `ACCOUNT#${account}`, sk: `SHARD#${String(shardFor(rootTransferId)).padStart(2, '0')}` };
+}

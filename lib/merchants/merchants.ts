@@ -1,0 +1,146 @@
+import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { Stage } from '../aws/config.js';
+import { LanepayError, NotFoundError } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import { merchantAccount } from '../ledger/accounts.js';
+import { apiKeyDigest, newApiKey } from './api-keys.js';
+import { merchantProfileSchema, type MerchantProfile } from './profile.js';
+
+export interface MerchantDeps {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  tableName: string;
+  apiKeyDigestKeyId: string;
+  stage: Stage;
+  assets: string[];
+  now?: () => Date;
+}
+
+export interface IssuedKey {
+  merchant_id: string;
+  key_id: string;
+  api_key: string;
+}
+
+/** Creates a merchant, its ledger account per asset and a first API key, in one transaction. */
+export async function createMerchant(deps: MerchantDeps, input: { name: string; feeBps?: number; feeFixedMinor?: bigint }): Promise<IssuedKey & { name: string }> {
+  const merchantId = newId('mer');
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const profile: MerchantProfile = merchantProfileSchema.parse({
+    id: merchantId,
+    name: input.name,
+    createdAt: now,
+    fee: { bps: input.feeBps ?? 0, fixedMinor: (input.feeFixedMinor ?? 0n).toString() },
+    risk: {},
+  });
+  const key = await keyItems(deps, merchantId, now);
+  const items: TransactWriteItem[] = [
+    {
+      Put: {
+        TableName: deps.tableName,
+        Item: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' }, entity: { S: 'merchant' }, profile: { S: JSON.stringify(profile) } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...deps.assets.map((asset) => ({
+      Put: {
+        TableName: deps.tableName,
+        Item: {
+          pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` },
+          sk: { S: 'ACCOUNT' },
+          entity: { S: 'account' },
+          accountId: { S: merchantAccount(merchantId, asset) },
+          asset: { S: asset },
+          debitsPending: { N: '0' },
+          debitsPosted: { N: '0' },
+          creditsPending: { N: '0' },
+          creditsPosted: { N: '0' },
+          available: { N: '0' },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
+    ...key.items,
+  ];
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  return { merchant_id: merchantId, name: input.name, key_id: key.keyId, api_key: key.apiKey };
+}
+
+/** Issues another key for rotation; the old one keeps working until revoked. */
+export async function createApiKey(deps: MerchantDeps, merchantId: string): Promise<IssuedKey> {
+  await getMerchantProfile(deps, merchantId);
+  const key = await keyItems(deps, merchantId, (deps.now?.() ?? new Date()).toISOString());
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: key.items }));
+  return { merchant_id: merchantId, key_id: key.keyId, api_key: key.apiKey };
+}
+
+/** Revokes a key by id: both of its items change in one transaction. */
+export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<void> {
+  const found = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `KEYID#${keyId}` }, sk: { S: 'KEYID' } }, ConsistentRead: true }),
+  );
+  const digest = found.Item?.digest?.S;
+  if (!digest) throw new NotFoundError('API key', keyId);
+  const revoke = (pk: string, sk: string): TransactWriteItem => ({
+    Update: {
+      TableName: deps.tableName,
+      Key: { pk: { S: pk }, sk: { S: sk } },
+      UpdateExpression: 'SET revoked = :true',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':true': { BOOL: true } },
+    },
+  });
+  await deps.dynamodb.send(
+    new TransactWriteItemsCommand({ TransactItems: [revoke(`KEYID#${keyId}`, 'KEYID'), revoke(`APIKEY#${digest}`, 'APIKEY')] }),
+  );
+}
+
+export async function getMerchantProfile(deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<MerchantProfile> {
+  const result = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } }, ConsistentRead: true }),
+  );
+  const raw = result.Item?.profile?.S;
+  if (!raw) throw new NotFoundError('merchant', merchantId);
+  return merchantProfileSchema.parse(JSON.parse(raw));
+}
+
+export async function updateMerchantProfile(
+  deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>,
+  merchantId: string,
+  change: (profile: MerchantProfile) => MerchantProfile,
+): Promise<MerchantProfile> {
+  const current = await getMerchantProfile(deps, merchantId);
+  const next = merchantProfileSchema.parse(change(current));
+  try {
+    // Conditioned on the profile read, so two concurrent edits cannot overwrite each other.
+    await deps.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: deps.tableName,
+        Key: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'SET profile = :next',
+        ConditionExpression: 'profile = :current',
+        ExpressionAttributeValues: { ':next': { S: JSON.stringify(next) }, ':current': { S: JSON.stringify(current) } },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') {
+      throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
+    }
+    throw error;
+  }
+  return next;
+}
+
+async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) {
+  const apiKey = newApiKey(deps.stage);
+  const keyId = newId('key');
+  const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, apiKey);
+  const common = { entity: { S: 'api-key' }, keyId: { S: keyId }, merchantId: { S: merchantId }, digest: { S: digest }, revoked: { BOOL: false }, createdAt: { S: nowIso } };
+  // Looked up by digest (authorizer) and by key id (revocation); written together.
+  const items: TransactWriteItem[] = [
+    { Put: { TableName: deps.tableName, Item: { pk: { S: `APIKEY#${digest}` }, sk: { S: 'APIKEY' }, ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: deps.tableName, Item: { pk: { S: `KEYID#${keyId}` }, sk: { S: 'KEYID' }, ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+  return { apiKey, keyId, items };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** A merchant's settings, stored as one JSON attribute and handed to functions by the authorizer. */
+export const merchantProfileSchema = z.object({
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  createdAt: z.string(),
+  fee: z.object({
+    bps: z.number().int().min(0).max(10_000),
+    fixedMinor: z.string().regex(/^(0|[1-9][0-9]{0,29})$/),
+  }),
+  /** Per-merchant overrides of the platform's risk rules (lib/risk). */
+  risk: z.record(z.string(), z.unknown()),
+});
+
+export type MerchantProfile = z.infer<typeof merchantProfileSchema>;
+
+/** Fee on an amount: basis points rounded down, plus the fixed part. Zero when no fee is set. */
+export function feeFor(profile: MerchantProfile, amountMinor: bigint): bigint {
+  if (amountMinor === 0n) return 0n;
+  return (amountMinor * BigInt(profile.fee.bps)) / 10_000n + BigInt(profile.fee.fixedMinor);
+}
