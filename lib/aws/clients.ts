@@ -4,23 +4,26 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../observability/powertools.js';
 
 /**
- * SDK clients, created once per container and traced once.
- * Endpoints come from the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` variables,
- * so the same code reaches AWS, the local emulators or LocalStack without a branch of ours.
+ * SDK clients, each created once per container on first use and traced once. Endpoints come from
+ * the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code
+ * reaches AWS, the local emulators or LocalStack. One getter per client keeps a function's bundle
+ * free of the clients it never calls.
  */
-export interface AwsClients {
-  dynamodb: DynamoDBClient;
-  kms: KMSClient;
-  sqs: SQSClient;
+let dynamodb: DynamoDBClient | undefined;
+let kms: KMSClient | undefined;
+let sqs: SQSClient | undefined;
+
+export function dynamodbClient(): DynamoDBClient {
+  dynamodb ??= tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
+  return dynamodb;
 }
 
-let clients: AwsClients | undefined;
+export function kmsClient(): KMSClient {
+  kms ??= tracer.captureAWSv3Client(new KMSClient({ maxAttempts: 4 }));
+  return kms;
+}
 
-export function awsClients(): AwsClients {
-  clients ??= {
-    dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 })),
-    kms: tracer.captureAWSv3Client(new KMSClient({ maxAttempts: 4 })),
-    sqs: tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 4 })),
-  };
-  return clients;
+export function sqsClient(): SQSClient {
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 4 }));
+  return sqs;
 }

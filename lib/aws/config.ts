@@ -36,3 +36,19 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
       'Set these environment variables (serverless.yml sets them on AWS; the local stack sets them for you).',
   );
 }
+
+/** Functions that read or change payments. */
+export const paymentsConfigSchema = baseConfigSchema.extend({
+  /** JSON array of chains (lib/chains/registry.ts), validated when the registry is built. */
+  CHAIN_REGISTRY: z.string().min(2),
+  HOLD_EXPIRY_HOURS: z.coerce.number().positive().default(168),
+});
+
+export const authorizerConfigSchema = baseConfigSchema.extend({
+  API_KEY_DIGEST_KEY_ID: z.string().min(1),
+});
+
+export const outboxRelayConfigSchema = baseConfigSchema.extend({
+  NOTIFY_QUEUE_URL: z.url(),
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
+});

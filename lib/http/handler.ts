@@ -17,8 +17,10 @@ export interface HttpRequest<B, Q, P> {
   path: P;
   /** Raw body text, for idempotency fingerprints. */
   rawBody: string;
-  /** Method and resource path as API Gateway matched them, e.g. `POST /v1/payments/{id}/capture`. */
+  /** Method and path with parameters filled in, e.g. `POST /v1/payments/pay_01.../capture`. */
   route: string;
+  /** Context the Lambda authorizer attached (flat strings). */
+  authorizer: Record<string, unknown>;
   /** Set by the authorizer; present on every authenticated route. */
   merchantId: string;
   requestId: string;
@@ -89,9 +91,15 @@ function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType
     query: query as z.infer<Q>,
     path: path as z.infer<P>,
     rawBody,
-    route: `${event.httpMethod} ${event.resource}`,
+    route: `${event.httpMethod} ${filledResource(event)}`,
+    authorizer: (event.requestContext?.authorizer ?? {}) as Record<string, unknown>,
     merchantId: merchantId ?? '',
     requestId,
     header: (name) => headerValue(event, name),
   };
+}
+
+/** The matched resource with its parameters substituted: the stage prefix or a custom domain never leak in. */
+function filledResource(event: APIGatewayProxyEvent): string {
+  return (event.resource ?? event.path).replace(/\{(\w+)\+?\}/g, (_, name: string) => event.pathParameters?.[name] ?? '');
 }

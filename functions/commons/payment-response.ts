@@ -1,0 +1,18 @@
+import type { PaymentResult } from '../../lib/payments/authorize.js';
+import { outcomeStatus } from '../../lib/payments/deps.js';
+import type { HttpResult } from '../../lib/http/handler.js';
+import { LanepayError } from '../../lib/errors/index.js';
+import { problemFor } from '../../lib/http/problem.js';
+
+/** A payment outcome as the merchant API answers it; a decline is 402 problem+json carrying the payment. */
+export function paymentResponse(result: PaymentResult, instance: string): HttpResult {
+  if (result.outcome !== 'declined') return { status: outcomeStatus[result.outcome], body: result.payment };
+  const declineCode = result.payment.decline_code ?? 'declined';
+  const problem = problemFor(
+    new LanepayError('payment_declined', `The payment was declined (${declineCode}).`, {
+      extensions: { decline_code: declineCode, payment: result.payment },
+    }),
+    instance,
+  );
+  return { status: outcomeStatus.declined, body: problem, headers: { 'Content-Type': 'application/problem+json' } };
+}

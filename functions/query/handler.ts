@@ -1,0 +1,38 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { httpHandler } from '../../lib/http/handler.js';
+import { openApiDocument } from '../../lib/http/openapi.js';
+import { eventIdPathSchema, listQuerySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
+import { getBalances, getEvent, getPayment, listEvents, listPayments } from '../../lib/payments/query.js';
+import { paymentDeps } from '../commons/payment-deps.js';
+
+const deps = paymentDeps();
+const noQuery = z.strictObject({});
+
+const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> = {
+  '/v1/payments': httpHandler({ query: listQuerySchema }, async (r) => ({
+    status: 200,
+    body: await listPayments(deps, r.merchantId, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),
+  })),
+  '/v1/payments/{id}': httpHandler({ path: paymentIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200,
+    body: await getPayment(deps, r.merchantId, r.path.id),
+  })),
+  '/v1/balances': httpHandler({ query: noQuery }, async (r) => ({ status: 200, body: await getBalances(deps, r.merchantId) })),
+  '/v1/events': httpHandler({ query: listQuerySchema }, async (r) => ({
+    status: 200,
+    body: await listEvents(deps, r.merchantId, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),
+  })),
+  '/v1/events/{id}': httpHandler({ path: eventIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200,
+    body: await getEvent(deps, r.merchantId, r.path.id),
+  })),
+  '/v1/openapi.json': httpHandler({ authenticated: false }, async () => ({ status: 200, body: openApiDocument() })),
+};
+
+/** Read-only routes of the merchant API, dispatched on the resource API Gateway matched. */
+export const handler = async (event: APIGatewayProxyEvent, context: Context) => {
+  const route = routes[event.resource];
+  if (!route) throw new Error(`query: no route for ${event.resource}`);
+  return route(event, context);
+};

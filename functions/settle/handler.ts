@@ -1,0 +1,49 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { ValidationError } from '../../lib/errors/index.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { requestFingerprint } from '../../lib/idempotency/store.js';
+import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { captureBodySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
+import { expireDueHolds, settlePayment, type SettleAction } from '../../lib/payments/settle.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { paymentDeps } from '../commons/payment-deps.js';
+import { paymentResponse } from '../commons/payment-response.js';
+
+const deps = paymentDeps();
+
+const http = httpHandler({ body: captureBodySchema, path: paymentIdPathSchema }, async (request) => {
+  const action: SettleAction = request.route.endsWith('/capture')
+    ? { kind: 'capture', ...(request.body.amount ? { amountMinor: BigInt(request.body.amount) } : {}) }
+    : { kind: 'cancel' };
+  if (action.kind === 'cancel' && request.body.amount !== undefined) {
+    // One schema serves both routes; a cancel takes no body fields.
+    throw new ValidationError('A cancel takes no amount.', [{ field: 'amount', message: 'is not allowed on cancel' }]);
+  }
+  const key = request.header('idempotency-key');
+  const result = await settlePayment(deps, {
+    merchant: profileFromAuthorizer(request.authorizer),
+    paymentId: request.path.id,
+    action,
+    ...(key ? { idempotency: { key, fingerprint: requestFingerprint(request.route, request.body) } } : {}),
+  });
+  return paymentResponse(result, `/v1/payments/${request.path.id}`);
+});
+
+const expireHolds = middy(async () => {
+  const result = await expireDueHolds(deps);
+  metrics.addMetric('HoldsExpired', MetricUnit.Count, result.expired);
+  logger.info('expiry sweep finished', result);
+  return result;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
+
+/** One function, two triggers: the REST API (capture, cancel) and the expiry schedule. */
+export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-holds' }, context: Context) => {
+  if ('action' in event && event.action === 'expire-holds') return expireHolds(event, context);
+  return http(event as APIGatewayProxyEvent, context);
+};

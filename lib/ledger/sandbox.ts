@@ -1,0 +1,28 @@
+import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Stage } from '../aws/config.js';
+import { LanepayError } from '../errors/index.js';
+import { merchantAccount, platformAccount } from './accounts.js';
+import { transferItems } from './transfers.js';
+
+/**
+ * Books test funds to a merchant from the platform's sandbox account. The transfer id is the
+ * idempotency key: crediting twice with the same id is refused. Never on prod.
+ */
+export async function creditSandboxFunds(
+  deps: { dynamodb: DynamoDBClient; tableName: string; stage: Stage; now?: () => Date },
+  input: { merchantId: string; asset: string; amountMinor: bigint; transferId: string },
+): Promise<void> {
+  if (deps.stage === 'prod') {
+    throw new LanepayError('forbidden_on_stage', 'Sandbox funds cannot be booked on prod: fund the merchant with a real deposit.');
+  }
+  const nowIso = (deps.now?.() ?? new Date()).toISOString();
+  await deps.dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: transferItems(
+        deps.tableName,
+        [{ kind: 'posted', id: input.transferId, debit: platformAccount('sandbox', input.asset), credit: merchantAccount(input.merchantId, input.asset), amountMinor: input.amountMinor, asset: input.asset }],
+        nowIso,
+      ),
+    }),
+  );
+}

@@ -1,0 +1,29 @@
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { UnauthorizedError } from '../errors/index.js';
+import { apiKeyDigest, apiKeyPattern } from './api-keys.js';
+import { getMerchantProfile } from './merchants.js';
+import type { MerchantProfile } from './profile.js';
+
+export interface AuthenticateDeps {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  tableName: string;
+  apiKeyDigestKeyId: string;
+}
+
+/** Resolves `Authorization: Bearer sk_...` to its merchant, or refuses with a reason safe to show. */
+export async function authenticateApiKey(deps: AuthenticateDeps, authorization: string | undefined): Promise<MerchantProfile> {
+  if (!authorization) throw new UnauthorizedError('Send your API key as `Authorization: Bearer sk_...`.');
+  const match = /^Bearer (\S+)$/.exec(authorization.trim());
+  if (!match || !apiKeyPattern.test(match[1]!)) {
+    throw new UnauthorizedError('The Authorization header must be `Bearer ` followed by a Lanepay secret key (sk_test_... or sk_live_...).');
+  }
+  const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, match[1]!);
+  const key = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `APIKEY#${digest}` }, sk: { S: 'APIKEY' } } }),
+  );
+  if (!key.Item) throw new UnauthorizedError('This API key is not known.');
+  if (key.Item.revoked?.BOOL) throw new UnauthorizedError('This API key was revoked.');
+  return getMerchantProfile(deps, key.Item.merchantId!.S!);
+}

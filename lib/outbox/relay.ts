@@ -1,0 +1,40 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { eventSchema, type LanepayEvent } from '../payments/schemas.js';
+
+export interface RelayDeps {
+  sqs: SQSClient;
+  notifyQueueUrl: string;
+  chainSubmitQueueUrl: string;
+}
+
+/** Reads an outbox event from its stored JSON; a malformed one is a bug, not input to skip. */
+export function parseOutboxEvent(body: string): LanepayEvent {
+  return eventSchema.parse(JSON.parse(body));
+}
+
+/**
+ * Publishes one outbox event: every event to the notify queue, and captured payments
+ * (`payment.processing`) to the chain-submit FIFO queue, grouped per chain so each hot wallet's
+ * payouts keep their order, deduplicated by payment id. Consumers dedupe by event id as well,
+ * because a stream record can be delivered more than once.
+ */
+export async function relayEvent(deps: RelayDeps, event: LanepayEvent): Promise<{ queues: string[] }> {
+  const attributes = {
+    eventId: { DataType: 'String', StringValue: event.id },
+    eventType: { DataType: 'String', StringValue: event.type },
+  };
+  const body = JSON.stringify(event);
+  await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.notifyQueueUrl, MessageBody: body, MessageAttributes: attributes }));
+  if (event.type !== 'payment.processing') return { queues: ['notify'] };
+  const payment = event.data.object;
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.chainSubmitQueueUrl,
+      MessageBody: body,
+      MessageAttributes: attributes,
+      MessageGroupId: `chain:${payment.chain}`,
+      MessageDeduplicationId: payment.id,
+    }),
+  );
+  return { queues: ['notify', 'chain-submit'] };
+}

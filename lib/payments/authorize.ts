@@ -1,0 +1,194 @@
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ValidationError } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
+import { merchantAccount, platformAccount } from '../ledger/accounts.js';
+import { transferItems, type TransferIntent } from '../ledger/transfers.js';
+import { feeFor, type MerchantProfile } from '../merchants/profile.js';
+import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
+import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
+import { outcomeStatus, type PaymentDeps, type PaymentOutcome } from './deps.js';
+import { eventItem, paymentItem, type PaymentRecord } from './items.js';
+import type { CreatePaymentBody, Payment } from './schemas.js';
+import { utcDay, velocityItem, velocityKey } from './velocity.js';
+
+export interface AuthorizeRequest {
+  merchant: MerchantProfile;
+  idempotencyKey: string;
+  fingerprint: string;
+  body: CreatePaymentBody;
+}
+
+export interface PaymentResult {
+  outcome: PaymentOutcome;
+  payment: Payment;
+}
+
+/**
+ * Creates a payment: risk gates, then in ONE transaction the payment, its events, the ledger hold
+ * (or, for automatic capture, the posted debit), the velocity counters and the idempotency record.
+ * A refusal by the risk engine or by a ledger/velocity condition is recorded as a declined payment.
+ * DynamoDB requests for a first authorization: the idempotency lock and the transaction (plus one
+ * read of the customer's KYC record when the amount is above the KYC threshold).
+ */
+export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequest): Promise<PaymentResult> {
+  const { body, merchant } = request;
+  assertChainCarries(deps, body.chain, body.asset);
+  const acquired = await acquireIdempotencyKey(deps, {
+    merchantId: merchant.id,
+    key: request.idempotencyKey,
+    fingerprint: request.fingerprint,
+    nowMs: deps.now().getTime(),
+  });
+  if (acquired.outcome === 'replay') return acquired.response.body as PaymentResult;
+  try {
+    return await authorizeLocked(deps, request, acquired.lock);
+  } catch (error) {
+    await releaseIdempotencyKey(deps, acquired.lock);
+    throw error;
+  }
+}
+
+function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string): void {
+  const chain = deps.chains.get(chainName);
+  if (!chain) {
+    throw new ValidationError(`Unknown chain "${chainName}". Supported chains: ${deps.chains.names().join(', ')}.`, [
+      { field: 'chain', message: `must be one of ${deps.chains.names().join(', ')}` },
+    ]);
+  }
+  if (!chain.assets.some((a) => a.symbol === asset)) {
+    const carried = chain.assets.map((a) => a.symbol).join(', ');
+    throw new ValidationError(`Chain ${chainName} does not carry ${asset}; it carries ${carried}.`, [
+      { field: 'asset', message: `must be one of ${carried} on chain ${chainName}` },
+    ]);
+  }
+}
+
+async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, lock: IdempotencyLock): Promise<PaymentResult> {
+  const { body, merchant } = request;
+  const now = deps.now();
+  const amountMinor = BigInt(body.amount);
+  const rules = effectiveRules(deps.riskDefaults, riskOverridesSchema.parse(merchant.risk));
+  const kycThreshold = rules.kyc.thresholdMinor[body.asset];
+  const needsKyc = body.customer !== undefined && kycThreshold !== undefined && amountMinor > BigInt(kycThreshold);
+  const customer = needsKyc ? { id: body.customer!, kycStatus: await customerKycStatus(deps, merchant.id, body.customer!) } : undefined;
+  const decision = evaluatePayment({ amountMinor, asset: body.asset, chain: body.chain, destination: body.destination, customer }, rules);
+
+  const payment = newPayment(body, now, deps.holdExpiryMs);
+  if (decision.outcome === 'decline') return recordDecline(deps, merchant.id, payment, decision.declineCode, lock, now);
+
+  if (decision.velocity.merchantDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityMerchantDaily, lock, now);
+  if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityDestinationDaily, lock, now);
+
+  const feeMinor = feeFor(merchant, amountMinor);
+  const isManual = body.capture === 'manual';
+  const record: PaymentRecord = {
+    payment: { ...payment, fee: isManual ? '0' : feeMinor.toString(), amount_captured: isManual ? '0' : body.amount, status: isManual ? 'authorized' : 'processing' },
+    merchantId: merchant.id,
+    version: 1,
+    ...(isManual ? { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } } : {}),
+  };
+  const authorizedEvent = eventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);
+  const events = [authorizedEvent.item];
+  if (!isManual) events.push(eventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
+
+  const day = utcDay(now);
+  const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
+  const items: TransactWriteItem[] = [
+    completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.created, body: { outcome: 'created', payment: record.payment } }),
+    velocityItem(deps.tableName, velocityKey('merchant', keyParts), amountMinor, decision.velocity.merchantDailyLimitMinor, now),
+    velocityItem(deps.tableName, velocityKey('destination', keyParts), amountMinor, decision.velocity.destinationDailyLimitMinor, now),
+    { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...events,
+    ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
+  ];
+
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return { outcome: 'created', payment: record.payment };
+  } catch (error) {
+    const declineCode = declineFromCancellation(error, items);
+    if (!declineCode) throw error;
+    return recordDecline(deps, merchant.id, payment, declineCode, lock, now);
+  }
+}
+
+function holdTransfers(record: PaymentRecord, merchantId: string, asset: string, amountMinor: bigint, feeMinor: bigint): TransferIntent[] {
+  const merchant = merchantAccount(merchantId, asset);
+  const clearing = platformAccount('clearing', asset);
+  const id = record.payment.id;
+  if (record.hold) {
+    return [{ kind: 'pending', id: record.hold.transferId, debit: merchant, credit: clearing, amountMinor: record.hold.amountMinor, asset }];
+  }
+  const transfers: TransferIntent[] = [{ kind: 'posted', id: `trf_payout_${id}`, debit: merchant, credit: clearing, amountMinor, asset }];
+  if (feeMinor > 0n) {
+    transfers.push({ kind: 'posted', id: `trf_fee_${id}`, debit: merchant, credit: platformAccount('fees', asset), amountMinor: feeMinor, asset, rootId: `trf_payout_${id}` });
+  }
+  return transfers;
+}
+
+/** Maps the failed condition of a cancelled transaction to a decline code; undefined for anything else. */
+function declineFromCancellation(error: unknown, items: TransactWriteItem[]): DeclineCode | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const reasons = error.CancellationReasons ?? [];
+  for (const [index, reason] of reasons.entries()) {
+    if (reason.Code !== 'ConditionalCheckFailed') continue;
+    const pk = items[index]?.Update?.Key?.pk?.S ?? items[index]?.Put?.Item?.pk?.S ?? '';
+    if (pk.startsWith('ACCOUNT#merchant:')) return declineCodes.insufficientFunds;
+    if (pk.startsWith('VELOCITY#M#')) return declineCodes.velocityMerchantDaily;
+    if (pk.startsWith('VELOCITY#D#')) return declineCodes.velocityDestinationDaily;
+  }
+  return undefined;
+}
+
+async function recordDecline(
+  deps: PaymentDeps,
+  merchantId: string,
+  payment: Payment,
+  declineCode: DeclineCode,
+  lock: IdempotencyLock,
+  now: Date,
+): Promise<PaymentResult> {
+  const declined: Payment = { ...payment, status: 'declined', decline_code: declineCode, expires_at: null };
+  const result: PaymentResult = { outcome: 'declined', payment: declined };
+  await deps.dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.declined, body: result }),
+        { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' } },
+        eventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
+      ],
+    }),
+  );
+  return result;
+}
+
+function newPayment(body: CreatePaymentBody, now: Date, holdExpiryMs: number): Payment {
+  return {
+    id: newId('pay'),
+    object: 'payment',
+    status: 'authorized',
+    amount: body.amount,
+    amount_captured: '0',
+    fee: '0',
+    asset: body.asset,
+    chain: body.chain,
+    destination: body.destination,
+    capture: body.capture,
+    customer: body.customer ?? null,
+    description: body.description ?? null,
+    metadata: body.metadata ?? {},
+    created_at: now.toISOString(),
+    expires_at: body.capture === 'manual' ? new Date(now.getTime() + holdExpiryMs).toISOString() : null,
+    tx_hash: null,
+    decline_code: null,
+    failure_code: null,
+  };
+}
+
+async function customerKycStatus(deps: PaymentDeps, merchantId: string, customerId: string): Promise<KycStatus> {
+  const result = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `CUSTOMER#${merchantId}#${customerId}` }, sk: { S: 'CUSTOMER' } }, ConsistentRead: true }),
+  );
+  return (result.Item?.kycStatus?.S as KycStatus | undefined) ?? 'none';
+}

@@ -1,0 +1,21 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ChainRegistry } from '../chains/registry.js';
+import type { RiskRules } from '../risk/rules.js';
+
+/** What the payment operations need, handed in by the function (or a test) rather than imported. */
+export interface PaymentDeps {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+  chains: ChainRegistry;
+  riskDefaults: RiskRules;
+  /** How long a manual-capture hold lives before the expiry sweep releases it. */
+  holdExpiryMs: number;
+  now: () => Date;
+}
+
+/**
+ * Outcome of a payment operation, in the terms of the merchant API: created (new payment),
+ * ok (changed or read), declined (recorded, not authorized). Stored as-is for idempotent replays.
+ */
+export type PaymentOutcome = 'created' | 'ok' | 'declined';
+export const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, declined: 402 };

@@ -1,0 +1,81 @@
+import { BatchGetItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { NotFoundError } from '../errors/index.js';
+import { merchantAccount } from '../ledger/accounts.js';
+import type { PaymentDeps } from './deps.js';
+import { recordFromItem } from './items.js';
+import { eventSchema, type LanepayEvent, type Payment } from './schemas.js';
+import { readPayment } from './settle.js';
+
+type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
+
+export interface Page<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+}
+
+export async function getPayment(deps: ReadDeps, merchantId: string, paymentId: string): Promise<Payment> {
+  return (await readPayment(deps, merchantId, paymentId)).payment;
+}
+
+/** Newest first. Ids are time-ordered, so the cursor is the id itself. */
+export async function listPayments(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Payment>> {
+  const items = await listByMerchant(deps, `MERCHANT#${merchantId}#PAYMENTS`, page);
+  return { object: 'list', data: items.data.map((item) => recordFromItem(item).payment), has_more: items.hasMore };
+}
+
+export async function listEvents(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<LanepayEvent>> {
+  const items = await listByMerchant(deps, `MERCHANT#${merchantId}#EVENTS`, page);
+  return { object: 'list', data: items.data.map((item) => eventSchema.parse(JSON.parse(item.body!.S!))), has_more: items.hasMore };
+}
+
+export async function getEvent(deps: ReadDeps, merchantId: string, eventId: string): Promise<LanepayEvent> {
+  const result = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `EVENT#${eventId}` }, sk: { S: 'EVENT' } } }),
+  );
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
+  return eventSchema.parse(JSON.parse(result.Item.body!.S!));
+}
+
+async function listByMerchant(deps: ReadDeps, partition: string, page: { limit: number; startingAfter?: string }) {
+  const result = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': { S: partition }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
+      ScanIndexForward: false,
+      // One more than asked tells whether another page exists.
+      Limit: page.limit + 1,
+    }),
+  );
+  const items = result.Items ?? [];
+  return { data: items.slice(0, page.limit), hasMore: items.length > page.limit };
+}
+
+export interface Balance {
+  asset: string;
+  available: string;
+  pending: string;
+}
+
+/** One entry per asset the platform carries; `pending` is what holds reserve. */
+export async function getBalances(deps: ReadDeps, merchantId: string): Promise<Page<Balance>> {
+  const assets = deps.chains.assets();
+  const result = await deps.dynamodb.send(
+    new BatchGetItemCommand({
+      RequestItems: {
+        [deps.tableName]: {
+          Keys: assets.map((asset) => ({ pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` }, sk: { S: 'ACCOUNT' } })),
+          ConsistentRead: true,
+        },
+      },
+    }),
+  );
+  const byAccount = new Map((result.Responses?.[deps.tableName] ?? []).map((item) => [item.accountId?.S, item]));
+  const data = assets.map((asset) => {
+    const item = byAccount.get(merchantAccount(merchantId, asset));
+    return { asset, available: item?.available?.N ?? '0', pending: item?.debitsPending?.N ?? '0' };
+  });
+  return { object: 'list', data, has_more: false };
+}

@@ -1,0 +1,170 @@
+import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
+import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
+import { platformAccount, type AccountId, merchantAccount } from '../ledger/accounts.js';
+import { transferItems, type PendingTransfer, type TransferIntent } from '../ledger/transfers.js';
+import { feeFor, type MerchantProfile } from '../merchants/profile.js';
+import type { PaymentResult } from './authorize.js';
+import { outcomeStatus, type PaymentDeps } from './deps.js';
+import { eventItem, holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
+import type { EventType, Payment } from './schemas.js';
+
+export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
+
+export interface SettleRequest {
+  merchant: MerchantProfile;
+  paymentId: string;
+  action: SettleAction;
+  /** Optional on capture and cancel: without one, repeating a completed action answers with the payment. */
+  idempotency?: { key: string; fingerprint: string };
+}
+
+/** Captures (fully or partly, releasing the rest) or cancels an authorized payment. */
+export async function settlePayment(deps: PaymentDeps, request: SettleRequest): Promise<PaymentResult> {
+  let lock: IdempotencyLock | undefined;
+  if (request.idempotency) {
+    const acquired = await acquireIdempotencyKey(deps, {
+      merchantId: request.merchant.id,
+      key: request.idempotency.key,
+      fingerprint: request.idempotency.fingerprint,
+      nowMs: deps.now().getTime(),
+    });
+    if (acquired.outcome === 'replay') return acquired.response.body as PaymentResult;
+    lock = acquired.lock;
+  }
+  try {
+    return await settleLocked(deps, request, lock);
+  } catch (error) {
+    if (lock) await releaseIdempotencyKey(deps, lock);
+    throw error;
+  }
+}
+
+async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: IdempotencyLock | undefined): Promise<PaymentResult> {
+  const record = await readPayment(deps, request.merchant.id, request.paymentId);
+  const { payment } = record;
+  const target = request.action.kind === 'capture' ? 'processing' : 'canceled';
+  if (payment.status !== 'authorized') {
+    if (isRepeat(payment, request.action)) return { outcome: 'ok', payment };
+    throw new LanepayError('invalid_state', `Payment ${payment.id} is ${payment.status}; only an authorized payment can be ${request.action.kind === 'capture' ? 'captured' : 'canceled'}.`);
+  }
+  const now = deps.now();
+  const change = request.action.kind === 'capture'
+    ? captureChange(record, request.merchant, request.action.amountMinor)
+    : { next: { ...payment, status: target } as Payment, transfers: voidHold(record), event: 'payment.canceled' as EventType };
+  const nextRecord: PaymentRecord = { ...record, payment: change.next, version: record.version + 1 };
+  const result: PaymentResult = { outcome: 'ok', payment: change.next };
+  const items: TransactWriteItem[] = [
+    replacePaymentItem(deps.tableName, nextRecord, { version: record.version, status: 'authorized' }),
+    eventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
+    ...transferItems(deps.tableName, change.transfers, now.toISOString()),
+  ];
+  if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.ok, body: result }));
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return result;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      // Someone else (another request or the expiry sweep) changed the payment first.
+      const current = await readPayment(deps, request.merchant.id, request.paymentId);
+      if (isRepeat(current.payment, request.action)) return { outcome: 'ok', payment: current.payment };
+      throw new LanepayError('invalid_state', `Payment ${payment.id} is ${current.payment.status}; it changed while this request ran.`);
+    }
+    throw error;
+  }
+}
+
+function captureChange(record: PaymentRecord, merchant: MerchantProfile, requestedMinor: bigint | undefined) {
+  const { payment } = record;
+  const authorizedMinor = BigInt(payment.amount);
+  const capturedMinor = requestedMinor ?? authorizedMinor;
+  if (capturedMinor > authorizedMinor) {
+    throw new ValidationError(`Cannot capture ${capturedMinor}: the payment authorized ${authorizedMinor}.`, [
+      { field: 'amount', message: `must be at most ${authorizedMinor}` },
+    ]);
+  }
+  const feeMinor = feeFor(merchant, capturedMinor);
+  const hold = pendingHold(record);
+  const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor }];
+  if (feeMinor > 0n) {
+    transfers.push({ kind: 'posted', id: `trf_fee_${payment.id}`, debit: hold.credit, credit: platformAccount('fees', payment.asset), amountMinor: feeMinor, asset: payment.asset, rootId: hold.id });
+  }
+  const next: Payment = { ...payment, status: 'processing', amount_captured: capturedMinor.toString(), fee: feeMinor.toString(), expires_at: null };
+  return { next, transfers, event: 'payment.processing' as EventType };
+}
+
+function voidHold(record: PaymentRecord): TransferIntent[] {
+  return [{ kind: 'void_pending', id: `trf_void_${record.payment.id}`, pending: pendingHold(record) }];
+}
+
+function pendingHold(record: PaymentRecord): PendingTransfer {
+  if (!record.hold) throw new Error(`payment ${record.payment.id} is authorized but has no hold`);
+  return {
+    id: record.hold.transferId,
+    debit: merchantAccount(record.merchantId, record.payment.asset) as AccountId,
+    credit: platformAccount('clearing', record.payment.asset),
+    amountMinor: record.hold.amountMinor,
+    asset: record.payment.asset,
+  };
+}
+
+/** A capture of a payment already captured for the same amount, or a cancel of a canceled one. */
+function isRepeat(payment: Payment, action: SettleAction): boolean {
+  if (action.kind === 'cancel') return payment.status === 'canceled';
+  const captured = ['processing', 'succeeded', 'failed'].includes(payment.status);
+  return captured && (action.amountMinor === undefined || action.amountMinor.toString() === payment.amount_captured);
+}
+
+export async function readPayment(deps: Pick<PaymentDeps, 'dynamodb' | 'tableName'>, merchantId: string, paymentId: string): Promise<PaymentRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: paymentKey(paymentId), ConsistentRead: true }));
+  // Another merchant's payment is reported exactly like a missing one: 404, never 403.
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('payment', paymentId);
+  return recordFromItem(result.Item);
+}
+
+/**
+ * Releases every manual-capture hold whose time is up. Each expiry is its own conditional
+ * transaction, so a capture racing the sweep wins or loses cleanly. Returns how many expired.
+ */
+export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ expired: number; skipped: number }> {
+  const now = deps.now();
+  let expired = 0;
+  let skipped = 0;
+  for (const partition of holdIndexPartitions()) {
+    const due = await deps.dynamodb.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
+        ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: now.toISOString() } },
+        Limit: limit,
+      }),
+    );
+    for (const key of due.Items ?? []) {
+      const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
+      if (!item) continue;
+      const record = recordFromItem(item);
+      if (record.payment.status !== 'authorized' || !record.payment.expires_at || record.payment.expires_at > now.toISOString()) {
+        skipped += 1;
+        continue;
+      }
+      const next: Payment = { ...record.payment, status: 'expired' };
+      try {
+        await deps.dynamodb.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
+              eventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
+              ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+            ],
+          }),
+        );
+        expired += 1;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        skipped += 1; // captured or canceled meanwhile
+      }
+    }
+  }
+  return { expired, skipped };
+}
