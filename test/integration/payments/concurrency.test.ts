@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { LanepayError } from '../../../lib/errors/index.js';
+import { requestFingerprint } from '../../../lib/idempotency/store.js';
+import { authorizePayment } from '../../../lib/payments/authorize.js';
+import { getBalances } from '../../../lib/payments/query.js';
+import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
+import { fundedMerchant, merchantPayments, paymentDeps, someAddress, usdc } from '../../support/deps.js';
+import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
+
+describe('authorize under concurrency', () => {
+  it('authorizes exactly 100 of 200 concurrent 10 USDC payments against 1,000 USDC and declines the rest as insufficient_funds', async () => {
+    const deps = paymentDeps();
+    const { profile, merchant_id } = await fundedMerchant(usdc(1_000));
+    const body = createPaymentBodySchema.parse({ amount: usdc(10).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress() });
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        authorizePayment(deps, { merchant: profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body }),
+      ),
+    );
+
+    const authorized = results.filter((r) => r.outcome === 'created');
+    const declined = results.filter((r) => r.outcome === 'declined');
+    expect(authorized).toHaveLength(100);
+    expect(declined).toHaveLength(100);
+    expect(new Set(declined.map((r) => r.payment.decline_code))).toEqual(new Set(['insufficient_funds']));
+    const balances = await getBalances(deps, merchant_id);
+    expect(balances.data).toEqual([{ asset: 'USDC', available: '0', pending: '0' }]);
+    expect(await merchantPayments(merchant_id)).toHaveLength(200);
+    await expectLedgerBalanced();
+  });
+
+  it('creates one payment for 50 concurrent identical requests with one Idempotency-Key, answering each with it or 409', async () => {
+    const deps = paymentDeps();
+    const { profile, merchant_id } = await fundedMerchant(usdc(100));
+    const body = createPaymentBodySchema.parse({ amount: '2500000', asset: 'USDC', chain: 'local-b', destination: someAddress(), capture: 'manual' });
+    const key = randomUUID();
+
+    const settled = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        authorizePayment(deps, { merchant: profile, idempotencyKey: key, fingerprint: requestFingerprint('POST /v1/payments', body), body }),
+      ),
+    );
+
+    const successes = settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ payment: unknown }>).value);
+    const failures = settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason);
+    expect(successes.length).toBeGreaterThanOrEqual(1);
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(LanepayError);
+      expect((failure as LanepayError).code).toBe('idempotency_key_in_use');
+    }
+    expect(new Set(successes.map((s) => JSON.stringify(s))).size).toBe(1);
+    expect(await merchantPayments(merchant_id)).toHaveLength(1);
+    const replay = await authorizePayment(deps, { merchant: profile, idempotencyKey: key, fingerprint: requestFingerprint('POST /v1/payments', body), body });
+    expect(replay).toEqual(successes[0]);
+    await expectLedgerBalanced();
+  });
+});

@@ -1,0 +1,89 @@
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
+import { ChainRegistry } from '../../lib/chains/registry.js';
+import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile, updateMerchantProfile, type MerchantDeps } from '../../lib/merchants/merchants.js';
+import type { MerchantProfile } from '../../lib/merchants/profile.js';
+import type { PaymentDeps } from '../../lib/payments/deps.js';
+import { platformDefaultRules } from '../../lib/risk/rules.js';
+import { localCredentials, stack } from './stack.js';
+
+/** SDK clients pointed at the test stack's emulators. */
+export function clients() {
+  const info = stack();
+  const common = { region: info.region, credentials: localCredentials, maxAttempts: 8 };
+  return {
+    dynamodb: new DynamoDBClient({ ...common, endpoint: info.endpoints.dynamodb }),
+    kms: new KMSClient({ ...common, endpoint: info.endpoints.kms }),
+    sqs: new SQSClient({ ...common, endpoint: info.endpoints.sqs }),
+  };
+}
+
+export function chainRegistry(): ChainRegistry {
+  return new ChainRegistry(
+    stack().chains.map((chain) => ({
+      name: chain.name,
+      chainId: chain.chainId,
+      rpcUrls: [chain.rpcUrl],
+      confirmations: 1,
+      fees: { type: 'eip1559' as const, maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
+      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
+      hotWalletKeyId: chain.keyAlias,
+    })),
+  );
+}
+
+export function paymentDeps(overrides: Partial<PaymentDeps> = {}): PaymentDeps {
+  return {
+    dynamodb: clients().dynamodb,
+    tableName: stack().tableName,
+    chains: chainRegistry(),
+    riskDefaults: platformDefaultRules,
+    holdExpiryMs: 7 * 24 * 3600_000,
+    now: () => new Date(),
+    ...overrides,
+  };
+}
+
+export function merchantDeps(): MerchantDeps {
+  const { dynamodb, kms } = clients();
+  return { dynamodb, kms, tableName: stack().tableName, apiKeyDigestKeyId: stack().keys.ApiKeyDigestKey!, stage: 'local', assets: ['USDC'] };
+}
+
+/** A new merchant with `fundedMinor` USDC of sandbox funds and optional profile changes. */
+export async function fundedMerchant(fundedMinor: bigint, change?: (p: MerchantProfile) => MerchantProfile) {
+  const deps = merchantDeps();
+  const created = await createMerchant(deps, { name: `test-${randomUUID().slice(0, 8)}` });
+  if (fundedMinor > 0n) {
+    await creditSandboxFunds({ ...deps }, { merchantId: created.merchant_id, asset: 'USDC', amountMinor: fundedMinor, transferId: `trf_fund_${randomUUID()}` });
+  }
+  const profile = change ? await updateMerchantProfile(deps, created.merchant_id, change) : await getMerchantProfile(deps, created.merchant_id);
+  return { ...created, profile };
+}
+
+/** Every ledger account item (merchant accounts and platform shards) in the table. */
+export async function allAccountItems() {
+  const { dynamodb } = clients();
+  const items = [];
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({ TableName: stack().tableName, FilterExpression: 'begins_with(pk, :a)', ExpressionAttributeValues: { ':a': { S: 'ACCOUNT#' } }, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
+  return items;
+}
+
+export async function merchantPayments(merchantId: string) {
+  const result = await clients().dynamodb.send(
+    new QueryCommand({ TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: `MERCHANT#${merchantId}#PAYMENTS` } } }),
+  );
+  return result.Items ?? [];
+}
+
+export const usdc = (whole: number | bigint) => BigInt(whole) * 1_000_000n;
+export const someAddress = () => `0x${randomUUID().replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 8)}`;

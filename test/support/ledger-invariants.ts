@@ -1,0 +1,19 @@
+import { expect } from 'vitest';
+import { allAccountItems } from './deps.js';
+
+/**
+ * The ledger's invariants over every account in the table: debits equal credits, posted and
+ * pending each; every guarded (merchant) account has available = credits - debits - pending >= 0.
+ */
+export async function expectLedgerBalanced(): Promise<void> {
+  const items = await allAccountItems();
+  const sum = (field: string) => items.reduce((total, item) => total + BigInt(item[field]?.N ?? '0'), 0n);
+  expect(sum('debitsPosted')).toBe(sum('creditsPosted'));
+  expect(sum('debitsPending')).toBe(sum('creditsPending'));
+  for (const item of items.filter((i) => i.sk?.S === 'ACCOUNT')) {
+    const available = BigInt(item.available!.N!);
+    const derived = BigInt(item.creditsPosted!.N!) - BigInt(item.debitsPosted!.N!) - BigInt(item.debitsPending!.N!);
+    expect(available, `available of ${item.accountId?.S}`).toBe(derived);
+    expect(available >= 0n, `${item.accountId?.S} is overdrawn`).toBe(true);
+  }
+}
