@@ -1,0 +1,104 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { api } from '../support/api.js';
+import { revokeApiKey } from '../../lib/merchants/merchants.js';
+import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
+import { stack } from '../support/stack.js';
+
+describe('merchant API through serverless-offline', () => {
+  it('funds, authorizes, captures part, lists and reports events with a real API key', async () => {
+    const merchant = await fundedMerchant(usdc(50));
+    const destination = someAddress();
+
+    const created = await api('POST', '/v1/payments', {
+      key: merchant.api_key,
+      body: { amount: usdc(20).toString(), asset: 'USDC', chain: 'local-a', destination, capture: 'manual', metadata: { order: 'A-1' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ object: 'payment', status: 'authorized', amount: '20000000', amount_captured: '0', chain: 'local-a', capture: 'manual', metadata: { order: 'A-1' } });
+    expect(created.body.id).toMatch(/^pay_/);
+    expect(created.body.expires_at).toBeTruthy();
+    expect(created.headers.get('request-id')).toBeTruthy();
+
+    // The HTTP function wrote the payment to DynamoDB.
+    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: `PAYMENT#${created.body.id}` }, sk: { S: 'PAYMENT' } } }));
+    expect(stored.Item?.status?.S).toBe('authorized');
+
+    let balances = await api('GET', '/v1/balances', { key: merchant.api_key });
+    expect(balances.body).toEqual({ object: 'list', data: [{ asset: 'USDC', available: usdc(30).toString(), pending: usdc(20).toString() }], has_more: false });
+
+    const captured = await api('POST', `/v1/payments/${created.body.id}/capture`, { key: merchant.api_key, body: { amount: usdc(15).toString() } });
+    expect(captured.status, JSON.stringify(captured.body)).toBe(200);
+    expect(captured.body).toMatchObject({ status: 'processing', amount_captured: '15000000', expires_at: null });
+
+    balances = await api('GET', '/v1/balances', { key: merchant.api_key });
+    expect(balances.body.data).toEqual([{ asset: 'USDC', available: usdc(35).toString(), pending: '0' }]);
+
+    const second = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: '1', asset: 'USDC', chain: 'local-b', destination } });
+    expect(second.status).toBe(201);
+    const list = await api('GET', '/v1/payments?limit=1', { key: merchant.api_key });
+    expect(list.body).toMatchObject({ object: 'list', has_more: true });
+    expect(list.body.data.map((p: { id: string }) => p.id)).toEqual([second.body.id]);
+    const next = await api('GET', `/v1/payments?limit=5&starting_after=${second.body.id}`, { key: merchant.api_key });
+    expect(next.body.data.map((p: { id: string }) => p.id)).toEqual([created.body.id]);
+    expect(next.body.has_more).toBe(false);
+
+    const events = await api('GET', '/v1/events?limit=10', { key: merchant.api_key });
+    const types = events.body.data.map((e: { type: string }) => e.type);
+    expect(types).toEqual(['payment.processing', 'payment.authorized', 'payment.processing', 'payment.authorized']);
+    const capturedEvent = events.body.data[2];
+    expect(capturedEvent.data.object).toMatchObject({ id: created.body.id, status: 'processing', amount_captured: '15000000' });
+    const one = await api('GET', `/v1/events/${capturedEvent.id}`, { key: merchant.api_key });
+    expect(one.body).toEqual(capturedEvent);
+  });
+
+  it('replays the first response for the same Idempotency-Key and refuses it with a different body', async () => {
+    const merchant = await fundedMerchant(usdc(10));
+    const body = { amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress() };
+    const first = await api('POST', '/v1/payments', { key: merchant.api_key, body, idempotencyKey: 'order-42' });
+    const again = await api('POST', '/v1/payments', { key: merchant.api_key, body, idempotencyKey: 'order-42' });
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    const changed = await api('POST', '/v1/payments', { key: merchant.api_key, body: { ...body, amount: '1001' }, idempotencyKey: 'order-42' });
+    expect(changed.status).toBe(422);
+    expect(changed.body.code).toBe('idempotency_error');
+  });
+
+  it('declines with 402 problem+json carrying the recorded payment when funds are short', async () => {
+    const merchant = await fundedMerchant(usdc(1));
+    const response = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: usdc(2).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress() } });
+    expect(response.status).toBe(402);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ code: 'payment_declined', decline_code: 'insufficient_funds', status: 402, payment: { status: 'declined', decline_code: 'insufficient_funds' } });
+    const fetched = await api('GET', `/v1/payments/${response.body.payment.id}`, { key: merchant.api_key });
+    expect(fetched.body.status).toBe('declined');
+  });
+
+  it("answers 404, never 403, for another merchant's payment", async () => {
+    const owner = await fundedMerchant(usdc(5));
+    const other = await fundedMerchant(0n);
+    const created = await api('POST', '/v1/payments', { key: owner.api_key, body: { amount: '5', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' } });
+    for (const [method, path] of [['GET', `/v1/payments/${created.body.id}`], ['POST', `/v1/payments/${created.body.id}/capture`], ['POST', `/v1/payments/${created.body.id}/cancel`]] as const) {
+      const response = await api(method, path, { key: other.api_key, ...(method === 'POST' ? { body: {} } : {}) });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.body.code).toBe('not_found');
+    }
+  });
+
+  it('refuses missing, malformed, unknown and revoked keys with 401', async () => {
+    const merchant = await fundedMerchant(0n);
+    await revokeApiKey(merchantDeps(), merchant.key_id);
+    const attempts: Record<string, string>[] = [{}, { Authorization: 'Basic abc' }, { Authorization: `Bearer sk_test_${'x'.repeat(43)}` }, { Authorization: `Bearer ${merchant.api_key}` }];
+    for (const headers of attempts) {
+      const response = await api('GET', '/v1/balances', { headers });
+      expect(response.status, JSON.stringify(headers)).toBe(401);
+    }
+  });
+
+  it('serves the OpenAPI document without a key', async () => {
+    const response = await api('GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toContain('/v1/payments/{id}/capture');
+  });
+});
