@@ -1,0 +1,53 @@
+/**
+ * What chain-submit needs from a chain family. The EVM implementation is `EvmAdapter`; another
+ * family (e.g. Hyperledger Fabric) plugs in behind the same interface.
+ */
+export interface FeeBid {
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
+  gasPrice?: bigint;
+}
+
+export interface PayoutRequest {
+  asset: string;
+  to: string;
+  /** In the chain's own units of the asset (already scaled to the token's decimals). */
+  amount: bigint;
+  nonce: number;
+  fees: FeeBid;
+}
+
+export interface SignedTransaction {
+  hash: string;
+  raw: string;
+  nonce: number;
+  fees: FeeBid;
+  gasLimit: bigint;
+}
+
+export type BroadcastResult = 'accepted' | 'already_known' | 'nonce_used';
+
+export interface Receipt {
+  hash: string;
+  blockNumber: number;
+  succeeded: boolean;
+}
+
+export interface ChainAdapter {
+  readonly chain: string;
+  hotWalletAddress(): Promise<string>;
+  /** The next nonce the chain would accept from the hot wallet, counting its pending transactions. */
+  pendingNonce(): Promise<number>;
+  /** Fees for a new transaction within the chain's fee caps. */
+  quoteFees(): Promise<FeeBid>;
+  /** Throws `PayoutRejectedError` when the transfer would revert (e.g. the token refuses the destination). */
+  estimatePayoutGas(request: Omit<PayoutRequest, 'nonce' | 'fees'>): Promise<bigint>;
+  signPayout(request: PayoutRequest, gasLimit: bigint): Promise<SignedTransaction>;
+  /** A zero-value self-transfer that takes a nonce whose own transaction can never be mined. */
+  signNonceFill(nonce: number, fees: FeeBid): Promise<SignedTransaction>;
+  broadcast(raw: string): Promise<BroadcastResult>;
+  receipt(hash: string): Promise<Receipt | undefined>;
+  isKnown(hash: string): Promise<boolean>;
+  headBlock(): Promise<number>;
+  balances(): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }>;
+}

@@ -1,0 +1,150 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { Interface, Transaction, type TransactionRequest } from 'ethers';
+import { LanepayError } from '../errors/index.js';
+import type { BroadcastResult, ChainAdapter, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
+import { KmsSigner } from './kms-signer.js';
+import type { Chain } from './registry.js';
+import { FailoverRpc } from './rpc.js';
+
+const erc20 = new Interface([
+  'function transfer(address to, uint256 amount) returns (bool)',
+  'function balanceOf(address owner) view returns (uint256)',
+]);
+
+/** The transfer would revert: the destination can never be paid this way. */
+export class PayoutRejectedError extends LanepayError {
+  override name = 'PayoutRejectedError';
+  constructor(detail: string, cause?: unknown) {
+    super('destination_rejected', detail, { cause });
+  }
+}
+
+/** Gas headroom over the estimate, in percent: state can change between estimate and mining. */
+const gasHeadroomPercent = 130n;
+
+export class EvmAdapter implements ChainAdapter {
+  readonly chain: string;
+  private readonly signer: KmsSigner;
+  readonly rpc: FailoverRpc;
+
+  constructor(private readonly config: Chain, kms: KMSClient, rpc?: FailoverRpc) {
+    this.chain = config.name;
+    this.signer = new KmsSigner(kms, config.hotWalletKeyId);
+    this.rpc = rpc ?? new FailoverRpc(config.name, config.chainId, config.rpcUrls);
+  }
+
+  hotWalletAddress(): Promise<string> {
+    return this.signer.getAddress();
+  }
+
+  async pendingNonce(): Promise<number> {
+    const address = await this.hotWalletAddress();
+    return this.rpc.call((p) => p.getTransactionCount(address, 'pending'));
+  }
+
+  async quoteFees(): Promise<FeeBid> {
+    const policy = this.config.fees;
+    if (policy.type === 'legacy') return { gasPrice: BigInt(policy.gasPriceWei) };
+    const data = await this.rpc.call((p) => p.getFeeData());
+    const capFee = BigInt(policy.maxFeePerGasWei);
+    const capTip = BigInt(policy.maxPriorityFeePerGasWei);
+    const tip = min(data.maxPriorityFeePerGas ?? capTip, capTip);
+    return { maxFeePerGas: min(data.maxFeePerGas ?? capFee, capFee), maxPriorityFeePerGas: tip };
+  }
+
+  /** A bid for replacing a stuck transaction: at least 12.5% more (the node's replacement rule), within the caps. */
+  bumpFees(previous: FeeBid): FeeBid | undefined {
+    const policy = this.config.fees;
+    const bump = (value: bigint) => (value * 1125n + 999n) / 1000n;
+    if (policy.type === 'legacy') {
+      const next = min(bump(previous.gasPrice ?? 0n), BigInt(policy.gasPriceWei));
+      return next > (previous.gasPrice ?? 0n) ? { gasPrice: next } : undefined;
+    }
+    const maxFee = min(bump(previous.maxFeePerGas ?? 0n), BigInt(policy.maxFeePerGasWei));
+    const tip = min(bump(previous.maxPriorityFeePerGas ?? 0n), BigInt(policy.maxPriorityFeePerGasWei));
+    if (maxFee <= (previous.maxFeePerGas ?? 0n) || tip <= (previous.maxPriorityFeePerGas ?? 0n)) return undefined;
+    return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
+  }
+
+  async estimatePayoutGas(request: Omit<PayoutRequest, 'nonce' | 'fees'>): Promise<bigint> {
+    const from = await this.hotWalletAddress();
+    const tx = this.payoutCall(request);
+    try {
+      const estimate = await this.rpc.call((p) => p.estimateGas({ ...tx, from }));
+      return (estimate * gasHeadroomPercent) / 100n;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'CALL_EXCEPTION') {
+        throw new PayoutRejectedError(`The ${request.asset} transfer to ${request.to} on ${this.chain} reverts.`, error);
+      }
+      throw error;
+    }
+  }
+
+  async signPayout(request: PayoutRequest, gasLimit: bigint): Promise<SignedTransaction> {
+    return this.sign({ ...this.payoutCall(request), nonce: request.nonce, gasLimit, ...feeFields(request.fees) }, request.fees);
+  }
+
+  async signNonceFill(nonce: number, fees: FeeBid): Promise<SignedTransaction> {
+    const self = await this.hotWalletAddress();
+    return this.sign({ to: self, value: 0n, data: '0x', nonce, gasLimit: 21_000n, ...feeFields(fees) }, fees);
+  }
+
+  async broadcast(raw: string): Promise<BroadcastResult> {
+    try {
+      await this.rpc.call((p) => p.broadcastTransaction(raw));
+      return 'accepted';
+    } catch (error) {
+      const message = String((error as Error).message ?? '').toLowerCase();
+      if (message.includes('already known') || message.includes('known transaction') || message.includes('already imported')) return 'already_known';
+      if ((error as { code?: string }).code === 'NONCE_EXPIRED' || message.includes('nonce too low')) return 'nonce_used';
+      throw error;
+    }
+  }
+
+  async receipt(hash: string): Promise<Receipt | undefined> {
+    const receipt = await this.rpc.call((p) => p.getTransactionReceipt(hash));
+    if (!receipt) return undefined;
+    return { hash: receipt.hash, blockNumber: receipt.blockNumber, succeeded: receipt.status === 1 };
+  }
+
+  async isKnown(hash: string): Promise<boolean> {
+    return (await this.rpc.call((p) => p.getTransaction(hash))) !== null;
+  }
+
+  headBlock(): Promise<number> {
+    return this.rpc.call((p) => p.getBlockNumber());
+  }
+
+  async balances(): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }> {
+    const address = await this.hotWalletAddress();
+    const gasWei = await this.rpc.call((p) => p.getBalance(address));
+    const tokens: Record<string, bigint> = {};
+    for (const asset of this.config.assets) {
+      tokens[asset.symbol] = asset.address === 'native'
+        ? gasWei
+        : BigInt(await this.rpc.call((p) => p.call({ to: asset.address as string, data: erc20.encodeFunctionData('balanceOf', [address]) })));
+    }
+    return { gasWei, tokens };
+  }
+
+  private payoutCall(request: Omit<PayoutRequest, 'nonce' | 'fees'>): TransactionRequest {
+    const asset = this.config.assets.find((a) => a.symbol === request.asset);
+    if (!asset) throw new Error(`chain ${this.chain} carries no ${request.asset}`);
+    if (asset.address === 'native') return { to: request.to, value: request.amount, data: '0x' };
+    return { to: asset.address, value: 0n, data: erc20.encodeFunctionData('transfer', [request.to, request.amount]) };
+  }
+
+  private async sign(tx: TransactionRequest, fees: FeeBid): Promise<SignedTransaction> {
+    const raw = await this.signer.signTransaction({ ...tx, chainId: this.config.chainId, type: fees.gasPrice !== undefined ? 0 : 2 });
+    const parsed = Transaction.from(raw);
+    return { hash: parsed.hash!, raw, nonce: parsed.nonce, fees, gasLimit: parsed.gasLimit };
+  }
+}
+
+function feeFields(fees: FeeBid) {
+  return fees.gasPrice !== undefined ? { gasPrice: fees.gasPrice } : { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas };
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}

@@ -1,0 +1,83 @@
+import { FetchRequest, JsonRpcProvider } from 'ethers';
+import { LanepayError } from '../errors/index.js';
+
+/** Every RPC URL of a chain failed or has its circuit open: the caller waits, it never fails a payment. */
+export class ChainUnavailableError extends LanepayError {
+  override name = 'ChainUnavailableError';
+  constructor(readonly chain: string, cause: unknown) {
+    super('chain_unavailable', `No RPC endpoint of chain ${chain} answered.`, { cause });
+  }
+}
+
+interface Endpoint {
+  url: string;
+  provider: JsonRpcProvider;
+  consecutiveFailures: number;
+  openUntilMs: number;
+}
+
+export interface FailoverOptions {
+  timeoutMs?: number;
+  /** Consecutive failures that open an endpoint's circuit. */
+  failureThreshold?: number;
+  /** How long an open circuit skips the endpoint before one trial call. */
+  cooldownMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Calls a chain through the first healthy of its RPC URLs, each call with a timeout. An endpoint
+ * that fails `failureThreshold` times in a row is skipped for `cooldownMs`. Hand-written: ethers'
+ * FallbackProvider does quorum reads, not ordered failover with a breaker.
+ */
+export class FailoverRpc {
+  private readonly endpoints: Endpoint[];
+  private readonly timeoutMs: number;
+  private readonly failureThreshold: number;
+  private readonly cooldownMs: number;
+  private readonly now: () => number;
+
+  constructor(readonly chain: string, chainId: number, urls: string[], options: FailoverOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.failureThreshold = options.failureThreshold ?? 3;
+    this.cooldownMs = options.cooldownMs ?? 15_000;
+    this.now = options.now ?? Date.now;
+    this.endpoints = urls.map((url) => {
+      const request = new FetchRequest(url);
+      request.timeout = this.timeoutMs;
+      // staticNetwork: no network detection round trip (and no retry loop) when a node is down.
+      const provider = new JsonRpcProvider(request, chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+      return { url, provider, consecutiveFailures: 0, openUntilMs: 0 };
+    });
+  }
+
+  async call<T>(operation: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
+    const now = this.now();
+    const ready = this.endpoints.filter((e) => e.openUntilMs <= now);
+    // With every circuit open, still try the one that reopens first rather than fail without trying.
+    const candidates = ready.length > 0 ? ready : [...this.endpoints].sort((a, b) => a.openUntilMs - b.openUntilMs).slice(0, 1);
+    let lastError: unknown;
+    for (const endpoint of candidates) {
+      try {
+        const result = await operation(endpoint.provider);
+        endpoint.consecutiveFailures = 0;
+        endpoint.openUntilMs = 0;
+        return result;
+      } catch (error) {
+        if (!isTransportError(error)) throw error;
+        lastError = error;
+        endpoint.consecutiveFailures += 1;
+        if (endpoint.consecutiveFailures >= this.failureThreshold) endpoint.openUntilMs = this.now() + this.cooldownMs;
+      }
+    }
+    throw new ChainUnavailableError(this.chain, lastError);
+  }
+}
+
+/** Errors of reaching the node, as opposed to the node's own answer (revert, nonce too low, ...). */
+export function isTransportError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code === 'TIMEOUT' || code === 'NETWORK_ERROR' || code === 'SERVER_ERROR') return true;
+  const message = String((error as Error).message ?? '');
+  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|EHOSTUNREACH|ETIMEDOUT/i.test(message);
+}

@@ -1,0 +1,81 @@
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { merchantAccount, platformAccount } from '../ledger/accounts.js';
+import { transferItems, type TransferIntent } from '../ledger/transfers.js';
+import { eventItem, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
+import type { Payment } from '../payments/schemas.js';
+import type { PayoutDeps } from './deps.js';
+import { payoutItem, type Payout } from './items.js';
+
+export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
+
+export async function readPaymentRecord(deps: Pick<PayoutDeps, 'dynamodb' | 'tableName'>, paymentId: string): Promise<PaymentRecord | undefined> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: paymentKey(paymentId), ConsistentRead: true }));
+  return result.Item ? recordFromItem(result.Item) : undefined;
+}
+
+/**
+ * The payout is confirmed: the payment succeeds with its transaction hash and the captured amount
+ * moves from clearing to the chain's hot-wallet account, with the event, in one transaction.
+ */
+export async function completePayout(deps: PayoutDeps, payout: Payout, txHash: string): Promise<FinishOutcome> {
+  return finish(deps, payout, (record) => {
+    const payment: Payment = { ...record.payment, status: 'succeeded', tx_hash: txHash };
+    const transfers: TransferIntent[] = [{
+      kind: 'posted', id: `trf_settle_${payment.id}`, debit: platformAccount('clearing', payment.asset),
+      credit: platformAccount(`hotwallet:${payment.chain}`, payment.asset), amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
+    }];
+    return { payment, transfers, event: 'payment.succeeded' as const, payoutStatus: 'succeeded' as const };
+  });
+}
+
+/**
+ * The payment cannot complete: it fails with `failureCode` and the ledger is compensated: the
+ * captured amount and the fee go back to the merchant's available balance.
+ */
+export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: string): Promise<FinishOutcome> {
+  return finish(deps, payout, (record) => {
+    const payment: Payment = { ...record.payment, status: 'failed', failure_code: failureCode };
+    const merchant = merchantAccount(record.merchantId, payment.asset);
+    const transfers: TransferIntent[] = [{
+      kind: 'posted', id: `trf_refund_${payment.id}`, debit: platformAccount('clearing', payment.asset), credit: merchant,
+      amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
+    }];
+    if (BigInt(payment.fee) > 0n) {
+      transfers.push({ kind: 'posted', id: `trf_fee_refund_${payment.id}`, debit: platformAccount('fees', payment.asset), credit: merchant, amountMinor: BigInt(payment.fee), asset: payment.asset, rootId: `trf_refund_${payment.id}` });
+    }
+    return { payment, transfers, event: 'payment.failed' as const, payoutStatus: 'failed' as const };
+  });
+}
+
+async function finish(
+  deps: PayoutDeps,
+  payout: Payout,
+  change: (record: PaymentRecord) => { payment: Payment; transfers: TransferIntent[]; event: 'payment.succeeded' | 'payment.failed'; payoutStatus: 'succeeded' | 'failed' },
+): Promise<FinishOutcome> {
+  const record = await readPaymentRecord(deps, payout.paymentId);
+  if (!record || record.payment.status !== 'processing') return 'already_final';
+  const now = deps.now();
+  const next = change(record);
+  const items: TransactWriteItem[] = [
+    replacePaymentItem(deps.tableName, { ...record, payment: next.payment, version: record.version + 1 }, { version: record.version, status: 'processing' }),
+    eventItem(deps.tableName, record.merchantId, next.event, next.payment, now).item,
+    {
+      Put: {
+        TableName: deps.tableName,
+        Item: payoutItem({ ...payout, status: next.payoutStatus, version: payout.version + 1 }),
+        // A payout record may not exist yet (a payment refused before a nonce was taken).
+        ConditionExpression: 'attribute_not_exists(pk) OR version = :v',
+        ExpressionAttributeValues: { ':v': { N: String(payout.version) } },
+      },
+    },
+    ...transferItems(deps.tableName, next.transfers, now.toISOString()),
+  ];
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return 'completed';
+  } catch (error) {
+    // The payment or payout changed meanwhile (another check, a redelivery): look again later.
+    if (error instanceof TransactionCanceledException) return 'conflict';
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { FeeBid } from '../chains/adapter.js';
+
+export type PayoutStatus = 'waiting_liquidity' | 'pending' | 'succeeded' | 'failed';
+
+export interface PayoutAttempt {
+  kind: 'payout' | 'fill';
+  hash: string;
+  raw: string;
+  fees: { maxFeePerGas?: string; maxPriorityFeePerGas?: string; gasPrice?: string };
+  atMs: number;
+}
+
+/** A payment's journey on chain: the nonce it owns and every signed transaction for that nonce. */
+export interface Payout {
+  paymentId: string;
+  merchantId: string;
+  chain: string;
+  wallet: string;
+  status: PayoutStatus;
+  nonce?: number;
+  attempts: PayoutAttempt[];
+  version: number;
+  createdAtMs: number;
+}
+
+export const payoutKey = (paymentId: string) => ({ pk: { S: `PAYOUT#${paymentId}` }, sk: { S: 'PAYOUT' } });
+export const walletKey = (chain: string, wallet: string) => ({ pk: { S: `WALLET#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'WALLET' } });
+export const nonceKey = (chain: string, wallet: string, nonce: number) => ({
+  pk: { S: `NONCE#${chain}#${wallet.toLowerCase()}` },
+  sk: { S: String(nonce).padStart(12, '0') },
+});
+
+export function payoutItem(payout: Payout): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    ...payoutKey(payout.paymentId),
+    entity: { S: 'payout' },
+    paymentId: { S: payout.paymentId },
+    merchantId: { S: payout.merchantId },
+    chain: { S: payout.chain },
+    wallet: { S: payout.wallet },
+    status: { S: payout.status },
+    attempts: { S: JSON.stringify(payout.attempts) },
+    version: { N: String(payout.version) },
+    createdAtMs: { N: String(payout.createdAtMs) },
+  };
+  if (payout.nonce !== undefined) item.nonce = { N: String(payout.nonce) };
+  // In flight payouts are listed per chain (lanepay chain status); final ones drop out of the index.
+  if (payout.status === 'pending' || payout.status === 'waiting_liquidity') {
+    item.gsi1pk = { S: `INFLIGHT#${payout.chain}` };
+    item.gsi1sk = { S: `${String(payout.nonce ?? 0).padStart(12, '0')}#${payout.paymentId}` };
+  }
+  return item;
+}
+
+export function payoutFromItem(item: Record<string, AttributeValue>): Payout {
+  return {
+    paymentId: item.paymentId!.S!,
+    merchantId: item.merchantId!.S!,
+    chain: item.chain!.S!,
+    wallet: item.wallet!.S!,
+    status: item.status!.S! as PayoutStatus,
+    ...(item.nonce?.N !== undefined ? { nonce: Number(item.nonce.N) } : {}),
+    attempts: JSON.parse(item.attempts!.S!) as PayoutAttempt[],
+    version: Number(item.version!.N),
+    createdAtMs: Number(item.createdAtMs!.N),
+  };
+}
+
+export function feesToItem(fees: FeeBid): PayoutAttempt['fees'] {
+  return {
+    ...(fees.maxFeePerGas !== undefined ? { maxFeePerGas: fees.maxFeePerGas.toString() } : {}),
+    ...(fees.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString() } : {}),
+    ...(fees.gasPrice !== undefined ? { gasPrice: fees.gasPrice.toString() } : {}),
+  };
+}
+
+export function feesFromItem(fees: PayoutAttempt['fees']): FeeBid {
+  return {
+    ...(fees.maxFeePerGas !== undefined ? { maxFeePerGas: BigInt(fees.maxFeePerGas) } : {}),
+    ...(fees.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas) } : {}),
+    ...(fees.gasPrice !== undefined ? { gasPrice: BigInt(fees.gasPrice) } : {}),
+  };
+}
