@@ -1,6 +1,7 @@
 // Starts one local stack for the integration and e2e projects and hands its StackInfo to tests
 // (`stack()` in test/support/stack.ts). LANEPAY_TEST_PORT_BASE moves its ports (default 5500),
-// so a test run does not collide with `npm run dev` on 4500.
+// so a test run does not collide with `npm run dev` on 4500. LANEPAY_KEEP_STACK_LOGS=1 keeps the
+// emulator and offline logs after the run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { startStack } from '../../scripts/stack/stack.js';
 import '../support/stack.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // engines pins node 20; the SDK's "node 22 from 2027" notice would repeat in every worker's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const portBase = Number(process.env.LANEPAY_TEST_PORT_BASE ?? '5500');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-test-stack-'));
   const startedAt = Date.now();
@@ -29,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stack', running.info);
   return async () => {
     await running.stop();
-    // Keep the logs of a failed run for reading; a clean stop leaves nothing behind.
-    if (!process.exitCode) fs.rmSync(runDir, { recursive: true, force: true });
+    if (process.env.LANEPAY_KEEP_STACK_LOGS === '1') console.log(`[stack] logs kept in ${runDir}`);
+    else fs.rmSync(runDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { KmsSigner } from '../../lib/chains/kms-signer.js';
+import { chainRegistrySchema } from '../../lib/chains/registry.js';
+import { fundAddress, startChains, type RunningChain } from './chains.js';
+import { startEmulators, type RunningEmulators } from './emulators.js';
+import { StackError } from './errors.js';
+import { installTools } from './install.js';
+import { buildFunctions, startOffline, watchFunctions } from './offline.js';
+import { assertPortFree } from './process.js';
+import { loadResources, localCredentials, provision, region } from './provision.js';
+import type { StackChain, StackInfo } from './types.js';
+
+export interface StackOptions {
+  /** Every port is an offset from this one (see stackPorts). */
+  portBase: number;
+  /** Logs and emulator state; emptied at start, since the in-memory emulators start empty too. */
+  runDir: string;
+  /** Dev mode: rebuild functions on change and reload handlers per request. */
+  watch: boolean;
+  log: (line: string) => void;
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where `npm run dev` publishes the running stack's StackInfo, for the CLI and other tools. */
+export const stackInfoFile = path.join(repoRoot, '.local', 'stack.json');
+
+export function stackPorts(base: number) {
+  return {
+    dynamodb: base,
+    sqs: base + 1,
+    kms: base + 2,
+    chainA: base + 3,
+    chainB: base + 4,
+    http: base + 10,
+    websocket: base + 11,
+    lambda: base + 12,
+  };
+}
+
+/** One chain per hot-wallet key slot in infra/keys.yml. */
+const chainSlots = [
+  { name: 'local-a', chainId: 31337, keyId: 'HotWalletKeyA', port: 'chainA' },
+  { name: 'local-b', chainId: 31338, keyId: 'HotWalletKeyB', port: 'chainB' },
+] as const;
+
+const hotWalletFunding = { gasWei: 100n * 10n ** 18n, usdcMinor: 1_000_000n * 10n ** 6n };
+
+/**
+ * Starts the whole local stage: emulators and chains, the resources serverless.yml declares,
+ * funded KMS hot wallets, the function bundles and serverless offline. On failure it stops
+ * whatever it had started before rethrowing.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { log } = options;
+  const ports = stackPorts(options.portBase);
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stop = async () => {
+    // Reverse order: serverless offline before the emulators it polls, and so on.
+    for (const { name, stop: stopOne } of stops.splice(0).reverse()) {
+      await stopOne().catch((error: unknown) => log(`stopping ${name} failed: ${(error as Error).message}`));
+    }
+  };
+  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const startedAt = Date.now();
+    const result = await run();
+    log(`${what} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    return result;
+  };
+
+  try {
+    // All at once up front, so a second stack fails before it touches anything.
+    await Promise.all(
+      Object.entries(ports).map(([purpose, port]) => assertPortFree(port, portPurposes[purpose as keyof typeof ports])),
+    );
+    fs.rmSync(options.runDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(options.runDir, 'logs'), { recursive: true });
+
+    const tools = await step('tools ready', () => installTools(log));
+
+    const endpoints = {
+      dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+      sqs: `http://127.0.0.1:${ports.sqs}`,
+      kms: `http://127.0.0.1:${ports.kms}`,
+    };
+    const [, chains, resources] = await step('emulators and chains up, functions bundled', () =>
+      settleAll([
+        startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir).then((running: RunningEmulators) => {
+          stops.push({ name: 'emulators', stop: async () => void (await Promise.all(running.services.map((s) => s.stop()))) });
+          return running;
+        }),
+        startChains(
+          chainSlots.map((slot) => ({ name: slot.name, chainId: slot.chainId, port: ports[slot.port] })),
+          { logDir: path.join(options.runDir, 'logs') },
+        ).then(
+          (running: RunningChain[]) => {
+            stops.push({ name: 'chains', stop: async () => void (await Promise.all(running.map((c) => c.stop()))) });
+            return running;
+          },
+          // chains.ts throws plain errors; their messages already say what to do.
+          (error: Error) => {
+            throw new StackError(error.message, { cause: error });
+          },
+        ),
+        // Rendering serverless.yml and bundling take seconds of their own, so they overlap the start-ups.
+        loadResources(endpoints),
+        options.watch
+          ? watchFunctions(options.runDir).then((watcher) => void stops.push(watcher))
+          : buildFunctions(options.runDir),
+      ] as const),
+    );
+
+    const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
+
+    const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
+
+    const chainRegistry = buildChainRegistry(stackChains);
+
+    const offline = await step('serverless offline ready', () =>
+      startOffline({
+        endpoints,
+        ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
+        chainRegistry,
+        runDir: options.runDir,
+        reloadHandler: options.watch,
+      }),
+    );
+    stops.push(offline);
+
+    const info: StackInfo = {
+      stage: 'local',
+      region,
+      apiUrl: `http://127.0.0.1:${ports.http}`,
+      websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
+      endpoints,
+      tableName: provisioned.tableName,
+      queues: provisioned.queues,
+      keys: provisioned.keys,
+      chains: stackChains,
+    };
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const portPurposes: Record<keyof ReturnType<typeof stackPorts>, string> = {
+  dynamodb: 'DynamoDB emulator',
+  sqs: 'SQS emulator',
+  kms: 'KMS emulator',
+  chainA: 'chain local-a',
+  chainB: 'chain local-b',
+  http: 'serverless offline HTTP',
+  websocket: 'serverless offline WebSocket',
+  lambda: 'serverless offline Lambda invoke',
+};
+
+/**
+ * Awaits every start-up even when one fails, so those that succeeded have registered their stop
+ * (the caller stops them) before the first failure is rethrown.
+ */
+async function settleAll<T extends readonly unknown[]>(
+  promises: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/** Derives each chain's hot-wallet address from its KMS key and gives it gas and USDC to pay out. */
+async function fundHotWallets(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<StackChain[]> {
+  const kms = new KMSClient({ endpoint: kmsEndpoint, region, credentials: localCredentials });
+  try {
+    return await Promise.all(
+      chainSlots.map(async (slot) => {
+        const chain = chains.find((c) => c.name === slot.name)!;
+        const keyAlias = keys[slot.keyId];
+        if (keyAlias === undefined) {
+          throw new StackError(`serverless.yml has no KMS key ${slot.keyId} with an alias; the local chain ${slot.name} needs it as its hot wallet (infra/keys.yml).`);
+        }
+        const hotWallet = await new KmsSigner(kms, keyAlias).getAddress();
+        await fundAddress(chain, hotWallet, hotWalletFunding);
+        return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias };
+      }),
+    );
+  } finally {
+    kms.destroy();
+  }
+}
+
+/** The registry functions read from LANEPAY_CHAIN_REGISTRY, checked with the schema they parse it with. */
+function buildChainRegistry(chains: StackChain[]): string {
+  const registry = chains.map((chain) => ({
+    name: chain.name,
+    chainId: chain.chainId,
+    rpcUrls: [chain.rpcUrl],
+    confirmations: 1,
+    fees: { type: 'eip1559', maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
+    assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
+    hotWalletKeyId: chain.keyAlias,
+  }));
+  const parsed = chainRegistrySchema.safeParse(registry);
+  if (!parsed.success) {
+    throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);
+  }
+  return JSON.stringify(parsed.data);
+}

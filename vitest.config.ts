@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // One stack (emulators, chains, serverless offline) for the whole run; only this
+          // project starts it, so `vitest run --project unit` stays instant.
+          globalSetup: ['test/setup/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          // The stack's JVM, moto, two chains and offline already share the machine's 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
