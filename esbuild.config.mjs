@@ -62,9 +62,19 @@ if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
   console.log(`esbuild: watching ${names.length} functions`);
 } else {
-  fs.rmSync(outDir, { recursive: true, force: true });
+  // Each file is written beside its target and renamed over it, so a build never leaves a running
+  // serverless-offline (npm run dev next to npm test) without a handler, not even for a moment.
   const results = await Promise.all(
-    names.map(async (name) => ({ name, metafile: (await esbuild.build(optionsFor(name))).metafile })),
+    names.map(async (name) => {
+      const result = await esbuild.build({ ...optionsFor(name), write: false });
+      for (const file of result.outputFiles) {
+        fs.mkdirSync(path.dirname(file.path), { recursive: true });
+        const staging = `${file.path}.${process.pid}.tmp`;
+        fs.writeFileSync(staging, file.contents);
+        fs.renameSync(staging, file.path);
+      }
+      return { name, metafile: result.metafile };
+    }),
   );
   const merged = { inputs: {}, outputs: {} };
   for (const { metafile } of results) {

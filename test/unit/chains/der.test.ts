@@ -60,7 +60,9 @@ describe('parseDerSignature', () => {
   it('reads signatures produced by an independent encoder (node:crypto) so that they verify', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
     const message = Buffer.from('lanepay');
-    const { r, s } = parseDerSignature(nodeSign('sha256', message, { key: privateKey, dsaEncoding: 'der' }));
+    const { r, s: rawS } = parseDerSignature(nodeSign('sha256', message, { key: privateKey, dsaEncoding: 'der' }));
+    // node:crypto, like KMS, may return the high-s half; ethers accepts only low s.
+    const s = rawS > SECP256K1_N / 2n ? SECP256K1_N - rawS : rawS;
 
     const jwk = publicKey.export({ format: 'jwk' });
     const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
