@@ -5,25 +5,26 @@ import { fundedMerchant, merchantPayments, someAddress, usdc } from '../support/
 const destination = '0x52908400098527886E0F7030069857D2E4169EE7';
 const valid = { amount: '1000000', asset: 'USDC', chain: 'local-a', destination };
 
-const cases: Array<[string, { body?: unknown; rawBody?: string; headers?: Record<string, string>; idempotencyKey?: string | false }, number, string]> = [
-  ['amount as a number', { body: { ...valid, amount: 1000000 } }, 400, 'validation_error'],
-  ['a negative amount', { body: { ...valid, amount: '-1' } }, 400, 'validation_error'],
-  ['a zero amount', { body: { ...valid, amount: '0' } }, 400, 'validation_error'],
-  ['a fractional amount', { body: { ...valid, amount: '10.5' } }, 400, 'validation_error'],
-  ['an absurdly large amount', { body: { ...valid, amount: '9'.repeat(31) } }, 400, 'validation_error'],
-  ['an unknown asset', { body: { ...valid, asset: 'DOGE' } }, 400, 'validation_error'],
-  ['an unknown chain', { body: { ...valid, chain: 'mainnet-z' } }, 400, 'validation_error'],
-  ['an invalid address checksum', { body: { ...valid, destination: '0x52908400098527886E0F7030069857D2E4169Ee7' } }, 400, 'validation_error'],
-  ['an unknown field', { body: { ...valid, tip: '5' } }, 400, 'validation_error'],
-  ['a missing field', { body: { asset: 'USDC', chain: 'local-a', destination } }, 400, 'validation_error'],
-  ['a missing Idempotency-Key', { body: valid, idempotencyKey: false }, 400, 'validation_error'],
-  ['a body that is not JSON', { rawBody: '{"amount": "1",' }, 400, 'invalid_json'],
-  ['a body that is not JSON media', { rawBody: 'amount=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
-  ['an oversized body', { body: { ...valid, description: 'x'.repeat(20_000) } }, 413, 'body_too_large'],
+type BadRequest = { body?: unknown; rawBody?: string; headers?: Record<string, string>; idempotencyKey?: string | false };
+const cases: Array<[string, number, string, BadRequest]> = [
+  ['amount as a number', 400, 'validation_error', { body: { ...valid, amount: 1000000 } }],
+  ['a negative amount', 400, 'validation_error', { body: { ...valid, amount: '-1' } }],
+  ['a zero amount', 400, 'validation_error', { body: { ...valid, amount: '0' } }],
+  ['a fractional amount', 400, 'validation_error', { body: { ...valid, amount: '10.5' } }],
+  ['an absurdly large amount', 400, 'validation_error', { body: { ...valid, amount: '9'.repeat(31) } }],
+  ['an unknown asset', 400, 'validation_error', { body: { ...valid, asset: 'DOGE' } }],
+  ['an unknown chain', 400, 'validation_error', { body: { ...valid, chain: 'mainnet-z' } }],
+  ['an invalid address checksum', 400, 'validation_error', { body: { ...valid, destination: '0x52908400098527886E0F7030069857D2E4169Ee7' } }],
+  ['an unknown field', 400, 'validation_error', { body: { ...valid, tip: '5' } }],
+  ['a missing field', 400, 'validation_error', { body: { asset: 'USDC', chain: 'local-a', destination } }],
+  ['a missing Idempotency-Key', 400, 'validation_error', { body: valid, idempotencyKey: false }],
+  ['a body that is not JSON', 400, 'invalid_json', { rawBody: '{"amount": "1",' }],
+  ['a body that is not JSON media', 415, 'unsupported_media_type', { rawBody: 'amount=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }],
+  ['an oversized body', 413, 'body_too_large', { body: { ...valid, description: 'x'.repeat(20_000) } }],
 ];
 
 describe('bad input to POST /v1/payments', () => {
-  it.each(cases)('refuses %s with %i problem+json and writes nothing', async (_, request, status, code) => {
+  it.each(cases)('refuses %s with %i %s problem+json and writes nothing', async (_, status, code, request) => {
     const merchant = await fundedMerchant(usdc(10));
     const key = `bad-${Math.random()}`;
     const response = await api('POST', '/v1/payments', { key: merchant.api_key, ...request, ...(request.idempotencyKey === false ? {} : { idempotencyKey: key }) });
