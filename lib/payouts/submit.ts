@@ -4,6 +4,7 @@ import { PayoutRejectedError } from '../chains/evm-adapter.js';
 import { isTransportError } from '../chains/rpc.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';
+import { platformEventItem } from './platform-events.js';
 import { scheduleCheck } from './check-queue.js';
 import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
@@ -144,9 +145,17 @@ async function waitForLiquidity(
     balanceMinor: (balances.tokens[payment.asset] ?? 0n).toString(), gasWei: balances.gasWei.toString(),
   });
   if (!existing) {
-    const waiting: Payout = { paymentId: payment.id, merchantId, chain: payment.chain, wallet, status: 'waiting_liquidity', attempts: [], version: 1, createdAtMs: deps.now().getTime() };
+    const now = deps.now();
+    const waiting: Payout = { paymentId: payment.id, merchantId, chain: payment.chain, wallet, status: 'waiting_liquidity', attempts: [], version: 1, createdAtMs: now.getTime() };
+    const lowOn = { chain: payment.chain, wallet, asset: payment.asset, needed: amount.toString(), token_balance: (balances.tokens[payment.asset] ?? 0n).toString(), gas_wei: balances.gasWei.toString() };
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: deps.tableName, Item: payoutItem(waiting), ConditionExpression: 'attribute_not_exists(pk)' } }] }));
+      // The operator's `liquidity.low` event is written with the waiting record (outbox), once per payment.
+      await deps.dynamodb.send(new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: deps.tableName, Item: payoutItem(waiting), ConditionExpression: 'attribute_not_exists(pk)' } },
+          platformEventItem(deps.tableName, 'liquidity.low', { ...lowOn, payment_id: payment.id }, now),
+        ],
+      }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
     }

@@ -1,0 +1,23 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { checkPayout } from '../../lib/payouts/check.js';
+import { payoutDeps } from '../commons/payout-deps.js';
+
+const deps = payoutDeps();
+const processor = new BatchProcessor(EventType.SQS);
+const checkMessageSchema = z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) });
+
+const recordHandler = async (record: SQSRecord) => {
+  const { paymentId } = checkMessageSchema.parse(JSON.parse(record.body));
+  const outcome = await checkPayout(deps, paymentId);
+  logger.info('payout checked', { paymentId, outcome });
+};
+
+export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

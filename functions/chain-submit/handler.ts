@@ -1,0 +1,24 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { parseOutboxEvent } from '../../lib/outbox/relay.js';
+import { submitPayout } from '../../lib/payouts/submit.js';
+import { payoutDeps } from '../commons/payout-deps.js';
+
+const deps = payoutDeps();
+// FIFO: once a record fails, the rest of its batch is reported failed too, keeping nonce order.
+const processor = new SqsFifoPartialProcessorAsync();
+
+const recordHandler = async (record: SQSRecord) => {
+  const event = parseOutboxEvent(record.body);
+  if (event.type !== 'payment.processing') return;
+  const outcome = await submitPayout(deps, event.data.object);
+  logger.info('payout submitted', { paymentId: event.data.object.id, eventId: event.id, outcome });
+};
+
+export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
