@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { openApiDocument } from '../../../lib/http/openapi.js';
+import { openApiFile, renderOpenApi } from '../../../scripts/openapi.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+// The route that serves the document is not part of the merchant API it describes.
+const undocumentedRoutes = new Set(['get /v1/openapi.json']);
+
+/** `post /v1/payments` for every http event in functions/functions.yml. */
+function routedOperations(): string[] {
+  const functions = parse(fs.readFileSync(path.join(repoRoot, 'functions', 'functions.yml'), 'utf8')) as Record<
+    string,
+    { events?: { http?: { method: string; path: string } }[] }
+  >;
+  return Object.values(functions)
+    .flatMap((fn) => fn.events ?? [])
+    .flatMap((event) => (event.http ? [`${event.http.method.toLowerCase()} /${event.http.path.replace(/^\//, '')}`] : []))
+    .filter((operation) => !undocumentedRoutes.has(operation));
+}
+
+function documentedOperations(): string[] {
+  const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
+  return Object.entries(paths).flatMap(([route, operations]) => Object.keys(operations).map((method) => `${method} ${route}`));
+}
+
+describe('the OpenAPI document', () => {
+  it('is committed as generated from the schemas', () => {
+    const committed = fs.existsSync(openApiFile) ? fs.readFileSync(openApiFile, 'utf8') : '';
+    expect(committed === renderOpenApi(), 'docs/openapi.json is stale or missing: run npm run openapi').toBe(true);
+  });
+
+  it('documents exactly the routes functions/functions.yml serves', () => {
+    const routed = routedOperations().sort();
+    const documented = documentedOperations().sort();
+    expect(routed.length).toBeGreaterThan(0);
+    expect(documented.filter((op) => !routed.includes(op)), 'documented in lib/http/openapi.ts but routed by no function').toEqual([]);
+    expect(routed.filter((op) => !documented.includes(op)), 'routed in functions/functions.yml but missing from lib/http/openapi.ts').toEqual([]);
+  });
+
+  it('describes CreatePayment as strict, with its required fields', () => {
+    const schemas = (openApiDocument().components as { schemas: Record<string, { additionalProperties?: unknown; required?: string[] }> }).schemas;
+    const createPayment = schemas.CreatePayment!;
+    expect(createPayment.additionalProperties).toBe(false);
+    expect(createPayment.required).toEqual(expect.arrayContaining(['amount', 'asset', 'chain', 'destination']));
+  });
+});
