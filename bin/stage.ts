@@ -1,20 +1,30 @@
 import fs from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { ZodError } from 'zod';
+import type { Stage } from '../lib/aws/config.js';
+import { LanepayError } from '../lib/errors/index.js';
 import { StackError } from '../scripts/stack/errors.js';
 import { stackInfoFile } from '../scripts/stack/stack.js';
 import type { StackInfo } from '../scripts/stack/types.js';
 
-/** The stack `npm run dev` published, or a message saying how to start one. */
+/**
+ * The stack the local stage means: `.local/stack.json` (written by `npm run dev`), or the file
+ * LANEPAY_STACK_FILE names, which is how tests point the CLI at the stack they started.
+ */
 export function readLocalStack(): StackInfo {
+  const file = process.env.LANEPAY_STACK_FILE || stackInfoFile;
   let text: string;
   try {
-    text = fs.readFileSync(stackInfoFile, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
+    if (file !== stackInfoFile) throw new StackError(`LANEPAY_STACK_FILE names ${file}, which cannot be read; point it at a stack.json or unset it.`);
     throw new StackError('No local stack is running here: start one with `npm run dev`.');
   }
   try {
     return JSON.parse(text) as StackInfo;
   } catch {
-    throw new StackError(`${stackInfoFile} is not valid JSON; restart the local stack with \`npm run dev\` to rewrite it.`);
+    throw new StackError(`${file} is not valid JSON; restart the local stack with \`npm run dev\` to rewrite it.`);
   }
 }
 
@@ -32,4 +42,77 @@ export function awsClientConfig(stage: string, service: AwsService) {
     region: stack.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
+}
+
+const stages = ['local', 'dev', 'prod'] as const satisfies readonly Stage[];
+
+/** `--stage` as lib knows it; lib decides key prefixes and sandbox refusal from it. */
+export function knownStage(stage: string): Stage {
+  if ((stages as readonly string[]).includes(stage)) return stage as Stage;
+  throw new StackError(`Unknown stage \`${stage}\`: serverless.yml deploys ${stages.join(', ')}.`);
+}
+
+/** What the merchant, balance and customer commands hand to lib: the stage's table, digest key and clients. */
+export interface StageDeps {
+  stage: Stage;
+  tableName: string;
+  apiKeyDigestKeyId: string;
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+}
+
+/**
+ * Local names come from the running stack; deployed stages use the names serverless.yml gives
+ * (custom.names: table `lanepay-<stage>`, key alias `alias/lanepay-<stage>-api-key-digest`).
+ * Creating the clients sends nothing, so a command may refuse a stage after calling this.
+ */
+export function stageDeps(stageName: string): StageDeps {
+  const stage = knownStage(stageName);
+  let tableName = `lanepay-${stage}`;
+  let apiKeyDigestKeyId = `alias/lanepay-${stage}-api-key-digest`;
+  if (stage === 'local') {
+    const stack = readLocalStack();
+    tableName = stack.tableName;
+    const digestKey = stack.keys.ApiKeyDigestKey;
+    if (!digestKey) throw new StackError('The local stack publishes no ApiKeyDigestKey; restart it with `npm run dev`.');
+    apiKeyDigestKeyId = digestKey;
+  }
+  return {
+    stage,
+    tableName,
+    apiKeyDigestKeyId,
+    dynamodb: new DynamoDBClient(awsClientConfig(stage, 'dynamodb')),
+    kms: new KMSClient(awsClientConfig(stage, 'kms')),
+  };
+}
+
+/**
+ * lib's refusals (LanepayError) and invalid input (ZodError) are news for the user, not bugs: the
+ * CLI prints StackErrors as one line with exit code 1, so they become StackErrors. Anything else
+ * is rethrown untouched, so a real bug keeps its stack trace.
+ */
+export function userError(error: unknown): unknown {
+  if (error instanceof LanepayError) return new StackError(error.detail, { cause: error });
+  if (error instanceof ZodError) return new StackError(describeZodError(error), { cause: error });
+  return error;
+}
+
+/** `maxPerPaymentMinor.USDC: must be …; kyc: unrecognized key "x"`, on one line. */
+export function describeZodError(error: ZodError, subject = 'The input'): string {
+  const problems = error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+    return `${where}: ${issue.message}`;
+  });
+  return `${subject} is invalid: ${problems.join('; ')}.`;
+}
+
+/** parseArgs has no required options; this names the missing one and shows its shape. */
+export function requiredOption(value: string | undefined, flag: string, example: string): string {
+  if (value === undefined || value === '') throw new StackError(`--${flag} is required, e.g. --${flag} ${example}.`);
+  return value;
+}
+
+/** Results are JSON on stdout, indented for people and parseable by scripts. */
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
 }

@@ -1,8 +1,24 @@
 import type { Command, CommandOptions } from '../command.js';
+import balanceCredit from './balance-credit.js';
+import customerSetKyc from './customer-set-kyc.js';
+import keyCreate from './key-create.js';
+import keyRevoke from './key-revoke.js';
+import merchantCreate from './merchant-create.js';
+import merchantSetRisk from './merchant-set-risk.js';
+import merchantShow from './merchant-show.js';
 import stackStatus from './stack-status.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
  * `defineCommand({ name: '<group> <name>', … })` as default, and list it here.
  */
-export const commands: Command<CommandOptions>[] = [stackStatus];
+export const commands: Command<CommandOptions>[] = [
+  stackStatus,
+  merchantCreate,
+  merchantShow,
+  merchantSetRisk,
+  keyCreate,
+  keyRevoke,
+  balanceCredit,
+  customerSetKyc,
+];

@@ -1,0 +1,39 @@
+import { ledgerDecimals } from '../../lib/ledger/assets.js';
+import { createMerchant } from '../../lib/merchants/merchants.js';
+import { StackError } from '../../scripts/stack/errors.js';
+import { defineCommand } from '../command.js';
+import { json, requiredOption, stageDeps, userError } from '../stage.js';
+
+export default defineCommand({
+  name: 'merchant create',
+  description: 'Creates a merchant, its ledger accounts and its first API key (shown once)',
+  options: {
+    name: { type: 'string' },
+    'fee-bps': { type: 'string', default: '0' },
+    'fee-fixed': { type: 'string', default: '0' },
+  },
+  async run({ stage, values, print }) {
+    const name = requiredOption(values.name, 'name', '"Demo shop"');
+    const feeBps = values['fee-bps'];
+    if (!/^(0|[1-9][0-9]{0,4})$/.test(feeBps) || Number(feeBps) > 10_000) {
+      throw new StackError(`--fee-bps ${JSON.stringify(feeBps)} is invalid: give whole basis points from 0 to 10000 (100 = 1%).`);
+    }
+    const feeFixed = values['fee-fixed'];
+    if (!/^(0|[1-9][0-9]{0,29})$/.test(feeFixed)) {
+      throw new StackError(`--fee-fixed ${JSON.stringify(feeFixed)} is invalid: give whole minor units, e.g. 250000 for 0.25 USDC.`);
+    }
+    const deps = stageDeps(stage);
+    try {
+      // Every asset the ledger carries gets an account now, so crediting one never finds it missing.
+      const created = await createMerchant(
+        { ...deps, assets: Object.keys(ledgerDecimals) },
+        { name, feeBps: Number(feeBps), feeFixedMinor: BigInt(feeFixed) },
+      );
+      print(json({ merchant_id: created.merchant_id, name: created.name, key_id: created.key_id, api_key: created.api_key }));
+      console.error('The API key is shown this once: only its digest is stored.');
+      return 0;
+    } catch (error) {
+      throw userError(error);
+    }
+  },
+});

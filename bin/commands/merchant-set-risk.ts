@@ -1,0 +1,41 @@
+import { ZodError } from 'zod';
+import { updateMerchantProfile } from '../../lib/merchants/merchants.js';
+import { effectiveRules, platformDefaultRules, riskOverridesSchema } from '../../lib/risk/rules.js';
+import { StackError } from '../../scripts/stack/errors.js';
+import { defineCommand } from '../command.js';
+import { describeZodError, json, requiredOption, stageDeps, userError } from '../stage.js';
+
+const example = `'{"maxPerPaymentMinor":{"USDC":"5000000000"}}'`;
+
+export default defineCommand({
+  name: 'merchant set-risk',
+  description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/risk/rules.ts)",
+  options: { merchant: { type: 'string' }, rules: { type: 'string' } },
+  async run({ stage, values, print }) {
+    const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
+    const text = requiredOption(values.rules, 'rules', example);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new StackError(`--rules is not JSON (${(error as Error).message}); quote it for your shell, e.g. --rules ${example}.`);
+    }
+    const parsed = riskOverridesSchema.safeParse(raw);
+    if (!parsed.success) throw new StackError(describeZodError(parsed.error, '--rules'));
+    try {
+      // Payments merge the overrides into the platform defaults; an override that breaks the merge
+      // (an allowed asset without limits) would fail every payment, so refuse it now.
+      effectiveRules(platformDefaultRules, parsed.data);
+    } catch (error) {
+      if (error instanceof ZodError) throw new StackError(describeZodError(error, '--rules merged with the platform defaults'));
+      throw error;
+    }
+    try {
+      const profile = await updateMerchantProfile(stageDeps(stage), merchantId, (current) => ({ ...current, risk: parsed.data }));
+      print(json(profile));
+      return 0;
+    } catch (error) {
+      throw userError(error);
+    }
+  },
+});
