@@ -45,6 +45,8 @@ export interface ChainAdapter {
   signPayout(request: PayoutRequest, gasLimit: bigint): Promise<SignedTransaction>;
   /** A zero-value self-transfer that takes a nonce whose own transaction can never be mined. */
   signNonceFill(nonce: number, fees: FeeBid): Promise<SignedTransaction>;
+  /** Fees for replacing a stuck transaction, or undefined when the caps allow no higher bid. */
+  bumpFees(previous: FeeBid, quote: FeeBid): FeeBid | undefined;
   broadcast(raw: string): Promise<BroadcastResult>;
   receipt(hash: string): Promise<Receipt | undefined>;
   isKnown(hash: string): Promise<boolean>;

@@ -52,18 +52,23 @@ export class EvmAdapter implements ChainAdapter {
     return { maxFeePerGas: min(data.maxFeePerGas ?? capFee, capFee), maxPriorityFeePerGas: tip };
   }
 
-  /** A bid for replacing a stuck transaction: at least 12.5% more (the node's replacement rule), within the caps. */
-  bumpFees(previous: FeeBid): FeeBid | undefined {
+  /**
+   * A bid for replacing a stuck transaction: at least 12.5% above the previous one (the node's
+   * replacement rule) and at least today's quote, within the caps. Undefined at the caps.
+   */
+  bumpFees(previous: FeeBid, quote: FeeBid): FeeBid | undefined {
     const policy = this.config.fees;
     const bump = (value: bigint) => (value * 1125n + 999n) / 1000n;
+    const next = (prev: bigint | undefined, market: bigint | undefined, cap: bigint) => min(max(bump(prev ?? 0n), market ?? 0n), cap);
     if (policy.type === 'legacy') {
-      const next = min(bump(previous.gasPrice ?? 0n), BigInt(policy.gasPriceWei));
-      return next > (previous.gasPrice ?? 0n) ? { gasPrice: next } : undefined;
+      const gasPrice = next(previous.gasPrice, quote.gasPrice, BigInt(policy.gasPriceWei));
+      return gasPrice > (previous.gasPrice ?? 0n) ? { gasPrice } : undefined;
     }
-    const maxFee = min(bump(previous.maxFeePerGas ?? 0n), BigInt(policy.maxFeePerGasWei));
-    const tip = min(bump(previous.maxPriorityFeePerGas ?? 0n), BigInt(policy.maxPriorityFeePerGasWei));
-    if (maxFee <= (previous.maxFeePerGas ?? 0n) || tip <= (previous.maxPriorityFeePerGas ?? 0n)) return undefined;
-    return { maxFeePerGas: maxFee, maxPriorityFeePerGas: tip };
+    const maxFeePerGas = next(previous.maxFeePerGas, quote.maxFeePerGas, BigInt(policy.maxFeePerGasWei));
+    const maxPriorityFeePerGas = next(previous.maxPriorityFeePerGas, quote.maxPriorityFeePerGas, BigInt(policy.maxPriorityFeePerGasWei));
+    // A replacement must raise both fields, or the node refuses it as underpriced.
+    if (maxFeePerGas <= (previous.maxFeePerGas ?? 0n) || maxPriorityFeePerGas <= (previous.maxPriorityFeePerGas ?? 0n)) return undefined;
+    return { maxFeePerGas, maxPriorityFeePerGas };
   }
 
   async estimatePayoutGas(request: Omit<PayoutRequest, 'nonce' | 'fees'>): Promise<bigint> {
@@ -147,4 +152,8 @@ function feeFields(fees: FeeBid) {
 
 function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
 }

@@ -20,11 +20,11 @@ export async function checkPayout(deps: PayoutDeps, paymentId: string): Promise<
   const payout = await readPayout(deps, paymentId);
   if (!payout || payout.status === 'succeeded' || payout.status === 'failed') return 'final';
   try {
-    if (payout.status === 'waiting_liquidity') {
+    if (payout.status === 'waiting_liquidity' || payout.status === 'waiting_chain') {
       const record = await readPaymentRecord(deps, paymentId);
       if (!record) return 'final';
       const outcome = await submitPayout(deps, record.payment);
-      return outcome === 'waiting_liquidity' ? 'waiting' : outcome === 'failed' ? 'failed' : 'confirming';
+      return outcome === 'waiting_liquidity' || outcome === 'waiting_chain' ? 'waiting' : outcome === 'failed' ? 'failed' : 'confirming';
     }
     return await checkPending(deps, payout);
   } catch (error) {
@@ -84,7 +84,7 @@ async function firstReceipt(deps: PayoutDeps, payout: Payout): Promise<{ receipt
 async function replaceWithHigherFee(deps: PayoutDeps, payout: Payout): Promise<boolean> {
   const adapter = deps.adapter(payout.chain);
   const latest = payout.attempts.at(-1)!;
-  const fees = adapter.bumpFees(feesFromItem(latest.fees));
+  const fees = adapter.bumpFees(feesFromItem(latest.fees), await adapter.quoteFees());
   if (!fees) return false; // at the fee caps already: keep waiting
   const record = await readPaymentRecord(deps, payout.paymentId);
   if (!record) return false;

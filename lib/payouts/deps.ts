@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ChainAdapter, FeeBid } from '../chains/adapter.js';
+import type { ChainAdapter } from '../chains/adapter.js';
 import type { ChainRegistry } from '../chains/registry.js';
 
 export type PayoutSignal =
@@ -14,7 +14,7 @@ export interface PayoutDeps {
   sqs: SQSClient;
   tableName: string;
   chains: ChainRegistry;
-  adapter(chain: string): ChainAdapter & { bumpFees(previous: FeeBid): FeeBid | undefined };
+  adapter(chain: string): ChainAdapter;
   /** Standard queue of delayed "check this payout" messages. */
   checkQueueUrl: string;
   checkDelaySeconds: number;

@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FeeBid } from '../chains/adapter.js';
 
-export type PayoutStatus = 'waiting_liquidity' | 'pending' | 'succeeded' | 'failed';
+/** waiting_*: no nonce taken yet; chain-check retries the submission. pending: signed, nonce owned. */
+export type PayoutStatus = 'waiting_liquidity' | 'waiting_chain' | 'pending' | 'succeeded' | 'failed';
 
 export interface PayoutAttempt {
   kind: 'payout' | 'fill';
@@ -46,7 +47,7 @@ export function payoutItem(payout: Payout): Record<string, AttributeValue> {
   };
   if (payout.nonce !== undefined) item.nonce = { N: String(payout.nonce) };
   // In flight payouts are listed per chain (lanepay chain status); final ones drop out of the index.
-  if (payout.status === 'pending' || payout.status === 'waiting_liquidity') {
+  if (payout.status !== 'succeeded' && payout.status !== 'failed') {
     item.gsi1pk = { S: `INFLIGHT#${payout.chain}` };
     item.gsi1sk = { S: `${String(payout.nonce ?? 0).padStart(12, '0')}#${payout.paymentId}` };
   }

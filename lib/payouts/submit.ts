@@ -1,7 +1,7 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { SignedTransaction } from '../chains/adapter.js';
 import { PayoutRejectedError } from '../chains/evm-adapter.js';
-import { isTransportError } from '../chains/rpc.js';
+import { ChainUnavailableError, isTransportError } from '../chains/rpc.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';
 import { platformEventItem } from './platform-events.js';
@@ -10,7 +10,7 @@ import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
 import { feesToItem, nonceKey, payoutFromItem, payoutItem, payoutKey, walletKey, type Payout } from './items.js';
 
-export type SubmitOutcome = 'submitted' | 'rebroadcast' | 'waiting_liquidity' | 'failed' | 'nothing_to_do';
+export type SubmitOutcome = 'submitted' | 'rebroadcast' | 'waiting_liquidity' | 'waiting_chain' | 'failed' | 'nothing_to_do';
 
 const maxNonceRaces = 5;
 
@@ -20,6 +20,18 @@ const maxNonceRaces = 5;
  * any point is repaired by redelivery: an existing record is re-broadcast byte for byte.
  */
 export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
+  try {
+    return await submitOnce(deps, payment);
+  } catch (error) {
+    if (!(error instanceof ChainUnavailableError)) throw error;
+    // The chain did not answer before a nonce was taken: park the payout, check again later.
+    deps.signal({ kind: 'chain_unavailable', chain: payment.chain });
+    await park(deps, payment, 'waiting_chain');
+    return 'waiting_chain';
+  }
+}
+
+async function submitOnce(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
   const existing = await readPayout(deps, payment.id);
   if (existing && (existing.status === 'succeeded' || existing.status === 'failed')) return 'nothing_to_do';
   if (existing?.status === 'pending') {
@@ -32,7 +44,9 @@ export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<
 
   const chain = deps.chains.get(payment.chain);
   const token = chain?.assets.find((a) => a.symbol === payment.asset);
-  if (!chain || !token) return finalFail(deps, record.merchantId, payment, existing, 'chain_not_supported');
+  // A chain missing from this deployment's registry may still hold the payout: never fail it, retry
+  // (the message ends in the dead-letter queue, whose alarm calls an operator).
+  if (!chain || !token) throw new Error(`chain ${payment.chain} carrying ${payment.asset} is not in the chain registry`);
   const adapter = deps.adapter(payment.chain);
   const wallet = await adapter.hotWalletAddress();
   const amount = toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals);
@@ -70,7 +84,7 @@ export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [walletReason, payoutReason] = error.CancellationReasons ?? [];
-      if (payoutReason?.Code === 'ConditionalCheckFailed') return submitPayout(deps, payment); // another delivery won
+      if (payoutReason?.Code === 'ConditionalCheckFailed') return submitOnce(deps, payment); // another delivery won
       if (walletReason?.Code === 'ConditionalCheckFailed') continue; // another payout took that nonce
       throw error;
     }
@@ -100,8 +114,8 @@ function allocationItems(deps: PayoutDeps, payout: Payout, walletExists: boolean
       Put: {
         TableName: deps.tableName,
         Item: payoutItem(payout),
-        ConditionExpression: previous ? 'version = :v AND #status = :waiting' : 'attribute_not_exists(pk)',
-        ...(previous ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v': { N: String(previous.version) }, ':waiting': { S: 'waiting_liquidity' } } } : {}),
+        ConditionExpression: previous ? 'version = :v AND #status IN (:waitingLiquidity, :waitingChain)' : 'attribute_not_exists(pk)',
+        ...(previous ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v': { N: String(previous.version) }, ':waitingLiquidity': { S: 'waiting_liquidity' }, ':waitingChain': { S: 'waiting_chain' } } } : {}),
       },
     },
     {
@@ -144,24 +158,47 @@ async function waitForLiquidity(
     kind: 'liquidity_low', chain: payment.chain, wallet, asset: payment.asset, neededMinor: amount.toString(),
     balanceMinor: (balances.tokens[payment.asset] ?? 0n).toString(), gasWei: balances.gasWei.toString(),
   });
-  if (!existing) {
-    const now = deps.now();
-    const waiting: Payout = { paymentId: payment.id, merchantId, chain: payment.chain, wallet, status: 'waiting_liquidity', attempts: [], version: 1, createdAtMs: now.getTime() };
-    const lowOn = { chain: payment.chain, wallet, asset: payment.asset, needed: amount.toString(), token_balance: (balances.tokens[payment.asset] ?? 0n).toString(), gas_wei: balances.gasWei.toString() };
-    try {
-      // The operator's `liquidity.low` event is written with the waiting record (outbox), once per payment.
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
-          { Put: { TableName: deps.tableName, Item: payoutItem(waiting), ConditionExpression: 'attribute_not_exists(pk)' } },
-          platformEventItem(deps.tableName, 'liquidity.low', { ...lowOn, payment_id: payment.id }, now),
-        ],
-      }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-    }
+  if (existing?.status !== 'waiting_liquidity') {
+    const lowOn = { chain: payment.chain, wallet, asset: payment.asset, needed: amount.toString(), token_balance: (balances.tokens[payment.asset] ?? 0n).toString(), gas_wei: balances.gasWei.toString(), payment_id: payment.id };
+    // The operator's `liquidity.low` event is written with the waiting record (outbox), once per wait.
+    await park(deps, payment, 'waiting_liquidity', platformEventItem(deps.tableName, 'liquidity.low', lowOn, deps.now()), { merchantId, wallet });
+  } else {
+    await scheduleCheck(deps, payment.id);
+  }
+  return 'waiting_liquidity';
+}
+
+/** Records that the payout waits (no nonce taken) and asks chain-check to retry it later. */
+async function park(
+  deps: PayoutDeps, payment: Payment, status: 'waiting_liquidity' | 'waiting_chain',
+  extra?: TransactWriteItem, known?: { merchantId: string; wallet: string },
+): Promise<void> {
+  const existing = await readPayout(deps, payment.id);
+  if (existing && existing.status !== 'waiting_liquidity' && existing.status !== 'waiting_chain') return;
+  const merchantId = known?.merchantId ?? existing?.merchantId ?? (await readPaymentRecord(deps, payment.id))?.merchantId;
+  if (!merchantId) return;
+  const waiting: Payout = {
+    paymentId: payment.id, merchantId, chain: payment.chain, wallet: known?.wallet ?? existing?.wallet ?? 'unknown', status,
+    attempts: [], version: (existing?.version ?? 0) + 1, createdAtMs: existing?.createdAtMs ?? deps.now().getTime(),
+  };
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: deps.tableName,
+            Item: payoutItem(waiting),
+            ConditionExpression: existing ? 'version = :v' : 'attribute_not_exists(pk)',
+            ...(existing ? { ExpressionAttributeValues: { ':v': { N: String(existing.version) } } } : {}),
+          },
+        },
+        ...(extra ? [extra] : []),
+      ],
+    }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error; // another delivery parked it first
   }
   await scheduleCheck(deps, payment.id);
-  return 'waiting_liquidity';
 }
 
 async function finalFail(deps: PayoutDeps, merchantId: string, payment: Payment, existing: Payout | undefined, code: string): Promise<SubmitOutcome> {

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { creditSandboxFunds } from '../../../lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile } from '../../../lib/merchants/merchants.js';
+import { authorizePayment } from '../../../lib/payments/authorize.js';
+import { getBalances, getPayment } from '../../../lib/payments/query.js';
+import { createPaymentBodySchema, type Payment } from '../../../lib/payments/schemas.js';
+import { checkPayout, type CheckOutcome } from '../../../lib/payouts/check.js';
+import { merchantDeps } from '../../support/deps.js';
+import type { isolatedWorld } from '../../support/isolated.js';
+import { waitFor } from '../../support/wait.js';
+
+type World = Awaited<ReturnType<typeof isolatedWorld>>;
+
+export async function merchantIn(world: World, fundedMinor: bigint) {
+  const deps = { ...merchantDeps(), tableName: world.tableName };
+  const created = await createMerchant(deps, { name: 'payout-test' });
+  await creditSandboxFunds(deps, { merchantId: created.merchant_id, asset: 'USDC', amountMinor: fundedMinor, transferId: `trf_${randomUUID()}` });
+  return getMerchantProfile(deps, created.merchant_id);
+}
+
+/** An automatically captured payment: status processing, its payout not yet submitted. */
+export async function capturedPayment(world: World, merchant: Awaited<ReturnType<typeof merchantIn>>, chain: string, destination: string, amountMinor: bigint): Promise<Payment> {
+  const body = createPaymentBodySchema.parse({ amount: amountMinor.toString(), asset: 'USDC', chain, destination });
+  const result = await authorizePayment(world.payments, { merchant, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body });
+  if (result.payment.status !== 'processing') throw new Error(`payment not captured: ${JSON.stringify(result.payment)}`);
+  return result.payment;
+}
+
+/** Does what the chain-check queue does, until the payout is final; returns every outcome seen. */
+export async function driveUntilFinal(world: World, paymentId: string, timeoutMs = 60_000): Promise<CheckOutcome[]> {
+  const outcomes: CheckOutcome[] = [];
+  await waitFor(`payout of ${paymentId} to be final`, async () => {
+    const outcome = await checkPayout(world.payouts, paymentId);
+    outcomes.push(outcome);
+    return ['succeeded', 'failed', 'final'].includes(outcome) ? outcome : undefined;
+  }, { timeoutMs, intervalMs: 300 });
+  return outcomes;
+}
+
+export async function paymentIn(world: World, merchantId: string, paymentId: string) {
+  return getPayment(world.payments, merchantId, paymentId);
+}
+
+export async function balanceIn(world: World, merchantId: string) {
+  return (await getBalances(world.payments, merchantId)).data[0]!;
+}
