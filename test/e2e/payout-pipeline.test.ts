@@ -1,0 +1,61 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { getAddress, Interface } from 'ethers';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { requestFingerprint } from '../../lib/idempotency/store.js';
+import { authorizePayment } from '../../lib/payments/authorize.js';
+import { getPayment } from '../../lib/payments/query.js';
+import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
+import { chainByName, provider, usdcBalance } from '../support/chain.js';
+import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../support/deps.js';
+import { stack } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
+
+const transferEvent = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
+
+describe('payout pipeline through the queues', () => {
+  it('pays 100 payments queued at once from one hot wallet: all succeed, contiguous nonces, one transaction each, several per block', async () => {
+    const deps = paymentDeps();
+    const { profile, merchant_id } = await fundedMerchant(usdc(1_000));
+    const wanted = Array.from({ length: 100 }, (_, i) => ({ destination: someAddress(), amount: BigInt(1_000_000 + i) }));
+
+    const payments = await Promise.all(wanted.map(async ({ destination, amount }) => {
+      const body = createPaymentBodySchema.parse({ amount: amount.toString(), asset: 'USDC', chain: 'local-b', destination });
+      const result = await authorizePayment(deps, { merchant: profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body });
+      return result.payment;
+    }));
+    expect(payments.every((p) => p.status === 'processing')).toBe(true);
+
+    const done = await waitFor('100 payouts to complete', async () => {
+      const current = await Promise.all(payments.map((p) => getPayment(deps, merchant_id, p.id)));
+      return current.every((p) => p.status === 'succeeded' || p.status === 'failed') ? current : undefined;
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    expect(done.filter((p) => p.status !== 'succeeded')).toEqual([]);
+
+    const hotWallet = chainByName('local-b').hotWallet;
+    const receipts = await Promise.all(done.map((p) => provider('local-b').getTransactionReceipt(p.tx_hash!)));
+    const transactions = await Promise.all(done.map((p) => provider('local-b').getTransaction(p.tx_hash!)));
+    expect(new Set(done.map((p) => p.tx_hash)).size).toBe(100);
+    for (const [i, receipt] of receipts.entries()) {
+      expect(receipt?.status).toBe(1);
+      expect(receipt?.from).toBe(hotWallet);
+      const transfer = transferEvent.parseLog(receipt!.logs[0]!);
+      expect(transfer?.args.to).toBe(getAddress(wanted[i]!.destination));
+      expect(transfer?.args.value).toBe(wanted[i]!.amount);
+    }
+    for (const { destination, amount } of wanted.slice(0, 5)) expect(await usdcBalance('local-b', destination)).toBe(amount);
+
+    // Every nonce between the lowest and highest used is owned by a recorded payout: none skipped.
+    const nonces = transactions.map((t) => t!.nonce).sort((a, b) => a - b);
+    const owned = await clients().dynamodb.send(new QueryCommand({
+      TableName: stack().tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': { S: `NONCE#local-b#${hotWallet.toLowerCase()}` }, ':low': { S: String(nonces[0]).padStart(12, '0') }, ':high': { S: String(nonces.at(-1)).padStart(12, '0') } },
+    }));
+    expect(owned.Items?.length).toBe(nonces.at(-1)! - nonces[0]! + 1);
+    expect(new Set(nonces).size).toBe(100);
+
+    const blocks = new Set(receipts.map((r) => r!.blockNumber));
+    expect(blocks.size).toBeLessThan(50);
+  });
+});
