@@ -15,7 +15,7 @@ export function paymentDeps(): PaymentDeps {
     tableName: config.TABLE_NAME,
     chains: ChainRegistry.parse(config.CHAIN_REGISTRY),
     riskDefaults: platformDefaultRules,
-    holdExpiryMs: config.HOLD_EXPIRY_HOURS * 3600_000,
+    holdExpiryMs: config.HOLD_EXPIRY_SECONDS * 1000,
     now: () => new Date(),
   };
   return deps;

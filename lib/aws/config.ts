@@ -41,7 +41,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 export const paymentsConfigSchema = baseConfigSchema.extend({
   /** JSON array of chains (lib/chains/registry.ts), validated when the registry is built. */
   CHAIN_REGISTRY: z.string().min(2),
-  HOLD_EXPIRY_HOURS: z.coerce.number().positive().default(168),
+  /** How long a manual-capture hold lives (default 7 days). */
+  HOLD_EXPIRY_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 });
 
 export const authorizerConfigSchema = baseConfigSchema.extend({

@@ -13,6 +13,7 @@ import '../support/stack.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // engines pins node 20; the SDK's "node 22 from 2027" notice would repeat in every worker's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.LANEPAY_HOLD_EXPIRY_SECONDS ??= '20';
   const portBase = Number(process.env.LANEPAY_TEST_PORT_BASE ?? '5500');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-test-stack-'));
   const startedAt = Date.now();
