@@ -9,12 +9,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Unit tests first, on their own; the integration project then shares the stack.
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // One stack (emulators, chains, serverless offline) for the whole run; only this
           // project starts it, so `vitest run --project unit` stays instant.

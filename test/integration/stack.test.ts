@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parse } from 'yaml';
 import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,9 +27,10 @@ describe('the local stack', () => {
     expect(info.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     for (const endpoint of Object.values(info.endpoints)) expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.tableName).toBe('lanepay-local');
-    expect(Object.keys(info.queues).sort()).toEqual(
-      ['ChainSubmitDeadLetterQueue', 'ChainSubmitQueue', 'NotifyDeadLetterQueue', 'NotifyQueue'],
-    );
+    // Every queue infra/queues.yml defines, and nothing else: one source of truth.
+    const resources = (parse(fs.readFileSync('infra/queues.yml', 'utf8')) as { Resources: Record<string, { Type: string }> }).Resources;
+    const defined = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id).sort();
+    expect(Object.keys(info.queues).sort()).toEqual(defined);
     expect(info.queues.ChainSubmitQueue?.url).toContain('lanepay-local-chain-submit.fifo');
     expect(info.keys).toMatchObject({
       HotWalletKeyA: 'alias/lanepay-local-hot-wallet-a',

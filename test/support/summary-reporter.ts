@@ -4,9 +4,10 @@ import type { Reporter, TestModule } from 'vitest/node';
  * Ends the run with a plain `N passed, N failed` line, which CI reads whatever the test runner.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;
-    let failed = 0;
+    // An error outside any test (a broken setup, a crash) fails the run: count it.
+    let failed = unhandledErrors.length;
     let skipped = 0;
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
