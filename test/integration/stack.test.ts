@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { parse } from 'yaml';
 import net from 'node:net';
 import fs from 'node:fs';
