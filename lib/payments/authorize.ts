@@ -8,7 +8,7 @@ import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
 import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
 import { outcomeStatus, type PaymentDeps, type PaymentOutcome } from './deps.js';
-import { eventItem, paymentItem, type PaymentRecord } from './items.js';
+import { eventItem, paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
 
@@ -75,10 +75,15 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   const decision = evaluatePayment({ amountMinor, asset: body.asset, chain: body.chain, destination: body.destination, customer }, rules);
 
   const payment = newPayment(body, now, deps.holdExpiryMs);
-  if (decision.outcome === 'decline') return recordDecline(deps, merchant.id, payment, decision.declineCode, lock, now);
+  if (decision.outcome === 'decline') {
+    return recordDecline(deps, merchant.id, payment, decision.declineCode, lock, now, { outcome: 'decline', rule: decision.rule, rulesChecked: decision.rulesChecked });
+  }
+  // Velocity and balance are checked by the transaction's conditions, all at once, after the engine.
+  const approved: RiskRecord = { outcome: 'approve', rulesChecked: [...decision.rulesChecked, 'velocity_merchant_daily', 'velocity_destination_daily', 'ledger_balance'] };
+  const declinedBy = (rule: string): RiskRecord => ({ outcome: 'decline', rule, rulesChecked: approved.rulesChecked });
 
-  if (decision.velocity.merchantDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityMerchantDaily, lock, now);
-  if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityDestinationDaily, lock, now);
+  if (decision.velocity.merchantDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityMerchantDaily, lock, now, declinedBy('velocity_merchant_daily'));
+  if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityDestinationDaily, lock, now, declinedBy('velocity_destination_daily'));
 
   const feeMinor = feeFor(merchant, amountMinor);
   const isManual = body.capture === 'manual';
@@ -86,6 +91,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     payment: { ...payment, fee: isManual ? '0' : feeMinor.toString(), amount_captured: isManual ? '0' : body.amount, status: isManual ? 'authorized' : 'processing' },
     merchantId: merchant.id,
     version: 1,
+    risk: approved,
     ...(isManual ? { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } } : {}),
   };
   const authorizedEvent = eventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);
@@ -107,9 +113,9 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
-    const declineCode = declineFromCancellation(error, items);
-    if (!declineCode) throw error;
-    return recordDecline(deps, merchant.id, payment, declineCode, lock, now);
+    const refusal = declineFromCancellation(error, items);
+    if (!refusal) throw error;
+    return recordDecline(deps, merchant.id, payment, refusal.code, lock, now, declinedBy(refusal.rule));
   }
 }
 
@@ -128,15 +134,15 @@ function holdTransfers(record: PaymentRecord, merchantId: string, asset: string,
 }
 
 /** Maps the failed condition of a cancelled transaction to a decline code; undefined for anything else. */
-function declineFromCancellation(error: unknown, items: TransactWriteItem[]): DeclineCode | undefined {
+function declineFromCancellation(error: unknown, items: TransactWriteItem[]): { code: DeclineCode; rule: string } | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   const reasons = error.CancellationReasons ?? [];
   for (const [index, reason] of reasons.entries()) {
     if (reason.Code !== 'ConditionalCheckFailed') continue;
     const pk = items[index]?.Update?.Key?.pk?.S ?? items[index]?.Put?.Item?.pk?.S ?? '';
-    if (pk.startsWith('ACCOUNT#merchant:')) return declineCodes.insufficientFunds;
-    if (pk.startsWith('VELOCITY#M#')) return declineCodes.velocityMerchantDaily;
-    if (pk.startsWith('VELOCITY#D#')) return declineCodes.velocityDestinationDaily;
+    if (pk.startsWith('ACCOUNT#merchant:')) return { code: declineCodes.insufficientFunds, rule: 'ledger_balance' };
+    if (pk.startsWith('VELOCITY#M#')) return { code: declineCodes.velocityMerchantDaily, rule: 'velocity_merchant_daily' };
+    if (pk.startsWith('VELOCITY#D#')) return { code: declineCodes.velocityDestinationDaily, rule: 'velocity_destination_daily' };
   }
   return undefined;
 }
@@ -148,6 +154,7 @@ async function recordDecline(
   declineCode: DeclineCode,
   lock: IdempotencyLock,
   now: Date,
+  risk: RiskRecord,
 ): Promise<PaymentResult> {
   const declined: Payment = { ...payment, status: 'declined', decline_code: declineCode, expires_at: null };
   const result: PaymentResult = { outcome: 'declined', payment: declined };
@@ -155,7 +162,7 @@ async function recordDecline(
     new TransactWriteItemsCommand({
       TransactItems: [
         completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.declined, body: result }),
-        { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
         eventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
       ],
     }),

@@ -17,6 +17,15 @@ export interface PaymentRecord {
   version: number;
   /** Pending transfer holding amount + maximum fee; absent for automatic capture and declines. */
   hold?: { transferId: string; amountMinor: bigint };
+  /** What the risk checks decided and which rule fired, kept for audit (not shown to merchants). */
+  risk?: RiskRecord;
+}
+
+export interface RiskRecord {
+  outcome: 'approve' | 'decline';
+  /** The rule that declined: a risk-engine rule, `ledger_balance` or a velocity limit. */
+  rule?: string;
+  rulesChecked: string[];
 }
 
 export function paymentItem(record: PaymentRecord): Record<string, AttributeValue> {
@@ -31,6 +40,7 @@ export function paymentItem(record: PaymentRecord): Record<string, AttributeValu
     gsi1pk: { S: `MERCHANT#${record.merchantId}#PAYMENTS` },
     gsi1sk: { S: payment.id },
   };
+  if (record.risk) item.risk = { S: JSON.stringify(record.risk) };
   if (record.hold) {
     item.holdTransferId = { S: record.hold.transferId };
     item.holdAmount = { N: record.hold.amountMinor.toString() };
@@ -58,6 +68,7 @@ export function recordFromItem(item: Record<string, AttributeValue>): PaymentRec
     payment,
     merchantId: item.merchantId!.S!,
     version: Number(item.version!.N),
+    ...(item.risk?.S ? { risk: JSON.parse(item.risk.S) as RiskRecord } : {}),
     ...(item.holdTransferId?.S ? { hold: { transferId: item.holdTransferId.S, amountMinor: BigInt(item.holdAmount!.N!) } } : {}),
   };
 }
