@@ -128,14 +128,48 @@ function allocationItems(deps: PayoutDeps, payout: Payout, walletExists: boolean
   ];
 }
 
-/** A broadcast that cannot reach the node is retried by the check; the record is what matters. */
+/**
+ * Sends signed bytes. Unreachable node or a passing refusal (underpriced, short of funds): the
+ * check retries later, the record is what matters. A permanent refusal (the node will never mine
+ * these bytes, e.g. too little gas): the nonce is filled with a zero-value self-transfer so later
+ * nonces are not stuck, and the payment fails once the fill is mined.
+ */
 async function broadcastQuietly(deps: PayoutDeps, payout: Payout, signed: Pick<SignedTransaction, 'raw'>): Promise<void> {
   try {
     await deps.adapter(payout.chain).broadcast(signed.raw);
   } catch (error) {
-    if (!isTransportError(error) && (error as { code?: string }).code !== 'chain_unavailable') throw error;
-    deps.signal({ kind: 'chain_unavailable', chain: payout.chain });
+    if (isTransportError(error) || error instanceof ChainUnavailableError) {
+      deps.signal({ kind: 'chain_unavailable', chain: payout.chain });
+      return;
+    }
+    if (isPassingRefusal(error)) return;
+    const latest = payout.attempts.at(-1);
+    if (latest?.kind === 'fill') throw error; // a fill refused for good needs an operator (dead-letter queue)
+    await fillNonce(deps, payout);
   }
+}
+
+function isPassingRefusal(error: unknown): boolean {
+  return /underpriced|insufficient funds|nonce too high|txpool is full|already known|known transaction/i.test(String((error as Error).message ?? ''));
+}
+
+async function fillNonce(deps: PayoutDeps, payout: Payout): Promise<void> {
+  const adapter = deps.adapter(payout.chain);
+  const fill = await adapter.signNonceFill(payout.nonce!, await adapter.quoteFees());
+  const next: Payout = {
+    ...payout,
+    attempts: [...payout.attempts, { kind: 'fill', hash: fill.hash, raw: fill.raw, fees: feesToItem(fill.fees), atMs: deps.now().getTime() }],
+    version: payout.version + 1,
+  };
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [{ Put: { TableName: deps.tableName, Item: payoutItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(payout.version) } } } }],
+    }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return; // another delivery is handling it
+    throw error;
+  }
+  await broadcastQuietly(deps, next, fill);
 }
 
 export async function rebroadcast(deps: PayoutDeps, payout: Payout): Promise<void> {

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { JsonRpcProvider, Contract } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
@@ -24,21 +24,44 @@ async function blacklist(chain: string, address: string): Promise<void> {
   await (await token.getFunction('blacklist')(address)).wait();
 }
 
+/**
+ * The function dies right after the transaction that records the nonce and the signed bytes
+ * commits, before it broadcasts: the commit happened, the caller never hears back.
+ */
+function crashAfterNonceRecord(dynamodb: DynamoDBClient): () => void {
+  let armed = true;
+  const name = `crash-${Math.random()}`;
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const input = args.input as { TransactItems?: Array<{ Put?: { Item?: Record<string, { S?: string }> } }> };
+      const recordsNonce = context.commandName === 'TransactWriteItemsCommand' && input.TransactItems?.some((item) => item.Put?.Item?.entity?.S === 'nonce');
+      if (armed && recordsNonce) {
+        armed = false;
+        throw new Error('simulated crash after the nonce record committed');
+      }
+      return result;
+    },
+    { step: 'initialize', name },
+  );
+  return () => {
+    armed = false;
+    dynamodb.middlewareStack.remove(name);
+  };
+}
+
 describe('chain-submit faults', () => {
   it('puts one transaction on chain when the function dies after signing and before broadcasting, and the message is redelivered', async () => {
     const world = await isolatedWorld();
     const merchant = await merchantIn(world, 50_000_000n);
     const destination = someAddress();
     const payment = await capturedPayment(world, merchant, 'local-a', destination, 3_000_000n);
-    const adapter = world.adapters.get('local-a')!;
-    const wallet = await adapter.hotWalletAddress();
-    const broadcast = adapter.broadcast.bind(adapter);
-    adapter.broadcast = async () => {
-      throw new Error('simulated crash between the nonce record and the broadcast');
-    };
+    const wallet = await world.adapters.get('local-a')!.hotWalletAddress();
+    const disarm = crashAfterNonceRecord(world.payouts.dynamodb);
 
     await expect(submitPayout(world.payouts, payment)).rejects.toThrow('simulated crash');
-    adapter.broadcast = broadcast;
+    disarm();
+    expect(await transactionCount('local-a', wallet)).toBe(0);
     expect(await submitPayout(world.payouts, payment)).toBe('rebroadcast');
     expect(await submitPayout(world.payouts, payment)).toBe('rebroadcast');
     const outcomes = await driveUntilFinal(world, payment.id);
@@ -93,13 +116,9 @@ describe('chain-submit faults', () => {
     const merchant = await merchantIn(world, 20_000_000n);
     const destination = someAddress();
     const payment = await capturedPayment(world, merchant, 'local-a', destination, 4_000_000n);
-    const adapter = world.adapters.get('local-a')!;
-    const broadcast = adapter.broadcast.bind(adapter);
-    adapter.broadcast = async () => {
-      throw new Error('simulated crash before broadcasting');
-    };
+    const disarm = crashAfterNonceRecord(world.payouts.dynamodb);
     await expect(submitPayout(world.payouts, payment)).rejects.toThrow('simulated crash');
-    adapter.broadcast = broadcast;
+    disarm();
     // The destination becomes refused after the transaction was signed: it is mined and reverts.
     await blacklist('local-a', destination);
     await submitPayout(world.payouts, payment);
@@ -154,5 +173,42 @@ describe('chain-submit faults', () => {
     expect(done.tx_hash).not.toBe(attempts[0]!.hash);
     expect(await transactionCount('local-a', await world.adapters.get('local-a')!.hotWalletAddress())).toBe(1);
     expect(await usdcBalance('local-a', destination)).toBe(1_500_000n);
+  });
+
+  it('fills a nonce whose transaction the node refuses for good with a self-transfer, fails that payment, and keeps later payouts moving', async () => {
+    const world = await isolatedWorld();
+    const merchant = await merchantIn(world, 20_000_000n);
+    const adapter = world.adapters.get('local-a')!;
+    const wallet = await adapter.hotWalletAddress();
+    const signPayout = adapter.signPayout.bind(adapter);
+    // Too little gas to ever be mined: the node refuses the bytes themselves.
+    adapter.signPayout = (request, _gasLimit) => signPayout(request, 20_000n);
+    const doomed = await capturedPayment(world, merchant, 'local-a', someAddress(), 2_000_000n);
+    expect(await submitPayout(world.payouts, doomed)).toBe('submitted');
+    adapter.signPayout = signPayout;
+    const next = await capturedPayment(world, merchant, 'local-a', someAddress(), 3_000_000n);
+    expect(await submitPayout(world.payouts, next)).toBe('submitted');
+
+    expect((await driveUntilFinal(world, doomed.id)).at(-1)).toBe('failed');
+    expect(await paymentIn(world, merchant.id, doomed.id)).toMatchObject({ status: 'failed', failure_code: 'broadcast_rejected' });
+    expect((await driveUntilFinal(world, next.id)).at(-1)).toBe('succeeded');
+    expect(await transactionCount('local-a', wallet)).toBe(2);
+    expect((await balanceIn(world, merchant.id)).available).toBe('17000000');
+  });
+
+  it('re-broadcasts the same signed bytes when the node drops a pending transaction', async () => {
+    const lowCaps = { type: 'eip1559' as const, maxFeePerGasWei: '1', maxPriorityFeePerGasWei: '1' };
+    const world = await isolatedWorld({ chainOverrides: (chain) => ({ ...chain, fees: lowCaps }) });
+    const merchant = await merchantIn(world, 20_000_000n);
+    const payment = await capturedPayment(world, merchant, 'local-a', someAddress(), 1_000_000n);
+    expect(await submitPayout(world.payouts, payment)).toBe('submitted');
+    const payout = await clients().dynamodb.send(new GetItemCommand({ TableName: world.tableName, Key: { pk: { S: `PAYOUT#${payment.id}` }, sk: { S: 'PAYOUT' } } }));
+    const [first] = JSON.parse(payout.Item!.attempts!.S!) as Array<{ hash: string }>;
+    const node = new JsonRpcProvider(chainByName('local-a').rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    expect(await node.send('hardhat_dropTransaction', [first!.hash])).toBe(true);
+    expect(await node.getTransaction(first!.hash)).toBeNull();
+
+    expect(await checkPayout(world.payouts, payment.id)).toBe('rebroadcast');
+    expect((await node.getTransaction(first!.hash))?.hash).toBe(first!.hash);
   });
 });
