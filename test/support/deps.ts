@@ -53,8 +53,8 @@ export function merchantDeps(): MerchantDeps {
 }
 
 /** A new merchant with `fundedMinor` USDC of sandbox funds and optional profile changes. */
-export async function fundedMerchant(fundedMinor: bigint, change?: (p: MerchantProfile) => MerchantProfile) {
-  const deps = merchantDeps();
+export async function fundedMerchant(fundedMinor: bigint, change?: (p: MerchantProfile) => MerchantProfile, tableName = stack().tableName) {
+  const deps = { ...merchantDeps(), tableName };
   const created = await createMerchant(deps, { name: `test-${randomUUID().slice(0, 8)}` });
   if (fundedMinor > 0n) {
     await creditSandboxFunds({ ...deps }, { merchantId: created.merchant_id, asset: 'USDC', amountMinor: fundedMinor, transferId: `trf_fund_${randomUUID()}` });
@@ -64,13 +64,13 @@ export async function fundedMerchant(fundedMinor: bigint, change?: (p: MerchantP
 }
 
 /** Every ledger account item (merchant accounts and platform shards) in the table. */
-export async function allAccountItems() {
+export async function allAccountItems(tableName = stack().tableName) {
   const { dynamodb } = clients();
   const items = [];
   let start: Record<string, never> | undefined;
   do {
     const page = await dynamodb.send(
-      new ScanCommand({ TableName: stack().tableName, FilterExpression: 'begins_with(pk, :a)', ExpressionAttributeValues: { ':a': { S: 'ACCOUNT#' } }, ExclusiveStartKey: start, ConsistentRead: true }),
+      new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :a)', ExpressionAttributeValues: { ':a': { S: 'ACCOUNT#' } }, ExclusiveStartKey: start, ConsistentRead: true }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey as typeof start;

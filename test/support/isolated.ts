@@ -19,15 +19,7 @@ import { stack } from './stack.js';
  */
 export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: (chain: Chain) => Chain; rpc?: (chain: Chain) => FailoverRpc } = {}) {
   const { dynamodb, sqs, kms } = clients();
-  const source = (await dynamodb.send(new DescribeTableCommand({ TableName: stack().tableName }))).Table!;
-  const tableName = `lanepay-test-${randomUUID().slice(0, 8)}`;
-  await dynamodb.send(new CreateTableCommand({
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: source.AttributeDefinitions,
-    KeySchema: source.KeySchema,
-    GlobalSecondaryIndexes: source.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
-  }));
+  const tableName = await isolatedTable();
   const checkQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `lanepay-test-check-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
   // Hot wallets of its own: the stack's chain-submit owns the nonces of the stack's wallets.
   const ownKeys = await Promise.all(chainRegistry().chains.map(async (chain) => ({ ...chain, hotWalletKeyId: await newHotWalletKey() })));
@@ -49,6 +41,24 @@ export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: 
     signal: (signal) => signals.push(signal),
   };
   return { tableName, payments, payouts, signals, adapters, kms };
+}
+
+/**
+ * A fresh table with the stack table's schema and no stream consumer: for tests that move the
+ * clock or sweep the whole table, so they cannot touch other tests' payments.
+ */
+export async function isolatedTable(): Promise<string> {
+  const { dynamodb } = clients();
+  const source = (await dynamodb.send(new DescribeTableCommand({ TableName: stack().tableName }))).Table!;
+  const tableName = `lanepay-test-${randomUUID().slice(0, 8)}`;
+  await dynamodb.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: source.AttributeDefinitions,
+    KeySchema: source.KeySchema,
+    GlobalSecondaryIndexes: source.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+  }));
+  return tableName;
 }
 
 /** A new, unfunded secp256k1 KMS key: a hot wallet of the test's own. */

@@ -5,8 +5,8 @@ import { allAccountItems } from './deps.js';
  * The ledger's invariants over every account in the table: debits equal credits, posted and
  * pending each; every guarded (merchant) account has available = credits - debits - pending >= 0.
  */
-export async function expectLedgerBalanced(): Promise<void> {
-  const items = await allAccountItems();
+export async function expectLedgerBalanced(tableName?: string): Promise<void> {
+  const items = await allAccountItems(tableName);
   const sum = (field: string) => items.reduce((total, item) => total + BigInt(item[field]?.N ?? '0'), 0n);
   expect(sum('debitsPosted')).toBe(sum('creditsPosted'));
   expect(sum('debitsPending')).toBe(sum('creditsPending'));

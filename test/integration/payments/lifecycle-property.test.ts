@@ -9,6 +9,7 @@ import { getBalances, getPayment } from '../../../lib/payments/query.js';
 import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import { expireDueHolds, settlePayment } from '../../../lib/payments/settle.js';
 import { fundedMerchant, paymentDeps, someAddress } from '../../support/deps.js';
+import { isolatedTable } from '../../support/isolated.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 
 type Op =
@@ -28,13 +29,15 @@ interface ModelPayment { id: string; status: string; holdMinor: bigint; amount: 
 
 describe('payment lifecycle (property)', () => {
   it('keeps balances, statuses and ledger invariants for random authorize/capture/partial-capture/cancel/expire sequences', async () => {
+    // Its own table: the sweep runs with a clock moved hours ahead and must not expire other tests' holds.
+    const tableName = await isolatedTable();
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), async (ops) => {
         let nowMs = Date.now();
         const holdExpiryMs = 3600_000; // short, so advancing the clock expires only this run's holds
-        const deps = paymentDeps({ now: () => new Date(nowMs), holdExpiryMs });
+        const deps = paymentDeps({ now: () => new Date(nowMs), holdExpiryMs, tableName });
         const funded = 1_000_000n;
-        const { profile, merchant_id } = await fundedMerchant(funded, (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }));
+        const { profile, merchant_id } = await fundedMerchant(funded, (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }), tableName);
         const model = { available: funded, pending: 0n, payments: [] as ModelPayment[] };
 
         for (const step of ops) {
@@ -92,6 +95,6 @@ describe('payment lifecycle (property)', () => {
       }),
       { numRuns: 12, endOnFailure: true },
     );
-    await expectLedgerBalanced();
+    await expectLedgerBalanced(tableName);
   });
 });
