@@ -3,10 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ZodError } from 'zod';
 import type { Stage } from '../lib/aws/config.js';
+import { ChainRegistry, chainRegistrySchema } from '../lib/chains/registry.js';
 import { LanepayError } from '../lib/errors/index.js';
 import { StackError } from '../scripts/stack/errors.js';
 import { stackInfoFile } from '../scripts/stack/stack.js';
-import type { StackInfo } from '../scripts/stack/types.js';
+import type { StackChain, StackInfo } from '../scripts/stack/types.js';
 
 /**
  * The stack the local stage means: `.local/stack.json` (written by `npm run dev`), or the file
@@ -26,6 +27,45 @@ export function readLocalStack(): StackInfo {
   } catch {
     throw new StackError(`${file} is not valid JSON; restart the local stack with \`npm run dev\` to rewrite it.`);
   }
+}
+
+/**
+ * The registry a local stack's functions run with (see startStack): one confirmation, fee caps
+ * far above what a hardhat node asks, test USDC with 6 decimals, the stack's KMS hot-wallet keys.
+ */
+export function localChainRegistry(chains: StackChain[]): ChainRegistry {
+  return new ChainRegistry(
+    chains.map((chain) => ({
+      name: chain.name,
+      chainId: chain.chainId,
+      rpcUrls: [chain.rpcUrl],
+      confirmations: 1,
+      fees: { type: 'eip1559' as const, maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
+      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
+      hotWalletKeyId: chain.keyAlias,
+    })),
+  );
+}
+
+/**
+ * The chains a stage pays out on. Deployed stages have no place to read them back from (they are
+ * an environment variable of the functions), so the CLI takes the JSON the deploy was given.
+ */
+export function stageChainRegistry(stage: string): ChainRegistry {
+  if (stage === 'local') return localChainRegistry(readLocalStack().chains);
+  const json = process.env.LANEPAY_CHAIN_REGISTRY;
+  if (json === undefined || json.trim() === '') {
+    throw new StackError(`LANEPAY_CHAIN_REGISTRY is not set: export the chain registry JSON ${stage} was deployed with, e.g. LANEPAY_CHAIN_REGISTRY="$(cat chains.${stage}.json)".`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new StackError(`LANEPAY_CHAIN_REGISTRY is not valid JSON: ${(error as Error).message}.`);
+  }
+  const registry = chainRegistrySchema.safeParse(parsed);
+  if (!registry.success) throw new StackError(describeZodError(registry.error, 'LANEPAY_CHAIN_REGISTRY'));
+  return new ChainRegistry(registry.data);
 }
 
 export type AwsService = 'dynamodb' | 'sqs' | 'kms';

@@ -1,5 +1,6 @@
 import type { Command, CommandOptions } from '../command.js';
 import balanceCredit from './balance-credit.js';
+import chainStatus from './chain-status.js';
 import customerSetKyc from './customer-set-kyc.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
@@ -14,6 +15,7 @@ import stackStatus from './stack-status.js';
  */
 export const commands: Command<CommandOptions>[] = [
   stackStatus,
+  chainStatus,
   merchantCreate,
   merchantShow,
   merchantSetRisk,

@@ -15,7 +15,7 @@ export default defineCommand({
       throw userError(error);
     }
     print(json({ key_id: keyId, revoked: true }));
-    // The authorizer's answers are cached per key (resultTtlInSeconds in functions/functions.yml).
+    // The authorizer's answers are cached per key (resultTtlInSeconds in functions/payments.yml).
     console.error('Revoked. API Gateway caches authorizer results for up to 60 s, so requests with this key may still succeed for up to a minute.');
     return 0;
   },

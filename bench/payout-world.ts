@@ -1,0 +1,104 @@
+// The bench's own payout world on a running stack, after test/support/isolated.ts (which needs
+// vitest's inject): a fresh table with the stack table's schema, so the stack's stream consumers
+// never see it, a check queue nobody consumes, and a hot wallet of its own, so the bench drives
+// chain-submit and chain-check itself and owns every nonce of that wallet.
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { localChainRegistry } from '../bin/stage.js';
+import { EvmAdapter } from '../lib/chains/evm-adapter.js';
+import { ChainRegistry } from '../lib/chains/registry.js';
+import { requestFingerprint } from '../lib/idempotency/store.js';
+import { creditSandboxFunds } from '../lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile } from '../lib/merchants/merchants.js';
+import { authorizePayment } from '../lib/payments/authorize.js';
+import type { PaymentDeps } from '../lib/payments/deps.js';
+import { createPaymentBodySchema, type Payment } from '../lib/payments/schemas.js';
+import type { PayoutDeps } from '../lib/payouts/deps.js';
+import { platformDefaultRules } from '../lib/risk/rules.js';
+import { fundAddress } from '../scripts/stack/chains.js';
+import { localCredentials } from '../scripts/stack/provision.js';
+import type { StackInfo } from '../scripts/stack/types.js';
+
+export type PayoutWorld = Awaited<ReturnType<typeof payoutWorld>>;
+
+export async function payoutWorld(stack: StackInfo, chainName: string, funding: { gasWei: bigint; usdcMinor: bigint }) {
+  const common = { region: stack.region, credentials: localCredentials, maxAttempts: 8 };
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb });
+  const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
+  const kms = new KMSClient({ ...common, endpoint: stack.endpoints.kms });
+  const kmsCalls = countCommands(kms);
+
+  const source = (await dynamodb.send(new DescribeTableCommand({ TableName: stack.tableName }))).Table!;
+  const tableName = `lanepay-bench-${randomUUID().slice(0, 8)}`;
+  await dynamodb.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: source.AttributeDefinitions,
+    KeySchema: source.KeySchema,
+    GlobalSecondaryIndexes: source.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+  }));
+  const checkQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `lanepay-bench-check-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
+
+  const stackChain = stack.chains.find((c) => c.name === chainName);
+  if (!stackChain) throw new Error(`the stack has no chain ${chainName}`);
+  const key = await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' }));
+  const chain = { ...localChainRegistry([stackChain]).get(chainName)!, hotWalletKeyId: key.KeyMetadata!.KeyId! };
+  const chains = new ChainRegistry([chain]);
+  const adapter = new EvmAdapter(chain, kms);
+  const hotWallet = await adapter.hotWalletAddress();
+  await fundAddress(stackChain, hotWallet, funding);
+
+  const payments: PaymentDeps = { dynamodb, tableName, chains, riskDefaults: platformDefaultRules, holdExpiryMs: 3600_000, now: () => new Date() };
+  const payouts: PayoutDeps = {
+    dynamodb, sqs, tableName, chains,
+    adapter: () => adapter,
+    checkQueueUrl, checkDelaySeconds: 0,
+    // Longer than any run: a fee bump would add signatures the bench does not mean to measure.
+    stuckAfterMs: 600_000,
+    now: () => new Date(),
+    signal: () => {},
+  };
+  const merchantDeps = { dynamodb, kms, tableName, apiKeyDigestKeyId: stack.keys.ApiKeyDigestKey!, stage: 'local' as const, assets: ['USDC'] };
+  const created = await createMerchant(merchantDeps, { name: 'payout-bench' });
+  await creditSandboxFunds(merchantDeps, { merchantId: created.merchant_id, asset: 'USDC', amountMinor: funding.usdcMinor, transferId: `trf_bench_${randomUUID()}` });
+  const merchant = await getMerchantProfile(merchantDeps, created.merchant_id);
+
+  /** An automatically captured payment to a fresh address: status processing, payout not yet submitted. */
+  async function capturedPayment(amountMinor: bigint): Promise<Payment> {
+    const body = createPaymentBodySchema.parse({ amount: amountMinor.toString(), asset: 'USDC', chain: chainName, destination: randomAddress() });
+    const result = await authorizePayment(payments, { merchant, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body });
+    if (result.payment.status !== 'processing') throw new Error(`payment not captured: ${JSON.stringify(result.payment)}`);
+    return result.payment;
+  }
+
+  async function dispose(): Promise<void> {
+    // The stack is stopped right after, and its emulators keep nothing: this only tidies a long-lived stack.
+    await Promise.allSettled([dynamodb.send(new DeleteTableCommand({ TableName: tableName })), sqs.send(new DeleteQueueCommand({ QueueUrl: checkQueueUrl }))]);
+    for (const client of [dynamodb, sqs, kms]) client.destroy();
+  }
+
+  return { tableName, payouts, adapter, hotWallet, rpcUrl: stackChain.rpcUrl, kmsCalls, capturedPayment, dispose };
+}
+
+/**
+ * Counts the commands sent through a KMS client by name (`SignCommand`, `GetPublicKeyCommand`).
+ * At the initialize step, so an SDK retry of one call is not counted twice.
+ */
+function countCommands(kms: KMSClient): Map<string, number> {
+  const counts = new Map<string, number>();
+  kms.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'lanepayBenchCountCommands' },
+  );
+  return counts;
+}
+
+function randomAddress(): string {
+  return `0x${randomUUID().replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+}
