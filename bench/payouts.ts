@@ -34,17 +34,20 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const log = (line: string) => console.error(`  ${line}`);
 let running: RunningStack | undefined;
 let runDir: string | undefined;
-let stopping = false;
+let stopped: Promise<void> | undefined;
 
+/** Stops the stack once and exits; a second call (the run failing because Ctrl-C stopped the stack) waits for the first. */
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    // Before the stack is up, exiting runs process.ts's exit hook (kills the emulators started so
-    // far) and the hardhat nodes exit with their parent.
+  const first = stopped === undefined;
+  // Before the stack is up, exiting runs process.ts's exit hook (kills the emulators started so
+  // far) and the hardhat nodes exit with their parent.
+  stopped ??= (async () => {
     await running?.stop();
     if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
-  }
-  process.exit(code);
+  })();
+  await stopped;
+  if (first) process.exit(code);
+  return new Promise<never>(() => {}); // the first call exits with its code
 }
 process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
@@ -82,7 +85,8 @@ try {
   console.log(`\nWritten to ${path.relative(process.cwd(), resultsFile)}`);
   await shutdown(0);
 } catch (error) {
-  console.error(error instanceof StackError ? `\n${error.message}` : error);
+  // After Ctrl-C the run fails because the stack went away: that error is no news.
+  if (stopped === undefined) console.error(error instanceof StackError ? `\n${error.message}` : error);
   await shutdown(1);
 }
 

@@ -16,7 +16,9 @@ const recordHandler = async (record: DynamoDBRecord) => {
   // The event source's filter sends only inserted events; anything else is not ours to relay.
   if (record.eventName !== 'INSERT' || record.dynamodb?.NewImage?.entity?.S !== 'event' || !body) return;
   const event = parseOutboxEvent(body);
-  const { queues } = await relayEvent(deps, event);
+  const merchantId = record.dynamodb?.NewImage?.merchantId?.S;
+  if (!merchantId) throw new Error(`outbox event ${event.id} has no merchantId`);
+  const { queues } = await relayEvent(deps, event, merchantId);
   logger.debug('event relayed', { eventId: event.id, type: event.type, queues });
 };
 

@@ -18,10 +18,12 @@ export function parseOutboxEvent(body: string): LanepayEvent {
  * payouts keep their order, deduplicated by payment id. Consumers dedupe by event id as well,
  * because a stream record can be delivered more than once.
  */
-export async function relayEvent(deps: RelayDeps, event: LanepayEvent): Promise<{ queues: string[] }> {
+export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<{ queues: string[] }> {
+  // The merchant travels beside the event (which carries no merchant field) so consumers need no lookup.
   const attributes = {
     eventId: { DataType: 'String', StringValue: event.id },
     eventType: { DataType: 'String', StringValue: event.type },
+    merchantId: { DataType: 'String', StringValue: merchantId },
   };
   const body = JSON.stringify(event);
   await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.notifyQueueUrl, MessageBody: body, MessageAttributes: attributes }));
