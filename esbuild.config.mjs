@@ -16,8 +16,27 @@ const names = fs
   .map((entry) => entry.name)
   .sort();
 
+/**
+ * zod re-exports every locale (`z.locales`) as a namespace, which defeats tree-shaking: about 200 KiB
+ * of error messages in other languages per function. Lanepay's messages are English (zod's default,
+ * imported separately), so the namespace resolves to English alone.
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: 'zod-locales-en', namespace: 'lanepay' } : undefined,
+    );
+    build.onLoad({ filter: /^zod-locales-en$/, namespace: 'lanepay' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
+  plugins: [englishOnlyZod],
   bundle: true,
   platform: 'node',
   target: 'node20',
