@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { localChainRegistry } from '../bin/stage.js';
+import { localChainRegistry } from '../scripts/stack/registry.js';
 import { EvmAdapter } from '../lib/chains/evm-adapter.js';
 import { ChainRegistry } from '../lib/chains/registry.js';
 import { requestFingerprint } from '../lib/idempotency/store.js';

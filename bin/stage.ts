@@ -6,6 +6,7 @@ import type { Stage } from '../lib/aws/config.js';
 import { ChainRegistry, chainRegistrySchema } from '../lib/chains/registry.js';
 import { LanepayError } from '../lib/errors/index.js';
 import { StackError } from '../scripts/stack/errors.js';
+import { localChainRegistry } from '../scripts/stack/registry.js';
 import { stackInfoFile } from '../scripts/stack/stack.js';
 import type { StackChain, StackInfo } from '../scripts/stack/types.js';
 
@@ -29,28 +30,6 @@ export function readLocalStack(): StackInfo {
   }
 }
 
-/**
- * The registry a local stack's functions run with (see startStack): one confirmation, fee caps
- * far above what a hardhat node asks, test USDC with 6 decimals, the stack's KMS hot-wallet keys.
- */
-export function localChainRegistry(chains: StackChain[]): ChainRegistry {
-  return new ChainRegistry(
-    chains.map((chain) => ({
-      name: chain.name,
-      chainId: chain.chainId,
-      rpcUrls: [chain.rpcUrl],
-      confirmations: 1,
-      fees: { type: 'eip1559' as const, maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
-      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
-      hotWalletKeyId: chain.keyAlias,
-    })),
-  );
-}
-
-/**
- * The chains a stage pays out on. Deployed stages have no place to read them back from (they are
- * an environment variable of the functions), so the CLI takes the JSON the deploy was given.
- */
 export function stageChainRegistry(stage: string): ChainRegistry {
   if (stage === 'local') return localChainRegistry(readLocalStack().chains);
   const json = process.env.LANEPAY_CHAIN_REGISTRY;

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsSigner } from '../../lib/chains/kms-signer.js';
-import { chainRegistrySchema } from '../../lib/chains/registry.js';
 import { fundAddress, startChains, type RunningChain } from './chains.js';
 import { startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
+import { localChainEntries } from './registry.js';
 import { installTools } from './install.js';
 import { buildFunctions, startOffline, watchFunctions } from './offline.js';
 import { assertPortFree } from './process.js';
@@ -122,7 +122,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
 
-    const chainRegistry = buildChainRegistry(stackChains);
+    const chainRegistry = JSON.stringify(localChainEntries(stackChains));
 
     const offline = await step('serverless offline ready', () =>
       startOffline({
@@ -198,20 +198,3 @@ async function fundHotWallets(chains: RunningChain[], keys: Record<string, strin
   }
 }
 
-/** The registry functions read from LANEPAY_CHAIN_REGISTRY, checked with the schema they parse it with. */
-function buildChainRegistry(chains: StackChain[]): string {
-  const registry = chains.map((chain) => ({
-    name: chain.name,
-    chainId: chain.chainId,
-    rpcUrls: [chain.rpcUrl],
-    confirmations: 1,
-    fees: { type: 'eip1559', maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
-    assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
-    hotWalletKeyId: chain.keyAlias,
-  }));
-  const parsed = chainRegistrySchema.safeParse(registry);
-  if (!parsed.success) {
-    throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);
-  }
-  return JSON.stringify(parsed.data);
-}

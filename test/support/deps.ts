@@ -2,7 +2,8 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { ChainRegistry } from '../../lib/chains/registry.js';
+import type { ChainRegistry } from '../../lib/chains/registry.js';
+import { localChainRegistry } from '../../scripts/stack/registry.js';
 import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
 import { createMerchant, getMerchantProfile, updateMerchantProfile, type MerchantDeps } from '../../lib/merchants/merchants.js';
 import type { MerchantProfile } from '../../lib/merchants/profile.js';
@@ -22,17 +23,7 @@ export function clients() {
 }
 
 export function chainRegistry(): ChainRegistry {
-  return new ChainRegistry(
-    stack().chains.map((chain) => ({
-      name: chain.name,
-      chainId: chain.chainId,
-      rpcUrls: [chain.rpcUrl],
-      confirmations: 1,
-      fees: { type: 'eip1559' as const, maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
-      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
-      hotWalletKeyId: chain.keyAlias,
-    })),
-  );
+  return localChainRegistry(stack().chains);
 }
 
 export function paymentDeps(overrides: Partial<PaymentDeps> = {}): PaymentDeps {

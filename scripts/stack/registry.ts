@@ -1,0 +1,28 @@
+import { ChainRegistry, chainRegistrySchema, type Chain } from '../../lib/chains/registry.js';
+import { StackError } from './errors.js';
+import type { StackChain } from './types.js';
+
+/**
+ * The chain registry a local stack's functions run with: one confirmation, fee caps far above what
+ * a hardhat node asks, test USDC with 6 decimals, the stack's KMS hot-wallet keys. Checked with
+ * the schema the functions parse it with. The one place the CLI, tests and benches get it from.
+ */
+export function localChainEntries(chains: StackChain[]): Chain[] {
+  const parsed = chainRegistrySchema.safeParse(
+    chains.map((chain) => ({
+      name: chain.name,
+      chainId: chain.chainId,
+      rpcUrls: [chain.rpcUrl],
+      confirmations: 1,
+      fees: { type: 'eip1559', maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
+      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
+      hotWalletKeyId: chain.keyAlias,
+    })),
+  );
+  if (!parsed.success) throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export function localChainRegistry(chains: StackChain[]): ChainRegistry {
+  return new ChainRegistry(localChainEntries(chains));
+}
