@@ -1,3 +1,4 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +13,7 @@ import { tracer } from '../observability/powertools.js';
 let dynamodb: DynamoDBClient | undefined;
 let kms: KMSClient | undefined;
 let sqs: SQSClient | undefined;
+let management: ApiGatewayManagementApiClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
   dynamodb ??= tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
@@ -26,4 +28,13 @@ export function kmsClient(): KMSClient {
 export function sqsClient(): SQSClient {
   sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 4 }));
   return sqs;
+}
+
+/**
+ * The WebSocket API's management API (PostToConnection). It has no regional default endpoint: the
+ * endpoint names the API and its stage, so it comes from configuration.
+ */
+export function managementApiClient(endpoint: string): ApiGatewayManagementApiClient {
+  management ??= tracer.captureAWSv3Client(new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 }));
+  return management;
 }

@@ -61,3 +61,39 @@ export const payoutConfigSchema = baseConfigSchema.extend({
   CHAIN_CHECK_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(15),
   PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
 });
+
+/** POST /v1/realtime/tokens: issues the single-use tokens browsers connect with. */
+export const realtimeTokensConfigSchema = baseConfigSchema.extend({
+  /** The WebSocket API's URL (wss://... on AWS), handed to clients with each token. */
+  REALTIME_WEBSOCKET_URL: z.url({ protocol: /^wss?$/ }),
+  /** How long a token may wait for its connection (default 5 minutes). */
+  REALTIME_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+});
+
+/** The WebSocket routes ($connect, $disconnect, subscribe). */
+export const realtimeConfigSchema = baseConfigSchema.extend({
+  /** How long a connection's items live if its $disconnect never runs (API Gateway closes at 2 h). */
+  REALTIME_CONNECTION_TTL_SECONDS: z.coerce.number().int().positive().default(2 * 3600),
+});
+
+/** Functions that push events to WebSocket connections (pushEvent). */
+export const realtimePushConfigSchema = baseConfigSchema.extend({
+  /** API Gateway management endpoint: https://{api-id}.execute-api.{region}.{suffix}/{stage} on AWS. */
+  REALTIME_MANAGEMENT_ENDPOINT: z.url({ protocol: /^https?$/ }),
+});
+
+/** Comma-separated seconds, e.g. "5,300,1800": the wait after each failed webhook attempt. */
+const retryScheduleSchema = z.string().regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be comma-separated seconds')
+  .transform((text) => text.split(',').map((part) => Number(part.trim())));
+
+/** webhooks (API), notify (fan-out) and webhook-deliver. */
+export const webhooksConfigSchema = baseConfigSchema.extend({
+  DATA_KEY_ID: z.string().min(1),
+  WEBHOOK_DELIVERY_QUEUE_URL: z.url(),
+  WEBHOOK_DELIVERY_DLQ_URL: z.url(),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: retryScheduleSchema.default([5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400]),
+  /** An endpoint failing every attempt for this long is disabled (default 5 days). */
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().default(5 * 24 * 3600),
+  /** How long the previous secret keeps signing after a rotation (default 24 h). */
+  WEBHOOK_SECRET_OVERLAP_SECONDS: z.coerce.number().positive().default(24 * 3600),
+});

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import {
   balanceSchema, captureBodySchema, createPaymentBodySchema, eventSchema, listSchema, paymentSchema,
+  webhookEndpointSchema,
 } from '../payments/schemas.js';
+import { attemptSchema, createEndpointBodySchema, endpointWithSecretSchema, redeliverySchema } from '../webhooks/schemas.js';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod schemas that validate
@@ -38,6 +41,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Lanepay merchant API', version: '1.0.0', description: 'Stablecoin payments with a double-entry ledger. Amounts are integer minor units as decimal strings.' },
     security: [{ apiKey: [] }],
     paths: {
+      ...realtimeOpenApiPaths,
       '/v1/payments': {
         post: {
           summary: 'Authorize a payment (and capture it unless capture is manual)',
@@ -71,6 +75,39 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/balances': { get: { summary: 'Balances per asset', responses: { '200': { description: 'Balances', content: json('BalanceList') }, ...common } } },
       '/v1/events': { get: { summary: 'List events, newest first (kept 30 days)', parameters: listParams, responses: { '200': { description: 'Events', content: json('EventList') }, ...common } } },
       '/v1/events/{id}': { get: { summary: 'Retrieve an event', parameters: [idParam('evt')], responses: { '200': { description: 'Event', content: json('Event') }, '404': problem('Not found'), ...common } } },
+      '/v1/events/{id}/redeliver': {
+        post: {
+          summary: 'Deliver the event again to every enabled webhook endpoint subscribed to it, even where it was delivered',
+          parameters: [idParam('evt')],
+          responses: { '202': { description: 'Deliveries queued', content: json('Redelivery') }, '404': problem('Not found'), ...common },
+        },
+      },
+      '/v1/webhook_endpoints': {
+        post: {
+          summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
+          requestBody: { required: true, content: json('CreateWebhookEndpoint') },
+          responses: { '201': { description: 'Registered', content: json('WebhookEndpointWithSecret') }, ...common },
+        },
+        get: { summary: 'List webhook endpoints, newest first', parameters: listParams, responses: { '200': { description: 'Webhook endpoints', content: json('WebhookEndpointList') }, ...common } },
+      },
+      '/v1/webhook_endpoints/{id}': {
+        get: { summary: 'Retrieve a webhook endpoint', parameters: [idParam('we')], responses: { '200': { description: 'Webhook endpoint', content: json('WebhookEndpoint') }, '404': problem('Not found'), ...common } },
+        delete: { summary: 'Delete a webhook endpoint', parameters: [idParam('we')], responses: { '200': { description: 'Deleted' }, '404': problem('Not found'), ...common } },
+      },
+      '/v1/webhook_endpoints/{id}/rotate_secret': {
+        post: {
+          summary: 'Replace the signing secret (shown once); the previous one keeps signing beside it for 24 hours',
+          parameters: [idParam('we')],
+          responses: { '200': { description: 'Rotated', content: json('WebhookEndpointWithSecret') }, '404': problem('Not found'), ...common },
+        },
+      },
+      '/v1/webhook_endpoints/{id}/attempts': {
+        get: {
+          summary: 'Delivery attempts of the endpoint, newest first (kept 30 days)',
+          parameters: [idParam('we'), ...listParams],
+          responses: { '200': { description: 'Attempts', content: json('WebhookAttemptList') }, '404': problem('Not found'), ...common },
+        },
+      },
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' } },
@@ -82,6 +119,12 @@ export function openApiDocument(): Record<string, unknown> {
         Event: schema(eventSchema, 'output'),
         EventList: schema(listSchema(eventSchema), 'output'),
         BalanceList: schema(listSchema(balanceSchema), 'output'),
+        CreateWebhookEndpoint: schema(createEndpointBodySchema, 'input'),
+        WebhookEndpoint: schema(webhookEndpointSchema, 'output'),
+        WebhookEndpointWithSecret: schema(endpointWithSecretSchema, 'output'),
+        WebhookEndpointList: schema(listSchema(webhookEndpointSchema), 'output'),
+        WebhookAttemptList: schema(listSchema(attemptSchema), 'output'),
+        Redelivery: schema(redeliverySchema, 'output'),
         Problem: schema(problemSchema, 'output'),
       },
     },

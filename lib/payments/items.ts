@@ -1,6 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { newId } from '../ids/index.js';
-import { paymentSchema, type EventType, type LanepayEvent, type Payment } from './schemas.js';
+import { paymentSchema, type EventType, type LanepayEvent, type Payment, type WebhookEndpoint, type WebhookEndpointEventType } from './schemas.js';
 
 /** Events are kept 30 days (TTL), as the API promises. */
 const eventRetentionSeconds = 30 * 24 * 3600;
@@ -106,6 +106,37 @@ export function eventItem(tableName: string, merchantId: string, type: EventType
           type: { S: type },
           paymentId: { S: payment.id },
           chain: { S: payment.chain },
+          body: { S: JSON.stringify(event) },
+          gsi1pk: { S: `MERCHANT#${merchantId}#EVENTS` },
+          gsi1sk: { S: event.id },
+          ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+/**
+ * The outbox for webhook endpoint events (`webhook_endpoint.failing`, `.disabled`): written in the
+ * same transaction as the endpoint change, relayed like payment events.
+ */
+export function endpointEventItem(
+  tableName: string, merchantId: string, type: WebhookEndpointEventType, endpoint: WebhookEndpoint, now: Date,
+): { item: TransactWriteItem; event: LanepayEvent } {
+  const event: LanepayEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object: endpoint } };
+  return {
+    event,
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: { S: `EVENT#${event.id}` },
+          sk: { S: 'EVENT' },
+          entity: { S: 'event' },
+          merchantId: { S: merchantId },
+          type: { S: type },
+          webhookEndpointId: { S: endpoint.id },
           body: { S: JSON.stringify(event) },
           gsi1pk: { S: `MERCHANT#${merchantId}#EVENTS` },
           gsi1sk: { S: event.id },

@@ -7,6 +7,7 @@ import { api } from '../support/api.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { startReceiver } from '../support/webhook-receiver.js';
 
 /** Looks through a queue's messages (hiding each for a while) for one matching `match`. */
 async function findMessage(queueUrl: string, match: (body: string, attributes: Record<string, string>) => boolean, timeoutMs: number) {
@@ -21,16 +22,21 @@ async function findMessage(queueUrl: string, match: (body: string, attributes: R
 
 // Concurrent: the dead-letter and schedule tests mostly wait, and should wait side by side.
 describe.concurrent('every trigger kind, end to end on the emulators', () => {
-  it('stream: an event written with a payment reaches the outbox relay, which publishes it to the notify queue', async () => {
+  it('stream: an event written with a payment reaches the outbox relay, which publishes it on, and the notify consumer delivers it', async () => {
     const merchant = await fundedMerchant(usdc(1));
+    const receiver = await startReceiver();
+    const endpoint = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: receiver.url("/hook"), events: ['payment.authorized'] } });
+    expect(endpoint.status).toBe(201);
     const created = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' } });
     expect(created.status).toBe(201);
     const events = await api('GET', '/v1/events', { key: merchant.api_key });
     const authorized = events.body.data[0];
     expect(authorized.type).toBe('payment.authorized');
 
-    const message = await findMessage(stack().queues.NotifyQueue!.url, (_, attributes) => attributes.eventId === authorized.id, 30_000);
-    expect(JSON.parse(message.Body!)).toEqual(authorized);
+    // The event item's stream record is the relay's only input; the delivery is its visible result.
+    const delivered = await waitFor('the event to be delivered', () => receiver.received.find((r) => r.headers['webhook-id'] === authorized.id), { timeoutMs: 30_000 });
+    expect(JSON.parse(delivered.body)).toEqual(authorized);
+    await receiver.close();
   });
 
   it('SQS: a message chain-submit cannot process is received maxReceiveCount times, then lands in the dead-letter queue', async () => {

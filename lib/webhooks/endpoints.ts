@@ -1,0 +1,146 @@
+import {
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import type { WebhookEndpoint } from '../payments/schemas.js';
+import type { WebhookDeps } from './deps.js';
+import { newWebhookId } from './ids.js';
+import { attemptFromItem, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
+import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
+import { encryptSecret } from './secrets.js';
+import { newSigningSecret } from './signing.js';
+import { checkDestination, parseEndpointUrl } from './url.js';
+
+export interface Page<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+}
+
+type EndpointWithSecret = WebhookEndpoint & { secret: string };
+
+/**
+ * Registers an endpoint. The URL is refused unless https (http on local) and unless every address
+ * its host resolves to is public (loopback allowed on local): the SSRF guard's first check; the
+ * second runs at each delivery. The secret is returned here only; it is stored KMS-encrypted.
+ */
+export async function createEndpoint(deps: WebhookDeps, merchantId: string, body: CreateEndpointBody): Promise<EndpointWithSecret> {
+  const parsed = parseEndpointUrl(body.url, deps.stage);
+  if (!parsed.ok) throw new ValidationError(`The webhook URL ${parsed.reason}.`, [{ field: 'url', message: parsed.reason }]);
+  const destination = await checkDestination(parsed.url, deps.stage, deps.resolve);
+  if (!destination.ok) {
+    throw new ValidationError(`The webhook URL is not allowed: ${destination.reason}.`, [{ field: 'url', message: `not allowed: ${destination.reason}` }]);
+  }
+  const now = deps.now();
+  const endpoint: WebhookEndpoint = {
+    id: newWebhookId('we'),
+    object: 'webhook_endpoint',
+    url: parsed.url.href,
+    events: body.events,
+    description: body.description ?? null,
+    status: 'enabled',
+    created_at: now.toISOString(),
+  };
+  const secret = newSigningSecret();
+  const record: EndpointRecord = { endpoint, merchantId, secrets: [{ ciphertext: await encryptSecret(deps, endpoint.id, secret) }], version: 1 };
+  await deps.dynamodb.send(
+    new PutItemCommand({ TableName: deps.tableName, Item: endpointItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
+  return { ...endpoint, secret };
+}
+
+/** The endpoint record if it belongs to the merchant; another merchant's reads as not found. */
+export async function readEndpoint(deps: Pick<WebhookDeps, 'dynamodb' | 'tableName'>, merchantId: string, id: string): Promise<EndpointRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: endpointKey(id), ConsistentRead: true }));
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('webhook endpoint', id);
+  return endpointFromItem(result.Item);
+}
+
+export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<WebhookEndpoint> {
+  return (await readEndpoint(deps, merchantId, id)).endpoint;
+}
+
+/** Newest first; ids are time-ordered, so the cursor is the id. */
+export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<WebhookEndpoint>> {
+  const result = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
+      ScanIndexForward: false,
+      Limit: page.limit + 1,
+    }),
+  );
+  const items = result.Items ?? [];
+  return { object: 'list', data: items.slice(0, page.limit).map((item) => endpointFromItem(item).endpoint), has_more: items.length > page.limit };
+}
+
+/** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
+export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
+  try {
+    await deps.dynamodb.send(
+      new DeleteItemCommand({
+        TableName: deps.tableName,
+        Key: endpointKey(id),
+        ConditionExpression: 'merchantId = :m',
+        ExpressionAttributeValues: { ':m': { S: merchantId } },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('webhook endpoint', id);
+    throw error;
+  }
+  return { id, object: 'webhook_endpoint', deleted: true };
+}
+
+/**
+ * Replaces the signing secret. The previous one keeps signing beside the new one for the overlap
+ * (24 h), so receivers can switch without losing a message; one older than that is dropped.
+ */
+export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointWithSecret> {
+  for (let tries = 0; ; tries += 1) {
+    const record = await readEndpoint(deps, merchantId, id);
+    const now = deps.now();
+    const secret = newSigningSecret();
+    const [current] = record.secrets;
+    const secrets: StoredSecret[] = [
+      { ciphertext: await encryptSecret(deps, id, secret) },
+      ...(current ? [{ ciphertext: current.ciphertext, expiresAtMs: now.getTime() + deps.secretOverlapMs }] : []),
+    ];
+    try {
+      await deps.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: deps.tableName,
+          Key: endpointKey(id),
+          UpdateExpression: 'SET secrets = :s, version = :next',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':s': { S: JSON.stringify(secrets) }, ':v': { N: String(record.version) }, ':next': { N: String(record.version + 1) } },
+        }),
+      );
+      return { ...record.endpoint, secret };
+    } catch (error) {
+      // A concurrent rotation won; read again and rotate on top of it.
+      if (error instanceof ConditionalCheckFailedException && tries < 2) continue;
+      throw error;
+    }
+  }
+}
+
+/** Delivery attempts of one endpoint, newest first, kept 30 days. */
+export async function listAttempts(
+  deps: WebhookDeps, merchantId: string, id: string, page: { limit: number; startingAfter?: string },
+): Promise<Page<WebhookAttempt>> {
+  await readEndpoint(deps, merchantId, id);
+  const result = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: page.startingAfter ? 'pk = :p AND sk < :after' : 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: `WEBHOOK_ATTEMPTS#${id}` }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
+      ScanIndexForward: false,
+      Limit: page.limit + 1,
+    }),
+  );
+  const items = result.Items ?? [];
+  return { object: 'list', data: items.slice(0, page.limit).map(attemptFromItem), has_more: items.length > page.limit };
+}

@@ -1,0 +1,89 @@
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { NotFoundError } from '../errors/index.js';
+import type { LanepayEvent } from '../payments/schemas.js';
+import type { WebhookDeps } from './deps.js';
+import { newWebhookId } from './ids.js';
+import { endpointFromItem, endpointListPartition, fanOutKey, ttlIn, type EndpointRecord } from './items.js';
+import type { DeliveryMessage } from './schemas.js';
+
+/**
+ * Enqueues one delivery message per enabled endpoint of the merchant subscribed to the event, so
+ * each endpoint's retries and slowness are its own. Idempotent by event id: the fan-out is marked
+ * done after the messages are sent; a repeat finds the mark and sends nothing. A crash between the
+ * two repeats the fan-out, and the deliver function drops the duplicate (delivery record).
+ */
+export async function fanOutEvent(deps: WebhookDeps, event: LanepayEvent, merchantId: string): Promise<{ endpoints: number }> {
+  const marker = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: fanOutKey(event.id), ConsistentRead: true }));
+  if (marker.Item) return { endpoints: Number(marker.Item.endpoints?.N ?? 0) };
+  const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, event.type));
+  await enqueueDeliveries(deps, endpoints, event.id, merchantId, 'first');
+  try {
+    await deps.dynamodb.send(
+      new PutItemCommand({
+        TableName: deps.tableName,
+        Item: { ...fanOutKey(event.id), entity: { S: 'webhook-fanout' }, endpoints: { N: String(endpoints.length) }, ttl: ttlIn(deps.now()) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    // A concurrent duplicate marked it first: both sent, the deliver function keeps one.
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  return { endpoints: endpoints.length };
+}
+
+/**
+ * POST /v1/events/{id}/redeliver: a new delivery run of the merchant's event to every enabled
+ * endpoint subscribed to it, sent even where the first run succeeded.
+ */
+export async function redeliverEvent(deps: WebhookDeps, merchantId: string, eventId: string): Promise<{ object: 'redelivery'; event_id: string; endpoints: number }> {
+  const result = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `EVENT#${eventId}` }, sk: { S: 'EVENT' } }, ProjectionExpression: 'merchantId, #type', ExpressionAttributeNames: { '#type': 'type' } }),
+  );
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
+  const type = result.Item.type!.S!;
+  const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, type));
+  await enqueueDeliveries(deps, endpoints, eventId, merchantId, newWebhookId('rd'));
+  return { object: 'redelivery', event_id: eventId, endpoints: endpoints.length };
+}
+
+function subscribes(record: EndpointRecord, type: string): boolean {
+  return record.endpoint.status === 'enabled' && (record.endpoint.events.includes('*') || record.endpoint.events.includes(type));
+}
+
+async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointRecord[]> {
+  const records: EndpointRecord[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await deps.dynamodb.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    records.push(...(page.Items ?? []).map(endpointFromItem));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return records;
+}
+
+async function enqueueDeliveries(deps: WebhookDeps, endpoints: EndpointRecord[], eventId: string, merchantId: string, run: DeliveryMessage['run']): Promise<void> {
+  const nowMs = deps.now().getTime();
+  const messages: DeliveryMessage[] = endpoints.map((record) => ({ endpointId: record.endpoint.id, eventId, merchantId, run, attempt: 1, notBeforeMs: nowMs }));
+  for (let offset = 0; offset < messages.length; offset += 10) {
+    const batch = messages.slice(offset, offset + 10);
+    const result = await deps.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: deps.deliveryQueueUrl,
+        Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
+      }),
+    );
+    if (result.Failed && result.Failed.length > 0) {
+      throw new Error(`enqueueing deliveries of ${eventId} failed for ${result.Failed.length} endpoints: ${result.Failed.map((f) => f.Code).join(', ')}`);
+    }
+  }
+}

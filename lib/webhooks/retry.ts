@@ -1,0 +1,66 @@
+/**
+ * When to try a failed delivery again. The schedule (seconds after each failed attempt) is
+ * configuration; each delay gets ±20 % jitter so endpoints that failed together (an outage) are
+ * not hit by every retry at the same instant when they come back.
+ */
+
+export const jitterFraction = 0.2;
+/** A receiver's Retry-After is honoured up to this bound, so it cannot park a delivery forever. */
+export const maxRetryAfterMs = 24 * 3600_000;
+/** SQS refuses a DelaySeconds above 15 minutes; longer waits are chained (see `queueDelaySeconds`). */
+export const maxQueueDelaySeconds = 900;
+
+/** Parses "5,300,1800" into seconds; refuses empty, negative or non-numeric entries. */
+export function parseRetrySchedule(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const seconds = parts.map(Number);
+  if (parts.length === 0 || parts.some((part) => part === '') || seconds.some((s) => !Number.isFinite(s) || s < 0)) {
+    throw new Error(`invalid retry schedule "${text}": expected comma-separated non-negative seconds`);
+  }
+  return seconds;
+}
+
+/** A delay scaled by a uniform factor in [1 - jitter, 1 + jitter]; `random` is in [0, 1). */
+export function withJitter(delayMs: number, random: () => number): number {
+  return Math.round(delayMs * (1 - jitterFraction + 2 * jitterFraction * random()));
+}
+
+/**
+ * Seconds (or an HTTP date) from a Retry-After header, as milliseconds from `now`; undefined when
+ * absent or unreadable. A date in the past reads as 0.
+ */
+export function parseRetryAfterMs(header: string | undefined, now: Date): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now.getTime());
+}
+
+export interface FailedAttempt {
+  /** 1 for the first attempt. */
+  attempt: number;
+  statusCode?: number;
+  retryAfter?: string;
+}
+
+/**
+ * Milliseconds until the next attempt after `failed`, or undefined when the schedule is spent.
+ * On 429 and 503 a Retry-After longer than the scheduled delay wins (bounded by `maxRetryAfterMs`).
+ */
+export function nextRetryDelayMs(scheduleSeconds: number[], failed: FailedAttempt, now: Date, random: () => number): number | undefined {
+  const scheduled = scheduleSeconds[failed.attempt - 1];
+  if (scheduled === undefined) return undefined;
+  const delayMs = withJitter(scheduled * 1000, random);
+  if (failed.statusCode !== 429 && failed.statusCode !== 503) return delayMs;
+  const retryAfterMs = parseRetryAfterMs(failed.retryAfter, now);
+  if (retryAfterMs === undefined) return delayMs;
+  return Math.max(delayMs, Math.min(retryAfterMs, maxRetryAfterMs));
+}
+
+/** The DelaySeconds for a message due at `notBeforeMs`: whole seconds, at most SQS's 900. */
+export function queueDelaySeconds(notBeforeMs: number, nowMs: number): number {
+  const remainingSeconds = Math.ceil(Math.max(0, notBeforeMs - nowMs) / 1000);
+  return Math.min(remainingSeconds, maxQueueDelaySeconds);
+}

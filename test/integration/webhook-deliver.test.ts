@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { QueryCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ValidationError } from '../../lib/errors/index.js';
+import { eventItem } from '../../lib/payments/items.js';
+import type { Payment } from '../../lib/payments/schemas.js';
+import { deliverWebhook, type DeliveryOutcome } from '../../lib/webhooks/deliver.js';
+import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';
+import { createEndpoint, getEndpoint, listAttempts } from '../../lib/webhooks/endpoints.js';
+import { deliveryMessageSchema, type DeliveryMessage } from '../../lib/webhooks/schemas.js';
+import { pinnedTransport, type Transport, type WebhookRequest } from '../../lib/webhooks/transport.js';
+import type { Resolver } from '../../lib/webhooks/url.js';
+import { clients, fundedMerchant } from '../support/deps.js';
+import { stack } from '../support/stack.js';
+import { startReceiver } from '../support/webhook-receiver.js';
+
+// The deliver function's lib code in-process, against the emulators, with its own scratch queues
+// (so the running stack's webhook-deliver never sees these messages) and a stub resolver: real DNS
+// is not available here, and a stub is what lets a test change the answer between two lookups.
+
+process.env.POWERTOOLS_DEV = 'true'; // the logger then writes through the global console, which the test captures
+const logged: string[] = [];
+for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+    logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+  });
+}
+const issuedSecrets: string[] = [];
+const receivers: { close: () => Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  vi.restoreAllMocks();
+});
+
+async function scratchDeps(overrides: Partial<WebhookDeps> = {}) {
+  const { dynamodb, sqs, kms } = clients();
+  const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: `webhook-scratch-${name}-${randomUUID()}` }))).QueueUrl!;
+  const signals: WebhookSignal[] = [];
+  const deps: WebhookDeps = {
+    dynamodb, sqs, kms,
+    tableName: stack().tableName,
+    stage: 'local',
+    dataKeyId: stack().keys.DataKey!,
+    deliveryQueueUrl: await queue('delivery'),
+    deliveryDeadLetterQueueUrl: await queue('dlq'),
+    retryScheduleSeconds: [0, 0],
+    disableAfterMs: 3_600_000,
+    secretOverlapMs: 86_400_000,
+    resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    transport: pinnedTransport,
+    logger: new Logger({ serviceName: 'webhook-deliver-test', logLevel: 'DEBUG' }),
+    signal: (signal) => signals.push(signal),
+    now: () => new Date(),
+    random: () => 0.5,
+    ...overrides,
+  };
+  return { deps, signals };
+}
+
+/**
+ * A payment event written straight to the table under another entity name, so the running
+ * stack's outbox relay does not fan it out to these endpoints behind the test's back.
+ */
+async function quietEvent(merchantId: string): Promise<string> {
+  const now = new Date();
+  const payment: Payment = {
+    id: `pay_${randomUUID().replace(/-/g, '').slice(0, 26)}`, object: 'payment', status: 'authorized', amount: '1000', amount_captured: '0', fee: '0',
+    asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual', customer: null,
+    description: null, metadata: {}, created_at: now.toISOString(), expires_at: null, tx_hash: null, decline_code: null, failure_code: null,
+  };
+  const { item, event } = eventItem(stack().tableName, merchantId, 'payment.authorized', payment, now);
+  await clients().dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: { ...item.Put!.Item!, entity: { S: 'test-event' } } }));
+  return event.id;
+}
+
+async function endpointFor(deps: WebhookDeps, merchantId: string, url: string) {
+  const endpoint = await createEndpoint(deps, merchantId, { url, events: ['payment.authorized'] });
+  issuedSecrets.push(endpoint.secret);
+  return endpoint;
+}
+
+const firstMessage = (endpointId: string, eventId: string, merchantId: string): DeliveryMessage => ({
+  endpointId, eventId, merchantId, run: 'first', attempt: 1, notBeforeMs: Date.now(),
+});
+
+/** Plays the deliver function: the first message, then whatever it queued, until the queue is empty. */
+async function drain(deps: WebhookDeps, first: DeliveryMessage): Promise<DeliveryOutcome[]> {
+  const outcomes = [await deliverWebhook(deps, first)];
+  for (;;) {
+    const received = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: deps.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    if (!received.Messages?.length) return outcomes;
+    for (const message of received.Messages) {
+      outcomes.push(await deliverWebhook(deps, deliveryMessageSchema.parse(JSON.parse(message.Body!))));
+      await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: deps.deliveryQueueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+}
+
+function recording(inner: Transport): { transport: Transport; calls: WebhookRequest[] } {
+  const calls: WebhookRequest[] = [];
+  return { calls, transport: async (request) => (calls.push(request), inner(request)) };
+}
+
+describe('webhook delivery (lib, in-process)', () => {
+  it('connects to the address it checked, whatever the name, and sends a duplicate message nothing', async () => {
+    const hooks = await startReceiver();
+    receivers.push(hooks);
+    const resolved: string[] = [];
+    const resolve: Resolver = async (host) => (resolved.push(host), [{ address: '127.0.0.1', family: 4 }]);
+    const { deps } = await scratchDeps({ resolve });
+    const merchant = await fundedMerchant(0n);
+    // Real DNS does not know this name: the request can only arrive through the pinned address.
+    const endpoint = await endpointFor(deps, merchant.merchant_id, `http://receiver.lanepay.test:${hooks.port}/pinned`);
+    const eventId = await quietEvent(merchant.merchant_id);
+
+    const message = firstMessage(endpoint.id, eventId, merchant.merchant_id);
+    expect(await deliverWebhook(deps, message)).toBe('delivered');
+    expect(await deliverWebhook(deps, message)).toBe('skipped_duplicate');
+    expect(hooks.received).toHaveLength(1);
+    expect(hooks.received[0]!.headers.host).toBe(`receiver.lanepay.test:${hooks.port}`);
+    expect(resolved).toEqual(['receiver.lanepay.test', 'receiver.lanepay.test']);
+  });
+
+  it('refuses at delivery a host that rebinds to a private address after passing registration', async () => {
+    const answers = ['93.184.216.34', '10.0.0.7'];
+    const resolve: Resolver = async () => [{ address: answers.length > 1 ? answers.shift()! : answers[0]!, family: 4 }];
+    const sent = recording(async () => ({ statusCode: 200, latencyMs: 1 }));
+    const { deps } = await scratchDeps({ stage: 'dev', resolve, transport: sent.transport, retryScheduleSeconds: [60] });
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, 'https://hooks.rebind.test/lanepay');
+    const eventId = await quietEvent(merchant.merchant_id);
+
+    expect(await deliverWebhook(deps, firstMessage(endpoint.id, eventId, merchant.merchant_id))).toBe('retry_scheduled');
+    expect(sent.calls).toHaveLength(0);
+    const attempts = await listAttempts(deps, merchant.merchant_id, endpoint.id, { limit: 10 });
+    expect(attempts.data[0]).toMatchObject({ succeeded: false, status_code: null, error: 'refused: host resolves to a private address' });
+  });
+
+  it('hands the transport the checked public address on a deployed stage, and refuses private hosts at registration', async () => {
+    const sent = recording(async () => ({ statusCode: 204, latencyMs: 1 }));
+    const { deps } = await scratchDeps({ stage: 'dev', resolve: async () => [{ address: '93.184.216.34', family: 4 }], transport: sent.transport });
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, 'https://hooks.example.test/ok');
+    const eventId = await quietEvent(merchant.merchant_id);
+    expect(await deliverWebhook(deps, firstMessage(endpoint.id, eventId, merchant.merchant_id))).toBe('delivered');
+    expect(sent.calls[0]).toMatchObject({ address: '93.184.216.34', family: 4, timeoutMs: 15_000 });
+    expect(sent.calls[0]!.url.hostname).toBe('hooks.example.test');
+
+    const privateDeps = { ...deps, resolve: async () => [{ address: '192.168.1.20', family: 4 }] };
+    await expect(createEndpoint(privateDeps, merchant.merchant_id, { url: 'https://intranet.example.test/', events: ['*'] })).rejects.toThrow(ValidationError);
+    await expect(createEndpoint(deps, merchant.merchant_id, { url: 'http://hooks.example.test/', events: ['*'] })).rejects.toThrow(/https/);
+    await expect(createEndpoint(deps, merchant.merchant_id, { url: 'https://127.0.0.1/', events: ['*'] })).rejects.toThrow(/loopback/);
+  });
+
+  it('sends exhausted deliveries to the dead-letter queue, raises failing once, and disables an endpoint failing for too long', async () => {
+    const hooks = await startReceiver(() => ({ status: 500 }));
+    receivers.push(hooks);
+    const { deps, signals } = await scratchDeps();
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/failing'));
+
+    const eventId = await quietEvent(merchant.merchant_id);
+    expect(await drain(deps, firstMessage(endpoint.id, eventId, merchant.merchant_id))).toEqual(['retry_scheduled', 'retry_scheduled', 'exhausted']);
+    expect(new Set(hooks.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+    const dead = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: deps.deliveryDeadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(dead.Messages?.map((m) => JSON.parse(m.Body!))).toEqual([expect.objectContaining({ endpointId: endpoint.id, eventId, attempt: 3 })]);
+    expect(signals).toEqual([{ kind: 'delivery_exhausted', endpointId: endpoint.id, eventId }]);
+
+    const second = await quietEvent(merchant.merchant_id);
+    expect(await drain(deps, firstMessage(endpoint.id, second, merchant.merchant_id))).toEqual(['retry_scheduled', 'retry_scheduled', 'exhausted']);
+    const disabledDeps = { ...deps, disableAfterMs: 0 };
+    expect(await deliverWebhook(disabledDeps, firstMessage(endpoint.id, await quietEvent(merchant.merchant_id), merchant.merchant_id))).toBe('endpoint_disabled');
+    expect((await getEndpoint(deps, merchant.merchant_id, endpoint.id)).status).toBe('disabled');
+
+    const events = await clients().dynamodb.send(new QueryCommand({
+      TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
+      FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':p': { S: `MERCHANT#${merchant.merchant_id}#EVENTS` }, ':e': { S: 'event' } },
+    }));
+    // One failing event for the streak (not one per exhausted delivery), then the disabled one.
+    expect(events.Items?.map((item) => item.type!.S).sort()).toEqual(['webhook_endpoint.disabled', 'webhook_endpoint.failing']);
+  });
+
+  it('never writes a secret to the logs', () => {
+    expect(logged.length).toBeGreaterThan(0);
+    const text = logged.join('\n');
+    expect(text).toContain('webhook attempt');
+    expect(text).not.toContain('whsec_');
+    for (const secret of issuedSecrets) {
+      const bytes = Buffer.from(secret.slice(6), 'base64');
+      for (const form of [secret.slice(6), bytes.toString('hex'), bytes.toString('base64url')]) expect(text).not.toContain(form);
+    }
+  });
+});

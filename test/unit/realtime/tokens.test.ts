@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hashRealtimeToken, isWellFormedToken, newRealtimeToken } from '../../../lib/realtime/tokens.js';
+
+describe('realtime tokens', () => {
+  it('are 256 random bits, prefixed wst_, and well formed', () => {
+    const { token } = newRealtimeToken(0, 300_000);
+    expect(token).toMatch(/^wst_[A-Za-z0-9_-]{43}$/);
+    expect(isWellFormedToken(token)).toBe(true);
+  });
+
+  it('differ on every issue', () => {
+    const tokens = new Set(Array.from({ length: 100 }, () => newRealtimeToken(0, 1).token));
+    expect(tokens.size).toBe(100);
+  });
+
+  it('are stored only as their SHA-256, which does not contain the token', () => {
+    const issued = newRealtimeToken(0, 300_000, (bytes) => Buffer.alloc(bytes, 7));
+    expect(issued.hash).toBe(createHash('sha256').update(issued.token).digest('hex'));
+    expect(issued.hash).toBe(hashRealtimeToken(issued.token));
+    expect(issued.hash).not.toContain(issued.token.slice(4));
+  });
+
+  it('expire the configured time after issue', () => {
+    const nowMs = Date.parse('2025-01-01T00:00:00Z');
+    expect(newRealtimeToken(nowMs, 300_000).expiresAtMs).toBe(Date.parse('2025-01-01T00:05:00Z'));
+  });
+
+  it('refuse anything but the issued shape before any lookup', () => {
+    for (const bad of [undefined, '', 'wst_', 'sk_test_abc', `wst_${'a'.repeat(42)}`, `wst_${'a'.repeat(43)}=`, `wst_${'a'.repeat(42)}/`]) {
+      expect(isWellFormedToken(bad), String(bad)).toBe(false);
+    }
+  });
+});
