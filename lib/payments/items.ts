@@ -92,29 +92,7 @@ export function replacePaymentItem(tableName: string, next: PaymentRecord, expec
 
 /** The outbox: an event item written in the same transaction as the change it reports. */
 export function eventItem(tableName: string, merchantId: string, type: EventType, payment: Payment, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
-  const event: LanepayEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object: payment } };
-  return {
-    event,
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: { S: `EVENT#${event.id}` },
-          sk: { S: 'EVENT' },
-          entity: { S: 'event' },
-          merchantId: { S: merchantId },
-          type: { S: type },
-          paymentId: { S: payment.id },
-          chain: { S: payment.chain },
-          body: { S: JSON.stringify(event) },
-          gsi1pk: { S: `MERCHANT#${merchantId}#EVENTS` },
-          gsi1sk: { S: event.id },
-          ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  };
+  return outboxEvent(tableName, merchantId, { type, object: payment }, { paymentId: { S: payment.id }, chain: { S: payment.chain } }, now);
 }
 
 /**
@@ -124,7 +102,17 @@ export function eventItem(tableName: string, merchantId: string, type: EventType
 export function endpointEventItem(
   tableName: string, merchantId: string, type: WebhookEndpointEventType, endpoint: WebhookEndpoint, now: Date,
 ): { item: TransactWriteItem; event: LanepayEvent } {
-  const event: LanepayEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object: endpoint } };
+  return outboxEvent(tableName, merchantId, { type, object: endpoint }, { webhookEndpointId: { S: endpoint.id } }, now);
+}
+
+function outboxEvent(
+  tableName: string,
+  merchantId: string,
+  change: Pick<LanepayEvent, 'type'> & { object: LanepayEvent['data']['object'] },
+  related: Record<string, AttributeValue>,
+  now: Date,
+): { item: TransactWriteItem; event: LanepayEvent } {
+  const event = { id: newId('evt'), object: 'event', type: change.type, created_at: now.toISOString(), data: { object: change.object } } as LanepayEvent;
   return {
     event,
     item: {
@@ -135,8 +123,8 @@ export function endpointEventItem(
           sk: { S: 'EVENT' },
           entity: { S: 'event' },
           merchantId: { S: merchantId },
-          type: { S: type },
-          webhookEndpointId: { S: endpoint.id },
+          type: { S: event.type },
+          ...related,
           body: { S: JSON.stringify(event) },
           gsi1pk: { S: `MERCHANT#${merchantId}#EVENTS` },
           gsi1sk: { S: event.id },

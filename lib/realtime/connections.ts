@@ -1,5 +1,5 @@
 import {
-  DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand,
+  DeleteItemCommand, GetItemCommand, paginateQuery, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import type { RealtimeStoreDeps } from './deps.js';
@@ -135,24 +135,16 @@ function notConnected(connectionId: string): SubscriptionRefusedError {
 export async function forgetConnection(deps: RealtimeStoreDeps, connectionId: string): Promise<{ items: number }> {
   await deps.dynamodb.send(new DeleteItemCommand({ TableName: deps.tableName, Key: connectionKey(connectionId) }));
   let items = 1;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `WSCONN#${connectionId}` } },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: deps.dynamodb },
+    { TableName: deps.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `WSCONN#${connectionId}` } }, ProjectionExpression: 'pk, sk', ConsistentRead: true },
+  );
+  for await (const page of pages) {
     for (const key of page.Items ?? []) {
       await deps.dynamodb.send(new DeleteItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! } }));
       items += 1;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return { items };
 }
 
@@ -165,19 +157,15 @@ export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: strin
 
 async function subscribersWithPrefix(deps: RealtimeStoreDeps, merchantId: string, prefix: string): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: `WSSUB#${merchantId}` }, ':prefix': { S: prefix } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) if (item.connectionId?.S) ids.push(item.connectionId.S);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: deps.dynamodb },
+    {
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: `WSSUB#${merchantId}` }, ':prefix': { S: prefix } },
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) if (item.connectionId?.S) ids.push(item.connectionId.S);
   return ids;
 }

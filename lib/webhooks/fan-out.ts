@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError } from '../errors/index.js';
 import type { LanepayEvent } from '../payments/schemas.js';
@@ -54,20 +54,11 @@ function subscribes(record: EndpointRecord, type: string): boolean {
 
 async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointRecord[]> {
   const records: EndpointRecord[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    records.push(...(page.Items ?? []).map(endpointFromItem));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: deps.dynamodb },
+    { TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) } } },
+  );
+  for await (const page of pages) records.push(...(page.Items ?? []).map(endpointFromItem));
   return records;
 }
 

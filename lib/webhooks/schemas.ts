@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allEventTypes } from '../payments/schemas.js';
+import { allEventTypes, webhookEndpointSchema } from '../payments/schemas.js';
 
 const eventTypeOrWildcard = z.union([z.literal('*'), z.enum(allEventTypes)], {
   error: `must be "*" or one of ${allEventTypes.join(', ')}`,
@@ -28,16 +28,7 @@ export const attemptListQuerySchema = z.strictObject({
 });
 
 /** The endpoint with its secret, answered once: on creation and on rotation. */
-export const endpointWithSecretSchema = z.object({
-  id: z.string(),
-  object: z.literal('webhook_endpoint'),
-  url: z.string(),
-  events: z.array(z.string()),
-  description: z.string().nullable(),
-  status: z.enum(['enabled', 'disabled']),
-  created_at: z.string(),
-  secret: z.string(),
-});
+export const endpointWithSecretSchema = webhookEndpointSchema.extend({ secret: z.string() });
 
 /** One delivery attempt, as GET /v1/webhook_endpoints/{id}/attempts lists it. */
 export const attemptSchema = z.object({

@@ -1,3 +1,4 @@
+import { newId } from '../../lib/ids/index.js';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,11 +38,15 @@ async function newPayment(merchant: Merchant): Promise<string> {
   return created.body.id;
 }
 
+/**
+ * A real event of the payment as the events API returns it, under a fresh id: the running notify
+ * consumer pushes the original by itself, and these tests count the frames of their own push.
+ */
 async function eventOf(merchant: Merchant, paymentId: string): Promise<LanepayEvent> {
   const events = await api('GET', '/v1/events?limit=100', { key: merchant.api_key });
   const event = events.body.data.find((e: LanepayEvent) => e.data.object.id === paymentId);
   expect(event, `an event of ${paymentId}`).toBeDefined();
-  return event;
+  return { ...event, id: newId('evt') };
 }
 
 async function token(merchant: Merchant, body?: unknown) {
