@@ -57,5 +57,5 @@ describe('payout pipeline through the queues', () => {
 
     const blocks = new Set(receipts.map((r) => r!.blockNumber));
     expect(blocks.size).toBeLessThan(50);
-  });
+  }, 240_000);
 });

@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait.js';
 
 const transferEvent = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
 
-async function waitForStatus(key: string, paymentId: string, statuses: string[], timeoutMs = 60_000) {
+async function waitForStatus(key: string, paymentId: string, statuses: string[], timeoutMs = 150_000) {
   return waitFor(`payment ${paymentId} to reach ${statuses.join('/')}`, async () => {
     const response = await api('GET', `/v1/payments/${paymentId}`, { key });
     return statuses.includes(response.body.status) ? response.body : undefined;
@@ -45,5 +45,5 @@ describe('payouts on chain', () => {
     }
     const events = await api('GET', '/v1/events?limit=20', { key: merchant.api_key });
     expect(events.body.data.filter((e: { type: string }) => e.type === 'payment.succeeded')).toHaveLength(2);
-  });
+  }, 240_000);
 });

@@ -21,12 +21,13 @@ describe('WebSocket receipts through the whole pipeline', () => {
     const captured = await api('POST', `/v1/payments/${created.body.id}/capture`, { key: merchant.api_key, body: {} });
     expect(captured.status).toBe(200);
 
-    const processing = await socket.frame('payment.processing', (frame) => frame.type === 'payment.processing' && frame.data?.object?.id === created.body.id);
-    const succeeded = await socket.frame('payment.succeeded', (frame) => frame.type === 'payment.succeeded' && frame.data?.object?.id === created.body.id);
+    // Generous deadlines: in a full test run the local queues carry every other test's events too.
+    const processing = await socket.frame('payment.processing', (frame) => frame.type === 'payment.processing' && frame.data?.object?.id === created.body.id, 60_000);
+    const succeeded = await socket.frame('payment.succeeded', (frame) => frame.type === 'payment.succeeded' && frame.data?.object?.id === created.body.id, 90_000);
     const events = await api('GET', '/v1/events?limit=10', { key: merchant.api_key });
     // The same JSON a webhook carries: the event exactly as the events API returns it.
     expect(processing.json).toEqual(events.body.data.find((e: { id: string }) => e.id === processing.json.id));
     expect(succeeded.json.data.object.tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
     await socket.close();
-  });
+  }, 180_000);
 });

@@ -6,7 +6,7 @@ export interface TestSocket {
   frames: string[];
   send(message: unknown): void;
   /** The first frame (JSON) matching `match`, waiting up to the deadline. */
-  frame(what: string, match: (frame: any) => boolean): Promise<{ raw: string; json: any }>;
+  frame(what: string, match: (frame: any) => boolean, timeoutMs?: number): Promise<{ raw: string; json: any }>;
   close(): Promise<void>;
 }
 
@@ -37,14 +37,14 @@ export function connect(url: string, timeoutMs = 10_000): Promise<TestSocket> {
       resolve({
         frames,
         send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
-        frame: (what, match) =>
+        frame: (what, match, timeoutMs = 10_000) =>
           waitFor(`a WebSocket frame: ${what} (received ${JSON.stringify(frames)})`, () => {
             for (const raw of frames) {
               const json = parse(raw);
               if (json !== undefined && match(json)) return { raw, json };
             }
             return undefined;
-          }, { timeoutMs: 10_000, intervalMs: 25 }),
+          }, { timeoutMs, intervalMs: 25 }),
         close: () => closeSocket(socket),
       });
     });

@@ -29,7 +29,7 @@ describe('authorize under concurrency', () => {
     expect(balances.data).toEqual([{ asset: 'USDC', available: '0', pending: '0' }]);
     expect(await merchantPayments(merchant_id)).toHaveLength(200);
     await expectLedgerBalanced();
-  });
+  }, 120_000);
 
   it('creates one payment for 50 concurrent identical requests with one Idempotency-Key, answering each with it or 409', async () => {
     const deps = paymentDeps();
@@ -55,5 +55,5 @@ describe('authorize under concurrency', () => {
     const replay = await authorizePayment(deps, { merchant: profile, idempotencyKey: key, fingerprint: requestFingerprint('POST /v1/payments', body), body });
     expect(replay).toEqual(successes[0]);
     await expectLedgerBalanced();
-  });
+  }, 120_000);
 });

@@ -96,5 +96,5 @@ describe('payment lifecycle (property)', () => {
       { numRuns: 12, endOnFailure: true },
     );
     await expectLedgerBalanced(tableName);
-  });
+  }, 180_000);
 });
