@@ -108,7 +108,7 @@ async function run(info: StackInfo, latencyCount: number, endpointCount: number,
         deliveriesPerSecond: round(load.length / ((lastMs - firstMs) / 1000)),
         allDeliveredSecondsAfterFirstEvent: round((lastMs - startedMs) / 1000),
       },
-      note: 'local stack: moto serializes DynamoDB; serverless-offline polls each queue one batch at a time',
+      note: 'local stack: moto serializes DynamoDB; serverless-offline runs every function on the same 2 cores; each SQS event source polls with its maximumConcurrency',
     };
   } finally {
     await receiver.close();
