@@ -6,9 +6,9 @@
 // Events travel the real path: outbox → stream → relay → notify queue → fan-out → delivery queue
 // → webhook-deliver → HTTP. Payments are authorized in-process (manual capture: one event each).
 //
-// Read the figures with this in mind: moto serializes DynamoDB requests and serverless-offline
-// polls each queue with one poller (a batch at a time), so these are the emulators' figures, not
-// AWS's. Starts its own stack (LANEPAY_BENCH_PORT_BASE, default 7500) unless --stack is given.
+// Read the figures with this in mind: moto serializes DynamoDB requests and every function runs
+// in one serverless-offline process on the machine's cores, so these are the emulators' figures,
+// not AWS's. Starts its own stack (LANEPAY_BENCH_PORT_BASE, default 7500) unless --stack is given.
 // Writes bench/results/webhooks.json.
 import { lookup } from 'node:dns/promises';
 import { randomUUID } from 'node:crypto';
