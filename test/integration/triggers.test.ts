@@ -45,11 +45,11 @@ describe.concurrent('every trigger kind, end to end on the emulators', () => {
     // Its own message group, so the poison message holds up no real payout while it is retried.
     await sqs.send(new SendMessageCommand({ QueueUrl: stack().queues.ChainSubmitQueue!.url, MessageBody: `not an event ${marker}`, MessageGroupId: marker, MessageDeduplicationId: marker }));
 
-    const dead = await findMessage(stack().queues.ChainSubmitDeadLetterQueue!.url, (body) => body.includes(marker), 90_000);
+    const dead = await findMessage(stack().queues.ChainSubmitDeadLetterQueue!.url, (body) => body.includes(marker), 170_000);
     expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
     const redrive = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack().queues.ChainSubmitQueue!.url, AttributeNames: ['RedrivePolicy'] }));
     expect(JSON.parse(redrive.Attributes!.RedrivePolicy!).maxReceiveCount).toBe(5);
-  });
+  }, 180_000);
 
   it('schedule: the expiry schedule fires settle, which releases a manual hold whose time is up', async () => {
     const merchant = await fundedMerchant(usdc(3));

@@ -12,7 +12,8 @@ describe('authorize under concurrency', () => {
   it('authorizes exactly 100 of 200 concurrent 10 USDC payments against 1,000 USDC and declines the rest as insufficient_funds', async () => {
     const deps = paymentDeps();
     const { profile, merchant_id } = await fundedMerchant(usdc(1_000));
-    const body = createPaymentBodySchema.parse({ amount: usdc(10).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress() });
+    // Manual capture: the holds are what is raced for, and no payouts load the rest of the run.
+    const body = createPaymentBodySchema.parse({ amount: usdc(10).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' });
 
     const results = await Promise.all(
       Array.from({ length: 200 }, () =>
@@ -26,7 +27,7 @@ describe('authorize under concurrency', () => {
     expect(declined).toHaveLength(100);
     expect(new Set(declined.map((r) => r.payment.decline_code))).toEqual(new Set(['insufficient_funds']));
     const balances = await getBalances(deps, merchant_id);
-    expect(balances.data).toEqual([{ asset: 'USDC', available: '0', pending: '0' }]);
+    expect(balances.data).toEqual([{ asset: 'USDC', available: '0', pending: usdc(1_000).toString() }]);
     expect(await merchantPayments(merchant_id)).toHaveLength(200);
     await expectLedgerBalanced();
   }, 120_000);
