@@ -19,6 +19,8 @@ export class PayoutRejectedError extends LanepayError {
   }
 }
 
+const feeQuoteTtlMs = 2_000;
+
 /** Gas headroom over the estimate, in percent: state can change between estimate and mining. */
 const gasHeadroomPercent = 130n;
 
@@ -26,6 +28,7 @@ export class EvmAdapter implements ChainAdapter {
   readonly chain: string;
   private readonly signer: KmsSigner;
   readonly rpc: FailoverRpc;
+  private feeQuote: { bid: FeeBid; atMs: number } | undefined;
 
   constructor(private readonly config: Chain, kms: KMSClient, rpc?: FailoverRpc) {
     this.chain = config.name;
@@ -45,11 +48,15 @@ export class EvmAdapter implements ChainAdapter {
   async quoteFees(): Promise<FeeBid> {
     const policy = this.config.fees;
     if (policy.type === 'legacy') return { gasPrice: BigInt(policy.gasPriceWei) };
+    // A burst of payouts shares one quote for a couple of seconds: fees move per block, not per payout.
+    if (this.feeQuote && Date.now() - this.feeQuote.atMs < feeQuoteTtlMs) return this.feeQuote.bid;
     const data = await this.rpc.call((p) => p.getFeeData());
     const capFee = BigInt(policy.maxFeePerGasWei);
     const capTip = BigInt(policy.maxPriorityFeePerGasWei);
     const tip = min(data.maxPriorityFeePerGas ?? capTip, capTip);
-    return { maxFeePerGas: min(data.maxFeePerGas ?? capFee, capFee), maxPriorityFeePerGas: tip };
+    const bid = { maxFeePerGas: min(data.maxFeePerGas ?? capFee, capFee), maxPriorityFeePerGas: tip };
+    this.feeQuote = { bid, atMs: Date.now() };
+    return bid;
   }
 
   /**

@@ -150,22 +150,19 @@ export async function forgetConnection(deps: RealtimeStoreDeps, connectionId: st
 
 /** Connections subscribed to `paymentId` or to all of the merchant's payments, each once. */
 export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: string, paymentId: string): Promise<string[]> {
-  const prefixes = [`${allPayments}#`, `${paymentId}#`];
-  const found = await Promise.all(prefixes.map((prefix) => subscribersWithPrefix(deps, merchantId, prefix)));
-  return [...new Set(found.flat())];
-}
-
-async function subscribersWithPrefix(deps: RealtimeStoreDeps, merchantId: string, prefix: string): Promise<string[]> {
-  const ids: string[] = [];
+  // One query of the merchant's subscriptions (few: open checkout pages and dashboards), filtered
+  // here, rather than one per prefix: this runs for every event the platform emits.
+  const wanted = [`${allPayments}#`, `${paymentId}#`];
+  const ids = new Set<string>();
   const pages = paginateQuery(
     { client: deps.dynamodb },
-    {
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': { S: `WSSUB#${merchantId}` }, ':prefix': { S: prefix } },
-    },
+    { TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': { S: `WSSUB#${merchantId}` } } },
   );
-  for await (const page of pages) for (const item of page.Items ?? []) if (item.connectionId?.S) ids.push(item.connectionId.S);
-  return ids;
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const sortKey = item.gsi1sk?.S ?? '';
+      if (item.connectionId?.S && wanted.some((prefix) => sortKey.startsWith(prefix))) ids.add(item.connectionId.S);
+    }
+  }
+  return [...ids];
 }

@@ -29,7 +29,7 @@ describe('payout pipeline through the queues', () => {
     const done = await waitFor('100 payouts to complete', async () => {
       const current = await Promise.all(payments.map((p) => getPayment(deps, merchant_id, p.id)));
       return current.every((p) => p.status === 'succeeded' || p.status === 'failed') ? current : undefined;
-    }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    }, { timeoutMs: 360_000, intervalMs: 1_000 });
     expect(done.filter((p) => p.status !== 'succeeded')).toEqual([]);
 
     const hotWallet = chainByName('local-b').hotWallet;
@@ -57,5 +57,5 @@ describe('payout pipeline through the queues', () => {
 
     const blocks = new Set(receipts.map((r) => r!.blockNumber));
     expect(blocks.size).toBeLessThan(50);
-  }, 240_000);
+  }, 420_000);
 });
