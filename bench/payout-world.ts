@@ -3,10 +3,11 @@
 // never see it, a check queue nobody consumes, and a hot wallet of its own, so the bench drives
 // chain-submit and chain-check itself and owns every nonce of that wallet.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localChainRegistry } from '../scripts/stack/registry.js';
+import { createTableLike } from '../scripts/stack/tables.js';
 import { EvmAdapter } from '../lib/chains/evm-adapter.js';
 import { ChainRegistry } from '../lib/chains/registry.js';
 import { requestFingerprint } from '../lib/idempotency/store.js';
@@ -30,15 +31,7 @@ export async function payoutWorld(stack: StackInfo, chainName: string, funding: 
   const kms = new KMSClient({ ...common, endpoint: stack.endpoints.kms });
   const kmsCalls = countCommands(kms);
 
-  const source = (await dynamodb.send(new DescribeTableCommand({ TableName: stack.tableName }))).Table!;
-  const tableName = `lanepay-bench-${randomUUID().slice(0, 8)}`;
-  await dynamodb.send(new CreateTableCommand({
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: source.AttributeDefinitions,
-    KeySchema: source.KeySchema,
-    GlobalSecondaryIndexes: source.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
-  }));
+  const tableName = await createTableLike(dynamodb, stack.tableName, `lanepay-bench-${randomUUID().slice(0, 8)}`);
   const checkQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `lanepay-bench-check-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
 
   const stackChain = stack.chains.find((c) => c.name === chainName);

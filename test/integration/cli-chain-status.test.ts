@@ -1,46 +1,19 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliAgainstTestStack } from '../support/cli.js';
 import { stack } from '../support/stack.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-let stackDir: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in a child process, pointed at the test stack by LANEPAY_STACK_FILE. */
-function lanepay(args: string[], stackFile = 'stack.json'): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lanepay.mjs', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LANEPAY_STACK_FILE: path.join(stackDir, stackFile) },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+let cli: ReturnType<typeof cliAgainstTestStack>;
+const lanepay = (args: string[], stackFile?: string) => cli.run(args, stackFile);
 
 describe('lanepay chain status', () => {
   beforeAll(() => {
-    stackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-chain-status-test-'));
-    fs.writeFileSync(path.join(stackDir, 'stack.json'), JSON.stringify(stack()));
+    cli = cliAgainstTestStack();
   });
 
-  afterAll(() => {
-    fs.rmSync(stackDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.cleanup());
 
   it('lists both chains with their head block and the KMS hot wallets the stack funded', async () => {
     const run = await lanepay(['chain', 'status']);
@@ -72,7 +45,7 @@ describe('lanepay chain status', () => {
   it('reports a chain whose node does not answer as unreachable and exits 1', async () => {
     const [first, second] = stack().chains;
     const down = { ...stack(), chains: [first!, { ...second!, rpcUrl: `http://127.0.0.1:${await closedPort()}` }] };
-    fs.writeFileSync(path.join(stackDir, 'down.json'), JSON.stringify(down));
+    fs.writeFileSync(path.join(cli.dir, 'down.json'), JSON.stringify(down));
     const run = await lanepay(['chain', 'status', '--json'], 'down.json');
     expect(run.code).toBe(1);
     const statuses = JSON.parse(run.stdout) as { chain: string; status: string; error?: string; hot_wallet?: string }[];

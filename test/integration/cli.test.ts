@@ -1,43 +1,17 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey, type AuthenticateDeps } from '../../lib/merchants/authenticate.js';
 import { getBalances } from '../../lib/payments/query.js';
 import { clients, paymentDeps } from '../support/deps.js';
+import { cliAgainstTestStack, type CliRun } from '../support/cli.js';
 import { stack } from '../support/stack.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-let stackDir: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in a child process, pointed at the test stack by LANEPAY_STACK_FILE. */
-function lanepay(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lanepay.mjs', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LANEPAY_STACK_FILE: path.join(stackDir, 'stack.json') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+let cli: ReturnType<typeof cliAgainstTestStack>;
+const lanepay = (...args: string[]) => cli.run(args);
 
 /** Parses a successful run's JSON, or fails showing what the CLI said. */
-function output(run: Run): any {
+function output(run: CliRun): any {
   expect(run.code, `lanepay failed: ${run.stderr}`).toBe(0);
   return JSON.parse(run.stdout);
 }
@@ -55,14 +29,11 @@ describe('the lanepay CLI', () => {
   let merchant: { merchant_id: string; name: string; key_id: string; api_key: string };
 
   beforeAll(async () => {
-    stackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-cli-test-'));
-    fs.writeFileSync(path.join(stackDir, 'stack.json'), JSON.stringify(stack()));
+    cli = cliAgainstTestStack();
     merchant = output(await lanepay('merchant', 'create', '--name', 'CLI shop', '--fee-bps', '25'));
   });
 
-  afterAll(() => {
-    fs.rmSync(stackDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.cleanup());
 
   it('creates a merchant whose sk_test_ key authenticates', async () => {
     expect(merchant).toMatchObject({ merchant_id: expect.stringMatching(/^mer_/), name: 'CLI shop', key_id: expect.stringMatching(/^key_/) });

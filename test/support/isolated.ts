@@ -1,4 +1,3 @@
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +9,7 @@ import type { PayoutDeps, PayoutSignal } from '../../lib/payouts/deps.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { chainRegistry, clients } from './deps.js';
 import { fundAddress } from '../../scripts/stack/chains.js';
+import { createTableLike } from '../../scripts/stack/tables.js';
 import { stack } from './stack.js';
 
 /**
@@ -48,17 +48,7 @@ export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: 
  * clock or sweep the whole table, so they cannot touch other tests' payments.
  */
 export async function isolatedTable(): Promise<string> {
-  const { dynamodb } = clients();
-  const source = (await dynamodb.send(new DescribeTableCommand({ TableName: stack().tableName }))).Table!;
-  const tableName = `lanepay-test-${randomUUID().slice(0, 8)}`;
-  await dynamodb.send(new CreateTableCommand({
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: source.AttributeDefinitions,
-    KeySchema: source.KeySchema,
-    GlobalSecondaryIndexes: source.GlobalSecondaryIndexes?.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
-  }));
-  return tableName;
+  return createTableLike(clients().dynamodb, stack().tableName, `lanepay-test-${randomUUID().slice(0, 8)}`);
 }
 
 /** A new, unfunded secp256k1 KMS key: a hot wallet of the test's own. */

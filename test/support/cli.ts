@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stack } from './stack.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real `lanepay` CLI in a child process, pointed by LANEPAY_STACK_FILE at a copy of the test
+ * stack's description (or at `stackFile` in the same folder). `cleanup` removes the folder.
+ */
+export function cliAgainstTestStack() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-cli-test-'));
+  fs.writeFileSync(path.join(dir, 'stack.json'), JSON.stringify(stack()));
+  const run = (args: string[], stackFile = 'stack.json'): Promise<CliRun> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/lanepay.mjs', ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, LANEPAY_STACK_FILE: path.join(dir, stackFile) },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  return { dir, run, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
