@@ -1,8 +1,10 @@
 import type { PaymentResult } from '../../lib/payments/authorize.js';
-import { outcomeStatus } from '../../lib/payments/deps.js';
+import type { PaymentOutcome } from '../../lib/payments/deps.js';
 import type { HttpResult } from '../../lib/http/handler.js';
 import { LanepayError } from '../../lib/errors/index.js';
 import { problemFor } from '../../lib/http/problem.js';
+
+const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, declined: 402 };
 
 /** A payment outcome as the merchant API answers it; a decline is 402 problem+json carrying the payment. */
 export function paymentResponse(result: PaymentResult, instance: string): HttpResult {

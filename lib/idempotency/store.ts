@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { LanepayError } from '../errors/index.js';
 
@@ -13,12 +13,8 @@ export interface IdempotencyDeps {
   tableName: string;
 }
 
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
-
-export type Acquired = { outcome: 'acquired'; lock: IdempotencyLock } | { outcome: 'replay'; response: StoredResponse };
+/** What the first request produced, replayed as is; the caller renders it (status and body). */
+export type Acquired = { outcome: 'acquired'; lock: IdempotencyLock } | { outcome: 'replay'; result: unknown };
 
 export interface IdempotencyLock {
   pk: string;
@@ -72,33 +68,26 @@ export async function acquireIdempotencyKey(
     if (existing.state?.S !== 'completed') {
       throw new LanepayError('idempotency_key_in_use', `A request with Idempotency-Key ${input.key} is still being processed. Retry shortly.`);
     }
-    return { outcome: 'replay', response: { status: Number(existing.responseStatus?.N), body: JSON.parse(existing.responseBody?.S ?? 'null') } };
+    return { outcome: 'replay', result: JSON.parse(existing.result?.S ?? 'null') };
   }
 }
 
-/** The transaction item that records the response, written with the state change it describes. */
-export function completeIdempotencyItem(tableName: string, lock: IdempotencyLock, response: StoredResponse): TransactWriteItem {
+/** The transaction item that records the result, written with the state change it describes. */
+export function completeIdempotencyItem(tableName: string, lock: IdempotencyLock, result: unknown): TransactWriteItem {
   return {
     Update: {
       TableName: tableName,
       Key: { pk: { S: lock.pk }, sk: { S: 'IDEMP' } },
-      UpdateExpression: 'SET #state = :completed, responseStatus = :status, responseBody = :body',
+      UpdateExpression: 'SET #state = :completed, #result = :result',
       ConditionExpression: '#token = :token',
-      ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+      ExpressionAttributeNames: { '#state': 'state', '#token': 'token', '#result': 'result' },
       ExpressionAttributeValues: {
         ':completed': { S: 'completed' },
-        ':status': { N: String(response.status) },
-        ':body': { S: JSON.stringify(response.body) },
+        ':result': { S: JSON.stringify(result) },
         ':token': { S: lock.token },
       },
     },
   };
-}
-
-/** Records a refusal that changed nothing (e.g. 404, 409 invalid state), so a retry replays it. */
-export async function completeWithoutChange(deps: IdempotencyDeps, lock: IdempotencyLock, response: StoredResponse): Promise<void> {
-  const { Update } = completeIdempotencyItem(deps.tableName, lock, response);
-  await deps.dynamodb.send(new UpdateItemCommand(Update!));
 }
 
 /** Frees the key after an unexpected failure, so the client's retry runs the request again. */

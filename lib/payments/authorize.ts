@@ -7,7 +7,7 @@ import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
 import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
-import { outcomeStatus, type PaymentDeps, type PaymentOutcome } from './deps.js';
+import type { PaymentDeps, PaymentOutcome } from './deps.js';
 import { eventItem, paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
@@ -40,7 +40,7 @@ export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequ
     fingerprint: request.fingerprint,
     nowMs: deps.now().getTime(),
   });
-  if (acquired.outcome === 'replay') return acquired.response.body as PaymentResult;
+  if (acquired.outcome === 'replay') return acquired.result as PaymentResult;
   try {
     return await authorizeLocked(deps, request, acquired.lock);
   } catch (error) {
@@ -101,7 +101,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   const day = utcDay(now);
   const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
   const items: TransactWriteItem[] = [
-    completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.created, body: { outcome: 'created', payment: record.payment } }),
+    completeIdempotencyItem(deps.tableName, lock, { outcome: 'created', payment: record.payment }),
     velocityItem(deps.tableName, velocityKey('merchant', keyParts), amountMinor, decision.velocity.merchantDailyLimitMinor, now),
     velocityItem(deps.tableName, velocityKey('destination', keyParts), amountMinor, decision.velocity.destinationDailyLimitMinor, now),
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -161,7 +161,7 @@ async function recordDecline(
   await deps.dynamodb.send(
     new TransactWriteItemsCommand({
       TransactItems: [
-        completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.declined, body: result }),
+        completeIdempotencyItem(deps.tableName, lock, result),
         { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
         eventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
       ],

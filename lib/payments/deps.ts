@@ -14,8 +14,7 @@ export interface PaymentDeps {
 }
 
 /**
- * Outcome of a payment operation, in the terms of the merchant API: created (new payment),
- * ok (changed or read), declined (recorded, not authorized). Stored as-is for idempotent replays.
+ * Outcome of a payment operation: created (new payment), ok (changed), declined (recorded, not
+ * authorized). Stored as-is for idempotent replays; the HTTP edge turns it into a status.
  */
 export type PaymentOutcome = 'created' | 'ok' | 'declined';
-export const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, declined: 402 };

@@ -5,7 +5,7 @@ import { platformAccount, type AccountId, merchantAccount } from '../ledger/acco
 import { transferItems, type PendingTransfer, type TransferIntent } from '../ledger/transfers.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import type { PaymentResult } from './authorize.js';
-import { outcomeStatus, type PaymentDeps } from './deps.js';
+import type { PaymentDeps } from './deps.js';
 import { eventItem, holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
 import type { EventType, Payment } from './schemas.js';
 
@@ -29,7 +29,7 @@ export async function settlePayment(deps: PaymentDeps, request: SettleRequest): 
       fingerprint: request.idempotency.fingerprint,
       nowMs: deps.now().getTime(),
     });
-    if (acquired.outcome === 'replay') return acquired.response.body as PaymentResult;
+    if (acquired.outcome === 'replay') return acquired.result as PaymentResult;
     lock = acquired.lock;
   }
   try {
@@ -59,7 +59,7 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     eventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
-  if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, { status: outcomeStatus.ok, body: result }));
+  if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return result;
