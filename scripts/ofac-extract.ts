@@ -30,9 +30,9 @@ export interface OfacExtraction {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const defaultSdnPath = path.resolve(repoRoot, '..', 'shared', 'data', 'ofac', 'sdn.csv');
+export const defaultSdnPath = path.join(repoRoot, 'data', 'ofac', 'sdn.csv');
 const outputPath = path.join(repoRoot, 'lib', 'risk', 'ofac-addresses.json');
-const source = 'U.S. Treasury OFAC SDN list (legacy CSV), snapshot of July 2021, via ../shared/data/ofac/sdn.csv';
+const source = 'U.S. Treasury OFAC SDN list (legacy CSV), snapshot of July 2021, data/ofac/sdn.csv';
 
 const SDN_COLUMNS = 12;
 const ENT_NUM = 0;

@@ -31,7 +31,7 @@ describe('isSanctionedAddress', () => {
 });
 
 describe('bundled OFAC address list', () => {
-  it('matches a fresh extraction from the shared SDN snapshot', () => {
+  it('matches a fresh extraction from the SDN snapshot in data/ofac', () => {
     const fresh = extractEvmAddresses(readFileSync(defaultSdnPath, 'utf8'));
 
     expect(list.addresses).toEqual(fresh.addresses);
