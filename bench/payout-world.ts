@@ -21,12 +21,13 @@ import { platformDefaultRules } from '../lib/risk/rules.js';
 import { fundAddress } from '../scripts/stack/chains.js';
 import { localCredentials } from '../scripts/stack/provision.js';
 import type { StackInfo } from '../scripts/stack/types.js';
+import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 
 export type PayoutWorld = Awaited<ReturnType<typeof payoutWorld>>;
 
 export async function payoutWorld(stack: StackInfo, chainName: string, funding: { gasWei: bigint; usdcMinor: bigint }) {
   const common = { region: stack.region, credentials: localCredentials, maxAttempts: 8 };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb });
+  const dynamodb = retryTransactionConflicts(new DynamoDBClient({ ...common, endpoint: stack.endpoints.dynamodb }));
   const sqs = new SQSClient({ ...common, endpoint: stack.endpoints.sqs });
   const kms = new KMSClient({ ...common, endpoint: stack.endpoints.kms });
   const kmsCalls = countCommands(kms);

@@ -31,6 +31,7 @@ import type { StackInfo } from '../scripts/stack/types.js';
 import { startReceiver } from '../test/support/webhook-receiver.js';
 import { fundedMerchants, paymentDeps } from './payments-hot-path/deps.js';
 import { openStack, type BenchStack } from './payments-hot-path/stack.js';
+import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -59,7 +60,7 @@ try {
 
 async function run(info: StackInfo, latencyCount: number, endpointCount: number, paymentCount: number) {
   const aws = { region: info.region, credentials: localCredentials, maxAttempts: 8 };
-  const dynamodb = new DynamoDBClient({ ...aws, endpoint: info.endpoints.dynamodb });
+  const dynamodb = retryTransactionConflicts(new DynamoDBClient({ ...aws, endpoint: info.endpoints.dynamodb }));
   const webhookDeps: WebhookDeps = {
     dynamodb,
     sqs: new SQSClient({ ...aws, endpoint: info.endpoints.sqs }),

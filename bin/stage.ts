@@ -9,6 +9,7 @@ import { StackError } from '../scripts/stack/errors.js';
 import { localChainRegistry } from '../scripts/stack/registry.js';
 import { stackInfoFile } from '../scripts/stack/stack.js';
 import type { StackChain, StackInfo } from '../scripts/stack/types.js';
+import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 
 /**
  * The stack the local stage means: `.local/stack.json` (written by `npm run dev`), or the file
@@ -100,7 +101,7 @@ export function stageDeps(stageName: string): StageDeps {
     stage,
     tableName,
     apiKeyDigestKeyId,
-    dynamodb: new DynamoDBClient(awsClientConfig(stage, 'dynamodb')),
+    dynamodb: retryTransactionConflicts(new DynamoDBClient(awsClientConfig(stage, 'dynamodb'))),
     kms: new KMSClient(awsClientConfig(stage, 'kms')),
   };
 }

@@ -9,6 +9,7 @@ import type { PaymentDeps } from '../../lib/payments/deps.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials } from '../../scripts/stack/provision.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
+import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 
 // Built the way test/support/deps.ts builds them, from the StackInfo in hand instead of vitest's inject.
 
@@ -20,7 +21,7 @@ export interface CountingDynamoDB {
 
 export function countingDynamoDB(info: StackInfo): CountingDynamoDB {
   let count = 0;
-  const client = new DynamoDBClient({ region: info.region, credentials: localCredentials, endpoint: info.endpoints.dynamodb, maxAttempts: 8 });
+  const client = retryTransactionConflicts(new DynamoDBClient({ region: info.region, credentials: localCredentials, endpoint: info.endpoints.dynamodb, maxAttempts: 8 }));
   // Low priority: anything a flow adds at 'initialize' with a higher priority (the Powertools
   // variant's interceptor) runs first, so a request it answers without sending is not counted.
   client.middlewareStack.add(
@@ -67,7 +68,7 @@ function merchantDeps(info: StackInfo, dynamodb: DynamoDBClient, kms: KMSClient)
  * capture) are part of the measured transactions as they are for a real merchant.
  */
 export async function fundedMerchants(info: StackInfo, count: number, fundedMinor: bigint): Promise<MerchantProfile[]> {
-  const dynamodb = new DynamoDBClient({ region: info.region, credentials: localCredentials, endpoint: info.endpoints.dynamodb, maxAttempts: 8 });
+  const dynamodb = retryTransactionConflicts(new DynamoDBClient({ region: info.region, credentials: localCredentials, endpoint: info.endpoints.dynamodb, maxAttempts: 8 }));
   const kms = new KMSClient({ region: info.region, credentials: localCredentials, endpoint: info.endpoints.kms, maxAttempts: 8 });
   const deps = merchantDeps(info, dynamodb, kms);
   try {

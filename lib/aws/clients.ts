@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../observability/powertools.js';
+import { retryTransactionConflicts } from './transaction-conflicts.js';
 
 /**
  * SDK clients, each created once per container on first use and traced once. Endpoints come from
@@ -16,7 +17,7 @@ let sqs: SQSClient | undefined;
 let management: ApiGatewayManagementApiClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
-  dynamodb ??= tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
+  dynamodb ??= tracer.captureAWSv3Client(retryTransactionConflicts(new DynamoDBClient({ maxAttempts: 4 })));
   return dynamodb;
 }
 

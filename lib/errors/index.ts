@@ -48,3 +48,17 @@ export class UnauthorizedError extends LanepayError {
 export class ConflictError extends LanepayError {
   override name = 'ConflictError';
 }
+
+/**
+ * DynamoDB kept cancelling the write because other requests touched the same items at the same
+ * moment, beyond the retries Lanepay allows itself. Nothing was written; the caller may retry.
+ */
+export class ContentionError extends LanepayError {
+  override name = 'ContentionError';
+  constructor(readonly retryAfterSeconds: number, options?: ErrorOptions) {
+    super('try_again', 'Too many concurrent changes to the same records; nothing was written. Retry after the delay in Retry-After.', {
+      ...options,
+      extensions: { retry_after: retryAfterSeconds },
+    });
+  }
+}

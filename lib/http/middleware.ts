@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { LanepayError } from '../errors/index.js';
+import { ContentionError, LanepayError } from '../errors/index.js';
 import { logger } from '../observability/powertools.js';
 import { internalProblem, problemFor, type Problem } from './problem.js';
 
@@ -24,9 +24,11 @@ export function problemErrors(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGa
     const { error } = request;
     if (error instanceof LanepayError) {
       const problem = problemFor(error, request.event.path);
-      if (problem.status >= 500) logger.error('unmapped domain error', { error });
+      if (error instanceof ContentionError) logger.warn('write contention, retries exhausted', { code: error.code });
+      else if (problem.status >= 500) logger.error('unmapped domain error', { error });
       else logger.info('request refused', { code: error.code, status: problem.status });
       request.response = problemResponse(problem, requestId);
+      if (error instanceof ContentionError) request.response.headers = { ...request.response.headers, 'Retry-After': String(error.retryAfterSeconds) };
       return;
     }
     logger.error('unhandled error', { error });

@@ -31,6 +31,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   insufficient_funds: { status: 402, title: 'Insufficient funds' },
   payment_declined: { status: 402, title: 'Payment declined' },
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage' },
+  try_again: { status: 503, title: 'Busy, try again' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {

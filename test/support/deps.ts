@@ -10,13 +10,14 @@ import type { MerchantProfile } from '../../lib/merchants/profile.js';
 import type { PaymentDeps } from '../../lib/payments/deps.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials, stack } from './stack.js';
+import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 
 /** SDK clients pointed at the test stack's emulators. */
 export function clients() {
   const info = stack();
   const common = { region: info.region, credentials: localCredentials, maxAttempts: 8 };
   return {
-    dynamodb: new DynamoDBClient({ ...common, endpoint: info.endpoints.dynamodb }),
+    dynamodb: retryTransactionConflicts(new DynamoDBClient({ ...common, endpoint: info.endpoints.dynamodb })),
     kms: new KMSClient({ ...common, endpoint: info.endpoints.kms }),
     sqs: new SQSClient({ ...common, endpoint: info.endpoints.sqs }),
   };

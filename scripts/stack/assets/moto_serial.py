@@ -1,4 +1,5 @@
-"""Runs moto's DynamoDB (and anything else moto emulates) with two repairs for Lanepay's tests.
+"""Runs moto's DynamoDB (and anything else moto emulates) with repairs that make it behave like
+DynamoDB where Lanepay's correctness depends on it.
 
 1. Serializable transactions. moto's own server applies TransactWriteItems without a lock, so two
    concurrent transactions can both pass a condition and lose an update; DynamoDB never does.
@@ -9,14 +10,37 @@
    O(items x table) and a test suite slows to a crawl. Here the snapshot is a journal of the items
    the transaction names and the length of each stream, restored if the transaction is cancelled:
    the same all-or-nothing result, including no stream records for a cancelled transaction.
+3. Transaction conflicts, as DynamoDB raises them. Behind the lock no two requests ever overlap,
+   so moto never cancels a transaction with `TransactionConflict`, while DynamoDB does whenever two
+   transactions (or a transaction and a single write) touch one item at once. Each request is
+   given the time it arrived, before it queued for the lock: on DynamoDB it would have run then. A
+   transaction conflicts with a committed one that shares an item when they arrived within the
+   conflict window of each other and it arrived before that one answered (so a caller that waits
+   for one answer before its next request never conflicts with itself). A single PutItem,
+   UpdateItem or DeleteItem in that position gets `TransactionConflictException`. Arrival is
+   stamped when Python gets to the request, so some true overlaps go unseen under load; on top of
+   them, LANEPAY_DDB_CONFLICT_RATE cancels that fraction of all transactions at random, and
+   `POST /_lanepay/conflict-rate {"table": T, "rate": R}` sets the rate for one table (a test's own).
+   LANEPAY_DDB_CONFLICT_WINDOW_MS sets the window (default 15, about a transaction's latency on
+   DynamoDB; 0 turns overlap conflicts off).
+4. Queries in time independent of table size. moto answers every Query, on the table or on an
+   index, by walking every item of the table. Here each table keeps its partitions, and each
+   single-attribute global secondary index a map from its partition key to the table keys,
+   updated on every write, so a query walks one partition.
 """
 import copy
+import inspect
+import json
+import os
+import random
 import sys
 import threading
+import time
 
 import moto.dynamodb.models as models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.exceptions import DynamodbException, TransactionCanceledException
 from moto.dynamodb.models.table import Table
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.server import DomainDispatcherApplication, create_backend_app
@@ -58,39 +82,248 @@ def _restore(table, hash_value, range_value, original):
         table.items[hash_value] = original
 
 
-def transact_write_items(self, transact_items):
-    journal, streams = [], {}
+CONFLICT_WINDOW_S = float(os.environ.get("LANEPAY_DDB_CONFLICT_WINDOW_MS", "15")) / 1000
+CONFLICT_RATE = float(os.environ.get("LANEPAY_DDB_CONFLICT_RATE", "0"))
+_table_conflict_rates = {}
+_state = threading.local()
+# (table name, hash, range) -> (arrival, answered) of the last transaction that committed on it,
+# and of the last single write. A transaction conflicts with either; a single write only with a
+# transaction (DynamoDB serializes single writes to one item without refusing any).
+_last_transaction = {}
+_last_single_write = {}
+
+
+class TransactionConflictException(DynamodbException):
+    error_type = "com.amazonaws.dynamodb.v20120810#TransactionConflictException"
+
+    def __init__(self):
+        super().__init__(self.error_type, message="Transaction is ongoing for the item")
+
+
+def _arrival():
+    return getattr(_state, "arrival", time.monotonic())
+
+
+def _overlaps(item_key, arrival, writes=None):
+    last = (writes if writes is not None else _last_transaction).get(item_key)
+    if last is None or CONFLICT_WINDOW_S <= 0:
+        return False
+    last_arrival, last_answered = last
+    return abs(arrival - last_arrival) < CONFLICT_WINDOW_S and arrival < last_answered
+
+
+def _transaction_keys(backend, transact_items):
+    keys = []
     for entry in transact_items:
         _, op = next(iter(entry.items()))
-        table = self.tables.get(op.get("TableName"))
-        if table is None:
-            continue
+        table = backend.tables.get(op.get("TableName"))
         try:
-            hash_value, range_value = _key_of(table, op)
+            hash_value, range_value = _key_of(table, op) if table is not None else (None, None)
         except KeyError:
-            continue  # moto reports the malformed request itself
+            hash_value, range_value = None, None  # moto reports the malformed request itself
+        keys.append((table, hash_value, range_value))
+    return keys
+
+
+def _raise_if_conflicting(keys):
+    arrival = _arrival()
+    conflicting = [
+        table is not None
+        and hash_value is not None
+        and any(_overlaps((table.name, hash_value, range_value), arrival, writes) for writes in (_last_transaction, _last_single_write))
+        for table, hash_value, range_value in keys
+    ]
+    tables = {table.name for table, _, _ in keys if table is not None}
+    rate = max([CONFLICT_RATE] + [_table_conflict_rates.get(name, 0) for name in tables])
+    if not any(conflicting) and rate > 0 and keys and random.random() < rate:
+        conflicting[random.randrange(len(keys))] = True
+    if any(conflicting):
+        raise TransactionCanceledException(
+            [("TransactionConflict", "Transaction is ongoing for the item", None) if hit else (None, None, None) for hit in conflicting]
+        )
+
+
+def transact_write_items(self, transact_items):
+    keys = _transaction_keys(self, transact_items)
+    _raise_if_conflicting(keys)
+    journal, streams = [], {}
+    for table, hash_value, range_value in keys:
+        if table is None or hash_value is None:
+            continue
         journal.append((table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value))))
         if table.stream_shard is not None:
             streams.setdefault(id(table), (table.stream_shard, len(table.stream_shard.items)))
+    _state.in_transaction = True
     try:
-        return _moto_transact_write_items(self, transact_items)
+        result = _moto_transact_write_items(self, transact_items)
     except Exception:
         for table, hash_value, range_value, original in reversed(journal):
             _restore(table, hash_value, range_value, original)
+            _reindex(table, hash_value, range_value)
         for shard, length in streams.values():
             del shard.items[length:]
         raise
+    finally:
+        _state.in_transaction = False
+    # Answered a little later than this, once the response is written; close enough for the window.
+    answered = time.monotonic()
+    for table, hash_value, range_value in keys:
+        if table is not None and hash_value is not None:
+            _last_transaction[(table.name, hash_value, range_value)] = (_arrival(), answered)
+    return result
 
 
 DynamoDBBackend.transact_write_items = transact_write_items
+
+
+# --- Partition and index maps (4) -------------------------------------------------------------
+
+def _single_hash_indexes(table):
+    """Global secondary indexes whose partition key is one attribute: the ones the maps serve."""
+    indexes = {}
+    for index in table.global_indexes:
+        hashes = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"]
+        if len(hashes) == 1:
+            indexes[index.name] = hashes[0]
+    return indexes
+
+
+def _index_state(table):
+    state = getattr(table, "_lanepay_index", None)
+    if state is None:
+        indexes = _single_hash_indexes(table)
+        state = {"indexes": indexes, "maps": {name: {} for name in indexes}, "entries": {}}
+        table._lanepay_index = state
+        for item in table.all_items():
+            _add_entries(state, item)
+    return state
+
+
+def _add_entries(state, item):
+    key = (item.hash_key, item.range_key)
+    entries = {}
+    for name, attribute in state["indexes"].items():
+        value = item.attrs.get(attribute)
+        if value is not None:
+            state["maps"][name].setdefault(value, set()).add(key)
+            entries[name] = value
+    if entries:
+        state["entries"][key] = entries
+
+
+def _reindex(table, hash_value, range_value):
+    state = getattr(table, "_lanepay_index", None)
+    if state is None:
+        return  # built from the table on its first index query
+    key = (hash_value, range_value)
+    for name, value in state["entries"].pop(key, {}).items():
+        keys = state["maps"][name].get(value)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del state["maps"][name][value]
+    item = table.get_item(hash_value, range_value) if (range_value is not None or not table.range_key_attr) else None
+    if item is not None:
+        _add_entries(state, item)
+
+
+def _written(method, key_of):
+    """Wraps a backend write: conflict check for single writes, then the index maps follow it."""
+
+    def write(self, table_name, *args, **kwargs):
+        table = self.get_table(table_name)
+        try:
+            hash_value, range_value = key_of(self, table, *args, **kwargs)
+        except Exception:
+            return method(self, table_name, *args, **kwargs)  # moto reports the malformed request itself
+        single = not getattr(_state, "in_transaction", False)
+        item_key = (table.name, hash_value, range_value)
+        if single and _overlaps(item_key, _arrival()):
+            raise TransactionConflictException()
+        try:
+            result = method(self, table_name, *args, **kwargs)
+        finally:
+            _reindex(table, hash_value, range_value)
+        if single:
+            _last_single_write[item_key] = (_arrival(), time.monotonic())
+        return result
+
+    return write
+
+
+def _item_key(backend, table, item_attrs, *args, **kwargs):
+    hash_value = DynamoType(item_attrs[table.hash_key_attr])
+    range_value = DynamoType(item_attrs[table.range_key_attr]) if table.range_key_attr else None
+    return hash_value, range_value
+
+
+def _key_arg(backend, table, key, *args, **kwargs):
+    return backend.get_keys_value(table, key)
+
+
+DynamoDBBackend.put_item = _written(DynamoDBBackend.put_item, _item_key)
+DynamoDBBackend.update_item = _written(DynamoDBBackend.update_item, _key_arg)
+DynamoDBBackend.delete_item = _written(DynamoDBBackend.delete_item, _key_arg)
+
+_moto_query = Table.query
+_query_signature = inspect.signature(_moto_query)
+
+
+def _query_candidates(table, arguments):
+    index_name = arguments.get("index_name")
+    if not index_name:
+        hash_key = arguments.get("hash_key")
+        if hash_key is None:
+            return None
+        partition = table.items.get(hash_key)
+        if partition is None:
+            return []
+        return list(partition.values()) if table.range_key_attr else [partition]
+    state = _index_state(table)
+    attribute = state["indexes"].get(index_name)
+    if attribute is None:
+        return None
+    wanted = [value for name, value in arguments.get("hash_key_conditions") or [] if name == attribute]
+    if len(wanted) != 1:
+        return None
+    items = (table.get_item(hash_value, range_value) for hash_value, range_value in state["maps"][index_name].get(wanted[0], ()))
+    return [item for item in items if item is not None]
+
+
+def query(self, *args, **kwargs):
+    arguments = _query_signature.bind(self, *args, **kwargs).arguments
+    candidates = _query_candidates(self, arguments)
+    if candidates is None:
+        return _moto_query(self, *args, **kwargs)
+    # moto's query walks all_items(); under the request lock, shadowing it for this call is safe.
+    self.all_items = lambda: candidates
+    try:
+        return _moto_query(self, *args, **kwargs)
+    finally:
+        del self.all_items
+
+
+Table.query = query
 
 host, port = sys.argv[1], int(sys.argv[2])
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()
 
 
+def set_conflict_rate(environ, start_response):
+    body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)) or b"{}")
+    _table_conflict_rates[str(body["table"])] = float(body["rate"])
+    start_response("204 No Content", [])
+    return [b""]
+
+
 def serialized(environ, start_response):
+    arrival = time.monotonic()
+    if environ.get("PATH_INFO") == "/_lanepay/conflict-rate" and environ.get("REQUEST_METHOD") == "POST":
+        with lock:
+            return set_conflict_rate(environ, start_response)
     with lock:
+        _state.arrival = arrival
         # Materialise the body inside the lock: moto may compute it lazily.
         return list(app(environ, start_response))
 

@@ -9,7 +9,9 @@ import { getBalances, getPayment } from '../../../lib/payments/query.js';
 import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import { expireDueHolds, settlePayment } from '../../../lib/payments/settle.js';
 import { fundedMerchant, paymentDeps, someAddress } from '../../support/deps.js';
+import { countConflicts, setConflictRate } from '../../support/contention.js';
 import { isolatedTable } from '../../support/isolated.js';
+import { stack } from '../../support/stack.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 
 type Op =
@@ -31,11 +33,16 @@ describe('payment lifecycle (property)', () => {
   it('keeps balances, statuses and ledger invariants for random authorize/capture/partial-capture/cancel/expire sequences', async () => {
     // Its own table: the sweep runs with a clock moved hours ahead and must not expire other tests' holds.
     const tableName = await isolatedTable();
+    // A fifth of its transactions cancelled with TransactionConflict, as DynamoDB does under
+    // contention: the client retries them, and the model must hold exactly all the same.
+    await setConflictRate(stack().endpoints.dynamodb, tableName, 0.2);
+    let conflicts = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), async (ops) => {
         let nowMs = Date.now();
         const holdExpiryMs = 3600_000; // short, so advancing the clock expires only this run's holds
         const deps = paymentDeps({ now: () => new Date(nowMs), holdExpiryMs, tableName });
+        const counter = countConflicts(deps.dynamodb);
         const funded = 1_000_000n;
         const { profile, merchant_id } = await fundedMerchant(funded, (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }), tableName);
         const model = { available: funded, pending: 0n, payments: [] as ModelPayment[] };
@@ -92,9 +99,11 @@ describe('payment lifecycle (property)', () => {
           expect(balances.data[0]).toEqual({ asset: 'USDC', available: model.available.toString(), pending: model.pending.toString() });
         }
         for (const p of model.payments) expect((await getPayment(deps, merchant_id, p.id)).status).toBe(p.status);
+        conflicts += counter.count();
       }),
       { numRuns: 12, endOnFailure: true },
     );
     await expectLedgerBalanced(tableName);
+    expect(conflicts).toBeGreaterThan(0);
   }, 180_000);
 });

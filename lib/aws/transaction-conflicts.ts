@@ -1,0 +1,49 @@
+import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ContentionError } from '../errors/index.js';
+
+export interface ConflictRetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultConflictRetries: ConflictRetryOptions = { maxAttempts: 8, baseDelayMs: 15, maxDelayMs: 800 };
+
+/**
+ * True for a write DynamoDB refused only because another request held one of its items: a
+ * transaction cancelled with `TransactionConflict` (and no condition failing), or a single write
+ * that met a transaction in progress. Nothing was written, so the same request may be sent again.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (error instanceof TransactionConflictException) return true;
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return codes.includes('TransactionConflict') && codes.every((code) => code === 'TransactionConflict' || code === 'None');
+}
+
+/**
+ * Retries conflicted writes on this client with full-jitter exponential backoff, then gives up with
+ * a ContentionError (a 503 `try_again` at the HTTP edge). The SDK's own retry strategy classifies
+ * these cancellations as client errors and never retries them, and every caller that catches
+ * TransactionCanceledException reads it as "a condition failed": retrying here, below all callers,
+ * keeps a transient conflict from ever being mistaken for a refusal.
+ */
+export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, options: ConflictRetryOptions = defaultConflictRetries): C {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (!isTransactionConflict(error)) throw error;
+          if (attempt >= options.maxAttempts) throw new ContentionError(1, { cause: error });
+          const ceilingMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+        }
+      }
+    },
+    { step: 'initialize', name: 'lanepayTransactionConflictRetry', override: true },
+  );
+  return client;
+}
