@@ -75,10 +75,43 @@ function printSizes(results) {
   }
 }
 
+/**
+ * In watch mode, resolves `ready` after a function's first build and then says on stdout each time
+ * it is rebuilt: the dev stack restarts serverless offline on that line.
+ */
+function announceRebuilds(name) {
+  let first = true;
+  let markReady;
+  const ready = new Promise((resolve) => {
+    markReady = resolve;
+  });
+  const plugin = {
+    name: 'announce-rebuilds',
+    setup(build) {
+      build.onEnd((result) => {
+        if (first) {
+          first = false;
+          markReady();
+        } else if (result.errors.length === 0) {
+          console.log(`esbuild: rebuilt ${name}`);
+        }
+      });
+    },
+  };
+  return { plugin, ready };
+}
+
 if (watch) {
-  const contexts = await Promise.all(names.map((name) => esbuild.context(optionsFor(name))));
-  await Promise.all(contexts.map((context) => context.rebuild()));
+  const announcers = names.map((name) => announceRebuilds(name));
+  const contexts = await Promise.all(
+    names.map((name, index) => {
+      const options = optionsFor(name);
+      return esbuild.context({ ...options, plugins: [...options.plugins, announcers[index].plugin] });
+    }),
+  );
+  // watch() runs each function's first build itself; the stack waits for this line.
   await Promise.all(contexts.map((context) => context.watch()));
+  await Promise.all(announcers.map((announcer) => announcer.ready));
   console.log(`esbuild: watching ${names.length} functions`);
 } else {
   // Each file is written beside its target and renamed over it, so a build never leaves a running

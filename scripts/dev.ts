@@ -51,6 +51,14 @@ try {
     `Lanepay local stack ready in ${seconds} s: API ${running.info.apiUrl}/v1  ` +
       `(details in ${path.relative(process.cwd(), stackFile) || stackFile}; Ctrl-C stops it)`,
   );
+  const death = await running.died;
+  if (!stopping) {
+    stopping = true;
+    console.error(`\n${death}\nStopping the rest of the local stack.`);
+    fs.rmSync(stackFile, { force: true });
+    await running.stop();
+    process.exit(1);
+  }
 } catch (error) {
   if (error instanceof StackError) {
     console.error(`\n${error.message}`);

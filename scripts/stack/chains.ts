@@ -20,6 +20,9 @@ export interface RunningChain {
   rpcUrl: string;
   usdcAddress: string;
   pid: number;
+  /** The hardhat node's process, for watching that it stays up. */
+  child: ChildProcess;
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -99,7 +102,7 @@ async function startChain(
   try {
     await waitUntilReady(spec, rpcUrl, child, logFile, opts.startTimeoutMs ?? 30_000);
     const usdcAddress = await deployTestUsdc(rpcUrl, spec.chainId, await compiled);
-    return { name: spec.name, chainId: spec.chainId, rpcUrl, usdcAddress, pid: child.pid ?? -1, stop };
+    return { name: spec.name, chainId: spec.chainId, rpcUrl, usdcAddress, pid: child.pid ?? -1, child, logFile, stop };
   } catch (error) {
     await stop();
     throw error;

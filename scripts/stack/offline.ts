@@ -18,8 +18,6 @@ export interface OfflineOptions {
   /** The validated chain registry, as the JSON the functions parse at cold start. */
   chainRegistry: string;
   runDir: string;
-  /** Dev mode: a fresh handler per request, so bundles rebuilt by `esbuild --watch` are picked up. */
-  reloadHandler: boolean;
   startTimeoutMs?: number;
 }
 
@@ -30,10 +28,9 @@ export interface OfflineOptions {
  */
 export async function startOffline(options: OfflineOptions): Promise<Service> {
   const logFile = path.join(options.runDir, 'logs', 'offline.log');
+  // serverless.yml sets reloadHandler: false: warm handlers, as on Lambda. Dev restarts offline
+  // after a rebuild instead (onFunctionsRebuilt).
   const args = [serverlessBin, 'offline', 'start', '--stage', 'local', '--noSponsor'];
-  // serverless.yml sets reloadHandler: false (warm containers, like Lambda); dev trades that for
-  // seeing every rebuild without a restart.
-  if (options.reloadHandler) args.push('--reloadHandler');
 
   const service = startService('serverless offline', process.execPath, args, {
     cwd: repoRoot,
@@ -85,6 +82,43 @@ export async function watchFunctions(runDir: string): Promise<Service> {
     throw error;
   }
   return service;
+}
+
+/**
+ * Calls `restart` after `esbuild --watch` rebuilds functions (its log says `esbuild: rebuilt`),
+ * once per burst of rebuilds: saving a file in lib/ rebuilds every function that imports it.
+ */
+export function onFunctionsRebuilt(runDir: string, restart: () => Promise<void>, quietMs = 500): { name: string; stop(): Promise<void> } {
+  const logFile = path.join(runDir, 'logs', 'esbuild.log');
+  let seen = rebuildCount(logFile);
+  let running: Promise<void> = Promise.resolve();
+  let lastChangeAt = 0;
+  const timer = setInterval(() => {
+    const count = rebuildCount(logFile);
+    if (count !== seen) {
+      seen = count;
+      lastChangeAt = Date.now();
+      return;
+    }
+    if (lastChangeAt === 0 || Date.now() - lastChangeAt < quietMs) return;
+    lastChangeAt = 0;
+    running = running.then(restart).catch((error: unknown) => console.error(`  restarting serverless offline failed: ${(error as Error).message}`));
+  }, 200);
+  return {
+    name: 'rebuild watcher',
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+function rebuildCount(logFile: string): number {
+  try {
+    return fs.readFileSync(logFile, 'utf8').split('esbuild: rebuilt').length - 1;
+  } catch {
+    return 0;
+  }
 }
 
 function logContains(file: string, text: string): boolean {

@@ -131,7 +131,7 @@ export async function waitUntilReady(
   throw new StackError(`${service.name} did not answer within ${timeoutMs} ms. See ${service.logFile}:\n${tail(service.logFile)}`);
 }
 
-function tail(file: string, lines = 15): string {
+export function tail(file: string, lines = 15): string {
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {

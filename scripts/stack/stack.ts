@@ -8,8 +8,8 @@ import { startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
 import { localChainEntries } from './registry.js';
 import { installTools } from './install.js';
-import { buildFunctions, startOffline, watchFunctions } from './offline.js';
-import { assertPortFree } from './process.js';
+import { buildFunctions, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
+import { assertPortFree, tail, type Service } from './process.js';
 import { loadResources, localCredentials, provision, region } from './provision.js';
 import type { StackChain, StackInfo } from './types.js';
 
@@ -18,7 +18,11 @@ export interface StackOptions {
   portBase: number;
   /** Logs and emulator state; emptied at start, since the in-memory emulators start empty too. */
   runDir: string;
-  /** Dev mode: rebuild functions on change and reload handlers per request. */
+  /**
+   * Dev mode: rebuild functions on change and restart serverless offline after each rebuild, so
+   * handlers stay warm between requests as on Lambda (a fresh handler per request, offline's
+   * --reloadHandler, took 8-14 GB and fell over under a burst of 100 requests).
+   */
   watch: boolean;
   log: (line: string) => void;
 }
@@ -26,6 +30,8 @@ export interface StackOptions {
 export interface RunningStack {
   info: StackInfo;
   stop(): Promise<void>;
+  /** Settles with a message naming the first component that exited while the stack was up. */
+  died: Promise<string>;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,7 +69,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { log } = options;
   const ports = stackPorts(options.portBase);
   const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const watchdog = deathWatch();
   const stop = async () => {
+    watchdog.stopping();
     // Reverse order: serverless offline before the emulators it polls, and so on.
     for (const { name, stop: stopOne } of stops.splice(0).reverse()) {
       await stopOne().catch((error: unknown) => log(`stopping ${name} failed: ${(error as Error).message}`));
@@ -95,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       settleAll([
         startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir).then((running: RunningEmulators) => {
           stops.push({ name: 'emulators', stop: async () => void (await Promise.all(running.services.map((s) => s.stop()))) });
+          running.services.forEach((service) => watchdog.watch(service));
           return running;
         }),
         startChains(
@@ -103,6 +112,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ).then(
           (running: RunningChain[]) => {
             stops.push({ name: 'chains', stop: async () => void (await Promise.all(running.map((c) => c.stop()))) });
+            running.forEach((chain) => watchdog.watch({ name: `chain ${chain.name} (hardhat)`, child: chain.child, logFile: chain.logFile }));
             return running;
           },
           // chains.ts throws plain errors; their messages already say what to do.
@@ -113,7 +123,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // Rendering serverless.yml and bundling take seconds of their own, so they overlap the start-ups.
         loadResources(endpoints),
         options.watch
-          ? watchFunctions(options.runDir).then((watcher) => void stops.push(watcher))
+          ? watchFunctions(options.runDir).then((watcher) => {
+            stops.push(watcher);
+            watchdog.watch(watcher);
+          })
           : buildFunctions(options.runDir),
       ] as const),
     );
@@ -124,16 +137,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const chainRegistry = JSON.stringify(localChainEntries(stackChains));
 
-    const offline = await step('serverless offline ready', () =>
-      startOffline({
-        endpoints,
-        ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
-        chainRegistry,
-        runDir: options.runDir,
-        reloadHandler: options.watch,
-      }),
-    );
-    stops.push(offline);
+    const offlineOptions: OfflineOptions = {
+      endpoints,
+      ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
+      chainRegistry,
+      runDir: options.runDir,
+    };
+    let offline = await step('serverless offline ready', () => startOffline(offlineOptions));
+    stops.push({ name: 'serverless offline', stop: () => offline.stop() });
+    watchdog.watch(offline);
+    if (options.watch) {
+      const restarts = onFunctionsRebuilt(options.runDir, async () => {
+        log('functions rebuilt: restarting serverless offline');
+        watchdog.unwatch(offline);
+        await offline.stop();
+        offline = await step('serverless offline ready again', () => startOffline(offlineOptions));
+        watchdog.watch(offline);
+      });
+      stops.push(restarts);
+    }
 
     const info: StackInfo = {
       stage: 'local',
@@ -146,7 +168,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       keys: provisioned.keys,
       chains: stackChains,
     };
-    return { info, stop };
+    return { info, stop, died: watchdog.died };
   } catch (error) {
     await stop();
     throw error;
@@ -198,3 +220,36 @@ async function fundHotWallets(chains: RunningChain[], keys: Record<string, strin
   }
 }
 
+
+/**
+ * Notices a component that exits on its own (a crash, an out-of-memory kill) while the stack is
+ * up, so `npm run dev` can say which one and stop the rest instead of holding the ports half-up.
+ */
+function deathWatch() {
+  let stopping = false;
+  let report: (message: string) => void = () => {};
+  const died = new Promise<string>((resolve) => {
+    report = resolve;
+  });
+  const listeners = new Map<Pick<Service, 'child'>, () => void>();
+  return {
+    died,
+    stopping: () => {
+      stopping = true;
+    },
+    watch(service: Pick<Service, 'name' | 'child' | 'logFile'>) {
+      const onExit = () => {
+        if (stopping) return;
+        const how = service.child.exitCode !== null ? `exit code ${service.child.exitCode}` : `signal ${service.child.signalCode}`;
+        report(`${service.name} stopped unexpectedly (${how}). Last lines of ${service.logFile}:\n${tail(service.logFile)}`);
+      };
+      listeners.set(service, onExit);
+      service.child.once('exit', onExit);
+    },
+    unwatch(service: Pick<Service, 'child'>) {
+      const onExit = listeners.get(service);
+      if (onExit) service.child.off('exit', onExit);
+      listeners.delete(service);
+    },
+  };
+}
