@@ -14,11 +14,13 @@ describe('realtime tokens', () => {
     expect(tokens.size).toBe(100);
   });
 
-  it('are stored only as their SHA-256, which does not contain the token', () => {
+  it('are stored as the SHA-256 of the whole token, prefix included', () => {
     const issued = newRealtimeToken(0, 300_000, (bytes) => Buffer.alloc(bytes, 7));
+
+    expect(issued.token).toBe(`wst_${Buffer.alloc(32, 7).toString('base64url')}`);
     expect(issued.hash).toBe(createHash('sha256').update(issued.token).digest('hex'));
-    expect(issued.hash).toBe(hashRealtimeToken(issued.token));
-    expect(issued.hash).not.toContain(issued.token.slice(4));
+    expect(hashRealtimeToken(issued.token)).toBe(issued.hash);
+    expect(hashRealtimeToken(issued.token.slice(4))).not.toBe(issued.hash);
   });
 
   it('expire the configured time after issue', () => {
