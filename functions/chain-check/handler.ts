@@ -2,18 +2,20 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { checkPayout } from '../../lib/payouts/check.js';
 import { payoutDeps } from '../commons/payout-deps.js';
+import { sqsJsonBodies } from '../commons/records.js';
 
 const deps = payoutDeps();
-const processor = new BatchProcessor(EventType.SQS);
 const checkMessageSchema = z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) });
+const processor = new BatchProcessor(EventType.SQS, sqsJsonBodies(checkMessageSchema));
 
-const recordHandler = async (record: SQSRecord) => {
-  const { paymentId } = checkMessageSchema.parse(JSON.parse(record.body));
+const recordHandler = async (record: ParsedRecord<SQSRecord, z.infer<typeof checkMessageSchema>>) => {
+  const { paymentId } = record.body;
   const outcome = await checkPayout(deps, paymentId);
   logger.info('payout checked', { paymentId, outcome });
 };

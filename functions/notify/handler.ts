@@ -1,23 +1,25 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
-import { parseOutboxEvent } from '../../lib/outbox/relay.js';
 import { pushEvent } from '../../lib/realtime/push.js';
 import { fanOutEvent } from '../../lib/webhooks/fan-out.js';
 import { realtimeDeps } from '../commons/realtime-deps.js';
+import { recordsOf, sqsEventRecordSchema } from '../commons/records.js';
 import { webhookDeps } from '../commons/webhook-deps.js';
 
 const deps = webhookDeps();
 const realtime = realtimeDeps();
-const processor = new BatchProcessor(EventType.SQS);
-const merchantIdSchema = z.string().regex(/^mer_[0-9a-z]{26}$/);
+const notifyRecordSchema = sqsEventRecordSchema.extend({
+  messageAttributes: z.looseObject({ merchantId: z.looseObject({ stringValue: z.string().regex(/^mer_[0-9a-z]{26}$/) }) }),
+});
+const processor = new BatchProcessor(EventType.SQS, recordsOf(notifyRecordSchema));
 
-const recordHandler = async (record: SQSRecord) => {
-  const event = parseOutboxEvent(record.body);
-  const merchantId = merchantIdSchema.parse(record.messageAttributes.merchantId?.stringValue);
+const recordHandler = async (record: z.infer<typeof notifyRecordSchema>) => {
+  const event = record.body;
+  const merchantId = record.messageAttributes.merchantId.stringValue;
   const { endpoints } = await fanOutEvent(deps, event, merchantId);
   // Receipts are best effort: a failed push must not fail the record, whose retry would fan out
   // the webhooks again. Each connection's failure is handled inside pushEvent.

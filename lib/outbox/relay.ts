@@ -1,15 +1,10 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { eventSchema, type LanepayEvent } from '../payments/schemas.js';
+import type { LanepayEvent } from '../payments/schemas.js';
 
 export interface RelayDeps {
   sqs: SQSClient;
   notifyQueueUrl: string;
   chainSubmitQueueUrl: string;
-}
-
-/** Reads an outbox event from its stored JSON; a malformed one is a bug, not input to skip. */
-export function parseOutboxEvent(body: string): LanepayEvent {
-  return eventSchema.parse(JSON.parse(body));
 }
 
 /**
