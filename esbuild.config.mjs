@@ -1,7 +1,8 @@
-// Bundles each function on its own: functions/<name>/handler.ts → dist/<name>/handler.mjs.
+// Bundles each function on its own: functions/<name>/handler.ts → dist/<name>/handler.mjs, and the
+// `lanepay` CLI (bin/lanepay.ts) → dist/cli/lanepay.mjs, which runs with node alone.
 // The AWS SDK is bundled rather than taken from the Lambda runtime: the runtime's copy changes
 // under us without notice, and tree-shaken, minified clients cost little at cold start.
-// Usage: node esbuild.config.mjs [--watch]
+// Usage: node esbuild.config.mjs [--watch | --cli]   (--cli: the CLI alone, as `npm run prepare` does)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import path from 'node:path';
 const functionsDir = 'functions';
 const outDir = 'dist';
 const watch = process.argv.includes('--watch');
+const cliOnly = process.argv.includes('--cli');
 
 const names = fs
   .readdirSync(functionsDir, { withFileTypes: true })
@@ -64,6 +66,29 @@ function optionsFor(name) {
   };
 }
 
+/**
+ * The CLI with every dependency inside, so an installed package runs it without tsx or a
+ * node_modules that matches the repository's. Not minified: its stack traces are read by people.
+ */
+const cliOptions = {
+  ...shared,
+  minify: false,
+  entryPoints: { 'cli/lanepay': 'bin/lanepay.ts' },
+  outdir: outDir,
+  outExtension: { '.js': '.mjs' },
+  banner: { js: `#!/usr/bin/env node\n${shared.banner.js}` },
+};
+
+/** Writes each output beside its target and renames it over, so no reader ever sees half a file. */
+function writeAtomically(outputFiles) {
+  for (const file of outputFiles) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const staging = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(staging, file.contents);
+    fs.renameSync(staging, file.path);
+  }
+}
+
 function printSizes(results) {
   const rows = results.map(({ name, metafile }) => {
     const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'));
@@ -101,7 +126,11 @@ function announceRebuilds(name) {
   return { plugin, ready };
 }
 
-if (watch) {
+if (cliOnly) {
+  const result = await esbuild.build({ ...cliOptions, write: false });
+  writeAtomically(result.outputFiles);
+  printSizes([{ name: 'cli', metafile: result.metafile }]);
+} else if (watch) {
   const announcers = names.map((name) => announceRebuilds(name));
   const contexts = await Promise.all(
     names.map((name, index) => {
@@ -119,20 +148,18 @@ if (watch) {
   const results = await Promise.all(
     names.map(async (name) => {
       const result = await esbuild.build({ ...optionsFor(name), write: false });
-      for (const file of result.outputFiles) {
-        fs.mkdirSync(path.dirname(file.path), { recursive: true });
-        const staging = `${file.path}.${process.pid}.tmp`;
-        fs.writeFileSync(staging, file.contents);
-        fs.renameSync(staging, file.path);
-      }
+      writeAtomically(result.outputFiles);
       return { name, metafile: result.metafile };
     }),
   );
+  // The CLI's bundle stays out of meta.json, which describes what is deployed.
+  const cli = await esbuild.build({ ...cliOptions, write: false });
+  writeAtomically(cli.outputFiles);
   const merged = { inputs: {}, outputs: {} };
   for (const { metafile } of results) {
     Object.assign(merged.inputs, metafile.inputs);
     Object.assign(merged.outputs, metafile.outputs);
   }
   fs.writeFileSync(path.join(outDir, 'meta.json'), JSON.stringify(merged));
-  printSizes(results);
+  printSizes([...results, { name: 'cli', metafile: cli.metafile }]);
 }

@@ -1,7 +1,12 @@
 import type { ParseArgsConfig, parseArgs } from 'node:util';
 
-/** Options a command declares, in node's `util.parseArgs` form. */
-export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type ParseArgsOption = NonNullable<ParseArgsConfig['options']>[string];
+
+/**
+ * Options a command declares, in node's `util.parseArgs` form, each with an optional line for
+ * `--help` (parseArgs ignores the extra key).
+ */
+export type CommandOptions = Record<string, ParseArgsOption & { description?: string; placeholder?: string }>;
 
 /** The parsed values of a command's options plus the ones every command takes. */
 export type OptionValues<O extends CommandOptions> = ReturnType<
@@ -34,6 +39,11 @@ export function defineCommand<O extends CommandOptions>(command: Command<O>): Co
 }
 
 export const commonOptions = {
-  stage: { type: 'string', default: 'local' },
-  help: { type: 'boolean', short: 'h', default: false },
+  stage: {
+    type: 'string',
+    default: 'local',
+    placeholder: 'name',
+    description: 'local: the stack `npm run dev` started; dev, prod: your default AWS credentials and region',
+  },
+  help: { type: 'boolean', short: 'h', default: false, description: 'shows this help' },
 } as const satisfies CommandOptions;

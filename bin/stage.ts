@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ZodError } from 'zod';
@@ -7,21 +8,35 @@ import { ChainRegistry, chainRegistrySchema } from '../lib/chains/registry.js';
 import { LanepayError } from '../lib/errors/index.js';
 import { StackError } from '../scripts/stack/errors.js';
 import { localChainRegistry } from '../scripts/stack/registry.js';
-import { stackInfoFile } from '../scripts/stack/stack.js';
 import type { StackChain, StackInfo } from '../scripts/stack/types.js';
 import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 
 /**
- * The stack the local stage means: `.local/stack.json` (written by `npm run dev`), or the file
+ * `.local/stack.json`, written by `npm run dev` at the repository's root: looked for from the
+ * working directory upwards, so the CLI finds it from any folder of the checkout and also when it
+ * runs as an installed package (whose own folder is somewhere under node_modules).
+ */
+export function findStackFile(from = process.cwd()): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, '.local', 'stack.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The stack the local stage means: `.local/stack.json` (see findStackFile), or the file
  * LANEPAY_STACK_FILE names, which is how tests point the CLI at the stack they started.
  */
 export function readLocalStack(): StackInfo {
-  const file = process.env.LANEPAY_STACK_FILE || stackInfoFile;
+  const named = process.env.LANEPAY_STACK_FILE;
+  const file = named || findStackFile();
+  if (file === undefined) throw new StackError('No local stack is running here: start one with `npm run dev` (it writes .local/stack.json).');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    if (file !== stackInfoFile) throw new StackError(`LANEPAY_STACK_FILE names ${file}, which cannot be read; point it at a stack.json or unset it.`);
+    if (named) throw new StackError(`LANEPAY_STACK_FILE names ${file}, which cannot be read; point it at a stack.json or unset it.`);
     throw new StackError('No local stack is running here: start one with `npm run dev`.');
   }
   try {

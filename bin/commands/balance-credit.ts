@@ -13,10 +13,10 @@ export default defineCommand({
   name: 'balance credit',
   description: 'Books sandbox funds (minor units) to a merchant; idempotent per --transfer-id; not on prod',
   options: {
-    merchant: { type: 'string' },
-    asset: { type: 'string', default: 'USDC' },
-    amount: { type: 'string' },
-    'transfer-id': { type: 'string' },
+    merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant to credit (required)' },
+    asset: { type: 'string', default: 'USDC', placeholder: 'symbol', description: 'an asset the ledger carries' },
+    amount: { type: 'string', placeholder: 'minor units', description: 'e.g. 100000000 for 100 USDC (required)' },
+    'transfer-id': { type: 'string', placeholder: 'id', description: 'makes the credit idempotent (default: a fresh id)' },
   },
   async run({ stage, values, print }) {
     // Before anything reads a stack or calls AWS: prod has no sandbox, whatever the credentials.

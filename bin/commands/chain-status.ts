@@ -32,7 +32,7 @@ const rpcTimeoutMs = 3_000;
 export default defineCommand({
   name: 'chain status',
   description: 'Per chain: head block, hot wallet, balances, Lanepay and chain nonces, payouts in flight',
-  options: { json: { type: 'boolean', default: false } },
+  options: { json: { type: 'boolean', default: false, description: 'prints JSON instead of a table' } },
   async run({ stage, values, print }) {
     // Registry first: a missing LANEPAY_CHAIN_REGISTRY is the likeliest mistake on a deployed stage.
     const registry = stageChainRegistry(stage);

@@ -9,7 +9,11 @@ const statuses = kycStatusSchema.options.join('|');
 export default defineCommand({
   name: 'customer set-kyc',
   description: `Sets a customer's KYC status (${statuses}), which the risk engine reads`,
-  options: { merchant: { type: 'string' }, customer: { type: 'string' }, status: { type: 'string' } },
+  options: {
+    merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant the customer belongs to (required)' },
+    customer: { type: 'string', placeholder: 'id', description: "the merchant's customer id, as sent in payments (required)" },
+    status: { type: 'string', placeholder: statuses, description: 'the new KYC status (required)' },
+  },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
     const customerId = requiredOption(values.customer, 'customer', 'cus_42');

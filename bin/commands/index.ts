@@ -2,6 +2,8 @@ import type { Command, CommandOptions } from '../command.js';
 import balanceCredit from './balance-credit.js';
 import chainStatus from './chain-status.js';
 import customerSetKyc from './customer-set-kyc.js';
+import demoReceiver from './demo-receiver.js';
+import demoSeed from './demo-seed.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
 import merchantCreate from './merchant-create.js';
@@ -23,4 +25,6 @@ export const commands: Command<CommandOptions>[] = [
   keyRevoke,
   balanceCredit,
   customerSetKyc,
+  demoSeed,
+  demoReceiver,
 ];

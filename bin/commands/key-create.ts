@@ -6,7 +6,7 @@ import { json, requiredOption, stageDeps, userError } from '../stage.js';
 export default defineCommand({
   name: 'key create',
   description: 'Issues another API key for a merchant (rotation: the old key works until revoked)',
-  options: { merchant: { type: 'string' } },
+  options: { merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant to issue a key for (required)' } },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
     try {

@@ -6,7 +6,7 @@ import { json, requiredOption, stageDeps, userError } from '../stage.js';
 export default defineCommand({
   name: 'key revoke',
   description: 'Revokes an API key by id (key_...); cached authorizations last up to 60 s',
-  options: { key: { type: 'string' } },
+  options: { key: { type: 'string', placeholder: 'key_...', description: 'the key id (not the secret) to revoke (required)' } },
   async run({ stage, values, print }) {
     const keyId = requiredOption(values.key, 'key', 'key_01j...');
     try {

@@ -8,9 +8,9 @@ export default defineCommand({
   name: 'merchant create',
   description: 'Creates a merchant, its ledger accounts and its first API key (shown once)',
   options: {
-    name: { type: 'string' },
-    'fee-bps': { type: 'string', default: '0' },
-    'fee-fixed': { type: 'string', default: '0' },
+    name: { type: 'string', placeholder: 'text', description: 'the merchant\'s display name (required)' },
+    'fee-bps': { type: 'string', default: '0', placeholder: 'bps', description: 'fee in basis points of each payment (100 = 1%)' },
+    'fee-fixed': { type: 'string', default: '0', placeholder: 'minor units', description: 'fixed fee per payment' },
   },
   async run({ stage, values, print }) {
     const name = requiredOption(values.name, 'name', '"Demo shop"');

@@ -10,7 +10,10 @@ const example = `'{"maxPerPaymentMinor":{"USDC":"5000000000"}}'`;
 export default defineCommand({
   name: 'merchant set-risk',
   description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/risk/rules.ts)",
-  options: { merchant: { type: 'string' }, rules: { type: 'string' } },
+  options: {
+    merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
+    rules: { type: 'string', placeholder: 'json', description: 'overrides replacing the current ones, e.g. \'{"maxPerPaymentMinor":{"USDC":"7000000"}}\' (required)' },
+  },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
     const text = requiredOption(values.rules, 'rules', example);

@@ -5,7 +5,7 @@ import { json, requiredOption, stageDeps, userError } from '../stage.js';
 export default defineCommand({
   name: 'merchant show',
   description: "Prints a merchant's profile: name, fees, risk overrides (no keys)",
-  options: { merchant: { type: 'string' } },
+  options: { merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant to show (required)' } },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
     try {

@@ -18,7 +18,7 @@ const sdkOptions = { maxAttempts: 1, requestHandler: { connectionTimeout: timeou
 export default defineCommand({
   name: 'stack status',
   description: 'Checks that every part of the local stack (`npm run dev`) answers',
-  options: { json: { type: 'boolean', default: false } },
+  options: { json: { type: 'boolean', default: false, description: 'prints JSON instead of a table' } },
   localOnly: true,
   async run({ values, print }) {
     const stack = readLocalStack();
