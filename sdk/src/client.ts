@@ -101,11 +101,14 @@ export class Lanepay {
     this.realtime = {
       /** A single-use token for `<url>?token=<token>`; give `payment_id` for one a customer's browser may hold. */
       createToken,
-      /** Events as they happen, as an async iterator; reconnects with a new token when the connection drops. */
+      /**
+       * Resolves once subscribed, to an async iterator of events (`for await`, then `break` or
+       * `close()`); reconnects with a new token when the connection drops.
+       */
       subscribe: (subscribeOptions: SubscribeOptions = {}) =>
         subscribe(
           {
-            createToken: (params) => createToken(params, subscribeOptions.signal ? { signal: subscribeOptions.signal } : {}),
+            createToken: (params, signal) => createToken(params, signal ? { signal } : {}),
             listEvents: (params) => http.request<Page<LanepayEvent>>({ method: 'GET', path: '/v1/events', query: params }),
             webSocket: async () => options.WebSocket ?? defaultWebSocket(),
             random: Math.random,

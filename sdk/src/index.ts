@@ -1,7 +1,7 @@
 export { Lanepay, type LanepayOptions } from './client.js';
 export * from './errors.js';
 export type { ListParams, Page, PageRequest } from './pagination.js';
-export type { SubscribeOptions } from './realtime.js';
+export type { RealtimeSubscription, SubscribeOptions } from './realtime.js';
 export type { RequestOptions } from './request.js';
 export type { WebSocketConstructor, WebSocketLike } from './socket.js';
 export type * from './types.js';

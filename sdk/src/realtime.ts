@@ -12,46 +12,92 @@ export interface SubscribeOptions {
   /** Failed connections in a row before the iterator throws; 5 unless set. */
   maxReconnects?: number;
   /**
-   * After a reconnection, first yield the events the gap missed, read from GET /v1/events
-   * (newest-first, so the walk stops at the last event seen). On unless set to false.
+   * After a reconnection, first yield the events not yet yielded since the previous connection
+   * began, read from GET /v1/events. On unless set to false.
    */
   backfill?: boolean;
-  /** For a WebSocket that never opens. 10 s unless set. */
+  /** For a WebSocket that does not open, or a subscription not confirmed. 10 s unless set. */
   connectTimeoutMs?: number;
 }
 
+/** Events as they happen, from the moment `subscribe` resolved. `close` ends the iteration. */
+export interface RealtimeSubscription extends AsyncIterableIterator<LanepayEvent> {
+  close(): Promise<void>;
+}
+
 export interface RealtimeDeps {
-  createToken(params: CreateRealtimeTokenParams): Promise<RealtimeToken>;
+  createToken(params: CreateRealtimeTokenParams, signal: AbortSignal | undefined): Promise<RealtimeToken>;
   listEvents(params: { limit: number; starting_after?: string }): Promise<Page<LanepayEvent>>;
   webSocket(): Promise<WebSocketConstructor>;
   random: () => number;
 }
 
 /**
+ * Opens the subscription and resolves once the server confirmed it, so whatever the caller does
+ * next (create or capture a payment) is seen; rejects if it cannot be opened.
+ */
+export async function subscribe(deps: RealtimeDeps, options: SubscribeOptions = {}): Promise<RealtimeSubscription> {
+  const closing = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal;
+  let subscribed!: () => void;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
+  const stream = eventStream(deps, { ...options, signal }, subscribed);
+  // The generator runs up to its first event; the caller's first next() takes that result.
+  let first: Promise<IteratorResult<LanepayEvent>> | undefined = stream.next();
+  await Promise.race([ready, first]);
+  const subscription: RealtimeSubscription = {
+    [Symbol.asyncIterator]: () => subscription,
+    next() {
+      const result = first ?? stream.next();
+      first = undefined;
+      return result;
+    },
+    async return() {
+      closing.abort();
+      // A next() still waiting on a frame ends once the abort closes the socket.
+      await first?.catch(() => undefined);
+      return stream.return(undefined);
+    },
+    async close() {
+      await subscription.return!();
+    },
+  };
+  return subscription;
+}
+
+/**
  * Events as they happen: a single-use token per connection (tokens cannot be reused), then
  * `<url>?token=...` and a subscribe frame. A dropped connection is reopened with a new token and
- * backoff; the events of the gap are fetched from the events API so none is skipped. Event ids are
- * time-ordered, so comparing them orders events as the API lists them.
+ * backoff; the events since the previous connection began are read from the events API and those
+ * not yet yielded come first, so none is skipped and none comes twice. Event ids are time-ordered,
+ * so comparing them orders events as the API lists them.
  */
-export async function* subscribe(deps: RealtimeDeps, options: SubscribeOptions = {}): AsyncGenerator<LanepayEvent, void, undefined> {
+async function* eventStream(deps: RealtimeDeps, options: SubscribeOptions, subscribed: () => void): AsyncGenerator<LanepayEvent, void, undefined> {
   const maxReconnects = options.maxReconnects ?? 5;
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
   let failures = 0;
-  let lastSeenId: string | undefined;
+  // The newest event before the last subscription began: the next backfill starts there, since a
+  // push of an event of that connection may still have been on its way (pushes are not ordered).
+  let since: string | undefined;
   const seen = new Set<string>();
   while (!options.signal?.aborted) {
     let reader: FrameReader | undefined;
     const stop = () => reader?.close();
     options.signal?.addEventListener('abort', stop, { once: true });
     try {
-      const token = await deps.createToken(options.paymentId !== undefined ? { payment_id: options.paymentId } : {});
-      reader = await FrameReader.open(await deps.webSocket(), `${token.url}?token=${encodeURIComponent(token.token)}`, options.connectTimeoutMs ?? 10_000);
+      const token = await deps.createToken(options.paymentId !== undefined ? { payment_id: options.paymentId } : {}, options.signal);
+      reader = await FrameReader.open(await deps.webSocket(), `${token.url}?token=${encodeURIComponent(token.token)}`, timeoutMs);
+      if (options.signal?.aborted) return;
+      const watermark = (await deps.listEvents({ limit: 1 })).data[0]?.id ?? '';
       reader.send({ action: 'subscribe', ...(options.paymentId !== undefined ? { payment_id: options.paymentId } : {}) });
-      await confirmed(reader);
+      await confirmed(reader, timeoutMs);
+      subscribed();
       failures = 0;
-      if (lastSeenId === undefined) lastSeenId = (await deps.listEvents({ limit: 1 })).data[0]?.id ?? '';
-      else if (options.backfill !== false) {
-        for (const event of await missedSince(deps, lastSeenId, options.paymentId)) yield* emit(event);
+      if (since !== undefined && options.backfill !== false) {
+        for (const event of await missedSince(deps, since, options.paymentId)) yield* emit(event);
+        for (const id of seen) if (id <= since) seen.delete(id);
       }
+      since = watermark;
       for (let frame = await reader.next(); frame !== undefined; frame = await reader.next()) {
         if (isEvent(frame)) yield* emit(frame);
         else throwIfError(frame);
@@ -73,9 +119,6 @@ export async function* subscribe(deps: RealtimeDeps, options: SubscribeOptions =
   function* emit(event: LanepayEvent): Generator<LanepayEvent> {
     if (seen.has(event.id)) return;
     seen.add(event.id);
-    // Only ids near the watermark can come twice (backfill against live frames): keep the newest.
-    if (seen.size > 1000) seen.delete(seen.values().next().value!);
-    if (lastSeenId === undefined || event.id > lastSeenId) lastSeenId = event.id;
     yield event;
   }
 }
@@ -95,12 +138,17 @@ async function missedSince(deps: RealtimeDeps, afterId: string, paymentId: strin
   }
 }
 
-async function confirmed(reader: FrameReader): Promise<void> {
-  for (let frame = await reader.next(); frame !== undefined; frame = await reader.next()) {
-    if (isObject(frame) && frame.object === 'subscription') return;
-    throwIfError(frame);
+async function confirmed(reader: FrameReader, timeoutMs: number): Promise<void> {
+  const timer = setTimeout(() => reader.close(), timeoutMs);
+  try {
+    for (let frame = await reader.next(); frame !== undefined; frame = await reader.next()) {
+      if (isObject(frame) && frame.object === 'subscription') return;
+      throwIfError(frame);
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  throw new LanepayRealtimeError('WebSocket closed before the subscription was confirmed', 'connection_failed');
+  throw new LanepayRealtimeError(`Subscription not confirmed within ${timeoutMs} ms`, 'connection_failed');
 }
 
 function throwIfError(frame: unknown): void {
