@@ -62,4 +62,27 @@ describe('the SDK examples against the local stack', () => {
     const stranger = new Lanepay({ apiKey: 'sk_test_not_a_real_key_000000000000000000000000', baseUrl: stack().apiUrl });
     await expect(stranger.balances.retrieve()).rejects.toBeInstanceOf(LanepayAuthenticationError);
   }, 60_000);
+
+  it('manages webhook endpoints, redelivers an event and issues a realtime token through the SDK', async () => {
+    const merchant = await fundedMerchant(usdc(1));
+    const lanepay = new Lanepay({ apiKey: merchant.api_key, baseUrl: stack().apiUrl });
+    const first = await lanepay.webhookEndpoints.create({ url: 'http://127.0.0.1:9/one', events: ['payment.succeeded'] });
+    const second = await lanepay.webhookEndpoints.create({ url: 'http://127.0.0.1:9/two', events: ['*'], description: 'all' });
+    expect(first.secret).toMatch(/^whsec_/);
+    expect(await lanepay.webhookEndpoints.retrieve(first.id)).not.toHaveProperty('secret');
+    expect(await lanepay.webhookEndpoints.list({ limit: 1 }).toArray()).toEqual([
+      expect.objectContaining({ id: second.id }), expect.objectContaining({ id: first.id }),
+    ]);
+    const rotated = await lanepay.webhookEndpoints.rotateSecret(first.id);
+    expect(rotated.secret).not.toBe(first.secret);
+    expect(await lanepay.webhookEndpoints.delete(first.id)).toEqual({ id: first.id, object: 'webhook_endpoint', deleted: true });
+    await expect(lanepay.webhookEndpoints.retrieve(first.id)).rejects.toBeInstanceOf(LanepayNotFoundError);
+
+    const payment = await lanepay.payments.create({ amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' });
+    const [event] = (await lanepay.events.list({ limit: 1 })).data;
+    expect(event).toMatchObject({ type: 'payment.authorized', data: { object: { id: payment.id } } });
+    expect(await lanepay.events.redeliver(event!.id)).toEqual({ object: 'redelivery', event_id: event!.id, endpoints: 1 });
+    const token = await lanepay.realtime.createToken({ payment_id: payment.id });
+    expect(token).toMatchObject({ token: expect.any(String), url: stack().websocketUrl });
+  }, 60_000);
 });
