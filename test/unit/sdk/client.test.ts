@@ -92,6 +92,15 @@ describe('Lanepay client retries', () => {
     expect(server.requests[0]!.headers['idempotency-key']).toBeUndefined();
   });
 
+  it('retries any POST refused with 503 try_again, which the API answers when nothing was written', async () => {
+    const { server, client } = await api(inSequence(
+      { status: 503, body: problem('try_again', 503), headers: { 'Retry-After': '0' } },
+      { status: 201, body: { id: 'we_01', object: 'webhook_endpoint', secret: 'whsec_x' } },
+    ));
+    expect(await client.webhookEndpoints.create({ url: 'https://example.com/hooks', events: ['*'] })).toMatchObject({ id: 'we_01' });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('types refusals by family: 401 authentication, 402 declined with the payment, 422 idempotency, 429 rate limit', async () => {
     const answers: Record<string, ScriptedAnswer> = {
       '/v1/balances': { status: 401, body: problem('unauthorized', 401) },
