@@ -4,6 +4,7 @@ import {
   LanepayPaymentDeclinedError, LanepayRateLimitError, LanepayServerError, LanepayTimeoutError,
 } from '../../../sdk/src/index.js';
 import { problem, startScriptedServer, type ScriptedAnswer } from '../../support/scripted-server.js';
+import { waitFor } from '../../support/wait.js';
 
 const servers: { close: () => Promise<void> }[] = [];
 afterEach(async () => {
@@ -141,6 +142,16 @@ describe('Lanepay client timeouts and connections', () => {
     const client = new Lanepay({ apiKey: 'sk_test_unit', baseUrl: server.baseUrl, timeoutMs: 200, maxRetries: 1 });
     expect(await client.payments.create(createParams)).toEqual(payment);
     expect(server.requests[1]!.headers['idempotency-key']).toBe(server.requests[0]!.headers['idempotency-key']);
+  });
+
+  it('stops waiting for a retry when the caller aborts, with the signal\'s reason', async () => {
+    const { server, client } = await api(() => ({ status: 503, body: problem('internal_error', 503), headers: { 'Retry-After': '30' } }));
+    const controller = new AbortController();
+    const call = client.payments.retrieve('pay_01', { signal: controller.signal });
+    await waitFor('the first attempt', () => (server.requests.length === 1 ? true : undefined));
+    controller.abort(new Error('shutting down'));
+    await expect(call).rejects.toThrow('shutting down');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('throws LanepayConnectionError (not a timeout) when nothing listens', async () => {
