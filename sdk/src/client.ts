@@ -1,0 +1,120 @@
+import { PageRequest, type ListParams, type Page } from './pagination.js';
+import { subscribe, type SubscribeOptions } from './realtime.js';
+import { Transport, type RequestOptions } from './request.js';
+import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
+import type {
+  Balance, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateWebhookEndpointParams,
+  DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, WebhookAttempt, WebhookEndpoint,
+  WebhookEndpointWithSecret,
+} from './types.js';
+import { webhooks } from './webhooks.js';
+
+export interface LanepayOptions {
+  /** A secret key, `sk_test_...` or `sk_live_...`. */
+  apiKey: string;
+  /** Where your Lanepay API is deployed, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com/prod`. */
+  baseUrl: string;
+  /** Per attempt; 30 s unless set. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; 2 unless set. */
+  maxRetries?: number;
+  /** A Fetch API implementation; the global fetch unless set. */
+  fetch?: typeof fetch;
+  /** A WebSocket class for realtime; the global WebSocket, else the `ws` package, unless set. */
+  WebSocket?: WebSocketConstructor;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** The Lanepay merchant API. Every method takes RequestOptions last (idempotency key, timeout, retries, signal). */
+export class Lanepay {
+  readonly payments;
+  readonly balances;
+  readonly events;
+  readonly webhookEndpoints;
+  readonly realtime;
+  readonly webhooks = webhooks;
+
+  constructor(options: LanepayOptions) {
+    if (!options.apiKey) throw new TypeError('Lanepay needs an apiKey (sk_test_... or sk_live_...)');
+    if (!options.baseUrl) throw new TypeError('Lanepay needs the baseUrl of your deployed API');
+    const http = new Transport({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 2,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      random: Math.random,
+    });
+    const list = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) =>
+      new PageRequest<T>((page) => http.request<Page<T>>({ method: 'GET', path, query: { ...page } }, requestOptions), params);
+
+    this.payments = {
+      /** Authorizes a payment (and captures it unless `capture: 'manual'`). Sends an Idempotency-Key, kept across retries. */
+      create: (params: CreatePaymentParams, o?: RequestOptions) =>
+        http.request<Payment>({ method: 'POST', path: '/v1/payments', body: params, idempotent: true }, o),
+      /** Captures a manual payment, in full or `amount` of it. */
+      capture: (paymentId: string, params: CapturePaymentParams = {}, o?: RequestOptions) =>
+        http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/capture`, body: params, idempotent: true }, o),
+      cancel: (paymentId: string, o?: RequestOptions) =>
+        http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/cancel`, body: {}, idempotent: true }, o),
+      retrieve: (paymentId: string, o?: RequestOptions) =>
+        http.request<Payment>({ method: 'GET', path: `/v1/payments/${id(paymentId)}` }, o),
+      /** Newest first; `await` for a page, `for await` for every payment. */
+      list: (params: ListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
+    };
+
+    this.balances = {
+      /** One entry per asset: `available` and `pending` (held) in minor units. */
+      retrieve: (o?: RequestOptions) => http.request<Page<Balance>>({ method: 'GET', path: '/v1/balances' }, o),
+    };
+
+    this.events = {
+      /** Newest first; `await` for a page, `for await` for every event. */
+      list: (params: ListParams = {}, o?: RequestOptions) => list<LanepayEvent>('/v1/events', params, o),
+      retrieve: (eventId: string, o?: RequestOptions) =>
+        http.request<LanepayEvent>({ method: 'GET', path: `/v1/events/${id(eventId)}` }, o),
+      /** Delivers the event again to every enabled endpoint subscribed to it. */
+      redeliver: (eventId: string, o?: RequestOptions) =>
+        http.request<Redelivery>({ method: 'POST', path: `/v1/events/${id(eventId)}/redeliver` }, o),
+    };
+
+    this.webhookEndpoints = {
+      /** The answer carries the endpoint's `whsec_` secret, shown this once. */
+      create: (params: CreateWebhookEndpointParams, o?: RequestOptions) =>
+        http.request<WebhookEndpointWithSecret>({ method: 'POST', path: '/v1/webhook_endpoints', body: params }, o),
+      retrieve: (endpointId: string, o?: RequestOptions) =>
+        http.request<WebhookEndpoint>({ method: 'GET', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
+      list: (params: ListParams = {}, o?: RequestOptions) => list<WebhookEndpoint>('/v1/webhook_endpoints', params, o),
+      delete: (endpointId: string, o?: RequestOptions) =>
+        http.request<DeletedWebhookEndpoint>({ method: 'DELETE', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
+      /** A new secret, answered once; the old one stops verifying. */
+      rotateSecret: (endpointId: string, o?: RequestOptions) =>
+        http.request<WebhookEndpointWithSecret>({ method: 'POST', path: `/v1/webhook_endpoints/${id(endpointId)}/rotate_secret` }, o),
+      /** Delivery attempts, newest first. */
+      attempts: (endpointId: string, params: ListParams = {}, o?: RequestOptions) =>
+        list<WebhookAttempt>(`/v1/webhook_endpoints/${id(endpointId)}/attempts`, params, o),
+    };
+
+    const createToken = (params: CreateRealtimeTokenParams = {}, o?: RequestOptions) =>
+      http.request<RealtimeToken>({ method: 'POST', path: '/v1/realtime/tokens', body: params }, o);
+    this.realtime = {
+      /** A single-use token for `<url>?token=<token>`; give `payment_id` for one a customer's browser may hold. */
+      createToken,
+      /**
+       * Resolves once subscribed, to an async iterator of events (`for await`, then `break` or
+       * `close()`); reconnects with a new token when the connection drops.
+       */
+      subscribe: (subscribeOptions: SubscribeOptions = {}) =>
+        subscribe(
+          {
+            createToken: (params, signal) => createToken(params, signal ? { signal } : {}),
+            listEvents: (params) => http.request<Page<LanepayEvent>>({ method: 'GET', path: '/v1/events', query: params }),
+            webSocket: async () => options.WebSocket ?? defaultWebSocket(),
+            random: Math.random,
+          },
+          subscribeOptions,
+        ),
+    };
+  }
+}

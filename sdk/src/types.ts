@@ -1,0 +1,45 @@
+/**
+ * Names for the API's shapes, read from the generated `paths` (openapi.ts) by route and method
+ * rather than by component name, so regenerating after the document changes costs nothing here.
+ */
+import type { paths } from './openapi.js';
+
+type Method = 'get' | 'post' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonContent<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
+type Responses<P extends keyof paths, M extends Method> = Operation<P, M> extends { responses: infer R } ? R : never;
+
+/** The JSON body of the route's success answer (200, 201 or 202). */
+export type ResponseBody<P extends keyof paths, M extends Method> = JsonContent<Responses<P, M>[Extract<keyof Responses<P, M>, 200 | 201 | 202>]>;
+/** The route's JSON request body. */
+export type RequestBody<P extends keyof paths, M extends Method> = Operation<P, M> extends { requestBody?: infer B } ? JsonContent<NonNullable<B>> : never;
+type Item<List> = List extends { data: (infer T)[] } ? T : never;
+
+// Interfaces (not aliases) so editors and the built .d.ts show these names, not their expansion.
+export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
+export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
+export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/capture', 'post'> {}
+export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
+export interface WebhookEndpoint extends ResponseBody<'/v1/webhook_endpoints/{id}', 'get'> {}
+export interface WebhookEndpointWithSecret extends ResponseBody<'/v1/webhook_endpoints', 'post'> {}
+export interface CreateWebhookEndpointParams extends RequestBody<'/v1/webhook_endpoints', 'post'> {}
+export interface WebhookAttempt extends Item<ResponseBody<'/v1/webhook_endpoints/{id}/attempts', 'get'>> {}
+export interface Redelivery extends ResponseBody<'/v1/events/{id}/redeliver', 'post'> {}
+export interface RealtimeToken extends ResponseBody<'/v1/realtime/tokens', 'post'> {}
+export interface CreateRealtimeTokenParams extends RequestBody<'/v1/realtime/tokens', 'post'> {}
+
+type AnyEvent = ResponseBody<'/v1/events/{id}', 'get'>;
+/** An event about a payment; `data.object` is the payment after the change. */
+export interface PaymentEvent extends Extract<AnyEvent, { data: { object: { object: 'payment' } } }> {}
+/** An event about one of your webhook endpoints (failing, disabled). */
+export interface WebhookEndpointEvent extends Extract<AnyEvent, { data: { object: { object: 'webhook_endpoint' } } }> {}
+/** Every event, as the events API, webhooks and realtime deliver it; narrow it by `type`. */
+export type LanepayEvent = PaymentEvent | WebhookEndpointEvent;
+export type EventType = LanepayEvent['type'];
+
+/** DELETE /v1/webhook_endpoints/{id} answers this; docs/openapi.json does not describe the body yet. */
+export interface DeletedWebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  deleted: true;
+}

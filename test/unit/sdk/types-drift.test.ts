@@ -1,0 +1,9 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderSdkTypes, typesFile } from '../../../sdk/scripts/generate-types.js';
+
+describe('SDK types', () => {
+  it('sdk/src/openapi.ts is what openapi-typescript makes of docs/openapi.json (run `npm run sdk:types` when this fails)', async () => {
+    expect(fs.readFileSync(typesFile, 'utf8')).toBe(await renderSdkTypes());
+  });
+});
