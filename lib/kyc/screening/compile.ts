@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nameTokens } from './normalize.js';
+import { nameTokens, phoneticForm } from './normalize.js';
 import {
   birthYearsFromRemarks, countriesFromRemarks, parseAddCsv, parseAltCsv, parseSdnCsv, type YearRange,
 } from './sdn-csv.js';
@@ -29,9 +29,17 @@ export interface SerializedSanctionsIndex {
   version: string;
   list: 'SDN';
   entries: SanctionsEntry[];
-  /** [entry position in `entries`, name as listed, token ids]. */
-  names: Array<[entry: number, name: string, tokens: number[]]>;
+  /**
+   * [entry position in `entries`, name as listed, token ids, join ids]. joins[i] is the id of
+   * tokens[i] + tokens[i + 1]; the last joins the last token to the first, since "LAST, First"
+   * names are written "First Last" as often as not.
+   */
+  names: Array<[entry: number, name: string, tokens: number[], joins: number[]]>;
+  /** Listed tokens first (ids below `tokenCount`), then joins that are not listed tokens. */
   vocab: string[];
+  tokenCount: number;
+  /** phoneticForm of each vocabulary entry, computed here so loading does not. */
+  phonetic: string[];
 }
 
 /**
@@ -57,18 +65,21 @@ export function compileSanctionsIndex(sdnCsv: string, altCsv: string, addCsv?: s
 
   const vocab: string[] = [];
   const vocabIds = new Map<string, number>();
-  const names: SerializedSanctionsIndex['names'] = [];
+  const idOf = (token: string) => {
+    let id = vocabIds.get(token);
+    if (id === undefined) {
+      id = vocab.length;
+      vocab.push(token);
+      vocabIds.set(token, id);
+    }
+    return id;
+  };
+  const tokenised: Array<[entry: number, name: string, tokens: string[]]> = [];
   const addName = (entry: number, name: string) => {
-    const tokens = nameTokens(name).map((token) => {
-      let id = vocabIds.get(token);
-      if (id === undefined) {
-        id = vocab.length;
-        vocab.push(token);
-        vocabIds.set(token, id);
-      }
-      return id;
-    });
-    if (tokens.length > 0) names.push([entry, name, tokens]);
+    const tokens = nameTokens(name);
+    if (tokens.length === 0) return;
+    tokens.forEach(idOf);
+    tokenised.push([entry, name, tokens]);
   };
   entries.forEach((entry, i) => addName(i, entry.name));
   // Alternates of an entry missing from sdn.csv are dropped: there is nothing to report them under.
@@ -76,5 +87,11 @@ export function compileSanctionsIndex(sdnCsv: string, altCsv: string, addCsv?: s
     const entry = position.get(alt.entNum);
     if (entry !== undefined && alt.name) addName(entry, alt.name);
   }
-  return { format: sanctionsIndexFormat, version, list: 'SDN', entries, names, vocab };
+  const tokenCount = vocab.length;
+  const names: SerializedSanctionsIndex['names'] = tokenised.map(([entry, name, tokens]) => {
+    const joins = tokens.length > 1 ? tokens.map((token, i) => idOf(token + tokens[(i + 1) % tokens.length]!)) : [];
+    return [entry, name, tokens.map((token) => vocabIds.get(token)!), joins];
+  });
+  const phonetic = vocab.map(phoneticForm);
+  return { format: sanctionsIndexFormat, version, list: 'SDN', entries, names, vocab, tokenCount, phonetic };
 }

@@ -1,5 +1,5 @@
 import { jaroWinkler } from './jaro-winkler.js';
-import { tokenWeight, trigramKeys, type LoadedName, type SanctionsIndex } from './load.js';
+import { tokenWeight, trigramKeys, type LoadedName, type SanctionsIndex, type TrigramIndex } from './load.js';
 import { isParticle, nameTokens, phoneticForm } from './normalize.js';
 
 /**
@@ -130,7 +130,8 @@ export function scoreCandidates(index: SanctionsIndex, name: string): Array<{ na
     // A particle alone ("al", "bin") would make half the list a candidate and proves nothing.
     if (item.strongMask === 0) continue;
     for (const id of item.similar.keys()) {
-      for (const n of index.postings[id]!) {
+      for (let p = index.postingStart[id]!; p < index.postingStart[id + 1]!; p++) {
+        const n = index.postings[p]!;
         if (nameStamp[n] !== generation) {
           nameStamp[n] = generation;
           nameMask[n] = 0;
@@ -182,16 +183,16 @@ function similarTokens(index: SanctionsIndex, text: string, joined: boolean): Ma
 }
 
 function lookUp(
-  index: SanctionsIndex, trigrams: Map<number, Int32Array>, text: string, form: string, keys: number[],
+  index: SanctionsIndex, trigrams: TrigramIndex, text: string, form: string, keys: number[],
   needed: number, strong: number, similar: Map<number, number>,
 ): void {
   const { vocabStamp, vocabCount } = index.scratch;
   const generation = ++index.scratch.generation;
   const touched: number[] = [];
+  const { start, ids } = trigrams;
   for (const key of keys) {
-    const ids = trigrams.get(key);
-    if (!ids) continue;
-    for (const id of ids) {
+    for (let p = start[key]!; p < start[key + 1]!; p++) {
+      const id = ids[p]!;
       if (vocabStamp[id] !== generation) {
         vocabStamp[id] = generation;
         vocabCount[id] = 0;
