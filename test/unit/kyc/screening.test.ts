@@ -13,6 +13,10 @@ const read = (file: string) => readFileSync(path.join(ofac, file), 'utf8');
 const ZAWAHIRI = 2676; // "AL ZAWAHIRI, Dr. Ayman", DOB 19 Jun 1951
 const BIN_LADEN = 6365; // "BIN LADEN, Usama" among its alternates
 const KIM_JONG_UN = 20157; // "KIM, Jong Un", DOB 08 Jan 1984
+const LI_FANGWEI = 11447; // "LI, Fangwei"
+const SMIRNOV = 26665; // "SMIRNOV, Dmitriy Konstantinovich"
+const PRIGOZHIN = 21171; // "PRIGOZHIN, Yevgeniy Viktorovich", aka "PRIGOZHIN, Evgeny"
+const SHAH = 22563; // "SHAH, Mohammad Yusuf"
 
 let index: SanctionsIndex;
 beforeAll(() => {
@@ -46,6 +50,25 @@ describe('screenName against the SDN snapshot', () => {
 
   it('matches joined given names (Jong Un / Jongun)', () => {
     expect(topHit('Kim Jongun')).toMatchObject({ decision: 'match', entryId: KIM_JONG_UN });
+  });
+
+  it('matches pinyin written with its syllables spaced, in either order', () => {
+    expect(topHit('Li Fang Wei')).toMatchObject({ decision: 'match', entryId: LI_FANGWEI });
+    expect(topHit('Fang Wei Li')).toMatchObject({ decision: 'match', entryId: LI_FANGWEI });
+  });
+
+  it.each([
+    ['Dmitri Konstantinovich Smirnoff', SMIRNOV],
+    ['Yevgeniy Prigozhin', PRIGOZHIN],
+    ['Mohamed Yousef Shah', SHAH],
+  ])('matches the transliteration variant %s', (name, entryId) => {
+    expect(topHit(name)).toMatchObject({ decision: 'match', entryId });
+  });
+
+  it('matches with a missing middle name, as a possible match at least', () => {
+    const hit = topHit('Dmitriy Smirnov');
+    expect(hit.entryId).toBe(SMIRNOV);
+    expect(hit.score).toBeGreaterThanOrEqual(screeningThresholds.possible);
   });
 
   it('matches with an extra middle name, as a possible match at least', () => {
