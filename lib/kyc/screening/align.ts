@@ -65,8 +65,9 @@ export function scoreName(index: SanctionsIndex, tokens: QueryToken[], items: Qu
   tokens.forEach((token, i) => {
     for (let j = 0; j < lTokens.length; j++) {
       const other = index.vocab[lTokens[j]!]!;
-      if ((token.text.length === 1) !== (other.length === 1) && token.text[0] === other[0]) {
-        pairs.push({ score: initialScore, qStart: i, qSpan: 1, lStart: j, lSpan: 1 });
+      if ((token.text.length === 1 || other.length === 1) && token.text[0] === other[0]) {
+        // Two equal initials agree fully; an initial against a whole token nearly.
+        pairs.push({ score: token.text === other ? 1 : initialScore, qStart: i, qSpan: 1, lStart: j, lSpan: 1 });
       }
     }
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SanctionsIndexFormatError, SanctionsListFormatError } from '../../../lib/kyc/errors.js';
 import {
@@ -101,6 +102,29 @@ describe('screenName against the SDN snapshot', () => {
 
   it('reports the list version it screened against', () => {
     expect(screenName(index, { name: 'John Smith' }).listVersion).toBe(index.version);
+  });
+});
+
+describe('screenName invariances (property)', () => {
+  const accents: Record<string, string> = { a: 'á', e: 'é', i: 'ï', o: 'ö', u: 'ü', n: 'ñ', c: 'ç' };
+
+  it('scores a listed name 1 against its entry whatever its case, diacritics, punctuation and word order', () => {
+    const listed = index.names.filter((n) => index.entries[n.entry]!.type === 'individual' && n.tokens.length >= 2);
+    fc.assert(
+      fc.property(fc.nat(listed.length - 1), fc.boolean(), fc.boolean(), fc.nat(), (at, upper, accented, seed) => {
+        const name = listed[at]!;
+        const words = name.name.split(/[\s,]+/).filter(Boolean);
+        const rotated = [...words.slice(seed % words.length), ...words.slice(0, seed % words.length)];
+        let text = rotated.join(seed % 2 === 0 ? ' - ' : ', ');
+        if (accented) text = [...text].map((c) => accents[c] ?? c).join('');
+        text = upper ? text.toUpperCase() : text.toLowerCase();
+        const plain = screenName(index, { name: name.name }).hits.find((h) => h.entryId === index.entries[name.entry]!.id);
+        const varied = screenName(index, { name: text }).hits.find((h) => h.entryId === index.entries[name.entry]!.id);
+        expect(plain?.score).toBe(1);
+        expect(varied?.score).toBe(1);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
