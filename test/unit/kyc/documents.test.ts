@@ -134,6 +134,28 @@ describe('checkPassport', () => {
   });
 });
 
+describe('checkPassport (property)', () => {
+  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  const day = fc.date({ min: new Date('1930-01-01'), max: new Date('1999-12-31'), noInvalidDate: true });
+  // Positions in line 2 of digits a check digit guards: document number and its check (0-9),
+  // birth date and its check (13-19), expiry and its check (21-27).
+  const guarded = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 25, 26, 27];
+
+  it('accepts any zone built with correct check digits, and refuses it once any guarded digit changes', () => {
+    fc.assert(
+      fc.property(digits(9), day, fc.constantFrom(...guarded), fc.integer({ min: 1, max: 9 }), (number, born, at, shift) => {
+        const birth = born.toISOString().slice(2, 10).replaceAll('-', '');
+        const birthDate = born.toISOString().slice(0, 10);
+        const mrz = td3({ number, birth });
+        expect(checkPassport({ ...anna, birthDate, mrz }).reasons).toEqual([]);
+        const changed = mrz[1].slice(0, at) + String((Number(mrz[1][at]) + shift) % 10) + mrz[1].slice(at + 1);
+        expect(checkPassport({ ...anna, birthDate, mrz: [mrz[0], changed] }).reasons).toContain('document_checksum');
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('mrzNameAgrees', () => {
   const zone = (lastName: string, firstName: string, truncated = false) => ({ lastName, firstName, truncated });
 
