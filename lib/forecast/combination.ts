@@ -1,0 +1,166 @@
+import { scoreForecasts, type OriginForecasts, type SeriesPlan } from './validation.js';
+
+/** A way to combine candidate models: which ones, and mean or median of them. */
+export interface Combination {
+  members: string[];
+  kind: 'mean' | 'median';
+}
+
+export interface CombinationChoice {
+  combination: Combination;
+  /** Validation score of every candidate tried, best first (for the bench and for the record). */
+  tried: { label: string; score: number }[];
+}
+
+export function combinationLabel(combination: Combination): string {
+  return combination.members.length === 1 ? combination.members[0]! : `${combination.kind}(${combination.members.join('+')})`;
+}
+
+/**
+ * Combines the members available for one series; when none is, falls back to the first available
+ * model in `fallbackOrder` (best single model first), so a short series still gets a forecast.
+ */
+export function combine(members: (Float64Array | undefined)[], fallback: (Float64Array | undefined)[], kind: Combination['kind']): Float64Array | undefined {
+  const available = members.filter((forecast): forecast is Float64Array => forecast !== undefined);
+  if (available.length === 0) return fallback.find((forecast) => forecast !== undefined);
+  const steps = available[0]!.length;
+  const out = new Float64Array(steps);
+  if (kind === 'mean' || available.length <= 2) {
+    for (const forecast of available) for (let s = 0; s < steps; s++) out[s]! += forecast[s]! / available.length;
+    return out;
+  }
+  const column = new Float64Array(available.length);
+  for (let s = 0; s < steps; s++) {
+    available.forEach((forecast, m) => (column[m] = forecast[s]!));
+    column.sort();
+    const middle = column.length >> 1;
+    out[s] = column.length % 2 === 1 ? column[middle]! : (column[middle - 1]! + column[middle]!) / 2;
+  }
+  return out;
+}
+
+/**
+ * Candidate combinations: every single model, the mean and the median of all, and the means (and
+ * medians) of the best 2..5 single models by pooled validation score.
+ */
+function candidateCombinations(names: string[], ranking: string[]): Combination[] {
+  const candidates: Combination[] = [
+    ...names.map((name) => ({ members: [name], kind: 'mean' as const })),
+    { members: names, kind: 'mean' },
+    { members: names, kind: 'median' },
+  ];
+  for (let k = 2; k <= Math.min(5, ranking.length - 1); k++) candidates.push({ members: ranking.slice(0, k), kind: 'mean' });
+  for (let k = 3; k <= Math.min(5, ranking.length - 1); k++) candidates.push({ members: ranking.slice(0, k), kind: 'median' });
+  return candidates;
+}
+
+export interface SelectionResult {
+  /** The combination each series uses. */
+  perSeries: Combination[];
+  strategy: 'pooled' | 'per-series';
+  /** Pooled choice, and the score of each candidate (OWA-like, relative to the first model), best first. */
+  pooled: Combination;
+  tried: { label: string; score: number }[];
+  /** Latest-origin score of each strategy when chosen on the earlier origins. */
+  strategyScores: { pooled: number; perSeries: number };
+  ranking: string[];
+}
+
+/**
+ * Chooses how each series combines the candidates. Two strategies compete: one combination for the
+ * whole batch (best pooled validation score) and one per series (best on its own validation
+ * errors). The competition is honest: both choose on the earlier origins and are scored on the
+ * latest one; the winner then chooses again on all origins.
+ */
+export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts): SelectionResult {
+  const index = new Map(names.map((name, m) => [name, m]));
+  const everyOrigin = () => true;
+  const relativeTo = (reference: { smape: number; mase: number }) => (score: { smape: number; mase: number }) =>
+    0.5 * (score.smape / reference.smape + score.mase / reference.mase);
+  const overall = relativeTo(scoreForecasts(series, plans, (i, k) => forecasts[0]![i]![k]));
+  const ranking = rankModels(series, plans, names, forecasts);
+  const candidates = candidateCombinations(names, ranking);
+  const fallbackIndexes = ranking.map((name) => index.get(name)!);
+  // Combined validation forecasts of every candidate, computed once: [candidate][series][origin].
+  const combined = candidates.map((combination) => {
+    const memberIndexes = combination.members.map((name) => index.get(name)!);
+    return series.map((_, i) =>
+      plans[i]!.origins.map((__, k) =>
+        combine(memberIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), combination.kind),
+      ),
+    );
+  });
+  // Per series and candidate: mean absolute error over the chosen origins (its own history).
+  const ownError = (c: number, i: number, useOrigin: (k: number) => boolean) => {
+    const plan = plans[i]!;
+    let sum = 0;
+    plan.origins.forEach((origin, k) => {
+      if (!useOrigin(k)) return;
+      const forecast = combined[c]![i]![k];
+      if (forecast === undefined) return void (sum = Infinity);
+      for (let s = 0; s < plan.steps; s++) sum += Math.abs(series[i]![origin + s]! - forecast[s]!);
+    });
+    return sum;
+  };
+  const pooledChoice = (useOrigin: (k: number) => boolean, score: (s: { smape: number; mase: number }) => number) =>
+    candidates
+      .map((_, c) => ({ c, score: score(scoreOrigins(series, plans, (i, k) => (useOrigin(k) ? combined[c]![i]![k] : null))) }))
+      .sort((a, b) => a.score - b.score);
+  const perSeriesChoice = (useOrigin: (k: number) => boolean) =>
+    series.map((_, i) => {
+      let best = 0;
+      let bestError = Infinity;
+      candidates.forEach((__, c) => {
+        const error = ownError(c, i, useOrigin);
+        if (error < bestError) [best, bestError] = [c, error];
+      });
+      return best;
+    });
+
+  // The strategy contest: choose on origins 1.., score on origin 0.
+  const earlier = (k: number) => k > 0;
+  const latestOnly = (k: number) => k === 0;
+  const earlierScore = relativeTo(scoreOrigins(series, plans, (i, k) => (earlier(k) ? forecasts[0]![i]![k] : null)));
+  const latestScore = relativeTo(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? forecasts[0]![i]![k] : null)));
+  const pooledEarlier = pooledChoice(earlier, earlierScore)[0]!.c;
+  const perSeriesEarlier = perSeriesChoice(earlier);
+  const strategyScores = {
+    pooled: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[pooledEarlier]![i]![k] : null))),
+    perSeries: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[perSeriesEarlier[i]!]![i]![k] : null))),
+  };
+
+  const pooledRanking = pooledChoice(everyOrigin, overall);
+  const pooled = candidates[pooledRanking[0]!.c]!;
+  const strategy = strategyScores.perSeries < strategyScores.pooled ? 'per-series' : 'pooled';
+  const perSeries = strategy === 'pooled' ? series.map(() => pooled) : perSeriesChoice(everyOrigin).map((c) => candidates[c]!);
+  return {
+    perSeries,
+    strategy,
+    pooled,
+    tried: pooledRanking.map(({ c, score }) => ({ label: combinationLabel(candidates[c]!), score })),
+    strategyScores,
+    ranking,
+  };
+}
+
+/** Model names by pooled validation score (OWA-like, relative to the first model), best first. */
+export function rankModels(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts): string[] {
+  const reference = scoreForecasts(series, plans, (i, k) => forecasts[0]![i]![k]);
+  return names
+    .map((name, m) => {
+      const score = scoreForecasts(series, plans, (i, k) => forecasts[m]![i]![k]);
+      return { name, score: 0.5 * (score.smape / reference.smape + score.mase / reference.mase) };
+    })
+    .sort((a, b) => a.score - b.score)
+    .map((single) => single.name);
+}
+
+/** scoreForecasts over the origins where `pick` does not return null (skipped). */
+function scoreOrigins(series: Float64Array[], plans: SeriesPlan[], pick: (i: number, k: number) => Float64Array | undefined | null) {
+  const kept = plans.map((plan, i) => {
+    const origins = plan.origins.filter((_, k) => pick(i, k) !== null);
+    const indexes = plan.origins.map((_, k) => k).filter((k) => pick(i, k) !== null);
+    return { plan: { ...plan, origins }, indexes };
+  });
+  return scoreForecasts(series, kept.map(({ plan }) => plan), (i, k) => pick(i, kept[i]!.indexes[k]!) ?? undefined);
+}
