@@ -2,6 +2,7 @@ import type { Command, CommandOptions } from '../command.js';
 import balanceCredit from './balance-credit.js';
 import chainStatus from './chain-status.js';
 import customerSetKyc from './customer-set-kyc.js';
+import forecastCsv from './forecast-csv.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
 import merchantCreate from './merchant-create.js';
@@ -23,4 +24,5 @@ export const commands: Command<CommandOptions>[] = [
   keyRevoke,
   balanceCredit,
   customerSetKyc,
+  forecastCsv,
 ];
