@@ -14,6 +14,8 @@ export interface ErrorModel {
   pooledByStep: Float64Array[];
   /** Normalised error trajectories (one per series and origin), for block bootstrap. */
   trajectories: Float64Array[];
+  /** Steps either side pooled to reach `minimumPoolSize` errors; paths shift their blocks as far. */
+  poolRadius: number;
 }
 
 /** Fewest errors a step's quantiles rest on; neighbouring steps are pooled until it is reached. */
@@ -54,7 +56,9 @@ export function buildErrorModel(
       trajectories.push(error);
     }
   });
-  return { horizon, scales, pooledByStep: poolNeighbours(perStep), trajectories };
+  const perStepCount = Math.max(1, Math.min(...perStep.filter((errors) => errors.length > 0).map((errors) => errors.length)));
+  const poolRadius = Math.ceil(Math.max(0, minimumPoolSize / perStepCount - 1) / 2);
+  return { horizon, scales, pooledByStep: poolNeighbours(perStep), trajectories, poolRadius };
 }
 
 /** For each step, the errors of the nearest steps on either side until the pool is big enough. */
@@ -102,8 +106,11 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Sample paths: the point forecast plus scale × an error trajectory built from blocks of
- * `blockLength` steps, each block copied at the same horizon steps from a randomly drawn validation
- * trajectory (keeps the error's growth with the horizon and its autocorrelation within blocks).
+ * `blockLength` steps, each block copied from a randomly drawn validation trajectory at the same
+ * horizon steps shifted by a random offset within the intervals' pooling radius. That keeps the
+ * error's growth with the horizon and its autocorrelation within blocks, and gives each step the
+ * same spread of errors the intervals rest on (with few origins, unshifted blocks would repeat a
+ * handful of values and understate the tails).
  */
 export function samplePaths(mean: Float64Array, scale: number, errorModel: ErrorModel, count: number, random: () => number, blockLength: number): Float64Array[] {
   const horizon = mean.length;
@@ -113,8 +120,9 @@ export function samplePaths(mean: Float64Array, scale: number, errorModel: Error
     const path = new Float64Array(horizon);
     for (let start = 0; start < horizon; start += blockLength) {
       const trajectory = trajectories.length > 0 ? trajectories[Math.floor(random() * trajectories.length)]! : undefined;
+      const shift = Math.floor(random() * (2 * errorModel.poolRadius + 1)) - errorModel.poolRadius;
       for (let s = start; s < Math.min(horizon, start + blockLength); s++) {
-        path[s] = mean[s]! + scale * trajectoryError(trajectory, s, errorModel, random);
+        path[s] = mean[s]! + scale * trajectoryError(trajectory, s, shift, errorModel, random);
       }
     }
     paths.push(path);
@@ -122,8 +130,11 @@ export function samplePaths(mean: Float64Array, scale: number, errorModel: Error
   return paths;
 }
 
-function trajectoryError(trajectory: Float64Array | undefined, step: number, errorModel: ErrorModel, random: () => number): number {
-  if (trajectory !== undefined && step < trajectory.length) return trajectory[step]!;
+function trajectoryError(trajectory: Float64Array | undefined, step: number, shift: number, errorModel: ErrorModel, random: () => number): number {
+  if (trajectory !== undefined && step < trajectory.length) {
+    const shifted = step + shift;
+    return trajectory[shifted < 0 || shifted >= trajectory.length ? step - shift : shifted]!;
+  }
   // Beyond a trajectory's length (short series): draw from the step's pooled, widened errors.
   const pool = errorModel.pooledByStep[step]!;
   return pool[Math.floor(random() * pool.length)]!;

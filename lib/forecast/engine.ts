@@ -11,7 +11,11 @@ export interface ForecastOptions {
   periods?: readonly number[];
   /** Interval coverage levels; default 0.8 and 0.95. */
   levels?: readonly number[];
-  /** Rolling validation origins per series (latest first, `originStride` apart); default 6 and 24. */
+  /**
+   * Rolling validation origins per series (latest first, `originStride` apart). Default: enough for
+   * about 240 error trajectories in the batch, between 6 and 30 per series (a lone series gets 30
+   * when its history allows); stride 24.
+   */
   origins?: number;
   originStride?: number;
   /** Simulated sample paths per series (0 for none). */
@@ -61,7 +65,8 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
   const periods = options.periods ?? defaultPeriods;
   const levels = options.levels ?? defaultLevels;
   const ys = series.slice();
-  const plans = ys.map((y) => planSeries(y.length, horizon, periods, options.origins ?? 6, options.originStride ?? 24));
+  const origins = options.origins ?? Math.min(30, Math.max(6, Math.ceil(240 / Math.max(ys.length, 1))));
+  const plans = ys.map((y) => planSeries(y.length, horizon, periods, origins, options.originStride ?? 24));
   setScales(ys, plans, periods);
 
   const locals = localModels(periods);
