@@ -33,28 +33,33 @@ export function buildErrorModel(
   series.forEach((y, i) => {
     const plan = plans[i]!;
     const errors: Float64Array[] = [];
-    let absolute = 0;
-    let count = 0;
+    const absoluteByOrigin: number[] = [];
     plan.origins.forEach((origin, k) => {
       const forecast = validationForecast(i, k);
       if (forecast === undefined) return;
       const error = new Float64Array(plan.steps);
+      let absolute = 0;
       for (let s = 0; s < plan.steps; s++) {
         error[s] = y[origin + s]! - forecast[s]!;
         absolute += Math.abs(error[s]!);
-        count++;
       }
       errors.push(error);
+      absoluteByOrigin.push(absolute / plan.steps);
     });
-    const scale = count > 0 && absolute > 0 ? absolute / count : plan.scale;
+    const total = absoluteByOrigin.reduce((sum, value) => sum + value, 0);
+    const scale = total > 0 ? total / absoluteByOrigin.length : plan.scale;
     scales[i] = scale;
-    for (const error of errors) {
+    errors.forEach((error, k) => {
+      // Normalised by the scale the other origins give, as a future origin would be: the pooled
+      // errors then carry the uncertainty of estimating a series' scale, not only its noise.
+      const others = absoluteByOrigin.length > 1 ? (total - absoluteByOrigin[k]!) / (absoluteByOrigin.length - 1) : scale;
+      const divisor = others > 0 ? others : scale;
       for (let s = 0; s < error.length; s++) {
-        error[s]! /= scale;
+        error[s]! /= divisor;
         perStep[s]!.push(error[s]!);
       }
       trajectories.push(error);
-    }
+    });
   });
   const perStepCount = Math.max(1, Math.min(...perStep.filter((errors) => errors.length > 0).map((errors) => errors.length)));
   const poolRadius = Math.ceil(Math.max(0, minimumPoolSize / perStepCount - 1) / 2);

@@ -64,6 +64,11 @@ export interface SelectionResult {
   /** Latest-origin score of each strategy when chosen on the earlier origins. */
   strategyScores: { pooled: number; perSeries: number };
   ranking: string[];
+  /**
+   * Validation forecast of series i at origin k by the winning strategy chosen without origin k
+   * (leave-one-origin-out): the errors intervals are calibrated on, free of selection optimism.
+   */
+  heldOut: (i: number, k: number) => Float64Array | undefined;
 }
 
 /**
@@ -133,7 +138,15 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
   const pooled = candidates[pooledRanking[0]!.c]!;
   const strategy = strategyScores.perSeries < strategyScores.pooled ? 'per-series' : 'pooled';
   const perSeries = strategy === 'pooled' ? series.map(() => pooled) : perSeriesChoice(everyOrigin).map((c) => candidates[c]!);
+  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
+  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => {
+    const others = (origin: number) => origin !== k;
+    if (strategy === 'per-series') return perSeriesChoice(others);
+    const c = pooledChoice(others, overall)[0]!.c;
+    return series.map(() => c);
+  });
   return {
+    heldOut: (i, k) => combined[heldOutChoices[k]![i]!]![i]![k],
     perSeries,
     strategy,
     pooled,

@@ -1,8 +1,8 @@
 import { buildErrorModel, conformalBounds, samplePaths, seededRandom, type ErrorModel } from './calibration.js';
-import { chooseCombination, combine, combinationLabel, rankModels } from './combination.js';
-import { fromLog, logTransform, RidgeAccumulator, ridgeForecast, type RidgeSettings } from './global-ridge.js';
+import { chooseCombination, combine, combinationLabel } from './combination.js';
+import { ridgeCandidates } from './ridge-candidates.js';
 import { localModels } from './local-models.js';
-import { localOriginForecasts, planSeries, ridgeOriginForecasts, setScales, type OriginForecasts } from './validation.js';
+import { localOriginForecasts, planSeries, setScales, type OriginForecasts } from './validation.js';
 
 export interface ForecastOptions {
   /** Steps ahead to forecast (hours). */
@@ -47,13 +47,12 @@ export interface BatchForecast {
     pooled: string;
     perSeries: string[];
     tried: { label: string; score: number }[];
-    ridgePenalty: number | undefined;
+    ridgePenalties: Record<string, number>;
   };
 }
 
 export const defaultPeriods = [24, 168] as const;
 export const defaultLevels = [0.8, 0.95] as const;
-const ridgePenalties = [0.001, 0.01, 0.1, 1] as const;
 
 /**
  * Forecasts a batch of series (a global model is pooled across them; each still gets its own
@@ -73,44 +72,25 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
   const names = locals.map((model) => model.name);
   const forecasts: OriginForecasts = localOriginForecasts(ys, plans, locals, periods);
 
-  const ridgeSettings = ridgeSettingsFor(ys, horizon, periods);
-  const accumulator = new RidgeAccumulator(ridgeSettings);
-  const logs = ys.map(logTransform);
-  const ridge = ridgeOriginForecasts(logs, plans, accumulator, ridgePenalties);
-  let ridgePenalty: number | undefined;
-  if (ridge.usable) {
-    // The penalty is itself chosen on validation, before the ridge competes with the others.
-    const ranking = rankModels(ys, plans, ['reference', ...ridgePenalties.map(String)], [forecasts[0]!, ...ridge.forecasts]);
-    ridgePenalty = Number(ranking.find((name) => name !== 'reference'));
-    names.push('ridge');
-    forecasts.push(ridge.forecasts[ridgePenalties.indexOf(ridgePenalty as (typeof ridgePenalties)[number])]!);
+  const ridges = ridgeCandidates(ys, plans, horizon, periods, forecasts[0]!);
+  for (const ridge of ridges) {
+    names.push(ridge.name);
+    forecasts.push(ridge.validation);
   }
 
   const choice = chooseCombination(ys, plans, names, forecasts);
   const index = new Map(names.map((name, m) => [name, m]));
   const memberIndexes = choice.perSeries.map((combination) => combination.members.map((name) => index.get(name)!));
   const fallbackIndexes = choice.ranking.map((name) => index.get(name)!);
-  const validationForecast = (i: number, k: number) =>
-    combine(
-      memberIndexes[i]!.map((m) => forecasts[m]![i]![k]),
-      fallbackIndexes.map((m) => forecasts[m]![i]![k]),
-      choice.perSeries[i]!.kind,
-    );
-  const errorModel = buildErrorModel(ys, plans, validationForecast, horizon);
+  const errorModel = buildErrorModel(ys, plans, choice.heldOut, horizon);
 
-  // Refit on the full histories: the ridge adds the windows the validation held back.
-  let coefficients: Float64Array | undefined;
-  if (ridgePenalty !== undefined) {
-    logs.forEach(({ z }, i) => accumulator.add(z, plans[i]!.origins.at(-1) ?? -Infinity, z.length));
-    coefficients = accumulator.solve(ridgePenalty);
-  }
+  // Refit on the full histories.
+  const ridgeFinals = new Map(ridges.map((ridge) => [ridge.name, ridge.final()]));
   const random = seededRandom(options.seed ?? 1);
   const results = ys.map((y, i) => {
     const candidates = names.map((name, m) => {
-      if (name === 'ridge') {
-        if (coefficients === undefined || y.length < ridgeSettings.windowLength) return undefined;
-        return fromLog(ridgeForecast(logs[i]!.z, coefficients, ridgeSettings), logs[i]!.offset);
-      }
+      const ridge = ridgeFinals.get(name);
+      if (ridge !== undefined) return ridge(i);
       const model = locals[m]!;
       return model.applies(y, periods) ? model.forecast(y, horizon, periods) : undefined;
     });
@@ -129,7 +109,7 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
       pooled: combinationLabel(choice.pooled),
       perSeries: choice.perSeries.map(combinationLabel),
       tried: choice.tried,
-      ridgePenalty,
+      ridgePenalties: Object.fromEntries(ridges.map((ridge) => [ridge.name, ridge.penalty])),
     },
   };
 }
@@ -154,10 +134,4 @@ function seriesForecast(mean: Float64Array, errorModel: ErrorModel, scale: numbe
   });
   const paths = samplePaths(mean, scale, errorModel, options.pathCount ?? 0, random, options.blockLength ?? 24);
   return { mean, intervals, paths };
-}
-
-/** Two cycles of the longest period that most series can afford, level over the last cycle. */
-function ridgeSettingsFor(series: Float64Array[], horizon: number, periods: readonly number[]): RidgeSettings {
-  const longest = Math.max(...periods);
-  return { windowLength: 2 * longest, levelLength: longest, horizon, stride: 4, maxWindowsPerSeries: 400 };
 }
