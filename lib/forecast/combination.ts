@@ -1,18 +1,15 @@
 import { scoreForecasts, type OriginForecasts, type SeriesPlan } from './validation.js';
 
-/** A way to combine candidate models: which ones, and mean or median of them. */
+/** A way to combine candidate models: which ones, and mean, median or weighted mean of them. */
 export interface Combination {
   members: string[];
-  kind: 'mean' | 'median';
-}
-
-export interface CombinationChoice {
-  combination: Combination;
-  /** Validation score of every candidate tried, best first (for the bench and for the record). */
-  tried: { label: string; score: number }[];
+  kind: 'mean' | 'median' | 'weighted';
+  /** For `weighted`: one weight per member (renormalised over the members available). */
+  weights?: number[];
 }
 
 export function combinationLabel(combination: Combination): string {
+  if (combination.kind === 'weighted') return `weighted(${combination.members.map((name, m) => `${name}:${combination.weights![m]!.toFixed(2)}`).join('+')})`;
   return combination.members.length === 1 ? combination.members[0]! : `${combination.kind}(${combination.members.join('+')})`;
 }
 
@@ -20,11 +17,21 @@ export function combinationLabel(combination: Combination): string {
  * Combines the members available for one series; when none is, falls back to the first available
  * model in `fallbackOrder` (best single model first), so a short series still gets a forecast.
  */
-export function combine(members: (Float64Array | undefined)[], fallback: (Float64Array | undefined)[], kind: Combination['kind']): Float64Array | undefined {
+export function combine(members: (Float64Array | undefined)[], fallback: (Float64Array | undefined)[], kind: Combination['kind'], weights?: number[]): Float64Array | undefined {
   const available = members.filter((forecast): forecast is Float64Array => forecast !== undefined);
   if (available.length === 0) return fallback.find((forecast) => forecast !== undefined);
   const steps = available[0]!.length;
   const out = new Float64Array(steps);
+  if (kind === 'weighted') {
+    let total = 0;
+    members.forEach((forecast, m) => (total += forecast === undefined ? 0 : weights![m]!));
+    members.forEach((forecast, m) => {
+      if (forecast === undefined) return;
+      const weight = total > 0 ? weights![m]! / total : 1 / available.length;
+      for (let s = 0; s < steps; s++) out[s]! += weight * forecast[s]!;
+    });
+    return out;
+  }
   if (kind === 'mean' || available.length <= 2) {
     for (const forecast of available) for (let s = 0; s < steps; s++) out[s]! += forecast[s]! / available.length;
     return out;
@@ -57,12 +64,12 @@ function candidateCombinations(names: string[], ranking: string[]): Combination[
 export interface SelectionResult {
   /** The combination each series uses. */
   perSeries: Combination[];
-  strategy: 'pooled' | 'per-series';
+  strategy: 'pooled' | 'per-series' | 'weighted';
   /** Pooled choice, and the score of each candidate (OWA-like, relative to the first model), best first. */
   pooled: Combination;
   tried: { label: string; score: number }[];
   /** Latest-origin score of each strategy when chosen on the earlier origins. */
-  strategyScores: { pooled: number; perSeries: number };
+  strategyScores: { pooled: number; perSeries: number; weighted: number };
   ranking: string[];
   /**
    * Validation forecast of series i at origin k by the winning strategy chosen without origin k
@@ -122,6 +129,19 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
       return best;
     });
 
+  // Each series weights its three best single models by inverse squared validation error.
+  const singleIndexes = names.map((name) => index.get(name)!);
+  const weightedChoice = (useOrigin: (k: number) => boolean): Combination[] =>
+    series.map((_, i) => {
+      const errors = names.map((__, m) => ownError(m, i, useOrigin));
+      const best = singleIndexes.filter((m) => Number.isFinite(errors[m]!)).sort((a, b) => errors[a]! - errors[b]!).slice(0, 3);
+      const weights = names.map(() => 0);
+      for (const m of best) weights[m] = 1 / Math.max(errors[m]!, 1e-12) ** 2;
+      return { members: names, kind: 'weighted', weights };
+    });
+  const weightedForecast = (combination: Combination, i: number, k: number) =>
+    combine(singleIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), 'weighted', combination.weights);
+
   // The strategy contest: choose on origins 1.., score on origin 0.
   const earlier = (k: number) => k > 0;
   const latestOnly = (k: number) => k === 0;
@@ -129,24 +149,36 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
   const latestScore = relativeTo(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? forecasts[0]![i]![k] : null)));
   const pooledEarlier = pooledChoice(earlier, earlierScore)[0]!.c;
   const perSeriesEarlier = perSeriesChoice(earlier);
+  const weightedEarlier = weightedChoice(earlier);
   const strategyScores = {
+    weighted: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? weightedForecast(weightedEarlier[i]!, i, k) : null))),
     pooled: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[pooledEarlier]![i]![k] : null))),
     perSeries: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[perSeriesEarlier[i]!]![i]![k] : null))),
   };
 
   const pooledRanking = pooledChoice(everyOrigin, overall);
   const pooled = candidates[pooledRanking[0]!.c]!;
-  const strategy = strategyScores.perSeries < strategyScores.pooled ? 'per-series' : 'pooled';
-  const perSeries = strategy === 'pooled' ? series.map(() => pooled) : perSeriesChoice(everyOrigin).map((c) => candidates[c]!);
+  const strategies = (['pooled', 'per-series', 'weighted'] as const).slice().sort(
+    (a, b) => strategyScores[a === 'per-series' ? 'perSeries' : a] - strategyScores[b === 'per-series' ? 'perSeries' : b],
+  );
+  const strategy = strategies[0]!;
+  // Per strategy: each series' combination when choosing on the origins `useOrigin` keeps.
+  const choose = (useOrigin: (k: number) => boolean): Combination[] => {
+    if (strategy === 'weighted') return weightedChoice(useOrigin);
+    if (strategy === 'per-series') return perSeriesChoice(useOrigin).map((c) => candidates[c]!);
+    const c = pooledChoice(useOrigin, overall)[0]!.c;
+    return series.map(() => candidates[c]!);
+  };
+  const perSeries = choose(everyOrigin);
   const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
-  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => {
-    const others = (origin: number) => origin !== k;
-    if (strategy === 'per-series') return perSeriesChoice(others);
-    const c = pooledChoice(others, overall)[0]!.c;
-    return series.map(() => c);
-  });
+  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => choose((origin) => origin !== k));
+  const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
   return {
-    heldOut: (i, k) => combined[heldOutChoices[k]![i]!]![i]![k],
+    heldOut: (i, k) => {
+      const combination = heldOutChoices[k]![i]!;
+      if (combination.kind === 'weighted') return weightedForecast(combination, i, k);
+      return combined[candidateIndex.get(combination)!]![i]![k];
+    },
     perSeries,
     strategy,
     pooled,

@@ -42,8 +42,8 @@ export interface BatchForecast {
   /** How the combination was chosen: validation scores (OWA-like, relative to the first model). */
   selection: {
     /** One combination for the batch, or each series its own: whichever scored better on the latest origin. */
-    strategy: 'pooled' | 'per-series';
-    strategyScores: { pooled: number; perSeries: number };
+    strategy: 'pooled' | 'per-series' | 'weighted';
+    strategyScores: { pooled: number; perSeries: number; weighted: number };
     pooled: string;
     perSeries: string[];
     tried: { label: string; score: number }[];
@@ -98,6 +98,7 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
       memberIndexes[i]!.map((m) => candidates[m]),
       fallbackIndexes.map((m) => candidates[m]),
       choice.perSeries[i]!.kind,
+      choice.perSeries[i]!.weights,
     ) ?? new Float64Array(horizon).fill(y[y.length - 1] ?? 0);
     return seriesForecast(mean, errorModel, errorModel.scales[i]!, levels, options, random);
   });

@@ -21,6 +21,8 @@ export function ridgeCandidates(series: Float64Array[], plans: SeriesPlan[], hor
   const longest = Math.max(...periods);
   const shapes: (Omit<RidgeSettings, 'horizon'> & { name: string })[] = [
     { name: 'ridge', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
+    { name: 'ridge-long', windowLength: 3 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
+    { name: 'ridge-day', windowLength: 2 * longest, levelLength: Math.min(...periods), stride: 4, maxWindowsPerSeries: 400 },
   ];
   const logs = series.map(logTransform);
   const candidates: RidgeCandidate[] = [];
