@@ -12,6 +12,20 @@ export function seasonalNaive(y: Float64Array, horizon: number, period: number):
   return out;
 }
 
+/** The mean of the last `cycles` cycles of `period`, repeated: a seasonal naive with less noise. */
+export function seasonalMean(y: Float64Array, horizon: number, period: number, cycles: number): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(horizon);
+  const used = Math.min(cycles, Math.floor(n / period));
+  for (let k = 0; k < period && k < horizon; k++) {
+    let sum = 0;
+    for (let c = 1; c <= used; c++) sum += y[n - c * period + k]!;
+    out[k] = sum / used;
+  }
+  for (let step = period; step < horizon; step++) out[step] = out[step - period]!;
+  return out;
+}
+
 /**
  * Simple exponential smoothing with the smoothing weight chosen by one-step squared error on a
  * grid (a grid is enough: the loss is smooth in alpha and the engine validates the result anyway).
@@ -101,8 +115,16 @@ export function localModels(periods: readonly number[]): LocalModelSpec[] {
     applies: (y) => y.length >= period,
     forecast: (y, horizon) => seasonalNaive(y, horizon, period),
   }));
+  const means = sorted.flatMap<LocalModelSpec>((period) =>
+    [2, 4].map((cycles) => ({
+      name: `smean${period}x${cycles}`,
+      applies: (y) => y.length >= cycles * period,
+      forecast: (y, horizon) => seasonalMean(y, horizon, period, cycles),
+    })),
+  );
   return [
     ...naive,
+    ...means,
     { name: 'mstl-ses', applies: hasSeason, forecast: (y, h, p) => decomposedTheta(y, h, p, false) },
     { name: 'mstl-theta', applies: hasSeason, forecast: (y, h, p) => decomposedTheta(y, h, p, true) },
     { name: 'mstl-ses-log', applies: (y, p) => hasSeason(y, p) && allPositive(y), forecast: (y, h, p) => logDecomposedTheta(y, h, p, false) },
