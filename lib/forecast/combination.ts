@@ -9,7 +9,10 @@ export interface Combination {
 }
 
 export function combinationLabel(combination: Combination): string {
-  if (combination.kind === 'weighted') return `weighted(${combination.members.map((name, m) => `${name}:${combination.weights![m]!.toFixed(2)}`).join('+')})`;
+  if (combination.kind === 'weighted') {
+    const parts = combination.members.map((name, m) => [name, combination.weights![m]!] as const).filter(([, weight]) => weight > 0);
+    return `weighted(${parts.map(([name, weight]) => `${name}:${weight.toFixed(1)}`).join('+')})`;
+  }
   return combination.members.length === 1 ? combination.members[0]! : `${combination.kind}(${combination.members.join('+')})`;
 }
 
@@ -68,7 +71,7 @@ export interface SelectionResult {
   /** Pooled choice, and the score of each candidate (OWA-like, relative to the first model), best first. */
   pooled: Combination;
   tried: { label: string; score: number }[];
-  /** Latest-origin score of each strategy when chosen on the earlier origins. */
+  /** Latest-origin score of each strategy when chosen on the origins whose targets do not overlap it. */
   strategyScores: { pooled: number; perSeries: number; weighted: number };
   ranking: string[];
   /**
@@ -81,10 +84,11 @@ export interface SelectionResult {
 /**
  * Chooses how each series combines the candidates. Two strategies compete: one combination for the
  * whole batch (best pooled validation score) and one per series (best on its own validation
- * errors). The competition is honest: both choose on the earlier origins and are scored on the
+ * errors). The competition is honest: each chooses on the origins whose scored steps do not overlap
+ * the latest origin's, and is scored on the
  * latest one; the winner then chooses again on all origins.
  */
-export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts): SelectionResult {
+export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts, originStride: number): SelectionResult {
   const index = new Map(names.map((name, m) => [name, m]));
   const everyOrigin = () => true;
   const relativeTo = (reference: { smape: number; mase: number }) => (score: { smape: number; mase: number }) =>
@@ -137,13 +141,18 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
       const best = singleIndexes.filter((m) => Number.isFinite(errors[m]!)).sort((a, b) => errors[a]! - errors[b]!).slice(0, 3);
       const weights = names.map(() => 0);
       for (const m of best) weights[m] = 1 / Math.max(errors[m]!, 1e-12) ** 2;
-      return { members: names, kind: 'weighted', weights };
+      const total = weights.reduce((sum, weight) => sum + weight, 0);
+      return { members: names, kind: 'weighted', weights: weights.map((weight) => (total > 0 ? weight / total : 1 / names.length)) };
     });
   const weightedForecast = (combination: Combination, i: number, k: number) =>
     combine(singleIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), 'weighted', combination.weights);
 
-  // The strategy contest: choose on origins 1.., score on origin 0.
-  const earlier = (k: number) => k > 0;
+  // The strategy contest: choose on the origins clear of origin 0, score on origin 0.
+  // Origins k and j score overlapping steps when fewer than `apart` strides separate them.
+  const steps = Math.max(1, ...plans.map((plan) => plan.steps));
+  const apart = Math.ceil(steps / originStride);
+  const disjointFrom = (k: number) => (j: number) => Math.abs(j - k) >= apart;
+  const earlier = disjointFrom(0);
   const latestOnly = (k: number) => k === 0;
   const earlierScore = relativeTo(scoreOrigins(series, plans, (i, k) => (earlier(k) ? forecasts[0]![i]![k] : null)));
   const latestScore = relativeTo(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? forecasts[0]![i]![k] : null)));
@@ -171,7 +180,7 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
   };
   const perSeries = choose(everyOrigin);
   const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
-  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => choose((origin) => origin !== k));
+  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => choose(disjointFrom(k)));
   const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
   return {
     heldOut: (i, k) => {

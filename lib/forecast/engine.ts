@@ -65,7 +65,8 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
   const levels = options.levels ?? defaultLevels;
   const ys = series.slice();
   const origins = options.origins ?? Math.min(30, Math.max(6, Math.ceil(240 / Math.max(ys.length, 1))));
-  const plans = ys.map((y) => planSeries(y.length, horizon, periods, origins, options.originStride ?? 24));
+  const originStride = options.originStride ?? 24;
+  const plans = ys.map((y) => planSeries(y.length, horizon, periods, origins, originStride));
   setScales(ys, plans, periods);
 
   const locals = localModels(periods);
@@ -78,7 +79,7 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
     forecasts.push(ridge.validation);
   }
 
-  const choice = chooseCombination(ys, plans, names, forecasts);
+  const choice = chooseCombination(ys, plans, names, forecasts, originStride);
   const index = new Map(names.map((name, m) => [name, m]));
   const memberIndexes = choice.perSeries.map((combination) => combination.members.map((name) => index.get(name)!));
   const fallbackIndexes = choice.ranking.map((name) => index.get(name)!);

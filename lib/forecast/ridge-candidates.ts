@@ -2,7 +2,7 @@ import { rankModels } from './combination.js';
 import { fromLog, logTransform, RidgeAccumulator, ridgeForecast, type RidgeSettings } from './global-ridge.js';
 import { ridgeOriginForecasts, type OriginForecasts, type SeriesPlan } from './validation.js';
 
-const ridgePenalties = [0.001, 0.01, 0.1, 1] as const;
+const ridgePenalties = [0.001, 0.01, 0.1] as const;
 
 export interface RidgeCandidate {
   name: string;
@@ -38,7 +38,7 @@ export function ridgeCandidates(series: Float64Array[], plans: SeriesPlan[], hor
       penalty,
       validation: ridge.forecasts[ridgePenalties.indexOf(penalty as (typeof ridgePenalties)[number])]!,
       final: () => {
-        logs.forEach(({ z }, i) => accumulator.add(z, plans[i]!.origins.at(-1) ?? -Infinity, z.length));
+        logs.forEach(({ z }, i) => accumulator.add(z, plans[i]!.origins[0] ?? -Infinity, z.length));
         const coefficients = accumulator.solve(penalty);
         return (i) => {
           const { z, offset } = logs[i]!;

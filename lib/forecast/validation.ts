@@ -42,9 +42,11 @@ export function localOriginForecasts(series: Float64Array[], plans: SeriesPlan[]
 }
 
 /**
- * Ridge forecasts at every origin, one model per penalty, trained on windows before each series'
- * earliest origin. `series` are the log-transformed histories; forecasts come back in the original
- * units (exp, minus the offset).
+ * Ridge forecasts at every origin, one model per penalty. At each origin the ridge is trained on
+ * exactly the windows whose targets end by that origin (the window sets nest, so accumulating from
+ * the earliest origin to the latest costs one pass; only the solves repeat). `series` are the
+ * log-transformed histories; forecasts come back in the original units (exp, minus the offset).
+ * Leaves the accumulator holding the windows up to each series' latest origin.
  */
 export function ridgeOriginForecasts(
   series: { z: Float64Array; offset: number }[],
@@ -53,23 +55,24 @@ export function ridgeOriginForecasts(
   penalties: readonly number[],
 ): { forecasts: OriginForecasts; usable: boolean } {
   const settings: RidgeSettings = accumulator.settings;
-  series.forEach(({ z }, i) => {
-    const earliest = plans[i]!.origins.at(-1);
-    if (earliest !== undefined) accumulator.add(z, -Infinity, earliest);
-  });
-  const forecasts: OriginForecasts = [];
+  const forecasts: OriginForecasts = penalties.map(() => series.map((_, i) => plans[i]!.origins.map(() => undefined)));
+  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
   let usable = false;
-  for (const penalty of penalties) {
-    const coefficients = accumulator.solve(penalty);
-    if (coefficients !== undefined) usable = true;
-    forecasts.push(
-      series.map(({ z, offset }, i) =>
-        plans[i]!.origins.map((origin) => {
-          if (coefficients === undefined || origin < settings.windowLength) return undefined;
-          return fromLog(ridgeForecast(z.subarray(0, origin), coefficients, settings).subarray(0, plans[i]!.steps), offset);
-        }),
-      ),
-    );
+  for (let k = mostOrigins - 1; k >= 0; k--) {
+    series.forEach(({ z }, i) => {
+      const { origins } = plans[i]!;
+      if (k < origins.length) accumulator.add(z, origins[k + 1] ?? -Infinity, origins[k]!);
+    });
+    penalties.forEach((penalty, p) => {
+      const coefficients = accumulator.solve(penalty);
+      if (coefficients === undefined) return;
+      usable = true;
+      series.forEach(({ z, offset }, i) => {
+        const origin = plans[i]!.origins[k];
+        if (origin === undefined || origin < settings.windowLength) return;
+        forecasts[p]![i]![k] = fromLog(ridgeForecast(z.subarray(0, origin), coefficients, settings).subarray(0, plans[i]!.steps), offset);
+      });
+    });
   }
   return { forecasts, usable };
 }
