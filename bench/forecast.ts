@@ -67,7 +67,7 @@ console.log(`Published OWA:   seasonal naive ${published.seasonalNaive}, ARIMA $
 const { selection } = batch;
 const counts = new Map<string, number>();
 for (const label of selection.perSeries) counts.set(label, (counts.get(label) ?? 0) + 1);
-console.log(`Strategy:        ${selection.strategy} (latest-origin score pooled ${f(selection.strategyScores.pooled)}, per-series ${f(selection.strategyScores.perSeries)}, weighted ${f(selection.strategyScores.weighted)}); ridge penalties ${JSON.stringify(selection.ridgePenalties)}`);
+console.log(`Strategy:        ${selection.strategy} (nested-CV validation score pooled ${f(selection.strategyScores.pooled)}, per-series ${f(selection.strategyScores['per-series'])}, weighted ${f(selection.strategyScores.weighted)}); ridge penalties ${JSON.stringify(selection.ridgePenalties)}`);
 console.log(`Pooled choice:   ${selection.pooled}`);
 console.log('Series use:      ' + [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, count]) => `${label} ×${count}`).join(', '));
 console.log('Validation:      ' + batch.selection.tried.slice(0, 6).map(({ label, score }) => `${label} ${f(score)}`).join(', '));

@@ -64,29 +64,31 @@ function candidateCombinations(names: string[], ranking: string[]): Combination[
   return candidates;
 }
 
+/** One combination for the batch, each series its best combination, or each series a weighted mean. */
+export type Strategy = 'pooled' | 'per-series' | 'weighted';
+
 export interface SelectionResult {
   /** The combination each series uses. */
   perSeries: Combination[];
-  strategy: 'pooled' | 'per-series' | 'weighted';
+  strategy: Strategy;
   /** Pooled choice, and the score of each candidate (OWA-like, relative to the first model), best first. */
   pooled: Combination;
   tried: { label: string; score: number }[];
-  /** Latest-origin score of each strategy when chosen on the origins whose targets do not overlap it. */
-  strategyScores: { pooled: number; perSeries: number; weighted: number };
+  /** Nested cross-validation score of each strategy (OWA-like, relative to the first model). */
+  strategyScores: Record<Strategy, number>;
   ranking: string[];
   /**
-   * Validation forecast of series i at origin k by the winning strategy chosen without origin k
-   * (leave-one-origin-out): the errors intervals are calibrated on, free of selection optimism.
+   * Validation forecast of series i at origin k by the winning strategy chosen without origin k and
+   * the origins overlapping it: the errors intervals are calibrated on, free of selection optimism.
    */
   heldOut: (i: number, k: number) => Float64Array | undefined;
 }
 
 /**
- * Chooses how each series combines the candidates. Two strategies compete: one combination for the
+ * Chooses how each series combines the candidates. Three strategies compete: one combination for the
  * whole batch (best pooled validation score) and one per series (best on its own validation
- * errors). The competition is honest: each chooses on the origins whose scored steps do not overlap
- * the latest origin's, and is scored on the
- * latest one; the winner then chooses again on all origins.
+ * errors) and one weighted mean per series. The competition is honest (nested cross-validation,
+ * see below); the winner then chooses again on all origins.
  */
 export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts, originStride: number): SelectionResult {
   const index = new Map(names.map((name, m) => [name, m]));
@@ -147,52 +149,39 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
   const weightedForecast = (combination: Combination, i: number, k: number) =>
     combine(singleIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), 'weighted', combination.weights);
 
-  // The strategy contest: choose on the origins clear of origin 0, score on origin 0.
-  // Origins k and j score overlapping steps when fewer than `apart` strides separate them.
+  // The strategy contest, by nested cross-validation: at each origin k, a strategy chooses on the
+  // origins whose scored steps do not overlap k's (fewer than `apart` strides away would), and is
+  // scored at k. The same held-out forecasts later calibrate the intervals.
   const steps = Math.max(1, ...plans.map((plan) => plan.steps));
   const apart = Math.ceil(steps / originStride);
   const disjointFrom = (k: number) => (j: number) => Math.abs(j - k) >= apart;
-  const earlier = disjointFrom(0);
-  const latestOnly = (k: number) => k === 0;
-  const earlierScore = relativeTo(scoreOrigins(series, plans, (i, k) => (earlier(k) ? forecasts[0]![i]![k] : null)));
-  const latestScore = relativeTo(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? forecasts[0]![i]![k] : null)));
-  const pooledEarlier = pooledChoice(earlier, earlierScore)[0]!.c;
-  const perSeriesEarlier = perSeriesChoice(earlier);
-  const weightedEarlier = weightedChoice(earlier);
-  const strategyScores = {
-    weighted: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? weightedForecast(weightedEarlier[i]!, i, k) : null))),
-    pooled: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[pooledEarlier]![i]![k] : null))),
-    perSeries: latestScore(scoreOrigins(series, plans, (i, k) => (latestOnly(k) ? combined[perSeriesEarlier[i]!]![i]![k] : null))),
-  };
-
-  const pooledRanking = pooledChoice(everyOrigin, overall);
-  const pooled = candidates[pooledRanking[0]!.c]!;
-  const strategies = (['pooled', 'per-series', 'weighted'] as const).slice().sort(
-    (a, b) => strategyScores[a === 'per-series' ? 'perSeries' : a] - strategyScores[b === 'per-series' ? 'perSeries' : b],
-  );
-  const strategy = strategies[0]!;
-  // Per strategy: each series' combination when choosing on the origins `useOrigin` keeps.
-  const choose = (useOrigin: (k: number) => boolean): Combination[] => {
-    if (strategy === 'weighted') return weightedChoice(useOrigin);
-    if (strategy === 'per-series') return perSeriesChoice(useOrigin).map((c) => candidates[c]!);
-    const c = pooledChoice(useOrigin, overall)[0]!.c;
-    return series.map(() => candidates[c]!);
-  };
-  const perSeries = choose(everyOrigin);
-  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
-  const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => choose(disjointFrom(k)));
-  const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
-  return {
-    heldOut: (i, k) => {
-      const combination = heldOutChoices[k]![i]!;
-      if (combination.kind === 'weighted') return weightedForecast(combination, i, k);
-      return combined[candidateIndex.get(combination)!]![i]![k];
+  const strategyChoosers: Record<Strategy, (useOrigin: (k: number) => boolean) => Combination[]> = {
+    pooled: (useOrigin) => {
+      const c = pooledChoice(useOrigin, overall)[0]!.c;
+      return series.map(() => candidates[c]!);
     },
-    perSeries,
-    strategy,
-    pooled,
+    'per-series': (useOrigin) => perSeriesChoice(useOrigin).map((c) => candidates[c]!),
+    weighted: weightedChoice,
+  };
+  const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
+  const forecastWith = (combination: Combination, i: number, k: number) =>
+    combination.kind === 'weighted' ? weightedForecast(combination, i, k) : combined[candidateIndex.get(combination)!]![i]![k];
+  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
+  const contest = (Object.keys(strategyChoosers) as Strategy[]).map((strategy) => {
+    const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => strategyChoosers[strategy](disjointFrom(k)));
+    const heldOut = (i: number, k: number) => forecastWith(heldOutChoices[k]![i]!, i, k);
+    return { strategy, heldOut, score: overall(scoreForecasts(series, plans, heldOut)) };
+  });
+  contest.sort((a, b) => a.score - b.score);
+  const winner = contest[0]!;
+  const pooledRanking = pooledChoice(everyOrigin, overall);
+  return {
+    heldOut: winner.heldOut,
+    perSeries: strategyChoosers[winner.strategy](everyOrigin),
+    strategy: winner.strategy,
+    pooled: candidates[pooledRanking[0]!.c]!,
     tried: pooledRanking.map(({ c, score }) => ({ label: combinationLabel(candidates[c]!), score })),
-    strategyScores,
+    strategyScores: Object.fromEntries(contest.map(({ strategy, score }) => [strategy, score])) as Record<Strategy, number>,
     ranking,
   };
 }

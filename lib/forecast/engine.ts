@@ -1,5 +1,5 @@
 import { buildErrorModel, conformalBounds, samplePaths, seededRandom, type ErrorModel } from './calibration.js';
-import { chooseCombination, combine, combinationLabel } from './combination.js';
+import { chooseCombination, combine, combinationLabel, type Strategy } from './combination.js';
 import { ridgeCandidates } from './ridge-candidates.js';
 import { localModels } from './local-models.js';
 import { localOriginForecasts, planSeries, setScales, type OriginForecasts } from './validation.js';
@@ -42,8 +42,8 @@ export interface BatchForecast {
   /** How the combination was chosen: validation scores (OWA-like, relative to the first model). */
   selection: {
     /** One combination for the batch, or each series its own: whichever scored better on the latest origin. */
-    strategy: 'pooled' | 'per-series' | 'weighted';
-    strategyScores: { pooled: number; perSeries: number; weighted: number };
+    strategy: Strategy;
+    strategyScores: Record<Strategy, number>;
     pooled: string;
     perSeries: string[];
     tried: { label: string; score: number }[];
