@@ -137,8 +137,9 @@ export function samplePaths(mean: Float64Array, scale: number, errorModel: Error
 
 function trajectoryError(trajectory: Float64Array | undefined, step: number, shift: number, errorModel: ErrorModel, random: () => number): number {
   if (trajectory !== undefined && step < trajectory.length) {
-    const shifted = step + shift;
-    return trajectory[shifted < 0 || shifted >= trajectory.length ? step - shift : shifted]!;
+    // Reflect a shift that leaves the trajectory, and clamp what a short trajectory still cannot hold.
+    const shifted = step + shift < 0 || step + shift >= trajectory.length ? step - shift : step + shift;
+    return trajectory[Math.min(trajectory.length - 1, Math.max(0, shifted))]!;
   }
   // Beyond a trajectory's length (short series): draw from the step's pooled, widened errors.
   const pool = errorModel.pooledByStep[step]!;

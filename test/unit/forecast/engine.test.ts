@@ -101,3 +101,17 @@ describe('forecastBatch intervals', () => {
     expect(Math.abs(coverage(bands) - 0.95)).toBeLessThan(0.05);
   });
 });
+
+describe('forecastSeries on awkward histories', () => {
+  it.each([
+    ['all zeros', new Float64Array(500)],
+    ['constant', new Float64Array(500).fill(7)],
+    ['zero at night', Float64Array.from({ length: 800 }, (_, t) => (t % 24 > 8 && t % 24 < 18 ? (t * 7919) % 100 : 0))],
+    ['only two days', Float64Array.from({ length: 48 }, (_, t) => (t % 24) + ((t * 7919) % 5))],
+  ])('returns finite means, intervals and paths for a series that is %s', (_, history) => {
+    const forecast = forecastSeries(history, { horizon, pathCount: 50 });
+
+    const values = [...forecast.mean, ...forecast.intervals.flatMap(({ lower, upper }) => [...lower, ...upper]), ...forecast.paths.flatMap((path) => [...path])];
+    expect(values.every(Number.isFinite)).toBe(true);
+  });
+});
