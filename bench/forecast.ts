@@ -53,9 +53,11 @@ const results = {
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   method:
-    'Models, the ridge penalty and the combination were chosen by rolling-origin validation inside the training parts ' +
-    '(6 origins, the latest holding out the last 48 hours, 24 h apart); every model was then refitted on the full training ' +
-    'parts; the test parts were used only for the scores below.',
+    'Everything was chosen on the training parts only, by rolling-origin validation: 6 origins 24 h apart, the latest ' +
+    'holding out the last 48 training hours. Each ridge penalty by pooled validation score; the combination strategy ' +
+    '(one combination for all, per series, per series among the pooled best six, per-series weights) by nested cross-' +
+    'validation (choose on the origins not overlapping origin k, score at k); intervals calibrated on those held-out ' +
+    'errors. Models were then refitted on the full training parts; the test parts were read only to score.',
 };
 
 const f = (value: number, digits = 3) => value.toFixed(digits);
@@ -67,7 +69,7 @@ console.log(`Published OWA:   seasonal naive ${published.seasonalNaive}, ARIMA $
 const { selection } = batch;
 const counts = new Map<string, number>();
 for (const label of selection.perSeries) counts.set(label, (counts.get(label) ?? 0) + 1);
-console.log(`Strategy:        ${selection.strategy} (nested-CV validation score pooled ${f(selection.strategyScores.pooled)}, per-series ${f(selection.strategyScores['per-series'])}, weighted ${f(selection.strategyScores.weighted)}); ridge penalties ${JSON.stringify(selection.ridgePenalties)}`);
+console.log(`Strategy:        ${selection.strategy} (nested-CV validation scores ${Object.entries(selection.strategyScores).map(([name, score]) => `${name} ${f(score)}`).join(', ')}); ridge penalties ${JSON.stringify(selection.ridgePenalties)}`);
 console.log(`Pooled choice:   ${selection.pooled}`);
 console.log('Series use:      ' + [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, count]) => `${label} ×${count}`).join(', '));
 console.log('Validation:      ' + batch.selection.tried.slice(0, 6).map(({ label, score }) => `${label} ${f(score)}`).join(', '));

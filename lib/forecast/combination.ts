@@ -64,8 +64,11 @@ function candidateCombinations(names: string[], ranking: string[]): Combination[
   return candidates;
 }
 
-/** One combination for the batch, each series its best combination, or each series a weighted mean. */
-export type Strategy = 'pooled' | 'per-series' | 'weighted';
+/**
+ * One combination for the batch, each series its best combination (of all, or of the six pooled
+ * best), or each series a weighted mean of its best models.
+ */
+export type Strategy = 'pooled' | 'per-series' | 'per-series-top' | 'weighted';
 
 export interface SelectionResult {
   /** The combination each series uses. */
@@ -124,14 +127,14 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
     candidates
       .map((_, c) => ({ c, score: score(scoreOrigins(series, plans, (i, k) => (useOrigin(k) ? combined[c]![i]![k] : null))) }))
       .sort((a, b) => a.score - b.score);
-  const perSeriesChoice = (useOrigin: (k: number) => boolean) =>
+  const perSeriesChoice = (useOrigin: (k: number) => boolean, allowed: readonly number[] = candidates.map((_, c) => c)) =>
     series.map((_, i) => {
-      let best = 0;
+      let best = allowed[0]!;
       let bestError = Infinity;
-      candidates.forEach((__, c) => {
+      for (const c of allowed) {
         const error = ownError(c, i, useOrigin);
         if (error < bestError) [best, bestError] = [c, error];
-      });
+      }
       return best;
     });
 
@@ -161,6 +164,11 @@ export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], n
       return series.map(() => candidates[c]!);
     },
     'per-series': (useOrigin) => perSeriesChoice(useOrigin).map((c) => candidates[c]!),
+    // Fewer, pooled-best candidates: less selection noise when each series has few origins.
+    'per-series-top': (useOrigin) => {
+      const top = pooledChoice(useOrigin, overall).slice(0, 6).map(({ c }) => c);
+      return perSeriesChoice(useOrigin, top).map((c) => candidates[c]!);
+    },
     weighted: weightedChoice,
   };
   const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
