@@ -16,6 +16,11 @@ export interface RidgeSettings {
   stride: number;
   /** The most recent windows per series kept (bounds the cost on long histories). */
   maxWindowsPerSeries: number;
+  /**
+   * When set, window and targets are also divided by the window's mean absolute difference at this
+   * lag, so smooth series weigh as much in the squared loss as jumpy ones (a MASE-like loss).
+   */
+  scalePeriod?: number;
 }
 
 export class RidgeAccumulator {
@@ -43,8 +48,9 @@ export class RidgeAccumulator {
       if (end <= fromEnd) break;
       const origin = end - horizon;
       const level = windowLevel(y, origin, this.settings);
+      const scale = windowScale(y, origin, this.settings);
       const f = this.row;
-      for (let j = 0; j < windowLength; j++) f[j] = y[origin - windowLength + j]! - level;
+      for (let j = 0; j < windowLength; j++) f[j] = (y[origin - windowLength + j]! - level) / scale;
       f[windowLength] = 1;
       for (let i = 0; i < F; i++) {
         const fi = f[i]!;
@@ -52,7 +58,7 @@ export class RidgeAccumulator {
         const base = i * F;
         for (let j = i; j < F; j++) this.gram[base + j]! += fi * f[j]!;
         const targetBase = i * horizon;
-        for (let step = 0; step < horizon; step++) this.crossTargets[targetBase + step]! += fi * (y[origin + step]! - level);
+        for (let step = 0; step < horizon; step++) this.crossTargets[targetBase + step]! += fi * ((y[origin + step]! - level) / scale);
       }
       this.windows++;
     }
@@ -81,15 +87,25 @@ export function ridgeForecast(y: Float64Array, coefficients: Float64Array, setti
   const { windowLength, horizon } = settings;
   const n = y.length;
   const level = windowLevel(y, n, settings);
+  const scale = windowScale(y, n, settings);
   const out = coefficients.slice(windowLength * horizon, (windowLength + 1) * horizon);
   for (let j = 0; j < windowLength; j++) {
-    const feature = y[n - windowLength + j]! - level;
+    const feature = (y[n - windowLength + j]! - level) / scale;
     if (feature === 0) continue;
     const base = j * horizon;
     for (let step = 0; step < horizon; step++) out[step]! += feature * coefficients[base + step]!;
   }
-  for (let step = 0; step < horizon; step++) out[step]! += level;
+  for (let step = 0; step < horizon; step++) out[step] = level + scale * out[step]!;
   return out;
+}
+
+/** 1, or the window's mean absolute difference at `scalePeriod` (floored to stay finite). */
+function windowScale(y: Float64Array, origin: number, settings: RidgeSettings): number {
+  const lag = settings.scalePeriod;
+  if (lag === undefined) return 1;
+  let sum = 0;
+  for (let t = origin - settings.windowLength + lag; t < origin; t++) sum += Math.abs(y[t]! - y[t - lag]!);
+  return Math.max(sum / (settings.windowLength - lag), 1e-4);
 }
 
 /** Mean of the window's last `levelLength` values. */

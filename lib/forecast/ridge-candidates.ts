@@ -23,6 +23,7 @@ export function ridgeCandidates(series: Float64Array[], plans: SeriesPlan[], hor
     { name: 'ridge', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
     { name: 'ridge-long', windowLength: 3 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
     { name: 'ridge-day', windowLength: 2 * longest, levelLength: Math.min(...periods), stride: 4, maxWindowsPerSeries: 400 },
+    { name: 'ridge-scaled', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400, scalePeriod: Math.min(...periods) },
   ];
   const logs = series.map(logTransform);
   const candidates: RidgeCandidate[] = [];
