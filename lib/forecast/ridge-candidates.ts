@@ -19,11 +19,12 @@ export interface RidgeCandidate {
  */
 export function ridgeCandidates(series: Float64Array[], plans: SeriesPlan[], horizon: number, periods: readonly number[], reference: OriginForecasts[number]): RidgeCandidate[] {
   const longest = Math.max(...periods);
+  const shortest = Math.min(...periods);
   const shapes: (Omit<RidgeSettings, 'horizon'> & { name: string })[] = [
     { name: 'ridge', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
-    { name: 'ridge-long', windowLength: 3 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400 },
-    { name: 'ridge-day', windowLength: 2 * longest, levelLength: Math.min(...periods), stride: 4, maxWindowsPerSeries: 400 },
-    { name: 'ridge-scaled', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400, scalePeriod: Math.min(...periods) },
+    { name: 'ridge-scaled', windowLength: 2 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400, scalePeriod: shortest },
+    { name: 'ridge-long-scaled', windowLength: 3 * longest, levelLength: longest, stride: 4, maxWindowsPerSeries: 400, scalePeriod: shortest },
+    { name: 'ridge-day-scaled', windowLength: 2 * longest, levelLength: shortest, stride: 4, maxWindowsPerSeries: 400, scalePeriod: shortest },
   ];
   const logs = series.map(logTransform);
   const candidates: RidgeCandidate[] = [];
