@@ -2,7 +2,7 @@ import { rankModels } from './combination.js';
 import { fromLog, logTransform, RidgeAccumulator, ridgeForecast, type RidgeSettings } from './global-ridge.js';
 import { ridgeOriginForecasts, type OriginForecasts, type SeriesPlan } from './validation.js';
 
-const ridgePenalties = [0.001, 0.01, 0.1] as const;
+const ridgePenalties = [0.0001, 0.001, 0.01, 0.1] as const;
 
 export interface RidgeCandidate {
   name: string;
