@@ -1,5 +1,6 @@
 import { buildErrorModel, conformalBounds, samplePaths, seededRandom, type ErrorModel } from './calibration.js';
 import { chooseCombination, combine, combinationLabel, type Strategy } from './combination.js';
+import { ForecastError } from './errors.js';
 import { ridgeCandidates } from './ridge-candidates.js';
 import { localModels } from './local-models.js';
 import { localOriginForecasts, planSeries, setScales, type OriginForecasts } from './validation.js';
@@ -63,6 +64,7 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
   const horizon = options.horizon;
   const periods = options.periods ?? defaultPeriods;
   const levels = options.levels ?? defaultLevels;
+  assertOptions(horizon, periods, levels);
   const ys = series.slice();
   const origins = options.origins ?? Math.min(30, Math.max(6, Math.ceil(240 / Math.max(ys.length, 1))));
   const originStride = options.originStride ?? 24;
@@ -120,6 +122,14 @@ export function forecastBatch(series: readonly Float64Array[], options: Forecast
 export function forecastSeries(y: Float64Array, options: ForecastOptions): SeriesForecast & { selection: BatchForecast['selection'] } {
   const batch = forecastBatch([y], options);
   return { ...batch.forecasts[0]!, selection: batch.selection };
+}
+
+function assertOptions(horizon: number, periods: readonly number[], levels: readonly number[]): void {
+  if (!Number.isInteger(horizon) || horizon < 1) throw new ForecastError('forecast_options_invalid', `horizon ${horizon} is not a whole number ≥ 1`);
+  if (periods.length === 0 || !periods.every((period) => Number.isInteger(period) && period >= 1)) {
+    throw new ForecastError('forecast_options_invalid', `seasonal periods ${periods.join(',')} must be whole numbers ≥ 1`);
+  }
+  if (!levels.every((level) => level > 0 && level < 1)) throw new ForecastError('forecast_options_invalid', `interval levels ${levels.join(',')} must be strictly between 0 and 1`);
 }
 
 function seriesForecast(mean: Float64Array, errorModel: ErrorModel, scale: number, levels: readonly number[], options: ForecastOptions, random: () => number): SeriesForecast {
