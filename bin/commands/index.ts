@@ -4,6 +4,7 @@ import chainStatus from './chain-status.js';
 import customerSetKyc from './customer-set-kyc.js';
 import demoReceiver from './demo-receiver.js';
 import demoSeed from './demo-seed.js';
+import forecastCsv from './forecast-csv.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
 import merchantCreate from './merchant-create.js';
@@ -27,4 +28,5 @@ export const commands: Command<CommandOptions>[] = [
   customerSetKyc,
   demoSeed,
   demoReceiver,
+  forecastCsv,
 ];
