@@ -5,7 +5,7 @@ import { DynamoDBStreamChangeRecordBase, DynamoDBStreamRecord } from '@aws-lambd
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { z } from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
-import { eventSchema } from '../../lib/payments/schemas.js';
+import { eventSchema } from '../../lib/events/schemas.js';
 
 /**
  * The shapes of the queue and stream records the consumers take, validated by Powertools' parser

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
-import {
-  balanceSchema, captureBodySchema, createPaymentBodySchema, eventSchema, listSchema, paymentSchema,
-  webhookEndpointSchema,
-} from '../payments/schemas.js';
+import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
+import { eventSchema } from '../events/schemas.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint.js';
 import { attemptSchema, createEndpointBodySchema, endpointWithSecretSchema, redeliverySchema } from '../webhooks/schemas.js';
 
 /**

@@ -39,7 +39,7 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
     {
       Put: {
         TableName: deps.tableName,
-        Item: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' }, entity: { S: 'merchant' }, profile: { S: JSON.stringify(profile) } },
+        Item: { ...merchantProfileKey(merchantId), entity: { S: 'merchant' }, profile: { S: JSON.stringify(profile) } },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -98,7 +98,7 @@ export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<v
 
 export async function getMerchantProfile(deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<MerchantProfile> {
   const result = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: deps.tableName, Key: merchantProfileKey(merchantId), ConsistentRead: true }),
   );
   const raw = result.Item?.profile?.S;
   if (!raw) throw new NotFoundError('merchant', merchantId);
@@ -117,7 +117,7 @@ export async function updateMerchantProfile(
     await deps.dynamodb.send(
       new UpdateItemCommand({
         TableName: deps.tableName,
-        Key: { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } },
+        Key: merchantProfileKey(merchantId),
         UpdateExpression: 'SET profile = :next',
         ConditionExpression: 'profile = :current',
         ExpressionAttributeValues: { ':next': { S: JSON.stringify(next) }, ':current': { S: JSON.stringify(current) } },
@@ -143,4 +143,8 @@ async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) 
     { Put: { TableName: deps.tableName, Item: { pk: { S: `KEYID#${keyId}` }, sk: { S: 'KEYID' }, ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
   return { apiKey, keyId, items };
+}
+
+export function merchantProfileKey(merchantId: string) {
+  return { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } };
 }

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { LanepayEvent } from '../payments/schemas.js';
+import type { LanepayEvent } from '../events/schemas.js';
 
 export interface RelayDeps {
   sqs: SQSClient;

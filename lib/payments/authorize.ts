@@ -8,7 +8,8 @@ import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
 import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
 import type { PaymentDeps, PaymentOutcome } from './deps.js';
-import { eventItem, paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
+import { paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
+import { paymentEventItem } from '../events/items.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
 
@@ -94,9 +95,9 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     risk: approved,
     ...(isManual ? { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } } : {}),
   };
-  const authorizedEvent = eventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);
+  const authorizedEvent = paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);
   const events = [authorizedEvent.item];
-  if (!isManual) events.push(eventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
+  if (!isManual) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
 
   const day = utcDay(now);
   const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
@@ -163,7 +164,7 @@ async function recordDecline(
       TransactItems: [
         completeIdempotencyItem(deps.tableName, lock, result),
         { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
-        eventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
+        paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
       ],
     }),
   );

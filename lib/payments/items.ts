@@ -1,13 +1,15 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { newId } from '../ids/index.js';
-import { paymentSchema, type EventType, type LanepayEvent, type Payment, type WebhookEndpoint, type WebhookEndpointEventType } from './schemas.js';
+import { paymentSchema, type Payment } from './schemas.js';
 
-/** Events are kept 30 days (TTL), as the API promises. */
-const eventRetentionSeconds = 30 * 24 * 3600;
 const holdIndexShards = 8;
 
 export function paymentKey(id: string) {
   return { pk: { S: `PAYMENT#${id}` }, sk: { S: 'PAYMENT' } };
+}
+
+/** The gsi1 partition that lists a merchant's payments, newest last. */
+export function merchantPaymentsPartition(merchantId: string): string {
+  return `MERCHANT#${merchantId}#PAYMENTS`;
 }
 
 /** What the payment item carries besides the API object: the ledger and concurrency bookkeeping. */
@@ -37,7 +39,7 @@ export function paymentItem(record: PaymentRecord): Record<string, AttributeValu
     status: { S: payment.status },
     version: { N: String(record.version) },
     object: { S: JSON.stringify(payment) },
-    gsi1pk: { S: `MERCHANT#${record.merchantId}#PAYMENTS` },
+    gsi1pk: { S: merchantPaymentsPartition(record.merchantId) },
     gsi1sk: { S: payment.id },
   };
   if (record.risk) item.risk = { S: JSON.stringify(record.risk) };
@@ -90,48 +92,3 @@ export function replacePaymentItem(tableName: string, next: PaymentRecord, expec
   };
 }
 
-/** The outbox: an event item written in the same transaction as the change it reports. */
-export function eventItem(tableName: string, merchantId: string, type: EventType, payment: Payment, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: payment }, { paymentId: { S: payment.id }, chain: { S: payment.chain } }, now);
-}
-
-/**
- * The outbox for webhook endpoint events (`webhook_endpoint.failing`, `.disabled`): written in the
- * same transaction as the endpoint change, relayed like payment events.
- */
-export function endpointEventItem(
-  tableName: string, merchantId: string, type: WebhookEndpointEventType, endpoint: WebhookEndpoint, now: Date,
-): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: endpoint }, { webhookEndpointId: { S: endpoint.id } }, now);
-}
-
-function outboxEvent(
-  tableName: string,
-  merchantId: string,
-  change: Pick<LanepayEvent, 'type'> & { object: LanepayEvent['data']['object'] },
-  related: Record<string, AttributeValue>,
-  now: Date,
-): { item: TransactWriteItem; event: LanepayEvent } {
-  const event = { id: newId('evt'), object: 'event', type: change.type, created_at: now.toISOString(), data: { object: change.object } } as LanepayEvent;
-  return {
-    event,
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: { S: `EVENT#${event.id}` },
-          sk: { S: 'EVENT' },
-          entity: { S: 'event' },
-          merchantId: { S: merchantId },
-          type: { S: event.type },
-          ...related,
-          body: { S: JSON.stringify(event) },
-          gsi1pk: { S: `MERCHANT#${merchantId}#EVENTS` },
-          gsi1sk: { S: event.id },
-          ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  };
-}

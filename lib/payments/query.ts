@@ -3,8 +3,11 @@ import { NotFoundError } from '../errors/index.js';
 import { merchantAccount } from '../ledger/accounts.js';
 import type { PaymentDeps } from './deps.js';
 import { recordFromItem } from './items.js';
-import { eventSchema, type LanepayEvent, type Payment } from './schemas.js';
+import { type Payment } from './schemas.js';
+import { eventSchema, type LanepayEvent } from '../events/schemas.js';
 import { readPayment } from './settle.js';
+import { merchantPaymentsPartition } from './items.js';
+import { eventKey, merchantEventsPartition } from '../events/items.js';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
 
@@ -20,18 +23,18 @@ export async function getPayment(deps: ReadDeps, merchantId: string, paymentId: 
 
 /** Newest first. Ids are time-ordered, so the cursor is the id itself. */
 export async function listPayments(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Payment>> {
-  const items = await listByMerchant(deps, `MERCHANT#${merchantId}#PAYMENTS`, page);
+  const items = await listByMerchant(deps, merchantPaymentsPartition(merchantId), page);
   return { object: 'list', data: items.data.map((item) => recordFromItem(item).payment), has_more: items.hasMore };
 }
 
 export async function listEvents(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<LanepayEvent>> {
-  const items = await listByMerchant(deps, `MERCHANT#${merchantId}#EVENTS`, page);
+  const items = await listByMerchant(deps, merchantEventsPartition(merchantId), page);
   return { object: 'list', data: items.data.map((item) => eventSchema.parse(JSON.parse(item.body!.S!))), has_more: items.hasMore };
 }
 
 export async function getEvent(deps: ReadDeps, merchantId: string, eventId: string): Promise<LanepayEvent> {
   const result = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `EVENT#${eventId}` }, sk: { S: 'EVENT' } } }),
+    new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId) }),
   );
   if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
   return eventSchema.parse(JSON.parse(result.Item.body!.S!));

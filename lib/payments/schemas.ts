@@ -69,52 +69,6 @@ export const paymentSchema = z.object({
 });
 export type Payment = z.infer<typeof paymentSchema>;
 
-/** Events about payments; each carries the payment as it stood after the change. */
-export const eventTypes = [
-  'payment.authorized', 'payment.declined', 'payment.processing', 'payment.succeeded',
-  'payment.failed', 'payment.canceled', 'payment.expired',
-] as const;
-export type EventType = (typeof eventTypes)[number];
-
-/** Events about a merchant's webhook endpoints; each carries the endpoint object. */
-export const webhookEndpointEventTypes = ['webhook_endpoint.failing', 'webhook_endpoint.disabled'] as const;
-export type WebhookEndpointEventType = (typeof webhookEndpointEventTypes)[number];
-
-/** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
-export const allEventTypes = [...eventTypes, ...webhookEndpointEventTypes] as const;
-export type AnyEventType = (typeof allEventTypes)[number];
-
-/** A webhook endpoint as merchants see it (never with its secret, which is shown once on creation). */
-export const webhookEndpointSchema = z.object({
-  id: z.string(),
-  object: z.literal('webhook_endpoint'),
-  url: z.string(),
-  events: z.array(z.string()),
-  description: z.string().nullable(),
-  status: z.enum(['enabled', 'disabled']),
-  created_at: z.string(),
-});
-export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
-
-const paymentEventSchema = z.object({
-  id: z.string(),
-  object: z.literal('event'),
-  type: z.enum(eventTypes),
-  created_at: z.string(),
-  data: z.object({ object: paymentSchema }),
-});
-
-const webhookEndpointEventSchema = z.object({
-  id: z.string(),
-  object: z.literal('event'),
-  type: z.enum(webhookEndpointEventTypes),
-  created_at: z.string(),
-  data: z.object({ object: webhookEndpointSchema }),
-});
-
-export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, webhookEndpointEventSchema]);
-export type LanepayEvent = z.infer<typeof eventSchema>;
-
 export const balanceSchema = z.object({ asset: z.string(), available: z.string(), pending: z.string() });
 
 export function listSchema<T extends z.ZodType>(item: T) {

@@ -6,8 +6,10 @@ import { transferItems, type PendingTransfer, type TransferIntent } from '../led
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import type { PaymentResult } from './authorize.js';
 import type { PaymentDeps } from './deps.js';
-import { eventItem, holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
-import type { EventType, Payment } from './schemas.js';
+import { holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
+import { paymentEventItem } from '../events/items.js';
+import type { Payment } from './schemas.js';
+import type { PaymentEventType } from '../events/schemas.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
 
@@ -51,12 +53,12 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   const now = deps.now();
   const change = request.action.kind === 'capture'
     ? captureChange(record, request.merchant, request.action.amountMinor)
-    : { next: { ...payment, status: target } as Payment, transfers: voidHold(record), event: 'payment.canceled' as EventType };
+    : { next: { ...payment, status: target } as Payment, transfers: voidHold(record), event: 'payment.canceled' as PaymentEventType };
   const nextRecord: PaymentRecord = { ...record, payment: change.next, version: record.version + 1 };
   const result: PaymentResult = { outcome: 'ok', payment: change.next };
   const items: TransactWriteItem[] = [
     replacePaymentItem(deps.tableName, nextRecord, { version: record.version, status: 'authorized' }),
-    eventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
+    paymentEventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
@@ -90,7 +92,7 @@ function captureChange(record: PaymentRecord, merchant: MerchantProfile, request
     transfers.push({ kind: 'posted', id: `trf_fee_${payment.id}`, debit: hold.credit, credit: platformAccount('fees', payment.asset), amountMinor: feeMinor, asset: payment.asset, rootId: hold.id });
   }
   const next: Payment = { ...payment, status: 'processing', amount_captured: capturedMinor.toString(), fee: feeMinor.toString(), expires_at: null };
-  return { next, transfers, event: 'payment.processing' as EventType };
+  return { next, transfers, event: 'payment.processing' as PaymentEventType };
 }
 
 function voidHold(record: PaymentRecord): TransferIntent[] {
@@ -154,7 +156,7 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
           new TransactWriteItemsCommand({
             TransactItems: [
               replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
-              eventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
+              paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
               ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
             ],
           }),

@@ -1,7 +1,8 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
-import { eventItem, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
+import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
+import { paymentEventItem } from '../events/items.js';
 import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
@@ -58,7 +59,7 @@ async function finish(
   const next = change(record);
   const items: TransactWriteItem[] = [
     replacePaymentItem(deps.tableName, { ...record, payment: next.payment, version: record.version + 1 }, { version: record.version, status: 'processing' }),
-    eventItem(deps.tableName, record.merchantId, next.event, next.payment, now).item,
+    paymentEventItem(deps.tableName, record.merchantId, next.event, next.payment, now).item,
     {
       Put: {
         TableName: deps.tableName,

@@ -1,4 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 
 /** Events for operators rather than merchants (e.g. `liquidity.low`), kept 30 days. */
@@ -8,14 +9,13 @@ export function platformEventItem(tableName: string, type: 'liquidity.low', obje
     Put: {
       TableName: tableName,
       Item: {
-        pk: { S: `EVENT#${event.id}` },
-        sk: { S: 'EVENT' },
+        ...eventKey(event.id),
         entity: { S: 'platform-event' },
         type: { S: type },
         body: { S: JSON.stringify(event) },
         gsi1pk: { S: 'PLATFORM#EVENTS' },
         gsi1sk: { S: event.id },
-        ttl: { N: String(Math.floor(now.getTime() / 1000) + 30 * 24 * 3600) },
+        ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

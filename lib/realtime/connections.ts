@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { RealtimeStoreDeps } from './deps.js';
 import { SubscriptionRefusedError } from './errors.js';
+import { paymentKey } from '../payments/items.js';
 
 /**
  * WebSocket connections and their subscriptions, one item collection per connection:
@@ -116,7 +117,7 @@ export async function paymentBelongsTo(deps: RealtimeStoreDeps, merchantId: stri
   const payment = await deps.dynamodb.send(
     new GetItemCommand({
       TableName: deps.tableName,
-      Key: { pk: { S: `PAYMENT#${paymentId}` }, sk: { S: 'PAYMENT' } },
+      Key: paymentKey(paymentId),
       ProjectionExpression: 'merchantId',
     }),
   );

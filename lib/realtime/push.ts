@@ -1,5 +1,5 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { LanepayEvent } from '../payments/schemas.js';
+import type { LanepayEvent } from '../events/schemas.js';
 import { findSubscribers, forgetConnection } from './connections.js';
 import type { RealtimeDeps } from './deps.js';
 

@@ -3,8 +3,9 @@ import {
   UpdateItemCommand, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { endpointEventItem } from '../payments/items.js';
-import { eventSchema, type WebhookEndpoint, type WebhookEndpointEventType } from '../payments/schemas.js';
+import { endpointEventItem } from '../events/items.js';
+import { eventSchema, type WebhookEndpointEventType } from '../events/schemas.js';
+import { type WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';
@@ -14,6 +15,7 @@ import { decryptSecret } from './secrets.js';
 import { signedHeaders } from './signing.js';
 import type { WebhookResponse } from './transport.js';
 import { checkDestination } from './url.js';
+import { eventKey } from '../events/items.js';
 
 export const deliveryTimeoutMs = 15_000;
 /** How long a claimed attempt is ours: beyond the timeout and the bookkeeping around it. */
@@ -87,7 +89,7 @@ async function readEndpointRecord(deps: WebhookDeps, endpointId: string): Promis
 /** The event exactly as GET /v1/events/{id} renders it (same schema, same key order). */
 async function readEventBody(deps: WebhookDeps, message: DeliveryMessage): Promise<string | undefined> {
   const result = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `EVENT#${message.eventId}` }, sk: { S: 'EVENT' } } }),
+    new GetItemCommand({ TableName: deps.tableName, Key: eventKey(message.eventId) }),
   );
   if (!result.Item?.body?.S || result.Item.merchantId?.S !== message.merchantId) return undefined;
   return JSON.stringify(eventSchema.parse(JSON.parse(result.Item.body.S)));

@@ -2,7 +2,7 @@ import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { NotFoundError, ValidationError } from '../errors/index.js';
-import type { WebhookEndpoint } from '../payments/schemas.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
 import { attemptFromItem, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';

@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError } from '../errors/index.js';
-import type { LanepayEvent } from '../payments/schemas.js';
+import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
 import { endpointFromItem, endpointListPartition, fanOutKey, ttlIn, type EndpointRecord } from './items.js';
 import type { DeliveryMessage } from './schemas.js';
+import { eventKey } from '../events/items.js';
 
 /**
  * Enqueues one delivery message per enabled endpoint of the merchant subscribed to the event, so
@@ -39,7 +40,7 @@ export async function fanOutEvent(deps: WebhookDeps, event: LanepayEvent, mercha
  */
 export async function redeliverEvent(deps: WebhookDeps, merchantId: string, eventId: string): Promise<{ object: 'redelivery'; event_id: string; endpoints: number }> {
   const result = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `EVENT#${eventId}` }, sk: { S: 'EVENT' } }, ProjectionExpression: 'merchantId, #type', ExpressionAttributeNames: { '#type': 'type' } }),
+    new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId), ProjectionExpression: 'merchantId, #type', ExpressionAttributeNames: { '#type': 'type' } }),
   );
   if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
   const type = result.Item.type!.S!;

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { webhookEndpointSchema, type WebhookEndpoint } from '../payments/schemas.js';
+import { webhookEndpointSchema, type WebhookEndpoint } from '../webhooks/endpoint.js';
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
 
 /** Attempts and delivery records are kept 30 days (TTL), like events. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { allEventTypes, webhookEndpointSchema } from '../payments/schemas.js';
+import { allEventTypes } from '../events/schemas.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint.js';
 
 const eventTypeOrWildcard = z.union([z.literal('*'), z.enum(allEventTypes)], {
   error: `must be "*" or one of ${allEventTypes.join(', ')}`,

@@ -4,6 +4,7 @@ import { api } from '../support/api.js';
 import { revokeApiKey } from '../../lib/merchants/merchants.js';
 import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
+import { paymentKey } from '../../lib/payments/items.js';
 
 describe('merchant API through serverless-offline', () => {
   it('funds, authorizes, captures part, lists and reports events with a real API key', async () => {
@@ -21,7 +22,7 @@ describe('merchant API through serverless-offline', () => {
     expect(created.headers.get('request-id')).toBeTruthy();
 
     // The HTTP function wrote the payment to DynamoDB.
-    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: `PAYMENT#${created.body.id}` }, sk: { S: 'PAYMENT' } } }));
+    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: paymentKey(created.body.id) }));
     expect(stored.Item?.status?.S).toBe('authorized');
 
     let balances = await api('GET', '/v1/balances', { key: merchant.api_key });

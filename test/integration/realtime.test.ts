@@ -2,7 +2,7 @@ import { newId } from '../../lib/ids/index.js';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LanepayEvent } from '../../lib/payments/schemas.js';
+import type { LanepayEvent } from '../../lib/events/schemas.js';
 import { openConnection, subscribe } from '../../lib/realtime/connections.js';
 import type { RealtimeDeps } from '../../lib/realtime/deps.js';
 import { pushEvent } from '../../lib/realtime/push.js';

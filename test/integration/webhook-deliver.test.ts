@@ -4,7 +4,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand } from 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../lib/errors/index.js';
-import { eventItem } from '../../lib/payments/items.js';
+import { paymentEventItem } from '../../lib/events/items.js';
 import type { Payment } from '../../lib/payments/schemas.js';
 import { deliverWebhook, type DeliveryOutcome } from '../../lib/webhooks/deliver.js';
 import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';
@@ -15,6 +15,7 @@ import type { Resolver } from '../../lib/webhooks/url.js';
 import { clients, fundedMerchant } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { startReceiver } from '../support/webhook-receiver.js';
+import { merchantEventsPartition } from '../../lib/events/items.js';
 
 // The deliver function's lib code in-process, against the emulators, with its own scratch queues
 // (so the running stack's webhook-deliver never sees these messages) and a stub resolver: real DNS
@@ -69,7 +70,7 @@ async function quietEvent(merchantId: string): Promise<string> {
     asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual', customer: null,
     description: null, metadata: {}, created_at: now.toISOString(), expires_at: null, tx_hash: null, decline_code: null, failure_code: null,
   };
-  const { item, event } = eventItem(stack().tableName, merchantId, 'payment.authorized', payment, now);
+  const { item, event } = paymentEventItem(stack().tableName, merchantId, 'payment.authorized', payment, now);
   await clients().dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: { ...item.Put!.Item!, entity: { S: 'test-event' } } }));
   return event.id;
 }
@@ -174,7 +175,7 @@ describe('webhook delivery (lib, in-process)', () => {
 
     const events = await clients().dynamodb.send(new QueryCommand({
       TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
-      FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':p': { S: `MERCHANT#${merchant.merchant_id}#EVENTS` }, ':e': { S: 'event' } },
+      FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':p': { S: merchantEventsPartition(merchant.merchant_id) }, ':e': { S: 'event' } },
     }));
     // One failing event for the streak (not one per exhausted delivery), then the disabled one.
     expect(events.Items?.map((item) => item.type!.S).sort()).toEqual(['webhook_endpoint.disabled', 'webhook_endpoint.failing']);

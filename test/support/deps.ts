@@ -11,6 +11,7 @@ import type { PaymentDeps } from '../../lib/payments/deps.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials, stack } from './stack.js';
 import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
+import { merchantPaymentsPartition } from '../../lib/payments/items.js';
 
 /** SDK clients pointed at the test stack's emulators. */
 export function clients() {
@@ -72,7 +73,7 @@ export async function allAccountItems(tableName = stack().tableName) {
 
 export async function merchantPayments(merchantId: string) {
   const result = await clients().dynamodb.send(
-    new QueryCommand({ TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: `MERCHANT#${merchantId}#PAYMENTS` } } }),
+    new QueryCommand({ TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: merchantPaymentsPartition(merchantId) } } }),
   );
   return result.Items ?? [];
 }

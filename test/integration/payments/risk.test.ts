@@ -9,6 +9,7 @@ import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import list from '../../../lib/risk/ofac-addresses.json' with { type: 'json' };
 import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
+import { paymentKey } from '../../../lib/payments/items.js';
 
 function pay(merchant: MerchantProfile, body: Record<string, unknown>) {
   const parsed = createPaymentBodySchema.parse({ asset: 'USDC', chain: 'local-a', destination: someAddress(), ...body });
@@ -16,7 +17,7 @@ function pay(merchant: MerchantProfile, body: Record<string, unknown>) {
 }
 
 async function storedRisk(paymentId: string) {
-  const item = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: `PAYMENT#${paymentId}` }, sk: { S: 'PAYMENT' } } }));
+  const item = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: paymentKey(paymentId) }));
   return JSON.parse(item.Item!.risk!.S!);
 }
 

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { paymentSchema } from '../payments/schemas.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint.js';
+
+/**
+ * The events merchants receive (webhooks, WebSocket receipts, GET /v1/events): one union of every
+ * kind, each carrying the object it reports on as it stood after the change.
+ */
+
+/** Events about payments; each carries the payment as it stood after the change. */
+export const paymentEventTypes = [
+  'payment.authorized', 'payment.declined', 'payment.processing', 'payment.succeeded',
+  'payment.failed', 'payment.canceled', 'payment.expired',
+] as const;
+export type PaymentEventType = (typeof paymentEventTypes)[number];
+
+/** Events about a merchant's webhook endpoints; each carries the endpoint object. */
+export const webhookEndpointEventTypes = ['webhook_endpoint.failing', 'webhook_endpoint.disabled'] as const;
+export type WebhookEndpointEventType = (typeof webhookEndpointEventTypes)[number];
+
+/** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
+export const allEventTypes = [...paymentEventTypes, ...webhookEndpointEventTypes] as const;
+export type AnyEventType = (typeof allEventTypes)[number];
+
+
+const paymentEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(paymentEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: paymentSchema }),
+});
+
+const webhookEndpointEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(webhookEndpointEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: webhookEndpointSchema }),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, webhookEndpointEventSchema]);
+export type LanepayEvent = z.infer<typeof eventSchema>;
+
