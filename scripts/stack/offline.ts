@@ -41,6 +41,10 @@ export async function startOffline(options: OfflineOptions): Promise<Service> {
       LANEPAY_WEBSOCKET_PORT: String(options.ports.websocket),
       LANEPAY_LAMBDA_PORT: String(options.ports.lambda),
       LANEPAY_CHAIN_REGISTRY: options.chainRegistry,
+      // Each instance of a function is a worker thread of its own (tens of MB): without a cap, a
+      // burst of 100 requests made 200 of them and GBs of memory. Past the cap, invocations queue
+      // (patches/serverless-offline+*.patch), as reserved concurrency bounds a function on Lambda.
+      SLS_OFFLINE_MAX_INSTANCES_PER_FUNCTION: process.env.LANEPAY_OFFLINE_MAX_INSTANCES ?? '8',
     },
     logFile,
   });
