@@ -10,6 +10,7 @@ import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials } from '../../scripts/stack/provision.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
 import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
+import { localChainRegistry } from '../../scripts/stack/registry.js';
 
 // Built the way test/support/deps.ts builds them, from the StackInfo in hand instead of vitest's inject.
 
@@ -35,17 +36,7 @@ export function countingDynamoDB(info: StackInfo): CountingDynamoDB {
 }
 
 export function chainRegistry(info: StackInfo): ChainRegistry {
-  return new ChainRegistry(
-    info.chains.map((chain) => ({
-      name: chain.name,
-      chainId: chain.chainId,
-      rpcUrls: [chain.rpcUrl],
-      confirmations: 1,
-      fees: { type: 'eip1559' as const, maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
-      assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
-      hotWalletKeyId: chain.keyAlias,
-    })),
-  );
+  return localChainRegistry(info.chains);
 }
 
 export function paymentDeps(info: StackInfo, dynamodb: DynamoDBClient): PaymentDeps {

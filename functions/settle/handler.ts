@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ValidationError } from '../../lib/errors/index.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
+import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { captureBodySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
@@ -23,7 +23,7 @@ const http = httpHandler({ body: captureBodySchema, path: paymentIdPathSchema },
     // One schema serves both routes; a cancel takes no body fields.
     throw new ValidationError('A cancel takes no amount.', [{ field: 'amount', message: 'is not allowed on cancel' }]);
   }
-  const key = request.header('idempotency-key');
+  const key = parseIdempotencyKey(request.header('idempotency-key'), { required: false, route: `POST ${request.route.split(' ')[1]}` });
   const result = await settlePayment(deps, {
     merchant: profileFromAuthorizer(request.authorizer),
     paymentId: request.path.id,

@@ -1,17 +1,19 @@
 import { getAddress } from 'ethers';
 import { z } from 'zod';
 
+const evmAddressSchema = z.string().transform((value, ctx) => {
+  try {
+    return getAddress(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `${value} is not a valid EVM address` });
+    return z.NEVER;
+  }
+});
+
 const assetSchema = z.object({
   symbol: z.string().regex(/^[A-Z0-9]{2,12}$/),
   /** ERC-20 contract address, or "native" for the chain's own coin. */
-  address: z.union([z.literal('native'), z.string().transform((value, ctx) => {
-    try {
-      return getAddress(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `${value} is not a valid EVM address` });
-      return z.NEVER;
-    }
-  })]),
+  address: z.union([z.literal('native'), evmAddressSchema]),
   decimals: z.number().int().min(0).max(36),
 });
 
@@ -30,6 +32,11 @@ export const chainSchema = z.object({
   assets: z.array(assetSchema).min(1),
   /** KMS key id or alias of the chain's hot wallet (ECC_SECG_P256K1). */
   hotWalletKeyId: z.string().min(1),
+  /**
+   * The platform's own addresses on this chain (hot wallets, current and past): a payout to one of
+   * them would move money in a circle, so authorize refuses them as destinations.
+   */
+  ownAddresses: z.array(evmAddressSchema).default([]),
 });
 
 export const chainRegistrySchema = z.array(chainSchema).min(1).refine(

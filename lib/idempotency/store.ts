@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
-import { LanepayError } from '../errors/index.js';
+import { LanepayError, ValidationError } from '../errors/index.js';
 
 /**
  * Stripe's idempotency semantics on one DynamoDB item per (merchant, key):
@@ -115,4 +115,18 @@ function canonicalJson(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The Idempotency-Key header as the API takes it: 1-255 printable ASCII characters. Required on
+ * creates; optional on capture and cancel, but checked the same way when sent.
+ */
+export function parseIdempotencyKey(value: string | undefined, options: { required: boolean; route: string }): string | undefined {
+  if (value === undefined && !options.required) return undefined;
+  if (value !== undefined && idempotencyKeyPattern.test(value)) return value;
+  throw new ValidationError(`Send an Idempotency-Key header of 1-255 printable ASCII characters (e.g. a UUID) with ${options.route}.`, [
+    { field: 'Idempotency-Key', message: value === undefined ? 'is required' : 'must be 1-255 printable ASCII characters' },
+  ]);
 }

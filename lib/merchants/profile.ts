@@ -16,7 +16,7 @@ export const merchantProfileSchema = z.object({
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;
 
 /** Fee on an amount: basis points rounded down, plus the fixed part. Zero when no fee is set. */
-export function feeFor(profile: MerchantProfile, amountMinor: bigint): bigint {
+export function feeFor(profile: Pick<MerchantProfile, 'fee'>, amountMinor: bigint): bigint {
   if (amountMinor === 0n) return 0n;
   return (amountMinor * BigInt(profile.fee.bps)) / 10_000n + BigInt(profile.fee.fixedMinor);
 }

@@ -1,4 +1,5 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Chain } from '../chains/registry.js';
 import { ValidationError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
@@ -7,6 +8,7 @@ import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
 import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
+import { assertPayableDestination } from './destinations.js';
 import type { PaymentDeps, PaymentOutcome } from './deps.js';
 import { paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
 import { paymentEventItem } from '../events/items.js';
@@ -34,7 +36,7 @@ export interface PaymentResult {
  */
 export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequest): Promise<PaymentResult> {
   const { body, merchant } = request;
-  assertChainCarries(deps, body.chain, body.asset);
+  assertPayableDestination(assertChainCarries(deps, body.chain, body.asset), body.destination);
   const acquired = await acquireIdempotencyKey(deps, {
     merchantId: merchant.id,
     key: request.idempotencyKey,
@@ -50,7 +52,7 @@ export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequ
   }
 }
 
-function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string): void {
+function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string): Chain {
   const chain = deps.chains.get(chainName);
   if (!chain) {
     throw new ValidationError(`Unknown chain "${chainName}". Supported chains: ${deps.chains.names().join(', ')}.`, [
@@ -63,6 +65,7 @@ function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string)
       { field: 'asset', message: `must be one of ${carried} on chain ${chainName}` },
     ]);
   }
+  return chain;
 }
 
 async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, lock: IdempotencyLock): Promise<PaymentResult> {
@@ -93,6 +96,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     merchantId: merchant.id,
     version: 1,
     risk: approved,
+    feeTerms: merchant.fee,
     ...(isManual ? { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } } : {}),
   };
   const authorizedEvent = paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);

@@ -1,4 +1,5 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { MerchantProfile } from '../merchants/profile.js';
 import { paymentSchema, type Payment } from './schemas.js';
 
 const holdIndexShards = 8;
@@ -21,7 +22,11 @@ export interface PaymentRecord {
   hold?: { transferId: string; amountMinor: bigint };
   /** What the risk checks decided and which rule fired, kept for audit (not shown to merchants). */
   risk?: RiskRecord;
+  /** The merchant's fee terms when the payment was authorized: capture charges these, whatever the profile says later. */
+  feeTerms?: FeeTerms;
 }
+
+export type FeeTerms = MerchantProfile['fee'];
 
 export interface RiskRecord {
   outcome: 'approve' | 'decline';
@@ -43,6 +48,7 @@ export function paymentItem(record: PaymentRecord): Record<string, AttributeValu
     gsi1sk: { S: payment.id },
   };
   if (record.risk) item.risk = { S: JSON.stringify(record.risk) };
+  if (record.feeTerms) item.feeTerms = { S: JSON.stringify(record.feeTerms) };
   if (record.hold) {
     item.holdTransferId = { S: record.hold.transferId };
     item.holdAmount = { N: record.hold.amountMinor.toString() };
@@ -71,6 +77,7 @@ export function recordFromItem(item: Record<string, AttributeValue>): PaymentRec
     merchantId: item.merchantId!.S!,
     version: Number(item.version!.N),
     ...(item.risk?.S ? { risk: JSON.parse(item.risk.S) as RiskRecord } : {}),
+    ...(item.feeTerms?.S ? { feeTerms: JSON.parse(item.feeTerms.S) as FeeTerms } : {}),
     ...(item.holdTransferId?.S ? { hold: { transferId: item.holdTransferId.S, amountMinor: BigInt(item.holdAmount!.N!) } } : {}),
   };
 }

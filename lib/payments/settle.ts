@@ -51,6 +51,10 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     throw new LanepayError('invalid_state', `Payment ${payment.id} is ${payment.status}; only an authorized payment can be ${request.action.kind === 'capture' ? 'captured' : 'canceled'}.`);
   }
   const now = deps.now();
+  if (request.action.kind === 'capture' && payment.expires_at !== null && now.getTime() >= Date.parse(payment.expires_at)) {
+    // The sweep may not have run yet; the hold is over all the same.
+    throw new LanepayError('invalid_state', `Payment ${payment.id}'s authorization expired at ${payment.expires_at}; it can no longer be captured.`);
+  }
   const change = request.action.kind === 'capture'
     ? captureChange(record, request.merchant, request.action.amountMinor)
     : { next: { ...payment, status: target } as Payment, transfers: voidHold(record), event: 'payment.canceled' as PaymentEventType };
@@ -85,7 +89,8 @@ function captureChange(record: PaymentRecord, merchant: MerchantProfile, request
       { field: 'amount', message: `must be at most ${authorizedMinor}` },
     ]);
   }
-  const feeMinor = feeFor(merchant, capturedMinor);
+  // The terms agreed at authorization (the hold reserved their maximum fee), not today's profile.
+  const feeMinor = feeFor({ fee: record.feeTerms ?? merchant.fee }, capturedMinor);
   const hold = pendingHold(record);
   const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor }];
   if (feeMinor > 0n) {

@@ -17,6 +17,7 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
       fees: { type: 'eip1559', maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
       assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
       hotWalletKeyId: chain.keyAlias,
+      ownAddresses: [chain.hotWallet],
     })),
   );
   if (!parsed.success) throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);

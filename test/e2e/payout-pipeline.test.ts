@@ -10,6 +10,7 @@ import { chainByName, provider, usdcBalance } from '../support/chain.js';
 import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { retryOnContention } from '../support/contention.js';
 
 const transferEvent = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
 
@@ -21,7 +22,9 @@ describe('payout pipeline through the queues', () => {
 
     const payments = await Promise.all(wanted.map(async ({ destination, amount }) => {
       const body = createPaymentBodySchema.parse({ amount: amount.toString(), asset: 'USDC', chain: 'local-b', destination });
-      const result = await authorizePayment(deps, { merchant: profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body });
+      const idempotencyKey = randomUUID();
+      // 100 holds on one merchant's account at once: DynamoDB refuses some for contention, as a merchant's client would see.
+      const result = await retryOnContention(() => authorizePayment(deps, { merchant: profile, idempotencyKey, fingerprint: requestFingerprint('POST /v1/payments', body), body }));
       return result.payment;
     }));
     expect(payments.every((p) => p.status === 'processing')).toBe(true);
