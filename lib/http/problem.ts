@@ -32,6 +32,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   payment_declined: { status: 402, title: 'Payment declined' },
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage' },
   try_again: { status: 503, title: 'Busy, try again' },
+  limit_exceeded: { status: 409, title: 'Limit reached' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {

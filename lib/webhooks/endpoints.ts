@@ -1,11 +1,11 @@
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
-import { attemptFromItem, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
+import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
 import { newSigningSecret } from './signing.js';
@@ -18,6 +18,9 @@ export interface Page<T> {
 }
 
 type EndpointWithSecret = WebhookEndpoint & { secret: string };
+
+/** Endpoints a merchant may have at once: each event fans out to all of them. */
+export const maxEndpointsPerMerchant = 16;
 
 /**
  * Registers an endpoint. The URL is refused unless https (http on local) and unless every address
@@ -43,9 +46,28 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, body
   };
   const secret = newSigningSecret();
   const record: EndpointRecord = { endpoint, merchantId, secrets: [{ ciphertext: await encryptSecret(deps, endpoint.id, secret) }], version: 1 };
-  await deps.dynamodb.send(
-    new PutItemCommand({ TableName: deps.tableName, Item: endpointItem(record), ConditionExpression: 'attribute_not_exists(pk)' }),
-  );
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: deps.tableName, Item: endpointItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: endpointCountKey(merchantId),
+            UpdateExpression: 'ADD #n :one',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
+            ExpressionAttributeNames: { '#n': 'count' },
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':cap': { N: String(maxEndpointsPerMerchant) } },
+          },
+        },
+      ],
+    }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+      throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
+    }
+    throw error;
+  }
   return { ...endpoint, secret };
 }
 
@@ -79,16 +101,14 @@ export async function listEndpoints(deps: WebhookDeps, merchantId: string, page:
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
 export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
   try {
-    await deps.dynamodb.send(
-      new DeleteItemCommand({
-        TableName: deps.tableName,
-        Key: endpointKey(id),
-        ConditionExpression: 'merchantId = :m',
-        ExpressionAttributeValues: { ':m': { S: merchantId } },
-      }),
-    );
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        { Delete: { TableName: deps.tableName, Key: endpointKey(id), ConditionExpression: 'merchantId = :m', ExpressionAttributeValues: { ':m': { S: merchantId } } } },
+        { Update: { TableName: deps.tableName, Key: endpointCountKey(merchantId), UpdateExpression: 'ADD #n :minus', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':minus': { N: '-1' } } } },
+      ],
+    }));
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError('webhook endpoint', id);
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('webhook endpoint', id);
     throw error;
   }
   return { id, object: 'webhook_endpoint', deleted: true };

@@ -27,6 +27,11 @@ export function endpointKey(id: string) {
   return { pk: { S: `WEBHOOK_ENDPOINT#${id}` }, sk: { S: 'WEBHOOK_ENDPOINT' } };
 }
 
+/** The item counting a merchant's endpoints, whose condition enforces the cap. */
+export function endpointCountKey(merchantId: string) {
+  return { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'WEBHOOK_ENDPOINT_COUNT' } };
+}
+
 export function endpointListPartition(merchantId: string): string {
   return `MERCHANT#${merchantId}#WEBHOOK_ENDPOINTS`;
 }

@@ -190,17 +190,21 @@ describe('signed webhooks through serverless-offline', () => {
     expect(fastAttempt.latency_ms).toBeLessThan(1_000);
   });
 
-  it('delivers 1,000 events across 20 endpoints, each exactly once and correctly signed', { timeout: 150_000 }, async () => {
-    const merchant = await fundedMerchant(usdc(100));
+  it('delivers 1,000 events across 20 endpoints of two merchants (16 at most each), each exactly once and correctly signed', { timeout: 150_000 }, async () => {
+    // Two merchants with 10 endpoints each (a merchant may have 16 at most), 50 payments each.
+    const merchants = [await fundedMerchant(usdc(100)), await fundedMerchant(usdc(100))];
     const hooks = await receiver();
     const endpoints = [];
-    for (let i = 0; i < 20; i += 1) endpoints.push({ path: `/bulk/${i}`, ...(await register(merchant.api_key, hooks.url(`/bulk/${i}`), ['payment.authorized'])) });
+    for (let i = 0; i < 20; i += 1) {
+      const owner = merchants[i % 2]!;
+      endpoints.push({ path: `/bulk/${i}`, ...(await register(owner.api_key, hooks.url(`/bulk/${i}`), ['payment.authorized'])) });
+    }
 
-    // 50 payments in-process (cheaper than HTTP); their events travel the real outbox → relay → notify → deliver path.
+    // Payments in-process (cheaper than HTTP); their events travel the real outbox → relay → notify → deliver path.
     const deps = paymentDeps();
-    for (let i = 0; i < 50; i += 1) {
+    for (let i = 0; i < 100; i += 1) {
       const body = createPaymentBodySchema.parse({ amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' });
-      const result = await authorizePayment(deps, { merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body });
+      const result = await authorizePayment(deps, { merchant: merchants[i % 2]!.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body });
       expect(result.outcome).toBe('created');
     }
     const started = Date.now();

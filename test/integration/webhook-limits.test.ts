@@ -1,0 +1,48 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { LanepayError } from '../../lib/errors/index.js';
+import type { WebhookDeps } from '../../lib/webhooks/deps.js';
+import { createEndpoint, deleteEndpoint, listEndpoints, maxEndpointsPerMerchant } from '../../lib/webhooks/endpoints.js';
+import { pinnedTransport } from '../../lib/webhooks/transport.js';
+import { clients, fundedMerchant } from '../support/deps.js';
+import { stack } from '../support/stack.js';
+
+function deps(): WebhookDeps {
+  const { dynamodb, sqs, kms } = clients();
+  return {
+    dynamodb, sqs, kms,
+    tableName: stack().tableName,
+    stage: 'local',
+    dataKeyId: stack().keys.DataKey!,
+    deliveryQueueUrl: stack().queues.WebhookDeliveryQueue!.url,
+    deliveryDeadLetterQueueUrl: stack().queues.WebhookDeliveryDeadLetterQueue!.url,
+    retryScheduleSeconds: [0],
+    disableAfterMs: 3_600_000,
+    secretOverlapMs: 86_400_000,
+    resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    transport: pinnedTransport,
+    logger: new Logger({ serviceName: 'webhook-limits-test', logLevel: 'WARN' }),
+    signal: () => {},
+    now: () => new Date(),
+    random: () => 0.5,
+  };
+}
+
+describe('webhook endpoints per merchant', () => {
+  it(`allows ${maxEndpointsPerMerchant} endpoints created at once, refuses one more with limit_exceeded, and frees a place on delete`, async () => {
+    const webhooks = deps();
+    const { merchant_id } = await fundedMerchant(0n);
+    const create = (i: number) => createEndpoint(webhooks, merchant_id, { url: `http://127.0.0.1:9/hook/${i}`, events: ['*'] });
+
+    const created = await Promise.all(Array.from({ length: maxEndpointsPerMerchant }, (_, i) => create(i)));
+    const refused = await create(99).catch((error: unknown) => error);
+    await deleteEndpoint(webhooks, merchant_id, created[0]!.id);
+    const replacement = await create(100);
+
+    expect(refused).toBeInstanceOf(LanepayError);
+    expect((refused as LanepayError).code).toBe('limit_exceeded');
+    expect(replacement.id).toMatch(/^we_/);
+    const listed = await listEndpoints(webhooks, merchant_id, { limit: 100 });
+    expect(listed.data).toHaveLength(maxEndpointsPerMerchant);
+  });
+});
