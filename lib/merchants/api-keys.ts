@@ -1,12 +1,30 @@
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import type { Stage } from '../aws/config.js';
 
-/** `sk_test_` on local and dev, `sk_live_` on prod, then 43 base64url characters (32 random bytes). */
-export const apiKeyPattern = /^sk_(test|live)_[A-Za-z0-9_-]{43}$/;
+/**
+ * `sk_test_` on local and dev, `sk_live_` on prod, then 43 base64url characters (32 random bytes)
+ * and 6 of checksum (CRC-32 of everything before it), as GitHub's tokens carry one: a mistyped or
+ * made-up key is refused before any KMS or DynamoDB call, and secret scanners can tell ours apart.
+ */
+const apiKeyShape = /^(sk_(?:test|live)_[A-Za-z0-9_-]{43})([A-Za-z0-9_-]{6})$/;
+
+function checksum(body: string): string {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(crc32(body));
+  return bytes.toString('base64url');
+}
 
 export function newApiKey(stage: Stage): string {
-  return `sk_${stage === 'prod' ? 'live' : 'test'}_${randomBytes(32).toString('base64url')}`;
+  const body = `sk_${stage === 'prod' ? 'live' : 'test'}_${randomBytes(32).toString('base64url')}`;
+  return `${body}${checksum(body)}`;
+}
+
+/** True for a key of the issued shape whose checksum holds; says nothing of whether it exists. */
+export function isWellFormedApiKey(candidate: string): boolean {
+  const match = apiKeyShape.exec(candidate);
+  return match !== null && checksum(match[1]!) === match[2];
 }
 
 /**

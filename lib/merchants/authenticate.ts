@@ -1,7 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { UnauthorizedError } from '../errors/index.js';
-import { apiKeyDigest, apiKeyPattern } from './api-keys.js';
+import { apiKeyDigest, isWellFormedApiKey } from './api-keys.js';
 import { getMerchantProfile } from './merchants.js';
 import type { MerchantProfile } from './profile.js';
 
@@ -16,8 +16,9 @@ export interface AuthenticateDeps {
 export async function authenticateApiKey(deps: AuthenticateDeps, authorization: string | undefined): Promise<MerchantProfile> {
   if (!authorization) throw new UnauthorizedError('Send your API key as `Authorization: Bearer sk_...`.');
   const match = /^Bearer (\S+)$/.exec(authorization.trim());
-  if (!match || !apiKeyPattern.test(match[1]!)) {
-    throw new UnauthorizedError('The Authorization header must be `Bearer ` followed by a Lanepay secret key (sk_test_... or sk_live_...).');
+  if (!match || !isWellFormedApiKey(match[1]!)) {
+    // Checked before any KMS or DynamoDB call: guessed and mistyped keys cost nothing to refuse.
+    throw new UnauthorizedError('The Authorization header must be `Bearer ` followed by a Lanepay secret key (sk_test_... or sk_live_...), copied whole.');
   }
   const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, match[1]!);
   const key = await deps.dynamodb.send(
