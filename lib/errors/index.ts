@@ -62,3 +62,11 @@ export class ContentionError extends LanepayError {
     });
   }
 }
+
+/** A per-object rate limit (e.g. redeliveries of one event) ran out; it refills after `retryAfterSeconds`. */
+export class RateLimitedError extends LanepayError {
+  override name = 'RateLimitedError';
+  constructor(detail: string, readonly retryAfterSeconds: number) {
+    super('rate_limited', detail, { extensions: { retry_after: retryAfterSeconds } });
+  }
+}

@@ -28,7 +28,8 @@ export function problemErrors(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGa
       else if (problem.status >= 500) logger.error('unmapped domain error', { error });
       else logger.info('request refused', { code: error.code, status: problem.status });
       request.response = problemResponse(problem, requestId);
-      if (error instanceof ContentionError) request.response.headers = { ...request.response.headers, 'Retry-After': String(error.retryAfterSeconds) };
+      const retryAfter = error.extensions.retry_after;
+      if (typeof retryAfter === 'number') request.response.headers = { ...request.response.headers, 'Retry-After': String(retryAfter) };
       return;
     }
     logger.error('unhandled error', { error });

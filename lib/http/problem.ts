@@ -33,6 +33,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage' },
   try_again: { status: 503, title: 'Busy, try again' },
   limit_exceeded: { status: 409, title: 'Limit reached' },
+  rate_limited: { status: 429, title: 'Too many requests' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {

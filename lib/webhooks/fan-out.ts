@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { NotFoundError } from '../errors/index.js';
+import { NotFoundError, RateLimitedError } from '../errors/index.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
@@ -43,10 +43,34 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
     new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId), ProjectionExpression: 'merchantId, #type', ExpressionAttributeNames: { '#type': 'type' } }),
   );
   if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
+  await countRedelivery(deps, eventId);
   const type = result.Item.type!.S!;
   const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, type));
   await enqueueDeliveries(deps, endpoints, eventId, merchantId, newWebhookId('rd'));
   return { object: 'redelivery', event_id: eventId, endpoints: endpoints.length };
+}
+
+/** Redeliveries of one event allowed per clock hour: each one fans out to every endpoint again. */
+export const maxRedeliveriesPerHour = 10;
+
+async function countRedelivery(deps: WebhookDeps, eventId: string): Promise<void> {
+  const now = deps.now();
+  const hour = now.toISOString().slice(0, 13);
+  const nextHourMs = Date.parse(`${hour}:00:00Z`) + 3_600_000;
+  try {
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName,
+      Key: { pk: eventKey(eventId).pk, sk: { S: `REDELIVERIES#${hour}` } },
+      UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
+      ExpressionAttributeNames: { '#n': 'count', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':cap': { N: String(maxRedeliveriesPerHour) }, ':ttl': { N: String(Math.floor(nextHourMs / 1000) + 3600) } },
+    }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const retryAfterSeconds = Math.max(1, Math.ceil((nextHourMs - now.getTime()) / 1000));
+    throw new RateLimitedError(`Event ${eventId} was redelivered ${maxRedeliveriesPerHour} times this hour; try again in ${retryAfterSeconds} s.`, retryAfterSeconds);
+  }
 }
 
 function subscribes(record: EndpointRecord, type: string): boolean {

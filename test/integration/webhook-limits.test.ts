@@ -1,10 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { LanepayError } from '../../lib/errors/index.js';
+import { randomUUID } from 'node:crypto';
+import { LanepayError, RateLimitedError } from '../../lib/errors/index.js';
+import { requestFingerprint } from '../../lib/idempotency/store.js';
+import { authorizePayment } from '../../lib/payments/authorize.js';
+import { listEvents } from '../../lib/payments/query.js';
+import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
+import { maxRedeliveriesPerHour, redeliverEvent } from '../../lib/webhooks/fan-out.js';
 import type { WebhookDeps } from '../../lib/webhooks/deps.js';
 import { createEndpoint, deleteEndpoint, listEndpoints, maxEndpointsPerMerchant } from '../../lib/webhooks/endpoints.js';
 import { pinnedTransport } from '../../lib/webhooks/transport.js';
-import { clients, fundedMerchant } from '../support/deps.js';
+import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 
 function deps(): WebhookDeps {
@@ -44,5 +50,22 @@ describe('webhook endpoints per merchant', () => {
     expect(replacement.id).toMatch(/^we_/);
     const listed = await listEndpoints(webhooks, merchant_id, { limit: 100 });
     expect(listed.data).toHaveLength(maxEndpointsPerMerchant);
+  });
+});
+
+describe('redeliveries per event', () => {
+  it(`allows ${maxRedeliveriesPerHour} redeliveries of an event an hour, then refuses with rate_limited and the seconds to wait`, async () => {
+    const webhooks = deps();
+    const { profile, merchant_id } = await fundedMerchant(usdc(10));
+    const body = createPaymentBodySchema.parse({ amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' });
+    await authorizePayment(paymentDeps(), { merchant: profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body });
+    const eventId = (await listEvents(paymentDeps(), merchant_id, { limit: 1 })).data[0]!.id;
+
+    for (let i = 0; i < maxRedeliveriesPerHour; i += 1) await redeliverEvent(webhooks, merchant_id, eventId);
+    const refused = await redeliverEvent(webhooks, merchant_id, eventId).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(3600);
   });
 });
