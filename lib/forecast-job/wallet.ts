@@ -3,6 +3,7 @@ import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { paymentKey } from '../payments/items.js';
+import { inFlightPartition } from '../payouts/items.js';
 import { paymentSchema } from '../payments/schemas.js';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
@@ -48,7 +49,7 @@ async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: stri
       TableName: deps.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `INFLIGHT#${chain}` } },
+      ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
       ProjectionExpression: 'paymentId',
       ExclusiveStartKey: startKey,
     }));
