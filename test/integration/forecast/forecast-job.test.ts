@@ -1,26 +1,31 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand as SqsAttributes, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
 import { newId } from '../../../lib/ids/index.js';
-import { epochHour, readForecasts, recordFlowEvent, runForecastJob, type ForecastJobDeps, type ForecastRecord, type ForecastSignal } from '../../../lib/forecast-job/index.js';
+import { epochHour, readForecasts, recordFlowEvent, runForecastJob, walletPosition, type ForecastJobDeps, type ForecastRecord, type ForecastSignal } from '../../../lib/forecast-job/index.js';
 import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
-import type { LanepayEvent } from '../../../lib/payments/schemas.js';
+import { paymentItem } from '../../../lib/payments/items.js';
+import type { LanepayEvent, Payment } from '../../../lib/payments/schemas.js';
+import { payoutItem } from '../../../lib/payouts/items.js';
 import { api } from '../../support/api.js';
 import { chainRegistry, clients, fundedMerchant, someAddress, usdc } from '../../support/deps.js';
 import { cliAgainstTestStack } from '../../support/cli.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 
-/** A booked payout on a chain name of its own, so no other flow lands in its buckets. */
-function succeededEvent(chain: string, amountMinor: bigint, at = new Date()): LanepayEvent {
-  const payment = {
-    id: newId('pay'), object: 'payment' as const, status: 'succeeded' as const, amount: amountMinor.toString(), amount_captured: amountMinor.toString(),
-    fee: '0', asset: 'USDC', chain, destination: someAddress(), capture: 'automatic' as const, customer: null, description: null, metadata: {},
+function paymentObject(chain: string, amountMinor: bigint, status: Payment['status'], at = new Date()): Payment {
+  return {
+    id: newId('pay'), object: 'payment', status, amount: amountMinor.toString(), amount_captured: amountMinor.toString(),
+    fee: '0', asset: 'USDC', chain, destination: someAddress(), capture: 'automatic', customer: null, description: null, metadata: {},
     created_at: at.toISOString(), expires_at: null, tx_hash: null, decline_code: null, failure_code: null,
   };
-  return { id: newId('evt'), object: 'event', type: 'payment.succeeded', created_at: at.toISOString(), data: { object: payment } };
+}
+
+/** A booked payout on a chain name of its own, so no other flow lands in its buckets. */
+function succeededEvent(chain: string, amountMinor: bigint, at = new Date()): LanepayEvent {
+  return { id: newId('evt'), object: 'event', type: 'payment.succeeded', created_at: at.toISOString(), data: { object: paymentObject(chain, amountMinor, 'succeeded', at) } };
 }
 
 async function bucket(chain: string, at: Date) {
@@ -74,6 +79,29 @@ describe('hourly flow totals', () => {
     }, { timeoutMs: 30_000, intervalMs: 250 });
     expect(marker.paymentId?.S).toBe(created.body.id);
   }, 120_000);
+});
+
+describe('wallet position', () => {
+  it('subtracts the payouts in flight on the chain (waiting or pending), and only those in the asset', async () => {
+    const chain = `flow-${randomUUID().slice(0, 8)}`;
+    const { dynamodb } = clients();
+    const tableName = stack().tableName;
+    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded') => {
+      const payment = paymentObject(chain, amountMinor, 'processing');
+      await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: paymentItem({ payment, merchantId: 'mer_00000000000000000000000000', version: 1 }) }));
+      const payout = { paymentId: payment.id, merchantId: 'mer_00000000000000000000000000', chain, wallet: '0x0', status, attempts: [], version: 1, createdAtMs: Date.now() };
+      await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: payoutItem(payout) }));
+    };
+    await put(usdc(3), 'pending');
+    await put(usdc(4), 'waiting_liquidity');
+    await put(usdc(50), 'succeeded');
+    const registryChain = { ...chainRegistry().get('local-a')!, name: chain };
+    const adapter = { hotWalletAddress: async () => '0xabc', balances: async () => ({ gasWei: 1n, tokens: { USDC: usdc(100) } }) };
+
+    const position = await walletPosition({ dynamodb, tableName }, registryChain, adapter, 'USDC');
+
+    expect(position).toEqual({ wallet: '0xabc', balanceMinor: usdc(100), inFlightMinor: usdc(7), inFlightCount: 2, availableMinor: usdc(93) });
+  });
 });
 
 describe('forecast-batch on the local stack', () => {
@@ -146,6 +174,17 @@ describe('forecast-batch on the local stack', () => {
     expect(ours).toHaveLength(1);
     expect(ours[0].data.object).toMatchObject({ chain: 'local-b', asset: 'USDC', top_up: plan.topUpMinor, wallet: plan.wallet });
   });
+
+  it('runs on its schedule in the local stack too (rate(2 minutes)): the function rewrites the seeded chains\' forecasts', async () => {
+    const ours = records.find((r) => r.chain === 'local-b')!;
+    const scheduled = await waitFor('a forecast written by the scheduled function', async () => {
+      const [latest] = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName }, 'local-b');
+      return latest && latest.record.generatedAt > ours.generatedAt ? latest.record : undefined;
+    }, { timeoutMs: 150_000, intervalMs: 2_000 });
+    expect(scheduled.status).toBe('ok');
+    expect(scheduled.plan?.shortfall).toBe(true);
+    expect(scheduled.plan?.pathCount).toBe(1000);
+  }, 160_000);
 
   it('shows the forecast and plan with `lanepay forecast show`, as a table and as JSON', async () => {
     const table = await cli.run(['forecast', 'show', '--chain', 'local-b', '--hours', '6']);
