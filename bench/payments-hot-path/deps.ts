@@ -1,14 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomUUID } from 'node:crypto';
-import type { ChainRegistry } from '../../lib/chains/registry.js';
+import { ChainRegistry } from '../../lib/chains/registry.js';
 import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
 import { createMerchant, getMerchantProfile, type MerchantDeps } from '../../lib/merchants/merchants.js';
 import type { MerchantProfile } from '../../lib/merchants/profile.js';
 import type { PaymentDeps } from '../../lib/payments/deps.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials } from '../../scripts/stack/provision.js';
-import { localChainRegistry } from '../../scripts/stack/registry.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
 import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 import { localChainRegistry } from '../../scripts/stack/registry.js';
@@ -36,7 +35,6 @@ export function countingDynamoDB(info: StackInfo): CountingDynamoDB {
   return { client, requests: () => count };
 }
 
-/** The registry the stack's functions run with (one builder for CLI, tests and benches). */
 export function chainRegistry(info: StackInfo): ChainRegistry {
   return localChainRegistry(info.chains);
 }

@@ -1,5 +1,5 @@
 import { QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LanepayEvent } from '../payments/schemas.js';
+import type { LanepayEvent } from '../events/schemas.js';
 import { epochHour, flowBucketFromItem, flowBucketKey, flowBucketSkPrefix, flowEventMarkerKey, flowSeriesKey, flowTtlSeconds, hourLabel, type FlowBucket } from './flow-items.js';
 
 export interface FlowTotalsDeps {
