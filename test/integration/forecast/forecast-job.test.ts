@@ -87,8 +87,8 @@ describe('wallet position', () => {
     const chain = `flow-${randomUUID().slice(0, 8)}`;
     const { dynamodb } = clients();
     const tableName = stack().tableName;
-    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded') => {
-      const payment = paymentObject(chain, amountMinor, 'processing');
+    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded', asset = 'USDC') => {
+      const payment = { ...paymentObject(chain, amountMinor, 'processing'), asset };
       await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: paymentItem({ payment, merchantId: 'mer_00000000000000000000000000', version: 1 }) }));
       const payout = { paymentId: payment.id, merchantId: 'mer_00000000000000000000000000', chain, wallet: '0x0', status, attempts: [], version: 1, createdAtMs: Date.now() };
       await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: payoutItem(payout) }));
@@ -96,6 +96,7 @@ describe('wallet position', () => {
     await put(usdc(3), 'pending');
     await put(usdc(4), 'waiting_liquidity');
     await put(usdc(50), 'succeeded');
+    await put(usdc(9), 'pending', 'EURC');
     const registryChain = { ...chainRegistry().get('local-a')!, name: chain };
     const adapter = { hotWalletAddress: async () => '0xabc', balances: async () => ({ gasWei: 1n, tokens: { USDC: usdc(100) } }) };
 
