@@ -4,7 +4,7 @@ import { formatEther, formatUnits } from 'ethers';
 import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
 import type { Chain } from '../../lib/chains/registry.js';
 import { FailoverRpc } from '../../lib/chains/rpc.js';
-import { walletKey } from '../../lib/payouts/items.js';
+import { inFlightPartition, walletKey } from '../../lib/payouts/items.js';
 import { defineCommand } from '../command.js';
 import { stageChainRegistry, stageDeps } from '../stage.js';
 
@@ -90,7 +90,7 @@ async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: stri
       TableName: deps.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `INFLIGHT#${chain}` } },
+      ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
       ProjectionExpression: 'paymentId, createdAtMs',
       ExclusiveStartKey: startKey,
     }));

@@ -5,6 +5,9 @@ import customerSetKyc from './customer-set-kyc.js';
 import demoReceiver from './demo-receiver.js';
 import demoSeed from './demo-seed.js';
 import forecastCsv from './forecast-csv.js';
+import forecastScenario from './forecast-scenario.js';
+import forecastSeed from './forecast-seed.js';
+import forecastShow from './forecast-show.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
 import merchantCreate from './merchant-create.js';
@@ -29,4 +32,7 @@ export const commands: Command<CommandOptions>[] = [
   demoSeed,
   demoReceiver,
   forecastCsv,
+  forecastSeed,
+  forecastShow,
+  forecastScenario,
 ];

@@ -9,7 +9,7 @@ import { relayEvent } from '../../lib/outbox/relay.js';
 import { outboxStreamRecordSchema, recordsOf, type OutboxStreamRecord } from '../commons/records.js';
 
 const config = loadConfig(outboxRelayConfigSchema);
-const deps = { sqs: sqsClient(), notifyQueueUrl: config.NOTIFY_QUEUE_URL, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL };
+const deps = { sqs: sqsClient(), notifyQueueUrl: config.NOTIFY_QUEUE_URL, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL, flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL };
 const processor = new BatchProcessor(EventType.DynamoDBStreams, recordsOf(outboxStreamRecordSchema));
 
 const recordHandler = async (record: OutboxStreamRecord) => {

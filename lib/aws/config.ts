@@ -52,6 +52,21 @@ export const authorizerConfigSchema = baseConfigSchema.extend({
 export const outboxRelayConfigSchema = baseConfigSchema.extend({
   NOTIFY_QUEUE_URL: z.url(),
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
+  /** Booked payouts (payment.succeeded) for the hourly flow totals the forecast job reads. */
+  FLOW_TOTALS_QUEUE_URL: z.url(),
+});
+
+/** forecast-batch: forecasts per chain and asset, liquidity plans for the hot wallets. */
+export const forecastBatchConfigSchema = baseConfigSchema.extend({
+  CHAIN_REGISTRY: z.string().min(2),
+  /** Hours of flow totals the model is fitted on (default 90 days). */
+  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(3).max(90).default(90),
+  /** Simulated sample paths per series for the liquidity plan. */
+  FORECAST_PATH_COUNT: z.coerce.number().int().min(100).max(5000).default(1000),
+  /** Quantile of cumulative outflow over the refill lead time the hot wallet must hold. */
+  FORECAST_LIQUIDITY_QUANTILE: z.coerce.number().gt(0).lt(1).default(0.99),
+  /** Dry probability above which liquidity.forecast_shortfall is emitted. */
+  FORECAST_SHORTFALL_PROBABILITY: z.coerce.number().min(0).lt(1).default(0.05),
 });
 
 /** chain-submit and chain-check. */

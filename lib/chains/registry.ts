@@ -37,6 +37,12 @@ export const chainSchema = z.object({
    * them would move money in a circle, so authorize refuses them as destinations.
    */
   ownAddresses: z.array(evmAddressSchema).default([]),
+  /**
+   * Hours between deciding to top up the hot wallet and the funds landing (treasury approval,
+   * bridge, confirmations). The forecast job plans the balance over this window; at most a day,
+   * since its stored sample paths cover the lead time (lib/forecast-job).
+   */
+  refillLeadTimeHours: z.number().int().min(1).max(24).default(6),
 });
 
 export const chainRegistrySchema = z.array(chainSchema).min(1).refine(

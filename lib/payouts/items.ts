@@ -32,6 +32,9 @@ export const nonceKey = (chain: string, wallet: string, nonce: number) => ({
   sk: { S: String(nonce).padStart(12, '0') },
 });
 
+/** gsi1 partition listing a chain's payouts not yet final (a sparse index: final payouts drop out). */
+export const inFlightPartition = (chain: string) => `INFLIGHT#${chain}`;
+
 export function payoutItem(payout: Payout): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     ...payoutKey(payout.paymentId),
@@ -48,7 +51,7 @@ export function payoutItem(payout: Payout): Record<string, AttributeValue> {
   if (payout.nonce !== undefined) item.nonce = { N: String(payout.nonce) };
   // In flight payouts are listed per chain (lanepay chain status); final ones drop out of the index.
   if (payout.status !== 'succeeded' && payout.status !== 'failed') {
-    item.gsi1pk = { S: `INFLIGHT#${payout.chain}` };
+    item.gsi1pk = { S: inFlightPartition(payout.chain) };
     item.gsi1sk = { S: `${String(payout.nonce ?? 0).padStart(12, '0')}#${payout.paymentId}` };
   }
   return item;

@@ -2,8 +2,13 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 
-/** Events for operators rather than merchants (e.g. `liquidity.low`), kept 30 days. */
-export function platformEventItem(tableName: string, type: 'liquidity.low', object: Record<string, string>, now: Date): TransactWriteItem {
+export type PlatformEventType = 'liquidity.low' | 'liquidity.forecast_shortfall';
+
+/**
+ * Events for operators rather than merchants, kept 30 days: `liquidity.low` (a payout waits for
+ * funds) and `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry).
+ */
+export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
   return {
     Put: {

@@ -1,0 +1,21 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { runForecastJob } from '../../lib/forecast-job/run.js';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { forecastDeps } from '../commons/forecast-deps.js';
+
+const deps = forecastDeps();
+
+/** Scheduled (infra/settings.yml forecastSchedule): forecasts and liquidity plans for every chain and asset. */
+export const handler = middy(async () => {
+  const records = await runForecastJob(deps);
+  // One datum per finished run, history or not: the stale-forecast alarm watches this.
+  metrics.addMetric('ForecastRuns', MetricUnit.Count, 1);
+  const summary = records.map((r) => ({ chain: r.chain, asset: r.asset, status: r.status, dryProbability: r.plan?.dryProbability, topUpMinor: r.plan?.topUpMinor, planError: r.planError }));
+  logger.info('forecast run finished', { forecasts: summary });
+  return { forecasts: summary };
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

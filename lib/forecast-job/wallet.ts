@@ -1,0 +1,78 @@
+import { BatchGetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ChainAdapter } from '../chains/adapter.js';
+import type { Chain } from '../chains/registry.js';
+import { ledgerDecimals } from '../ledger/assets.js';
+import { paymentKey } from '../payments/items.js';
+import { inFlightPartition } from '../payouts/items.js';
+import { paymentSchema } from '../payments/schemas.js';
+
+/** What a hot wallet can still pay out of one asset, in ledger minor units. */
+export interface WalletPosition {
+  wallet: string;
+  balanceMinor: bigint;
+  /** Payouts accepted but not yet mined (waiting or pending): still in the balance, already promised. */
+  inFlightMinor: bigint;
+  inFlightCount: number;
+  availableMinor: bigint;
+}
+
+/** Chain units (the token's decimals) down to ledger minor units, rounding down: never overstate a balance. */
+export function toLedgerUnits(amount: bigint, asset: string, tokenDecimals: number): bigint {
+  const decimals = ledgerDecimals[asset];
+  if (decimals === undefined) throw new Error(`no ledger decimals for ${asset}`);
+  return amount / 10n ** BigInt(Math.max(0, tokenDecimals - decimals));
+}
+
+/**
+ * The hot wallet's on-chain token balance (through the chain adapter) minus its payouts in flight:
+ * the payouts listed under gsi1 `INFLIGHT#<chain>` (a sparse index, so the query reads only
+ * unfinished payouts), their amounts read from the payment items in one BatchGetItem per 100.
+ */
+export async function walletPosition(
+  deps: { dynamodb: DynamoDBClient; tableName: string },
+  chain: Chain,
+  adapter: Pick<ChainAdapter, 'balances' | 'hotWalletAddress'>,
+  asset: string,
+): Promise<WalletPosition> {
+  const token = chain.assets.find((candidate) => candidate.symbol === asset);
+  if (!token) throw new Error(`chain ${chain.name} carries no ${asset}`);
+  const [wallet, balances, inFlight] = await Promise.all([adapter.hotWalletAddress(), adapter.balances(), inFlightPayouts(deps, chain.name, asset)]);
+  const balanceMinor = toLedgerUnits(balances.tokens[asset] ?? 0n, asset, token.decimals);
+  return { wallet, balanceMinor, ...inFlight, availableMinor: balanceMinor - inFlight.inFlightMinor };
+}
+
+async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, asset: string) {
+  const paymentIds: string[] = [];
+  let startKey: QueryCommand['input']['ExclusiveStartKey'];
+  do {
+    const page = await deps.dynamodb.send(new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
+      ProjectionExpression: 'paymentId',
+      ExclusiveStartKey: startKey,
+    }));
+    for (const item of page.Items ?? []) if (item.paymentId?.S) paymentIds.push(item.paymentId.S);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  let inFlightMinor = 0n;
+  let inFlightCount = 0;
+  for (let i = 0; i < paymentIds.length; i += 100) {
+    let keys = paymentIds.slice(i, i + 100).map(paymentKey);
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === 8) throw new Error(`could not read ${keys.length} in-flight payments of ${chain}`);
+      const result = await deps.dynamodb.send(new BatchGetItemCommand({ RequestItems: { [deps.tableName]: { Keys: keys, ProjectionExpression: '#object', ExpressionAttributeNames: { '#object': 'object' } } } }));
+      for (const item of result.Responses?.[deps.tableName] ?? []) {
+        const payment = paymentSchema.parse(JSON.parse(item.object!.S!));
+        if (payment.asset !== asset) continue;
+        inFlightMinor += BigInt(payment.amount_captured);
+        inFlightCount += 1;
+      }
+      keys = (result.UnprocessedKeys?.[deps.tableName]?.Keys ?? []) as typeof keys;
+      if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+  return { inFlightMinor, inFlightCount };
+}

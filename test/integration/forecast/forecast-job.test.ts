@@ -1,0 +1,222 @@
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand as SqsAttributes, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
+import { newId } from '../../../lib/ids/index.js';
+import { epochHour, readForecasts, recordFlowEvent, runForecastJob, walletPosition, type ForecastJobDeps, type ForecastRecord, type ForecastSignal } from '../../../lib/forecast-job/index.js';
+import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
+import { paymentItem } from '../../../lib/payments/items.js';
+import type { LanepayEvent } from '../../../lib/events/schemas.js';
+import type { Payment } from '../../../lib/payments/schemas.js';
+import { payoutItem } from '../../../lib/payouts/items.js';
+import { api } from '../../support/api.js';
+import { chainRegistry, clients, fundedMerchant, someAddress, usdc } from '../../support/deps.js';
+import { cliAgainstTestStack } from '../../support/cli.js';
+import { stack } from '../../support/stack.js';
+import { waitFor } from '../../support/wait.js';
+
+function paymentObject(chain: string, amountMinor: bigint, status: Payment['status'], at = new Date()): Payment {
+  return {
+    id: newId('pay'), object: 'payment', status, amount: amountMinor.toString(), amount_captured: amountMinor.toString(),
+    fee: '0', asset: 'USDC', chain, destination: someAddress(), capture: 'automatic', customer: null, description: null, metadata: {},
+    created_at: at.toISOString(), expires_at: null, tx_hash: null, decline_code: null, failure_code: null,
+  };
+}
+
+/** A booked payout on a chain name of its own, so no other flow lands in its buckets. */
+function succeededEvent(chain: string, amountMinor: bigint, at = new Date()): LanepayEvent {
+  return { id: newId('evt'), object: 'event', type: 'payment.succeeded', created_at: at.toISOString(), data: { object: paymentObject(chain, amountMinor, 'succeeded', at) } };
+}
+
+async function bucket(chain: string, at: Date) {
+  const { Item } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: flowBucketKey(chain, 'USDC', epochHour(at)), ConsistentRead: true }));
+  return Item ? { payoutMinor: BigInt(Item.payoutMinor!.N!), payoutCount: Number(Item.payoutCount!.N!) } : undefined;
+}
+
+describe('hourly flow totals', () => {
+  it('count a redelivered event once: the marker transaction refuses the second delivery', async () => {
+    const chain = `flow-${randomUUID().slice(0, 8)}`;
+    const event = succeededEvent(chain, usdc(25));
+    const deps = { dynamodb: clients().dynamodb, tableName: stack().tableName };
+
+    expect(await recordFlowEvent(deps, event)).toBe('counted');
+    expect(await recordFlowEvent(deps, event)).toBe('duplicate');
+    expect(await recordFlowEvent(deps, succeededEvent(chain, usdc(5)))).toBe('counted');
+
+    expect(await bucket(chain, new Date(event.created_at))).toEqual({ payoutMinor: usdc(30), payoutCount: 2 });
+  });
+
+  it('count a message the queue delivers twice once, through the flow-totals function', async () => {
+    const chain = `flow-${randomUUID().slice(0, 8)}`;
+    const event = succeededEvent(chain, usdc(7));
+    const queueUrl = stack().queues.FlowTotalsQueue!.url;
+    const body = JSON.stringify(event);
+    const attributes = { eventId: { DataType: 'String', StringValue: event.id }, eventType: { DataType: 'String', StringValue: event.type } };
+    await clients().sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: attributes }));
+    await clients().sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: attributes }));
+
+    // Both copies consumed (none visible or in flight) and the bucket written: then it must hold one payout.
+    await waitFor('both copies to be consumed', async () => {
+      const { Attributes = {} } = await clients().sqs.send(new SqsAttributes({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      const pending = Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+      return pending === 0 && (await bucket(chain, new Date(event.created_at))) ? true : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(await bucket(chain, new Date(event.created_at))).toEqual({ payoutMinor: usdc(7), payoutCount: 1 });
+  });
+
+  it('receive a real payout from the outbox relay once the ledger books it (payment.succeeded)', async () => {
+    const merchant = await fundedMerchant(usdc(10));
+    const created = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: usdc(2).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress() } });
+    expect(created.status).toBe(201);
+    const succeeded = await waitFor('payment.succeeded', async () => {
+      const events = await api('GET', '/v1/events', { key: merchant.api_key });
+      return (events.body.data as LanepayEvent[]).find((e) => e.type === 'payment.succeeded');
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+
+    const marker = await waitFor('the flow marker of the event', async () => {
+      const { Item } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: flowEventMarkerKey(succeeded.id), ConsistentRead: true }));
+      return Item;
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+    expect(marker.paymentId?.S).toBe(created.body.id);
+  }, 120_000);
+});
+
+describe('wallet position', () => {
+  it('subtracts the payouts in flight on the chain (waiting or pending), and only those in the asset', async () => {
+    const chain = `flow-${randomUUID().slice(0, 8)}`;
+    const { dynamodb } = clients();
+    const tableName = stack().tableName;
+    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded', asset = 'USDC') => {
+      const payment = { ...paymentObject(chain, amountMinor, 'processing'), asset };
+      await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: paymentItem({ payment, merchantId: 'mer_00000000000000000000000000', version: 1 }) }));
+      const payout = { paymentId: payment.id, merchantId: 'mer_00000000000000000000000000', chain, wallet: '0x0', status, attempts: [], version: 1, createdAtMs: Date.now() };
+      await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: payoutItem(payout) }));
+    };
+    await put(usdc(3), 'pending');
+    await put(usdc(4), 'waiting_liquidity');
+    await put(usdc(50), 'succeeded');
+    await put(usdc(9), 'pending', 'EURC');
+    const registryChain = { ...chainRegistry().get('local-a')!, name: chain };
+    const adapter = { hotWalletAddress: async () => '0xabc', balances: async () => ({ gasWei: 1n, tokens: { USDC: usdc(100) } }) };
+
+    const position = await walletPosition({ dynamodb, tableName }, registryChain, adapter, 'USDC');
+
+    expect(position).toEqual({ wallet: '0xabc', balanceMinor: usdc(100), inFlightMinor: usdc(7), inFlightCount: 2, availableMinor: usdc(93) });
+  });
+});
+
+describe('forecast-batch on the local stack', () => {
+  let cli: ReturnType<typeof cliAgainstTestStack>;
+  let records: ForecastRecord[];
+  const signals: ForecastSignal[] = [];
+
+  beforeAll(async () => {
+    cli = cliAgainstTestStack();
+    // local-a: a quiet chain (~10 USDC an hour) its 1M USDC hot wallet covers; local-b: ~300k USDC an hour, far beyond it.
+    for (const [chain, level, ticket, seed] of [['local-a', '10', '1', '3'], ['local-b', '300000', '1000', '4']] as const) {
+      const run = await cli.run(['forecast', 'seed', '--chain', chain, '--days', '35', '--level', level, '--ticket', ticket, '--seed', seed]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('Seeded 840 hourly buckets');
+    }
+    const { dynamodb, kms } = clients();
+    const chains = chainRegistry();
+    const deps: ForecastJobDeps = {
+      dynamodb, tableName: stack().tableName, chains,
+      adapter: (name) => new EvmAdapter(chains.get(name)!, kms),
+      now: () => new Date(),
+      settings: { horizonHours: 48, historyDays: 90, pathCount: 1000, quantile: 0.99, shortfallProbability: 0.05, seed: 1 },
+      signal: (signal) => signals.push(signal),
+    };
+    records = await runForecastJob(deps);
+  }, 120_000);
+
+  afterAll(() => cli?.cleanup());
+
+  it('writes a 48-hour forecast with nested 80 % and 95 % intervals for every chain', async () => {
+    const stored = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName });
+    for (const chain of ['local-a', 'local-b']) {
+      const record = stored.find((f) => f.record.chain === chain && f.record.asset === 'USDC')!.record;
+      expect(record.status).toBe('ok');
+      expect(record.historyHours).toBeGreaterThanOrEqual(840);
+      expect(record.mean).toHaveLength(48);
+      const [i80, i95] = [0.8, 0.95].map((level) => record.intervals.find((i) => i.level === level)!);
+      for (let step = 0; step < 48; step++) {
+        expect(i95!.lower[step]!).toBeLessThanOrEqual(i80!.lower[step]!);
+        expect(i80!.lower[step]!).toBeLessThanOrEqual(record.mean[step]!);
+        expect(record.mean[step]!).toBeLessThanOrEqual(i80!.upper[step]!);
+        expect(i80!.upper[step]!).toBeLessThanOrEqual(i95!.upper[step]!);
+      }
+    }
+  });
+
+  it('plans the quiet wallet without a top-up and signals no shortfall for it', () => {
+    const plan = records.find((r) => r.chain === 'local-a')!.plan!;
+    expect(plan.leadTimeHours).toBe(6);
+    expect(BigInt(plan.balanceMinor)).toBeGreaterThan(0n);
+    expect(BigInt(plan.requiredMinor)).toBeGreaterThan(0n);
+    expect(BigInt(plan.requiredMinor)).toBeLessThan(usdc(1000));
+    expect(plan.topUpMinor).toBe('0');
+    expect(plan.shortfall).toBe(false);
+    expect(signals.filter((s) => s.kind === 'forecast_shortfall' && s.chain === 'local-a')).toEqual([]);
+  });
+
+  it('gives the small hot wallet a top-up, a shortfall signal and a liquidity.forecast_shortfall event', async () => {
+    const record = records.find((r) => r.chain === 'local-b')!;
+    const plan = record.plan!;
+    expect(plan.shortfall).toBe(true);
+    expect(plan.dryProbability).toBeGreaterThan(0.05);
+    expect(BigInt(plan.topUpMinor)).toBe(BigInt(plan.requiredMinor) - BigInt(plan.availableMinor));
+    expect(signals).toContainEqual(expect.objectContaining({ kind: 'forecast_shortfall', chain: 'local-b', topUpMinor: plan.topUpMinor }));
+
+    const events = await clients().dynamodb.send(new QueryCommand({
+      TableName: stack().tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'PLATFORM#EVENTS' } },
+    }));
+    const ours = (events.Items ?? []).map((item) => JSON.parse(item.body!.S!)).filter((e) => e.type === 'liquidity.forecast_shortfall' && e.data.object.forecast_generated_at === record.generatedAt);
+    expect(ours).toHaveLength(1);
+    expect(ours[0].data.object).toMatchObject({ chain: 'local-b', asset: 'USDC', top_up: plan.topUpMinor, wallet: plan.wallet });
+  });
+
+  it('runs on its schedule in the local stack too (rate(2 minutes)): the function rewrites the seeded chains\' forecasts', async () => {
+    const ours = records.find((r) => r.chain === 'local-b')!;
+    const scheduled = await waitFor('a forecast written by the scheduled function', async () => {
+      const [latest] = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName }, 'local-b');
+      return latest && latest.record.generatedAt > ours.generatedAt ? latest.record : undefined;
+    }, { timeoutMs: 150_000, intervalMs: 2_000 });
+    expect(scheduled.status).toBe('ok');
+    expect(scheduled.plan?.shortfall).toBe(true);
+    expect(scheduled.plan?.pathCount).toBe(1000);
+  }, 160_000);
+
+  it('shows the forecast and plan with `lanepay forecast show`, as a table and as JSON', async () => {
+    const table = await cli.run(['forecast', 'show', '--chain', 'local-b', '--hours', '6']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/local-b USDC: forecast of/);
+    expect(table.stdout).toMatch(/runs dry\s+\d+\.\d % of 1000 simulated paths: SHORTFALL/);
+    expect(table.stdout.match(/^\s+\d{4}-\d\d-\d\d \d\dh\s/gm)).toHaveLength(6);
+
+    const json = await cli.run(['forecast', 'show', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const listed = JSON.parse(json.stdout) as ForecastRecord[];
+    expect(listed.map((r) => r.chain)).toEqual(expect.arrayContaining(['local-a', 'local-b']));
+  });
+
+  it('prices a scenario from the same paths: tripled flows on the quiet chain need more, x0 needs nothing', async () => {
+    const base = records.find((r) => r.chain === 'local-a')!.plan!;
+    const tripled = await cli.run(['forecast', 'scenario', '--chain', 'local-a', '--shock', 'x3@+0h/6h', '--json']);
+    expect(tripled.code, tripled.stderr).toBe(0);
+    const result = JSON.parse(tripled.stdout);
+    // Same paths, times three over the whole lead time: the quantile triples (up to rounding of each path's ceiling).
+    const required = Number(result.scenario.required) * 1e6;
+    expect(required).toBeGreaterThan(2.9 * Number(base.requiredMinor));
+    expect(required).toBeLessThanOrEqual(3 * Number(base.requiredMinor) + 3);
+
+    const stopped = await cli.run(['forecast', 'scenario', '--chain', 'local-b', '--shock', 'x0@+0h/3h', '--shock', 'x0@+3h/3h', '--json']);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(JSON.parse(stopped.stdout).scenario).toEqual({ dry_probability: 0, required: '0.0', top_up: '0.0' });
+
+    const bad = await cli.run(['forecast', 'scenario', '--chain', 'local-a', '--shock', 'x3@2h/6h']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('@+');
+  });
+});
