@@ -35,12 +35,20 @@ export function payoutDeps(): PayoutDeps {
     checkDelaySeconds: config.CHAIN_CHECK_DELAY_SECONDS,
     stuckAfterMs: config.PAYOUT_STUCK_AFTER_SECONDS * 1000,
     now: () => new Date(),
-    signal: (signal) => {
-      logger.warn(signal.kind, { ...signal });
-      const metric = metrics.singleMetric();
-      metric.addDimension('chain', signal.chain);
-      metric.addMetric(metricBySignal[signal.kind], MetricUnit.Count, 1);
-    },
+    signal: (signal) => emitSignal(signal),
   };
   return deps;
+}
+
+/**
+ * Logs a payout signal and counts it twice: per chain (for dashboards) and with the service
+ * dimension alone, which is what the alarms in infra/queues.yml watch (a CloudWatch alarm matches
+ * one exact dimension set, so a per-chain count alone would never reach them).
+ */
+export function emitSignal(signal: PayoutSignal): void {
+  logger.warn(signal.kind, { ...signal });
+  const perChain = metrics.singleMetric();
+  perChain.addDimension('chain', signal.chain);
+  perChain.addMetric(metricBySignal[signal.kind], MetricUnit.Count, 1);
+  metrics.singleMetric().addMetric(metricBySignal[signal.kind], MetricUnit.Count, 1);
 }

@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// The alarms in infra/queues.yml watch HotWalletLiquidityLow and ChainUnavailable with the service
+// dimension alone; a CloudWatch alarm matches one exact dimension set.
+describe('payout signal metrics', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('counts a signal per chain and once more under the service dimension alone, which the alarms watch', async () => {
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'chain-submit');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Lanepay');
+    vi.stubEnv('POWERTOOLS_DEV', 'false');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { emitSignal } = await import('../../../functions/commons/payout-deps.js');
+
+    emitSignal({ kind: 'chain_unavailable', chain: 'local-a' });
+
+    const emf = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const dimensionSets = emf.filter((record) => 'ChainUnavailable' in record).map((record) => record._aws.CloudWatchMetrics[0].Dimensions[0].sort());
+    expect(dimensionSets).toContainEqual(['service']);
+    expect(dimensionSets).toContainEqual(['chain', 'service']);
+  });
+});
