@@ -1,6 +1,9 @@
-import { PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException, PutItemCommand, QueryCommand, TransactionCanceledException, type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { readCustomer } from './customers.js';
 import { decideVerification, matchesOf, recordDecision, screenPerson } from './decide.js';
+import type { SanctionsIndex } from '../kyc/screening/index.js';
 import type { KycCheckDeps } from './deps.js';
 import { approvedPartition, customerItem, processingPartition, versionedPut } from './items.js';
 import { openPii } from './pii.js';
@@ -46,27 +49,37 @@ export async function rescreenApproved(deps: KycCheckDeps): Promise<{ screened: 
   let moved = 0;
   for await (const key of gsi2Keys(deps, approvedPartition)) {
     const [merchantId, customerId] = key.gsi2sk!.S!.split('#') as [string, string];
-    const customer = await readCustomer(deps, merchantId, customerId);
-    if (!customer || customer.customer.kyc_status !== 'approved' || customer.screenedListVersion === index.version) continue;
-    const record = customer.customer.verification ? await readVerification(deps, customer.customer.verification) : undefined;
-    if (!record?.pii) continue;
-    const pii = await openPii(deps, { merchantId, customerId }, record.pii);
-    const screening = screenPerson(index, pii, record.verification.nationality);
-    screened++;
-    const now = deps.now();
-    if (screening.decision === 'clear') {
-      await deps.dynamodb.send(new PutItemCommand(
-        versionedPut(deps.tableName, customerItem({ ...customer, version: customer.version + 1, screenedListVersion: index.version }), customer.version).Put,
-      ));
-      continue;
+    try {
+      const result = await rescreenCustomer(deps, index, merchantId, customerId);
+      if (result !== 'skipped') screened++;
+      if (result === 'moved') moved++;
+    } catch (error) {
+      // Changed meanwhile (a decision, an erasure, another run): the next run sees its new state.
+      if (!(error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const reason: VerificationReasonCode = screening.decision === 'match' ? 'sanctions_match' : 'sanctions_possible_match';
-    await recordDecision(deps, {
-      record, customer, now, decidedBy: 'system', listVersion: index.version,
-      decision: { status: 'review', reasons: [...new Set([...record.verification.reasons, reason])], matches: matchesOf(screening) },
-    });
-    moved++;
-    deps.log('re-screening moved a customer to review', { customerId, verificationId: record.verification.id, listVersion: index.version });
   }
   return { screened, moved };
+}
+
+async function rescreenCustomer(deps: KycCheckDeps, index: SanctionsIndex, merchantId: string, customerId: string): Promise<'skipped' | 'clear' | 'moved'> {
+  const customer = await readCustomer(deps, merchantId, customerId);
+  if (!customer || customer.customer.kyc_status !== 'approved' || customer.screenedListVersion === index.version) return 'skipped';
+  const record = customer.customer.verification ? await readVerification(deps, customer.customer.verification) : undefined;
+  if (!record?.pii) return 'skipped';
+  const pii = await openPii(deps, { merchantId, customerId }, record.pii);
+  const screening = screenPerson(index, pii, record.verification.nationality);
+  const now = deps.now();
+  if (screening.decision === 'clear') {
+    await deps.dynamodb.send(new PutItemCommand(
+      versionedPut(deps.tableName, customerItem({ ...customer, version: customer.version + 1, screenedListVersion: index.version }), customer.version).Put,
+    ));
+    return 'clear';
+  }
+  const reason: VerificationReasonCode = screening.decision === 'match' ? 'sanctions_match' : 'sanctions_possible_match';
+  await recordDecision(deps, {
+    record, customer, now, decidedBy: 'system', listVersion: index.version,
+    decision: { status: 'review', reasons: [...new Set([...record.verification.reasons, reason])], matches: matchesOf(screening) },
+  });
+  deps.log('re-screening moved a customer to review', { customerId, verificationId: record.verification.id, listVersion: index.version });
+  return 'moved';
 }
