@@ -10,7 +10,7 @@ import type { SanctionsMatch, Verification, VerificationReasonCode, Verification
 import { readVerification } from './verifications.js';
 
 export interface Decision {
-  status: Exclude<VerificationStatus, 'processing'>;
+  status: Exclude<VerificationStatus, 'processing' | 'canceled'>;
   reasons: VerificationReasonCode[];
   matches: SanctionsMatch[];
 }

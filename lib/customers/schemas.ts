@@ -43,7 +43,8 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
-export const verificationStatuses = ['processing', 'approved', 'review', 'rejected'] as const;
+/** `canceled`: its data was erased before it was decided. */
+export const verificationStatuses = ['processing', 'approved', 'review', 'rejected', 'canceled'] as const;
 export type VerificationStatus = (typeof verificationStatuses)[number];
 
 /** Reason codes of a decision: the document/phone codes plus screening's. */

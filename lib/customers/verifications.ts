@@ -101,8 +101,9 @@ async function customerVerifications(deps: TableDeps, customerId: string): Promi
 
 /**
  * Erases the customer's PII for good: the sealed envelopes (data and encrypted key) and the email
- * are removed, every decision record stays. With no data left to re-screen, the customer's KYC
- * status returns to `none`, so payments above the threshold need a new verification.
+ * are removed, every decision record stays (one still processing is `canceled`). With no data
+ * left to re-screen, the customer's KYC status returns to `none` (a rejection stays), so payments
+ * above the threshold need a new verification.
  */
 export async function eraseCustomerPii(deps: CustomerDeps, merchantId: string, customerId: string): Promise<Customer> {
   const customer = await requireCustomer(deps, merchantId, customerId);
@@ -111,7 +112,14 @@ export async function eraseCustomerPii(deps: CustomerDeps, merchantId: string, c
   const items: TransactWriteItem[] = verifications
     .filter((record) => record.pii || record.verification.pii_erased_at === null)
     .map((record) => versionedPut(deps.tableName, verificationItem({
-      merchantId, version: record.version + 1, verification: { ...record.verification, pii_erased_at: record.verification.pii_erased_at ?? now },
+      merchantId,
+      version: record.version + 1,
+      verification: {
+        ...record.verification,
+        // Nothing is left to decide it from.
+        status: record.verification.status === 'processing' ? 'canceled' : record.verification.status,
+        pii_erased_at: record.verification.pii_erased_at ?? now,
+      },
     }), record.version));
   const nextCustomer: Customer = {
     ...customer.customer, email: null, pii_erased_at: now,

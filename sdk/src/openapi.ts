@@ -1570,7 +1570,7 @@ export type components = {
                     object: "customer.verification";
                     customer: string;
                     /** @enum {string} */
-                    status: "processing" | "approved" | "review" | "rejected";
+                    status: "processing" | "approved" | "review" | "rejected" | "canceled";
                     nationality: string;
                     document: {
                         /** @enum {string} */
@@ -1673,7 +1673,7 @@ export type components = {
                         object: "customer.verification";
                         customer: string;
                         /** @enum {string} */
-                        status: "processing" | "approved" | "review" | "rejected";
+                        status: "processing" | "approved" | "review" | "rejected" | "canceled";
                         nationality: string;
                         document: {
                             /** @enum {string} */
@@ -1889,7 +1889,7 @@ export type components = {
             object: "customer.verification";
             customer: string;
             /** @enum {string} */
-            status: "processing" | "approved" | "review" | "rejected";
+            status: "processing" | "approved" | "review" | "rejected" | "canceled";
             nationality: string;
             document: {
                 /** @enum {string} */
