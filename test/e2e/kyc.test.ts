@@ -10,6 +10,7 @@ import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { cleanIdentity, cnResidentId, kycCheckDeps } from '../support/kyc.js';
 import { stack, stackLogDir } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { startReceiver } from '../support/webhook-receiver.js';
 
 type Merchant = Awaited<ReturnType<typeof fundedMerchant>>;
 let merchant: Merchant;
@@ -162,6 +163,27 @@ describe('customers and KYC verifications over the API', () => {
     expect(kept).toMatchObject({ status: 'approved', decided_at: decided.decided_at, pii_erased_at: expect.any(String) });
     const item = (await scanAll()).find((i) => i.pk!.S === `KYV#${decided.id}`)!;
     expect(item.pii).toBeUndefined();
+  });
+
+  it('delivers the outcome as a signed customer.verification.* webhook carrying no PII', async () => {
+    const hooks = await startReceiver();
+    try {
+      const registered = await api('POST', '/v1/webhook_endpoints', {
+        key: merchant.api_key, body: { url: hooks.url('/kyc'), events: ['customer.verification.approved', 'customer.verification.rejected'] },
+      });
+      expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+      const customer = await newCustomer();
+      const identity = cleanIdentity();
+      const decided = await verify(customer.id, identity);
+      const delivery = await waitFor('the approval delivered', () =>
+        hooks.received.find((r) => r.status === 200 && JSON.parse(r.body).data.object.id === decided.id), { timeoutMs: 30_000 });
+      expect(delivery.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(JSON.parse(delivery.body)).toMatchObject({ type: 'customer.verification.approved', data: { object: { id: decided.id, customer: customer.id, status: 'approved' } } });
+      const number = (identity.document as { number: string }).number;
+      for (const secret of [identity.name, number, identity.phone!]) expect(delivery.body.includes(secret), `webhook holds ${secret}`).toBe(false);
+    } finally {
+      await hooks.close();
+    }
   });
 
   it('re-screens approved customers when a new list version loads: a new hit moves the customer to review and emits the event', async () => {
