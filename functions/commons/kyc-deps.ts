@@ -17,6 +17,7 @@ export function customerDeps(): CustomerDeps {
     sqs: sqsClient(),
     tableName: config.TABLE_NAME,
     dataKeyId: config.DATA_KEY_ID,
+    fingerprintKeyId: config.API_KEY_DIGEST_KEY_ID,
     checkQueueUrl: config.KYC_CHECK_QUEUE_URL,
     now: () => new Date(),
   };

@@ -9,6 +9,7 @@ import { ValidationError } from '../../lib/errors/index.js';
 import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
 import { requestFingerprint } from '../../lib/idempotency/store.js';
 import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
+import { keyedFingerprint } from '../../lib/customers/pii.js';
 import { customerDeps } from '../commons/kyc-deps.js';
 
 const deps = customerDeps();
@@ -37,9 +38,11 @@ const routes: Record<string, Route> = {
   'GET /v1/customers/{id}': httpHandler({ path: customerIdPathSchema, query: noQuery }, async (r) => ({
     status: 200, body: await getCustomer(deps, r.merchantId, r.path.id),
   })),
-  'POST /v1/customers/{id}/verifications': httpHandler({ path: customerIdPathSchema, body: createVerificationBodySchema, query: noQuery }, async (r) => ({
-    status: 202, body: await createVerification(deps, { ...idempotency(r), customerId: r.path.id, body: r.body }),
-  })),
+  'POST /v1/customers/{id}/verifications': httpHandler({ path: customerIdPathSchema, body: createVerificationBodySchema, query: noQuery }, async (r) => {
+    const request = idempotency(r);
+    const fingerprint = await keyedFingerprint(deps, request.fingerprint);
+    return { status: 202, body: await createVerification(deps, { ...request, fingerprint, customerId: r.path.id, body: r.body }) };
+  }),
   'GET /v1/customers/{id}/verifications/{verification}': httpHandler({ path: verificationPathSchema, query: noQuery }, async (r) => ({
     status: 200, body: await getVerification(deps, r.merchantId, r.path.id, r.path.verification),
   })),

@@ -101,5 +101,6 @@ export const webhooksConfigSchema = baseConfigSchema.extend({
 /** kyc (the customer API) and kyc-check (decisions, the sweep and re-screening). */
 export const kycConfigSchema = baseConfigSchema.extend({
   DATA_KEY_ID: z.string().min(1),
+  API_KEY_DIGEST_KEY_ID: z.string().min(1),
   KYC_CHECK_QUEUE_URL: z.url(),
 });

@@ -10,6 +10,8 @@ export interface CustomerDeps {
   sqs: SQSClient;
   tableName: string;
   dataKeyId: string;
+  /** HMAC key for fingerprints of requests carrying PII (the API-key digest key). */
+  fingerprintKeyId: string;
   /** The queue kyc-check decides verifications from. */
   checkQueueUrl: string;
   now: () => Date;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { CreateVerificationBody } from '../kyc/schemas.js';
 
 /**
@@ -64,6 +64,16 @@ export async function openPii(deps: Pick<PiiDeps, 'kms'>, owner: PiiOwner, seale
   } finally {
     key.fill(0);
   }
+}
+
+/**
+ * The idempotency fingerprint of a request carrying PII, keyed by a KMS HMAC key: a plain SHA-256
+ * of a name, birth date and identity number could be confirmed by guessing (their entropy is low),
+ * so what the idempotency record stores is useless without the key.
+ */
+export async function keyedFingerprint(deps: { kms: KMSClient; fingerprintKeyId: string }, fingerprint: string): Promise<string> {
+  const result = await deps.kms.send(new GenerateMacCommand({ KeyId: deps.fingerprintKeyId, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(fingerprint, 'utf8') }));
+  return Buffer.from(result.Mac!).toString('base64url');
 }
 
 /** The last four characters, the only readable trace of a number. */

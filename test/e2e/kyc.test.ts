@@ -72,6 +72,15 @@ describe('customers and KYC verifications over the API', () => {
     const first = await api('POST', '/v1/customers', { key: merchant.api_key, body: { email: 'a@example.com' }, idempotencyKey: key });
     const again = await api('POST', '/v1/customers', { key: merchant.api_key, body: { email: 'a@example.com' }, idempotencyKey: key });
     expect(again.body.id).toBe(first.body.id);
+
+    const identity = cleanIdentity();
+    const verificationKey = randomUUID();
+    const started = await api('POST', `/v1/customers/${first.body.id}/verifications`, { key: merchant.api_key, body: identity, idempotencyKey: verificationKey });
+    const replayed = await api('POST', `/v1/customers/${first.body.id}/verifications`, { key: merchant.api_key, body: identity, idempotencyKey: verificationKey });
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.id).toBe(started.body.id);
+    const changed = await api('POST', `/v1/customers/${first.body.id}/verifications`, { key: merchant.api_key, body: { ...identity, name: 'Someone Else' }, idempotencyKey: verificationKey });
+    expect(changed.status).toBe(422);
     expect((await api('POST', '/v1/customers', { key: merchant.api_key, body: {}, idempotencyKey: false })).status).toBe(400);
   });
 

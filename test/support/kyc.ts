@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createCustomer } from '../../lib/customers/customers.js';
 import type { CustomerDeps, KycCheckDeps } from '../../lib/customers/deps.js';
 import { createVerification, readVerification } from '../../lib/customers/verifications.js';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
 import { cnResidentIdCheckCharacter } from '../../lib/kyc/documents/index.js';
 import { loadLatestSanctionsIndex } from '../../lib/kyc/sanctions-store.js';
 import type { SanctionsIndex } from '../../lib/kyc/screening/index.js';
@@ -14,7 +13,7 @@ import { waitFor } from './wait.js';
 export function customerDeps(): CustomerDeps {
   const { dynamodb, kms, sqs } = clients();
   return {
-    dynamodb, kms, sqs, tableName: stack().tableName, dataKeyId: stack().keys.DataKey!,
+    dynamodb, kms, sqs, tableName: stack().tableName, dataKeyId: stack().keys.DataKey!, fingerprintKeyId: stack().keys.ApiKeyDigestKey!,
     checkQueueUrl: stack().queues.KycCheckQueue!.url, now: () => new Date(),
   };
 }
@@ -53,7 +52,7 @@ export async function verifiedCustomer(merchantId: string, identity: CreateVerif
   const deps = customerDeps();
   const customer = await createCustomer(deps, { merchantId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: {} });
   const started = await createVerification(deps, {
-    merchantId, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST', identity), customerId: customer.id, body: identity,
+    merchantId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), customerId: customer.id, body: identity,
   });
   const decided = await waitFor(`verification ${started.id} decided`, async () => {
     const record = await readVerification(deps, started.id);
