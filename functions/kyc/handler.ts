@@ -5,25 +5,18 @@ import {
   createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,
 } from '../../lib/customers/schemas.js';
 import { createVerification, eraseCustomerPii, getVerification } from '../../lib/customers/verifications.js';
-import { ValidationError } from '../../lib/errors/index.js';
 import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
+import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
 import { keyedFingerprint } from '../../lib/customers/pii.js';
 import { customerDeps } from '../commons/kyc-deps.js';
 
 const deps = customerDeps();
 const noQuery = z.strictObject({});
-const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 
 /** Every POST carries an Idempotency-Key, as for payments. */
 function idempotency<B>(request: HttpRequest<B, unknown, unknown>) {
-  const key = request.header('idempotency-key');
-  if (!key || !idempotencyKeySchema.safeParse(key).success) {
-    throw new ValidationError('Send an Idempotency-Key header (1-255 printable ASCII characters, e.g. a UUID) with every POST.', [
-      { field: 'Idempotency-Key', message: key ? 'must be 1-255 printable ASCII characters' : 'is required' },
-    ]);
-  }
+  const key = parseIdempotencyKey(request.header('idempotency-key'), { required: true, route: 'every POST of /v1/customers' })!;
   return { merchantId: request.merchantId, idempotencyKey: key, fingerprint: requestFingerprint(request.route, request.body) };
 }
 
