@@ -1,7 +1,6 @@
 import type { Command, CommandOptions } from '../command.js';
 import balanceCredit from './balance-credit.js';
 import chainStatus from './chain-status.js';
-import customerSetKyc from './customer-set-kyc.js';
 import demoReceiver from './demo-receiver.js';
 import demoSeed from './demo-seed.js';
 import forecastCsv from './forecast-csv.js';
@@ -10,9 +9,11 @@ import forecastSeed from './forecast-seed.js';
 import forecastShow from './forecast-show.js';
 import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
+import kycResolve from './kyc-resolve.js';
 import merchantCreate from './merchant-create.js';
 import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
+import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 
 /**
@@ -28,7 +29,8 @@ export const commands: Command<CommandOptions>[] = [
   keyCreate,
   keyRevoke,
   balanceCredit,
-  customerSetKyc,
+  sanctionsLoad,
+  kycResolve,
   demoSeed,
   demoReceiver,
   forecastCsv,

@@ -112,3 +112,10 @@ export const webhooksConfigSchema = baseConfigSchema.extend({
   /** How long the previous secret keeps signing after a rotation (default 24 h). */
   WEBHOOK_SECRET_OVERLAP_SECONDS: z.coerce.number().positive().default(24 * 3600),
 });
+
+/** kyc (the customer API) and kyc-check (decisions, the sweep and re-screening). */
+export const kycConfigSchema = baseConfigSchema.extend({
+  DATA_KEY_ID: z.string().min(1),
+  API_KEY_DIGEST_KEY_ID: z.string().min(1),
+  KYC_CHECK_QUEUE_URL: z.url(),
+});

@@ -1,4 +1,5 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Verification, VerificationEventType } from '../customers/schemas.js';
 import { newId } from '../ids/index.js';
 import type { Payment } from '../payments/schemas.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
@@ -29,6 +30,13 @@ export function endpointEventItem(
   tableName: string, merchantId: string, type: WebhookEndpointEventType, endpoint: WebhookEndpoint, now: Date,
 ): { item: TransactWriteItem; event: LanepayEvent } {
   return outboxEvent(tableName, merchantId, { type, object: endpoint }, { webhookEndpointId: { S: endpoint.id } }, now);
+}
+
+/** The outbox for verification outcomes (`customer.verification.*`): the verification is masked, never PII. */
+export function verificationEventItem(
+  tableName: string, merchantId: string, type: VerificationEventType, verification: Verification, now: Date,
+): { item: TransactWriteItem; event: LanepayEvent } {
+  return outboxEvent(tableName, merchantId, { type, object: verification }, { customerId: { S: verification.customer }, verificationId: { S: verification.id } }, now);
 }
 
 function outboxEvent(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { verificationEventTypes, verificationSchema } from '../customers/schemas.js';
 import { paymentSchema } from '../payments/schemas.js';
 import { webhookEndpointSchema } from '../webhooks/endpoint.js';
 
@@ -19,7 +20,7 @@ export const webhookEndpointEventTypes = ['webhook_endpoint.failing', 'webhook_e
 export type WebhookEndpointEventType = (typeof webhookEndpointEventTypes)[number];
 
 /** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
-export const allEventTypes = [...paymentEventTypes, ...webhookEndpointEventTypes] as const;
+export const allEventTypes = [...paymentEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
 export type AnyEventType = (typeof allEventTypes)[number];
 
 
@@ -39,6 +40,15 @@ const webhookEndpointEventSchema = z.object({
   data: z.object({ object: webhookEndpointSchema }),
 });
 
-export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, webhookEndpointEventSchema]);
+/** Outcomes of customer verifications (KYC); each carries the verification, PII masked. */
+const verificationEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(verificationEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: verificationSchema }),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
 export type LanepayEvent = z.infer<typeof eventSchema>;
 

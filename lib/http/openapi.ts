@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/openapi.js';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
 import { eventSchema } from '../events/schemas.js';
@@ -41,6 +42,7 @@ export function openApiDocument(): Record<string, unknown> {
     security: [{ apiKey: [] }],
     paths: {
       ...realtimeOpenApiPaths,
+      ...customerOpenApiPaths,
       '/v1/payments': {
         post: {
           summary: 'Authorize a payment (and capture it unless capture is manual)',
@@ -124,6 +126,7 @@ export function openApiDocument(): Record<string, unknown> {
         WebhookEndpointList: schema(listSchema(webhookEndpointSchema), 'output'),
         WebhookAttemptList: schema(listSchema(attemptSchema), 'output'),
         Redelivery: schema(redeliverySchema, 'output'),
+        ...customerOpenApiSchemas,
         Problem: schema(problemSchema, 'output'),
       },
     },

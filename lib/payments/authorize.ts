@@ -1,5 +1,7 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Chain } from '../chains/registry.js';
+import { readCustomer } from '../customers/customers.js';
+import { UnknownCustomerError } from '../customers/errors.js';
 import { ValidationError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
@@ -32,7 +34,7 @@ export interface PaymentResult {
  * (or, for automatic capture, the posted debit), the velocity counters and the idempotency record.
  * A refusal by the risk engine or by a ledger/velocity condition is recorded as a declined payment.
  * DynamoDB requests for a first authorization: the idempotency lock and the transaction (plus one
- * read of the customer's KYC record when the amount is above the KYC threshold).
+ * read of the customer's KYC status when the payment names a customer).
  */
 export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequest): Promise<PaymentResult> {
   const { body, merchant } = request;
@@ -73,9 +75,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   const now = deps.now();
   const amountMinor = BigInt(body.amount);
   const rules = effectiveRules(deps.riskDefaults, riskOverridesSchema.parse(merchant.risk));
-  const kycThreshold = rules.kyc.thresholdMinor[body.asset];
-  const needsKyc = body.customer !== undefined && kycThreshold !== undefined && amountMinor > BigInt(kycThreshold);
-  const customer = needsKyc ? { id: body.customer!, kycStatus: await customerKycStatus(deps, merchant.id, body.customer!) } : undefined;
+  const customer = body.customer === undefined ? undefined : { id: body.customer, kycStatus: await customerKycStatus(deps, merchant.id, body.customer) };
   const decision = evaluatePayment({ amountMinor, asset: body.asset, chain: body.chain, destination: body.destination, customer }, rules);
 
   const payment = newPayment(body, now, deps.holdExpiryMs);
@@ -198,9 +198,9 @@ function newPayment(body: CreatePaymentBody, now: Date, holdExpiryMs: number): P
   };
 }
 
+/** The customer's KYC status; a customer this merchant never created is a 400 (the key names the merchant). */
 async function customerKycStatus(deps: PaymentDeps, merchantId: string, customerId: string): Promise<KycStatus> {
-  const result = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `CUSTOMER#${merchantId}#${customerId}` }, sk: { S: 'CUSTOMER' } }, ConsistentRead: true }),
-  );
-  return (result.Item?.kycStatus?.S as KycStatus | undefined) ?? 'none';
+  const record = await readCustomer(deps, merchantId, customerId);
+  if (!record) throw new UnknownCustomerError(customerId);
+  return record.customer.kyc_status;
 }

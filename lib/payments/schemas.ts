@@ -1,5 +1,6 @@
 import { getAddress } from 'ethers';
 import { z } from 'zod';
+import { customerIdSchema } from '../customers/schemas.js';
 import { amountStringSchema } from '../ledger/amount.js';
 
 /** An EVM address; mixed case must carry a valid EIP-55 checksum. Normalised to the checksummed form. */
@@ -27,7 +28,8 @@ export const createPaymentBodySchema = z.strictObject({
   chain: z.string().min(1).max(40),
   destination: evmAddressSchema,
   capture: z.enum(['automatic', 'manual']).default('automatic'),
-  customer: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _.:-').optional(),
+  /** A customer created with POST /v1/customers; required (and approved) above the KYC threshold. */
+  customer: customerIdSchema.optional(),
   description: z.string().max(500).optional(),
   metadata: metadataSchema.optional(),
 });

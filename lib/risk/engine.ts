@@ -20,7 +20,8 @@ export const riskRuleOrder = [
 ] as const;
 export type RiskRuleName = (typeof riskRuleOrder)[number];
 
-export type KycStatus = 'none' | 'pending' | 'approved' | 'rejected';
+/** A customer's KYC status (lib/customers/schemas.ts); only `approved` passes the threshold. */
+export type KycStatus = 'none' | 'processing' | 'approved' | 'review' | 'rejected';
 
 export interface PaymentRiskInput {
   amountMinor: bigint;
@@ -28,6 +29,7 @@ export interface PaymentRiskInput {
   chain: string;
   /** Payout address; compared case-insensitively, so checksummed or not. */
   destination: string;
+  /** The payment's customer; above the KYC threshold a payment without one is declined. */
   customer?: { id: string; kycStatus: KycStatus } | undefined;
 }
 
@@ -124,12 +126,12 @@ export function evaluatePayment(input: PaymentRiskInput, rules: RiskRules): Risk
 
   check('kyc_threshold');
   const customer = input.customer;
-  if (customer !== undefined && input.amountMinor > limits.kycThresholdMinor && customer.kycStatus !== 'approved') {
+  if (input.amountMinor > limits.kycThresholdMinor && customer?.kycStatus !== 'approved') {
+    const state = customer === undefined ? 'the payment names no customer' : `it is ${customer.kycStatus}`;
     return decline(
       'kyc_threshold',
       declineCodes.kycRequired,
-      `Payments above ${limits.kycThresholdMinor} minor units of ${input.asset} need the customer's KYC ` +
-        `to be approved (it is ${customer.kycStatus}).`,
+      `Payments above ${limits.kycThresholdMinor} minor units of ${input.asset} need a customer whose KYC is approved (${state}).`,
     );
   }
 

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsSigner } from '../../lib/chains/kms-signer.js';
+import { storeSanctionsIndex } from '../../lib/kyc/sanctions-store.js';
 import { fundAddress, startChains, type RunningChain } from './chains.js';
 import { startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
@@ -11,6 +13,7 @@ import { installTools } from './install.js';
 import { buildFunctions, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
 import { assertPortFree, tail, type Service } from './process.js';
 import { loadResources, localCredentials, provision, region } from './provision.js';
+import { compileSanctionsFilesCached } from './sanctions.js';
 import type { StackChain, StackInfo } from './types.js';
 
 export interface StackOptions {
@@ -132,6 +135,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
 
     const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
+    await step('sanctions list loaded', () => loadSanctionsList(endpoints.dynamodb, provisioned.tableName));
 
     const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
 
@@ -252,4 +256,16 @@ function deathWatch() {
       listeners.delete(service);
     },
   };
+}
+
+/** The snapshot in data/ofac, so the stack screens names out of the box (compiled once, then cached). */
+async function loadSanctionsList(endpoint: string, tableName: string): Promise<void> {
+  const dir = path.join(repoRoot, 'data', 'ofac');
+  const index = compileSanctionsFilesCached({ sdn: path.join(dir, 'sdn.csv'), alt: path.join(dir, 'alt.csv'), add: path.join(dir, 'add.csv') });
+  const dynamodb = new DynamoDBClient({ region, credentials: localCredentials, endpoint, maxAttempts: 2 });
+  try {
+    await storeSanctionsIndex({ dynamodb, tableName, now: () => new Date() }, index);
+  } finally {
+    dynamodb.destroy();
+  }
 }

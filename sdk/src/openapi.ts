@@ -83,6 +83,413 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List customers, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Customers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a customer (KYC status none) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Idempotency-Key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateCustomer"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a customer and its KYC status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Customer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit identity data for verification; decided asynchronously (customer.verification.* events)
+         * @description Structurally bad input is a 400 and writes nothing. Well-formed data that fails a check becomes a `rejected` decision; a sanctions match or possible match goes to `review`, resolved by the platform operator. The data is encrypted at rest; only the last four characters of the document number and phone are ever shown.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "Idempotency-Key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateVerification"];
+                };
+            };
+            responses: {
+                /** @description Accepted, status processing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Verification"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is in flight */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/verifications/{verification}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a verification and its decision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    verification: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Verification */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Verification"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/pii": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -1149,6 +1556,51 @@ export type components = {
                     created_at: string;
                 };
             };
+        } | {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @enum {string} */
+            type: "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected";
+            created_at: string;
+            data: {
+                object: {
+                    id: string;
+                    /** @constant */
+                    object: "customer.verification";
+                    customer: string;
+                    /** @enum {string} */
+                    status: "processing" | "approved" | "review" | "rejected" | "canceled";
+                    nationality: string;
+                    document: {
+                        /** @enum {string} */
+                        type: "cn_resident_id" | "passport";
+                        number_last4: string | null;
+                    };
+                    phone_last4: string | null;
+                    reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+                    sanctions_matches: {
+                        /** @constant */
+                        list: "SDN";
+                        entry_id: number;
+                        entry_name: string;
+                        matched_name: string;
+                        score: number;
+                        list_version: string;
+                    }[];
+                    decided_at: string | null;
+                    decided_by: ("system" | "operator") | null;
+                    resolution: {
+                        /** @enum {string} */
+                        decision: "approved" | "rejected";
+                        note: string;
+                        actor: string;
+                        resolved_at: string;
+                    } | null;
+                    created_at: string;
+                    pii_erased_at: string | null;
+                };
+            };
         };
         EventList: {
             /** @constant */
@@ -1207,6 +1659,51 @@ export type components = {
                         created_at: string;
                     };
                 };
+            } | {
+                id: string;
+                /** @constant */
+                object: "event";
+                /** @enum {string} */
+                type: "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected";
+                created_at: string;
+                data: {
+                    object: {
+                        id: string;
+                        /** @constant */
+                        object: "customer.verification";
+                        customer: string;
+                        /** @enum {string} */
+                        status: "processing" | "approved" | "review" | "rejected" | "canceled";
+                        nationality: string;
+                        document: {
+                            /** @enum {string} */
+                            type: "cn_resident_id" | "passport";
+                            number_last4: string | null;
+                        };
+                        phone_last4: string | null;
+                        reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+                        sanctions_matches: {
+                            /** @constant */
+                            list: "SDN";
+                            entry_id: number;
+                            entry_name: string;
+                            matched_name: string;
+                            score: number;
+                            list_version: string;
+                        }[];
+                        decided_at: string | null;
+                        decided_by: ("system" | "operator") | null;
+                        resolution: {
+                            /** @enum {string} */
+                            decision: "approved" | "rejected";
+                            note: string;
+                            actor: string;
+                            resolved_at: string;
+                        } | null;
+                        created_at: string;
+                        pii_erased_at: string | null;
+                    };
+                };
             })[];
             has_more: boolean;
         };
@@ -1222,7 +1719,7 @@ export type components = {
         };
         CreateWebhookEndpoint: {
             url: string;
-            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "webhook_endpoint.failing" | "webhook_endpoint.disabled"))[];
+            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[];
             description?: string;
         };
         WebhookEndpoint: {
@@ -1286,6 +1783,141 @@ export type components = {
             object: "redelivery";
             event_id: string;
             endpoints: number;
+        };
+        CreateCustomer: {
+            /** @description The merchant's own id for this customer. */
+            external_id?: string;
+            /** Format: email */
+            email?: string;
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        Customer: {
+            id: string;
+            /** @constant */
+            object: "customer";
+            external_id: string | null;
+            email: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            kyc_status: "none" | "processing" | "approved" | "review" | "rejected";
+            verification: string | null;
+            created_at: string;
+            pii_erased_at: string | null;
+        };
+        CustomerList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "customer";
+                external_id: string | null;
+                email: string | null;
+                metadata: {
+                    [key: string]: string;
+                };
+                /** @enum {string} */
+                kyc_status: "none" | "processing" | "approved" | "review" | "rejected";
+                verification: string | null;
+                created_at: string;
+                pii_erased_at: string | null;
+            }[];
+            has_more: boolean;
+        };
+        /** @description Identity data to verify; decided asynchronously. */
+        CreateVerification: {
+            /**
+             * @description Full name as on the document, in Latin script.
+             * @example Anna Maria Eriksson
+             */
+            name: string;
+            /**
+             * @description Date of birth (YYYY-MM-DD).
+             * @example 1974-08-12
+             */
+            birth_date: string;
+            /**
+             * @description Nationality as an ISO 3166-1 alpha-2 code.
+             * @example CN
+             */
+            nationality: string;
+            document: {
+                /** @constant */
+                type: "cn_resident_id";
+                /**
+                 * @description The 18-character citizen identity number (GB 11643-1999).
+                 * @example 11010519491231002X
+                 */
+                number: string;
+            } | {
+                /** @constant */
+                type: "passport";
+                /**
+                 * @description The two 44-character lines of the machine-readable zone (ICAO 9303 TD3), as printed.
+                 * @example [
+                 *       "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                 *       "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+                 *     ]
+                 */
+                mrz: [
+                    string,
+                    string
+                ];
+            };
+            /**
+             * @description Phone number; without a leading + it is read as a national number of `nationality`.
+             * @example +8613800138000
+             */
+            phone?: string;
+            /** @description Residential address. */
+            address?: {
+                line1: string;
+                line2?: string;
+                city: string;
+                postal_code?: string;
+                region?: string;
+                country: string;
+            };
+        };
+        Verification: {
+            id: string;
+            /** @constant */
+            object: "customer.verification";
+            customer: string;
+            /** @enum {string} */
+            status: "processing" | "approved" | "review" | "rejected" | "canceled";
+            nationality: string;
+            document: {
+                /** @enum {string} */
+                type: "cn_resident_id" | "passport";
+                number_last4: string | null;
+            };
+            phone_last4: string | null;
+            reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+            sanctions_matches: {
+                /** @constant */
+                list: "SDN";
+                entry_id: number;
+                entry_name: string;
+                matched_name: string;
+                score: number;
+                list_version: string;
+            }[];
+            decided_at: string | null;
+            decided_by: ("system" | "operator") | null;
+            resolution: {
+                /** @enum {string} */
+                decision: "approved" | "rejected";
+                note: string;
+                actor: string;
+                resolved_at: string;
+            } | null;
+            created_at: string;
+            pii_erased_at: string | null;
         };
         Problem: {
             type: string;

@@ -31,6 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   console.log(`[stack] ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (logs in ${runDir})`);
   project.provide('stack', running.info);
+  project.provide('stackLogDir', path.join(runDir, 'logs'));
   return async () => {
     await running.stop();
     if (process.env.LANEPAY_KEEP_STACK_LOGS === '1') console.log(`[stack] logs kept in ${runDir}`);

@@ -1,13 +1,15 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { setCustomerKycStatus } from '../../../lib/customers/kyc.js';
 import { requestFingerprint } from '../../../lib/idempotency/store.js';
 import type { MerchantProfile } from '../../../lib/merchants/profile.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
 import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import list from '../../../lib/risk/ofac-addresses.json' with { type: 'json' };
 import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../../support/deps.js';
+import { cleanIdentity, customerDeps, verifiedCustomer } from '../../support/kyc.js';
+import { createCustomer } from '../../../lib/customers/customers.js';
+import { ValidationError } from '../../../lib/errors/index.js';
 import { stack } from '../../support/stack.js';
 import { paymentKey } from '../../../lib/payments/items.js';
 
@@ -30,19 +32,36 @@ describe('risk gates in authorize', () => {
     expect(await storedRisk(result.payment.id)).toMatchObject({ outcome: 'decline', rule: 'sanctions' });
   });
 
-  it('declines a payment above the KYC threshold to a customer not approved, and authorizes it once approved', async () => {
-    const { profile, merchant_id } = await fundedMerchant(usdc(5_000));
-    const customer = `cus_${randomUUID().slice(0, 8)}`;
-    const before = await pay(profile, { amount: usdc(1_500).toString(), customer });
+  it('declines a payment above the KYC threshold without a customer, or with one not approved, and authorizes it once approved', async () => {
+    const { profile, merchant_id } = await fundedMerchant(usdc(10_000));
+    const anonymous = await pay(profile, { amount: usdc(1_500).toString() });
+    expect(anonymous.payment.decline_code).toBe('kyc_required');
+    expect(await storedRisk(anonymous.payment.id)).toMatchObject({ outcome: 'decline', rule: 'kyc_threshold' });
+
+    const unverified = await createCustomer(customerDeps(), { merchantId: merchant_id, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: {} });
+    const before = await pay(profile, { amount: usdc(1_500).toString(), customer: unverified.id });
     expect(before.payment.decline_code).toBe('kyc_required');
     expect(await storedRisk(before.payment.id)).toMatchObject({ rule: 'kyc_threshold' });
-    const small = await pay(profile, { amount: usdc(1_000).toString(), customer });
+    const small = await pay(profile, { amount: usdc(1_000).toString(), customer: unverified.id });
     expect(small.outcome).toBe('created');
 
-    await setCustomerKycStatus({ dynamodb: clients().dynamodb, tableName: stack().tableName }, { merchantId: merchant_id, customerId: customer, status: 'approved' });
-    const after = await pay(profile, { amount: usdc(1_500).toString(), customer });
+    const rejected = await verifiedCustomer(merchant_id, cleanIdentity({ birth_date: '1990-01-01' }));
+    expect(rejected.verification).toMatchObject({ status: 'rejected', reasons: ['birth_date_mismatch'] });
+    expect((await pay(profile, { amount: usdc(1_500).toString(), customer: rejected.customer.id })).payment.decline_code).toBe('kyc_required');
+
+    const approved = await verifiedCustomer(merchant_id);
+    expect(approved.verification.status).toBe('approved');
+    const after = await pay(profile, { amount: usdc(1_500).toString(), customer: approved.customer.id });
     expect(after.outcome).toBe('created');
     expect(await storedRisk(after.payment.id)).toMatchObject({ outcome: 'approve', rulesChecked: expect.arrayContaining(['sanctions', 'kyc_threshold', 'ledger_balance']) });
+  });
+
+  it("refuses a customer id the merchant never created, including another merchant's customer (400)", async () => {
+    const { profile } = await fundedMerchant(usdc(10));
+    const other = await fundedMerchant(0n);
+    const theirs = await createCustomer(customerDeps(), { merchantId: other.merchant_id, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: {} });
+    await expect(pay(profile, { amount: '1', customer: theirs.id })).rejects.toBeInstanceOf(ValidationError);
+    await expect(pay(profile, { amount: '1', customer: 'cus_01jzzzzzzzzzzzzzzzzzzzzzzz' })).rejects.toThrow(/No customer with id/);
   });
 
   it('lets no concurrent payments past a daily volume limit: the counter is updated in the hold transaction', async () => {

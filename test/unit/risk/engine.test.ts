@@ -41,10 +41,10 @@ describe('evaluatePayment', () => {
       });
     });
 
-    it('approves any amount up to the per-payment limit on an allowed chain and asset when there is no customer', () => {
+    it('approves any amount up to the KYC threshold on an allowed chain and asset when there is no customer', () => {
       fc.assert(
         fc.property(
-          fc.bigInt({ min: 1n, max: maxPerPaymentMinor }),
+          fc.bigInt({ min: 1n, max: kycThresholdMinor }),
           fc.string({ minLength: 1 }),
           arbitraryDestination,
           (amountMinor, chain, destination) => {
@@ -127,11 +127,17 @@ describe('evaluatePayment', () => {
 
   describe('KYC threshold', () => {
     it('declines a customer without approved KYC above the threshold', () => {
-      for (const kycStatus of ['none', 'pending', 'rejected'] as const) {
+      for (const kycStatus of ['none', 'processing', 'review', 'rejected'] as const) {
         const decision = evaluatePayment(forCustomer(kycThresholdMinor + 1n, kycStatus), rules());
 
         expect(decision, kycStatus).toMatchObject({ outcome: 'decline', rule: 'kyc_threshold', declineCode: 'kyc_required' });
       }
+    });
+
+    it('declines a payment naming no customer above the threshold', () => {
+      const decision = evaluatePayment(payment({ amountMinor: kycThresholdMinor + 1n }), rules());
+
+      expect(decision).toMatchObject({ outcome: 'decline', rule: 'kyc_threshold', declineCode: 'kyc_required' });
     });
 
     it('approves a customer without KYC at exactly the threshold', () => {

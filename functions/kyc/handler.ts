@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { createCustomer, getCustomer, listCustomers } from '../../lib/customers/customers.js';
+import {
+  createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,
+} from '../../lib/customers/schemas.js';
+import { createVerification, eraseCustomerPii, getVerification } from '../../lib/customers/verifications.js';
+import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
+import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
+import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
+import { keyedFingerprint } from '../../lib/customers/pii.js';
+import { customerDeps } from '../commons/kyc-deps.js';
+
+const deps = customerDeps();
+const noQuery = z.strictObject({});
+
+/** Every POST carries an Idempotency-Key, as for payments. */
+function idempotency<B>(request: HttpRequest<B, unknown, unknown>) {
+  const key = parseIdempotencyKey(request.header('idempotency-key'), { required: true, route: 'every POST of /v1/customers' })!;
+  return { merchantId: request.merchantId, idempotencyKey: key, fingerprint: requestFingerprint(request.route, request.body) };
+}
+
+type Route = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
+const routes: Record<string, Route> = {
+  'POST /v1/customers': httpHandler({ body: createCustomerBodySchema, query: noQuery }, async (r) => ({
+    status: 201, body: await createCustomer(deps, { ...idempotency(r), body: r.body }),
+  })),
+  'GET /v1/customers': httpHandler({ query: customerListQuerySchema }, async (r) => ({
+    status: 200, body: await listCustomers(deps, r.merchantId, { limit: r.query.limit, startingAfter: r.query.starting_after }),
+  })),
+  'GET /v1/customers/{id}': httpHandler({ path: customerIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200, body: await getCustomer(deps, r.merchantId, r.path.id),
+  })),
+  'POST /v1/customers/{id}/verifications': httpHandler({ path: customerIdPathSchema, body: createVerificationBodySchema, query: noQuery }, async (r) => {
+    const request = idempotency(r);
+    const fingerprint = await keyedFingerprint(deps, request.fingerprint);
+    return { status: 202, body: await createVerification(deps, { ...request, fingerprint, customerId: r.path.id, body: r.body }) };
+  }),
+  'GET /v1/customers/{id}/verifications/{verification}': httpHandler({ path: verificationPathSchema, query: noQuery }, async (r) => ({
+    status: 200, body: await getVerification(deps, r.merchantId, r.path.id, r.path.verification),
+  })),
+  'DELETE /v1/customers/{id}/pii': httpHandler({ path: customerIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200, body: await eraseCustomerPii(deps, r.merchantId, r.path.id),
+  })),
+};
+
+/** The customer API, dispatched on method and the resource API Gateway matched. */
+export const handler = async (event: APIGatewayProxyEvent, context: Context) => {
+  const route = routes[`${event.httpMethod} ${event.resource}`];
+  if (!route) throw new Error(`kyc: no route for ${event.httpMethod} ${event.resource}`);
+  return route(event, context);
+};

@@ -1,0 +1,116 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { SealedPii } from './pii.js';
+import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
+
+/**
+ * The one module that spells customer and verification keys. A customer's key names its merchant,
+ * so another merchant's id simply finds nothing. Sparse gsi2 partitions list what the schedule
+ * works on: approved customers (re-screening) and verifications still processing (the sweep).
+ */
+export const approvedPartition = 'KYC#APPROVED';
+export const processingPartition = 'KYC#PROCESSING';
+
+export function customerKey(merchantId: string, customerId: string): Record<string, AttributeValue> {
+  return { pk: { S: `CUSTOMER#${merchantId}#${customerId}` }, sk: { S: 'CUSTOMER' } };
+}
+
+export function customerListPartition(merchantId: string): string {
+  return `MERCHANT#${merchantId}#CUSTOMERS`;
+}
+
+export function customerVerificationsPartition(customerId: string): string {
+  return `CUSTOMER#${customerId}#VERIFICATIONS`;
+}
+
+export function verificationKey(id: string): Record<string, AttributeValue> {
+  return { pk: { S: `KYV#${id}` }, sk: { S: 'KYV' } };
+}
+
+export interface CustomerRecord {
+  customer: Customer;
+  merchantId: string;
+  version: number;
+  /** The list version the customer was last screened against (re-screening skips those current). */
+  screenedListVersion?: string | undefined;
+}
+
+export function customerItem(record: CustomerRecord): Record<string, AttributeValue> {
+  const { customer } = record;
+  const item: Record<string, AttributeValue> = {
+    ...customerKey(record.merchantId, customer.id),
+    entity: { S: 'customer' },
+    merchantId: { S: record.merchantId },
+    customerId: { S: customer.id },
+    kycStatus: { S: customer.kyc_status },
+    version: { N: String(record.version) },
+    object: { S: JSON.stringify(customer) },
+    gsi1pk: { S: customerListPartition(record.merchantId) },
+    gsi1sk: { S: customer.id },
+  };
+  if (record.screenedListVersion) item.screenedListVersion = { S: record.screenedListVersion };
+  if (customer.kyc_status === 'approved') {
+    item.gsi2pk = { S: approvedPartition };
+    item.gsi2sk = { S: `${record.merchantId}#${customer.id}` };
+  }
+  return item;
+}
+
+export function customerFromItem(item: Record<string, AttributeValue>): CustomerRecord {
+  return {
+    customer: customerSchema.parse(JSON.parse(item.object!.S!)),
+    merchantId: item.merchantId!.S!,
+    version: Number(item.version!.N),
+    screenedListVersion: item.screenedListVersion?.S,
+  };
+}
+
+export interface VerificationRecord {
+  verification: Verification;
+  merchantId: string;
+  version: number;
+  /** Absent once erased. */
+  pii?: SealedPii | undefined;
+}
+
+export function verificationItem(record: VerificationRecord): Record<string, AttributeValue> {
+  const { verification } = record;
+  const item: Record<string, AttributeValue> = {
+    ...verificationKey(verification.id),
+    entity: { S: 'kyc_verification' },
+    merchantId: { S: record.merchantId },
+    customerId: { S: verification.customer },
+    status: { S: verification.status },
+    version: { N: String(record.version) },
+    object: { S: JSON.stringify(verification) },
+    gsi1pk: { S: customerVerificationsPartition(verification.customer) },
+    gsi1sk: { S: verification.id },
+  };
+  if (record.pii) item.pii = { M: { key: { S: record.pii.key }, iv: { S: record.pii.iv }, tag: { S: record.pii.tag }, data: { S: record.pii.data } } };
+  if (verification.status === 'processing') {
+    item.gsi2pk = { S: processingPartition };
+    item.gsi2sk = { S: `${verification.created_at}#${verification.id}` };
+  }
+  return item;
+}
+
+export function verificationFromItem(item: Record<string, AttributeValue>): VerificationRecord {
+  const pii = item.pii?.M;
+  return {
+    verification: verificationSchema.parse(JSON.parse(item.object!.S!)),
+    merchantId: item.merchantId!.S!,
+    version: Number(item.version!.N),
+    pii: pii ? { key: pii.key!.S!, iv: pii.iv!.S!, tag: pii.tag!.S!, data: pii.data!.S! } : undefined,
+  };
+}
+
+/** A Put replacing a record only if nobody changed it since it was read. */
+export function versionedPut(tableName: string, item: Record<string, AttributeValue>, expectedVersion: number) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': { N: String(expectedVersion) } },
+    },
+  };
+}
