@@ -26,9 +26,10 @@ describe('the local stack', () => {
     expect(info.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     for (const endpoint of Object.values(info.endpoints)) expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.tableName).toBe('lanepay-local');
-    // Every queue infra/queues.yml and infra/webhooks.yml define, and nothing else: one source of truth.
-    const resources = Object.assign({}, ...['infra/queues.yml', 'infra/webhooks.yml'].map(
-      (file) => (parse(fs.readFileSync(file, 'utf8')) as { Resources: Record<string, { Type: string }> }).Resources,
+    // Every queue infra/ defines, and nothing else: one source of truth.
+    const infraFiles = fs.readdirSync('infra').filter((file) => file.endsWith('.yml')).map((file) => `infra/${file}`);
+    const resources = Object.assign({}, ...infraFiles.map(
+      (file) => (parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string }> } | null)?.Resources ?? {},
     )) as Record<string, { Type: string }>;
     const defined = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id).sort();
     expect(Object.keys(info.queues).sort()).toEqual(defined);
