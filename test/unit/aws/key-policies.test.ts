@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra');
+const read = (file: string) => parse(fs.readFileSync(path.join(infra, file), 'utf8'));
+
+type Statement = { Sid: string; Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, { 'Fn::Sub': string }>> };
+const statements = (file: string) => (read(file) as { Statement: Statement[] }).Statement;
+const actions = (statement: Statement | undefined) => [statement?.Action ?? []].flat();
+const principalPattern = (statement: Statement | undefined) => Object.values(Object.values(statement?.Condition ?? {})[0] ?? {})[0]?.['Fn::Sub'];
+
+function roles(): [string, { Properties: { Path?: string } }][] {
+  return fs.readdirSync(infra).filter((file) => file.endsWith('.yml') && !file.includes('policy')).flatMap((file) => {
+    const resources = (read(file) as { Resources?: Record<string, { Type: string; Properties: { Path?: string } }> } | null)?.Resources ?? {};
+    return Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::IAM::Role');
+  });
+}
+
+describe('KMS key policies', () => {
+  it('deny every function role the administration of any key', () => {
+    for (const file of ['key-policy.yml', 'hot-wallet-key-policy.yml']) {
+      const deny = statements(file).find((s) => s.Sid === 'NoAdministrationByFunctions');
+      expect(deny?.Effect, file).toBe('Deny');
+      expect(actions(deny), file).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKey']));
+      expect(principalPattern(deny), file).toMatch(/:role\/lanepay-\$\{sls:stage\}\/functions\/\*$/);
+    }
+  });
+
+  it('let only the chain functions sign with a hot-wallet key, and every hot-wallet key has that policy', () => {
+    const onlyChain = statements('hot-wallet-key-policy.yml').find((s) => s.Sid === 'OnlyChainFunctionsSign');
+    expect(onlyChain?.Effect).toBe('Deny');
+    expect(actions(onlyChain)).toEqual(['kms:Sign']);
+    expect(Object.keys(onlyChain?.Condition ?? {})).toEqual(['ArnNotLike']);
+    expect(principalPattern(onlyChain)).toMatch(/\/functions\/chain\/\*$/);
+    const keys = fs.readFileSync(path.join(infra, 'keys.yml'), 'utf8');
+    const eccKeys = [...keys.matchAll(/KeySpec: ECC_SECG_P256K1\n\s+KeyUsage: SIGN_VERIFY\n\s+KeyPolicy: (\S+)/g)].map((m) => m[1]);
+    expect(eccKeys.length).toBeGreaterThan(0);
+    for (const policy of eccKeys) expect(policy).toBe('${file(infra/hot-wallet-key-policy.yml)}');
+  });
+
+  it('can tell function roles by path: every role is under /lanepay-<stage>/functions/, and only the chain roles under chain/', () => {
+    const all = roles();
+    expect(all.length).toBeGreaterThan(10);
+    for (const [id, role] of all) expect(role.Properties.Path, id).toMatch(/^\/lanepay-\$\{sls:stage\}\/functions\//);
+    const chain = all.filter(([, role]) => role.Properties.Path?.endsWith('/chain/')).map(([id]) => id).sort();
+    expect(chain).toEqual(['ChainCheckRole', 'ChainSubmitRole']);
+  });
+});
