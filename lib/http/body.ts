@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { LanepayError } from '../errors/index.js';
+import { LanepayError, ValidationError } from '../errors/index.js';
 
 export const defaultMaxBodyBytes = 16 * 1024;
 
@@ -22,6 +22,21 @@ export function readJsonBody(event: APIGatewayProxyEvent, maxBodyBytes = default
   } catch (error) {
     throw new LanepayError('invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Reads a body that must be a JSON object: absent reads as `{}` (every field optional), any other
+ * JSON value (null, false, a number, a string, an array) is a validation error, refused before
+ * anything is read or written.
+ */
+export function readJsonObjectBody(event: APIGatewayProxyEvent, maxBodyBytes = defaultMaxBodyBytes): Record<string, unknown> {
+  const value = readJsonBody(event, maxBodyBytes);
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new ValidationError(`The body must be a JSON object, not ${got}.`, [{ field: '', message: 'must be a JSON object' }]);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Case-insensitive header lookup; API Gateway keeps the client's casing. */

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import { UnauthorizedError } from '../errors/index.js';
 import { logger, metrics, tracer } from '../observability/powertools.js';
-import { defaultMaxBodyBytes, headerValue, readJsonBody } from './body.js';
+import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';
 import { problemErrors, requestIdHeader } from './middleware.js';
 import { parseOrThrow } from './zod-problems.js';
 
@@ -82,7 +82,7 @@ function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType
   logger.appendKeys({ requestId, merchantId });
   const rawBody = event.body ?? '';
   const body = spec.body
-    ? parseOrThrow(spec.body, readJsonBody(event, spec.maxBodyBytes ?? defaultMaxBodyBytes) ?? {}, 'body')
+    ? parseOrThrow(spec.body, readJsonObjectBody(event, spec.maxBodyBytes ?? defaultMaxBodyBytes), 'body')
     : undefined;
   const query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query parameters') : undefined;
   const path = spec.path ? parseOrThrow(spec.path, event.pathParameters ?? {}, 'path') : undefined;

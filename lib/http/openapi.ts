@@ -4,11 +4,16 @@ import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
 import { eventSchema } from '../events/schemas.js';
 import { webhookEndpointSchema } from '../webhooks/endpoint.js';
-import { attemptSchema, createEndpointBodySchema, endpointWithSecretSchema, redeliverySchema } from '../webhooks/schemas.js';
+import {
+  attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, redeliverySchema,
+} from '../webhooks/schemas.js';
+import { bodyProblems, idempotencyHeader, idParam, json, jsonSchema, listParams, problems } from './openapi-parts.js';
+import { webhooksSection } from './openapi-webhooks.js';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod schemas that validate
- * requests (zod 4 emits JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
+ * requests (zod 4 emits JSON Schema 2020-12, which OpenAPI 3.1 uses as is). Operation ids are
+ * stable: the SDK names its methods after them.
  */
 let cached: Record<string, unknown> | undefined;
 
@@ -18,118 +23,210 @@ const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
   payment: paymentSchema.optional(),
+}).meta({ description: 'RFC 9457 problem details; `code` is stable and `type` is its URL.' });
+
+const ok = (description: string, schemaName: string) => ({ description, content: json(schemaName) });
+const paymentId = '$response.body#/id';
+
+/** Where a created or listed payment's id leads (OpenAPI links, walked by stateful testing). */
+const paymentLinks = (id: string) => ({
+  GetPayment: { operationId: 'getPayment', parameters: { id } },
+  CapturePayment: { operationId: 'capturePayment', parameters: { id } },
+  CancelPayment: { operationId: 'cancelPayment', parameters: { id } },
+  CreatePaymentRealtimeToken: { operationId: 'createRealtimeToken', requestBody: { payment_id: id } },
+});
+const endpointLinks = (id: string) => ({
+  GetWebhookEndpoint: { operationId: 'getWebhookEndpoint', parameters: { id } },
+  ListWebhookEndpointAttempts: { operationId: 'listWebhookEndpointAttempts', parameters: { id } },
+  RotateWebhookEndpointSecret: { operationId: 'rotateWebhookEndpointSecret', parameters: { id } },
+  DeleteWebhookEndpoint: { operationId: 'deleteWebhookEndpoint', parameters: { id } },
+});
+const eventLinks = (id: string) => ({
+  GetEvent: { operationId: 'getEvent', parameters: { id } },
+  RedeliverEvent: { operationId: 'redeliverEvent', parameters: { id } },
 });
 
-function schema(s: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}
-
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
-const idParam = (prefix: string) => ({ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: `^${prefix}_[0-9a-z]{26}$` } });
-const idempotencyHeader = (required: boolean) => ({ name: 'Idempotency-Key', in: 'header', required, schema: { type: 'string', maxLength: 255 } });
-const listParams = [
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
-  { name: 'starting_after', in: 'query', schema: { type: 'string' } },
-];
-const common = { '400': problem('Invalid request'), '401': problem('Missing, malformed, unknown or revoked API key') };
+const paths = {
+  ...realtimeOpenApiPaths,
+  ...customerOpenApiPaths,
+  '/v1/payments': {
+    post: {
+      operationId: 'createPayment',
+      summary: 'Authorize a payment (and capture it unless capture is manual)',
+      tags: ['Payments'],
+      parameters: [idempotencyHeader(true)],
+      requestBody: { required: true, content: json('CreatePayment') },
+      responses: {
+        '200': { ...ok('The first result of this Idempotency-Key, replayed', 'Payment'), links: paymentLinks(paymentId) },
+        '201': { ...ok('Authorized', 'Payment'), links: paymentLinks(paymentId) },
+        ...problems(...bodyProblems, 402, 409, 422),
+      },
+    },
+    get: {
+      operationId: 'listPayments',
+      summary: 'List payments, newest first',
+      tags: ['Payments'],
+      parameters: listParams('^(pay|evt)_[0-9a-z]{26}$'),
+      responses: { '200': { ...ok('Payments', 'PaymentList'), links: paymentLinks('$response.body#/data/0/id') }, ...problems(400) },
+    },
+  },
+  '/v1/payments/{id}': {
+    get: {
+      operationId: 'getPayment', summary: 'Retrieve a payment', tags: ['Payments'],
+      parameters: [idParam('pay', 'payment')],
+      responses: { '200': ok('Payment', 'Payment'), ...problems(400, 404) },
+    },
+  },
+  '/v1/payments/{id}/capture': {
+    post: {
+      operationId: 'capturePayment',
+      summary: 'Capture an authorized payment, fully or partly; the rest is released',
+      tags: ['Payments'],
+      parameters: [idParam('pay', 'payment'), idempotencyHeader(false)],
+      requestBody: { required: false, content: json('CapturePayment') },
+      responses: { '200': ok('Captured', 'Payment'), ...problems(...bodyProblems, 404, 409, 422) },
+    },
+  },
+  '/v1/payments/{id}/cancel': {
+    post: {
+      operationId: 'cancelPayment',
+      summary: 'Cancel an authorized payment, releasing its hold',
+      tags: ['Payments'],
+      parameters: [idParam('pay', 'payment'), idempotencyHeader(false)],
+      responses: { '200': ok('Canceled', 'Payment'), ...problems(400, 404, 409, 422) },
+    },
+  },
+  '/v1/balances': {
+    get: {
+      operationId: 'listBalances', summary: 'Balances per asset', tags: ['Balances'],
+      responses: { '200': ok('Balances', 'BalanceList'), ...problems(400) },
+    },
+  },
+  '/v1/events': {
+    get: {
+      operationId: 'listEvents', summary: 'List events, newest first (kept 30 days)', tags: ['Events'],
+      parameters: listParams('^(pay|evt)_[0-9a-z]{26}$'),
+      responses: { '200': { ...ok('Events', 'EventList'), links: eventLinks('$response.body#/data/0/id') }, ...problems(400) },
+    },
+  },
+  '/v1/events/{id}': {
+    get: {
+      operationId: 'getEvent', summary: 'Retrieve an event', tags: ['Events'],
+      parameters: [idParam('evt', 'event')],
+      responses: { '200': ok('Event', 'Event'), ...problems(400, 404) },
+    },
+  },
+  '/v1/events/{id}/redeliver': {
+    post: {
+      operationId: 'redeliverEvent',
+      summary: 'Deliver the event again to every enabled webhook endpoint subscribed to it, even where it was delivered',
+      tags: ['Events'],
+      parameters: [idParam('evt', 'event')],
+      responses: { '202': ok('Deliveries queued', 'Redelivery'), ...problems(400, 404) },
+    },
+  },
+  '/v1/webhook_endpoints': {
+    post: {
+      operationId: 'createWebhookEndpoint',
+      summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
+      tags: ['Webhook endpoints'],
+      requestBody: { required: true, content: json('CreateWebhookEndpoint') },
+      responses: { '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') }, ...problems(...bodyProblems) },
+    },
+    get: {
+      operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints, newest first', tags: ['Webhook endpoints'],
+      parameters: listParams('^we_[0-9a-z]{26}$'),
+      responses: { '200': { ...ok('Webhook endpoints', 'WebhookEndpointList'), links: endpointLinks('$response.body#/data/0/id') }, ...problems(400) },
+    },
+  },
+  '/v1/webhook_endpoints/{id}': {
+    get: {
+      operationId: 'getWebhookEndpoint', summary: 'Retrieve a webhook endpoint', tags: ['Webhook endpoints'],
+      parameters: [idParam('we', 'webhook endpoint')],
+      responses: { '200': ok('Webhook endpoint', 'WebhookEndpoint'), ...problems(400, 404) },
+    },
+    delete: {
+      operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint', tags: ['Webhook endpoints'],
+      parameters: [idParam('we', 'webhook endpoint')],
+      responses: { '200': ok('Deleted', 'DeletedWebhookEndpoint'), ...problems(400, 404) },
+    },
+  },
+  '/v1/webhook_endpoints/{id}/rotate_secret': {
+    post: {
+      operationId: 'rotateWebhookEndpointSecret',
+      summary: 'Replace the signing secret (shown once); the previous one keeps signing beside it for 24 hours',
+      tags: ['Webhook endpoints'],
+      parameters: [idParam('we', 'webhook endpoint')],
+      responses: { '200': ok('Rotated', 'WebhookEndpointWithSecret'), ...problems(400, 404) },
+    },
+  },
+  '/v1/webhook_endpoints/{id}/attempts': {
+    get: {
+      operationId: 'listWebhookEndpointAttempts',
+      summary: 'Delivery attempts of the endpoint, newest first (kept 30 days)',
+      tags: ['Webhook endpoints'],
+      parameters: [idParam('we', 'webhook endpoint'), ...listParams('^wa_[0-9a-z]{26}$')],
+      responses: { '200': ok('Attempts', 'WebhookAttemptList'), ...problems(400, 404) },
+    },
+  },
+};
 
 export function openApiDocument(): Record<string, unknown> {
   cached ??= {
     openapi: '3.1.0',
-    info: { title: 'Lanepay merchant API', version: '1.0.0', description: 'Stablecoin payments with a double-entry ledger. Amounts are integer minor units as decimal strings.' },
-    security: [{ apiKey: [] }],
-    paths: {
-      ...realtimeOpenApiPaths,
-      ...customerOpenApiPaths,
-      '/v1/payments': {
-        post: {
-          summary: 'Authorize a payment (and capture it unless capture is manual)',
-          parameters: [idempotencyHeader(true)],
-          requestBody: { required: true, content: json('CreatePayment') },
-          responses: {
-            '201': { description: 'Authorized', content: json('Payment') }, ...common,
-            '402': problem('Declined: the payment is recorded with status declined'),
-            '409': problem('A request with this Idempotency-Key is in flight'),
-            '422': problem('Idempotency-Key reused with a different request'),
-          },
-        },
-        get: { summary: 'List payments, newest first', parameters: listParams, responses: { '200': { description: 'Payments', content: json('PaymentList') }, ...common } },
-      },
-      '/v1/payments/{id}': { get: { summary: 'Retrieve a payment', parameters: [idParam('pay')], responses: { '200': { description: 'Payment', content: json('Payment') }, '404': problem('Not found'), ...common } } },
-      '/v1/payments/{id}/capture': {
-        post: {
-          summary: 'Capture an authorized payment, fully or partly; the rest is released',
-          parameters: [idParam('pay'), idempotencyHeader(false)],
-          requestBody: { required: false, content: json('CapturePayment') },
-          responses: { '200': { description: 'Captured', content: json('Payment') }, '404': problem('Not found'), '409': problem('Not capturable in its state'), ...common },
-        },
-      },
-      '/v1/payments/{id}/cancel': {
-        post: {
-          summary: 'Cancel an authorized payment, releasing its hold',
-          parameters: [idParam('pay'), idempotencyHeader(false)],
-          responses: { '200': { description: 'Canceled', content: json('Payment') }, '404': problem('Not found'), '409': problem('Not cancelable in its state'), ...common },
-        },
-      },
-      '/v1/balances': { get: { summary: 'Balances per asset', responses: { '200': { description: 'Balances', content: json('BalanceList') }, ...common } } },
-      '/v1/events': { get: { summary: 'List events, newest first (kept 30 days)', parameters: listParams, responses: { '200': { description: 'Events', content: json('EventList') }, ...common } } },
-      '/v1/events/{id}': { get: { summary: 'Retrieve an event', parameters: [idParam('evt')], responses: { '200': { description: 'Event', content: json('Event') }, '404': problem('Not found'), ...common } } },
-      '/v1/events/{id}/redeliver': {
-        post: {
-          summary: 'Deliver the event again to every enabled webhook endpoint subscribed to it, even where it was delivered',
-          parameters: [idParam('evt')],
-          responses: { '202': { description: 'Deliveries queued', content: json('Redelivery') }, '404': problem('Not found'), ...common },
-        },
-      },
-      '/v1/webhook_endpoints': {
-        post: {
-          summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
-          requestBody: { required: true, content: json('CreateWebhookEndpoint') },
-          responses: { '201': { description: 'Registered', content: json('WebhookEndpointWithSecret') }, ...common },
-        },
-        get: { summary: 'List webhook endpoints, newest first', parameters: listParams, responses: { '200': { description: 'Webhook endpoints', content: json('WebhookEndpointList') }, ...common } },
-      },
-      '/v1/webhook_endpoints/{id}': {
-        get: { summary: 'Retrieve a webhook endpoint', parameters: [idParam('we')], responses: { '200': { description: 'Webhook endpoint', content: json('WebhookEndpoint') }, '404': problem('Not found'), ...common } },
-        delete: { summary: 'Delete a webhook endpoint', parameters: [idParam('we')], responses: { '200': { description: 'Deleted' }, '404': problem('Not found'), ...common } },
-      },
-      '/v1/webhook_endpoints/{id}/rotate_secret': {
-        post: {
-          summary: 'Replace the signing secret (shown once); the previous one keeps signing beside it for 24 hours',
-          parameters: [idParam('we')],
-          responses: { '200': { description: 'Rotated', content: json('WebhookEndpointWithSecret') }, '404': problem('Not found'), ...common },
-        },
-      },
-      '/v1/webhook_endpoints/{id}/attempts': {
-        get: {
-          summary: 'Delivery attempts of the endpoint, newest first (kept 30 days)',
-          parameters: [idParam('we'), ...listParams],
-          responses: { '200': { description: 'Attempts', content: json('WebhookAttemptList') }, '404': problem('Not found'), ...common },
-        },
-      },
+    info: {
+      title: 'Lanepay merchant API',
+      version: '1.0.0',
+      description: 'Stablecoin payments with a double-entry ledger. Amounts are integer minor units as decimal strings. '
+        + 'Every refusal is RFC 9457 problem+json with a stable `code`.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      contact: { name: 'Lanepay maintainers', url: 'https://lanepay.dev' },
     },
+    servers: [
+      { url: 'http://localhost:4510', description: 'The local stack (`npm run dev`)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: 'A deployment (`npm run deploy`): its API Gateway URL',
+        variables: {
+          apiId: { default: 'abc123defg', description: 'The REST API id `serverless deploy` prints' },
+          region: { default: 'us-east-1' },
+          stage: { default: 'dev' },
+        },
+      },
+    ],
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'Payments', description: 'Authorize, capture and cancel payments' },
+      { name: 'Balances', description: 'Available and pending funds per asset' },
+      { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
+      { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
+      { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
+      { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
+    ],
+    paths,
+    webhooks: webhooksSection(),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' } },
       schemas: {
-        CreatePayment: schema(createPaymentBodySchema, 'input'),
-        CapturePayment: schema(captureBodySchema, 'input'),
-        Payment: schema(paymentSchema, 'output'),
-        PaymentList: schema(listSchema(paymentSchema), 'output'),
-        Event: schema(eventSchema, 'output'),
-        EventList: schema(listSchema(eventSchema), 'output'),
-        BalanceList: schema(listSchema(balanceSchema), 'output'),
-        CreateWebhookEndpoint: schema(createEndpointBodySchema, 'input'),
-        WebhookEndpoint: schema(webhookEndpointSchema, 'output'),
-        WebhookEndpointWithSecret: schema(endpointWithSecretSchema, 'output'),
-        WebhookEndpointList: schema(listSchema(webhookEndpointSchema), 'output'),
-        WebhookAttemptList: schema(listSchema(attemptSchema), 'output'),
-        Redelivery: schema(redeliverySchema, 'output'),
+        CreatePayment: jsonSchema(createPaymentBodySchema, 'input'),
+        CapturePayment: jsonSchema(captureBodySchema, 'input'),
+        Payment: jsonSchema(paymentSchema, 'output'),
+        PaymentList: jsonSchema(listSchema(paymentSchema), 'output'),
+        Event: jsonSchema(eventSchema, 'output'),
+        EventList: jsonSchema(listSchema(eventSchema), 'output'),
+        BalanceList: jsonSchema(listSchema(balanceSchema), 'output'),
+        CreateWebhookEndpoint: jsonSchema(createEndpointBodySchema, 'input'),
+        WebhookEndpoint: jsonSchema(webhookEndpointSchema, 'output'),
+        WebhookEndpointWithSecret: jsonSchema(endpointWithSecretSchema, 'output'),
+        WebhookEndpointList: jsonSchema(listSchema(webhookEndpointSchema), 'output'),
+        DeletedWebhookEndpoint: jsonSchema(deletedEndpointSchema, 'output'),
+        WebhookAttemptList: jsonSchema(listSchema(attemptSchema), 'output'),
+        Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
-        Problem: schema(problemSchema, 'output'),
+        Problem: jsonSchema(problemSchema, 'output'),
       },
     },
   };
   return cached;
 }
+

@@ -15,11 +15,16 @@ export const evmAddressSchema = z.string().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'has an invalid EIP-55 checksum (check the letter case, or send it all lowercase)' });
     return z.NEVER;
   }
+}).meta({
+  // The document promises the forms that always pass; a mixed-case address passes only with its checksum.
+  pattern: '^0x([0-9a-f]{40}|[0-9A-F]{40})$',
+  description: 'An EVM address: 0x and 40 hex digits, all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum.',
 });
 
 const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys');
+  .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')
+  .meta({ maxProperties: 20 });
 
 /** Body of POST /v1/payments. Unknown fields are refused, as Stripe does. */
 export const createPaymentBodySchema = z.strictObject({
@@ -32,6 +37,8 @@ export const createPaymentBodySchema = z.strictObject({
   customer: customerIdSchema.optional(),
   description: z.string().max(500).optional(),
   metadata: metadataSchema.optional(),
+}).meta({
+  examples: [{ amount: '25000000', asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual', metadata: { order: '1042' } }],
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 

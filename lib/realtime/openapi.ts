@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bodyProblems, jsonSchema, problems } from '../http/openapi-parts.js';
 import { realtimeTokenBodySchema } from './messages.js';
 
 /**
@@ -11,31 +12,21 @@ export const realtimeTokenResponseSchema = z.object({
   url: z.string().describe('The WebSocket URL to connect to.'),
 });
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-
-function schema(s: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io }) as Record<string, unknown>;
-  return rest;
-}
-
 export const realtimeOpenApiPaths: Record<string, Record<string, unknown>> = {
   '/v1/realtime/tokens': {
     post: {
+      operationId: 'createRealtimeToken',
+      tags: ['Realtime'],
       summary: 'Create a short-lived token for a browser to receive events over WebSocket',
       description:
         'Returns a single-use token valid for 5 minutes. The browser connects to `url?token=<token>`, then sends ' +
         '`{"action":"subscribe","payment_id":"pay_..."}` (or without `payment_id` for all events) and receives each event ' +
         'as the same JSON a webhook carries. Call this from your server. Without `payment_id` the token reads every ' +
         'event of your account (for your own dashboards); give `payment_id` for a token a customer\'s browser may hold.',
-      requestBody: { required: false, content: { 'application/json': { schema: schema(realtimeTokenBodySchema, 'input') } } },
+      requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(realtimeTokenBodySchema, 'input') } } },
       responses: {
-        '201': { description: 'Token created', content: { 'application/json': { schema: schema(realtimeTokenResponseSchema, 'output') } } },
-        '400': problem('Invalid request'),
-        '401': problem('Missing, malformed, unknown or revoked API key'),
-        '404': problem('No such payment'),
+        '201': { description: 'Token created', content: { 'application/json': { schema: jsonSchema(realtimeTokenResponseSchema, 'output') } } },
+        ...problems(...bodyProblems, 404),
       },
     },
   },

@@ -8,12 +8,17 @@ const eventTypeOrWildcard = z.union([z.literal('*'), z.enum(allEventTypes)], {
 
 /** Body of POST /v1/webhook_endpoints. The URL's scheme and host are checked beyond this (url.ts). */
 export const createEndpointBodySchema = z.strictObject({
-  url: z.string().min(1).max(2048),
+  url: z.string().min(1).max(2048).meta({
+    format: 'uri', pattern: '^https?://',
+    description: 'An absolute https URL (http too on the local stage) whose host resolves only to public addresses (loopback too on the local stage).',
+  }),
   events: z.array(eventTypeOrWildcard).min(1).max(allEventTypes.length + 1)
     .refine((events) => !events.includes('*') || events.length === 1, 'use "*" alone, not with other types')
-    .transform((events) => [...new Set(events)]),
+    .transform((events) => [...new Set(events)])
+    // JSON Schema for the refinement above: either "*" alone or no "*" at all.
+    .meta({ anyOf: [{ maxItems: 1 }, { items: { not: { const: '*' } } }] }),
   description: z.string().max(500).optional(),
-});
+}).meta({ examples: [{ url: 'http://127.0.0.1:9/webhooks', events: ['*'], description: 'Order service' }] });
 export type CreateEndpointBody = z.infer<typeof createEndpointBodySchema>;
 
 export const endpointIdPathSchema = z.strictObject({ id: z.string().regex(/^we_[0-9a-z]{26}$/, 'must be a webhook endpoint id (we_...)') });
@@ -30,6 +35,9 @@ export const attemptListQuerySchema = z.strictObject({
 
 /** The endpoint with its secret, answered once: on creation and on rotation. */
 export const endpointWithSecretSchema = webhookEndpointSchema.extend({ secret: z.string() });
+
+/** The answer of DELETE /v1/webhook_endpoints/{id}. */
+export const deletedEndpointSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });
 
 /** One delivery attempt, as GET /v1/webhook_endpoints/{id}/attempts lists it. */
 export const attemptSchema = z.object({
