@@ -14,6 +14,8 @@ export function jsonSchema(s: z.ZodType, io: 'input' | 'output'): Record<string,
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+/** A request body's content with an example (the fuzzer's examples phase sends it first). */
+export const jsonExample = (name: string, example: unknown) => ({ 'application/json': { schema: ref(name), example } });
 
 /** Why each status is answered; an operation lists the statuses it can return. */
 const problemDescriptions = {
@@ -27,12 +29,13 @@ const problemDescriptions = {
   422: 'Idempotency-Key reused with a different request',
   429: 'Too many requests (answered by the gateway); retry later with the same Idempotency-Key',
   500: 'Internal error, logged; retrying with the same Idempotency-Key is safe',
+  503: 'The API key could not be checked just now (answered by the gateway); retry',
 } as const;
 export type ProblemStatus = keyof typeof problemDescriptions;
 
-/** problem+json responses for the given statuses, plus 401, 429 and 500 which every merchant operation can answer. */
+/** problem+json responses for the given statuses, plus 401, 429, 500 and 503 which every merchant operation can answer. */
 export function problems(...statuses: ProblemStatus[]): Record<string, unknown> {
-  const all = [...new Set<ProblemStatus>([...statuses, 401, 429, 500])].sort((a, b) => a - b);
+  const all = [...new Set<ProblemStatus>([...statuses, 401, 429, 500, 503])].sort((a, b) => a - b);
   return Object.fromEntries(all.map((status) => [String(status), {
     description: problemDescriptions[status],
     content: { 'application/problem+json': { schema: ref('Problem') } },

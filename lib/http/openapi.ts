@@ -7,7 +7,7 @@ import { webhookEndpointSchema } from '../webhooks/endpoint.js';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, redeliverySchema,
 } from '../webhooks/schemas.js';
-import { bodyProblems, idempotencyHeader, idParam, json, jsonSchema, listParams, problems } from './openapi-parts.js';
+import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './openapi-parts.js';
 import { webhooksSection } from './openapi-webhooks.js';
 
 /**
@@ -55,7 +55,10 @@ const paths = {
       summary: 'Authorize a payment (and capture it unless capture is manual)',
       tags: ['Payments'],
       parameters: [idempotencyHeader(true)],
-      requestBody: { required: true, content: json('CreatePayment') },
+      requestBody: {
+        required: true,
+        content: jsonExample('CreatePayment', { amount: '25000000', asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual', metadata: { order: '1042' } }),
+      },
       responses: {
         '200': { ...ok('The first result of this Idempotency-Key, replayed', 'Payment'), links: paymentLinks(paymentId) },
         '201': { ...ok('Authorized', 'Payment'), links: paymentLinks(paymentId) },
@@ -83,7 +86,7 @@ const paths = {
       summary: 'Capture an authorized payment, fully or partly; the rest is released',
       tags: ['Payments'],
       parameters: [idParam('pay', 'payment'), idempotencyHeader(false)],
-      requestBody: { required: false, content: json('CapturePayment') },
+      requestBody: { required: false, content: jsonExample('CapturePayment', { amount: '1000000' }) },
       responses: { '200': ok('Captured', 'Payment'), ...problems(...bodyProblems, 404, 409, 422) },
     },
   },
@@ -130,7 +133,7 @@ const paths = {
       operationId: 'createWebhookEndpoint',
       summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
       tags: ['Webhook endpoints'],
-      requestBody: { required: true, content: json('CreateWebhookEndpoint') },
+      requestBody: { required: true, content: jsonExample('CreateWebhookEndpoint', { url: 'https://shop.example/webhooks/lanepay', events: ['*'], description: 'Order service' }) },
       responses: { '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') }, ...problems(...bodyProblems) },
     },
     get: {

@@ -37,8 +37,6 @@ export const createPaymentBodySchema = z.strictObject({
   customer: customerIdSchema.optional(),
   description: z.string().max(500).optional(),
   metadata: metadataSchema.optional(),
-}).meta({
-  examples: [{ amount: '25000000', asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual', metadata: { order: '1042' } }],
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 

@@ -18,7 +18,7 @@ export const createEndpointBodySchema = z.strictObject({
     // JSON Schema for the refinement above: either "*" alone or no "*" at all.
     .meta({ anyOf: [{ maxItems: 1 }, { items: { not: { const: '*' } } }] }),
   description: z.string().max(500).optional(),
-}).meta({ examples: [{ url: 'http://127.0.0.1:9/webhooks', events: ['*'], description: 'Order service' }] });
+});
 export type CreateEndpointBody = z.infer<typeof createEndpointBodySchema>;
 
 export const endpointIdPathSchema = z.strictObject({ id: z.string().regex(/^we_[0-9a-z]{26}$/, 'must be a webhook endpoint id (we_...)') });

@@ -60,6 +60,26 @@ async function ensurePythonTools(log: (line: string) => void) {
   return { python, motoServer: path.join(assets, 'moto_serial.py'), cfnLint: python };
 }
 
+/**
+ * Schemathesis (the contract fuzzer, test/e2e/contract-fuzz.test.ts) in its own virtual environment:
+ * the stack's emulators never wait for it. Returns the python that runs `-m schemathesis.cli`.
+ */
+export async function ensureSchemathesis(log: (line: string) => void = () => {}): Promise<string> {
+  const dir = cacheDir(`python-schemathesis-${versions.schemathesis}`);
+  await installOnce(dir, `Schemathesis ${versions.schemathesis} (pip)`, log, async (staging) => {
+    requireCommand('python3', ['--version'], 'Install Python 3.9 or newer (Debian: `apt-get install python3 python3-venv`).');
+    const logFile = cacheDir('logs', 'pip.log');
+    await runLogged('Creating the Python virtual environment', 'python3', ['-m', 'venv', staging], { logFile });
+    await runLogged(
+      'pip install of schemathesis',
+      path.join(staging, 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', `schemathesis==${versions.schemathesis}`],
+      { logFile },
+    );
+  });
+  return path.join(dir, 'bin', 'python');
+}
+
 async function ensureElasticMq(log: (line: string) => void): Promise<string> {
   const dir = cacheDir(`elasticmq-${versions.elasticmq}`);
   await installOnce(dir, `ElasticMQ ${versions.elasticmq} (Maven Central)`, log, async (staging) => {

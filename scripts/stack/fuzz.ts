@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openApiDocument } from '../../lib/http/openapi.js';
+import { ensureSchemathesis } from './install.js';
+
+const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+const configFile = path.join(assets, 'schemathesis.toml');
+const hooksFile = path.join(assets, 'schemathesis_hooks.py');
+
+export const allPhases = ['examples', 'coverage', 'fuzzing', 'stateful'];
+/** What a further seed adds: the phases whose cases depend on the seed. */
+export const seedPhases = ['fuzzing', 'stateful'];
+
+/** The seed every run uses first, so a failure it finds reproduces on any machine. */
+export const fixedFuzzSeed = 14;
+
+export interface FuzzOptions {
+  apiUrl: string;
+  /** A funded merchant's secret key. */
+  apiKey: string;
+  /** Chain names this stack serves (`local-a`, ...). */
+  chains: string[];
+  /** The URL a webhook endpoint may be registered with on this stack (a loopback listener). */
+  webhookUrl: string;
+  seed: number;
+  /** Where the document and reports go. */
+  workDir: string;
+  /** Ids of existing events (`seedFuzzData`). */
+  eventIds: string[];
+  /** Seconds for the whole run: examples and coverage run in full, fuzzing and stateful testing fill the rest. */
+  maxTimeSeconds: number;
+  /**
+   * Phases to run. Coverage and examples do not depend on the seed, so a second seed runs only
+   * fuzzing and stateful testing (`seedPhases`).
+   */
+  phases?: string[];
+  log?: (line: string) => void;
+}
+
+export interface FuzzRun {
+  seed: number;
+  passed: boolean;
+  /** Schemathesis's own report: each failure with the curl command that reproduces it. */
+  output: string;
+}
+
+/**
+ * The document as this stack serves it: the fields whose accepted values depend on the deployment
+ * (the chains and assets it is configured with, the hosts a webhook may reach) narrowed to what
+ * this stack accepts, so generated data exercises the code behind validation rather than the
+ * deployment's configuration.
+ */
+export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | 'webhookUrl'>): Record<string, unknown> {
+  type Doc = {
+    servers: unknown;
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: Record<string, unknown> }> } }>>;
+    components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+  };
+  const document = structuredClone(openApiDocument()) as Doc;
+  const { schemas } = document.components;
+  document.paths['/v1/webhook_endpoints']!.post!.requestBody!.content['application/json']!.example!.url = options.webhookUrl;
+  schemas.CreatePayment!.properties.chain = { type: 'string', enum: options.chains };
+  schemas.CreatePayment!.properties.asset = { type: 'string', enum: ['USDC'] };
+  schemas.CreateWebhookEndpoint!.properties.url = { type: 'string', enum: [options.webhookUrl] };
+  document.servers = [{ url: options.apiUrl, description: 'The stack under test' }];
+  return document;
+}
+
+const unlimitedMinor = `1${'0'.repeat(33)}`;
+
+/**
+ * Risk overrides for the fuzzing merchant: limits above the largest amount the API accepts (30
+ * digits), so schema-valid payments authorize and stateful testing reaches capture and cancel.
+ * Fund the merchant with `fuzzFundingMinor`.
+ */
+export const fuzzMerchantRisk = {
+  maxPerPaymentMinor: { USDC: unlimitedMinor },
+  dailyVolumePerMerchantMinor: { USDC: unlimitedMinor },
+  dailyVolumePerDestinationMinor: { USDC: unlimitedMinor },
+  kyc: { thresholdMinor: { USDC: unlimitedMinor } },
+};
+export const fuzzFundingMinor = 10n ** 33n;
+
+/**
+ * Objects every operation can start from: a webhook endpoint, a manually captured payment and its
+ * event. Returns the ids of the merchant's events, which the run's dictionary offers to the
+ * operations taking an event id (scripts/stack/assets/schemathesis.toml).
+ */
+export async function seedFuzzData(apiUrl: string, apiKey: string, webhookUrl: string, chain: string): Promise<string[]> {
+  const call = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${apiUrl}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
+    return response.json() as Promise<{ data?: { id: string }[] }>;
+  };
+  await call('POST', '/v1/webhook_endpoints', { url: webhookUrl, events: ['*'] });
+  await call('POST', '/v1/payments', { amount: '1000000', asset: 'USDC', chain, destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual' });
+  // The event is written in the payment's transaction (outbox), so it is listed at once.
+  const events = await call('GET', '/v1/events?limit=10');
+  return (events.data ?? []).map((event) => event.id);
+}
+
+/** Runs every Schemathesis phase and check against the stack; resolves with its report either way. */
+export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
+  const log = options.log ?? (() => {});
+  const python = await ensureSchemathesis(log);
+  fs.mkdirSync(options.workDir, { recursive: true });
+  const documentFile = path.join(options.workDir, 'openapi.json');
+  const logFile = path.join(options.workDir, `schemathesis-${options.seed}.log`);
+  fs.writeFileSync(documentFile, JSON.stringify(stackContract(options), null, 2));
+  const runConfigFile = path.join(options.workDir, 'schemathesis.toml');
+  // The checked-in settings, plus what only this run knows: the hooks' path and the seeded event ids.
+  const runSettings = `hooks = ${JSON.stringify(hooksFile)}\n${fs.readFileSync(configFile, 'utf8')}`
+    .replace('\n[[operations]]', `\n[dictionaries.event-ids]\nvalues = ${JSON.stringify(options.eventIds)}\n\n[[operations]]`);
+  fs.writeFileSync(runConfigFile, runSettings);
+  const args = [
+    '-m', 'schemathesis.cli', '--config-file', runConfigFile, 'run', documentFile,
+    '--url', options.apiUrl,
+    '--checks', 'all', '--exclude-checks', 'unsupported_method,allow_header_conformance',
+    '--phases', (options.phases ?? allPhases).join(','),
+    '--seed', String(options.seed),
+    '--max-time', String(options.maxTimeSeconds),
+    '--report', 'junit', '--report-dir', path.join(options.workDir, 'report'),
+    '--output-truncate', 'false',
+  ];
+  log(`schemathesis ${args.slice(3).join(' ')} (output in ${logFile})`);
+  const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+    const child = spawn(python, args, {
+      env: { ...process.env, LANEPAY_FUZZ_API_KEY: options.apiKey, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    // Written as it comes, so a long run can be followed with tail -f.
+    const append = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      fs.appendFileSync(logFile, chunk);
+    };
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, text }));
+  });
+  return { seed: options.seed, passed: output.code === 0, output: output.text };
+}
