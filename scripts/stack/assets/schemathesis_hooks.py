@@ -2,7 +2,7 @@
 
 A client sends a fresh Idempotency-Key with every new request. Hypothesis draws short keys such as
 "0" again and again, so schema-valid requests would mostly replay or collide with earlier ones
-(422 by design) and never reach the code behind the idempotency check. Keys generated as valid
+(422 by design) and never reach the code behind the idempotency check. Drawn keys
 that are valid get a fresh UUID (still valid); invalid ones (negative testing) are sent as drawn.
 """
 import re
