@@ -11,7 +11,7 @@ import path from 'node:path';
 import { creditSandboxFunds } from '../lib/ledger/sandbox.js';
 import { createMerchant, updateMerchantProfile } from '../lib/merchants/merchants.js';
 import { StackError } from './stack/errors.js';
-import { allPhases, fixedFuzzSeed, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedFuzzData, seedPhases } from './stack/fuzz.js';
+import { allPhases, fixedFuzzSeed, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from './stack/fuzz.js';
 import { startStack, type RunningStack } from './stack/stack.js';
 import type { StackInfo } from './stack/types.js';
 import { webhookSink } from './stack/webhook-sink.js';
@@ -44,11 +44,10 @@ try {
   const apiKey = await fuzzMerchant(info);
   const sink = await webhookSink();
   try {
-    const eventIds = await seedFuzzData(info.apiUrl, apiKey, sink.url, info.chains[0]!.name);
     for (const [index, seed] of seeds.entries()) {
       console.log(`Fuzzing ${info.apiUrl} with seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
       const run = await runContractFuzz({
-        apiUrl: info.apiUrl, apiKey, chains: info.chains.map((chain) => chain.name), webhookUrl: sink.url, eventIds,
+        apiUrl: info.apiUrl, apiKey, chains: info.chains.map((chain) => chain.name), webhookUrl: sink.url,
         seed, phases: index === 0 ? allPhases : seedPhases,
         maxTimeSeconds: Number(process.env.LANEPAY_FUZZ_SECONDS ?? (index === 0 ? '100' : '60')),
         workDir: path.join(runDir, `seed-${seed}`), log: (line) => console.log(`  ${line}`),

@@ -27,8 +27,6 @@ export interface FuzzOptions {
   seed: number;
   /** Where the document and reports go. */
   workDir: string;
-  /** Ids of existing events (`seedFuzzData`). */
-  eventIds: string[];
   /** Seconds for the whole run: examples and coverage run in full, fuzzing and stateful testing fill the rest. */
   maxTimeSeconds: number;
   /**
@@ -83,26 +81,40 @@ export const fuzzMerchantRisk = {
 };
 export const fuzzFundingMinor = 10n ** 33n;
 
+/** Ids of objects a run starts from, offered to the operations taking them (dictionaries). */
+export interface SeededIds {
+  'payment-ids': string[];
+  'endpoint-ids': string[];
+  'event-ids': string[];
+}
+
 /**
- * Objects every operation can start from: a webhook endpoint, a manually captured payment and its
- * event. Returns the ids of the merchant's events, which the run's dictionary offers to the
- * operations taking an event id (scripts/stack/assets/schemathesis.toml).
+ * Objects a run starts from: authorized payments with manual capture (and so their events) and
+ * webhook endpoints. Schemathesis offers their ids to the operations taking an id half of the time
+ * (scripts/stack/assets/schemathesis.toml), so capture, cancel, delete and the event operations are
+ * reached with ids that exist, whatever the seed; the other half are generated.
  */
-export async function seedFuzzData(apiUrl: string, apiKey: string, webhookUrl: string, chain: string): Promise<string[]> {
+export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey' | 'webhookUrl' | 'chains'>): Promise<SeededIds> {
   const call = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${apiUrl}${route}`, {
+    const response = await fetch(`${options.apiUrl}${route}`, {
       method,
-      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
-    return response.json() as Promise<{ data?: { id: string }[] }>;
+    return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  await call('POST', '/v1/webhook_endpoints', { url: webhookUrl, events: ['*'] });
-  await call('POST', '/v1/payments', { amount: '1000000', asset: 'USDC', chain, destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual' });
-  // The event is written in the payment's transaction (outbox), so it is listed at once.
-  const events = await call('GET', '/v1/events?limit=10');
-  return (events.data ?? []).map((event) => event.id);
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [] };
+  for (let i = 0; i < 3; i += 1) {
+    ids['endpoint-ids'].push((await call('POST', '/v1/webhook_endpoints', { url: options.webhookUrl, events: ['*'] })).id);
+  }
+  for (let i = 0; i < 8; i += 1) {
+    const payment = { amount: '1000000', asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual' };
+    ids['payment-ids'].push((await call('POST', '/v1/payments', payment)).id);
+  }
+  // Events are written in their payment's transaction (outbox), so they are listed at once.
+  ids['event-ids'] = ((await call('GET', '/v1/events?limit=20')).data ?? []).map((event) => event.id);
+  return ids;
 }
 
 /** Runs every Schemathesis phase and check against the stack; resolves with its report either way. */
@@ -114,9 +126,11 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
   const logFile = path.join(options.workDir, `schemathesis-${options.seed}.log`);
   fs.writeFileSync(documentFile, JSON.stringify(stackContract(options), null, 2));
   const runConfigFile = path.join(options.workDir, 'schemathesis.toml');
-  // The checked-in settings, plus what only this run knows: the hooks' path and the seeded event ids.
+  // The checked-in settings, plus what only this run knows: the hooks' path and the seeded ids.
+  const seeded = await seedFuzzData(options);
+  const dictionaries = Object.entries(seeded).map(([name, values]) => `[dictionaries.${name}]\nvalues = ${JSON.stringify(values)}\n`).join('\n');
   const runSettings = `hooks = ${JSON.stringify(hooksFile)}\n${fs.readFileSync(configFile, 'utf8')}`
-    .replace('\n[[operations]]', `\n[dictionaries.event-ids]\nvalues = ${JSON.stringify(options.eventIds)}\n\n[[operations]]`);
+    .replace('\n[[operations]]', `\n${dictionaries}\n[[operations]]`);
   fs.writeFileSync(runConfigFile, runSettings);
   const args = [
     '-m', 'schemathesis.cli', '--config-file', runConfigFile, 'run', documentFile,
@@ -131,6 +145,8 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
   log(`schemathesis ${args.slice(3).join(' ')} (output in ${logFile})`);
   const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
     const child = spawn(python, args, {
+      // Schemathesis keeps a cache folder in its working directory: the run's, not the repository.
+      cwd: options.workDir,
       env: { ...process.env, LANEPAY_FUZZ_API_KEY: options.apiKey, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { openApiDocument } from '../../../lib/http/openapi.js';
+import { allEventTypes } from '../../../lib/payments/schemas.js';
 import { openApiFile, renderOpenApi } from '../../../scripts/openapi.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -49,4 +50,42 @@ describe('the OpenAPI document', () => {
     expect(createPayment.additionalProperties).toBe(false);
     expect(createPayment.required).toEqual(expect.arrayContaining(['amount', 'asset', 'chain', 'destination']));
   });
+
+  it('gives every operation a unique operationId, a summary and its refusals as problem+json', () => {
+    const operations = Object.values(openApiDocument().paths as Record<string, Record<string, Operation>>).flatMap((path) => Object.values(path));
+    const ids = operations.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(operations.length);
+    for (const operation of operations) {
+      expect(operation.summary, operation.operationId).toBeTruthy();
+      const refusals = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
+      expect(refusals, operation.operationId).toEqual(expect.arrayContaining(['401', '429', '500', '503']));
+      if (operation.requestBody) expect(refusals, operation.operationId).toEqual(expect.arrayContaining(['400', '413', '415']));
+      for (const status of refusals) expect(Object.keys(operation.responses[status]!.content ?? {}), `${operation.operationId} ${status}`).toEqual(['application/problem+json']);
+    }
+  });
+
+  it('links only to operations that exist', () => {
+    const paths = openApiDocument().paths as Record<string, Record<string, Operation>>;
+    const operations = Object.values(paths).flatMap((path) => Object.values(path));
+    const ids = new Set(operations.map((operation) => operation.operationId));
+    const targets = operations.flatMap((operation) => Object.values(operation.responses).flatMap((response) => Object.values(response.links ?? {}).map((link) => link.operationId)));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((target) => !ids.has(target))).toEqual([]);
+    expect(new Set(targets)).toEqual(new Set(['getPayment', 'capturePayment', 'cancelPayment', 'createRealtimeToken', 'getWebhookEndpoint', 'deleteWebhookEndpoint', 'rotateWebhookEndpointSecret', 'listWebhookEndpointAttempts', 'getEvent', 'redeliverEvent']));
+  });
+
+  it('describes every event type in the webhooks section with the Standard Webhooks headers', () => {
+    const webhooks = openApiDocument().webhooks as Record<string, { post: { parameters: { name: string }[] } }>;
+    expect(Object.keys(webhooks).sort()).toEqual([...allEventTypes].sort());
+    for (const webhook of Object.values(webhooks)) {
+      expect(webhook.post.parameters.map((p) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    }
+  });
 });
+
+type Operation = {
+  operationId: string;
+  summary?: string;
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, unknown>; links?: Record<string, { operationId: string }> }>;
+};
