@@ -29,7 +29,7 @@ const problemDescriptions = {
   422: 'Idempotency-Key reused with a different request',
   429: 'Too many requests (answered by the gateway); retry later with the same Idempotency-Key',
   500: 'Internal error, logged; retrying with the same Idempotency-Key is safe',
-  503: 'The API key could not be checked just now (answered by the gateway); retry',
+  503: 'Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key',
 } as const;
 export type ProblemStatus = keyof typeof problemDescriptions;
 
