@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { openApiDocument } from '../../../lib/http/openapi.js';
-import { allEventTypes } from '../../../lib/payments/schemas.js';
+import { allEventTypes } from '../../../lib/events/schemas.js';
 import { openApiFile, renderOpenApi } from '../../../scripts/openapi.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
