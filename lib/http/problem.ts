@@ -27,6 +27,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   idempotency_key_in_use: { status: 409, title: 'Idempotency key in use' },
   invalid_state: { status: 409, title: 'Payment is not in a state that allows this' },
+  capture_exceeds_authorized: { status: 409, title: 'Capture amount exceeds the authorized amount' },
   idempotency_error: { status: 422, title: 'Idempotency key reused with a different request' },
   insufficient_funds: { status: 402, title: 'Insufficient funds' },
   payment_declined: { status: 402, title: 'Payment declined' },

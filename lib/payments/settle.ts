@@ -85,9 +85,10 @@ function captureChange(record: PaymentRecord, merchant: MerchantProfile, request
   const authorizedMinor = BigInt(payment.amount);
   const capturedMinor = requestedMinor ?? authorizedMinor;
   if (capturedMinor > authorizedMinor) {
-    throw new ValidationError(`Cannot capture ${capturedMinor}: the payment authorized ${authorizedMinor}.`, [
-      { field: 'amount', message: `must be at most ${authorizedMinor}` },
-    ]);
+    // A well-formed amount that this payment cannot take: a conflict with its state, not a malformed request.
+    throw new LanepayError('capture_exceeds_authorized', `Cannot capture ${capturedMinor}: the payment authorized ${authorizedMinor}.`, {
+      extensions: { errors: [{ field: 'amount', message: `must be at most ${authorizedMinor}` }] },
+    });
   }
   // The terms agreed at authorization (the hold reserved their maximum fee), not today's profile.
   const feeMinor = feeFor({ fee: record.feeTerms ?? merchant.fee }, capturedMinor);

@@ -29,6 +29,9 @@ describe('merchant API through serverless-offline', () => {
     let balances = await api('GET', '/v1/balances', { key: merchant.api_key });
     expect(balances.body).toEqual({ object: 'list', data: [{ asset: 'USDC', available: usdc(30).toString(), pending: usdc(20).toString() }], has_more: false });
 
+    const tooMuch = await api('POST', `/v1/payments/${created.body.id}/capture`, { key: merchant.api_key, body: { amount: usdc(25).toString() } });
+    expect(tooMuch.status, JSON.stringify(tooMuch.body)).toBe(409);
+    expect(tooMuch.body).toMatchObject({ code: 'capture_exceeds_authorized', errors: [{ field: 'amount', message: 'must be at most 20000000' }] });
     const captured = await api('POST', `/v1/payments/${created.body.id}/capture`, { key: merchant.api_key, body: { amount: usdc(15).toString() } });
     expect(captured.status, JSON.stringify(captured.body)).toBe(200);
     expect(captured.body).toMatchObject({ status: 'processing', amount_captured: '15000000', expires_at: null });
