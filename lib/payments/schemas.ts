@@ -31,7 +31,8 @@ export const createPaymentBodySchema = z.strictObject({
   amount: amountStringSchema,
   asset: z.string().regex(/^[A-Z0-9]{2,12}$/, 'must be an asset symbol such as "USDC"'),
   chain: z.string().min(1).max(40),
-  destination: evmAddressSchema,
+  // The zero address burns what it receives: refused (lib/payments/destinations.ts), so never documented as valid.
+  destination: evmAddressSchema.meta({ ...evmAddressSchema.meta(), not: { pattern: '^0x0{40}$' } }),
   capture: z.enum(['automatic', 'manual']).default('automatic'),
   /** A customer created with POST /v1/customers; required (and approved) above the KYC threshold. */
   customer: customerIdSchema.optional(),
