@@ -41,11 +41,12 @@ try {
   console.log(`Starting a stack on ports ${portBase}… (logs in ${runDir})`);
   running = await startStack({ portBase, runDir, watch: false, log: (line) => console.log(`  ${line}`) });
   const { info } = running;
-  const apiKey = await fuzzMerchant(info);
   const sink = await webhookSink();
   try {
     for (const [index, seed] of seeds.entries()) {
       console.log(`Fuzzing ${info.apiUrl} with seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
+      // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
+      const apiKey = await fuzzMerchant(info);
       const run = await runContractFuzz({
         apiUrl: info.apiUrl, apiKey, chains: info.chains.map((chain) => chain.name), webhookUrl: sink.url,
         seed, phases: index === 0 ? allPhases : seedPhases,

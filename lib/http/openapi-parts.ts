@@ -23,7 +23,7 @@ const problemDescriptions = {
   401: 'Missing, malformed, unknown or revoked API key (answered by the gateway)',
   402: 'Declined: the payment is recorded with status `declined` and carried in the problem',
   404: 'No such object for this merchant',
-  409: 'Conflict with the object\'s state (e.g. not capturable, or a capture above the authorized amount), or a request with this Idempotency-Key is in flight',
+  409: 'Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight',
   413: 'The body is larger than 16 KiB',
   415: 'The body is not `application/json`',
   422: 'Idempotency-Key reused with a different request',

@@ -21,19 +21,18 @@ const runs: Array<[string, number, string[], number]> = [
 
 describe('the merchant API under contract fuzzing', () => {
   let sink: Awaited<ReturnType<typeof webhookSink>>;
-  let apiKey: string;
   beforeAll(async () => {
     sink = await webhookSink();
-    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk }));
-    apiKey = merchant.api_key;
   });
   afterAll(async () => sink?.close());
 
   it.each(runs)('answers as documented for %s (%i), with no server error', async (_, seed, phases, seconds) => {
     console.log(`[contract-fuzz] seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
+    // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
+    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk }));
     const run = await runContractFuzz({
       apiUrl: stack().apiUrl,
-      apiKey,
+      apiKey: merchant.api_key,
       chains: stack().chains.map((chain) => chain.name),
       webhookUrl: sink.url,
       seed,

@@ -39,9 +39,12 @@ describe('a JSON body that is not the documented object', () => {
     expect(response.body).toMatchObject({ status: 400, code: 'validation_error' });
   });
 
-  it('leaves the payment authorized and registers no endpoint', async () => {
+  it('captures or cancels nothing and registers no endpoint', async () => {
     const payments = await api('GET', '/v1/payments', { key });
-    expect(payments.body.data.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[paymentId, 'authorized']]);
+    expect(payments.body.data.map((p: { id: string }) => p.id)).toEqual([paymentId]);
+    // The test stack expires holds after 20 s, which a slow run can pass: expired, never captured or canceled.
+    expect(['authorized', 'expired']).toContain(payments.body.data[0].status);
+    expect(payments.body.data[0].amount_captured).toBe('0');
     const endpoints = await api('GET', '/v1/webhook_endpoints', { key });
     expect(endpoints.body.data).toEqual([]);
   });
