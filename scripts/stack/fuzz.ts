@@ -131,7 +131,11 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
   const dictionaries = Object.entries(seeded).map(([name, values]) => `[dictionaries.${name}]\nvalues = ${JSON.stringify(values)}\n`).join('\n');
   const runSettings = `hooks = ${JSON.stringify(hooksFile)}\n${fs.readFileSync(configFile, 'utf8')}`
     .replace('\n[[operations]]', `\n${dictionaries}\n[[operations]]`);
-  fs.writeFileSync(runConfigFile, runSettings);
+  // A further seed (fuzzing and stateful only, a minute) fails on validation mismatches but not on
+  // missing test data: on the test stack holds expire after 20 s, so its seeded payments can all be
+  // expired before fuzzing reaches capture. The first run, with every phase, enforces both.
+  const seedOnly = !(options.phases ?? allPhases).includes('coverage');
+  fs.writeFileSync(runConfigFile, seedOnly ? runSettings.replace('"missing_test_data", ', '') : runSettings);
   const args = [
     '-m', 'schemathesis.cli', '--config-file', runConfigFile, 'run', documentFile,
     '--url', options.apiUrl,
