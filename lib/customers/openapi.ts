@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bodyProblems, idempotencyHeader as idempotency, problems } from '../http/openapi-parts.js';
 import { createVerificationBodySchema } from '../kyc/schemas.js';
 import { createCustomerBodySchema, customerSchema, verificationSchema } from './schemas.js';
 
@@ -12,34 +13,34 @@ function schema(s: z.ZodType, io: 'input' | 'output') {
 }
 
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 const idParam = (name: string, prefix: string) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: `^${prefix}_[0-9a-z]{26}$` } });
-const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } };
-const common = { '400': problem('Invalid request'), '401': problem('Missing, malformed, unknown or revoked API key') };
-const idempotencyProblems = { '409': problem('A request with this Idempotency-Key is in flight'), '422': problem('Idempotency-Key reused with a different request') };
+const idempotencyHeader = idempotency(true);
 
 export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
   '/v1/customers': {
     post: {
+      operationId: 'createCustomer', tags: ['Customers'],
       summary: 'Create a customer (KYC status none)',
       parameters: [idempotencyHeader],
       requestBody: { required: true, content: json('CreateCustomer') },
-      responses: { '201': { description: 'Created', content: json('Customer') }, ...common, ...idempotencyProblems },
+      responses: { '201': { description: 'Created', content: json('Customer') }, ...problems(...bodyProblems, 409, 422) },
     },
     get: {
+      operationId: 'listCustomers', tags: ['Customers'],
       summary: 'List customers, newest first',
       parameters: [
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
         { name: 'starting_after', in: 'query', schema: { type: 'string' } },
       ],
-      responses: { '200': { description: 'Customers', content: json('CustomerList') }, ...common },
+      responses: { '200': { description: 'Customers', content: json('CustomerList') }, ...problems(400) },
     },
   },
   '/v1/customers/{id}': {
-    get: { summary: 'Retrieve a customer and its KYC status', parameters: [idParam('id', 'cus')], responses: { '200': { description: 'Customer', content: json('Customer') }, '404': problem('Not found'), ...common } },
+    get: { operationId: 'getCustomer', tags: ['Customers'], summary: 'Retrieve a customer and its KYC status', parameters: [idParam('id', 'cus')], responses: { '200': { description: 'Customer', content: json('Customer') }, ...problems(400, 404) } },
   },
   '/v1/customers/{id}/verifications': {
     post: {
+      operationId: 'createCustomerVerification', tags: ['Customers'],
       summary: 'Submit identity data for verification; decided asynchronously (customer.verification.* events)',
       description:
         'Structurally bad input is a 400 and writes nothing. Well-formed data that fails a check becomes a `rejected` decision; ' +
@@ -47,21 +48,23 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
         'only the last four characters of the document number and phone are ever shown.',
       parameters: [idParam('id', 'cus'), idempotencyHeader],
       requestBody: { required: true, content: json('CreateVerification') },
-      responses: { '202': { description: 'Accepted, status processing', content: json('Verification') }, '404': problem('Not found'), ...common, ...idempotencyProblems },
+      responses: { '202': { description: 'Accepted, status processing', content: json('Verification') }, ...problems(...bodyProblems, 404, 409, 422) },
     },
   },
   '/v1/customers/{id}/verifications/{verification}': {
     get: {
+      operationId: 'getCustomerVerification', tags: ['Customers'],
       summary: 'Retrieve a verification and its decision',
       parameters: [idParam('id', 'cus'), idParam('verification', 'kyv')],
-      responses: { '200': { description: 'Verification', content: json('Verification') }, '404': problem('Not found'), ...common },
+      responses: { '200': { description: 'Verification', content: json('Verification') }, ...problems(400, 404) },
     },
   },
   '/v1/customers/{id}/pii': {
     delete: {
+      operationId: 'eraseCustomerPersonalData', tags: ['Customers'],
       summary: "Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none",
       parameters: [idParam('id', 'cus')],
-      responses: { '200': { description: 'Erased', content: json('Customer') }, '404': problem('Not found'), ...common },
+      responses: { '200': { description: 'Erased', content: json('Customer') }, ...problems(400, 404) },
     },
   },
 };

@@ -23,6 +23,9 @@ const descriptions: Record<AnyEventType, string> = {
   'payment.failed': 'A payment\'s payout failed for good and was compensated; `failure_code` says why.',
   'payment.canceled': 'An authorized payment was canceled and its hold released.',
   'payment.expired': 'An authorized payment was not captured in time and its hold released.',
+  'customer.verification.approved': 'A customer\'s identity verification was approved.',
+  'customer.verification.rejected': 'A customer\'s identity verification was rejected; the decision says why.',
+  'customer.verification.review': 'A customer\'s identity verification needs the platform operator\'s review.',
   'webhook_endpoint.failing': 'Deliveries to one of your endpoints keep failing.',
   'webhook_endpoint.disabled': 'One of your endpoints was disabled after failing for days.',
 };

@@ -203,6 +203,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Balances', description: 'Available and pending funds per asset' },
       { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
+      { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
       { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
       { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
     ],
