@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bodyProblems, idempotencyHeader as idempotency, problems } from '../http/openapi-parts.js';
+import { bodyProblems, idempotencyHeader as idempotency, listParams, problems } from '../http/openapi-parts.js';
 import { createVerificationBodySchema } from '../kyc/schemas.js';
 import { createCustomerBodySchema, customerSchema, verificationSchema } from './schemas.js';
 
@@ -22,16 +22,14 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
       operationId: 'createCustomer', tags: ['Customers'],
       summary: 'Create a customer (KYC status none)',
       parameters: [idempotencyHeader],
-      requestBody: { required: true, content: json('CreateCustomer') },
+      // Every field is optional: an absent body creates a customer without a reference.
+      requestBody: { required: false, content: json('CreateCustomer') },
       responses: { '201': { description: 'Created', content: json('Customer') }, ...problems(...bodyProblems, 409, 422) },
     },
     get: {
       operationId: 'listCustomers', tags: ['Customers'],
       summary: 'List customers, newest first',
-      parameters: [
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
-        { name: 'starting_after', in: 'query', schema: { type: 'string' } },
-      ],
+      parameters: listParams('^cus_[0-9a-z]{26}$'),
       responses: { '200': { description: 'Customers', content: json('CustomerList') }, ...problems(400) },
     },
   },

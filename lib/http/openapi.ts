@@ -22,6 +22,7 @@ const problemSchema = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
+  retry_after: z.number().int().optional(),
   payment: paymentSchema.optional(),
 }).meta({ description: 'RFC 9457 problem details; `code` is stable and `type` is its URL.' });
 
