@@ -24,7 +24,17 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
       parameters: [idempotencyHeader],
       // Every field is optional: an absent body creates a customer without a reference.
       requestBody: { required: false, content: json('CreateCustomer') },
-      responses: { '201': { description: 'Created', content: json('Customer') }, ...problems(...bodyProblems, 409, 422) },
+      responses: {
+        '201': {
+          description: 'Created', content: json('Customer'),
+          links: {
+            GetCustomer: { operationId: 'getCustomer', parameters: { id: '$response.body#/id' } },
+            CreateCustomerVerification: { operationId: 'createCustomerVerification', parameters: { id: '$response.body#/id' } },
+            EraseCustomerPersonalData: { operationId: 'eraseCustomerPersonalData', parameters: { id: '$response.body#/id' } },
+          },
+        },
+        ...problems(...bodyProblems, 409, 422),
+      },
     },
     get: {
       operationId: 'listCustomers', tags: ['Customers'],
@@ -46,7 +56,13 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
         'only the last four characters of the document number and phone are ever shown.',
       parameters: [idParam('id', 'cus'), idempotencyHeader],
       requestBody: { required: true, content: json('CreateVerification') },
-      responses: { '202': { description: 'Accepted, status processing', content: json('Verification') }, ...problems(...bodyProblems, 404, 409, 422) },
+      responses: {
+        '202': {
+          description: 'Accepted, status processing', content: json('Verification'),
+          links: { GetCustomerVerification: { operationId: 'getCustomerVerification', parameters: { id: '$request.path.id', verification: '$response.body#/id' } } },
+        },
+        ...problems(...bodyProblems, 404, 409, 422),
+      },
     },
   },
   '/v1/customers/{id}/verifications/{verification}': {

@@ -71,7 +71,8 @@ describe('the OpenAPI document', () => {
     const targets = operations.flatMap((operation) => Object.values(operation.responses).flatMap((response) => Object.values(response.links ?? {}).map((link) => link.operationId)));
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.filter((target) => !ids.has(target))).toEqual([]);
-    expect(new Set(targets)).toEqual(new Set(['getPayment', 'capturePayment', 'cancelPayment', 'createRealtimeToken', 'getWebhookEndpoint', 'deleteWebhookEndpoint', 'rotateWebhookEndpointSecret', 'listWebhookEndpointAttempts', 'getEvent', 'redeliverEvent']));
+    expect(new Set(targets)).toEqual(new Set(['getPayment', 'capturePayment', 'cancelPayment', 'createRealtimeToken', 'getWebhookEndpoint', 'deleteWebhookEndpoint', 'rotateWebhookEndpointSecret', 'listWebhookEndpointAttempts', 'getEvent', 'redeliverEvent',
+      'getCustomer', 'createCustomerVerification', 'eraseCustomerPersonalData', 'getCustomerVerification']));
   });
 
   it('describes every event type in the webhooks section with the Standard Webhooks headers', () => {
