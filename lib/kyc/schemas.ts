@@ -1,6 +1,5 @@
 import countries from 'i18n-iso-countries/index.js';
 import { z } from 'zod';
-import { isoDate } from './documents/dates.js';
 
 /**
  * Request bodies of the KYC API. They check shape only: a number with a wrong check character
@@ -8,17 +7,17 @@ import { isoDate } from './documents/dates.js';
  * of the wrong length, an unknown document type or a missing field is a 400 that writes nothing.
  */
 
-const birthDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((value) => isoDate(Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))) !== null, 'must be a date that exists')
+// Exact in the OpenAPI document too (format date with a calendar-aware pattern; an enum of the
+// assigned codes), so that what the document says is valid is what validation accepts.
+const birthDateSchema = z.iso
+  .date('must be a date that exists, as YYYY-MM-DD')
   .meta({ description: 'Date of birth (YYYY-MM-DD).', examples: ['1974-08-12'] });
 
-const nationalitySchema = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals')
-  .refine((value) => countries.isValid(value), 'must be an assigned ISO 3166-1 alpha-2 country code')
-  .meta({ description: 'Nationality as an ISO 3166-1 alpha-2 code.', examples: ['CN'] });
+const assignedCountryCodes = Object.keys(countries.getAlpha2Codes()).sort() as [string, ...string[]];
+
+const countryCodeSchema = z.enum(assignedCountryCodes, 'must be an assigned ISO 3166-1 alpha-2 country code, in capitals');
+
+const nationalitySchema = countryCodeSchema.meta({ description: 'Nationality as an ISO 3166-1 alpha-2 code.', examples: ['CN'] });
 
 export const cnResidentIdDocumentSchema = z
   .strictObject({
@@ -57,7 +56,7 @@ export const addressSchema = z
     city: z.string().min(1).max(100),
     postal_code: z.string().max(20).optional(),
     region: z.string().max(100).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code').refine((v) => countries.isValid(v), 'must be an assigned ISO 3166-1 alpha-2 country code'),
+    country: countryCodeSchema,
   })
   .meta({ description: 'Residential address.' });
 

@@ -50,7 +50,7 @@ export interface FuzzRun {
  * this stack accepts, so generated data exercises the code behind validation rather than the
  * deployment's configuration.
  */
-export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | 'webhookUrl'>): Record<string, unknown> {
+export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | 'webhookUrl'>, customerIds: string[] = []): Record<string, unknown> {
   type Doc = {
     servers: unknown;
     paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: Record<string, unknown> }> } }>>;
@@ -62,6 +62,9 @@ export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | '
   schemas.CreatePayment!.properties.chain = { type: 'string', enum: options.chains };
   schemas.CreatePayment!.properties.asset = { type: 'string', enum: ['USDC'] };
   schemas.CreateWebhookEndpoint!.properties.url = { type: 'string', enum: [options.webhookUrl] };
+  // A payment's customer must be one of the merchant's (an unknown one is a 400, as the KYC gate
+  // wants): this merchant's customers, like the chains, are what this stack accepts.
+  if (customerIds.length > 0) schemas.CreatePayment!.properties.customer = { type: 'string', enum: customerIds };
   document.servers = [{ url: options.apiUrl, description: 'The stack under test' }];
   return document;
 }
@@ -86,6 +89,8 @@ export interface SeededIds {
   'payment-ids': string[];
   'endpoint-ids': string[];
   'event-ids': string[];
+  'customer-ids': string[];
+  'verification-ids': string[];
 }
 
 /**
@@ -104,7 +109,16 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [] };
+  for (let i = 0; i < 3; i += 1) {
+    const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
+    ids['customer-ids'].push(customer);
+    const verification = {
+      name: 'Anna Maria Eriksson', birth_date: '1974-08-12', nationality: 'SE',
+      document: { type: 'passport', mrz: ['P<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36SWE7408122F3004159ZE184226B<<<<<14'] },
+    };
+    ids['verification-ids'].push((await call('POST', `/v1/customers/${customer}/verifications`, verification)).id);
+  }
   for (let i = 0; i < 3; i += 1) {
     ids['endpoint-ids'].push((await call('POST', '/v1/webhook_endpoints', { url: options.webhookUrl, events: ['*'] })).id);
   }
@@ -124,10 +138,10 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
   fs.mkdirSync(options.workDir, { recursive: true });
   const documentFile = path.join(options.workDir, 'openapi.json');
   const logFile = path.join(options.workDir, `schemathesis-${options.seed}.log`);
-  fs.writeFileSync(documentFile, JSON.stringify(stackContract(options), null, 2));
   const runConfigFile = path.join(options.workDir, 'schemathesis.toml');
   // The checked-in settings, plus what only this run knows: the hooks' path and the seeded ids.
   const seeded = await seedFuzzData(options);
+  fs.writeFileSync(documentFile, JSON.stringify(stackContract(options, seeded['customer-ids']), null, 2));
   const dictionaries = Object.entries(seeded).map(([name, values]) => `[dictionaries.${name}]\nvalues = ${JSON.stringify(values)}\n`).join('\n');
   const runSettings = `hooks = ${JSON.stringify(hooksFile)}\n${fs.readFileSync(configFile, 'utf8')}`
     .replace('\n[[operations]]', `\n${dictionaries}\n[[operations]]`);
