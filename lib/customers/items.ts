@@ -1,4 +1,5 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { LanepayError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
 
@@ -113,4 +114,21 @@ export function versionedPut(tableName: string, item: Record<string, AttributeVa
       ExpressionAttributeValues: { ':version': { N: String(expectedVersion) } },
     },
   };
+}
+
+/**
+ * Runs a read-modify-write whose writes are guarded by item versions again when another writer
+ * changed an item between the read and the write (a verification decided, a second request for
+ * the same customer). Past `attempts`, the caller is told to retry (409), never a 500.
+ */
+export async function withFreshVersions<T>(what: string, run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      const changed = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (!changed) throw error;
+      if (attempt >= attempts) throw new LanepayError('concurrent_change', `${what} changed while this request ran; send it again.`, { cause: error });
+    }
+  }
 }

@@ -3,6 +3,9 @@ import { kycReasonCodes } from '../kyc/documents/reasons.js';
 
 /** API shapes of customers and their verifications. No field here ever holds PII in clear. */
 
+/** zod's email pattern, with RFC 5321's limit of 64 characters before the @ (stated in the document too). */
+const emailPattern = new RegExp(`^(?=[^@]{1,64}@)${z.regexes.email.source.slice(1)}`);
+
 export const customerIdSchema = z.string().regex(/^cus_[0-9a-z]{26}$/, 'must be a customer id (cus_...)');
 export const verificationIdSchema = z.string().regex(/^kyv_[0-9a-z]{26}$/, 'must be a verification id (kyv_...)');
 
@@ -13,7 +16,7 @@ const metadataSchema = z
 /** Body of POST /v1/customers. Unknown fields are refused. */
 export const createCustomerBodySchema = z.strictObject({
   external_id: z.string().min(1).max(100).optional().meta({ description: "The merchant's own id for this customer." }),
-  email: z.email().max(254).optional(),
+  email: z.email({ pattern: emailPattern, error: 'must be an email address (at most 64 characters before the @)' }).max(254).optional(),
   metadata: metadataSchema.optional(),
 });
 export type CreateCustomerBody = z.infer<typeof createCustomerBodySchema>;

@@ -7,7 +7,7 @@ import type { CreateVerificationBody } from '../kyc/schemas.js';
 import { idempotently, requireCustomer, type IdempotentRequest } from './customers.js';
 import type { CustomerDeps } from './deps.js';
 import {
-  customerItem, customerVerificationsPartition, verificationFromItem, verificationItem, verificationKey, versionedPut, type VerificationRecord,
+  customerItem, customerVerificationsPartition, verificationFromItem, verificationItem, verificationKey, versionedPut, withFreshVersions, type VerificationRecord,
 } from './items.js';
 import { last4, sealPii } from './pii.js';
 import type { Customer, Verification } from './schemas.js';
@@ -25,37 +25,39 @@ export async function createVerification(
   request: IdempotentRequest & { customerId: string; body: CreateVerificationBody },
 ): Promise<Verification> {
   const verification = await idempotently(deps, request, async (lock) => {
-    const customer = await requireCustomer(deps, request.merchantId, request.customerId);
     const { body } = request;
-    const now = deps.now().toISOString();
-    const verification: Verification = {
-      id: newId('kyv'),
-      object: 'customer.verification',
-      customer: request.customerId,
-      status: 'processing',
-      nationality: body.nationality,
-      document: { type: body.document.type, number_last4: documentLast4(body.document) },
-      phone_last4: last4(body.phone),
-      reasons: [],
-      sanctions_matches: [],
-      decided_at: null,
-      decided_by: null,
-      resolution: null,
-      created_at: now,
-      pii_erased_at: null,
-    };
     const pii = await sealPii(deps, { merchantId: request.merchantId, customerId: request.customerId }, {
       name: body.name, birth_date: body.birth_date, document: body.document, phone: body.phone, address: body.address,
     });
-    const nextCustomer: Customer = { ...customer.customer, kyc_status: 'processing', verification: verification.id, pii_erased_at: null };
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
-        { Put: { TableName: deps.tableName, Item: verificationItem({ verification, merchantId: request.merchantId, version: 1, pii }), ConditionExpression: 'attribute_not_exists(pk)' } },
-        versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version),
-        completeIdempotencyItem(deps.tableName, lock, verification),
-      ],
-    }));
-    return verification;
+    return withFreshVersions(`Customer ${request.customerId}`, async () => {
+      const customer = await requireCustomer(deps, request.merchantId, request.customerId);
+      const now = deps.now().toISOString();
+      const verification: Verification = {
+        id: newId('kyv'),
+        object: 'customer.verification',
+        customer: request.customerId,
+        status: 'processing',
+        nationality: body.nationality,
+        document: { type: body.document.type, number_last4: documentLast4(body.document) },
+        phone_last4: last4(body.phone),
+        reasons: [],
+        sanctions_matches: [],
+        decided_at: null,
+        decided_by: null,
+        resolution: null,
+        created_at: now,
+        pii_erased_at: null,
+      };
+      const nextCustomer: Customer = { ...customer.customer, kyc_status: 'processing', verification: verification.id, pii_erased_at: null };
+      await deps.dynamodb.send(new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: deps.tableName, Item: verificationItem({ verification, merchantId: request.merchantId, version: 1, pii }), ConditionExpression: 'attribute_not_exists(pk)' } },
+          versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version),
+          completeIdempotencyItem(deps.tableName, lock, verification),
+        ],
+      }));
+      return verification;
+    });
   });
   if (verification.status === 'processing') await requestCheck(deps, verification.id);
   return verification;
@@ -106,6 +108,10 @@ async function customerVerifications(deps: TableDeps, customerId: string): Promi
  * above the threshold need a new verification.
  */
 export async function eraseCustomerPii(deps: CustomerDeps, merchantId: string, customerId: string): Promise<Customer> {
+  return withFreshVersions(`Customer ${customerId}`, () => eraseOnce(deps, merchantId, customerId));
+}
+
+async function eraseOnce(deps: CustomerDeps, merchantId: string, customerId: string): Promise<Customer> {
   const customer = await requireCustomer(deps, merchantId, customerId);
   const now = deps.now().toISOString();
   const verifications = (await customerVerifications(deps, customerId)).filter((record) => record.merchantId === merchantId);

@@ -35,6 +35,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   try_again: { status: 503, title: 'Busy, try again' },
   limit_exceeded: { status: 409, title: 'Limit reached' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  concurrent_change: { status: 409, title: 'Changed while the request ran' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {
