@@ -7,9 +7,10 @@
 //
 // Read the figures with this in mind: moto (the DynamoDB emulator) serializes requests, one at a
 // time, so the latencies and throughputs are the emulator's, not DynamoDB's; they compare the two
-// flows with each other, not with production. Requests per call are exact. Moto never has two
-// transactions in flight, so it cannot show the TransactionConflict retries a hot account causes
-// on DynamoDB: the one-merchant figures only show what the emulator does.
+// flows with each other, not with production. Requests per call are exact for a call that met no
+// conflict. The emulator refuses writes that would have overlapped on DynamoDB (TransactionConflict,
+// scripts/stack/assets/moto_serial.py), so the one-merchant figures include the retries a hot
+// account causes; a call whose retries run out is counted as failed (a 503 try_again at the API).
 //
 // Starts its own stack on LANEPAY_BENCH_PORT_BASE (default 7500) and stops it at the end or on
 // Ctrl-C, unless --stack points at a running one's StackInfo. Writes bench/results/payments-hot-path.json.
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     `Latency: ${n} sequential calls on one merchant (replays and captures: of the payments those authorized). Throughput: ${load.callers} concurrent callers ` +
       `for ${load.seconds} s or ${load.maxCalls} calls (calls made in brackets; captures stop when a caller's authorized payments run out).`,
     'Emulator: moto serializes DynamoDB requests, so latencies and throughputs are the emulator\'s, not DynamoDB\'s; requests per call are exact. ' +
-      'Moto never runs two transactions at once, so the one-merchant figures cannot show the TransactionConflict retries a hot account has on DynamoDB. ' +
+      'The emulator refuses overlapping writes to one item with TransactionConflict as DynamoDB does; the one-merchant figures include those retries, and calls whose retries ran out (503 try_again) are reported as failed. ' +
       "The stack's stream consumer and payout pipeline run meanwhile, on the same moto and CPUs.",
     `Figures also in ${path.relative(process.cwd(), resultsFile)}.`,
   ];
