@@ -65,9 +65,10 @@ export const createVerificationBodySchema = z
   .strictObject({
     name: z
       .string()
-      .trim()
-      .min(1)
       .max(200)
+      // Stated as a pattern so the document says what validation does: blanks alone are no name.
+      .regex(/\S/, 'must contain a character other than a space')
+      .trim()
       .meta({ description: 'Full name as on the document, in Latin script.', examples: ['Anna Maria Eriksson'] }),
     birth_date: birthDateSchema,
     nationality: nationalitySchema,
