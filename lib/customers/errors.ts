@@ -16,10 +16,3 @@ export class VerificationStateError extends LanepayError {
   }
 }
 
-/** The customer's PII was erased; the verification can no longer be decided or re-screened. */
-export class PiiErasedError extends LanepayError {
-  override name = 'PiiErasedError';
-  constructor(readonly verificationId: string) {
-    super('invalid_state', `The personal data of verification ${verificationId} was erased.`);
-  }
-}

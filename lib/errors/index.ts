@@ -44,10 +44,6 @@ export class UnauthorizedError extends LanepayError {
   }
 }
 
-/** The request is valid but conflicts with the object's current state. */
-export class ConflictError extends LanepayError {
-  override name = 'ConflictError';
-}
 
 /**
  * DynamoDB kept cancelling the write because other requests touched the same items at the same

@@ -62,7 +62,3 @@ export function internalProblem(instance?: string): Problem {
     ...(instance ? { instance } : {}),
   };
 }
-
-export function isKnownCode(code: string): boolean {
-  return code in statusByCode;
-}

@@ -4,12 +4,3 @@ import { z } from 'zod';
 export const amountStringSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,29}$/, 'must be a positive whole number of minor units, as a string of at most 30 digits (e.g. "1000000" for 1 USDC)');
-
-export function toMinor(amount: string): bigint {
-  return BigInt(amountStringSchema.parse(amount));
-}
-
-/** DynamoDB numbers hold 38 significant digits: enough for sums of 30-digit amounts. */
-export function minorToNumberAttr(amountMinor: bigint): { N: string } {
-  return { N: amountMinor.toString() };
-}

@@ -10,16 +10,6 @@ export const maxRetryAfterMs = 24 * 3600_000;
 /** SQS refuses a DelaySeconds above 15 minutes; longer waits are chained (see `queueDelaySeconds`). */
 export const maxQueueDelaySeconds = 900;
 
-/** Parses "5,300,1800" into seconds; refuses empty, negative or non-numeric entries. */
-export function parseRetrySchedule(text: string): number[] {
-  const parts = text.split(',').map((part) => part.trim());
-  const seconds = parts.map(Number);
-  if (parts.length === 0 || parts.some((part) => part === '') || seconds.some((s) => !Number.isFinite(s) || s < 0)) {
-    throw new Error(`invalid retry schedule "${text}": expected comma-separated non-negative seconds`);
-  }
-  return seconds;
-}
-
 /** A delay scaled by a uniform factor in [1 - jitter, 1 + jitter]; `random` is in [0, 1). */
 export function withJitter(delayMs: number, random: () => number): number {
   return Math.round(delayMs * (1 - jitterFraction + 2 * jitterFraction * random()));
