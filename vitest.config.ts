@@ -24,6 +24,9 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // The contract fuzz run is its own project (`npm run test:contract`, CI's second step):
+          // three minutes of fuzzing would otherwise double the suite a developer runs.
+          exclude: ['test/e2e/contract-fuzz.test.ts'],
           // One stack (emulators, chains, serverless offline) for the whole run; only this
           // project starts it, so `vitest run --project unit` stays instant.
           globalSetup: ['test/setup/global-setup.ts'],
@@ -32,6 +35,18 @@ export default defineConfig({
           pool: 'forks',
           // The stack's JVM, moto, two chains and offline already share the machine's 2 cores.
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          sequence: { groupOrder: 2 },
+          include: ['test/e2e/contract-fuzz.test.ts'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
         },
       },
     ],

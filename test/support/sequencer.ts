@@ -1,9 +1,9 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The files that take longest, longest first: started first, they run beside the many short ones
-// on the other worker instead of alone at the end (the contract fuzz file alone is ~3 minutes).
+// on the other worker instead of alone at the end (the forecast job and webhook files take about a minute each).
 // A clean clone has no duration cache for vitest's own ordering to go by.
-const slowFirst = ['e2e/contract-fuzz', 'forecast/forecast-job', 'e2e/webhooks', 'integration/triggers', 'e2e/payout-pipeline', 'payouts/faults'];
+const slowFirst = ['forecast/forecast-job', 'e2e/webhooks', 'integration/triggers', 'e2e/payout-pipeline', 'payouts/faults'];
 
 function rank(file: TestSpecification): number {
   const index = slowFirst.findIndex((part) => file.moduleId.includes(part));
