@@ -1,10 +1,10 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { formatEther, formatUnits } from 'ethers';
 import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
 import type { Chain } from '../../lib/chains/registry.js';
 import { FailoverRpc } from '../../lib/chains/rpc.js';
-import { inFlightPartition, walletKey } from '../../lib/payouts/items.js';
+import { inFlightPayoutItems, walletKey } from '../../lib/payouts/items.js';
 import { defineCommand } from '../command.js';
 import { stageChainRegistry, stageDeps } from '../stage.js';
 
@@ -84,24 +84,12 @@ async function chainStatus(chain: Chain, deps: { dynamodb: DynamoDBClient; kms: 
 async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string): Promise<NonNullable<ChainStatus['in_flight']>> {
   let count = 0;
   let oldest: { paymentId: string; createdAtMs: number } | undefined;
-  let startKey: QueryCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
-      ProjectionExpression: 'paymentId, createdAtMs',
-      ExclusiveStartKey: startKey,
-    }));
-    for (const item of page.Items ?? []) {
-      count += 1;
-      const createdAtMs = Number(item.createdAtMs?.N);
-      // Sorted by nonce, and waiting payouts sort as nonce 0: the oldest is found by its creation time.
-      if (oldest === undefined || createdAtMs < oldest.createdAtMs) oldest = { paymentId: item.paymentId?.S ?? '?', createdAtMs };
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of inFlightPayoutItems(deps, chain, 'paymentId, createdAtMs')) {
+    count += 1;
+    const createdAtMs = Number(item.createdAtMs?.N);
+    // Sorted by nonce, and waiting payouts sort as nonce 0: the oldest is found by its creation time.
+    if (oldest === undefined || createdAtMs < oldest.createdAtMs) oldest = { paymentId: item.paymentId?.S ?? '?', createdAtMs };
+  }
   return {
     count,
     oldest_payment_id: oldest?.paymentId ?? null,

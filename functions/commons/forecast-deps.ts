@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients.js';
 import { forecastBatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
 import { defaultForecastJobSettings, type ForecastJobDeps } from '../../lib/forecast-job/run.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
+import { chainAdapters } from './chain-adapters.js';
 
 let deps: ForecastJobDeps | undefined;
 
@@ -16,17 +15,12 @@ let deps: ForecastJobDeps | undefined;
 export function forecastDeps(): ForecastJobDeps {
   if (deps) return deps;
   const config = loadConfig(forecastBatchConfigSchema);
-  const chains = ChainRegistry.parse(config.CHAIN_REGISTRY);
-  const adapters = new Map(chains.chains.map((chain) => [chain.name, new EvmAdapter(chain, kmsClient())]));
+  const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
   deps = {
     dynamodb: dynamodbClient(),
     tableName: config.TABLE_NAME,
     chains,
-    adapter: (name) => {
-      const adapter = adapters.get(name);
-      if (!adapter) throw new Error(`no adapter for chain ${name}`);
-      return adapter;
-    },
+    adapter,
     now: () => new Date(),
     settings: {
       ...defaultForecastJobSettings,

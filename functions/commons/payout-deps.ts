@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient, kmsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient, sqsClient } from '../../lib/aws/clients.js';
 import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import type { PayoutDeps, PayoutSignal } from '../../lib/payouts/deps.js';
+import { chainAdapters } from './chain-adapters.js';
 
 const metricBySignal: Record<PayoutSignal['kind'], string> = {
   liquidity_low: 'HotWalletLiquidityLow',
@@ -19,18 +18,13 @@ let deps: PayoutDeps | undefined;
 export function payoutDeps(): PayoutDeps {
   if (deps) return deps;
   const config = loadConfig(payoutConfigSchema);
-  const chains = ChainRegistry.parse(config.CHAIN_REGISTRY);
-  const adapters = new Map(chains.chains.map((chain) => [chain.name, new EvmAdapter(chain, kmsClient())]));
+  const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
   deps = {
     dynamodb: dynamodbClient(),
     sqs: sqsClient(),
     tableName: config.TABLE_NAME,
     chains,
-    adapter: (name) => {
-      const adapter = adapters.get(name);
-      if (!adapter) throw new Error(`no adapter for chain ${name}`);
-      return adapter;
-    },
+    adapter,
     checkQueueUrl: config.CHAIN_CHECK_QUEUE_URL,
     checkDelaySeconds: config.CHAIN_CHECK_DELAY_SECONDS,
     stuckAfterMs: config.PAYOUT_STUCK_AFTER_SECONDS * 1000,

@@ -1,9 +1,9 @@
-import { BatchGetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { paymentKey } from '../payments/items.js';
-import { inFlightPartition } from '../payouts/items.js';
+import { inFlightPayoutItems } from '../payouts/items.js';
 import { paymentSchema } from '../payments/schemas.js';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
@@ -43,19 +43,7 @@ export async function walletPosition(
 
 async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, asset: string) {
   const paymentIds: string[] = [];
-  let startKey: QueryCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
-      ProjectionExpression: 'paymentId',
-      ExclusiveStartKey: startKey,
-    }));
-    for (const item of page.Items ?? []) if (item.paymentId?.S) paymentIds.push(item.paymentId.S);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of inFlightPayoutItems(deps, chain, 'paymentId')) if (item.paymentId?.S) paymentIds.push(item.paymentId.S);
 
   let inFlightMinor = 0n;
   let inFlightCount = 0;

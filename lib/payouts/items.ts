@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FeeBid } from '../chains/adapter.js';
 
 /** waiting_*: no nonce taken yet; chain-check retries the submission. pending: signed, nonce owned. */
@@ -85,4 +85,19 @@ export function feesFromItem(fees: PayoutAttempt['fees']): FeeBid {
     ...(fees.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas) } : {}),
     ...(fees.gasPrice !== undefined ? { gasPrice: BigInt(fees.gasPrice) } : {}),
   };
+}
+
+/**
+ * The payouts not yet final on a chain, from the sparse gsi1 partition INFLIGHT#<chain>, with
+ * the attributes asked for; every page, through the SDK's paginator.
+ */
+export async function* inFlightPayoutItems(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, projection: string) {
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
+    ProjectionExpression: projection,
+  });
+  for await (const page of pages) yield* page.Items ?? [];
 }
