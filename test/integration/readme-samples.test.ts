@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../support/cli.js';
 import { stack } from '../support/stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -12,18 +12,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 function markedSamples(): string[] {
   const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   return [...readme.matchAll(/<!-- readme-test -->\n```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
-}
-
-function runBash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('README samples', () => {
@@ -40,7 +28,7 @@ describe('README samples', () => {
     fs.writeFileSync(stackFile, JSON.stringify(stack()));
     const script = sample.replaceAll('localhost:4510', new URL(stack().apiUrl).host);
 
-    const result = await runBash(script, { ...process.env, LANEPAY_STACK_FILE: stackFile });
+    const result = await runProcess('bash', ['-euo', 'pipefail', '-c', script], { ...process.env, LANEPAY_STACK_FILE: stackFile });
 
     expect(result.code, `stderr:\n${result.stderr}\nstdout:\n${result.stdout}`).toBe(0);
     expect(result.stdout).toContain('"object":"payment"');

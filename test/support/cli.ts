@@ -21,17 +21,19 @@ export function cliAgainstTestStack() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-cli-test-'));
   fs.writeFileSync(path.join(dir, 'stack.json'), JSON.stringify(stack()));
   const run = (args: string[], stackFile = 'stack.json'): Promise<CliRun> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/lanepay.mjs', ...args], {
-        cwd: repoRoot,
-        env: { ...process.env, LANEPAY_STACK_FILE: path.join(dir, stackFile) },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    runProcess(process.execPath, ['bin/lanepay.mjs', ...args], { ...process.env, LANEPAY_STACK_FILE: path.join(dir, stackFile) });
   return { dir, run, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs a command in the repository to its end, collecting its output. */
+export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
