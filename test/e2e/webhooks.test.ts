@@ -99,8 +99,8 @@ describe('signed webhooks through serverless-offline', () => {
 
   it('retries a failing endpoint with the same webhook-id until it recovers, losing nothing', async () => {
     const merchant = await fundedMerchant(usdc(5));
-    const failUntil = Date.now() + 4_000;
-    const hooks = await receiver(() => ({ status: Date.now() < failUntil ? 500 : 200 }));
+    // The first two requests fail, whenever they come: a time window missed them on a slow run.
+    const hooks = await receiver((_, received) => ({ status: received.length < 2 ? 500 : 200 }));
     const endpoint = await register(merchant.api_key, hooks.url('/flaky'));
     const payment = await pay(merchant.api_key);
 
