@@ -6,8 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { StackError } from './stack/errors.js';
 import { installTools } from './stack/install.js';
+import { rateLimitProblems, type Template } from './stack/rate-limit-checks.js';
 
 const regions = ['us-east-1', 'cn-north-1'];
 
@@ -23,6 +25,15 @@ const exampleRegistry = JSON.stringify([
     hotWalletKeyId: 'alias/lanepay-prod-hot-wallet-a',
   },
 ]);
+
+/** The prod stage's limits in infra/settings.yml, which the packaged template must carry. */
+function prodLimits() {
+  const prod = (parse(fs.readFileSync('infra/settings.yml', 'utf8')) as Record<string, Record<string, number>>).prod!;
+  return {
+    stage: { rateLimit: prod.stageRateLimit!, burstLimit: prod.stageBurstLimit! },
+    merchant: { rateLimit: prod.merchantRateLimit!, burstLimit: prod.merchantBurstLimit! },
+  };
+}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
@@ -56,8 +67,11 @@ async function main() {
     if (findings) console.log(findings);
     // cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational; 1 means it crashed.
     if (lint.status === null || (lint.status & 0b11) !== 0) failed = true;
+    const limits = rateLimitProblems(JSON.parse(fs.readFileSync(template, 'utf8')) as Template, prodLimits());
+    for (const problem of limits) console.log(`${region}: rate limits: ${problem}`);
+    if (limits.length > 0) failed = true;
   }
-  if (failed) throw new StackError('cfn-lint reported errors (above).');
+  if (failed) throw new StackError('cfn-lint or the rate-limit check reported errors (above).');
   console.log('deploy check passed');
 }
 

@@ -13,6 +13,7 @@ import kycResolve from './kyc-resolve.js';
 import merchantCreate from './merchant-create.js';
 import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
+import merchantUsageKey from './merchant-usage-key.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 
@@ -26,6 +27,7 @@ export const commands: Command<CommandOptions>[] = [
   merchantCreate,
   merchantShow,
   merchantSetRisk,
+  merchantUsageKey,
   keyCreate,
   keyRevoke,
   balanceCredit,

@@ -1,8 +1,10 @@
 import { ledgerDecimals } from '../../lib/ledger/assets.js';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { createMerchant } from '../../lib/merchants/merchants.js';
+import { assignUsageKey } from '../../lib/merchants/usage-keys.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
-import { json, requiredOption, stageDeps, userError } from '../stage.js';
+import { json, requiredOption, stageDeps, userError, type StageDeps } from '../stage.js';
 
 export default defineCommand({
   name: 'merchant create',
@@ -31,9 +33,24 @@ export default defineCommand({
       );
       print(json({ merchant_id: created.merchant_id, name: created.name, key_id: created.key_id, api_key: created.api_key }));
       console.error('The API key is shown this once: only its digest is stored.');
+      if (stage !== 'local') await giveOwnUsageKey(deps, created.merchant_id);
       return 0;
     } catch (error) {
       throw userError(error);
     }
   },
 });
+
+/**
+ * On AWS stages a new merchant gets its own usage-plan key (per-merchant rate limits). Its API key
+ * is already printed, so a failure here only warns: the merchant works on the shared usage key
+ * until `merchant usage-key` is run (docs/security.md).
+ */
+async function giveOwnUsageKey(deps: StageDeps, merchantId: string): Promise<void> {
+  try {
+    await assignUsageKey({ ...deps, apiGateway: new APIGatewayClient({}) }, merchantId);
+  } catch (error) {
+    console.error(`The merchant counts against the shared usage key: its own could not be set up (${(error as Error).message}). `
+      + `Run \`lanepay merchant usage-key --merchant ${merchantId} --stage ${deps.stage}\` to retry.`);
+  }
+}

@@ -47,6 +47,8 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
 
 export const authorizerConfigSchema = baseConfigSchema.extend({
   API_KEY_DIGEST_KEY_ID: z.string().min(1),
+  /** Value of the usage plan's shared API key, for merchants without a key of their own (infra/api.yml). */
+  SHARED_USAGE_KEY: z.string().min(20),
 });
 
 export const outboxRelayConfigSchema = baseConfigSchema.extend({

@@ -27,7 +27,7 @@ const problemDescriptions = {
   413: 'The body is larger than 16 KiB',
   415: 'The body is not `application/json`',
   422: 'Idempotency-Key reused with a different request',
-  429: 'Too many requests (answered by the gateway); retry later with the same Idempotency-Key',
+  429: 'Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key',
   500: 'Internal error, logged; retrying with the same Idempotency-Key is safe',
   503: 'Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key',
 } as const;

@@ -2,6 +2,7 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { UnauthorizedError } from '../errors/index.js';
 import { apiKeyDigest, isWellFormedApiKey } from './api-keys.js';
+import { apiKeyKey } from './items.js';
 import { getMerchantProfile } from './merchants.js';
 import type { MerchantProfile } from './profile.js';
 
@@ -22,7 +23,7 @@ export async function authenticateApiKey(deps: AuthenticateDeps, authorization: 
   }
   const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, match[1]!);
   const key = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `APIKEY#${digest}` }, sk: { S: 'APIKEY' } } }),
+    new GetItemCommand({ TableName: deps.tableName, Key: apiKeyKey(digest) }),
   );
   if (!key.Item) throw new UnauthorizedError('This API key is not known.');
   if (key.Item.revoked?.BOOL) throw new UnauthorizedError('This API key was revoked.');

@@ -5,6 +5,7 @@ import { LanepayError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { merchantAccount } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
+import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
 
 export interface MerchantDeps {
@@ -78,21 +79,21 @@ export async function createApiKey(deps: MerchantDeps, merchantId: string): Prom
 /** Revokes a key by id: both of its items change in one transaction. */
 export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<void> {
   const found = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `KEYID#${keyId}` }, sk: { S: 'KEYID' } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: deps.tableName, Key: keyIdKey(keyId), ConsistentRead: true }),
   );
   const digest = found.Item?.digest?.S;
   if (!digest) throw new NotFoundError('API key', keyId);
-  const revoke = (pk: string, sk: string): TransactWriteItem => ({
+  const revoke = (key: ReturnType<typeof keyIdKey>): TransactWriteItem => ({
     Update: {
       TableName: deps.tableName,
-      Key: { pk: { S: pk }, sk: { S: sk } },
+      Key: key,
       UpdateExpression: 'SET revoked = :true',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':true': { BOOL: true } },
     },
   });
   await deps.dynamodb.send(
-    new TransactWriteItemsCommand({ TransactItems: [revoke(`KEYID#${keyId}`, 'KEYID'), revoke(`APIKEY#${digest}`, 'APIKEY')] }),
+    new TransactWriteItemsCommand({ TransactItems: [revoke(keyIdKey(keyId)), revoke(apiKeyKey(digest))] }),
   );
 }
 
@@ -139,12 +140,10 @@ async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) 
   const common = { entity: { S: 'api-key' }, keyId: { S: keyId }, merchantId: { S: merchantId }, digest: { S: digest }, revoked: { BOOL: false }, createdAt: { S: nowIso } };
   // Looked up by digest (authorizer) and by key id (revocation); written together.
   const items: TransactWriteItem[] = [
-    { Put: { TableName: deps.tableName, Item: { pk: { S: `APIKEY#${digest}` }, sk: { S: 'APIKEY' }, ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName: deps.tableName, Item: { pk: { S: `KEYID#${keyId}` }, sk: { S: 'KEYID' }, ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: deps.tableName, Item: { ...apiKeyKey(digest), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: deps.tableName, Item: { ...keyIdKey(keyId), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
   return { apiKey, keyId, items };
 }
 
-export function merchantProfileKey(merchantId: string) {
-  return { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } };
-}
+export { merchantProfileKey } from './items.js';

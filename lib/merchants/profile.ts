@@ -11,6 +11,12 @@ export const merchantProfileSchema = z.object({
   }),
   /** Per-merchant overrides of the platform's risk rules (lib/risk). */
   risk: z.record(z.string(), z.unknown()),
+  /**
+   * Value of the merchant's own API Gateway API key in the stage's usage plan (per-merchant rate
+   * limits); absent, the merchant counts against the stage's shared usage key. Not a secret: with
+   * the key source AUTHORIZER, API Gateway ignores any x-api-key a client sends.
+   */
+  usageKey: z.string().min(20).max(128).optional(),
 });
 
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;

@@ -16,7 +16,7 @@ import { paymentKey } from '../payments/items.js';
 const maxSubscriptionsPerConnection = 50;
 const allPayments = '*';
 
-function connectionKey(connectionId: string) {
+export function connectionKey(connectionId: string) {
   return { pk: { S: `WSCONN#${connectionId}` }, sk: { S: 'CONNECTION' } };
 }
 

@@ -34,7 +34,7 @@ export function isWellFormedToken(token: string | undefined): token is string {
   return token !== undefined && tokenPattern.test(token);
 }
 
-function tokenKey(hash: string) {
+export function tokenKey(hash: string) {
   return { pk: { S: `WSTOKEN#${hash}` }, sk: { S: 'WSTOKEN' } };
 }
 

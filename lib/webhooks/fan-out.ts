@@ -4,7 +4,7 @@ import { NotFoundError, RateLimitedError } from '../errors/index.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
 import { newWebhookId } from './ids.js';
-import { endpointFromItem, endpointListPartition, fanOutKey, ttlIn, type EndpointRecord } from './items.js';
+import { endpointFromItem, endpointListPartition, fanOutKey, redeliveryCountKey, ttlIn, type EndpointRecord } from './items.js';
 import type { DeliveryMessage } from './schemas.js';
 import { eventKey } from '../events/items.js';
 
@@ -60,7 +60,7 @@ async function countRedelivery(deps: WebhookDeps, eventId: string): Promise<void
   try {
     await deps.dynamodb.send(new UpdateItemCommand({
       TableName: deps.tableName,
-      Key: { pk: eventKey(eventId).pk, sk: { S: `REDELIVERIES#${hour}` } },
+      Key: redeliveryCountKey(eventId, hour),
       UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
       ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
       ExpressionAttributeNames: { '#n': 'count', '#ttl': 'ttl' },

@@ -27,9 +27,18 @@ export function endpointKey(id: string) {
   return { pk: { S: `WEBHOOK_ENDPOINT#${id}` }, sk: { S: 'WEBHOOK_ENDPOINT' } };
 }
 
-/** The item counting a merchant's endpoints, whose condition enforces the cap. */
+/**
+ * The item counting a merchant's endpoints, whose condition enforces the cap. Its own partition,
+ * not the merchant's: the webhooks role may write it without reaching the merchant's profile
+ * (dynamodb:LeadingKeys, infra/webhooks.yml).
+ */
 export function endpointCountKey(merchantId: string) {
-  return { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'WEBHOOK_ENDPOINT_COUNT' } };
+  return { pk: { S: `WEBHOOK_ENDPOINT_COUNT#${merchantId}` }, sk: { S: 'COUNT' } };
+}
+
+/** The count of an event's redeliveries in one clock hour (`2026-11-26T16`): outside the event's partition, as above. */
+export function redeliveryCountKey(eventId: string, hour: string) {
+  return { pk: { S: `REDELIVERIES#${eventId}` }, sk: { S: `HOUR#${hour}` } };
 }
 
 export function endpointListPartition(merchantId: string): string {
