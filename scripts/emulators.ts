@@ -1,4 +1,4 @@
-// `npm run emulators`: DynamoDB (moto), SQS (ElasticMQ) and KMS (local-kms) alone, with the table,
+// `npm run emulators`: DynamoDB and SNS (moto), SQS (ElasticMQ) and KMS (local-kms) alone, with the table,
 // queues and keys serverless.yml declares, until Ctrl-C. For running lib/ code or a debugger
 // against AWS's APIs without the chains and serverless-offline that `npm run dev` adds.
 // LANEPAY_PORT_BASE moves the ports as for `npm run dev` (default 4500: DynamoDB 4500, SQS 4501, KMS 4502).
@@ -37,6 +37,7 @@ try {
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
     sqs: `http://127.0.0.1:${ports.sqs}`,
     kms: `http://127.0.0.1:${ports.kms}`,
+    sns: `http://127.0.0.1:${ports.dynamodb}`,
   };
   const [emulators, resources] = await Promise.all([
     startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, runDir),
@@ -44,7 +45,7 @@ try {
   ]);
   running = emulators;
   const provisioned = await provision(endpoints, resources);
-  console.log(`Emulators ready: table ${provisioned.tableName}, ${Object.keys(provisioned.queues).length} queues, ${Object.keys(provisioned.keys).length} KMS keys. Point the SDK at them with:`);
+  console.log(`Emulators ready: table ${provisioned.tableName}, ${Object.keys(provisioned.queues).length} queues, ${Object.keys(provisioned.topics).length} topic(s), ${Object.keys(provisioned.keys).length} KMS keys. Point the SDK at them with:`);
   for (const [name, value] of Object.entries(emulatorEnv(endpoints))) console.log(`  export ${name}=${value}`);
   console.log('Ctrl-C stops them (logs in ' + runDir + ').');
 } catch (error) {

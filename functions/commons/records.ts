@@ -6,6 +6,7 @@ import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { z } from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
 import { eventSchema } from '../../lib/events/schemas.js';
+import { outboxItemSchema } from '../../lib/outbox/items.js';
 
 /**
  * The shapes of the queue and stream records the consumers take, validated by Powertools' parser
@@ -36,14 +37,7 @@ export function recordsOf<T extends z.ZodType>(schema: T) {
 /** An SQS record whose body is an outbox event; the FIFO processor takes no parser, so its handler parses. */
 export const sqsEventRecordSchema = SqsRecordSchema.extend({ body: JSONStringified(eventSchema) });
 
-/** The outbox item a stream INSERT carries: the event's JSON and its merchant. */
-const outboxItemSchema = z.looseObject({
-  entity: z.literal('event'),
-  merchantId: z.string().regex(/^mer_[0-9a-z]{26}$/),
-  body: JSONStringified(eventSchema),
-});
-
-/** A stream record of an inserted outbox event (the event source's filter lets only those through). */
+/** A stream record of an inserted outbox event, merchant or platform (the event source's filter lets only those through). */
 export const outboxStreamRecordSchema = DynamoDBStreamRecord.extend({
   eventName: z.literal('INSERT'),
   dynamodb: DynamoDBStreamChangeRecordBase.extend({ NewImage: DynamoDBMarshalled(outboxItemSchema) }),

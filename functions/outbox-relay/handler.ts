@@ -2,20 +2,26 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { sqsClient } from '../../lib/aws/clients.js';
+import { snsClient, sqsClient } from '../../lib/aws/clients.js';
 import { loadConfig, outboxRelayConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
-import { relayEvent } from '../../lib/outbox/relay.js';
+import { relayOutboxItem } from '../../lib/outbox/relay.js';
 import { outboxStreamRecordSchema, recordsOf, type OutboxStreamRecord } from '../commons/records.js';
 
 const config = loadConfig(outboxRelayConfigSchema);
-const deps = { sqs: sqsClient(), notifyQueueUrl: config.NOTIFY_QUEUE_URL, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL, flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL };
+const deps = {
+  sqs: sqsClient(),
+  notifyQueueUrl: config.NOTIFY_QUEUE_URL,
+  chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL,
+  flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL,
+  sns: snsClient(),
+  alertsTopicArn: config.ALERTS_TOPIC_ARN,
+};
 const processor = new BatchProcessor(EventType.DynamoDBStreams, recordsOf(outboxStreamRecordSchema));
 
 const recordHandler = async (record: OutboxStreamRecord) => {
-  const { body: event, merchantId } = record.dynamodb.NewImage;
-  const { queues } = await relayEvent(deps, event, merchantId);
-  logger.debug('event relayed', { eventId: event.id, type: event.type, queues });
+  const relayed = await relayOutboxItem(deps, record.dynamodb.NewImage);
+  logger.debug('event relayed', relayed);
 };
 
 export const handler = middy((event: DynamoDBStreamEvent, context: Context) =>

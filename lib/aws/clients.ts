@@ -1,6 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../observability/powertools.js';
 import { retryTransactionConflicts } from './transaction-conflicts.js';
@@ -14,6 +15,7 @@ import { retryTransactionConflicts } from './transaction-conflicts.js';
 let dynamodb: DynamoDBClient | undefined;
 let kms: KMSClient | undefined;
 let sqs: SQSClient | undefined;
+let sns: SNSClient | undefined;
 let management: ApiGatewayManagementApiClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
@@ -29,6 +31,11 @@ export function kmsClient(): KMSClient {
 export function sqsClient(): SQSClient {
   sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 4 }));
   return sqs;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= tracer.captureAWSv3Client(new SNSClient({ maxAttempts: 4 }));
+  return sns;
 }
 
 /**

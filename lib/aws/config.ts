@@ -56,6 +56,8 @@ export const outboxRelayConfigSchema = baseConfigSchema.extend({
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
   /** Booked payouts (payment.succeeded) for the hourly flow totals the forecast job reads. */
   FLOW_TOTALS_QUEUE_URL: z.url(),
+  /** Platform events (liquidity.low, …) go to the operators' alerts topic (infra/alerts.yml). */
+  ALERTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/),
 });
 
 /** forecast-batch: forecasts per chain and asset, liquidity plans for the hot wallets. */

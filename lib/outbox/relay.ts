@@ -1,12 +1,29 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LanepayEvent } from '../events/schemas.js';
 import { bookedPayoutEventType } from '../forecast-job/flow-totals.js';
+import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
+import type { OutboxItem } from './items.js';
 
 export interface RelayDeps {
   sqs: SQSClient;
   notifyQueueUrl: string;
   chainSubmitQueueUrl: string;
   flowTotalsQueueUrl: string;
+}
+
+/**
+ * Relays one outbox item from the table stream: a merchant event to the queues (relayEvent), a
+ * platform event to the operators' alerts topic. The stream handler and `lanepay outbox replay`
+ * both come through here, so a replayed record goes exactly where it would have gone.
+ */
+export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: OutboxItem): Promise<{ eventId: string; type: string; targets: string[] }> {
+  const event = item.body;
+  if (item.entity === 'platform-event') {
+    await publishPlatformEvent(deps, item.body);
+    return { eventId: event.id, type: event.type, targets: ['alerts'] };
+  }
+  const { queues } = await relayEvent(deps, item.body, item.merchantId);
+  return { eventId: event.id, type: event.type, targets: queues };
 }
 
 /**

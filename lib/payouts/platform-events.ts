@@ -1,15 +1,28 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 
-export type PlatformEventType = 'liquidity.low' | 'liquidity.forecast_shortfall';
+/** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
+export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall'] as const;
+export type PlatformEventType = (typeof platformEventTypes)[number];
+
+/** A platform event as its item's `body` holds it. */
+export const platformEventSchema = z.object({
+  id: z.string().regex(/^evt_[0-9a-z]{26}$/),
+  object: z.literal('event'),
+  type: z.enum(platformEventTypes),
+  created_at: z.iso.datetime(),
+  data: z.object({ object: z.record(z.string(), z.string()) }),
+});
+export type PlatformEvent = z.infer<typeof platformEventSchema>;
 
 /**
  * Events for operators rather than merchants, kept 30 days: `liquidity.low` (a payout waits for
  * funds) and `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
-  const event = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
+  const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
   return {
     Put: {
       TableName: tableName,

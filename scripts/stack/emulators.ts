@@ -11,12 +11,12 @@ export interface EmulatorPorts {
 }
 
 export interface RunningEmulators {
-  endpoints: { dynamodb: string; sqs: string; kms: string };
+  endpoints: { dynamodb: string; sqs: string; kms: string; sns: string };
   services: Service[];
 }
 
 /**
- * Starts moto (DynamoDB), ElasticMQ (SQS) and local-kms (KMS) on loopback, each with its log in
+ * Starts moto (DynamoDB, SNS), ElasticMQ (SQS) and local-kms (KMS) on loopback, each with its log in
  * `runDir`, and waits until each answers. State lives in `runDir` and dies with it.
  */
 export async function startEmulators(tools: InstalledTools, ports: EmulatorPorts, runDir: string): Promise<RunningEmulators> {
@@ -30,6 +30,8 @@ export async function startEmulators(tools: InstalledTools, ports: EmulatorPorts
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
     sqs: `http://127.0.0.1:${ports.sqs}`,
     kms: `http://127.0.0.1:${ports.kms}`,
+    // moto serves every service it emulates on one port; SNS is the one Lanepay uses besides DynamoDB.
+    sns: `http://127.0.0.1:${ports.dynamodb}`,
   };
 
   const dynamodb = startService('DynamoDB emulator (moto)', tools.python, [tools.motoServer, '127.0.0.1', String(ports.dynamodb)], {

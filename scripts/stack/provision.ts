@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient, type KeySpec, type KeyUsageType } from '@aws-sdk/client-kms';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { StackError } from './errors.js';
 
@@ -17,11 +18,15 @@ export interface Endpoints {
   dynamodb: string;
   sqs: string;
   kms: string;
+  /** moto, which runs as the DynamoDB emulator, serves SNS on the same port. */
+  sns: string;
 }
 
 export interface ProvisionedResources {
   tableName: string;
   queues: Record<string, { url: string; arn: string; name: string }>;
+  /** Logical id of each SNS topic → its ARN and name, e.g. `AlertsTopic`. */
+  topics: Record<string, { arn: string; name: string }>;
   /** Logical id of each KMS key → its alias, e.g. `HotWalletKeyA` → `alias/lanepay-local-hot-wallet-a`. */
   keys: Record<string, string>;
 }
@@ -46,6 +51,7 @@ export function emulatorEnv(endpoints: Endpoints): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_KMS: endpoints.kms,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
@@ -99,7 +105,8 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
   const dynamodb = new DynamoDBClient({ ...config, endpoint: endpoints.dynamodb });
   const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
   const kms = new KMSClient({ ...config, endpoint: endpoints.kms });
-  const clients = { dynamodb, sqs, kms };
+  const sns = new SNSClient({ ...config, endpoint: endpoints.sns });
+  const clients = { dynamodb, sqs, kms, sns };
 
   const created = new Map<string, Promise<Attributes>>();
   const ensure = (id: string, chain: string[]): Promise<Attributes> => {
@@ -126,11 +133,15 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
     for (const [id, type, attributes] of results) {
       if (type === 'AWS::SQS::Queue') queues[id] = { url: attributes.Ref!, arn: attributes.Arn!, name: attributes.QueueName! };
     }
+    const topics: ProvisionedResources['topics'] = {};
+    for (const [id, type, attributes] of results) {
+      if (type === 'AWS::SNS::Topic') topics[id] = { arn: attributes.Ref!, name: attributes.TopicName! };
+    }
     const keys: Record<string, string> = {};
     for (const [id, type, attributes] of results) {
       if (type === 'AWS::KMS::Alias') keys[attributes.TargetLogicalId!] = attributes.Ref!;
     }
-    return { tableName: tables[0]![2].Ref!, queues, keys };
+    return { tableName: tables[0]![2].Ref!, queues, topics, keys };
   } catch (error) {
     if (error instanceof StackError) throw error;
     throw new StackError(`Creating the local resources failed: ${(error as Error).message}`);
@@ -138,6 +149,7 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
     dynamodb.destroy();
     sqs.destroy();
     kms.destroy();
+    sns.destroy();
   }
 }
 
@@ -146,6 +158,7 @@ interface Attributes {
   Ref?: string;
   Arn?: string;
   QueueName?: string;
+  TopicName?: string;
   StreamArn?: string;
   /** For an alias: the logical id of the key it names. */
   TargetLogicalId?: string;
@@ -153,16 +166,18 @@ interface Attributes {
 
 interface Context {
   id: string;
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; kms: KMSClient };
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; kms: KMSClient; sns: SNSClient };
   resolve: (value: unknown) => Promise<unknown>;
 }
 
 type Creator = (properties: Record<string, unknown>, context: Context) => Promise<Attributes>;
 
-// Other types (IAM roles, alarms, API Gateway) have no emulator and nothing local depends on them.
+// Other types (IAM roles, alarms, API Gateway, e-mail subscriptions) have no emulator and nothing
+// local depends on them.
 const creators: Record<string, Creator> = {
   'AWS::DynamoDB::Table': createTable,
   'AWS::SQS::Queue': createQueue,
+  'AWS::SNS::Topic': createTopic,
   'AWS::KMS::Key': createKey,
   'AWS::KMS::Alias': createAlias,
 };
@@ -290,6 +305,25 @@ async function createQueue(properties: Record<string, unknown>, context: Context
   const { QueueUrl: url } = await context.clients.sqs.send(new CreateQueueCommand({ QueueName: p.QueueName, Attributes: attributes }));
   const { Attributes: created } = await context.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   return { Ref: url, Arn: created?.QueueArn, QueueName: p.QueueName };
+}
+
+async function createTopic(properties: Record<string, unknown>, context: Context): Promise<Attributes> {
+  checkProperties(
+    context,
+    'AWS::SNS::Topic',
+    properties,
+    ['TopicName', 'DisplayName'],
+    // moto does not encrypt, and subscriptions are made by the tests that need them.
+    ['KmsMasterKeyId', 'Subscription', 'Tags'],
+  );
+  const p = (await context.resolve({ TopicName: properties.TopicName, DisplayName: properties.DisplayName })) as { TopicName?: unknown; DisplayName?: string };
+  if (typeof p.TopicName !== 'string') {
+    throw new StackError(`AWS::SNS::Topic ${context.id} has no TopicName; name it in infra/*.yml so functions can find it.`);
+  }
+  const { TopicArn: arn } = await context.clients.sns.send(
+    new CreateTopicCommand({ Name: p.TopicName, Attributes: p.DisplayName ? { DisplayName: p.DisplayName } : undefined }),
+  );
+  return { Ref: arn, TopicName: p.TopicName };
 }
 
 async function createKey(properties: Record<string, unknown>, context: Context): Promise<Attributes> {

@@ -101,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
       sqs: `http://127.0.0.1:${ports.sqs}`,
       kms: `http://127.0.0.1:${ports.kms}`,
+      sns: `http://127.0.0.1:${ports.dynamodb}`,
     };
     const [, chains, resources] = await step('emulators and chains up, functions bundled', () =>
       settleAll([
@@ -169,6 +170,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       endpoints,
       tableName: provisioned.tableName,
       queues: provisioned.queues,
+      topics: provisioned.topics,
       keys: provisioned.keys,
       chains: stackChains,
     };

@@ -15,10 +15,13 @@ export interface StackInfo {
   region: string;
   apiUrl: string;
   websocketUrl: string;
-  endpoints: { dynamodb: string; sqs: string; kms: string };
+  /** `sns` is moto, the same server as `dynamodb`. */
+  endpoints: { dynamodb: string; sqs: string; kms: string; sns: string };
   tableName: string;
   /** Logical CloudFormation id to queue URL and ARN, e.g. `ChainSubmitQueue`. */
   queues: Record<string, { url: string; arn: string; name: string }>;
+  /** Logical CloudFormation id to SNS topic ARN and name, e.g. `AlertsTopic` (on moto). */
+  topics: Record<string, { arn: string; name: string }>;
   /** Logical CloudFormation id of each KMS key to its alias, e.g. `LedgerKey` → `alias/lanepay-local-ledger`. */
   keys: Record<string, string>;
   chains: StackChain[];
