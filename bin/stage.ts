@@ -63,7 +63,7 @@ export function stageChainRegistry(stage: string): ChainRegistry {
   return new ChainRegistry(registry.data);
 }
 
-export type AwsService = 'dynamodb' | 'sqs' | 'kms';
+export type AwsService = 'dynamodb' | 'sqs' | 'kms' | 'sns';
 
 /**
  * SDK client settings for a stage: the emulators for `local`, and for every other stage nothing,

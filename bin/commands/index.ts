@@ -14,6 +14,7 @@ import merchantCreate from './merchant-create.js';
 import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
 import merchantUsageKey from './merchant-usage-key.js';
+import outboxReplay from './outbox-replay.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 
@@ -39,4 +40,5 @@ export const commands: Command<CommandOptions>[] = [
   forecastSeed,
   forecastShow,
   forecastScenario,
+  outboxReplay,
 ];
