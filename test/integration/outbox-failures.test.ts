@@ -1,5 +1,5 @@
 import { PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,19 +19,25 @@ import { waitFor } from '../support/wait.js';
 const moto = () => ({ region: stack().region, credentials: localCredentials, endpoint: stack().endpoints.sns });
 let motoSqs: SQSClient;
 let probeQueueUrl: string;
+let subscriptionArn: string;
 
 beforeAll(async () => {
   motoSqs = new SQSClient(moto());
   const sns = new SNSClient(moto());
   ({ QueueUrl: probeQueueUrl } = (await motoSqs.send(new CreateQueueCommand({ QueueName: `alerts-probe-${randomUUID()}` }))) as { QueueUrl: string });
   const { Attributes } = await motoSqs.send(new GetQueueAttributesCommand({ QueueUrl: probeQueueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({
+  ({ SubscriptionArn: subscriptionArn } = (await sns.send(new SubscribeCommand({
     TopicArn: stack().topics.AlertsTopic!.arn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' },
-  }));
+  }))) as { SubscriptionArn: string });
   sns.destroy();
 });
 
+// Unsubscribed first: moto, unlike SNS, fails every Publish to a topic with a subscription whose
+// queue is gone, which would stop all platform events for the rest of the run.
 afterAll(async () => {
+  const sns = new SNSClient(moto());
+  await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+  sns.destroy();
   await motoSqs.send(new DeleteQueueCommand({ QueueUrl: probeQueueUrl }));
   motoSqs.destroy();
 });
