@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { snsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient, snsClient, sqsClient } from '../../lib/aws/clients.js';
 import { loadConfig, outboxRelayConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
 import { relayOutboxItem } from '../../lib/outbox/relay.js';
@@ -11,6 +11,8 @@ import { outboxStreamRecordSchema, recordsOf, type OutboxStreamRecord } from '..
 const config = loadConfig(outboxRelayConfigSchema);
 const deps = {
   sqs: sqsClient(),
+  dynamodb: dynamodbClient(),
+  tableName: config.TABLE_NAME,
   notifyQueueUrl: config.NOTIFY_QUEUE_URL,
   chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL,
   flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL,

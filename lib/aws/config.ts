@@ -81,6 +81,14 @@ export const payoutConfigSchema = baseConfigSchema.extend({
   PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
 });
 
+/** reconcile: the payout functions' settings, the relay's queues, and the age of what counts as stuck. */
+export const reconcileConfigSchema = payoutConfigSchema.extend({
+  NOTIFY_QUEUE_URL: z.url(),
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
+  FLOW_TOTALS_QUEUE_URL: z.url(),
+  RECONCILE_OLDER_THAN_SECONDS: z.coerce.number().int().min(60).default(900),
+});
+
 /** POST /v1/realtime/tokens: issues the single-use tokens browsers connect with. */
 export const realtimeTokensConfigSchema = baseConfigSchema.extend({
   /** The WebSocket API's URL (wss://... on AWS), handed to clients with each token. */

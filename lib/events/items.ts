@@ -17,6 +17,22 @@ export function merchantEventsPartition(merchantId: string): string {
   return `MERCHANT#${merchantId}#EVENTS`;
 }
 
+const outboxShards = 8;
+
+/**
+ * Sparse gsi2 partitions listing outbox events not yet relayed, oldest first: the relay removes an
+ * event's keys once it has published it, so what stays here past a few minutes was never relayed.
+ */
+export function unrelayedEventPartitions(): string[] {
+  return Array.from({ length: outboxShards }, (_, shard) => `OUTBOX#${shard}`);
+}
+
+function unrelayedEventPartition(eventId: string): string {
+  let hash = 0;
+  for (const char of eventId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `OUTBOX#${hash % outboxShards}`;
+}
+
 /** The outbox: an event item written in the same transaction as the change it reports. */
 export function paymentEventItem(tableName: string, merchantId: string, type: PaymentEventType, payment: Payment, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
   return outboxEvent(tableName, merchantId, { type, object: payment }, { paymentId: { S: payment.id }, chain: { S: payment.chain } }, now);
@@ -61,6 +77,8 @@ function outboxEvent(
           body: { S: JSON.stringify(event) },
           gsi1pk: { S: merchantEventsPartition(merchantId) },
           gsi1sk: { S: event.id },
+          gsi2pk: { S: unrelayedEventPartition(event.id) },
+          gsi2sk: { S: `${event.created_at}#${event.id}` },
           ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -1,4 +1,6 @@
+import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { eventKey } from '../events/items.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import { bookedPayoutEventType } from '../forecast-job/flow-totals.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
@@ -6,6 +8,8 @@ import type { OutboxItem } from './items.js';
 
 export interface RelayDeps {
   sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  tableName: string;
   notifyQueueUrl: string;
   chainSubmitQueueUrl: string;
   flowTotalsQueueUrl: string;
@@ -31,9 +35,16 @@ export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: Outbox
  * (`payment.processing`) to the chain-submit FIFO queue, grouped per chain so each hot wallet's
  * payouts keep their order, deduplicated by payment id, and booked payouts (`payment.succeeded`) to
  * the flow-totals queue (hourly totals for the forecast job). Consumers dedupe by event id as well,
- * because a stream record can be delivered more than once.
+ * because a stream record can be delivered more than once. Then the event leaves the unrelayed
+ * index, so the reconciler (lib/reconcile) only sees events whose relay never finished.
  */
 export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<{ queues: string[] }> {
+  const queues = await publish(deps, event, merchantId);
+  await markRelayed(deps, event.id);
+  return { queues };
+}
+
+async function publish(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<string[]> {
   // The merchant travels beside the event (which carries no merchant field) so consumers need no lookup.
   const attributes = {
     eventId: { DataType: 'String', StringValue: event.id },
@@ -44,9 +55,9 @@ export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantI
   await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.notifyQueueUrl, MessageBody: body, MessageAttributes: attributes }));
   if (event.type === bookedPayoutEventType) {
     await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.flowTotalsQueueUrl, MessageBody: body, MessageAttributes: attributes }));
-    return { queues: ['notify', 'flow-totals'] };
+    return ['notify', 'flow-totals'];
   }
-  if (event.type !== 'payment.processing') return { queues: ['notify'] };
+  if (event.type !== 'payment.processing') return ['notify'];
   const payment = event.data.object;
   await deps.sqs.send(
     new SendMessageCommand({
@@ -57,5 +68,19 @@ export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantI
       MessageDeduplicationId: payment.id,
     }),
   );
-  return { queues: ['notify', 'chain-submit'] };
+  return ['notify', 'chain-submit'];
+}
+
+/** Removes the event from the unrelayed index (a MODIFY, which the relay's stream filter ignores). */
+async function markRelayed(deps: Pick<RelayDeps, 'dynamodb' | 'tableName'>, eventId: string): Promise<void> {
+  try {
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName,
+      Key: eventKey(eventId),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'attribute_exists(pk)',
+    }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error; // expired (TTL) meanwhile: nothing to mark
+  }
 }

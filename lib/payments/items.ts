@@ -57,6 +57,11 @@ export function paymentItem(record: PaymentRecord): Record<string, AttributeValu
     item.gsi2pk = { S: holdIndexPartition(payment.id) };
     item.gsi2sk = { S: `${payment.expires_at}#${payment.id}` };
   }
+  if (payment.status === 'processing') {
+    // The reconciler finds payments stuck in processing here, oldest first, without a scan.
+    item.gsi2pk = { S: processingIndexPartition(payment.id) };
+    item.gsi2sk = { S: `${payment.created_at}#${payment.id}` };
+  }
   return item;
 }
 
@@ -65,9 +70,22 @@ export function holdIndexPartitions(): string[] {
 }
 
 function holdIndexPartition(paymentId: string): string {
+  return `HOLDS#${shardOf(paymentId)}`;
+}
+
+/** Sparse gsi2 partitions listing payments in `processing`, sorted by creation time (KEYS_ONLY). */
+export function processingIndexPartitions(): string[] {
+  return Array.from({ length: holdIndexShards }, (_, shard) => `PROCESSING#${shard}`);
+}
+
+function processingIndexPartition(paymentId: string): string {
+  return `PROCESSING#${shardOf(paymentId)}`;
+}
+
+function shardOf(paymentId: string): number {
   let hash = 0;
   for (const char of paymentId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `HOLDS#${hash % holdIndexShards}`;
+  return hash % holdIndexShards;
 }
 
 export function recordFromItem(item: Record<string, AttributeValue>): PaymentRecord {

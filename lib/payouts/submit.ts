@@ -202,8 +202,8 @@ async function waitForLiquidity(
   return 'waiting_liquidity';
 }
 
-/** Records that the payout waits (no nonce taken) and asks chain-check to retry it later. */
-async function park(
+/** Records that the payout waits (no nonce taken) and asks chain-check to retry it later (also the reconciler's re-drive). */
+export async function park(
   deps: PayoutDeps, payment: Payment, status: 'waiting_liquidity' | 'waiting_chain',
   extra?: TransactWriteItem, known?: { merchantId: string; wallet: string },
 ): Promise<void> {
