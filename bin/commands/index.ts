@@ -15,6 +15,7 @@ import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
 import merchantUsageKey from './merchant-usage-key.js';
 import outboxReplay from './outbox-replay.js';
+import reconcile from './reconcile.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 
@@ -41,4 +42,5 @@ export const commands: Command<CommandOptions>[] = [
   forecastShow,
   forecastScenario,
   outboxReplay,
+  reconcile,
 ];
