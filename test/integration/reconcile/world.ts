@@ -1,0 +1,93 @@
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { paymentKey } from '../../../lib/payments/items.js';
+import { payoutKey } from '../../../lib/payouts/items.js';
+import type { ReconcileDeps } from '../../../lib/reconcile/index.js';
+import { clients } from '../../support/deps.js';
+import type { isolatedWorld } from '../../support/isolated.js';
+import { waitFor } from '../../support/wait.js';
+
+type World = Awaited<ReturnType<typeof isolatedWorld>>;
+
+/** Private copies of the relay's queues, so a test sees exactly what its reconciler sent. */
+export async function relayQueues() {
+  const { sqs } = clients();
+  const tag = randomUUID().slice(0, 8);
+  const create = async (name: string, fifo = false) => (await sqs.send(new CreateQueueCommand({
+    QueueName: `lanepay-test-${name}-${tag}${fifo ? '.fifo' : ''}`,
+    ...(fifo ? { Attributes: { FifoQueue: 'true' } } : {}),
+  }))).QueueUrl!;
+  return { notifyQueueUrl: await create('notify'), chainSubmitQueueUrl: await create('submit', true), flowTotalsQueueUrl: await create('flows') };
+}
+
+/** The reconciler's deps over an isolated world, with `now` movable to age what it finds. */
+export async function reconcilerIn(world: World) {
+  let offsetMs = 0;
+  const deps: ReconcileDeps = { ...world.payouts, ...(await relayQueues()), now: () => new Date(Date.now() + offsetMs) };
+  return { deps, advance: (ms: number) => { offsetMs += ms; } };
+}
+
+/** Every message body on a queue until `until` holds for them (messages stay hidden once read). */
+export async function bodiesOn(queueUrl: string, until: (bodies: string[]) => boolean): Promise<string[]> {
+  const { sqs } = clients();
+  const bodies: string[] = [];
+  return waitFor(`messages on ${queueUrl}`, async () => {
+    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    bodies.push(...(page.Messages ?? []).map((m) => m.Body!));
+    return until(bodies) ? bodies : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 50 });
+}
+
+/** What is on a queue within one long poll (for asserting that nothing was sent). */
+export async function drain(queueUrl: string): Promise<string[]> {
+  const { sqs } = clients();
+  const bodies: string[] = [];
+  for (;;) {
+    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    if (!page.Messages?.length) return bodies;
+    bodies.push(...page.Messages.map((m) => m.Body!));
+  }
+}
+
+/** The `reconcile.discrepancy` platform events in a table, as their `data.object`. */
+export async function discrepancyEvents(world: World): Promise<Record<string, string>[]> {
+  const { Items = [] } = await world.payouts.dynamodb.send(new QueryCommand({
+    TableName: world.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'PLATFORM#EVENTS' } }, ConsistentRead: false,
+  }));
+  return Items.filter((i) => i.type?.S === 'reconcile.discrepancy').map((i) => (JSON.parse(i.body!.S!) as { data: { object: Record<string, string> } }).data.object);
+}
+
+/** Sets a payout's status behind chain-check's back (as a nonce problem would leave it). */
+export async function setPayoutStatus(world: World, paymentId: string, status: string): Promise<void> {
+  await world.payouts.dynamodb.send(new UpdateItemCommand({
+    TableName: world.tableName, Key: payoutKey(paymentId), UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: status } },
+  }));
+}
+
+/** Rewrites the payment object the ledger keeps (a bug or a hand edit the reconciler must catch). */
+export async function editPayment(world: World, paymentId: string, change: (payment: Record<string, unknown>) => void): Promise<void> {
+  const { dynamodb } = world.payouts;
+  const { Items = [] } = await dynamodb.send(new QueryCommand({
+    TableName: world.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': paymentKey(paymentId).pk }, ConsistentRead: true,
+  }));
+  const payment = JSON.parse(Items[0]!.object!.S!) as Record<string, unknown>;
+  change(payment);
+  await dynamodb.send(new UpdateItemCommand({
+    TableName: world.tableName, Key: paymentKey(paymentId), UpdateExpression: 'SET #o = :o, #s = :s',
+    ExpressionAttributeNames: { '#o': 'object', '#s': 'status' }, ExpressionAttributeValues: { ':o': { S: JSON.stringify(payment) }, ':s': { S: String(payment.status) } },
+  }));
+}
+
+/** Rewrites a payout's attempts (e.g. a hash the chain never saw). */
+export async function editPayoutAttempts(world: World, paymentId: string, change: (attempts: { hash: string }[]) => void): Promise<void> {
+  const { dynamodb } = world.payouts;
+  const item = (await dynamodb.send(new QueryCommand({
+    TableName: world.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': payoutKey(paymentId).pk }, ConsistentRead: true,
+  }))).Items![0]!;
+  const attempts = JSON.parse(item.attempts!.S!) as { hash: string }[];
+  change(attempts);
+  await dynamodb.send(new UpdateItemCommand({
+    TableName: world.tableName, Key: payoutKey(paymentId), UpdateExpression: 'SET attempts = :a', ExpressionAttributeValues: { ':a': { S: JSON.stringify(attempts) } },
+  }));
+}
