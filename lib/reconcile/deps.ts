@@ -2,9 +2,9 @@ import type { RelayDeps } from '../outbox/relay.js';
 import type { PayoutDeps } from '../payouts/deps.js';
 
 /**
- * What the reconciler needs: the payout machinery (to read payouts, park them and enqueue checks,
- * and to ask the chains for receipts; it never signs) and the relay's queues (to relay an event
- * again). `signal` is unused by it but kept so the same deps serve the payout functions' helpers.
+ * What the reconciler needs: the payout deps (to read payouts, park them and enqueue checks through
+ * lib/payouts' own functions, and to ask the chains for receipts; it never signs) and the relay's
+ * queues (to relay an event again through lib/outbox).
  */
 export type ReconcileDeps = PayoutDeps & Pick<RelayDeps, 'notifyQueueUrl' | 'chainSubmitQueueUrl' | 'flowTotalsQueueUrl'>;
 
