@@ -1,3 +1,4 @@
+import type { Chain } from '../chains/registry.js';
 import { ChainUnavailableError } from '../chains/rpc.js';
 import type { ReconcileDeps, ReconcileOptions } from './deps.js';
 import type { DiscrepancyKind, Finding, ReconcileReport } from './findings.js';
@@ -41,20 +42,32 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
 
   for (const chain of deps.chains.chains) {
     try {
-      const wallet = await deps.adapter(chain.name).hotWalletAddress();
-      const from = await readCursor(deps, chain.name, wallet);
-      let verified = from;
-      for await (const step of settledNonceDiscrepancies(deps, chain, wallet, from)) {
-        report.checked.settledNonces += 1;
-        if (step.finding) await raise(step.finding);
-        verified = step.verifiedNonce;
-        if (verified - from >= maxNoncesPerRun) break;
-      }
-      if (!options.dryRun && verified > from) await writeCursor(deps, chain.name, wallet, verified);
+      for (const wallet of await walletsOf(deps, chain)) await compareWallet(deps, options, report, raise, chain, wallet);
     } catch (error) {
       if (!(error instanceof ChainUnavailableError)) throw error;
       report.errors.push({ chain: chain.name, message: `settled payouts not compared: ${error.message}` });
     }
   }
   return report;
+}
+
+/** The chain's hot wallet and the platform's past ones (ownAddresses): a retired wallet's payouts still count. */
+async function walletsOf(deps: ReconcileDeps, chain: Chain): Promise<string[]> {
+  const current = await deps.adapter(chain.name).hotWalletAddress();
+  return [...new Set([current, ...chain.ownAddresses].map((address) => address.toLowerCase()))];
+}
+
+async function compareWallet(
+  deps: ReconcileDeps, options: ReconcileOptions, report: ReconcileReport,
+  raise: (finding: Finding<DiscrepancyKind>) => Promise<void>, chain: Chain, wallet: string,
+): Promise<void> {
+  const from = await readCursor(deps, chain.name, wallet);
+  let verified = from;
+  for await (const step of settledNonceDiscrepancies(deps, chain, wallet, from)) {
+    report.checked.settledNonces += 1;
+    if (step.finding) await raise(step.finding);
+    verified = step.verifiedNonce;
+    if (verified - from >= maxNoncesPerRun) break;
+  }
+  if (!options.dryRun && verified > from) await writeCursor(deps, chain.name, wallet, verified);
 }

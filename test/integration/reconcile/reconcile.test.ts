@@ -8,7 +8,9 @@ import { reconcile } from '../../../lib/reconcile/index.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
 import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import { clients, merchantDeps, paymentDeps, someAddress } from '../../support/deps.js';
-import { isolatedWorld } from '../../support/isolated.js';
+import { isolatedWorld, newHotWalletKey } from '../../support/isolated.js';
+import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
+import { ChainRegistry } from '../../../lib/chains/registry.js';
 import { waitFor } from '../../support/wait.js';
 import { capturedPayment, driveUntilFinal, merchantIn, paymentIn } from '../payouts/world.js';
 import { bodiesOn, discrepancyEvents, drain, editPayment, editPayoutAttempts, reconcilerIn, setPayoutStatus } from './world.js';
@@ -157,5 +159,27 @@ describe('reconciler: settled payouts against the chain', () => {
     expect(report.raised.some((f) => f.subject === honest)).toBe(false);
     expect((await discrepancyEvents(world)).map((e) => e.subject).sort()).toEqual([wrongAmount, noReceipt, refundedButPaid].sort());
     expect((await run(deps)).checked.settledNonces, 'the next run starts after the nonces it verified').toBe(0);
+  });
+
+  it("compares a retired hot wallet's payouts too, once the registry lists it in ownAddresses", async () => {
+    const world = await isolatedWorld();
+    const { deps } = await reconcilerIn(world);
+    const merchant = await merchantIn(world, 50_000_000n);
+    const payment = await capturedPayment(world, merchant, 'local-a', someAddress(), 1_000_000n);
+    expect(await submitPayout(world.payouts, payment)).toBe('submitted');
+    await driveUntilFinal(world, payment.id);
+    await editPayment(world, payment.id, (p) => { p.amount_captured = '999999'; });
+    const retired = await world.adapters.get('local-a')!.hotWalletAddress();
+    const newKey = await newHotWalletKey();
+    const rotated = (ownAddresses: string[]) => {
+      const chains = new ChainRegistry(world.payouts.chains.chains.map((c) => (c.name === 'local-a' ? { ...c, hotWalletKeyId: newKey, ownAddresses } : c)));
+      const adapters = new Map(chains.chains.map((c) => [c.name, new EvmAdapter(c, world.kms)]));
+      return { ...deps, chains, adapter: (name: string) => adapters.get(name)! };
+    };
+
+    expect((await run(rotated([]))).raised, 'a wallet nobody lists is not walked').toEqual([]);
+    const report = await run(rotated([retired]));
+
+    expect(report.raised.map((f) => [f.subject, f.kind])).toEqual([[payment.id, 'amount_mismatch']]);
   });
 });
