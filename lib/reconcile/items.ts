@@ -5,9 +5,9 @@ import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
 
 /** The reconciler's own bookkeeping, each item under RECONCILE#...: markers live as long as events. */
-const redriveKey = (paymentId: string) => ({ pk: { S: `RECONCILE#REDRIVE#${paymentId}` }, sk: { S: 'REDRIVE' } });
-const raisedKey = (kind: string, subject: string) => ({ pk: { S: `RECONCILE#RAISED#${kind}#${subject}` }, sk: { S: 'RAISED' } });
-const cursorKey = (chain: string, wallet: string) => ({ pk: { S: `RECONCILE#CURSOR#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'CURSOR' } });
+export const redriveKey = (paymentId: string) => ({ pk: { S: `RECONCILE#REDRIVE#${paymentId}` }, sk: { S: 'REDRIVE' } });
+export const raisedKey = (kind: string, subject: string) => ({ pk: { S: `RECONCILE#RAISED#${kind}#${subject}` }, sk: { S: 'RAISED' } });
+export const cursorKey = (chain: string, wallet: string) => ({ pk: { S: `RECONCILE#CURSOR#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'CURSOR' } });
 
 const ttl = (now: Date): AttributeValue => ({ N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) });
 

@@ -8,6 +8,8 @@ import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flo
 import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
 import { paymentKey } from '../../../lib/payments/items.js';
+import { nonceKey, payoutKey } from '../../../lib/payouts/items.js';
+import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.js';
 import { connectionKey } from '../../../lib/realtime/connections.js';
 import { tokenKey } from '../../../lib/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
@@ -93,8 +95,24 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     ['RealtimeRole', 'GetItem', paymentKey('pay_1').pk.S],
     ['FlowTotalsRole', 'PutItem', flowEventMarkerKey('evt_1').pk!.S!],
     ['FlowTotalsRole', 'UpdateItem', flowBucketKey('ethereum', 'USDC', 1).pk!.S!],
+    ['OutboxRelayRole', 'UpdateItem', eventKey('evt_1').pk.S],
+    ['ReconcileRole', 'GetItem', paymentKey('pay_1').pk.S],
+    ['ReconcileRole', 'Query', nonceKey('local-a', '0xabc', 0).pk.S],
+    ['ReconcileRole', 'PutItem', payoutKey('pay_1').pk.S],
+    ['ReconcileRole', 'PutItem', eventKey('evt_1').pk.S],
+    ['ReconcileRole', 'UpdateItem', eventKey('evt_1').pk.S],
+    ['ReconcileRole', 'PutItem', redriveKey('pay_1').pk.S],
+    ['ReconcileRole', 'PutItem', raisedKey('amount_mismatch', 'pay_1').pk.S],
+    ['ReconcileRole', 'PutItem', cursorKey('local-a', '0xabc').pk.S],
   ])('%s may %s its own items (%s)', (role, action, pk) => {
     expect(allows(role, action, pk)).toBe(true);
+  });
+
+  it.each(['ReconcileRole', 'OutboxRelayRole'])('%s cannot put or update payments, nonces, ledger accounts, API keys or merchant profiles', (role) => {
+    const others = { ...ledgerAndKeys, 'a payment': paymentKey('pay_1').pk.S, 'a nonce record': nonceKey('local-a', '0xabc', 0).pk.S };
+    for (const [what, pk] of Object.entries(others)) {
+      for (const action of ['PutItem', 'UpdateItem']) expect(allows(role, action, pk), `${role} ${action} ${what} (${pk})`).toBe(false);
+    }
   });
 
   it('a statement without a LeadingKeys condition on the table is found by the check (the check can fail)', () => {
