@@ -10,6 +10,7 @@ const metricBySignal: Record<PayoutSignal['kind'], string> = {
   chain_unavailable: 'ChainUnavailable',
   fee_bumped: 'PayoutFeeBumped',
   rebroadcast: 'PayoutRebroadcast',
+  payout_stuck: 'PayoutStuck',
 };
 
 let deps: PayoutDeps | undefined;

@@ -25,16 +25,28 @@ export interface SignedTransaction {
   gasLimit: bigint;
 }
 
-export type BroadcastResult = 'accepted' | 'already_known' | 'nonce_used';
+/**
+ * How a node took signed bytes. `nonce_used`: the nonce is already mined (by these bytes, another
+ * attempt of ours, or a foreign transaction). `underpriced`: a transaction with that nonce sits in
+ * the pool with a higher fee. `insufficient_funds`: the wallet cannot pay for it now. A refusal
+ * the node will not change its mind about throws `BroadcastRefusedError`.
+ */
+export type BroadcastResult = 'accepted' | 'already_known' | 'nonce_used' | 'underpriced' | 'insufficient_funds';
 
 export interface Receipt {
   hash: string;
   blockNumber: number;
+  /** The block the receipt names: compared with the canonical block at that height before acting. */
+  blockHash: string;
   succeeded: boolean;
 }
 
 export interface ChainAdapter {
   readonly chain: string;
+  /** The KMS key this adapter signs with. */
+  readonly keyId: string;
+  /** The same chain (and RPC breaker state) signing with another key: a payout's own key. */
+  withKey(keyId: string): ChainAdapter;
   hotWalletAddress(): Promise<string>;
   /** The next nonce the chain would accept from the hot wallet, counting its pending transactions. */
   pendingNonce(): Promise<number>;
@@ -51,5 +63,10 @@ export interface ChainAdapter {
   receipt(hash: string): Promise<Receipt | undefined>;
   isKnown(hash: string): Promise<boolean>;
   headBlock(): Promise<number>;
-  balances(): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }>;
+  /** The hash of the canonical block at `blockNumber`, or undefined if the node has none. */
+  blockHash(blockNumber: number): Promise<string | undefined>;
+  /** The wallet's mined nonce count as of `blockNumber` (default: latest). */
+  minedNonce(blockNumber?: number): Promise<number>;
+  /** Balances as of `blockNumber` (default: latest). */
+  balances(blockNumber?: number): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }>;
 }

@@ -1,10 +1,10 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { Interface, Transaction, type TransactionRequest } from 'ethers';
+import { Interface, isError, Transaction, type TransactionRequest } from 'ethers';
 import { LanepayError } from '../errors/index.js';
 import type { BroadcastResult, ChainAdapter, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
 import { KmsSigner } from './kms-signer.js';
 import type { Chain } from './registry.js';
-import { FailoverRpc } from './rpc.js';
+import { ChainUnavailableError, FailoverRpc } from './rpc.js';
 
 const erc20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
@@ -19,6 +19,26 @@ export class PayoutRejectedError extends LanepayError {
   }
 }
 
+/** The node refused signed bytes for a reason that will not pass (e.g. too little gas for the call). */
+export class BroadcastRefusedError extends LanepayError {
+  override name = 'BroadcastRefusedError';
+  constructor(readonly chain: string, readonly hash: string, cause: unknown) {
+    super('broadcast_rejected', `The node of ${chain} refused transaction ${hash}.`, { cause });
+  }
+}
+
+/**
+ * A node's refusal by ethers' error code (ethers maps each node's wording onto these codes), or
+ * undefined for a refusal ethers has no code for. TRANSACTION_REPLACED only comes from waiting on a
+ * transaction, but it means the same as NONCE_EXPIRED: another transaction holds the nonce.
+ */
+export function classifyBroadcastRefusal(error: unknown): Exclude<BroadcastResult, 'accepted' | 'already_known'> | undefined {
+  if (isError(error, 'NONCE_EXPIRED') || isError(error, 'TRANSACTION_REPLACED')) return 'nonce_used';
+  if (isError(error, 'REPLACEMENT_UNDERPRICED')) return 'underpriced';
+  if (isError(error, 'INSUFFICIENT_FUNDS')) return 'insufficient_funds';
+  return undefined;
+}
+
 const feeQuoteTtlMs = 2_000;
 
 /** Gas headroom over the estimate, in percent: state can change between estimate and mining. */
@@ -26,14 +46,27 @@ const gasHeadroomPercent = 130n;
 
 export class EvmAdapter implements ChainAdapter {
   readonly chain: string;
+  readonly keyId: string;
   private readonly signer: KmsSigner;
   readonly rpc: FailoverRpc;
   private feeQuote: { bid: FeeBid; atMs: number } | undefined;
+  private readonly byKey = new Map<string, EvmAdapter>();
 
-  constructor(private readonly config: Chain, kms: KMSClient, rpc?: FailoverRpc) {
+  constructor(private readonly config: Chain, private readonly kms: KMSClient, rpc?: FailoverRpc) {
     this.chain = config.name;
+    this.keyId = config.hotWalletKeyId;
     this.signer = new KmsSigner(kms, config.hotWalletKeyId);
     this.rpc = rpc ?? new FailoverRpc(config.name, config.chainId, config.rpcUrls);
+  }
+
+  withKey(keyId: string): EvmAdapter {
+    if (keyId === this.keyId) return this;
+    let adapter = this.byKey.get(keyId);
+    if (!adapter) {
+      adapter = new EvmAdapter({ ...this.config, hotWalletKeyId: keyId }, this.kms, this.rpc);
+      this.byKey.set(keyId, adapter);
+    }
+    return adapter;
   }
 
   hotWalletAddress(): Promise<string> {
@@ -106,17 +139,29 @@ export class EvmAdapter implements ChainAdapter {
       await this.rpc.call((p) => p.broadcastTransaction(raw));
       return 'accepted';
     } catch (error) {
-      const message = String((error as Error).message ?? '').toLowerCase();
-      if (message.includes('already known') || message.includes('known transaction') || message.includes('already imported')) return 'already_known';
-      if ((error as { code?: string }).code === 'NONCE_EXPIRED' || message.includes('nonce too low')) return 'nonce_used';
-      throw error;
+      if (error instanceof ChainUnavailableError) throw error;
+      const refusal = classifyBroadcastRefusal(error);
+      if (refusal) return refusal;
+      const hash = Transaction.from(raw).hash!;
+      // Nodes word "already known" each their own way and ethers has no code for it: ask the node.
+      if (await this.isKnown(hash)) return 'already_known';
+      throw new BroadcastRefusedError(this.chain, hash, error);
     }
   }
 
   async receipt(hash: string): Promise<Receipt | undefined> {
     const receipt = await this.rpc.call((p) => p.getTransactionReceipt(hash));
     if (!receipt) return undefined;
-    return { hash: receipt.hash, blockNumber: receipt.blockNumber, succeeded: receipt.status === 1 };
+    return { hash: receipt.hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, succeeded: receipt.status === 1 };
+  }
+
+  async blockHash(blockNumber: number): Promise<string | undefined> {
+    return (await this.rpc.call((p) => p.getBlock(blockNumber)))?.hash ?? undefined;
+  }
+
+  async minedNonce(blockNumber?: number): Promise<number> {
+    const address = await this.hotWalletAddress();
+    return this.rpc.call((p) => p.getTransactionCount(address, blockNumber ?? 'latest'));
   }
 
   async isKnown(hash: string): Promise<boolean> {
@@ -127,14 +172,15 @@ export class EvmAdapter implements ChainAdapter {
     return this.rpc.call((p) => p.getBlockNumber());
   }
 
-  async balances(): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }> {
+  async balances(blockNumber?: number): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }> {
     const address = await this.hotWalletAddress();
-    const gasWei = await this.rpc.call((p) => p.getBalance(address));
+    const blockTag = blockNumber ?? 'latest';
+    const gasWei = await this.rpc.call((p) => p.getBalance(address, blockTag));
     const tokens: Record<string, bigint> = {};
     for (const asset of this.config.assets) {
       tokens[asset.symbol] = asset.address === 'native'
         ? gasWei
-        : BigInt(await this.rpc.call((p) => p.call({ to: asset.address as string, data: erc20.encodeFunctionData('balanceOf', [address]) })));
+        : BigInt(await this.rpc.call((p) => p.call({ to: asset.address as string, data: erc20.encodeFunctionData('balanceOf', [address]), blockTag })));
     }
     return { gasWei, tokens };
   }

@@ -1,15 +1,15 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Transaction } from 'ethers';
-import type { Receipt } from '../chains/adapter.js';
 import { ChainUnavailableError } from '../chains/rpc.js';
 import { toChainUnits } from '../ledger/assets.js';
 import { scheduleCheck } from './check-queue.js';
 import { completePayout, failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
-import { feesFromItem, feesToItem, payoutItem, type Payout } from './items.js';
-import { readPayout, rebroadcast, submitPayout } from './submit.js';
+import { firstReceipt, payoutAdapter, rebroadcast } from './broadcast.js';
+import { feesFromItem, feesToItem, isWaiting, payoutItem, type Payout } from './items.js';
+import { readPayout, submitPayout } from './submit.js';
 
-export type CheckOutcome = 'succeeded' | 'failed' | 'confirming' | 'waiting' | 'replaced' | 'rebroadcast' | 'chain_unavailable' | 'final';
+export type CheckOutcome = 'succeeded' | 'failed' | 'confirming' | 'waiting' | 'replaced' | 'rebroadcast' | 'chain_unavailable' | 'stuck' | 'final';
 
 /**
  * One look at a payout, driven by delayed messages: confirmed after the chain's confirmations,
@@ -19,12 +19,14 @@ export type CheckOutcome = 'succeeded' | 'failed' | 'confirming' | 'waiting' | '
 export async function checkPayout(deps: PayoutDeps, paymentId: string): Promise<CheckOutcome> {
   const payout = await readPayout(deps, paymentId);
   if (!payout || payout.status === 'succeeded' || payout.status === 'failed') return 'final';
+  // Stuck: an operator decides; no check is scheduled, so the loop ends here.
+  if (payout.status === 'stuck') return 'stuck';
   try {
-    if (payout.status === 'waiting_liquidity' || payout.status === 'waiting_chain') {
+    if (isWaiting(payout.status)) {
       const record = await readPaymentRecord(deps, paymentId);
       if (!record) return 'final';
       const outcome = await submitPayout(deps, record.payment);
-      return outcome === 'waiting_liquidity' || outcome === 'waiting_chain' ? 'waiting' : outcome === 'failed' ? 'failed' : 'confirming';
+      return outcome.startsWith('waiting_') ? 'waiting' : outcome === 'failed' || outcome === 'stuck' ? outcome : 'confirming';
     }
     return await checkPending(deps, payout);
   } catch (error) {
@@ -41,7 +43,9 @@ async function checkPending(deps: PayoutDeps, payout: Payout): Promise<CheckOutc
   if (found) {
     const confirmations = (await adapter.headBlock()) - found.receipt.blockNumber + 1;
     const required = deps.chains.get(payout.chain)?.confirmations ?? 1;
-    if (confirmations < Math.max(required, 1)) {
+    // Deep enough, and its block still the canonical one at that height: a receipt from a block
+    // a reorganisation dropped proves nothing (the transaction may be mined again, or not at all).
+    if (confirmations < Math.max(required, 1) || (await adapter.blockHash(found.receipt.blockNumber)) !== found.receipt.blockHash) {
       await scheduleCheck(deps, payout.paymentId);
       return 'confirming';
     }
@@ -58,12 +62,13 @@ async function checkPending(deps: PayoutDeps, payout: Payout): Promise<CheckOutc
   const latest = payout.attempts.at(-1)!;
   if (!(await adapter.isKnown(latest.hash))) {
     // Dropped by the node (eviction, reorg, restart): the same signed bytes go out again.
-    await rebroadcast(deps, payout);
+    if ((await rebroadcast(deps, payout)) === 'stuck') return 'stuck';
     await scheduleCheck(deps, payout.paymentId);
     return 'rebroadcast';
   }
   if (deps.now().getTime() - latest.atMs >= deps.stuckAfterMs && latest.kind === 'payout') {
     const replaced = await replaceWithHigherFee(deps, payout);
+    if (replaced === 'stuck') return 'stuck';
     await scheduleCheck(deps, payout.paymentId);
     return replaced ? 'replaced' : 'confirming';
   }
@@ -71,18 +76,10 @@ async function checkPending(deps: PayoutDeps, payout: Payout): Promise<CheckOutc
   return 'confirming';
 }
 
-/** Any attempt for the nonce may be the one mined, not necessarily the latest. */
-async function firstReceipt(deps: PayoutDeps, payout: Payout): Promise<{ receipt: Receipt; kind: 'payout' | 'fill' } | undefined> {
-  const adapter = deps.adapter(payout.chain);
-  for (const attempt of [...payout.attempts].reverse()) {
-    const receipt = await adapter.receipt(attempt.hash);
-    if (receipt) return { receipt, kind: attempt.kind };
-  }
-  return undefined;
-}
-
-async function replaceWithHigherFee(deps: PayoutDeps, payout: Payout): Promise<boolean> {
-  const adapter = deps.adapter(payout.chain);
+async function replaceWithHigherFee(deps: PayoutDeps, payout: Payout): Promise<boolean | 'stuck'> {
+  // The key that owns the nonce signs the replacement, whatever the chain's hot wallet is now:
+  // another key would sign a second transfer that can be mined next to the first.
+  const adapter = payoutAdapter(deps, payout);
   const latest = payout.attempts.at(-1)!;
   const fees = adapter.bumpFees(feesFromItem(latest.fees), await adapter.quoteFees());
   if (!fees) return false; // at the fee caps already: keep waiting
@@ -110,6 +107,5 @@ async function replaceWithHigherFee(deps: PayoutDeps, payout: Payout): Promise<b
     throw error;
   }
   deps.signal({ kind: 'fee_bumped', chain: payout.chain, paymentId: payout.paymentId });
-  await rebroadcast(deps, next);
-  return true;
+  return (await rebroadcast(deps, next)) === 'stuck' ? 'stuck' : true;
 }

@@ -6,6 +6,7 @@ import { paymentEventItem } from '../events/items.js';
 import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
+import { releaseWalletItem } from './liquidity.js';
 
 export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
 
@@ -69,6 +70,8 @@ async function finish(
         ExpressionAttributeValues: { ':v': { N: String(payout.version) } },
       },
     },
+    // The payout is final: what it held of its wallet's balance is free again.
+    ...releaseWalletItem(deps.tableName, payout),
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
   ];
   try {

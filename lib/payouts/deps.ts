@@ -7,7 +7,8 @@ export type PayoutSignal =
   | { kind: 'liquidity_low'; chain: string; wallet: string; asset: string; neededMinor: string; balanceMinor: string; gasWei: string }
   | { kind: 'chain_unavailable'; chain: string }
   | { kind: 'fee_bumped'; chain: string; paymentId: string }
-  | { kind: 'rebroadcast'; chain: string; paymentId: string };
+  | { kind: 'rebroadcast'; chain: string; paymentId: string }
+  | { kind: 'payout_stuck'; chain: string; paymentId: string; wallet: string; nonce: number; reason: string };
 
 export interface PayoutDeps {
   dynamodb: DynamoDBClient;

@@ -1,8 +1,24 @@
 import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FeeBid } from '../chains/adapter.js';
 
-/** waiting_*: no nonce taken yet; chain-check retries the submission. pending: signed, nonce owned. */
-export type PayoutStatus = 'waiting_liquidity' | 'waiting_chain' | 'pending' | 'succeeded' | 'failed';
+/**
+ * waiting_*: no nonce taken yet; chain-check retries the submission (waiting_wallet: the chain's
+ * hot wallet is being rotated). pending: signed, nonce owned. stuck: the nonce was mined by a
+ * transaction Lanepay did not record; nothing is broadcast any more and an operator decides.
+ * stuck is not final: the payment stays `processing` and the payout stays in the in-flight index.
+ */
+export type PayoutStatus = 'waiting_liquidity' | 'waiting_chain' | 'waiting_wallet' | 'pending' | 'stuck' | 'succeeded' | 'failed';
+
+export type WaitingStatus = Extract<PayoutStatus, `waiting_${string}`>;
+export const waitingStatuses: readonly WaitingStatus[] = ['waiting_liquidity', 'waiting_chain', 'waiting_wallet'];
+export const isWaiting = (status: PayoutStatus): status is WaitingStatus => (waitingStatuses as readonly string[]).includes(status);
+
+/** What a pending payout holds of its wallet's balance (the WALLET item's in-flight sums), in chain units. */
+export interface PayoutReservation {
+  asset: string;
+  amount: string;
+  gasWei: string;
+}
 
 export interface PayoutAttempt {
   kind: 'payout' | 'fill';
@@ -17,9 +33,15 @@ export interface Payout {
   paymentId: string;
   merchantId: string;
   chain: string;
+  /** The address that owns the nonce; with keyId, set once the nonce is taken and never changed. */
   wallet: string;
+  /** The KMS key of `wallet`: every transaction for this nonce (replacement, fill) is signed with it. */
+  keyId?: string;
   status: PayoutStatus;
   nonce?: number;
+  reserved?: PayoutReservation;
+  /** Why a payout is stuck, for the operator. */
+  stuckReason?: string;
   attempts: PayoutAttempt[];
   version: number;
   createdAtMs: number;
@@ -27,6 +49,9 @@ export interface Payout {
 
 export const payoutKey = (paymentId: string) => ({ pk: { S: `PAYOUT#${paymentId}` }, sk: { S: 'PAYOUT' } });
 export const walletKey = (chain: string, wallet: string) => ({ pk: { S: `WALLET#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'WALLET' } });
+/** WALLET item attribute summing the asset amounts (chain units) of the wallet's payouts in flight. */
+export const inFlightAttribute = (asset: string) => `inFlight#${asset}`;
+export const inFlightGasAttribute = 'inFlightGasWei';
 export const nonceKey = (chain: string, wallet: string, nonce: number) => ({
   pk: { S: `NONCE#${chain}#${wallet.toLowerCase()}` },
   sk: { S: String(nonce).padStart(12, '0') },
@@ -49,6 +74,9 @@ export function payoutItem(payout: Payout): Record<string, AttributeValue> {
     createdAtMs: { N: String(payout.createdAtMs) },
   };
   if (payout.nonce !== undefined) item.nonce = { N: String(payout.nonce) };
+  if (payout.keyId !== undefined) item.keyId = { S: payout.keyId };
+  if (payout.reserved !== undefined) item.reserved = { S: JSON.stringify(payout.reserved) };
+  if (payout.stuckReason !== undefined) item.stuckReason = { S: payout.stuckReason };
   // In flight payouts are listed per chain (lanepay chain status); final ones drop out of the index.
   if (payout.status !== 'succeeded' && payout.status !== 'failed') {
     item.gsi1pk = { S: inFlightPartition(payout.chain) };
@@ -65,6 +93,9 @@ export function payoutFromItem(item: Record<string, AttributeValue>): Payout {
     wallet: item.wallet!.S!,
     status: item.status!.S! as PayoutStatus,
     ...(item.nonce?.N !== undefined ? { nonce: Number(item.nonce.N) } : {}),
+    ...(item.keyId?.S !== undefined ? { keyId: item.keyId.S } : {}),
+    ...(item.reserved?.S !== undefined ? { reserved: JSON.parse(item.reserved.S) as PayoutReservation } : {}),
+    ...(item.stuckReason?.S !== undefined ? { stuckReason: item.stuckReason.S } : {}),
     attempts: JSON.parse(item.attempts!.S!) as PayoutAttempt[],
     version: Number(item.version!.N),
     createdAtMs: Number(item.createdAtMs!.N),

@@ -4,7 +4,7 @@ import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 
 /** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
-export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy'] as const;
+export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck'] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];
 
 /** A platform event as its item's `body` holds it. */
@@ -19,8 +19,9 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
 
 /**
  * Events for operators rather than merchants, kept 30 days: `liquidity.low` (a payout waits for
- * funds), `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry) and
- * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/reconcile).
+ * funds), `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry),
+ * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/reconcile) and
+ * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };

@@ -1,16 +1,20 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { SignedTransaction } from '../chains/adapter.js';
+import type { ChainAdapter } from '../chains/adapter.js';
 import { PayoutRejectedError } from '../chains/evm-adapter.js';
-import { ChainUnavailableError, isTransportError } from '../chains/rpc.js';
+import type { Chain } from '../chains/registry.js';
+import { ChainUnavailableError } from '../chains/rpc.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';
-import { platformEventItem } from './platform-events.js';
+import { broadcastQuietly, rebroadcast } from './broadcast.js';
 import { scheduleCheck } from './check-queue.js';
 import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
-import { feesToItem, nonceKey, payoutFromItem, payoutItem, payoutKey, walletKey, type Payout } from './items.js';
+import { activeKeyCondition, currentHotWallet } from './hot-wallet.js';
+import { feesToItem, isWaiting, nonceKey, payoutFromItem, payoutItem, payoutKey, walletKey, waitingStatuses, type Payout, type PayoutReservation, type WaitingStatus } from './items.js';
+import { inFlightFromItem, liquidityShortfall, reserveWalletItem, type InFlight } from './liquidity.js';
+import { platformEventItem } from './platform-events.js';
 
-export type SubmitOutcome = 'submitted' | 'rebroadcast' | 'waiting_liquidity' | 'waiting_chain' | 'failed' | 'nothing_to_do';
+export type SubmitOutcome = 'submitted' | 'rebroadcast' | WaitingStatus | 'failed' | 'stuck' | 'nothing_to_do';
 
 const maxNonceRaces = 5;
 
@@ -33,9 +37,10 @@ export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<
 
 async function submitOnce(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
   const existing = await readPayout(deps, payment.id);
-  if (existing && (existing.status === 'succeeded' || existing.status === 'failed')) return 'nothing_to_do';
+  if (existing?.status === 'stuck') return 'stuck';
+  if (existing && !isWaiting(existing.status) && existing.status !== 'pending') return 'nothing_to_do';
   if (existing?.status === 'pending') {
-    await rebroadcast(deps, existing);
+    if ((await rebroadcast(deps, existing)) === 'stuck') return 'stuck';
     await scheduleCheck(deps, payment.id);
     return 'rebroadcast';
   }
@@ -47,7 +52,13 @@ async function submitOnce(deps: PayoutDeps, payment: Payment): Promise<SubmitOut
   // A chain missing from this deployment's registry may still hold the payout: never fail it, retry
   // (the message ends in the dead-letter queue, whose alarm calls an operator).
   if (!chain || !token) throw new Error(`chain ${payment.chain} carrying ${payment.asset} is not in the chain registry`);
-  const adapter = deps.adapter(payment.chain);
+  const hotWallet = await currentHotWallet(deps, chain);
+  if (hotWallet.state === 'draining') {
+    // A rotation waits for the old wallet's nonces to be mined: no nonce is taken meanwhile.
+    await park(deps, payment, 'waiting_wallet');
+    return 'waiting_wallet';
+  }
+  const adapter = deps.adapter(payment.chain).withKey(hotWallet.keyId);
   const wallet = await adapter.hotWalletAddress();
   const amount = toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals);
 
@@ -58,125 +69,81 @@ async function submitOnce(deps: PayoutDeps, payment: Payment): Promise<SubmitOut
     if (error instanceof PayoutRejectedError) {
       // Before anything touched a nonce: the hot wallet lacks the tokens, or the destination is refused.
       const balances = await adapter.balances();
-      if ((balances.tokens[payment.asset] ?? 0n) < amount) return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, existing);
+      if ((balances.tokens[payment.asset] ?? 0n) < amount) {
+        return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, { amounts: {}, gasWei: 0n }, existing);
+      }
       return finalFail(deps, record.merchantId, payment, existing, 'destination_rejected');
     }
     throw error;
   }
   const fees = await adapter.quoteFees();
-  const balances = await adapter.balances();
-  const gasCost = gasLimit * (fees.maxFeePerGas ?? fees.gasPrice ?? 0n);
-  if ((balances.tokens[payment.asset] ?? 0n) < amount || balances.gasWei < gasCost) {
-    return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, existing);
-  }
+  const gasWei = gasLimit * (fees.maxFeePerGas ?? fees.gasPrice ?? 0n);
+  const balances = await balancesAtDepth(adapter, chain);
 
   for (let race = 0; race < maxNonceRaces; race += 1) {
     const walletItem = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(payment.chain, wallet), ConsistentRead: true }))).Item;
+    const inFlight = inFlightFromItem(walletItem, chain);
+    const short = liquidityShortfall({ chain, asset: payment.asset, amount, gasWei, balances, inFlight });
+    if (short.tokenShort || short.gasShort) return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, inFlight, existing);
+
     const nonce = walletItem ? Number(walletItem.nextNonce!.N) : await adapter.pendingNonce();
     const signed = await adapter.signPayout({ asset: payment.asset, to: payment.destination, amount, nonce, fees }, gasLimit);
+    const reserved: PayoutReservation = { asset: payment.asset, amount: amount.toString(), gasWei: gasWei.toString() };
     const payout: Payout = {
-      paymentId: payment.id, merchantId: record.merchantId, chain: payment.chain, wallet, status: 'pending', nonce,
+      paymentId: payment.id, merchantId: record.merchantId, chain: payment.chain, wallet, keyId: hotWallet.keyId, status: 'pending', nonce, reserved,
       attempts: [{ kind: 'payout', hash: signed.hash, raw: signed.raw, fees: feesToItem(signed.fees), atMs: deps.now().getTime() }],
       version: (existing?.version ?? 0) + 1, createdAtMs: existing?.createdAtMs ?? deps.now().getTime(),
     };
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: allocationItems(deps, payout, walletItem !== undefined, existing) }));
+      await deps.dynamodb.send(new TransactWriteItemsCommand({
+        TransactItems: [
+          reserveWalletItem(deps.tableName, chain, payout, { exists: walletItem !== undefined, inFlight }, reserved),
+          payoutPut(deps, payout, existing),
+          nonceItem(deps, payout),
+          activeKeyCondition(deps.tableName, hotWallet),
+        ],
+      }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [walletReason, payoutReason] = error.CancellationReasons ?? [];
+      const [walletReason, payoutReason, , keyReason] = error.CancellationReasons ?? [];
       if (payoutReason?.Code === 'ConditionalCheckFailed') return submitOnce(deps, payment); // another delivery won
-      if (walletReason?.Code === 'ConditionalCheckFailed') continue; // another payout took that nonce
+      if (keyReason?.Code === 'ConditionalCheckFailed') return submitOnce(deps, payment); // a rotation began meanwhile
+      if (walletReason?.Code === 'ConditionalCheckFailed') continue; // another payout took that nonce or more of the balance
       throw error;
     }
-    await broadcastQuietly(deps, payout, signed);
+    if ((await broadcastQuietly(deps, payout, signed)) === 'stuck') return 'stuck';
     await scheduleCheck(deps, payment.id);
     return 'submitted';
   }
   throw new Error(`could not allocate a nonce on ${payment.chain} after ${maxNonceRaces} races`);
 }
 
-function allocationItems(deps: PayoutDeps, payout: Payout, walletExists: boolean, previous: Payout | undefined) {
-  const nonce = payout.nonce!;
-  return [
-    {
-      Update: {
-        TableName: deps.tableName,
-        Key: walletKey(payout.chain, payout.wallet),
-        UpdateExpression: 'SET nextNonce = :next, entity = :entity, chain = :chain, wallet = :wallet',
-        ConditionExpression: walletExists ? 'nextNonce = :nonce' : 'attribute_not_exists(pk)',
-        ExpressionAttributeValues: {
-          ':next': { N: String(nonce + 1) }, ':entity': { S: 'wallet' }, ':chain': { S: payout.chain }, ':wallet': { S: payout.wallet },
-          ...(walletExists ? { ':nonce': { N: String(nonce) } } : {}),
-        },
-      },
-    },
-    {
-      Put: {
-        TableName: deps.tableName,
-        Item: payoutItem(payout),
-        ConditionExpression: previous ? 'version = :v AND #status IN (:waitingLiquidity, :waitingChain)' : 'attribute_not_exists(pk)',
-        ...(previous ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v': { N: String(previous.version) }, ':waitingLiquidity': { S: 'waiting_liquidity' }, ':waitingChain': { S: 'waiting_chain' } } } : {}),
-      },
-    },
-    {
-      Put: {
-        TableName: deps.tableName,
-        Item: { ...nonceKey(payout.chain, payout.wallet, nonce), entity: { S: 'nonce' }, paymentId: { S: payout.paymentId }, hash: { S: payout.attempts[0]!.hash } },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
+/** Balances as of the chain's confirmation depth, the depth at which payouts leave the in-flight sums. */
+async function balancesAtDepth(adapter: ChainAdapter, chain: Chain) {
+  const head = await adapter.headBlock();
+  return adapter.balances(Math.max(0, head - Math.max(chain.confirmations, 1) + 1));
 }
 
-/**
- * Sends signed bytes. Unreachable node or a passing refusal (underpriced, short of funds): the
- * check retries later, the record is what matters. A permanent refusal (the node will never mine
- * these bytes, e.g. too little gas): the nonce is filled with a zero-value self-transfer so later
- * nonces are not stuck, and the payment fails once the fill is mined.
- */
-async function broadcastQuietly(deps: PayoutDeps, payout: Payout, signed: Pick<SignedTransaction, 'raw'>): Promise<void> {
-  try {
-    await deps.adapter(payout.chain).broadcast(signed.raw);
-  } catch (error) {
-    if (isTransportError(error) || error instanceof ChainUnavailableError) {
-      deps.signal({ kind: 'chain_unavailable', chain: payout.chain });
-      return;
-    }
-    if (isPassingRefusal(error)) return;
-    const latest = payout.attempts.at(-1);
-    if (latest?.kind === 'fill') throw error; // a fill refused for good needs an operator (dead-letter queue)
-    await fillNonce(deps, payout);
-  }
-}
-
-function isPassingRefusal(error: unknown): boolean {
-  return /underpriced|insufficient funds|nonce too high|txpool is full|already known|known transaction/i.test(String((error as Error).message ?? ''));
-}
-
-async function fillNonce(deps: PayoutDeps, payout: Payout): Promise<void> {
-  const adapter = deps.adapter(payout.chain);
-  const fill = await adapter.signNonceFill(payout.nonce!, await adapter.quoteFees());
-  const next: Payout = {
-    ...payout,
-    attempts: [...payout.attempts, { kind: 'fill', hash: fill.hash, raw: fill.raw, fees: feesToItem(fill.fees), atMs: deps.now().getTime() }],
-    version: payout.version + 1,
+function payoutPut(deps: PayoutDeps, payout: Payout, previous: Payout | undefined): TransactWriteItem {
+  const waiting = Object.fromEntries(waitingStatuses.map((status, i) => [`:w${i}`, { S: status }]));
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: payoutItem(payout),
+      ConditionExpression: previous ? `version = :v AND #status IN (${Object.keys(waiting).join(', ')})` : 'attribute_not_exists(pk)',
+      ...(previous ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v': { N: String(previous.version) }, ...waiting } } : {}),
+    },
   };
-  try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [{ Put: { TableName: deps.tableName, Item: payoutItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(payout.version) } } } }],
-    }));
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) return; // another delivery is handling it
-    throw error;
-  }
-  await broadcastQuietly(deps, next, fill);
 }
 
-export async function rebroadcast(deps: PayoutDeps, payout: Payout): Promise<void> {
-  const latest = payout.attempts.at(-1);
-  if (!latest) return;
-  deps.signal({ kind: 'rebroadcast', chain: payout.chain, paymentId: payout.paymentId });
-  await broadcastQuietly(deps, payout, latest);
+function nonceItem(deps: PayoutDeps, payout: Payout): TransactWriteItem {
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: { ...nonceKey(payout.chain, payout.wallet, payout.nonce!), entity: { S: 'nonce' }, paymentId: { S: payout.paymentId }, hash: { S: payout.attempts[0]!.hash } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export async function readPayout(deps: Pick<PayoutDeps, 'dynamodb' | 'tableName'>, paymentId: string): Promise<Payout | undefined> {
@@ -186,14 +153,17 @@ export async function readPayout(deps: Pick<PayoutDeps, 'dynamodb' | 'tableName'
 
 async function waitForLiquidity(
   deps: PayoutDeps, merchantId: string, payment: Payment, wallet: string, amount: bigint,
-  balances: { gasWei: bigint; tokens: Record<string, bigint> }, existing: Payout | undefined,
+  balances: { gasWei: bigint; tokens: Record<string, bigint> }, inFlight: InFlight, existing: Payout | undefined,
 ): Promise<SubmitOutcome> {
   deps.signal({
     kind: 'liquidity_low', chain: payment.chain, wallet, asset: payment.asset, neededMinor: amount.toString(),
     balanceMinor: (balances.tokens[payment.asset] ?? 0n).toString(), gasWei: balances.gasWei.toString(),
   });
   if (existing?.status !== 'waiting_liquidity') {
-    const lowOn = { chain: payment.chain, wallet, asset: payment.asset, needed: amount.toString(), token_balance: (balances.tokens[payment.asset] ?? 0n).toString(), gas_wei: balances.gasWei.toString(), payment_id: payment.id };
+    const lowOn = {
+      chain: payment.chain, wallet, asset: payment.asset, needed: amount.toString(), token_balance: (balances.tokens[payment.asset] ?? 0n).toString(),
+      in_flight: (inFlight.amounts[payment.asset] ?? 0n).toString(), gas_wei: balances.gasWei.toString(), payment_id: payment.id,
+    };
     // The operator's `liquidity.low` event is written with the waiting record (outbox), once per wait.
     await park(deps, payment, 'waiting_liquidity', platformEventItem(deps.tableName, 'liquidity.low', lowOn, deps.now()), { merchantId, wallet });
   } else {
@@ -204,11 +174,15 @@ async function waitForLiquidity(
 
 /** Records that the payout waits (no nonce taken) and asks chain-check to retry it later (also the reconciler's re-drive). */
 export async function park(
-  deps: PayoutDeps, payment: Payment, status: 'waiting_liquidity' | 'waiting_chain',
+  deps: PayoutDeps, payment: Payment, status: WaitingStatus,
   extra?: TransactWriteItem, known?: { merchantId: string; wallet: string },
 ): Promise<void> {
   const existing = await readPayout(deps, payment.id);
-  if (existing && existing.status !== 'waiting_liquidity' && existing.status !== 'waiting_chain') return;
+  if (existing && !isWaiting(existing.status)) return;
+  if (existing?.status === status && !extra) {
+    await scheduleCheck(deps, payment.id);
+    return;
+  }
   const merchantId = known?.merchantId ?? existing?.merchantId ?? (await readPaymentRecord(deps, payment.id))?.merchantId;
   if (!merchantId) return;
   const waiting: Payout = {
