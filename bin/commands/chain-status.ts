@@ -4,6 +4,7 @@ import { formatEther, formatUnits } from 'ethers';
 import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
 import type { Chain } from '../../lib/chains/registry.js';
 import { FailoverRpc } from '../../lib/chains/rpc.js';
+import { currentHotWallet } from '../../lib/payouts/hot-wallet.js';
 import { inFlightPayoutItems, walletKey } from '../../lib/payouts/items.js';
 import { defineCommand } from '../command.js';
 import { stageChainRegistry, stageDeps } from '../stage.js';
@@ -16,6 +17,8 @@ interface ChainStatus {
   error?: string;
   head_block?: number;
   hot_wallet?: string;
+  /** Set while `lanepay chain rotate-wallet` drains the old wallet: the key that comes next. */
+  rotating_to_key_id?: string;
   /** Native coin in ether units (10^18 wei), as a decimal string. */
   gas_balance?: string;
   /** Per asset symbol, in whole tokens (the registry's decimals applied). */
@@ -51,7 +54,10 @@ export default defineCommand({
 async function chainStatus(chain: Chain, deps: { dynamodb: DynamoDBClient; kms: KMSClient; tableName: string }): Promise<ChainStatus> {
   const status: ChainStatus = { chain: chain.name, chain_id: chain.chainId, status: 'ok' };
   const rpc = new FailoverRpc(chain.name, chain.chainId, chain.rpcUrls, { timeoutMs: rpcTimeoutMs });
-  const adapter = new EvmAdapter(chain, deps.kms, rpc);
+  // The hot wallet a rotation made current (DynamoDB), else the registry's; a DynamoDB failure shows below.
+  const hotWallet = await currentHotWallet(deps, chain).catch(() => undefined);
+  if (hotWallet?.nextKeyId) status.rotating_to_key_id = hotWallet.nextKeyId;
+  const adapter = new EvmAdapter({ ...chain, hotWalletKeyId: hotWallet?.keyId ?? chain.hotWalletKeyId }, deps.kms, rpc);
   try {
     // KMS and DynamoDB answer for themselves: worth showing even when the node is down.
     const [head, wallet, inFlight] = await Promise.allSettled([adapter.headBlock(), adapter.hotWalletAddress(), inFlightPayouts(deps, chain.name)]);
@@ -59,7 +65,7 @@ async function chainStatus(chain: Chain, deps: { dynamodb: DynamoDBClient; kms: 
     if (wallet.status === 'fulfilled') status.hot_wallet = wallet.value;
     if (inFlight.status === 'fulfilled') status.in_flight = inFlight.value;
     if (head.status === 'rejected') return { ...status, status: 'unreachable', error: describe(head.reason) };
-    if (wallet.status === 'rejected') return { ...status, status: 'error', error: `KMS key ${chain.hotWalletKeyId}: ${describe(wallet.reason)}` };
+    if (wallet.status === 'rejected') return { ...status, status: 'error', error: `KMS key ${adapter.keyId}: ${describe(wallet.reason)}` };
     if (inFlight.status === 'rejected') return { ...status, status: 'error', error: `DynamoDB table ${deps.tableName}: ${describe(inFlight.reason)}` };
 
     const [balances, pendingNonce, walletItem] = await Promise.all([
@@ -100,6 +106,7 @@ async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: stri
 function describeStatus(s: ChainStatus): string {
   const lines: [string, string][] = [['head block', s.head_block !== undefined ? String(s.head_block) : s.status === 'unreachable' ? `unreachable: ${s.error}` : '-']];
   if (s.hot_wallet) lines.push(['hot wallet', s.hot_wallet]);
+  if (s.rotating_to_key_id) lines.push(['rotating to', `${s.rotating_to_key_id} (new payouts wait until the old wallet drains)`]);
   if (s.gas_balance !== undefined) lines.push(['gas', `${s.gas_balance} ETH`]);
   for (const [symbol, amount] of Object.entries(s.token_balances ?? {})) lines.push([symbol, amount]);
   if (s.chain_pending_nonce !== undefined) lines.push(['next nonce', nonceLine(s.next_nonce ?? null, s.chain_pending_nonce)]);

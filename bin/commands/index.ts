@@ -1,5 +1,6 @@
 import type { Command, CommandOptions } from '../command.js';
 import balanceCredit from './balance-credit.js';
+import chainRotateWallet from './chain-rotate-wallet.js';
 import chainStatus from './chain-status.js';
 import demoReceiver from './demo-receiver.js';
 import demoSeed from './demo-seed.js';
@@ -26,6 +27,7 @@ import stackStatus from './stack-status.js';
 export const commands: Command<CommandOptions>[] = [
   stackStatus,
   chainStatus,
+  chainRotateWallet,
   merchantCreate,
   merchantShow,
   merchantSetRisk,
