@@ -1,5 +1,6 @@
 import { getAddress } from 'ethers';
 import { z } from 'zod';
+import { documentedFinality } from './finality.js';
 
 const evmAddressSchema = z.string().transform((value, ctx) => {
   try {
@@ -27,7 +28,8 @@ export const chainSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]{2,40}$/),
   chainId: z.number().int().positive(),
   rpcUrls: z.array(z.url()).min(1),
-  confirmations: z.number().int().min(0).max(200),
+  /** At least the chain's documented finality (lib/chains/finality.ts) for the chains listed there. */
+  confirmations: z.number().int().min(0).max(10_000),
   fees: feePolicySchema,
   assets: z.array(assetSchema).min(1),
   /** KMS key id or alias of the chain's hot wallet (ECC_SECG_P256K1). */
@@ -43,6 +45,14 @@ export const chainSchema = z.object({
    * since its stored sample paths cover the lead time (lib/forecast-job).
    */
   refillLeadTimeHours: z.number().int().min(1).max(24).default(6),
+}).superRefine((chain, ctx) => {
+  const final = documentedFinality.get(chain.chainId);
+  if (final && chain.confirmations < final.confirmations) {
+    ctx.addIssue({
+      code: 'custom', path: ['confirmations'],
+      message: `${chain.name} (${final.chain}, chain id ${chain.chainId}) needs at least ${final.confirmations} confirmations, its documented finality (${final.source}); a refund before finality can pay twice`,
+    });
+  }
 });
 
 export const chainRegistrySchema = z.array(chainSchema).min(1).refine(
