@@ -19,10 +19,13 @@ describe('payout signal metrics', () => {
     const { emitSignal } = await import('../../../functions/commons/payout-deps.js');
 
     emitSignal({ kind: 'chain_unavailable', chain: 'local-a' });
+    emitSignal({ kind: 'payout_stuck', chain: 'local-a', paymentId: 'pay_1', wallet: '0xab', nonce: 3, reason: 'nonce_used_by_unrecorded_transaction' });
 
     const emf = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
-    const dimensionSets = emf.filter((record) => 'ChainUnavailable' in record).map((record) => record._aws.CloudWatchMetrics[0].Dimensions[0].sort());
-    expect(dimensionSets).toContainEqual(['service']);
-    expect(dimensionSets).toContainEqual(['chain', 'service']);
+    for (const metric of ['ChainUnavailable', 'PayoutStuck']) {
+      const dimensionSets = emf.filter((record) => metric in record).map((record) => record._aws.CloudWatchMetrics[0].Dimensions[0].sort());
+      expect(dimensionSets, metric).toContainEqual(['service']);
+      expect(dimensionSets, metric).toContainEqual(['chain', 'service']);
+    }
   });
 });
