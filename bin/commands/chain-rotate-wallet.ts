@@ -28,7 +28,9 @@ export default defineCommand({
     try {
       const rpc = new FailoverRpc(chain.name, chain.chainId, chain.rpcUrls);
       // The new key must be a signing key KMS can name an address for, before any payout waits on it.
-      const nextAddress = await new EvmAdapter({ ...chain, hotWalletKeyId: nextKeyId }, deps.kms, rpc).hotWalletAddress();
+      const nextAddress = await new EvmAdapter({ ...chain, hotWalletKeyId: nextKeyId }, deps.kms, rpc).hotWalletAddress().catch((error: unknown) => {
+        throw new StackError(`KMS key ${nextKeyId} gives no address (${(error as Error).message}); nothing was changed.`, { cause: error });
+      });
       const begun = await beginRotation(deps, chain, nextKeyId);
       const old = new EvmAdapter({ ...chain, hotWalletKeyId: begun.keyId }, deps.kms, rpc);
       console.error(`Rotating ${chain.name} from ${begun.keyId} (${await old.hotWalletAddress()}) to ${nextKeyId} (${nextAddress}); new payouts wait meanwhile.`);
