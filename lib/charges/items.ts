@@ -8,7 +8,8 @@ import { chargeSchema, type Charge } from './schemas.js';
  *   gsi1 `MERCHANT#<m>#CHARGES` lists a merchant's charges; gsi2 `CHARGEEXP#<shard>` (sparse, while
  *   open with an expiry) feeds the expiry sweep.
  * - `DEPOSITADDR#<chain>#<address>` / `ADDR`: which charge an address belongs to; gsi2
- *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>` is the set the watcher matches logs against.
+ *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>#<merchant>#<asset>` is the set the watcher
+ *   matches logs against.
  * - `DEPOSIT#<chain>#<tx>#<logIndex>` / `DEPOSIT`: a transfer recorded once (the key is the
  *   idempotency key); gsi1 `UNCONFIRMED#<chain>` (sparse) while not yet final.
  * - `CHAINCURSOR#<chain>` / `CURSOR`: the next block the watcher scans.
@@ -133,6 +134,15 @@ export function depositAddressItem(watched: WatchedAddress, watchUntilIso: strin
     merchantId: { S: watched.merchantId },
     asset: { S: watched.asset },
     gsi2pk: { S: `WATCH#${watched.chain}#${shardOf(watched.chargeId)}` },
-    gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}` },
+    // gsi2 projects keys only: the sort key carries what the watcher needs, so loading the watched
+    // set reads the index alone.
+    gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}#${watched.merchantId}#${watched.asset}` },
   };
+}
+
+/** The watched address an index entry (keys only) describes. */
+export function watchedFromIndexKeys(chain: string, keys: Record<string, AttributeValue>): WatchedAddress {
+  const address = keys.pk!.S!.slice(`DEPOSITADDR#${chain}#`.length);
+  const [, chargeId, merchantId, asset] = keys.gsi2sk!.S!.split('#');
+  return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset! };
 }

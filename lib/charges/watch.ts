@@ -4,7 +4,7 @@ import type { ChainRegistry, Chain } from '../chains/registry.js';
 import type { FailoverRpc } from '../chains/rpc.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { depositFromItem, finaliseDeposit, recordDeposit, type DepositRecord } from './deposits.js';
-import { cursorKey, unconfirmedPartition, watchPartitions, type WatchedAddress } from './items.js';
+import { cursorKey, unconfirmedPartition, watchedFromIndexKeys, watchPartitions, type WatchedAddress } from './items.js';
 
 export const transferTopic = topicOf('Transfer(address,address,uint256)');
 
@@ -112,11 +112,11 @@ export async function loadWatched(deps: Pick<WatchDeps, 'dynamodb' | 'tableName'
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :p AND gsi2sk >= :now',
       ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: nowIso } },
-      ProjectionExpression: 'address, chargeId, merchantId, asset',
     });
     for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        watched.set(item.address!.S!, { chain, address: item.address!.S!, chargeId: item.chargeId!.S!, merchantId: item.merchantId!.S!, asset: item.asset!.S! });
+      for (const keys of page.Items ?? []) {
+        const entry = watchedFromIndexKeys(chain, keys);
+        watched.set(entry.address, entry);
       }
     }
   }

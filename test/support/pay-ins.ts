@@ -34,6 +34,10 @@ export async function payerOn(chain: { name: string; rpcUrl: string; chainId: nu
       const tx = await usdc.getFunction('transfer').send(to, amount);
       return (await tx.wait())!;
     },
+    /** Forgets the locally counted nonce (after the chain was reverted under it). */
+    reset() {
+      signer.reset();
+    },
     /** Sends without waiting for the block. */
     async send(to: string, amount: bigint) {
       return usdc.getFunction('transfer').send(to, amount);
