@@ -3,12 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { setTimeout as delay } from 'node:timers/promises';
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import { dynamodbClient, sqsClient } from '../../lib/aws/clients.js';
 import { chainWatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { watchChain, type WatchDeps } from '../../lib/charges/watch.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';
 import { ChainUnavailableError, FailoverRpc } from '../../lib/chains/rpc.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
+import { planSweep } from '../../lib/sweeps/plan.js';
 
 const config = loadConfig(chainWatchConfigSchema);
 const chains = ChainRegistry.parse(config.CHAIN_REGISTRY);
@@ -24,6 +25,17 @@ const deps: WatchDeps = {
   initialLookbackBlocks: config.CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS,
 };
 const payInChains = chains.chains.filter((chain) => chain.depositFactory).map((chain) => chain.name);
+const sweepDeps = { dynamodb: deps.dynamodb, sqs: sqsClient(), tableName: config.TABLE_NAME, now: deps.now, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL };
+
+/** Once per run: a sweep per chain and asset of whatever was credited and not yet swept. */
+async function planSweeps(): Promise<void> {
+  for (const chain of chains.chains.filter((c) => c.depositFactory)) {
+    for (const asset of chain.assets.filter((a) => a.address !== 'native')) {
+      const sweep = await planSweep(sweepDeps, chain.name, asset.symbol);
+      if (sweep) logger.info('sweep planned', { sweepId: sweep.id, chain: chain.name, deposits: sweep.deposits.length, amount: sweep.amountMinor.toString() });
+    }
+  }
+}
 
 /** One pass per chain; an unreachable chain is logged and counted, the others go on. */
 async function pass(): Promise<void> {
@@ -45,6 +57,7 @@ async function pass(): Promise<void> {
 export const handler = middy(async () => {
   const endsAtMs = Date.now() + config.CHAIN_WATCH_RUN_SECONDS * 1000;
   let passes = 0;
+  await planSweeps();
   do {
     await pass();
     passes += 1;

@@ -148,4 +148,6 @@ export const chainWatchConfigSchema = baseConfigSchema.extend({
   CHAIN_WATCH_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   CHAIN_WATCH_MAX_BLOCKS_PER_QUERY: z.coerce.number().int().min(1).max(10_000).default(500),
   CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS: z.coerce.number().int().min(0).default(100),
+  /** Sweeps of credited deposits are queued here, in the chain's message group, behind its payouts. */
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
 });

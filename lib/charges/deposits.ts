@@ -2,7 +2,7 @@ import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand
 import { chargeEventItem } from '../events/items.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
-import { depositKey, replaceChargeItem, unconfirmedPartition, type ChargeRecord, type WatchedAddress } from './items.js';
+import { depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
 import { readChargeRecord } from './query.js';
 import type { Deposit } from './schemas.js';
 import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
@@ -36,6 +36,8 @@ export interface DepositRecord {
   amountMinor: bigint;
   status: Deposit['status'];
   version: number;
+  /** The sweep that moves it to the hot wallet, once one is planned. */
+  sweepId?: string;
 }
 
 export function depositItem(record: DepositRecord): Record<string, AttributeValue> {
@@ -54,11 +56,17 @@ export function depositItem(record: DepositRecord): Record<string, AttributeValu
     status: { S: record.status },
     version: { N: String(record.version) },
   };
-  // Sparse: only deposits not yet final are listed for the confirmation pass.
+  // Sparse: deposits not yet final are listed for the confirmation pass; credited ones not yet
+  // swept, for the sweep planner.
   if (record.status === 'pending') {
     item.gsi1pk = { S: unconfirmedPartition(record.chain) };
     item.gsi1sk = { S: `${String(record.blockNumber).padStart(12, '0')}#${record.txHash.toLowerCase()}#${record.logIndex}` };
   }
+  if (record.status === 'credited' && record.sweepId === undefined) {
+    item.gsi1pk = { S: unsweptPartition(record.chain) };
+    item.gsi1sk = { S: `${record.chargeId}#${record.txHash.toLowerCase()}#${record.logIndex}` };
+  }
+  if (record.sweepId !== undefined) item.sweepId = { S: record.sweepId };
   return item;
 }
 
@@ -67,6 +75,7 @@ export function depositFromItem(item: Record<string, AttributeValue>): DepositRe
     chain: item.chain!.S!, txHash: item.txHash!.S!, logIndex: Number(item.logIndex!.N), blockNumber: Number(item.blockNumber!.N),
     blockHash: item.blockHash!.S!, chargeId: item.chargeId!.S!, merchantId: item.merchantId!.S!, asset: item.asset!.S!,
     amountMinor: BigInt(item.amount!.N!), status: item.status!.S! as Deposit['status'], version: Number(item.version!.N),
+    ...(item.sweepId?.S ? { sweepId: item.sweepId.S } : {}),
   };
 }
 

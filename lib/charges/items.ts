@@ -48,6 +48,11 @@ export function unconfirmedPartition(chain: string): string {
   return `UNCONFIRMED#${chain}`;
 }
 
+/** gsi1 partition of credited deposits whose tokens still sit at their deposit address. */
+export function unsweptPartition(chain: string): string {
+  return `UNSWEPT#${chain}`;
+}
+
 export function shardOf(id: string): number {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
