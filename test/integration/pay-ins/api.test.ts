@@ -20,8 +20,9 @@ describe('the charges API on the local stack', () => {
     expect(Date.parse(created.body.expires_at) - Date.parse(created.body.created_at)).toBe(30 * 60_000);
 
     const replay = await api('POST', '/v1/charges', { key, idempotencyKey, body: { amount: '2500000', asset: 'USDC', description: 'Order 7' } });
-    expect(replay.status).toBe(200);
-    expect(replay.body.id).toBe(created.body.id);
+    // A replay answers exactly what the first request got, as payments do.
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(created.body);
     expect((await api('POST', '/v1/charges', { key, idempotencyKey, body: { asset: 'USDC' } })).status).toBe(422);
     expect((await api('POST', '/v1/charges', { key, body: { asset: 'DOGE' } })).status).toBe(400);
     expect((await api('POST', '/v1/charges', { key, body: { asset: 'USDC', chains: ['nowhere'] } })).status).toBe(400);
