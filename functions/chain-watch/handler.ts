@@ -53,9 +53,13 @@ async function pass(): Promise<void> {
   }));
 }
 
-/** Started by the schedule; polls until its run time is up, so deposits are seen within a poll interval. */
-export const handler = middy(async () => {
-  const endsAtMs = Date.now() + config.CHAIN_WATCH_RUN_SECONDS * 1000;
+/**
+ * Started by the schedule; polls until its run time is up, so deposits are seen within a poll
+ * interval. A schedule input `{ "runSeconds": n }` shortens the run (the sample event uses it).
+ */
+export const handler = middy(async (event: { runSeconds?: unknown } | undefined) => {
+  const requested = typeof event?.runSeconds === 'number' && event.runSeconds > 0 ? event.runSeconds : config.CHAIN_WATCH_RUN_SECONDS;
+  const endsAtMs = Date.now() + Math.min(requested, config.CHAIN_WATCH_RUN_SECONDS) * 1000;
   let passes = 0;
   await planSweeps();
   do {
