@@ -19,6 +19,7 @@ import outboxReplay from './outbox-replay.js';
 import reconcile from './reconcile.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
+import topupCreate from './topup-create.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
@@ -35,6 +36,7 @@ export const commands: Command<CommandOptions>[] = [
   keyCreate,
   keyRevoke,
   balanceCredit,
+  topupCreate,
   sanctionsLoad,
   kycResolve,
   demoSeed,

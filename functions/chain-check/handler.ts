@@ -7,14 +7,23 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { checkPayout } from '../../lib/payouts/check.js';
+import { checkSweep } from '../../lib/sweeps/submit.js';
 import { payoutDeps } from '../commons/payout-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
 
 const deps = payoutDeps();
-const checkMessageSchema = z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) });
+const checkMessageSchema = z.union([
+  z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) }),
+  z.strictObject({ sweepId: z.string().regex(/^swp_[0-9a-z]{26}$/) }),
+]);
 const processor = new BatchProcessor(EventType.SQS, sqsJsonBodies(checkMessageSchema));
 
 const recordHandler = async (record: ParsedRecord<SQSRecord, z.infer<typeof checkMessageSchema>>) => {
+  if ('sweepId' in record.body) {
+    const outcome = await checkSweep(deps, record.body.sweepId);
+    logger.info('sweep checked', { sweepId: record.body.sweepId, outcome });
+    return;
+  }
   const { paymentId } = record.body;
   const outcome = await checkPayout(deps, paymentId);
   logger.info('payout checked', { paymentId, outcome });

@@ -131,3 +131,23 @@ export const kycConfigSchema = baseConfigSchema.extend({
   API_KEY_DIGEST_KEY_ID: z.string().min(1),
   KYC_CHECK_QUEUE_URL: z.url(),
 });
+
+/** charges (the merchant API and the expiry sweep) and chain-watch (deposits). */
+export const chargesConfigSchema = baseConfigSchema.extend({
+  CHAIN_REGISTRY: z.string().min(2),
+  /** Public base of the hosted checkout page; a charge's `hosted_url` is `<base>/<charge id>`. */
+  CHECKOUT_BASE_URL: z.url(),
+});
+
+/** chain-watch: scans token transfers to deposit addresses and credits them when final. */
+export const chainWatchConfigSchema = baseConfigSchema.extend({
+  CHAIN_REGISTRY: z.string().min(2),
+  /** How long one invocation keeps polling (below the function's timeout); the schedule starts the next. */
+  CHAIN_WATCH_RUN_SECONDS: z.coerce.number().int().min(1).max(840).default(50),
+  /** Pause between passes over the chains. */
+  CHAIN_WATCH_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  CHAIN_WATCH_MAX_BLOCKS_PER_QUERY: z.coerce.number().int().min(1).max(10_000).default(500),
+  CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS: z.coerce.number().int().min(0).default(100),
+  /** Sweeps of credited deposits are queued here, in the chain's message group, behind its payouts. */
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
+});

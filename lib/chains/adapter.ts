@@ -25,6 +25,11 @@ export interface SignedTransaction {
   gasLimit: bigint;
 }
 
+export interface ContractCall {
+  to: string;
+  data: string;
+}
+
 /**
  * How a node took signed bytes. `nonce_used`: the nonce is already mined (by these bytes, another
  * attempt of ours, or a foreign transaction). `underpriced`: a transaction with that nonce sits in
@@ -55,6 +60,11 @@ export interface ChainAdapter {
   /** Throws `PayoutRejectedError` when the transfer would revert (e.g. the token refuses the destination). */
   estimatePayoutGas(request: Omit<PayoutRequest, 'nonce' | 'fees'>): Promise<bigint>;
   signPayout(request: PayoutRequest, gasLimit: bigint): Promise<SignedTransaction>;
+  /** A contract call from the hot wallet (e.g. a deposit sweep), gas estimated with the payout headroom. */
+  estimateCallGas(call: ContractCall): Promise<bigint>;
+  signCall(call: ContractCall, nonce: number, fees: FeeBid, gasLimit: bigint): Promise<SignedTransaction>;
+  /** Gas used and price paid by a mined transaction. */
+  gasPaid(hash: string): Promise<{ gasUsed: bigint; effectiveGasPrice: bigint } | undefined>;
   /** A zero-value self-transfer that takes a nonce whose own transaction can never be mined. */
   signNonceFill(nonce: number, fees: FeeBid): Promise<SignedTransaction>;
   /** Fees for replacing a stuck transaction, or undefined when the caps allow no higher bid. */

@@ -1,7 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Interface, isError, Transaction, type TransactionRequest } from 'ethers';
 import { LanepayError } from '../errors/index.js';
-import type { BroadcastResult, ChainAdapter, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
+import type { BroadcastResult, ChainAdapter, ContractCall, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
 import { KmsSigner } from './kms-signer.js';
 import type { Chain } from './registry.js';
 import { ChainUnavailableError, FailoverRpc } from './rpc.js';
@@ -127,6 +127,21 @@ export class EvmAdapter implements ChainAdapter {
 
   async signPayout(request: PayoutRequest, gasLimit: bigint): Promise<SignedTransaction> {
     return this.sign({ ...this.payoutCall(request), nonce: request.nonce, gasLimit, ...feeFields(request.fees) }, request.fees);
+  }
+
+  async estimateCallGas(call: ContractCall): Promise<bigint> {
+    const from = await this.hotWalletAddress();
+    const estimate = await this.rpc.call((p) => p.estimateGas({ ...call, from }));
+    return (estimate * gasHeadroomPercent) / 100n;
+  }
+
+  async signCall(call: ContractCall, nonce: number, fees: FeeBid, gasLimit: bigint): Promise<SignedTransaction> {
+    return this.sign({ to: call.to, data: call.data, value: 0n, nonce, gasLimit, ...feeFields(fees) }, fees);
+  }
+
+  async gasPaid(hash: string): Promise<{ gasUsed: bigint; effectiveGasPrice: bigint } | undefined> {
+    const receipt = await this.rpc.call((p) => p.getTransactionReceipt(hash));
+    return receipt ? { gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.gasPrice } : undefined;
   }
 
   async signNonceFill(nonce: number, fees: FeeBid): Promise<SignedTransaction> {

@@ -45,6 +45,12 @@ export const chainSchema = z.object({
    * since its stored sample paths cover the lead time (lib/forecast-job).
    */
   refillLeadTimeHours: z.number().int().min(1).max(24).default(6),
+  /**
+   * The DepositFactory (contracts/DepositFactory.sol) deployed once on this chain with the hot
+   * wallet as its destination: charges' deposit addresses derive from it. Without it the chain
+   * takes no pay-ins (docs/pay-ins.md says how to deploy it).
+   */
+  depositFactory: evmAddressSchema.optional(),
 }).superRefine((chain, ctx) => {
   const final = documentedFinality.get(chain.chainId);
   if (final && chain.confirmations < final.confirmations) {
@@ -62,7 +68,7 @@ export const chainRegistrySchema = z.array(chainSchema).min(1).refine(
 
 export type Chain = z.infer<typeof chainSchema>;
 
-/** The chains Lanepay pays out on, validated once at cold start. */
+/** The chains Lanepay pays out on (and takes pay-ins on, where a deposit factory is set), validated once at cold start. */
 export class ChainRegistry {
   private readonly byName: Map<string, Chain>;
   constructor(readonly chains: Chain[]) {

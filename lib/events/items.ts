@@ -1,9 +1,10 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Charge } from '../charges/schemas.js';
 import type { Verification, VerificationEventType } from '../customers/schemas.js';
 import { newId } from '../ids/index.js';
 import type { Payment } from '../payments/schemas.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
-import type { LanepayEvent, PaymentEventType, WebhookEndpointEventType } from './schemas.js';
+import type { ChargeEventType, LanepayEvent, PaymentEventType, WebhookEndpointEventType } from './schemas.js';
 
 /** Events are kept 30 days (TTL), as the API promises. */
 export const eventRetentionSeconds = 30 * 24 * 3600;
@@ -36,6 +37,11 @@ function unrelayedEventPartition(eventId: string): string {
 /** The outbox: an event item written in the same transaction as the change it reports. */
 export function paymentEventItem(tableName: string, merchantId: string, type: PaymentEventType, payment: Payment, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
   return outboxEvent(tableName, merchantId, { type, object: payment }, { paymentId: { S: payment.id }, chain: { S: payment.chain } }, now);
+}
+
+/** The outbox for charge events: written in the same transaction as the charge change, relayed like payment events. */
+export function chargeEventItem(tableName: string, merchantId: string, type: ChargeEventType, charge: Charge, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
+  return outboxEvent(tableName, merchantId, { type, object: charge }, { chargeId: { S: charge.id } }, now);
 }
 
 /**

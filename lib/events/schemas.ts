@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chargeSchema } from '../charges/schemas.js';
 import { verificationEventTypes, verificationSchema } from '../customers/schemas.js';
 import { paymentSchema } from '../payments/schemas.js';
 import { webhookEndpointSchema } from '../webhooks/endpoint.js';
@@ -15,12 +16,19 @@ export const paymentEventTypes = [
 ] as const;
 export type PaymentEventType = (typeof paymentEventTypes)[number];
 
+/** Events about charges (pay-ins); each carries the charge as it stood after the change. */
+export const chargeEventTypes = [
+  'charge.created', 'charge.pending', 'charge.succeeded', 'charge.underpaid',
+  'charge.expired', 'charge.canceled', 'charge.deposit_reverted',
+] as const;
+export type ChargeEventType = (typeof chargeEventTypes)[number];
+
 /** Events about a merchant's webhook endpoints; each carries the endpoint object. */
 export const webhookEndpointEventTypes = ['webhook_endpoint.failing', 'webhook_endpoint.disabled'] as const;
 export type WebhookEndpointEventType = (typeof webhookEndpointEventTypes)[number];
 
 /** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
-export const allEventTypes = [...paymentEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
+export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
 export type AnyEventType = (typeof allEventTypes)[number];
 
 
@@ -30,6 +38,14 @@ const paymentEventSchema = z.object({
   type: z.enum(paymentEventTypes),
   created_at: z.string(),
   data: z.object({ object: paymentSchema }),
+});
+
+const chargeEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(chargeEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: chargeSchema }),
 });
 
 const webhookEndpointEventSchema = z.object({
@@ -49,6 +65,6 @@ const verificationEventSchema = z.object({
   data: z.object({ object: verificationSchema }),
 });
 
-export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
+export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, chargeEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
 export type LanepayEvent = z.infer<typeof eventSchema>;
 

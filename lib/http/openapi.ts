@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chargeOpenApiPaths, chargeOpenApiSchemas } from '../charges/openapi.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/openapi.js';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
@@ -50,6 +51,7 @@ const eventLinks = (id: string) => ({
 const paths = {
   ...realtimeOpenApiPaths,
   ...customerOpenApiPaths,
+  ...chargeOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -201,6 +203,7 @@ export function openApiDocument(): Record<string, unknown> {
     security: [{ apiKey: [] }],
     tags: [
       { name: 'Payments', description: 'Authorize, capture and cancel payments' },
+      { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
       { name: 'Balances', description: 'Available and pending funds per asset' },
       { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
@@ -228,6 +231,7 @@ export function openApiDocument(): Record<string, unknown> {
         WebhookAttemptList: jsonSchema(listSchema(attemptSchema), 'output'),
         Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
+        ...chargeOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },
     },

@@ -21,7 +21,7 @@ export const evmAddressSchema = z.string().transform((value, ctx) => {
   description: 'An EVM address: 0x and 40 hex digits, all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum.',
 });
 
-const metadataSchema = z
+export const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((value) => Object.keys(value).length <= 20, 'at most 20 keys')
   .meta({ maxProperties: 20 });

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Contract, ContractFactory, JsonRpcProvider, JsonRpcSigner } from 'ethers';
-import { compileTestUsdc } from './solidity.js';
+import { compileDepositFactory, compileTestUsdc } from './solidity.js';
 
 export interface ChainSpec {
   name: string;
@@ -173,6 +173,23 @@ async function rpcChainId(rpcUrl: string): Promise<number | undefined> {
     return body.result === undefined ? undefined : Number(BigInt(body.result));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Deploys the chain's DepositFactory with the hot wallet as its destination, as an operator does
+ * once per real chain (docs/pay-ins.md); the stack puts its address in the chain registry.
+ */
+export async function deployDepositFactory(chain: Pick<RunningChain, 'rpcUrl' | 'chainId'>, hotWallet: string): Promise<string> {
+  const compiled = await compileDepositFactory();
+  const provider = localProvider(chain.rpcUrl, chain.chainId);
+  try {
+    const deployer = new JsonRpcSigner(provider, DEPLOYER_ADDRESS);
+    const contract = await new ContractFactory(compiled.abi, compiled.bytecode, deployer).deploy(hotWallet);
+    await contract.waitForDeployment();
+    return await contract.getAddress();
+  } finally {
+    provider.destroy();
   }
 }
 

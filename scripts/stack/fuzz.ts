@@ -62,6 +62,9 @@ export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | '
   schemas.CreatePayment!.properties.chain = { type: 'string', enum: options.chains };
   schemas.CreatePayment!.properties.asset = { type: 'string', enum: ['USDC'] };
   schemas.CreateWebhookEndpoint!.properties.url = { type: 'string', enum: [options.webhookUrl] };
+  // Charges are opened on the chains with a deposit factory, in the assets they carry.
+  schemas.CreateCharge!.properties.asset = { type: 'string', enum: ['USDC'] };
+  schemas.CreateCharge!.properties.chains = { type: 'array', items: { type: 'string', enum: options.chains }, minItems: 1, maxItems: options.chains.length, uniqueItems: true };
   // A payment's customer must be one of the merchant's (an unknown one is a 400, as the KYC gate
   // wants): this merchant's customers, like the chains, are what this stack accepts.
   if (customerIds.length > 0) schemas.CreatePayment!.properties.customer = { type: 'string', enum: customerIds };
@@ -91,6 +94,7 @@ export interface SeededIds {
   'event-ids': string[];
   'customer-ids': string[];
   'verification-ids': string[];
+  'charge-ids': string[];
 }
 
 /**
@@ -109,7 +113,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [] };
   for (let i = 0; i < 3; i += 1) {
     const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
     ids['customer-ids'].push(customer);
@@ -125,6 +129,9 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   for (let i = 0; i < 8; i += 1) {
     const payment = { amount: '1000000', asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual' };
     ids['payment-ids'].push((await call('POST', '/v1/payments', payment)).id);
+  }
+  for (let i = 0; i < 4; i += 1) {
+    ids['charge-ids'].push((await call('POST', '/v1/charges', i % 2 === 0 ? { amount: '1000000', asset: 'USDC' } : { asset: 'USDC' })).id);
   }
   // Events are written in their payment's transaction (outbox), so they are listed at once.
   ids['event-ids'] = ((await call('GET', '/v1/events?limit=20')).data ?? []).map((event) => event.id);

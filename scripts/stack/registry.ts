@@ -18,6 +18,7 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
       assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
       hotWalletKeyId: chain.keyAlias,
       ownAddresses: [chain.hotWallet],
+      depositFactory: chain.depositFactory,
     })),
   );
   if (!parsed.success) throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);

@@ -16,8 +16,6 @@ export interface CompiledContract {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 
-const contractFile = 'TestUSDC.sol';
-const contractName = 'TestUSDC';
 
 // Pinned rather than solc's default so the bytecode runs on whatever hardfork the local node picks.
 const settings = {
@@ -26,18 +24,28 @@ const settings = {
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
 };
 
+/** contracts/TestUSDC.sol, the local stand-in for USDC. */
+export function compileTestUsdc(): Promise<CompiledContract> {
+  return compileContract('TestUSDC.sol', 'TestUSDC');
+}
+
+/** contracts/DepositFactory.sol, the factory of the charges' deposit addresses (CREATE2 forwarders). */
+export function compileDepositFactory(): Promise<CompiledContract> {
+  return compileContract('DepositFactory.sol', 'DepositFactory');
+}
+
 /**
- * Compiles contracts/TestUSDC.sol with the bundled solc-js (no compiler download).
+ * Compiles a contract of contracts/ with the bundled solc-js (no compiler download).
  * Compiling takes seconds, so the output is cached on disk, keyed by everything that changes it.
  */
-export async function compileTestUsdc(): Promise<CompiledContract> {
+async function compileContract(contractFile: string, contractName: string): Promise<CompiledContract> {
   const source = await readFile(path.join(repoRoot, 'contracts', contractFile), 'utf8');
   const cacheFile = path.join(cacheRoot(), 'solidity', `${contractName}-${await cacheKey(source)}.json`);
 
   const cached = await readFile(cacheFile, 'utf8').catch(() => undefined);
   if (cached !== undefined) return JSON.parse(cached) as CompiledContract;
 
-  const compiled = compile(source);
+  const compiled = compile(contractFile, contractName, source);
   await mkdir(path.dirname(cacheFile), { recursive: true });
   // Write-then-rename so a parallel run never reads a half-written cache file.
   const tmpFile = `${cacheFile}.${process.pid}.tmp`;
@@ -65,7 +73,7 @@ interface SolcOutput {
   contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
 }
 
-function compile(source: string): CompiledContract {
+function compile(contractFile: string, contractName: string, source: string): CompiledContract {
   const input = { language: 'Solidity', sources: { [contractFile]: { content: source } }, settings };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: resolveImport })) as SolcOutput;
 

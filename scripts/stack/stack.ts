@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsSigner } from '../../lib/chains/kms-signer.js';
 import { storeSanctionsIndex } from '../../lib/kyc/sanctions-store.js';
-import { fundAddress, startChains, type RunningChain } from './chains.js';
+import { deployDepositFactory, fundAddress, startChains, type RunningChain } from './chains.js';
 import { startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
 import { localChainEntries } from './registry.js';
@@ -205,7 +205,7 @@ async function settleAll<T extends readonly unknown[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-/** Derives each chain's hot-wallet address from its KMS key and gives it gas and USDC to pay out. */
+/** Derives each chain's hot-wallet address from its KMS key, gives it gas and USDC to pay out, and deploys its deposit factory. */
 async function fundHotWallets(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<StackChain[]> {
   const kms = new KMSClient({ endpoint: kmsEndpoint, region, credentials: localCredentials });
   try {
@@ -218,7 +218,8 @@ async function fundHotWallets(chains: RunningChain[], keys: Record<string, strin
         }
         const hotWallet = await new KmsSigner(kms, keyAlias).getAddress();
         await fundAddress(chain, hotWallet, hotWalletFunding);
-        return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias };
+        const depositFactory = await deployDepositFactory(chain, hotWallet);
+        return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias, depositFactory };
       }),
     );
   } finally {

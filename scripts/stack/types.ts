@@ -8,6 +8,8 @@ export interface StackChain {
   hotWallet: string;
   /** KMS alias of the hot-wallet key. */
   keyAlias: string;
+  /** DepositFactory deployed with the hot wallet as destination: the charges' deposit addresses derive from it. */
+  depositFactory: string;
 }
 
 export interface StackInfo {

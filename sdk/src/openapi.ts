@@ -113,6 +113,58 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List charges, newest first */
+        get: operations["listCharges"];
+        put?: never;
+        /** Open a charge: a deposit address per chain for a customer to pay to (without amount: a top-up) */
+        post: operations["createCharge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a charge with its deposits */
+        get: operations["getCharge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charges/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a charge nothing has reached yet */
+        post: operations["cancelCharge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -462,6 +514,146 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "charge.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.created
+         * @description A charge was created: its deposit addresses await the customer's payment. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.pending
+         * @description A payment to a charge was seen on chain; it is not final yet. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargePending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.succeeded
+         * @description A charge was paid in full (or, for a top-up, a deposit was credited) once final on chain. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.underpaid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.underpaid
+         * @description What reached a charge is final but below its amount; it stays payable until it expires. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeUnderpaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.expired
+         * @description A charge expired; whatever arrived was credited and the charge flagged. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.canceled
+         * @description A charge was canceled before anything arrived. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeCanceled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "charge.deposit_reverted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event charge.deposit_reverted
+         * @description A deposit seen on chain was dropped by a reorganisation before it was final; it was never credited. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onChargeDepositReverted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.failing": {
         parameters: {
             query?: never;
@@ -679,6 +871,56 @@ export type components = {
             /** @constant */
             object: "event";
             /** @enum {string} */
+            type: "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted";
+            created_at: string;
+            data: {
+                object: {
+                    id: string;
+                    /** @constant */
+                    object: "charge";
+                    /** @enum {string} */
+                    status: "awaiting_payment" | "pending" | "succeeded" | "underpaid" | "overpaid" | "expired" | "canceled";
+                    amount: string | null;
+                    asset: string;
+                    addresses: {
+                        chain: string;
+                        chain_id: number;
+                        deposit_address: string;
+                        payment_uri: string;
+                    }[];
+                    amount_received: string;
+                    amount_pending: string;
+                    fee: string;
+                    flags: ("underpaid" | "overpaid" | "late")[];
+                    deposits: {
+                        chain: string;
+                        tx_hash: string;
+                        log_index: number;
+                        block_number: number;
+                        block_hash: string;
+                        amount: string;
+                        confirmations: number;
+                        /** @enum {string} */
+                        status: "pending" | "credited" | "reverted";
+                        late: boolean;
+                        created_at: string;
+                    }[];
+                    expires_at: string | null;
+                    hosted_url: string;
+                    customer: string | null;
+                    description: string | null;
+                    metadata: {
+                        [key: string]: string;
+                    };
+                    created_at: string;
+                    canceled_at: string | null;
+                };
+            };
+        } | {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @enum {string} */
             type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
             created_at: string;
             data: {
@@ -782,6 +1024,56 @@ export type components = {
                 /** @constant */
                 object: "event";
                 /** @enum {string} */
+                type: "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted";
+                created_at: string;
+                data: {
+                    object: {
+                        id: string;
+                        /** @constant */
+                        object: "charge";
+                        /** @enum {string} */
+                        status: "awaiting_payment" | "pending" | "succeeded" | "underpaid" | "overpaid" | "expired" | "canceled";
+                        amount: string | null;
+                        asset: string;
+                        addresses: {
+                            chain: string;
+                            chain_id: number;
+                            deposit_address: string;
+                            payment_uri: string;
+                        }[];
+                        amount_received: string;
+                        amount_pending: string;
+                        fee: string;
+                        flags: ("underpaid" | "overpaid" | "late")[];
+                        deposits: {
+                            chain: string;
+                            tx_hash: string;
+                            log_index: number;
+                            block_number: number;
+                            block_hash: string;
+                            amount: string;
+                            confirmations: number;
+                            /** @enum {string} */
+                            status: "pending" | "credited" | "reverted";
+                            late: boolean;
+                            created_at: string;
+                        }[];
+                        expires_at: string | null;
+                        hosted_url: string;
+                        customer: string | null;
+                        description: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        created_at: string;
+                        canceled_at: string | null;
+                    };
+                };
+            } | {
+                id: string;
+                /** @constant */
+                object: "event";
+                /** @enum {string} */
                 type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
                 created_at: string;
                 data: {
@@ -861,7 +1153,7 @@ export type components = {
              * @description An absolute https URL (http too on the local stage) whose host resolves only to public addresses (loopback too on the local stage).
              */
             url: string;
-            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
+            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
             description?: string;
         };
         WebhookEndpoint: {
@@ -1070,6 +1362,105 @@ export type components = {
             } | null;
             created_at: string;
             pii_erased_at: string | null;
+        };
+        CreateCharge: {
+            amount?: string;
+            asset: string;
+            chains?: string[];
+            expires_in?: number;
+            customer?: string;
+            description?: string;
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        CancelCharge: Record<string, never>;
+        Charge: {
+            id: string;
+            /** @constant */
+            object: "charge";
+            /** @enum {string} */
+            status: "awaiting_payment" | "pending" | "succeeded" | "underpaid" | "overpaid" | "expired" | "canceled";
+            amount: string | null;
+            asset: string;
+            addresses: {
+                chain: string;
+                chain_id: number;
+                deposit_address: string;
+                payment_uri: string;
+            }[];
+            amount_received: string;
+            amount_pending: string;
+            fee: string;
+            flags: ("underpaid" | "overpaid" | "late")[];
+            deposits: {
+                chain: string;
+                tx_hash: string;
+                log_index: number;
+                block_number: number;
+                block_hash: string;
+                amount: string;
+                confirmations: number;
+                /** @enum {string} */
+                status: "pending" | "credited" | "reverted";
+                late: boolean;
+                created_at: string;
+            }[];
+            expires_at: string | null;
+            hosted_url: string;
+            customer: string | null;
+            description: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            created_at: string;
+            canceled_at: string | null;
+        };
+        ChargeList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "charge";
+                /** @enum {string} */
+                status: "awaiting_payment" | "pending" | "succeeded" | "underpaid" | "overpaid" | "expired" | "canceled";
+                amount: string | null;
+                asset: string;
+                addresses: {
+                    chain: string;
+                    chain_id: number;
+                    deposit_address: string;
+                    payment_uri: string;
+                }[];
+                amount_received: string;
+                amount_pending: string;
+                fee: string;
+                flags: ("underpaid" | "overpaid" | "late")[];
+                deposits: {
+                    chain: string;
+                    tx_hash: string;
+                    log_index: number;
+                    block_number: number;
+                    block_hash: string;
+                    amount: string;
+                    confirmations: number;
+                    /** @enum {string} */
+                    status: "pending" | "credited" | "reverted";
+                    late: boolean;
+                    created_at: string;
+                }[];
+                expires_at: string | null;
+                hosted_url: string;
+                customer: string | null;
+                description: string | null;
+                metadata: {
+                    [key: string]: string;
+                };
+                created_at: string;
+                canceled_at: string | null;
+            }[];
+            has_more: boolean;
         };
         /** @description RFC 9457 problem details; `code` is stable and `type` is its URL. */
         Problem: {
@@ -1715,6 +2106,389 @@ export interface operations {
             };
             /** @description No such object for this merchant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCharges: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Charges */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCharge: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A key unique to this request, e.g. a UUID: a retry with the same key and body returns the first result. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": "25000000",
+                 *       "asset": "USDC",
+                 *       "expires_in": 1800,
+                 *       "description": "Order 1042",
+                 *       "metadata": {
+                 *         "order": "1042"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCharge"];
+            };
+        };
+        responses: {
+            /** @description The first result of this Idempotency-Key, replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charge"];
+                };
+            };
+            /** @description Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charge"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCharge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Charge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charge"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelCharge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelCharge"];
+            };
+        };
+        responses: {
+            /** @description Canceled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charge"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3247,6 +4021,230 @@ export interface operations {
                 "application/json": components["schemas"]["Event"] & {
                     /** @constant */
                     type?: "payment.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.created";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargePending: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.pending";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeSucceeded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.succeeded";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeUnderpaid: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.underpaid";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeCanceled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.canceled";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onChargeDepositReverted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "charge.deposit_reverted";
                 };
             };
         };

@@ -1,0 +1,56 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { cancelCharge, createCharge } from '../../lib/charges/create.js';
+import { expireDueCharges } from '../../lib/charges/expire.js';
+import { getMerchantCharge, listCharges } from '../../lib/charges/query.js';
+import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createChargeBodySchema } from '../../lib/charges/schemas.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
+import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { chargeDeps } from '../commons/charge-deps.js';
+
+const deps = chargeDeps();
+const noQuery = z.strictObject({});
+
+const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> = {
+  'POST /v1/charges': httpHandler({ body: createChargeBodySchema }, async (r) => {
+    const key = parseIdempotencyKey(r.header('idempotency-key'), { required: true, route: 'every POST /v1/charges' })!;
+    const result = await createCharge(deps, { merchant: profileFromAuthorizer(r.authorizer), idempotencyKey: key, fingerprint: requestFingerprint(r.route, r.body), body: r.body });
+    return { status: result.outcome === 'created' ? 201 : 200, body: result.charge };
+  }),
+  'GET /v1/charges': httpHandler({ query: chargeListQuerySchema }, async (r) => ({
+    status: 200,
+    body: await listCharges(deps, r.merchantId, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),
+  })),
+  'GET /v1/charges/{id}': httpHandler({ path: chargeIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200,
+    body: (await getMerchantCharge(deps, r.merchantId, r.path.id)).charge,
+  })),
+  'POST /v1/charges/{id}/cancel': httpHandler({ path: chargeIdPathSchema, body: cancelChargeBodySchema }, async (r) => ({
+    status: 200,
+    body: (await cancelCharge(deps, r.merchantId, r.path.id)).charge,
+  })),
+};
+
+const expireCharges = middy(async () => {
+  const result = await expireDueCharges(deps);
+  metrics.addMetric('ChargesExpired', MetricUnit.Count, result.expired);
+  logger.info('charge expiry sweep finished', result);
+  return result;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
+
+/** One function, two triggers: the charges API and the expiry schedule. */
+export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-charges' }, context: Context) => {
+  if ('action' in event && event.action === 'expire-charges') return expireCharges(event, context);
+  const http = event as APIGatewayProxyEvent;
+  const route = routes[`${http.httpMethod} ${http.resource}`];
+  if (!route) throw new Error(`charges: no route for ${http.httpMethod} ${http.resource}`);
+  return route(http, context);
+};

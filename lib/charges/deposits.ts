@@ -1,0 +1,190 @@
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { chargeEventItem } from '../events/items.js';
+import { merchantAccount, platformAccount } from '../ledger/accounts.js';
+import { transferItems, type TransferIntent } from '../ledger/transfers.js';
+import { depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
+import { readChargeRecord } from './query.js';
+import type { Deposit } from './schemas.js';
+import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
+
+export interface DepositStoreDeps {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+  now: () => Date;
+}
+
+/** A Transfer log to a watched address, in ledger units. */
+export interface SeenTransfer {
+  watched: WatchedAddress;
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  blockHash: string;
+  amountMinor: bigint;
+}
+
+/** The deposit item: the (chain, tx, log index) key makes recording idempotent. */
+export interface DepositRecord {
+  chain: string;
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  blockHash: string;
+  chargeId: string;
+  merchantId: string;
+  asset: string;
+  amountMinor: bigint;
+  status: Deposit['status'];
+  version: number;
+  /** The sweep that moves it to the hot wallet, once one is planned. */
+  sweepId?: string;
+}
+
+export function depositItem(record: DepositRecord): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    ...depositKey(record.chain, record.txHash, record.logIndex),
+    entity: { S: 'deposit' },
+    chain: { S: record.chain },
+    txHash: { S: record.txHash.toLowerCase() },
+    logIndex: { N: String(record.logIndex) },
+    blockNumber: { N: String(record.blockNumber) },
+    blockHash: { S: record.blockHash.toLowerCase() },
+    chargeId: { S: record.chargeId },
+    merchantId: { S: record.merchantId },
+    asset: { S: record.asset },
+    amount: { N: record.amountMinor.toString() },
+    status: { S: record.status },
+    version: { N: String(record.version) },
+  };
+  // Sparse: deposits not yet final are listed for the confirmation pass; credited ones not yet
+  // swept, for the sweep planner.
+  if (record.status === 'pending') {
+    item.gsi1pk = { S: unconfirmedPartition(record.chain) };
+    item.gsi1sk = { S: `${String(record.blockNumber).padStart(12, '0')}#${record.txHash.toLowerCase()}#${record.logIndex}` };
+  }
+  if (record.status === 'credited' && record.sweepId === undefined) {
+    item.gsi1pk = { S: unsweptPartition(record.chain) };
+    item.gsi1sk = { S: `${record.chargeId}#${record.txHash.toLowerCase()}#${record.logIndex}` };
+  }
+  if (record.sweepId !== undefined) item.sweepId = { S: record.sweepId };
+  return item;
+}
+
+export function depositFromItem(item: Record<string, AttributeValue>): DepositRecord {
+  return {
+    chain: item.chain!.S!, txHash: item.txHash!.S!, logIndex: Number(item.logIndex!.N), blockNumber: Number(item.blockNumber!.N),
+    blockHash: item.blockHash!.S!, chargeId: item.chargeId!.S!, merchantId: item.merchantId!.S!, asset: item.asset!.S!,
+    amountMinor: BigInt(item.amount!.N!), status: item.status!.S! as Deposit['status'], version: Number(item.version!.N),
+    ...(item.sweepId?.S ? { sweepId: item.sweepId.S } : {}),
+  };
+}
+
+export type RecordOutcome = 'recorded' | 'already_recorded';
+export type FinalOutcome = 'credited' | 'reverted' | 'already_final';
+
+const maxRaces = 8;
+
+/**
+ * Records a transfer to a charge's address once: the deposit item, the charge (deposit listed,
+ * status re-derived) and its event in one transaction. Seen again in the same block: nothing to do.
+ * Seen again in another block (re-mined after a reorg): the pending record moves to that block, a
+ * reverted one comes back to life; a credited one never changes.
+ */
+export async function recordDeposit(deps: DepositStoreDeps, seen: SeenTransfer): Promise<RecordOutcome> {
+  for (let race = 0; race < maxRaces; race += 1) {
+    const existing = await readDeposit(deps, seen.watched.chain, seen.txHash, seen.logIndex);
+    if (existing && (existing.status === 'credited' || existing.blockHash === seen.blockHash.toLowerCase())) return 'already_recorded';
+    const charge = await readChargeRecord(deps, seen.watched.chargeId);
+    if (!charge) throw new Error(`deposit address ${seen.watched.address} names charge ${seen.watched.chargeId}, which does not exist`);
+    const now = deps.now();
+    const change = depositSeen(charge.charge, {
+      chain: seen.watched.chain, tx_hash: seen.txHash.toLowerCase(), log_index: seen.logIndex, block_number: seen.blockNumber,
+      block_hash: seen.blockHash.toLowerCase(), amount: seen.amountMinor.toString(), confirmations: 0,
+    }, now);
+    const record: DepositRecord = {
+      chain: seen.watched.chain, txHash: seen.txHash.toLowerCase(), logIndex: seen.logIndex, blockNumber: seen.blockNumber,
+      blockHash: seen.blockHash.toLowerCase(), chargeId: charge.charge.id, merchantId: charge.merchantId, asset: charge.charge.asset,
+      amountMinor: seen.amountMinor, status: 'pending', version: (existing?.version ?? 0) + 1,
+    };
+    if (await commit(deps, charge, change, depositPut(deps.tableName, record, existing), [])) return 'recorded';
+  }
+  throw new Error(`could not record deposit ${seen.txHash}:${seen.logIndex} after ${maxRaces} races`);
+}
+
+/**
+ * Finalises a pending deposit at the chain's confirmation depth. `canonicalHash` is the hash of the
+ * block at the deposit's height now: the same as recorded → credited (less the merchant's fee, with
+ * the ledger transfers, in one transaction); different → reverted, never credited.
+ */
+export async function finaliseDeposit(deps: DepositStoreDeps, deposit: DepositRecord, canonicalHash: string | undefined, confirmations: number): Promise<FinalOutcome> {
+  for (let race = 0; race < maxRaces; race += 1) {
+    const current = await readDeposit(deps, deposit.chain, deposit.txHash, deposit.logIndex);
+    if (!current || current.status !== 'pending') return 'already_final';
+    const charge = await readChargeRecord(deps, current.chargeId);
+    if (!charge) throw new Error(`deposit ${current.txHash}:${current.logIndex} names charge ${current.chargeId}, which does not exist`);
+    const now = deps.now();
+    const key = { chain: current.chain, tx_hash: current.txHash, log_index: current.logIndex };
+    const canonical = canonicalHash !== undefined && canonicalHash.toLowerCase() === current.blockHash;
+    const change = canonical
+      ? depositCredited(charge.charge, key, confirmations, charge.feeTerms, now)
+      : depositReverted(charge.charge, key, now);
+    const next: DepositRecord = { ...current, status: canonical ? 'credited' : 'reverted', version: current.version + 1 };
+    const transfers = canonical ? creditTransfers(current, change.feeMinor) : [];
+    if (await commit(deps, charge, change, depositPut(deps.tableName, next, current), transfers)) return canonical ? 'credited' : 'reverted';
+  }
+  throw new Error(`could not finalise deposit ${deposit.txHash}:${deposit.logIndex} after ${maxRaces} races`);
+}
+
+/**
+ * What arrived sits at the deposit address: the chain's deposits account is debited (an asset the
+ * platform holds) and the merchant credited, the fee going to the platform's fees account.
+ */
+export function creditTransfers(deposit: DepositRecord, feeMinor: bigint): TransferIntent[] {
+  const id = depositTransferId(deposit);
+  const source = platformAccount(`deposits:${deposit.chain}`, deposit.asset);
+  const transfers: TransferIntent[] = [];
+  const net = deposit.amountMinor - feeMinor;
+  if (net > 0n) transfers.push({ kind: 'posted', id, debit: source, credit: merchantAccount(deposit.merchantId, deposit.asset), amountMinor: net, asset: deposit.asset });
+  if (feeMinor > 0n) transfers.push({ kind: 'posted', id: `${id}_fee`, debit: source, credit: platformAccount('fees', deposit.asset), amountMinor: feeMinor, asset: deposit.asset, rootId: id });
+  return transfers;
+}
+
+export function depositTransferId(deposit: Pick<DepositRecord, 'chain' | 'txHash' | 'logIndex'>): string {
+  return `trf_deposit_${deposit.chain}_${deposit.txHash.toLowerCase()}_${deposit.logIndex}`;
+}
+
+function depositPut(tableName: string, record: DepositRecord, previous: DepositRecord | undefined): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: depositItem(record),
+      ConditionExpression: previous ? 'version = :v' : 'attribute_not_exists(pk)',
+      ...(previous ? { ExpressionAttributeValues: { ':v': { N: String(previous.version) } } } : {}),
+    },
+  };
+}
+
+/** One transaction: charge (versioned), deposit (versioned), event, ledger. False when another writer came first. */
+async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: ChargeChange, deposit: TransactWriteItem, transfers: TransferIntent[]): Promise<boolean> {
+  const now = deps.now();
+  const items: TransactWriteItem[] = [
+    replaceChargeItem(deps.tableName, { ...charge, charge: change.charge, version: charge.version + 1 }, charge.version),
+    deposit,
+    ...(change.event ? [chargeEventItem(deps.tableName, charge.merchantId, change.event, change.charge, now).item] : []),
+    ...transferItems(deps.tableName, transfers, now.toISOString()),
+  ];
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : undefined;
+    // The charge or the deposit changed since they were read (another watcher, the expiry sweep): read again.
+    if (reasons && (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+export async function readDeposit(deps: DepositStoreDeps, chain: string, txHash: string, logIndex: number): Promise<DepositRecord | undefined> {
+  const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: depositKey(chain, txHash, logIndex), ConsistentRead: true }))).Item;
+  return item ? depositFromItem(item) : undefined;
+}

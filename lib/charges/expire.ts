@@ -1,0 +1,49 @@
+import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { chargeEventItem } from '../events/items.js';
+import type { ChargeDeps } from './deps.js';
+import { chargeRecordFromItem, expiryPartitions, replaceChargeItem } from './items.js';
+import { chargeExpired } from './state.js';
+
+/**
+ * Closes every open charge whose time is up and that has nothing in flight (a charge with an
+ * unconfirmed deposit closes when that deposit is final). What arrived was credited as each deposit
+ * became final; an underpaid charge ends `expired`, flagged `underpaid`. Each close is its own
+ * conditional transaction, so a deposit racing the sweep wins or loses cleanly.
+ */
+export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tableName' | 'now'>, limit = 500): Promise<{ expired: number; skipped: number }> {
+  const now = deps.now();
+  let expired = 0;
+  let skipped = 0;
+  for (const partition of expiryPartitions()) {
+    const due = await deps.dynamodb.send(new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
+      ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: now.toISOString() } },
+      Limit: limit,
+    }));
+    for (const key of due.Items ?? []) {
+      const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
+      if (!item) continue;
+      const record = chargeRecordFromItem(item);
+      const change = chargeExpired(record.charge, now);
+      if (!change) {
+        skipped += 1;
+        continue;
+      }
+      try {
+        await deps.dynamodb.send(new TransactWriteItemsCommand({
+          TransactItems: [
+            replaceChargeItem(deps.tableName, { ...record, charge: change.charge, version: record.version + 1 }, record.version),
+            chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
+          ],
+        }));
+        expired += 1;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        skipped += 1; // a deposit changed it meanwhile; the next sweep looks again
+      }
+    }
+  }
+  return { expired, skipped };
+}

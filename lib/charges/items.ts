@@ -1,0 +1,153 @@
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { FeeTerms } from '../payments/items.js';
+import { chargeSchema, type Charge } from './schemas.js';
+
+/**
+ * DynamoDB layout of pay-ins (single table):
+ * - `CHARGE#<id>` / `CHARGE`: the charge (API object as JSON), its merchant, version, fee terms;
+ *   gsi1 `MERCHANT#<m>#CHARGES` lists a merchant's charges; gsi2 `CHARGEEXP#<shard>` (sparse, while
+ *   open with an expiry) feeds the expiry sweep.
+ * - `DEPOSITADDR#<chain>#<address>` / `ADDR`: which charge an address belongs to; gsi2
+ *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>#<merchant>#<asset>` is the set the watcher
+ *   matches logs against.
+ * - `DEPOSIT#<chain>#<tx>#<logIndex>` / `DEPOSIT`: a transfer recorded once (the key is the
+ *   idempotency key); gsi1 `UNCONFIRMED#<chain>` (sparse) while not yet final.
+ * - `CHAINCURSOR#<chain>` / `CURSOR`: the next block the watcher scans.
+ */
+export const chargeIndexShards = 8;
+
+export function chargeKey(id: string) {
+  return { pk: { S: `CHARGE#${id}` }, sk: { S: 'CHARGE' } };
+}
+
+export function merchantChargesPartition(merchantId: string): string {
+  return `MERCHANT#${merchantId}#CHARGES`;
+}
+
+export function depositAddressKey(chain: string, address: string) {
+  return { pk: { S: `DEPOSITADDR#${chain}#${address.toLowerCase()}` }, sk: { S: 'ADDR' } };
+}
+
+export function depositKey(chain: string, txHash: string, logIndex: number) {
+  return { pk: { S: `DEPOSIT#${chain}#${txHash.toLowerCase()}#${logIndex}` }, sk: { S: 'DEPOSIT' } };
+}
+
+export function cursorKey(chain: string) {
+  return { pk: { S: `CHAINCURSOR#${chain}` }, sk: { S: 'CURSOR' } };
+}
+
+export function watchPartitions(chain: string): string[] {
+  return Array.from({ length: chargeIndexShards }, (_, shard) => `WATCH#${chain}#${shard}`);
+}
+
+export function expiryPartitions(): string[] {
+  return Array.from({ length: chargeIndexShards }, (_, shard) => `CHARGEEXP#${shard}`);
+}
+
+export function unconfirmedPartition(chain: string): string {
+  return `UNCONFIRMED#${chain}`;
+}
+
+/** gsi1 partition of credited deposits whose tokens still sit at their deposit address. */
+export function unsweptPartition(chain: string): string {
+  return `UNSWEPT#${chain}`;
+}
+
+export function shardOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % chargeIndexShards;
+}
+
+/** The charge item carries, besides the API object, its owner, version and the fee terms agreed at creation. */
+export interface ChargeRecord {
+  charge: Charge;
+  merchantId: string;
+  version: number;
+  feeTerms: FeeTerms;
+}
+
+/** Statuses in which a charge still expects money (and so can expire). */
+export const openChargeStatuses = ['awaiting_payment', 'pending', 'underpaid'] as const;
+
+export function isOpen(charge: Charge): boolean {
+  return (openChargeStatuses as readonly string[]).includes(charge.status);
+}
+
+export function chargeItem(record: ChargeRecord): Record<string, AttributeValue> {
+  const { charge } = record;
+  const item: Record<string, AttributeValue> = {
+    ...chargeKey(charge.id),
+    entity: { S: 'charge' },
+    merchantId: { S: record.merchantId },
+    status: { S: charge.status },
+    version: { N: String(record.version) },
+    object: { S: JSON.stringify(charge) },
+    feeTerms: { S: JSON.stringify(record.feeTerms) },
+    gsi1pk: { S: merchantChargesPartition(record.merchantId) },
+    gsi1sk: { S: charge.id },
+  };
+  if (isOpen(charge) && charge.expires_at) {
+    item.gsi2pk = { S: `CHARGEEXP#${shardOf(charge.id)}` };
+    item.gsi2sk = { S: `${charge.expires_at}#${charge.id}` };
+  }
+  return item;
+}
+
+export function chargeRecordFromItem(item: Record<string, AttributeValue>): ChargeRecord {
+  return {
+    charge: chargeSchema.parse(JSON.parse(item.object!.S!)),
+    merchantId: item.merchantId!.S!,
+    version: Number(item.version!.N),
+    feeTerms: JSON.parse(item.feeTerms!.S!) as FeeTerms,
+  };
+}
+
+/** Replaces a charge only if nobody changed it since it was read. */
+export function replaceChargeItem(tableName: string, next: ChargeRecord, expectedVersion: number): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: chargeItem(next),
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': { N: String(expectedVersion) } },
+      ReturnValuesOnConditionCheckFailure: 'NONE',
+    },
+  };
+}
+
+/** How long after expiry (or cancel) the watcher still matches an address, so late payments are credited. */
+export const lateWindowMs = 30 * 24 * 3600 * 1000;
+/** watchUntil of a charge that never expires (a top-up without expires_in). */
+export const watchForever = '9999-12-31T23:59:59.999Z';
+
+export interface WatchedAddress {
+  chain: string;
+  address: string;
+  chargeId: string;
+  merchantId: string;
+  asset: string;
+}
+
+export function depositAddressItem(watched: WatchedAddress, watchUntilIso: string): Record<string, AttributeValue> {
+  return {
+    ...depositAddressKey(watched.chain, watched.address),
+    entity: { S: 'deposit-address' },
+    chain: { S: watched.chain },
+    address: { S: watched.address.toLowerCase() },
+    chargeId: { S: watched.chargeId },
+    merchantId: { S: watched.merchantId },
+    asset: { S: watched.asset },
+    gsi2pk: { S: `WATCH#${watched.chain}#${shardOf(watched.chargeId)}` },
+    // gsi2 projects keys only: the sort key carries what the watcher needs, so loading the watched
+    // set reads the index alone.
+    gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}#${watched.merchantId}#${watched.asset}` },
+  };
+}
+
+/** The watched address an index entry (keys only) describes. */
+export function watchedFromIndexKeys(chain: string, keys: Record<string, AttributeValue>): WatchedAddress {
+  const address = keys.pk!.S!.slice(`DEPOSITADDR#${chain}#`.length);
+  const [, chargeId, merchantId, asset] = keys.gsi2sk!.S!.split('#');
+  return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset! };
+}

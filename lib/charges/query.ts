@@ -1,0 +1,47 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { NotFoundError } from '../errors/index.js';
+import type { Page } from '../payments/query.js';
+import type { ChargeDeps } from './deps.js';
+import { chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
+import type { Charge } from './schemas.js';
+
+type ReadDeps = Pick<ChargeDeps, 'dynamodb' | 'tableName'>;
+
+/** The charge and its bookkeeping, read consistently; undefined when there is none. */
+export async function readChargeRecord(deps: ReadDeps, chargeId: string): Promise<ChargeRecord | undefined> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: chargeKey(chargeId), ConsistentRead: true }));
+  return result.Item ? chargeRecordFromItem(result.Item) : undefined;
+}
+
+/**
+ * A charge by id, whoever owns it: for the hosted checkout page, which is reached by the charge id
+ * alone (the id is unguessable, and the page shows nothing a payer does not need).
+ */
+export async function getCharge(deps: ReadDeps, chargeId: string): Promise<Charge> {
+  const record = await readChargeRecord(deps, chargeId);
+  if (!record) throw new NotFoundError('charge', chargeId);
+  return record.charge;
+}
+
+/** A merchant's charge; another merchant's charge is reported exactly like a missing one (404). */
+export async function getMerchantCharge(deps: ReadDeps, merchantId: string, chargeId: string): Promise<ChargeRecord> {
+  const record = await readChargeRecord(deps, chargeId);
+  if (!record || record.merchantId !== merchantId) throw new NotFoundError('charge', chargeId);
+  return record;
+}
+
+/** Newest first; ids are time-ordered, so the cursor is the id itself. */
+export async function listCharges(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Charge>> {
+  const result = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': { S: merchantChargesPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
+      ScanIndexForward: false,
+      Limit: page.limit + 1,
+    }),
+  );
+  const items = result.Items ?? [];
+  return { object: 'list', data: items.slice(0, page.limit).map((item) => chargeRecordFromItem(item).charge), has_more: items.length > page.limit };
+}

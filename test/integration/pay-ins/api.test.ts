@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { api } from '../../support/api.js';
+import { chainByName } from '../../support/chain.js';
+import { fundedMerchant } from '../../support/deps.js';
+import { payerOn } from '../../support/pay-ins.js';
+import { waitFor } from '../../support/wait.js';
+
+describe('the charges API on the local stack', () => {
+  it('opens, replays, reads, lists and cancels charges; a paid charge is credited by the stack\'s chain-watch', async () => {
+    const merchant = await fundedMerchant(0n);
+    const key = merchant.api_key;
+    const idempotencyKey = randomUUID();
+    const created = await api('POST', '/v1/charges', { key, idempotencyKey, body: { amount: '2500000', asset: 'USDC', description: 'Order 7' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ object: 'charge', status: 'awaiting_payment', amount: '2500000', asset: 'USDC', amount_received: '0', description: 'Order 7' });
+    expect(created.body.id).toMatch(/^ch_[0-9a-z]{26}$/);
+    expect(created.body.addresses.map((a: { chain: string }) => a.chain).sort()).toEqual(['local-a', 'local-b']);
+    expect(created.body.hosted_url).toMatch(new RegExp(`/checkout/${created.body.id}$`));
+    expect(Date.parse(created.body.expires_at) - Date.parse(created.body.created_at)).toBe(30 * 60_000);
+
+    const replay = await api('POST', '/v1/charges', { key, idempotencyKey, body: { amount: '2500000', asset: 'USDC', description: 'Order 7' } });
+    // A replay answers exactly what the first request got, as payments do.
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(created.body);
+    expect((await api('POST', '/v1/charges', { key, idempotencyKey, body: { asset: 'USDC' } })).status).toBe(422);
+    expect((await api('POST', '/v1/charges', { key, body: { asset: 'DOGE' } })).status).toBe(400);
+    expect((await api('POST', '/v1/charges', { key, body: { asset: 'USDC', chains: ['nowhere'] } })).status).toBe(400);
+    expect((await api('POST', '/v1/charges', { key, body: { asset: 'USDC', expires_in: 90_000 } })).status).toBe(400);
+
+    const other = await api('POST', '/v1/charges', { key, body: { asset: 'USDC' } });
+    expect(other.body).toMatchObject({ amount: null, expires_at: null });
+    const canceled = await api('POST', `/v1/charges/${other.body.id}/cancel`, { key, idempotencyKey: false });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled' });
+    expect((await api('POST', `/v1/charges/${other.body.id}/cancel`, { key, idempotencyKey: false })).body.status).toBe('canceled');
+    expect((await api('GET', `/v1/charges/ch_${'0'.repeat(26)}`, { key })).status).toBe(404);
+    const stranger = await fundedMerchant(0n);
+    expect((await api('GET', `/v1/charges/${created.body.id}`, { key: stranger.api_key })).status).toBe(404);
+    const list = await api('GET', '/v1/charges?limit=1', { key });
+    expect(list.body).toMatchObject({ object: 'list', has_more: true });
+    expect(list.body.data[0].id).toBe(other.body.id);
+
+    const address = created.body.addresses.find((a: { chain: string }) => a.chain === 'local-b').deposit_address;
+    const payer = await payerOn(chainByName('local-b'));
+    await payer.pay(address, 2_500_000n);
+    const paid = await waitFor('the charge credited by chain-watch', async () => {
+      const read = await api('GET', `/v1/charges/${created.body.id}`, { key });
+      return read.body.status === 'succeeded' ? read.body : undefined;
+    }, { timeoutMs: 150_000, intervalMs: 1000 });
+    expect(paid).toMatchObject({ amount_received: '2500000', fee: '0', flags: [] });
+    expect(paid.deposits[0]).toMatchObject({ chain: 'local-b', status: 'credited', amount: '2500000' });
+    const balances = await api('GET', '/v1/balances', { key });
+    expect(balances.body.data.find((b: { asset: string }) => b.asset === 'USDC').available).toBe('2500000');
+    const events = await api('GET', '/v1/events?limit=20', { key });
+    const types = events.body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === created.body.id).map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['charge.created', 'charge.succeeded']));
+    expect((await api('POST', `/v1/charges/${created.body.id}/cancel`, { key, idempotencyKey: false })).status).toBe(409);
+  }, 240_000);
+});
