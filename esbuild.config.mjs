@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildCheckoutBrowserScript } from './lib/checkout/browser/bundle.mjs';
 
 const functionsDir = 'functions';
 const outDir = 'dist';
@@ -36,9 +37,24 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * The hosted checkout page's browser script is bundled here, at build time, and inlined into the
+ * checkout function as a string (lib/checkout/browser-script.ts): the page loads nothing from a CDN
+ * or a second URL, and the Lambda bundle carries neither esbuild nor the browser sources.
+ */
+const checkoutBrowserScript = {
+  name: 'checkout-browser-script',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]lib[\\/]checkout[\\/]browser-script\.ts$/ }, () => {
+      const script = buildCheckoutBrowserScript();
+      return { contents: `export const checkoutScript = ${JSON.stringify(script.text)};`, loader: 'js', watchFiles: script.inputs };
+    });
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, checkoutBrowserScript],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -6,7 +6,7 @@ import { loadConfig, realtimeConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
 import { forgetConnection, openConnection, subscribe } from '../../lib/realtime/connections.js';
 import { RealtimeTokenError, SubscriptionRefusedError } from '../../lib/realtime/errors.js';
-import { errorFrame, parseSubscribeMessage, subscribedFrame, type Frame } from '../../lib/realtime/messages.js';
+import { errorFrame, parseSubscribeMessage, subscribedFrame, subscriptionTarget, type Frame } from '../../lib/realtime/messages.js';
 import { consumeRealtimeToken } from '../../lib/realtime/tokens.js';
 
 const config = loadConfig(realtimeConfigSchema);
@@ -43,9 +43,9 @@ const routes: Record<string, (event: WebsocketEvent) => Promise<Result>> = {
   // Refusals answer with an error frame on the same connection, which stays open.
   subscribe: async (event) => {
     try {
-      const message = parseSubscribeMessage(event.body);
-      await subscribe(deps, event.requestContext.connectionId, message.payment_id);
-      return frame(subscribedFrame(message.payment_id));
+      const target = subscriptionTarget(parseSubscribeMessage(event.body));
+      await subscribe(deps, event.requestContext.connectionId, target);
+      return frame(subscribedFrame(target));
     } catch (error) {
       if (!(error instanceof SubscriptionRefusedError)) throw error;
       logger.info('realtime subscription refused', { code: error.code });

@@ -97,6 +97,12 @@ export const realtimeTokensConfigSchema = baseConfigSchema.extend({
   REALTIME_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
 });
 
+/**
+ * The hosted checkout page (functions/checkout): reads charges, issues charge-scoped realtime tokens
+ * for the page, so it needs what realtime-tokens needs.
+ */
+export const checkoutConfigSchema = realtimeTokensConfigSchema;
+
 /** The WebSocket routes ($connect, $disconnect, subscribe). */
 export const realtimeConfigSchema = baseConfigSchema.extend({
   /** How long a connection's items live if its $disconnect never runs (API Gateway closes at 2 h). */

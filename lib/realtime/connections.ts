@@ -4,6 +4,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { RealtimeStoreDeps } from './deps.js';
 import { SubscriptionRefusedError } from './errors.js';
+import type { SubscriptionTarget } from './messages.js';
+import { chargeKey } from '../charges/items.js';
 import { paymentKey } from '../payments/items.js';
 
 /**
@@ -12,6 +14,10 @@ import { paymentKey } from '../payments/items.js';
  * subscription each. Subscriptions carry gsi1 keys `WSSUB#<merchant>` / `<payment id or *>#<id>`, so
  * pushing an event reads the subscribers of one payment and of all payments with two key-range queries.
  * Everything expires by TTL in case $disconnect never runs.
+ *
+ * A connection opened with a charge's token (the hosted checkout page, lib/checkout) may watch only
+ * that charge, and its subscription is marked `view: checkout`: pushEvent sends it the charge's
+ * public view (lib/checkout/public-view.ts) instead of the merchant's event, and nothing else.
  */
 const maxSubscriptionsPerConnection = 50;
 const allPayments = '*';
@@ -23,7 +29,7 @@ export function connectionKey(connectionId: string) {
 /** Records a connection opened with a token of `scope` (lib/realtime/tokens.ts). */
 export async function openConnection(
   deps: RealtimeStoreDeps & { connectionTtlMs: number },
-  input: { connectionId: string; scope: { merchantId: string; paymentId?: string } },
+  input: { connectionId: string; scope: { merchantId: string; paymentId?: string; chargeId?: string } },
 ): Promise<void> {
   const ttlSeconds = Math.ceil((deps.now().getTime() + deps.connectionTtlMs) / 1000);
   await deps.dynamodb.send(
@@ -34,6 +40,7 @@ export async function openConnection(
         entity: { S: 'realtime_connection' },
         merchantId: { S: input.scope.merchantId },
         ...(input.scope.paymentId !== undefined ? { scopePaymentId: { S: input.scope.paymentId } } : {}),
+        ...(input.scope.chargeId !== undefined ? { scopeChargeId: { S: input.scope.chargeId } } : {}),
         subscriptions: { N: '0' },
         ttl: { N: String(ttlSeconds) },
       },
@@ -44,24 +51,32 @@ export async function openConnection(
 }
 
 /**
- * Subscribes a connection to one payment of its merchant, or to all of them. A payment of another
- * merchant reads as not found, as in the REST API; a connection opened with a payment's token may
- * watch only that payment. Subscribing twice to the same thing is a no-op.
+ * Subscribes a connection to one payment or charge of its merchant, or to all its events. A payment
+ * or charge of another merchant reads as not found, as in the REST API; a connection opened with a
+ * payment's or a charge's token may watch only that one. Subscribing twice to the same thing is a no-op.
  */
-export async function subscribe(deps: RealtimeStoreDeps, connectionId: string, paymentId: string | undefined): Promise<void> {
+export async function subscribe(deps: RealtimeStoreDeps, connectionId: string, target: SubscriptionTarget): Promise<void> {
   const connection = await deps.dynamodb.send(
     new GetItemCommand({ TableName: deps.tableName, Key: connectionKey(connectionId), ConsistentRead: true }),
   );
   const merchantId = connection.Item?.merchantId?.S;
   if (!connection.Item || !merchantId) throw notConnected(connectionId);
   const scopePaymentId = connection.Item.scopePaymentId?.S;
-  if (scopePaymentId !== undefined && paymentId !== scopePaymentId) {
+  const scopeChargeId = connection.Item.scopeChargeId?.S;
+  if (scopePaymentId !== undefined && (target.paymentId !== scopePaymentId || target.chargeId !== undefined)) {
     throw new SubscriptionRefusedError('outside_token_scope', `This connection's token was issued for payment ${scopePaymentId}; subscribe with "payment_id": "${scopePaymentId}".`);
   }
-  if (paymentId !== undefined && !(await paymentBelongsTo(deps, merchantId, paymentId))) {
-    throw new SubscriptionRefusedError('payment_not_found', `No payment with id ${paymentId}.`);
+  if (scopeChargeId !== undefined && (target.chargeId !== scopeChargeId || target.paymentId !== undefined)) {
+    throw new SubscriptionRefusedError('outside_token_scope', `This connection's token was issued for charge ${scopeChargeId}; subscribe with "charge_id": "${scopeChargeId}".`);
   }
-  const target = paymentId ?? allPayments;
+  if (target.paymentId !== undefined && !(await paymentBelongsTo(deps, merchantId, target.paymentId))) {
+    throw new SubscriptionRefusedError('payment_not_found', `No payment with id ${target.paymentId}.`);
+  }
+  // A charge-scoped connection's charge was checked when its token was issued.
+  if (target.chargeId !== undefined && scopeChargeId === undefined && !(await chargeBelongsTo(deps, merchantId, target.chargeId))) {
+    throw new SubscriptionRefusedError('charge_not_found', `No charge with id ${target.chargeId}.`);
+  }
+  const subscribed = target.paymentId ?? target.chargeId ?? allPayments;
   try {
     await deps.dynamodb.send(
       new TransactWriteItemsCommand({
@@ -79,7 +94,7 @@ export async function subscribe(deps: RealtimeStoreDeps, connectionId: string, p
           {
             Put: {
               TableName: deps.tableName,
-              Item: subscriptionItem(connectionId, merchantId, target, connection.Item.ttl!),
+              Item: subscriptionItem(connectionId, merchantId, subscribed, connection.Item.ttl!, scopeChargeId !== undefined ? 'checkout' : 'merchant'),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -99,7 +114,10 @@ export async function subscribe(deps: RealtimeStoreDeps, connectionId: string, p
   }
 }
 
-function subscriptionItem(connectionId: string, merchantId: string, target: string, ttl: AttributeValue): Record<string, AttributeValue> {
+/** Which copy of an event a subscriber receives: the merchant's event, or the checkout page's public view. */
+export type SubscriberView = 'merchant' | 'checkout';
+
+function subscriptionItem(connectionId: string, merchantId: string, target: string, ttl: AttributeValue, view: SubscriberView): Record<string, AttributeValue> {
   return {
     pk: { S: `WSCONN#${connectionId}` },
     sk: { S: `SUB#${target}` },
@@ -108,6 +126,8 @@ function subscriptionItem(connectionId: string, merchantId: string, target: stri
     merchantId: { S: merchantId },
     gsi1pk: { S: `WSSUB#${merchantId}` },
     gsi1sk: { S: `${target}#${connectionId}` },
+    // Absent on subscriptions written before checkout views existed: those are merchant connections.
+    ...(view === 'checkout' ? { view: { S: view } } : {}),
     ttl,
   };
 }
@@ -122,6 +142,14 @@ export async function paymentBelongsTo(deps: RealtimeStoreDeps, merchantId: stri
     }),
   );
   return payment.Item?.merchantId?.S === merchantId;
+}
+
+/** Whether `chargeId` exists and is `merchantId`'s. */
+export async function chargeBelongsTo(deps: RealtimeStoreDeps, merchantId: string, chargeId: string): Promise<boolean> {
+  const charge = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: chargeKey(chargeId), ProjectionExpression: 'merchantId' }),
+  );
+  return charge.Item?.merchantId?.S === merchantId;
 }
 
 function notConnected(connectionId: string): SubscriptionRefusedError {
@@ -149,12 +177,18 @@ export async function forgetConnection(deps: RealtimeStoreDeps, connectionId: st
   return { items };
 }
 
-/** Connections subscribed to `paymentId` or to all of the merchant's payments, each once. */
-export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: string, paymentId: string): Promise<string[]> {
+/** A connection to push an event to, and which copy of the event it may see. */
+export interface Subscriber {
+  connectionId: string;
+  view: SubscriberView;
+}
+
+/** Connections subscribed to `objectId` (a payment or charge) or to all of the merchant's events, each once. */
+export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: string, objectId: string): Promise<Subscriber[]> {
   // One query of the merchant's subscriptions (few: open checkout pages and dashboards), filtered
   // here, rather than one per prefix: this runs for every event the platform emits.
-  const wanted = [`${allPayments}#`, `${paymentId}#`];
-  const ids = new Set<string>();
+  const wanted = [`${allPayments}#`, `${objectId}#`];
+  const subscribers = new Map<string, Subscriber>();
   const pages = paginateQuery(
     { client: deps.dynamodb },
     { TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': { S: `WSSUB#${merchantId}` } } },
@@ -162,8 +196,10 @@ export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: strin
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const sortKey = item.gsi1sk?.S ?? '';
-      if (item.connectionId?.S && wanted.some((prefix) => sortKey.startsWith(prefix))) ids.add(item.connectionId.S);
+      const connectionId = item.connectionId?.S;
+      if (!connectionId || !wanted.some((prefix) => sortKey.startsWith(prefix))) continue;
+      subscribers.set(connectionId, { connectionId, view: item.view?.S === 'checkout' ? 'checkout' : 'merchant' });
     }
   }
-  return [...ids];
+  return [...subscribers.values()];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chargeIdSchema } from '../charges/schemas.js';
 import { SubscriptionRefusedError } from './errors.js';
 
 /**
@@ -11,8 +12,13 @@ const paymentIdSchema = z.string().regex(/^pay_[0-9a-z]{26}$/, 'must be a paymen
 
 export const subscribeMessageSchema = z.strictObject({
   action: z.literal('subscribe'),
-  /** One payment's events; absent for every event of the merchant. */
+  /** One payment's events; absent (with charge_id) for every event of the merchant. */
   payment_id: paymentIdSchema.optional(),
+  /** One charge's events: what the hosted checkout page subscribes to. */
+  charge_id: chargeIdSchema.optional(),
+}).refine((message) => message.payment_id === undefined || message.charge_id === undefined, {
+  message: 'give payment_id or charge_id, not both',
+  path: ['charge_id'],
 });
 
 /** Body of POST /v1/realtime/tokens (may be empty): a payment_id limits the token to that payment. */
@@ -41,10 +47,26 @@ export function parseSubscribeMessage(body: string | undefined | null): Subscrib
 
 export type Frame =
   | { object: 'subscription'; payment_id: string | null }
+  | { object: 'subscription'; charge_id: string }
   | { object: 'error'; code: string; message: string };
 
-export function subscribedFrame(paymentId: string | undefined): Frame {
-  return { object: 'subscription', payment_id: paymentId ?? null };
+/** The acknowledgement of a subscription: to a charge, to a payment, or (payment_id null) to everything. */
+export function subscribedFrame(target: SubscriptionTarget): Frame {
+  if (target.chargeId !== undefined) return { object: 'subscription', charge_id: target.chargeId };
+  return { object: 'subscription', payment_id: target.paymentId ?? null };
+}
+
+/** What a connection subscribes to: one payment, one charge, or (neither) all the merchant's events. */
+export interface SubscriptionTarget {
+  paymentId?: string;
+  chargeId?: string;
+}
+
+export function subscriptionTarget(message: SubscribeMessage): SubscriptionTarget {
+  return {
+    ...(message.payment_id !== undefined ? { paymentId: message.payment_id } : {}),
+    ...(message.charge_id !== undefined ? { chargeId: message.charge_id } : {}),
+  };
 }
 
 export function errorFrame(code: string, message: string): Frame {

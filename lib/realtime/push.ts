@@ -1,6 +1,7 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { checkoutEvent } from '../checkout/public-view.js';
 import type { LanepayEvent } from '../events/schemas.js';
-import { findSubscribers, forgetConnection } from './connections.js';
+import { findSubscribers, forgetConnection, type Subscriber } from './connections.js';
 import type { RealtimeDeps } from './deps.js';
 
 /** Posts in waves of this many, so a merchant with many open dashboards cannot exhaust sockets. */
@@ -10,18 +11,33 @@ const postConcurrency = 25;
  * Sends `event` to every WebSocket connection of `merchantId` subscribed to its payment or to all
  * its payments. The frame is the event's JSON, the same a webhook carries. A connection API Gateway
  * reports gone (410) is forgotten; any other failure is reported through `deps.postFailed` and does
- * not stop the others. Resolves to the number of connections the event reached.
+ * not stop the others. A hosted checkout page's connection receives charge events only, carrying
+ * the charge's public view. Resolves to the number of connections the event reached.
  */
 export async function pushEvent(deps: RealtimeDeps, event: LanepayEvent, merchantId: string): Promise<{ connections: number }> {
-  const connectionIds = await findSubscribers(deps, merchantId, event.data.object.id);
-  const data = new TextEncoder().encode(JSON.stringify(event));
+  const subscribers = await findSubscribers(deps, merchantId, event.data.object.id);
+  const frames = framesOf(event);
+  const deliveries = subscribers.flatMap((subscriber) => {
+    const data = frames[subscriber.view];
+    return data ? [{ subscriber, data }] : [];
+  });
   let reached = 0;
-  for (let start = 0; start < connectionIds.length; start += postConcurrency) {
-    const wave = connectionIds.slice(start, start + postConcurrency);
-    const results = await Promise.all(wave.map((connectionId) => post(deps, connectionId, event.id, data)));
+  for (let start = 0; start < deliveries.length; start += postConcurrency) {
+    const wave = deliveries.slice(start, start + postConcurrency);
+    const results = await Promise.all(wave.map(({ subscriber, data }) => post(deps, subscriber.connectionId, event.id, data)));
     reached += results.filter(Boolean).length;
   }
   return { connections: reached };
+}
+
+/** The frame each kind of subscriber receives; none for a checkout page when it is not a charge event. */
+function framesOf(event: LanepayEvent): Record<Subscriber['view'], Uint8Array | undefined> {
+  const encoder = new TextEncoder();
+  const forCheckout = checkoutEvent(event);
+  return {
+    merchant: encoder.encode(JSON.stringify(event)),
+    checkout: forCheckout ? encoder.encode(JSON.stringify(forCheckout)) : undefined,
+  };
 }
 
 async function post(deps: RealtimeDeps, connectionId: string, eventId: string, data: Uint8Array): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError } from '../errors/index.js';
-import { paymentBelongsTo } from './connections.js';
+import { chargeBelongsTo, paymentBelongsTo } from './connections.js';
 import type { RealtimeStoreDeps } from './deps.js';
 import { RealtimeTokenError } from './errors.js';
 
@@ -10,7 +10,8 @@ import { RealtimeTokenError } from './errors.js';
  * key for a short-lived, single-use token that the browser puts in the connect URL (`?token=`).
  * Only the token's SHA-256 is stored: a table read leaks no usable token. A token issued for one
  * payment (a customer's checkout page) opens a connection that can watch that payment only; one
- * issued without (the merchant's own dashboard) can watch all the merchant's events.
+ * issued without (the merchant's own dashboard) can watch all the merchant's events. A token issued
+ * for one charge (by the hosted checkout page itself, lib/checkout) watches that charge's public view.
  */
 const tokenPattern = /^wst_[A-Za-z0-9_-]{43}$/;
 
@@ -38,15 +39,17 @@ export function tokenKey(hash: string) {
   return { pk: { S: `WSTOKEN#${hash}` }, sk: { S: 'WSTOKEN' } };
 }
 
-/** What a token (and so its connection) may watch: one payment, or every event of the merchant. */
+/** What a token (and so its connection) may watch: one payment, one charge, or every event of the merchant. */
 export interface TokenScope {
   merchantId: string;
   paymentId?: string;
+  chargeId?: string;
 }
 
 /**
- * Issues a token for `scope`; DynamoDB's TTL removes it once expired and unused. A payment scope must
- * be a payment of the merchant (else NotFoundError, as the REST API answers for another's payment).
+ * Issues a token for `scope`; DynamoDB's TTL removes it once expired and unused. A payment or charge
+ * scope must be the merchant's (else NotFoundError, as the REST API answers for another's), and a
+ * token is scoped to one of them at most.
  */
 export async function issueRealtimeToken(
   deps: RealtimeStoreDeps & { tokenTtlMs: number },
@@ -54,6 +57,10 @@ export async function issueRealtimeToken(
 ): Promise<{ token: string; expiresAt: string }> {
   if (scope.paymentId !== undefined && !(await paymentBelongsTo(deps, scope.merchantId, scope.paymentId))) {
     throw new NotFoundError('payment', scope.paymentId);
+  }
+  if (scope.paymentId !== undefined && scope.chargeId !== undefined) throw new Error('a realtime token is scoped to a payment or a charge, not both');
+  if (scope.chargeId !== undefined && !(await chargeBelongsTo(deps, scope.merchantId, scope.chargeId))) {
+    throw new NotFoundError('charge', scope.chargeId);
   }
   const issued = newRealtimeToken(deps.now().getTime(), deps.tokenTtlMs);
   await deps.dynamodb.send(
@@ -64,6 +71,7 @@ export async function issueRealtimeToken(
         entity: { S: 'realtime_token' },
         merchantId: { S: scope.merchantId },
         ...(scope.paymentId !== undefined ? { paymentId: { S: scope.paymentId } } : {}),
+        ...(scope.chargeId !== undefined ? { chargeId: { S: scope.chargeId } } : {}),
         expiresAtMs: { N: String(issued.expiresAtMs) },
         ttl: { N: String(Math.ceil(issued.expiresAtMs / 1000)) },
       },
@@ -95,7 +103,8 @@ export async function consumeRealtimeToken(deps: RealtimeStoreDeps, token: strin
     const merchantId = result.Attributes?.merchantId?.S;
     if (!merchantId) throw new Error('realtime token item has no merchantId');
     const paymentId = result.Attributes?.paymentId?.S;
-    return paymentId !== undefined ? { merchantId, paymentId } : { merchantId };
+    const chargeId = result.Attributes?.chargeId?.S;
+    return { merchantId, ...(paymentId !== undefined ? { paymentId } : {}), ...(chargeId !== undefined ? { chargeId } : {}) };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
       throw new RealtimeTokenError(error.Item ? 'expired' : 'unknown_or_used', { cause: error });

@@ -195,7 +195,7 @@ describe('WebSocket receipts', () => {
     const goneId = `gone-${crypto.randomUUID()}`;
     const deps = pushDeps();
     await openConnection({ ...deps, connectionTtlMs: 3600_000 }, { connectionId: goneId, scope: { merchantId: merchant.merchant_id } });
-    await subscribe(deps, goneId, undefined);
+    await subscribe(deps, goneId, {});
 
     const event = await eventOf(merchant, paymentId);
     expect(await pushEvent(deps, event, merchant.merchant_id)).toEqual({ connections: 1 });

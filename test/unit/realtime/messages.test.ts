@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SubscriptionRefusedError } from '../../../lib/realtime/errors.js';
-import { parseSubscribeMessage } from '../../../lib/realtime/messages.js';
+import { parseSubscribeMessage, subscribedFrame, subscriptionTarget } from '../../../lib/realtime/messages.js';
 
 const paymentId = 'pay_01jabcdefghjkmnpqrstvwxyz0';
+const chargeId = 'ch_01jabcdefghjkmnpqrstvwxyz0';
 
 function refusal(body: string | undefined): string {
   try {
@@ -45,5 +46,16 @@ describe('subscribe messages', () => {
 
   it('explain the refusal by field', () => {
     expect(() => parseSubscribeMessage('{"action":"subscribe","payment_id":"nope"}')).toThrow(/payment_id must be a payment id/);
+  });
+
+  it('accept one charge, acknowledged by its charge_id', () => {
+    const message = parseSubscribeMessage(JSON.stringify({ action: 'subscribe', charge_id: chargeId }));
+    expect(subscriptionTarget(message)).toEqual({ chargeId });
+    expect(subscribedFrame(subscriptionTarget(message))).toEqual({ object: 'subscription', charge_id: chargeId });
+  });
+
+  it('refuse a payment and a charge in one message, and a malformed charge id', () => {
+    expect(refusal(JSON.stringify({ action: 'subscribe', payment_id: paymentId, charge_id: chargeId }))).toBe('validation_error');
+    expect(refusal(JSON.stringify({ action: 'subscribe', charge_id: paymentId }))).toBe('validation_error');
   });
 });
