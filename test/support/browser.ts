@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { ensureChromium } from '../../scripts/browser/chromium.js';
 
 /** A phone: the page must read and work at this width (an iPhone 12-15 viewport). */
@@ -11,37 +10,31 @@ export const phoneViewport = { width: 390, height: 844 };
 export const screenshotDir = path.resolve('test-results', 'checkout');
 
 export interface TestBrowser {
-  context: BrowserContext;
+  browser: Browser;
+  /** A phone browsing in `locale` (its Accept-Language and navigator.language). */
+  phone(locale: string): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
 /**
  * Debian's headless Chromium (installed on first use, scripts/browser/chromium.ts) driven by
- * playwright-core, with a fresh profile each time: playwright passes the directory as
- * --user-data-dir, so no state of an earlier run leaks in. Phone-sized, touch, English by default.
+ * playwright-core. Each launch runs on a fresh profile: playwright creates a new temporary
+ * directory and passes it as --user-data-dir (it refuses one among `args`), and deletes it on close.
  */
 export async function launchBrowser(): Promise<TestBrowser> {
   const executablePath = ensureChromium((line) => console.log(`[browser] ${line}`));
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const browser = await chromium.launch({
     executablePath,
     headless: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
-    viewport: phoneViewport,
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
-    locale: 'en-US',
   });
   fs.mkdirSync(screenshotDir, { recursive: true });
   return {
-    context,
-    close: async () => {
-      await context.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
+    browser,
+    phone: (locale) => browser.newContext({ viewport: phoneViewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale }),
+    close: () => browser.close(),
   };
 }
