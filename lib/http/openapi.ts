@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from '../charges/openapi.js';
+import { checkoutOpenApiPaths } from '../checkout/openapi.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/openapi.js';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
@@ -52,6 +53,7 @@ const paths = {
   ...realtimeOpenApiPaths,
   ...customerOpenApiPaths,
   ...chargeOpenApiPaths,
+  ...checkoutOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -209,6 +211,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
       { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
       { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
+      { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
       { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
     ],
     paths,

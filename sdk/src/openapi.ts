@@ -165,6 +165,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/checkout/{id}/realtime-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a realtime token for a charge's hosted checkout page (public)
+         * @description Called by the hosted checkout page (a charge's `hosted_url`) to follow its charge live, without a merchant key. Returns a single-use token scoped to this charge and the charge's public view. Connect to `url?token=<token>` and send `{"action":"subscribe","charge_id":"ch_..."}`: the connection receives the charge's events, each carrying its public view, and nothing else.
+         */
+        post: operations["createCheckoutRealtimeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -2497,6 +2517,102 @@ export interface operations {
                 };
             };
             /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCheckoutRealtimeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Token created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Single-use token for one charge; connect to `url` with `?token=<token>` before `expires_at`. */
+                        token: string;
+                        /** @description When the token stops opening connections (ISO 8601). */
+                        expires_at: string;
+                        /** @description The WebSocket URL to connect to. */
+                        url: string;
+                        /** @description The charge's public view as it is now. */
+                        charge: {
+                            id: string;
+                            /** @constant */
+                            object: "charge";
+                            /** @enum {string} */
+                            status: "awaiting_payment" | "pending" | "succeeded" | "underpaid" | "overpaid" | "expired" | "canceled";
+                            amount: string | null;
+                            asset: string;
+                            decimals: number;
+                            amount_received: string;
+                            amount_pending: string;
+                            addresses: {
+                                chain: string;
+                                chain_id: number;
+                                deposit_address: string;
+                                payment_uri: string;
+                            }[];
+                            expires_at: string | null;
+                            description: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (answered by the gateway); retry later with the same Idempotency-Key */
             429: {
                 headers: {
                     [name: string]: unknown;

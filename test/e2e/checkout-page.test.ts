@@ -201,6 +201,8 @@ describe('the hosted checkout page in Chromium', () => {
     await waitForStatus(en, 'Underpaid: 0.75 USDC missing', 30_000);
     await waitForStatus(zh, '付款不足：还差 0.75 USDC', 30_000);
     expect(await en.locator('.option:visible .address').isVisible()).toBe(true);
+    await screenshot(en, 'pushed-underpaid-en');
+    await screenshot(zh, 'pushed-underpaid-zh-CN');
 
     await pushChargeEvent('charge.pending', { ...charge, status: 'pending', amount_pending: '1250000' }, pendingAt);
     await pushChargeEvent('charge.succeeded', { ...charge, status: 'succeeded', amount_received: '2000000' });
@@ -211,6 +213,8 @@ describe('the hosted checkout page in Chromium', () => {
     // The stale charge.pending arrived and was ignored; no frame carried the merchant's fields.
     expect(en.frames.some((frame) => frame.includes('"charge.pending"'))).toBe(true);
     expect(en.frames.join('\n')).not.toMatch(/merchant-only|"metadata"|"customer"/);
+    await screenshot(en, 'pushed-paid-en');
+    await screenshot(zh, 'pushed-paid-zh-CN');
     await Promise.all([en.close(), zh.close()]);
   });
 });
