@@ -80,10 +80,12 @@ describe('WebSocket receipts', () => {
     const merchant = await fundedMerchant(0n);
     const before = Date.now();
     const issued = await token(merchant);
+    const after = Date.now();
     expect(issued.status, JSON.stringify(issued.body)).toBe(201);
     expect(issued.body).toEqual({ token: expect.stringMatching(/^wst_[A-Za-z0-9_-]{43}$/), expires_at: expect.any(String), url: stack().websocketUrl });
-    expect(Date.parse(issued.body.expires_at) - before).toBeGreaterThan(290_000);
-    expect(Date.parse(issued.body.expires_at) - before).toBeLessThan(310_000);
+    // Issued between the request and its answer, however slow a cold start on a busy machine is.
+    expect(Date.parse(issued.body.expires_at)).toBeGreaterThanOrEqual(before + 300_000);
+    expect(Date.parse(issued.body.expires_at)).toBeLessThanOrEqual(after + 300_000);
     expect(issued.headers.get('cache-control')).toBe('no-store');
     expect((await api('POST', '/v1/realtime/tokens', { idempotencyKey: false })).status).toBe(401);
   });
