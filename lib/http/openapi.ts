@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalOpenApiPaths, approvalOpenApiSchemas } from '../approvals/openapi.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/openapi.js';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
@@ -23,6 +24,9 @@ const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
   retry_after: z.number().int().optional(),
+  attempts_left: z.number().int().optional(),
+  locked_until: z.string().optional(),
+  approval_status: z.string().optional(),
   payment: paymentSchema.optional(),
 }).meta({ description: 'RFC 9457 problem details; `code` is stable and `type` is its URL.' });
 
@@ -50,6 +54,7 @@ const eventLinks = (id: string) => ({
 const paths = {
   ...realtimeOpenApiPaths,
   ...customerOpenApiPaths,
+  ...approvalOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -206,12 +211,16 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
       { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
       { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
+      { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
       { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
     ],
     paths,
     webhooks: webhooksSection(),
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' },
+        memberKey: { type: 'http', scheme: 'bearer', description: 'Member key mk_test_... or mk_live_... (`lanepay member add`): the approval endpoints only' },
+      },
       schemas: {
         CreatePayment: jsonSchema(createPaymentBodySchema, 'input'),
         CapturePayment: jsonSchema(captureBodySchema, 'input'),
@@ -228,6 +237,7 @@ export function openApiDocument(): Record<string, unknown> {
         WebhookAttemptList: jsonSchema(listSchema(attemptSchema), 'output'),
         Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
+        ...approvalOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },
     },
