@@ -6,6 +6,7 @@ import { replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { captureChange, readPayment, voidHold } from '../payments/settle.js';
 import type { PaymentEventType } from '../events/schemas.js';
+import { createEndpointItems } from '../webhooks/endpoints.js';
 import type { ApprovalDeps } from './deps.js';
 import type { ApprovalRecord } from './items.js';
 
@@ -25,6 +26,8 @@ export async function outcomeItems(deps: ApprovalDeps, record: ApprovalRecord, o
       return apiKeyItems(deps.tableName, record.merchantId, change.keyId, change.digest, now.toISOString());
     case 'api_key.revoke':
       return revokeApiKeyItems(deps.tableName, change.keyId, change.digest);
+    case 'webhook_endpoint.create':
+      return createEndpointItems(deps.tableName, { endpoint: change.endpoint, merchantId: record.merchantId, secrets: change.secrets, version: 1 });
     case 'risk.set':
     case 'approval_policy.set': {
       const current = await getMerchantProfile(deps, record.merchantId);

@@ -1,4 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
 
@@ -12,7 +14,8 @@ export type HeldChange =
   | { kind: 'api_key.create'; keyId: string; digest: string }
   | { kind: 'api_key.revoke'; keyId: string; digest: string }
   | { kind: 'risk.set'; risk: Record<string, unknown> }
-  | { kind: 'approval_policy.set'; policy: ApprovalPolicy };
+  | { kind: 'approval_policy.set'; policy: ApprovalPolicy }
+  | { kind: 'webhook_endpoint.create'; endpoint: WebhookEndpoint; secrets: StoredSecret[] };
 
 export interface ApprovalRecord {
   approval: Approval;

@@ -140,7 +140,11 @@ const paths = {
       summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
       tags: ['Webhook endpoints'],
       requestBody: { required: true, content: jsonExample('CreateWebhookEndpoint', { url: 'https://shop.example/webhooks/lanepay', events: ['*'], description: 'Order service' }) },
-      responses: { '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') }, ...problems(...bodyProblems, 409) },
+      responses: {
+        '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') },
+        '202': ok('Held for approval under the merchant\'s approval policy (`approval_id`); registered once approved. Keep the secret now: it is not shown again.', 'WebhookEndpointWithSecret'),
+        ...problems(...bodyProblems, 409),
+      },
     },
     get: {
       operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints, newest first', tags: ['Webhook endpoints'],

@@ -961,6 +961,7 @@ export type components = {
             status: "enabled" | "disabled";
             created_at: string;
             secret: string;
+            approval_id?: string;
         };
         WebhookEndpointList: {
             /** @constant */
@@ -3116,6 +3117,15 @@ export interface operations {
         responses: {
             /** @description Registered */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Held for approval under the merchant's approval policy (`approval_id`); registered once approved. Keep the secret now: it is not shown again. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

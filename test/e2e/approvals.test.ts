@@ -177,6 +177,18 @@ describe('approvals with MFA through the API', () => {
     expect(output(await lanepay('merchant', 'show', '--merchant', merchant.merchant_id)).risk).toEqual(rules);
   });
 
+  it('holds a webhook endpoint registered through the API and registers it when approved', async () => {
+    const held = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+    expect(held.status, JSON.stringify(held.body)).toBe(202);
+    expect(held.body).toMatchObject({ object: 'webhook_endpoint', approval_id: expect.stringMatching(/^apr_/), secret: expect.stringMatching(/^whsec_/) });
+    expect((await api('GET', `/v1/webhook_endpoints/${held.body.id}`, { key: merchant.api_key })).status).toBe(404);
+    const approved = await decide(ana, held.body.approval_id, 'approve');
+    expect(approved.body).toMatchObject({ status: 'approved', action: 'webhook_endpoint.create', subject: held.body.id, requested_by: { type: 'api_key' } });
+    const registered = await api('GET', `/v1/webhook_endpoints/${held.body.id}`, { key: merchant.api_key });
+    expect(registered.status).toBe(200);
+    expect(registered.body).toMatchObject({ id: held.body.id, url: 'http://127.0.0.1:9/hook', status: 'enabled' });
+  });
+
   it('locks a member after five wrong codes: even the right code is refused then', async () => {
     const dee = await addMember(merchant.merchant_id, 'dee@example.com');
     const held = (await pay(threshold)).body;
