@@ -178,7 +178,7 @@ describe('approvals with MFA through the API', () => {
   });
 
   it('holds a webhook endpoint registered through the API and registers it when approved', async () => {
-    const held = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+    const held = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: 'http://127.0.0.1:9/hook', events: ['webhook_endpoint.disabled'] } });
     expect(held.status, JSON.stringify(held.body)).toBe(202);
     expect(held.body).toMatchObject({ object: 'webhook_endpoint', approval_id: expect.stringMatching(/^apr_/), secret: expect.stringMatching(/^whsec_/) });
     expect((await api('GET', `/v1/webhook_endpoints/${held.body.id}`, { key: merchant.api_key })).status).toBe(404);
