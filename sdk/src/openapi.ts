@@ -1939,7 +1939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests (answered by the gateway); retry later with the same Idempotency-Key */
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2068,7 +2068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests (answered by the gateway); retry later with the same Idempotency-Key */
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2197,7 +2197,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests (answered by the gateway); retry later with the same Idempotency-Key */
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
             429: {
                 headers: {
                     [name: string]: unknown;
