@@ -4,7 +4,8 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
 import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
-import { authenticateBearer } from '../../lib/merchants/authenticate.js';
+import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';
+import { authenticateApiKey } from '../../lib/merchants/authenticate.js';
 import { allowMember, allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
 import { logger } from '../../lib/observability/powertools.js';
 
@@ -13,11 +14,14 @@ const deps = { dynamodb: dynamodbClient(), kms: kmsClient(), tableName: config.T
 
 const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   try {
-    const principal = await authenticateBearer(deps, event.authorizationToken);
-    const usageKey = usageKeyOf(principal.profile, config.SHARED_USAGE_KEY);
-    // A member key reaches the approval endpoints only: its (cached) policy names just those.
-    if (principal.kind === 'member') return allowMember(event.methodArn, principal, usageKey);
-    return allowMerchant(event.methodArn, principal.profile, usageKey);
+    const memberKey = memberBearer(event.authorizationToken);
+    if (memberKey !== undefined) {
+      // A member key reaches the approval endpoints only: its (cached) policy names just those.
+      const member = await authenticateMember(deps, memberKey);
+      return allowMember(event.methodArn, member, usageKeyOf(member.profile, config.SHARED_USAGE_KEY));
+    }
+    const profile = await authenticateApiKey(deps, event.authorizationToken);
+    return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY));
   } catch (error) {
     // Anything else (KMS or DynamoDB down) is thrown: AUTHORIZER_FAILURE, a 503, and never cached.
     if (!(error instanceof UnauthorizedError)) throw error;

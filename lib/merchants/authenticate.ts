@@ -1,8 +1,6 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { UnauthorizedError } from '../errors/index.js';
-import { authenticateMemberKey } from '../members/members.js';
-import { looksLikeMemberKey } from '../members/member-keys.js';
 import { apiKeyDigest, isWellFormedApiKey } from './api-keys.js';
 import { apiKeyKey } from './items.js';
 import { getMerchantProfile } from './merchants.js';
@@ -31,19 +29,3 @@ export async function authenticateApiKey(deps: AuthenticateDeps, authorization: 
   if (key.Item.revoked?.BOOL) throw new UnauthorizedError('This API key was revoked.');
   return getMerchantProfile(deps, key.Item.merchantId!.S!);
 }
-
-/** Who a bearer token is: a merchant's API key (the whole API) or a member key (approvals only). */
-export type Principal =
-  | { kind: 'api_key'; profile: MerchantProfile }
-  | { kind: 'member'; memberId: string; merchantId: string; profile: MerchantProfile };
-
-/** Dispatches on the key's prefix: `mk_` is a member key, anything else must be an API key. */
-export async function authenticateBearer(deps: AuthenticateDeps, authorization: string | undefined): Promise<Principal> {
-  const token = /^Bearer (\S+)$/.exec(authorization?.trim() ?? '')?.[1];
-  if (token !== undefined && looksLikeMemberKey(token)) {
-    const member = await authenticateMemberKey(deps, token);
-    return { kind: 'member', ...member, profile: await getMerchantProfile(deps, member.merchantId) };
-  }
-  return { kind: 'api_key', profile: await authenticateApiKey(deps, authorization) };
-}
-
