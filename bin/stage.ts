@@ -92,6 +92,8 @@ export interface StageDeps {
   stage: Stage;
   tableName: string;
   apiKeyDigestKeyId: string;
+  /** The envelope-encryption key (TOTP secrets of members). */
+  dataKeyId: string;
   dynamodb: DynamoDBClient;
   kms: KMSClient;
 }
@@ -105,17 +107,20 @@ export function stageDeps(stageName: string): StageDeps {
   const stage = knownStage(stageName);
   let tableName = `lanepay-${stage}`;
   let apiKeyDigestKeyId = `alias/lanepay-${stage}-api-key-digest`;
+  let dataKeyId = `alias/lanepay-${stage}-data`;
   if (stage === 'local') {
     const stack = readLocalStack();
     tableName = stack.tableName;
     const digestKey = stack.keys.ApiKeyDigestKey;
     if (!digestKey) throw new StackError('The local stack publishes no ApiKeyDigestKey; restart it with `npm run dev`.');
     apiKeyDigestKeyId = digestKey;
+    dataKeyId = stack.keys.DataKey ?? dataKeyId;
   }
   return {
     stage,
     tableName,
     apiKeyDigestKeyId,
+    dataKeyId,
     dynamodb: retryTransactionConflicts(new DynamoDBClient(awsClientConfig(stage, 'dynamodb'))),
     kms: new KMSClient(awsClientConfig(stage, 'kms')),
   };

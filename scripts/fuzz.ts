@@ -11,7 +11,7 @@ import path from 'node:path';
 import { creditSandboxFunds } from '../lib/ledger/sandbox.js';
 import { createMerchant, updateMerchantProfile } from '../lib/merchants/merchants.js';
 import { StackError } from './stack/errors.js';
-import { allPhases, fixedFuzzSeed, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from './stack/fuzz.js';
+import { allPhases, fixedFuzzSeed, fuzzApprovalPolicy, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from './stack/fuzz.js';
 import { startStack, type RunningStack } from './stack/stack.js';
 import type { StackInfo } from './stack/types.js';
 import { webhookSink } from './stack/webhook-sink.js';
@@ -28,7 +28,7 @@ async function fuzzMerchant(info: StackInfo): Promise<string> {
   };
   const merchant = await createMerchant(deps, { name: `fuzz-${randomUUID().slice(0, 8)}` });
   await creditSandboxFunds(deps, { merchantId: merchant.merchant_id, asset: 'USDC', amountMinor: fuzzFundingMinor, transferId: `trf_fund_${randomUUID()}` });
-  await updateMerchantProfile(deps, merchant.merchant_id, (profile) => ({ ...profile, risk: fuzzMerchantRisk }));
+  await updateMerchantProfile(deps, merchant.merchant_id, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy }));
   return merchant.api_key;
 }
 

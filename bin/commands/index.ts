@@ -1,4 +1,6 @@
 import type { Command, CommandOptions } from '../command.js';
+import approvalPolicySet from './approval-policy-set.js';
+import approvalPolicyShow from './approval-policy-show.js';
 import balanceCredit from './balance-credit.js';
 import chainRotateWallet from './chain-rotate-wallet.js';
 import chainStatus from './chain-status.js';
@@ -17,6 +19,7 @@ import merchantShow from './merchant-show.js';
 import merchantUsageKey from './merchant-usage-key.js';
 import outboxReplay from './outbox-replay.js';
 import reconcile from './reconcile.js';
+import memberAdd from './member-add.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 import topupCreate from './topup-create.js';
@@ -35,6 +38,9 @@ export const commands: Command<CommandOptions>[] = [
   merchantUsageKey,
   keyCreate,
   keyRevoke,
+  memberAdd,
+  approvalPolicySet,
+  approvalPolicyShow,
   balanceCredit,
   topupCreate,
   sanctionsLoad,

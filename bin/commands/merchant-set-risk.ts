@@ -1,7 +1,9 @@
 import { ZodError } from 'zod';
-import { updateMerchantProfile } from '../../lib/merchants/merchants.js';
+import { holdIfRequired } from '../../lib/approvals/hold.js';
+import { getMerchantProfile, updateMerchantProfile } from '../../lib/merchants/merchants.js';
 import { effectiveRules, platformDefaultRules, riskOverridesSchema } from '../../lib/risk/rules.js';
 import { StackError } from '../../scripts/stack/errors.js';
+import { heldNotice, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
 import { describeZodError, json, requiredOption, stageDeps, userError } from '../stage.js';
 
@@ -9,10 +11,11 @@ const example = `'{"maxPerPaymentMinor":{"USDC":"5000000000"}}'`;
 
 export default defineCommand({
   name: 'merchant set-risk',
-  description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/risk/rules.ts)",
+  description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/risk/rules.ts); held for approval if the policy says so",
   options: {
     merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
     rules: { type: 'string', placeholder: 'json', description: 'overrides replacing the current ones, e.g. \'{"maxPerPaymentMinor":{"USDC":"7000000"}}\' (required)' },
+    ...requestedByOption,
   },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
@@ -34,7 +37,20 @@ export default defineCommand({
       throw error;
     }
     try {
-      const profile = await updateMerchantProfile(stageDeps(stage), merchantId, (current) => ({ ...current, risk: parsed.data }));
+      const deps = stageDeps(stage);
+      const held = await holdIfRequired(deps, {
+        merchant: await getMerchantProfile(deps, merchantId),
+        change: { kind: 'risk.set', risk: parsed.data },
+        subject: null,
+        details: { risk: parsed.data },
+        requestedByMember: values['requested-by'],
+      });
+      if (held) {
+        print(json(held));
+        console.error(heldNotice(held));
+        return 0;
+      }
+      const profile = await updateMerchantProfile(deps, merchantId, (current) => ({ ...current, risk: parsed.data }));
       print(json(profile));
       return 0;
     } catch (error) {

@@ -4,8 +4,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
 import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
+import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';
 import { authenticateApiKey } from '../../lib/merchants/authenticate.js';
-import { allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
+import { allowMember, allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
 import { logger } from '../../lib/observability/powertools.js';
 
 const config = loadConfig(authorizerConfigSchema);
@@ -13,6 +14,12 @@ const deps = { dynamodb: dynamodbClient(), kms: kmsClient(), tableName: config.T
 
 const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   try {
+    const memberKey = memberBearer(event.authorizationToken);
+    if (memberKey !== undefined) {
+      // A member key reaches the approval endpoints only: its (cached) policy names just those.
+      const member = await authenticateMember(deps, memberKey);
+      return allowMember(event.methodArn, member, usageKeyOf(member.profile, config.SHARED_USAGE_KEY));
+    }
     const profile = await authenticateApiKey(deps, event.authorizationToken);
     return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY));
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
+import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { eventIdPathSchema } from '../../lib/payments/schemas.js';
 import { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from '../../lib/webhooks/endpoints.js';
 import { redeliverEvent } from '../../lib/webhooks/fan-out.js';
@@ -13,9 +14,11 @@ const page = (query: { limit: number; starting_after?: string | undefined }) => 
 
 type Route = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 const routes: Record<string, Route> = {
-  'POST /v1/webhook_endpoints': httpHandler({ body: createEndpointBodySchema, query: noQuery }, async (r) => ({
-    status: 201, body: await createEndpoint(deps, r.merchantId, r.body),
-  })),
+  'POST /v1/webhook_endpoints': httpHandler({ body: createEndpointBodySchema, query: noQuery }, async (r) => {
+    const created = await createEndpoint(deps, r.merchantId, r.body, profileFromAuthorizer(r.authorizer).approvals);
+    // 202: held for approval under the merchant's policy; it exists (and receives events) once approved.
+    return { status: created.approval_id ? 202 : 201, body: created };
+  }),
   'GET /v1/webhook_endpoints': httpHandler({ query: endpointListQuerySchema }, async (r) => ({
     status: 200, body: await listEndpoints(deps, r.merchantId, page(r.query)),
   })),

@@ -45,6 +45,12 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
   HOLD_EXPIRY_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 });
 
+/** approvals: the approval endpoints and the expiry sweep of pending requests. */
+export const approvalsConfigSchema = baseConfigSchema.extend({
+  /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
+  HOLD_EXPIRY_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+});
+
 export const authorizerConfigSchema = baseConfigSchema.extend({
   API_KEY_DIGEST_KEY_ID: z.string().min(1),
   /** Value of the usage plan's shared API key, for merchants without a key of their own (infra/api.yml). */

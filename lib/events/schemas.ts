@@ -12,7 +12,7 @@ import { webhookEndpointSchema } from '../webhooks/endpoint.js';
 /** Events about payments; each carries the payment as it stood after the change. */
 export const paymentEventTypes = [
   'payment.authorized', 'payment.declined', 'payment.processing', 'payment.succeeded',
-  'payment.failed', 'payment.canceled', 'payment.expired',
+  'payment.failed', 'payment.canceled', 'payment.expired', 'payment.requires_approval',
 ] as const;
 export type PaymentEventType = (typeof paymentEventTypes)[number];
 

@@ -40,6 +40,8 @@ export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.
   maxBodyBytes?: number;
   /** Routes outside the merchant API (the OpenAPI document) set this to false. */
   authenticated?: boolean;
+  /** Only the approval endpoints set this: every other route refuses member keys (mk_...). */
+  acceptsMemberKeys?: boolean;
 }
 
 /**
@@ -77,6 +79,10 @@ function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType
   if (spec.authenticated !== false && !merchantId) {
     // API Gateway only invokes authenticated routes after the authorizer allowed them.
     throw new UnauthorizedError('No merchant was authenticated for this request.');
+  }
+  if (event.requestContext?.authorizer?.principal === 'member' && !spec.acceptsMemberKeys) {
+    // The authorizer's policy already limits member keys to the approval routes; this holds even if it did not.
+    throw new UnauthorizedError('A member key (mk_...) is accepted only by the approval endpoints; use an API key (sk_...).');
   }
   const requestId = event.requestContext?.requestId ?? 'unknown';
   logger.appendKeys({ requestId, merchantId });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from '../charges/openapi.js';
 import { checkoutOpenApiPaths } from '../checkout/openapi.js';
+import { approvalOpenApiPaths, approvalOpenApiSchemas } from '../approvals/openapi.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/openapi.js';
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
@@ -25,6 +26,9 @@ const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
   retry_after: z.number().int().optional(),
+  attempts_left: z.number().int().optional(),
+  locked_until: z.string().optional(),
+  approval_status: z.string().optional(),
   payment: paymentSchema.optional(),
 }).meta({ description: 'RFC 9457 problem details; `code` is stable and `type` is its URL.' });
 
@@ -54,6 +58,7 @@ const paths = {
   ...customerOpenApiPaths,
   ...chargeOpenApiPaths,
   ...checkoutOpenApiPaths,
+  ...approvalOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -139,7 +144,11 @@ const paths = {
       summary: 'Register a webhook endpoint; the answer carries its signing secret, shown only this once',
       tags: ['Webhook endpoints'],
       requestBody: { required: true, content: jsonExample('CreateWebhookEndpoint', { url: 'https://shop.example/webhooks/lanepay', events: ['*'], description: 'Order service' }) },
-      responses: { '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') }, ...problems(...bodyProblems, 409) },
+      responses: {
+        '201': { ...ok('Registered', 'WebhookEndpointWithSecret'), links: endpointLinks('$response.body#/id') },
+        '202': ok('Held for approval under the merchant\'s approval policy (`approval_id`); registered once approved. Keep the secret now: it is not shown again.', 'WebhookEndpointWithSecret'),
+        ...problems(...bodyProblems, 409),
+      },
     },
     get: {
       operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints, newest first', tags: ['Webhook endpoints'],
@@ -212,12 +221,16 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
       { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
       { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
+      { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
       { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
     ],
     paths,
     webhooks: webhooksSection(),
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_... or sk_live_...' },
+        memberKey: { type: 'http', scheme: 'bearer', description: 'Member key mk_test_... or mk_live_... (`lanepay member add`): the approval endpoints only' },
+      },
       schemas: {
         CreatePayment: jsonSchema(createPaymentBodySchema, 'input'),
         CapturePayment: jsonSchema(captureBodySchema, 'input'),
@@ -235,6 +248,7 @@ export function openApiDocument(): Record<string, unknown> {
         Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
         ...chargeOpenApiSchemas,
+        ...approvalOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },
     },

@@ -36,6 +36,14 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   limit_exceeded: { status: 409, title: 'Limit reached' },
   rate_limited: { status: 429, title: 'Too many requests' },
   concurrent_change: { status: 409, title: 'Changed while the request ran' },
+  otp_required: { status: 401, title: 'One-time code required' },
+  otp_invalid: { status: 401, title: 'Wrong one-time code' },
+  otp_replayed: { status: 401, title: 'One-time code already used' },
+  member_locked: { status: 423, title: 'Member locked' },
+  member_exists: { status: 409, title: 'Member already exists' },
+  self_approval: { status: 403, title: 'Requester cannot decide their own request' },
+  already_approved: { status: 409, title: 'Already approved by this member' },
+  approval_decided: { status: 409, title: 'Approval already decided' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {

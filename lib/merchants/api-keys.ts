@@ -10,7 +10,8 @@ import type { Stage } from '../aws/config.js';
  */
 const apiKeyShape = /^(sk_(?:test|live)_[A-Za-z0-9_-]{43})([A-Za-z0-9_-]{6})$/;
 
-function checksum(body: string): string {
+/** CRC-32 of a key's body, base64url (6 characters): shared by API keys and member keys (lib/members). */
+export function checksum(body: string): string {
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(crc32(body));
   return bytes.toString('base64url');

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { authorizerContext } from './authorizer-context.js';
+import { authorizerContext, memberAuthorizerContext } from './authorizer-context.js';
 import type { MerchantProfile } from './profile.js';
 
 /**
@@ -17,6 +17,23 @@ export function allowMerchant(methodArn: string, profile: MerchantProfile, usage
     usageIdentifierKey,
   };
 }
+
+/**
+ * A member key (lib/members): allowed on the approval routes only, so the cached policy refuses the
+ * rest of the API with 403 before any function runs; counted against its merchant's usage key.
+ */
+export function allowMember(methodArn: string, member: { memberId: string; merchantId: string }, usageIdentifierKey: string): APIGatewayAuthorizerResult {
+  const [arnPrefix, stage] = methodArn.split('/');
+  return {
+    principalId: member.memberId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: memberRoutes.map((route) => `${arnPrefix}/${stage}/${route}`) }] },
+    context: memberAuthorizerContext(member),
+    usageIdentifierKey,
+  };
+}
+
+/** The only routes a member key may call (METHOD/path, API Gateway's wildcard for the id). */
+export const memberRoutes = ['GET/v1/approvals', 'POST/v1/approvals/*/approve', 'POST/v1/approvals/*/reject'] as const;
 
 /** A refused key: cached like an allowed one, answered with the ACCESS_DENIED gateway response (infra/api.yml). */
 export function denyKey(methodArn: string): APIGatewayAuthorizerResult {

@@ -78,23 +78,42 @@ export async function createApiKey(deps: MerchantDeps, merchantId: string): Prom
 
 /** Revokes a key by id: both of its items change in one transaction. */
 export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<void> {
+  const digest = await apiKeyDigestOf(deps, keyId);
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: revokeApiKeyItems(deps.tableName, keyId, digest) }));
+}
+
+/** The stored digest of a key, by its id (what revocation needs); a 404 for an unknown id. */
+export async function apiKeyDigestOf(deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>, keyId: string): Promise<string> {
   const found = await deps.dynamodb.send(
     new GetItemCommand({ TableName: deps.tableName, Key: keyIdKey(keyId), ConsistentRead: true }),
   );
   const digest = found.Item?.digest?.S;
   if (!digest) throw new NotFoundError('API key', keyId);
+  return digest;
+}
+
+/** The merchant a key belongs to, by key id. */
+export async function apiKeyMerchant(deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>, keyId: string): Promise<string> {
+  const found = await deps.dynamodb.send(
+    new GetItemCommand({ TableName: deps.tableName, Key: keyIdKey(keyId), ConsistentRead: true }),
+  );
+  const merchantId = found.Item?.merchantId?.S;
+  if (!merchantId) throw new NotFoundError('API key', keyId);
+  return merchantId;
+}
+
+/** The items of `api_key.revoke`, in one place so another record (an audit entry) can join them. */
+export function revokeApiKeyItems(tableName: string, keyId: string, digest: string): TransactWriteItem[] {
   const revoke = (key: ReturnType<typeof keyIdKey>): TransactWriteItem => ({
     Update: {
-      TableName: deps.tableName,
+      TableName: tableName,
       Key: key,
       UpdateExpression: 'SET revoked = :true',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':true': { BOOL: true } },
     },
   });
-  await deps.dynamodb.send(
-    new TransactWriteItemsCommand({ TransactItems: [revoke(keyIdKey(keyId)), revoke(apiKeyKey(digest))] }),
-  );
+  return [revoke(keyIdKey(keyId)), revoke(apiKeyKey(digest))];
 }
 
 export async function getMerchantProfile(deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<MerchantProfile> {
@@ -133,17 +152,40 @@ export async function updateMerchantProfile(
   return next;
 }
 
-async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) {
+/** A new key: its secret (shown once), id and digest; nothing is written yet. */
+export async function mintApiKey(deps: Pick<MerchantDeps, 'kms' | 'apiKeyDigestKeyId' | 'stage'>) {
   const apiKey = newApiKey(deps.stage);
-  const keyId = newId('key');
-  const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, apiKey);
+  return { apiKey, keyId: newId('key'), digest: await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, apiKey) };
+}
+
+async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) {
+  const minted = await mintApiKey(deps);
+  return { apiKey: minted.apiKey, keyId: minted.keyId, items: apiKeyItems(deps.tableName, merchantId, minted.keyId, minted.digest, nowIso) };
+}
+
+/** The items of `api_key.create`: looked up by digest (authorizer) and by key id (revocation); written together. */
+export function apiKeyItems(tableName: string, merchantId: string, keyId: string, digest: string, nowIso: string): TransactWriteItem[] {
   const common = { entity: { S: 'api-key' }, keyId: { S: keyId }, merchantId: { S: merchantId }, digest: { S: digest }, revoked: { BOOL: false }, createdAt: { S: nowIso } };
-  // Looked up by digest (authorizer) and by key id (revocation); written together.
-  const items: TransactWriteItem[] = [
-    { Put: { TableName: deps.tableName, Item: { ...apiKeyKey(digest), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName: deps.tableName, Item: { ...keyIdKey(keyId), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+  return [
+    { Put: { TableName: tableName, Item: { ...apiKeyKey(digest), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: tableName, Item: { ...keyIdKey(keyId), ...common }, ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
-  return { apiKey, keyId, items };
+}
+
+/**
+ * The item replacing a merchant's profile, conditioned on the profile read (two concurrent edits
+ * cannot overwrite each other): used directly and by approvals applying a held change.
+ */
+export function replaceProfileItem(tableName: string, merchantId: string, current: MerchantProfile, next: MerchantProfile): TransactWriteItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: merchantProfileKey(merchantId),
+      UpdateExpression: 'SET profile = :next',
+      ConditionExpression: 'profile = :current',
+      ExpressionAttributeValues: { ':next': { S: JSON.stringify(merchantProfileSchema.parse(next)) }, ':current': { S: JSON.stringify(current) } },
+    },
+  };
 }
 
 export { merchantProfileKey } from './items.js';

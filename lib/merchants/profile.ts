@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalPolicySchema } from '../approvals/policy.js';
 
 /** A merchant's settings, stored as one JSON attribute and handed to functions by the authorizer. */
 export const merchantProfileSchema = z.object({
@@ -17,6 +18,8 @@ export const merchantProfileSchema = z.object({
    * the key source AUTHORIZER, API Gateway ignores any x-api-key a client sends.
    */
   usageKey: z.string().min(20).max(128).optional(),
+  /** Which changes wait for members' approvals (lib/approvals/policy.ts); absent: none. */
+  approvals: approvalPolicySchema.optional(),
 });
 
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;

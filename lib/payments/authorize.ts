@@ -1,5 +1,8 @@
 import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Chain } from '../chains/registry.js';
+import type { ApprovalRecord } from '../approvals/items.js';
+import { requiredApprovals, type ApprovalRequirement } from '../approvals/policy.js';
+import { newApprovalRecord, requestApprovalItems } from '../approvals/request.js';
 import { readCustomer } from '../customers/customers.js';
 import { UnknownCustomerError } from '../customers/errors.js';
 import { ValidationError } from '../errors/index.js';
@@ -33,6 +36,8 @@ export interface PaymentResult {
  * Creates a payment: risk gates, then in ONE transaction the payment, its events, the ledger hold
  * (or, for automatic capture, the posted debit), the velocity counters and the idempotency record.
  * A refusal by the risk engine or by a ledger/velocity condition is recorded as a declined payment.
+ * A payout at or above the merchant's approval threshold (lib/approvals/policy.ts) is held with status
+ * `requires_approval`, its approval request written in the same transaction.
  * DynamoDB requests for a first authorization: the idempotency lock and the transaction (plus one
  * read of the customer's KYC status when the payment names a customer).
  */
@@ -90,18 +95,29 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityDestinationDaily, lock, now, declinedBy('velocity_destination_daily'));
 
   const feeMinor = feeFor(merchant, amountMinor);
+  const gate = requiredApprovals(merchant.approvals, { kind: 'payout', amountMinor, asset: body.asset });
+  const held = gate.approvals > 0 ? approvalHold(merchant.id, payment, gate, now) : undefined;
   const isManual = body.capture === 'manual';
+  // A payout waiting for approvals is held like a manual capture (amount + maximum fee) until decided.
+  const capturesNow = !isManual && !held;
   const record: PaymentRecord = {
-    payment: { ...payment, fee: isManual ? '0' : feeMinor.toString(), amount_captured: isManual ? '0' : body.amount, status: isManual ? 'authorized' : 'processing' },
+    payment: {
+      ...payment,
+      fee: capturesNow ? feeMinor.toString() : '0',
+      amount_captured: capturesNow ? body.amount : '0',
+      status: held ? 'requires_approval' : isManual ? 'authorized' : 'processing',
+      ...(held ? { approval_id: held.approval.id, expires_at: held.approval.expires_at } : {}),
+    },
     merchantId: merchant.id,
     version: 1,
     risk: approved,
     feeTerms: merchant.fee,
-    ...(isManual ? { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } } : {}),
+    ...(capturesNow ? {} : { hold: { transferId: `trf_hold_${payment.id}`, amountMinor: amountMinor + feeMinor } }),
   };
-  const authorizedEvent = paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now);
-  const events = [authorizedEvent.item];
-  if (!isManual) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
+  const events = held
+    ? [paymentEventItem(deps.tableName, merchant.id, 'payment.requires_approval', record.payment, now).item]
+    : [paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now).item];
+  if (capturesNow) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
 
   const day = utcDay(now);
   const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
@@ -112,6 +128,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events,
     ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
+    ...(held ? requestApprovalItems(deps.tableName, held) : []),
   ];
 
   try {
@@ -122,6 +139,19 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     if (!refusal) throw error;
     return recordDecline(deps, merchant.id, payment, refusal.code, lock, now, declinedBy(refusal.rule));
   }
+}
+
+/** The approval request a payout at or above the policy's threshold waits for, written in the payment's transaction. */
+function approvalHold(merchantId: string, payment: Payment, requirement: ApprovalRequirement, now: Date): ApprovalRecord {
+  return newApprovalRecord({
+    merchantId,
+    change: { kind: 'payout', paymentId: payment.id },
+    subject: payment.id,
+    details: { amount: payment.amount, asset: payment.asset, chain: payment.chain, destination: payment.destination, capture: payment.capture },
+    requirement,
+    requestedBy: { type: 'api_key', id: null },
+    now,
+  });
 }
 
 function holdTransfers(record: PaymentRecord, merchantId: string, asset: string, amountMinor: bigint, feeMinor: bigint): TransferIntent[] {

@@ -52,7 +52,7 @@ export const listQuerySchema = z.strictObject({
   starting_after: z.string().regex(/^(pay|evt)_[0-9a-z]{26}$/).optional(),
 });
 
-export const paymentStatuses = ['authorized', 'processing', 'succeeded', 'failed', 'canceled', 'expired', 'declined'] as const;
+export const paymentStatuses = ['requires_approval', 'authorized', 'processing', 'succeeded', 'failed', 'canceled', 'expired', 'declined'] as const;
 
 /** The payment as merchants see it, in responses, events and webhooks. */
 export const paymentSchema = z.object({
@@ -74,6 +74,8 @@ export const paymentSchema = z.object({
   tx_hash: z.string().nullable(),
   decline_code: z.string().nullable(),
   failure_code: z.string().nullable(),
+  /** The approval request (GET /v1/approvals) the payment waits for; present only while it is requires_approval. */
+  approval_id: z.string().optional(),
 });
 export type Payment = z.infer<typeof paymentSchema>;
 

@@ -80,7 +80,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   }
 }
 
-function captureChange(record: PaymentRecord, merchant: MerchantProfile, requestedMinor: bigint | undefined) {
+/** The capture of a held payment: posts the hold (amount + fee) and books the fee; also used when an approval releases a payout. */
+export function captureChange(record: PaymentRecord, merchant: Pick<MerchantProfile, 'fee'>, requestedMinor: bigint | undefined) {
   const { payment } = record;
   const authorizedMinor = BigInt(payment.amount);
   const capturedMinor = requestedMinor ?? authorizedMinor;
@@ -101,12 +102,12 @@ function captureChange(record: PaymentRecord, merchant: MerchantProfile, request
   return { next, transfers, event: 'payment.processing' as PaymentEventType };
 }
 
-function voidHold(record: PaymentRecord): TransferIntent[] {
-  return [{ kind: 'void_pending', id: `trf_void_${record.payment.id}`, pending: pendingHold(record) }];
+export function voidHold(record: PaymentRecord, transferId = `trf_void_${record.payment.id}`): TransferIntent[] {
+  return [{ kind: 'void_pending', id: transferId, pending: pendingHold(record) }];
 }
 
-function pendingHold(record: PaymentRecord): PendingTransfer {
-  if (!record.hold) throw new Error(`payment ${record.payment.id} is authorized but has no hold`);
+export function pendingHold(record: PaymentRecord): PendingTransfer {
+  if (!record.hold) throw new Error(`payment ${record.payment.id} is ${record.payment.status} but has no hold`);
   return {
     id: record.hold.transferId,
     debit: merchantAccount(record.merchantId, record.payment.asset) as AccountId,

@@ -1,6 +1,9 @@
 import {
   ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
+import { requestApproval } from '../approvals/request.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
@@ -27,7 +30,9 @@ export const maxEndpointsPerMerchant = 16;
  * its host resolves to is public (loopback allowed on local): the SSRF guard's first check; the
  * second runs at each delivery. The secret is returned here only; it is stored KMS-encrypted.
  */
-export async function createEndpoint(deps: WebhookDeps, merchantId: string, body: CreateEndpointBody): Promise<EndpointWithSecret> {
+export async function createEndpoint(
+  deps: WebhookDeps, merchantId: string, body: CreateEndpointBody, policy?: ApprovalPolicy,
+): Promise<EndpointWithSecret & { approval_id?: string }> {
   const parsed = parseEndpointUrl(body.url, deps.stage);
   if (!parsed.ok) throw new ValidationError(`The webhook URL ${parsed.reason}.`, [{ field: 'url', message: parsed.reason }]);
   const destination = await checkDestination(parsed.url, deps.stage, deps.resolve);
@@ -46,22 +51,22 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, body
   };
   const secret = newSigningSecret();
   const record: EndpointRecord = { endpoint, merchantId, secrets: [{ ciphertext: await encryptSecret(deps, endpoint.id, secret) }], version: 1 };
+  const requirement = requiredApprovals(policy, { kind: 'webhook_endpoint.create' });
+  if (requirement.approvals > 0) {
+    // Held: the endpoint (its secret sealed) waits in the request and is written when approved (lib/approvals/apply.ts).
+    const approval = await requestApproval(deps, {
+      merchantId,
+      change: { kind: 'webhook_endpoint.create', endpoint, secrets: record.secrets },
+      subject: endpoint.id,
+      details: { url: endpoint.url, events: endpoint.events },
+      requirement,
+      requestedBy: { type: 'api_key', id: null },
+      now,
+    });
+    return { ...endpoint, secret, approval_id: approval.id };
+  }
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
-        { Put: { TableName: deps.tableName, Item: endpointItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-        {
-          Update: {
-            TableName: deps.tableName,
-            Key: endpointCountKey(merchantId),
-            UpdateExpression: 'ADD #n :one',
-            ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
-            ExpressionAttributeNames: { '#n': 'count' },
-            ExpressionAttributeValues: { ':one': { N: '1' }, ':cap': { N: String(maxEndpointsPerMerchant) } },
-          },
-        },
-      ],
-    }));
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: createEndpointItems(deps.tableName, record) }));
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
       throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
@@ -69,6 +74,23 @@ export async function createEndpoint(deps: WebhookDeps, merchantId: string, body
     throw error;
   }
   return { ...endpoint, secret };
+}
+
+/** The items of `webhook_endpoint.create`: the endpoint and the merchant's endpoint count (capped). */
+export function createEndpointItems(tableName: string, record: EndpointRecord): TransactWriteItem[] {
+  return [
+    { Put: { TableName: tableName, Item: endpointItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: endpointCountKey(record.merchantId),
+        UpdateExpression: 'ADD #n :one',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':one': { N: '1' }, ':cap': { N: String(maxEndpointsPerMerchant) } },
+      },
+    },
+  ];
 }
 
 /** The endpoint record if it belongs to the merchant; another merchant's reads as not found. */

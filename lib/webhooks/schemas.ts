@@ -34,7 +34,11 @@ export const attemptListQuerySchema = z.strictObject({
 });
 
 /** The endpoint with its secret, answered once: on creation and on rotation. */
-export const endpointWithSecretSchema = webhookEndpointSchema.extend({ secret: z.string() });
+export const endpointWithSecretSchema = webhookEndpointSchema.extend({
+  secret: z.string(),
+  /** Present when the merchant's approval policy held the endpoint (202): registered once approved. */
+  approval_id: z.string().optional(),
+});
 
 /** The answer of DELETE /v1/webhook_endpoints/{id}. */
 export const deletedEndpointSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });

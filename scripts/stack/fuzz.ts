@@ -87,6 +87,18 @@ export const fuzzMerchantRisk = {
 };
 export const fuzzFundingMinor = 10n ** 33n;
 
+/**
+ * Payouts at or above this wait for an approval, so the run has approval requests to list and to
+ * approve or reject (the fuzzer holds an API key: deciding answers 401, listing 200). Few generated
+ * amounts reach it; those that do are 201 requires_approval like any other.
+ */
+export const fuzzApprovalThresholdMinor = '100000000000000000000';
+export const fuzzApprovalPolicy = {
+  payouts: { at_or_above: fuzzApprovalThresholdMinor, approvals: 1 },
+  admin_changes: { approvals: 0 },
+  expires_after_seconds: 86_400,
+};
+
 /** Ids of objects a run starts from, offered to the operations taking them (dictionaries). */
 export interface SeededIds {
   'payment-ids': string[];
@@ -95,6 +107,7 @@ export interface SeededIds {
   'customer-ids': string[];
   'verification-ids': string[];
   'charge-ids': string[];
+  'approval-ids': string[];
 }
 
 /**
@@ -113,7 +126,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [] };
   for (let i = 0; i < 3; i += 1) {
     const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
     ids['customer-ids'].push(customer);
@@ -132,6 +145,12 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   }
   for (let i = 0; i < 4; i += 1) {
     ids['charge-ids'].push((await call('POST', '/v1/charges', i % 2 === 0 ? { amount: '1000000', asset: 'USDC' } : { asset: 'USDC' })).id);
+  }
+  for (let i = 0; i < 3; i += 1) {
+    const payment = { amount: fuzzApprovalThresholdMinor, asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7' };
+    const held = await call('POST', '/v1/payments', payment) as { id: string; approval_id?: string };
+    if (!held.approval_id) throw new Error('Seeding the fuzz run: a payment at the approval threshold was not held; the fuzz merchant needs fuzzApprovalPolicy.');
+    ids['approval-ids'].push(held.approval_id);
   }
   // Events are written in their payment's transaction (outbox), so they are listed at once.
   ids['event-ids'] = ((await call('GET', '/v1/events?limit=20')).data ?? []).map((event) => event.id);

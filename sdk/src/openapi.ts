@@ -185,6 +185,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List approval requests in one status (pending by default), oldest first */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a request; the last approval needed applies the held change (a payout proceeds) */
+        post: operations["approveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a request; a held payout is canceled and its funds released */
+        post: operations["rejectApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -505,7 +556,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event payment.canceled
-         * @description An authorized payment was canceled and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
+         * @description An authorized payment was canceled, or its approval rejected, and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
          */
         post: operations["onPaymentCanceled"];
         delete?: never;
@@ -525,9 +576,29 @@ export type webhooks = {
         put?: never;
         /**
          * Event payment.expired
-         * @description An authorized payment was not captured in time and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
+         * @description An authorized payment was not captured in time, or its approval expired, and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
          */
         post: operations["onPaymentExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.requires_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event payment.requires_approval
+         * @description A payment at or above the approval policy's threshold is held and waits for members' approvals (`approval_id`). Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onPaymentRequiresApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -802,7 +873,7 @@ export type components = {
             /** @constant */
             object: "payment";
             /** @enum {string} */
-            status: "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+            status: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
             amount: string;
             amount_captured: string;
             fee: string;
@@ -821,6 +892,7 @@ export type components = {
             tx_hash: string | null;
             decline_code: string | null;
             failure_code: string | null;
+            approval_id?: string;
         };
         PaymentList: {
             /** @constant */
@@ -830,7 +902,7 @@ export type components = {
                 /** @constant */
                 object: "payment";
                 /** @enum {string} */
-                status: "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+                status: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
                 amount: string;
                 amount_captured: string;
                 fee: string;
@@ -849,6 +921,7 @@ export type components = {
                 tx_hash: string | null;
                 decline_code: string | null;
                 failure_code: string | null;
+                approval_id?: string;
             }[];
             has_more: boolean;
         };
@@ -857,7 +930,7 @@ export type components = {
             /** @constant */
             object: "event";
             /** @enum {string} */
-            type: "payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired";
+            type: "payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval";
             created_at: string;
             data: {
                 object: {
@@ -865,7 +938,7 @@ export type components = {
                     /** @constant */
                     object: "payment";
                     /** @enum {string} */
-                    status: "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+                    status: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
                     amount: string;
                     amount_captured: string;
                     fee: string;
@@ -884,6 +957,7 @@ export type components = {
                     tx_hash: string | null;
                     decline_code: string | null;
                     failure_code: string | null;
+                    approval_id?: string;
                 };
             };
         } | {
@@ -1010,7 +1084,7 @@ export type components = {
                 /** @constant */
                 object: "event";
                 /** @enum {string} */
-                type: "payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired";
+                type: "payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval";
                 created_at: string;
                 data: {
                     object: {
@@ -1018,7 +1092,7 @@ export type components = {
                         /** @constant */
                         object: "payment";
                         /** @enum {string} */
-                        status: "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+                        status: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
                         amount: string;
                         amount_captured: string;
                         fee: string;
@@ -1037,6 +1111,7 @@ export type components = {
                         tx_hash: string | null;
                         decline_code: string | null;
                         failure_code: string | null;
+                        approval_id?: string;
                     };
                 };
             } | {
@@ -1173,7 +1248,7 @@ export type components = {
              * @description An absolute https URL (http too on the local stage) whose host resolves only to public addresses (loopback too on the local stage).
              */
             url: string;
-            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
+            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
             description?: string;
         };
         WebhookEndpoint: {
@@ -1198,6 +1273,7 @@ export type components = {
             status: "enabled" | "disabled";
             created_at: string;
             secret: string;
+            approval_id?: string;
         };
         WebhookEndpointList: {
             /** @constant */
@@ -1482,6 +1558,71 @@ export type components = {
             }[];
             has_more: boolean;
         };
+        Approval: {
+            id: string;
+            /** @constant */
+            object: "approval";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "expired";
+            /** @enum {string} */
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+            subject: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            approvals_required: number;
+            approvals: {
+                member: string;
+                at: string;
+            }[];
+            rejected_by: {
+                member: string;
+                at: string;
+            } | null;
+            requested_by: {
+                /** @enum {string} */
+                type: "api_key" | "operator" | "member";
+                id: string | null;
+            };
+            created_at: string;
+            expires_at: string;
+            decided_at: string | null;
+        };
+        ApprovalList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            }[];
+            has_more: boolean;
+        };
         /** @description RFC 9457 problem details; `code` is stable and `type` is its URL. */
         Problem: {
             type: string;
@@ -1496,12 +1637,15 @@ export type components = {
             }[];
             decline_code?: string;
             retry_after?: number;
+            attempts_left?: number;
+            locked_until?: string;
+            approval_status?: string;
             payment?: {
                 id: string;
                 /** @constant */
                 object: "payment";
                 /** @enum {string} */
-                status: "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+                status: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
                 amount: string;
                 amount_captured: string;
                 fee: string;
@@ -1520,6 +1664,7 @@ export type components = {
                 tx_hash: string | null;
                 decline_code: string | null;
                 failure_code: string | null;
+                approval_id?: string;
             };
         };
     };
@@ -2641,6 +2786,336 @@ export interface operations {
             };
         };
     };
+    listApprovals: {
+        parameters: {
+            query?: {
+                /** @description Which requests */
+                status?: "pending" | "approved" | "rejected" | "expired";
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approval requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveApproval: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The current 6-digit code of the member's authenticator app (TOTP, RFC 6238). Each code is accepted once; five wrong codes lock the member for 15 minutes. */
+                "Lanepay-OTP": string;
+            };
+            path: {
+                /** @description The approval's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Approved (or still pending more approvals) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The member is locked after five wrong one-time codes (`member_locked`); retry after `retry_after` seconds */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectApproval: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The current 6-digit code of the member's authenticator app (TOTP, RFC 6238). Each code is accepted once; five wrong codes lock the member for 15 minutes. */
+                "Lanepay-OTP": string;
+            };
+            path: {
+                /** @description The approval's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The member is locked after five wrong one-time codes (`member_locked`); retry after `retry_after` seconds */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPayments: {
         parameters: {
             query?: {
@@ -3539,6 +4014,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
+            /** @description Held for approval under the merchant's approval policy (`approval_id`); registered once approved. Keep the secret now: it is not shown again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
             400: {
                 headers: {
@@ -4137,6 +4621,38 @@ export interface operations {
                 "application/json": components["schemas"]["Event"] & {
                     /** @constant */
                     type?: "payment.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPaymentRequiresApproval: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "payment.requires_approval";
                 };
             };
         };

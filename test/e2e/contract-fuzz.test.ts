@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allPhases, fixedFuzzSeed, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from '../../scripts/stack/fuzz.js';
+import { allPhases, fixedFuzzSeed, fuzzApprovalPolicy, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from '../../scripts/stack/fuzz.js';
 import { webhookSink } from '../../scripts/stack/webhook-sink.js';
 import { fundedMerchant } from '../support/deps.js';
 import { stack } from '../support/stack.js';
@@ -29,7 +29,7 @@ describe('the merchant API under contract fuzzing', () => {
   it.each(runs)('answers as documented for %s (%i), with no server error', async (_, seed, phases, seconds) => {
     console.log(`[contract-fuzz] seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
     // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
-    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk }));
+    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy }));
     const run = await runContractFuzz({
       apiUrl: stack().apiUrl,
       apiKey: merchant.api_key,

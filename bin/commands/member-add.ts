@@ -1,0 +1,36 @@
+import QRCode from 'qrcode';
+import { addMember } from '../../lib/members/members.js';
+import { StackError } from '../../scripts/stack/errors.js';
+import { defineCommand } from '../command.js';
+import { json, requiredOption, stageDeps, userError } from '../stage.js';
+
+export default defineCommand({
+  name: 'member add',
+  description: 'Adds a member who approves held changes: prints its member key and TOTP secret (otpauth URI) once',
+  options: {
+    merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
+    email: { type: 'string', placeholder: 'address', description: 'the member\'s email, unique within the merchant (required)' },
+    qr: { type: 'boolean', default: false, description: 'draws the otpauth URI as a QR code in the terminal instead of printing it' },
+  },
+  async run({ stage, values, print }) {
+    const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
+    const email = requiredOption(values.email, 'email', 'ana@example.com');
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new StackError(`--email ${JSON.stringify(email)} is not an email address.`);
+    let added;
+    try {
+      added = await addMember(stageDeps(stage), { merchantId, email });
+    } catch (error) {
+      throw userError(error);
+    }
+    if (values.qr) {
+      const { otpauth_uri: uri, ...rest } = added;
+      print(json(rest));
+      print(await QRCode.toString(uri, { type: 'terminal', small: true }));
+      console.error('Scan the code with an authenticator app now: the key and the secret are shown this once.');
+    } else {
+      print(json(added));
+      console.error('The member key and the otpauth URI are shown this once: only the key\'s digest and the sealed secret are stored.');
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,50 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { decideApproval } from '../../lib/approvals/decide.js';
+import { expireDueApprovals } from '../../lib/approvals/expire.js';
+import { listApprovals } from '../../lib/approvals/list.js';
+import { approvalIdPathSchema, decideApprovalBodySchema, listApprovalsQuerySchema } from '../../lib/approvals/schemas.js';
+import { UnauthorizedError } from '../../lib/errors/index.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { approvalCaller } from '../../lib/merchants/authorizer-context.js';
+import { logger, metrics } from '../../lib/observability/powertools.js';
+import { approvalDeps } from '../commons/approval-deps.js';
+
+const deps = approvalDeps();
+
+const list = httpHandler({ query: listApprovalsQuerySchema, acceptsMemberKeys: true }, async (request) => {
+  const caller = approvalCaller(request.authorizer);
+  return { status: 200, body: await listApprovals(deps, caller.merchantId, request.query) };
+});
+
+const decide = httpHandler({ body: decideApprovalBodySchema, path: approvalIdPathSchema, acceptsMemberKeys: true }, async (request) => {
+  const caller = approvalCaller(request.authorizer);
+  if (!caller.memberId) throw new UnauthorizedError('Approving and rejecting take a member key (mk_...) and its code, not an API key.');
+  const approval = await decideApproval(deps, {
+    merchantId: caller.merchantId,
+    memberId: caller.memberId,
+    approvalId: request.path.id,
+    decision: request.route.endsWith('/reject') ? 'reject' : 'approve',
+    code: request.header('lanepay-otp'),
+  });
+  return { status: 200, body: approval };
+});
+
+const expire = middy(async () => {
+  const result = await expireDueApprovals(deps);
+  metrics.addMetric('ApprovalsExpired', MetricUnit.Count, result.expired);
+  logger.info('approval expiry sweep finished', result);
+  return result;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
+
+/** One function, two triggers: the approval endpoints and the expiry schedule. */
+export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-approvals' }, context: Context) => {
+  if ('action' in event && event.action === 'expire-approvals') return expire(event, context);
+  const http = event as APIGatewayProxyEvent;
+  return http.httpMethod === 'GET' ? list(http, context) : decide(http, context);
+};

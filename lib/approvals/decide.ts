@@ -1,0 +1,85 @@
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { LanepayError, NotFoundError } from '../errors/index.js';
+import { OtpReplayedError } from '../members/errors.js';
+import { readMember } from '../members/members.js';
+import { checkMemberCode } from '../members/otp.js';
+import { outcomeItems } from './apply.js';
+import type { ApprovalDeps } from './deps.js';
+import { AlreadyApprovedError, ApprovalDecidedError, SelfApprovalError } from './errors.js';
+import { approvalFromItem, approvalKey, replaceApprovalItem, type ApprovalRecord } from './items.js';
+import type { Approval } from './schemas.js';
+
+export interface Decision {
+  merchantId: string;
+  memberId: string;
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  /** The Lanepay-OTP header. */
+  code: string | undefined;
+}
+
+/**
+ * A member approves or rejects a request. Refusals come in a fixed order: unknown request, already
+ * decided or expired, the requester themself, a second approval by the same member, then the
+ * member's lock and code. The decision is ONE transaction: the member's code spent (its time step),
+ * the request replaced (conditioned on the version read), and, when it decides the request, the
+ * held change or the released payout.
+ */
+export async function decideApproval(deps: ApprovalDeps, input: Decision): Promise<Approval> {
+  const now = deps.now();
+  const record = await readApproval(deps, input.merchantId, input.approvalId);
+  const { approval } = record;
+  if (approval.status !== 'pending') throw new ApprovalDecidedError(approval.id, approval.status);
+  if (Date.parse(approval.expires_at) <= now.getTime()) throw new ApprovalDecidedError(approval.id, 'expired');
+  if (approval.requested_by.type === 'member' && approval.requested_by.id === input.memberId) throw new SelfApprovalError(approval.id);
+  if (approval.approvals.some((given) => given.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
+
+  const member = await readMember(deps, input.merchantId, input.memberId);
+  const spendCode = await checkMemberCode(deps, member, input.code, now);
+
+  const next = nextApproval(record, input, now);
+  const outcome = next.approval.status === 'pending' ? undefined : (next.approval.status as 'approved' | 'rejected');
+  const items: TransactWriteItem[] = [
+    spendCode,
+    replaceApprovalItem(deps.tableName, next, record.version),
+    ...(outcome ? await outcomeItems(deps, record, outcome, now) : []),
+  ];
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new OtpReplayedError();
+    if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+      const current = await readApproval(deps, input.merchantId, input.approvalId);
+      throw new LanepayError('concurrent_change', `Approval ${approval.id} changed while this request ran (now ${current.approval.status}, ${current.approval.approvals.length} approval(s)); look at it again and retry.`);
+    }
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+      throw new LanepayError('concurrent_change', `What approval ${approval.id} holds changed meanwhile (the payment or the profile); it was not decided.`);
+    }
+    throw error;
+  }
+  return next.approval;
+}
+
+function nextApproval(record: ApprovalRecord, input: Decision, now: Date): ApprovalRecord {
+  const at = now.toISOString();
+  const { approval } = record;
+  if (input.decision === 'reject') {
+    return { ...record, version: record.version + 1, approval: { ...approval, status: 'rejected', rejected_by: { member: input.memberId, at }, decided_at: at } };
+  }
+  const approvals = [...approval.approvals, { member: input.memberId, at }];
+  const done = approvals.length >= approval.approvals_required;
+  return {
+    ...record,
+    version: record.version + 1,
+    approval: { ...approval, approvals, ...(done ? { status: 'approved' as const, decided_at: at } : {}) },
+  };
+}
+
+export async function readApproval(deps: Pick<ApprovalDeps, 'dynamodb' | 'tableName'>, merchantId: string, approvalId: string): Promise<ApprovalRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: approvalKey(approvalId), ConsistentRead: true }));
+  // Another merchant's request is reported exactly like a missing one.
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('approval', approvalId);
+  return approvalFromItem(result.Item);
+}

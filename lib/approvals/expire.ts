@@ -1,0 +1,46 @@
+import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { outcomeItems } from './apply.js';
+import type { ApprovalDeps } from './deps.js';
+import { approvalFromItem, pendingApprovalsPartition, replaceApprovalItem, type ApprovalRecord } from './items.js';
+
+/**
+ * Expires every pending request whose time is up, as the hold-expiry sweep does for holds
+ * (lib/payments/settle.ts expireDueHolds): each expiry is its own conditional transaction (the
+ * request, and for a payout the payment, its event and the released hold), so an approval racing
+ * the sweep wins or loses cleanly. Returns how many expired.
+ */
+export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promise<{ expired: number; skipped: number }> {
+  const now = deps.now();
+  const due = await deps.dynamodb.send(new QueryCommand({
+    TableName: deps.tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
+    ExpressionAttributeValues: { ':p': { S: pendingApprovalsPartition }, ':now': { S: now.toISOString() } },
+    Limit: limit,
+  }));
+  let expired = 0;
+  let skipped = 0;
+  for (const key of due.Items ?? []) {
+    const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
+    if (!item) continue;
+    const record = approvalFromItem(item);
+    if (record.approval.status !== 'pending' || record.approval.expires_at > now.toISOString()) {
+      skipped += 1;
+      continue;
+    }
+    try {
+      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: await expiryItems(deps, record, now) }));
+      expired += 1;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      skipped += 1; // decided meanwhile
+    }
+  }
+  return { expired, skipped };
+}
+
+/** The items of `approval.expire`, in one place so another record (an audit entry) can join them. */
+async function expiryItems(deps: ApprovalDeps, record: ApprovalRecord, now: Date): Promise<TransactWriteItem[]> {
+  const next: ApprovalRecord = { ...record, version: record.version + 1, approval: { ...record.approval, status: 'expired', decided_at: now.toISOString() } };
+  return [replaceApprovalItem(deps.tableName, next, record.version), ...(await outcomeItems(deps, record, 'expired', now))];
+}

@@ -1,0 +1,54 @@
+import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { newId } from '../ids/index.js';
+import { newApprovalItem, type ApprovalRecord, type HeldChange } from './items.js';
+import type { ApprovalRequirement } from './policy.js';
+import type { Approval } from './schemas.js';
+
+export interface ApprovalRequest {
+  merchantId: string;
+  change: HeldChange;
+  subject: string | null;
+  details: Record<string, unknown>;
+  requirement: ApprovalRequirement;
+  requestedBy: Approval['requested_by'];
+  now: Date;
+}
+
+/** A pending request for `requirement.approvals` members, expiring per the policy. Nothing is written. */
+export function newApprovalRecord(request: ApprovalRequest): ApprovalRecord {
+  return {
+    merchantId: request.merchantId,
+    version: 1,
+    change: request.change,
+    approval: {
+      id: newId('apr'),
+      object: 'approval',
+      status: 'pending',
+      action: request.change.kind,
+      subject: request.subject,
+      details: request.details,
+      approvals_required: request.requirement.approvals,
+      approvals: [],
+      rejected_by: null,
+      requested_by: request.requestedBy,
+      created_at: request.now.toISOString(),
+      expires_at: new Date(request.now.getTime() + request.requirement.expiresAfterSeconds * 1000).toISOString(),
+      decided_at: null,
+    },
+  };
+}
+
+/**
+ * Holds an operator's change for approval: the items of `approval.request` (the request itself)
+ * in one transaction. Payouts add the same item to the payment's own transaction instead.
+ */
+export async function requestApproval(deps: { dynamodb: DynamoDBClient; tableName: string }, request: ApprovalRequest): Promise<Approval> {
+  const record = newApprovalRecord(request);
+  const items: TransactWriteItem[] = requestApprovalItems(deps.tableName, record);
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  return record.approval;
+}
+
+export function requestApprovalItems(tableName: string, record: ApprovalRecord): TransactWriteItem[] {
+  return [newApprovalItem(tableName, record)];
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type ApprovalStatus = (typeof approvalStatuses)[number];
+
+export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create'] as const;
+
+const decisionSchema = z.object({ member: z.string(), at: z.string() });
+
+/** An approval request as members and merchants see it (GET /v1/approvals, approve, reject). */
+export const approvalSchema = z.object({
+  id: z.string(),
+  object: z.literal('approval'),
+  status: z.enum(approvalStatuses),
+  action: z.enum(approvalActions),
+  /** What the request is about: the payment id for a payout, the key id for a key, null otherwise. */
+  subject: z.string().nullable(),
+  /** Payout amount and asset, or the requested settings (risk overrides, policy); never a secret. */
+  details: z.record(z.string(), z.unknown()),
+  approvals_required: z.number().int(),
+  approvals: z.array(decisionSchema),
+  rejected_by: decisionSchema.nullable(),
+  /** Who asked: an API key (payouts), the operator's CLI, or a member named with --requested-by. */
+  requested_by: z.object({ type: z.enum(['api_key', 'operator', 'member']), id: z.string().nullable() }),
+  created_at: z.string(),
+  expires_at: z.string(),
+  decided_at: z.string().nullable(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+export const approvalIdPathSchema = z.strictObject({ id: z.string().regex(/^apr_[0-9a-z]{26}$/, 'must be an approval id (apr_...)') });
+
+export const listApprovalsQuerySchema = z.strictObject({
+  status: z.enum(approvalStatuses).default('pending'),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: z.string().regex(/^apr_[0-9a-z]{26}$/).optional(),
+});
+
+/** Approve and reject take no body fields; the code travels in the Lanepay-OTP header. */
+export const decideApprovalBodySchema = z.strictObject({});

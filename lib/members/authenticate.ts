@@ -1,0 +1,17 @@
+import type { AuthenticateDeps } from '../merchants/authenticate.js';
+import { getMerchantProfile } from '../merchants/merchants.js';
+import type { MerchantProfile } from '../merchants/profile.js';
+import { looksLikeMemberKey } from './member-keys.js';
+import { authenticateMemberKey } from './members.js';
+
+/** The member key in `Authorization: Bearer mk_...`, or undefined for any other header (an API key). */
+export function memberBearer(authorization: string | undefined): string | undefined {
+  const token = /^Bearer (\S+)$/.exec(authorization?.trim() ?? '')?.[1];
+  return token !== undefined && looksLikeMemberKey(token) ? token : undefined;
+}
+
+/** A member key's member and merchant, with the merchant's profile (its usage-plan key). */
+export async function authenticateMember(deps: AuthenticateDeps, token: string): Promise<{ memberId: string; merchantId: string; profile: MerchantProfile }> {
+  const member = await authenticateMemberKey(deps, token);
+  return { ...member, profile: await getMerchantProfile(deps, member.merchantId) };
+}

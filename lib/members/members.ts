@@ -1,0 +1,105 @@
+import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { Stage } from '../aws/config.js';
+import { NotFoundError, UnauthorizedError } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import { apiKeyDigest } from '../merchants/api-keys.js';
+import { getMerchantProfile } from '../merchants/merchants.js';
+import { MemberEmailTakenError } from './errors.js';
+import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, merchantMembersPartition, type MemberRecord } from './items.js';
+import { isWellFormedMemberKey, newMemberKey } from './member-keys.js';
+import { newTotpSecret, sealSecret, totpFor } from './totp.js';
+
+export interface MemberDeps {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  tableName: string;
+  /** The KMS HMAC key API keys are digested with; member keys use it too. */
+  apiKeyDigestKeyId: string;
+  /** The KMS key TOTP secrets are sealed under (envelope encryption). */
+  dataKeyId: string;
+  stage: Stage;
+  now?: () => Date;
+}
+
+export interface AddedMember {
+  id: string;
+  merchant_id: string;
+  email: string;
+  /** Shown once: only its digest is stored. */
+  key: string;
+  /** Shown once: the secret is stored sealed under KMS. */
+  otpauth_uri: string;
+}
+
+/**
+ * Adds a member: the member (secret sealed), its key digest and its email's uniqueness item in one
+ * transaction. The key and the otpauth URI exist in plain text only in the answer.
+ */
+export async function addMember(deps: MemberDeps, input: { merchantId: string; email: string }): Promise<AddedMember> {
+  await getMerchantProfile(deps, input.merchantId);
+  const id = newId('mem');
+  const secret = newTotpSecret();
+  const key = newMemberKey(deps.stage);
+  const [digest, sealed] = await Promise.all([
+    apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, key),
+    sealSecret(deps, { merchantId: input.merchantId, memberId: id }, secret),
+  ]);
+  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: (deps.now?.() ?? new Date()).toISOString(), secret: sealed, failedCodes: 0 };
+  const items: TransactWriteItem[] = addMemberItems(deps.tableName, record, digest);
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw new MemberEmailTakenError(input.email);
+    throw error;
+  }
+  return { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
+}
+
+/** The items of `member.add`, in one place so another record (an audit entry) can join them. */
+export function addMemberItems(tableName: string, record: MemberRecord, keyDigest: string): TransactWriteItem[] {
+  const notExists = 'attribute_not_exists(pk)';
+  return [
+    { Put: { TableName: tableName, Item: memberItem(record), ConditionExpression: notExists } },
+    { Put: { TableName: tableName, Item: { ...memberKeyDigestKey(keyDigest), entity: { S: 'member-key' }, memberId: { S: record.id }, merchantId: { S: record.merchantId }, revoked: { BOOL: false } }, ConditionExpression: notExists } },
+    { Put: { TableName: tableName, Item: { ...memberEmailKey(record.merchantId, record.email), entity: { S: 'member-email' }, memberId: { S: record.id } }, ConditionExpression: notExists } },
+  ];
+}
+
+export async function readMember(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, memberId: string): Promise<MemberRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('member', memberId);
+  return memberFromItem(result.Item);
+}
+
+/** How many members a merchant has: a policy may not ask for more approvals than that. */
+export async function countMembers(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  do {
+    const page = await deps.dynamodb.send(new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': { S: merchantMembersPartition(merchantId) } },
+      Select: 'COUNT',
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    }));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+/** Resolves `Bearer mk_...` to its member and merchant, or refuses with a reason safe to show. */
+export async function authenticateMemberKey(
+  deps: Pick<MemberDeps, 'dynamodb' | 'kms' | 'tableName' | 'apiKeyDigestKeyId'>,
+  token: string,
+): Promise<{ memberId: string; merchantId: string }> {
+  if (!isWellFormedMemberKey(token)) throw new UnauthorizedError('A member key is mk_test_... or mk_live_..., copied whole.');
+  const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, token);
+  const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
+  if (!found.Item) throw new UnauthorizedError('This member key is not known.');
+  if (found.Item.revoked?.BOOL) throw new UnauthorizedError('This member key was revoked.');
+  return { memberId: found.Item.memberId!.S!, merchantId: found.Item.merchantId!.S! };
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { UnauthorizedError } from '../../../lib/errors/index.js';
+import { approvalCaller, authorizerContext, memberAuthorizerContext, profileFromAuthorizer } from '../../../lib/merchants/authorizer-context.js';
+import { merchantProfileSchema } from '../../../lib/merchants/profile.js';
+
+const profile = merchantProfileSchema.parse({ id: 'mer_1', name: 'Shop', createdAt: '2026-01-01T00:00:00Z', fee: { bps: 0, fixedMinor: '0' }, risk: {} });
+
+describe('authorizer context', () => {
+  it('gives the merchant of an API key to every route, and to approval routes without a member', () => {
+    expect(profileFromAuthorizer(authorizerContext(profile))).toEqual(profile);
+    expect(approvalCaller(authorizerContext(profile))).toEqual({ merchantId: 'mer_1' });
+  });
+
+  it('refuses a member key on routes that are not approval routes, whatever the gateway allowed', () => {
+    const member = memberAuthorizerContext({ memberId: 'mem_1', merchantId: 'mer_1' });
+    expect(() => profileFromAuthorizer(member)).toThrow(UnauthorizedError);
+    expect(approvalCaller(member)).toEqual({ merchantId: 'mer_1', memberId: 'mem_1' });
+  });
+});
