@@ -4,7 +4,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
 import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
-import { authenticateApiKey } from '../../lib/merchants/authenticate.js';
+import { authenticateKey } from '../../lib/merchants/authenticate.js';
 import { allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
 import { logger } from '../../lib/observability/powertools.js';
 
@@ -13,8 +13,8 @@ const deps = { dynamodb: dynamodbClient(), kms: kmsClient(), tableName: config.T
 
 const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   try {
-    const profile = await authenticateApiKey(deps, event.authorizationToken);
-    return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY));
+    const { profile, keyId } = await authenticateKey(deps, event.authorizationToken);
+    return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY), keyId);
   } catch (error) {
     // Anything else (KMS or DynamoDB down) is thrown: AUTHORIZER_FAILURE, a 503, and never cached.
     if (!(error instanceof UnauthorizedError)) throw error;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
+import { actorFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { eventIdPathSchema } from '../../lib/payments/schemas.js';
 import { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from '../../lib/webhooks/endpoints.js';
 import { redeliverEvent } from '../../lib/webhooks/fan-out.js';
@@ -14,7 +15,7 @@ const page = (query: { limit: number; starting_after?: string | undefined }) => 
 type Route = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 const routes: Record<string, Route> = {
   'POST /v1/webhook_endpoints': httpHandler({ body: createEndpointBodySchema, query: noQuery }, async (r) => ({
-    status: 201, body: await createEndpoint(deps, r.merchantId, r.body),
+    status: 201, body: await createEndpoint(deps, r.merchantId, r.body, actorFromAuthorizer(r.authorizer)),
   })),
   'GET /v1/webhook_endpoints': httpHandler({ query: endpointListQuerySchema }, async (r) => ({
     status: 200, body: await listEndpoints(deps, r.merchantId, page(r.query)),
@@ -23,10 +24,10 @@ const routes: Record<string, Route> = {
     status: 200, body: await getEndpoint(deps, r.merchantId, r.path.id),
   })),
   'DELETE /v1/webhook_endpoints/{id}': httpHandler({ path: endpointIdPathSchema, query: noQuery }, async (r) => ({
-    status: 200, body: await deleteEndpoint(deps, r.merchantId, r.path.id),
+    status: 200, body: await deleteEndpoint(deps, r.merchantId, r.path.id, actorFromAuthorizer(r.authorizer)),
   })),
   'POST /v1/webhook_endpoints/{id}/rotate_secret': httpHandler({ path: endpointIdPathSchema, query: noQuery }, async (r) => ({
-    status: 200, body: await rotateSecret(deps, r.merchantId, r.path.id),
+    status: 200, body: await rotateSecret(deps, r.merchantId, r.path.id, actorFromAuthorizer(r.authorizer)),
   })),
   'GET /v1/webhook_endpoints/{id}/attempts': httpHandler({ path: endpointIdPathSchema, query: attemptListQuerySchema }, async (r) => ({
     status: 200, body: await listAttempts(deps, r.merchantId, r.path.id, page(r.query)),
