@@ -1,4 +1,7 @@
 import type { Command, CommandOptions } from '../command.js';
+import auditClose from './audit-close.js';
+import auditProof from './audit-proof.js';
+import auditVerify from './audit-verify.js';
 import balanceCredit from './balance-credit.js';
 import chainRotateWallet from './chain-rotate-wallet.js';
 import chainStatus from './chain-status.js';
@@ -45,4 +48,7 @@ export const commands: Command<CommandOptions>[] = [
   forecastScenario,
   outboxReplay,
   reconcile,
+  auditVerify,
+  auditProof,
+  auditClose,
 ];

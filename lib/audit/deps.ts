@@ -9,6 +9,8 @@ export interface Anchorer {
   find(anchor: PeriodAnchor): Promise<{ data: string; from: string; blockNumber: number | null } | undefined>;
   /** The anchoring wallet's address, from its KMS key: what a valid anchor's `from` must be. */
   address(): Promise<string>;
+  /** Lets go of the RPC connection (CLI processes exit). */
+  destroy(): void;
 }
 
 /** Writes a closed period's digest where nobody can delete it (S3 Object Lock on AWS). */

@@ -15,6 +15,7 @@ export function evmAnchorer(kms: KMSClient, chain: Chain, anchorKeyId: string): 
   const signer = new KmsSigner(kms, anchorKeyId, provider);
   return {
     address: () => signer.getAddress(),
+    destroy: () => provider.destroy(),
     async anchor(rootHex: string): Promise<PeriodAnchor> {
       const from = await signer.getAddress();
       const request: TransactionRequest = { to: from, value: 0n, data: anchorCalldata(rootHex), ...feeFields(chain) };
