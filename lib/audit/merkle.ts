@@ -1,19 +1,35 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Merkle tree hashing of RFC 6962 (section 2.1): leaf = SHA-256(0x00 || data), node =
  * SHA-256(0x01 || left || right), split at the largest power of two below n. Written here rather
  * than taken from a library: it is the few lines the RFC gives, and the proof format must be exactly it.
  */
+// One-shot hash() over a reused scratch buffer (hash() reads it synchronously): no stream object
+// and no concatenation per node, which is most of the cost of a root over many small leaves.
+const leafScratch = Buffer.alloc(1 + 32);
+const nodeScratch = Buffer.alloc(1 + 64);
+nodeScratch[0] = 1;
+
 export function leafHash(data: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  if (data.length === 32) {
+    data.copy(leafScratch, 1);
+    return sha256(leafScratch);
+  }
+  return sha256(Buffer.concat([Buffer.from([0]), data]));
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  left.copy(nodeScratch, 1);
+  right.copy(nodeScratch, 33);
+  return sha256(nodeScratch);
 }
 
-const emptyRoot = createHash('sha256').digest();
+function sha256(data: Buffer): Buffer {
+  return hash('sha256', data, 'buffer') as unknown as Buffer;
+}
+
+const emptyRoot = sha256(Buffer.alloc(0));
 
 function split(n: number): number {
   let k = 1;

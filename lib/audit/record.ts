@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 /** Who did it: an API key, a member, an operator (CLI with AWS credentials) or Lanepay itself (sweeps, checks). */
 export interface AuditActor {
@@ -44,7 +44,12 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 (hex) of the record body's canonical JSON: the record's `hash` and its successor's `prev_hash`. */
 export function recordHash(body: AuditRecordBody): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  return textHash(canonicalJson(body));
+}
+
+/** SHA-256 (hex) of a stored body's text: what verification recomputes, without re-serialising. */
+export function textHash(text: string): string {
+  return oneShotHash('sha256', text, 'hex');
 }
 
 export function sealRecord(body: AuditRecordBody): AuditRecord {
@@ -93,13 +98,18 @@ export function recordItem(record: AuditRecord): Record<string, AttributeValue> 
   };
 }
 
-/** What an item says, without trusting it: verification compares `stored.hash` with the body's hash. */
+/**
+ * What an item says, without trusting it: verification compares `stored.hash` with the hash of the
+ * body's text as stored (the canonical JSON the writer hashed), and reads the chain fields from it.
+ */
 export interface StoredRecord {
   sk: string;
+  bodyText: string;
   body: AuditRecordBody;
   hash: string;
 }
 
 export function storedRecordFromItem(item: Record<string, AttributeValue>): StoredRecord {
-  return { sk: item.sk?.S ?? '', body: JSON.parse(item.body?.S ?? '{}') as AuditRecordBody, hash: item.hash?.S ?? '' };
+  const bodyText = item.body?.S ?? '{}';
+  return { sk: item.sk?.S ?? '', bodyText, body: JSON.parse(bodyText) as AuditRecordBody, hash: item.hash?.S ?? '' };
 }

@@ -1,5 +1,5 @@
 import type { ChainHead } from './items.js';
-import { genesisHash, recordHash, seqFromSortKey, type StoredRecord } from './record.js';
+import { genesisHash, seqFromSortKey, textHash, type StoredRecord } from './record.js';
 
 export type TamperKind = 'changed' | 'removed' | 'inserted' | 'reordered';
 
@@ -36,7 +36,7 @@ export function verifyChain(records: StoredRecord[], start: ChainHead = { seq: 0
     if (stored.body.seq !== keySeq) {
       return broken({ kind: 'reordered', seq: keySeq, sk: stored.sk, detail: `record ${keySeq} holds the body of record ${stored.body.seq}` });
     }
-    if (recordHash(stored.body) !== stored.hash) return broken({ kind: 'changed', seq: keySeq, sk: stored.sk, detail: `record ${keySeq} no longer hashes to its stored hash` });
+    if (textHash(stored.bodyText) !== stored.hash) return broken({ kind: 'changed', seq: keySeq, sk: stored.sk, detail: `record ${keySeq} no longer hashes to its stored hash` });
     if (stored.body.prev_hash !== prevHash) {
       // Each record is self-consistent, so either the previous one was rewritten with a fresh hash
       // or this one was put in its place: the earlier of the two is the first record in doubt.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { genesisHash, recordHash, recordSortKey, sealRecord, type StoredRecord } from '../../../lib/audit/record.js';
+import { canonicalJson, genesisHash, recordHash, recordItem, recordSortKey, sealRecord, storedRecordFromItem, type AuditRecordBody, type StoredRecord } from '../../../lib/audit/record.js';
 import { verifyChain } from '../../../lib/audit/verify-chain.js';
 
 function chain(n: number): StoredRecord[] {
@@ -10,12 +10,13 @@ function chain(n: number): StoredRecord[] {
       merchant_id: 'mer_1', seq, at: new Date(Date.UTC(2026, 10, 26, 12, 0, seq)).toISOString(),
       actor: { type: 'api_key', id: 'key_1' }, action: 'payment.authorized', object: { type: 'payment', id: `pay_${seq}` }, prev_hash: prev,
     });
-    const { hash, ...body } = record;
-    records.push({ sk: recordSortKey(seq), body, hash });
-    prev = hash;
+    records.push(storedRecordFromItem(recordItem(record)));
+    prev = record.hash;
   }
   return records;
 }
+/** The stored record with another body, as someone editing the item's `body` attribute leaves it. */
+const withBody = (stored: StoredRecord, body: AuditRecordBody): StoredRecord => ({ ...stored, body, bodyText: canonicalJson(body) });
 const headOf = (records: StoredRecord[]) => ({ seq: records.at(-1)!.body.seq, hash: records.at(-1)!.hash });
 
 describe('verifyChain', () => {
@@ -33,7 +34,7 @@ describe('verifyChain', () => {
   it('names a record whose body was changed', () => {
     const records = chain(10);
     const head = headOf(records);
-    records[3] = { ...records[3]!, body: { ...records[3]!.body, action: 'payment.canceled' } };
+    records[3] = withBody(records[3]!, { ...records[3]!.body, action: 'payment.canceled' });
     expect(verifyChain(records, undefined, head).broken).toMatchObject({ kind: 'changed', seq: 4 });
   });
 
@@ -41,7 +42,7 @@ describe('verifyChain', () => {
     const records = chain(10);
     const head = headOf(records);
     const forged = sealRecord({ ...records[3]!.body, object: { type: 'payment', id: 'pay_forged' } });
-    records[3] = { ...records[3]!, body: { ...records[3]!.body, object: forged.object }, hash: forged.hash };
+    records[3] = { ...withBody(records[3]!, { ...records[3]!.body, object: forged.object }), hash: forged.hash };
     expect(verifyChain(records, undefined, head).broken).toMatchObject({ kind: 'changed', seq: 4 });
   });
 
@@ -62,9 +63,8 @@ describe('verifyChain', () => {
   it('names records whose places were swapped', () => {
     const records = chain(10);
     const head = headOf(records);
-    const swapped = records.map((r) => ({ ...r }));
-    [swapped[2]!.body, swapped[3]!.body] = [records[3]!.body, records[2]!.body];
-    [swapped[2]!.hash, swapped[3]!.hash] = [records[3]!.hash, records[2]!.hash];
+    const swapped = [...records];
+    [swapped[2], swapped[3]] = [{ ...records[3]!, sk: records[2]!.sk }, { ...records[2]!, sk: records[3]!.sk }];
     expect(verifyChain(swapped, undefined, head).broken).toMatchObject({ kind: 'reordered', seq: 3 });
   });
 });
