@@ -1,9 +1,22 @@
 import { GetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { LanepayError } from '../errors/index.js';
-import { chainItems, correctHead, rememberHead, type ChainHead } from './items.js';
+import { chainItems, correctHead, knownHead, rememberHead, type ChainHead } from './items.js';
 import { auditHeadKey, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
 
-const maxRebases = 8;
+/** Rebuilds in all; every loss means another writer committed, so the chain itself always progresses. */
+const maxRebases = 12;
+const rebaseBaseDelayMs = 10;
+const rebaseMaxDelayMs = 400;
+
+/**
+ * No wait for the first rebuild (a cold container learning the head); after that, full-jitter backoff,
+ * so writers racing on one merchant spread out instead of all rebuilding on the same head again.
+ */
+function rebaseDelay(attempt: number): Promise<void> | undefined {
+  if (attempt < 2) return undefined;
+  const ceilingMs = Math.min(rebaseMaxDelayMs, rebaseBaseDelayMs * 2 ** (attempt - 2));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+}
 
 /** Where one merchant's audit items sit in a transaction. */
 interface AuditSlot {
@@ -57,11 +70,16 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
           const stale = slots.filter((slot) => reasons[slot.headIndex]?.Code === 'ConditionalCheckFailed');
           if (stale.length === 0) throw error;
           if (attempt >= maxRebases) throw new LanepayError('concurrent_change', 'The audit log of this merchant kept moving while this request ran; send it again.', { cause: error });
+          for (const slot of stale) {
+            const head = headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)) ?? { seq: 0, hash: genesisHash };
+            correctHead(slot.tableName, slot.body.merchant_id, head);
+          }
+          await rebaseDelay(attempt);
           const rebuilt = [...items];
           // Last slot first, so a registry item added or dropped does not move the slots before it.
           for (const slot of [...stale].sort((a, b) => b.recordIndex - a.recordIndex)) {
-            const head = headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)) ?? { seq: 0, hash: genesisHash };
-            correctHead(slot.tableName, slot.body.merchant_id, head);
+            // After the wait, the head another writer of this container committed meanwhile, if any.
+            const head = knownHead(slot.tableName, slot.body.merchant_id);
             const fresh = chainItems(slot.tableName, sealRecord({ ...slot.body, seq: head.seq + 1, prev_hash: head.hash }));
             rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...fresh);
           }
