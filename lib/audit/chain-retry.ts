@@ -72,7 +72,9 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
           if (attempt >= maxRebases) throw new LanepayError('concurrent_change', 'The audit log of this merchant kept moving while this request ran; send it again.', { cause: error });
           for (const slot of stale) {
             const head = headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)) ?? { seq: 0, hash: genesisHash };
-            correctHead(slot.tableName, slot.body.merchant_id, head);
+            // Behind what this record extended: the table was restored or recreated, the cache is wrong.
+            if (head.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, head);
+            else rememberHead(slot.tableName, slot.body.merchant_id, head);
           }
           await rebaseDelay(attempt);
           const rebuilt = [...items];
