@@ -75,16 +75,17 @@ describe('the audit log', () => {
     const merchantId = await merchantWithHistory();
     const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
     expect(records.map((r) => r.body.action)).toEqual([
-      'merchant.created', 'merchant.profile_updated', 'payment.authorized', 'payment.authorized', 'payment.canceled', 'api_key.created', 'api_key.revoked',
+      'merchant.created', 'balance.sandbox_credited', 'merchant.profile_updated', 'payment.authorized', 'payment.authorized', 'payment.canceled', 'api_key.created', 'api_key.revoked',
       'payment.captured', 'payment.succeeded',
     ]);
-    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(records[2]!.body.actor).toEqual({ type: 'api_key', id: null });
-    expect(records[8]!.body.actor).toEqual({ type: 'system', id: null });
+    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(records[1]!.body.actor).toEqual({ type: 'operator', id: null });
+    expect(records[3]!.body.actor).toEqual({ type: 'api_key', id: null });
+    expect(records[9]!.body.actor).toEqual({ type: 'system', id: null });
     for (let i = 1; i < records.length; i += 1) expect(records[i]!.body.prev_hash).toBe(records[i - 1]!.hash);
     const verified = await verifyCli(merchantId);
     expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.report).toMatchObject({ ok: true, records_checked: 9 });
+    expect(verified.report).toMatchObject({ ok: true, records_checked: 10 });
   });
 
   it('keeps one chain when writers race or start with no knowledge of the head', async () => {
@@ -96,8 +97,8 @@ describe('the audit log', () => {
       body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: '0x000000000000000000000000000000000000dEaD', capture: 'manual', metadata: {} },
     })));
     const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchant.merchant_id);
-    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect((await verifyCli(merchant.merchant_id)).report).toMatchObject({ ok: true, records_checked: 7 });
+    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await verifyCli(merchant.merchant_id)).report).toMatchObject({ ok: true, records_checked: 8 });
   });
 
   describe('tampered with straight in the table', () => {
@@ -161,11 +162,11 @@ describe('the audit log', () => {
       expect(Items).toHaveLength(1);
       const run = await verifyCli(merchantId);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.report).toMatchObject({ ok: true, records_checked: 9, periods_checked: 1, anchors_checked: 1, anchors_pending: [] });
+      expect(run.report).toMatchObject({ ok: true, records_checked: 10, periods_checked: 1, anchors_checked: 1, anchors_pending: [] });
     });
 
     it('gives an inclusion proof that a few lines of node:crypto check against the anchored root', async () => {
-      const run = await lanepay('audit', 'proof', '--record', `${merchantId}:8`);
+      const run = await lanepay('audit', 'proof', '--record', `${merchantId}:9`);
       expect(run.code, run.stderr).toBe(0);
       const proof = JSON.parse(run.stdout);
 
@@ -184,7 +185,7 @@ describe('the audit log', () => {
         return r.toString('hex');
       };
       expect(sha(Buffer.from(proof.record.canonical_json)).toString('hex')).toBe(proof.record.hash);
-      expect(JSON.parse(proof.record.canonical_json)).toMatchObject({ merchant_id: merchantId, seq: 8, action: 'payment.captured' });
+      expect(JSON.parse(proof.record.canonical_json)).toMatchObject({ merchant_id: merchantId, seq: 9, action: 'payment.captured' });
       const recordLeaf = sha(Buffer.from([0]), Buffer.from(proof.record.hash, 'hex'));
       expect(climb(recordLeaf, proof.merchant_tree.leaf_index, proof.merchant_tree.size, proof.merchant_tree.path)).toBe(proof.merchant_tree.root);
       expect(JSON.parse(proof.period_tree.leaf_json).root).toBe(proof.merchant_tree.root);
