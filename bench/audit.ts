@@ -110,7 +110,7 @@ async function paymentsOn(info: StackInfo, merchant: MerchantProfile, client: Dy
 }
 
 async function requestFigures(info: StackInfo, payments: number) {
-  const [merchantA, merchantB, merchantC, merchantD] = await fundedMerchants(info, 4, 10n ** 12n);
+  const [merchantA, merchantB, merchantC, merchantD, merchantE] = await fundedMerchants(info, 5, 10n ** 12n);
   const figures: Record<string, string | number> = {};
   const run = async (name: string, merchant: MerchantProfile, strip: boolean, cold: boolean, concurrent = 1) => {
     const { client, counts } = countingClient(info, strip);
@@ -125,6 +125,7 @@ async function requestFigures(info: StackInfo, payments: number) {
   const without = await run('without audit items', merchantB!, true, false);
   const warm = await run('with audit, warm container', merchantA!, false, false);
   const cold = await run('with audit, cold container every payment', merchantC!, false, true);
+  const racingWithout = await run('without audit items, 4 writers racing on one merchant', merchantE!, true, false, 4);
   const racing = await run('with audit, 4 writers racing on one merchant', merchantD!, false, false, 4);
   figures['requests per payment (authorize + capture), no audit'] = without.perPayment.toFixed(2);
   figures['requests per payment, audit, warm'] = warm.perPayment.toFixed(2);
@@ -132,8 +133,10 @@ async function requestFigures(info: StackInfo, payments: number) {
   figures['items per transaction, no audit'] = without.itemsPerTransaction.toFixed(2);
   figures['items per transaction, audit'] = warm.itemsPerTransaction.toFixed(2);
   figures['requests added per payment, cold head every payment'] = (cold.perPayment - without.perPayment).toFixed(2);
-  figures['cancelled transactions per payment, 4 racing writers'] = racing.cancelledPerPayment.toFixed(2);
-  figures['requests per payment, 4 racing writers'] = racing.perPayment.toFixed(2);
+  figures['cancelled transactions per payment, 4 racing writers, no audit'] = racingWithout.cancelledPerPayment.toFixed(2);
+  figures['cancelled transactions per payment, 4 racing writers, audit'] = racing.cancelledPerPayment.toFixed(2);
+  figures['requests per payment, 4 racing writers, no audit'] = racingWithout.perPayment.toFixed(2);
+  figures['requests per payment, 4 racing writers, audit'] = racing.perPayment.toFixed(2);
   figures['calls that gave up (409), 4 racing writers'] = racing.gaveUp;
   return figures;
 }
