@@ -1,6 +1,9 @@
 import type { Command, CommandOptions } from '../command.js';
 import approvalPolicySet from './approval-policy-set.js';
 import approvalPolicyShow from './approval-policy-show.js';
+import auditClose from './audit-close.js';
+import auditProof from './audit-proof.js';
+import auditVerify from './audit-verify.js';
 import balanceCredit from './balance-credit.js';
 import chainRotateWallet from './chain-rotate-wallet.js';
 import chainStatus from './chain-status.js';
@@ -53,4 +56,7 @@ export const commands: Command<CommandOptions>[] = [
   forecastScenario,
   outboxReplay,
   reconcile,
+  auditVerify,
+  auditProof,
+  auditClose,
 ];

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { authorizePayment } from '../../lib/payments/authorize.js';
 import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
 import { paymentDeps } from '../commons/payment-deps.js';
@@ -15,6 +15,7 @@ export const handler = httpHandler({ body: createPaymentBodySchema }, async (req
     idempotencyKey: key,
     fingerprint: requestFingerprint(request.route, request.body),
     body: request.body,
+    actor: actorFromAuthorizer(request.authorizer),
   });
   return paymentResponse(result, '/v1/payments');
 });

@@ -5,7 +5,7 @@ import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
 import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
 import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';
-import { authenticateApiKey } from '../../lib/merchants/authenticate.js';
+import { authenticateKey } from '../../lib/merchants/authenticate.js';
 import { allowMember, allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
 import { logger } from '../../lib/observability/powertools.js';
 
@@ -20,8 +20,8 @@ const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGate
       const member = await authenticateMember(deps, memberKey);
       return allowMember(event.methodArn, member, usageKeyOf(member.profile, config.SHARED_USAGE_KEY));
     }
-    const profile = await authenticateApiKey(deps, event.authorizationToken);
-    return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY));
+    const { profile, keyId } = await authenticateKey(deps, event.authorizationToken);
+    return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY), keyId);
   } catch (error) {
     // Anything else (KMS or DynamoDB down) is thrown: AUTHORIZER_FAILURE, a 503, and never cached.
     if (!(error instanceof UnauthorizedError)) throw error;

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ValidationError } from '../../lib/errors/index.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { captureBodySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
 import { expireDueHolds, settlePayment, type SettleAction } from '../../lib/payments/settle.js';
@@ -28,6 +28,7 @@ const http = httpHandler({ body: captureBodySchema, path: paymentIdPathSchema },
     merchant: profileFromAuthorizer(request.authorizer),
     paymentId: request.path.id,
     action,
+    actor: actorFromAuthorizer(request.authorizer),
     ...(key ? { idempotency: { key, fingerprint: requestFingerprint(request.route, request.body) } } : {}),
   });
   return paymentResponse(result, `/v1/payments/${request.path.id}`);

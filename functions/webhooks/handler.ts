@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
-import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { eventIdPathSchema } from '../../lib/payments/schemas.js';
 import { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from '../../lib/webhooks/endpoints.js';
 import { redeliverEvent } from '../../lib/webhooks/fan-out.js';
@@ -15,7 +15,7 @@ const page = (query: { limit: number; starting_after?: string | undefined }) => 
 type Route = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 const routes: Record<string, Route> = {
   'POST /v1/webhook_endpoints': httpHandler({ body: createEndpointBodySchema, query: noQuery }, async (r) => {
-    const created = await createEndpoint(deps, r.merchantId, r.body, profileFromAuthorizer(r.authorizer).approvals);
+    const created = await createEndpoint(deps, r.merchantId, r.body, profileFromAuthorizer(r.authorizer).approvals, actorFromAuthorizer(r.authorizer));
     // 202: held for approval under the merchant's policy; it exists (and receives events) once approved.
     return { status: created.approval_id ? 202 : 201, body: created };
   }),
@@ -26,10 +26,10 @@ const routes: Record<string, Route> = {
     status: 200, body: await getEndpoint(deps, r.merchantId, r.path.id),
   })),
   'DELETE /v1/webhook_endpoints/{id}': httpHandler({ path: endpointIdPathSchema, query: noQuery }, async (r) => ({
-    status: 200, body: await deleteEndpoint(deps, r.merchantId, r.path.id),
+    status: 200, body: await deleteEndpoint(deps, r.merchantId, r.path.id, actorFromAuthorizer(r.authorizer)),
   })),
   'POST /v1/webhook_endpoints/{id}/rotate_secret': httpHandler({ path: endpointIdPathSchema, query: noQuery }, async (r) => ({
-    status: 200, body: await rotateSecret(deps, r.merchantId, r.path.id),
+    status: 200, body: await rotateSecret(deps, r.merchantId, r.path.id, actorFromAuthorizer(r.authorizer)),
   })),
   'GET /v1/webhook_endpoints/{id}/attempts': httpHandler({ path: endpointIdPathSchema, query: attemptListQuerySchema }, async (r) => ({
     status: 200, body: await listAttempts(deps, r.merchantId, r.path.id, page(r.query)),

@@ -1,6 +1,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../observability/powertools.js';
@@ -16,6 +17,7 @@ let dynamodb: DynamoDBClient | undefined;
 let kms: KMSClient | undefined;
 let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
+let s3: S3Client | undefined;
 let management: ApiGatewayManagementApiClient | undefined;
 
 export function dynamodbClient(): DynamoDBClient {
@@ -26,6 +28,11 @@ export function dynamodbClient(): DynamoDBClient {
 export function kmsClient(): KMSClient {
   kms ??= tracer.captureAWSv3Client(new KMSClient({ maxAttempts: 4 }));
   return kms;
+}
+
+export function s3Client(): S3Client {
+  s3 ??= tracer.captureAWSv3Client(new S3Client({ maxAttempts: 4 }));
+  return s3;
 }
 
 export function sqsClient(): SQSClient {

@@ -163,3 +163,14 @@ export const chainWatchConfigSchema = baseConfigSchema.extend({
   /** Sweeps of credited deposits are queued here, in the chain's message group, behind its payouts. */
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
 });
+
+/** audit-anchor: closes audit periods (lib/audit/period.ts). */
+export const auditAnchorConfigSchema = baseConfigSchema.extend({
+  CHAIN_REGISTRY: z.string().min(2),
+  AUDIT_SIGNING_KEY_ID: z.string().min(1),
+  AUDIT_ANCHOR_KEY_ID: z.string().min(1),
+  /** A chain name of the registry; empty for its first chain. */
+  AUDIT_ANCHOR_CHAIN: z.string().default(''),
+  /** The Object Lock bucket on AWS; absent locally, where there is no S3. */
+  AUDIT_DIGEST_BUCKET: z.string().min(1).optional(),
+});

@@ -1,4 +1,5 @@
 import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { retryStaleAuditHeads } from '../audit/chain-retry.js';
 import { ContentionError } from '../errors/index.js';
 
 export interface ConflictRetryOptions {
@@ -27,7 +28,8 @@ export function isTransactionConflict(error: unknown): boolean {
  * a ContentionError (a 503 `try_again` at the HTTP edge). The SDK's own retry strategy classifies
  * these cancellations as client errors and never retries them, and every caller that catches
  * TransactionCanceledException reads it as "a condition failed": retrying here, below all callers,
- * keeps a transient conflict from ever being mistaken for a refusal.
+ * keeps a transient conflict from ever being mistaken for a refusal. The same client also rebuilds
+ * audit records whose chain head moved (lib/audit/chain-retry.ts): both are retries below all callers.
  */
 export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, options: ConflictRetryOptions = defaultConflictRetries): C {
   client.middlewareStack.add(
@@ -45,5 +47,5 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
     },
     { step: 'initialize', name: 'lanepayTransactionConflictRetry', override: true },
   );
-  return client;
+  return retryStaleAuditHeads(client);
 }

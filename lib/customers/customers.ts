@@ -5,6 +5,7 @@ import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, 
 import type { CustomerDeps } from './deps.js';
 import { customerFromItem, customerItem, customerKey, customerListPartition, type CustomerRecord } from './items.js';
 import type { CreateCustomerBody, Customer } from './schemas.js';
+import { auditItems } from '../audit/index.js';
 
 type TableDeps = Pick<CustomerDeps, 'dynamodb' | 'tableName'>;
 
@@ -49,6 +50,7 @@ export async function createCustomer(deps: CustomerDeps, request: IdempotentRequ
       TransactItems: [
         { Put: { TableName: deps.tableName, Item: customerItem({ customer, merchantId: request.merchantId, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' } },
         completeIdempotencyItem(deps.tableName, lock, customer),
+        ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: { type: 'api_key', id: null }, action: 'customer.created', object: { type: 'customer', id: customer.id }, at: deps.now() }),
       ],
     }));
     return customer;

@@ -11,6 +11,10 @@ import {
 } from './items.js';
 import { last4, sealPii } from './pii.js';
 import type { Customer, Verification } from './schemas.js';
+import { auditItems, type AuditActor } from '../audit/index.js';
+
+/** Customers and verifications are created through the merchant API (the key id is not passed down yet). */
+const merchantKey: AuditActor = { type: 'api_key', id: null };
 
 type TableDeps = Pick<CustomerDeps, 'dynamodb' | 'tableName'>;
 
@@ -54,6 +58,7 @@ export async function createVerification(
           { Put: { TableName: deps.tableName, Item: verificationItem({ verification, merchantId: request.merchantId, version: 1, pii }), ConditionExpression: 'attribute_not_exists(pk)' } },
           versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version),
           completeIdempotencyItem(deps.tableName, lock, verification),
+          ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: merchantKey, action: 'kyc.verification_submitted', object: { type: 'customer.verification', id: verification.id }, at: deps.now() }),
         ],
       }));
       return verification;
@@ -132,6 +137,7 @@ async function eraseOnce(deps: CustomerDeps, merchantId: string, customerId: str
     kyc_status: customer.customer.kyc_status === 'rejected' ? 'rejected' : 'none',
   };
   items.push(versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version));
+  items.push(...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: deps.now() }));
   await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
   return nextCustomer;
 }

@@ -15,6 +15,11 @@ export interface AuthenticateDeps {
 
 /** Resolves `Authorization: Bearer sk_...` to its merchant, or refuses with a reason safe to show. */
 export async function authenticateApiKey(deps: AuthenticateDeps, authorization: string | undefined): Promise<MerchantProfile> {
+  return (await authenticateKey(deps, authorization)).profile;
+}
+
+/** The same, with the key's id: the actor of the audit records the request's changes write. */
+export async function authenticateKey(deps: AuthenticateDeps, authorization: string | undefined): Promise<{ profile: MerchantProfile; keyId: string }> {
   if (!authorization) throw new UnauthorizedError('Send your API key as `Authorization: Bearer sk_...`.');
   const match = /^Bearer (\S+)$/.exec(authorization.trim());
   if (!match || !isWellFormedApiKey(match[1]!)) {
@@ -27,5 +32,5 @@ export async function authenticateApiKey(deps: AuthenticateDeps, authorization: 
   );
   if (!key.Item) throw new UnauthorizedError('This API key is not known.');
   if (key.Item.revoked?.BOOL) throw new UnauthorizedError('This API key was revoked.');
-  return getMerchantProfile(deps, key.Item.merchantId!.S!);
+  return { profile: await getMerchantProfile(deps, key.Item.merchantId!.S!), keyId: key.Item.keyId!.S! };
 }

@@ -1,3 +1,4 @@
+import type { AuditActor } from '../audit/index.js';
 import { UnauthorizedError } from '../errors/index.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
 
@@ -6,8 +7,14 @@ import { merchantProfileSchema, type MerchantProfile } from './profile.js';
  * values), so they need no read of the merchant themselves. `principal` says whether an API key
  * or a member key (approval endpoints only) was presented.
  */
-export function authorizerContext(profile: MerchantProfile): Record<string, string> {
-  return { merchantId: profile.id, principal: 'api_key', profile: JSON.stringify(profile) };
+export function authorizerContext(profile: MerchantProfile, keyId?: string): Record<string, string> {
+  return { merchantId: profile.id, principal: 'api_key', profile: JSON.stringify(profile), ...(keyId ? { keyId } : {}) };
+}
+
+/** Who made the request, as the actor of its audit records: the API key or, on approval routes, the member. */
+export function actorFromAuthorizer(context: Record<string, unknown> | null | undefined): AuditActor {
+  if (context?.principal === 'member' && typeof context.memberId === 'string') return { type: 'member', id: context.memberId };
+  return { type: 'api_key', id: typeof context?.keyId === 'string' ? context.keyId : null };
 }
 
 export function memberAuthorizerContext(member: { memberId: string; merchantId: string }): Record<string, string> {

@@ -8,11 +8,12 @@ import type { MerchantProfile } from './profile.js';
  * an authorizer that throws "Unauthorized" returns no policy, so a refused key would cost a Lambda
  * call, a KMS MAC and a DynamoDB read on every retry. Refusals are therefore Deny policies.
  */
-export function allowMerchant(methodArn: string, profile: MerchantProfile, usageIdentifierKey: string): APIGatewayAuthorizerResult {
+/** `keyId` (the accepted key's id) goes into the context as the actor of the request's audit records. */
+export function allowMerchant(methodArn: string, profile: MerchantProfile, usageIdentifierKey: string, keyId?: string): APIGatewayAuthorizerResult {
   return {
     principalId: profile.id,
     policyDocument: stagePolicy(methodArn, 'Allow'),
-    context: authorizerContext(profile),
+    context: authorizerContext(profile, keyId),
     // The usage plan's API key this merchant's requests count against (docs/security.md, rate limits).
     usageIdentifierKey,
   };

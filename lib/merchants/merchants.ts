@@ -1,5 +1,6 @@
-import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { LanepayError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -16,6 +17,8 @@ export interface MerchantDeps {
   stage: Stage;
   assets: string[];
   now?: () => Date;
+  /** Who makes the change, for the audit record; the CLI's operator unless said otherwise. */
+  actor?: AuditActor;
 }
 
 export interface IssuedKey {
@@ -27,7 +30,8 @@ export interface IssuedKey {
 /** Creates a merchant, its ledger account per asset and a first API key, in one transaction. */
 export async function createMerchant(deps: MerchantDeps, input: { name: string; feeBps?: number; feeFixedMinor?: bigint }): Promise<IssuedKey & { name: string }> {
   const merchantId = newId('mer');
-  const now = (deps.now?.() ?? new Date()).toISOString();
+  const at = deps.now?.() ?? new Date();
+  const now = at.toISOString();
   const profile: MerchantProfile = merchantProfileSchema.parse({
     id: merchantId,
     name: input.name,
@@ -63,6 +67,8 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
       },
     })),
     ...key.items,
+    // One record per merchant per transaction (the chain head is one item): the first key is part of the creation.
+    ...auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'merchant.created', object: { type: 'merchant', id: merchantId }, at }),
   ];
   await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
   return { merchant_id: merchantId, name: input.name, key_id: key.keyId, api_key: key.apiKey };
@@ -71,15 +77,18 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
 /** Issues another key for rotation; the old one keeps working until revoked. */
 export async function createApiKey(deps: MerchantDeps, merchantId: string): Promise<IssuedKey> {
   await getMerchantProfile(deps, merchantId);
-  const key = await keyItems(deps, merchantId, (deps.now?.() ?? new Date()).toISOString());
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: key.items }));
+  const at = deps.now?.() ?? new Date();
+  const key = await keyItems(deps, merchantId, at.toISOString());
+  const audit = auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.created', object: { type: 'api_key', id: key.keyId }, at });
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [...key.items, ...audit] }));
   return { merchant_id: merchantId, key_id: key.keyId, api_key: key.apiKey };
 }
 
 /** Revokes a key by id: both of its items change in one transaction. */
 export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<void> {
-  const digest = await apiKeyDigestOf(deps, keyId);
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: revokeApiKeyItems(deps.tableName, keyId, digest) }));
+  const [digest, merchantId] = await Promise.all([apiKeyDigestOf(deps, keyId), apiKeyMerchant(deps, keyId)]);
+  const audit = auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.revoked', object: { type: 'api_key', id: keyId }, at: deps.now?.() ?? new Date() });
+  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [...revokeApiKeyItems(deps.tableName, keyId, digest), ...audit] }));
 }
 
 /** The stored digest of a key, by its id (what revocation needs); a 404 for an unknown id. */
@@ -126,25 +135,32 @@ export async function getMerchantProfile(deps: Pick<MerchantDeps, 'dynamodb' | '
 }
 
 export async function updateMerchantProfile(
-  deps: Pick<MerchantDeps, 'dynamodb' | 'tableName'>,
+  deps: Pick<MerchantDeps, 'dynamodb' | 'tableName' | 'now' | 'actor'>,
   merchantId: string,
   change: (profile: MerchantProfile) => MerchantProfile,
 ): Promise<MerchantProfile> {
   const current = await getMerchantProfile(deps, merchantId);
   const next = merchantProfileSchema.parse(change(current));
+  // Risk limits are their own administrative act in the audit log; anything else is a profile change.
+  const action = JSON.stringify(next.risk) !== JSON.stringify(current.risk) ? 'risk_settings.updated' : 'merchant.profile_updated';
   try {
-    // Conditioned on the profile read, so two concurrent edits cannot overwrite each other.
-    await deps.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: deps.tableName,
-        Key: merchantProfileKey(merchantId),
-        UpdateExpression: 'SET profile = :next',
-        ConditionExpression: 'profile = :current',
-        ExpressionAttributeValues: { ':next': { S: JSON.stringify(next) }, ':current': { S: JSON.stringify(current) } },
-      }),
-    );
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: merchantProfileKey(merchantId),
+            UpdateExpression: 'SET profile = :next',
+            // Conditioned on the profile read, so two concurrent edits cannot overwrite each other.
+            ConditionExpression: 'profile = :current',
+            ExpressionAttributeValues: { ':next': { S: JSON.stringify(next) }, ':current': { S: JSON.stringify(current) } },
+          },
+        },
+        ...auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action, object: { type: 'merchant', id: merchantId }, at: deps.now?.() ?? new Date() }),
+      ],
+    }));
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
       throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
     }
     throw error;

@@ -1,4 +1,5 @@
 import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import type { ApprovalRecord } from '../approvals/items.js';
 import { requiredApprovals, type ApprovalRequirement } from '../approvals/policy.js';
@@ -25,7 +26,11 @@ export interface AuthorizeRequest {
   idempotencyKey: string;
   fingerprint: string;
   body: CreatePaymentBody;
+  /** Who asked, for the audit record: the API key the authorizer accepted. */
+  actor?: AuditActor;
 }
+
+const unknownKey: AuditActor = { type: 'api_key', id: null };
 
 export interface PaymentResult {
   outcome: PaymentOutcome;
@@ -85,14 +90,14 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
 
   const payment = newPayment(body, now, deps.holdExpiryMs);
   if (decision.outcome === 'decline') {
-    return recordDecline(deps, merchant.id, payment, decision.declineCode, lock, now, { outcome: 'decline', rule: decision.rule, rulesChecked: decision.rulesChecked });
+    return recordDecline(deps, request, payment, decision.declineCode, lock, now, { outcome: 'decline', rule: decision.rule, rulesChecked: decision.rulesChecked });
   }
   // Velocity and balance are checked by the transaction's conditions, all at once, after the engine.
   const approved: RiskRecord = { outcome: 'approve', rulesChecked: [...decision.rulesChecked, 'velocity_merchant_daily', 'velocity_destination_daily', 'ledger_balance'] };
   const declinedBy = (rule: string): RiskRecord => ({ outcome: 'decline', rule, rulesChecked: approved.rulesChecked });
 
-  if (decision.velocity.merchantDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityMerchantDaily, lock, now, declinedBy('velocity_merchant_daily'));
-  if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, merchant.id, payment, declineCodes.velocityDestinationDaily, lock, now, declinedBy('velocity_destination_daily'));
+  if (decision.velocity.merchantDailyLimitMinor < amountMinor) return recordDecline(deps, request, payment, declineCodes.velocityMerchantDaily, lock, now, declinedBy('velocity_merchant_daily'));
+  if (decision.velocity.destinationDailyLimitMinor < amountMinor) return recordDecline(deps, request, payment, declineCodes.velocityDestinationDaily, lock, now, declinedBy('velocity_destination_daily'));
 
   const feeMinor = feeFor(merchant, amountMinor);
   const gate = requiredApprovals(merchant.approvals, { kind: 'payout', amountMinor, asset: body.asset });
@@ -129,6 +134,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     ...events,
     ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
+    ...auditItems(deps.tableName, { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now }),
   ];
 
   try {
@@ -137,7 +143,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   } catch (error) {
     const refusal = declineFromCancellation(error, items);
     if (!refusal) throw error;
-    return recordDecline(deps, merchant.id, payment, refusal.code, lock, now, declinedBy(refusal.rule));
+    return recordDecline(deps, request, payment, refusal.code, lock, now, declinedBy(refusal.rule));
   }
 }
 
@@ -184,13 +190,14 @@ function declineFromCancellation(error: unknown, items: TransactWriteItem[]): { 
 
 async function recordDecline(
   deps: PaymentDeps,
-  merchantId: string,
+  request: AuthorizeRequest,
   payment: Payment,
   declineCode: DeclineCode,
   lock: IdempotencyLock,
   now: Date,
   risk: RiskRecord,
 ): Promise<PaymentResult> {
+  const merchantId = request.merchant.id;
   const declined: Payment = { ...payment, status: 'declined', decline_code: declineCode, expires_at: null };
   const result: PaymentResult = { outcome: 'declined', payment: declined };
   await deps.dynamodb.send(
@@ -199,6 +206,7 @@ async function recordDecline(
         completeIdempotencyItem(deps.tableName, lock, result),
         { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
         paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
+        ...auditItems(deps.tableName, { merchantId, actor: request.actor ?? unknownKey, action: 'payment.declined', object: { type: 'payment', id: payment.id }, at: now }),
       ],
     }),
   );

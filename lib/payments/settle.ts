@@ -1,4 +1,5 @@
 import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { platformAccount, type AccountId, merchantAccount } from '../ledger/accounts.js';
@@ -19,6 +20,8 @@ export interface SettleRequest {
   action: SettleAction;
   /** Optional on capture and cancel: without one, repeating a completed action answers with the payment. */
   idempotency?: { key: string; fingerprint: string };
+  /** Who asked, for the audit record: the API key the authorizer accepted. */
+  actor?: AuditActor;
 }
 
 /** Captures (fully or partly, releasing the rest) or cancels an authorized payment. */
@@ -66,6 +69,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
+  const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
+  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now }));
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return result;
@@ -165,6 +170,7 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
               replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
               paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
               ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+              ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now }),
             ],
           }),
         );

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
+import { auditItems, type AuditActor } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
@@ -25,13 +26,20 @@ type EndpointWithSecret = WebhookEndpoint & { secret: string };
 /** Endpoints a merchant may have at once: each event fans out to all of them. */
 export const maxEndpointsPerMerchant = 16;
 
+/** Endpoint changes come through the merchant API; the key id is filled in when the handler knows it. */
+const merchantKey: AuditActor = { type: 'api_key', id: null };
+
+function endpointAudit(deps: WebhookDeps, merchantId: string, actor: AuditActor, action: string, id: string) {
+  return auditItems(deps.tableName, { merchantId, actor, action, object: { type: 'webhook_endpoint', id }, at: deps.now() });
+}
+
 /**
  * Registers an endpoint. The URL is refused unless https (http on local) and unless every address
  * its host resolves to is public (loopback allowed on local): the SSRF guard's first check; the
  * second runs at each delivery. The secret is returned here only; it is stored KMS-encrypted.
  */
 export async function createEndpoint(
-  deps: WebhookDeps, merchantId: string, body: CreateEndpointBody, policy?: ApprovalPolicy,
+  deps: WebhookDeps, merchantId: string, body: CreateEndpointBody, policy?: ApprovalPolicy, actor: AuditActor = merchantKey,
 ): Promise<EndpointWithSecret & { approval_id?: string }> {
   const parsed = parseEndpointUrl(body.url, deps.stage);
   if (!parsed.ok) throw new ValidationError(`The webhook URL ${parsed.reason}.`, [{ field: 'url', message: parsed.reason }]);
@@ -60,13 +68,15 @@ export async function createEndpoint(
       subject: endpoint.id,
       details: { url: endpoint.url, events: endpoint.events },
       requirement,
-      requestedBy: { type: 'api_key', id: null },
+      requestedBy: actor.type === 'system' ? { type: 'operator', id: null } : { type: actor.type, id: actor.id },
       now,
     });
     return { ...endpoint, secret, approval_id: approval.id };
   }
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: createEndpointItems(deps.tableName, record) }));
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [...createEndpointItems(deps.tableName, record), ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id)],
+    }));
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
       throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
@@ -121,12 +131,13 @@ export async function listEndpoints(deps: WebhookDeps, merchantId: string, page:
 }
 
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
-export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
+export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string, actor: AuditActor = merchantKey): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({
       TransactItems: [
         { Delete: { TableName: deps.tableName, Key: endpointKey(id), ConditionExpression: 'merchantId = :m', ExpressionAttributeValues: { ':m': { S: merchantId } } } },
         { Update: { TableName: deps.tableName, Key: endpointCountKey(merchantId), UpdateExpression: 'ADD #n :minus', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':minus': { N: '-1' } } } },
+        ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
       ],
     }));
   } catch (error) {
@@ -140,7 +151,7 @@ export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: 
  * Replaces the signing secret. The previous one keeps signing beside the new one for the overlap
  * (24 h), so receivers can switch without losing a message; one older than that is dropped.
  */
-export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: string): Promise<EndpointWithSecret> {
+export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: string, actor: AuditActor = merchantKey): Promise<EndpointWithSecret> {
   for (let tries = 0; ; tries += 1) {
     const record = await readEndpoint(deps, merchantId, id);
     const now = deps.now();
@@ -151,19 +162,25 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       ...(current ? [{ ciphertext: current.ciphertext, expiresAtMs: now.getTime() + deps.secretOverlapMs }] : []),
     ];
     try {
-      await deps.dynamodb.send(
-        new UpdateItemCommand({
-          TableName: deps.tableName,
-          Key: endpointKey(id),
-          UpdateExpression: 'SET secrets = :s, version = :next',
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':s': { S: JSON.stringify(secrets) }, ':v': { N: String(record.version) }, ':next': { N: String(record.version + 1) } },
-        }),
-      );
+      await deps.dynamodb.send(new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: deps.tableName,
+              Key: endpointKey(id),
+              UpdateExpression: 'SET secrets = :s, version = :next',
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':s': { S: JSON.stringify(secrets) }, ':v': { N: String(record.version) }, ':next': { N: String(record.version + 1) } },
+            },
+          },
+          ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.secret_rotated', id),
+        ],
+      }));
       return { ...record.endpoint, secret };
     } catch (error) {
       // A concurrent rotation won; read again and rotate on top of it.
-      if (error instanceof ConditionalCheckFailedException && tries < 2) continue;
+      const rotatedMeanwhile = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (rotatedMeanwhile && tries < 2) continue;
       throw error;
     }
   }

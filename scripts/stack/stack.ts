@@ -205,7 +205,7 @@ async function settleAll<T extends readonly unknown[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-/** Derives each chain's hot-wallet address from its KMS key, gives it gas and USDC to pay out, and deploys its deposit factory. */
+/** Derives each chain's hot-wallet address from its KMS key, gives it gas and USDC to pay out, deploys its deposit factory (and gives the audit anchoring wallet gas). */
 async function fundHotWallets(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<StackChain[]> {
   const kms = new KMSClient({ endpoint: kmsEndpoint, region, credentials: localCredentials });
   try {
@@ -219,6 +219,9 @@ async function fundHotWallets(chains: RunningChain[], keys: Record<string, strin
         const hotWallet = await new KmsSigner(kms, keyAlias).getAddress();
         await fundAddress(chain, hotWallet, hotWalletFunding);
         const depositFactory = await deployDepositFactory(chain, hotWallet);
+        // The audit anchoring wallet (infra/audit.yml) sends its anchors on the registry's first chain.
+        const anchorKey = keys.AuditAnchorKey;
+        if (slot === chainSlots[0] && anchorKey) await fundAddress(chain, await new KmsSigner(kms, anchorKey).getAddress(), { gasWei: hotWalletFunding.gasWei, usdcMinor: 0n });
         return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias, depositFactory };
       }),
     );

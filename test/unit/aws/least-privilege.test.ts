@@ -13,6 +13,7 @@ import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.j
 import { connectionKey } from '../../../lib/realtime/connections.js';
 import { tokenKey } from '../../../lib/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
+import { auditHeadKey, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
 
 const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra');
 
@@ -81,6 +82,9 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     ['WebhooksRole', 'DeleteItem', endpointKey('we_1').pk.S],
     ['WebhooksRole', 'UpdateItem', redeliveryCountKey('evt_1', '2026-11-26T16').pk.S],
     ['WebhooksRole', 'GetItem', eventKey('evt_1').pk.S],
+    ['WebhooksRole', 'PutItem', auditPartition('mer_1')],
+    ['WebhooksRole', 'UpdateItem', auditHeadKey('mer_1').pk.S],
+    ['WebhooksRole', 'PutItem', auditRegistryKey('mer_1').pk.S],
     ['WebhookDeliverRole', 'PutItem', attemptItem('we_1', { id: 'wa_1' } as never, new Date()).pk!.S!],
     ['WebhookDeliverRole', 'UpdateItem', deliveryKey('we_1', 'evt_1', 'r1').pk.S],
     ['WebhookDeliverRole', 'UpdateItem', endpointKey('we_1').pk.S],
@@ -113,6 +117,10 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     for (const [what, pk] of Object.entries(others)) {
       for (const action of ['PutItem', 'UpdateItem']) expect(allows(role, action, pk), `${role} ${action} ${what} (${pk})`).toBe(false);
     }
+  });
+
+  it('WebhooksRole may append to the audit log but not delete from it', () => {
+    expect(allows('WebhooksRole', 'DeleteItem', auditPartition('mer_1'))).toBe(false);
   });
 
   it('a statement without a LeadingKeys condition on the table is found by the check (the check can fail)', () => {

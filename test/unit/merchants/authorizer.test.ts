@@ -4,7 +4,10 @@ import { UnauthorizedError } from '../../../lib/errors/index.js';
 import type { MerchantProfile } from '../../../lib/merchants/profile.js';
 
 const authenticateApiKey = vi.fn<(deps: unknown, authorization: string | undefined) => Promise<MerchantProfile>>();
-vi.mock('../../../lib/merchants/authenticate.js', () => ({ authenticateApiKey }));
+// The handler calls authenticateKey, which also names the key (the audit records' actor).
+vi.mock('../../../lib/merchants/authenticate.js', () => ({
+  authenticateKey: async (deps: unknown, authorization: string | undefined) => ({ profile: await authenticateApiKey(deps, authorization), keyId: 'key_1' }),
+}));
 
 const methodArn = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/v1/balances';
 const event = (token: string): APIGatewayTokenAuthorizerEvent => ({ type: 'TOKEN', authorizationToken: token, methodArn });

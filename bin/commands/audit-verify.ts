@@ -1,0 +1,43 @@
+import { verifyAuditLog } from '../../lib/audit/verify.js';
+import { StackError } from '../../scripts/stack/errors.js';
+import { stageAuditDeps } from '../audit-deps.js';
+import { defineCommand } from '../command.js';
+import { json, requiredOption, userError } from '../stage.js';
+
+function isoTime(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new StackError(`--${flag} is not a time; give an ISO 8601 time such as 2026-11-26T14:00:00Z.`);
+  return new Date(ms).toISOString();
+}
+
+export default defineCommand({
+  name: 'audit verify',
+  description: "Recomputes a merchant's audit hash chain and period roots, checks the KMS signatures and on-chain anchors; exits 1 naming the first record that was tampered with",
+  options: {
+    merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
+    from: { type: 'string', placeholder: 'time', description: 'only periods closed at or after this ISO time' },
+    to: { type: 'string', placeholder: 'time', description: 'only periods closed at or before this ISO time' },
+  },
+  async run({ stage, values, print }) {
+    const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
+    const from = isoTime(values.from, 'from');
+    const to = isoTime(values.to, 'to');
+    const deps = stageAuditDeps(stage);
+    try {
+      const report = await verifyAuditLog(deps, { merchantId, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      print(json(report));
+      if (report.broken) {
+        const what = report.broken.kind === 'period' ? `period ${report.broken.period_id}` : `record ${merchantId}:${report.broken.seq ?? report.broken.sk}`;
+        console.error(`Audit log of ${merchantId} does not verify: ${what} ${report.broken.kind === 'period' ? 'does not hold' : `was ${report.broken.kind}`}: ${report.broken.detail}.`);
+        return 1;
+      }
+      if (report.anchors_pending.length > 0) console.error(`Verified; anchors not yet on chain for ${report.anchors_pending.length} period(s): ${report.anchors_pending.join(', ')}.`);
+      return 0;
+    } catch (error) {
+      throw userError(error);
+    } finally {
+      deps.close();
+    }
+  },
+});

@@ -1,0 +1,136 @@
+import { GetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import { ContentionError } from '../errors/index.js';
+import { chainItems, correctHead, knownHead, rememberHead, type ChainHead } from './items.js';
+import { auditHeadKey, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
+
+/** Rebuilds in all; every loss means another writer committed, so the chain itself always progresses. */
+const maxRebases = 12;
+const rebaseBaseDelayMs = 10;
+const rebaseMaxDelayMs = 400;
+
+/**
+ * No wait for the first rebuild (a cold container learning the head); after that, full-jitter backoff,
+ * so writers racing on one merchant spread out instead of all rebuilding on the same head again.
+ */
+function rebaseDelay(attempt: number): Promise<void> | undefined {
+  if (attempt < 2) return undefined;
+  const ceilingMs = Math.min(rebaseMaxDelayMs, rebaseBaseDelayMs * 2 ** (attempt - 2));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+}
+
+/** Where one merchant's audit items sit in a transaction. */
+interface AuditSlot {
+  recordIndex: number;
+  headIndex: number;
+  registryIndex?: number;
+  tableName: string;
+  body: AuditRecordBody;
+}
+
+function auditSlots(items: TransactWriteItem[]): AuditSlot[] {
+  const slots: AuditSlot[] = [];
+  items.forEach((item, index) => {
+    if (item.Put?.Item?.entity?.S !== 'audit-record') return;
+    const body = JSON.parse(item.Put.Item.body!.S!) as AuditRecordBody;
+    const headIndex = index + 1;
+    const registryIndex = items[index + 2]?.Put?.Item?.entity?.S === 'audit-merchant' ? index + 2 : undefined;
+    slots.push({ recordIndex: index, headIndex, tableName: item.Put.TableName!, body, ...(registryIndex === undefined ? {} : { registryIndex }) });
+  });
+  return slots;
+}
+
+function headFromItem(item: Record<string, AttributeValue> | undefined): ChainHead | undefined {
+  if (!item?.seq?.N || !item.hash?.S) return undefined;
+  return { seq: Number(item.seq.N), hash: item.hash.S };
+}
+
+/**
+ * Keeps the audit chain's head cache honest below every caller, as the conflict retry does for
+ * conflicts: when a transaction was cancelled because an audit head moved (another container
+ * wrote for the same merchant), the record is rebuilt on the current head (returned by DynamoDB
+ * with the cancellation) and the same transaction is sent again, items in the same positions. On
+ * success the new heads are remembered, so the next write needs no read. Outside the conflict retry
+ * (priority high), so a conflict resends the rebuilt transaction, not the stale one.
+ */
+export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
+  const queues = new Map<string, Promise<unknown>>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      const merchants = [...new Set(auditSlots((args.input as TransactWriteItemsCommandInput).TransactItems ?? []).map((slot) => `${slot.tableName}\u0000${slot.body.merchant_id}`))].sort();
+      if (merchants.length === 0) return next(args);
+      return inTurn(queues, merchants, async () => {
+        // Built before its turn came: extend the head the writers ahead of it left, not the one it saw.
+        let input = rebuiltOnKnownHeads(args.input as TransactWriteItemsCommandInput);
+        for (let attempt = 1; ; attempt += 1) {
+          const items = input.TransactItems ?? [];
+          const slots = auditSlots(items);
+          try {
+            const output = await next({ ...args, input });
+            for (const slot of slots) rememberHead(slot.tableName, slot.body.merchant_id, { seq: slot.body.seq, hash: sealRecord(slot.body).hash });
+            return output;
+          } catch (error) {
+            if (!(error instanceof TransactionCanceledException) || slots.length === 0) throw error;
+            const reasons = error.CancellationReasons ?? [];
+            const stale = slots.filter((slot) => reasons[slot.headIndex]?.Code === 'ConditionalCheckFailed');
+            if (stale.length === 0) throw error;
+            if (attempt >= maxRebases) throw new ContentionError(1, { cause: error });
+            for (const slot of stale) {
+              const head = headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)) ?? { seq: 0, hash: genesisHash };
+              // Behind what this record extended: the table was restored or recreated, the cache is wrong.
+              if (head.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, head);
+              else rememberHead(slot.tableName, slot.body.merchant_id, head);
+            }
+            await rebaseDelay(attempt);
+            const rebuilt = [...items];
+            // Last slot first, so a registry item added or dropped does not move the slots before it.
+            for (const slot of [...stale].sort((a, b) => b.recordIndex - a.recordIndex)) {
+              // After the wait, the head another writer of this container committed meanwhile, if any.
+              const head = knownHead(slot.tableName, slot.body.merchant_id);
+              const fresh = chainItems(slot.tableName, sealRecord({ ...slot.body, seq: head.seq + 1, prev_hash: head.hash }));
+              rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...fresh);
+            }
+            input = { ...input, TransactItems: rebuilt };
+          }
+        }
+      });
+    },
+    { step: 'initialize', priority: 'high', name: 'lanepayAuditHeadRebase', override: true },
+  );
+  return client;
+}
+
+function rebuiltOnKnownHeads(input: TransactWriteItemsCommandInput): TransactWriteItemsCommandInput {
+  const items = input.TransactItems ?? [];
+  const behind = auditSlots(items).filter((slot) => knownHead(slot.tableName, slot.body.merchant_id).seq > slot.body.seq - 1);
+  if (behind.length === 0) return input;
+  const rebuilt = [...items];
+  for (const slot of behind.sort((a, b) => b.recordIndex - a.recordIndex)) {
+    const head = knownHead(slot.tableName, slot.body.merchant_id);
+    rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...chainItems(slot.tableName, sealRecord({ ...slot.body, seq: head.seq + 1, prev_hash: head.hash })));
+  }
+  return { ...input, TransactItems: rebuilt };
+}
+
+/**
+ * Runs `run` after every earlier audited transaction of this client on the same merchants: writers
+ * of one process (a server, a test, the CLI) queue on a merchant's head instead of all extending the
+ * same one and all but one losing. A Lambda container serves one request at a time, so there this
+ * never waits; writers in different containers still race, and rebuild as above.
+ */
+async function inTurn<T>(queues: Map<string, Promise<unknown>>, keys: string[], run: () => Promise<T>): Promise<T> {
+  const before = keys.map((key) => queues.get(key) ?? Promise.resolve());
+  const result = Promise.allSettled(before).then(run);
+  const settled = result.catch(() => undefined);
+  for (const key of keys) queues.set(key, settled);
+  void settled.then(() => {
+    for (const key of keys) if (queues.get(key) === settled) queues.delete(key);
+  });
+  return result;
+}
+
+/** Only when the cancellation did not carry the head (it does on DynamoDB): a consistent read of it. */
+async function readHead(client: DynamoDBClient, slot: AuditSlot): Promise<ChainHead | undefined> {
+  const result = await client.send(new GetItemCommand({ TableName: slot.tableName, Key: auditHeadKey(slot.body.merchant_id), ConsistentRead: true }));
+  return headFromItem(result.Item);
+}

@@ -1,0 +1,123 @@
+import { TransactWriteItemsCommand, UpdateItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { logger } from '../observability/powertools.js';
+import type { AuditDeps } from './deps.js';
+import {
+  merchantDigestItem, merchantLeaf, periodItem, periodKey, recordLeaf, type MerchantDigest, type PeriodDigest, type StoredPeriod,
+} from './digests.js';
+import { auditPath, merkleRoot } from './merkle.js';
+import { readHead, readLatestPeriod, readRecords, readRegistry } from './reads.js';
+import { auditRegistryKey, canonicalJson } from './record.js';
+import { signDigest } from './signing.js';
+import { verifyChain } from './verify-chain.js';
+
+export interface CloseResult {
+  period?: StoredPeriod;
+  merchants: number;
+  records: number;
+  /** Merchants left for the next close because their new records do not chain (verify names the record). */
+  skipped: string[];
+  /** A previous period whose anchor had failed and was sent now. */
+  reanchored?: string;
+}
+
+/** Two items per merchant (its digest and its registry entry) in transactions of at most 100. */
+const merchantsPerTransaction = 50;
+
+/**
+ * Closes a period: for each merchant with records since the last close, an RFC 6962 root over them;
+ * a root over those merchant roots; the period digest signed in KMS, stored (and archived), then
+ * anchored on chain. The signed digest is stored before the anchor is sent, so a failed send is
+ * retried by the next close rather than losing the period.
+ */
+export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
+  const previous = await readLatestPeriod(deps);
+  const reanchored = previous && !previous.anchor && (await anchorPeriod(deps, previous)) ? previous.digest.period_id : undefined;
+  const closing = await merchantsToClose(deps);
+  if (closing.parts.length === 0) return { merchants: 0, records: 0, skipped: closing.skipped, ...(reanchored ? { reanchored } : {}) };
+
+  const now = deps.now();
+  const periodId = now.toISOString();
+  const parts = closing.parts.sort((a, b) => (a.merchant_id < b.merchant_id ? -1 : 1));
+  const leaves = parts.map(merchantLeaf);
+  const digest: PeriodDigest = {
+    version: 1,
+    period_id: periodId,
+    closed_at: now.toISOString(),
+    root: merkleRoot(leaves).toString('hex'),
+    size: leaves.length,
+    previous_period_id: previous?.digest.period_id ?? null,
+    previous_root: previous?.digest.root ?? null,
+  };
+  const message = canonicalJson(digest);
+  const period: StoredPeriod = { digest, signature: await signDigest(deps.kms, deps.signingKeyId, message), signingKeyId: deps.signingKeyId };
+  await deps.dynamodb.send(new TransactWriteItemsCommand({
+    TransactItems: [{ Put: { TableName: deps.tableName, Item: periodItem(period), ConditionExpression: 'attribute_not_exists(pk)' } }],
+  }));
+
+  const digests: MerchantDigest[] = parts.map((part, index) => ({ ...part, period_id: periodId, index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')) }));
+  for (let start = 0; start < digests.length; start += merchantsPerTransaction) {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: digests.slice(start, start + merchantsPerTransaction).flatMap((d) => digestItems(deps.tableName, d)) }));
+  }
+  await deps.archive?.(periodId, JSON.stringify({ digest, signature: period.signature, signing_key_id: deps.signingKeyId, merchants: digests }));
+  const anchored = await anchorPeriod(deps, period);
+  return {
+    period: anchored ? { ...period, anchor: anchored } : period,
+    merchants: parts.length,
+    records: parts.reduce((sum, part) => sum + part.last_seq - part.first_seq + 1, 0),
+    skipped: closing.skipped,
+    ...(reanchored ? { reanchored } : {}),
+  };
+}
+
+type MerchantPart = Pick<MerchantDigest, 'merchant_id' | 'first_seq' | 'last_seq' | 'root'>;
+
+async function merchantsToClose(deps: AuditDeps): Promise<{ parts: MerchantPart[]; skipped: string[] }> {
+  const parts: MerchantPart[] = [];
+  const skipped: string[] = [];
+  for (const { merchantId, closedSeq } of await readRegistry(deps)) {
+    const head = await readHead(deps, merchantId);
+    if (!head || head.seq <= closedSeq) continue;
+    const records = await readRecords(deps, merchantId, { fromSeq: closedSeq + 1, toSeq: head.seq });
+    // Only the link inside the range is checked here; `audit verify` checks the whole chain.
+    const check = verifyChain(records, { seq: closedSeq, hash: records[0]?.body.prev_hash ?? '' }, head);
+    if (check.broken) {
+      logger.error('audit chain broken; merchant left out of this period', { merchantId, broken: check.broken });
+      skipped.push(merchantId);
+      continue;
+    }
+    parts.push({ merchant_id: merchantId, first_seq: closedSeq + 1, last_seq: head.seq, root: merkleRoot(records.map((r) => recordLeaf(r.hash))).toString('hex') });
+  }
+  return { parts, skipped };
+}
+
+function digestItems(tableName: string, digest: MerchantDigest): TransactWriteItem[] {
+  return [
+    { Put: { TableName: tableName, Item: merchantDigestItem(digest), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: auditRegistryKey(digest.merchant_id),
+        UpdateExpression: 'SET closedSeq = :last',
+        // A second close running at once cannot cover the same records twice.
+        ConditionExpression: 'closedSeq = :before',
+        ExpressionAttributeValues: { ':last': { N: String(digest.last_seq) }, ':before': { N: String(digest.first_seq - 1) } },
+      },
+    },
+  ];
+}
+
+async function anchorPeriod(deps: AuditDeps, period: StoredPeriod) {
+  try {
+    const anchor = await deps.anchorer.anchor(period.digest.root);
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName,
+      Key: periodKey(period.digest.period_id),
+      UpdateExpression: 'SET anchor = :anchor',
+      ExpressionAttributeValues: { ':anchor': { S: JSON.stringify(anchor) } },
+    }));
+    return anchor;
+  } catch (error) {
+    logger.error('audit anchor failed; the next close retries it', { periodId: period.digest.period_id, error: error as Error });
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+
+const publicKeys = new Map<string, Promise<KeyObject>>();
+
+/** Signs `message` (canonical JSON of a period digest) with ECDSA P-256 / SHA-256 inside KMS; DER, base64. */
+export async function signDigest(kms: KMSClient, keyId: string, message: string): Promise<string> {
+  const result = await kms.send(new SignCommand({ KeyId: keyId, Message: Buffer.from(message, 'utf8'), MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
+  if (!result.Signature) throw new Error('KMS Sign returned no signature');
+  return Buffer.from(result.Signature).toString('base64');
+}
+
+/** The signing key's public half (fetched once per key): what a third party verifies with, no KMS needed. */
+export function signingPublicKey(kms: KMSClient, keyId: string): Promise<KeyObject> {
+  let key = publicKeys.get(keyId);
+  if (!key) {
+    key = kms.send(new GetPublicKeyCommand({ KeyId: keyId })).then((result) => {
+      if (!result.PublicKey) throw new Error(`KMS key ${keyId} has no public key`);
+      return createPublicKey({ key: Buffer.from(result.PublicKey), format: 'der', type: 'spki' });
+    });
+    key.catch(() => publicKeys.delete(keyId));
+    publicKeys.set(keyId, key);
+  }
+  return key;
+}
+
+export function signatureHolds(publicKey: KeyObject, message: string, signatureBase64: string): boolean {
+  return verify('sha256', Buffer.from(message, 'utf8'), publicKey, Buffer.from(signatureBase64, 'base64'));
+}

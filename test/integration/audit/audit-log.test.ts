@@ -1,0 +1,223 @@
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evmAnchorer } from '../../../lib/audit/evm-anchor.js';
+import { forgetHeads } from '../../../lib/audit/items.js';
+import { closePeriod } from '../../../lib/audit/period.js';
+import { readRecords } from '../../../lib/audit/reads.js';
+import { auditPartition, recordSortKey } from '../../../lib/audit/record.js';
+import type { AuditDeps } from '../../../lib/audit/deps.js';
+import { revokeApiKey, createApiKey } from '../../../lib/merchants/merchants.js';
+import { authorizePayment } from '../../../lib/payments/authorize.js';
+import { getPayment } from '../../../lib/payments/query.js';
+import { settlePayment } from '../../../lib/payments/settle.js';
+import { cliAgainstTestStack, type CliRun } from '../../support/cli.js';
+import { chainRegistry, clients, fundedMerchant, merchantDeps, paymentDeps } from '../../support/deps.js';
+import { stack } from '../../support/stack.js';
+import { waitFor } from '../../support/wait.js';
+
+let cli: ReturnType<typeof cliAgainstTestStack>;
+const lanepay = (...args: string[]) => cli.run(args);
+
+function auditDeps(): AuditDeps {
+  const { dynamodb, kms } = clients();
+  return {
+    dynamodb, kms, tableName: stack().tableName, signingKeyId: stack().keys.AuditSigningKey!,
+    anchorer: evmAnchorer(kms, chainRegistry().chains[0]!, stack().keys.AuditAnchorKey!), now: () => new Date(),
+  };
+}
+
+/**
+ * A merchant with a few audited changes: created, profile change, two payments, a cancel, a key
+ * created and revoked, then a capture, whose payout the stack completes (one more record) before this returns.
+ */
+async function merchantWithHistory() {
+  const merchant = await fundedMerchant(50_000_000n, (p) => ({ ...p, name: `${p.name} renamed` }));
+  const deps = paymentDeps();
+  const pay = async () => (await authorizePayment(deps, {
+    merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(),
+    body: { amount: '1000000', asset: 'USDC', chain: 'local-a', destination: '0x000000000000000000000000000000000000dEaD', capture: 'manual', metadata: {} },
+  })).payment;
+  const [first, second] = [await pay(), await pay()];
+  await settlePayment(deps, { merchant: merchant.profile, paymentId: second.id, action: { kind: 'cancel' } });
+  const key = await createApiKey(merchantDeps(), merchant.merchant_id);
+  await revokeApiKey(merchantDeps(), key.key_id);
+  await settlePayment(deps, { merchant: merchant.profile, paymentId: first.id, action: { kind: 'capture' } });
+  await waitFor('the captured payment\'s payout to finish', async () => {
+    const { status } = await getPayment(deps, merchant.merchant_id, first.id);
+    return status === 'succeeded' || status === 'failed' ? status : undefined;
+  }, { timeoutMs: 90_000, intervalMs: 250 });
+  return merchant.merchant_id;
+}
+
+async function recordItem(merchantId: string, seq: number): Promise<Record<string, AttributeValue>> {
+  const { Item } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditPartition(merchantId) }, sk: { S: recordSortKey(seq) } } }));
+  return Item!;
+}
+
+async function putItem(item: Record<string, AttributeValue>) {
+  await clients().dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: item }));
+}
+
+async function verifyCli(merchantId: string): Promise<CliRun & { report: any }> {
+  const run = await lanepay('audit', 'verify', '--merchant', merchantId);
+  return { ...run, report: JSON.parse(run.stdout) };
+}
+
+describe('the audit log', () => {
+  beforeAll(() => {
+    cli = cliAgainstTestStack();
+  });
+  afterAll(() => cli.cleanup());
+
+  it('writes one chained record per change, in the change\'s own transaction', async () => {
+    const merchantId = await merchantWithHistory();
+    const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
+    expect(records.map((r) => r.body.action)).toEqual([
+      'merchant.created', 'balance.sandbox_credited', 'merchant.profile_updated', 'payment.authorized', 'payment.authorized', 'payment.canceled', 'api_key.created', 'api_key.revoked',
+      'payment.captured', 'payment.succeeded',
+    ]);
+    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(records[1]!.body.actor).toEqual({ type: 'operator', id: null });
+    expect(records[3]!.body.actor).toEqual({ type: 'api_key', id: null });
+    expect(records[9]!.body.actor).toEqual({ type: 'system', id: null });
+    for (let i = 1; i < records.length; i += 1) expect(records[i]!.body.prev_hash).toBe(records[i - 1]!.hash);
+    const verified = await verifyCli(merchantId);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.report).toMatchObject({ ok: true, records_checked: 10 });
+  });
+
+  it('keeps one chain when writers race or start with no knowledge of the head', async () => {
+    const merchant = await fundedMerchant(50_000_000n);
+    forgetHeads(); // a cold container: its first write extends a head it has to learn from the cancellation
+    const deps = paymentDeps();
+    await Promise.all(Array.from({ length: 6 }, () => authorizePayment(deps, {
+      merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(),
+      body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: '0x000000000000000000000000000000000000dEaD', capture: 'manual', metadata: {} },
+    })));
+    const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchant.merchant_id);
+    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await verifyCli(merchant.merchant_id)).report).toMatchObject({ ok: true, records_checked: 8 });
+  });
+
+  describe('tampered with straight in the table', () => {
+    it('names a changed record', async () => {
+      const merchantId = await merchantWithHistory();
+      const item = await recordItem(merchantId, 4);
+      const body = JSON.parse(item.body!.S!);
+      await putItem({ ...item, body: { S: JSON.stringify({ ...body, action: 'payment.canceled' }) } });
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'changed', seq: 4 });
+      expect(run.stderr).toContain(`record ${merchantId}:4 was changed`);
+    });
+
+    it('names a removed record', async () => {
+      const merchantId = await merchantWithHistory();
+      await clients().dynamodb.send(new DeleteItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditPartition(merchantId) }, sk: { S: recordSortKey(5) } } }));
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'removed', seq: 5 });
+      expect(run.stderr).toContain(`record ${merchantId}:5 was removed`);
+    });
+
+    it('names an inserted record', async () => {
+      const merchantId = await merchantWithHistory();
+      const copy = await recordItem(merchantId, 3);
+      const sk = `${recordSortKey(3)}-forged`;
+      await putItem({ ...copy, sk: { S: sk } });
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'inserted', sk });
+      expect(run.stderr).toContain('was inserted');
+    });
+
+    it('names reordered records', async () => {
+      const merchantId = await merchantWithHistory();
+      const [third, fourth] = [await recordItem(merchantId, 3), await recordItem(merchantId, 4)];
+      await putItem({ ...fourth, sk: third.sk! });
+      await putItem({ ...third, sk: fourth.sk! });
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'reordered', seq: 3 });
+      expect(run.stderr).toContain(`record ${merchantId}:3 was reordered`);
+    });
+  });
+
+  describe('a closed period', () => {
+    let merchantId: string;
+    beforeAll(async () => {
+      merchantId = await merchantWithHistory();
+      const deps = auditDeps();
+      await closePeriod(deps);
+      deps.anchorer.destroy();
+    });
+
+    it('is signed by the KMS key and anchored on the local chain, and verify checks both', async () => {
+      const { Items = [] } = await clients().dynamodb.send(new QueryCommand({
+        TableName: stack().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+        ExpressionAttributeValues: { ':pk': { S: auditPartition(merchantId) }, ':d': { S: 'DIGEST#' } },
+      }));
+      expect(Items).toHaveLength(1);
+      const run = await verifyCli(merchantId);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.report).toMatchObject({ ok: true, records_checked: 10, periods_checked: 1, anchors_checked: 1, anchors_pending: [] });
+    });
+
+    it('gives an inclusion proof that a few lines of node:crypto check against the anchored root', async () => {
+      const run = await lanepay('audit', 'proof', '--record', `${merchantId}:9`);
+      expect(run.code, run.stderr).toBe(0);
+      const proof = JSON.parse(run.stdout);
+
+      // The third party's check: SHA-256, RFC 6962 paths, ECDSA verify, and the chain's own transaction.
+      const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+      const climb = (leaf: Buffer, index: number, size: number, path: string[]) => {
+        let [fn, sn, r] = [index, size - 1, leaf];
+        for (const hex of path) {
+          const p = Buffer.from(hex, 'hex');
+          if (fn % 2 === 1 || fn === sn) {
+            r = sha(Buffer.from([1]), p, r);
+            while (fn % 2 === 0 && fn !== 0) [fn, sn] = [fn >> 1, sn >> 1];
+          } else r = sha(Buffer.from([1]), r, p);
+          [fn, sn] = [fn >> 1, sn >> 1];
+        }
+        return r.toString('hex');
+      };
+      expect(sha(Buffer.from(proof.record.canonical_json)).toString('hex')).toBe(proof.record.hash);
+      expect(JSON.parse(proof.record.canonical_json)).toMatchObject({ merchant_id: merchantId, seq: 9, action: 'payment.captured' });
+      const recordLeaf = sha(Buffer.from([0]), Buffer.from(proof.record.hash, 'hex'));
+      expect(climb(recordLeaf, proof.merchant_tree.leaf_index, proof.merchant_tree.size, proof.merchant_tree.path)).toBe(proof.merchant_tree.root);
+      expect(JSON.parse(proof.period_tree.leaf_json).root).toBe(proof.merchant_tree.root);
+      const periodLeaf = sha(Buffer.from([0]), Buffer.from(proof.period_tree.leaf_json));
+      expect(climb(periodLeaf, proof.period_tree.leaf_index, proof.period_tree.size, proof.period_tree.path)).toBe(proof.period_tree.root);
+      expect(JSON.parse(proof.period.digest_json).root).toBe(proof.period_tree.root);
+      expect(verify('sha256', Buffer.from(proof.period.digest_json), createPublicKey(proof.period.public_key_pem), Buffer.from(proof.period.signature_der_base64, 'base64'))).toBe(true);
+      const tx = await (await fetch(stack().chains[0]!.rpcUrl, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getTransactionByHash', params: [proof.anchor.tx_hash] }),
+      })).json() as { result: { input: string; from: string; blockNumber: string | null } };
+      expect(tx.result.input).toBe(`0x${Buffer.from('LANEPAY-AUDIT1').toString('hex')}${proof.period_tree.root}`);
+      expect(tx.result.from.toLowerCase()).toBe(proof.anchor.from.toLowerCase());
+      expect(tx.result.blockNumber).not.toBeNull();
+    });
+
+    it('exposes records rewritten with every hash recomputed, by the signed root', async () => {
+      const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
+      // A forger with write access rewrites record 6 and re-chains everything after it, head included.
+      const { sealRecord, recordItem: toItem } = await import('../../../lib/audit/record.js');
+      let prev = records[4]!.hash;
+      for (const stored of records.slice(5)) {
+        const body = { ...stored.body, prev_hash: prev, ...(stored.body.seq === 6 ? { action: 'payment.captured' } : {}) };
+        const sealed = sealRecord(body);
+        await putItem(toItem(sealed));
+        prev = sealed.hash;
+      }
+      await putItem({ pk: { S: auditPartition(merchantId) }, sk: { S: 'HEAD' }, entity: { S: 'audit-head' }, seq: { N: String(records.length) }, hash: { S: prev } });
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'period', seq: 1 });
+      expect(run.stderr).toContain('does not hold');
+    });
+  });
+});
