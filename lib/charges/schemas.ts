@@ -14,7 +14,10 @@ export const createChargeBodySchema = z.strictObject({
   amount: amountStringSchema.optional(),
   asset: z.string().regex(/^[A-Z0-9]{2,12}$/, 'must be an asset symbol such as "USDC"'),
   /** The chains the customer may pay on; every chain of the registry carrying the asset by default. */
-  chains: z.array(z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a chain name such as "local-a"')).min(1).max(20).optional(),
+  chains: z.array(z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a chain name such as "local-a"')).min(1).max(20)
+    .refine((chains) => new Set(chains).size === chains.length, 'must name each chain once')
+    .meta({ uniqueItems: true })
+    .optional(),
   expires_in: z.number().int().min(60).max(maxChargeExpirySeconds).optional(),
   customer: customerIdSchema.optional(),
   description: z.string().max(500).optional(),
