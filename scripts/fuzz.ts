@@ -3,6 +3,7 @@
 // with every phase and check: the fixed seed, then a random one. LANEPAY_FUZZ_SEED=<n> replays
 // one seed with every phase. The same run is test/e2e/contract-fuzz.test.ts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,7 +23,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function fuzzMerchant(info: StackInfo): Promise<string> {
   const common = { region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const deps = {
-    dynamodb: new DynamoDBClient({ ...common, endpoint: info.endpoints.dynamodb }),
+    dynamodb: retryTransactionConflicts(new DynamoDBClient({ ...common, endpoint: info.endpoints.dynamodb })),
     kms: new KMSClient({ ...common, endpoint: info.endpoints.kms }),
     tableName: info.tableName, apiKeyDigestKeyId: info.keys.ApiKeyDigestKey!, stage: 'local' as const, assets: ['USDC'],
   };

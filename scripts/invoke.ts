@@ -45,12 +45,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const environments = await localFunctionEnvironments(stack);
-  console.error(`Invoking ${functionName} (${path.relative(process.cwd(), handlerFile(functionName, from))}) with ${file}`);
+  const handler = handlerFile(environments.handlerOf(functionName), from);
+  console.error(`Invoking ${functionName} (${path.relative(process.cwd(), handler.file)}, export ${handler.exportName}) with ${file}`);
   // The function's logs (Powertools writes through console locally) go to stderr, as Lambda's go to
   // CloudWatch, so stdout holds the result alone and pipes into jq.
   const print = console.log;
   console.log = console.info = console.debug = console.error;
-  const result = await invokeHandler(functionName, event, environments.of(functionName), from);
+  const result = await invokeHandler(functionName, event, environments.of(functionName), from, environments.handlerOf(functionName));
   print(JSON.stringify(result, null, 2));
   const verdict = judge(result);
   if (!verdict.accepted) console.error(`The function did not take the event: ${verdict.reason}.`);

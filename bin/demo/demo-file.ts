@@ -21,6 +21,9 @@ export const demoSeedSchema = z.object({
   funded: z.object({ asset: z.string(), amount: z.string(), transfer_id: z.string() }),
   payments: z.object({ paid: z.string(), held: z.string(), to_cancel: z.string(), canceled: z.string() }),
   events: z.object({ held_authorized: z.string(), paid_processing: z.string() }),
+  /** A charge awaiting payment: its hosted_url is the checkout page a customer pays on. */
+  charge_id: z.string(),
+  charge_url: z.string(),
   realtime_connection_id: z.string(),
 });
 export type DemoSeed = z.infer<typeof demoSeedSchema>;

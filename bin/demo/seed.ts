@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ledgerDecimals } from '../../lib/ledger/assets.js';
@@ -17,6 +18,7 @@ export const demo = {
   feeBps: 25,
   asset: 'USDC',
   fundingMinor: 1_000_000_000n, // 1,000 USDC
+  chargeMinor: 25_000_000n, // 25 USDC, the demo charge a customer pays on its checkout page
   chain: 'local-a',
   destination: '0x52908400098527886E0F7030069857D2E4169EE7',
   payments: {
@@ -45,7 +47,8 @@ export interface SeedOptions {
  */
 export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<DemoSeed> {
   const config = { endpoint: stack.endpoints.dynamodb, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const dynamodb = new DynamoDBClient(config);
+  // Audited writes (merchant, credit, endpoints) need the client that keeps the audit chain's head.
+  const dynamodb = retryTransactionConflicts(new DynamoDBClient(config));
   const kms = new KMSClient({ ...config, endpoint: stack.endpoints.kms });
   const digestKey = stack.keys.ApiKeyDigestKey;
   if (!digestKey) throw new StackError('The local stack publishes no ApiKeyDigestKey; restart it with `npm run dev`.');
@@ -86,6 +89,9 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     const canceled = await call('POST', `/v1/payments/${payments.canceled}/cancel`, {}, `demo-${merchant.merchant_id}-cancel`);
     options.log(`payment ${payments.canceled}: ${canceled.status}`);
 
+    const charge = await call('POST', '/v1/charges', { amount: demo.chargeMinor.toString(), asset: demo.asset, description: 'Demo order #1001' }, `demo-${merchant.merchant_id}-charge`);
+    options.log(`charge ${charge.id}: pay it on ${charge.hosted_url}`);
+
     const events = (await call('GET', '/v1/events?limit=100')).data as { id: string; type: string; data: { object: { id: string } } }[];
     const eventOf = (paymentId: string, type: string) => {
       const found = events.find((event) => event.type === type && event.data.object.id === paymentId);
@@ -105,6 +111,8 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
       payments,
       events: { held_authorized: eventOf(payments.held, 'payment.authorized'), paid_processing: eventOf(payments.paid, 'payment.processing') },
       // API Gateway's connection ids are 12 base64 characters plus `=`; the $connect sample opens this one.
+      charge_id: charge.id,
+      charge_url: charge.hosted_url,
       realtime_connection_id: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
     };
   } finally {

@@ -13,6 +13,8 @@ export interface FunctionEnvironments {
   /** The environment one function sees on the local stage, as serverless-offline gives it. */
   of(functionName: string): NodeJS.ProcessEnv;
   names: string[];
+  /** The function's `handler` in serverless.yml (`dist/<bundle>/handler.<export>`): several functions may share one bundle. */
+  handlerOf(functionName: string): string;
 }
 
 /**
@@ -39,10 +41,13 @@ export async function localFunctionEnvironments(stack: StackInfo): Promise<Funct
   }
   const rendered = JSON.parse(stdout) as {
     provider: { environment?: Record<string, string> };
-    functions: Record<string, { environment?: Record<string, string>; timeout?: number }>;
+    functions: Record<string, { environment?: Record<string, string>; timeout?: number; handler?: string }>;
   };
   return {
     names: Object.keys(rendered.functions),
+    handlerOf(functionName) {
+      return rendered.functions[functionName]?.handler ?? `dist/${functionName}/handler.handler`;
+    },
     of(functionName) {
       const fn = rendered.functions[functionName];
       if (!fn) throw new StackError(`serverless.yml has no function ${functionName}: pick one of ${Object.keys(rendered.functions).join(', ')}.`);

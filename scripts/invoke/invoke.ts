@@ -13,27 +13,35 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export type HandlerSource = 'bundle' | 'source';
 
-/** dist/<name>/handler.mjs (what Lambda and serverless-offline run) or functions/<name>/handler.ts. */
-export function handlerFile(functionName: string, from: HandlerSource): string {
-  return from === 'bundle'
-    ? path.join(repoRoot, 'dist', functionName, 'handler.mjs')
-    : path.join(repoRoot, 'functions', functionName, 'handler.ts');
+/**
+ * The file and export of a serverless.yml `handler` (`dist/<bundle>/handler.<export>`): the bundle
+ * Lambda and serverless-offline run, or its source functions/<bundle>/handler.ts.
+ */
+export function handlerFile(handler: string, from: HandlerSource): { file: string; exportName: string } {
+  const match = /^dist\/([^/]+)\/handler\.(\w+)$/.exec(handler);
+  if (!match) throw new StackError(`The handler ${handler} is not dist/<bundle>/handler.<export>.`);
+  const [, bundle, exportName] = match as unknown as [string, string, string];
+  return {
+    file: from === 'bundle' ? path.join(repoRoot, 'dist', bundle, 'handler.mjs') : path.join(repoRoot, 'functions', bundle, 'handler.ts'),
+    exportName,
+  };
 }
 
 /**
- * Calls a function's `handler` in this process with `env` as its environment, as Lambda would:
+ * Calls a function's handler in this process with `env` as its environment, as Lambda would:
  * the environment is in place before the module loads, since handlers read their configuration
  * at cold start. Each module loads once per process (a warm container after the first call).
  */
-export async function invokeHandler(functionName: string, event: unknown, env: NodeJS.ProcessEnv, from: HandlerSource): Promise<unknown> {
-  const file = handlerFile(functionName, from);
+export async function invokeHandler(functionName: string, event: unknown, env: NodeJS.ProcessEnv, from: HandlerSource, handler = `dist/${functionName}/handler.handler`): Promise<unknown> {
+  const { file, exportName } = handlerFile(handler, from);
   if (!fs.existsSync(file)) {
     throw new StackError(from === 'bundle' ? `${path.relative(repoRoot, file)} is not built: run \`npm run build\`, or pass --source.` : `${path.relative(repoRoot, file)} does not exist.`);
   }
   Object.assign(process.env, env);
-  const module = (await import(pathToFileURL(file).href)) as { handler?: (event: unknown, context: Context) => Promise<unknown> };
-  if (typeof module.handler !== 'function') throw new StackError(`${path.relative(repoRoot, file)} exports no handler.`);
-  return module.handler(event, lambdaContext(functionName, Number(env.LANEPAY_FUNCTION_TIMEOUT_SECONDS ?? 30)));
+  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const run = module[exportName];
+  if (typeof run !== 'function') throw new StackError(`${path.relative(repoRoot, file)} exports no ${exportName}.`);
+  return (run as (event: unknown, context: Context) => Promise<unknown>)(event, lambdaContext(functionName, Number(env.LANEPAY_FUNCTION_TIMEOUT_SECONDS ?? 30)));
 }
 
 function lambdaContext(functionName: string, timeoutSeconds: number): Context {

@@ -49,7 +49,7 @@ describe('the sample events in events/, after `lanepay demo seed`', () => {
   it.each(ordered)('%s is taken by its function', async (sample) => {
     const functionName = sample.split('/')[0]!;
     const event = await loadEvent(path.join(eventsDir, sample), stack(), () => seed);
-    const result = (await invokeHandler(functionName, event, environments.of(functionName), 'bundle')) as { statusCode?: number; body?: string };
+    const result = (await invokeHandler(functionName, event, environments.of(functionName), 'bundle', environments.handlerOf(functionName))) as { statusCode?: number; body?: string };
 
     expect(judge(result)).toEqual({ accepted: true });
     if (typeof result?.statusCode !== 'number') return;

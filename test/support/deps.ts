@@ -40,6 +40,15 @@ export function paymentDeps(overrides: Partial<PaymentDeps> = {}): PaymentDeps {
   };
 }
 
+/**
+ * `count` Lambda containers' worth of payment deps, each with clients of its own: writers sharing a
+ * client take turns on a merchant's audit chain (lib/audit/chain-retry.ts), while those of different
+ * containers race on it and on the ledger as they do on AWS.
+ */
+export function containerDeps(count: number, overrides: Partial<PaymentDeps> = {}): PaymentDeps[] {
+  return Array.from({ length: count }, () => paymentDeps(overrides));
+}
+
 export function merchantDeps(): MerchantDeps {
   const { dynamodb, kms } = clients();
   return { dynamodb, kms, tableName: stack().tableName, apiKeyDigestKeyId: stack().keys.ApiKeyDigestKey!, stage: 'local', assets: ['USDC'] };

@@ -11,6 +11,7 @@ import { cleanIdentity, customerDeps, verifiedCustomer } from '../../support/kyc
 import { createCustomer } from '../../../lib/customers/customers.js';
 import { ValidationError } from '../../../lib/errors/index.js';
 import { stack } from '../../support/stack.js';
+import { retryOnContention } from '../../support/contention.js';
 import { paymentKey } from '../../../lib/payments/items.js';
 
 function pay(merchant: MerchantProfile, body: Record<string, unknown>) {
@@ -66,7 +67,9 @@ describe('risk gates in authorize', () => {
 
   it('lets no concurrent payments past a daily volume limit: the counter is updated in the hold transaction', async () => {
     const { profile } = await fundedMerchant(usdc(1_000), (p) => ({ ...p, risk: { dailyVolumePerMerchantMinor: { USDC: usdc(95).toString() } } }));
-    const results = await Promise.all(Array.from({ length: 30 }, () => pay(profile, { amount: usdc(10).toString() })));
+    // Thirty containers at once on one merchant: some are told to try again (503) while the
+    // merchant's audit chain is contended; they retry, as a client does on Retry-After.
+    const results = await Promise.all(Array.from({ length: 30 }, () => retryOnContention(() => pay(profile, { amount: usdc(10).toString() }))));
     expect(results.filter((r) => r.outcome === 'created')).toHaveLength(9);
     const declined = results.filter((r) => r.outcome === 'declined');
     expect(new Set(declined.map((r) => r.payment.decline_code))).toEqual(new Set(['velocity_merchant_daily']));
