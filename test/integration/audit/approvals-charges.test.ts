@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApproval } from '../../../lib/approvals/decide.js';
 import { expireDueApprovals } from '../../../lib/approvals/expire.js';
 import { readRecords } from '../../../lib/audit/reads.js';
 import { createCharge } from '../../../lib/charges/create.js';
 import { expireDueCharges } from '../../../lib/charges/expire.js';
 import { requestFingerprint } from '../../../lib/idempotency/store.js';
+import { readChargeRecord } from '../../../lib/charges/query.js';
 import { getMerchantProfile } from '../../../lib/merchants/merchants.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
+import { getPayment } from '../../../lib/payments/query.js';
 import { api } from '../../support/api.js';
 import { Authenticator } from '../../support/authenticator.js';
 import { chainByName } from '../../support/chain.js';
@@ -85,9 +88,15 @@ describe('the audit log of approvals and pay-ins', () => {
     expect((await decide(ben, policy.id, 'approve')).status).toBe('approved');
     // A held change and a held payout left to expire, one after the other (the sweep takes both in any order).
     const revoke = output(await lanepay('key', 'revoke', '--key', key.key_id));
-    await waitFor('the revocation request to expire', async () => (Date.now() > Date.parse(revoke.approval.expires_at) && (await expireApprovals(), (await actions(merchantId)).at(-1)?.action === 'approval.expired') ? true : undefined), { timeoutMs: 30_000, intervalMs: 250 });
+    const table = { dynamodb, tableName: stack().tableName };
+    // Waits on the change itself, not on its record, so a missing record fails the comparison below.
+    const expired = (what: string, read: () => Promise<string>) => waitFor(what, async () => {
+      await expireApprovals(); // the sweep the schedule runs; it may have run already
+      return (await read()) === 'expired' ? true : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+    await expired('the revocation request to expire', async () => (await readApproval(table, merchantId, revoke.approval.id)).approval.status);
     const expiring = await holdPayout();
-    await waitFor('the held payout to expire', async () => (Date.now() > Date.parse(expiring.expires_at!) && (await expireApprovals(), (await actions(merchantId)).at(-1)?.action === 'payment.expired') ? true : undefined), { timeoutMs: 30_000, intervalMs: 250 });
+    await expired('the held payout to expire', async () => (await getPayment(paymentDeps(), merchantId, expiring.id)).status);
 
     // A charge paid on chain, credited by the stack's chain-watch.
     const paid = await api('POST', '/v1/charges', { key: merchant.api_key, body: { amount: '1500000', asset: 'USDC', chains: ['local-a'] } });
@@ -106,7 +115,7 @@ describe('the audit log of approvals and pay-ins', () => {
     });
     await waitFor('the charge to expire', async () => {
       await expireDueCharges({ ...chargeDeps, now: () => new Date() });
-      return (await actions(merchantId)).at(-1)?.action === 'charge.expired' ? true : undefined;
+      return (await readChargeRecord(table, late.id))?.charge.status === 'expired' ? true : undefined;
     }, { timeoutMs: 30_000, intervalMs: 250 });
     const canceled = await api('POST', `/v1/charges/${late.id}/cancel`, { key: merchant.api_key, idempotencyKey: false });
     expect(canceled.status).toBe(409); // expired: nothing changed, nothing recorded
