@@ -10,7 +10,7 @@ import { getMerchantCharge, listCharges } from '../../lib/charges/query.js';
 import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createChargeBodySchema } from '../../lib/charges/schemas.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { chargeDeps } from '../commons/charge-deps.js';
 
@@ -20,7 +20,7 @@ const noQuery = z.strictObject({});
 const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> = {
   'POST /v1/charges': httpHandler({ body: createChargeBodySchema }, async (r) => {
     const key = parseIdempotencyKey(r.header('idempotency-key'), { required: true, route: 'every POST /v1/charges' })!;
-    const result = await createCharge(deps, { merchant: profileFromAuthorizer(r.authorizer), idempotencyKey: key, fingerprint: requestFingerprint(r.route, r.body), body: r.body });
+    const result = await createCharge(deps, { merchant: profileFromAuthorizer(r.authorizer), idempotencyKey: key, fingerprint: requestFingerprint(r.route, r.body), body: r.body, actor: actorFromAuthorizer(r.authorizer) });
     return { status: result.outcome === 'created' ? 201 : 200, body: result.charge };
   }),
   'GET /v1/charges': httpHandler({ query: chargeListQuerySchema }, async (r) => ({
@@ -33,7 +33,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   })),
   'POST /v1/charges/{id}/cancel': httpHandler({ path: chargeIdPathSchema, body: cancelChargeBodySchema }, async (r) => ({
     status: 200,
-    body: (await cancelCharge(deps, r.merchantId, r.path.id)).charge,
+    body: (await cancelCharge(deps, r.merchantId, r.path.id, actorFromAuthorizer(r.authorizer))).charge,
   })),
 };
 

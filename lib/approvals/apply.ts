@@ -12,56 +12,84 @@ import type { ApprovalRecord } from './items.js';
 
 export type Outcome = 'approved' | 'rejected' | 'expired';
 
+/** What a decided request did: its items, and the audit record's action and object naming it. */
+export interface AppliedOutcome {
+  items: TransactWriteItem[];
+  action: string;
+  object: { type: string; id: string };
+}
+
 /**
  * The items that carry out a decided request, joined to the transaction that records the decision:
  * approved → the held change happens; rejected or expired → a held payout's funds are released
- * (other changes were never written, so nothing is undone).
+ * (other changes were never written, so nothing is undone). The audit record names what happened to
+ * what changed (the same action as the change made without approval), or the request itself when
+ * nothing but the request changed: one record, since the transaction carries one per merchant.
  */
-export async function outcomeItems(deps: ApprovalDeps, record: ApprovalRecord, outcome: Outcome, now: Date): Promise<TransactWriteItem[]> {
+export async function outcomeItems(deps: ApprovalDeps, record: ApprovalRecord, outcome: Outcome, now: Date): Promise<AppliedOutcome> {
   const { change } = record;
   if (change.kind === 'payout') return payoutItems(deps, record.merchantId, change.paymentId, outcome, now);
-  if (outcome !== 'approved') return [];
+  if (outcome !== 'approved') return { items: [], action: `approval.${outcome}`, object: { type: 'approval', id: record.approval.id } };
   switch (change.kind) {
     case 'api_key.create':
-      return apiKeyItems(deps.tableName, record.merchantId, change.keyId, change.digest, now.toISOString());
+      return {
+        items: apiKeyItems(deps.tableName, record.merchantId, change.keyId, change.digest, now.toISOString()),
+        action: 'api_key.created', object: { type: 'api_key', id: change.keyId },
+      };
     case 'api_key.revoke':
-      return revokeApiKeyItems(deps.tableName, change.keyId, change.digest);
+      return { items: revokeApiKeyItems(deps.tableName, change.keyId, change.digest), action: 'api_key.revoked', object: { type: 'api_key', id: change.keyId } };
     case 'webhook_endpoint.create':
-      return createEndpointItems(deps.tableName, { endpoint: change.endpoint, merchantId: record.merchantId, secrets: change.secrets, version: 1 });
+      return {
+        items: createEndpointItems(deps.tableName, { endpoint: change.endpoint, merchantId: record.merchantId, secrets: change.secrets, version: 1 }),
+        action: 'webhook_endpoint.created', object: { type: 'webhook_endpoint', id: change.endpoint.id },
+      };
     case 'risk.set':
     case 'approval_policy.set': {
       const current = await getMerchantProfile(deps, record.merchantId);
       const next = change.kind === 'risk.set' ? { ...current, risk: change.risk } : { ...current, approvals: change.policy };
-      return [replaceProfileItem(deps.tableName, record.merchantId, current, next)];
+      return {
+        items: [replaceProfileItem(deps.tableName, record.merchantId, current, next)],
+        action: change.kind === 'risk.set' ? 'risk_settings.updated' : 'approval_policy.updated',
+        object: { type: 'merchant', id: record.merchantId },
+      };
     }
   }
 }
 
-async function payoutItems(deps: ApprovalDeps, merchantId: string, paymentId: string, outcome: Outcome, now: Date): Promise<TransactWriteItem[]> {
+async function payoutItems(deps: ApprovalDeps, merchantId: string, paymentId: string, outcome: Outcome, now: Date): Promise<AppliedOutcome> {
   const record = await readPayment(deps, merchantId, paymentId);
   const waiting = { version: record.version, status: 'requires_approval' };
   const { approval_id: _released, ...payment } = record.payment;
   let next: Payment;
   let transfers: TransferIntent[];
   let event: PaymentEventType;
+  let action: string;
   if (outcome !== 'approved') {
     next = { ...payment, status: outcome === 'rejected' ? 'canceled' : 'expired', expires_at: null };
     transfers = voidHold(record, `trf_${outcome === 'rejected' ? 'void' : 'expire'}_${paymentId}`);
     event = outcome === 'rejected' ? 'payment.canceled' : 'payment.expired';
+    action = event;
   } else if (payment.capture === 'automatic') {
     // Captured at once, as an automatic payment is when no approval is needed: the payout follows.
     const capture = captureChange({ ...record, payment }, { fee: record.feeTerms! }, undefined);
     ({ next, transfers, event } = capture);
+    action = 'payment.captured';
   } else {
     // The merchant captures it as any authorized payment; the authorization runs from the approval.
     next = { ...payment, status: 'authorized', expires_at: new Date(now.getTime() + deps.holdExpiryMs).toISOString() };
     transfers = [];
     event = 'payment.authorized';
+    // Its authorization was recorded when it was held (`payment.authorized`); this is the release.
+    action = 'payment.approved';
   }
   const nextRecord: PaymentRecord = { ...record, payment: next, version: record.version + 1 };
-  return [
-    replacePaymentItem(deps.tableName, nextRecord, waiting),
-    paymentEventItem(deps.tableName, merchantId, event, next, now).item,
-    ...transferItems(deps.tableName, transfers, now.toISOString()),
-  ];
+  return {
+    items: [
+      replacePaymentItem(deps.tableName, nextRecord, waiting),
+      paymentEventItem(deps.tableName, merchantId, event, next, now).item,
+      ...transferItems(deps.tableName, transfers, now.toISOString()),
+    ],
+    action,
+    object: { type: 'payment', id: paymentId },
+  };
 }

@@ -1,4 +1,5 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems } from '../audit/index.js';
 import { LanepayError, NotFoundError } from '../errors/index.js';
 import { OtpReplayedError } from '../members/errors.js';
 import { readMember } from '../members/members.js';
@@ -39,10 +40,15 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
 
   const next = nextApproval(record, input, now);
   const outcome = next.approval.status === 'pending' ? undefined : (next.approval.status as 'approved' | 'rejected');
+  const applied = outcome
+    ? await outcomeItems(deps, record, outcome, now)
+    : { items: [], action: 'approval.approval_added', object: { type: 'approval', id: approval.id } };
   const items: TransactWriteItem[] = [
     spendCode,
     replaceApprovalItem(deps.tableName, next, record.version),
-    ...(outcome ? await outcomeItems(deps, record, outcome, now) : []),
+    ...applied.items,
+    // Last, so the items above keep the positions the cancellation reasons are read by.
+    ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now }),
   ];
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));

@@ -1,4 +1,5 @@
 import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems, systemActor } from '../audit/index.js';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
 import { approvalFromItem, pendingApprovalsPartition, replaceApprovalItem, type ApprovalRecord } from './items.js';
@@ -39,8 +40,13 @@ export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promi
   return { expired, skipped };
 }
 
-/** The items of `approval.expire`, in one place so another record (an audit entry) can join them. */
+/** The items of `approval.expire`: the request, a held payout released, and the audit record naming it. */
 async function expiryItems(deps: ApprovalDeps, record: ApprovalRecord, now: Date): Promise<TransactWriteItem[]> {
   const next: ApprovalRecord = { ...record, version: record.version + 1, approval: { ...record.approval, status: 'expired', decided_at: now.toISOString() } };
-  return [replaceApprovalItem(deps.tableName, next, record.version), ...(await outcomeItems(deps, record, 'expired', now))];
+  const applied = await outcomeItems(deps, record, 'expired', now);
+  return [
+    replaceApprovalItem(deps.tableName, next, record.version),
+    ...applied.items,
+    ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now }),
+  ];
 }

@@ -1,4 +1,5 @@
 import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems } from '../audit/index.js';
 import { newId } from '../ids/index.js';
 import { newApprovalItem, type ApprovalRecord, type HeldChange } from './items.js';
 import type { ApprovalRequirement } from './policy.js';
@@ -44,7 +45,14 @@ export function newApprovalRecord(request: ApprovalRequest): ApprovalRecord {
  */
 export async function requestApproval(deps: { dynamodb: DynamoDBClient; tableName: string }, request: ApprovalRequest): Promise<Approval> {
   const record = newApprovalRecord(request);
-  const items: TransactWriteItem[] = requestApprovalItems(deps.tableName, record);
+  // Its own transaction, so its own record; a held payout's request joins the payment's transaction
+  // and its `payment.authorized` record instead (one record per merchant per transaction).
+  const items: TransactWriteItem[] = [
+    ...requestApprovalItems(deps.tableName, record),
+    ...auditItems(deps.tableName, {
+      merchantId: request.merchantId, actor: request.requestedBy, action: 'approval.requested', object: { type: 'approval', id: record.approval.id }, at: request.now,
+    }),
+  ];
   await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
   return record.approval;
 }

@@ -1,4 +1,5 @@
 import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import { LanepayError, ValidationError } from '../errors/index.js';
 import { chargeEventItem } from '../events/items.js';
@@ -21,7 +22,12 @@ export interface CreateChargeRequest {
   idempotencyKey: string;
   fingerprint: string;
   body: CreateChargeBody;
+  /** The API key that asked, for the audit record. */
+  actor?: AuditActor;
 }
+
+/** An API key whose id the caller did not pass down. */
+const unknownKey: AuditActor = { type: 'api_key', id: null };
 
 /**
  * Opens a charge: one deposit address per chain (computed, nothing deployed), the charge, its
@@ -63,6 +69,7 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
       })),
       chargeEventItem(deps.tableName, request.merchant.id, 'charge.created', charge, now).item,
       completeIdempotencyItem(deps.tableName, acquired.lock, result),
+      ...auditItems(deps.tableName, { merchantId: request.merchant.id, actor: request.actor ?? unknownKey, action: 'charge.created', object: { type: 'charge', id }, at: now }),
     ];
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return result;
@@ -105,7 +112,7 @@ function payInAssets(deps: ChargeDeps): string[] {
  * Cancels a charge nothing has reached yet (no deposit seen, even unconfirmed). Its addresses stay
  * watched for the late window, so money sent anyway is credited and flagged `late`.
  */
-export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeId: string): Promise<ChargeResult> {
+export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeId: string, actor: AuditActor = unknownKey): Promise<ChargeResult> {
   const record = await getMerchantCharge(deps, merchantId, chargeId);
   const { charge } = record;
   if (charge.status === 'canceled') return { outcome: 'ok', charge };
@@ -125,6 +132,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
       },
     })),
     chargeEventItem(deps.tableName, merchantId, 'charge.canceled', next, now).item,
+    ...auditItems(deps.tableName, { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now }),
   ];
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));

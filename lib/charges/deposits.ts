@@ -1,11 +1,12 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { auditItems, systemActor } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
 import { readChargeRecord } from './query.js';
 import type { Deposit } from './schemas.js';
-import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
+import { depositCredited, depositReverted, depositSeen, sameDeposit, type ChargeChange } from './state.js';
 
 export interface DepositStoreDeps {
   dynamodb: DynamoDBClient;
@@ -106,7 +107,7 @@ export async function recordDeposit(deps: DepositStoreDeps, seen: SeenTransfer):
       blockHash: seen.blockHash.toLowerCase(), chargeId: charge.charge.id, merchantId: charge.merchantId, asset: charge.charge.asset,
       amountMinor: seen.amountMinor, status: 'pending', version: (existing?.version ?? 0) + 1,
     };
-    if (await commit(deps, charge, change, depositPut(deps.tableName, record, existing), [])) return 'recorded';
+    if (await commit(deps, charge, change, depositPut(deps.tableName, record, existing), [], depositAction('seen', change, record))) return 'recorded';
   }
   throw new Error(`could not record deposit ${seen.txHash}:${seen.logIndex} after ${maxRaces} races`);
 }
@@ -130,7 +131,8 @@ export async function finaliseDeposit(deps: DepositStoreDeps, deposit: DepositRe
       : depositReverted(charge.charge, key, now);
     const next: DepositRecord = { ...current, status: canonical ? 'credited' : 'reverted', version: current.version + 1 };
     const transfers = canonical ? creditTransfers(current, change.feeMinor) : [];
-    if (await commit(deps, charge, change, depositPut(deps.tableName, next, current), transfers)) return canonical ? 'credited' : 'reverted';
+    const action = depositAction(canonical ? 'credited' : 'reverted', change, current);
+    if (await commit(deps, charge, change, depositPut(deps.tableName, next, current), transfers, action)) return canonical ? 'credited' : 'reverted';
   }
   throw new Error(`could not finalise deposit ${deposit.txHash}:${deposit.logIndex} after ${maxRaces} races`);
 }
@@ -164,14 +166,26 @@ function depositPut(tableName: string, record: DepositRecord, previous: DepositR
   };
 }
 
-/** One transaction: charge (versioned), deposit (versioned), event, ledger. False when another writer came first. */
-async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: ChargeChange, deposit: TransactWriteItem, transfers: TransferIntent[]): Promise<boolean> {
+/**
+ * The audit action of a deposit's step on its charge: `charge.deposit_seen|credited|reverted`, and
+ * `charge.late_deposit_seen|credited` for money that reached a charge already closed (flagged `late`).
+ */
+export function depositAction(step: 'seen' | 'credited' | 'reverted', change: ChargeChange, deposit: Pick<DepositRecord, 'chain' | 'txHash' | 'logIndex'>): string {
+  const key = { chain: deposit.chain, tx_hash: deposit.txHash, log_index: deposit.logIndex };
+  const late = step !== 'reverted' && change.charge.deposits.some((d) => sameDeposit(d, key) && d.late);
+  return `charge.${late ? 'late_' : ''}deposit_${step}`;
+}
+
+/** One transaction: charge (versioned), deposit (versioned), event, ledger, audit record. False when another writer came first. */
+async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: ChargeChange, deposit: TransactWriteItem, transfers: TransferIntent[], action: string): Promise<boolean> {
   const now = deps.now();
   const items: TransactWriteItem[] = [
     replaceChargeItem(deps.tableName, { ...charge, charge: change.charge, version: charge.version + 1 }, charge.version),
     deposit,
     ...(change.event ? [chargeEventItem(deps.tableName, charge.merchantId, change.event, change.charge, now).item] : []),
     ...transferItems(deps.tableName, transfers, now.toISOString()),
+    // The chain watcher moves the merchant's charge and money on its own: actor `system`.
+    ...auditItems(deps.tableName, { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now }),
   ];
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));

@@ -1,4 +1,5 @@
 import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { auditItems, systemActor } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
 import type { ChargeDeps } from './deps.js';
 import { chargeRecordFromItem, expiryPartitions, replaceChargeItem } from './items.js';
@@ -36,6 +37,7 @@ export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tabl
           TransactItems: [
             replaceChargeItem(deps.tableName, { ...record, charge: change.charge, version: record.version + 1 }, record.version),
             chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
+            ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now }),
           ],
         }));
         expired += 1;

@@ -1,5 +1,6 @@
 import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -20,6 +21,8 @@ export interface MemberDeps {
   dataKeyId: string;
   stage: Stage;
   now?: () => Date;
+  /** Who adds members: the operator (CLI) unless said otherwise. */
+  actor?: AuditActor;
 }
 
 export interface AddedMember {
@@ -45,8 +48,12 @@ export async function addMember(deps: MemberDeps, input: { merchantId: string; e
     apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, key),
     sealSecret(deps, { merchantId: input.merchantId, memberId: id }, secret),
   ]);
-  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: (deps.now?.() ?? new Date()).toISOString(), secret: sealed, failedCodes: 0 };
-  const items: TransactWriteItem[] = addMemberItems(deps.tableName, record, digest);
+  const at = deps.now?.() ?? new Date();
+  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
+  const items: TransactWriteItem[] = [
+    ...addMemberItems(deps.tableName, record, digest),
+    ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at }),
+  ];
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
   } catch (error) {

@@ -141,8 +141,9 @@ export async function updateMerchantProfile(
 ): Promise<MerchantProfile> {
   const current = await getMerchantProfile(deps, merchantId);
   const next = merchantProfileSchema.parse(change(current));
-  // Risk limits are their own administrative act in the audit log; anything else is a profile change.
-  const action = JSON.stringify(next.risk) !== JSON.stringify(current.risk) ? 'risk_settings.updated' : 'merchant.profile_updated';
+  // Risk limits and the approval policy are their own administrative acts in the audit log; anything else is a profile change.
+  const changed = (field: 'risk' | 'approvals') => JSON.stringify(next[field]) !== JSON.stringify(current[field]);
+  const action = changed('risk') ? 'risk_settings.updated' : changed('approvals') ? 'approval_policy.updated' : 'merchant.profile_updated';
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({
       TransactItems: [
