@@ -1,4 +1,5 @@
 import { paginateQuery } from '@aws-sdk/client-dynamodb';
+import { readSweep } from '../sweeps/submit.js';
 import { Interface, Transaction } from 'ethers';
 import type { ChainAdapter, Receipt } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
@@ -31,6 +32,14 @@ export async function* settledNonceDiscrepancies(
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const nonce = Number(item.sk!.S);
+      if (item.sweepId?.S) {
+        // Sweeps share the wallet's nonces (lib/sweeps) and move only platform money: chain-check
+        // settles them; here a final one is passed over and one in flight ends the walk, as payouts do.
+        const sweep = await readSweep(deps, item.sweepId.S);
+        if (!sweep || (sweep.status !== 'succeeded' && sweep.status !== 'failed')) return;
+        yield { verifiedNonce: nonce };
+        continue;
+      }
       const payout = await readPayout(deps, item.paymentId!.S!);
       if (!payout || (payout.status !== 'succeeded' && payout.status !== 'failed')) return;
       const record = await readPaymentRecord(deps, payout.paymentId);

@@ -83,6 +83,9 @@ describe('the audit log of approvals and pay-ins', () => {
     // A payout held, then released by a member.
     const released = await holdPayout();
     expect((await decide(ana, released.approval_id, 'approve')).status).toBe('approved');
+    // Canceled at once: left authorized, the stack's 20 s hold expiry would add a record at a time of its choosing.
+    const releasedCanceled = await api('POST', `/v1/payments/${released.id}/cancel`, { key: merchant.api_key, body: {} });
+    expect(releasedCanceled.status, JSON.stringify(releasedCanceled.body)).toBe(200);
     // The policy itself changed through an approval: requests now expire after a second.
     const policy = output(await lanepay('approval-policy', 'set', '--merchant', merchantId, '--policy', JSON.stringify({ payouts: { at_or_above: threshold.toString(), approvals: 1 }, expires_after_seconds: 1 })));
     expect((await decide(ben, policy.id, 'approve')).status).toBe('approved');
@@ -134,6 +137,7 @@ describe('the audit log of approvals and pay-ins', () => {
       { action: 'approval.rejected', actor: member(ana), object: { type: 'approval', id: risk.id } },
       { action: 'payment.authorized', actor: { type: 'api_key', id: null }, object: { type: 'payment', id: released.id } },
       { action: 'payment.approved', actor: member(ana), object: { type: 'payment', id: released.id } },
+      { action: 'payment.canceled', actor: { type: 'api_key', id: expect.stringMatching(/^key_/) }, object: { type: 'payment', id: released.id } },
       { action: 'approval.requested', actor: operator, object: { type: 'approval', id: policy.id } },
       { action: 'approval_policy.updated', actor: member(ben), object: { type: 'merchant', id: merchantId } },
       { action: 'approval.requested', actor: operator, object: { type: 'approval', id: revoke.approval.id } },

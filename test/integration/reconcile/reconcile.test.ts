@@ -1,4 +1,6 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { nonceKey } from '../../../lib/payouts/items.js';
+import { sweepItem } from '../../../lib/sweeps/items.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventKey, merchantEventsPartition } from '../../../lib/events/items.js';
@@ -159,6 +161,34 @@ describe('reconciler: settled payouts against the chain', () => {
     expect(report.raised.some((f) => f.subject === honest)).toBe(false);
     expect((await discrepancyEvents(world)).map((e) => e.subject).sort()).toEqual([wrongAmount, noReceipt, refundedButPaid].sort());
     expect((await run(deps)).checked.settledNonces, 'the next run starts after the nonces it verified').toBe(0);
+  });
+
+  it("walks past a sweep's nonce on the hot wallet it shares with payouts and stops at one still in flight", async () => {
+    const world = await isolatedWorld();
+    const { deps } = await reconcilerIn(world);
+    const merchant = await merchantIn(world, 10_000_000n);
+    const payment = await capturedPayment(world, merchant, 'local-a', someAddress(), 1_000_000n);
+    expect(await submitPayout(world.payouts, payment)).toBe('submitted');
+    await driveUntilFinal(world, payment.id);
+    const wallet = await world.adapters.get('local-a')!.hotWalletAddress();
+    const payoutNonce = (await readPayout(world.payouts, payment.id))!.nonce!;
+    // Sweeps take nonces of the same wallet (lib/sweeps/submit.ts): one settled, then one in flight.
+    for (const [offset, status] of [[1, 'succeeded'], [2, 'pending']] as const) {
+      const sweep = {
+        id: `swp_${randomUUID()}`, chain: 'local-a', asset: 'USDC', chargeIds: [], deposits: [], amountMinor: 0n,
+        status, wallet, nonce: payoutNonce + offset, attempts: [], version: 1, createdAtMs: Date.now(),
+      };
+      await world.payouts.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [
+        { Put: { TableName: world.tableName, Item: sweepItem(sweep) } },
+        { Put: { TableName: world.tableName, Item: { ...nonceKey('local-a', wallet, sweep.nonce), entity: { S: 'nonce' }, sweepId: { S: sweep.id }, hash: { S: `0x${randomBytes(32).toString('hex')}` } } } },
+      ] }));
+    }
+
+    const report = await run(deps);
+
+    expect(report.raised).toEqual([]);
+    expect(report.checked.settledNonces).toBe(2);
+    expect((await run(deps)).checked.settledNonces, 'the sweep in flight holds the cursor').toBe(0);
   });
 
   it("compares a retired hot wallet's payouts too, once the registry lists it in ownAddresses", async () => {
