@@ -1,5 +1,6 @@
-import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems, systemActor } from '../audit/index.js';
+import { dueItems } from '../aws/due-items.js';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
 import { approvalFromItem, pendingApprovalsPartition, replaceApprovalItem, type ApprovalRecord } from './items.js';
@@ -12,18 +13,9 @@ import { approvalFromItem, pendingApprovalsPartition, replaceApprovalItem, type 
  */
 export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promise<{ expired: number; skipped: number }> {
   const now = deps.now();
-  const due = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName,
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
-    ExpressionAttributeValues: { ':p': { S: pendingApprovalsPartition }, ':now': { S: now.toISOString() } },
-    Limit: limit,
-  }));
   let expired = 0;
   let skipped = 0;
-  for (const key of due.Items ?? []) {
-    const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
-    if (!item) continue;
+  for await (const item of dueItems(deps, [pendingApprovalsPartition], now, limit)) {
     const record = approvalFromItem(item);
     if (record.approval.status !== 'pending' || record.approval.expires_at > now.toISOString()) {
       skipped += 1;

@@ -1,5 +1,6 @@
-import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { auditItems, systemActor } from '../audit/index.js';
+import { dueItems } from '../aws/due-items.js';
 import { chargeEventItem } from '../events/items.js';
 import type { ChargeDeps } from './deps.js';
 import { chargeRecordFromItem, expiryPartitions, replaceChargeItem } from './items.js';
@@ -15,36 +16,25 @@ export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tabl
   const now = deps.now();
   let expired = 0;
   let skipped = 0;
-  for (const partition of expiryPartitions()) {
-    const due = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
-      ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: now.toISOString() } },
-      Limit: limit,
-    }));
-    for (const key of due.Items ?? []) {
-      const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
-      if (!item) continue;
-      const record = chargeRecordFromItem(item);
-      const change = chargeExpired(record.charge, now);
-      if (!change) {
-        skipped += 1;
-        continue;
-      }
-      try {
-        await deps.dynamodb.send(new TransactWriteItemsCommand({
-          TransactItems: [
-            replaceChargeItem(deps.tableName, { ...record, charge: change.charge, version: record.version + 1 }, record.version),
-            chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
-            ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now }),
-          ],
-        }));
-        expired += 1;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        skipped += 1; // a deposit changed it meanwhile; the next sweep looks again
-      }
+  for await (const item of dueItems(deps, expiryPartitions(), now, limit)) {
+    const record = chargeRecordFromItem(item);
+    const change = chargeExpired(record.charge, now);
+    if (!change) {
+      skipped += 1;
+      continue;
+    }
+    try {
+      await deps.dynamodb.send(new TransactWriteItemsCommand({
+        TransactItems: [
+          replaceChargeItem(deps.tableName, { ...record, charge: change.charge, version: record.version + 1 }, record.version),
+          chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
+          ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now }),
+        ],
+      }));
+      expired += 1;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      skipped += 1; // a deposit changed it meanwhile; the next sweep looks again
     }
   }
   return { expired, skipped };

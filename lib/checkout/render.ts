@@ -36,15 +36,7 @@ export function renderCheckoutPage(input: CheckoutPageInput): string {
   const title = amount === undefined ? fill(messages.payAnyAmount, { asset: view.asset }) : fill(messages.payAmount, { amount, asset: view.asset });
   const data: CheckoutPageData = { view, lang, messages, realtimeTokenPath: input.realtimeTokenPath };
   const remainingMs = view.expires_at === null ? 0 : Date.parse(view.expires_at) - input.nowMs;
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(`${title} · ${messages.pageTitle}`)}</title>
-<style>${input.style}</style>
-</head>
+  return `${documentHead(lang, `${title} · ${messages.pageTitle}`, input.style)}
 <body>
 <main id="checkout" data-status="${escapeHtml(view.status)}">
 ${languageSwitch(lang, messages.otherLanguage)}
@@ -71,15 +63,7 @@ ${view.addresses.map((address, index) => paymentOption(view, address, index, inp
 /** The 404 page of an unknown charge: no hint whether the id ever existed. */
 export function renderNotFoundPage(lang: CheckoutLanguage, style: string): string {
   const messages = checkoutMessages[lang];
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(messages.notFoundTitle)}</title>
-<style>${style}</style>
-</head>
+  return `${documentHead(lang, messages.notFoundTitle, style)}
 <body>
 <main id="checkout" data-status="not_found">
 ${languageSwitch(lang, messages.otherLanguage)}
@@ -89,6 +73,19 @@ ${languageSwitch(lang, messages.otherLanguage)}
 </body>
 </html>
 `;
+}
+
+/** Everything before <body>: both pages are phone-sized, unindexed and styled inline (CSP allows that style by hash). */
+function documentHead(lang: CheckoutLanguage, title: string, style: string): string {
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>`;
 }
 
 function languageSwitch(current: CheckoutLanguage, label: string): string {

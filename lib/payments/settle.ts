@@ -1,5 +1,6 @@
-import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
+import { dueItems } from '../aws/due-items.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { platformAccount, type AccountId, merchantAccount } from '../ledger/accounts.js';
@@ -144,41 +145,28 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
   const now = deps.now();
   let expired = 0;
   let skipped = 0;
-  for (const partition of holdIndexPartitions()) {
-    const due = await deps.dynamodb.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :now',
-        ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: now.toISOString() } },
-        Limit: limit,
-      }),
-    );
-    for (const key of due.Items ?? []) {
-      const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: { pk: key.pk!, sk: key.sk! }, ConsistentRead: true }))).Item;
-      if (!item) continue;
-      const record = recordFromItem(item);
-      if (record.payment.status !== 'authorized' || !record.payment.expires_at || record.payment.expires_at > now.toISOString()) {
-        skipped += 1;
-        continue;
-      }
-      const next: Payment = { ...record.payment, status: 'expired' };
-      try {
-        await deps.dynamodb.send(
-          new TransactWriteItemsCommand({
-            TransactItems: [
-              replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
-              paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
-              ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
-              ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now }),
-            ],
-          }),
-        );
-        expired += 1;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        skipped += 1; // captured or canceled meanwhile
-      }
+  for await (const item of dueItems(deps, holdIndexPartitions(), now, limit)) {
+    const record = recordFromItem(item);
+    if (record.payment.status !== 'authorized' || !record.payment.expires_at || record.payment.expires_at > now.toISOString()) {
+      skipped += 1;
+      continue;
+    }
+    const next: Payment = { ...record.payment, status: 'expired' };
+    try {
+      await deps.dynamodb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
+            paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
+            ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+            ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now }),
+          ],
+        }),
+      );
+      expired += 1;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      skipped += 1; // captured or canceled meanwhile
     }
   }
   return { expired, skipped };

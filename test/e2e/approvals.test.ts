@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireDueApprovals } from '../../lib/approvals/expire.js';
 import { memberKey } from '../../lib/members/items.js';
 import { api } from '../support/api.js';
-import { Authenticator } from '../support/authenticator.js';
-import { cliAgainstTestStack, type CliRun } from '../support/cli.js';
+import { cliAgainstTestStack } from '../support/cli.js';
+import { addMember as addMemberWith, cliOutput, decide, type Member } from '../support/members.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
@@ -12,26 +12,14 @@ import { waitFor } from '../support/wait.js';
 let cli: ReturnType<typeof cliAgainstTestStack>;
 const lanepay = (...args: string[]) => cli.run(args);
 
-function output(run: CliRun): any {
-  expect(run.code, `lanepay failed: ${run.stderr}`).toBe(0);
-  return JSON.parse(run.stdout);
-}
-
-interface Member {
-  id: string;
-  key: string;
-  app: Authenticator;
-}
+const output = cliOutput;
 
 async function addMember(merchantId: string, email: string): Promise<Member> {
-  const added = output(await lanepay('member', 'add', '--merchant', merchantId, '--email', email));
+  const added = await addMemberWith(lanepay, merchantId, email);
   expect(added.key).toMatch(/^mk_test_/);
-  expect(added.otpauth_uri).toMatch(/^otpauth:\/\/totp\//);
-  return { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri) };
+  expect(added.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+  return added;
 }
-
-const decide = async (member: Member, approvalId: string, decision: 'approve' | 'reject', code?: string) =>
-  api('POST', `/v1/approvals/${approvalId}/${decision}`, { key: member.key, body: {}, headers: { 'Lanepay-OTP': code ?? (await member.app.nextCode()) } });
 
 const threshold = usdc(100);
 

@@ -11,9 +11,9 @@ import { getMerchantProfile } from '../../../lib/merchants/merchants.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
 import { getPayment } from '../../../lib/payments/query.js';
 import { api } from '../../support/api.js';
-import { Authenticator } from '../../support/authenticator.js';
 import { chainByName } from '../../support/chain.js';
-import { cliAgainstTestStack, type CliRun } from '../../support/cli.js';
+import { cliAgainstTestStack } from '../../support/cli.js';
+import { addMember as addMemberWith, cliOutput, decide as decideAs, type Member } from '../../support/members.js';
 import { chainRegistry, clients, fundedMerchant, merchantDeps, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { payerOn } from '../../support/pay-ins.js';
 import { stack } from '../../support/stack.js';
@@ -22,24 +22,11 @@ import { waitFor } from '../../support/wait.js';
 let cli: ReturnType<typeof cliAgainstTestStack>;
 const lanepay = (...args: string[]) => cli.run(args);
 
-function output(run: CliRun): any {
-  expect(run.code, `lanepay failed: ${run.stderr}`).toBe(0);
-  return JSON.parse(run.stdout);
-}
-
-interface Member {
-  id: string;
-  key: string;
-  app: Authenticator;
-}
-
-async function addMember(merchantId: string, email: string): Promise<Member> {
-  const added = output(await lanepay('member', 'add', '--merchant', merchantId, '--email', email));
-  return { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri) };
-}
+const output = cliOutput;
+const addMember = (merchantId: string, email: string) => addMemberWith(lanepay, merchantId, email);
 
 async function decide(member: Member, approvalId: string, decision: 'approve' | 'reject') {
-  const answer = await api('POST', `/v1/approvals/${approvalId}/${decision}`, { key: member.key, body: {}, headers: { 'Lanepay-OTP': await member.app.nextCode() } });
+  const answer = await decideAs(member, approvalId, decision);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body;
 }
