@@ -50,6 +50,9 @@ export interface MerchantDigest {
 export const periodPartition = 'AUDIT_PERIODS';
 export const digestSortKeyPrefix = 'DIGEST#';
 
+/** Names the latest stored period; sorts before every period id, so reading the newest period by key order skips it. */
+export const periodHeadKey = { pk: { S: periodPartition }, sk: { S: '#HEAD' } };
+
 export function periodKey(periodId: string) {
   return { pk: { S: periodPartition }, sk: { S: periodId } };
 }

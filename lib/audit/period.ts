@@ -1,8 +1,10 @@
-import { TransactWriteItemsCommand, UpdateItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand, type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import { logger } from '../observability/powertools.js';
 import type { AuditDeps } from './deps.js';
 import {
-  merchantDigestItem, merchantLeaf, periodItem, periodKey, recordLeaf, type MerchantDigest, type PeriodDigest, type StoredPeriod,
+  merchantDigestItem, merchantLeaf, periodHeadKey, periodItem, periodKey, recordLeaf, type MerchantDigest, type PeriodDigest, type StoredPeriod,
 } from './digests.js';
 import { auditPath, merkleRoot } from './merkle.js';
 import { readHead, readLatestPeriod, readRecords, readRegistry } from './reads.js';
@@ -18,7 +20,12 @@ export interface CloseResult {
   skipped: string[];
   /** A previous period whose anchor had failed and was sent now. */
   reanchored?: string;
+  /** Another close stored its period first; this one wrote nothing (the next close takes what is left). */
+  superseded?: boolean;
 }
+
+/** How long one close's claim on sending a period's anchor holds before another close may send it. */
+const anchorClaimMs = 10 * 60_000;
 
 /** Two items per merchant (its digest and its registry entry) in transactions of at most 100. */
 const merchantsPerTransaction = 50;
@@ -31,9 +38,11 @@ const merchantsPerTransaction = 50;
  */
 export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
   const previous = await readLatestPeriod(deps);
-  const reanchored = previous && !previous.anchor && (await anchorPeriod(deps, previous)) ? previous.digest.period_id : undefined;
   const closing = await merchantsToClose(deps);
-  if (closing.parts.length === 0) return { merchants: 0, records: 0, skipped: closing.skipped, ...(reanchored ? { reanchored } : {}) };
+  if (closing.parts.length === 0) {
+    const reanchored = await reanchorPrevious(deps, previous);
+    return { merchants: 0, records: 0, skipped: closing.skipped, ...(reanchored ? { reanchored } : {}) };
+  }
 
   const now = deps.now();
   const periodId = now.toISOString();
@@ -50,15 +59,18 @@ export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
   };
   const message = canonicalJson(digest);
   const period: StoredPeriod = { digest, signature: await signDigest(deps.kms, deps.signingKeyId, message), signingKeyId: deps.signingKeyId };
-  await deps.dynamodb.send(new TransactWriteItemsCommand({
-    TransactItems: [{ Put: { TableName: deps.tableName, Item: periodItem(period), ConditionExpression: 'attribute_not_exists(pk)' } }],
-  }));
+  if (!(await storePeriod(deps, period, previous))) {
+    logger.info('audit close superseded: another close stored its period first', { periodId, previousPeriodId: previous?.digest.period_id });
+    return { merchants: 0, records: 0, skipped: closing.skipped, superseded: true };
+  }
 
   const digests: MerchantDigest[] = parts.map((part, index) => ({ ...part, period_id: periodId, index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')) }));
   for (let start = 0; start < digests.length; start += merchantsPerTransaction) {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: digests.slice(start, start + merchantsPerTransaction).flatMap((d) => digestItems(deps.tableName, d)) }));
   }
   await deps.archive?.(periodId, JSON.stringify({ digest, signature: period.signature, signing_key_id: deps.signingKeyId, merchants: digests }));
+  // The previous period's retry goes first so the anchoring wallet sends one transaction at a time.
+  const reanchored = await reanchorPrevious(deps, previous);
   const anchored = await anchorPeriod(deps, period);
   return {
     period: anchored ? { ...period, anchor: anchored } : period,
@@ -67,6 +79,40 @@ export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
     skipped: closing.skipped,
     ...(reanchored ? { reanchored } : {}),
   };
+}
+
+/**
+ * Stores the period and moves the head of the period chain to it, on condition that the head is still
+ * the period this close read as previous: two closes at once (a schedule and `audit close`) cannot
+ * fork the chain or both claim the same records; the later one stores nothing.
+ */
+async function storePeriod(deps: AuditDeps, period: StoredPeriod, previous: StoredPeriod | undefined): Promise<boolean> {
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: deps.tableName, Item: periodItem(period), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: periodHeadKey,
+            UpdateExpression: 'SET periodId = :id',
+            // Stacks that closed periods before the head existed start it at their latest period.
+            ConditionExpression: previous ? '(attribute_not_exists(periodId) OR periodId = :previous)' : 'attribute_not_exists(periodId)',
+            ExpressionAttributeValues: { ':id': { S: period.digest.period_id }, ...(previous ? { ':previous': { S: previous.digest.period_id } } : {}) },
+          },
+        },
+      ],
+    }));
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+async function reanchorPrevious(deps: AuditDeps, previous: StoredPeriod | undefined): Promise<string | undefined> {
+  if (!previous || previous.anchor) return undefined;
+  return (await anchorPeriod(deps, previous)) ? previous.digest.period_id : undefined;
 }
 
 type MerchantPart = Pick<MerchantDigest, 'merchant_id' | 'first_seq' | 'last_seq' | 'root'>;
@@ -106,18 +152,39 @@ function digestItems(tableName: string, digest: MerchantDigest): TransactWriteIt
   ];
 }
 
+/**
+ * Sends the period's anchor once: a conditional claim on the period item comes first, so two closes
+ * never both send it (their transactions would race for the anchoring wallet's nonce). A claim that
+ * outlives anchorClaimMs belongs to a close that died, and the next close takes it over.
+ */
 async function anchorPeriod(deps: AuditDeps, period: StoredPeriod) {
+  const now = deps.now().getTime();
+  try {
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName,
+      Key: periodKey(period.digest.period_id),
+      UpdateExpression: 'SET anchorClaimedAt = :now',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(anchor) AND (attribute_not_exists(anchorClaimedAt) OR anchorClaimedAt < :stale)',
+      ExpressionAttributeValues: { ':now': { N: String(now) }, ':stale': { N: String(now - anchorClaimMs) } },
+    }));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
   try {
     const anchor = await deps.anchorer.anchor(period.digest.root);
     await deps.dynamodb.send(new UpdateItemCommand({
       TableName: deps.tableName,
       Key: periodKey(period.digest.period_id),
-      UpdateExpression: 'SET anchor = :anchor',
+      UpdateExpression: 'SET anchor = :anchor REMOVE anchorClaimedAt',
       ExpressionAttributeValues: { ':anchor': { S: JSON.stringify(anchor) } },
     }));
     return anchor;
   } catch (error) {
     logger.error('audit anchor failed; the next close retries it', { periodId: period.digest.period_id, error: error as Error });
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName, Key: periodKey(period.digest.period_id), UpdateExpression: 'REMOVE anchorClaimedAt',
+    })).catch(() => undefined);
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { GetItemCommand, paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  merchantDigestFromItem, periodFromItem, periodKey, periodPartition, digestSortKeyPrefix, type MerchantDigest, type StoredPeriod,
+  merchantDigestFromItem, periodFromItem, periodHeadKey, periodKey, periodPartition, digestSortKeyPrefix, type MerchantDigest, type StoredPeriod,
 } from './digests.js';
 import type { ChainHead } from './items.js';
 import { auditHeadKey, auditPartition, auditRegistryPartition, recordSortKey, recordSortKeyPrefix, storedRecordFromItem, type StoredRecord } from './record.js';
@@ -63,8 +63,9 @@ export async function readLatestPeriod(deps: Reader): Promise<StoredPeriod | und
   const pages = paginateQuery({ client: deps.dynamodb, pageSize: 1 }, {
     TableName: deps.tableName,
     ConsistentRead: true,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': { S: periodPartition } },
+    // Period ids are ISO timestamps; the head item's key sorts below them all.
+    KeyConditionExpression: 'pk = :pk AND sk > :head',
+    ExpressionAttributeValues: { ':pk': { S: periodPartition }, ':head': { S: periodHeadKey.sk.S } },
     ScanIndexForward: false,
     Limit: 1,
   });
