@@ -31,7 +31,7 @@ export interface ForecastJobDeps {
   dynamodb: DynamoDBClient;
   tableName: string;
   chains: ChainRegistry;
-  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress'>;
+  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce'>;
   now: () => Date;
   settings: ForecastJobSettings;
   /** Operator signals (metrics, logs); the function decides how to emit them. */

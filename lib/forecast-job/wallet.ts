@@ -3,14 +3,14 @@ import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { paymentKey } from '../payments/items.js';
-import { inFlightPayoutItems } from '../payouts/items.js';
+import { inFlightPayoutItems, isWaiting, type PayoutStatus } from '../payouts/items.js';
 import { paymentSchema } from '../payments/schemas.js';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
 export interface WalletPosition {
   wallet: string;
   balanceMinor: bigint;
-  /** Payouts accepted but not yet mined (waiting or pending): still in the balance, already promised. */
+  /** Payouts accepted but not yet mined (waiting, or signed at a nonce the chain has not reached): still in the balance, already promised. */
   inFlightMinor: bigint;
   inFlightCount: number;
   availableMinor: bigint;
@@ -27,23 +27,33 @@ export function toLedgerUnits(amount: bigint, asset: string, tokenDecimals: numb
  * The hot wallet's on-chain token balance (through the chain adapter) minus its payouts in flight:
  * the payouts listed under gsi1 `INFLIGHT#<chain>` (a sparse index, so the query reads only
  * unfinished payouts), their amounts read from the payment items in one BatchGetItem per 100.
+ * Balance and nonce are read at one block: a payout mined by then but not yet final is already out of
+ * that balance, so it is not subtracted again; nor is a retired wallet's payout, paid from another balance.
  */
 export async function walletPosition(
   deps: { dynamodb: DynamoDBClient; tableName: string },
   chain: Chain,
-  adapter: Pick<ChainAdapter, 'balances' | 'hotWalletAddress'>,
+  adapter: Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce'>,
   asset: string,
 ): Promise<WalletPosition> {
   const token = chain.assets.find((candidate) => candidate.symbol === asset);
   if (!token) throw new Error(`chain ${chain.name} carries no ${asset}`);
-  const [wallet, balances, inFlight] = await Promise.all([adapter.hotWalletAddress(), adapter.balances(), inFlightPayouts(deps, chain.name, asset)]);
+  const [wallet, head] = await Promise.all([adapter.hotWalletAddress(), adapter.headBlock()]);
+  const [balances, minedNonce] = await Promise.all([adapter.balances(head), adapter.minedNonce(head)]);
+  const inFlight = await inFlightPayouts(deps, chain.name, asset, (payout) => isWaiting(payout.status)
+    || (payout.wallet.toLowerCase() === wallet.toLowerCase() && (payout.nonce === undefined || payout.nonce >= minedNonce)));
   const balanceMinor = toLedgerUnits(balances.tokens[asset] ?? 0n, asset, token.decimals);
   return { wallet, balanceMinor, ...inFlight, availableMinor: balanceMinor - inFlight.inFlightMinor };
 }
 
-async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, asset: string) {
+type InFlightPayout = { status: PayoutStatus; wallet: string; nonce?: number };
+
+async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, asset: string, counts: (payout: InFlightPayout) => boolean) {
   const paymentIds: string[] = [];
-  for await (const item of inFlightPayoutItems(deps, chain, 'paymentId')) if (item.paymentId?.S) paymentIds.push(item.paymentId.S);
+  for await (const item of inFlightPayoutItems(deps, chain, 'paymentId, #status, wallet, nonce', { '#status': 'status' })) {
+    const payout: InFlightPayout = { status: item.status!.S! as PayoutStatus, wallet: item.wallet?.S ?? '', ...(item.nonce?.N !== undefined ? { nonce: Number(item.nonce.N) } : {}) };
+    if (item.paymentId?.S && counts(payout)) paymentIds.push(item.paymentId.S);
+  }
 
   let inFlightMinor = 0n;
   let inFlightCount = 0;

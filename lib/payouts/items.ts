@@ -122,13 +122,14 @@ export function feesFromItem(fees: PayoutAttempt['fees']): FeeBid {
  * The payouts not yet final on a chain, from the sparse gsi1 partition INFLIGHT#<chain>, with
  * the attributes asked for; every page, through the SDK's paginator.
  */
-export async function* inFlightPayoutItems(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, projection: string) {
+export async function* inFlightPayoutItems(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, projection: string, names?: Record<string, string>) {
   const pages = paginateQuery({ client: deps.dynamodb }, {
     TableName: deps.tableName,
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': { S: inFlightPartition(chain) } },
     ProjectionExpression: projection,
+    ...(names ? { ExpressionAttributeNames: names } : {}),
   });
   for await (const page of pages) yield* page.Items ?? [];
 }

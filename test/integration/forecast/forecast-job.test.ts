@@ -83,26 +83,41 @@ describe('hourly flow totals', () => {
 });
 
 describe('wallet position', () => {
-  it('subtracts the payouts in flight on the chain (waiting or pending), and only those in the asset', async () => {
+  it('subtracts the payouts in flight from the wallet (waiting, or signed at a nonce not yet mined), and only those in the asset', async () => {
     const chain = `flow-${randomUUID().slice(0, 8)}`;
     const { dynamodb } = clients();
     const tableName = stack().tableName;
-    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded', asset = 'USDC') => {
-      const payment = { ...paymentObject(chain, amountMinor, 'processing'), asset };
+    const put = async (amountMinor: bigint, status: 'pending' | 'waiting_liquidity' | 'succeeded', options: { asset?: string; wallet?: string; nonce?: number } = {}) => {
+      const payment = { ...paymentObject(chain, amountMinor, 'processing'), asset: options.asset ?? 'USDC' };
       await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: paymentItem({ payment, merchantId: 'mer_00000000000000000000000000', version: 1 }) }));
-      const payout = { paymentId: payment.id, merchantId: 'mer_00000000000000000000000000', chain, wallet: '0x0', status, attempts: [], version: 1, createdAtMs: Date.now() };
+      const payout = {
+        paymentId: payment.id, merchantId: 'mer_00000000000000000000000000', chain, wallet: options.wallet ?? '0xAbC', status, attempts: [], version: 1, createdAtMs: Date.now(),
+        ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+      };
       await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: payoutItem(payout) }));
     };
-    await put(usdc(3), 'pending');
-    await put(usdc(4), 'waiting_liquidity');
-    await put(usdc(50), 'succeeded');
-    await put(usdc(9), 'pending', 'EURC');
+    await put(usdc(3), 'pending', { nonce: 12 });
+    await put(usdc(4), 'waiting_liquidity', { wallet: '' });
+    await put(usdc(50), 'succeeded', { nonce: 9 });
+    await put(usdc(9), 'pending', { asset: 'EURC', nonce: 13 });
+    // Mined at the block the balance is read at (nonce below the mined count), waiting for its confirmations:
+    // already out of the balance.
+    await put(usdc(20), 'pending', { nonce: 11 });
+    // A retired wallet's payout is paid from that wallet's balance, not this one.
+    await put(usdc(30), 'pending', { wallet: '0xdef', nonce: 40 });
     const registryChain = { ...chainRegistry().get('local-a')!, name: chain };
-    const adapter = { hotWalletAddress: async () => '0xabc', balances: async () => ({ gasWei: 1n, tokens: { USDC: usdc(100) } }) };
+    const readAt: (number | undefined)[] = [];
+    const adapter = {
+      hotWalletAddress: async () => '0xabc',
+      headBlock: async () => 77,
+      minedNonce: async (block?: number) => { readAt.push(block); return 12; },
+      balances: async (block?: number) => { readAt.push(block); return { gasWei: 1n, tokens: { USDC: usdc(100) } }; },
+    };
 
     const position = await walletPosition({ dynamodb, tableName }, registryChain, adapter, 'USDC');
 
     expect(position).toEqual({ wallet: '0xabc', balanceMinor: usdc(100), inFlightMinor: usdc(7), inFlightCount: 2, availableMinor: usdc(93) });
+    expect(readAt).toEqual([77, 77]);
   });
 });
 
