@@ -1,6 +1,7 @@
 import {
-  ConditionalCheckFailedException, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand, type TransactWriteItem,
+  ConditionalCheckFailedException, TransactWriteItemsCommand, UpdateItemCommand, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 import { logger } from '../observability/powertools.js';
 import type { AuditDeps } from './deps.js';
 import {
@@ -105,7 +106,7 @@ async function storePeriod(deps: AuditDeps, period: StoredPeriod, previous: Stor
     }));
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+    if (isConditionRefusal(error)) return false;
     throw error;
   }
 }

@@ -23,6 +23,11 @@ export function isTransactionConflict(error: unknown): boolean {
   return codes.includes('TransactionConflict') && codes.every((code) => code === 'TransactionConflict' || code === 'None');
 }
 
+/** True for a transaction DynamoDB cancelled because one of its conditions failed: another writer came first. */
+export function isConditionRefusal(error: unknown): boolean {
+  return error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
 /**
  * Retries conflicted writes on this client with full-jitter exponential backoff, then gives up with
  * a ContentionError (a 503 `try_again` at the HTTP edge). The SDK's own retry strategy classifies

@@ -1,4 +1,5 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 import { LanepayError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
@@ -126,8 +127,7 @@ export async function withFreshVersions<T>(what: string, run: () => Promise<T>, 
     try {
       return await run();
     } catch (error) {
-      const changed = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
-      if (!changed) throw error;
+      if (!isConditionRefusal(error)) throw error;
       if (attempt >= attempts) throw new LanepayError('concurrent_change', `${what} changed while this request ran; send it again.`, { cause: error });
     }
   }
