@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Contract, ContractFactory, JsonRpcProvider, JsonRpcSigner } from 'ethers';
+import { Contract, ContractFactory, JsonRpcProvider, JsonRpcSigner, type TransactionReceipt } from 'ethers';
 import { compileDepositFactory, compileTestUsdc } from './solidity.js';
 
 export interface ChainSpec {
@@ -76,9 +76,27 @@ export async function fundAddress(
       amounts.gasWei > 0n ? owner.sendTransaction({ to: address, value: amounts.gasWei }) : undefined,
       amounts.usdcMinor > 0n ? usdc.getFunction('mint').send(address, amounts.usdcMinor) : undefined,
     ]);
-    await Promise.all(sent.map((tx) => tx?.wait()));
+    await Promise.all(sent.map((tx) => tx && minedReceipt(provider, tx.hash)));
   } finally {
     provider.destroy();
+  }
+}
+
+/**
+ * Polls for a transaction's receipt and fails on a revert. Not `tx.wait()`: its block listener
+ * starts receipt requests it never awaits, and one still in flight when the provider is
+ * destroyed just after rejects with nobody to catch it (an unhandled error in a test run).
+ */
+export async function minedReceipt(provider: JsonRpcProvider, hash: string, timeoutMs = 60_000): Promise<TransactionReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt) {
+      if (receipt.status !== 1) throw new Error(`transaction ${hash} reverted in block ${receipt.blockNumber}`);
+      return receipt;
+    }
+    if (Date.now() > deadline) throw new Error(`transaction ${hash} was not mined within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -186,7 +204,7 @@ export async function deployDepositFactory(chain: Pick<RunningChain, 'rpcUrl' | 
   try {
     const deployer = new JsonRpcSigner(provider, DEPLOYER_ADDRESS);
     const contract = await new ContractFactory(compiled.abi, compiled.bytecode, deployer).deploy(hotWallet);
-    await contract.waitForDeployment();
+    await minedReceipt(provider, contract.deploymentTransaction()!.hash);
     return await contract.getAddress();
   } finally {
     provider.destroy();
@@ -198,7 +216,7 @@ async function deployTestUsdc(rpcUrl: string, chainId: number, compiled: Awaited
   try {
     const deployer = new JsonRpcSigner(provider, DEPLOYER_ADDRESS);
     const contract = await new ContractFactory(compiled.abi, compiled.bytecode, deployer).deploy();
-    await contract.waitForDeployment();
+    await minedReceipt(provider, contract.deploymentTransaction()!.hash);
     return await contract.getAddress();
   } finally {
     provider.destroy();
