@@ -28,6 +28,9 @@ describe('approvals with MFA through the API', () => {
   let ana: Member;
   let ben: Member;
   let cy: Member;
+  let dan: Member;
+  let eli: Member;
+  let fay: Member;
 
   const pay = (amount: bigint, capture: 'automatic' | 'manual' = 'automatic') =>
     api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: amount.toString(), asset: 'USDC', chain: 'local-a', destination: someAddress(), capture } });
@@ -37,7 +40,10 @@ describe('approvals with MFA through the API', () => {
   beforeAll(async () => {
     cli = cliAgainstTestStack();
     merchant = await fundedMerchant(usdc(2_000));
-    [ana, ben, cy] = await Promise.all(['ana', 'ben', 'cy'].map((name) => addMember(merchant.merchant_id, `${name}@example.com`))) as [Member, Member, Member];
+    // An authenticator hands out two codes without waiting (this step's and, early, the next one's);
+    // a third waits up to 30 s for the clock. Six members, none asked for more than two codes here.
+    [ana, ben, cy, dan, eli, fay] = await Promise.all(['ana', 'ben', 'cy', 'dan', 'eli', 'fay']
+      .map((name) => addMember(merchant.merchant_id, `${name}@example.com`))) as [Member, Member, Member, Member, Member, Member];
     const policy = JSON.stringify({ payouts: { at_or_above: threshold.toString(), approvals: 2 } });
     // Set before the merchant's key is first used: the authorizer caches the profile for 60 s.
     expect(output(await lanepay('approval-policy', 'set', '--merchant', merchant.merchant_id, '--policy', policy)).policy)
@@ -98,7 +104,7 @@ describe('approvals with MFA through the API', () => {
   it('releases an approved manual-capture payment as authorized, and it captures as before', async () => {
     const held = (await pay(threshold, 'manual')).body;
     expect((await decide(cy, held.approval_id, 'approve')).status).toBe(200);
-    expect((await decide(ben, held.approval_id, 'approve')).body.status).toBe('approved');
+    expect((await decide(fay, held.approval_id, 'approve')).body.status).toBe('approved');
     expect(await payment(held.id)).toMatchObject({ status: 'authorized', expires_at: expect.any(String) });
     const captured = await api('POST', `/v1/payments/${held.id}/capture`, { key: merchant.api_key, body: {} });
     expect(captured.status, JSON.stringify(captured.body)).toBe(200);
@@ -114,7 +120,7 @@ describe('approvals with MFA through the API', () => {
     expect(rejected.body).toMatchObject({ status: 'rejected', rejected_by: { member: cy.id } });
     expect(await payment(held.id)).toMatchObject({ status: 'canceled' });
     expect(await balance()).toMatchObject({ available: before.available, pending: before.pending });
-    const late = await decide(ana, held.approval_id, 'approve');
+    const late = await decide(dan, held.approval_id, 'approve');
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('approval_decided');
   });
@@ -122,12 +128,12 @@ describe('approvals with MFA through the API', () => {
   it('accepts a code once: the same code on another request is refused as a replay', async () => {
     const one = (await pay(threshold)).body;
     const two = (await pay(threshold)).body;
-    const code = await ana.app.nextCode();
-    expect((await decide(ana, one.approval_id, 'approve', code)).status).toBe(200);
-    const replay = await decide(ana, two.approval_id, 'approve', code);
+    const code = await eli.app.nextCode();
+    expect((await decide(eli, one.approval_id, 'approve', code)).status).toBe(200);
+    const replay = await decide(eli, two.approval_id, 'approve', code);
     expect(replay.status, JSON.stringify(replay.body)).toBe(401);
     expect(replay.body.code).toBe('otp_replayed');
-    expect((await api('GET', '/v1/approvals?status=pending', { key: ana.key })).body.data.find((a: any) => a.id === two.approval_id).approvals).toEqual([]);
+    expect((await api('GET', '/v1/approvals?status=pending', { key: eli.key })).body.data.find((a: any) => a.id === two.approval_id).approvals).toEqual([]);
   });
 
   it('refuses member keys outside the approval endpoints, and API keys on approve', async () => {
@@ -144,11 +150,11 @@ describe('approvals with MFA through the API', () => {
   });
 
   it('never lets the requester approve their own change; another member applies it', async () => {
-    const held = output(await lanepay('key', 'create', '--merchant', merchant.merchant_id, '--requested-by', ana.id));
-    expect(held.approval).toMatchObject({ status: 'pending', action: 'api_key.create', subject: held.key_id, requested_by: { type: 'member', id: ana.id } });
+    const held = output(await lanepay('key', 'create', '--merchant', merchant.merchant_id, '--requested-by', fay.id));
+    expect(held.approval).toMatchObject({ status: 'pending', action: 'api_key.create', subject: held.key_id, requested_by: { type: 'member', id: fay.id } });
     expect((await api('GET', '/v1/balances', { key: held.api_key })).status).toBe(401);
 
-    const own = await decide(ana, held.approval.id, 'approve');
+    const own = await decide(fay, held.approval.id, 'approve');
     expect(own.status, JSON.stringify(own.body)).toBe(403);
     expect(own.body.code).toBe('self_approval');
     const other = await decide(ben, held.approval.id, 'approve');
@@ -161,7 +167,7 @@ describe('approvals with MFA through the API', () => {
     const held = output(await lanepay('merchant', 'set-risk', '--merchant', merchant.merchant_id, '--rules', JSON.stringify(rules)));
     expect(held).toMatchObject({ status: 'pending', action: 'risk.set', details: { risk: rules } });
     expect(output(await lanepay('merchant', 'show', '--merchant', merchant.merchant_id)).risk).toEqual({});
-    expect((await decide(cy, held.id, 'approve')).body.status).toBe('approved');
+    expect((await decide(dan, held.id, 'approve')).body.status).toBe('approved');
     expect(output(await lanepay('merchant', 'show', '--merchant', merchant.merchant_id)).risk).toEqual(rules);
   });
 
@@ -170,7 +176,7 @@ describe('approvals with MFA through the API', () => {
     expect(held.status, JSON.stringify(held.body)).toBe(202);
     expect(held.body).toMatchObject({ object: 'webhook_endpoint', approval_id: expect.stringMatching(/^apr_/), secret: expect.stringMatching(/^whsec_/) });
     expect((await api('GET', `/v1/webhook_endpoints/${held.body.id}`, { key: merchant.api_key })).status).toBe(404);
-    const approved = await decide(ana, held.body.approval_id, 'approve');
+    const approved = await decide(eli, held.body.approval_id, 'approve');
     expect(approved.body).toMatchObject({ status: 'approved', action: 'webhook_endpoint.create', subject: held.body.id, requested_by: { type: 'api_key' } });
     const registered = await api('GET', `/v1/webhook_endpoints/${held.body.id}`, { key: merchant.api_key });
     expect(registered.status).toBe(200);
