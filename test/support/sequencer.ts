@@ -1,9 +1,13 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The files that take longest, longest first: started first, they run beside the many short ones
-// on the other worker instead of alone at the end (the forecast job and webhook files take about a minute each).
-// A clean clone has no duration cache for vitest's own ordering to go by.
-const slowFirst = ['forecast/forecast-job', 'e2e/webhooks', 'integration/triggers', 'e2e/payout-pipeline', 'payouts/faults'];
+// on the other workers instead of alone at the end (in a full run the first few take 1.5-2 minutes each,
+// mostly waiting on schedules, blocks and expiries). A clean clone has no duration cache for
+// vitest's own ordering to go by.
+const slowFirst = [
+  'forecast/forecast-job', 'e2e/checkout-page', 'e2e/webhooks', 'pay-ins/deposits', 'e2e/payout-pipeline',
+  'audit/audit-log', 'integration/triggers', 'e2e/approvals', 'e2e/kyc', 'payouts/faults',
+];
 
 function rank(file: TestSpecification): number {
   const index = slowFirst.findIndex((part) => file.moduleId.includes(part));
