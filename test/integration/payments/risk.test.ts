@@ -14,9 +14,9 @@ import { stack } from '../../support/stack.js';
 import { retryOnContention } from '../../support/contention.js';
 import { paymentKey } from '../../../lib/payments/items.js';
 
-function pay(merchant: MerchantProfile, body: Record<string, unknown>) {
+function pay(merchant: MerchantProfile, body: Record<string, unknown>, now?: Date) {
   const parsed = createPaymentBodySchema.parse({ asset: 'USDC', chain: 'local-a', destination: someAddress(), ...body });
-  return authorizePayment(paymentDeps(), { merchant, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', parsed), body: parsed });
+  return authorizePayment(paymentDeps(now ? { now: () => now } : {}), { merchant, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', parsed), body: parsed });
 }
 
 async function storedRisk(paymentId: string) {
@@ -69,7 +69,9 @@ describe('risk gates in authorize', () => {
     const { profile } = await fundedMerchant(usdc(1_000), (p) => ({ ...p, risk: { dailyVolumePerMerchantMinor: { USDC: usdc(95).toString() } } }));
     // Thirty containers at once on one merchant: some are told to try again (503) while the
     // merchant's audit chain is contended; they retry, as a client does on Retry-After.
-    const results = await Promise.all(Array.from({ length: 30 }, () => retryOnContention(() => pay(profile, { amount: usdc(10).toString() }))));
+    // One clock for all thirty: a run across midnight UTC would otherwise count them on two days.
+    const at = new Date();
+    const results = await Promise.all(Array.from({ length: 30 }, () => retryOnContention(() => pay(profile, { amount: usdc(10).toString() }, at))));
     expect(results.filter((r) => r.outcome === 'created')).toHaveLength(9);
     const declined = results.filter((r) => r.outcome === 'declined');
     expect(new Set(declined.map((r) => r.payment.decline_code))).toEqual(new Set(['velocity_merchant_daily']));
