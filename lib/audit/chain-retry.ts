@@ -3,8 +3,14 @@ import { ContentionError } from '../errors/index.js';
 import { chainItems, correctHead, knownHead, rememberHead, type ChainHead } from './items.js';
 import { auditHeadKey, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
 
-/** Rebuilds in all; every loss means another writer committed, so the chain itself always progresses. */
-const maxRebases = 12;
+/**
+ * How long a writer keeps rebuilding before it answers 503 `try_again`. A time, not a count: every
+ * loss means another writer committed, so the chain always progresses, and a burst of N writers on
+ * one merchant needs about N rounds. Twelve rebuilds on the cancellation's (by then stale) head left
+ * 12 of 100 concurrent authorizations refused in `npm run bench:dev-burst`, and some of 30 racing
+ * containers in audit-log.test. Six seconds stays inside the deployed functions' 10 s timeout.
+ */
+const rebaseBudgetMs = 6_000;
 const rebaseBaseDelayMs = 10;
 const rebaseMaxDelayMs = 400;
 
@@ -62,6 +68,7 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
       return inTurn(queues, merchants, async () => {
         // Built before its turn came: extend the head the writers ahead of it left, not the one it saw.
         let input = rebuiltOnKnownHeads(args.input as TransactWriteItemsCommandInput);
+        const giveUpAt = Date.now() + rebaseBudgetMs;
         for (let attempt = 1; ; attempt += 1) {
           const items = input.TransactItems ?? [];
           const slots = auditSlots(items);
@@ -74,14 +81,23 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
             const reasons = error.CancellationReasons ?? [];
             const stale = slots.filter((slot) => reasons[slot.headIndex]?.Code === 'ConditionalCheckFailed');
             if (stale.length === 0) throw error;
-            if (attempt >= maxRebases) throw new ContentionError(1, { cause: error });
-            for (const slot of stale) {
-              const head = headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)) ?? { seq: 0, hash: genesisHash };
+            if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
+            const learn = (slot: AuditSlot, head: ChainHead | undefined) => {
+              const current = head ?? { seq: 0, hash: genesisHash };
               // Behind what this record extended: the table was restored or recreated, the cache is wrong.
-              if (head.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, head);
-              else rememberHead(slot.tableName, slot.body.merchant_id, head);
+              if (current.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, current);
+              else rememberHead(slot.tableName, slot.body.merchant_id, current);
+            };
+            const delay = rebaseDelay(attempt);
+            if (delay) {
+              await delay;
+              // The head the cancellation carried is as old as the wait: racing writers committed
+              // meanwhile, and a record built on it would lose again. One consistent read of the head
+              // as it is now gives the next attempt a chance.
+              for (const slot of stale) learn(slot, await readHead(client, slot));
+            } else {
+              for (const slot of stale) learn(slot, headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)));
             }
-            await rebaseDelay(attempt);
             const rebuilt = [...items];
             // Last slot first, so a registry item added or dropped does not move the slots before it.
             for (const slot of [...stale].sort((a, b) => b.recordIndex - a.recordIndex)) {
@@ -129,7 +145,7 @@ async function inTurn<T>(queues: Map<string, Promise<unknown>>, keys: string[], 
   return result;
 }
 
-/** Only when the cancellation did not carry the head (it does on DynamoDB): a consistent read of it. */
+/** The head as it is now: after a wait, or when the cancellation did not carry it (it does on DynamoDB). */
 async function readHead(client: DynamoDBClient, slot: AuditSlot): Promise<ChainHead | undefined> {
   const result = await client.send(new GetItemCommand({ TableName: slot.tableName, Key: auditHeadKey(slot.body.merchant_id), ConsistentRead: true }));
   return headFromItem(result.Item);
