@@ -100,7 +100,16 @@ try {
         body: JSON.stringify({ amount: '1000000', asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'manual' }),
         signal: AbortSignal.timeout(120_000),
       }).then(
-        async (response) => (await response.text(), String(response.status)),
+        // A refusal is counted with its problem code (try_again, authorizer_failure...): which part gave way.
+        async (response) => {
+          const text = await response.text();
+          if (response.ok) return String(response.status);
+          try {
+            return `${response.status} ${JSON.parse(text).code ?? ''}`.trim();
+          } catch {
+            return String(response.status);
+          }
+        },
         (error: Error) => `error: ${error.name}`,
       ),
     ),
