@@ -109,7 +109,7 @@ async function paymentsOn(info: StackInfo, merchant: MerchantProfile, client: Dy
 }
 
 async function requestFigures(info: StackInfo, payments: number) {
-  const [merchantA, merchantB, merchantC, merchantD, merchantE] = await fundedMerchants(info, 5, 10n ** 12n);
+  const [merchantA, merchantB, merchantC, merchantD, merchantE, merchantF] = await fundedMerchants(info, 6, 10n ** 12n);
   const figures: Record<string, string | number> = {};
   // Racing writers get a client each, as separate Lambda containers would: one client queues its own
   // writers of a merchant (lib/audit/chain-retry.ts), so they would not race at all.
@@ -134,6 +134,8 @@ async function requestFigures(info: StackInfo, payments: number) {
   const cold = await run('with audit, cold container every payment', merchantC!, false, true);
   const racingWithout = await run('without audit items, 4 writers racing on one merchant', merchantE!, true, false, 4);
   const racing = await run('with audit, 4 writers racing on one merchant', merchantD!, false, false, 4);
+  // A burst: thirty containers at once, one payment each (bench:dev-burst sends a hundred through HTTP).
+  const burst = await run('with audit, a burst of 30 writers on one merchant', merchantF!, false, false, 30);
   figures['requests per payment (authorize + capture), no audit'] = without.perPayment.toFixed(2);
   figures['requests per payment, audit, warm'] = warm.perPayment.toFixed(2);
   figures['requests added per payment, warm'] = (warm.perPayment - without.perPayment).toFixed(2);
@@ -145,6 +147,8 @@ async function requestFigures(info: StackInfo, payments: number) {
   figures['requests per payment, 4 racing writers, no audit'] = racingWithout.perPayment.toFixed(2);
   figures['requests per payment, 4 racing writers, audit'] = racing.perPayment.toFixed(2);
   figures['calls that gave up (503 try_again), 4 racing writers'] = racing.gaveUp;
+  figures['requests per payment, burst of 30 writers, audit'] = burst.perPayment.toFixed(2);
+  figures['calls that gave up (503 try_again), burst of 30 writers'] = burst.gaveUp;
   return figures;
 }
 

@@ -7,8 +7,8 @@ import { auditHeadKey, genesisHash, sealRecord, type AuditRecordBody } from './r
  * How long a writer keeps rebuilding before it answers 503 `try_again`. A time, not a count: every
  * loss means another writer committed, so the chain always progresses, and a burst of N writers on
  * one merchant needs about N rounds. Twelve rebuilds on the cancellation's (by then stale) head left
- * 12 of 100 concurrent authorizations refused in `npm run bench:dev-burst`, and some of 30 racing
- * containers in audit-log.test. Six seconds stays inside the deployed functions' 10 s timeout.
+ * 12 of 100 concurrent authorizations refused in `npm run bench:dev-burst`; now 0-1 of 100 (docs/audit.md).
+ * Six seconds stays inside the deployed functions' 10 s timeout.
  */
 const rebaseBudgetMs = 6_000;
 const rebaseBaseDelayMs = 10;
