@@ -82,21 +82,15 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
             const stale = slots.filter((slot) => reasons[slot.headIndex]?.Code === 'ConditionalCheckFailed');
             if (stale.length === 0) throw error;
             if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
-            const learn = (slot: AuditSlot, head: ChainHead | undefined) => {
-              const current = head ?? { seq: 0, hash: genesisHash };
-              // Behind what this record extended: the table was restored or recreated, the cache is wrong.
-              if (current.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, current);
-              else rememberHead(slot.tableName, slot.body.merchant_id, current);
-            };
             const delay = rebaseDelay(attempt);
             if (delay) {
               await delay;
               // The head the cancellation carried is as old as the wait: racing writers committed
               // meanwhile, and a record built on it would lose again. One consistent read of the head
               // as it is now gives the next attempt a chance.
-              for (const slot of stale) learn(slot, await readHead(client, slot));
+              for (const slot of stale) learnHead(slot, await readHead(client, slot));
             } else {
-              for (const slot of stale) learn(slot, headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)));
+              for (const slot of stale) learnHead(slot, headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)));
             }
             const rebuilt = [...items];
             // Last slot first, so a registry item added or dropped does not move the slots before it.
@@ -114,6 +108,14 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
     { step: 'initialize', priority: 'high', name: 'lanepayAuditHeadRebase', override: true },
   );
   return client;
+}
+
+/** Caches the head a stale slot met (none yet: the genesis). */
+function learnHead(slot: AuditSlot, head: ChainHead | undefined): void {
+  const current = head ?? { seq: 0, hash: genesisHash };
+  // Behind what this record extended: the table was restored or recreated, the cache is wrong.
+  if (current.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, current);
+  else rememberHead(slot.tableName, slot.body.merchant_id, current);
 }
 
 function rebuiltOnKnownHeads(input: TransactWriteItemsCommandInput): TransactWriteItemsCommandInput {
