@@ -52,7 +52,7 @@ interface Counts {
 }
 
 const isAuditItem = (item: TransactWriteItem) =>
-  ['audit-record', 'audit-merchant'].includes(item.Put?.Item?.entity?.S ?? '') || item.Update?.Key?.sk?.S === 'HEAD' && item.Update.Key.pk?.S?.startsWith('AUDIT#');
+  ['audit-record', 'audit-chain'].includes(item.Put?.Item?.entity?.S ?? '') || item.Update?.Key?.sk?.S === 'HEAD' && item.Update.Key.pk?.S?.startsWith('AUDIT#');
 
 /**
  * A client as the functions build it, with a counter below every Lanepay middleware (so rebuilt
@@ -166,7 +166,7 @@ function verificationFigures(count: number) {
   let prev = genesisHash;
   const at = new Date('2026-11-26T12:00:00Z').toISOString();
   for (let seq = 1; seq <= count; seq += 1) {
-    const record = sealRecord({ merchant_id: 'mer_bench', seq, at, actor: { type: 'api_key', id: 'key_01jbench' }, action: 'payment.authorized', object: { type: 'payment', id: `pay_${seq}` }, prev_hash: prev });
+    const record = sealRecord({ merchant_id: 'mer_bench', lane: 0, seq, at, actor: { type: 'api_key', id: 'key_01jbench' }, action: 'payment.authorized', object: { type: 'payment', id: `pay_${seq}` }, prev_hash: prev });
     items.push(recordItem(record));
     prev = record.hash;
   }

@@ -11,7 +11,7 @@ export default defineCommand({
     const deps = stageAuditDeps(stage);
     try {
       const result = await closePeriod(deps);
-      print(json({ period: result.period ?? null, merchants: result.merchants, records: result.records, skipped: result.skipped, reanchored: result.reanchored ?? null }));
+      print(json({ period: result.period ?? null, merchants: result.merchants, lanes: result.lanes, records: result.records, skipped: result.skipped, reanchored: result.reanchored ?? null }));
       return result.skipped.length > 0 ? 1 : 0;
     } catch (error) {
       throw userError(error);

@@ -6,9 +6,9 @@ import { json, requiredOption, userError } from '../stage.js';
 export default defineCommand({
   name: 'audit proof',
   description: 'Prints an inclusion proof (JSON) of one audit record in its signed, anchored period root, checkable without the table (docs/audit.md)',
-  options: { record: { type: 'string', placeholder: 'mer_...:seq', description: 'the record: merchant id, colon, sequence number (required)' } },
+  options: { record: { type: 'string', placeholder: 'mer_...:lane:seq', description: 'the record as `audit verify` names it: merchant id, lane, sequence number in the lane (required)' } },
   async run({ stage, values, print }) {
-    const recordId = requiredOption(values.record, 'record', 'mer_01j...:42');
+    const recordId = requiredOption(values.record, 'record', 'mer_01j...:3:42');
     const deps = stageAuditDeps(stage);
     try {
       print(json(await inclusionProof(deps, recordId)));

@@ -1,3 +1,4 @@
+import { recordId } from '../../lib/audit/record.js';
 import { verifyAuditLog } from '../../lib/audit/verify.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import { stageAuditDeps } from '../audit-deps.js';
@@ -13,7 +14,7 @@ function isoTime(value: string | undefined, flag: string): string | undefined {
 
 export default defineCommand({
   name: 'audit verify',
-  description: "Recomputes a merchant's audit hash chain and period roots, checks the KMS signatures and on-chain anchors; exits 1 naming the first record that was tampered with",
+  description: "Recomputes a merchant's audit hash chains (its lanes) and period roots, checks the KMS signatures and on-chain anchors; exits 1 naming the first record that was tampered with",
   options: {
     merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
     from: { type: 'string', placeholder: 'time', description: 'only periods closed at or after this ISO time' },
@@ -28,8 +29,9 @@ export default defineCommand({
       const report = await verifyAuditLog(deps, { merchantId, ...(from ? { from } : {}), ...(to ? { to } : {}) });
       print(json(report));
       if (report.broken) {
-        const what = report.broken.kind === 'period' ? `period ${report.broken.period_id}` : `record ${merchantId}:${report.broken.seq ?? report.broken.sk}`;
-        console.error(`Audit log of ${merchantId} does not verify: ${what} ${report.broken.kind === 'period' ? 'does not hold' : `was ${report.broken.kind}`}: ${report.broken.detail}.`);
+        const { broken } = report;
+        const what = broken.kind === 'period' ? `period ${broken.period_id}` : `record ${recordId(merchantId, broken.lane, broken.seq ?? broken.sk)}`;
+        console.error(`Audit log of ${merchantId} does not verify: ${what} ${broken.kind === 'period' ? 'does not hold' : `was ${broken.kind}`}: ${broken.detail}.`);
         return 1;
       }
       if (report.anchors_pending.length > 0) console.error(`Verified; anchors not yet on chain for ${report.anchors_pending.length} period(s): ${report.anchors_pending.join(', ')}.`);

@@ -1,7 +1,8 @@
 import { GetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import { randomInt } from 'node:crypto';
 import { ContentionError } from '../errors/index.js';
-import { chainItems, correctHead, knownHead, rememberHead, type ChainHead } from './items.js';
-import { auditHeadKey, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
+import { chainItems, correctHead, knownHead, rememberHead, type ChainHead, type LaneRef } from './items.js';
+import { auditHeadKey, auditLaneCount, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
 
 /**
  * How long a writer keeps rebuilding before it answers 503 `try_again`. A time, not a count: every
@@ -39,10 +40,14 @@ function auditSlots(items: TransactWriteItem[]): AuditSlot[] {
     if (item.Put?.Item?.entity?.S !== 'audit-record') return;
     const body = JSON.parse(item.Put.Item.body!.S!) as AuditRecordBody;
     const headIndex = index + 1;
-    const registryIndex = items[index + 2]?.Put?.Item?.entity?.S === 'audit-merchant' ? index + 2 : undefined;
+    const registryIndex = items[index + 2]?.Put?.Item?.entity?.S === 'audit-chain' ? index + 2 : undefined;
     slots.push({ recordIndex: index, headIndex, tableName: item.Put.TableName!, body, ...(registryIndex === undefined ? {} : { registryIndex }) });
   });
   return slots;
+}
+
+function laneOf(slot: AuditSlot, lane = slot.body.lane): LaneRef {
+  return { tableName: slot.tableName, merchantId: slot.body.merchant_id, lane };
 }
 
 function headFromItem(item: Record<string, AttributeValue> | undefined): ChainHead | undefined {
@@ -50,31 +55,40 @@ function headFromItem(item: Record<string, AttributeValue> | undefined): ChainHe
   return { seq: Number(item.seq.N), hash: item.hash.S };
 }
 
+/** Any lane but `lane`, at random: where a writer that keeps losing goes next. */
+function otherLane(lane: number): number {
+  return (lane + 1 + randomInt(auditLaneCount - 1)) % auditLaneCount;
+}
+
 /**
- * Keeps the audit chain's head cache honest below every caller, as the conflict retry does for
- * conflicts: when a transaction was cancelled because an audit head moved (another container
- * wrote for the same merchant), the record is rebuilt on the current head (returned by DynamoDB
- * with the cancellation) and the same transaction is sent again, items in the same positions. On
- * success the new heads are remembered, so the next write needs no read. Outside the conflict retry
- * (priority high), so a conflict resends the rebuilt transaction, not the stale one.
+ * Keeps the audit chains' head cache honest below every caller, as the conflict retry does for
+ * conflicts. Each client writes one lane of each merchant's log (picked at random when the client is
+ * made: one per container); the records a transaction carries are moved onto it before sending. When
+ * a transaction was cancelled because a lane's head moved (another container wrote the same lane),
+ * the record is rebuilt on the current head (returned by DynamoDB with the cancellation) and the
+ * same transaction is sent again, items in the same positions; if it loses again, the client moves
+ * to another lane after a jittered wait, so writers that keep meeting spread out instead of queuing
+ * on one head. On success the new heads are remembered, so the next write needs no read. Outside
+ * the conflict retry (priority high), so a conflict resends the rebuilt transaction, not the stale one.
  */
 export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
   const queues = new Map<string, Promise<unknown>>();
+  let lane = randomInt(auditLaneCount);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
       const merchants = [...new Set(auditSlots((args.input as TransactWriteItemsCommandInput).TransactItems ?? []).map((slot) => `${slot.tableName}\u0000${slot.body.merchant_id}`))].sort();
       if (merchants.length === 0) return next(args);
       return inTurn(queues, merchants, async () => {
-        // Built before its turn came: extend the head the writers ahead of it left, not the one it saw.
-        let input = rebuiltOnKnownHeads(args.input as TransactWriteItemsCommandInput);
+        // Built on lane 0 and before its turn came: this client's lane, on the head the writers ahead of it left.
+        let input = withRecordsOn(args.input as TransactWriteItemsCommandInput, lane);
         const giveUpAt = Date.now() + rebaseBudgetMs;
         for (let attempt = 1; ; attempt += 1) {
           const items = input.TransactItems ?? [];
           const slots = auditSlots(items);
           try {
             const output = await next({ ...args, input });
-            for (const slot of slots) rememberHead(slot.tableName, slot.body.merchant_id, { seq: slot.body.seq, hash: sealRecord(slot.body).hash });
+            for (const slot of slots) rememberHead(laneOf(slot), { seq: slot.body.seq, hash: sealRecord(slot.body).hash });
             return output;
           } catch (error) {
             if (!(error instanceof TransactionCanceledException) || slots.length === 0) throw error;
@@ -84,23 +98,15 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
             if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
             const delay = rebaseDelay(attempt);
             if (delay) {
+              // Lost twice on this lane: another writer is busy on it. Wait, then move to another
+              // lane, whose head (one consistent read) is as current as a head can be.
               await delay;
-              // The head the cancellation carried is as old as the wait: racing writers committed
-              // meanwhile, and a record built on it would lose again. One consistent read of the head
-              // as it is now gives the next attempt a chance.
-              for (const slot of stale) learnHead(slot, await readHead(client, slot));
+              lane = otherLane(lane);
+              for (const slot of stale) correctHead(laneOf(slot, lane), (await readHead(client, laneOf(slot, lane))) ?? genesis);
             } else {
-              for (const slot of stale) learnHead(slot, headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, slot)));
+              for (const slot of stale) correctHead(laneOf(slot), headFromItem(reasons[slot.headIndex]?.Item) ?? (await readHead(client, laneOf(slot))) ?? genesis);
             }
-            const rebuilt = [...items];
-            // Last slot first, so a registry item added or dropped does not move the slots before it.
-            for (const slot of [...stale].sort((a, b) => b.recordIndex - a.recordIndex)) {
-              // After the wait, the head another writer of this container committed meanwhile, if any.
-              const head = knownHead(slot.tableName, slot.body.merchant_id);
-              const fresh = chainItems(slot.tableName, sealRecord({ ...slot.body, seq: head.seq + 1, prev_hash: head.hash }));
-              rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...fresh);
-            }
-            input = { ...input, TransactItems: rebuilt };
+            input = { ...input, TransactItems: moved(items, stale, (slot) => (delay ? lane : slot.body.lane)) };
           }
         }
       });
@@ -110,24 +116,28 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
   return client;
 }
 
-/** Caches the head a stale slot met (none yet: the genesis). */
-function learnHead(slot: AuditSlot, head: ChainHead | undefined): void {
-  const current = head ?? { seq: 0, hash: genesisHash };
-  // Behind what this record extended: the table was restored or recreated, the cache is wrong.
-  if (current.seq < slot.body.seq - 1) correctHead(slot.tableName, slot.body.merchant_id, current);
-  else rememberHead(slot.tableName, slot.body.merchant_id, current);
+const genesis: ChainHead = { seq: 0, hash: genesisHash };
+
+/** The items with each slot's record rebuilt on the known head of the lane `laneFor` gives it. */
+function moved(items: TransactWriteItem[], slots: AuditSlot[], laneFor: (slot: AuditSlot) => number): TransactWriteItem[] {
+  const rebuilt = [...items];
+  // Last slot first, so a registry item added or dropped does not move the slots before it.
+  for (const slot of [...slots].sort((a, b) => b.recordIndex - a.recordIndex)) {
+    const lane = laneFor(slot);
+    const head = knownHead(laneOf(slot, lane));
+    const fresh = chainItems(slot.tableName, sealRecord({ ...slot.body, lane, seq: head.seq + 1, prev_hash: head.hash }));
+    rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...fresh);
+  }
+  return rebuilt;
 }
 
-function rebuiltOnKnownHeads(input: TransactWriteItemsCommandInput): TransactWriteItemsCommandInput {
+function withRecordsOn(input: TransactWriteItemsCommandInput, lane: number): TransactWriteItemsCommandInput {
   const items = input.TransactItems ?? [];
-  const behind = auditSlots(items).filter((slot) => knownHead(slot.tableName, slot.body.merchant_id).seq > slot.body.seq - 1);
-  if (behind.length === 0) return input;
-  const rebuilt = [...items];
-  for (const slot of behind.sort((a, b) => b.recordIndex - a.recordIndex)) {
-    const head = knownHead(slot.tableName, slot.body.merchant_id);
-    rebuilt.splice(slot.recordIndex, slot.registryIndex === undefined ? 2 : 3, ...chainItems(slot.tableName, sealRecord({ ...slot.body, seq: head.seq + 1, prev_hash: head.hash })));
-  }
-  return { ...input, TransactItems: rebuilt };
+  const misplaced = auditSlots(items).filter((slot) => {
+    const head = knownHead(laneOf(slot, lane));
+    return slot.body.lane !== lane || slot.body.seq !== head.seq + 1 || slot.body.prev_hash !== head.hash;
+  });
+  return misplaced.length === 0 ? input : { ...input, TransactItems: moved(items, misplaced, () => lane) };
 }
 
 /**
@@ -147,8 +157,8 @@ async function inTurn<T>(queues: Map<string, Promise<unknown>>, keys: string[], 
   return result;
 }
 
-/** The head as it is now: after a wait, or when the cancellation did not carry it (it does on DynamoDB). */
-async function readHead(client: DynamoDBClient, slot: AuditSlot): Promise<ChainHead | undefined> {
-  const result = await client.send(new GetItemCommand({ TableName: slot.tableName, Key: auditHeadKey(slot.body.merchant_id), ConsistentRead: true }));
+/** The lane's head as it is now: after a wait, or when the cancellation did not carry it (it does on DynamoDB). */
+async function readHead(client: DynamoDBClient, ref: LaneRef): Promise<ChainHead | undefined> {
+  const result = await client.send(new GetItemCommand({ TableName: ref.tableName, Key: auditHeadKey(ref.merchantId, ref.lane), ConsistentRead: true }));
   return headFromItem(result.Item);
 }

@@ -3,14 +3,15 @@ import { auditPartition, canonicalJson } from './record.js';
 import { leafHash } from './merkle.js';
 
 /**
- * What a period close signs: the root over every merchant's new records, chained to the period
- * before (as CloudTrail digest files name their predecessor). Canonical JSON of this is the message.
+ * What a period close signs: the root over every lane's new records, chained to the period before
+ * (as CloudTrail digest files name their predecessor). Canonical JSON of this is the message.
+ * Version 2: the leaves are lanes (merchant and lane), not merchants.
  */
 export interface PeriodDigest {
-  version: 1;
+  version: 2;
   period_id: string;
   closed_at: string;
-  /** RFC 6962 root (hex) over the merchant leaves, in merchant id order. */
+  /** RFC 6962 root (hex) over the lane leaves, in merchant id then lane order. */
   root: string;
   size: number;
   previous_period_id: string | null;
@@ -33,15 +34,16 @@ export interface StoredPeriod {
   anchor?: PeriodAnchor;
 }
 
-/** One merchant's part of a period: its records first_seq..last_seq and where its leaf sits. */
-export interface MerchantDigest {
+/** One lane's part of a period: its records first_seq..last_seq and where its leaf sits. */
+export interface LaneDigest {
   merchant_id: string;
+  lane: number;
   period_id: string;
   first_seq: number;
   last_seq: number;
   /** RFC 6962 root (hex) over the records' hashes. */
   root: string;
-  /** Position of this merchant's leaf in the period tree, its size and audit path (hex). */
+  /** Position of this lane's leaf in the period tree, its size and audit path (hex). */
   index: number;
   size: number;
   path: string[];
@@ -57,13 +59,15 @@ export function periodKey(periodId: string) {
   return { pk: { S: periodPartition }, sk: { S: periodId } };
 }
 
-/** The leaf a merchant contributes to a period tree: it binds the seq range as well as the root. */
-export function merchantLeafData(digest: Pick<MerchantDigest, 'merchant_id' | 'first_seq' | 'last_seq' | 'root'>): string {
-  return canonicalJson({ merchant_id: digest.merchant_id, first_seq: digest.first_seq, last_seq: digest.last_seq, root: digest.root });
+export type LanePart = Pick<LaneDigest, 'merchant_id' | 'lane' | 'first_seq' | 'last_seq' | 'root'>;
+
+/** The leaf a lane contributes to a period tree: it binds the lane and the seq range as well as the root. */
+export function laneLeafData(digest: LanePart): string {
+  return canonicalJson({ merchant_id: digest.merchant_id, lane: digest.lane, first_seq: digest.first_seq, last_seq: digest.last_seq, root: digest.root });
 }
 
-export function merchantLeaf(digest: Pick<MerchantDigest, 'merchant_id' | 'first_seq' | 'last_seq' | 'root'>): Buffer {
-  return leafHash(Buffer.from(merchantLeafData(digest), 'utf8'));
+export function laneLeaf(digest: LanePart): Buffer {
+  return leafHash(Buffer.from(laneLeafData(digest), 'utf8'));
 }
 
 /** A record's leaf: its 32-byte hash. */
@@ -95,15 +99,15 @@ export function periodFromItem(item: Record<string, AttributeValue>): StoredPeri
   };
 }
 
-export function merchantDigestItem(digest: MerchantDigest): Record<string, AttributeValue> {
+export function laneDigestItem(digest: LaneDigest): Record<string, AttributeValue> {
   return {
     pk: { S: auditPartition(digest.merchant_id) },
-    sk: { S: `${digestSortKeyPrefix}${digest.period_id}` },
+    sk: { S: `${digestSortKeyPrefix}${digest.period_id}#${String(digest.lane).padStart(2, '0')}` },
     entity: { S: 'audit-digest' },
     digest: { S: canonicalJson(digest) },
   };
 }
 
-export function merchantDigestFromItem(item: Record<string, AttributeValue>): MerchantDigest {
-  return JSON.parse(item.digest!.S!) as MerchantDigest;
+export function laneDigestFromItem(item: Record<string, AttributeValue>): LaneDigest {
+  return JSON.parse(item.digest!.S!) as LaneDigest;
 }

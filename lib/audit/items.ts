@@ -8,30 +8,37 @@ export interface ChainHead {
   hash: string;
 }
 
+/** One of a merchant's chains: the lanes of record.ts. */
+export interface LaneRef {
+  tableName: string;
+  merchantId: string;
+  lane: number;
+}
+
 /**
- * The last head each merchant's chain had when this container last wrote or saw it. It saves the read
- * of the head before every write: a stale entry only costs the cancelled transaction that corrects it
- * (the head's condition fails, DynamoDB returns the current head, chain-retry.ts rebuilds and resends).
+ * The last head each lane had when this container last wrote or saw it. It saves the read of the
+ * head before every write: a stale entry only costs the cancelled transaction that corrects it (the
+ * head's condition fails, DynamoDB returns the current head, chain-retry.ts rebuilds and resends).
  */
 const knownHeads = new Map<string, ChainHead>();
 
-function headCacheKey(tableName: string, merchantId: string): string {
-  return `${tableName}\u0000${merchantId}`;
+function headCacheKey(ref: LaneRef): string {
+  return `${ref.tableName}\u0000${ref.merchantId}\u0000${ref.lane}`;
 }
 
-export function knownHead(tableName: string, merchantId: string): ChainHead {
-  return knownHeads.get(headCacheKey(tableName, merchantId)) ?? { seq: 0, hash: genesisHash };
+export function knownHead(ref: LaneRef): ChainHead {
+  return knownHeads.get(headCacheKey(ref)) ?? { seq: 0, hash: genesisHash };
 }
 
-export function rememberHead(tableName: string, merchantId: string, head: ChainHead): void {
-  const key = headCacheKey(tableName, merchantId);
+export function rememberHead(ref: LaneRef, head: ChainHead): void {
+  const key = headCacheKey(ref);
   const current = knownHeads.get(key);
   if (!current || current.seq < head.seq) knownHeads.set(key, head);
 }
 
 /** What DynamoDB just said the head is: replaces the cached one, even if older (a table restored or recreated). */
-export function correctHead(tableName: string, merchantId: string, head: ChainHead): void {
-  knownHeads.set(headCacheKey(tableName, merchantId), head);
+export function correctHead(ref: LaneRef, head: ChainHead): void {
+  knownHeads.set(headCacheKey(ref), head);
 }
 
 /** Forgets every cached head (tests that rewrite tables behind the writers' back). */
@@ -40,15 +47,18 @@ export function forgetHeads(): void {
 }
 
 /**
- * The transaction items that append one audit record to the merchant's hash chain: the record
- * itself and the chain head (plus, for a chain's first record, the registry entry the period close
- * lists merchants from). Writers append them LAST to the transaction that makes the change, so no
- * change commits without its record and the writers' own items keep their positions.
+ * The transaction items that append one audit record to one of the merchant's hash chains: the
+ * record itself and the lane's head (plus, for a lane's first record, the registry entry the period
+ * close lists lanes from). Writers append them LAST to the transaction that makes the change, so no
+ * change commits without its record and the writers' own items keep their positions. They are built
+ * on lane 0; the client that sends them (chain-retry.ts) moves the record to its own lane.
  */
 export function auditItems(tableName: string, entry: AuditEntry): TransactWriteItem[] {
-  const head = knownHead(tableName, entry.merchantId);
+  const lane = 0;
+  const head = knownHead({ tableName, merchantId: entry.merchantId, lane });
   return chainItems(tableName, sealRecord({
     merchant_id: entry.merchantId,
+    lane,
     seq: head.seq + 1,
     at: entry.at.toISOString(),
     actor: entry.actor,
@@ -66,9 +76,9 @@ export function chainItems(tableName: string, record: AuditRecord): TransactWrit
     {
       Update: {
         TableName: tableName,
-        Key: auditHeadKey(record.merchant_id),
+        Key: auditHeadKey(record.merchant_id, record.lane),
         UpdateExpression: 'SET seq = :seq, #hash = :hash, entity = :entity',
-        // The chain's only guard: the head is still the one this record extends.
+        // The lane's only guard: the head is still the one this record extends.
         ConditionExpression: first ? 'attribute_not_exists(pk)' : 'seq = :prev',
         ExpressionAttributeNames: { '#hash': 'hash' },
         ExpressionAttributeValues: {
@@ -85,7 +95,7 @@ export function chainItems(tableName: string, record: AuditRecord): TransactWrit
     items.push({
       Put: {
         TableName: tableName,
-        Item: { ...auditRegistryKey(record.merchant_id), entity: { S: 'audit-merchant' }, closedSeq: { N: '0' } },
+        Item: { ...auditRegistryKey(record.merchant_id, record.lane), entity: { S: 'audit-chain' }, closedSeq: { N: '0' } },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });

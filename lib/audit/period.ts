@@ -5,19 +5,21 @@ import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 import { logger } from '../observability/powertools.js';
 import type { AuditDeps } from './deps.js';
 import {
-  merchantDigestItem, merchantLeaf, periodHeadKey, periodItem, periodKey, recordLeaf, type MerchantDigest, type PeriodDigest, type StoredPeriod,
+  laneDigestItem, laneLeaf, periodHeadKey, periodItem, periodKey, recordLeaf, type LaneDigest, type LanePart, type PeriodDigest, type StoredPeriod,
 } from './digests.js';
 import { auditPath, merkleRoot } from './merkle.js';
 import { readHead, readLatestPeriod, readRecords, readRegistry } from './reads.js';
-import { auditRegistryKey, canonicalJson } from './record.js';
+import { auditRegistryKey, canonicalJson, laneId } from './record.js';
 import { signDigest } from './signing.js';
 import { verifyChain } from './verify-chain.js';
 
 export interface CloseResult {
   period?: StoredPeriod;
   merchants: number;
+  /** Lanes with new records (a merchant has up to auditLaneCount). */
+  lanes: number;
   records: number;
-  /** Merchants left for the next close because their new records do not chain (verify names the record). */
+  /** Lanes (`<merchant>:<lane>`) left for the next close because their new records do not chain (verify names the record). */
   skipped: string[];
   /** A previous period whose anchor had failed and was sent now. */
   reanchored?: string;
@@ -28,29 +30,29 @@ export interface CloseResult {
 /** How long one close's claim on sending a period's anchor holds before another close may send it. */
 const anchorClaimMs = 10 * 60_000;
 
-/** Two items per merchant (its digest and its registry entry) in transactions of at most 100. */
-const merchantsPerTransaction = 50;
+/** Two items per lane (its digest and its registry entry) in transactions of at most 100. */
+const lanesPerTransaction = 50;
 
 /**
- * Closes a period: for each merchant with records since the last close, an RFC 6962 root over them;
- * a root over those merchant roots; the period digest signed in KMS, stored (and archived), then
+ * Closes a period: for each lane with records since the last close, an RFC 6962 root over them;
+ * a root over those lane roots; the period digest signed in KMS, stored (and archived), then
  * anchored on chain. The signed digest is stored before the anchor is sent, so a failed send is
  * retried by the next close rather than losing the period.
  */
 export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
   const previous = await readLatestPeriod(deps);
-  const closing = await merchantsToClose(deps);
+  const closing = await lanesToClose(deps);
   if (closing.parts.length === 0) {
     const reanchored = await reanchorPrevious(deps, previous);
-    return { merchants: 0, records: 0, skipped: closing.skipped, ...(reanchored ? { reanchored } : {}) };
+    return { merchants: 0, lanes: 0, records: 0, skipped: closing.skipped, ...(reanchored ? { reanchored } : {}) };
   }
 
   const now = deps.now();
   const periodId = now.toISOString();
-  const parts = closing.parts.sort((a, b) => (a.merchant_id < b.merchant_id ? -1 : 1));
-  const leaves = parts.map(merchantLeaf);
+  const parts = closing.parts.sort((a, b) => (a.merchant_id < b.merchant_id ? -1 : a.merchant_id > b.merchant_id ? 1 : a.lane - b.lane));
+  const leaves = parts.map(laneLeaf);
   const digest: PeriodDigest = {
-    version: 1,
+    version: 2,
     period_id: periodId,
     closed_at: now.toISOString(),
     root: merkleRoot(leaves).toString('hex'),
@@ -62,20 +64,21 @@ export async function closePeriod(deps: AuditDeps): Promise<CloseResult> {
   const period: StoredPeriod = { digest, signature: await signDigest(deps.kms, deps.signingKeyId, message), signingKeyId: deps.signingKeyId };
   if (!(await storePeriod(deps, period, previous))) {
     logger.info('audit close superseded: another close stored its period first', { periodId, previousPeriodId: previous?.digest.period_id });
-    return { merchants: 0, records: 0, skipped: closing.skipped, superseded: true };
+    return { merchants: 0, lanes: 0, records: 0, skipped: closing.skipped, superseded: true };
   }
 
-  const digests: MerchantDigest[] = parts.map((part, index) => ({ ...part, period_id: periodId, index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')) }));
-  for (let start = 0; start < digests.length; start += merchantsPerTransaction) {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: digests.slice(start, start + merchantsPerTransaction).flatMap((d) => digestItems(deps.tableName, d)) }));
+  const digests: LaneDigest[] = parts.map((part, index) => ({ ...part, period_id: periodId, index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')) }));
+  for (let start = 0; start < digests.length; start += lanesPerTransaction) {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: digests.slice(start, start + lanesPerTransaction).flatMap((d) => digestItems(deps.tableName, d)) }));
   }
-  await deps.archive?.(periodId, JSON.stringify({ digest, signature: period.signature, signing_key_id: deps.signingKeyId, merchants: digests }));
+  await deps.archive?.(periodId, JSON.stringify({ digest, signature: period.signature, signing_key_id: deps.signingKeyId, lanes: digests }));
   // The previous period's retry goes first so the anchoring wallet sends one transaction at a time.
   const reanchored = await reanchorPrevious(deps, previous);
   const anchored = await anchorPeriod(deps, period);
   return {
     period: anchored ? { ...period, anchor: anchored } : period,
-    merchants: parts.length,
+    merchants: new Set(parts.map((part) => part.merchant_id)).size,
+    lanes: parts.length,
     records: parts.reduce((sum, part) => sum + part.last_seq - part.first_seq + 1, 0),
     skipped: closing.skipped,
     ...(reanchored ? { reanchored } : {}),
@@ -116,34 +119,32 @@ async function reanchorPrevious(deps: AuditDeps, previous: StoredPeriod | undefi
   return (await anchorPeriod(deps, previous)) ? previous.digest.period_id : undefined;
 }
 
-type MerchantPart = Pick<MerchantDigest, 'merchant_id' | 'first_seq' | 'last_seq' | 'root'>;
-
-async function merchantsToClose(deps: AuditDeps): Promise<{ parts: MerchantPart[]; skipped: string[] }> {
-  const parts: MerchantPart[] = [];
+async function lanesToClose(deps: AuditDeps): Promise<{ parts: LanePart[]; skipped: string[] }> {
+  const parts: LanePart[] = [];
   const skipped: string[] = [];
-  for (const { merchantId, closedSeq } of await readRegistry(deps)) {
-    const head = await readHead(deps, merchantId);
+  for (const { merchantId, lane, closedSeq } of await readRegistry(deps)) {
+    const head = await readHead(deps, merchantId, lane);
     if (!head || head.seq <= closedSeq) continue;
-    const records = await readRecords(deps, merchantId, { fromSeq: closedSeq + 1, toSeq: head.seq });
+    const records = await readRecords(deps, merchantId, lane, { fromSeq: closedSeq + 1, toSeq: head.seq });
     // Only the link inside the range is checked here; `audit verify` checks the whole chain.
     const check = verifyChain(records, { seq: closedSeq, hash: records[0]?.body.prev_hash ?? '' }, head);
     if (check.broken) {
-      logger.error('audit chain broken; merchant left out of this period', { merchantId, broken: check.broken });
-      skipped.push(merchantId);
+      logger.error('audit chain broken; lane left out of this period', { merchantId, lane, broken: check.broken });
+      skipped.push(laneId(merchantId, lane));
       continue;
     }
-    parts.push({ merchant_id: merchantId, first_seq: closedSeq + 1, last_seq: head.seq, root: merkleRoot(records.map((r) => recordLeaf(r.hash))).toString('hex') });
+    parts.push({ merchant_id: merchantId, lane, first_seq: closedSeq + 1, last_seq: head.seq, root: merkleRoot(records.map((r) => recordLeaf(r.hash))).toString('hex') });
   }
   return { parts, skipped };
 }
 
-function digestItems(tableName: string, digest: MerchantDigest): TransactWriteItem[] {
+function digestItems(tableName: string, digest: LaneDigest): TransactWriteItem[] {
   return [
-    { Put: { TableName: tableName, Item: merchantDigestItem(digest), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: tableName, Item: laneDigestItem(digest), ConditionExpression: 'attribute_not_exists(pk)' } },
     {
       Update: {
         TableName: tableName,
-        Key: auditRegistryKey(digest.merchant_id),
+        Key: auditRegistryKey(digest.merchant_id, digest.lane),
         UpdateExpression: 'SET closedSeq = :last',
         // A second close running at once cannot cover the same records twice.
         ConditionExpression: 'closedSeq = :before',

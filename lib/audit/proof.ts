@@ -1,38 +1,38 @@
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditDeps } from './deps.js';
-import { anchorCalldata, merchantLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
+import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
 import { auditPath } from './merkle.js';
 import { readMerchantDigests, readPeriod, readRecords } from './reads.js';
-import { canonicalJson } from './record.js';
+import { canonicalJson, isLane } from './record.js';
 import { signingPublicKey } from './signing.js';
 
 /**
  * Everything a third party needs to check that one record is in an anchored root, with SHA-256 and
- * an ECDSA verify only (RFC 6962 audit paths): the record, its path to the merchant's period root,
+ * an ECDSA verify only (RFC 6962 audit paths): the record, its path to its lane's period root,
  * that root's path to the signed period root, the signed digest and the anchor transaction.
  */
 export interface InclusionProof {
   record_id: string;
   hashing: string;
   record: { canonical_json: string; hash: string };
-  merchant_tree: { leaf_index: number; size: number; path: string[]; root: string };
+  lane_tree: { leaf_index: number; size: number; path: string[]; root: string };
   period_tree: { leaf_json: string; leaf_index: number; size: number; path: string[]; root: string };
   period: { digest_json: string; signature_der_base64: string; public_key_pem: string };
   anchor: (PeriodAnchor & { calldata: string }) | null;
 }
 
-/** `mer_...:42`: the merchant and the record's sequence number. */
-export function parseRecordId(recordId: string): { merchantId: string; seq: number } {
-  const match = /^([A-Za-z0-9_]+):(\d+)$/.exec(recordId);
-  if (!match) throw new ValidationError(`A record is named <merchant id>:<seq>, e.g. mer_01j...:42; got "${recordId}".`);
-  return { merchantId: match[1]!, seq: Number(match[2]) };
+/** `mer_...:3:42`: the merchant, the lane and the record's sequence number in it (as `audit verify` names records). */
+export function parseRecordId(recordId: string): { merchantId: string; lane: number; seq: number } {
+  const match = /^([A-Za-z0-9_]+):(\d{1,2}):(\d+)$/.exec(recordId);
+  if (!match || !isLane(Number(match[2]))) throw new ValidationError(`A record is named <merchant id>:<lane>:<seq>, e.g. mer_01j...:3:42; got "${recordId}".`);
+  return { merchantId: match[1]!, lane: Number(match[2]), seq: Number(match[3]) };
 }
 
 export async function inclusionProof(deps: Pick<AuditDeps, 'dynamodb' | 'kms' | 'tableName'>, recordId: string): Promise<InclusionProof> {
-  const { merchantId, seq } = parseRecordId(recordId);
-  const digest = (await readMerchantDigests(deps, merchantId)).find((d) => d.first_seq <= seq && seq <= d.last_seq);
+  const { merchantId, lane, seq } = parseRecordId(recordId);
+  const digest = (await readMerchantDigests(deps, merchantId)).find((d) => d.lane === lane && d.first_seq <= seq && seq <= d.last_seq);
   if (!digest) throw new NotFoundError('closed period holding audit record', recordId);
-  const records = await readRecords(deps, merchantId, { fromSeq: digest.first_seq, toSeq: digest.last_seq });
+  const records = await readRecords(deps, merchantId, lane, { fromSeq: digest.first_seq, toSeq: digest.last_seq });
   const record = records.find((r) => r.body.seq === seq);
   if (!record) throw new NotFoundError('audit record', recordId);
   const period = await readPeriod(deps, digest.period_id);
@@ -42,10 +42,10 @@ export async function inclusionProof(deps: Pick<AuditDeps, 'dynamodb' | 'kms' | 
   const publicKey = await signingPublicKey(deps.kms, period.signingKeyId);
   return {
     record_id: recordId,
-    hashing: 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is merchant_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.',
+    hashing: 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is lane_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.',
     record: { canonical_json: canonicalJson(record.body), hash: record.hash },
-    merchant_tree: { leaf_index: index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')), root: digest.root },
-    period_tree: { leaf_json: merchantLeafData(digest), leaf_index: digest.index, size: digest.size, path: digest.path, root: period.digest.root },
+    lane_tree: { leaf_index: index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')), root: digest.root },
+    period_tree: { leaf_json: laneLeafData(digest), leaf_index: digest.index, size: digest.size, path: digest.path, root: period.digest.root },
     period: { digest_json: canonicalJson(period.digest), signature_der_base64: period.signature, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
     anchor: period.anchor ? { ...period.anchor, calldata: anchorCalldata(period.digest.root) } : null,
   };

@@ -21,6 +21,8 @@ export interface AuditEntry {
 /** The hashed body of a record: exactly these fields, canonical JSON (RFC 8785). */
 export interface AuditRecordBody {
   merchant_id: string;
+  /** Which of the merchant's chains holds it (auditLaneCount): hashed, so a record cannot move to another lane. */
+  lane: number;
   seq: number;
   at: string;
   actor: AuditActor;
@@ -56,9 +58,43 @@ export function sealRecord(body: AuditRecordBody): AuditRecord {
   return { ...body, hash: recordHash(body) };
 }
 
-/** Records, head, registry and digests of one merchant share the partition `AUDIT#<merchant>`. */
+/**
+ * How many chains (lanes) a merchant's log is split into. One head per merchant bounded its audited
+ * writes to one transaction at a time, and a burst of writers on one merchant mostly rebuilt records
+ * on heads that had moved; each writer (a container's DynamoDB client) now extends one lane and moves
+ * to another when it keeps losing, so writers rarely meet (docs/audit.md, "Lanes").
+ */
+export const auditLaneCount = 16;
+
+export function isLane(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < auditLaneCount;
+}
+
+function laneText(lane: number): string {
+  return String(lane).padStart(2, '0');
+}
+
+/** The merchant's period digests live under `AUDIT#<merchant>`. */
 export function auditPartition(merchantId: string): string {
   return `AUDIT#${merchantId}`;
+}
+
+/**
+ * A lane's records and head share `AUDIT#<merchant>#<lane>`: a partition key per lane, so a busy
+ * merchant's lanes spread over DynamoDB partitions instead of sharing one key's write throughput.
+ */
+export function auditLanePartition(merchantId: string, lane: number): string {
+  return `AUDIT#${merchantId}#${laneText(lane)}`;
+}
+
+/** How a lane is named to people: `<merchant>:<lane>`. */
+export function laneId(merchantId: string, lane: number): string {
+  return `${merchantId}:${lane}`;
+}
+
+/** How a record is named to people and to `audit proof`: `<merchant>:<lane>:<seq>`. */
+export function recordId(merchantId: string, lane: number, seq: number | string): string {
+  return `${laneId(merchantId, lane)}:${seq}`;
 }
 
 export function recordSortKey(seq: number): string {
@@ -73,23 +109,30 @@ export function seqFromSortKey(sk: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function auditHeadKey(merchantId: string) {
-  return { pk: { S: auditPartition(merchantId) }, sk: { S: 'HEAD' } };
+export function auditHeadKey(merchantId: string, lane: number) {
+  return { pk: { S: auditLanePartition(merchantId, lane) }, sk: { S: 'HEAD' } };
 }
 
-/** One item per merchant that ever had a record: the period close lists them from here. */
-export const auditRegistryPartition = 'AUDIT_MERCHANTS';
+/** One item per lane that ever had a record, `<merchant>#<lane>`: the period close lists them from here. */
+export const auditRegistryPartition = 'AUDIT_CHAINS';
 
-export function auditRegistryKey(merchantId: string) {
-  return { pk: { S: auditRegistryPartition }, sk: { S: merchantId } };
+export function auditRegistryKey(merchantId: string, lane: number) {
+  return { pk: { S: auditRegistryPartition }, sk: { S: `${merchantId}#${laneText(lane)}` } };
+}
+
+/** A registry sort key's merchant and lane, or undefined for a key no writer makes. */
+export function chainFromRegistrySortKey(sk: string): { merchantId: string; lane: number } | undefined {
+  const match = /^([A-Za-z0-9_]+)#(\d{2})$/.exec(sk);
+  return match && isLane(Number(match[2])) ? { merchantId: match[1]!, lane: Number(match[2]) } : undefined;
 }
 
 export function recordItem(record: AuditRecord): Record<string, AttributeValue> {
   const { hash, ...body } = record;
   return {
-    pk: { S: auditPartition(record.merchant_id) },
+    pk: { S: auditLanePartition(record.merchant_id, record.lane) },
     sk: { S: recordSortKey(record.seq) },
     entity: { S: 'audit-record' },
+    lane: { N: String(record.lane) },
     seq: { N: String(record.seq) },
     at: { S: record.at },
     body: { S: canonicalJson(body) },

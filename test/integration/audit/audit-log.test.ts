@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmAnchorer } from '../../../lib/audit/evm-anchor.js';
 import { forgetHeads } from '../../../lib/audit/items.js';
 import { closePeriod } from '../../../lib/audit/period.js';
-import { readLatestPeriod, readMerchantDigests, readRecords } from '../../../lib/audit/reads.js';
-import { auditPartition, recordSortKey } from '../../../lib/audit/record.js';
+import { readLatestPeriod, readMerchantDigests, readMerchantLog } from '../../../lib/audit/reads.js';
+import { auditHeadKey, auditLanePartition, auditPartition, genesisHash, recordId, recordSortKey, type StoredRecord } from '../../../lib/audit/record.js';
 import type { AuditDeps } from '../../../lib/audit/deps.js';
 import { revokeApiKey, createApiKey } from '../../../lib/merchants/merchants.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
 import { getPayment } from '../../../lib/payments/query.js';
 import { settlePayment } from '../../../lib/payments/settle.js';
 import { cliAgainstTestStack, type CliRun } from '../../support/cli.js';
-import { chainRegistry, clients, fundedMerchant, merchantDeps, paymentDeps } from '../../support/deps.js';
+import { chainRegistry, clients, containerDeps, fundedMerchant, merchantDeps, paymentDeps } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -51,9 +51,35 @@ async function merchantWithHistory() {
   return merchant.merchant_id;
 }
 
-async function recordItem(merchantId: string, seq: number): Promise<Record<string, AttributeValue>> {
-  const { Item } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditPartition(merchantId) }, sk: { S: recordSortKey(seq) } } }));
+const reader = () => ({ dynamodb: clients().dynamodb, tableName: stack().tableName });
+
+/** The merchant's records, every lane, in time order. */
+const merchantLog = (merchantId: string) => readMerchantLog(reader(), merchantId);
+
+/** Each lane's records, in seq order. */
+function byLane(records: StoredRecord[]): Map<number, StoredRecord[]> {
+  const lanes = new Map<number, StoredRecord[]>();
+  for (const record of records) lanes.set(record.body.lane, [...(lanes.get(record.body.lane) ?? []), record]);
+  for (const lane of lanes.values()) lane.sort((a, b) => a.body.seq - b.body.seq);
+  return lanes;
+}
+
+/** Every lane is a chain: seq 1, 2, 3... each record naming the hash of the one before it. */
+function expectChained(records: StoredRecord[]) {
+  for (const [lane, chain] of byLane(records)) {
+    expect(chain.map((r) => r.body.seq), `lane ${lane}`).toEqual(chain.map((_, i) => i + 1));
+    chain.forEach((r, i) => expect(r.body.prev_hash, `lane ${lane}, record ${i + 1}`).toBe(i === 0 ? genesisHash : chain[i - 1]!.hash));
+  }
+}
+
+async function recordItem(merchantId: string, lane: number, seq: number): Promise<Record<string, AttributeValue>> {
+  const { Item } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditLanePartition(merchantId, lane) }, sk: { S: recordSortKey(seq) } } }));
   return Item!;
+}
+
+/** The lane holding the most records of the merchant (writers spread them; tampering tests need two in one lane). */
+async function busiestLane(merchantId: string): Promise<StoredRecord[]> {
+  return [...byLane(await merchantLog(merchantId)).values()].sort((a, b) => b.length - a.length)[0]!;
 }
 
 async function putItem(item: Record<string, AttributeValue>) {
@@ -73,22 +99,21 @@ describe('the audit log', () => {
 
   it('writes one chained record per change, in the change\'s own transaction', async () => {
     const merchantId = await merchantWithHistory();
-    const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
+    const records = await merchantLog(merchantId);
     expect(records.map((r) => r.body.action)).toEqual([
       'merchant.created', 'balance.sandbox_credited', 'merchant.profile_updated', 'payment.authorized', 'payment.authorized', 'payment.canceled', 'api_key.created', 'api_key.revoked',
       'payment.captured', 'payment.succeeded',
     ]);
-    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expectChained(records);
     expect(records[1]!.body.actor).toEqual({ type: 'operator', id: null });
     expect(records[3]!.body.actor).toEqual({ type: 'api_key', id: null });
     expect(records[9]!.body.actor).toEqual({ type: 'system', id: null });
-    for (let i = 1; i < records.length; i += 1) expect(records[i]!.body.prev_hash).toBe(records[i - 1]!.hash);
     const verified = await verifyCli(merchantId);
     expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.report).toMatchObject({ ok: true, records_checked: 10 });
+    expect(verified.report).toMatchObject({ ok: true, records_checked: 10, lanes_checked: byLane(records).size });
   });
 
-  it('keeps one chain when writers race or start with no knowledge of the head', async () => {
+  it('keeps each lane one chain when writers race or start with no knowledge of the head', async () => {
     const merchant = await fundedMerchant(50_000_000n);
     forgetHeads(); // a cold container: its first write extends a head it has to learn from the cancellation
     const deps = paymentDeps();
@@ -96,52 +121,85 @@ describe('the audit log', () => {
       merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(),
       body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: '0x000000000000000000000000000000000000dEaD', capture: 'manual', metadata: {} },
     })));
-    const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchant.merchant_id);
-    expect(records.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const records = await merchantLog(merchant.merchant_id);
+    expect(records).toHaveLength(8);
+    expectChained(records);
     expect((await verifyCli(merchant.merchant_id)).report).toMatchObject({ ok: true, records_checked: 8 });
+  });
+
+  it('spreads writers in different containers over lanes, so a burst on one merchant is answered in full', async () => {
+    const merchant = await fundedMerchant(50_000_000n);
+    // Twelve containers: each client picks its own lane, and none waits for another's turn.
+    const outcomes = await Promise.allSettled(containerDeps(12).flatMap((deps) => [0, 1].map(async () => authorizePayment(deps, {
+      merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: randomUUID(),
+      body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: '0x000000000000000000000000000000000000dEaD', capture: 'manual', metadata: {} },
+    }))));
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    const records = await merchantLog(merchant.merchant_id);
+    expect(records).toHaveLength(2 + 24);
+    expectChained(records);
+    expect(byLane(records).size).toBeGreaterThan(1);
+    expect((await verifyCli(merchant.merchant_id)).report).toMatchObject({ ok: true, records_checked: 26 });
   });
 
   describe('tampered with straight in the table', () => {
     it('names a changed record', async () => {
       const merchantId = await merchantWithHistory();
-      const item = await recordItem(merchantId, 4);
+      const { lane, seq } = (await merchantLog(merchantId))[3]!.body;
+      const item = await recordItem(merchantId, lane, seq);
       const body = JSON.parse(item.body!.S!);
       await putItem({ ...item, body: { S: JSON.stringify({ ...body, action: 'payment.canceled' }) } });
       const run = await verifyCli(merchantId);
       expect(run.code).toBe(1);
-      expect(run.report.broken).toMatchObject({ kind: 'changed', seq: 4 });
-      expect(run.stderr).toContain(`record ${merchantId}:4 was changed`);
+      expect(run.report.broken).toMatchObject({ kind: 'changed', lane, seq });
+      expect(run.stderr).toContain(`record ${recordId(merchantId, lane, seq)} was changed`);
     });
 
     it('names a removed record', async () => {
       const merchantId = await merchantWithHistory();
-      await clients().dynamodb.send(new DeleteItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditPartition(merchantId) }, sk: { S: recordSortKey(5) } } }));
+      const { lane, seq } = (await merchantLog(merchantId))[4]!.body;
+      await clients().dynamodb.send(new DeleteItemCommand({ TableName: stack().tableName, Key: { pk: { S: auditLanePartition(merchantId, lane) }, sk: { S: recordSortKey(seq) } } }));
       const run = await verifyCli(merchantId);
       expect(run.code).toBe(1);
-      expect(run.report.broken).toMatchObject({ kind: 'removed', seq: 5 });
-      expect(run.stderr).toContain(`record ${merchantId}:5 was removed`);
+      expect(run.report.broken).toMatchObject({ kind: 'removed', lane, seq });
+      expect(run.stderr).toContain(`record ${recordId(merchantId, lane, seq)} was removed`);
+    });
+
+    it('names a lane removed whole, head and all', async () => {
+      const merchantId = await merchantWithHistory();
+      const chain = await busiestLane(merchantId);
+      const { lane } = chain[0]!.body;
+      for (const key of [...chain.map((r) => ({ pk: { S: auditLanePartition(merchantId, lane) }, sk: { S: r.sk } })), auditHeadKey(merchantId, lane)]) {
+        await clients().dynamodb.send(new DeleteItemCommand({ TableName: stack().tableName, Key: key }));
+      }
+      const run = await verifyCli(merchantId);
+      expect(run.code).toBe(1);
+      expect(run.report.broken).toMatchObject({ kind: 'removed', lane, seq: 1 });
     });
 
     it('names an inserted record', async () => {
       const merchantId = await merchantWithHistory();
-      const copy = await recordItem(merchantId, 3);
-      const sk = `${recordSortKey(3)}-forged`;
+      const { lane, seq } = (await merchantLog(merchantId))[2]!.body;
+      const copy = await recordItem(merchantId, lane, seq);
+      const sk = `${recordSortKey(seq)}-forged`;
       await putItem({ ...copy, sk: { S: sk } });
       const run = await verifyCli(merchantId);
       expect(run.code).toBe(1);
-      expect(run.report.broken).toMatchObject({ kind: 'inserted', sk });
+      expect(run.report.broken).toMatchObject({ kind: 'inserted', lane, sk });
       expect(run.stderr).toContain('was inserted');
     });
 
     it('names reordered records', async () => {
       const merchantId = await merchantWithHistory();
-      const [third, fourth] = [await recordItem(merchantId, 3), await recordItem(merchantId, 4)];
-      await putItem({ ...fourth, sk: third.sk! });
-      await putItem({ ...third, sk: fourth.sk! });
+      const [first, second] = await busiestLane(merchantId);
+      const { lane, seq } = first!.body;
+      const [a, b] = [await recordItem(merchantId, lane, seq), await recordItem(merchantId, lane, second!.body.seq)];
+      await putItem({ ...b, sk: a.sk! });
+      await putItem({ ...a, sk: b.sk! });
       const run = await verifyCli(merchantId);
       expect(run.code).toBe(1);
-      expect(run.report.broken).toMatchObject({ kind: 'reordered', seq: 3 });
-      expect(run.stderr).toContain(`record ${merchantId}:3 was reordered`);
+      expect(run.report.broken).toMatchObject({ kind: 'reordered', lane, seq });
+      expect(run.stderr).toContain(`record ${recordId(merchantId, lane, seq)} was reordered`);
     });
   });
 
@@ -159,22 +217,25 @@ describe('the audit log', () => {
     }));
     const previousIds = Items.map((item) => JSON.parse(item.digest!.S!).previous_period_id as string | null);
     expect(new Set(previousIds).size, 'two periods name the same previous period').toBe(previousIds.length);
-    const latest = await readLatestPeriod({ dynamodb: clients().dynamodb, tableName: stack().tableName });
+    const latest = await readLatestPeriod(reader());
     const { Item: head } = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: 'AUDIT_PERIODS' }, sk: { S: '#HEAD' } }, ConsistentRead: true }));
     expect(head?.periodId?.S).toBe(latest?.digest.period_id);
   });
 
   describe('a closed period', () => {
     let merchantId: string;
+    let records: StoredRecord[];
     beforeAll(async () => {
       merchantId = await merchantWithHistory();
+      records = await merchantLog(merchantId);
       const deps = auditDeps();
       // Another file's close (the audit-anchor sample in events/) may run at the same moment and take
-      // the records first, so close until a period covers all ten; then the anchors need their blocks.
-      await waitFor('a closed period to cover all ten records', async () => {
+      // the records first, so close until periods cover all ten; then the anchors need their blocks.
+      await waitFor('closed periods to cover all ten records', async () => {
         await closePeriod(deps);
-        const digests = await readMerchantDigests({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
-        return Math.max(0, ...digests.map((d) => d.last_seq)) === 10 || undefined;
+        const digests = await readMerchantDigests(reader(), merchantId);
+        const covered = [...byLane(records)].every(([lane, chain]) => Math.max(0, ...digests.filter((d) => d.lane === lane).map((d) => d.last_seq)) === chain.length);
+        return covered || undefined;
       }, { timeoutMs: 30_000, intervalMs: 500 });
       deps.anchorer.destroy();
       await waitFor('the period anchors to be mined', async () => ((await verifyCli(merchantId)).report.anchors_pending.length === 0) || undefined, { timeoutMs: 30_000, intervalMs: 500 });
@@ -185,14 +246,18 @@ describe('the audit log', () => {
         TableName: stack().tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
         ExpressionAttributeValues: { ':pk': { S: auditPartition(merchantId) }, ':d': { S: 'DIGEST#' } },
       }));
-      expect(Items.length).toBeGreaterThanOrEqual(1);
+      // One digest per lane per period that covered it.
+      const lanesByPeriod = Items.map((item) => JSON.parse(item.digest!.S!) as { period_id: string; lane: number });
+      expect(new Set(lanesByPeriod.map((d) => d.lane))).toEqual(new Set(byLane(records).keys()));
+      const periods = new Set(lanesByPeriod.map((d) => d.period_id)).size;
       const run = await verifyCli(merchantId);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.report).toMatchObject({ ok: true, records_checked: 10, periods_checked: Items.length, anchors_checked: Items.length, anchors_pending: [] });
+      expect(run.report).toMatchObject({ ok: true, records_checked: 10, periods_checked: periods, anchors_checked: periods, anchors_pending: [] });
     });
 
     it('gives an inclusion proof that a few lines of node:crypto check against the anchored root', async () => {
-      const run = await lanepay('audit', 'proof', '--record', `${merchantId}:9`);
+      const captured = records.find((r) => r.body.action === 'payment.captured')!.body;
+      const run = await lanepay('audit', 'proof', '--record', recordId(merchantId, captured.lane, captured.seq));
       expect(run.code, run.stderr).toBe(0);
       const proof = JSON.parse(run.stdout);
 
@@ -211,10 +276,10 @@ describe('the audit log', () => {
         return r.toString('hex');
       };
       expect(sha(Buffer.from(proof.record.canonical_json)).toString('hex')).toBe(proof.record.hash);
-      expect(JSON.parse(proof.record.canonical_json)).toMatchObject({ merchant_id: merchantId, seq: 9, action: 'payment.captured' });
+      expect(JSON.parse(proof.record.canonical_json)).toMatchObject({ merchant_id: merchantId, lane: captured.lane, seq: captured.seq, action: 'payment.captured' });
       const recordLeaf = sha(Buffer.from([0]), Buffer.from(proof.record.hash, 'hex'));
-      expect(climb(recordLeaf, proof.merchant_tree.leaf_index, proof.merchant_tree.size, proof.merchant_tree.path)).toBe(proof.merchant_tree.root);
-      expect(JSON.parse(proof.period_tree.leaf_json).root).toBe(proof.merchant_tree.root);
+      expect(climb(recordLeaf, proof.lane_tree.leaf_index, proof.lane_tree.size, proof.lane_tree.path)).toBe(proof.lane_tree.root);
+      expect(JSON.parse(proof.period_tree.leaf_json)).toMatchObject({ merchant_id: merchantId, lane: captured.lane, root: proof.lane_tree.root });
       const periodLeaf = sha(Buffer.from([0]), Buffer.from(proof.period_tree.leaf_json));
       expect(climb(periodLeaf, proof.period_tree.leaf_index, proof.period_tree.size, proof.period_tree.path)).toBe(proof.period_tree.root);
       expect(JSON.parse(proof.period.digest_json).root).toBe(proof.period_tree.root);
@@ -229,20 +294,22 @@ describe('the audit log', () => {
     });
 
     it('exposes records rewritten with every hash recomputed, by the signed root', async () => {
-      const records = await readRecords({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchantId);
-      // A forger with write access rewrites record 6 and re-chains everything after it, head included.
+      // A forger with write access rewrites the cancel's record and re-chains its lane after it, head included.
+      const canceled = records.find((r) => r.body.action === 'payment.canceled')!.body;
+      const chain = byLane(records).get(canceled.lane)!;
       const { sealRecord, recordItem: toItem } = await import('../../../lib/audit/record.js');
-      let prev = records[4]!.hash;
-      for (const stored of records.slice(5)) {
-        const body = { ...stored.body, prev_hash: prev, ...(stored.body.seq === 6 ? { action: 'payment.captured' } : {}) };
+      let prev = canceled.prev_hash;
+      for (const stored of chain.filter((r) => r.body.seq >= canceled.seq)) {
+        const body = { ...stored.body, prev_hash: prev, ...(stored.body.seq === canceled.seq ? { action: 'payment.captured' } : {}) };
         const sealed = sealRecord(body);
         await putItem(toItem(sealed));
         prev = sealed.hash;
       }
-      await putItem({ pk: { S: auditPartition(merchantId) }, sk: { S: 'HEAD' }, entity: { S: 'audit-head' }, seq: { N: String(records.length) }, hash: { S: prev } });
+      await putItem({ ...auditHeadKey(merchantId, canceled.lane), entity: { S: 'audit-head' }, seq: { N: String(chain.length) }, hash: { S: prev } });
+      const covering = (await readMerchantDigests(reader(), merchantId)).find((d) => d.lane === canceled.lane && d.first_seq <= canceled.seq && canceled.seq <= d.last_seq)!;
       const run = await verifyCli(merchantId);
       expect(run.code).toBe(1);
-      expect(run.report.broken).toMatchObject({ kind: 'period', seq: 1 });
+      expect(run.report.broken).toMatchObject({ kind: 'period', lane: canceled.lane, seq: covering.first_seq });
       expect(run.stderr).toContain('does not hold');
     });
   });

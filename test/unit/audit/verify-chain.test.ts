@@ -7,7 +7,7 @@ function chain(n: number): StoredRecord[] {
   let prev = genesisHash;
   for (let seq = 1; seq <= n; seq += 1) {
     const record = sealRecord({
-      merchant_id: 'mer_1', seq, at: new Date(Date.UTC(2026, 10, 26, 12, 0, seq)).toISOString(),
+      merchant_id: 'mer_1', lane: 0, seq, at: new Date(Date.UTC(2026, 10, 26, 12, 0, seq)).toISOString(),
       actor: { type: 'api_key', id: 'key_1' }, action: 'payment.authorized', object: { type: 'payment', id: `pay_${seq}` }, prev_hash: prev,
     });
     records.push(storedRecordFromItem(recordItem(record)));

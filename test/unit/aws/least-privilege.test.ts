@@ -13,7 +13,7 @@ import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.j
 import { connectionKey } from '../../../lib/realtime/connections.js';
 import { tokenKey } from '../../../lib/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
-import { auditHeadKey, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
+import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
 
 const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra');
 
@@ -82,9 +82,10 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     ['WebhooksRole', 'DeleteItem', endpointKey('we_1').pk.S],
     ['WebhooksRole', 'UpdateItem', redeliveryCountKey('evt_1', '2026-11-26T16').pk.S],
     ['WebhooksRole', 'GetItem', eventKey('evt_1').pk.S],
+    ['WebhooksRole', 'PutItem', auditLanePartition('mer_1', 3)],
     ['WebhooksRole', 'PutItem', auditPartition('mer_1')],
-    ['WebhooksRole', 'UpdateItem', auditHeadKey('mer_1').pk.S],
-    ['WebhooksRole', 'PutItem', auditRegistryKey('mer_1').pk.S],
+    ['WebhooksRole', 'UpdateItem', auditHeadKey('mer_1', 3).pk.S],
+    ['WebhooksRole', 'PutItem', auditRegistryKey('mer_1', 3).pk.S],
     ['WebhookDeliverRole', 'PutItem', attemptItem('we_1', { id: 'wa_1' } as never, new Date()).pk!.S!],
     ['WebhookDeliverRole', 'UpdateItem', deliveryKey('we_1', 'evt_1', 'r1').pk.S],
     ['WebhookDeliverRole', 'UpdateItem', endpointKey('we_1').pk.S],
