@@ -1,15 +1,15 @@
 import { GetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { randomInt } from 'node:crypto';
+import { retryDeadline } from '../aws/retry-deadline.js';
 import { ContentionError } from '../errors/index.js';
 import { chainItems, correctHead, knownHead, rememberHead, type ChainHead, type LaneRef } from './items.js';
 import { auditHeadKey, auditLaneCount, genesisHash, sealRecord, type AuditRecordBody } from './record.js';
 
 /**
- * How long a writer keeps rebuilding before it answers 503 `try_again`. A time, not a count: every
- * loss means another writer committed, so the chain always progresses, and a burst of N writers on
- * one merchant needs about N rounds. Twelve rebuilds on the cancellation's (by then stale) head left
- * 12 of 100 concurrent authorizations refused in `npm run bench:dev-burst`; now 0-1 of 100 (docs/audit.md).
- * Six seconds stays inside the deployed functions' 10 s timeout.
+ * How long a writer keeps rebuilding before it answers 503 `try_again`, counted from the first send
+ * and shared with the conflict retry below (retryDeadline). A time, not a count: every loss means
+ * another writer committed, so the lane always progresses. Six seconds stays inside the deployed
+ * functions' 10 s timeout.
  */
 const rebaseBudgetMs = 6_000;
 const rebaseBaseDelayMs = 10;
@@ -82,7 +82,7 @@ export function retryStaleAuditHeads<C extends DynamoDBClient>(client: C): C {
       return inTurn(queues, merchants, async () => {
         // Built on lane 0 and before its turn came: this client's lane, on the head the writers ahead of it left.
         let input = withRecordsOn(args.input as TransactWriteItemsCommandInput, lane);
-        const giveUpAt = Date.now() + rebaseBudgetMs;
+        const giveUpAt = retryDeadline(context, rebaseBudgetMs);
         for (let attempt = 1; ; attempt += 1) {
           const items = input.TransactItems ?? [];
           const slots = auditSlots(items);

@@ -122,7 +122,7 @@ describe('DynamoDB emulator transaction conflicts', () => {
   });
 
   it('gives up with a ContentionError, not a cancellation a caller could read as a failed condition', async () => {
-    const client = retryTransactionConflicts(rawClient(), { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
+    const client = retryTransactionConflicts(rawClient(), { budgetMs: 300, baseDelayMs: 1, maxDelayMs: 1 });
     const conflicts = countConflicts(client);
     // A table whose every write conflicts, so giving up does not hang on the machine's timing.
     const ownTable = await isolatedTable();
@@ -132,6 +132,7 @@ describe('DynamoDB emulator transaction conflicts', () => {
 
     expect(refused).toBeInstanceOf(ContentionError);
     expect(isTransactionConflict(refused)).toBe(false);
-    expect(conflicts.count()).toBe(3);
+    // Retried for its budget, not given up at the first conflict.
+    expect(conflicts.count()).toBeGreaterThan(1);
   });
 });
