@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired'] as const;
+/** `canceled`: the merchant canceled the payout the request held (POST /v1/payments/{id}/cancel). */
+export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'canceled'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
 export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create'] as const;

@@ -21,7 +21,7 @@ const descriptions: Record<AnyEventType, string> = {
   'payment.processing': 'A payment was captured; its payout is on its way on chain.',
   'payment.succeeded': 'A payment\'s payout is confirmed on chain (`tx_hash`).',
   'payment.failed': 'A payment\'s payout failed for good and was compensated; `failure_code` says why.',
-  'payment.canceled': 'An authorized payment was canceled, or its approval rejected, and its hold released.',
+  'payment.canceled': 'An authorized payment, or a payout waiting for approval, was canceled, or its approval rejected, and its hold released.',
   'payment.expired': 'An authorized payment was not captured in time, or its approval expired, and its hold released.',
   'payment.requires_approval': 'A payment at or above the approval policy\'s threshold is held and waits for members\' approvals (`approval_id`).',
   'charge.created': 'A charge was created: its deposit addresses await the customer\'s payment.',

@@ -103,7 +103,7 @@ const paths = {
   '/v1/payments/{id}/cancel': {
     post: {
       operationId: 'cancelPayment',
-      summary: 'Cancel an authorized payment, releasing its hold',
+      summary: 'Cancel an authorized payment, or a payout waiting for approval (its request is closed as canceled), releasing its hold',
       tags: ['Payments'],
       parameters: [idParam('pay', 'payment'), idempotencyHeader(false)],
       responses: { '200': ok('Canceled', 'Payment'), ...problems(400, 404, 409, 422) },

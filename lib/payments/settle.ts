@@ -1,4 +1,5 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { approvalFromItem, approvalKey, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
 import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
@@ -50,9 +51,12 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   const record = await readPayment(deps, request.merchant.id, request.paymentId);
   const { payment } = record;
   const target = request.action.kind === 'capture' ? 'processing' : 'canceled';
+  if (payment.status === 'requires_approval' && request.action.kind === 'cancel') return cancelHeldPayout(deps, request, record, lock);
   if (payment.status !== 'authorized') {
     if (isRepeat(payment, request.action)) return { outcome: 'ok', payment };
-    throw new LanepayError('invalid_state', `Payment ${payment.id} is ${payment.status}; only an authorized payment can be ${request.action.kind === 'capture' ? 'captured' : 'canceled'}.`);
+    throw new LanepayError('invalid_state', request.action.kind === 'capture'
+      ? `Payment ${payment.id} is ${payment.status}; only an authorized payment can be captured.`
+      : `Payment ${payment.id} is ${payment.status}; only an authorized payment, or one waiting for approval, can be canceled.`);
   }
   const now = deps.now();
   if (request.action.kind === 'capture' && payment.expires_at !== null && now.getTime() >= Date.parse(payment.expires_at)) {
@@ -76,14 +80,55 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return result;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      // Someone else (another request or the expiry sweep) changed the payment first.
-      const current = await readPayment(deps, request.merchant.id, request.paymentId);
-      if (isRepeat(current.payment, request.action)) return { outcome: 'ok', payment: current.payment };
-      throw new LanepayError('invalid_state', `Payment ${payment.id} is ${current.payment.status}; it changed while this request ran.`);
-    }
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
     throw error;
   }
+}
+
+/** Someone else (another request, a member's decision or an expiry sweep) changed the payment first. */
+async function afterLostRace(deps: PaymentDeps, request: SettleRequest): Promise<PaymentResult> {
+  const current = await readPayment(deps, request.merchant.id, request.paymentId);
+  if (isRepeat(current.payment, request.action)) return { outcome: 'ok', payment: current.payment };
+  throw new LanepayError('invalid_state', `Payment ${request.paymentId} is ${current.payment.status}; it changed while this request ran.`);
+}
+
+/**
+ * The merchant withdraws a payout that waits for members' approval: the payment is canceled and its
+ * hold voided as a member's rejection would, and the request is closed as `canceled`, so nobody can
+ * decide it afterwards. One transaction, conditioned on the payment still waiting and the request
+ * still pending at the versions read: a decision racing the cancel wins or loses whole.
+ */
+async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, record: PaymentRecord, lock: IdempotencyLock | undefined): Promise<PaymentResult> {
+  const now = deps.now();
+  const { approval_id: approvalId, ...payment } = record.payment;
+  if (!approvalId) throw new Error(`payment ${payment.id} is requires_approval but names no approval request`);
+  const held = await readHeldApproval(deps, approvalId);
+  const next: Payment = { ...payment, status: 'canceled', expires_at: null };
+  const result: PaymentResult = { outcome: 'ok', payment: next };
+  const withdrawn: ApprovalRecord = { ...held, version: held.version + 1, approval: { ...held.approval, status: 'canceled', decided_at: now.toISOString() } };
+  const items: TransactWriteItem[] = [
+    replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'requires_approval' }),
+    replaceApprovalItem(deps.tableName, withdrawn, held.version),
+    paymentEventItem(deps.tableName, record.merchantId, 'payment.canceled', next, now).item,
+    ...transferItems(deps.tableName, voidHold(record), now.toISOString()),
+  ];
+  if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
+  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: 'payment.canceled', object: { type: 'payment', id: payment.id }, at: now }));
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return result;
+  } catch (error) {
+    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : [];
+    // The payment or its request moved on: a member decided, or the request expired, first.
+    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
+    throw error;
+  }
+}
+
+async function readHeldApproval(deps: Pick<PaymentDeps, 'dynamodb' | 'tableName'>, approvalId: string): Promise<ApprovalRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: approvalKey(approvalId), ConsistentRead: true }));
+  if (!result.Item) throw new Error(`approval request ${approvalId} of a held payment is missing`);
+  return approvalFromItem(result.Item);
 }
 
 /** The capture of a held payment: posts the hold (amount + fee) and books the fee; also used when an approval releases a payout. */

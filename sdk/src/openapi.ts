@@ -297,7 +297,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Cancel an authorized payment, releasing its hold */
+        /** Cancel an authorized payment, or a payout waiting for approval (its request is closed as canceled), releasing its hold */
         post: operations["cancelPayment"];
         delete?: never;
         options?: never;
@@ -556,7 +556,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event payment.canceled
-         * @description An authorized payment was canceled, or its approval rejected, and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
+         * @description An authorized payment, or a payout waiting for approval, was canceled, or its approval rejected, and its hold released. Answer 2xx within 15 s; anything else is retried with backoff.
          */
         post: operations["onPaymentCanceled"];
         delete?: never;
@@ -1563,7 +1563,7 @@ export type components = {
             /** @constant */
             object: "approval";
             /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "expired";
+            status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
             action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
             subject: string | null;
@@ -1596,7 +1596,7 @@ export type components = {
                 /** @constant */
                 object: "approval";
                 /** @enum {string} */
-                status: "pending" | "approved" | "rejected" | "expired";
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
                 action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
                 subject: string | null;
@@ -2790,7 +2790,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Which requests */
-                status?: "pending" | "approved" | "rejected" | "expired";
+                status?: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @description Page size */
                 limit?: number;
                 /** @description The last id of the previous page */

@@ -125,6 +125,28 @@ describe('approvals with MFA through the API', () => {
     expect(late.body.code).toBe('approval_decided');
   });
 
+  it('lets the merchant cancel a payout that waits for approval: the hold is voided and the request closed', async () => {
+    const before = await balance();
+    const held = (await pay(threshold)).body;
+    expect(held.status).toBe('requires_approval');
+    const canceled = await api('POST', `/v1/payments/${held.id}/cancel`, { key: merchant.api_key, body: {} });
+    expect(canceled.status, JSON.stringify(canceled.body)).toBe(200);
+    expect(canceled.body).toMatchObject({ id: held.id, status: 'canceled', expires_at: null });
+    expect(canceled.body.approval_id).toBeUndefined();
+    expect(await balance()).toMatchObject({ available: before.available, pending: before.pending });
+    const closed = await api('GET', '/v1/approvals?status=canceled', { key: merchant.api_key });
+    expect(closed.body.data.find((a: any) => a.id === held.approval_id)).toMatchObject({ status: 'canceled', decided_at: expect.any(String), approvals: [] });
+    const pending = await api('GET', '/v1/approvals?status=pending&limit=100', { key: merchant.api_key });
+    expect(pending.body.data.map((a: any) => a.id)).not.toContain(held.approval_id);
+    // Refused before the code is looked at, so no authenticator code is spent.
+    const late = await decide(dan, held.approval_id, 'approve', '000000');
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ code: 'approval_decided', approval_status: 'canceled' });
+    expect((await api('POST', `/v1/payments/${held.id}/cancel`, { key: merchant.api_key, body: {} })).body.status).toBe('canceled');
+    const events = await api('GET', '/v1/events?limit=10', { key: merchant.api_key });
+    expect(events.body.data.filter((e: any) => e.data.object.id === held.id).map((e: any) => e.type)).toEqual(['payment.canceled', 'payment.requires_approval']);
+  });
+
   it('accepts a code once: the same code on another request is refused as a replay', async () => {
     const one = (await pay(threshold)).body;
     const two = (await pay(threshold)).body;
