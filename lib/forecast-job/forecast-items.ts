@@ -46,6 +46,11 @@ export function forecastKey(chain: string, asset: string): Record<string, Attrib
   return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'LATEST' } };
 }
 
+/** Whether the wallet of a chain and asset is short, and when that was last announced (lib/forecast-job/run.ts). */
+export function shortfallStateKey(chain: string, asset: string): Record<string, AttributeValue> {
+  return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'SHORTFALL' } };
+}
+
 /**
  * `leadPaths` are the simulated sample paths cut to the lead time (the only hours a plan or a
  * scenario reads), packed as float64 rows, so `forecast scenario` replays the same simulation.

@@ -1,9 +1,9 @@
-import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain, ChainRegistry } from '../chains/registry.js';
 import { forecastBatch, minimumSeriesLength, planLiquidity, type SeriesForecast } from '../forecast/index.js';
 import { platformEventItem } from '../payouts/platform-events.js';
-import { forecastItem, type ForecastRecord, type PlanRecord } from './forecast-items.js';
+import { forecastItem, shortfallStateKey, type ForecastRecord, type PlanRecord } from './forecast-items.js';
 import { epochHour } from './flow-items.js';
 import { payoutSeries, readFlowBuckets } from './flow-totals.js';
 import { walletPosition, type WalletPosition } from './wallet.js';
@@ -49,7 +49,8 @@ interface SeriesJob {
  * totals of the last `historyDays`, forecasts them all in one batch (so the global model pools
  * them), plans each hot wallet's liquidity over its chain's refill lead time from the simulated
  * paths, and writes the forecast with its plan; a plan whose dry probability exceeds the threshold
- * writes a `liquidity.forecast_shortfall` platform event in the same transaction.
+ * writes a `liquidity.forecast_shortfall` platform event in the same transaction, once per shortfall
+ * (see shortfallReminderMs), not on every hourly run while the wallet stays short.
  */
 export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRecord[]> {
   const { settings } = deps;
@@ -68,7 +69,7 @@ export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRec
   const records: ForecastRecord[] = [];
   for (const job of jobs.filter((candidate) => !ready.includes(candidate))) {
     const record: ForecastRecord = { ...base, chain: job.chain.name, asset: job.asset, status: 'insufficient_history', historyHours: job.history.length, mean: [], intervals: [] };
-    await write(deps, record, [], undefined);
+    await write(deps, record, [], undefined, now);
     records.push(record);
   }
   if (ready.length === 0) return records;
@@ -92,7 +93,7 @@ export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRec
       // The forecast stands without a plan: an unreachable node must not hide the other chains.
       record.planError = error instanceof Error ? error.message : String(error);
     }
-    await write(deps, record, record.plan ? leadPaths : [], shortfallEvent);
+    await write(deps, record, record.plan ? leadPaths : [], shortfallEvent, now);
     deps.signal({ kind: 'forecast_written', chain: record.chain, asset: record.asset, historyHours: record.historyHours, ...(record.plan ? { dryProbability: record.plan.dryProbability } : {}) });
     if (record.plan?.shortfall) deps.signal({ kind: 'forecast_shortfall', chain: record.chain, asset: record.asset, dryProbability: record.plan.dryProbability, topUpMinor: record.plan.topUpMinor });
     records.push(record);
@@ -129,10 +130,50 @@ function shortfallObject(record: ForecastRecord, plan: PlanRecord): Record<strin
   };
 }
 
-async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: readonly Float64Array[], event: TransactWriteItem | undefined) {
-  const items: TransactWriteItem[] = [{ Put: { TableName: deps.tableName, Item: forecastItem(record, leadPaths) } }];
-  if (event) items.push(event);
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+/**
+ * A wallet that stays short is announced when it becomes short and again a day later if it still is:
+ * the job runs hourly, and an event (webhook, alarm) every hour for the same shortfall is noise that
+ * teaches operators to ignore it. A wallet that recovers is announced again when it next falls short.
+ */
+const shortfallReminderMs = 24 * 3_600_000;
+
+/**
+ * Writes the forecast, with the wallet's shortfall state when it has a plan. The shortfall event goes
+ * in the same transaction, on the condition that this shortfall was not announced within the
+ * reminder time; if it was, the forecast is written without it.
+ */
+async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: readonly Float64Array[], event: TransactWriteItem | undefined, now: Date) {
+  const forecast: TransactWriteItem = { Put: { TableName: deps.tableName, Item: forecastItem(record, leadPaths) } };
+  if (!record.plan) {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast] }));
+    return;
+  }
+  const key = shortfallStateKey(record.chain, record.asset);
+  if (!event) {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({
+      TransactItems: [forecast, { Update: { TableName: deps.tableName, Key: key, UpdateExpression: 'SET active = :false, entity = :entity REMOVE since, announcedAt', ExpressionAttributeValues: { ':false': { BOOL: false }, ':entity': { S: 'forecast-shortfall' } } } }],
+    }));
+    return;
+  }
+  const announce: TransactWriteItem = {
+    Update: {
+      TableName: deps.tableName,
+      Key: key,
+      UpdateExpression: 'SET active = :true, entity = :entity, announcedAt = :now, since = if_not_exists(since, :now)',
+      ConditionExpression: 'attribute_not_exists(active) OR active = :false OR announcedAt < :remindBefore',
+      ExpressionAttributeValues: {
+        ':true': { BOOL: true }, ':false': { BOOL: false }, ':entity': { S: 'forecast-shortfall' },
+        ':now': { S: now.toISOString() }, ':remindBefore': { S: new Date(now.getTime() - shortfallReminderMs).toISOString() },
+      },
+    },
+  };
+  try {
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast, announce, event] }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[1]?.Code !== 'ConditionalCheckFailed') throw error;
+    // Announced within the reminder time: the forecast and its plan still say so.
+    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast] }));
+  }
 }
 
 /** Outflows cannot be negative; whole minor units are precision enough for hourly totals. */

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { eventKey } from '../../../lib/events/items.js';
 import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
+import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
 import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
 import { paymentKey } from '../../../lib/payments/items.js';
@@ -100,6 +101,7 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     ['RealtimeRole', 'GetItem', paymentKey('pay_1').pk.S],
     ['FlowTotalsRole', 'PutItem', flowEventMarkerKey('evt_1').pk!.S!],
     ['FlowTotalsRole', 'UpdateItem', flowBucketKey('ethereum', 'USDC', 1).pk!.S!],
+    ['ForecastBatchRole', 'UpdateItem', shortfallStateKey('ethereum', 'USDC').pk!.S!],
     ['OutboxRelayRole', 'UpdateItem', eventKey('evt_1').pk.S],
     ['ReconcileRole', 'GetItem', paymentKey('pay_1').pk.S],
     ['ReconcileRole', 'Query', nonceKey('local-a', '0xabc', 0).pk.S],
@@ -118,6 +120,10 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     for (const [what, pk] of Object.entries(others)) {
       for (const action of ['PutItem', 'UpdateItem']) expect(allows(role, action, pk), `${role} ${action} ${what} (${pk})`).toBe(false);
     }
+  });
+
+  it('ForecastBatchRole updates only forecast items (its wallets\' shortfall state), not ledger accounts or payments', () => {
+    for (const pk of [...Object.values(ledgerAndKeys), paymentKey('pay_1').pk.S]) expect(allows('ForecastBatchRole', 'UpdateItem', pk), pk).toBe(false);
   });
 
   it('WebhooksRole may append to the audit log but not delete from it', () => {
