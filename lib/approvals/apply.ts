@@ -4,7 +4,7 @@ import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { apiKeyItems, getMerchantProfile, replaceProfileItem, revokeApiKeyItems } from '../merchants/merchants.js';
 import { replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
-import { captureChange, readPayment, voidHold } from '../payments/settle.js';
+import { captureChange, readPayment, releasedPayoutChange } from '../payments/settle.js';
 import type { PaymentEventType } from '../events/schemas.js';
 import { createEndpointItems } from '../webhooks/endpoints.js';
 import type { ApprovalDeps } from './deps.js';
@@ -65,9 +65,7 @@ async function payoutItems(deps: ApprovalDeps, merchantId: string, paymentId: st
   let event: PaymentEventType;
   let action: string;
   if (outcome !== 'approved') {
-    next = { ...payment, status: outcome === 'rejected' ? 'canceled' : 'expired', expires_at: null };
-    transfers = voidHold(record, `trf_${outcome === 'rejected' ? 'void' : 'expire'}_${paymentId}`);
-    event = outcome === 'rejected' ? 'payment.canceled' : 'payment.expired';
+    ({ next, transfers, event } = releasedPayoutChange(record, outcome === 'rejected' ? 'canceled' : 'expired'));
     action = event;
   } else if (payment.capture === 'automatic') {
     // Captured at once, as an automatic payment is when no approval is needed: the payout follows.

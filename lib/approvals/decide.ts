@@ -1,13 +1,13 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems } from '../audit/index.js';
-import { LanepayError, NotFoundError } from '../errors/index.js';
+import { LanepayError } from '../errors/index.js';
 import { OtpReplayedError } from '../members/errors.js';
 import { readMember } from '../members/members.js';
 import { checkMemberCode } from '../members/otp.js';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
 import { AlreadyApprovedError, ApprovalDecidedError, SelfApprovalError } from './errors.js';
-import { approvalFromItem, approvalKey, replaceApprovalItem, type ApprovalRecord } from './items.js';
+import { readApproval, replaceApprovalItem, type ApprovalRecord } from './items.js';
 import type { Approval } from './schemas.js';
 
 export interface Decision {
@@ -83,9 +83,3 @@ function nextApproval(record: ApprovalRecord, input: Decision, now: Date): Appro
   };
 }
 
-export async function readApproval(deps: Pick<ApprovalDeps, 'dynamodb' | 'tableName'>, merchantId: string, approvalId: string): Promise<ApprovalRecord> {
-  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: approvalKey(approvalId), ConsistentRead: true }));
-  // Another merchant's request is reported exactly like a missing one.
-  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('approval', approvalId);
-  return approvalFromItem(result.Item);
-}

@@ -1,4 +1,5 @@
-import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { NotFoundError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
@@ -81,4 +82,11 @@ export function replaceApprovalItem(tableName: string, next: ApprovalRecord, exp
       ExpressionAttributeValues: { ':version': { N: String(expectedVersion) }, ':pending': { S: 'pending' } },
     },
   };
+}
+
+export async function readApproval(deps: { dynamodb: DynamoDBClient; tableName: string }, merchantId: string, approvalId: string): Promise<ApprovalRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: approvalKey(approvalId), ConsistentRead: true }));
+  // Another merchant's request is reported exactly like a missing one.
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('approval', approvalId);
+  return approvalFromItem(result.Item);
 }

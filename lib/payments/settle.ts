@@ -1,5 +1,5 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { approvalFromItem, approvalKey, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
+import { readApproval, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
 import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
@@ -100,20 +100,20 @@ async function afterLostRace(deps: PaymentDeps, request: SettleRequest): Promise
  */
 async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, record: PaymentRecord, lock: IdempotencyLock | undefined): Promise<PaymentResult> {
   const now = deps.now();
-  const { approval_id: approvalId, ...payment } = record.payment;
-  if (!approvalId) throw new Error(`payment ${payment.id} is requires_approval but names no approval request`);
-  const held = await readHeldApproval(deps, approvalId);
-  const next: Payment = { ...payment, status: 'canceled', expires_at: null };
-  const result: PaymentResult = { outcome: 'ok', payment: next };
+  const approvalId = record.payment.approval_id;
+  if (!approvalId) throw new Error(`payment ${record.payment.id} is requires_approval but names no approval request`);
+  const held = await readApproval(deps, record.merchantId, approvalId);
+  const change = releasedPayoutChange(record, 'canceled');
+  const result: PaymentResult = { outcome: 'ok', payment: change.next };
   const withdrawn: ApprovalRecord = { ...held, version: held.version + 1, approval: { ...held.approval, status: 'canceled', decided_at: now.toISOString() } };
   const items: TransactWriteItem[] = [
-    replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'requires_approval' }),
+    replacePaymentItem(deps.tableName, { ...record, payment: change.next, version: record.version + 1 }, { version: record.version, status: 'requires_approval' }),
     replaceApprovalItem(deps.tableName, withdrawn, held.version),
-    paymentEventItem(deps.tableName, record.merchantId, 'payment.canceled', next, now).item,
-    ...transferItems(deps.tableName, voidHold(record), now.toISOString()),
+    paymentEventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
+    ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
-  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: 'payment.canceled', object: { type: 'payment', id: payment.id }, at: now }));
+  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now }));
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return result;
@@ -125,10 +125,15 @@ async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, recor
   }
 }
 
-async function readHeldApproval(deps: Pick<PaymentDeps, 'dynamodb' | 'tableName'>, approvalId: string): Promise<ApprovalRecord> {
-  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: approvalKey(approvalId), ConsistentRead: true }));
-  if (!result.Item) throw new Error(`approval request ${approvalId} of a held payment is missing`);
-  return approvalFromItem(result.Item);
+/**
+ * A payout held for approval let go without paying: canceled (a member rejected it, or the merchant
+ * withdrew it) or expired; the payment no longer names its request, and its hold is voided.
+ */
+export function releasedPayoutChange(record: PaymentRecord, outcome: 'canceled' | 'expired') {
+  const { approval_id: _released, ...payment } = record.payment;
+  const next: Payment = { ...payment, status: outcome, expires_at: null };
+  const transfers = voidHold(record, `trf_${outcome === 'canceled' ? 'void' : 'expire'}_${payment.id}`);
+  return { next, transfers, event: `payment.${outcome}` as PaymentEventType };
 }
 
 /** The capture of a held payment: posts the hold (amount + fee) and books the fee; also used when an approval releases a payout. */

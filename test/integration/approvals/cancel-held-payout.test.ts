@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decideApproval, readApproval } from '../../../lib/approvals/decide.js';
+import { decideApproval } from '../../../lib/approvals/decide.js';
+import { readApproval } from '../../../lib/approvals/items.js';
 import { addMember } from '../../../lib/members/members.js';
 import { getMerchantProfile, updateMerchantProfile } from '../../../lib/merchants/merchants.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readApproval } from '../../../lib/approvals/decide.js';
+import { readApproval } from '../../../lib/approvals/items.js';
 import { expireDueApprovals } from '../../../lib/approvals/expire.js';
 import { readMerchantLog } from '../../../lib/audit/reads.js';
 import { createCharge } from '../../../lib/charges/create.js';
