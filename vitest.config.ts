@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 0 },
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/adversarial/**/*.test.ts'],
           // The contract fuzz run is its own project (`npm run test:contract`, CI's second step):
           // three minutes of fuzzing would otherwise double the suite a developer runs.
           exclude: ['test/e2e/contract-fuzz.test.ts'],
