@@ -7,9 +7,9 @@ import { json, requiredOption, stageDeps, userError } from '../stage.js';
 
 export default defineCommand({
   name: 'kyc resolve',
-  description: 'Resolves a verification in review (platform operator): approved or rejected, with a note, recording who and when',
+  description: 'Resolves a verification in review, or one the system rejected (platform operator): approved or rejected, with a note, recording who and when',
   options: {
-    verification: { type: 'string', placeholder: 'kyv_...', description: 'the verification in review (required)' },
+    verification: { type: 'string', placeholder: 'kyv_...', description: 'the verification in review or rejected by the system (required)' },
     decision: { type: 'string', placeholder: 'approved|rejected', description: 'the resolution (required)' },
     note: { type: 'string', placeholder: 'text', description: 'why, for the record (required)' },
     actor: { type: 'string', placeholder: 'name', description: 'who resolves it (default: $USER)' },

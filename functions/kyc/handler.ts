@@ -4,7 +4,8 @@ import { createCustomer, getCustomer, listCustomers } from '../../lib/customers/
 import {
   createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,
 } from '../../lib/customers/schemas.js';
-import { createVerification, eraseCustomerPii, getVerification } from '../../lib/customers/verifications.js';
+import { createVerification, getVerification } from '../../lib/customers/verifications.js';
+import { eraseCustomerPii } from '../../lib/customers/erasure.js';
 import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
@@ -39,9 +40,10 @@ const routes: Record<string, Route> = {
   'GET /v1/customers/{id}/verifications/{verification}': httpHandler({ path: verificationPathSchema, query: noQuery }, async (r) => ({
     status: 200, body: await getVerification(deps, r.merchantId, r.path.id, r.path.verification),
   })),
-  'DELETE /v1/customers/{id}/pii': httpHandler({ path: customerIdPathSchema, query: noQuery }, async (r) => ({
-    status: 200, body: await eraseCustomerPii(deps, r.merchantId, r.path.id),
-  })),
+  'DELETE /v1/customers/{id}/pii': httpHandler({ path: customerIdPathSchema, query: noQuery }, async (r) => {
+    const erasure = await eraseCustomerPii(deps, r.merchantId, r.path.id);
+    return { status: erasure.complete ? 200 : 202, body: erasure.customer };
+  }),
 };
 
 /** The customer API, dispatched on method and the resource API Gateway matched. */

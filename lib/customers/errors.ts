@@ -8,11 +8,47 @@ export class UnknownCustomerError extends ValidationError {
   }
 }
 
-/** The verification is not in a state the operator's resolution applies to. */
+/** The verification is not in a state the operator's resolution applies to (review, or rejected by the system). */
 export class VerificationStateError extends LanepayError {
   override name = 'VerificationStateError';
   constructor(readonly verificationId: string, readonly status: string) {
-    super('invalid_state', `Verification ${verificationId} is ${status}; only a verification in review can be resolved.`);
+    super('invalid_state', `Verification ${verificationId} is ${status}; only a verification in review, or one the system rejected, can be resolved.`);
   }
 }
 
+/**
+ * The customer may not submit a verification now. A customer in `review` or `rejected` stays so
+ * until the platform operator resolves them (`lanepay kyc resolve`), whatever they submit; one
+ * verification is decided at a time; a customer whose PII is being erased takes none.
+ */
+export abstract class VerificationRefusedError extends LanepayError {
+  override name = 'VerificationRefusedError';
+}
+
+export class CustomerInReviewError extends VerificationRefusedError {
+  override name = 'CustomerInReviewError';
+  constructor(readonly customerId: string) {
+    super('customer_in_review', `Customer ${customerId} is in review; only the platform operator can resolve it, and no new verification is taken until then.`);
+  }
+}
+
+export class CustomerRejectedError extends VerificationRefusedError {
+  override name = 'CustomerRejectedError';
+  constructor(readonly customerId: string) {
+    super('customer_rejected', `Customer ${customerId} is rejected; only the platform operator can resolve it, and no new verification is taken until then.`);
+  }
+}
+
+export class VerificationProcessingError extends VerificationRefusedError {
+  override name = 'VerificationProcessingError';
+  constructor(readonly customerId: string, readonly verificationId: string | null) {
+    super('verification_processing', `Customer ${customerId} has verification ${verificationId} still processing; wait for its decision (customer.verification.* event) before submitting another.`);
+  }
+}
+
+export class CustomerErasingError extends VerificationRefusedError {
+  override name = 'CustomerErasingError';
+  constructor(readonly customerId: string) {
+    super('customer_erasing', `Customer ${customerId}'s personal data is being erased; send DELETE /v1/customers/${customerId}/pii again to finish it before submitting a verification.`);
+  }
+}

@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 import { LanepayError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
@@ -28,12 +28,39 @@ export function verificationKey(id: string): Record<string, AttributeValue> {
   return { pk: { S: `KYV#${id}` }, sk: { S: 'KYV' } };
 }
 
+/**
+ * A link to one of the customer's verifications whose PII is not yet erased, in the customer's own
+ * partition: a strongly consistent Query lists them (gsi1 may lag), so an erasure finds a
+ * verification written a moment before it. The erasure deletes each link with the PII it points to.
+ */
+export function verificationLinkKey(merchantId: string, customerId: string, verificationId: string): Record<string, AttributeValue> {
+  return { pk: customerKey(merchantId, customerId).pk!, sk: { S: `${verificationLinkPrefix}${verificationId}` } };
+}
+
+export const verificationLinkPrefix = 'KYV#';
+
+export function verificationLinkItem(merchantId: string, customerId: string, verificationId: string): Record<string, AttributeValue> {
+  return { ...verificationLinkKey(merchantId, customerId, verificationId), entity: { S: 'kyc_verification_link' }, verificationId: { S: verificationId } };
+}
+
+/** What a new verification writes besides the customer: the verification (version 1) and its link. */
+export function newVerificationItems(record: Omit<VerificationRecord, 'version'>): Record<string, AttributeValue>[] {
+  return [verificationItem({ ...record, version: 1 }), verificationLinkItem(record.merchantId, record.verification.customer, record.verification.id)];
+}
+
+/** The register of one identity document of a merchant's customers, keyed by its keyed digest (lib/customers/documents.ts). */
+export function documentRegisterKey(documentDigest: string): Record<string, AttributeValue> {
+  return { pk: { S: `KYCDOC#${documentDigest}` }, sk: { S: 'DOCUMENT' } };
+}
+
 export interface CustomerRecord {
   customer: Customer;
   merchantId: string;
   version: number;
   /** The list version the customer was last screened against (re-screening skips those current). */
   screenedListVersion?: string | undefined;
+  /** Set while the customer's PII is being erased (lib/customers/erasure.ts): no verification may be added. */
+  erasingSince?: string | undefined;
 }
 
 export function customerItem(record: CustomerRecord): Record<string, AttributeValue> {
@@ -50,6 +77,7 @@ export function customerItem(record: CustomerRecord): Record<string, AttributeVa
     gsi1sk: { S: customer.id },
   };
   if (record.screenedListVersion) item.screenedListVersion = { S: record.screenedListVersion };
+  if (record.erasingSince) item.erasingSince = { S: record.erasingSince };
   if (customer.kyc_status === 'approved') {
     item.gsi2pk = { S: approvedPartition };
     item.gsi2sk = { S: `${record.merchantId}#${customer.id}` };
@@ -63,6 +91,7 @@ export function customerFromItem(item: Record<string, AttributeValue>): Customer
     merchantId: item.merchantId!.S!,
     version: Number(item.version!.N),
     screenedListVersion: item.screenedListVersion?.S,
+    erasingSince: item.erasingSince?.S,
   };
 }
 
@@ -131,4 +160,21 @@ export async function withFreshVersions<T>(what: string, run: () => Promise<T>, 
       if (attempt >= attempts) throw new LanepayError('concurrent_change', `${what} changed while this request ran; send it again.`, { cause: error });
     }
   }
+}
+
+/**
+ * A condition for another transaction (a payment's): the customer's KYC status is still the one
+ * its gate was decided on, so a customer moved to review meanwhile cannot be paid on a stale read.
+ */
+export function kycStatusUnchanged(tableName: string, merchantId: string, customerId: string, kycStatus: string): TransactWriteItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName, Key: customerKey(merchantId, customerId),
+      ConditionExpression: 'kycStatus = :status', ExpressionAttributeValues: { ':status': { S: kycStatus } },
+    },
+  };
+}
+
+export function isCustomerKey(key: Record<string, AttributeValue> | undefined): boolean {
+  return key?.pk?.S?.startsWith('CUSTOMER#') === true && key.sk?.S === 'CUSTOMER';
 }

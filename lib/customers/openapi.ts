@@ -52,7 +52,11 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
       summary: 'Submit identity data for verification; decided asynchronously (customer.verification.* events)',
       description:
         'Structurally bad input is a 400 and writes nothing. Well-formed data that fails a check becomes a `rejected` decision; ' +
-        'a sanctions match or possible match goes to `review`, resolved by the platform operator. The data is encrypted at rest; ' +
+        'a sanctions match or possible match goes to `review`, resolved by the platform operator, and so does a document number ' +
+        'another customer gave (`document_reused`) or given before under another name (`name_changed`). ' +
+        'A customer in `review` or `rejected` takes no new verification until the operator resolves it (409 `customer_in_review`, ' +
+        '`customer_rejected`); nor does one whose verification is still processing (409 `verification_processing`) or whose ' +
+        'personal data is being erased (409 `customer_erasing`). The data is encrypted at rest; ' +
         'only the last four characters of the document number and phone are ever shown.',
       parameters: [idParam('id', 'cus'), idempotencyHeader],
       requestBody: { required: true, content: json('CreateVerification') },
@@ -76,9 +80,17 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
   '/v1/customers/{id}/pii': {
     delete: {
       operationId: 'eraseCustomerPersonalData', tags: ['Customers'],
-      summary: "Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none",
+      summary: "Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none (a customer in review or rejected stays so)",
+      description:
+        'Erases in steps, any number of verifications: the customer first takes no new verification, then its verifications are ' +
+        'erased in chunks, then the customer is marked erased (`pii_erased_at`). If the request runs out of time first it answers ' +
+        '202 with the customer not yet erased: send it again to resume. Idempotent.',
       parameters: [idParam('id', 'cus')],
-      responses: { '200': { description: 'Erased', content: json('Customer') }, ...problems(400, 404) },
+      responses: {
+        '200': { description: 'Erased', content: json('Customer') },
+        '202': { description: 'Erasure under way, not finished in this request: send it again to resume', content: json('Customer') },
+        ...problems(400, 404, 409),
+      },
     },
   },
 };

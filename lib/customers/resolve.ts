@@ -7,9 +7,10 @@ import type { Verification } from './schemas.js';
 import { readVerification } from './verifications.js';
 
 /**
- * The platform operator's resolution of a verification in `review` (not the merchant's): the
- * decision, a note, who and when are recorded on the verification; the customer's status and the
- * `customer.verification.*` event follow as for an automatic decision.
+ * The platform operator's resolution (not the merchant's) of a verification in `review`, or one
+ * the system `rejected` (a held customer takes no new verification, so only the operator releases
+ * one rejected for a typo): the decision, a note, who and when are recorded on the verification;
+ * the customer's status and the `customer.verification.*` event follow as for an automatic decision.
  */
 export async function resolveVerification(
   deps: { dynamodb: DynamoDBClient; tableName: string; now: () => Date },
@@ -17,7 +18,7 @@ export async function resolveVerification(
 ): Promise<Verification> {
   const record = await readVerification(deps, input.verificationId);
   if (!record) throw new NotFoundError('verification', input.verificationId);
-  if (record.verification.status !== 'review') throw new VerificationStateError(input.verificationId, record.verification.status);
+  if (!isResolvable(record.verification)) throw new VerificationStateError(input.verificationId, record.verification.status);
   const now = deps.now();
   const customer = await readCustomer(deps, record.merchantId, record.verification.customer);
   return recordDecision(deps, {
@@ -28,4 +29,8 @@ export async function resolveVerification(
     now,
     resolution: { decision: input.decision, note: input.note, actor: input.actor, resolved_at: now.toISOString() },
   });
+}
+
+function isResolvable(verification: Verification): boolean {
+  return verification.status === 'review' || (verification.status === 'rejected' && verification.decided_by === 'system');
 }

@@ -28,7 +28,10 @@ export const customerListQuerySchema = z.strictObject({
   starting_after: customerIdSchema.optional(),
 });
 
-/** A customer's KYC status, as the payment gate reads it: only `approved` passes above the threshold. */
+/**
+ * A customer's KYC status, as the payment gate reads it: only `approved` passes above the
+ * threshold, and `review` or `rejected` (held until the operator resolves them) pass at no amount.
+ */
 export const kycStatuses = ['none', 'processing', 'approved', 'review', 'rejected'] as const;
 export type KycStatus = (typeof kycStatuses)[number];
 
@@ -50,8 +53,12 @@ export type Customer = z.infer<typeof customerSchema>;
 export const verificationStatuses = ['processing', 'approved', 'review', 'rejected', 'canceled'] as const;
 export type VerificationStatus = (typeof verificationStatuses)[number];
 
-/** Reason codes of a decision: the document/phone codes plus screening's. */
-export const verificationReasonCodes = [...kycReasonCodes, 'sanctions_match', 'sanctions_possible_match'] as const;
+/**
+ * Reason codes of a decision: the document/phone codes plus screening's, plus the document
+ * register's: `document_reused` (another customer of the merchant gave this document number) and
+ * `name_changed` (it was given before under another name). Those four send to review.
+ */
+export const verificationReasonCodes = [...kycReasonCodes, 'sanctions_match', 'sanctions_possible_match', 'document_reused', 'name_changed'] as const;
 export type VerificationReasonCode = (typeof verificationReasonCodes)[number];
 
 export const sanctionsMatchSchema = z.object({

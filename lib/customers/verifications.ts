@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -6,8 +6,10 @@ import { completeIdempotencyItem } from '../idempotency/store.js';
 import type { CreateVerificationBody } from '../kyc/schemas.js';
 import { idempotently, requireCustomer, type IdempotentRequest } from './customers.js';
 import type { CustomerDeps } from './deps.js';
+import { CustomerErasingError, CustomerInReviewError, CustomerRejectedError, VerificationProcessingError } from './errors.js';
 import {
-  customerItem, customerVerificationsPartition, verificationFromItem, verificationItem, verificationKey, versionedPut, withFreshVersions, type VerificationRecord,
+  customerItem, newVerificationItems, verificationFromItem, verificationKey, versionedPut, withFreshVersions,
+  type CustomerRecord, type VerificationRecord,
 } from './items.js';
 import { last4, sealPii } from './pii.js';
 import type { Customer, Verification } from './schemas.js';
@@ -20,7 +22,9 @@ type TableDeps = Pick<CustomerDeps, 'dynamodb' | 'tableName'>;
 
 /**
  * Records a verification as `processing`, its PII sealed, in ONE transaction with the customer's
- * new status and the idempotency record; then asks kyc-check to decide it. If that message is lost
+ * new status, the link the erasure finds it by and the idempotency record; then asks kyc-check to
+ * decide it. The customer must be free to take one (assertAcceptsVerification), checked on the read
+ * the transaction's version guard holds to. If that message is lost
  * (the send fails, the process dies), the scheduled sweep finds the verification still processing
  * and decides it: the consumer is idempotent by verification id, so a duplicate changes nothing.
  */
@@ -35,6 +39,7 @@ export async function createVerification(
     });
     return withFreshVersions(`Customer ${request.customerId}`, async () => {
       const customer = await requireCustomer(deps, request.merchantId, request.customerId);
+      assertAcceptsVerification(customer);
       const now = deps.now().toISOString();
       const verification: Verification = {
         id: newId('kyv'),
@@ -55,7 +60,8 @@ export async function createVerification(
       const nextCustomer: Customer = { ...customer.customer, kyc_status: 'processing', verification: verification.id, pii_erased_at: null };
       await deps.dynamodb.send(new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: deps.tableName, Item: verificationItem({ verification, merchantId: request.merchantId, version: 1, pii }), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...newVerificationItems({ verification, merchantId: request.merchantId, pii })
+            .map((Item) => ({ Put: { TableName: deps.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
           versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version),
           completeIdempotencyItem(deps.tableName, lock, verification),
           ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: merchantKey, action: 'kyc.verification_submitted', object: { type: 'customer.verification', id: verification.id }, at: deps.now() }),
@@ -66,6 +72,20 @@ export async function createVerification(
   });
   if (verification.status === 'processing') await requestCheck(deps, verification.id);
   return verification;
+}
+
+/**
+ * A customer takes a new verification only when nothing is pending on it: not while held (review
+ * or rejected: only the operator releases, so trying again under another name changes nothing),
+ * not while one is processing (a later clean submission would otherwise overtake a sanctions
+ * match), not while its PII is being erased (the erasure would miss it).
+ */
+export function assertAcceptsVerification(customer: CustomerRecord): void {
+  const { id, kyc_status: status, verification } = customer.customer;
+  if (customer.erasingSince) throw new CustomerErasingError(id);
+  if (status === 'review') throw new CustomerInReviewError(id);
+  if (status === 'rejected') throw new CustomerRejectedError(id);
+  if (status === 'processing') throw new VerificationProcessingError(id, verification);
 }
 
 /** Asks kyc-check to decide a verification. Best effort: the sweep re-drives what this misses. */
@@ -90,54 +110,4 @@ export async function getVerification(deps: TableDeps, merchantId: string, custo
   const record = await readVerification(deps, verificationId);
   if (!record || record.merchantId !== merchantId || record.verification.customer !== customerId) throw new NotFoundError('verification', verificationId);
   return record.verification;
-}
-
-async function customerVerifications(deps: TableDeps, customerId: string): Promise<VerificationRecord[]> {
-  const records: VerificationRecord[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: customerVerificationsPartition(customerId) } }, ExclusiveStartKey: start,
-    }));
-    records.push(...(page.Items ?? []).map(verificationFromItem));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return records;
-}
-
-/**
- * Erases the customer's PII for good: the sealed envelopes (data and encrypted key) and the email
- * are removed, every decision record stays (one still processing is `canceled`). With no data
- * left to re-screen, the customer's KYC status returns to `none` (a rejection stays), so payments
- * above the threshold need a new verification.
- */
-export async function eraseCustomerPii(deps: CustomerDeps, merchantId: string, customerId: string): Promise<Customer> {
-  return withFreshVersions(`Customer ${customerId}`, () => eraseOnce(deps, merchantId, customerId));
-}
-
-async function eraseOnce(deps: CustomerDeps, merchantId: string, customerId: string): Promise<Customer> {
-  const customer = await requireCustomer(deps, merchantId, customerId);
-  const now = deps.now().toISOString();
-  const verifications = (await customerVerifications(deps, customerId)).filter((record) => record.merchantId === merchantId);
-  const items: TransactWriteItem[] = verifications
-    .filter((record) => record.pii || record.verification.pii_erased_at === null)
-    .map((record) => versionedPut(deps.tableName, verificationItem({
-      merchantId,
-      version: record.version + 1,
-      verification: {
-        ...record.verification,
-        // Nothing is left to decide it from.
-        status: record.verification.status === 'processing' ? 'canceled' : record.verification.status,
-        pii_erased_at: record.verification.pii_erased_at ?? now,
-      },
-    }), record.version));
-  const nextCustomer: Customer = {
-    ...customer.customer, email: null, pii_erased_at: now,
-    kyc_status: customer.customer.kyc_status === 'rejected' ? 'rejected' : 'none',
-  };
-  items.push(versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version));
-  items.push(...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: deps.now() }));
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-  return nextCustomer;
 }

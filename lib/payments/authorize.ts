@@ -6,7 +6,8 @@ import { requiredApprovals, type ApprovalRequirement } from '../approvals/policy
 import { newApprovalRecord, requestApprovalItems } from '../approvals/request.js';
 import { readCustomer } from '../customers/customers.js';
 import { UnknownCustomerError } from '../customers/errors.js';
-import { ValidationError } from '../errors/index.js';
+import { isCustomerKey, kycStatusUnchanged } from '../customers/items.js';
+import { LanepayError, ValidationError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
@@ -44,7 +45,8 @@ export interface PaymentResult {
  * A payout at or above the merchant's approval threshold (lib/approvals/policy.ts) is held with status
  * `requires_approval`, its approval request written in the same transaction.
  * DynamoDB requests for a first authorization: the idempotency lock and the transaction (plus one
- * read of the customer's KYC status when the payment names a customer).
+ * read of the customer's KYC status when the payment names a customer; the transaction then checks
+ * that status is unchanged).
  */
 export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequest): Promise<PaymentResult> {
   const { body, merchant } = request;
@@ -134,6 +136,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     ...events,
     ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
+    ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
     ...auditItems(deps.tableName, { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now }),
   ];
 
@@ -141,6 +144,9 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
+    if (customerChanged(error, items)) {
+      throw new LanepayError('concurrent_change', `Customer ${body.customer}'s KYC status changed while this payment was authorized; send it again.`, { cause: error });
+    }
     const refusal = declineFromCancellation(error, items);
     if (!refusal) throw error;
     return recordDecline(deps, request, payment, refusal.code, lock, now, declinedBy(refusal.rule));
@@ -172,6 +178,11 @@ function holdTransfers(record: PaymentRecord, merchantId: string, asset: string,
     transfers.push({ kind: 'posted', id: `trf_fee_${id}`, debit: merchant, credit: platformAccount('fees', asset), amountMinor: feeMinor, asset, rootId: `trf_payout_${id}` });
   }
   return transfers;
+}
+
+function customerChanged(error: unknown, items: TransactWriteItem[]): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  return (error.CancellationReasons ?? []).some((reason, index) => reason.Code === 'ConditionalCheckFailed' && isCustomerKey(items[index]?.ConditionCheck?.Key));
 }
 
 /** Maps the failed condition of a cancelled transaction to a decline code; undefined for anything else. */

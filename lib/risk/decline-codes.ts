@@ -9,6 +9,10 @@ export const declineCodes = {
   sanctionedDestination: 'sanctioned_destination',
   blockedDestination: 'blocked_destination',
   kycRequired: 'kyc_required',
+  /** The customer is held in review (a sanctions hit, a reused document): declined at any amount. */
+  kycReview: 'kyc_review',
+  /** The customer is rejected: declined at any amount. */
+  kycRejected: 'kyc_rejected',
   // The three below are decided by the caller's DynamoDB transaction, not by evaluatePayment:
   // only a conditional write alongside the hold stops concurrent payments from overrunning them.
   velocityMerchantDaily: 'velocity_merchant_daily',

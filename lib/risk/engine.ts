@@ -13,6 +13,7 @@ export { declineCodes, type DeclineCode } from './decline-codes.js';
 export const riskRuleOrder = [
   'sanctions',
   'merchant_blocklist',
+  'kyc_status',
   'allowed_chains',
   'allowed_assets',
   'max_per_payment',
@@ -20,7 +21,10 @@ export const riskRuleOrder = [
 ] as const;
 export type RiskRuleName = (typeof riskRuleOrder)[number];
 
-/** A customer's KYC status (lib/customers/schemas.ts); only `approved` passes the threshold. */
+/**
+ * A customer's KYC status (lib/customers/schemas.ts); only `approved` passes the threshold, and a
+ * customer held in `review` or `rejected` passes at no amount.
+ */
 export type KycStatus = 'none' | 'processing' | 'approved' | 'review' | 'rejected';
 
 export interface PaymentRiskInput {
@@ -102,6 +106,15 @@ export function evaluatePayment(input: PaymentRiskInput, rules: RiskRules): Risk
   if (rules.blockedDestinations.some((blocked) => blocked.toLowerCase() === destination)) {
     const reason = "The destination address is on the merchant's blocklist.";
     return decline('merchant_blocklist', declineCodes.blockedDestination, reason);
+  }
+
+  // Held customers first, at any amount: a sanctions hit in review must not be paid in small sums.
+  check('kyc_status');
+  if (input.customer?.kycStatus === 'review') {
+    return decline('kyc_status', declineCodes.kycReview, 'The customer is in KYC review; no payment naming them is allowed until the operator resolves it.');
+  }
+  if (input.customer?.kycStatus === 'rejected') {
+    return decline('kyc_status', declineCodes.kycRejected, 'The customer is rejected by KYC; no payment naming them is allowed.');
   }
 
   check('allowed_chains');

@@ -70,7 +70,7 @@ export type paths = {
         put?: never;
         /**
          * Submit identity data for verification; decided asynchronously (customer.verification.* events)
-         * @description Structurally bad input is a 400 and writes nothing. Well-formed data that fails a check becomes a `rejected` decision; a sanctions match or possible match goes to `review`, resolved by the platform operator. The data is encrypted at rest; only the last four characters of the document number and phone are ever shown.
+         * @description Structurally bad input is a 400 and writes nothing. Well-formed data that fails a check becomes a `rejected` decision; a sanctions match or possible match goes to `review`, resolved by the platform operator, and so does a document number another customer gave (`document_reused`) or given before under another name (`name_changed`). A customer in `review` or `rejected` takes no new verification until the operator resolves it (409 `customer_in_review`, `customer_rejected`); nor does one whose verification is still processing (409 `verification_processing`) or whose personal data is being erased (409 `customer_erasing`). The data is encrypted at rest; only the last four characters of the document number and phone are ever shown.
          */
         post: operations["createCustomerVerification"];
         delete?: never;
@@ -106,7 +106,10 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none */
+        /**
+         * Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none (a customer in review or rejected stays so)
+         * @description Erases in steps, any number of verifications: the customer first takes no new verification, then its verifications are erased in chunks, then the customer is marked erased (`pii_erased_at`). If the request runs out of time first it answers 202 with the customer not yet erased: send it again to resume. Idempotent.
+         */
         delete: operations["eraseCustomerPersonalData"];
         options?: never;
         head?: never;
@@ -1052,7 +1055,7 @@ export type components = {
                         number_last4: string | null;
                     };
                     phone_last4: string | null;
-                    reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+                    reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match" | "document_reused" | "name_changed")[];
                     sanctions_matches: {
                         /** @constant */
                         list: "SDN";
@@ -1206,7 +1209,7 @@ export type components = {
                             number_last4: string | null;
                         };
                         phone_last4: string | null;
-                        reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+                        reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match" | "document_reused" | "name_changed")[];
                         sanctions_matches: {
                             /** @constant */
                             list: "SDN";
@@ -1437,7 +1440,7 @@ export type components = {
                 number_last4: string | null;
             };
             phone_last4: string | null;
-            reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match")[];
+            reasons: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match" | "document_reused" | "name_changed")[];
             sanctions_matches: {
                 /** @constant */
                 list: "SDN";
@@ -2251,6 +2254,15 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
+            /** @description Erasure under way, not finished in this request: send it again to resume */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
             400: {
                 headers: {
@@ -2271,6 +2283,15 @@ export interface operations {
             };
             /** @description No such object for this merchant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

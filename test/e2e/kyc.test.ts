@@ -148,7 +148,7 @@ describe('customers and KYC verifications over the API', () => {
     expect(resolved).toMatchObject({ status: 'rejected', decided_by: 'operator', resolution: { decision: 'rejected', note: 'confirmed listed person', actor: 'ops-alice', resolved_at: expect.any(String) } });
     const again = await cli.run(['kyc', 'resolve', '--verification', decided.id, '--decision', 'approved', '--note', 'x']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('only a verification in review can be resolved');
+    expect(again.stderr).toContain('only a verification in review, or one the system rejected, can be resolved');
   });
 
   it('keeps PII out of the table in clear text and out of the logs; erasure removes it for good and keeps the decision', async () => {

@@ -48,7 +48,10 @@ describe('risk gates in authorize', () => {
 
     const rejected = await verifiedCustomer(merchant_id, cleanIdentity({ birth_date: '1990-01-01' }));
     expect(rejected.verification).toMatchObject({ status: 'rejected', reasons: ['birth_date_mismatch'] });
-    expect((await pay(profile, { amount: usdc(1_500).toString(), customer: rejected.customer.id })).payment.decline_code).toBe('kyc_required');
+    // A rejected customer is declined at any amount, by its own code.
+    const declined = await pay(profile, { amount: usdc(1).toString(), customer: rejected.customer.id });
+    expect(declined.payment.decline_code).toBe('kyc_rejected');
+    expect(await storedRisk(declined.payment.id)).toMatchObject({ rule: 'kyc_status' });
 
     const approved = await verifiedCustomer(merchant_id);
     expect(approved.verification.status).toBe('approved');

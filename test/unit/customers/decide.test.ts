@@ -14,11 +14,11 @@ function cnId(birthDate: string): string {
   return first17 + cnResidentIdCheckCharacter(first17);
 }
 
-function decide(overrides: { name?: string; birth_date?: string; number?: string; phone?: string } = {}) {
+function decide(overrides: { name?: string; birth_date?: string; number?: string; phone?: string; priorUse?: ('document_reused' | 'name_changed')[] } = {}) {
   const birth = overrides.birth_date ?? '1961-05-02';
   return decideIdentity({
     pii: { name: overrides.name ?? 'Maria Ostrowska', birth_date: birth, document: { type: 'cn_resident_id', number: overrides.number ?? cnId(birth) }, phone: overrides.phone },
-    nationality: 'CN', now, index,
+    nationality: 'CN', now, index, priorUse: overrides.priorUse,
   });
 }
 
@@ -46,5 +46,17 @@ describe('decideIdentity', () => {
     const decision = decide({ name: 'Johnny Doe', birth_date: '1961-05-02', number: cnId('1962-01-01') });
     expect(decision.status).toBe('rejected');
     expect(decision.reasons).toEqual(expect.arrayContaining(['birth_date_mismatch', 'sanctions_match']));
+  });
+
+  it('sends a document given before by another customer or under another name to review, with those reasons', () => {
+    expect(decide({ priorUse: ['document_reused', 'name_changed'] })).toEqual({ status: 'review', reasons: ['document_reused', 'name_changed'], matches: [] });
+    expect(decide({ priorUse: ['name_changed'] }).status).toBe('review');
+  });
+
+  it('still rejects a document that fails a check, whatever the register says', () => {
+    const number = cnId('1961-05-02');
+    const decision = decide({ number: number.slice(0, 17) + (number[17] === '1' ? '2' : '1'), priorUse: ['document_reused'] });
+    expect(decision.status).toBe('rejected');
+    expect(decision.reasons).toEqual(expect.arrayContaining(['document_checksum', 'document_reused']));
   });
 });

@@ -127,7 +127,7 @@ describe('evaluatePayment', () => {
 
   describe('KYC threshold', () => {
     it('declines a customer without approved KYC above the threshold', () => {
-      for (const kycStatus of ['none', 'processing', 'review', 'rejected'] as const) {
+      for (const kycStatus of ['none', 'processing'] as const) {
         const decision = evaluatePayment(forCustomer(kycThresholdMinor + 1n, kycStatus), rules());
 
         expect(decision, kycStatus).toMatchObject({ outcome: 'decline', rule: 'kyc_threshold', declineCode: 'kyc_required' });
@@ -152,6 +152,36 @@ describe('evaluatePayment', () => {
       expect(decision.outcome).toBe('approve');
     });
   });
+
+  describe('KYC status (held customers)', () => {
+    it('declines a customer in review at any amount, down to one minor unit, with kyc_review', () => {
+      for (const amountMinor of [1n, USDC, kycThresholdMinor, kycThresholdMinor + 1n]) {
+        const decision = evaluatePayment(forCustomer(amountMinor, 'review'), rules());
+
+        expect(decision, String(amountMinor)).toMatchObject({ outcome: 'decline', rule: 'kyc_status', declineCode: 'kyc_review' });
+      }
+    });
+
+    it('declines a rejected customer at any amount with kyc_rejected', () => {
+      for (const amountMinor of [1n, USDC, kycThresholdMinor + 1n]) {
+        const decision = evaluatePayment(forCustomer(amountMinor, 'rejected'), rules());
+
+        expect(decision, String(amountMinor)).toMatchObject({ outcome: 'decline', rule: 'kyc_status', declineCode: 'kyc_rejected' });
+      }
+    });
+
+    it('records a held customer as such even when the payment would also fail a commercial rule', () => {
+      const decision = evaluatePayment(forCustomer(maxPerPaymentMinor + 1n, 'review'), rules());
+
+      expect(decision).toMatchObject({ rule: 'kyc_status', rulesChecked: ['sanctions', 'merchant_blocklist', 'kyc_status'] });
+    });
+
+    it('lets customers not held pay below the threshold', () => {
+      for (const kycStatus of ['none', 'processing', 'approved'] as const) {
+        expect(evaluatePayment(forCustomer(USDC, kycStatus), rules()).outcome, kycStatus).toBe('approve');
+      }
+    });
+  });
 });
 
 describe('declineCodes', () => {
@@ -162,7 +192,9 @@ describe('declineCodes', () => {
       'blocked_destination',
       'chain_not_allowed',
       'insufficient_funds',
+      'kyc_rejected',
       'kyc_required',
+      'kyc_review',
       'sanctioned_destination',
       'velocity_destination_daily',
       'velocity_merchant_daily',
