@@ -1,7 +1,8 @@
 /**
  * `npm run deploy:check`: packages the prod stage for a commercial and a China region exactly as a
  * deploy would, then lints each generated CloudFormation template with cfn-lint (installed by pip
- * into the cache). Needs no AWS credentials.
+ * into the cache) and checks its rate limits and each function role's DynamoDB rights against
+ * docs/security.md. Needs no AWS credentials.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,22 +10,11 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { StackError } from './stack/errors.js';
 import { installTools } from './stack/install.js';
+import { rightsDifferences } from './stack/dynamodb-rights.js';
+import { exampleChainRegistry, type PackagedTemplate } from './stack/packaged-template.js';
 import { rateLimitProblems, type Template } from './stack/rate-limit-checks.js';
 
 const regions = ['us-east-1', 'cn-north-1'];
-
-// A deploy takes the chain registry from the deployer's environment; packaging needs a shape only.
-const exampleRegistry = JSON.stringify([
-  {
-    name: 'ethereum',
-    chainId: 1,
-    rpcUrls: ['https://rpc.example.invalid'],
-    confirmations: 12,
-    fees: { type: 'eip1559', maxFeePerGasWei: '200000000000', maxPriorityFeePerGasWei: '2000000000' },
-    assets: [{ symbol: 'USDC', address: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', decimals: 6 }],
-    hotWalletKeyId: 'alias/lanepay-prod-hot-wallet-a',
-  },
-]);
 
 /** The prod stage's limits in infra/settings.yml, which the packaged template must carry. */
 function prodLimits() {
@@ -52,7 +42,7 @@ async function main() {
     fs.rmSync(out, { recursive: true, force: true });
     run('node', ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--region', region, '--package', out], {
       ...process.env,
-      LANEPAY_CHAIN_REGISTRY: process.env.LANEPAY_CHAIN_REGISTRY ?? exampleRegistry,
+      LANEPAY_CHAIN_REGISTRY: process.env.LANEPAY_CHAIN_REGISTRY ?? exampleChainRegistry,
       // Packaging resolves no credentials, but the SDK inside osls insists on a region.
       AWS_REGION: region,
     });
@@ -70,8 +60,12 @@ async function main() {
     const limits = rateLimitProblems(JSON.parse(fs.readFileSync(template, 'utf8')) as Template, prodLimits());
     for (const problem of limits) console.log(`${region}: rate limits: ${problem}`);
     if (limits.length > 0) failed = true;
+    // Each function role's DynamoDB rights against docs/security.md (test/unit/aws/role-rights.test.ts).
+    const rights = rightsDifferences(JSON.parse(fs.readFileSync(template, 'utf8')) as PackagedTemplate, fs.readFileSync('docs/security.md', 'utf8'));
+    for (const difference of rights) console.log(`${region}: DynamoDB rights: ${difference}`);
+    if (rights.length > 0) failed = true;
   }
-  if (failed) throw new StackError('cfn-lint or the rate-limit check reported errors (above).');
+  if (failed) throw new StackError('cfn-lint, the rate-limit or the DynamoDB rights check reported errors (above).');
   console.log('deploy check passed');
 }
 

@@ -15,6 +15,7 @@ export const versions = {
   moto: '5.2.5',
   cfnLint: '1.58.0',
   schemathesis: '4.32.5',
+  checkov: '3.3.30',
   elasticmq: '1.6.14',
   localKms: 'v0.0.0-20260228092603-2a5e92d09ab6',
 } as const;

@@ -80,6 +80,26 @@ export async function ensureSchemathesis(log: (line: string) => void = () => {})
   return path.join(dir, 'bin', 'python');
 }
 
+/**
+ * Checkov (the template scanner, test/unit/aws/checkov.test.ts) in its own virtual environment, as
+ * Schemathesis is. Returns the python that runs `-m checkov.main`.
+ */
+export async function ensureCheckov(log: (line: string) => void = () => {}): Promise<string> {
+  const dir = cacheDir(`python-checkov-${versions.checkov}`);
+  await installOnce(dir, `Checkov ${versions.checkov} (pip)`, log, async (staging) => {
+    requireCommand('python3', ['--version'], 'Install Python 3.9 or newer (Debian: `apt-get install python3 python3-venv`).');
+    const logFile = cacheDir('logs', 'pip.log');
+    await runLogged('Creating the Python virtual environment', 'python3', ['-m', 'venv', staging], { logFile });
+    await runLogged(
+      'pip install of checkov',
+      path.join(staging, 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', `checkov==${versions.checkov}`],
+      { logFile },
+    );
+  });
+  return path.join(dir, 'bin', 'python');
+}
+
 async function ensureElasticMq(log: (line: string) => void): Promise<string> {
   const dir = cacheDir(`elasticmq-${versions.elasticmq}`);
   await installOnce(dir, `ElasticMQ ${versions.elasticmq} (Maven Central)`, log, async (staging) => {

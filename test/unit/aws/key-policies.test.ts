@@ -21,7 +21,7 @@ function roles(): [string, { Properties: { Path?: string } }][] {
 
 describe('KMS key policies', () => {
   it('deny every function role the administration of any key', () => {
-    for (const file of ['key-policy.yml', 'hot-wallet-key-policy.yml', 'alerts-key-policy.yml']) {
+    for (const file of ['key-policy.yml', 'hot-wallet-key-policy.yml', 'alerts-key-policy.yml', 'logs-key-policy.yml']) {
       const deny = statements(file).find((s) => s.Sid === 'NoAdministrationByFunctions');
       expect(deny?.Effect, file).toBe('Deny');
       expect(actions(deny), file).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKey']));

@@ -1,13 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { statementsOf as templateStatementsOf } from '../../../scripts/stack/dynamodb-rights.js';
+import { packagedTemplate, type PackagedTemplate } from '../../../scripts/stack/packaged-template.js';
 import { eventKey } from '../../../lib/events/items.js';
 import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
 import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
 import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
+import { approvalKey } from '../../../lib/approvals/items.js';
+import { chargeKey } from '../../../lib/charges/items.js';
 import { paymentKey } from '../../../lib/payments/items.js';
 import { nonceKey, payoutKey } from '../../../lib/payouts/items.js';
 import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.js';
@@ -16,25 +16,14 @@ import { tokenKey } from '../../../lib/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
 import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
 
-const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'infra');
-
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string | string[]>> };
-type Resource = { Type: string; Properties: { ManagedPolicyArns?: unknown[]; Policies?: { PolicyDocument: { Statement: Statement[] } }[]; PolicyDocument?: { Statement: Statement[] } } };
 
-const resources: Record<string, Resource> = Object.assign({}, ...fs.readdirSync(infra).filter((file) => file.endsWith('.yml')).map((file) =>
-  (parse(fs.readFileSync(path.join(infra, file), 'utf8')) as { Resources?: Record<string, Resource> } | null)?.Resources ?? {}));
+// The packaged prod template (what a deploy sends), not infra/ alone: osls adds and rewrites resources.
+let template: PackagedTemplate;
+beforeAll(() => { template = packagedTemplate(); }, 240_000);
 
-/** Every statement a role carries: its inline policies and the managed policies of infra/ it attaches. */
-function statementsOf(roleId: string): Statement[] {
-  const role = resources[roleId];
-  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role in infra/`);
-  const inline = (role.Properties.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
-  const managed = (role.Properties.ManagedPolicyArns ?? []).flatMap((arn) => {
-    const ref = (arn as { Ref?: string }).Ref;
-    return ref ? resources[ref]!.Properties.PolicyDocument!.Statement : [];
-  });
-  return [...inline, ...managed];
-}
+/** Every statement a role carries: its inline policies and the managed policies it attaches. */
+const statementsOf = (roleId: string) => templateStatementsOf(template, roleId) as Statement[];
 
 const onTable = (statement: Statement) => [statement.Resource].flat().some((resource) =>
   resource === '*' || JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': ['LanepayTable', 'Arn'] }));
@@ -67,7 +56,7 @@ const ledgerAndKeys = {
   'an API key id': keyIdKey('key_1').pk.S,
   'a merchant profile': merchantProfileKey('mer_1').pk.S,
 };
-const internetFacing = ['WebhooksRole', 'WebhookDeliverRole', 'NotifyRole', 'RealtimeRole', 'RealtimeTokensRole'];
+const internetFacing = ['WebhooksRole', 'WebhookDeliverRole', 'NotifyRole', 'RealtimeRole', 'RealtimeTokensRole', 'CheckoutRole'];
 
 describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', () => {
   it.each(internetFacing)('%s cannot put, update or delete ledger accounts, API keys or merchant profiles', (role) => {
@@ -124,6 +113,20 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
 
   it('ForecastBatchRole updates only forecast items (its wallets\' shortfall state), not ledger accounts or payments', () => {
     for (const pk of [...Object.values(ledgerAndKeys), paymentKey('pay_1').pk.S]) expect(allows('ForecastBatchRole', 'UpdateItem', pk), pk).toBe(false);
+  });
+
+  // IAM cannot make a Put create-only (no condition key sees attribute_not_exists): an approval held
+  // by a role that may Update or Delete it could be rewritten after members saw it (issue 19).
+  it.each(internetFacing)('%s cannot update or delete an approval request', (role) => {
+    for (const action of ['UpdateItem', 'DeleteItem']) expect(allows(role, action, approvalKey('apr_1').pk.S), `${role} ${action}`).toBe(false);
+  });
+
+  it.each([
+    ['CheckoutRole', 'GetItem', chargeKey('ch_1').pk.S],
+    ['CheckoutRole', 'PutItem', tokenKey('hash').pk.S],
+    ['RealtimeRole', 'GetItem', chargeKey('ch_1').pk.S],
+  ])('%s may %s what the checkout page and charge subscriptions need (%s)', (role, action, pk) => {
+    expect(allows(role, action, pk)).toBe(true);
   });
 
   it('WebhooksRole may append to the audit log but not delete from it', () => {

@@ -1,0 +1,91 @@
+/**
+ * One partition key of each kind the code builds, built by the code's own key builders (or, where a
+ * module keeps its builder private, captured from the request it sends). Every key the rights table
+ * of docs/security.md names must match one of these, so a prefix spelled wrong there (or in infra/)
+ * fails rather than granting nothing. A new key prefix adds its example here.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
+import { periodHeadKey } from '../../../lib/audit/digests.js';
+import { approvalKey, merchantApprovalsPartition } from '../../../lib/approvals/items.js';
+import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '../../../lib/charges/items.js';
+import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '../../../lib/events/items.js';
+import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
+import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
+import { acquireIdempotencyKey } from '../../../lib/idempotency/store.js';
+import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
+import { memberKeyDigestKey } from '../../../lib/members/items.js';
+import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
+import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '../../../lib/payments/items.js';
+import { inFlightPartition, nonceKey, payoutKey } from '../../../lib/payouts/items.js';
+import { connectionKey, findSubscribers } from '../../../lib/realtime/connections.js';
+import { tokenKey } from '../../../lib/realtime/tokens.js';
+import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.js';
+import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
+
+/** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */
+async function sentKeys(run: (dynamodb: DynamoDBClient) => Promise<unknown>): Promise<string[]> {
+  const keys: string[] = [];
+  // A real client (the SDK's paginators insist on one) whose send records and answers nothing.
+  const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'none', secretAccessKey: 'none' } });
+  client.send = (async (command: { input: Record<string, unknown> }) => {
+    const input = command.input as { Item?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
+    if (input.Item?.pk?.S) keys.push(input.Item.pk.S);
+    for (const value of Object.values(input.ExpressionAttributeValues ?? {})) if (value.S) keys.push(value.S);
+    return {};
+  }) as never;
+  await run(client).catch(() => undefined);
+  return keys;
+}
+
+const merchant = 'mer_01hzzzzzzzzzzzzzzzzzzzzzzz';
+
+/** Partition keys of the table and of its indexes (gsi1pk, gsi2pk), one or more per kind. */
+export async function keyExamples(): Promise<string[]> {
+  return [
+    apiKeyKey('0a1b2c').pk.S,
+    keyIdKey('key_1').pk.S,
+    merchantProfileKey(merchant).pk.S,
+    memberKeyDigestKey('0a1b2c').pk.S,
+    accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
+    accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
+    paymentKey('pay_1').pk.S,
+    merchantPaymentsPartition(merchant),
+    ...processingIndexPartitions(),
+    eventKey('evt_1').pk.S,
+    merchantEventsPartition(merchant),
+    ...unrelayedEventPartitions(),
+    payoutKey('pay_1').pk.S,
+    nonceKey('local-a', '0xabc', 0).pk.S,
+    inFlightPartition('local-a'),
+    redriveKey('pay_1').pk.S,
+    raisedKey('amount_mismatch', 'pay_1').pk.S,
+    cursorKey('local-a', '0xabc').pk.S,
+    chargeKey('ch_1').pk.S,
+    depositAddressKey('local-a', '0xabc').pk.S,
+    merchantChargesPartition(merchant),
+    ...expiryPartitions(),
+    approvalKey('apr_1').pk.S,
+    merchantApprovalsPartition(merchant, 'pending'),
+    flowBucketKey('local-a', 'USDC', 1).pk!.S!,
+    flowEventMarkerKey('evt_1').pk!.S!,
+    shortfallStateKey('local-a', 'USDC').pk!.S!,
+    auditPartition(merchant),
+    auditLanePartition(merchant, 3),
+    auditHeadKey(merchant, 3).pk.S,
+    auditRegistryKey(merchant, 3).pk.S,
+    periodHeadKey.pk.S,
+    endpointKey('we_1').pk.S,
+    endpointCountKey(merchant).pk.S,
+    endpointListPartition(merchant),
+    redeliveryCountKey('evt_1', '2026-11-26T16').pk.S,
+    attemptItem('we_1', { id: 'wa_1' } as never, new Date()).pk!.S!,
+    deliveryKey('we_1', 'evt_1', 'r1').pk.S,
+    fanOutKey('evt_1').pk.S,
+    connectionKey('c1').pk.S,
+    tokenKey('hash').pk.S,
+    // Builders these modules keep to themselves: the keys their requests carry.
+    ...(await sentKeys((dynamodb) => acquireIdempotencyKey({ dynamodb, tableName: 't' } as never, { merchantId: merchant, key: 'k1', fingerprint: 'f', nowMs: 0 }))),
+    ...(await sentKeys((dynamodb) => findSubscribers({ dynamodb, tableName: 't' } as never, merchant, 'pay_1'))),
+  ];
+}
