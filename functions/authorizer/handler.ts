@@ -6,11 +6,20 @@ import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
 import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';
 import { authenticateKey } from '../../lib/merchants/authenticate.js';
+import { KeyCheckCache } from '../../lib/merchants/key-check-cache.js';
 import { allowMember, allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
 import { logger } from '../../lib/observability/powertools.js';
 
 const config = loadConfig(authorizerConfigSchema);
-const deps = { dynamodb: dynamodbClient(), kms: kmsClient(), tableName: config.TABLE_NAME, apiKeyDigestKeyId: config.API_KEY_DIGEST_KEY_ID };
+const deps = {
+  dynamodb: dynamodbClient(),
+  kms: kmsClient(),
+  tableName: config.TABLE_NAME,
+  apiKeyDigestKeyId: config.API_KEY_DIGEST_KEY_ID,
+  // Per container: refused keys and verified keys, so a flood of made-up keys never reaches KMS.
+  keyCache: new KeyCheckCache(),
+  acceptLegacyKeys: config.LEGACY_KEYS === 'accept',
+};
 
 const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   try {
@@ -23,7 +32,8 @@ const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGate
     const { profile, keyId } = await authenticateKey(deps, event.authorizationToken);
     return allowMerchant(event.methodArn, profile, usageKeyOf(profile, config.SHARED_USAGE_KEY), keyId);
   } catch (error) {
-    // Anything else (KMS or DynamoDB down) is thrown: AUTHORIZER_FAILURE, a 503, and never cached.
+    // Anything else (KMS or DynamoDB throttled or down) is thrown: AUTHORIZER_FAILURE, a 503 with
+    // Retry-After (infra/api.yml), and never cached.
     if (!(error instanceof UnauthorizedError)) throw error;
     logger.info('API key refused', { reason: error.detail });
     return denyKey(event.methodArn);

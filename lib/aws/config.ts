@@ -55,6 +55,8 @@ export const authorizerConfigSchema = baseConfigSchema.extend({
   API_KEY_DIGEST_KEY_ID: z.string().min(1),
   /** Value of the usage plan's shared API key, for merchants without a key of their own (infra/api.yml). */
   SHARED_USAGE_KEY: z.string().min(20),
+  /** `accept` while a stage still has keys issued without their id (docs/security.md, "API keys"). */
+  LEGACY_KEYS: z.enum(['accept', 'refuse']).default('refuse'),
 });
 
 export const outboxRelayConfigSchema = baseConfigSchema.extend({

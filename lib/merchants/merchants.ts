@@ -171,8 +171,9 @@ export async function updateMerchantProfile(
 
 /** A new key: its secret (shown once), id and digest; nothing is written yet. */
 export async function mintApiKey(deps: Pick<MerchantDeps, 'kms' | 'apiKeyDigestKeyId' | 'stage'>) {
-  const apiKey = newApiKey(deps.stage);
-  return { apiKey, keyId: newId('key'), digest: await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, apiKey) };
+  const keyId = newId('key');
+  const apiKey = newApiKey(deps.stage, keyId);
+  return { apiKey, keyId, digest: await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, apiKey) };
 }
 
 async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) {
@@ -180,7 +181,11 @@ async function keyItems(deps: MerchantDeps, merchantId: string, nowIso: string) 
   return { apiKey: minted.apiKey, keyId: minted.keyId, items: apiKeyItems(deps.tableName, merchantId, minted.keyId, minted.digest, nowIso) };
 }
 
-/** The items of `api_key.create`: looked up by digest (authorizer) and by key id (revocation); written together. */
+/**
+ * The items of `api_key.create`, written together: by key id (what the authorizer reads first, the
+ * id being part of the key, and what revocation finds) and by digest (what keys issued before
+ * their id was part of them are found by).
+ */
 export function apiKeyItems(tableName: string, merchantId: string, keyId: string, digest: string, nowIso: string): TransactWriteItem[] {
   const common = { entity: { S: 'api-key' }, keyId: { S: keyId }, merchantId: { S: merchantId }, digest: { S: digest }, revoked: { BOOL: false }, createdAt: { S: nowIso } };
   return [

@@ -6,6 +6,7 @@ import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../sup
 import { stack } from '../support/stack.js';
 import { paymentKey } from '../../lib/payments/items.js';
 import { newApiKey } from '../../lib/merchants/api-keys.js';
+import { newId } from '../../lib/ids/index.js';
 
 describe('merchant API through serverless-offline', () => {
   it('funds, authorizes, captures part, lists and reports events with a real API key', async () => {
@@ -93,7 +94,7 @@ describe('merchant API through serverless-offline', () => {
   it('refuses missing, malformed, unknown and revoked keys with 401', async () => {
     const merchant = await fundedMerchant(0n);
     await revokeApiKey(merchantDeps(), merchant.key_id);
-    const attempts: Record<string, string>[] = [{}, { Authorization: 'Basic abc' }, { Authorization: `Bearer sk_test_${'x'.repeat(49)}` }, { Authorization: `Bearer ${newApiKey('local')}` }, { Authorization: `Bearer ${merchant.api_key}` }];
+    const attempts: Record<string, string>[] = [{}, { Authorization: 'Basic abc' }, { Authorization: `Bearer sk_test_${'x'.repeat(49)}` }, { Authorization: `Bearer ${newApiKey('local', newId('key'))}` }, { Authorization: `Bearer ${merchant.api_key}` }];
     for (const headers of attempts) {
       const response = await api('GET', '/v1/balances', { headers });
       expect(response.status, JSON.stringify(headers)).toBe(401);

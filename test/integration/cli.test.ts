@@ -36,7 +36,7 @@ describe('the lanepay CLI', () => {
 
   it('creates a merchant whose sk_test_ key authenticates', async () => {
     expect(merchant).toMatchObject({ merchant_id: expect.stringMatching(/^mer_/), name: 'CLI shop', key_id: expect.stringMatching(/^key_/) });
-    expect(merchant.api_key).toMatch(/^sk_test_[A-Za-z0-9_-]{49}$/);
+    expect(merchant.api_key).toMatch(new RegExp(`^sk_test_${merchant.key_id}_[A-Za-z0-9_-]{49}$`));
     const profile = await authenticateApiKey(authDeps(), `Bearer ${merchant.api_key}`);
     expect(profile).toMatchObject({ id: merchant.merchant_id, fee: { bps: 25, fixedMinor: '0' } });
   });

@@ -1,17 +1,20 @@
 import { TOTP, URI } from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { isWellFormedMemberKey, newMemberKey } from '../../../lib/members/member-keys.js';
+import { newId } from '../../../lib/ids/index.js';
+import { isWellFormedMemberKey, newMemberKey, parseMemberKey } from '../../../lib/members/member-keys.js';
 import { isWellFormedApiKey, newApiKey } from '../../../lib/merchants/api-keys.js';
 import { matchedTimeStep, newTotpSecret, totpFor } from '../../../lib/members/totp.js';
 
 describe('member keys', () => {
-  it('are mk_test_ (mk_live_ on prod) with a checksum that holds, and are never API keys', () => {
-    const key = newMemberKey('local');
-    expect(key).toMatch(/^mk_test_[A-Za-z0-9_-]{49}$/);
-    expect(newMemberKey('prod')).toMatch(/^mk_live_/);
+  it('are mk_test_ (mk_live_ on prod), the member id, and a checksum that holds, and are never API keys', () => {
+    const memberId = newId('mem');
+    const key = newMemberKey('local', memberId);
+    expect(key).toMatch(new RegExp(`^mk_test_${memberId}_[A-Za-z0-9_-]{49}$`));
+    expect(parseMemberKey(key)).toEqual({ kind: 'current', keyId: memberId });
+    expect(newMemberKey('prod', memberId)).toMatch(/^mk_live_mem_/);
     expect(isWellFormedMemberKey(key)).toBe(true);
     expect(isWellFormedApiKey(key)).toBe(false);
-    expect(isWellFormedMemberKey(newApiKey('local'))).toBe(false);
+    expect(isWellFormedMemberKey(newApiKey('local', newId('key')))).toBe(false);
     expect(isWellFormedMemberKey(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBe(false);
   });
 });

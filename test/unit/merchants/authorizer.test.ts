@@ -1,5 +1,5 @@
 import type { APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnauthorizedError } from '../../../lib/errors/index.js';
 import type { MerchantProfile } from '../../../lib/merchants/profile.js';
 
@@ -16,21 +16,26 @@ const profile = (usageKey?: string): MerchantProfile => ({
   id: 'mer_1', name: 'Shop', createdAt: '2026-11-26T00:00:00Z', fee: { bps: 0, fixedMinor: '0' }, risk: {}, ...(usageKey ? { usageKey } : {}),
 });
 
+const environment = {
+  STAGE: 'prod',
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'lanepay-prod',
+  API_KEY_DIGEST_KEY_ID: 'alias/lanepay-prod-api-key-digest',
+  SHARED_USAGE_KEY: 'lanepay-prod-shared-usage',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+// Loaded once while the file is collected, outside any test's time limit (the first load of the
+// handler and the SDK takes seconds on a busy machine); it reads its configuration as it loads.
+const { handler: loadedHandler } = await import('../../../functions/authorizer/handler.js');
+vi.unstubAllEnvs();
+
 async function loadHandler() {
-  return (await import('../../../functions/authorizer/handler.js')).handler;
+  return loadedHandler;
 }
 
 describe('merchant API authorizer', () => {
-  beforeEach(() => {
-    vi.stubEnv('STAGE', 'prod');
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-    vi.stubEnv('TABLE_NAME', 'lanepay-prod');
-    vi.stubEnv('API_KEY_DIGEST_KEY_ID', 'alias/lanepay-prod-api-key-digest');
-    vi.stubEnv('SHARED_USAGE_KEY', 'lanepay-prod-shared-usage');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
-  });
   afterEach(() => {
-    vi.unstubAllEnvs();
     authenticateApiKey.mockReset();
   });
 
