@@ -118,6 +118,12 @@ function packageInto(target: string, { stage, region, registry, files }: { stage
   fs.copyFileSync(path.join(out, 'cloudformation-template-update-stack.json'), path.join(target + '.tmp-' + process.pid, 'cloudformation-template-update-stack.json'));
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.renameSync(target + '.tmp-' + process.pid, target);
+  // Keep only this one per stage and region: older inputs are not packaged again.
+  const prefix = `${stage}-${region}-`;
+  for (const entry of fs.readdirSync(path.dirname(target))) {
+    const full = path.join(path.dirname(target), entry);
+    if (entry.startsWith(prefix) && full !== target && !/\.(lock|partial-\d+|tmp-\d+)$/.test(entry)) fs.rmSync(full, { recursive: true, force: true });
+  }
 }
 
 export function packagedTemplate(options: Parameters<typeof packagedTemplatePath>[0] = {}): PackagedTemplate {

@@ -12,7 +12,9 @@ import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartitio
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '../../../lib/events/items.js';
 import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
 import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
+import { approvedPartition, customerKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '../../../lib/customers/items.js';
 import { acquireIdempotencyKey } from '../../../lib/idempotency/store.js';
+import { storeSanctionsIndex } from '../../../lib/kyc/sanctions-store.js';
 import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
 import { memberKeyDigestKey } from '../../../lib/members/items.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
@@ -29,8 +31,9 @@ async function sentKeys(run: (dynamodb: DynamoDBClient) => Promise<unknown>): Pr
   // A real client (the SDK's paginators insist on one) whose send records and answers nothing.
   const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'none', secretAccessKey: 'none' } });
   client.send = (async (command: { input: Record<string, unknown> }) => {
-    const input = command.input as { Item?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
+    const input = command.input as { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
     if (input.Item?.pk?.S) keys.push(input.Item.pk.S);
+    if (input.Key?.pk?.S) keys.push(input.Key.pk.S);
     for (const value of Object.values(input.ExpressionAttributeValues ?? {})) if (value.S) keys.push(value.S);
     return {};
   }) as never;
@@ -84,8 +87,16 @@ export async function keyExamples(): Promise<string[]> {
     fanOutKey('evt_1').pk.S,
     connectionKey('c1').pk.S,
     tokenKey('hash').pk.S,
+    customerKey(merchant, 'cus_1').pk!.S!,
+    verificationKey('kyv_1').pk!.S!,
+    customerListPartition(merchant),
+    customerVerificationsPartition('cus_1'),
+    processingPartition,
+    approvedPartition,
     // Builders these modules keep to themselves: the keys their requests carry.
     ...(await sentKeys((dynamodb) => acquireIdempotencyKey({ dynamodb, tableName: 't' } as never, { merchantId: merchant, key: 'k1', fingerprint: 'f', nowMs: 0 }))),
     ...(await sentKeys((dynamodb) => findSubscribers({ dynamodb, tableName: 't' } as never, merchant, 'pay_1'))),
+    // The latest list's pointer (read first) and a chunk of list v1.
+    ...(await sentKeys((dynamodb) => storeSanctionsIndex({ dynamodb, tableName: 't', now: () => new Date() } as never, { version: 'v1', entries: [], names: [] } as never))),
   ];
 }
