@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addMember } from '../../lib/members/members.js';
 import { checksum } from '../../lib/merchants/api-keys.js';
+import { revokeApiKey } from '../../lib/merchants/merchants.js';
 import { api } from '../support/api.js';
 import { clients, fundedMerchant, merchantDeps } from '../support/deps.js';
 import { startScriptedServer } from '../support/scripted-server.js';
@@ -102,12 +103,19 @@ describe('a flood of random well-formed keys at the authorizer', () => {
     expect(dynamodbCommands).toEqual(Array.from({ length: 600 }, () => 'GetItemCommand'));
   });
 
-  it('answers the same refused keys again from the container\'s cache, without DynamoDB or KMS', async () => {
+  it('answers a revoked key and wrong secrets again from the container\'s cache, without DynamoDB or KMS', async () => {
+    const merchant = await fundedMerchant(0n);
     const { authorize, kmsCommands, dynamodbCommands } = await loadAuthorizer();
-    const keys = [...Array.from({ length: 50 }, randomKeys.apiKeyWithId), ...Array.from({ length: 50 }, randomKeys.memberKeyWithId)];
-    await inBatches(keys, 25, (key) => authorize(key));
+    expect(effectOf(await authorize(merchant.api_key))).toBe('Allow');
+    await revokeApiKey(merchantDeps(), merchant.key_id);
+    expect(effectOf(await authorize(merchant.api_key))).toBe('Deny');
+    const member = await addMember({ ...merchantDeps(), dataKeyId: stack().keys.DataKey! }, { merchantId: merchant.merchant_id, email: `flood-${randomSecret().slice(0, 8)}@example.com` });
+    const wrongMemberKey = withChecksum(`${member.key.slice(0, member.key.length - 49)}${randomSecret()}`);
+    expect(effectOf(await authorize(wrongMemberKey))).toBe('Deny');
+    kmsCommands.length = 0;
     dynamodbCommands.length = 0;
 
+    const keys = [...Array.from({ length: 50 }, () => merchant.api_key), ...Array.from({ length: 50 }, () => wrongMemberKey)];
     const effects = await inBatches(keys, 25, async (key) => effectOf(await authorize(key)));
 
     expect(effects).toEqual(keys.map(() => 'Deny'));
