@@ -86,21 +86,29 @@ afterEach(() => {
 });
 
 describe('a flood of random well-formed keys at the authorizer', () => {
-  it('refuses 1,000 random well-formed API keys and 200 member keys with a Deny each and zero KMS calls', async () => {
+  // Two tests, so that each stays well within the time limit on a busy machine: the reads are the
+  // emulator's, one per key that carries an id.
+  it('refuses 1,000 random well-formed API keys with a Deny each and zero KMS calls', async () => {
     const { authorize, kmsCommands, dynamodbCommands } = await loadAuthorizer();
-    const keys = [
-      ...Array.from({ length: 500 }, randomKeys.apiKey),
-      ...Array.from({ length: 500 }, randomKeys.apiKeyWithId),
-      ...Array.from({ length: 100 }, randomKeys.memberKey),
-      ...Array.from({ length: 100 }, randomKeys.memberKeyWithId),
-    ];
+    const keys = [...Array.from({ length: 500 }, randomKeys.apiKey), ...Array.from({ length: 500 }, randomKeys.apiKeyWithId)];
 
     const effects = await inBatches(keys, 25, async (key) => effectOf(await authorize(key)));
 
     expect(effects).toEqual(keys.map(() => 'Deny'));
     expect(kmsCommands).toEqual([]);
     // One read of the key id each for the keys that carry one; the others are refused by shape.
-    expect(dynamodbCommands).toEqual(Array.from({ length: 600 }, () => 'GetItemCommand'));
+    expect(dynamodbCommands).toEqual(Array.from({ length: 500 }, () => 'GetItemCommand'));
+  });
+
+  it('refuses 200 random well-formed member keys with a Deny each and zero KMS calls', async () => {
+    const { authorize, kmsCommands, dynamodbCommands } = await loadAuthorizer();
+    const keys = [...Array.from({ length: 100 }, randomKeys.memberKey), ...Array.from({ length: 100 }, randomKeys.memberKeyWithId)];
+
+    const effects = await inBatches(keys, 25, async (key) => effectOf(await authorize(key)));
+
+    expect(effects).toEqual(keys.map(() => 'Deny'));
+    expect(kmsCommands).toEqual([]);
+    expect(dynamodbCommands).toEqual(Array.from({ length: 100 }, () => 'GetItemCommand'));
   });
 
   it('answers a revoked key and wrong secrets again from the container\'s cache, without DynamoDB or KMS', async () => {
