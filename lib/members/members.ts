@@ -5,7 +5,7 @@ import type { Stage } from '../aws/config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { apiKeyDigest } from '../merchants/api-keys.js';
-import { digestOfKey, refuseId, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../merchants/authenticate.js';
+import { digestOfKey, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../merchants/authenticate.js';
 import { getMerchantProfile } from '../merchants/merchants.js';
 import { MemberEmailTakenError } from './errors.js';
 import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, merchantMembersPartition, type MemberRecord } from './items.js';
@@ -110,7 +110,7 @@ export async function authenticateMemberKey(deps: AuthenticateDeps, token: strin
   const memberId = parsed.keyId;
   throwCachedRefusal(deps, memberId, token);
   const member = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
-  if (!member.Item) throw refuseId(deps, memberId, 'This member key is not known.');
+  if (!member.Item) throw new UnauthorizedError('This member key is not known.');
   const digest = await digestOfKey(deps, memberId, token);
   const found = digest === undefined ? undefined : await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
   if (!found?.Item || found.Item.memberId?.S !== memberId) throw refuseKey(deps, token, 'This member key is not known.');

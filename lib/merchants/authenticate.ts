@@ -44,7 +44,9 @@ export async function authenticateKey(deps: AuthenticateDeps, authorization: str
   const { keyId } = parsed;
   throwCachedRefusal(deps, keyId, key!);
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: keyIdKey(keyId), ConsistentRead: true }));
-  if (!found.Item) throw refuseId(deps, keyId, 'This API key is not known.');
+  // Not remembered: a key held for approval (`lanepay key create`) exists only once approved, and
+  // must work from then on. The read is all a made-up key costs.
+  if (!found.Item) throw new UnauthorizedError('This API key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseId(deps, keyId, 'This API key was revoked.');
   const digest = await digestOfKey(deps, keyId, key!);
   if (digest === undefined || !sameDigest(digest, found.Item.digest?.S)) throw refuseKey(deps, key!, 'This API key is not known.');
@@ -69,13 +71,13 @@ export function throwCachedRefusal(deps: AuthenticateDeps, keyId: string | undef
   if (reason !== undefined) throw new UnauthorizedError(reason);
 }
 
-/** A refusal of every key with this id (unknown or revoked), remembered by the container. */
+/** A refusal of every key with this id (revoked: final), remembered by the container. */
 export function refuseId(deps: AuthenticateDeps, keyId: string, reason: string): UnauthorizedError {
   deps.keyCache?.refuseId(keyId, reason);
   return new UnauthorizedError(reason);
 }
 
-/** A refusal of this key alone (a wrong secret), remembered by the container. */
+/** A refusal of this key alone (a wrong secret for a real id: final), remembered by the container. */
 export function refuseKey(deps: AuthenticateDeps, key: string, reason: string): UnauthorizedError {
   deps.keyCache?.refuseKey(key, reason);
   return new UnauthorizedError(reason);

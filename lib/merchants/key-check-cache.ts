@@ -8,10 +8,11 @@ export const verifiedTtlMs = 15 * 60_000;
 export const maxEntries = 10_000;
 
 /**
- * What one authorizer container remembers of the keys it checked, so a flood of made-up keys costs
- * neither KMS nor, for a key seen before, DynamoDB:
- * - refusals, by key id (no such id, revoked) or by key (a wrong secret), for `refusalTtlMs`; a key
- *   created after a refusal has an id and a secret of its own, so this never delays a new key;
+ * What one authorizer container remembers of the keys it checked, so that made-up keys cost no KMS
+ * call and final refusals no DynamoDB read either:
+ * - final refusals, by key id (revoked) or by key (a wrong secret for a real id), for
+ *   `refusalTtlMs`. An unknown id is not remembered: a key held for approval exists only once
+ *   approved, and must work from then on (its read is what a made-up key costs);
  * - for a key id, the SHA-256 of the one key whose KMS MAC matched its stored digest: a key id has
  *   exactly one key, so a later key with that id is the same (no MAC needed) or a wrong one.
  * Keys are held as SHA-256 hashes only. Bounded: the least recently used entries go first.
@@ -31,7 +32,7 @@ export class KeyCheckCache {
     return (keyId === undefined ? undefined : this.refusals.get(`id:${keyId}`)) ?? this.refusals.get(`key:${sha256(key).toString('hex')}`);
   }
 
-  /** Remembers a refusal of every key with this id (unknown, revoked). */
+  /** Remembers a refusal of every key with this id (revoked). */
   refuseId(keyId: string, reason: string): void {
     this.refusals.set(`id:${keyId}`, reason);
   }
