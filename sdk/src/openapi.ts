@@ -1565,11 +1565,13 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
-            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
             subject: string | null;
             details: {
                 [key: string]: unknown;
             };
+            /** @default null */
+            change_hash: string | null;
             approvals_required: number;
             approvals: {
                 member: string;
@@ -1598,11 +1600,13 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
                 };
+                /** @default null */
+                change_hash: string | null;
                 approvals_required: number;
                 approvals: {
                     member: string;
@@ -2904,7 +2908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3033,7 +3037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
             403: {
                 headers: {
                     [name: string]: unknown;
