@@ -1,3 +1,6 @@
+import { LanepayError } from '../lib/errors/index.js';
+import { StackError } from '../scripts/stack/errors.js';
+import { userError } from './stage.js';
 import type { Approval } from '../lib/approvals/schemas.js';
 
 /** `--requested-by`: the member asking, who then cannot approve their own request. */
@@ -8,4 +11,9 @@ export const requestedByOption = {
 /** What a held change prints: the request to approve, and on stderr how. */
 export function heldNotice(approval: Approval): string {
   return `Held for approval: ${approval.approvals_required} member(s) must approve ${approval.id} (POST /v1/approvals/${approval.id}/approve with a member key and Lanepay-OTP) before ${approval.expires_at}.`;
+}
+
+/** A refusal of a held change's command, its code first (as the API's problem `code`): `policy_unsatisfiable: …`. */
+export function refusal(error: unknown): unknown {
+  return error instanceof LanepayError ? new StackError(`${error.code}: ${error.detail}`, { cause: error }) : userError(error);
 }

@@ -1,12 +1,9 @@
-import { holdIfRequired } from '../../lib/approvals/hold.js';
-import { approvalPolicySchema, mostApprovalsAsked } from '../../lib/approvals/policy.js';
-import { PolicyNotSatisfiableError } from '../../lib/approvals/errors.js';
-import { countMembers } from '../../lib/members/members.js';
-import { getMerchantProfile, updateMerchantProfile } from '../../lib/merchants/merchants.js';
+import { setPolicyUnderPolicy } from '../../lib/approvals/member-changes.js';
+import { approvalPolicySchema } from '../../lib/approvals/policy.js';
 import { StackError } from '../../scripts/stack/errors.js';
-import { heldNotice, requestedByOption } from '../approval-hold.js';
+import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
-import { describeZodError, json, requiredOption, stageDeps, userError } from '../stage.js';
+import { describeZodError, json, requiredOption, stageDeps } from '../stage.js';
 
 const example = `'{"payouts":{"at_or_above":"1000000000","approvals":2}}'`;
 
@@ -29,30 +26,14 @@ export default defineCommand({
     }
     const parsed = approvalPolicySchema.safeParse(raw);
     if (!parsed.success) throw new StackError(describeZodError(parsed.error, '--policy'));
-    const deps = stageDeps(stage);
+    let result;
     try {
-      const members = await countMembers(deps, merchantId);
-      const asked = mostApprovalsAsked(parsed.data);
-      // The requester never approves, so a held request needs that many members besides them.
-      if (asked > members) throw new PolicyNotSatisfiableError(asked, members);
-      const merchant = await getMerchantProfile(deps, merchantId);
-      const held = await holdIfRequired(deps, {
-        merchant,
-        change: { kind: 'approval_policy.set', policy: parsed.data },
-        subject: null,
-        details: { policy: parsed.data },
-        requestedByMember: values['requested-by'],
-      });
-      if (held) {
-        print(json(held));
-        console.error(heldNotice(held));
-        return 0;
-      }
-      const profile = await updateMerchantProfile(deps, merchantId, (current) => ({ ...current, approvals: parsed.data }));
-      print(json({ merchant_id: merchantId, policy: profile.approvals }));
-      return 0;
+      result = await setPolicyUnderPolicy(stageDeps(stage), { merchantId, policy: parsed.data, requestedByMember: values['requested-by'] });
     } catch (error) {
-      throw userError(error);
+      throw refusal(error);
     }
+    print(json(result));
+    if ('object' in result) console.error(heldNotice(result));
+    return 0;
   },
 });

@@ -23,6 +23,7 @@ import merchantUsageKey from './merchant-usage-key.js';
 import outboxReplay from './outbox-replay.js';
 import reconcile from './reconcile.js';
 import memberAdd from './member-add.js';
+import memberRevoke from './member-revoke.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
 import topupCreate from './topup-create.js';
@@ -42,6 +43,7 @@ export const commands: Command<CommandOptions>[] = [
   keyCreate,
   keyRevoke,
   memberAdd,
+  memberRevoke,
   approvalPolicySet,
   approvalPolicyShow,
   balanceCredit,

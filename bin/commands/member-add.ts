@@ -1,16 +1,18 @@
 import QRCode from 'qrcode';
-import { addMember } from '../../lib/members/members.js';
+import { addMemberUnderPolicy } from '../../lib/approvals/member-changes.js';
 import { StackError } from '../../scripts/stack/errors.js';
+import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
-import { json, requiredOption, stageDeps, userError } from '../stage.js';
+import { json, requiredOption, stageDeps } from '../stage.js';
 
 export default defineCommand({
   name: 'member add',
-  description: 'Adds a member who approves held changes: prints its member key and TOTP secret (otpauth URI) once',
+  description: 'Adds a member who approves held changes: prints its member key and TOTP secret (otpauth URI) once; held for approval if the policy says so',
   options: {
     merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
     email: { type: 'string', placeholder: 'address', description: 'the member\'s email, unique within the merchant (required)' },
     qr: { type: 'boolean', default: false, description: 'draws the otpauth URI as a QR code in the terminal instead of printing it' },
+    ...requestedByOption,
   },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
@@ -18,9 +20,9 @@ export default defineCommand({
     if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new StackError(`--email ${JSON.stringify(email)} is not an email address.`);
     let added;
     try {
-      added = await addMember(stageDeps(stage), { merchantId, email });
+      added = await addMemberUnderPolicy(stageDeps(stage), { merchantId, email, requestedByMember: values['requested-by'] });
     } catch (error) {
-      throw userError(error);
+      throw refusal(error);
     }
     if (values.qr) {
       const { otpauth_uri: uri, ...rest } = added;
@@ -31,6 +33,8 @@ export default defineCommand({
       print(json(added));
       console.error('The member key and the otpauth URI are shown this once: only the key\'s digest and the sealed secret are stored.');
     }
+    // Held: the member exists, and its key works, once the request is approved.
+    if (added.approval) console.error(heldNotice(added.approval));
     return 0;
   },
 });

@@ -36,6 +36,9 @@ const decide = httpHandler({ body: decideApprovalBodySchema, path: approvalIdPat
 const expire = middy(async () => {
   const result = await expireDueApprovals(deps);
   metrics.addMetric('ApprovalsExpired', MetricUnit.Count, result.expired);
+  metrics.addMetric('ApprovalsAltered', MetricUnit.Count, result.altered.length);
+  // A request whose stored change no longer matches its hash was written by something other than Lanepay's request path.
+  if (result.altered.length > 0) logger.error('approval requests altered: stored change does not match change_hash', { altered: result.altered });
   logger.info('approval expiry sweep finished', result);
   return result;
 })

@@ -7,7 +7,12 @@ import type { Payment } from '../payments/schemas.js';
 import { captureChange, readPayment, releasedPayoutChange } from '../payments/settle.js';
 import type { PaymentEventType } from '../events/schemas.js';
 import { createEndpointItems } from '../webhooks/endpoints.js';
+import type { LanepayError } from '../errors/index.js';
+import { MemberEmailTakenError } from '../members/errors.js';
+import { addMemberItems } from '../members/members.js';
+import { assertChangeIntact } from './change-hash.js';
 import type { ApprovalDeps } from './deps.js';
+import { memberRevocationItems, policyChangeItems } from './member-changes.js';
 import type { ApprovalRecord } from './items.js';
 
 export type Outcome = 'approved' | 'rejected' | 'expired';
@@ -17,6 +22,8 @@ export interface AppliedOutcome {
   items: TransactWriteItem[];
   action: string;
   object: { type: string; id: string };
+  /** By position in `items`: the refusal a failed condition there means (else `concurrent_change`). */
+  refusals?: Record<number, LanepayError>;
 }
 
 /**
@@ -25,8 +32,11 @@ export interface AppliedOutcome {
  * (other changes were never written, so nothing is undone). The audit record names what happened to
  * what changed (the same action as the change made without approval), or the request itself when
  * nothing but the request changed: one record, since the transaction carries one per merchant.
+ * The stored change is checked against the hash recorded with the request first: an altered request
+ * applies nothing (`change_mismatch`).
  */
 export async function outcomeItems(deps: ApprovalDeps, record: ApprovalRecord, outcome: Outcome, now: Date): Promise<AppliedOutcome> {
+  assertChangeIntact(record);
   const { change } = record;
   if (change.kind === 'payout') return payoutItems(deps, record.merchantId, change.paymentId, outcome, now);
   if (outcome !== 'approved') return { items: [], action: `approval.${outcome}`, object: { type: 'approval', id: record.approval.id } };
@@ -43,15 +53,27 @@ export async function outcomeItems(deps: ApprovalDeps, record: ApprovalRecord, o
         items: createEndpointItems(deps.tableName, { endpoint: change.endpoint, merchantId: record.merchantId, secrets: change.secrets, version: 1 }),
         action: 'webhook_endpoint.created', object: { type: 'webhook_endpoint', id: change.endpoint.id },
       };
-    case 'risk.set':
-    case 'approval_policy.set': {
+    case 'risk.set': {
       const current = await getMerchantProfile(deps, record.merchantId);
-      const next = change.kind === 'risk.set' ? { ...current, risk: change.risk } : { ...current, approvals: change.policy };
       return {
-        items: [replaceProfileItem(deps.tableName, record.merchantId, current, next)],
-        action: change.kind === 'risk.set' ? 'risk_settings.updated' : 'approval_policy.updated',
-        object: { type: 'merchant', id: record.merchantId },
+        items: [replaceProfileItem(deps.tableName, record.merchantId, current, { ...current, risk: change.risk })],
+        action: 'risk_settings.updated', object: { type: 'merchant', id: record.merchantId },
       };
+    }
+    case 'approval_policy.set': {
+      const guarded = policyChangeItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), change.policy);
+      return { ...guarded, action: 'approval_policy.updated', object: { type: 'merchant', id: record.merchantId } };
+    }
+    case 'member.add':
+      // Active from the approval on: it may decide requests made from now.
+      return {
+        items: addMemberItems(deps.tableName, { ...change.member, createdAt: now.toISOString() }, change.keyDigest),
+        refusals: { 2: new MemberEmailTakenError(change.member.email) },
+        action: 'member.added', object: { type: 'member', id: change.member.id },
+      };
+    case 'member.revoke': {
+      const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), change.memberId, now);
+      return { ...guarded, action: 'member.revoked', object: { type: 'member', id: change.memberId } };
     }
   }
 }

@@ -3,18 +3,22 @@ import { auditItems, systemActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
+import { ChangeMismatchError } from './errors.js';
 import { approvalFromItem, pendingApprovalsPartition, replaceApprovalItem, type ApprovalRecord } from './items.js';
 
 /**
  * Expires every pending request whose time is up, as the hold-expiry sweep does for holds
  * (lib/payments/settle.ts expireDueHolds): each expiry is its own conditional transaction (the
  * request, and for a payout the payment, its event and the released hold), so an approval racing
- * the sweep wins or loses cleanly. Returns how many expired.
+ * the sweep wins or loses cleanly. Returns how many expired, and the ids of requests whose stored
+ * change no longer matches its hash (lib/approvals/change-hash.ts): those are not expired, since
+ * releasing what an altered change names could release another payment.
  */
-export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promise<{ expired: number; skipped: number }> {
+export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promise<{ expired: number; skipped: number; altered: string[] }> {
   const now = deps.now();
   let expired = 0;
   let skipped = 0;
+  const altered: string[] = [];
   for await (const item of dueItems(deps, [pendingApprovalsPartition], now, limit)) {
     const record = approvalFromItem(item);
     if (record.approval.status !== 'pending' || record.approval.expires_at > now.toISOString()) {
@@ -25,11 +29,16 @@ export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promi
       await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: await expiryItems(deps, record, now) }));
       expired += 1;
     } catch (error) {
+      // An altered request releases nothing it names: left pending for people to look at, and counted.
+      if (error instanceof ChangeMismatchError) {
+        altered.push(record.approval.id);
+        continue;
+      }
       if (!(error instanceof TransactionCanceledException)) throw error;
       skipped += 1; // decided meanwhile
     }
   }
-  return { expired, skipped };
+  return { expired, skipped, altered };
 }
 
 /** The items of `approval.expire`: the request, a held payout released, and the audit record naming it. */

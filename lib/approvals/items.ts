@@ -1,5 +1,6 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
+import type { MemberRecord } from '../members/items.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
@@ -16,7 +17,10 @@ export type HeldChange =
   | { kind: 'api_key.revoke'; keyId: string; digest: string }
   | { kind: 'risk.set'; risk: Record<string, unknown> }
   | { kind: 'approval_policy.set'; policy: ApprovalPolicy }
-  | { kind: 'webhook_endpoint.create'; endpoint: WebhookEndpoint; secrets: StoredSecret[] };
+  | { kind: 'webhook_endpoint.create'; endpoint: WebhookEndpoint; secrets: StoredSecret[] }
+  /** The member as `member.add` writes it (secret sealed, key as its digest); it counts from the approval on. */
+  | { kind: 'member.add'; member: MemberRecord; keyDigest: string }
+  | { kind: 'member.revoke'; memberId: string };
 
 export interface ApprovalRecord {
   approval: Approval;

@@ -15,7 +15,7 @@ export const approvalPolicySchema = z.strictObject({
     at_or_above: amountStringSchema,
     approvals: z.number().int().min(1).max(10),
   }).optional(),
-  /** API key creation and revocation, risk limits, the policy itself, webhook endpoints. */
+  /** API key creation and revocation, risk limits, the policy itself, webhook endpoints, adding and revoking members. */
   admin_changes: z.strictObject({ approvals: z.number().int().min(0).max(10) }).default({ approvals: 1 }),
   /** How long a request waits for its approvals before it expires. */
   expires_after_seconds: z.number().int().min(1).max(30 * 24 * 3600).default(defaultApprovalExpirySeconds),
@@ -23,7 +23,7 @@ export const approvalPolicySchema = z.strictObject({
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
 /** Changes an operator (CLI) or an API key may ask for that a policy can hold for approval. */
-export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create'] as const;
+export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke'] as const;
 export type AdminAction = (typeof adminActions)[number];
 export type ApprovalActionKind = 'payout' | AdminAction;
 

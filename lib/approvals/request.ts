@@ -1,6 +1,7 @@
 import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems } from '../audit/index.js';
 import { newId } from '../ids/index.js';
+import { changeHash } from './change-hash.js';
 import { newApprovalItem, type ApprovalRecord, type HeldChange } from './items.js';
 import type { ApprovalRequirement } from './policy.js';
 import type { Approval } from './schemas.js';
@@ -15,8 +16,12 @@ export interface ApprovalRequest {
   now: Date;
 }
 
-/** A pending request for `requirement.approvals` members, expiring per the policy. Nothing is written. */
+/**
+ * A pending request for `requirement.approvals` members, expiring per the policy, with the hash of
+ * what members see and the change approving applies (`change_hash`). Nothing is written.
+ */
 export function newApprovalRecord(request: ApprovalRequest): ApprovalRecord {
+  const shown = { action: request.change.kind, subject: request.subject, details: request.details };
   return {
     merchantId: request.merchantId,
     version: 1,
@@ -25,9 +30,8 @@ export function newApprovalRecord(request: ApprovalRequest): ApprovalRecord {
       id: newId('apr'),
       object: 'approval',
       status: 'pending',
-      action: request.change.kind,
-      subject: request.subject,
-      details: request.details,
+      ...shown,
+      change_hash: changeHash(shown, request.change),
       approvals_required: request.requirement.approvals,
       approvals: [],
       rejected_by: null,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'canceled'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
-export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create'] as const;
+export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke'] as const;
 
 const decisionSchema = z.object({ member: z.string(), at: z.string() });
 
@@ -18,6 +18,13 @@ export const approvalSchema = z.object({
   subject: z.string().nullable(),
   /** Payout amount and asset, or the requested settings (risk overrides, policy); never a secret. */
   details: z.record(z.string(), z.unknown()),
+  /**
+   * SHA-256 (hex) of the RFC 8785 canonical JSON of `{ action, subject, details, change }`: what
+   * members see and the change stored to be applied, recorded when the request was made. Deciding
+   * recomputes it and refuses a request whose stored change differs (`change_mismatch`). Null only
+   * for requests made before hashes were recorded: they cannot be decided and expire.
+   */
+  change_hash: z.string().regex(/^[0-9a-f]{64}$/).nullable().default(null),
   approvals_required: z.number().int(),
   approvals: z.array(decisionSchema),
   rejected_by: decisionSchema.nullable(),

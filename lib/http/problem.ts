@@ -48,6 +48,12 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   self_approval: { status: 403, title: 'Requester cannot decide their own request' },
   already_approved: { status: 409, title: 'Already approved by this member' },
   approval_decided: { status: 409, title: 'Approval already decided' },
+  policy_unsatisfiable: { status: 409, title: 'The approval policy would ask more than the active members can give' },
+  change_mismatch: { status: 409, title: 'The stored change does not match its recorded hash' },
+  member_revoked: { status: 403, title: 'Member revoked' },
+  member_not_eligible: { status: 403, title: 'Member added after the request' },
+  own_revocation: { status: 403, title: 'A member cannot decide their own revocation' },
+  member_already_revoked: { status: 409, title: 'Member already revoked' },
 };
 
 export function problemFor(error: LanepayError, instance?: string): Problem {

@@ -1,8 +1,9 @@
+import { UnauthorizedError } from '../errors/index.js';
 import type { AuthenticateDeps } from '../merchants/authenticate.js';
 import { getMerchantProfile } from '../merchants/merchants.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { looksLikeMemberKey } from './member-keys.js';
-import { authenticateMemberKey } from './members.js';
+import { authenticateMemberKey, memberIsActive } from './members.js';
 
 /** The member key in `Authorization: Bearer mk_...`, or undefined for any other header (an API key). */
 export function memberBearer(authorization: string | undefined): string | undefined {
@@ -13,5 +14,8 @@ export function memberBearer(authorization: string | undefined): string | undefi
 /** A member key's member and merchant, with the merchant's profile (its usage-plan key). */
 export async function authenticateMember(deps: AuthenticateDeps, token: string): Promise<{ memberId: string; merchantId: string; profile: MerchantProfile }> {
   const member = await authenticateMemberKey(deps, token);
-  return { ...member, profile: await getMerchantProfile(deps, member.merchantId) };
+  const [profile, active] = await Promise.all([getMerchantProfile(deps, member.merchantId), memberIsActive(deps, member.merchantId, member.memberId)]);
+  // Revoked (lanepay member revoke): refused, and the refusal cached as any (docs/security.md).
+  if (!active) throw new UnauthorizedError('This member was revoked.');
+  return { ...member, profile };
 }

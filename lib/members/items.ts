@@ -13,6 +13,8 @@ export interface MemberRecord {
   /** Wrong codes since the last good one or the last lockout. */
   failedCodes: number;
   lockedUntilMs?: number;
+  /** When the member was revoked (lanepay member revoke): its key is refused and its approvals no longer count. */
+  revokedAt?: string;
 }
 
 export function memberKey(memberId: string) {
@@ -26,6 +28,15 @@ export function memberKeyDigestKey(digest: string) {
 /** One item per (merchant, email): the uniqueness check of an email within a merchant. */
 export function memberEmailKey(merchantId: string, email: string) {
   return { pk: { S: `MEMBEREMAIL#${merchantId}#${email.toLowerCase()}` }, sk: { S: 'MEMBEREMAIL' } };
+}
+
+/**
+ * A merchant's count of active (not revoked) members, the number a policy's M is checked against:
+ * adding, revoking and setting a policy condition on it in their transactions, so no interleaving of
+ * them leaves a policy asking more approvals than there are members to give them.
+ */
+export function activeMembersKey(merchantId: string) {
+  return { pk: { S: `MEMBERCOUNT#${merchantId}` }, sk: { S: 'ACTIVE' } };
 }
 
 /** The gsi1 partition listing a merchant's members. */
@@ -48,6 +59,7 @@ export function memberItem(record: MemberRecord): Record<string, AttributeValue>
   };
   if (record.lastStep !== undefined) item.lastStep = { N: String(record.lastStep) };
   if (record.lockedUntilMs !== undefined) item.lockedUntilMs = { N: String(record.lockedUntilMs) };
+  if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
   return item;
 }
 
@@ -61,5 +73,6 @@ export function memberFromItem(item: Record<string, AttributeValue>): MemberReco
     failedCodes: Number(item.failedCodes?.N ?? '0'),
     ...(item.lastStep?.N ? { lastStep: Number(item.lastStep.N) } : {}),
     ...(item.lockedUntilMs?.N ? { lockedUntilMs: Number(item.lockedUntilMs.N) } : {}),
+    ...(item.revokedAt?.S ? { revokedAt: item.revokedAt.S } : {}),
   };
 }

@@ -1,14 +1,15 @@
-import { GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { apiKeyDigest } from '../merchants/api-keys.js';
-import { digestOfKey, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../merchants/authenticate.js';
+import { digestOfKey, refuseId, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../merchants/authenticate.js';
 import { getMerchantProfile } from '../merchants/merchants.js';
+import { activeMemberCount, countMemberAddedItem } from './active-count.js';
 import { MemberEmailTakenError } from './errors.js';
-import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, merchantMembersPartition, type MemberRecord } from './items.js';
+import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord } from './items.js';
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
 
@@ -36,11 +37,24 @@ export interface AddedMember {
   otpauth_uri: string;
 }
 
+/** A member ready to be written: what `member.add` writes, and what is shown once. */
+export interface PreparedMember {
+  record: MemberRecord;
+  keyDigest: string;
+  shown: AddedMember;
+}
+
 /**
- * Adds a member: the member (secret sealed), its key digest and its email's uniqueness item in one
- * transaction. The key and the otpauth URI exist in plain text only in the answer.
+ * Adds a member: the member (secret sealed), its key digest, its email's uniqueness item and the
+ * active count in one transaction. The key and the otpauth URI exist in plain text only in the
+ * answer. `hold` may hold the prepared member for approval instead (lib/approvals/member-changes.ts):
+ * then nothing is written here and the answer carries what `hold` returned.
  */
-export async function addMember(deps: MemberDeps, input: { merchantId: string; email: string }): Promise<AddedMember> {
+export async function addMember<Held>(
+  deps: MemberDeps,
+  input: { merchantId: string; email: string },
+  hold?: (prepared: PreparedMember) => Promise<Held | undefined>,
+): Promise<AddedMember & { held?: Held }> {
   await getMerchantProfile(deps, input.merchantId);
   const id = newId('mem');
   const secret = newTotpSecret();
@@ -51,6 +65,12 @@ export async function addMember(deps: MemberDeps, input: { merchantId: string; e
   ]);
   const at = deps.now?.() ?? new Date();
   const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
+  const shown = { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
+  await assertEmailFree(deps, input.merchantId, input.email);
+  const held = await hold?.({ record, keyDigest: digest, shown });
+  if (held !== undefined) return { ...shown, held };
+  // Read before the transaction: it creates the active count of a merchant whose members predate it.
+  await activeMemberCount(deps, input.merchantId);
   const items: TransactWriteItem[] = [
     ...addMemberItems(deps.tableName, record, digest),
     ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at }),
@@ -61,7 +81,13 @@ export async function addMember(deps: MemberDeps, input: { merchantId: string; e
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw new MemberEmailTakenError(input.email);
     throw error;
   }
-  return { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
+  return shown;
+}
+
+/** Refuses an email a member of the merchant already has, before anything is minted or held. */
+async function assertEmailFree(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, email: string): Promise<void> {
+  const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberEmailKey(merchantId, email), ConsistentRead: true }));
+  if (found.Item) throw new MemberEmailTakenError(email);
 }
 
 /** The items of `member.add`, in one place so another record (an audit entry) can join them. */
@@ -71,6 +97,7 @@ export function addMemberItems(tableName: string, record: MemberRecord, keyDiges
     { Put: { TableName: tableName, Item: memberItem(record), ConditionExpression: notExists } },
     { Put: { TableName: tableName, Item: { ...memberKeyDigestKey(keyDigest), entity: { S: 'member-key' }, memberId: { S: record.id }, merchantId: { S: record.merchantId }, revoked: { BOOL: false } }, ConditionExpression: notExists } },
     { Put: { TableName: tableName, Item: { ...memberEmailKey(record.merchantId, record.email), entity: { S: 'member-email' }, memberId: { S: record.id } }, ConditionExpression: notExists } },
+    countMemberAddedItem(tableName, record.merchantId),
   ];
 }
 
@@ -80,23 +107,10 @@ export async function readMember(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'
   return memberFromItem(result.Item);
 }
 
-/** How many members a merchant has: a policy may not ask for more approvals than that. */
-export async function countMembers(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: merchantMembersPartition(merchantId) } },
-      Select: 'COUNT',
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
+/** True while the member exists and was not revoked: the authorizer refuses a revoked member's key. */
+export async function memberIsActive(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, memberId: string): Promise<boolean> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ProjectionExpression: 'merchantId, revokedAt' }));
+  return result.Item?.merchantId?.S === merchantId && result.Item.revokedAt === undefined;
 }
 
 /**
@@ -111,6 +125,7 @@ export async function authenticateMemberKey(deps: AuthenticateDeps, token: strin
   throwCachedRefusal(deps, memberId, token);
   const member = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
   if (!member.Item) throw new UnauthorizedError('This member key is not known.');
+  if (member.Item.revokedAt !== undefined) throw refuseId(deps, memberId, 'This member was revoked.');
   const digest = await digestOfKey(deps, memberId, token);
   const found = digest === undefined ? undefined : await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
   if (!found?.Item || found.Item.memberId?.S !== memberId) throw refuseKey(deps, token, 'This member key is not known.');

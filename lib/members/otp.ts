@@ -34,7 +34,8 @@ export async function checkMemberCode(deps: OtpDeps, member: MemberRecord, code:
       TableName: deps.tableName,
       Key: memberKey(member.id),
       UpdateExpression: 'SET lastStep = :step, failedCodes = :zero',
-      ConditionExpression: '(attribute_not_exists(lastStep) OR lastStep < :step) AND (attribute_not_exists(lockedUntilMs) OR lockedUntilMs <= :now)',
+      // Not revoked meanwhile either: a revocation racing the decision wins or loses whole.
+      ConditionExpression: '(attribute_not_exists(lastStep) OR lastStep < :step) AND (attribute_not_exists(lockedUntilMs) OR lockedUntilMs <= :now) AND attribute_not_exists(revokedAt)',
       ExpressionAttributeValues: { ':step': { N: String(step) }, ':zero': { N: '0' }, ':now': { N: String(nowMs) } },
     },
   };

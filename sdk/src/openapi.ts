@@ -1568,11 +1568,13 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
-            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
             subject: string | null;
             details: {
                 [key: string]: unknown;
             };
+            /** @default null */
+            change_hash: string | null;
             approvals_required: number;
             approvals: {
                 member: string;
@@ -1601,11 +1603,13 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
                 };
+                /** @default null */
+                change_hash: string | null;
                 approvals_required: number;
                 approvals: {
                     member: string;
@@ -2925,7 +2929,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or the requester deciding their own approval (`self_approval`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
             403: {
                 headers: {
                     [name: string]: unknown;

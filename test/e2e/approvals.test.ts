@@ -31,6 +31,7 @@ describe('approvals with MFA through the API', () => {
   let dan: Member;
   let eli: Member;
   let fay: Member;
+  let dee: Member;
 
   const pay = (amount: bigint, capture: 'automatic' | 'manual' = 'automatic') =>
     api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: amount.toString(), asset: 'USDC', chain: 'local-a', destination: someAddress(), capture } });
@@ -41,9 +42,10 @@ describe('approvals with MFA through the API', () => {
     cli = cliAgainstTestStack();
     merchant = await fundedMerchant(usdc(2_000));
     // An authenticator hands out two codes without waiting (this step's and, early, the next one's);
-    // a third waits up to 30 s for the clock. Six members, none asked for more than two codes here.
-    [ana, ben, cy, dan, eli, fay] = await Promise.all(['ana', 'ben', 'cy', 'dan', 'eli', 'fay']
-      .map((name) => addMember(merchant.merchant_id, `${name}@example.com`))) as [Member, Member, Member, Member, Member, Member];
+    // a third waits up to 30 s for the clock. Six members, none asked for more than two codes here,
+    // and dee for the lockout. All added before the policy: once it is in force, adding is held.
+    [ana, ben, cy, dan, eli, fay, dee] = await Promise.all(['ana', 'ben', 'cy', 'dan', 'eli', 'fay', 'dee']
+      .map((name) => addMember(merchant.merchant_id, `${name}@example.com`))) as [Member, Member, Member, Member, Member, Member, Member];
     const policy = JSON.stringify({ payouts: { at_or_above: threshold.toString(), approvals: 2 } });
     // Set before the merchant's key is first used: the authorizer caches the profile for 60 s.
     expect(output(await lanepay('approval-policy', 'set', '--merchant', merchant.merchant_id, '--policy', policy)).policy)
@@ -71,6 +73,7 @@ describe('approvals with MFA through the API', () => {
       expect(pending.status, JSON.stringify(pending.body)).toBe(200);
       expect(pending.body.data.find((a: any) => a.id === held.body.approval_id)).toMatchObject({
         status: 'pending', action: 'payout', subject: held.body.id, approvals_required: 2, approvals: [], requested_by: { type: 'api_key' },
+        change_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
     }
   });
@@ -206,7 +209,6 @@ describe('approvals with MFA through the API', () => {
   });
 
   it('locks a member after five wrong codes: even the right code is refused then', async () => {
-    const dee = await addMember(merchant.merchant_id, 'dee@example.com');
     const held = (await pay(threshold)).body;
     for (const left of [4, 3, 2, 1]) {
       const wrong = await decide(dee, held.approval_id, 'approve', dee.app.wrongCode());
