@@ -167,7 +167,7 @@ async function waitForSucceeded(dynamodb: DynamoDBClient, tableName: string, mer
 async function addWatched(dynamodb: DynamoDBClient, tableName: string, chain: string, merchantId: string, count: number): Promise<void> {
   const items = Array.from({ length: count }, () => {
     const chargeId = `ch_${randomUUID().replace(/-/g, '').slice(0, 26)}`;
-    return depositAddressItem({ chain, address: depositAddress('0x5FbDB2315678afecb367f032d93F642f64180aa3', chargeId), chargeId, merchantId, asset: 'USDC' }, watchForever);
+    return depositAddressItem({ chain, address: depositAddress('0x5FbDB2315678afecb367f032d93F642f64180aa3', chargeId), chargeId, merchantId, asset: 'USDC', minDepositMinor: 10_000n }, watchForever);
   });
   for (let i = 0; i < items.length; i += 25) {
     let batch = { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } as Record<string, { PutRequest: { Item: Record<string, never> } }[]> | undefined;

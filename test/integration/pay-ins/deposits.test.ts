@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { expireDueCharges } from '../../../lib/charges/expire.js';
+import { listChargeDeposits } from '../../../lib/charges/query.js';
 import { watchChain } from '../../../lib/charges/watch.js';
 import { listEvents } from '../../../lib/payments/query.js';
 import type { Charge } from '../../../lib/charges/schemas.js';
@@ -55,6 +56,13 @@ describe.each(['local-a', 'local-b'])('pay-ins on %s', (chainName) => {
     expect(after.exact!.deposits[0]!.confirmations).toBeGreaterThanOrEqual(1);
     expect(after.split!).toMatchObject({ status: 'succeeded', amount_received: '1000000', fee: '10000', flags: [] });
     expect(after.split!.deposits).toHaveLength(2);
+    expect(after.split!.deposit_count).toBe(2);
+    // The charge's deposits page newest first, the cursor a deposit id.
+    const newest = await listChargeDeposits(world.charges, world.merchantId, split.id, { limit: 1 });
+    expect(newest).toMatchObject({ object: 'list', has_more: true, data: [{ amount: '400000', status: 'credited', chain: chainName }] });
+    const older = await listChargeDeposits(world.charges, world.merchantId, split.id, { limit: 1, startingAfter: newest.data[0]!.id });
+    expect(older).toMatchObject({ has_more: false, data: [{ amount: '600000', status: 'credited' }] });
+    expect([...older.data, ...newest.data]).toEqual(after.split!.deposits);
     expect(after.under!).toMatchObject({ status: 'expired', amount_received: '400000', flags: ['underpaid'] });
     expect(after.over!).toMatchObject({ status: 'overpaid', amount_received: '1500000', flags: ['overpaid'] });
     expect(after.topUp!).toMatchObject({ status: 'succeeded', amount: null, amount_received: '124456', flags: [] });
