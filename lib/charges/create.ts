@@ -8,7 +8,7 @@ import { newId } from '../ids/index.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { chargeAddress } from './addresses.js';
 import type { ChargeDeps } from './deps.js';
-import { chargeItem, depositAddressItem, lateWindowMs, minDepositFor, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
+import { chargeItem, chargeMinDeposit, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
 import { getMerchantCharge } from './query.js';
 import { defaultChargeExpirySeconds, type Charge, type CreateChargeBody } from './schemas.js';
 
@@ -56,7 +56,7 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
       created_at: now.toISOString(), canceled_at: null,
     };
     // Like the fee, the minimum deposit is the merchant's setting when the charge is opened.
-    const minDepositMinor = minDepositFor(request.merchant, body.asset);
+    const minDepositMinor = chargeMinDeposit(request.merchant, body.asset, amountMinor);
     const record: ChargeRecord = { charge, merchantId: request.merchant.id, version: 1, feeTerms: request.merchant.fee, lateDeposits: 0, minDepositMinor };
     const result: ChargeResult = { outcome: 'created', charge };
     const watchUntil = watchUntilFor(expiresAt);

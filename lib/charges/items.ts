@@ -106,6 +106,15 @@ export function minDepositFor(profile: Pick<MerchantProfile, 'minDeposit'>, asse
   return set !== undefined ? BigInt(set) : defaultMinDeposit(asset);
 }
 
+/**
+ * A charge's minimum deposit: the merchant's, but never above the charge's own amount, so a charge
+ * for less than the minimum can still be paid in one transfer.
+ */
+export function chargeMinDeposit(profile: Pick<MerchantProfile, 'minDeposit'>, asset: string, amountMinor: bigint | undefined): bigint {
+  const min = minDepositFor(profile, asset);
+  return amountMinor !== undefined && amountMinor < min ? amountMinor : min;
+}
+
 export function defaultMinDeposit(asset: string): bigint {
   const decimals = ledgerDecimals[asset] ?? 2;
   return 10n ** BigInt(Math.max(decimals - 2, 0));
