@@ -5,8 +5,9 @@ import type { FailoverRpc } from '../chains/rpc.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { depositFromItem, finaliseDeposit, recordDeposit, type DepositRecord, type SeenTransfer } from './deposits.js';
 import { recordDust, type DustBatch } from './dust.js';
-import { cursorKey, unconfirmedPartition, watchedFromIndexKeys, watchPartitions, type WatchedAddress } from './items.js';
+import { cursorKey, unconfirmedPartition, type WatchedAddress } from './items.js';
 import { isTransient, setAside, type Unbookable } from './set-aside.js';
+import { lookupWatched } from './watched.js';
 
 export const transferTopic = topicOf('Transfer(address,address,uint256)');
 
@@ -45,10 +46,10 @@ export interface WatchReport {
 
 /**
  * One pass of the watcher over a chain: scan the token Transfer logs from the stored cursor to the
- * head (one eth_getLogs per range, every token at once), match recipients against the watched
- * addresses in memory, record each match once, move the cursor; then finalise the deposits that
- * reached the confirmation depth, re-checking their block hash. The RPC calls depend on the blocks
- * scanned and the blocks holding deposits, never on how many charges are open.
+ * head (one eth_getLogs per range, every token at once), look the recipients up among the deposit
+ * addresses, record each match once, move the cursor; then finalise the deposits that reached the
+ * confirmation depth, re-checking their block hash. RPC calls and reads depend on the blocks and
+ * transfers scanned and the blocks holding deposits, never on how many charges are open.
  */
 export async function watchChain(deps: WatchDeps, chainName: string): Promise<WatchReport> {
   const chain = deps.chains.get(chainName);
@@ -63,12 +64,12 @@ export async function watchChain(deps: WatchDeps, chainName: string): Promise<Wa
   const fromBlock = Math.max(0, Math.min(next, head + 1) - required);
   const report: WatchReport = { chain: chainName, fromBlock, toBlock: head, head, logs: 0, matched: 0, recorded: 0, dust: 0, setAside: 0, credited: 0, reverted: 0 };
   if (fromBlock <= head) {
-    const watched = await loadWatched(deps, chainName);
     const tokens = payInTokens(chain);
     for (let start = fromBlock; start <= head; start += deps.maxBlocksPerQuery) {
       const end = Math.min(head, start + deps.maxBlocksPerQuery - 1);
       const logs = await rpc.call((p) => p.getLogs({ address: tokens.map((t) => t.address), topics: [transferTopic], fromBlock: start, toBlock: end }));
       report.logs += logs.length;
+      const watched = await lookupWatched(deps, chainName, logs.flatMap((log) => recipientOf(log) ?? []));
       const { deposits, dust } = sortMatches(chain, logs, watched);
       report.matched += deposits.length;
       for (const seen of deposits) {
@@ -158,40 +159,21 @@ function dustUnbookable(batch: DustBatch): Unbookable {
   };
 }
 
+/** The recipient of a Transfer log (lowercase), if it is one. */
+function recipientOf(log: Pick<Log, 'topics' | 'removed'>): string | undefined {
+  if (log.removed || log.topics.length !== 3 || log.topics[0] !== transferTopic) return undefined;
+  return `0x${log.topics[2]!.slice(26)}`.toLowerCase();
+}
+
 /** A Transfer log to a watched address, in ledger units (a transfer below one ledger unit counts as 0: dust). */
 export function matchLog(chain: Chain, log: Pick<Log, 'address' | 'topics' | 'data' | 'transactionHash' | 'index' | 'blockNumber' | 'blockHash' | 'removed'>, watched: Map<string, WatchedAddress>) {
-  if (log.removed || log.topics.length !== 3 || log.topics[0] !== transferTopic) return undefined;
-  const to = `0x${log.topics[2]!.slice(26)}`.toLowerCase();
-  const target = watched.get(to);
+  const to = recipientOf(log);
+  const target = to === undefined ? undefined : watched.get(to);
   if (!target) return undefined;
   const token = payInTokens(chain).find((t) => t.address.toLowerCase() === log.address.toLowerCase() && t.symbol === target.asset);
   if (!token) return undefined;
   const amountMinor = BigInt(log.data) / token.scale;
   return { watched: target, txHash: log.transactionHash, logIndex: log.index, blockNumber: log.blockNumber, blockHash: log.blockHash, amountMinor };
-}
-
-/**
- * The addresses the watcher matches against, from the sparse WATCH index (open charges and closed
- * ones still in their late window). One paginated read per pass; RPC use does not depend on it.
- */
-export async function loadWatched(deps: Pick<WatchDeps, 'dynamodb' | 'tableName' | 'now'>, chain: string): Promise<Map<string, WatchedAddress>> {
-  const watched = new Map<string, WatchedAddress>();
-  const nowIso = deps.now().toISOString();
-  for (const partition of watchPartitions(chain)) {
-    const pages = paginateQuery({ client: deps.dynamodb }, {
-      TableName: deps.tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk >= :now',
-      ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: nowIso } },
-    });
-    for await (const page of pages) {
-      for (const keys of page.Items ?? []) {
-        const entry = watchedFromIndexKeys(chain, keys);
-        watched.set(entry.address, entry);
-      }
-    }
-  }
-  return watched;
 }
 
 /** Deposits at the confirmation depth: one block-hash read per block holding any, whatever the charges. */
