@@ -17,6 +17,7 @@ import keyCreate from './key-create.js';
 import keyRevoke from './key-revoke.js';
 import kycResolve from './kyc-resolve.js';
 import merchantCreate from './merchant-create.js';
+import merchantSetMinDeposit from './merchant-set-min-deposit.js';
 import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
 import merchantUsageKey from './merchant-usage-key.js';
@@ -39,6 +40,7 @@ export const commands: Command<CommandOptions>[] = [
   merchantCreate,
   merchantShow,
   merchantSetRisk,
+  merchantSetMinDeposit,
   merchantUsageKey,
   keyCreate,
   keyRevoke,

@@ -23,6 +23,7 @@ const deps: WatchDeps = {
   now: () => new Date(),
   maxBlocksPerQuery: config.CHAIN_WATCH_MAX_BLOCKS_PER_QUERY,
   initialLookbackBlocks: config.CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS,
+  onSetAside: (log, error) => logger.error('log set aside', { chain: log.chain, what: log.what, ...log.details, error }),
 };
 const payInChains = chains.chains.filter((chain) => chain.depositFactory).map((chain) => chain.name);
 const sweepDeps = { dynamodb: deps.dynamodb, sqs: sqsClient(), tableName: config.TABLE_NAME, now: deps.now, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL };
@@ -37,18 +38,28 @@ async function planSweeps(): Promise<void> {
   }
 }
 
-/** One pass per chain; an unreachable chain is logged and counted, the others go on. */
+/**
+ * One pass per chain. A log that cannot be booked is set aside inside the pass (lib/charges/set-aside.ts);
+ * what is left to fail is a dependency being down: logged and counted, the other chains go on, and
+ * the next pass scans the same blocks again.
+ */
 async function pass(): Promise<void> {
   await Promise.all(payInChains.map(async (chain) => {
     try {
       const report = await watchChain(deps, chain);
-      if (report.matched + report.credited + report.reverted > 0) logger.info('chain watched', { ...report });
+      if (report.matched + report.dust + report.setAside + report.credited + report.reverted > 0) logger.info('chain watched', { ...report });
       metrics.addMetric('DepositsCredited', MetricUnit.Count, report.credited);
       metrics.addMetric('DepositsReverted', MetricUnit.Count, report.reverted);
+      metrics.addMetric('DustTransfers', MetricUnit.Count, report.dust);
+      metrics.addMetric('DepositsSetAside', MetricUnit.Count, report.setAside);
     } catch (error) {
-      if (!(error instanceof ChainUnavailableError)) throw error;
-      logger.warn('chain unavailable', { chain });
-      metrics.addMetric('ChainUnavailable', MetricUnit.Count, 1);
+      if (error instanceof ChainUnavailableError) {
+        logger.warn('chain unavailable', { chain });
+        metrics.addMetric('ChainUnavailable', MetricUnit.Count, 1);
+        return;
+      }
+      logger.error('chain watch pass failed', { chain, error });
+      metrics.addMetric('ChainWatchFailed', MetricUnit.Count, 1);
     }
   }));
 }

@@ -6,8 +6,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { cancelCharge, createCharge } from '../../lib/charges/create.js';
 import { expireDueCharges } from '../../lib/charges/expire.js';
-import { getMerchantCharge, listCharges } from '../../lib/charges/query.js';
-import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createChargeBodySchema } from '../../lib/charges/schemas.js';
+import { getMerchantCharge, listChargeDeposits, listCharges } from '../../lib/charges/query.js';
+import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createChargeBodySchema, depositListQuerySchema } from '../../lib/charges/schemas.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
@@ -30,6 +30,10 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   'GET /v1/charges/{id}': httpHandler({ path: chargeIdPathSchema, query: noQuery }, async (r) => ({
     status: 200,
     body: (await getMerchantCharge(deps, r.merchantId, r.path.id)).charge,
+  })),
+  'GET /v1/charges/{id}/deposits': httpHandler({ path: chargeIdPathSchema, query: depositListQuerySchema }, async (r) => ({
+    status: 200,
+    body: await listChargeDeposits(deps, r.merchantId, r.path.id, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),
   })),
   'POST /v1/charges/{id}/cancel': httpHandler({ path: chargeIdPathSchema, body: cancelChargeBodySchema }, async (r) => ({
     status: 200,

@@ -8,7 +8,7 @@ import { newId } from '../ids/index.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { chargeAddress } from './addresses.js';
 import type { ChargeDeps } from './deps.js';
-import { chargeItem, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
+import { chargeItem, chargeMinDeposit, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
 import { getMerchantCharge } from './query.js';
 import { defaultChargeExpirySeconds, type Charge, type CreateChargeBody } from './schemas.js';
 
@@ -50,12 +50,14 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
     const charge: Charge = {
       id, object: 'charge', status: 'awaiting_payment', amount: body.amount ?? null, asset: body.asset,
       addresses: chains.map((chain) => chargeAddress(chain, id, body.asset, amountMinor)),
-      amount_received: '0', amount_pending: '0', fee: '0', flags: [], deposits: [],
+      amount_received: '0', amount_pending: '0', fee: '0', flags: [], deposits: [], deposit_count: 0, dust_count: 0, dust_amount: '0',
       expires_at: expiresAt, hosted_url: `${deps.checkoutBaseUrl}/${id}`,
       customer: body.customer ?? null, description: body.description ?? null, metadata: body.metadata ?? {},
       created_at: now.toISOString(), canceled_at: null,
     };
-    const record: ChargeRecord = { charge, merchantId: request.merchant.id, version: 1, feeTerms: request.merchant.fee };
+    // Like the fee, the minimum deposit is the merchant's setting when the charge is opened.
+    const minDepositMinor = chargeMinDeposit(request.merchant, body.asset, amountMinor);
+    const record: ChargeRecord = { charge, merchantId: request.merchant.id, version: 1, feeTerms: request.merchant.fee, lateDeposits: 0, minDepositMinor };
     const result: ChargeResult = { outcome: 'created', charge };
     const watchUntil = watchUntilFor(expiresAt);
     const items: TransactWriteItem[] = [
@@ -63,7 +65,7 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
       ...charge.addresses.map((address) => ({
         Put: {
           TableName: deps.tableName,
-          Item: depositAddressItem({ chain: address.chain, address: address.deposit_address, chargeId: id, merchantId: request.merchant.id, asset: body.asset }, watchUntil),
+          Item: depositAddressItem({ chain: address.chain, address: address.deposit_address, chargeId: id, merchantId: request.merchant.id, asset: body.asset, minDepositMinor }, watchUntil),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),
@@ -109,15 +111,15 @@ function payInAssets(deps: ChargeDeps): string[] {
 }
 
 /**
- * Cancels a charge nothing has reached yet (no deposit seen, even unconfirmed). Its addresses stay
+ * Cancels a charge nothing has reached yet (no deposit seen, even unconfirmed; dust does not count). Its addresses stay
  * watched for the late window, so money sent anyway is credited and flagged `late`.
  */
 export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeId: string, actor: AuditActor = unknownKey): Promise<ChargeResult> {
   const record = await getMerchantCharge(deps, merchantId, chargeId);
   const { charge } = record;
   if (charge.status === 'canceled') return { outcome: 'ok', charge };
-  if (charge.status !== 'awaiting_payment' || charge.deposits.length > 0) {
-    throw new LanepayError('invalid_state', `Charge ${chargeId} is ${charge.status}${charge.deposits.length > 0 ? ' and has deposits' : ''}; only a charge nothing has reached can be canceled.`);
+  if (charge.status !== 'awaiting_payment' || charge.deposit_count > 0) {
+    throw new LanepayError('invalid_state', `Charge ${chargeId} is ${charge.status}${charge.deposit_count > 0 ? ' and has deposits' : ''}; only a charge nothing has reached can be canceled.`);
   }
   const now = deps.now();
   const next: Charge = { ...charge, status: 'canceled', canceled_at: now.toISOString() };
@@ -128,7 +130,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
     ...charge.addresses.map((address) => ({
       Put: {
         TableName: deps.tableName,
-        Item: depositAddressItem({ chain: address.chain, address: address.deposit_address, chargeId, merchantId, asset: charge.asset }, watchUntil),
+        Item: depositAddressItem({ chain: address.chain, address: address.deposit_address, chargeId, merchantId, asset: charge.asset, minDepositMinor: record.minDepositMinor }, watchUntil),
       },
     })),
     chargeEventItem(deps.tableName, merchantId, 'charge.canceled', next, now).item,

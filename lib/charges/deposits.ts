@@ -1,12 +1,13 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems, systemActor } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
+import { newId } from '../ids/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
-import { depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
+import { chargeDepositItem, depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
 import { readChargeRecord } from './query.js';
 import type { Deposit } from './schemas.js';
-import { depositCredited, depositReverted, depositSeen, sameDeposit, type ChargeChange } from './state.js';
+import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
 
 export interface DepositStoreDeps {
   dynamodb: DynamoDBClient;
@@ -37,8 +38,32 @@ export interface DepositRecord {
   amountMinor: bigint;
   status: Deposit['status'];
   version: number;
+  /** The merchant's id of it (`dep_...`); absent on deposits recorded before it existed, given at their next change. */
+  depositId?: string;
+  late: boolean;
+  confirmations: number;
+  createdAt: string;
   /** The sweep that moves it to the hot wallet, once one is planned. */
   sweepId?: string;
+}
+
+/** The deposit as merchants see it. */
+export function depositView(record: DepositRecord): Deposit {
+  return {
+    id: record.depositId ?? newId('dep'), chain: record.chain, tx_hash: record.txHash, log_index: record.logIndex,
+    block_number: record.blockNumber, block_hash: record.blockHash, amount: record.amountMinor.toString(),
+    confirmations: record.confirmations, status: record.status, late: record.late, created_at: record.createdAt,
+  };
+}
+
+/** The record of `deposit`, which belongs to `owner`'s charge, at `version`. */
+function depositRecord(deposit: Deposit, owner: Pick<DepositRecord, 'chargeId' | 'merchantId' | 'asset' | 'sweepId'>, version: number): DepositRecord {
+  return {
+    chain: deposit.chain, txHash: deposit.tx_hash.toLowerCase(), logIndex: deposit.log_index, blockNumber: deposit.block_number,
+    blockHash: deposit.block_hash.toLowerCase(), chargeId: owner.chargeId, merchantId: owner.merchantId, asset: owner.asset,
+    amountMinor: BigInt(deposit.amount), status: deposit.status, version, depositId: deposit.id, late: deposit.late,
+    confirmations: deposit.confirmations, createdAt: deposit.created_at, ...(owner.sweepId !== undefined ? { sweepId: owner.sweepId } : {}),
+  };
 }
 
 export function depositItem(record: DepositRecord): Record<string, AttributeValue> {
@@ -56,7 +81,11 @@ export function depositItem(record: DepositRecord): Record<string, AttributeValu
     amount: { N: record.amountMinor.toString() },
     status: { S: record.status },
     version: { N: String(record.version) },
+    late: { BOOL: record.late },
+    confirmations: { N: String(record.confirmations) },
+    createdAt: { S: record.createdAt },
   };
+  if (record.depositId !== undefined) item.depositId = { S: record.depositId };
   // Sparse: deposits not yet final are listed for the confirmation pass; credited ones not yet
   // swept, for the sweep planner.
   if (record.status === 'pending') {
@@ -76,6 +105,8 @@ export function depositFromItem(item: Record<string, AttributeValue>): DepositRe
     chain: item.chain!.S!, txHash: item.txHash!.S!, logIndex: Number(item.logIndex!.N), blockNumber: Number(item.blockNumber!.N),
     blockHash: item.blockHash!.S!, chargeId: item.chargeId!.S!, merchantId: item.merchantId!.S!, asset: item.asset!.S!,
     amountMinor: BigInt(item.amount!.N!), status: item.status!.S! as Deposit['status'], version: Number(item.version!.N),
+    late: item.late?.BOOL ?? false, confirmations: Number(item.confirmations?.N ?? '0'), createdAt: item.createdAt?.S ?? '',
+    ...(item.depositId?.S ? { depositId: item.depositId.S } : {}),
     ...(item.sweepId?.S ? { sweepId: item.sweepId.S } : {}),
   };
 }
@@ -97,17 +128,13 @@ export async function recordDeposit(deps: DepositStoreDeps, seen: SeenTransfer):
     if (existing && (existing.status === 'credited' || existing.blockHash === seen.blockHash.toLowerCase())) return 'already_recorded';
     const charge = await readChargeRecord(deps, seen.watched.chargeId);
     if (!charge) throw new Error(`deposit address ${seen.watched.address} names charge ${seen.watched.chargeId}, which does not exist`);
-    const now = deps.now();
-    const change = depositSeen(charge.charge, {
+    const change = depositSeen(charge, existing && depositView(existing), {
       chain: seen.watched.chain, tx_hash: seen.txHash.toLowerCase(), log_index: seen.logIndex, block_number: seen.blockNumber,
       block_hash: seen.blockHash.toLowerCase(), amount: seen.amountMinor.toString(), confirmations: 0,
-    }, now);
-    const record: DepositRecord = {
-      chain: seen.watched.chain, txHash: seen.txHash.toLowerCase(), logIndex: seen.logIndex, blockNumber: seen.blockNumber,
-      blockHash: seen.blockHash.toLowerCase(), chargeId: charge.charge.id, merchantId: charge.merchantId, asset: charge.charge.asset,
-      amountMinor: seen.amountMinor, status: 'pending', version: (existing?.version ?? 0) + 1,
-    };
-    if (await commit(deps, charge, change, depositPut(deps.tableName, record, existing), [], depositAction('seen', change, record))) return 'recorded';
+    }, newId('dep'), deps.now());
+    const owner = { chargeId: charge.charge.id, merchantId: charge.merchantId, asset: charge.charge.asset };
+    const record = depositRecord(change.deposit!, owner, (existing?.version ?? 0) + 1);
+    if (await commit(deps, charge, change, depositPut(deps.tableName, record, existing), [], depositAction('seen', change))) return 'recorded';
   }
   throw new Error(`could not record deposit ${seen.txHash}:${seen.logIndex} after ${maxRaces} races`);
 }
@@ -124,14 +151,13 @@ export async function finaliseDeposit(deps: DepositStoreDeps, deposit: DepositRe
     const charge = await readChargeRecord(deps, current.chargeId);
     if (!charge) throw new Error(`deposit ${current.txHash}:${current.logIndex} names charge ${current.chargeId}, which does not exist`);
     const now = deps.now();
-    const key = { chain: current.chain, tx_hash: current.txHash, log_index: current.logIndex };
     const canonical = canonicalHash !== undefined && canonicalHash.toLowerCase() === current.blockHash;
     const change = canonical
-      ? depositCredited(charge.charge, key, confirmations, charge.feeTerms, now)
-      : depositReverted(charge.charge, key, now);
-    const next: DepositRecord = { ...current, status: canonical ? 'credited' : 'reverted', version: current.version + 1 };
+      ? depositCredited(charge, depositView(current), confirmations, charge.feeTerms, now)
+      : depositReverted(charge, depositView(current), now);
+    const next = depositRecord(change.deposit!, current, current.version + 1);
     const transfers = canonical ? creditTransfers(current, change.feeMinor) : [];
-    const action = depositAction(canonical ? 'credited' : 'reverted', change, current);
+    const action = depositAction(canonical ? 'credited' : 'reverted', change);
     if (await commit(deps, charge, change, depositPut(deps.tableName, next, current), transfers, action)) return canonical ? 'credited' : 'reverted';
   }
   throw new Error(`could not finalise deposit ${deposit.txHash}:${deposit.logIndex} after ${maxRaces} races`);
@@ -170,18 +196,21 @@ function depositPut(tableName: string, record: DepositRecord, previous: DepositR
  * The audit action of a deposit's step on its charge: `charge.deposit_seen|credited|reverted`, and
  * `charge.late_deposit_seen|credited` for money that reached a charge already closed (flagged `late`).
  */
-export function depositAction(step: 'seen' | 'credited' | 'reverted', change: ChargeChange, deposit: Pick<DepositRecord, 'chain' | 'txHash' | 'logIndex'>): string {
-  const key = { chain: deposit.chain, tx_hash: deposit.txHash, log_index: deposit.logIndex };
-  const late = step !== 'reverted' && change.charge.deposits.some((d) => sameDeposit(d, key) && d.late);
+export function depositAction(step: 'seen' | 'credited' | 'reverted', change: ChargeChange): string {
+  const late = step !== 'reverted' && change.deposit?.late === true;
   return `charge.${late ? 'late_' : ''}deposit_${step}`;
 }
 
-/** One transaction: charge (versioned), deposit (versioned), event, ledger, audit record. False when another writer came first. */
+/**
+ * One transaction: charge (versioned), deposit (versioned), the merchant's copy of the deposit beside
+ * its charge, event, ledger, audit record. False when another writer came first.
+ */
 async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: ChargeChange, deposit: TransactWriteItem, transfers: TransferIntent[], action: string): Promise<boolean> {
   const now = deps.now();
   const items: TransactWriteItem[] = [
-    replaceChargeItem(deps.tableName, { ...charge, charge: change.charge, version: charge.version + 1 }, charge.version),
+    replaceChargeItem(deps.tableName, { ...charge, charge: change.charge, lateDeposits: change.lateDeposits, version: charge.version + 1 }, charge.version),
     deposit,
+    { Put: { TableName: deps.tableName, Item: chargeDepositItem(charge.charge.id, change.deposit!) } },
     ...(change.event ? [chargeEventItem(deps.tableName, charge.merchantId, change.event, change.charge, now).item] : []),
     ...transferItems(deps.tableName, transfers, now.toISOString()),
     // The chain watcher moves the merchant's charge and money on its own: actor `system`.

@@ -18,7 +18,7 @@ export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tabl
   let skipped = 0;
   for await (const item of dueItems(deps, expiryPartitions(), now, limit)) {
     const record = chargeRecordFromItem(item);
-    const change = chargeExpired(record.charge, now);
+    const change = chargeExpired(record, now);
     if (!change) {
       skipped += 1;
       continue;
@@ -26,7 +26,7 @@ export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tabl
     try {
       await deps.dynamodb.send(new TransactWriteItemsCommand({
         TransactItems: [
-          replaceChargeItem(deps.tableName, { ...record, charge: change.charge, version: record.version + 1 }, record.version),
+          replaceChargeItem(deps.tableName, { ...record, charge: change.charge, lateDeposits: change.lateDeposits, version: record.version + 1 }, record.version),
           chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
           ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now }),
         ],

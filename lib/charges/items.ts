@@ -1,6 +1,8 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ledgerDecimals } from '../ledger/assets.js';
+import type { MerchantProfile } from '../merchants/profile.js';
 import type { FeeTerms } from '../payments/items.js';
-import { chargeSchema, type Charge } from './schemas.js';
+import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './schemas.js';
 
 /**
  * DynamoDB layout of pay-ins (single table):
@@ -8,10 +10,15 @@ import { chargeSchema, type Charge } from './schemas.js';
  *   gsi1 `MERCHANT#<m>#CHARGES` lists a merchant's charges; gsi2 `CHARGEEXP#<shard>` (sparse, while
  *   open with an expiry) feeds the expiry sweep.
  * - `DEPOSITADDR#<chain>#<address>` / `ADDR`: which charge an address belongs to; gsi2
- *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>#<merchant>#<asset>` is the set the watcher
+ *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>#<merchant>#<asset>#<min deposit>` is the set the watcher
  *   matches logs against.
  * - `DEPOSIT#<chain>#<tx>#<logIndex>` / `DEPOSIT`: a transfer recorded once (the key is the
  *   idempotency key); gsi1 `UNCONFIRMED#<chain>` (sparse) while not yet final.
+ * - `CHARGE#<id>` / `DEPOSIT#<deposit id>`: the deposit as merchants see it, beside its charge, so
+ *   `GET /v1/charges/{id}/deposits` is one query (deposit ids are time-ordered: newest first).
+ * - `DUST#<chain>#<block hash>#<address>` / `DUST`: the dust one block sent to one address, booked
+ *   on the charge once (count and sum).
+ * - `SETASIDE#<chain>#<what>` / `SETASIDE`: a log the watcher could not book, left for an operator.
  * - `CHAINCURSOR#<chain>` / `CURSOR`: the next block the watcher scans.
  */
 export const chargeIndexShards = 8;
@@ -30,6 +37,25 @@ export function depositAddressKey(chain: string, address: string) {
 
 export function depositKey(chain: string, txHash: string, logIndex: number) {
   return { pk: { S: `DEPOSIT#${chain}#${txHash.toLowerCase()}#${logIndex}` }, sk: { S: 'DEPOSIT' } };
+}
+
+/** The deposit as merchants see it, in its charge's partition. */
+export function chargeDepositKey(chargeId: string, depositId: string) {
+  return { pk: { S: `CHARGE#${chargeId}` }, sk: { S: `DEPOSIT#${depositId}` } };
+}
+
+export function chargeDepositItem(chargeId: string, deposit: Deposit): Record<string, AttributeValue> {
+  return { ...chargeDepositKey(chargeId, deposit.id), entity: { S: 'charge-deposit' }, object: { S: JSON.stringify(deposit) } };
+}
+
+/** The dust a block sent to one deposit address; its key makes booking it idempotent. */
+export function dustKey(chain: string, blockHash: string, address: string) {
+  return { pk: { S: `DUST#${chain}#${blockHash.toLowerCase()}#${address.toLowerCase()}` }, sk: { S: 'DUST' } };
+}
+
+/** A log the watcher set aside (`what`: `<tx>#<log index>`, or `dust#<block hash>#<address>`). */
+export function setAsideKey(chain: string, what: string) {
+  return { pk: { S: `SETASIDE#${chain}#${what.toLowerCase()}` }, sk: { S: 'SETASIDE' } };
 }
 
 export function cursorKey(chain: string) {
@@ -65,6 +91,33 @@ export interface ChargeRecord {
   merchantId: string;
   version: number;
   feeTerms: FeeTerms;
+  /** Deposits after close, not reverted (the `late` flag); not part of the merchant's object. */
+  lateDeposits: number;
+  /** Transfers below this (ledger minor units) are dust: the merchant's setting when the charge was opened. */
+  minDepositMinor: bigint;
+}
+
+/**
+ * The smallest transfer credited as a deposit: the merchant's `minDeposit` for the asset, or 0.01
+ * of the asset (10 000 minor units of 6-decimal USDC).
+ */
+export function minDepositFor(profile: Pick<MerchantProfile, 'minDeposit'>, asset: string): bigint {
+  const set = profile.minDeposit?.[asset];
+  return set !== undefined ? BigInt(set) : defaultMinDeposit(asset);
+}
+
+/**
+ * A charge's minimum deposit: the merchant's, but never above the charge's own amount, so a charge
+ * for less than the minimum can still be paid in one transfer.
+ */
+export function chargeMinDeposit(profile: Pick<MerchantProfile, 'minDeposit'>, asset: string, amountMinor: bigint | undefined): bigint {
+  const min = minDepositFor(profile, asset);
+  return amountMinor !== undefined && amountMinor < min ? amountMinor : min;
+}
+
+export function defaultMinDeposit(asset: string): bigint {
+  const decimals = ledgerDecimals[asset] ?? 2;
+  return 10n ** BigInt(Math.max(decimals - 2, 0));
 }
 
 /** Statuses in which a charge still expects money (and so can expire). */
@@ -84,6 +137,8 @@ export function chargeItem(record: ChargeRecord): Record<string, AttributeValue>
     version: { N: String(record.version) },
     object: { S: JSON.stringify(charge) },
     feeTerms: { S: JSON.stringify(record.feeTerms) },
+    lateDeposits: { N: String(record.lateDeposits) },
+    minDeposit: { N: record.minDepositMinor.toString() },
     gsi1pk: { S: merchantChargesPartition(record.merchantId) },
     gsi1sk: { S: charge.id },
   };
@@ -95,11 +150,29 @@ export function chargeItem(record: ChargeRecord): Record<string, AttributeValue>
 }
 
 export function chargeRecordFromItem(item: Record<string, AttributeValue>): ChargeRecord {
+  const stored = JSON.parse(item.object!.S!) as Charge;
+  const charge = chargeSchema.parse(stored.deposit_count === undefined ? fromEmbeddedDeposits(stored) : stored);
   return {
-    charge: chargeSchema.parse(JSON.parse(item.object!.S!)),
+    charge,
     merchantId: item.merchantId!.S!,
     version: Number(item.version!.N),
     feeTerms: JSON.parse(item.feeTerms!.S!) as FeeTerms,
+    lateDeposits: item.lateDeposits?.N !== undefined ? Number(item.lateDeposits.N) : stored.deposits.filter((d) => d.late && d.status !== 'reverted').length,
+    minDepositMinor: item.minDeposit?.N !== undefined ? BigInt(item.minDeposit.N) : defaultMinDeposit(charge.asset),
+  };
+}
+
+/**
+ * A charge stored before deposits were items of their own carried every deposit: its counts come
+ * from that list, which is cut to the embedded few (the sums were kept all along).
+ */
+function fromEmbeddedDeposits(stored: Charge): Charge {
+  return {
+    ...stored,
+    deposits: stored.deposits.slice(0, embeddedDepositsMax).map((d) => ({ ...d, id: d.id ?? `dep_${'0'.repeat(26)}` })),
+    deposit_count: stored.deposits.length,
+    dust_count: 0,
+    dust_amount: '0',
   };
 }
 
@@ -127,6 +200,8 @@ export interface WatchedAddress {
   chargeId: string;
   merchantId: string;
   asset: string;
+  /** Transfers below this (ledger minor units) are dust. */
+  minDepositMinor: bigint;
 }
 
 export function depositAddressItem(watched: WatchedAddress, watchUntilIso: string): Record<string, AttributeValue> {
@@ -141,13 +216,14 @@ export function depositAddressItem(watched: WatchedAddress, watchUntilIso: strin
     gsi2pk: { S: `WATCH#${watched.chain}#${shardOf(watched.chargeId)}` },
     // gsi2 projects keys only: the sort key carries what the watcher needs, so loading the watched
     // set reads the index alone.
-    gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}#${watched.merchantId}#${watched.asset}` },
+    gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}#${watched.merchantId}#${watched.asset}#${watched.minDepositMinor}` },
   };
 }
 
 /** The watched address an index entry (keys only) describes. */
 export function watchedFromIndexKeys(chain: string, keys: Record<string, AttributeValue>): WatchedAddress {
   const address = keys.pk!.S!.slice(`DEPOSITADDR#${chain}#`.length);
-  const [, chargeId, merchantId, asset] = keys.gsi2sk!.S!.split('#');
-  return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset! };
+  const [, chargeId, merchantId, asset, minDeposit] = keys.gsi2sk!.S!.split('#');
+  // Entries written before the minimum deposit existed have no fifth part: the default applies.
+  return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset!, minDepositMinor: minDeposit ? BigInt(minDeposit) : defaultMinDeposit(asset!) };
 }

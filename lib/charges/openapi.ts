@@ -1,12 +1,13 @@
 import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from '../http/openapi-parts.js';
 import { listSchema } from '../payments/schemas.js';
-import { cancelChargeBodySchema, chargeSchema, createChargeBodySchema } from './schemas.js';
+import { cancelChargeBodySchema, chargeSchema, createChargeBodySchema, depositSchema } from './schemas.js';
 
 /** The charge (pay-in) routes for the merchant API's OpenAPI document; lib/http/openapi.ts merges them. */
 const ok = (description: string, schemaName: string) => ({ description, content: json(schemaName) });
 const chargeLinks = (id: string) => ({
   GetCharge: { operationId: 'getCharge', parameters: { id } },
   CancelCharge: { operationId: 'cancelCharge', parameters: { id } },
+  ListChargeDeposits: { operationId: 'listChargeDeposits', parameters: { id } },
 });
 
 export const chargeOpenApiPaths: Record<string, Record<string, unknown>> = {
@@ -36,9 +37,18 @@ export const chargeOpenApiPaths: Record<string, Record<string, unknown>> = {
   },
   '/v1/charges/{id}': {
     get: {
-      operationId: 'getCharge', summary: 'Retrieve a charge with its deposits', tags: ['Charges'],
+      operationId: 'getCharge', summary: 'Retrieve a charge with its totals, counts and first deposits', tags: ['Charges'],
       parameters: [idParam('ch', 'charge')],
       responses: { '200': ok('Charge', 'Charge'), ...problems(400, 404) },
+    },
+  },
+  '/v1/charges/{id}/deposits': {
+    get: {
+      operationId: 'listChargeDeposits',
+      summary: 'List a charge\'s deposits, newest first (transfers below the minimum deposit are counted on the charge as dust, not listed)',
+      tags: ['Charges'],
+      parameters: [idParam('ch', 'charge'), ...listParams('^dep_[0-9a-z]{26}$')],
+      responses: { '200': ok('Deposits', 'DepositList'), ...problems(400, 404) },
     },
   },
   '/v1/charges/{id}/cancel': {
@@ -58,4 +68,5 @@ export const chargeOpenApiSchemas = {
   CancelCharge: jsonSchema(cancelChargeBodySchema, 'input'),
   Charge: jsonSchema(chargeSchema, 'output'),
   ChargeList: jsonSchema(listSchema(chargeSchema), 'output'),
+  DepositList: jsonSchema(listSchema(depositSchema), 'output'),
 };

@@ -2,8 +2,8 @@ import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import type { Page } from '../payments/query.js';
 import type { ChargeDeps } from './deps.js';
-import { chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
-import type { Charge } from './schemas.js';
+import { chargeDepositKey, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
+import { depositSchema, type Charge, type Deposit } from './schemas.js';
 
 type ReadDeps = Pick<ChargeDeps, 'dynamodb' | 'tableName'>;
 
@@ -44,4 +44,27 @@ export async function listCharges(deps: ReadDeps, merchantId: string, page: { li
   );
   const items = result.Items ?? [];
   return { object: 'list', data: items.slice(0, page.limit).map((item) => chargeRecordFromItem(item).charge), has_more: items.length > page.limit };
+}
+
+/**
+ * A merchant's charge's deposits, newest first (deposit ids are time-ordered: the order the watcher
+ * first recorded them), `starting_after` a deposit id. Dust is not listed: the charge counts it.
+ */
+export async function listChargeDeposits(deps: ReadDeps, merchantId: string, chargeId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Deposit>> {
+  await getMerchantCharge(deps, merchantId, chargeId);
+  const { pk } = chargeKey(chargeId);
+  // The charge itself (sk `CHARGE`) sorts below every `DEPOSIT#`, so the range starts there; BETWEEN
+  // includes the cursor, which is dropped (one more item is asked for it).
+  const after = page.startingAfter ? chargeDepositKey(chargeId, page.startingAfter).sk : undefined;
+  const result = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: after ? 'pk = :pk AND sk BETWEEN :first AND :after' : 'pk = :pk AND begins_with(sk, :first)',
+      ExpressionAttributeValues: { ':pk': pk, ':first': { S: 'DEPOSIT#' }, ...(after ? { ':after': after } : {}) },
+      ScanIndexForward: false,
+      Limit: page.limit + (after ? 2 : 1),
+    }),
+  );
+  const items = (result.Items ?? []).filter((item) => item.sk?.S !== after?.S);
+  return { object: 'list', data: items.slice(0, page.limit).map((item) => depositSchema.parse(JSON.parse(item.object!.S!))), has_more: items.length > page.limit };
 }

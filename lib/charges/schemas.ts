@@ -33,6 +33,14 @@ export const chargeListQuerySchema = z.strictObject({
   starting_after: chargeIdSchema.optional(),
 });
 
+export const depositIdSchema = z.string().regex(/^dep_[0-9a-z]{26}$/, 'must be a deposit id (dep_...)');
+
+/** GET /v1/charges/{id}/deposits: newest first (the order the watcher first recorded them). */
+export const depositListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: depositIdSchema.optional(),
+});
+
 /**
  * awaiting_payment → pending (seen on chain, not final) → succeeded (final, credited). underpaid: final
  * total below the amount, still payable until expiry. overpaid: credited in full. expired: time up
@@ -45,10 +53,15 @@ export type ChargeStatus = (typeof chargeStatuses)[number];
 export const chargeFlags = ['underpaid', 'overpaid', 'late'] as const;
 export type ChargeFlag = (typeof chargeFlags)[number];
 
+/** How many deposits the charge object carries; the rest are listed by GET /v1/charges/{id}/deposits. */
+export const embeddedDepositsMax = 10;
+
 /** pending: seen, not yet at the chain's confirmation depth; credited: final and booked; reverted: its block left the chain. */
 export const depositStatuses = ['pending', 'credited', 'reverted'] as const;
 
 export const depositSchema = z.object({
+  /** Time-ordered, given when the watcher first records the transfer; the deposit list's cursor. */
+  id: z.string(),
   chain: z.string(),
   tx_hash: z.string(),
   log_index: z.number().int().min(0),
@@ -91,7 +104,17 @@ export const chargeSchema = z.object({
   /** Fees taken from what was credited. */
   fee: z.string(),
   flags: z.array(z.enum(chargeFlags)),
-  deposits: z.array(depositSchema),
+  /**
+   * The first deposits recorded (at most `embeddedDepositsMax`, oldest first), kept up to date;
+   * `deposit_count` counts them all and `GET /v1/charges/{id}/deposits` lists them all.
+   */
+  deposits: z.array(depositSchema).max(embeddedDepositsMax),
+  /** Transfers at or above the merchant's minimum deposit, recorded as deposits (any status). */
+  deposit_count: z.number().int().min(0),
+  /** Transfers below the minimum deposit: counted, never credited, never changing the status. */
+  dust_count: z.number().int().min(0),
+  /** Their sum, ledger minor units (a transfer below one ledger unit counts as 0). */
+  dust_amount: z.string(),
   expires_at: z.string().nullable(),
   hosted_url: z.string(),
   customer: z.string().nullable(),

@@ -1,24 +1,29 @@
 import type { ChargeEventType } from '../events/schemas.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
-import type { Charge, ChargeFlag, ChargeStatus, Deposit } from './schemas.js';
+import { embeddedDepositsMax, type Charge, type ChargeFlag, type ChargeStatus, type Deposit } from './schemas.js';
 
 /**
- * The charge as a function of its deposits: pure, so every writer (watcher, expiry sweep) derives
- * the same status, flags and totals, and the property "status follows the money" is testable alone.
+ * The charge as a function of what its deposits add up to: pure, so every writer (watcher, expiry
+ * sweep) derives the same status, flags and totals, and "status follows the money" is testable
+ * alone. Deposits are items of their own; the charge keeps only their sums and counts (and a copy
+ * of the first few), so its size never grows with the transfers sent to its address.
  */
+
+/** The charge and what it keeps of its deposits that merchants do not see. */
+export interface ChargeState {
+  charge: Charge;
+  /** Deposits that arrived after the charge closed and were not reverted: the `late` flag. */
+  lateDeposits: number;
+}
 
 /** The charge can no longer be paid on time: canceled, or past its expiry. */
 export function isClosed(charge: Charge, now: Date): boolean {
   return charge.canceled_at !== null || (charge.expires_at !== null && now.getTime() >= Date.parse(charge.expires_at));
 }
 
-function sum(deposits: Deposit[], status: Deposit['status']): bigint {
-  return deposits.filter((d) => d.status === status).reduce((total, d) => total + BigInt(d.amount), 0n);
-}
-
-export function deriveStatus(charge: Charge, deposits: Deposit[], now: Date): ChargeStatus {
-  const received = sum(deposits, 'credited');
-  const pending = sum(deposits, 'pending');
+export function deriveStatus(charge: Charge, now: Date): ChargeStatus {
+  const received = BigInt(charge.amount_received);
+  const pending = BigInt(charge.amount_pending);
   const closed = isClosed(charge, now);
   const amount = charge.amount === null ? null : BigInt(charge.amount);
   if (amount !== null && received > amount) return 'overpaid';
@@ -30,13 +35,13 @@ export function deriveStatus(charge: Charge, deposits: Deposit[], now: Date): Ch
   return charge.canceled_at !== null ? 'canceled' : closed ? 'expired' : 'awaiting_payment';
 }
 
-function deriveFlags(charge: Charge, deposits: Deposit[], now: Date): ChargeFlag[] {
-  const received = sum(deposits, 'credited');
+function deriveFlags(charge: Charge, lateDeposits: number, now: Date): ChargeFlag[] {
+  const received = BigInt(charge.amount_received);
   const amount = charge.amount === null ? null : BigInt(charge.amount);
   const flags: ChargeFlag[] = [];
   if (amount !== null && received > 0n && received < amount && isClosed(charge, now)) flags.push('underpaid');
   if (amount !== null && received > amount) flags.push('overpaid');
-  if (deposits.some((d) => d.late && d.status !== 'reverted')) flags.push('late');
+  if (lateDeposits > 0) flags.push('late');
   return flags;
 }
 
@@ -49,36 +54,64 @@ const eventByStatus: Partial<Record<ChargeStatus, ChargeEventType>> = {
   canceled: 'charge.canceled',
 };
 
-export interface ChargeChange {
-  charge: Charge;
+export interface ChargeChange extends ChargeState {
+  /** The deposit as it is after the change, when the change is a deposit's. */
+  deposit?: Deposit;
   /** The event to write with the change, if the change is one merchants hear about. */
   event?: ChargeEventType;
   /** Fee taken by a credit (ledger minor units). */
   feeMinor: bigint;
 }
 
-/** The charge with `deposits` in place of its own, totals, status and flags re-derived. */
-function rebuild(charge: Charge, deposits: Deposit[], now: Date): Charge {
-  return {
-    ...charge,
-    deposits,
-    status: deriveStatus(charge, deposits, now),
-    flags: deriveFlags(charge, deposits, now),
-    amount_received: sum(deposits, 'credited').toString(),
-    amount_pending: sum(deposits, 'pending').toString(),
-  };
-}
-
 export function sameDeposit(a: Pick<Deposit, 'chain' | 'tx_hash' | 'log_index'>, b: Pick<Deposit, 'chain' | 'tx_hash' | 'log_index'>): boolean {
   return a.chain === b.chain && a.tx_hash.toLowerCase() === b.tx_hash.toLowerCase() && a.log_index === b.log_index;
 }
 
-/** A transfer to the charge's address was seen on chain (not final). Late if the charge was already closed. */
-export function depositSeen(charge: Charge, seen: Omit<Deposit, 'status' | 'late' | 'created_at'>, now: Date): ChargeChange {
-  const deposit: Deposit = { ...seen, status: 'pending', late: isClosed(charge, now), created_at: now.toISOString() };
-  const deposits = [...charge.deposits.filter((d) => !sameDeposit(d, seen)), deposit];
-  const next = rebuild(charge, deposits, now);
-  return { charge: next, ...(next.status !== charge.status && eventByStatus[next.status] ? { event: eventByStatus[next.status]! } : {}), feeMinor: 0n };
+/** What one deposit adds to its charge's sums and late count. */
+function share(deposit: Deposit | undefined) {
+  const amount = deposit ? BigInt(deposit.amount) : 0n;
+  return {
+    received: deposit?.status === 'credited' ? amount : 0n,
+    pending: deposit?.status === 'pending' ? amount : 0n,
+    late: deposit && deposit.late && deposit.status !== 'reverted' ? 1 : 0,
+  };
+}
+
+/** The embedded copy: the first `embeddedDepositsMax` deposits, each kept up to date. */
+function embed(deposits: Deposit[], deposit: Deposit): Deposit[] {
+  if (deposits.some((d) => sameDeposit(d, deposit))) return deposits.map((d) => (sameDeposit(d, deposit) ? deposit : d));
+  return deposits.length < embeddedDepositsMax ? [...deposits, deposit] : deposits;
+}
+
+/** The charge with one deposit replaced (`before` → `after`): sums, counts, status and flags re-derived. */
+function replaceDeposit(state: ChargeState, before: Deposit | undefined, after: Deposit, now: Date): ChargeState {
+  const [was, is] = [share(before), share(after)];
+  const totals: Charge = {
+    ...state.charge,
+    deposits: embed(state.charge.deposits, after),
+    deposit_count: state.charge.deposit_count + (before ? 0 : 1),
+    amount_received: (BigInt(state.charge.amount_received) - was.received + is.received).toString(),
+    amount_pending: (BigInt(state.charge.amount_pending) - was.pending + is.pending).toString(),
+  };
+  const lateDeposits = state.lateDeposits - was.late + is.late;
+  return { charge: { ...totals, status: deriveStatus(totals, now), flags: deriveFlags(totals, lateDeposits, now) }, lateDeposits };
+}
+
+/** What the watcher saw of a transfer: the deposit without its bookkeeping. */
+export type SeenDeposit = Omit<Deposit, 'id' | 'status' | 'late' | 'created_at'>;
+
+/**
+ * A transfer to the charge's address was seen on chain (not final). Late if the charge was already
+ * closed. `previous` is the same transfer recorded before in another block (re-mined after a
+ * reorg): it is moved, keeping its id; `newDepositId` names a transfer seen for the first time.
+ */
+export function depositSeen(state: ChargeState, previous: Deposit | undefined, seen: SeenDeposit, newDepositId: string, now: Date): ChargeChange {
+  const deposit: Deposit = {
+    ...seen, id: previous?.id ?? newDepositId, status: 'pending', late: isClosed(state.charge, now), created_at: previous?.created_at ?? now.toISOString(),
+  };
+  const next = replaceDeposit(state, previous, deposit, now);
+  const changed = next.charge.status !== state.charge.status && eventByStatus[next.charge.status];
+  return { ...next, deposit, ...(changed ? { event: eventByStatus[next.charge.status]! } : {}), feeMinor: 0n };
 }
 
 /**
@@ -86,30 +119,39 @@ export function depositSeen(charge: Charge, seen: Omit<Deposit, 'status' | 'late
  * the merchant's fee. The fee is taken on the running total (fee(total) − fees so far), so a charge
  * paid in several transfers costs the merchant what one transfer would; it never exceeds the deposit.
  */
-export function depositCredited(charge: Charge, key: Pick<Deposit, 'chain' | 'tx_hash' | 'log_index'>, confirmations: number, fee: MerchantProfile['fee'], now: Date): ChargeChange {
-  const target = charge.deposits.find((d) => sameDeposit(d, key));
-  if (!target || target.status !== 'pending') throw new Error(`deposit ${key.tx_hash}:${key.log_index} of ${charge.id} is not pending`);
+export function depositCredited(state: ChargeState, target: Deposit, confirmations: number, fee: MerchantProfile['fee'], now: Date): ChargeChange {
+  if (target.status !== 'pending') throw new Error(`deposit ${target.tx_hash}:${target.log_index} of ${state.charge.id} is not pending`);
   const amount = BigInt(target.amount);
-  const receivedBefore = BigInt(charge.amount_received);
-  const feeSoFar = BigInt(charge.fee);
-  const owed = feeFor({ fee }, receivedBefore + amount) - feeSoFar;
+  const feeSoFar = BigInt(state.charge.fee);
+  const owed = feeFor({ fee }, BigInt(state.charge.amount_received) + amount) - feeSoFar;
   const feeMinor = owed < 0n ? 0n : owed > amount ? amount : owed;
-  const deposits = charge.deposits.map((d) => (sameDeposit(d, key) ? { ...d, status: 'credited' as const, confirmations } : d));
-  const next = { ...rebuild(charge, deposits, now), fee: (feeSoFar + feeMinor).toString() };
-  const event = eventByStatus[next.status];
-  return { charge: next, ...(event && next.status !== 'pending' ? { event } : {}), feeMinor };
+  const deposit: Deposit = { ...target, status: 'credited', confirmations };
+  const next = replaceDeposit(state, target, deposit, now);
+  const charge = { ...next.charge, fee: (feeSoFar + feeMinor).toString() };
+  const event = eventByStatus[charge.status];
+  return { charge, lateDeposits: next.lateDeposits, deposit, ...(event && charge.status !== 'pending' ? { event } : {}), feeMinor };
 }
 
 /** A seen deposit's block left the canonical chain before it was final: dropped, never credited. */
-export function depositReverted(charge: Charge, key: Pick<Deposit, 'chain' | 'tx_hash' | 'log_index'>, now: Date): ChargeChange {
-  const deposits = charge.deposits.map((d) => (sameDeposit(d, key) && d.status === 'pending' ? { ...d, status: 'reverted' as const } : d));
-  return { charge: rebuild(charge, deposits, now), event: 'charge.deposit_reverted', feeMinor: 0n };
+export function depositReverted(state: ChargeState, target: Deposit, now: Date): ChargeChange {
+  const deposit: Deposit = target.status === 'pending' ? { ...target, status: 'reverted' } : target;
+  return { ...replaceDeposit(state, target, deposit, now), deposit, event: 'charge.deposit_reverted', feeMinor: 0n };
+}
+
+/**
+ * Transfers below the merchant's minimum deposit: counted and summed on the charge, nothing else.
+ * No status change, no event, nothing credited: a flood of them costs the charge two numbers.
+ */
+export function dustSeen(state: ChargeState, count: number, amountMinor: bigint): ChargeChange {
+  const charge = { ...state.charge, dust_count: state.charge.dust_count + count, dust_amount: (BigInt(state.charge.dust_amount) + amountMinor).toString() };
+  return { charge, lateDeposits: state.lateDeposits, feeMinor: 0n };
 }
 
 /** The expiry sweep: an open charge past its time with nothing in flight closes (crediting happened as deposits finalised). */
-export function chargeExpired(charge: Charge, now: Date): ChargeChange | undefined {
+export function chargeExpired(state: ChargeState, now: Date): ChargeChange | undefined {
+  const { charge } = state;
   if (!isClosed(charge, now) || BigInt(charge.amount_pending) > 0n) return undefined;
-  const next = rebuild(charge, charge.deposits, now);
-  if (next.status === charge.status) return undefined;
-  return { charge: next, event: 'charge.expired', feeMinor: 0n };
+  const status = deriveStatus(charge, now);
+  if (status === charge.status) return undefined;
+  return { charge: { ...charge, status, flags: deriveFlags(charge, state.lateDeposits, now) }, lateDeposits: state.lateDeposits, event: 'charge.expired', feeMinor: 0n };
 }

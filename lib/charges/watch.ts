@@ -3,8 +3,11 @@ import { id as topicOf, getAddress, type Log } from 'ethers';
 import type { ChainRegistry, Chain } from '../chains/registry.js';
 import type { FailoverRpc } from '../chains/rpc.js';
 import { ledgerDecimals } from '../ledger/assets.js';
-import { depositFromItem, finaliseDeposit, recordDeposit, type DepositRecord } from './deposits.js';
-import { cursorKey, unconfirmedPartition, watchedFromIndexKeys, watchPartitions, type WatchedAddress } from './items.js';
+import { depositFromItem, finaliseDeposit, recordDeposit, type DepositRecord, type SeenTransfer } from './deposits.js';
+import { recordDust, type DustBatch } from './dust.js';
+import { cursorKey, unconfirmedPartition, type WatchedAddress } from './items.js';
+import { isTransient, setAside, type Unbookable } from './set-aside.js';
+import { lookupWatched } from './watched.js';
 
 export const transferTopic = topicOf('Transfer(address,address,uint256)');
 
@@ -21,6 +24,8 @@ export interface WatchDeps {
   initialLookbackBlocks: number;
   /** Test hook: called after each deposit is recorded, before the cursor moves (crash injection). */
   afterRecord?: (seen: { txHash: string; logIndex: number }) => Promise<void> | void;
+  /** Reports each log set aside (the function turns it into a log line; the alert is the platform event). */
+  onSetAside?: (log: Unbookable, error: unknown) => void;
 }
 
 export interface WatchReport {
@@ -31,16 +36,20 @@ export interface WatchReport {
   logs: number;
   matched: number;
   recorded: number;
+  /** Transfers below their charge's minimum deposit, counted as dust (not credited). */
+  dust: number;
+  /** Deposits and dust batches that could not be booked, set aside with an alert (new this pass). */
+  setAside: number;
   credited: number;
   reverted: number;
 }
 
 /**
  * One pass of the watcher over a chain: scan the token Transfer logs from the stored cursor to the
- * head (one eth_getLogs per range, every token at once), match recipients against the watched
- * addresses in memory, record each match once, move the cursor; then finalise the deposits that
- * reached the confirmation depth, re-checking their block hash. The RPC calls depend on the blocks
- * scanned and the blocks holding deposits, never on how many charges are open.
+ * head (one eth_getLogs per range, every token at once), look the recipients up among the deposit
+ * addresses, record each match once, move the cursor; then finalise the deposits that reached the
+ * confirmation depth, re-checking their block hash. RPC calls and reads depend on the blocks and
+ * transfers scanned and the blocks holding deposits, never on how many charges are open.
  */
 export async function watchChain(deps: WatchDeps, chainName: string): Promise<WatchReport> {
   const chain = deps.chains.get(chainName);
@@ -53,20 +62,24 @@ export async function watchChain(deps: WatchDeps, chainName: string): Promise<Wa
   // (recording is idempotent), so a transaction re-mined in a new block is seen there.
   const next = cursor ?? Math.max(0, head - deps.initialLookbackBlocks);
   const fromBlock = Math.max(0, Math.min(next, head + 1) - required);
-  const report: WatchReport = { chain: chainName, fromBlock, toBlock: head, head, logs: 0, matched: 0, recorded: 0, credited: 0, reverted: 0 };
+  const report: WatchReport = { chain: chainName, fromBlock, toBlock: head, head, logs: 0, matched: 0, recorded: 0, dust: 0, setAside: 0, credited: 0, reverted: 0 };
   if (fromBlock <= head) {
-    const watched = await loadWatched(deps, chainName);
     const tokens = payInTokens(chain);
     for (let start = fromBlock; start <= head; start += deps.maxBlocksPerQuery) {
       const end = Math.min(head, start + deps.maxBlocksPerQuery - 1);
       const logs = await rpc.call((p) => p.getLogs({ address: tokens.map((t) => t.address), topics: [transferTopic], fromBlock: start, toBlock: end }));
       report.logs += logs.length;
-      for (const log of logs) {
-        const seen = matchLog(chain, log, watched);
-        if (!seen) continue;
-        report.matched += 1;
-        if ((await recordDeposit(deps, seen)) === 'recorded') report.recorded += 1;
+      const watched = await lookupWatched(deps, chainName, logs.flatMap((log) => recipientOf(log) ?? []));
+      const { deposits, dust } = sortMatches(chain, logs, watched);
+      report.matched += deposits.length;
+      for (const seen of deposits) {
+        const booked = await bookOrSetAside(deps, report, depositUnbookable(seen), () => recordDeposit(deps, seen));
+        if (booked === 'recorded') report.recorded += 1;
         await deps.afterRecord?.({ txHash: seen.txHash, logIndex: seen.logIndex });
+      }
+      for (const batch of dust) {
+        report.dust += batch.count;
+        await bookOrSetAside(deps, report, dustUnbookable(batch), () => recordDust(deps, batch));
       }
       await saveCursor(deps, chainName, end + 1);
     }
@@ -86,41 +99,81 @@ function payInTokens(chain: Chain) {
   });
 }
 
-/** A Transfer log to a watched address, in ledger units; token dust below one ledger unit is not credited. */
-export function matchLog(chain: Chain, log: Pick<Log, 'address' | 'topics' | 'data' | 'transactionHash' | 'index' | 'blockNumber' | 'blockHash' | 'removed'>, watched: Map<string, WatchedAddress>) {
+/**
+ * The range's matches: transfers at or above their charge's minimum deposit, one by one, and the
+ * rest as dust, one batch per block and address (however many transfers it holds).
+ */
+export function sortMatches(chain: Chain, logs: readonly Parameters<typeof matchLog>[1][], watched: Map<string, WatchedAddress>): { deposits: SeenTransfer[]; dust: DustBatch[] } {
+  const deposits: SeenTransfer[] = [];
+  const dust = new Map<string, DustBatch>();
+  for (const log of logs) {
+    const seen = matchLog(chain, log, watched);
+    if (!seen) continue;
+    if (seen.amountMinor >= seen.watched.minDepositMinor && seen.amountMinor > 0n) {
+      deposits.push(seen);
+      continue;
+    }
+    const key = `${seen.blockHash.toLowerCase()}#${seen.watched.address}`;
+    const batch = dust.get(key) ?? { watched: seen.watched, blockNumber: seen.blockNumber, blockHash: seen.blockHash.toLowerCase(), count: 0, amountMinor: 0n };
+    batch.count += 1;
+    batch.amountMinor += seen.amountMinor;
+    dust.set(key, batch);
+  }
+  return { deposits, dust: [...dust.values()] };
+}
+
+/**
+ * Books one match; one that cannot be booked (anything but a dependency being down) is set aside
+ * with an alert, so a single log never stops the chain's watcher and the cursor moves on.
+ */
+async function bookOrSetAside<T>(deps: WatchDeps, report: WatchReport, log: Unbookable, book: () => Promise<T>): Promise<T | 'set_aside'> {
+  try {
+    return await book();
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    if ((await setAside(deps, log, error)) === 'set_aside') {
+      report.setAside += 1;
+      deps.onSetAside?.(log, error);
+    }
+    return 'set_aside';
+  }
+}
+
+function depositUnbookable(seen: SeenTransfer): Unbookable {
+  return {
+    chain: seen.watched.chain, what: `${seen.txHash}#${seen.logIndex}`,
+    details: {
+      tx_hash: seen.txHash.toLowerCase(), log_index: String(seen.logIndex), block_number: String(seen.blockNumber), block_hash: seen.blockHash.toLowerCase(),
+      deposit_address: seen.watched.address, charge: seen.watched.chargeId, merchant: seen.watched.merchantId, asset: seen.watched.asset, amount: seen.amountMinor.toString(),
+    },
+  };
+}
+
+function dustUnbookable(batch: DustBatch): Unbookable {
+  return {
+    chain: batch.watched.chain, what: `dust#${batch.blockHash}#${batch.watched.address}`,
+    details: {
+      dust_transfers: String(batch.count), block_number: String(batch.blockNumber), block_hash: batch.blockHash,
+      deposit_address: batch.watched.address, charge: batch.watched.chargeId, merchant: batch.watched.merchantId, asset: batch.watched.asset, amount: batch.amountMinor.toString(),
+    },
+  };
+}
+
+/** The recipient of a Transfer log (lowercase), if it is one. */
+function recipientOf(log: Pick<Log, 'topics' | 'removed'>): string | undefined {
   if (log.removed || log.topics.length !== 3 || log.topics[0] !== transferTopic) return undefined;
-  const to = `0x${log.topics[2]!.slice(26)}`.toLowerCase();
-  const target = watched.get(to);
+  return `0x${log.topics[2]!.slice(26)}`.toLowerCase();
+}
+
+/** A Transfer log to a watched address, in ledger units (a transfer below one ledger unit counts as 0: dust). */
+export function matchLog(chain: Chain, log: Pick<Log, 'address' | 'topics' | 'data' | 'transactionHash' | 'index' | 'blockNumber' | 'blockHash' | 'removed'>, watched: Map<string, WatchedAddress>) {
+  const to = recipientOf(log);
+  const target = to === undefined ? undefined : watched.get(to);
   if (!target) return undefined;
   const token = payInTokens(chain).find((t) => t.address.toLowerCase() === log.address.toLowerCase() && t.symbol === target.asset);
   if (!token) return undefined;
   const amountMinor = BigInt(log.data) / token.scale;
-  if (amountMinor <= 0n) return undefined;
   return { watched: target, txHash: log.transactionHash, logIndex: log.index, blockNumber: log.blockNumber, blockHash: log.blockHash, amountMinor };
-}
-
-/**
- * The addresses the watcher matches against, from the sparse WATCH index (open charges and closed
- * ones still in their late window). One paginated read per pass; RPC use does not depend on it.
- */
-export async function loadWatched(deps: Pick<WatchDeps, 'dynamodb' | 'tableName' | 'now'>, chain: string): Promise<Map<string, WatchedAddress>> {
-  const watched = new Map<string, WatchedAddress>();
-  const nowIso = deps.now().toISOString();
-  for (const partition of watchPartitions(chain)) {
-    const pages = paginateQuery({ client: deps.dynamodb }, {
-      TableName: deps.tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk >= :now',
-      ExpressionAttributeValues: { ':p': { S: partition }, ':now': { S: nowIso } },
-    });
-    for await (const page of pages) {
-      for (const keys of page.Items ?? []) {
-        const entry = watchedFromIndexKeys(chain, keys);
-        watched.set(entry.address, entry);
-      }
-    }
-  }
-  return watched;
 }
 
 /** Deposits at the confirmation depth: one block-hash read per block holding any, whatever the charges. */

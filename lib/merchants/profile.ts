@@ -18,6 +18,11 @@ export const merchantProfileSchema = z.object({
    * the key source AUTHORIZER, API Gateway ignores any x-api-key a client sends.
    */
   usageKey: z.string().min(20).max(128).optional(),
+  /**
+   * Per asset, the smallest pay-in transfer credited as a deposit (ledger minor units); smaller ones
+   * are counted on the charge as dust. Absent: 0.01 of the asset. Applies to charges opened after it is set.
+   */
+  minDeposit: z.record(z.string(), z.string().regex(/^(0|[1-9][0-9]{0,29})$/)).optional(),
   /** Which changes wait for members' approvals (lib/approvals/policy.ts); absent: none. */
   approvals: approvalPolicySchema.optional(),
 });

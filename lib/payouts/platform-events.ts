@@ -4,7 +4,7 @@ import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 
 /** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
-export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck'] as const;
+export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside'] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];
 
 /** A platform event as its item's `body` holds it. */
@@ -21,7 +21,8 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * Events for operators rather than merchants, kept 30 days: `liquidity.low` (a payout waits for
  * funds), `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry),
  * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/reconcile) and
- * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce).
+ * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce) and `deposit.set_aside`
+ * (the chain watcher could not book a transfer and went on without it, lib/charges/set-aside.ts).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };

@@ -34,6 +34,11 @@ export function compileDepositFactory(): Promise<CompiledContract> {
   return compileContract('DepositFactory.sol', 'DepositFactory');
 }
 
+/** contracts/test/DustSprayer.sol: many token transfers in one transaction, for the dust-flood attack test. */
+export function compileDustSprayer(): Promise<CompiledContract> {
+  return compileContract('test/DustSprayer.sol', 'DustSprayer');
+}
+
 /**
  * Compiles a contract of contracts/ with the bundled solc-js (no compiler download).
  * Compiling takes seconds, so the output is cached on disk, keyed by everything that changes it.

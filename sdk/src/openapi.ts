@@ -141,8 +141,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a charge with its deposits */
+        /** Retrieve a charge with its totals, counts and first deposits */
         get: operations["getCharge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charges/{id}/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a charge's deposits, newest first (transfers below the minimum deposit are counted on the charge as dust, not listed) */
+        get: operations["listChargeDeposits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -990,6 +1007,7 @@ export type components = {
                     fee: string;
                     flags: ("underpaid" | "overpaid" | "late")[];
                     deposits: {
+                        id: string;
                         chain: string;
                         tx_hash: string;
                         log_index: number;
@@ -1002,6 +1020,9 @@ export type components = {
                         late: boolean;
                         created_at: string;
                     }[];
+                    deposit_count: number;
+                    dust_count: number;
+                    dust_amount: string;
                     expires_at: string | null;
                     hosted_url: string;
                     customer: string | null;
@@ -1144,6 +1165,7 @@ export type components = {
                         fee: string;
                         flags: ("underpaid" | "overpaid" | "late")[];
                         deposits: {
+                            id: string;
                             chain: string;
                             tx_hash: string;
                             log_index: number;
@@ -1156,6 +1178,9 @@ export type components = {
                             late: boolean;
                             created_at: string;
                         }[];
+                        deposit_count: number;
+                        dust_count: number;
+                        dust_amount: string;
                         expires_at: string | null;
                         hosted_url: string;
                         customer: string | null;
@@ -1493,6 +1518,7 @@ export type components = {
             fee: string;
             flags: ("underpaid" | "overpaid" | "late")[];
             deposits: {
+                id: string;
                 chain: string;
                 tx_hash: string;
                 log_index: number;
@@ -1505,6 +1531,9 @@ export type components = {
                 late: boolean;
                 created_at: string;
             }[];
+            deposit_count: number;
+            dust_count: number;
+            dust_amount: string;
             expires_at: string | null;
             hosted_url: string;
             customer: string | null;
@@ -1537,6 +1566,7 @@ export type components = {
                 fee: string;
                 flags: ("underpaid" | "overpaid" | "late")[];
                 deposits: {
+                    id: string;
                     chain: string;
                     tx_hash: string;
                     log_index: number;
@@ -1549,6 +1579,9 @@ export type components = {
                     late: boolean;
                     created_at: string;
                 }[];
+                deposit_count: number;
+                dust_count: number;
+                dust_amount: string;
                 expires_at: string | null;
                 hosted_url: string;
                 customer: string | null;
@@ -1558,6 +1591,25 @@ export type components = {
                 };
                 created_at: string;
                 canceled_at: string | null;
+            }[];
+            has_more: boolean;
+        };
+        DepositList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                chain: string;
+                tx_hash: string;
+                log_index: number;
+                block_number: number;
+                block_hash: string;
+                amount: string;
+                confirmations: number;
+                /** @enum {string} */
+                status: "pending" | "credited" | "reverted";
+                late: boolean;
+                created_at: string;
             }[];
             has_more: boolean;
         };
@@ -2549,6 +2601,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Charge"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChargeDeposits: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deposits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepositList"];
                 };
             };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */

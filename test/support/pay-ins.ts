@@ -17,6 +17,12 @@ import { isolatedTable } from './isolated.js';
 import { stack } from './stack.js';
 import { waitFor } from './wait.js';
 
+/**
+ * How long a test waits for the stack's own chain-watch to credit a charge on a quiet chain: the
+ * watcher runs on a schedule (locally 25 s of each minute), so a payment may wait for the next run.
+ */
+export const stackWatchDeadlineMs = 150_000;
+
 const usdcAbi = ['function transfer(address to, uint256 amount) returns (bool)'];
 
 /** A customer's wallet on one chain, funded with gas and test USDC, sending with locally counted nonces. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../../support/api.js';
 import { chainByName } from '../../support/chain.js';
 import { fundedMerchant } from '../../support/deps.js';
-import { payerOn } from '../../support/pay-ins.js';
+import { payerOn, stackWatchDeadlineMs } from '../../support/pay-ins.js';
 import { waitFor } from '../../support/wait.js';
 
 describe('the charges API on the local stack', () => {
@@ -47,9 +47,15 @@ describe('the charges API on the local stack', () => {
     const paid = await waitFor('the charge credited by chain-watch', async () => {
       const read = await api('GET', `/v1/charges/${created.body.id}`, { key });
       return read.body.status === 'succeeded' ? read.body : undefined;
-    }, { timeoutMs: 150_000, intervalMs: 1000 });
+    }, { timeoutMs: stackWatchDeadlineMs, intervalMs: 1000 });
     expect(paid).toMatchObject({ amount_received: '2500000', fee: '0', flags: [] });
     expect(paid.deposits[0]).toMatchObject({ chain: 'local-b', status: 'credited', amount: '2500000' });
+    expect(paid).toMatchObject({ deposit_count: 1, dust_count: 0, dust_amount: '0' });
+    const deposits = await api('GET', `/v1/charges/${created.body.id}/deposits?limit=10`, { key });
+    expect(deposits.status).toBe(200);
+    expect(deposits.body).toEqual({ object: 'list', data: paid.deposits, has_more: false });
+    expect((await api('GET', `/v1/charges/${created.body.id}/deposits`, { key: stranger.api_key })).status).toBe(404);
+    expect((await api('GET', `/v1/charges/${created.body.id}/deposits?starting_after=nope`, { key })).status).toBe(400);
     const balances = await api('GET', '/v1/balances', { key });
     expect(balances.body.data.find((b: { asset: string }) => b.asset === 'USDC').available).toBe('2500000');
     const events = await api('GET', '/v1/events?limit=20', { key });

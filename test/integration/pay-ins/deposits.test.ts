@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { expireDueCharges } from '../../../lib/charges/expire.js';
+import { listChargeDeposits } from '../../../lib/charges/query.js';
 import { watchChain } from '../../../lib/charges/watch.js';
 import { listEvents } from '../../../lib/payments/query.js';
 import type { Charge } from '../../../lib/charges/schemas.js';
@@ -13,7 +14,7 @@ import { payerOn, payInWorld } from '../../support/pay-ins.js';
 const inAnHour = () => new Date(Date.now() + 3600_000);
 
 describe.each(['local-a', 'local-b'])('pay-ins on %s', (chainName) => {
-  it('credits exact, split, under, over, late and top-up payments once final, less the 1% fee, with the ledger balanced', async () => {
+  it('credits exact, split, under, over, late and top-up payments once final, less the 1% fee, with the ledger balanced; a transfer below the minimum deposit is counted as dust', async () => {
     const world = await payInWorld({ feeBps: 100 });
     const payer = await payerOn(chainByName(chainName));
     const on = { chains: [chainName] };
@@ -42,10 +43,11 @@ describe.each(['local-a', 'local-b'])('pay-ins on %s', (chainName) => {
       return all.every((c) => c.amount_pending === '0' && c.deposits.length === 1) ? all : undefined;
     });
     await (await payer.send(address(split), 400_000n)).wait();
+    // 0.001 USDC is below the default minimum deposit (0.01): counted on the top-up as dust, not credited.
     await (await payer.send(address(topUp), 1_000n)).wait();
-    await world.watchUntil('the second payments final', [chainName], async () => {
+    await world.watchUntil('the second payments final and the dust counted', [chainName], async () => {
       const [s, t] = await Promise.all([world.charge(split.id), world.charge(topUp.id)]);
-      return s.amount_received === '1000000' && t.amount_received === '124456' ? true : undefined;
+      return s.amount_received === '1000000' && t.dust_count === 1 ? true : undefined;
     });
     expect((await expireDueCharges({ ...world.charges, now: inAnHour })).expired).toBe(1); // the underpaid one
 
@@ -55,14 +57,21 @@ describe.each(['local-a', 'local-b'])('pay-ins on %s', (chainName) => {
     expect(after.exact!.deposits[0]!.confirmations).toBeGreaterThanOrEqual(1);
     expect(after.split!).toMatchObject({ status: 'succeeded', amount_received: '1000000', fee: '10000', flags: [] });
     expect(after.split!.deposits).toHaveLength(2);
+    expect(after.split!.deposit_count).toBe(2);
+    // The charge's deposits page newest first, the cursor a deposit id.
+    const newest = await listChargeDeposits(world.charges, world.merchantId, split.id, { limit: 1 });
+    expect(newest).toMatchObject({ object: 'list', has_more: true, data: [{ amount: '400000', status: 'credited', chain: chainName }] });
+    const older = await listChargeDeposits(world.charges, world.merchantId, split.id, { limit: 1, startingAfter: newest.data[0]!.id });
+    expect(older).toMatchObject({ has_more: false, data: [{ amount: '600000', status: 'credited' }] });
+    expect([...older.data, ...newest.data]).toEqual(after.split!.deposits);
     expect(after.under!).toMatchObject({ status: 'expired', amount_received: '400000', flags: ['underpaid'] });
     expect(after.over!).toMatchObject({ status: 'overpaid', amount_received: '1500000', flags: ['overpaid'] });
-    expect(after.topUp!).toMatchObject({ status: 'succeeded', amount: null, amount_received: '124456', flags: [] });
+    expect(after.topUp!).toMatchObject({ status: 'succeeded', amount: null, amount_received: '123456', flags: [], deposit_count: 1, dust_count: 1, dust_amount: '1000' });
     expect(after.late!).toMatchObject({ status: 'succeeded', amount_received: '1000000', flags: ['late'] });
 
-    const received = 1_000_000n + 1_000_000n + 400_000n + 1_500_000n + 124_456n + 1_000_000n;
+    const received = 1_000_000n + 1_000_000n + 400_000n + 1_500_000n + 123_456n + 1_000_000n;
     const fees = Object.values(after).reduce((total, c) => total + BigInt(c.fee), 0n);
-    expect(fees).toBe(10_000n + 10_000n + 4_000n + 15_000n + 1_244n + 10_000n);
+    expect(fees).toBe(10_000n + 10_000n + 4_000n + 15_000n + 1_234n + 10_000n);
     expect(await world.available()).toBe(received - fees);
     await expectLedgerBalanced(world.tableName);
 
