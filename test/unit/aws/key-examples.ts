@@ -12,11 +12,11 @@ import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartitio
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '../../../lib/events/items.js';
 import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
 import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
-import { approvedPartition, customerKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '../../../lib/customers/items.js';
+import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '../../../lib/customers/items.js';
 import { acquireIdempotencyKey } from '../../../lib/idempotency/store.js';
 import { storeSanctionsIndex } from '../../../lib/kyc/sanctions-store.js';
 import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
-import { memberKeyDigestKey } from '../../../lib/members/items.js';
+import { memberKey, memberKeyDigestKey } from '../../../lib/members/items.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '../../../lib/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '../../../lib/payouts/items.js';
@@ -50,6 +50,8 @@ export async function keyExamples(): Promise<string[]> {
     keyIdKey('key_1').pk.S,
     merchantProfileKey(merchant).pk.S,
     memberKeyDigestKey('0a1b2c').pk.S,
+    memberKey('mem_1').pk.S,
+    documentRegisterKey('0a1b2c').pk!.S!,
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
     paymentKey('pay_1').pk.S,
