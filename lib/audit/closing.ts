@@ -32,10 +32,13 @@ export async function readClosingPeriod(deps: Pick<AuditDeps, 'dynamodb' | 'tabl
 }
 
 /**
- * Opens a period cut at `cutAt`, after `previous`. Refused (undefined) when another close opened
- * one first: the caller then works on that one.
+ * Opens a period cut at `now`, after `previous`. Refused (undefined) when another close opened
+ * one first: the caller then works on that one. A cut is always after the previous one (a clock
+ * behind the previous close's would otherwise give an id that sorts before its predecessor's).
  */
-export async function openPeriod(deps: Pick<AuditDeps, 'dynamodb' | 'tableName'>, cutAt: Date, previous: StoredPeriod | undefined): Promise<ClosingPeriod | undefined> {
+export async function openPeriod(deps: Pick<AuditDeps, 'dynamodb' | 'tableName'>, now: Date, previous: StoredPeriod | undefined): Promise<ClosingPeriod | undefined> {
+  const previousCutMs = previous ? Date.parse(previous.digest.period_id) : Number.NaN;
+  const cutAt = new Date(Number.isNaN(previousCutMs) ? now.getTime() : Math.max(now.getTime(), previousCutMs + 1));
   const closing: ClosingPeriod = {
     period_id: cutAt.toISOString(),
     cut_at: cutAt.toISOString(),

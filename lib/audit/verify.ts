@@ -1,6 +1,6 @@
 import { kmsAuditTrust, tableAuditReader, type AuditReader, type AuditTrust } from './audit-reader.js';
 import type { AuditDeps } from './deps.js';
-import { laneLeafData, type StoredLeaf, type StoredPeriod } from './digests.js';
+import { laneLeafData, type LaneDigest, type StoredLeaf, type StoredPeriod } from './digests.js';
 import { auditLaneCount } from './record.js';
 import { verifyLane, type CoveredPart, type LaneBreak } from './verify-lane.js';
 import { checkAnchor, checkPeriodChain, checkSignedPeriod, periodBreak, type PeriodBreak } from './verify-periods.js';
@@ -39,8 +39,8 @@ export function verifyAuditLog(deps: VerifyDeps, request: VerifyRequest): Promis
 /**
  * Holds the merchant's log to what was signed (docs/audit.md, "Verifying"): the chain of periods,
  * each period's signature and completeness (its stored leaves rebuild its signed root and size),
- * the merchant's digests against those leaves, then each lane (verifyLane), then the anchors of the
- * periods that cover the merchant. Stops at the first problem and names it; never throws on what
+ * each lane against those leaves (verifyLane), the merchant's digests against them, then the
+ * anchors of the periods that cover the merchant. Stops at the first problem and names it; never throws on what
  * it reads.
  */
 export async function verifyLog(reader: AuditReader, trust: AuditTrust, request: VerifyRequest): Promise<VerifyReport> {
@@ -67,13 +67,11 @@ export async function verifyLog(reader: AuditReader, trust: AuditTrust, request:
     if (own.length > 0) covering.push(period);
     covered.push(...own);
   }
-  const pending = closing && !ranged
-    ? merchantLeaves((await reader.periodLeaves(closing.period_id)).filter((leaf) => leaf.index !== undefined && leaf.index < closing.size), merchantId, closing.period_id)
+  // The period being closed, unless it was stored between the two reads (then it is among the signed ones).
+  const open = closing && !periods.some((p) => p.digest.period_id === closing.period_id) ? closing : undefined;
+  const pending = open && !ranged
+    ? merchantLeaves((await reader.periodLeaves(open.period_id)).filter((leaf) => leaf.index !== undefined && leaf.index < open.size), merchantId, open.period_id)
     : [];
-
-  const notLookedAt = new Set([...periods.filter((p) => !inRange(p.digest.period_id)).map((p) => p.digest.period_id), ...(closing && ranged ? [closing.period_id] : [])]);
-  const digestBreak = await checkDigests(reader, merchantId, [...covered, ...pending], notLookedAt);
-  if (digestBreak) return fail(digestBreak);
 
   const lanes = [...new Set([...Array.from({ length: auditLaneCount }, (_, lane) => lane), ...registered.map((r) => r.lane), ...covered.map((c) => c.part.lane), ...pending.map((c) => c.part.lane)])].sort((a, b) => a - b);
   for (const lane of lanes) {
@@ -87,6 +85,18 @@ export async function verifyLog(reader: AuditReader, trust: AuditTrust, request:
     if (outcome.checked > 0) report.lanes_checked += 1;
     if (outcome.broken) return fail(outcome.broken);
   }
+
+  // After the lanes: a lane deleted whole, digests included, is named by its lane rather than by its digest.
+  // Digests a close is writing while this runs are not held to leaves it has not read: those of a
+  // step after the closing period was read, or of a period opened since. Such a digest signs
+  // nothing (a proof climbs from the signed period's own leaves), so leaving it is safe.
+  const known = new Set(periods.map((p) => p.digest.period_id));
+  const latest = periods.at(-1)?.digest.period_id ?? '';
+  const lookedAt = (d: { period_id: string; index: number }) => known.has(d.period_id)
+    ? inRange(d.period_id)
+    : d.period_id === open?.period_id ? !ranged && d.index < open.size : d.period_id <= latest;
+  const digestBreak = await checkDigests(reader, merchantId, [...covered, ...pending], lookedAt);
+  if (digestBreak) return fail(digestBreak);
 
   report.periods_checked = covering.length;
   for (const period of covering) {
@@ -108,8 +118,8 @@ function merchantLeaves(leaves: StoredLeaf[], merchantId: string, periodId: stri
  * periods' leaves: each digest is its period's leaf at its index, and each of the merchant's leaves
  * has its digest. Digests of periods outside the window are not looked at.
  */
-async function checkDigests(reader: AuditReader, merchantId: string, leaves: (CoveredPart & { index: number; text: string })[], outOfRange: Set<string>): Promise<PeriodBreak | undefined> {
-  const digests = (await reader.merchantDigests(merchantId)).filter((d) => !outOfRange.has(d.period_id));
+async function checkDigests(reader: AuditReader, merchantId: string, leaves: (CoveredPart & { index: number; text: string })[], lookedAt: (d: LaneDigest) => boolean): Promise<PeriodBreak | undefined> {
+  const digests = (await reader.merchantDigests(merchantId)).filter(lookedAt);
   const byPlace = new Map(leaves.map((leaf) => [`${leaf.periodId}#${leaf.index}`, leaf]));
   for (const digest of digests) {
     const leaf = byPlace.get(`${digest.period_id}#${digest.index}`);
