@@ -1,4 +1,4 @@
-// `npm run bench:audit [-- --payments 40 --records 300000 --stack .local/stack.json --verify-only]`
+// `npm run bench:audit [-- --payments 40 --records 300000 --close-lanes 1000,10000 --stack .local/stack.json --verify-only --close-only]`
 //
 // What the audit log costs and how fast it verifies:
 // 1. DynamoDB requests and transaction items per payment (authorize with manual capture, then
@@ -10,6 +10,10 @@
 // 2. Verification speed on one core: a chain of --records records, built in memory, checked by
 //    verifyChain (canonical JSON + SHA-256 per record) and hashed into its RFC 6962 root. Goal
 //    ≥ 100,000 records per second. No stack needed for this part (--verify-only).
+// 3. A period close over --close-lanes active lanes (lanes with a new record each, written straight
+//    into the table), run as the audit-anchor function runs it: calls with a deadline of a Lambda
+//    given --invocation-seconds (as the local invoke gives 30 s), each resuming where the last
+//    stopped. Reports the wall time and the number of invocations it took.
 //
 // Part 1 starts its own stack on LANEPAY_BENCH_PORT_BASE (default 7500) unless --stack names a
 // running one's StackInfo; moto serializes requests, so only counts are meaningful there, not times.
@@ -31,6 +35,7 @@ import type { StackInfo } from '../scripts/stack/types.js';
 import { fundedMerchants, paymentDeps } from './payments-hot-path/deps.js';
 import { newCapture, newTicket } from './payments-hot-path/flows.js';
 import { openStack, type BenchStack } from './payments-hot-path/stack.js';
+import { closeFigures } from './audit/close.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -40,6 +45,9 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '300000' },
     stack: { type: 'string' },
     'verify-only': { type: 'boolean', default: false },
+    'close-only': { type: 'boolean', default: false },
+    'close-lanes': { type: 'string', default: '1000,10000' },
+    'invocation-seconds': { type: 'string', default: '30' },
   },
 });
 const progress = (line: string) => console.error(`  ${line}`);
@@ -208,7 +216,8 @@ try {
   print('Verification speed (node, one core; goal ≥ 100,000 records/s)', verificationFigures(records));
   if (!args['verify-only']) {
     stack = await openStack(args.stack, progress);
-    print('DynamoDB requests per payment (goal: none added; the audit items ride in the existing transactions)', await requestFigures(stack.info, payments));
+    if (!args['close-only']) print('DynamoDB requests per payment (goal: none added; the audit items ride in the existing transactions)', await requestFigures(stack.info, payments));
+    print(`Period close, invocations of ${args['invocation-seconds']} s (goal: every invocation returns in time; the period covers every lane)`, await closeFigures(stack.info, args['close-lanes'].split(',').map(Number), Number(args['invocation-seconds'])));
   }
 } finally {
   await stack?.stop();

@@ -30,8 +30,10 @@ export default defineCommand({
       print(json(report));
       if (report.broken) {
         const { broken } = report;
-        const what = broken.kind === 'period' ? `period ${broken.period_id}` : `record ${recordId(merchantId, broken.lane, broken.seq ?? broken.sk)}`;
-        console.error(`Audit log of ${merchantId} does not verify: ${what} ${broken.kind === 'period' ? 'does not hold' : `was ${broken.kind}`}: ${broken.detail}.`);
+        const what = broken.kind === 'period'
+          ? `period ${broken.period_id} does not hold`
+          : broken.kind === 'registry' ? `lane ${merchantId}:${broken.lane}'s registry entry does not hold` : `record ${recordId(merchantId, broken.lane, broken.seq ?? broken.sk)} was ${broken.kind}`;
+        console.error(`Audit log of ${merchantId} does not verify: ${what}: ${broken.detail}.`);
         return 1;
       }
       if (report.anchors_pending.length > 0) console.error(`Verified; anchors not yet on chain for ${report.anchors_pending.length} period(s): ${report.anchors_pending.join(', ')}.`);

@@ -81,3 +81,28 @@ export function rootFromPath(leaf: Buffer, index: number, size: number, path: Bu
   }
   return sn === 0 ? r : undefined;
 }
+
+/**
+ * The compact frontier of an RFC 6962 tree being built leaf by leaf: the roots of its perfect
+ * subtrees, largest first (one per set bit of the leaf count, so at most log2(n) + 1 hashes). A
+ * period close keeps it in its open-period item, so the period root comes out of a few hashes at
+ * the end instead of a read of every leaf.
+ */
+export function appendToFrontier(frontier: Buffer[], size: number, leaf: Buffer): Buffer[] {
+  const next = [...frontier, leaf];
+  // Each trailing 1 bit of the old size is a perfect subtree the new leaf's subtree now pairs with.
+  for (let m = size; m % 2 === 1; m = Math.floor(m / 2)) {
+    const right = next.pop()!;
+    const left = next.pop()!;
+    next.push(nodeHash(left, right));
+  }
+  return next;
+}
+
+/** The root of the tree a frontier describes: the subtrees folded from the right, as the RFC's split does. */
+export function frontierRoot(frontier: Buffer[]): Buffer {
+  if (frontier.length === 0) return emptyRoot;
+  let root = frontier[frontier.length - 1]!;
+  for (let i = frontier.length - 2; i >= 0; i -= 1) root = nodeHash(frontier[i]!, root);
+  return root;
+}

@@ -1,8 +1,8 @@
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditDeps } from './deps.js';
 import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
-import { auditPath } from './merkle.js';
-import { readMerchantDigests, readPeriod, readRecords } from './reads.js';
+import { auditPath, leafHash } from './merkle.js';
+import { readMerchantDigests, readPeriod, readPeriodLeaves, readRecords } from './reads.js';
 import { canonicalJson, isLane } from './record.js';
 import { signingPublicKey } from './signing.js';
 
@@ -39,13 +39,15 @@ export async function inclusionProof(deps: Pick<AuditDeps, 'dynamodb' | 'kms' | 
   if (!period) throw new NotFoundError('signed period', digest.period_id);
   const leaves = records.map((r) => recordLeaf(r.hash));
   const index = seq - digest.first_seq;
+  // The period path is computed from the period's stored leaves: a close keeps only their frontier.
+  const periodLeaves = (await readPeriodLeaves(deps, digest.period_id)).map((leaf) => leafHash(Buffer.from(leaf.text, 'utf8')));
   const publicKey = await signingPublicKey(deps.kms, period.signingKeyId);
   return {
     record_id: recordId,
     hashing: 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is lane_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.',
     record: { canonical_json: canonicalJson(record.body), hash: record.hash },
     lane_tree: { leaf_index: index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')), root: digest.root },
-    period_tree: { leaf_json: laneLeafData(digest), leaf_index: digest.index, size: digest.size, path: digest.path, root: period.digest.root },
+    period_tree: { leaf_json: laneLeafData(digest), leaf_index: digest.index, size: periodLeaves.length, path: auditPath(digest.index, periodLeaves).map((h) => h.toString('hex')), root: period.digest.root },
     period: { digest_json: canonicalJson(period.digest), signature_der_base64: period.signature, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
     anchor: period.anchor ? { ...period.anchor, calldata: anchorCalldata(period.digest.root) } : null,
   };

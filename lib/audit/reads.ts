@@ -1,6 +1,6 @@
 import { GetItemCommand, paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  laneDigestFromItem, periodFromItem, periodHeadKey, periodKey, periodPartition, digestSortKeyPrefix, type LaneDigest, type StoredPeriod,
+  laneDigestFromItem, periodFromItem, periodLeafFromItem, periodLeavesPartition, type StoredLeaf, periodHeadKey, periodKey, periodPartition, digestSortKeyPrefix, type LaneDigest, type StoredPeriod,
 } from './digests.js';
 import type { ChainHead } from './items.js';
 import {
@@ -98,4 +98,17 @@ export async function readLatestPeriod(deps: Reader): Promise<StoredPeriod | und
     return item ? periodFromItem(item) : undefined;
   }
   return undefined;
+}
+
+/** Every item under the period's leaf partition, in key order, including any that no close made. */
+export async function readPeriodLeaves(deps: Reader, periodId: string): Promise<StoredLeaf[]> {
+  const leaves: StoredLeaf[] = [];
+  const pages = paginateQuery({ client: deps.dynamodb, pageSize: 1000 }, {
+    TableName: deps.tableName,
+    ConsistentRead: true,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: periodLeavesPartition(periodId) } },
+  });
+  for await (const page of pages) for (const item of page.Items ?? []) leaves.push(periodLeafFromItem(item));
+  return leaves;
 }

@@ -126,17 +126,18 @@ export function chainFromRegistrySortKey(sk: string): { merchantId: string; lane
   return match && isLane(Number(match[2])) ? { merchantId: match[1]!, lane: Number(match[2]) } : undefined;
 }
 
+/**
+ * A record's item: the body's text and its hash, nothing else beside them. Items written before
+ * 2026-12-06 also kept `lane`, `seq`, `at` and `prev_hash` beside the body, unhashed: `audit verify`
+ * holds any such copy to the body (`besideBody`), since a reader might trust it.
+ */
 export function recordItem(record: AuditRecord): Record<string, AttributeValue> {
   const { hash, ...body } = record;
   return {
     pk: { S: auditLanePartition(record.merchant_id, record.lane) },
     sk: { S: recordSortKey(record.seq) },
     entity: { S: 'audit-record' },
-    lane: { N: String(record.lane) },
-    seq: { N: String(record.seq) },
-    at: { S: record.at },
     body: { S: canonicalJson(body) },
-    prev_hash: { S: record.prev_hash },
     hash: { S: hash },
   };
 }
@@ -150,9 +151,33 @@ export interface StoredRecord {
   bodyText: string;
   body: AuditRecordBody;
   hash: string;
+  /** Copies of body fields kept beside it (older items), as stored: each must agree with the body. */
+  besideBody?: Partial<Record<BesideBodyField, string>>;
 }
+
+export const besideBodyFields = ['lane', 'seq', 'at', 'prev_hash'] as const;
+export type BesideBodyField = (typeof besideBodyFields)[number];
 
 export function storedRecordFromItem(item: Record<string, AttributeValue>): StoredRecord {
   const bodyText = item.body?.S ?? '{}';
-  return { sk: item.sk?.S ?? '', bodyText, body: JSON.parse(bodyText) as AuditRecordBody, hash: item.hash?.S ?? '' };
+  const besideBody: Partial<Record<BesideBodyField, string>> = {};
+  for (const field of besideBodyFields) {
+    const value = item[field]?.S ?? item[field]?.N;
+    if (value !== undefined) besideBody[field] = value;
+  }
+  return {
+    sk: item.sk?.S ?? '', bodyText, body: parseBody(bodyText), hash: item.hash?.S ?? '',
+    ...(Object.keys(besideBody).length > 0 ? { besideBody } : {}),
+  };
+}
+
+/** A body that is not JSON reads as an empty one: verification then names the record, rather than crashing. */
+function parseBody(text: string): AuditRecordBody {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object') return body as AuditRecordBody;
+  } catch {
+    // named below by verification: the text no longer hashes to the stored hash
+  }
+  return {} as AuditRecordBody;
 }

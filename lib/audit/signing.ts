@@ -24,6 +24,11 @@ export function signingPublicKey(kms: KMSClient, keyId: string): Promise<KeyObje
   return key;
 }
 
+/** False, never a throw, for a signature that is not DER at all (a tampered item). */
 export function signatureHolds(publicKey: KeyObject, message: string, signatureBase64: string): boolean {
-  return verify('sha256', Buffer.from(message, 'utf8'), publicKey, Buffer.from(signatureBase64, 'base64'));
+  try {
+    return verify('sha256', Buffer.from(message, 'utf8'), publicKey, Buffer.from(signatureBase64, 'base64'));
+  } catch {
+    return false;
+  }
 }

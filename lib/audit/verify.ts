@@ -1,10 +1,11 @@
+import { kmsAuditTrust, tableAuditReader, type AuditReader, type AuditTrust } from './audit-reader.js';
 import type { AuditDeps } from './deps.js';
-import { anchorCalldata, laneLeaf, recordLeaf, type LaneDigest, type StoredPeriod } from './digests.js';
-import { merkleRoot, rootFromPath } from './merkle.js';
-import { readHead, readMerchantDigests, readPeriod, readRecords, readRegistry } from './reads.js';
-import { auditLaneCount, canonicalJson, genesisHash, seqFromSortKey } from './record.js';
-import { signatureHolds, signingPublicKey } from './signing.js';
-import { verifyChain, type ChainBreak } from './verify-chain.js';
+import { laneLeafData, type LaneDigest, type StoredLeaf, type StoredPeriod } from './digests.js';
+import { auditLaneCount } from './record.js';
+import { verifyLane, type CoveredPart, type LaneBreak } from './verify-lane.js';
+import { checkAnchor, checkPeriodChain, checkSignedPeriod, periodBreak, type PeriodBreak } from './verify-periods.js';
+
+export type { PeriodBreak } from './verify-periods.js';
 
 export interface VerifyRequest {
   merchantId: string;
@@ -19,129 +20,115 @@ export interface VerifyReport {
   /** Lanes that hold records (docs/audit.md, "Lanes"). */
   lanes_checked: number;
   records_checked: number;
+  /** Signed periods that cover the merchant (every period in the window is checked whole). */
   periods_checked: number;
   anchors_checked: number;
   /** Periods whose anchor transaction is sent but not mined yet, or not sent yet. */
   anchors_pending: string[];
-  /** The first problem: a record changed, removed, inserted or reordered, or a period that does not hold. */
-  broken?: (ChainBreak & { lane: number }) | PeriodBreak;
-}
-
-export interface PeriodBreak {
-  kind: 'period';
-  period_id: string;
-  lane: number | null;
-  seq: number | null;
-  detail: string;
+  /** The first problem: a record changed, removed, inserted or reordered, a registry entry, or a period that does not hold. */
+  broken?: LaneBreak | PeriodBreak;
 }
 
 type VerifyDeps = Pick<AuditDeps, 'dynamodb' | 'kms' | 'tableName' | 'anchorer'>;
 
-/** What one period's signed digest and anchor came to: checked once, however many lanes it covers. */
-type PeriodCheck = { period: StoredPeriod; anchored: boolean } | { detail: string };
+/** `audit verify` against the table, KMS and the anchor chain. */
+export function verifyAuditLog(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyReport> {
+  return verifyLog(tableAuditReader(deps), kmsAuditTrust(deps.kms, deps.anchorer), request);
+}
 
 /**
- * Recomputes each of the merchant's lanes (hash chain, head), each period's record root and its path
- * to the signed period root, checks the KMS signature of each period digest and finds each anchor on
- * chain with the anchoring wallet as sender. Stops at the first problem, naming the record (or period).
+ * Holds the merchant's log to what was signed (docs/audit.md, "Verifying"): the chain of periods,
+ * each period's signature and completeness (its stored leaves rebuild its signed root and size),
+ * each lane against those leaves (verifyLane), the merchant's digests against them, then the
+ * anchors of the periods that cover the merchant. Stops at the first problem and names it; never throws on what
+ * it reads.
  */
-export async function verifyAuditLog(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyReport> {
-  const report: VerifyReport = {
-    ok: true, merchant_id: request.merchantId, lanes_checked: 0, records_checked: 0, periods_checked: 0, anchors_checked: 0, anchors_pending: [],
-  };
+export async function verifyLog(reader: AuditReader, trust: AuditTrust, request: VerifyRequest): Promise<VerifyReport> {
+  const { merchantId } = request;
+  const report: VerifyReport = { ok: true, merchant_id: merchantId, lanes_checked: 0, records_checked: 0, periods_checked: 0, anchors_checked: 0, anchors_pending: [] };
+  const fail = (broken: LaneBreak | PeriodBreak): VerifyReport => ({ ...report, ok: false, broken });
+  const ranged = request.from !== undefined || request.to !== undefined;
   const inRange = (periodId: string) => (!request.from || periodId >= request.from) && (!request.to || periodId <= request.to);
-  const [allDigests, registered] = await Promise.all([readMerchantDigests(deps, request.merchantId), readRegistry(deps, request.merchantId)]);
-  // Every lane a writer may use, and any other a digest or the registry names: a lane deleted whole is still looked for.
-  const lanes = [...new Set([...Array.from({ length: auditLaneCount }, (_, lane) => lane), ...registered.map((r) => r.lane), ...allDigests.map((d) => d.lane)])].sort((a, b) => a - b);
-  const periods = new Map<string, Promise<PeriodCheck>>();
-  const pending = new Set<string>();
-  const anchored = new Set<string>();
-  for (const lane of lanes) {
-    const digests = allDigests.filter((d) => d.lane === lane && inRange(d.period_id)).sort((a, b) => a.first_seq - b.first_seq);
-    const target = { deps, merchantId: request.merchantId, lane, registered: registered.some((r) => r.lane === lane), ranged: request.from !== undefined || request.to !== undefined, to: request.to };
-    const checked = await verifyLane(target, digests, report);
-    if (checked.broken) return { ...report, ok: false, broken: checked.broken };
-    for (const digest of digests) {
-      const period = periods.get(digest.period_id) ?? checkPeriod(deps, digest.period_id);
-      periods.set(digest.period_id, period);
-      const broken = await checkLaneInPeriod(digest, await period);
-      if (broken) return { ...report, ok: false, broken };
-      const outcome = await period;
-      if ('anchored' in outcome) (outcome.anchored ? anchored : pending).add(digest.period_id);
-    }
-    report.periods_checked = periods.size;
-    report.anchors_checked = anchored.size;
-    report.anchors_pending = [...pending].sort();
+
+  // While a close runs, the registry is read before the period being closed, and that before the
+  // signed periods: a lane's closedSeq read then is the signed one or the one the close reached.
+  const registered = await reader.registry(merchantId);
+  const closing = await reader.closing();
+  const [periods, headId] = await Promise.all([reader.periods(), reader.periodHead()]);
+  const chainBreak = checkPeriodChain(periods, headId);
+  if (chainBreak) return fail(chainBreak);
+
+  const covered: (CoveredPart & { index: number; text: string })[] = [];
+  const covering: StoredPeriod[] = [];
+  for (const period of periods.filter((p) => inRange(p.digest.period_id))) {
+    const checked = await checkSignedPeriod(reader, trust, period);
+    if ('kind' in checked) return fail(checked);
+    const own = merchantLeaves(checked.leaves, merchantId, period.digest.period_id);
+    if (own.length > 0) covering.push(period);
+    covered.push(...own);
   }
+  // The period being closed, unless it was stored between the two reads (then it is among the signed ones).
+  const open = closing && !periods.some((p) => p.digest.period_id === closing.period_id) ? closing : undefined;
+  const pending = open && !ranged
+    ? merchantLeaves((await reader.periodLeaves(open.period_id)).filter((leaf) => leaf.index !== undefined && leaf.index < open.size), merchantId, open.period_id)
+    : [];
+
+  const lanes = [...new Set([...Array.from({ length: auditLaneCount }, (_, lane) => lane), ...registered.map((r) => r.lane), ...covered.map((c) => c.part.lane), ...pending.map((c) => c.part.lane)])].sort((a, b) => a - b);
+  for (const lane of lanes) {
+    const outcome = await verifyLane({
+      reader, merchantId, lane, ranged, to: request.to,
+      covered: covered.filter((c) => c.part.lane === lane),
+      pending: pending.find((c) => c.part.lane === lane),
+      registered: registered.find((r) => r.lane === lane),
+    });
+    report.records_checked += outcome.checked;
+    if (outcome.checked > 0) report.lanes_checked += 1;
+    if (outcome.broken) return fail(outcome.broken);
+  }
+
+  // After the lanes: a lane deleted whole, digests included, is named by its lane rather than by its digest.
+  // Digests a close is writing while this runs are not held to leaves it has not read: those of a
+  // step after the closing period was read, or of a period opened since. Such a digest signs
+  // nothing (a proof climbs from the signed period's own leaves), so leaving it is safe.
+  const known = new Set(periods.map((p) => p.digest.period_id));
+  const latest = periods.at(-1)?.digest.period_id ?? '';
+  const lookedAt = (d: { period_id: string; index: number }) => known.has(d.period_id)
+    ? inRange(d.period_id)
+    : d.period_id === open?.period_id ? !ranged && d.index < open.size : d.period_id <= latest;
+  const digestBreak = await checkDigests(reader, merchantId, [...covered, ...pending], lookedAt);
+  if (digestBreak) return fail(digestBreak);
+
+  report.periods_checked = covering.length;
+  for (const period of covering) {
+    const anchor = await checkAnchor(trust, period);
+    if (typeof anchor === 'object') return fail(anchor);
+    if (anchor === 'anchored') report.anchors_checked += 1;
+    else report.anchors_pending.push(period.digest.period_id);
+  }
+  report.anchors_pending.sort();
   return report;
 }
 
-interface LaneToVerify {
-  deps: VerifyDeps;
-  merchantId: string;
-  lane: number;
-  registered: boolean;
-  ranged: boolean;
-  to: string | undefined;
+function merchantLeaves(leaves: StoredLeaf[], merchantId: string, periodId: string) {
+  return leaves.filter((leaf) => leaf.part.merchant_id === merchantId).map((leaf) => ({ periodId, part: leaf.part, index: leaf.index!, text: leaf.text }));
 }
 
-/** The lane's chain, and each of its period digests' record roots. */
-async function verifyLane(target: LaneToVerify, digests: LaneDigest[], report: VerifyReport): Promise<{ broken?: VerifyReport['broken'] }> {
-  const { deps, merchantId, lane, ranged } = target;
-  const at = (broken: ChainBreak) => ({ broken: { ...broken, lane } });
-  // A range starts at its first period's first record, chained to the record before it.
-  const fromSeq = ranged ? digests[0]?.first_seq : 1;
-  if (fromSeq === undefined) return {};
-  const toSeq = ranged && target.to !== undefined ? digests.at(-1)!.last_seq : undefined;
-  const [head, records] = await Promise.all([readHead(deps, merchantId, lane), readRecords(deps, merchantId, lane, { fromSeq: Math.max(1, fromSeq - 1), ...(toSeq === undefined ? {} : { toSeq }) })]);
-  if (!ranged && !head) {
-    if (records.length > 0) return at({ kind: 'removed', seq: null, sk: 'HEAD', detail: `lane ${lane} has records but no head` });
-    if (target.registered || digests.length > 0) return at({ kind: 'removed', seq: 1, sk: '', detail: `lane ${lane} is registered but its records and head are gone` });
-    return {};
-  }
-  const before = fromSeq > 1 ? records.shift() : undefined;
-  if (fromSeq > 1 && (!before || seqFromSortKey(before.sk) !== fromSeq - 1)) {
-    return at({ kind: 'removed', seq: fromSeq - 1, sk: before?.sk ?? '', detail: `record ${fromSeq - 1}, which the range chains to, is missing` });
-  }
-  const chain = verifyChain(records, { seq: fromSeq - 1, hash: before?.hash ?? genesisHash }, toSeq === undefined ? head : undefined);
-  report.records_checked += chain.checked;
-  if (chain.checked > 0) report.lanes_checked += 1;
-  if (chain.broken) return at(chain.broken);
-
-  const bySeq = new Map(records.map((r) => [r.body.seq, r]));
-  let expectedFirst = fromSeq;
+/**
+ * The merchant's digests (the index `audit proof` finds a record's period by) agree with the
+ * periods' leaves: each digest is its period's leaf at its index, and each of the merchant's leaves
+ * has its digest. Digests of periods outside the window are not looked at.
+ */
+async function checkDigests(reader: AuditReader, merchantId: string, leaves: (CoveredPart & { index: number; text: string })[], lookedAt: (d: LaneDigest) => boolean): Promise<PeriodBreak | undefined> {
+  const digests = (await reader.merchantDigests(merchantId)).filter(lookedAt);
+  const byPlace = new Map(leaves.map((leaf) => [`${leaf.periodId}#${leaf.index}`, leaf]));
   for (const digest of digests) {
-    const fail = (detail: string, seq: number | null = null) => ({ broken: { kind: 'period' as const, period_id: digest.period_id, lane, seq, detail } });
-    if (digest.first_seq !== expectedFirst) return fail(`the period covers lane ${lane}'s records from ${digest.first_seq}, the previous one ended at ${expectedFirst - 1}`, expectedFirst);
-    const leaves = [];
-    for (let seq = digest.first_seq; seq <= digest.last_seq; seq += 1) leaves.push(recordLeaf(bySeq.get(seq)!.hash));
-    if (merkleRoot(leaves).toString('hex') !== digest.root) {
-      return fail(`lane ${lane}'s records ${digest.first_seq}..${digest.last_seq} no longer give the root signed for period ${digest.period_id}: they were rewritten together with their hashes`, digest.first_seq);
+    const leaf = byPlace.get(`${digest.period_id}#${digest.index}`);
+    if (!leaf || leaf.text !== laneLeafData(digest)) {
+      return periodBreak(String(digest.period_id), `lane ${digest.lane}'s digest for period ${digest.period_id} is not the period's leaf ${digest.index}: it was changed or added`, Number.isInteger(digest.lane) ? digest.lane : null, Number.isInteger(digest.first_seq) ? digest.first_seq : null);
     }
-    expectedFirst = digest.last_seq + 1;
+    byPlace.delete(`${digest.period_id}#${digest.index}`);
   }
-  return {};
-}
-
-/** The lane's root climbs to the period's signed root. */
-async function checkLaneInPeriod(digest: LaneDigest, check: PeriodCheck): Promise<PeriodBreak | undefined> {
-  const fail = (detail: string): PeriodBreak => ({ kind: 'period', period_id: digest.period_id, lane: digest.lane, seq: null, detail });
-  if ('detail' in check) return fail(check.detail);
-  const root = rootFromPath(laneLeaf(digest), digest.index, digest.size, digest.path.map((h) => Buffer.from(h, 'hex')));
-  if (!root || root.toString('hex') !== check.period.digest.root || digest.size !== check.period.digest.size) return fail(`lane ${digest.lane}'s root is not part of period ${digest.period_id}'s signed root`);
+  const orphan = [...byPlace.values()][0];
+  if (orphan) return periodBreak(orphan.periodId, `lane ${orphan.part.lane}'s digest for period ${orphan.periodId} (records ${orphan.part.first_seq}..${orphan.part.last_seq}) was removed`, orphan.part.lane, orphan.part.first_seq);
   return undefined;
-}
-
-/** The period's signature, and its anchor on chain (mined, carrying the root, sent by the anchoring wallet). */
-async function checkPeriod(deps: VerifyDeps, periodId: string): Promise<PeriodCheck> {
-  const period = await readPeriod(deps, periodId);
-  if (!period) return { detail: `period ${periodId} has no signed digest` };
-  const publicKey = await signingPublicKey(deps.kms, period.signingKeyId);
-  if (!signatureHolds(publicKey, canonicalJson(period.digest), period.signature)) return { detail: `the signature of period ${periodId} does not hold` };
-  if (!period.anchor) return { period, anchored: false };
-  const onChain = await deps.anchorer.find(period.anchor);
-  if (!onChain || onChain.blockNumber === null) return { period, anchored: false };
-  if (onChain.data.toLowerCase() !== anchorCalldata(period.digest.root)) return { detail: `anchor ${period.anchor.tx_hash} carries another root` };
-  if (onChain.from !== (await deps.anchorer.address())) return { detail: `anchor ${period.anchor.tx_hash} was not sent by the anchoring wallet` };
-  return { period, anchored: true };
 }

@@ -45,6 +45,7 @@ describe('the audit log of approvals and pay-ins', () => {
     const merchant = await fundedMerchant(usdc(1_000));
     const merchantId = merchant.merchant_id;
     const before = new Set((await actions(merchantId)).map((r) => r.hash));
+    const startedMs = Date.now();
     const threshold = usdc(100);
     // Payments go through lib/ with the profile read fresh (the stack's authorizer caches it for 60 s).
     const holdPayout = async () => {
@@ -99,8 +100,10 @@ describe('the audit log of approvals and pay-ins', () => {
       const read = await api('GET', `/v1/charges/${paid.body.id}`, { key: merchant.api_key });
       return read.body.status === 'succeeded' ? true : undefined;
     }, { timeoutMs: 150_000, intervalMs: 1000 });
-    // A charge opened a minute ago with the shortest life, closed by the expiry sweep (or the stack's schedule).
-    const chargeDeps = { dynamodb, tableName: stack().tableName, chains: chainRegistry(), checkoutBaseUrl: `${stack().apiUrl}/checkout`, now: () => new Date(Date.now() - 61_000) };
+    // A charge opened with the shortest life on a clock set back, before this test's first record (on a
+    // loaded machine the steps above take more than the minute it lives), closed by the expiry sweep (or the stack's schedule).
+    const openedAt = new Date(Math.min(Date.now() - 61_000, startedMs - 1_000));
+    const chargeDeps = { dynamodb, tableName: stack().tableName, chains: chainRegistry(), checkoutBaseUrl: `${stack().apiUrl}/checkout`, now: () => openedAt };
     const body = { asset: 'USDC', amount: '1000000', expires_in: 60 };
     const { charge: late } = await createCharge(chargeDeps, {
       merchant: merchant.profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/charges', body), body,
@@ -117,7 +120,7 @@ describe('the audit log of approvals and pay-ins', () => {
     const operator = { type: 'operator', id: null };
     const system = { type: 'system', id: null };
     expect(records).toEqual([
-      // Opened on a clock a minute back: its record carries that time, so it comes first in time order.
+      // Opened on a clock set back before the test's first record: its record carries that time, so it comes first in time order.
       { action: 'charge.created', actor: { type: 'api_key', id: null }, object: { type: 'charge', id: late.id } },
       { action: 'member.added', actor: operator, object: { type: 'member', id: ana.id } },
       { action: 'member.added', actor: operator, object: { type: 'member', id: ben.id } },

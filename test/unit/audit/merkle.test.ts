@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditPath, leafHash, merkleRoot, rootFromPath } from '../../../lib/audit/merkle.js';
+import { appendToFrontier, auditPath, frontierRoot, leafHash, merkleRoot, rootFromPath } from '../../../lib/audit/merkle.js';
 
 // RFC 6962 section 2.1 as written: the recursive definition, to hold the iterative one to.
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -45,5 +45,16 @@ describe('RFC 6962 Merkle tree', () => {
     expect(rootFromPath(leafHash(randomBytes(32)), 4, 9, path)).not.toEqual(root);
     const bent = path.map((p, i) => (i === 1 ? randomBytes(32) : p));
     expect(rootFromPath(leaves[4]!, 4, 9, bent)).not.toEqual(root);
+  });
+
+  it('gives the same root from a frontier built leaf by leaf as from all the leaves, at every size to 70', () => {
+    let frontier: Buffer[] = [];
+    const leaves = leavesOf(70);
+    expect(frontierRoot(frontier)).toEqual(rfcRoot([]));
+    leaves.forEach((leaf, size) => {
+      frontier = appendToFrontier(frontier, size, leaf);
+      expect(frontierRoot(frontier), `size ${size + 1}`).toEqual(rfcRoot(leaves.slice(0, size + 1)));
+      expect(frontier.length).toBe((size + 1).toString(2).replace(/0/g, '').length);
+    });
   });
 });
