@@ -67,10 +67,11 @@ export async function addMember<Held>(
   const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
   const shown = { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
   await assertEmailFree(deps, input.merchantId, input.email);
+  // Read before any transaction that adds to it (here or when a held add is approved): it creates
+  // the active count of a merchant whose members predate it.
+  await activeMemberCount(deps, input.merchantId);
   const held = await hold?.({ record, keyDigest: digest, shown });
   if (held !== undefined) return { ...shown, held };
-  // Read before the transaction: it creates the active count of a merchant whose members predate it.
-  await activeMemberCount(deps, input.merchantId);
   const items: TransactWriteItem[] = [
     ...addMemberItems(deps.tableName, record, digest),
     ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at }),
