@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
-import { periodHeadKey } from '../../../lib/audit/digests.js';
+import { periodHeadKey, periodLeavesPartition } from '../../../lib/audit/digests.js';
 import { approvalKey, merchantApprovalsPartition } from '../../../lib/approvals/items.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '../../../lib/charges/items.js';
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '../../../lib/events/items.js';
@@ -80,6 +80,7 @@ export async function keyExamples(): Promise<string[]> {
     auditHeadKey(merchant, 3).pk.S,
     auditRegistryKey(merchant, 3).pk.S,
     periodHeadKey.pk.S,
+    periodLeavesPartition('2026-12-06T00:00:00.000Z'),
     endpointKey('we_1').pk.S,
     endpointCountKey(merchant).pk.S,
     endpointListPartition(merchant),
