@@ -147,5 +147,7 @@ async function authenticateLegacyMemberKey(deps: AuthenticateDeps, token: string
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
   if (!found.Item) throw refuseKey(deps, token, 'This member key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseKey(deps, token, 'This member key was revoked.');
-  return { memberId: found.Item.memberId!.S!, merchantId: found.Item.merchantId!.S! };
+  const member = { memberId: found.Item.memberId!.S!, merchantId: found.Item.merchantId!.S! };
+  if (!(await memberIsActive(deps, member.merchantId, member.memberId))) throw refuseKey(deps, token, 'This member was revoked.');
+  return member;
 }
