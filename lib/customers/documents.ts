@@ -1,9 +1,8 @@
-import { GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { nameTokens } from '../kyc/screening/normalize.js';
 import { documentRegisterKey } from './items.js';
 import type { Pii } from './pii.js';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * Who gave an identity document before: the register that makes trying again under another name

@@ -52,3 +52,17 @@ export class CustomerErasingError extends VerificationRefusedError {
     super('customer_erasing', `Customer ${customerId}'s personal data is being erased; send DELETE /v1/customers/${customerId}/pii again to finish it before submitting a verification.`);
   }
 }
+
+/**
+ * A payment naming a customer held in review or rejected is not captured: authorized before the
+ * customer was held, it stays authorized until canceled (or it expires), so the hold is released.
+ */
+export class CustomerHeldError extends LanepayError {
+  override name = 'CustomerHeldError';
+  constructor(readonly customerId: string, readonly kycStatus: 'review' | 'rejected') {
+    super(
+      kycStatus === 'review' ? 'kyc_review' : 'kyc_rejected',
+      `Customer ${customerId} is ${kycStatus === 'review' ? 'in KYC review' : 'rejected by KYC'}; a payment naming them cannot be captured. Cancel it to release the hold.`,
+    );
+  }
+}

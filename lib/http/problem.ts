@@ -40,6 +40,8 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   customer_rejected: { status: 409, title: 'Customer rejected' },
   verification_processing: { status: 409, title: 'A verification is still processing' },
   customer_erasing: { status: 409, title: "Customer's personal data being erased" },
+  kyc_review: { status: 409, title: 'Customer in KYC review' },
+  kyc_rejected: { status: 409, title: 'Customer rejected by KYC' },
   otp_required: { status: 401, title: 'One-time code required' },
   otp_invalid: { status: 401, title: 'Wrong one-time code' },
   otp_replayed: { status: 401, title: 'One-time code already used' },

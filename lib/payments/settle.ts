@@ -2,6 +2,9 @@ import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
 import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
+import { readCustomer } from '../customers/customers.js';
+import { CustomerHeldError, UnknownCustomerError } from '../customers/errors.js';
+import { kycStatusUnchanged } from '../customers/items.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { platformAccount, type AccountId, merchantAccount } from '../ledger/accounts.js';
@@ -63,6 +66,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     // The sweep may not have run yet; the hold is over all the same.
     throw new LanepayError('invalid_state', `Payment ${payment.id}'s authorization expired at ${payment.expires_at}; it can no longer be captured.`);
   }
+  // The customer's KYC may have changed since the authorization: a held customer is not paid.
+  const kycGate = request.action.kind === 'capture' && payment.customer ? await capturableCustomer(deps, record.merchantId, payment.customer) : undefined;
   const change = request.action.kind === 'capture'
     ? captureChange(record, request.merchant, request.action.amountMinor)
     : { next: { ...payment, status: target } as Payment, transfers: voidHold(record), event: 'payment.canceled' as PaymentEventType };
@@ -74,6 +79,7 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
+  if (kycGate) items.push(kycGate);
   const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
   items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now }));
   try {
@@ -81,8 +87,20 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     return result;
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
+    if (kycGate && error instanceof TransactionCanceledException && error.CancellationReasons?.[items.indexOf(kycGate)]?.Code === 'ConditionalCheckFailed') {
+      throw new LanepayError('concurrent_change', `Customer ${payment.customer}'s KYC status changed while this capture ran; send it again.`, { cause: error });
+    }
     throw error;
   }
+}
+
+/** Refuses to capture for a customer in review or rejected; otherwise the condition that the status stays as read. */
+async function capturableCustomer(deps: PaymentDeps, merchantId: string, customerId: string): Promise<TransactWriteItem> {
+  const record = await readCustomer(deps, merchantId, customerId);
+  if (!record) throw new UnknownCustomerError(customerId);
+  const status = record.customer.kyc_status;
+  if (status === 'review' || status === 'rejected') throw new CustomerHeldError(customerId, status);
+  return kycStatusUnchanged(deps.tableName, merchantId, customerId, status);
 }
 
 /** Someone else (another request, a member's decision or an expiry sweep) changed the payment first. */

@@ -19,6 +19,9 @@ let cli: ReturnType<typeof cliAgainstTestStack>;
 beforeAll(async () => {
   merchant = await fundedMerchant(usdc(10_000));
   cli = cliAgainstTestStack();
+  // kyc-check's first decision loads the whole SDN index (seconds on a loaded machine): paid here,
+  // so each test's 30 s wait for a decision measures the behaviour, not a cold start.
+  await verify((await newCustomer()).id, cleanIdentity(), { timeoutMs: 100_000 });
 });
 afterAll(() => cli?.cleanup());
 
@@ -37,13 +40,13 @@ function submit(customerId: string, body: unknown) {
   return api('POST', `/v1/customers/${customerId}/verifications`, { key: merchant.api_key, body });
 }
 
-async function verify(customerId: string, body: unknown) {
+async function verify(customerId: string, body: unknown, { timeoutMs = 30_000 } = {}) {
   const started = await submit(customerId, body);
   expect(started.status, JSON.stringify(started.body)).toBe(202);
   return waitFor(`verification ${started.body.id} decided`, async () => {
     const read = await api('GET', `/v1/customers/${customerId}/verifications/${started.body.id}`, { key: merchant.api_key });
     return read.body.status !== 'processing' ? read.body : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 250 });
+  }, { timeoutMs, intervalMs: 250 });
 }
 
 async function kycStatus(customerId: string): Promise<string> {
@@ -171,6 +174,19 @@ describe('a payout naming a held customer is declined at any amount', () => {
 
     expect(paid.status, JSON.stringify(paid.body)).toBe(402);
     expect(paid.body.decline_code).toBe('kyc_rejected');
+  });
+
+  it('refuses to capture a payout authorized before its customer was held: 409 kyc_review, the payment stays authorized', async () => {
+    const customer = await newCustomer();
+    const authorized = await api('POST', '/v1/payments', { key: merchant.api_key, body: { ...payout(customer.id), capture: 'manual' } });
+    expect(authorized.status, JSON.stringify(authorized.body)).toBe(201);
+    expect(await verify(customer.id, listed())).toMatchObject({ status: 'review' });
+
+    const captured = await api('POST', `/v1/payments/${authorized.body.id}/capture`, { key: merchant.api_key, body: {} });
+
+    expect(captured.status, JSON.stringify(captured.body)).toBe(409);
+    expect(captured.body.code).toBe('kyc_review');
+    expect((await api('GET', `/v1/payments/${authorized.body.id}`, { key: merchant.api_key })).body.status).toBe('authorized');
   });
 
   it('still pays 1 USDC naming a customer who has not verified yet (below the threshold)', async () => {

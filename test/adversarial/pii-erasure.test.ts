@@ -2,7 +2,8 @@ import { BatchGetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, type ApiResponse } from '../support/api.js';
 import { clients, fundedMerchant } from '../support/deps.js';
-import { cleanIdentity, seedVerifications } from '../support/kyc.js';
+import { eraseCustomerPii, erasureChunkSize } from '../../lib/customers/erasure.js';
+import { cleanIdentity, customerDeps, seedVerifications } from '../support/kyc.js';
 import { stack } from '../support/stack.js';
 
 /**
@@ -84,6 +85,28 @@ describe('erasing the PII of a customer with many verifications', () => {
     const again = await api('DELETE', `/v1/customers/${customer.id}/pii`, { key: merchant.api_key });
     expect(again.status).toBe(200);
     expect(again.body.pii_erased_at).toBe(last.body.pii_erased_at);
+  });
+
+  it('resumes an erasure stopped after its first chunk: meanwhile the customer takes no verification, and the next DELETE finishes it', async () => {
+    const customer = await newCustomer();
+    const ids = await seedVerifications(merchant.merchant_id, customer.id, 100);
+
+    // As a request out of time stops: after one chunk (a budget of 0 ms).
+    const stopped = await eraseCustomerPii(customerDeps(), merchant.merchant_id, customer.id, { budgetMs: 0 });
+
+    expect(stopped).toMatchObject({ complete: false, customer: { email: null, kyc_status: 'none', pii_erased_at: null } });
+    expect((await verificationItems(ids)).filter((item) => item.pii !== undefined)).toHaveLength(100 - erasureChunkSize);
+    const meanwhile = await api('POST', `/v1/customers/${customer.id}/verifications`, { key: merchant.api_key, body: cleanIdentity() });
+    expect(meanwhile.status, JSON.stringify(meanwhile.body)).toBe(409);
+    expect(meanwhile.body.code).toBe('customer_erasing');
+
+    const resumed = await eraseUntilDone(customer.id);
+
+    expect(resumed.at(-1)!.status).toBe(200);
+    expect(resumed.at(-1)!.body).toMatchObject({ kyc_status: 'none', pii_erased_at: expect.any(String) });
+    expectErased(await verificationItems(ids));
+    expect(await customerPartitionExtras(customer.id)).toEqual([]);
+    expect((await api('POST', `/v1/customers/${customer.id}/verifications`, { key: merchant.api_key, body: cleanIdentity() })).status).toBe(202);
   });
 
   it('erases or refuses a verification submitted at the same moment as the erasure, never leaving it with its PII', async () => {
