@@ -9,9 +9,10 @@ import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './
  * - `CHARGE#<id>` / `CHARGE`: the charge (API object as JSON), its merchant, version, fee terms;
  *   gsi1 `MERCHANT#<m>#CHARGES` lists a merchant's charges; gsi2 `CHARGEEXP#<shard>` (sparse, while
  *   open with an expiry) feeds the expiry sweep.
- * - `DEPOSITADDR#<chain>#<address>` / `ADDR`: which charge an address belongs to; gsi2
- *   `WATCH#<chain>#<shard>`, sk `<watchUntil>#<charge>#<merchant>#<asset>#<min deposit>` is the set the watcher
- *   matches logs against.
+ * - `DEPOSITADDR#<chain>#<address>` / `ADDR`: which charge an address belongs to; the watcher looks
+ *   a transfer's recipient up by this key. gsi2 `WATCH#<chain>#<shard>`, sk
+ *   `<watchUntil>#<charge>#<merchant>#<asset>#<min deposit>` lists the watched set (for operators;
+ *   the watcher reads the sort key from the item itself).
  * - `DEPOSIT#<chain>#<tx>#<logIndex>` / `DEPOSIT`: a transfer recorded once (the key is the
  *   idempotency key); gsi1 `UNCONFIRMED#<chain>` (sparse) while not yet final.
  * - `CHARGE#<id>` / `DEPOSIT#<deposit id>`: the deposit as merchants see it, beside its charge, so
@@ -214,8 +215,8 @@ export function depositAddressItem(watched: WatchedAddress, watchUntilIso: strin
     merchantId: { S: watched.merchantId },
     asset: { S: watched.asset },
     gsi2pk: { S: `WATCH#${watched.chain}#${shardOf(watched.chargeId)}` },
-    // gsi2 projects keys only: the sort key carries what the watcher needs, so loading the watched
-    // set reads the index alone.
+    // The sort key carries what the watcher needs (it reads just pk and gsi2sk of the item), and
+    // gsi2, which projects keys only, lists the watched set from it alone.
     gsi2sk: { S: `${watchUntilIso}#${watched.chargeId}#${watched.merchantId}#${watched.asset}#${watched.minDepositMinor}` },
   };
 }

@@ -1,7 +1,8 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { ChainUnavailableError } from '../chains/rpc.js';
 import { platformEventItem } from '../payouts/platform-events.js';
-import type { DepositStoreDeps } from './deposits.js';
+import type { DepositStoreDeps, SeenTransfer } from './deposits.js';
+import type { DustBatch } from './dust.js';
 import { setAsideKey } from './items.js';
 
 /** What the watcher could not book: a deposit (`<tx>#<log index>`) or a block's dust to one address. */
@@ -59,4 +60,26 @@ export async function setAside(deps: DepositStoreDeps, log: Unbookable, error: u
     if (failure instanceof TransactionCanceledException && failure.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already_set_aside';
     throw failure;
   }
+}
+
+/** A deposit as the set-aside record and its alert describe it. */
+export function unbookableDeposit(seen: SeenTransfer): Unbookable {
+  return {
+    chain: seen.watched.chain, what: `${seen.txHash}#${seen.logIndex}`,
+    details: {
+      tx_hash: seen.txHash.toLowerCase(), log_index: String(seen.logIndex), block_number: String(seen.blockNumber), block_hash: seen.blockHash.toLowerCase(),
+      deposit_address: seen.watched.address, charge: seen.watched.chargeId, merchant: seen.watched.merchantId, asset: seen.watched.asset, amount: seen.amountMinor.toString(),
+    },
+  };
+}
+
+/** A block's dust to one address as the set-aside record and its alert describe it. */
+export function unbookableDust(batch: DustBatch): Unbookable {
+  return {
+    chain: batch.watched.chain, what: `dust#${batch.blockHash}#${batch.watched.address}`,
+    details: {
+      dust_transfers: String(batch.count), block_number: String(batch.blockNumber), block_hash: batch.blockHash,
+      deposit_address: batch.watched.address, charge: batch.watched.chargeId, merchant: batch.watched.merchantId, asset: batch.watched.asset, amount: batch.amountMinor.toString(),
+    },
+  };
 }

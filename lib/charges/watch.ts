@@ -6,7 +6,7 @@ import { ledgerDecimals } from '../ledger/assets.js';
 import { depositFromItem, finaliseDeposit, recordDeposit, type DepositRecord, type SeenTransfer } from './deposits.js';
 import { recordDust, type DustBatch } from './dust.js';
 import { cursorKey, unconfirmedPartition, type WatchedAddress } from './items.js';
-import { isTransient, setAside, type Unbookable } from './set-aside.js';
+import { isTransient, setAside, unbookableDeposit, unbookableDust, type Unbookable } from './set-aside.js';
 import { lookupWatched } from './watched.js';
 
 export const transferTopic = topicOf('Transfer(address,address,uint256)');
@@ -73,13 +73,13 @@ export async function watchChain(deps: WatchDeps, chainName: string): Promise<Wa
       const { deposits, dust } = sortMatches(chain, logs, watched);
       report.matched += deposits.length;
       for (const seen of deposits) {
-        const booked = await bookOrSetAside(deps, report, depositUnbookable(seen), () => recordDeposit(deps, seen));
+        const booked = await bookOrSetAside(deps, report, unbookableDeposit(seen), () => recordDeposit(deps, seen));
         if (booked === 'recorded') report.recorded += 1;
         await deps.afterRecord?.({ txHash: seen.txHash, logIndex: seen.logIndex });
       }
       for (const batch of dust) {
         report.dust += batch.count;
-        await bookOrSetAside(deps, report, dustUnbookable(batch), () => recordDust(deps, batch));
+        await bookOrSetAside(deps, report, unbookableDust(batch), () => recordDust(deps, batch));
       }
       await saveCursor(deps, chainName, end + 1);
     }
@@ -137,26 +137,6 @@ async function bookOrSetAside<T>(deps: WatchDeps, report: WatchReport, log: Unbo
     }
     return 'set_aside';
   }
-}
-
-function depositUnbookable(seen: SeenTransfer): Unbookable {
-  return {
-    chain: seen.watched.chain, what: `${seen.txHash}#${seen.logIndex}`,
-    details: {
-      tx_hash: seen.txHash.toLowerCase(), log_index: String(seen.logIndex), block_number: String(seen.blockNumber), block_hash: seen.blockHash.toLowerCase(),
-      deposit_address: seen.watched.address, charge: seen.watched.chargeId, merchant: seen.watched.merchantId, asset: seen.watched.asset, amount: seen.amountMinor.toString(),
-    },
-  };
-}
-
-function dustUnbookable(batch: DustBatch): Unbookable {
-  return {
-    chain: batch.watched.chain, what: `dust#${batch.blockHash}#${batch.watched.address}`,
-    details: {
-      dust_transfers: String(batch.count), block_number: String(batch.blockNumber), block_hash: batch.blockHash,
-      deposit_address: batch.watched.address, charge: batch.watched.chargeId, merchant: batch.watched.merchantId, asset: batch.watched.asset, amount: batch.amountMinor.toString(),
-    },
-  };
 }
 
 /** The recipient of a Transfer log (lowercase), if it is one. */
