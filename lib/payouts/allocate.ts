@@ -4,7 +4,7 @@ import { PayoutRejectedError } from '../chains/evm-adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';
-import { broadcastQuietly } from './broadcast.js';
+import { broadcastBatchQuietly } from './broadcast.js';
 import type { PayoutDeps } from './deps.js';
 import { activeKeyCondition, type HotWalletConfig } from './hot-wallet.js';
 import { feesToItem, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
@@ -44,10 +44,14 @@ const maxNonceRaces = 8;
 export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: HotWalletConfig, candidates: Candidate[]): Promise<Allocation[]> {
   const adapter = deps.adapter(chain.name).withKey(hotWallet.keyId);
   const wallet = await adapter.hotWalletAddress();
-  const [fees, balances, gasLimits] = await Promise.all([
+  const readWallet = async () => (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(chain.name, wallet), ConsistentRead: true }))).Item;
+  // The first read of the WALLET item rides along with the snapshot: its condition in the
+  // transaction, not the moment of the read, is what keeps the nonces and sums right.
+  const [fees, balances, gasLimits, firstWalletItem] = await Promise.all([
     adapter.quoteFees(),
     balancesAtDepth(adapter, chain),
     Promise.all(candidates.map((c) => estimate(adapter, c, amountOf(chain, c.payment)))),
+    readWallet(),
   ]);
   const gasPrice = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
   const results: Allocation[] = [];
@@ -68,7 +72,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
 
   for (let race = 0; priced.length > 0; race += 1) {
     if (race >= maxNonceRaces) throw new Error(`could not allocate nonces on ${chain.name} after ${maxNonceRaces} races`);
-    const walletItem = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(chain.name, wallet), ConsistentRead: true }))).Item;
+    const walletItem = race === 0 ? firstWalletItem : await readWallet();
     const inFlight = inFlightFromItem(walletItem, chain);
     const { take, short } = splitByLiquidity(chain, priced, balances, inFlight);
     if (take.length === 0) {
@@ -102,11 +106,9 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       // Another payout or sweep took nonces or balance meanwhile, or a concurrent write conflicted: race again.
       continue;
     }
-    // In nonce order: a node holds a later nonce until the earlier ones arrive, but need not.
-    for (const [i, payout] of payouts.entries()) {
-      const outcome = await broadcastQuietly(deps, payout, signed[i]!);
-      results.push({ kind: outcome === 'stuck' ? 'stuck' : 'submitted', candidate: take[i]! });
-    }
+    // In nonce order, in one request: a node need not hold a later nonce until the earlier arrives.
+    const outcomes = await broadcastBatchQuietly(deps, payouts, signed.map((t) => t.raw));
+    outcomes.forEach((outcome, i) => results.push({ kind: outcome === 'stuck' ? 'stuck' : 'submitted', candidate: take[i]! }));
     results.push(...short.map((c) => ({ kind: 'short' as const, candidate: c, amount: c.amount, balances, inFlight })));
     break;
   }

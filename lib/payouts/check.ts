@@ -95,9 +95,14 @@ async function checkPendingBatch(deps: PayoutDeps, pending: Payout[]): Promise<M
   const results = new Map<string, PendingResult>();
   const heads = new Map<string, Promise<number>>();
   const blockHashes = new Map<string, Promise<string | undefined>>();
-  const snapshot = {
-    head: (adapter: ChainAdapter) => memo(heads, adapter.chain, () => adapter.headBlock()),
-    blockHash: (adapter: ChainAdapter, block: number) => memo(blockHashes, `${adapter.chain}#${block}`, () => adapter.blockHash(block)),
+  const walletNonces = new Map<string, Promise<WalletNonces>>();
+  const snapshot: Snapshot = {
+    head: (adapter) => memo(heads, adapter.chain, () => adapter.headBlock()),
+    blockHash: (adapter, block) => memo(blockHashes, `${adapter.chain}#${block}`, () => adapter.blockHash(block)),
+    nonces: (adapter) => memo(walletNonces, `${adapter.chain}#${adapter.keyId}`, async () => {
+      const [address, mined, pending] = await Promise.all([adapter.hotWalletAddress(), adapter.minedNonce(), adapter.pendingNonce()]);
+      return { address: address.toLowerCase(), mined, pending };
+    }),
   };
   const decisions = await Promise.all(pending.map(async (payout) => {
     try {
@@ -141,13 +146,24 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promis
   return value;
 }
 
+/** A wallet's nonces as the node sees them: mined in the latest block, and counting its pool. */
+interface WalletNonces { address: string; mined: number; pending: number }
+
+/** What a batch reads of a chain once, however many payouts it looks at. */
 interface Snapshot {
   head(adapter: ChainAdapter): Promise<number>;
   blockHash(adapter: ChainAdapter, block: number): Promise<string | undefined>;
+  nonces(adapter: ChainAdapter): Promise<WalletNonces>;
 }
 
 async function inspect(deps: PayoutDeps, payout: Payout, snapshot: Snapshot): Promise<Decision> {
   const adapter = deps.adapter(payout.chain);
+  const nonces = await snapshot.nonces(payoutAdapter(deps, payout));
+  const waitingInPool = nonces.address === payout.wallet.toLowerCase() && payout.nonce! >= nonces.mined && payout.nonce! < nonces.pending;
+  // Not mined, and the node's pool holds a transaction with this nonce: no receipt to look up and
+  // nothing to re-broadcast, two reads per wallet instead of two per payout. Only the fee deadline
+  // matters. Anything else (mined, or a gap in the pool) takes the full look below.
+  if (waitingInPool) return feeDeadline(deps, payout);
   const found = await firstReceipt(deps, payout);
   if (found) {
     const confirmations = (await snapshot.head(adapter)) - found.receipt.blockNumber + 1;
@@ -167,6 +183,12 @@ async function inspect(deps: PayoutDeps, payout: Payout, snapshot: Snapshot): Pr
     if ((await rebroadcast(deps, payout)) === 'stuck') return { kind: 'done', outcome: 'stuck', again: false };
     return { kind: 'done', outcome: 'rebroadcast', again: true };
   }
+  return feeDeadline(deps, payout);
+}
+
+/** Unmined past the deadline: replaced with a higher fee (same nonce); otherwise another look later. */
+async function feeDeadline(deps: PayoutDeps, payout: Payout): Promise<Decision> {
+  const latest = payout.attempts.at(-1)!;
   if (deps.now().getTime() - latest.atMs >= deps.stuckAfterMs && latest.kind === 'payout') {
     const replaced = await replaceWithHigherFee(deps, payout);
     if (replaced === 'stuck') return { kind: 'done', outcome: 'stuck', again: false };
