@@ -6,29 +6,44 @@ import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, metrics } from '../../lib/observability/powertools.js';
-import { checkPayout } from '../../lib/payouts/check.js';
+import { checkPayouts, type CheckResult } from '../../lib/payouts/check.js';
 import { checkSweep } from '../../lib/sweeps/submit.js';
-import { payoutDeps } from '../commons/payout-deps.js';
+import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
 
 const deps = payoutDeps();
-const checkMessageSchema = z.union([
-  z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) }),
-  z.strictObject({ sweepId: z.string().regex(/^swp_[0-9a-z]{26}$/) }),
-]);
+const paymentCheckSchema = z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) });
+const checkMessageSchema = z.union([paymentCheckSchema, z.strictObject({ sweepId: z.string().regex(/^swp_[0-9a-z]{26}$/) })]);
 const processor = new BatchProcessor(EventType.SQS, sqsJsonBodies(checkMessageSchema));
 
-const recordHandler = async (record: ParsedRecord<SQSRecord, z.infer<typeof checkMessageSchema>>) => {
-  if ('sweepId' in record.body) {
-    const outcome = await checkSweep(deps, record.body.sweepId);
-    logger.info('sweep checked', { sweepId: record.body.sweepId, outcome });
-    return;
+const paymentIdOf = (record: SQSRecord) => {
+  try {
+    const parsed = paymentCheckSchema.safeParse(JSON.parse(record.body));
+    return parsed.success ? parsed.data.paymentId : undefined;
+  } catch {
+    return undefined; // not JSON: the processor's parser fails this record alone
   }
-  const { paymentId } = record.body;
-  const outcome = await checkPayout(deps, paymentId);
-  logger.info('payout checked', { paymentId, outcome });
 };
 
-export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  // The batch's payouts are looked at together (one read, one head block per chain, settlements
+  // one wallet at a time); the processor then reports each record by its own payout's result.
+  const paymentIds = event.Records.map(paymentIdOf).filter((id) => id !== undefined);
+  const results = new Map<string, CheckResult>((await checkPayouts(deps, paymentIds)).map((r) => [r.paymentId, r]));
+  logger.info('payout batch checked', { records: event.Records.length, payouts: paymentIds.length, calls: callCounts });
+
+  const recordHandler = async (record: ParsedRecord<SQSRecord, z.infer<typeof checkMessageSchema>>) => {
+    if ('sweepId' in record.body) {
+      const outcome = await checkSweep(deps, record.body.sweepId);
+      logger.info('sweep checked', { sweepId: record.body.sweepId, outcome });
+      return;
+    }
+    const result = results.get(record.body.paymentId);
+    if (!result) throw new Error(`payment ${record.body.paymentId} was not in the checked batch`);
+    if ('error' in result) throw result.error;
+    logger.info('payout checked', { paymentId: result.paymentId, outcome: result.outcome });
+  };
+  return processPartialResponse(event, recordHandler, processor, { context });
+})
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

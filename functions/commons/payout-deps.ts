@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient, sqsClient } from '../../lib/aws/clients.js';
+import { randomUUID } from 'node:crypto';
+import { dynamodbClient, kmsClient, sqsClient } from '../../lib/aws/clients.js';
 import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import type { PayoutDeps, PayoutSignal } from '../../lib/payouts/deps.js';
@@ -15,14 +16,32 @@ const metricBySignal: Record<PayoutSignal['kind'], string> = {
 
 let deps: PayoutDeps | undefined;
 
+/**
+ * The calls this container has made since it started, by service (SDK retries below the client
+ * not counted; RPC: every JSON-RPC request). The payout handlers log them after each batch, so a
+ * bench can divide them by the payouts it sent (bench/pipeline.ts); the counting costs nothing.
+ */
+export const callCounts = { instance: randomUUID().slice(0, 8), dynamodb: 0, kms: 0, sqs: 0, rpc: 0 };
+
+type Counted = { middlewareStack: { add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: { step: 'initialize'; name: string }): void } };
+
+function counted<T>(client: T, service: 'dynamodb' | 'kms' | 'sqs'): T {
+  (client as unknown as Counted).middlewareStack.add((next) => async (args) => {
+    callCounts[service] += 1;
+    return next(args);
+  }, { step: 'initialize', name: 'lanepayCallCount' });
+  return client;
+}
+
 /** Payout dependencies, once per container: one adapter (RPC breaker state, KMS address) per chain. */
 export function payoutDeps(): PayoutDeps {
   if (deps) return deps;
   const config = loadConfig(payoutConfigSchema);
-  const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
+  counted(kmsClient(), 'kms');
+  const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY, { onRequest: () => { callCounts.rpc += 1; } });
   deps = {
-    dynamodb: dynamodbClient(),
-    sqs: sqsClient(),
+    dynamodb: counted(dynamodbClient(), 'dynamodb'),
+    sqs: counted(sqsClient(), 'sqs'),
     tableName: config.TABLE_NAME,
     chains,
     adapter,

@@ -70,6 +70,11 @@ export interface ChainAdapter {
   /** Fees for replacing a stuck transaction, or undefined when the caps allow no higher bid. */
   bumpFees(previous: FeeBid, quote: FeeBid): FeeBid | undefined;
   broadcast(raw: string): Promise<BroadcastResult>;
+  /**
+   * Several transactions in one request the node takes in order (a wallet's nonces n, n+1, ...
+   * without a round trip each): per transaction what `broadcast` would answer, or what it would throw.
+   */
+  broadcastInOrder(raws: string[]): Promise<Array<BroadcastResult | Error>>;
   receipt(hash: string): Promise<Receipt | undefined>;
   isKnown(hash: string): Promise<boolean>;
   headBlock(): Promise<number>;

@@ -1,5 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { Interface, isError, Transaction, type TransactionRequest } from 'ethers';
+import { Interface, isError, Transaction, type JsonRpcError, type TransactionRequest } from 'ethers';
 import { LanepayError } from '../errors/index.js';
 import type { BroadcastResult, ChainAdapter, ContractCall, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
 import { KmsSigner } from './kms-signer.js';
@@ -162,6 +162,27 @@ export class EvmAdapter implements ChainAdapter {
       if (await this.isKnown(hash)) return 'already_known';
       throw new BroadcastRefusedError(this.chain, hash, error);
     }
+  }
+
+  async broadcastInOrder(raws: string[]): Promise<Array<BroadcastResult | Error>> {
+    if (raws.length <= 1) return Promise.all(raws.map((raw) => this.broadcast(raw).catch((error: Error) => error)));
+    // One JSON-RPC batch: nodes answer a batch's calls in order, so the nonces arrive in order.
+    const payloads = raws.map((raw, i) => ({ method: 'eth_sendRawTransaction', params: [raw], id: i + 1, jsonrpc: '2.0' as const }));
+    const { provider, answers } = await this.rpc.call(async (p) => ({ provider: p, answers: await p._send(payloads) }));
+    return Promise.all(payloads.map(async (payload, i): Promise<BroadcastResult | Error> => {
+      const answer = answers.find((a) => a.id === payload.id);
+      if (answer && !('error' in answer)) return 'accepted';
+      const error = answer ? provider.getRpcError(payload, answer as JsonRpcError) : new Error(`no answer for transaction ${i} of the batch`);
+      const refusal = classifyBroadcastRefusal(error);
+      if (refusal) return refusal;
+      const hash = Transaction.from(raws[i]!).hash!;
+      try {
+        if (await this.isKnown(hash)) return 'already_known';
+      } catch (unknown) {
+        return unknown as Error;
+      }
+      return new BroadcastRefusedError(this.chain, hash, error);
+    }));
   }
 
   async receipt(hash: string): Promise<Receipt | undefined> {

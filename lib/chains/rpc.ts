@@ -23,6 +23,8 @@ export interface FailoverOptions {
   /** How long an open circuit skips the endpoint before one trial call. */
   cooldownMs?: number;
   now?: () => number;
+  /** Called before every JSON-RPC request sent (an operation may send more than one): for counting. */
+  onRequest?: () => void;
 }
 
 /**
@@ -45,6 +47,8 @@ export class FailoverRpc {
     this.endpoints = urls.map((url) => {
       const request = new FetchRequest(url);
       request.timeout = this.timeoutMs;
+      const onRequest = options.onRequest;
+      if (onRequest) request.preflightFunc = async (sent) => { onRequest(); return sent; };
       // staticNetwork: no network detection round trip (and no retry loop) when a node is down.
       const provider = new JsonRpcProvider(request, chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
       return { url, provider, consecutiveFailures: 0, openUntilMs: 0 };

@@ -5,6 +5,7 @@ import type { LanepayEvent } from '../events/schemas.js';
 import { bookedPayoutEventType } from '../forecast-job/flow-totals.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
 import type { OutboxItem } from './items.js';
+import { hotWalletGroup } from '../payouts/items.js';
 
 export interface RelayDeps {
   sqs: SQSClient;
@@ -32,9 +33,9 @@ export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: Outbox
 
 /**
  * Publishes one outbox event: every event to the notify queue, and captured payments
- * (`payment.processing`) to the chain-submit FIFO queue, grouped per chain so each hot wallet's
- * payouts keep their order, deduplicated by payment id, and booked payouts (`payment.succeeded`) to
- * the flow-totals queue (hourly totals for the forecast job). Consumers dedupe by event id as well,
+ * (`payment.processing`) to the chain-submit FIFO queue, in the message group of the chain's hot
+ * wallet (hotWalletGroup) so its payouts keep their order, deduplicated by payment id, and booked
+ * payouts (`payment.succeeded`) to the flow-totals queue (hourly totals for the forecast job). Consumers dedupe by event id as well,
  * because a stream record can be delivered more than once. Then the event leaves the unrelayed
  * index, so the reconciler (lib/reconcile) only sees events whose relay never finished.
  */
@@ -64,7 +65,7 @@ async function publish(deps: RelayDeps, event: LanepayEvent, merchantId: string)
       QueueUrl: deps.chainSubmitQueueUrl,
       MessageBody: body,
       MessageAttributes: attributes,
-      MessageGroupId: `chain:${payment.chain}`,
+      MessageGroupId: hotWalletGroup(payment.chain),
       MessageDeduplicationId: payment.id,
     }),
   );

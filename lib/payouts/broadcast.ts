@@ -25,19 +25,41 @@ export function payoutAdapter(deps: Pick<PayoutDeps, 'adapter'>, payout: Pick<Pa
  * and the payment fails once the fill is mined. Nonce already mined: resolved from our receipts.
  */
 export async function broadcastQuietly(deps: PayoutDeps, payout: Payout, signed: Pick<SignedTransaction, 'raw'>): Promise<BroadcastOutcome> {
-  let result: BroadcastResult;
+  let answer: BroadcastResult | unknown;
   try {
-    result = await payoutAdapter(deps, payout).broadcast(signed.raw);
+    answer = await payoutAdapter(deps, payout).broadcast(signed.raw);
   } catch (error) {
-    if (isTransportError(error) || error instanceof ChainUnavailableError) {
-      deps.signal({ kind: 'chain_unavailable', chain: payout.chain });
-      return 'sent';
-    }
-    if (!(error instanceof BroadcastRefusedError)) throw error;
-    if (payout.attempts.at(-1)?.kind === 'fill') throw error; // a fill refused for good needs an operator (dead-letter queue)
-    return fillNonce(deps, payout);
+    answer = error;
   }
-  return result === 'nonce_used' ? resolveUsedNonce(deps, payout) : 'sent';
+  return afterBroadcast(deps, payout, answer);
+}
+
+/**
+ * broadcastQuietly for a batch's payouts, signed for consecutive nonces of one wallet: sent in one
+ * request the node takes in nonce order, then each answer handled as broadcastQuietly does.
+ */
+export async function broadcastBatchQuietly(deps: PayoutDeps, payouts: Payout[], raws: string[]): Promise<BroadcastOutcome[]> {
+  if (payouts.length === 0) return [];
+  let answers: Array<BroadcastResult | unknown>;
+  try {
+    answers = await payoutAdapter(deps, payouts[0]!).broadcastInOrder(raws);
+  } catch (error) {
+    answers = raws.map(() => error);
+  }
+  const outcomes: BroadcastOutcome[] = [];
+  for (const [i, payout] of payouts.entries()) outcomes.push(await afterBroadcast(deps, payout, answers[i]));
+  return outcomes;
+}
+
+async function afterBroadcast(deps: PayoutDeps, payout: Payout, answer: BroadcastResult | unknown): Promise<BroadcastOutcome> {
+  if (typeof answer === 'string') return answer === 'nonce_used' ? resolveUsedNonce(deps, payout) : 'sent';
+  if (isTransportError(answer) || answer instanceof ChainUnavailableError) {
+    deps.signal({ kind: 'chain_unavailable', chain: payout.chain });
+    return 'sent';
+  }
+  if (!(answer instanceof BroadcastRefusedError)) throw answer;
+  if (payout.attempts.at(-1)?.kind === 'fill') throw answer; // a fill refused for good needs an operator (dead-letter queue)
+  return fillNonce(deps, payout);
 }
 
 export async function rebroadcast(deps: PayoutDeps, payout: Payout): Promise<BroadcastOutcome> {

@@ -50,11 +50,25 @@ export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: 
   });
 }
 
-async function finish(
-  deps: PayoutDeps,
-  payout: Payout,
-  change: (record: PaymentRecord) => { payment: Payment; transfers: TransferIntent[]; event: 'payment.succeeded' | 'payment.failed'; payoutStatus: 'succeeded' | 'failed' },
-): Promise<FinishOutcome> {
+type Change = (record: PaymentRecord) => { payment: Payment; transfers: TransferIntent[]; event: 'payment.succeeded' | 'payment.failed'; payoutStatus: 'succeeded' | 'failed' };
+
+const conflictRetries = 3;
+
+/**
+ * A cancellation for a concurrent write alone (no condition failed: say a submission taking nonces
+ * on the same WALLET item) is tried again at once, with a fresh read; one whose conditions failed
+ * means the payment or payout changed, and the next check looks again.
+ */
+async function finish(deps: PayoutDeps, payout: Payout, change: Change): Promise<FinishOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await finishOnce(deps, payout, change);
+    if (outcome !== 'write_conflict') return outcome;
+    if (attempt >= conflictRetries) return 'conflict';
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+  }
+}
+
+async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Promise<FinishOutcome | 'write_conflict'> {
   const record = await readPaymentRecord(deps, payout.paymentId);
   if (!record || record.payment.status !== 'processing') return 'already_final';
   const now = deps.now();
@@ -80,8 +94,9 @@ async function finish(
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return 'completed';
   } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
     // The payment or payout changed meanwhile (another check, a redelivery): look again later.
-    if (error instanceof TransactionCanceledException) return 'conflict';
-    throw error;
+    const conditionFailed = error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
+    return conditionFailed ? 'conflict' : 'write_conflict';
   }
 }

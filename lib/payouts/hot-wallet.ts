@@ -33,6 +33,11 @@ export class RotationRefusedError extends LanepayError {
 
 export async function currentHotWallet(deps: Db, chain: Chain): Promise<HotWalletConfig> {
   const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: hotWalletConfigKey(chain.name), ConsistentRead: true }))).Item;
+  return hotWalletFromItem(chain, item);
+}
+
+/** The hot wallet a CHAIN#<chain>/HOTWALLET item names, or the registry's when there is none. */
+export function hotWalletFromItem(chain: Chain, item: Record<string, AttributeValue> | undefined): HotWalletConfig {
   if (!item) return { chain: chain.name, keyId: chain.hotWalletKeyId, state: 'active', retiredKeyIds: [], stored: false };
   return {
     chain: chain.name,

@@ -57,6 +57,15 @@ export const nonceKey = (chain: string, wallet: string, nonce: number) => ({
   sk: { S: String(nonce).padStart(12, '0') },
 });
 
+/**
+ * The chain-submit FIFO message group of a chain's hot wallet: its payouts and sweeps are handed
+ * out one batch at a time, in order, so they take the wallet's nonces one batch after another. A
+ * chain has one hot wallet taking nonces at a time (a rotation lets the old one take none while it
+ * drains), so the group is named by the chain; the group is what nonces are serialized on, the
+ * batch is what goes out in one transaction (lib/payouts/allocate.ts).
+ */
+export const hotWalletGroup = (chain: string) => `hot-wallet:${chain}`;
+
 /** gsi1 partition listing a chain's payouts not yet final (a sparse index: final payouts drop out). */
 export const inFlightPartition = (chain: string) => `INFLIGHT#${chain}`;
 

@@ -43,30 +43,44 @@ export function liquidityShortfall(check: LiquidityCheck): { tokenShort: boolean
   return { tokenShort: availableUnits < check.amount, gasShort: gasAvailable < check.gasWei, availableUnits };
 }
 
+/** Nonces `firstNonce`.. of one wallet, one per reservation, in the order of `reservations`. */
+export interface NonceAllocation {
+  chain: string;
+  wallet: string;
+  keyId: string;
+  firstNonce: number;
+  reservations: PayoutReservation[];
+}
+
 /**
- * The WALLET item's update that takes a nonce and reserves the payout's amounts, for the allocation
- * transaction. Its condition holds only if no nonce was taken and no in-flight sum grew since the
- * item was read, so the liquidity check made on that read still holds when the transaction commits.
+ * The WALLET item's update that takes a run of nonces and reserves the payouts' amounts, for the
+ * allocation transaction. Its condition holds only if no nonce was taken and no in-flight sum grew
+ * since the item was read, so the liquidity checks made on that read still hold when it commits.
  */
-export function reserveWalletItem(tableName: string, chain: Chain, payout: Payout, seen: { exists: boolean; inFlight: InFlight }, reservation: PayoutReservation): TransactWriteItem {
+export function reserveWalletItem(tableName: string, chain: Chain, allocation: NonceAllocation, seen: { exists: boolean; inFlight: InFlight }): TransactWriteItem {
+  const gasWei = allocation.reservations.reduce((sum, r) => sum + BigInt(r.gasWei), 0n);
   const names: Record<string, string> = { '#gas': inFlightGasAttribute };
   const values: Record<string, AttributeValue> = {
-    ':next': { N: String(payout.nonce! + 1) }, ':entity': { S: 'wallet' }, ':chain': { S: payout.chain }, ':wallet': { S: payout.wallet },
-    ':keyId': { S: payout.keyId! }, ':amount': { N: reservation.amount }, ':gasWei': { N: reservation.gasWei }, ':seenGas': { N: seen.inFlight.gasWei.toString() },
+    ':next': { N: String(allocation.firstNonce + allocation.reservations.length) }, ':entity': { S: 'wallet' }, ':chain': { S: allocation.chain },
+    ':wallet': { S: allocation.wallet }, ':keyId': { S: allocation.keyId }, ':gasWei': { N: gasWei.toString() }, ':seenGas': { N: seen.inFlight.gasWei.toString() },
   };
   const growth: string[] = ['(attribute_not_exists(#gas) OR #gas <= :seenGas)'];
+  const adds: string[] = [];
   chain.assets.forEach((asset, i) => {
     names[`#a${i}`] = inFlightAttribute(asset.symbol);
     values[`:seen${i}`] = { N: (seen.inFlight.amounts[asset.symbol] ?? 0n).toString() };
     growth.push(`(attribute_not_exists(#a${i}) OR #a${i} <= :seen${i})`);
+    const reserved = allocation.reservations.filter((r) => r.asset === asset.symbol);
+    if (reserved.length === 0) return;
+    values[`:amount${i}`] = { N: reserved.reduce((sum, r) => sum + BigInt(r.amount), 0n).toString() };
+    adds.push(`#a${i} :amount${i}`);
   });
-  const reserved = chain.assets.findIndex((asset) => asset.symbol === reservation.asset);
-  if (seen.exists) values[':nonce'] = { N: String(payout.nonce) };
+  if (seen.exists) values[':nonce'] = { N: String(allocation.firstNonce) };
   return {
     Update: {
       TableName: tableName,
-      Key: walletKey(payout.chain, payout.wallet),
-      UpdateExpression: `SET nextNonce = :next, entity = :entity, chain = :chain, wallet = :wallet, keyId = :keyId ADD #a${reserved} :amount, #gas :gasWei`,
+      Key: walletKey(allocation.chain, allocation.wallet),
+      UpdateExpression: `SET nextNonce = :next, entity = :entity, chain = :chain, wallet = :wallet, keyId = :keyId ADD ${[...adds, '#gas :gasWei'].join(', ')}`,
       ConditionExpression: [seen.exists ? 'nextNonce = :nonce' : 'attribute_not_exists(pk)', ...growth].join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

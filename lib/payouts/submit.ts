@@ -1,149 +1,155 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { ChainAdapter } from '../chains/adapter.js';
-import { PayoutRejectedError } from '../chains/evm-adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { ChainUnavailableError } from '../chains/rpc.js';
-import { toChainUnits } from '../ledger/assets.js';
+import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
-import { broadcastQuietly, rebroadcast } from './broadcast.js';
-import { scheduleCheck } from './check-queue.js';
+import { allocateNonces, BatchOutdatedError, type Allocation, type Candidate } from './allocate.js';
+import { rebroadcast } from './broadcast.js';
+import { scheduleCheck, scheduleChecks } from './check-queue.js';
 import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
-import { activeKeyCondition, currentHotWallet } from './hot-wallet.js';
-import { feesToItem, isWaiting, nonceKey, payoutFromItem, payoutItem, payoutKey, walletKey, waitingStatuses, type Payout, type PayoutReservation, type WaitingStatus } from './items.js';
-import { inFlightFromItem, liquidityShortfall, reserveWalletItem, type InFlight } from './liquidity.js';
+import { hotWalletConfigKey, hotWalletFromItem } from './hot-wallet.js';
+import { isWaiting, payoutFromItem, payoutItem, payoutKey, type Payout, type WaitingStatus } from './items.js';
+import type { InFlight } from './liquidity.js';
 import { platformEventItem } from './platform-events.js';
+import { keyString, readItems, type Item } from './reads.js';
 
 export type SubmitOutcome = 'submitted' | 'rebroadcast' | WaitingStatus | 'failed' | 'stuck' | 'nothing_to_do';
+/** Per payment of a batch: its outcome, or the error that makes its message fail (and be redelivered). */
+export type SubmitResult = { paymentId: string; outcome: SubmitOutcome } | { paymentId: string; error: unknown };
 
-const maxNonceRaces = 5;
+/** At most this many payouts per nonce transaction (2 items each, plus the wallet and the key check: DynamoDB takes 100). */
+const maxBatch = 40;
+const maxRestarts = 5;
+
+/** submitPayouts for one payment; its error is thrown. */
+export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
+  const [result] = await submitPayouts(deps, [payment]);
+  if ('error' in result!) throw result.error;
+  return result!.outcome;
+}
 
 /**
- * Puts a captured payment on chain exactly once. The nonce, the owning payment and the signed
- * transaction are recorded in one DynamoDB transaction before anything is broadcast, so a crash at
- * any point is repaired by redelivery: an existing record is re-broadcast byte for byte.
+ * Puts captured payments on chain exactly once, a queue batch at a time: one read of every payout,
+ * payment and the chain's hot wallet, then the nonces of all new payouts of a chain in one
+ * transaction (allocate.ts). The nonce, the owning payment and the signed transaction are recorded
+ * before anything is broadcast, so a crash at any point is repaired by redelivery: an existing
+ * record is re-broadcast byte for byte. One check message per payout, sent in batches.
  */
-export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
-  try {
-    return await submitOnce(deps, payment);
-  } catch (error) {
-    if (!(error instanceof ChainUnavailableError)) throw error;
-    // The chain did not answer before a nonce was taken: park the payout, check again later.
-    deps.signal({ kind: 'chain_unavailable', chain: payment.chain });
-    await park(deps, payment, 'waiting_chain');
-    return 'waiting_chain';
+export async function submitPayouts(deps: PayoutDeps, payments: Payment[]): Promise<SubmitResult[]> {
+  const unique = [...new Map(payments.map((p) => [p.id, p])).values()];
+  const byChain = new Map<string, Payment[]>();
+  for (const payment of unique) byChain.set(payment.chain, [...(byChain.get(payment.chain) ?? []), payment]);
+  const results = new Map<string, SubmitResult>();
+  for (const [chainName, group] of byChain) {
+    for (let start = 0; start < group.length; start += maxBatch) {
+      for (const result of await submitChainBatch(deps, chainName, group.slice(start, start + maxBatch))) results.set(result.paymentId, result);
+    }
+  }
+  return payments.map((p) => results.get(p.id)!);
+}
+
+async function submitChainBatch(deps: PayoutDeps, chainName: string, payments: Payment[]): Promise<SubmitResult[]> {
+  for (let restart = 0; ; restart += 1) {
+    try {
+      return await submitOnce(deps, chainName, payments);
+    } catch (error) {
+      if (error instanceof BatchOutdatedError && restart < maxRestarts) continue;
+      if (!(error instanceof ChainUnavailableError)) return payments.map((p) => ({ paymentId: p.id, error }));
+      // The chain did not answer before the nonces were taken: park the payouts, check again later.
+      deps.signal({ kind: 'chain_unavailable', chain: chainName });
+      return Promise.all(payments.map(async (payment): Promise<SubmitResult> => {
+        try {
+          await park(deps, payment, 'waiting_chain');
+          return { paymentId: payment.id, outcome: 'waiting_chain' };
+        } catch (parkError) {
+          return { paymentId: payment.id, error: parkError };
+        }
+      }));
+    }
   }
 }
 
-async function submitOnce(deps: PayoutDeps, payment: Payment): Promise<SubmitOutcome> {
-  const existing = await readPayout(deps, payment.id);
-  if (existing?.status === 'stuck') return 'stuck';
-  if (existing && !isWaiting(existing.status) && existing.status !== 'pending') return 'nothing_to_do';
-  if (existing?.status === 'pending') {
-    if ((await rebroadcast(deps, existing)) === 'stuck') return 'stuck';
-    await scheduleCheck(deps, payment.id);
-    return 'rebroadcast';
+async function submitOnce(deps: PayoutDeps, chainName: string, payments: Payment[]): Promise<SubmitResult[]> {
+  const items = await readItems(deps, [...payments.flatMap((p) => [payoutKey(p.id), paymentKey(p.id)]), hotWalletConfigKey(chainName)]);
+  const results = new Map<string, SubmitResult>();
+  const pending: Payout[] = [];
+  const candidates: Candidate[] = [];
+  for (const payment of payments) {
+    const payoutRow = items.get(keyString(payoutKey(payment.id)));
+    const existing = payoutRow ? payoutFromItem(payoutRow) : undefined;
+    if (existing?.status === 'stuck') results.set(payment.id, { paymentId: payment.id, outcome: 'stuck' });
+    else if (existing?.status === 'pending') pending.push(existing);
+    else if (existing && !isWaiting(existing.status)) results.set(payment.id, { paymentId: payment.id, outcome: 'nothing_to_do' });
+    else {
+      const recordRow = items.get(keyString(paymentKey(payment.id)));
+      const record = recordRow ? recordFromItem(recordRow) : undefined;
+      if (!record || record.payment.status !== 'processing') results.set(payment.id, { paymentId: payment.id, outcome: 'nothing_to_do' });
+      else candidates.push({ payment, merchantId: record.merchantId, existing });
+    }
   }
-  const record = await readPaymentRecord(deps, payment.id);
-  if (!record || record.payment.status !== 'processing') return 'nothing_to_do';
+  const toCheck: string[] = [];
 
-  const chain = deps.chains.get(payment.chain);
-  const token = chain?.assets.find((a) => a.symbol === payment.asset);
-  // A chain missing from this deployment's registry may still hold the payout: never fail it, retry
-  // (the message ends in the dead-letter queue, whose alarm calls an operator).
-  if (!chain || !token) throw new Error(`chain ${payment.chain} carrying ${payment.asset} is not in the chain registry`);
-  const hotWallet = await currentHotWallet(deps, chain);
+  // Already signed (a redelivery, or the check retrying): the same bytes go out again, in nonce order.
+  for (const payout of pending.sort((a, b) => (a.nonce ?? 0) - (b.nonce ?? 0))) {
+    try {
+      const outcome = (await rebroadcast(deps, payout)) === 'stuck' ? 'stuck' : 'rebroadcast';
+      results.set(payout.paymentId, { paymentId: payout.paymentId, outcome });
+      if (outcome === 'rebroadcast') toCheck.push(payout.paymentId);
+    } catch (error) {
+      if (error instanceof ChainUnavailableError) throw error;
+      results.set(payout.paymentId, { paymentId: payout.paymentId, error });
+    }
+  }
+
+  if (candidates.length > 0) {
+    const chain = deps.chains.get(chainName);
+    for (const candidate of candidates) {
+      // A chain or asset missing from this deployment's registry may still hold the payout: never
+      // fail it, retry (the message ends in the dead-letter queue, whose alarm calls an operator).
+      if (!chain?.assets.some((a) => a.symbol === candidate.payment.asset)) {
+        results.set(candidate.payment.id, { paymentId: candidate.payment.id, error: new Error(`chain ${chainName} carrying ${candidate.payment.asset} is not in the chain registry`) });
+      }
+    }
+    const ready = candidates.filter((c) => !results.has(c.payment.id));
+    if (chain && ready.length > 0) {
+      for (const [paymentId, outcome] of await takeNonces(deps, chain, items, ready)) {
+        results.set(paymentId, { paymentId, outcome });
+        if (outcome === 'submitted') toCheck.push(paymentId);
+      }
+    }
+  }
+  await scheduleChecks(deps, toCheck);
+  return payments.map((p) => results.get(p.id)!);
+}
+
+async function takeNonces(deps: PayoutDeps, chain: Chain, items: Map<string, Item>, ready: Candidate[]): Promise<Map<string, SubmitOutcome>> {
+  const outcomes = new Map<string, SubmitOutcome>();
+  const hotWallet = hotWalletFromItem(chain, items.get(keyString(hotWalletConfigKey(chain.name))));
   if (hotWallet.state === 'draining') {
     // A rotation waits for the old wallet's nonces to be mined: no nonce is taken meanwhile.
-    await park(deps, payment, 'waiting_wallet');
-    return 'waiting_wallet';
-  }
-  const adapter = deps.adapter(payment.chain).withKey(hotWallet.keyId);
-  const wallet = await adapter.hotWalletAddress();
-  const amount = toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals);
-
-  let gasLimit: bigint;
-  try {
-    gasLimit = await adapter.estimatePayoutGas({ asset: payment.asset, to: payment.destination, amount });
-  } catch (error) {
-    if (error instanceof PayoutRejectedError) {
-      // Before anything touched a nonce: the hot wallet lacks the tokens, or the destination is refused.
-      const balances = await adapter.balances();
-      if ((balances.tokens[payment.asset] ?? 0n) < amount) {
-        return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, { amounts: {}, gasWei: 0n }, existing);
-      }
-      return finalFail(deps, record.merchantId, payment, existing, 'destination_rejected');
+    for (const c of ready) {
+      await park(deps, c.payment, 'waiting_wallet');
+      outcomes.set(c.payment.id, 'waiting_wallet');
     }
-    throw error;
+    return outcomes;
   }
-  const fees = await adapter.quoteFees();
-  const gasWei = gasLimit * (fees.maxFeePerGas ?? fees.gasPrice ?? 0n);
-  const balances = await balancesAtDepth(adapter, chain);
+  const wallet = await deps.adapter(chain.name).withKey(hotWallet.keyId).hotWalletAddress();
+  for (const allocation of await allocateNonces(deps, chain, hotWallet, ready)) outcomes.set(allocation.candidate.payment.id, await settleAllocation(deps, wallet, allocation));
+  return outcomes;
+}
 
-  for (let race = 0; race < maxNonceRaces; race += 1) {
-    const walletItem = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(payment.chain, wallet), ConsistentRead: true }))).Item;
-    const inFlight = inFlightFromItem(walletItem, chain);
-    const short = liquidityShortfall({ chain, asset: payment.asset, amount, gasWei, balances, inFlight });
-    if (short.tokenShort || short.gasShort) return waitForLiquidity(deps, record.merchantId, payment, wallet, amount, balances, inFlight, existing);
-
-    const nonce = walletItem ? Number(walletItem.nextNonce!.N) : await adapter.pendingNonce();
-    const signed = await adapter.signPayout({ asset: payment.asset, to: payment.destination, amount, nonce, fees }, gasLimit);
-    const reserved: PayoutReservation = { asset: payment.asset, amount: amount.toString(), gasWei: gasWei.toString() };
-    const payout: Payout = {
-      paymentId: payment.id, merchantId: record.merchantId, chain: payment.chain, wallet, keyId: hotWallet.keyId, status: 'pending', nonce, reserved,
-      attempts: [{ kind: 'payout', hash: signed.hash, raw: signed.raw, fees: feesToItem(signed.fees), atMs: deps.now().getTime() }],
-      version: (existing?.version ?? 0) + 1, createdAtMs: existing?.createdAtMs ?? deps.now().getTime(),
-    };
-    try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
-          reserveWalletItem(deps.tableName, chain, payout, { exists: walletItem !== undefined, inFlight }, reserved),
-          payoutPut(deps, payout, existing),
-          nonceItem(deps, payout),
-          activeKeyCondition(deps.tableName, hotWallet),
-        ],
-      }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [walletReason, payoutReason, , keyReason] = error.CancellationReasons ?? [];
-      if (payoutReason?.Code === 'ConditionalCheckFailed') return submitOnce(deps, payment); // another delivery won
-      if (keyReason?.Code === 'ConditionalCheckFailed') return submitOnce(deps, payment); // a rotation began meanwhile
-      if (walletReason?.Code === 'ConditionalCheckFailed') continue; // another payout took that nonce or more of the balance
-      throw error;
-    }
-    if ((await broadcastQuietly(deps, payout, signed)) === 'stuck') return 'stuck';
-    await scheduleCheck(deps, payment.id);
-    return 'submitted';
+async function settleAllocation(deps: PayoutDeps, wallet: string, allocation: Allocation): Promise<SubmitOutcome> {
+  const { payment, merchantId, existing } = allocation.candidate;
+  switch (allocation.kind) {
+    case 'submitted':
+    case 'stuck':
+      return allocation.kind;
+    case 'short':
+      return waitForLiquidity(deps, merchantId, payment, wallet, allocation.amount, allocation.balances, allocation.inFlight, existing);
+    case 'destination_rejected':
+      return finalFail(deps, merchantId, payment, existing, 'destination_rejected');
   }
-  throw new Error(`could not allocate a nonce on ${payment.chain} after ${maxNonceRaces} races`);
-}
-
-/** Balances as of the chain's confirmation depth, the depth at which payouts leave the in-flight sums. */
-async function balancesAtDepth(adapter: ChainAdapter, chain: Chain) {
-  const head = await adapter.headBlock();
-  return adapter.balances(Math.max(0, head - Math.max(chain.confirmations, 1) + 1));
-}
-
-function payoutPut(deps: PayoutDeps, payout: Payout, previous: Payout | undefined): TransactWriteItem {
-  const waiting = Object.fromEntries(waitingStatuses.map((status, i) => [`:w${i}`, { S: status }]));
-  return {
-    Put: {
-      TableName: deps.tableName,
-      Item: payoutItem(payout),
-      ConditionExpression: previous ? `version = :v AND #status IN (${Object.keys(waiting).join(', ')})` : 'attribute_not_exists(pk)',
-      ...(previous ? { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':v': { N: String(previous.version) }, ...waiting } } : {}),
-    },
-  };
-}
-
-function nonceItem(deps: PayoutDeps, payout: Payout): TransactWriteItem {
-  return {
-    Put: {
-      TableName: deps.tableName,
-      Item: { ...nonceKey(payout.chain, payout.wallet, payout.nonce!), entity: { S: 'nonce' }, paymentId: { S: payout.paymentId }, hash: { S: payout.attempts[0]!.hash } },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
 }
 
 export async function readPayout(deps: Pick<PayoutDeps, 'dynamodb' | 'tableName'>, paymentId: string): Promise<Payout | undefined> {
@@ -178,7 +184,11 @@ export async function park(
   extra?: TransactWriteItem, known?: { merchantId: string; wallet: string },
 ): Promise<void> {
   const existing = await readPayout(deps, payment.id);
-  if (existing && !isWaiting(existing.status)) return;
+  if (existing && !isWaiting(existing.status)) {
+    // Signed meanwhile (or before the chain stopped answering): its check loop must go on.
+    if (existing.status === 'pending') await scheduleCheck(deps, payment.id);
+    return;
+  }
   if (existing?.status === status && !extra) {
     await scheduleCheck(deps, payment.id);
     return;

@@ -4,6 +4,7 @@ import { depositFromItem, type DepositRecord } from '../charges/deposits.js';
 import { depositKey, unsweptPartition } from '../charges/items.js';
 import { newId } from '../ids/index.js';
 import type { PayoutDeps } from '../payouts/deps.js';
+import { hotWalletGroup } from '../payouts/items.js';
 import { sweepItem, type Sweep } from './items.js';
 
 /** A transaction holds at most 100 items: the sweep and 99 deposits. */
@@ -59,7 +60,7 @@ export async function planSweep(deps: SweepQueueDeps, chain: string, asset: stri
   await deps.sqs.send(new SendMessageCommand({
     QueueUrl: deps.chainSubmitQueueUrl,
     MessageBody: JSON.stringify({ type: 'sweep.requested', sweepId: sweep.id, chain }),
-    MessageGroupId: `chain:${chain}`,
+    MessageGroupId: hotWalletGroup(chain),
     MessageDeduplicationId: sweep.id,
   }));
   return sweep;

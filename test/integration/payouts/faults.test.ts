@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { JsonRpcProvider, Contract } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
@@ -10,7 +10,7 @@ import { chainByName, usdcBalance } from '../../support/chain.js';
 import { clients, someAddress } from '../../support/deps.js';
 import { isolatedWorld } from '../../support/isolated.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
-import { balanceIn, capturedPayment, driveUntilFinal, merchantIn, paymentIn } from './world.js';
+import { balanceIn, capturedPayment, crashAfterNonceRecord, driveUntilFinal, merchantIn, paymentIn } from './world.js';
 
 async function transactionCount(chain: string, address: string): Promise<number> {
   return new JsonRpcProvider(chainByName(chain).rpcUrl, undefined, { staticNetwork: true }).getTransactionCount(address, 'latest');
@@ -22,32 +22,6 @@ async function blacklist(chain: string, address: string): Promise<void> {
   const owner = await provider.getSigner(DEPLOYER_ADDRESS);
   const token = new Contract(chainByName(chain).usdcAddress, ['function blacklist(address)'], owner);
   await (await token.getFunction('blacklist')(address)).wait();
-}
-
-/**
- * The function dies right after the transaction that records the nonce and the signed bytes
- * commits, before it broadcasts: the commit happened, the caller never hears back.
- */
-function crashAfterNonceRecord(dynamodb: DynamoDBClient): () => void {
-  let armed = true;
-  const name = `crash-${Math.random()}`;
-  dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      const input = args.input as { TransactItems?: Array<{ Put?: { Item?: Record<string, { S?: string }> } }> };
-      const recordsNonce = context.commandName === 'TransactWriteItemsCommand' && input.TransactItems?.some((item) => item.Put?.Item?.entity?.S === 'nonce');
-      if (armed && recordsNonce) {
-        armed = false;
-        throw new Error('simulated crash after the nonce record committed');
-      }
-      return result;
-    },
-    { step: 'initialize', name },
-  );
-  return () => {
-    armed = false;
-    dynamodb.middlewareStack.remove(name);
-  };
 }
 
 describe('chain-submit faults', () => {

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { creditSandboxFunds } from '../../../lib/ledger/sandbox.js';
 import { createMerchant, getMerchantProfile } from '../../../lib/merchants/merchants.js';
@@ -43,4 +44,30 @@ export async function paymentIn(world: World, merchantId: string, paymentId: str
 
 export async function balanceIn(world: World, merchantId: string) {
   return (await getBalances(world.payments, merchantId)).data[0]!;
+}
+
+/**
+ * The function dies right after the transaction that records the nonce and the signed bytes
+ * commits, before it broadcasts: the commit happened, the caller never hears back.
+ */
+export function crashAfterNonceRecord(dynamodb: DynamoDBClient): () => void {
+  let armed = true;
+  const name = `crash-${Math.random()}`;
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const input = args.input as { TransactItems?: Array<{ Put?: { Item?: Record<string, { S?: string }> } }> };
+      const recordsNonce = context.commandName === 'TransactWriteItemsCommand' && input.TransactItems?.some((item) => item.Put?.Item?.entity?.S === 'nonce');
+      if (armed && recordsNonce) {
+        armed = false;
+        throw new Error('simulated crash after the nonce record committed');
+      }
+      return result;
+    },
+    { step: 'initialize', name },
+  );
+  return () => {
+    armed = false;
+    dynamodb.middlewareStack.remove(name);
+  };
 }
