@@ -3,6 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
+import { releaseForRetry } from '../../lib/aws/sqs-release.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { submitPayouts, type SubmitResult } from '../../lib/payouts/submit.js';
 import { submitSweep } from '../../lib/sweeps/submit.js';
@@ -11,6 +13,7 @@ import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
 
 const deps = payoutDeps();
+const queueUrl = loadConfig(payoutConfigSchema).CHAIN_SUBMIT_QUEUE_URL;
 // FIFO: once a record fails, the rest of its batch is reported failed too, keeping nonce order.
 const processor = new SqsFifoPartialProcessorAsync();
 
@@ -22,6 +25,14 @@ const paymentOf = (record: SQSRecord) => {
   return parsed.success && parsed.data.body.type === 'payment.processing' ? parsed.data.body : undefined;
 };
 
+function parsedBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   // The batch's payouts go out as one unit (one read, one nonce transaction, parallel signing);
   // the processor then reports each record by its own payout's result.
@@ -29,22 +40,39 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
   const results = new Map<string, SubmitResult>((await submitPayouts(deps, events.map((e) => e.data.object))).map((r) => [r.paymentId, r]));
   logger.info('payout batch submitted', { records: event.Records.length, payouts: events.length, calls: callCounts });
 
+  // Records a retry cannot help (malformed) or that were never tried (after the batch's first failure).
+  const tried = new Set<string>();
+  const malformed = new Set<string>();
   const recordHandler = async (record: SQSRecord) => {
+    tried.add(record.messageId);
     // Sweeps share the hot wallet's message group with payouts, so their nonces are taken in line.
-    const sweep = sweepMessageSchema.safeParse(JSON.parse(record.body));
+    const sweep = sweepMessageSchema.safeParse(parsedBody(record.body));
     if (sweep.success) {
       const outcome = await submitSweep(deps, sweep.data.sweepId);
       logger.info('sweep submitted', { sweepId: sweep.data.sweepId, outcome });
       return;
     }
-    const submitted = sqsEventRecordSchema.parse(record).body;
+    const parsed = sqsEventRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      malformed.add(record.messageId);
+      throw new Error(`message ${record.messageId} is neither a payout event nor a sweep request`);
+    }
+    const submitted = parsed.data.body;
     if (submitted.type !== 'payment.processing') return;
     const result = results.get(submitted.data.object.id);
     if (!result) throw new Error(`payment ${submitted.data.object.id} was not in the submitted batch`);
     if ('error' in result) throw result.error;
     logger.info('payout submitted', { paymentId: result.paymentId, eventId: submitted.id, outcome: result.outcome });
   };
-  return processPartialResponse(event, recordHandler, processor, { context });
+  // A batch that failed whole is answered as its failures too (not thrown), so its records can be released.
+  const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+  const release = event.Records.filter((r) => failed.has(r.messageId) && (malformed.has(r.messageId) || !tried.has(r.messageId)));
+  if (release.length > 0) {
+    logger.warn('records released for an immediate retry', { malformed: [...malformed], untried: release.filter((r) => !tried.has(r.messageId)).map((r) => r.messageId) });
+    await releaseForRetry(deps.sqs, queueUrl, release.map((r) => r.receiptHandle));
+  }
+  return response;
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

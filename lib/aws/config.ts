@@ -85,6 +85,8 @@ export const forecastBatchConfigSchema = baseConfigSchema.extend({
 export const payoutConfigSchema = baseConfigSchema.extend({
   CHAIN_REGISTRY: z.string().min(2),
   CHAIN_CHECK_QUEUE_URL: z.url(),
+  /** chain-submit's own queue: a malformed message is made visible again at once (lib/aws/sqs-release.ts). */
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
   CHAIN_CHECK_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(15),
   PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
 });
