@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApiDocument } from '../../lib/http/openapi.js';
+import { cnResidentIdCheckCharacter } from '../../lib/kyc/documents/index.js';
 import { ensureSchemathesis } from './install.js';
 
 const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
@@ -130,9 +131,12 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   for (let i = 0; i < 3; i += 1) {
     const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
     ids['customer-ids'].push(customer);
+    // A document number of each customer's own: one another customer gave is a review reason
+    // (document_reused), and a customer in review declines every payment naming it.
+    const first17 = `110105${'19740812'}${String(100 + i)}`;
     const verification = {
-      name: 'Anna Maria Eriksson', birth_date: '1974-08-12', nationality: 'SE',
-      document: { type: 'passport', mrz: ['P<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36SWE7408122F3004159ZE184226B<<<<<14'] },
+      name: `Anna Maria Eriksson ${'abc'[i]}`, birth_date: '1974-08-12', nationality: 'CN',
+      document: { type: 'cn_resident_id', number: first17 + cnResidentIdCheckCharacter(first17) },
     };
     ids['verification-ids'].push((await call('POST', `/v1/customers/${customer}/verifications`, verification)).id);
   }
