@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems } from '../audit/index.js';
+import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited } from '../audit/index.js';
 import { LanepayError } from '../errors/index.js';
 import { OtpReplayedError } from '../members/errors.js';
 import type { MemberRecord } from '../members/items.js';
@@ -59,11 +59,10 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     ...applied.items,
     // The approvals that decided it still count only if their members were not revoked meanwhile.
     ...(outcome === 'approved' ? counted.map((memberId) => memberStillActiveItem(deps.tableName, memberId)) : []),
-    // Last, so the items above keep the positions the cancellation reasons are read by.
-    ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
+    await writeAudited(deps, { items, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now } });
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];

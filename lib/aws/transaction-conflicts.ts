@@ -1,5 +1,4 @@
 import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { retryStaleAuditHeads } from '../audit/chain-retry.js';
 import { ContentionError } from '../errors/index.js';
 import { retryDeadline } from './retry-deadline.js';
 
@@ -38,8 +37,9 @@ export function isConditionRefusal(error: unknown): boolean {
  * a ContentionError (a 503 `try_again` at the HTTP edge). The SDK's own retry strategy classifies
  * these cancellations as client errors and never retries them, and every caller that catches
  * TransactionCanceledException reads it as "a condition failed": retrying here, below all callers,
- * keeps a transient conflict from ever being mistaken for a refusal. The same client also rebuilds
- * audit records whose chain head moved (lib/audit/chain-retry.ts): both are retries below all callers.
+ * keeps a transient conflict from ever being mistaken for a refusal. It resends the same request,
+ * never another: a writer whose own condition failed (an audit record on a moved head) retries that
+ * itself, where it builds the transaction (lib/audit/writer.ts).
  */
 export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, options: ConflictRetryOptions = defaultConflictRetries): C {
   client.middlewareStack.add(
@@ -58,5 +58,5 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
     },
     { step: 'initialize', name: 'lanepayTransactionConflictRetry', override: true },
   );
-  return retryStaleAuditHeads(client);
+  return client;
 }

@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import { LanepayError, ValidationError } from '../errors/index.js';
 import { chargeEventItem } from '../events/items.js';
@@ -71,9 +71,11 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
       })),
       chargeEventItem(deps.tableName, request.merchant.id, 'charge.created', charge, now).item,
       completeIdempotencyItem(deps.tableName, acquired.lock, result),
-      ...auditItems(deps.tableName, { merchantId: request.merchant.id, actor: request.actor ?? unknownKey, action: 'charge.created', object: { type: 'charge', id }, at: now }),
     ];
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, {
+      items,
+      audit: { merchantId: request.merchant.id, actor: request.actor ?? unknownKey, action: 'charge.created', object: { type: 'charge', id }, at: now },
+    });
     return result;
   } catch (error) {
     await releaseIdempotencyKey(deps, acquired.lock);
@@ -134,10 +136,9 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
       },
     })),
     chargeEventItem(deps.tableName, merchantId, 'charge.canceled', next, now).item,
-    ...auditItems(deps.tableName, { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now } });
     return { outcome: 'ok', charge: next };
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {

@@ -1,5 +1,5 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { GetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { newId } from '../ids/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
@@ -213,11 +213,10 @@ async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: Char
     { Put: { TableName: deps.tableName, Item: chargeDepositItem(charge.charge.id, change.deposit!) } },
     ...(change.event ? [chargeEventItem(deps.tableName, charge.merchantId, change.event, change.charge, now).item] : []),
     ...transferItems(deps.tableName, transfers, now.toISOString()),
-    // The chain watcher moves the merchant's charge and money on its own: actor `system`.
-    ...auditItems(deps.tableName, { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    // The chain watcher moves the merchant's charge and money on its own: actor `system`.
+    await writeAudited(deps, { items, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now } });
     return true;
   } catch (error) {
     const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : undefined;

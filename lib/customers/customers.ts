@@ -1,11 +1,11 @@
-import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import type { CustomerDeps } from './deps.js';
 import { customerFromItem, customerItem, customerKey, customerListPartition, type CustomerRecord } from './items.js';
 import type { CreateCustomerBody, Customer } from './schemas.js';
-import { auditItems } from '../audit/index.js';
+import { writeAudited } from '../audit/index.js';
 
 type TableDeps = Pick<CustomerDeps, 'dynamodb' | 'tableName'>;
 
@@ -46,13 +46,13 @@ export async function createCustomer(deps: CustomerDeps, request: IdempotentRequ
       created_at: deps.now().toISOString(),
       pii_erased_at: null,
     };
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
+    await writeAudited(deps, {
+      items: [
         { Put: { TableName: deps.tableName, Item: customerItem({ customer, merchantId: request.merchantId, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' } },
         completeIdempotencyItem(deps.tableName, lock, customer),
-        ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: { type: 'api_key', id: null }, action: 'customer.created', object: { type: 'customer', id: customer.id }, at: deps.now() }),
       ],
-    }));
+      audit: { merchantId: request.merchantId, actor: { type: 'api_key', id: null }, action: 'customer.created', object: { type: 'customer', id: customer.id }, at: deps.now() },
+    });
     return customer;
   });
 }

@@ -1,7 +1,7 @@
 import {
   BatchGetItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import { requireCustomer } from './customers.js';
 import { isHeld } from './decide.js';
 import type { CustomerDeps } from './deps.js';
@@ -70,12 +70,12 @@ async function markErasing(deps: CustomerDeps, merchantId: string, customerId: s
   if (record.customer.pii_erased_at !== null && (await linkedVerificationIds(deps, merchantId, customerId, 1)).length === 0) return 'already_erased';
   const now = deps.now();
   const customer: Customer = { ...record.customer, email: null, kyc_status: erasedStatus(record.customer) };
-  await deps.dynamodb.send(new TransactWriteItemsCommand({
-    TransactItems: [
+  await writeAudited(deps, {
+    items: [
       versionedPut(deps.tableName, customerItem({ ...record, customer, version: record.version + 1, erasingSince: now.toISOString() }), record.version),
-      ...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erasure_started', object: { type: 'customer', id: customerId }, at: now }),
     ],
-  }));
+    audit: { merchantId, actor: merchantKey, action: 'customer.pii_erasure_started', object: { type: 'customer', id: customerId }, at: now },
+  });
   return 'marked';
 }
 
@@ -139,12 +139,12 @@ async function markErased(deps: CustomerDeps, merchantId: string, customerId: st
   const now = deps.now();
   const customer: Customer = { ...record.customer, email: null, kyc_status: erasedStatus(record.customer), pii_erased_at: now.toISOString() };
   const next: CustomerRecord = { ...record, customer, version: record.version + 1, erasingSince: undefined };
-  await deps.dynamodb.send(new TransactWriteItemsCommand({
-    TransactItems: [
+  await writeAudited(deps, {
+    items: [
       versionedPut(deps.tableName, customerItem(next), record.version),
-      ...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: now }),
     ],
-  }));
+    audit: { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: now },
+  });
   return customer;
 }
 

@@ -1,6 +1,6 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
+import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -72,12 +72,11 @@ export async function addMember<Held>(
   await activeMemberCount(deps, input.merchantId);
   const held = await hold?.({ record, keyDigest: digest, shown });
   if (held !== undefined) return { ...shown, held };
-  const items: TransactWriteItem[] = [
-    ...addMemberItems(deps.tableName, record, digest),
-    ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at }),
-  ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, {
+      items: addMemberItems(deps.tableName, record, digest),
+      audit: { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at },
+    });
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw new MemberEmailTakenError(input.email);
     throw error;

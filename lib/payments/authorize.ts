@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import type { ApprovalRecord } from '../approvals/items.js';
 import { requiredApprovals, type ApprovalRequirement } from '../approvals/policy.js';
@@ -137,11 +137,10 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
     ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
-    ...auditItems(deps.tableName, { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now }),
   ];
 
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now } });
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
     if (customerChanged(error, items)) {
@@ -211,16 +210,14 @@ async function recordDecline(
   const merchantId = request.merchant.id;
   const declined: Payment = { ...payment, status: 'declined', decline_code: declineCode, expires_at: null };
   const result: PaymentResult = { outcome: 'declined', payment: declined };
-  await deps.dynamodb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        completeIdempotencyItem(deps.tableName, lock, result),
-        { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
-        paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
-        ...auditItems(deps.tableName, { merchantId, actor: request.actor ?? unknownKey, action: 'payment.declined', object: { type: 'payment', id: payment.id }, at: now }),
-      ],
-    }),
-  );
+  await writeAudited(deps, {
+    items: [
+      completeIdempotencyItem(deps.tableName, lock, result),
+      { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
+    ],
+    audit: { merchantId, actor: request.actor ?? unknownKey, action: 'payment.declined', object: { type: 'payment', id: payment.id }, at: now },
+  });
   return result;
 }
 

@@ -1,6 +1,6 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
-import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
+import { systemActor, writeAudited, type AuditActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { readCustomer } from '../customers/customers.js';
 import { CustomerHeldError, UnknownCustomerError } from '../customers/errors.js';
@@ -81,9 +81,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
   if (kycGate) items.push(kycGate);
   const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
-  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now }));
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
     return result;
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
@@ -131,9 +130,8 @@ async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, recor
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
-  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now }));
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return result;
   } catch (error) {
     const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : [];
@@ -221,16 +219,14 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
     }
     const next: Payment = { ...record.payment, status: 'expired' };
     try {
-      await deps.dynamodb.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
-            paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
-            ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
-            ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now }),
-          ],
-        }),
-      );
+      await writeAudited(deps, {
+        items: [
+          replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
+          paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
+          ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+        ],
+        audit: { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now },
+      });
       expired += 1;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

@@ -1,5 +1,5 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited } from '../audit/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
@@ -88,10 +88,9 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     // The payout is final: what it held of its wallet's balance is free again.
     ...releaseWalletItem(deps.tableName, payout),
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
-    ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return 'completed';
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;

@@ -1,10 +1,10 @@
 import {
-  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, UpdateItemCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { writeAudited, type AuditActor, type AuditEntry } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
@@ -29,8 +29,8 @@ export const maxEndpointsPerMerchant = 16;
 /** Endpoint changes come through the merchant API; the key id is filled in when the handler knows it. */
 const merchantKey: AuditActor = { type: 'api_key', id: null };
 
-function endpointAudit(deps: WebhookDeps, merchantId: string, actor: AuditActor, action: string, id: string) {
-  return auditItems(deps.tableName, { merchantId, actor, action, object: { type: 'webhook_endpoint', id }, at: deps.now() });
+function endpointAudit(deps: WebhookDeps, merchantId: string, actor: AuditActor, action: string, id: string): AuditEntry {
+  return { merchantId, actor, action, object: { type: 'webhook_endpoint', id }, at: deps.now() };
 }
 
 /**
@@ -74,9 +74,10 @@ export async function createEndpoint(
     return { ...endpoint, secret, approval_id: approval.id };
   }
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [...createEndpointItems(deps.tableName, record), ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id)],
-    }));
+    await writeAudited(deps, {
+      items: createEndpointItems(deps.tableName, record),
+      audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id),
+    });
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
       throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
@@ -133,13 +134,13 @@ export async function listEndpoints(deps: WebhookDeps, merchantId: string, page:
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
 export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string, actor: AuditActor = merchantKey): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
+    await writeAudited(deps, {
+      items: [
         { Delete: { TableName: deps.tableName, Key: endpointKey(id), ConditionExpression: 'merchantId = :m', ExpressionAttributeValues: { ':m': { S: merchantId } } } },
         { Update: { TableName: deps.tableName, Key: endpointCountKey(merchantId), UpdateExpression: 'ADD #n :minus', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':minus': { N: '-1' } } } },
-        ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
       ],
-    }));
+      audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
+    });
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('webhook endpoint', id);
     throw error;
@@ -162,8 +163,8 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       ...(current ? [{ ciphertext: current.ciphertext, expiresAtMs: now.getTime() + deps.secretOverlapMs }] : []),
     ];
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
+      await writeAudited(deps, {
+        items: [
           {
             Update: {
               TableName: deps.tableName,
@@ -173,9 +174,9 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
               ExpressionAttributeValues: { ':s': { S: JSON.stringify(secrets) }, ':v': { N: String(record.version) }, ':next': { N: String(record.version + 1) } },
             },
           },
-          ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.secret_rotated', id),
         ],
-      }));
+        audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.secret_rotated', id),
+      });
       return { ...record.endpoint, secret };
     } catch (error) {
       // A concurrent rotation won; read again and rotate on top of it.
