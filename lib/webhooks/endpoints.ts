@@ -8,7 +8,7 @@ import { auditItems, type AuditActor } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
+import { newId } from '../ids/index.js';
 import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
@@ -49,7 +49,7 @@ export async function createEndpoint(
   }
   const now = deps.now();
   const endpoint: WebhookEndpoint = {
-    id: newWebhookId('we'),
+    id: newId('we'),
     object: 'webhook_endpoint',
     url: parsed.url.href,
     events: body.events,

@@ -3,7 +3,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError, RateLimitedError } from '../errors/index.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
+import { newId } from '../ids/index.js';
 import { endpointFromItem, endpointListPartition, fanOutKey, redeliveryCountKey, ttlIn, type EndpointRecord } from './items.js';
 import type { DeliveryMessage } from './schemas.js';
 import { eventKey } from '../events/items.js';
@@ -46,7 +46,7 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
   await countRedelivery(deps, eventId);
   const type = result.Item.type!.S!;
   const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, type));
-  await enqueueDeliveries(deps, endpoints, eventId, merchantId, newWebhookId('rd'));
+  await enqueueDeliveries(deps, endpoints, eventId, merchantId, newId('rd'));
   return { object: 'redelivery', event_id: eventId, endpoints: endpoints.length };
 }
 
