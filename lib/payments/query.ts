@@ -1,4 +1,5 @@
-import { BatchGetItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { NotFoundError } from '../errors/index.js';
 import { merchantAccount } from '../ledger/accounts.js';
 import type { PaymentDeps } from './deps.js';
@@ -11,25 +12,17 @@ import { eventKey, merchantEventsPartition } from '../events/items.js';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
 
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-}
-
 export async function getPayment(deps: ReadDeps, merchantId: string, paymentId: string): Promise<Payment> {
   return (await readPayment(deps, merchantId, paymentId)).payment;
 }
 
 /** Newest first. Ids are time-ordered, so the cursor is the id itself. */
-export async function listPayments(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Payment>> {
-  const items = await listByMerchant(deps, merchantPaymentsPartition(merchantId), page);
-  return { object: 'list', data: items.data.map((item) => recordFromItem(item).payment), has_more: items.hasMore };
+export async function listPayments(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<Payment>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantPaymentsPartition(merchantId) }, page, (item) => recordFromItem(item).payment);
 }
 
-export async function listEvents(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<LanepayEvent>> {
-  const items = await listByMerchant(deps, merchantEventsPartition(merchantId), page);
-  return { object: 'list', data: items.data.map((item) => eventSchema.parse(JSON.parse(item.body!.S!))), has_more: items.hasMore };
+export async function listEvents(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<LanepayEvent>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantEventsPartition(merchantId) }, page, (item) => eventSchema.parse(JSON.parse(item.body!.S!)));
 }
 
 export async function getEvent(deps: ReadDeps, merchantId: string, eventId: string): Promise<LanepayEvent> {
@@ -38,22 +31,6 @@ export async function getEvent(deps: ReadDeps, merchantId: string, eventId: stri
   );
   if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
   return eventSchema.parse(JSON.parse(result.Item.body!.S!));
-}
-
-async function listByMerchant(deps: ReadDeps, partition: string, page: { limit: number; startingAfter?: string }) {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: partition }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      // One more than asked tells whether another page exists.
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { data: items.slice(0, page.limit), hasMore: items.length > page.limit };
 }
 
 export interface Balance {

@@ -1,5 +1,5 @@
 import {
-  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
@@ -9,17 +9,12 @@ import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
 import { newId } from '../ids/index.js';
-import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
+import { attemptFromItem, attemptsPartition, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
 import { newSigningSecret } from './signing.js';
 import { checkDestination, parseEndpointUrl } from './url.js';
-
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-}
 
 type EndpointWithSecret = WebhookEndpoint & { secret: string };
 
@@ -115,19 +110,8 @@ export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: str
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id. */
-export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<WebhookEndpoint>> {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => endpointFromItem(item).endpoint), has_more: items.length > page.limit };
+export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: endpointListPartition(merchantId) }, page, (item) => endpointFromItem(item).endpoint);
 }
 
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
@@ -188,18 +172,8 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
 
 /** Delivery attempts of one endpoint, newest first, kept 30 days. */
 export async function listAttempts(
-  deps: WebhookDeps, merchantId: string, id: string, page: { limit: number; startingAfter?: string },
+  deps: WebhookDeps, merchantId: string, id: string, page: PageRequest,
 ): Promise<Page<WebhookAttempt>> {
   await readEndpoint(deps, merchantId, id);
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: page.startingAfter ? 'pk = :p AND sk < :after' : 'pk = :p',
-      ExpressionAttributeValues: { ':p': { S: `WEBHOOK_ATTEMPTS#${id}` }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map(attemptFromItem), has_more: items.length > page.limit };
+  return newestFirstPage(deps, { partition: attemptsPartition(id) }, page, attemptFromItem);
 }

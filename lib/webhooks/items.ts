@@ -70,9 +70,14 @@ export function endpointFromItem(item: Record<string, AttributeValue>): Endpoint
   };
 }
 
+/** The partition holding an endpoint's delivery attempts, sorted by attempt id. */
+export function attemptsPartition(endpointId: string): string {
+  return `WEBHOOK_ATTEMPTS#${endpointId}`;
+}
+
 export function attemptItem(endpointId: string, attempt: WebhookAttempt, now: Date): Record<string, AttributeValue> {
   return {
-    pk: { S: `WEBHOOK_ATTEMPTS#${endpointId}` },
+    pk: { S: attemptsPartition(endpointId) },
     sk: { S: attempt.id },
     entity: { S: 'webhook-attempt' },
     object: { S: JSON.stringify(attempt) },
