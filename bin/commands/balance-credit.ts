@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { conditionFailedAt } from '../../lib/aws/transaction-conflicts.js';
 import { merchantAccount } from '../../lib/ledger/accounts.js';
 import { amountStringSchema } from '../../lib/ledger/amount.js';
 import { ledgerDecimals } from '../../lib/ledger/assets.js';
@@ -57,7 +58,7 @@ export default defineCommand({
  * TransferExistsError; done here until that file changes.)
  */
 function transferExists(error: unknown): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+  return conditionFailedAt(error, 0);
 }
 
 /** A repeat of the same credit is fine; the same id for a different credit is a mistake to report. */

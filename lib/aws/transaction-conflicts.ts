@@ -60,3 +60,11 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
   );
   return retryStaleAuditHeads(client);
 }
+
+/**
+ * True for a transaction cancelled because the condition on its item at `index` failed: for callers
+ * to whom it matters which item refused (a duplicate id, a lost race, a taken email).
+ */
+export function conditionFailedAt(error: unknown, index: number): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+}

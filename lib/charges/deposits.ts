@@ -1,4 +1,4 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems, systemActor } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { newId } from '../ids/index.js';
@@ -8,6 +8,7 @@ import { chargeDepositItem, depositKey, replaceChargeItem, unconfirmedPartition,
 import { readChargeRecord } from './query.js';
 import type { Deposit } from './schemas.js';
 import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface DepositStoreDeps {
   dynamodb: DynamoDBClient;
@@ -220,9 +221,8 @@ async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: Char
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return true;
   } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : undefined;
     // The charge or the deposit changed since they were read (another watcher, the expiry sweep): read again.
-    if (reasons && (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed')) return false;
+    if (conditionFailedAt(error, 0) || conditionFailedAt(error, 1)) return false;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
@@ -12,6 +12,7 @@ import { MemberEmailTakenError } from './errors.js';
 import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord } from './items.js';
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface MemberDeps {
   dynamodb: DynamoDBClient;
@@ -79,7 +80,7 @@ export async function addMember<Held>(
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw new MemberEmailTakenError(input.email);
+    if (conditionFailedAt(error, 2)) throw new MemberEmailTakenError(input.email);
     throw error;
   }
   return shown;

@@ -1,4 +1,4 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
@@ -8,6 +8,7 @@ import { merchantAccount } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface MerchantDeps {
   dynamodb: DynamoDBClient;
@@ -161,7 +162,7 @@ export async function updateMerchantProfile(
       ],
     }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) {
       throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
     }
     throw error;

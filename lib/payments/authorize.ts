@@ -21,6 +21,7 @@ import { paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
 import { paymentEventItem } from '../events/items.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface AuthorizeRequest {
   merchant: MerchantProfile;
@@ -181,8 +182,7 @@ function holdTransfers(record: PaymentRecord, merchantId: string, asset: string,
 }
 
 function customerChanged(error: unknown, items: TransactWriteItem[]): boolean {
-  if (!(error instanceof TransactionCanceledException)) return false;
-  return (error.CancellationReasons ?? []).some((reason, index) => reason.Code === 'ConditionalCheckFailed' && isCustomerKey(items[index]?.ConditionCheck?.Key));
+  return items.some((item, index) => isCustomerKey(item.ConditionCheck?.Key) && conditionFailedAt(error, index));
 }
 
 /** Maps the failed condition of a cancelled transaction to a decline code; undefined for anything else. */

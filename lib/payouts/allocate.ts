@@ -9,6 +9,7 @@ import type { PayoutDeps } from './deps.js';
 import { activeKeyCondition, type HotWalletConfig } from './hot-wallet.js';
 import { feesToItem, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
 import { inFlightFromItem, liquidityShortfall, reserveWalletItem, type InFlight } from './liquidity.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /** A captured payment with no nonce yet (no payout record, or one waiting). */
 export interface Candidate {
@@ -100,7 +101,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (i: number) => error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
+      const failed = (i: number) => conditionFailedAt(error, i);
       // Another delivery recorded one of these payouts, or a rotation began: read everything again.
       if (take.some((_, i) => failed(1 + i)) || failed(1 + 2 * take.length)) throw new BatchOutdatedError(`the batch on ${chain.name} changed while it was being submitted`, { cause: error });
       // Another payout or sweep took nonces or balance meanwhile, or a concurrent write conflicted: race again.

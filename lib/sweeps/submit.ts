@@ -8,6 +8,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PayoutDeps } from '../payouts/deps.js';
 import { feesToItem, nonceKey, walletKey } from '../payouts/items.js';
 import { sweepFromItem, sweepGasKey, sweepItem, sweepKey, type Sweep } from './items.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 const factoryAbi = new Interface(['function sweep(address token, bytes32[] salts)']);
 const maxNonceRaces = 5;
@@ -68,10 +69,8 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
         ],
       }));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [walletReason, sweepReason] = error.CancellationReasons ?? [];
-      if (sweepReason?.Code === 'ConditionalCheckFailed') return submitSweep(deps, sweepId); // another delivery won
-      if (walletReason?.Code === 'ConditionalCheckFailed') continue; // a payout took that nonce
+      if (conditionFailedAt(error, 1)) return submitSweep(deps, sweepId); // another delivery won
+      if (conditionFailedAt(error, 0)) continue; // a payout took that nonce
       throw error;
     }
     await broadcast(deps, next);

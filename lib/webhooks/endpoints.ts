@@ -1,5 +1,5 @@
 import {
-  GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand,
+  GetItemCommand, TransactWriteItemsCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
@@ -15,6 +15,7 @@ import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
 import { newSigningSecret } from './signing.js';
 import { checkDestination, parseEndpointUrl } from './url.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 type EndpointWithSecret = WebhookEndpoint & { secret: string };
 
@@ -73,7 +74,7 @@ export async function createEndpoint(
       TransactItems: [...createEndpointItems(deps.tableName, record), ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id)],
     }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 1)) {
       throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
     }
     throw error;
@@ -125,7 +126,7 @@ export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: 
       ],
     }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('webhook endpoint', id);
+    if (conditionFailedAt(error, 0)) throw new NotFoundError('webhook endpoint', id);
     throw error;
   }
   return { id, object: 'webhook_endpoint', deleted: true };
@@ -163,7 +164,7 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       return { ...record.endpoint, secret };
     } catch (error) {
       // A concurrent rotation won; read again and rotate on top of it.
-      const rotatedMeanwhile = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      const rotatedMeanwhile = conditionFailedAt(error, 0);
       if (rotatedMeanwhile && tries < 2) continue;
       throw error;
     }
