@@ -1,6 +1,7 @@
 import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { retryStaleAuditHeads } from '../audit/chain-retry.js';
 import { ContentionError } from '../errors/index.js';
+import { fullJitterDelayMs, sleep } from './backoff.js';
 import { retryDeadline } from './retry-deadline.js';
 
 export interface ConflictRetryOptions {
@@ -51,8 +52,7 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
         } catch (error) {
           if (!isTransactionConflict(error)) throw error;
           if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
-          const ceilingMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+          await sleep(fullJitterDelayMs(attempt - 1, options));
         }
       }
     },
