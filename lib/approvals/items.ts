@@ -5,6 +5,8 @@ import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 /**
  * The change an approval holds, applied in the transaction that records the last approval. It
@@ -61,13 +63,16 @@ export function approvalItem(record: ApprovalRecord): Record<string, AttributeVa
   return item;
 }
 
+const storedApprovalSchema = z.object({
+  object: jsonAttribute(approvalSchema),
+  merchantId: z.string(),
+  version: z.number(),
+  change: jsonAttribute(z.custom<HeldChange>()),
+});
+
 export function approvalFromItem(item: Record<string, AttributeValue>): ApprovalRecord {
-  return {
-    approval: approvalSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    change: JSON.parse(item.change!.S!) as HeldChange,
-  };
+  const { object, ...record } = readItem(storedApprovalSchema, item);
+  return { approval: object, ...record };
 }
 
 /** A new request, written with attribute_not_exists. */

@@ -3,6 +3,8 @@ import { ledgerDecimals } from '../ledger/assets.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import type { FeeTerms } from '../payments/items.js';
 import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './schemas.js';
+import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 /**
  * DynamoDB layout of pay-ins (single table):
@@ -150,16 +152,26 @@ export function chargeItem(record: ChargeRecord): Record<string, AttributeValue>
   return item;
 }
 
+const storedChargeSchema = z.object({
+  // Parsed after the embedded deposits of an older item are counted (fromEmbeddedDeposits).
+  object: jsonAttribute(z.custom<Charge>()),
+  merchantId: z.string(),
+  version: z.number(),
+  feeTerms: jsonAttribute(z.custom<FeeTerms>()),
+  lateDeposits: z.number().optional(),
+  minDeposit: bigintAttribute.optional(),
+});
+
 export function chargeRecordFromItem(item: Record<string, AttributeValue>): ChargeRecord {
-  const stored = JSON.parse(item.object!.S!) as Charge;
+  const { object: stored, merchantId, version, feeTerms, lateDeposits, minDeposit } = readItem(storedChargeSchema, item);
   const charge = chargeSchema.parse(stored.deposit_count === undefined ? fromEmbeddedDeposits(stored) : stored);
   return {
     charge,
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    feeTerms: JSON.parse(item.feeTerms!.S!) as FeeTerms,
-    lateDeposits: item.lateDeposits?.N !== undefined ? Number(item.lateDeposits.N) : stored.deposits.filter((d) => d.late && d.status !== 'reverted').length,
-    minDepositMinor: item.minDeposit?.N !== undefined ? BigInt(item.minDeposit.N) : defaultMinDeposit(charge.asset),
+    merchantId,
+    version,
+    feeTerms,
+    lateDeposits: lateDeposits ?? stored.deposits.filter((d) => d.late && d.status !== 'reverted').length,
+    minDepositMinor: minDeposit ?? defaultMinDeposit(charge.asset),
   };
 }
 
@@ -223,8 +235,9 @@ export function depositAddressItem(watched: WatchedAddress, watchUntilIso: strin
 
 /** The watched address an index entry (keys only) describes. */
 export function watchedFromIndexKeys(chain: string, keys: Record<string, AttributeValue>): WatchedAddress {
-  const address = keys.pk!.S!.slice(`DEPOSITADDR#${chain}#`.length);
-  const [, chargeId, merchantId, asset, minDeposit] = keys.gsi2sk!.S!.split('#');
+  const { pk, gsi2sk } = readItem(z.object({ pk: z.string(), gsi2sk: z.string() }), keys);
+  const address = pk.slice(`DEPOSITADDR#${chain}#`.length);
+  const [, chargeId, merchantId, asset, minDeposit] = gsi2sk.split('#');
   // Entries written before the minimum deposit existed have no fifth part: the default applies.
   return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset!, minDepositMinor: minDeposit ? BigInt(minDeposit) : defaultMinDeposit(asset!) };
 }

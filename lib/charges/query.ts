@@ -4,8 +4,12 @@ import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import type { ChargeDeps } from './deps.js';
 import { chargeDepositKey, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
 import { depositSchema, type Charge, type Deposit } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 type ReadDeps = Pick<ChargeDeps, 'dynamodb' | 'tableName'>;
+
+const listedDepositSchema = z.object({ object: jsonAttribute(depositSchema) });
 
 /** The charge and its bookkeeping, read consistently; undefined when there is none. */
 export async function readChargeRecord(deps: ReadDeps, chargeId: string): Promise<ChargeRecord | undefined> {
@@ -55,5 +59,5 @@ export async function listChargeDeposits(deps: ReadDeps, merchantId: string, cha
     }),
   );
   const items = (result.Items ?? []).filter((item) => item.sk?.S !== after?.S);
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => depositSchema.parse(JSON.parse(item.object!.S!))), has_more: items.length > page.limit };
+  return { object: 'list', data: items.slice(0, page.limit).map((item) => readItem(listedDepositSchema, item).object), has_more: items.length > page.limit };
 }

@@ -13,6 +13,8 @@ import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestK
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
+import { readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 export interface MemberDeps {
   dynamodb: DynamoDBClient;
@@ -115,6 +117,9 @@ export async function memberIsActive(deps: Pick<MemberDeps, 'dynamodb' | 'tableN
   return result.Item?.merchantId?.S === merchantId && result.Item.revokedAt === undefined;
 }
 
+/** Whom a member key digest item belongs to. */
+const keyOwnerSchema = z.object({ memberId: z.string(), merchantId: z.string() });
+
 /**
  * Resolves `Bearer mk_...` to its member and merchant, or refuses with a reason safe to show. As for
  * API keys (lib/merchants/authenticate.ts), the member id in the key is read before any KMS call.
@@ -135,7 +140,7 @@ export async function authenticateMemberKey(deps: AuthenticateDeps, token: strin
   // A member has one key (addMember): the container may take another key for this id as wrong
   // (KeyCheckCache.check). A rotation of member keys would need a key id of its own in the key.
   deps.keyCache?.rememberVerified(memberId, token, digest!);
-  return { memberId, merchantId: found.Item.merchantId!.S! };
+  return { memberId, merchantId: readItem(keyOwnerSchema, found.Item).merchantId };
 }
 
 /** A member key issued without its member's id: accepted while the stage accepts such API keys. */
@@ -148,7 +153,7 @@ async function authenticateLegacyMemberKey(deps: AuthenticateDeps, token: string
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
   if (!found.Item) throw refuseKey(deps, token, 'This member key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseKey(deps, token, 'This member key was revoked.');
-  const member = { memberId: found.Item.memberId!.S!, merchantId: found.Item.merchantId!.S! };
+  const member = readItem(keyOwnerSchema, found.Item);
   if (!(await memberIsActive(deps, member.merchantId, member.memberId))) throw refuseKey(deps, token, 'This member was revoked.');
   return member;
 }

@@ -9,8 +9,12 @@ import { eventSchema, type LanepayEvent } from '../events/schemas.js';
 import { readPayment } from './settle.js';
 import { merchantPaymentsPartition } from './items.js';
 import { eventKey, merchantEventsPartition } from '../events/items.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
+
+const storedEventSchema = z.object({ merchantId: z.string().optional(), body: jsonAttribute(eventSchema) });
 
 export async function getPayment(deps: ReadDeps, merchantId: string, paymentId: string): Promise<Payment> {
   return (await readPayment(deps, merchantId, paymentId)).payment;
@@ -22,15 +26,16 @@ export async function listPayments(deps: ReadDeps, merchantId: string, page: Pag
 }
 
 export async function listEvents(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<LanepayEvent>> {
-  return newestFirstPage(deps, { index: 'gsi1', partition: merchantEventsPartition(merchantId) }, page, (item) => eventSchema.parse(JSON.parse(item.body!.S!)));
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantEventsPartition(merchantId) }, page, (item) => readItem(storedEventSchema, item).body);
 }
 
 export async function getEvent(deps: ReadDeps, merchantId: string, eventId: string): Promise<LanepayEvent> {
   const result = await deps.dynamodb.send(
     new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId) }),
   );
-  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
-  return eventSchema.parse(JSON.parse(result.Item.body!.S!));
+  const stored = result.Item ? readItem(storedEventSchema, result.Item) : undefined;
+  if (!stored || stored.merchantId !== merchantId) throw new NotFoundError('event', eventId);
+  return stored.body;
 }
 
 export interface Balance {

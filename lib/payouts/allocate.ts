@@ -7,7 +7,7 @@ import type { Payment } from '../payments/schemas.js';
 import { broadcastBatchQuietly } from './broadcast.js';
 import type { PayoutDeps } from './deps.js';
 import { activeKeyCondition, type HotWalletConfig } from './hot-wallet.js';
-import { feesToItem, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
+import { feesToItem, nextNonceOf, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
 import { inFlightFromItem, liquidityShortfall, reserveWalletItem, type InFlight } from './liquidity.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
@@ -80,7 +80,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       results.push(...short.map((c) => ({ kind: 'short' as const, candidate: c, amount: c.amount, balances, inFlight })));
       break;
     }
-    const firstNonce = walletItem ? Number(walletItem.nextNonce!.N) : await adapter.pendingNonce();
+    const firstNonce = walletItem ? nextNonceOf(walletItem) : await adapter.pendingNonce();
     const signed = await Promise.all(take.map((c, i) => adapter.signPayout({ asset: c.payment.asset, to: c.payment.destination, amount: c.amount, nonce: firstNonce + i, fees }, c.gasLimit)));
     const now = deps.now().getTime();
     const payouts: Payout[] = take.map((c, i) => ({

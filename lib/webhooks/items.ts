@@ -1,6 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { webhookEndpointSchema, type WebhookEndpoint } from '../webhooks/endpoint.js';
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import { z } from 'zod';
 
 /** Attempts and delivery records are kept 30 days (TTL), like events. */
 export const webhookRetentionSeconds = 30 * 24 * 3600;
@@ -59,15 +61,18 @@ export function endpointItem(record: EndpointRecord): Record<string, AttributeVa
   };
 }
 
+const storedEndpointSchema = z.object({
+  object: jsonAttribute(webhookEndpointSchema),
+  merchantId: z.string(),
+  secrets: jsonAttribute(z.custom<StoredSecret[]>()),
+  version: z.number(),
+  failingSinceMs: z.number().optional(),
+  failingReportedMs: z.number().optional(),
+});
+
 export function endpointFromItem(item: Record<string, AttributeValue>): EndpointRecord {
-  return {
-    endpoint: webhookEndpointSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    secrets: JSON.parse(item.secrets!.S!) as StoredSecret[],
-    version: Number(item.version!.N),
-    ...(item.failingSinceMs?.N ? { failingSinceMs: Number(item.failingSinceMs.N) } : {}),
-    ...(item.failingReportedMs?.N ? { failingReportedMs: Number(item.failingReportedMs.N) } : {}),
-  };
+  const { object, ...record } = readItem(storedEndpointSchema, item);
+  return { endpoint: object, ...record };
 }
 
 /** The partition holding an endpoint's delivery attempts, sorted by attempt id. */
@@ -86,7 +91,7 @@ export function attemptItem(endpointId: string, attempt: WebhookAttempt, now: Da
 }
 
 export function attemptFromItem(item: Record<string, AttributeValue>): WebhookAttempt {
-  return attemptSchema.parse(JSON.parse(item.object!.S!));
+  return readItem(z.object({ object: jsonAttribute(attemptSchema) }), item).object;
 }
 
 /** One delivery: an (endpoint, event) pair, per run (the first delivery, or each explicit redelivery). */
