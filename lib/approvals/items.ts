@@ -7,6 +7,7 @@ import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * The change an approval holds, applied in the transaction that records the last approval. It
@@ -37,7 +38,7 @@ export function approvalKey(id: string) {
 
 /** The gsi1 partition listing a merchant's approvals in one status, oldest first. */
 export function merchantApprovalsPartition(merchantId: string, status: ApprovalStatus): string {
-  return `MERCHANT#${merchantId}#APPROVALS#${status}`;
+  return merchantListPartition(merchantId, `APPROVALS#${status}`);
 }
 
 /** The gsi2 partition of pending approvals by expiry, read by the expiry sweep (as holds are: HOLDS#n). */

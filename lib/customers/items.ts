@@ -5,6 +5,7 @@ import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * The one module that spells customer and verification keys. A customer's key names its merchant,
@@ -19,7 +20,7 @@ export function customerKey(merchantId: string, customerId: string): Record<stri
 }
 
 export function customerListPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#CUSTOMERS`;
+  return merchantListPartition(merchantId, 'CUSTOMERS');
 }
 
 export function customerVerificationsPartition(customerId: string): string {

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SealedSecret } from './totp.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /** A person of a merchant who can approve requests (lib/approvals) with a member key and a TOTP code. */
 export interface MemberRecord {
@@ -43,7 +44,7 @@ export function activeMembersKey(merchantId: string) {
 
 /** The gsi1 partition listing a merchant's members. */
 export function merchantMembersPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#MEMBERS`;
+  return merchantListPartition(merchantId, 'MEMBERS');
 }
 
 export function memberItem(record: MemberRecord): Record<string, AttributeValue> {

@@ -3,6 +3,7 @@ import type { MerchantProfile } from '../merchants/profile.js';
 import { paymentSchema, type Payment } from './schemas.js';
 import { z } from 'zod';
 import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
+import { merchantListPartition } from '../merchants/items.js';
 
 const holdIndexShards = 8;
 
@@ -12,7 +13,7 @@ export function paymentKey(id: string) {
 
 /** The gsi1 partition that lists a merchant's payments, newest last. */
 export function merchantPaymentsPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#PAYMENTS`;
+  return merchantListPartition(merchantId, 'PAYMENTS');
 }
 
 /** What the payment item carries besides the API object: the ledger and concurrency bookkeeping. */

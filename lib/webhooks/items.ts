@@ -3,6 +3,7 @@ import { webhookEndpointSchema, type WebhookEndpoint } from '../webhooks/endpoin
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /** Attempts and delivery records are kept 30 days (TTL), like events. */
 export const webhookRetentionSeconds = 30 * 24 * 3600;
@@ -44,7 +45,7 @@ export function redeliveryCountKey(eventId: string, hour: string) {
 }
 
 export function endpointListPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#WEBHOOK_ENDPOINTS`;
+  return merchantListPartition(merchantId, 'WEBHOOK_ENDPOINTS');
 }
 
 export function endpointItem(record: EndpointRecord): Record<string, AttributeValue> {
