@@ -5,6 +5,7 @@ import { merchantAccount } from '../../lib/ledger/accounts.js';
 import { amountStringSchema } from '../../lib/ledger/amount.js';
 import { ledgerDecimals } from '../../lib/ledger/assets.js';
 import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
+import { transferKey } from '../../lib/ledger/transfers.js';
 import { getMerchantProfile } from '../../lib/merchants/merchants.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
@@ -67,7 +68,7 @@ async function explainRepeat(
   input: { merchantId: string; asset: string; amountMinor: bigint; transferId: string },
 ): Promise<void> {
   const { Item } = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `TRANSFER#${input.transferId}` }, sk: { S: 'TRANSFER' } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: deps.tableName, Key: transferKey(input.transferId), ConsistentRead: true }),
   );
   const account = Item?.creditAccountId?.S;
   const amount = Item?.amount?.N;

@@ -5,6 +5,7 @@ import type { FeeTerms } from '../payments/items.js';
 import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './schemas.js';
 import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * DynamoDB layout of pay-ins (single table):
@@ -31,7 +32,7 @@ export function chargeKey(id: string) {
 }
 
 export function merchantChargesPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#CHARGES`;
+  return merchantListPartition(merchantId, 'CHARGES');
 }
 
 export function depositAddressKey(chain: string, address: string) {
@@ -42,9 +43,12 @@ export function depositKey(chain: string, txHash: string, logIndex: number) {
   return { pk: { S: `DEPOSIT#${chain}#${txHash.toLowerCase()}#${logIndex}` }, sk: { S: 'DEPOSIT' } };
 }
 
+/** The sort key prefix of a charge's deposits in the charge's own partition. */
+export const chargeDepositSkPrefix = 'DEPOSIT#';
+
 /** The deposit as merchants see it, in its charge's partition. */
 export function chargeDepositKey(chargeId: string, depositId: string) {
-  return { pk: { S: `CHARGE#${chargeId}` }, sk: { S: `DEPOSIT#${depositId}` } };
+  return { pk: { S: `CHARGE#${chargeId}` }, sk: { S: `${chargeDepositSkPrefix}${depositId}` } };
 }
 
 export function chargeDepositItem(chargeId: string, deposit: Deposit): Record<string, AttributeValue> {

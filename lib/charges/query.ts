@@ -2,7 +2,7 @@ import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import type { ChargeDeps } from './deps.js';
-import { chargeDepositKey, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
+import { chargeDepositKey, chargeDepositSkPrefix, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
 import { depositSchema, type Charge, type Deposit } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
@@ -53,7 +53,7 @@ export async function listChargeDeposits(deps: ReadDeps, merchantId: string, cha
     new QueryCommand({
       TableName: deps.tableName,
       KeyConditionExpression: after ? 'pk = :pk AND sk BETWEEN :first AND :after' : 'pk = :pk AND begins_with(sk, :first)',
-      ExpressionAttributeValues: { ':pk': pk, ':first': { S: 'DEPOSIT#' }, ...(after ? { ':after': after } : {}) },
+      ExpressionAttributeValues: { ':pk': pk, ':first': { S: chargeDepositSkPrefix }, ...(after ? { ':after': after } : {}) },
       ScanIndexForward: false,
       Limit: page.limit + (after ? 2 : 1),
     }),

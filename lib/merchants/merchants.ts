@@ -4,7 +4,7 @@ import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { LanepayError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { merchantAccount } from '../ledger/accounts.js';
+import { newMerchantAccountItem } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
@@ -52,18 +52,7 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
     ...deps.assets.map((asset) => ({
       Put: {
         TableName: deps.tableName,
-        Item: {
-          pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` },
-          sk: { S: 'ACCOUNT' },
-          entity: { S: 'account' },
-          accountId: { S: merchantAccount(merchantId, asset) },
-          asset: { S: asset },
-          debitsPending: { N: '0' },
-          debitsPosted: { N: '0' },
-          creditsPending: { N: '0' },
-          creditsPosted: { N: '0' },
-          available: { N: '0' },
-        },
+        Item: newMerchantAccountItem(merchantId, asset),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     })),

@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { NotFoundError } from '../errors/index.js';
-import { merchantAccount } from '../ledger/accounts.js';
+import { merchantAccount, merchantAccountKey } from '../ledger/accounts.js';
 import type { PaymentDeps } from './deps.js';
 import { recordFromItem } from './items.js';
 import { type Payment } from './schemas.js';
@@ -51,7 +51,7 @@ export async function getBalances(deps: ReadDeps, merchantId: string): Promise<P
     new BatchGetItemCommand({
       RequestItems: {
         [deps.tableName]: {
-          Keys: assets.map((asset) => ({ pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` }, sk: { S: 'ACCOUNT' } })),
+          Keys: assets.map((asset) => merchantAccountKey(merchantId, asset)),
           ConsistentRead: true,
         },
       },
