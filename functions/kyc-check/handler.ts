@@ -7,7 +7,7 @@ import { decideVerification } from '../../lib/customers/decide.js';
 import { rescreenApproved, sweepProcessing } from '../../lib/customers/rescreen.js';
 import { verificationIdSchema } from '../../lib/customers/schemas.js';
 import { logger } from '../../lib/observability/powertools.js';
-import { kycCheckDeps } from '../commons/kyc-deps.js';
+import { kycCheckDeps } from '../commons/customer-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
 import { orScheduled } from '../commons/scheduled.js';
 

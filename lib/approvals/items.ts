@@ -1,7 +1,7 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import type { MemberRecord } from '../members/items.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
 import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';

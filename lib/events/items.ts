@@ -3,7 +3,7 @@ import type { Charge } from '../charges/schemas.js';
 import type { Verification, VerificationEventType } from '../customers/schemas.js';
 import { newId } from '../ids/index.js';
 import type { Payment } from '../payments/schemas.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
 import type { ChargeEventType, LanepayEvent, PaymentEventType, WebhookEndpointEventType } from './schemas.js';
 import { merchantListPartition } from '../merchants/items.js';
 

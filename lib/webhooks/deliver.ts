@@ -5,7 +5,7 @@ import {
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { endpointEventItem } from '../events/items.js';
 import { eventSchema, type WebhookEndpointEventType } from '../events/schemas.js';
-import { type WebhookEndpoint } from '../webhooks/endpoint.js';
+import { type WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
 import { newId } from '../ids/index.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';

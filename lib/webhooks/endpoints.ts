@@ -6,7 +6,7 @@ import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
 import { auditItems, type AuditActor } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
 import { newId } from '../ids/index.js';
 import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { webhookEndpointSchema, type WebhookEndpoint } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema, type WebhookEndpoint } from './endpoint-object.js';
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import { z } from 'zod';
