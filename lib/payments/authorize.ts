@@ -127,12 +127,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     : [paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now).item];
   if (capturesNow) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
 
-  const day = utcDay(now);
-  const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
-  const velocity: VelocityItems = {
-    merchant: velocityItem(deps.tableName, velocityKey('merchant', keyParts), amountMinor, decision.velocity.merchantDailyLimitMinor, now),
-    destination: velocityItem(deps.tableName, velocityKey('destination', keyParts), amountMinor, decision.velocity.destinationDailyLimitMinor, now),
-  };
+  const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: body.asset, destination: body.destination }, amountMinor, decision.velocity, now);
   const items: TransactWriteItem[] = [
     completeIdempotencyItem(deps.tableName, lock, { outcome: 'created', payment: record.payment }),
     velocity.merchant,
@@ -193,6 +188,17 @@ function customerChanged(error: unknown, items: TransactWriteItem[]): boolean {
 interface VelocityItems {
   merchant: TransactWriteItem;
   destination: TransactWriteItem;
+}
+
+function velocityItems(
+  tableName: string, payment: { merchantId: string; asset: string; destination: string }, amountMinor: bigint,
+  limits: { merchantDailyLimitMinor: bigint; destinationDailyLimitMinor: bigint }, now: Date,
+): VelocityItems {
+  const keyParts = { ...payment, day: utcDay(now) };
+  return {
+    merchant: velocityItem(tableName, velocityKey('merchant', keyParts), amountMinor, limits.merchantDailyLimitMinor, now),
+    destination: velocityItem(tableName, velocityKey('destination', keyParts), amountMinor, limits.destinationDailyLimitMinor, now),
+  };
 }
 
 /**
