@@ -10,7 +10,7 @@ import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
 import { keyedFingerprint } from '../../lib/customers/pii.js';
-import { customerDeps } from '../commons/kyc-deps.js';
+import { customerDeps } from '../commons/customer-deps.js';
 
 const deps = customerDeps();
 const noQuery = z.strictObject({});

@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited } from '../audit/index.js';
 import { LanepayError } from '../errors/index.js';
 import { OtpReplayedError } from '../members/errors.js';
@@ -12,6 +12,7 @@ import type { ApprovalDeps } from './deps.js';
 import { AlreadyApprovedError, ApprovalDecidedError, MemberNotEligibleError, MemberRevokedError, OwnRevocationError, SelfApprovalError } from './errors.js';
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from './items.js';
 import type { Approval } from './schemas.js';
+import { conditionFailedAt, isConditionRefusal } from '../aws/transaction-conflicts.js';
 
 export interface Decision {
   merchantId: string;
@@ -64,19 +65,17 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
     await writeAudited(deps, { items, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now } });
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) {
       if ((await readMember(deps, input.merchantId, input.memberId)).revokedAt !== undefined) throw new MemberRevokedError(input.memberId);
       throw new OtpReplayedError();
     }
-    if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 1)) {
       const current = await readApproval(deps, input.merchantId, input.approvalId);
       throw new LanepayError('concurrent_change', `Approval ${approval.id} changed while this request ran (now ${current.approval.status}, ${current.approval.approvals.length} approval(s)); look at it again and retry.`);
     }
-    const refused = applied.items.findIndex((_, index) => reasons[2 + index]?.Code === 'ConditionalCheckFailed');
+    const refused = applied.items.findIndex((_, index) => conditionFailedAt(error, 2 + index));
     if (refused >= 0 && applied.refusals?.[refused]) throw applied.refusals[refused];
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+    if (isConditionRefusal(error)) {
       throw new LanepayError('concurrent_change', `What approval ${approval.id} holds changed meanwhile (the payment, the profile or its approvers); it was not decided.`);
     }
     throw error;

@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited, type AuditEntry } from '../audit/index.js';
 import { LanepayError } from '../errors/index.js';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
@@ -10,6 +10,7 @@ import { MemberAlreadyRevokedError, PolicyNotSatisfiableError } from './errors.j
 import { holdIfRequired } from './hold.js';
 import { mostApprovalsAsked, type ApprovalPolicy } from './policy.js';
 import type { Approval } from './schemas.js';
+import { conditionFailedAt, isConditionRefusal } from '../aws/transaction-conflicts.js';
 
 /**
  * Changes to who approves and how many must: adding and revoking members, setting the policy. While
@@ -61,9 +62,8 @@ async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarde
   try {
     await writeAudited(deps, { items: guarded.items, audit });
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-    if (failed < 0) throw error;
+    if (!isConditionRefusal(error)) throw error;
+    const failed = guarded.items.findIndex((_, index) => conditionFailedAt(error, index));
     throw guarded.refusals[failed] ?? new LanepayError('concurrent_change', 'The merchant changed while this ran (its profile or members); nothing was written, try again.');
   }
 }

@@ -1,5 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ContentionError } from '../errors/index.js';
+import { fullJitterDelayMs, sleep } from './backoff.js';
 import { retryDeadline } from './retry-deadline.js';
 
 export interface ConflictRetryOptions {
@@ -51,12 +52,19 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
         } catch (error) {
           if (!isTransactionConflict(error)) throw error;
           if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
-          const ceilingMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+          await sleep(fullJitterDelayMs(attempt - 1, options));
         }
       }
     },
     { step: 'initialize', name: 'lanepayTransactionConflictRetry', override: true },
   );
   return client;
+}
+
+/**
+ * True for a transaction cancelled because the condition on its item at `index` failed: for callers
+ * to whom it matters which item refused (a duplicate id, a lost race, a taken email).
+ */
+export function conditionFailedAt(error: unknown, index: number): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }

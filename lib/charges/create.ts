@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import { LanepayError, ValidationError } from '../errors/index.js';
@@ -11,6 +11,7 @@ import type { ChargeDeps } from './deps.js';
 import { chargeItem, chargeMinDeposit, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
 import { getMerchantCharge } from './query.js';
 import { defaultChargeExpirySeconds, type Charge, type CreateChargeBody } from './schemas.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface ChargeResult {
   outcome: 'created' | 'ok';
@@ -141,7 +142,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
     await writeAudited(deps, { items, audit: { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now } });
     return { outcome: 'ok', charge: next };
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) {
       // A deposit (or another cancel) changed the charge first.
       const current = await getMerchantCharge(deps, merchantId, chargeId);
       if (current.charge.status === 'canceled') return { outcome: 'ok', charge: current.charge };

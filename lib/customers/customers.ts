@@ -1,4 +1,5 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
@@ -74,15 +75,6 @@ export async function getCustomer(deps: TableDeps, merchantId: string, customerI
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id. */
-export async function listCustomers(deps: TableDeps, merchantId: string, page: { limit: number; startingAfter?: string | undefined }) {
-  const result = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-    ExpressionAttributeValues: { ':p': { S: customerListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-    ScanIndexForward: false,
-    Limit: page.limit + 1,
-  }));
-  const items = result.Items ?? [];
-  return { object: 'list' as const, data: items.slice(0, page.limit).map((item) => customerFromItem(item).customer), has_more: items.length > page.limit };
+export async function listCustomers(deps: TableDeps, merchantId: string, page: PageRequest): Promise<Page<Customer>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: customerListPartition(merchantId) }, page, (item) => customerFromItem(item).customer);
 }

@@ -6,7 +6,7 @@ import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/opena
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
 import { eventSchema } from '../events/schemas.js';
-import { webhookEndpointSchema } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, redeliverySchema,
 } from '../webhooks/schemas.js';

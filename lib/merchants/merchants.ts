@@ -1,13 +1,14 @@
-import { GetItemCommand, TransactionCanceledException, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { LanepayError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { merchantAccount } from '../ledger/accounts.js';
+import { newMerchantAccountItem } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface MerchantDeps {
   dynamodb: DynamoDBClient;
@@ -51,18 +52,7 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
     ...deps.assets.map((asset) => ({
       Put: {
         TableName: deps.tableName,
-        Item: {
-          pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` },
-          sk: { S: 'ACCOUNT' },
-          entity: { S: 'account' },
-          accountId: { S: merchantAccount(merchantId, asset) },
-          asset: { S: asset },
-          debitsPending: { N: '0' },
-          debitsPosted: { N: '0' },
-          creditsPending: { N: '0' },
-          creditsPosted: { N: '0' },
-          available: { N: '0' },
-        },
+        Item: newMerchantAccountItem(merchantId, asset),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     })),
@@ -161,7 +151,7 @@ export async function updateMerchantProfile(
       audit: { merchantId, actor: deps.actor ?? operatorActor, action, object: { type: 'merchant', id: merchantId }, at: deps.now?.() ?? new Date() },
     });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) {
       throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
     }
     throw error;

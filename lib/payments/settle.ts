@@ -16,6 +16,7 @@ import { holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, ty
 import { paymentEventItem } from '../events/items.js';
 import type { Payment } from './schemas.js';
 import type { PaymentEventType } from '../events/schemas.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
 
@@ -85,8 +86,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
     return result;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
-    if (kycGate && error instanceof TransactionCanceledException && error.CancellationReasons?.[items.indexOf(kycGate)]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) return afterLostRace(deps, request);
+    if (kycGate && conditionFailedAt(error, items.indexOf(kycGate))) {
       throw new LanepayError('concurrent_change', `Customer ${payment.customer}'s KYC status changed while this capture ran; send it again.`, { cause: error });
     }
     throw error;
@@ -134,9 +135,8 @@ async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, recor
     await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return result;
   } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : [];
     // The payment or its request moved on: a member decided, or the request expired, first.
-    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
+    if (conditionFailedAt(error, 0) || conditionFailedAt(error, 1)) return afterLostRace(deps, request);
     throw error;
   }
 }

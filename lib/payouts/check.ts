@@ -5,7 +5,7 @@ import { ChainUnavailableError } from '../chains/rpc.js';
 import { toChainUnits } from '../ledger/assets.js';
 import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
-import { scheduleChecks } from './check-queue.js';
+import { scheduleChecks } from './schedule-check.js';
 import { completePayout, failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
 import { firstReceipt, payoutAdapter, rebroadcast } from './broadcast.js';

@@ -8,6 +8,7 @@ import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
 import { releaseWalletItem } from './liquidity.js';
+import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 
 export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
 
@@ -95,7 +96,6 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     // The payment or payout changed meanwhile (another check, a redelivery): look again later.
-    const conditionFailed = error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
-    return conditionFailed ? 'conflict' : 'write_conflict';
+    return isConditionRefusal(error) ? 'conflict' : 'write_conflict';
   }
 }

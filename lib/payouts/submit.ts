@@ -5,7 +5,7 @@ import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { allocateNonces, BatchOutdatedError, type Allocation, type Candidate } from './allocate.js';
 import { rebroadcast } from './broadcast.js';
-import { scheduleCheck, scheduleChecks } from './check-queue.js';
+import { scheduleCheck, scheduleChecks } from './schedule-check.js';
 import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
 import { hotWalletConfigKey, hotWalletFromItem } from './hot-wallet.js';

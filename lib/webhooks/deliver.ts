@@ -5,9 +5,9 @@ import {
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { endpointEventItem } from '../events/items.js';
 import { eventSchema, type WebhookEndpointEventType } from '../events/schemas.js';
-import { type WebhookEndpoint } from '../webhooks/endpoint.js';
+import { type WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
+import { newId } from '../ids/index.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';
 import { nextRetryDelayMs, queueDelaySeconds } from './retry.js';
 import type { DeliveryMessage, WebhookAttempt } from './schemas.js';
@@ -47,7 +47,7 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
   const response = await attempt(deps, record, message, body);
   const succeeded = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
   const attemptRecord: WebhookAttempt = {
-    id: newWebhookId('wa'),
+    id: newId('wa'),
     object: 'webhook_attempt',
     event_id: message.eventId,
     attempt: message.attempt,

@@ -1,25 +1,21 @@
 import {
-  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, UpdateItemCommand,
+  GetItemCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
 import { writeAudited, type AuditActor, type AuditEntry } from '../audit/index.js';
 import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
-import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
+import { newId } from '../ids/index.js';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
+import { attemptFromItem, attemptsPartition, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
 import { newSigningSecret } from './signing.js';
 import { checkDestination, parseEndpointUrl } from './url.js';
-
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-}
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 type EndpointWithSecret = WebhookEndpoint & { secret: string };
 
@@ -49,7 +45,7 @@ export async function createEndpoint(
   }
   const now = deps.now();
   const endpoint: WebhookEndpoint = {
-    id: newWebhookId('we'),
+    id: newId('we'),
     object: 'webhook_endpoint',
     url: parsed.url.href,
     events: body.events,
@@ -79,7 +75,7 @@ export async function createEndpoint(
       audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id),
     });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 1)) {
       throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
     }
     throw error;
@@ -116,19 +112,8 @@ export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: str
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id. */
-export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<WebhookEndpoint>> {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => endpointFromItem(item).endpoint), has_more: items.length > page.limit };
+export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: endpointListPartition(merchantId) }, page, (item) => endpointFromItem(item).endpoint);
 }
 
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
@@ -142,7 +127,7 @@ export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: 
       audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
     });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('webhook endpoint', id);
+    if (conditionFailedAt(error, 0)) throw new NotFoundError('webhook endpoint', id);
     throw error;
   }
   return { id, object: 'webhook_endpoint', deleted: true };
@@ -180,7 +165,7 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       return { ...record.endpoint, secret };
     } catch (error) {
       // A concurrent rotation won; read again and rotate on top of it.
-      const rotatedMeanwhile = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      const rotatedMeanwhile = conditionFailedAt(error, 0);
       if (rotatedMeanwhile && tries < 2) continue;
       throw error;
     }
@@ -189,18 +174,8 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
 
 /** Delivery attempts of one endpoint, newest first, kept 30 days. */
 export async function listAttempts(
-  deps: WebhookDeps, merchantId: string, id: string, page: { limit: number; startingAfter?: string },
+  deps: WebhookDeps, merchantId: string, id: string, page: PageRequest,
 ): Promise<Page<WebhookAttempt>> {
   await readEndpoint(deps, merchantId, id);
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: page.startingAfter ? 'pk = :p AND sk < :after' : 'pk = :p',
-      ExpressionAttributeValues: { ':p': { S: `WEBHOOK_ATTEMPTS#${id}` }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map(attemptFromItem), has_more: items.length > page.limit };
+  return newestFirstPage(deps, { partition: attemptsPartition(id) }, page, attemptFromItem);
 }
