@@ -37,10 +37,10 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
     await enqueue(deps, message);
     return 'deferred';
   }
-  const record = await readEndpointRecord(deps, message.endpointId);
+  // The endpoint and the event at once: every delivery waits on both reads.
+  const [record, body] = await Promise.all([readEndpointRecord(deps, message.endpointId), readEventBody(deps, message)]);
   if (!record || record.merchantId !== message.merchantId) return 'skipped_endpoint_gone';
   if (record.endpoint.status !== 'enabled') return 'skipped_endpoint_disabled';
-  const body = await readEventBody(deps, message);
   if (body === undefined) return 'skipped_event_gone';
   if (!(await claim(deps, message))) return 'skipped_duplicate';
 

@@ -17,9 +17,14 @@ import { z } from 'zod';
  * two repeats the fan-out, and the deliver function drops the duplicate (delivery record).
  */
 export async function fanOutEvent(deps: WebhookDeps, event: LanepayEvent, merchantId: string): Promise<{ endpoints: number }> {
-  const marker = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: fanOutKey(event.id), ConsistentRead: true }));
+  // Both reads at once: the endpoints are read for nothing only on a repeat, which is rare, and
+  // every event's delivery waits on these reads.
+  const [marker, records] = await Promise.all([
+    deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: fanOutKey(event.id), ConsistentRead: true })),
+    merchantEndpoints(deps, merchantId),
+  ]);
   if (marker.Item) return { endpoints: Number(marker.Item.endpoints?.N ?? 0) };
-  const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, event.type));
+  const endpoints = records.filter((record) => subscribes(record, event.type));
   await enqueueDeliveries(deps, endpoints, event.id, merchantId, 'first');
   try {
     await deps.dynamodb.send(
