@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { auditItems, operatorActor } from '../audit/index.js';
-import { LanepayError } from '../errors/index.js';
+import { ConcurrentChangeError, type LanepayError } from '../errors/index.js';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
 import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
 import { revokeMemberItems } from '../members/revoke.js';
@@ -64,7 +64,7 @@ async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarde
     if (!(error instanceof TransactionCanceledException)) throw error;
     const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
     if (failed < 0) throw error;
-    throw guarded.refusals[failed] ?? new LanepayError('concurrent_change', 'The merchant changed while this ran (its profile or members); nothing was written, try again.');
+    throw guarded.refusals[failed] ?? new ConcurrentChangeError('The merchant changed while this ran (its profile or members); nothing was written, try again.');
   }
 }
 

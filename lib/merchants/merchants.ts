@@ -2,7 +2,7 @@ import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
-import { LanepayError, NotFoundError } from '../errors/index.js';
+import { ConcurrentChangeError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { merchantAccount } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
@@ -162,7 +162,7 @@ export async function updateMerchantProfile(
     }));
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
+      throw new ConcurrentChangeError('The merchant profile changed meanwhile; try again.');
     }
     throw error;
   }

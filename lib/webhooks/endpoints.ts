@@ -5,9 +5,10 @@ import {
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
 import { auditItems, type AuditActor } from '../audit/index.js';
-import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from '../webhooks/endpoint.js';
 import type { WebhookDeps } from './deps.js';
+import { EndpointLimitError } from './errors.js';
 import { newWebhookId } from './ids.js';
 import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
@@ -79,7 +80,7 @@ export async function createEndpoint(
     }));
   } catch (error) {
     if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
-      throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
+      throw new EndpointLimitError(maxEndpointsPerMerchant);
     }
     throw error;
   }
