@@ -7,7 +7,8 @@ import { dynamodbClient, sqsClient } from '../../lib/aws/clients.js';
 import { chainWatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { watchChain, type WatchDeps } from '../../lib/charges/watch.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';
-import { ChainUnavailableError, FailoverRpc } from '../../lib/chains/rpc.js';
+import { ChainUnavailableError } from '../../lib/chains/errors.js';
+import { FailoverRpc } from '../../lib/chains/rpc.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { planSweep } from '../../lib/sweeps/plan.js';
 

@@ -1,6 +1,6 @@
 import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited } from '../audit/index.js';
-import { LanepayError } from '../errors/index.js';
+import { ConcurrentChangeError } from '../errors/index.js';
 import { OtpReplayedError } from '../members/errors.js';
 import type { MemberRecord } from '../members/items.js';
 import { readMember } from '../members/members.js';
@@ -71,12 +71,12 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     }
     if (conditionFailedAt(error, 1)) {
       const current = await readApproval(deps, input.merchantId, input.approvalId);
-      throw new LanepayError('concurrent_change', `Approval ${approval.id} changed while this request ran (now ${current.approval.status}, ${current.approval.approvals.length} approval(s)); look at it again and retry.`);
+      throw new ConcurrentChangeError(`Approval ${approval.id} changed while this request ran (now ${current.approval.status}, ${current.approval.approvals.length} approval(s)); look at it again and retry.`);
     }
     const refused = applied.items.findIndex((_, index) => conditionFailedAt(error, 2 + index));
     if (refused >= 0 && applied.refusals?.[refused]) throw applied.refusals[refused];
     if (isConditionRefusal(error)) {
-      throw new LanepayError('concurrent_change', `What approval ${approval.id} holds changed meanwhile (the payment, the profile or its approvers); it was not decided.`);
+      throw new ConcurrentChangeError(`What approval ${approval.id} holds changed meanwhile (the payment, the profile or its approvers); it was not decided.`);
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited, type AuditEntry } from '../audit/index.js';
-import { LanepayError } from '../errors/index.js';
+import { ConcurrentChangeError, type LanepayError } from '../errors/index.js';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
 import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
 import { revokeMemberItems } from '../members/revoke.js';
@@ -64,7 +64,7 @@ async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarde
   } catch (error) {
     if (!isConditionRefusal(error)) throw error;
     const failed = guarded.items.findIndex((_, index) => conditionFailedAt(error, index));
-    throw guarded.refusals[failed] ?? new LanepayError('concurrent_change', 'The merchant changed while this ran (its profile or members); nothing was written, try again.');
+    throw guarded.refusals[failed] ?? new ConcurrentChangeError('The merchant changed while this ran (its profile or members); nothing was written, try again.');
   }
 }
 

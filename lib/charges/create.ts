@@ -1,13 +1,14 @@
 import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey } from '../idempotency/store.js';
 import { newId } from '../ids/index.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { chargeAddress } from './addresses.js';
 import type { ChargeDeps } from './deps.js';
+import { ChargeNotCancelableError } from './errors.js';
 import { chargeItem, chargeMinDeposit, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
 import { getMerchantCharge } from './query.js';
 import { defaultChargeExpirySeconds, type Charge, type CreateChargeBody } from './schemas.js';
@@ -122,7 +123,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
   const { charge } = record;
   if (charge.status === 'canceled') return { outcome: 'ok', charge };
   if (charge.status !== 'awaiting_payment' || charge.deposit_count > 0) {
-    throw new LanepayError('invalid_state', `Charge ${chargeId} is ${charge.status}${charge.deposit_count > 0 ? ' and has deposits' : ''}; only a charge nothing has reached can be canceled.`);
+    throw new ChargeNotCancelableError(chargeId, charge.status, charge.deposit_count);
   }
   const now = deps.now();
   const next: Charge = { ...charge, status: 'canceled', canceled_at: now.toISOString() };
@@ -146,7 +147,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
       // A deposit (or another cancel) changed the charge first.
       const current = await getMerchantCharge(deps, merchantId, chargeId);
       if (current.charge.status === 'canceled') return { outcome: 'ok', charge: current.charge };
-      throw new LanepayError('invalid_state', `Charge ${chargeId} is ${current.charge.status}; it changed while this request ran.`);
+      throw new ChargeNotCancelableError(chargeId, current.charge.status, current.charge.deposit_count, true);
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import { platformEventItem } from '../payouts/platform-events.js';
 import type { DepositStoreDeps, SeenTransfer } from './deposits.js';
 import type { DustBatch } from './dust.js';

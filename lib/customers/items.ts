@@ -1,6 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { isConditionRefusal } from '../aws/transaction-conflicts.js';
-import { LanepayError } from '../errors/index.js';
+import { ConcurrentChangeError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
@@ -177,7 +177,7 @@ export async function withFreshVersions<T>(what: string, run: () => Promise<T>, 
       return await run();
     } catch (error) {
       if (!isConditionRefusal(error)) throw error;
-      if (attempt >= attempts) throw new LanepayError('concurrent_change', `${what} changed while this request ran; send it again.`, { cause: error });
+      if (attempt >= attempts) throw new ConcurrentChangeError(`${what} changed while this request ran; send it again.`, { cause: error });
     }
   }
 }

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
-import { LanepayError } from '../errors/index.js';
 import { merchantAccount, platformAccount } from './accounts.js';
+import { SandboxOnProdError } from './errors.js';
 import { transferItems } from './transfers.js';
 
 /**
@@ -14,7 +14,7 @@ export async function creditSandboxFunds(
   input: { merchantId: string; asset: string; amountMinor: bigint; transferId: string },
 ): Promise<void> {
   if (deps.stage === 'prod') {
-    throw new LanepayError('forbidden_on_stage', 'Sandbox funds cannot be booked on prod: fund the merchant with a real deposit.');
+    throw new SandboxOnProdError();
   }
   const now = deps.now?.() ?? new Date();
   await writeAudited(deps, {

@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { activeMembersKey, merchantMembersPartition } from './items.js';
 import { readItem } from '../aws/item.js';
 import { z } from 'zod';
@@ -25,7 +25,7 @@ export async function activeMemberCount(deps: Table, merchantId: string): Promis
     }));
     return counted;
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return activeOf((await read())!);
   }
 }

@@ -2,7 +2,7 @@ import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aw
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
-import { LanepayError, NotFoundError } from '../errors/index.js';
+import { ConcurrentChangeError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { newMerchantAccountItem } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
@@ -152,7 +152,7 @@ export async function updateMerchantProfile(
     });
   } catch (error) {
     if (conditionFailedAt(error, 0)) {
-      throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
+      throw new ConcurrentChangeError('The merchant profile changed meanwhile; try again.');
     }
     throw error;
   }

@@ -7,7 +7,7 @@ import { newApprovalRecord, requestApprovalItems } from '../approvals/request.js
 import { readCustomer } from '../customers/customers.js';
 import { UnknownCustomerError } from '../customers/errors.js';
 import { isCustomerKey, kycStatusUnchanged } from '../customers/items.js';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ConcurrentChangeError, ValidationError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
@@ -144,7 +144,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
     if (customerChanged(error, items)) {
-      throw new LanepayError('concurrent_change', `Customer ${body.customer}'s KYC status changed while this payment was authorized; send it again.`, { cause: error });
+      throw new ConcurrentChangeError(`Customer ${body.customer}'s KYC status changed while this payment was authorized; send it again.`, { cause: error });
     }
     const refusal = declineFromCancellation(error, items, velocity);
     if (!refusal) throw error;

@@ -1,6 +1,6 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter, SignedTransaction } from '../chains/adapter.js';
-import { PayoutRejectedError } from '../chains/evm-adapter.js';
+import { PayoutRejectedError } from '../chains/errors.js';
 import type { Chain } from '../chains/registry.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';

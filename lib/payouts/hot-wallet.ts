@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
-import { LanepayError } from '../errors/index.js';
+import { RotationRefusedError } from './errors.js';
 import { walletKey } from './items.js';
 import { readItem } from '../aws/item.js';
 import { z } from 'zod';
@@ -25,13 +25,6 @@ export interface HotWalletConfig {
 }
 
 export const hotWalletConfigKey = (chain: string) => ({ pk: { S: `CHAIN#${chain}` }, sk: { S: 'HOTWALLET' } });
-
-export class RotationRefusedError extends LanepayError {
-  override name = 'RotationRefusedError';
-  constructor(detail: string) {
-    super('rotation_refused', detail);
-  }
-}
 
 export async function currentHotWallet(deps: Db, chain: Chain): Promise<HotWalletConfig> {
   const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: hotWalletConfigKey(chain.name), ConsistentRead: true }))).Item;

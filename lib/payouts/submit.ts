@@ -1,6 +1,6 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Chain } from '../chains/registry.js';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { allocateNonces, BatchOutdatedError, type Allocation, type Candidate } from './allocate.js';

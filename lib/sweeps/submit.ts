@@ -1,7 +1,8 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Interface } from 'ethers';
 import { chargeSalt } from '../charges/addresses.js';
-import { isTransportError, ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
+import { isTransportError } from '../chains/rpc.js';
 import { platformAccount } from '../ledger/accounts.js';
 import { transferItems } from '../ledger/transfers.js';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';

@@ -5,9 +5,10 @@ import {
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
 import { writeAudited, type AuditActor, type AuditEntry } from '../audit/index.js';
-import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
+import { EndpointLimitError } from './errors.js';
 import { newId } from '../ids/index.js';
 import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { attemptFromItem, attemptsPartition, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
@@ -76,7 +77,7 @@ export async function createEndpoint(
     });
   } catch (error) {
     if (conditionFailedAt(error, 1)) {
-      throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
+      throw new EndpointLimitError(maxEndpointsPerMerchant);
     }
     throw error;
   }
