@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelCharge, createCharge } from '../../lib/charges/create.js';
 import { expireDueCharges } from '../../lib/charges/expire.js';
 import { getMerchantCharge, listChargeDeposits, listCharges } from '../../lib/charges/query.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { amountStringSchema } from '../ledger/amount.js';
 
 /** Default time an approval request waits before it expires (and a held payment is released). */

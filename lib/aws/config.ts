@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Raised at cold start when the environment does not describe a usable deployment. */
 export class ConfigError extends Error {

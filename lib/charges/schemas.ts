@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerIdSchema } from '../customers/schemas.js';
 import { amountStringSchema } from '../ledger/amount.js';
 import { metadataSchema } from '../payments/schemas.js';

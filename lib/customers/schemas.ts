@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { kycReasonCodes } from '../kyc/documents/reasons.js';
 
 /** API shapes of customers and their verifications. No field here ever holds PII in clear. */

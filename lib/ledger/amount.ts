@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Positive integer in minor units as a decimal string of at most 30 digits, no sign, no leading zero. */
 export const amountStringSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalPolicySchema } from '../approvals/policy.js';
 
 /** A merchant's settings, stored as one JSON attribute and handed to functions by the authorizer. */

@@ -2,7 +2,7 @@ import { GetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-s
 import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LanepayError } from '../errors/index.js';
 import type { AlertsDeps } from './alerts.js';
 import { outboxEntities, outboxItemSchema } from './items.js';

@@ -1,5 +1,5 @@
 import { getAddress } from 'ethers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { customerIdSchema } from '../customers/schemas.js';
 import { amountStringSchema } from '../ledger/amount.js';
 
