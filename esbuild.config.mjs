@@ -7,6 +7,8 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildCheckoutBrowserScript } from './lib/checkout/browser/bundle.mjs';
+import { maxKiBOf } from './scripts/build/budgets.mjs';
+import { functionSizes } from './scripts/build/bundle-size.mjs';
 
 const functionsDir = 'functions';
 const outDir = 'dist';
@@ -38,6 +40,26 @@ const englishOnlyZod = {
 };
 
 /**
+ * aws-xray-sdk-core (Powertools Tracer) requires semver only for its AWS SDK v2 patcher, to check
+ * the v2 SDK's version; Lanepay traces SDK v3 clients (captureAWSv3Client) and never calls it. The
+ * stub saves 28 KiB per function and throws, naming itself, if the v2 patcher is ever used.
+ */
+const xrayWithoutSemver = {
+  name: 'xray-without-semver',
+  setup(build) {
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      /aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]patchers[\\/]aws_p\.js$/.test(args.importer)
+        ? { path: 'xray-semver-stub', namespace: 'lanepay' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^xray-semver-stub$/, namespace: 'lanepay' }, () => ({
+      contents: "module.exports = { gte() { throw new Error('semver is not bundled: the X-Ray SDK v2 patcher (captureAWS) is not for Lanepay, which uses AWS SDK v3'); } };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The hosted checkout page's browser script is bundled here, at build time, and inlined into the
  * checkout function as a string (lib/checkout/browser-script.ts): the page loads nothing from a CDN
  * or a second URL, and the Lambda bundle carries neither esbuild nor the browser sources.
@@ -54,10 +76,11 @@ const checkoutBrowserScript = {
 
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
-  plugins: [englishOnlyZod, checkoutBrowserScript],
+  plugins: [englishOnlyZod, xrayWithoutSemver, checkoutBrowserScript],
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // The Lambda runtime (serverless.yml: nodejs22.x).
+  target: 'node22',
   format: 'esm',
   minify: true,
   treeShaking: true,
@@ -73,9 +96,16 @@ const shared = {
   },
 };
 
+/**
+ * Code splitting puts what a function reaches only through `import()` in chunks beside its handler
+ * (dist/<name>/chunks/), loaded on first use: the SDK's credential providers other than the
+ * environment's (Lambda hands credentials in variables), the OpenAPI document, the QR code library.
+ */
 function optionsFor(name) {
   return {
     ...shared,
+    splitting: true,
+    chunkNames: `${name}/chunks/[name]-[hash]`,
     entryPoints: { [`${name}/handler`]: path.join(functionsDir, name, 'handler.ts') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -95,9 +125,13 @@ const cliOptions = {
   banner: { js: `#!/usr/bin/env node\n${shared.banner.js}` },
 };
 
-/** Writes each output beside its target and renames it over, so no reader ever sees half a file. */
+/**
+ * Writes each output beside its target and renames it over, so no reader ever sees half a file;
+ * handlers last, so a handler never names a chunk not yet written.
+ */
 function writeAtomically(outputFiles) {
-  for (const file of outputFiles) {
+  const handlersLast = [...outputFiles].sort((a, b) => Number(isHandler(a.path)) - Number(isHandler(b.path)));
+  for (const file of handlersLast) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
     const staging = `${file.path}.${process.pid}.tmp`;
     fs.writeFileSync(staging, file.contents);
@@ -105,14 +139,31 @@ function writeAtomically(outputFiles) {
   }
 }
 
+const isHandler = (file) => /[\\/]handler\.mjs$/.test(file);
+
+/** Deletes chunks of earlier builds that this build no longer writes (their names carry a hash). */
+function removeStaleChunks(name, outputFiles) {
+  const dir = path.join(outDir, name, 'chunks');
+  if (!fs.existsSync(dir)) return;
+  const written = new Set(outputFiles.map((file) => path.resolve(file.path)));
+  for (const file of fs.readdirSync(dir)) {
+    if (!written.has(path.resolve(dir, file))) fs.rmSync(path.join(dir, file));
+  }
+}
+
+/** Per function: KiB shipped, KiB loaded at cold start (scripts/build/bundle-size.mjs) and its limit. */
 function printSizes(results) {
-  const rows = results.map(({ name, metafile }) => {
-    const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'));
-    return { name, bytes: output ? output[1].bytes : 0 };
-  });
-  const width = Math.max(...rows.map((row) => row.name.length));
-  for (const row of rows) {
-    console.log(`${row.name.padEnd(width)}  ${(row.bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  const width = Math.max(...results.map((result) => result.name.length));
+  console.log(`${'function'.padEnd(width)}  ${'total'.padStart(12)}  ${'at init'.padStart(12)}`);
+  for (const { name, metafile } of results) {
+    if (name === 'cli') {
+      const bytes = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'))?.[1].bytes ?? 0;
+      console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
+      continue;
+    }
+    const { totalKiB, initKiB } = functionSizes(metafile, name, outDir);
+    const over = totalKiB > maxKiBOf(name) ? `  over its ${maxKiBOf(name)} KiB limit` : '';
+    console.log(`${name.padEnd(width)}  ${totalKiB.toFixed(1).padStart(8)} KiB  ${initKiB.toFixed(1).padStart(8)} KiB${over}`);
   }
 }
 
@@ -165,6 +216,7 @@ if (cliOnly) {
     names.map(async (name) => {
       const result = await esbuild.build({ ...optionsFor(name), write: false });
       writeAtomically(result.outputFiles);
+      removeStaleChunks(name, result.outputFiles);
       return { name, metafile: result.metafile };
     }),
   );
