@@ -41,7 +41,7 @@ export const createPaymentBodySchema = z.strictObject({
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 
-export const captureBodySchema = z.strictObject({ amount: amountStringSchema.optional() });
+export const captureBodySchema = z.strictObject({ amount: z.optional(amountStringSchema) });
 export const cancelBodySchema = z.strictObject({});
 
 export const paymentIdPathSchema = z.strictObject({ id: z.string().regex(/^pay_[0-9a-z]{26}$/, 'must be a payment id (pay_...)') });
