@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { customerIdSchema } from '../customers/schemas.js';
+import { customerIdSchema } from '../customers/ids.js';
 import { amountStringSchema } from '../ledger/amount.js';
 import { metadataSchema } from '../payments/schemas.js';
 

@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import * as z from 'zod';
-import { customerIdSchema } from '../customers/schemas.js';
+import { customerIdSchema } from '../customers/ids.js';
 import { amountStringSchema } from '../ledger/amount.js';
 
 /** An EVM address; mixed case must carry a valid EIP-55 checksum. Normalised to the checksummed form. */
