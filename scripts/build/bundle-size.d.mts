@@ -1,4 +1,5 @@
 export interface Metafile {
-  outputs: Record<string, { bytes: number; imports?: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<string, { bytes: number; inputs: Record<string, unknown>; imports?: { path: string; kind: string; external?: boolean }[] }>;
 }
-export declare function functionSizes(metafile: Metafile, name: string, outDir?: string): { totalKiB: number; initKiB: number };
+export interface FunctionSizes { totalKiB: number; initKiB: number; files: string[]; initFiles: string[] }
+export declare function functionSizes(metafile: Metafile, name: string, outDir?: string): FunctionSizes;

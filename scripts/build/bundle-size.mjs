@@ -3,7 +3,10 @@
 // the chunks it imports statically. Chunks reached only by `import()` (the SDK's credential
 // providers other than the environment's, the OpenAPI document, the QR code library) load on first use.
 
-/** `{ totalKiB, initKiB }` of function `name`, whose files are `<outDir>/<name>/...` in `metafile`. */
+/**
+ * `{ totalKiB, initKiB, files, initFiles }` of function `name`, whose files are `<outDir>/<name>/...`
+ * in `metafile`; `files` and `initFiles` are the output paths as the metafile names them.
+ */
 export function functionSizes(metafile, name, outDir = 'dist') {
   const prefix = `${outDir}/${name}/`;
   const outputs = Object.entries(metafile.outputs).filter(([file]) => file.startsWith(prefix) && file.endsWith('.mjs'));
@@ -19,5 +22,5 @@ export function functionSizes(metafile, name, outDir = 'dist') {
   };
   visit(`${prefix}handler.mjs`);
   const kib = (files) => files.reduce((sum, file) => sum + byFile.get(file).bytes, 0) / 1024;
-  return { totalKiB: kib([...byFile.keys()]), initKiB: kib([...loaded]) };
+  return { totalKiB: kib([...byFile.keys()]), initKiB: kib([...loaded]), files: [...byFile.keys()], initFiles: [...loaded] };
 }
