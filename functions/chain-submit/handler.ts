@@ -8,7 +8,7 @@ import { releaseForRetry } from '../../lib/aws/sqs-release.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { submitPayouts, type SubmitResult } from '../../lib/payouts/submit.js';
 import { submitSweep } from '../../lib/sweeps/submit.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
 

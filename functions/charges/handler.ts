@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelCharge, createCharge } from '../../lib/charges/create.js';
 import { expireDueCharges } from '../../lib/charges/expire.js';
 import { getMerchantCharge, listChargeDeposits, listCharges } from '../../lib/charges/query.js';

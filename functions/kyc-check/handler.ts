@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decideVerification } from '../../lib/customers/decide.js';
 import { rescreenApproved, sweepProcessing } from '../../lib/customers/rescreen.js';
 import { verificationIdSchema } from '../../lib/customers/schemas.js';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomer, getCustomer, listCustomers } from '../../lib/customers/customers.js';
 import {
   createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
 import { pushEvent } from '../../lib/realtime/push.js';
 import { fanOutEvent } from '../../lib/webhooks/fan-out.js';

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamodbClient, snsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { snsClient } from '../../lib/aws/clients/sns.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { loadConfig, outboxRelayConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
 import { relayOutboxItem } from '../../lib/outbox/relay.js';

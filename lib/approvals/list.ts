@@ -2,7 +2,7 @@ import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
 import { merchantApprovalsPartition } from './items.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const listedSchema = z.object({ object: jsonAttribute(approvalSchema) });
 

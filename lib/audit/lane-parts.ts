@@ -7,7 +7,7 @@ import { readRecords, registryEntrySchema } from './reads.js';
 import { auditHeadKey, auditRegistryPartition, chainFromRegistrySortKey, laneId } from './record.js';
 import { verifyChain } from './verify-chain.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 type Reader = Pick<AuditDeps, 'dynamodb' | 'tableName'>;
 

@@ -7,7 +7,7 @@ import {
   auditHeadKey, auditLaneCount, auditLanePartition, auditPartition, auditRegistryPartition, chainFromRegistrySortKey, recordSortKey, recordSortKeyPrefix, storedRecordFromItem, type StoredRecord,
 } from './record.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An entry of the lane registry: its sort key names the lane; closedSeq is the last sequence a closed period covers. */
 export const registryEntrySchema = z.object({ sk: z.string(), closedSeq: z.number().default(0) });

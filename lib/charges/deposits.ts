@@ -10,7 +10,7 @@ import { depositStatuses, type Deposit } from './schemas.js';
 import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 import { bigintAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface DepositStoreDeps {
   dynamodb: DynamoDBClient;

@@ -4,7 +4,7 @@ import type { MerchantProfile } from '../merchants/profile.js';
 import type { FeeTerms } from '../payments/items.js';
 import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './schemas.js';
 import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { merchantListPartition } from '../merchants/items.js';
 
 /**

@@ -5,7 +5,7 @@ import type { ChargeDeps } from './deps.js';
 import { chargeDepositKey, chargeDepositSkPrefix, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
 import { depositSchema, type Charge, type Deposit } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 type ReadDeps = Pick<ChargeDeps, 'dynamodb' | 'tableName'>;
 

@@ -4,7 +4,7 @@ import { nameTokens } from '../kyc/screening/normalize.js';
 import { documentRegisterKey } from './items.js';
 import type { Pii } from './pii.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who gave an identity document before: the register that makes trying again under another name

@@ -11,7 +11,7 @@ import {
 } from './items.js';
 import type { Customer } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Erasing a customer's PII, for any number of verifications. One transaction holds at most 100

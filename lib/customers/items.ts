@@ -4,7 +4,7 @@ import { ConcurrentChangeError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { merchantListPartition } from '../merchants/items.js';
 
 /**

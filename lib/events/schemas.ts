@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeSchema } from '../charges/schemas.js';
 import { verificationEventTypes, verificationSchema } from '../customers/schemas.js';
 import { paymentSchema } from '../payments/schemas.js';

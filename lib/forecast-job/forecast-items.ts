@@ -1,6 +1,6 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The latest forecast and liquidity plan per chain and asset: one item each, replaced on every run.

@@ -6,7 +6,7 @@ import { paymentKey } from '../payments/items.js';
 import { inFlightPayoutItems, isWaiting, payoutStatuses } from '../payouts/items.js';
 import { paymentSchema } from '../payments/schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
 export interface WalletPosition {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from '../charges/openapi.js';
 import { checkoutOpenApiPaths } from '../checkout/openapi.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from '../approvals/openapi.js';

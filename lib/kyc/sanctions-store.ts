@@ -3,7 +3,7 @@ import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type
 import { KycError } from './errors.js';
 import { loadSanctionsIndex, type SanctionsIndex, type SerializedSanctionsIndex } from './screening/index.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The compiled sanctions index in the table: gzipped JSON (about 4.5 MB → under 1 MB) split into

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { activeMembersKey, merchantMembersPartition } from './items.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 type Table = { dynamodb: DynamoDBClient; tableName: string };
 

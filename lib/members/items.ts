@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SealedSecret } from './totp.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { merchantListPartition } from '../merchants/items.js';
 
 /** A person of a merchant who can approve requests (lib/approvals) with a member key and a TOTP code. */

@@ -14,7 +14,7 @@ import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface MemberDeps {
   dynamodb: DynamoDBClient;

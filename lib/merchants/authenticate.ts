@@ -8,7 +8,7 @@ import type { KeyCheckCache } from './key-check-cache.js';
 import { getMerchantProfile } from './merchants.js';
 import type { MerchantProfile } from './profile.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface AuthenticateDeps {
   dynamodb: DynamoDBClient;

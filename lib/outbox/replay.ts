@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertsDeps } from './alerts.js';
 import { StreamRangeGoneError } from './errors.js';
 import { outboxEntities, outboxItemSchema } from './items.js';

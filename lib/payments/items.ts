@@ -1,7 +1,7 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { paymentSchema, type Payment } from './schemas.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
 import { merchantListPartition } from '../merchants/items.js';
 

@@ -10,7 +10,7 @@ import { readPayment } from './settle.js';
 import { merchantPaymentsPartition } from './items.js';
 import { eventKey, merchantEventsPartition } from '../events/items.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
 

@@ -4,7 +4,7 @@ import type { Chain } from '../chains/registry.js';
 import { RotationRefusedError } from './errors.js';
 import { walletKey } from './items.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 type Db = { dynamodb: DynamoDBClient; tableName: string };
 

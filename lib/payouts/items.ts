@@ -1,7 +1,7 @@
 import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FeeBid } from '../chains/adapter.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * waiting_*: no nonce taken yet; chain-check retries the submission (waiting_wallet: the chain's

@@ -11,7 +11,7 @@ import type { PaymentRecord } from '../payments/items.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const erc20 = new Interface(['function transfer(address to, uint256 amount) returns (bool)']);
 

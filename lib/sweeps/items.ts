@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PayoutAttempt } from '../payouts/items.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A sweep: one `factory.sweep(token, salts)` transaction moving the tokens of a batch of credited

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A webhook endpoint as merchants see it (never with its secret, which is shown once on creation).

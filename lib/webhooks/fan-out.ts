@@ -8,7 +8,7 @@ import { endpointFromItem, endpointListPartition, fanOutKey, redeliveryCountKey,
 import type { DeliveryMessage } from './schemas.js';
 import { eventKey } from '../events/items.js';
 import { readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Enqueues one delivery message per enabled endpoint of the merchant subscribed to the event, so

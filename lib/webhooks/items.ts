@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { webhookEndpointSchema, type WebhookEndpoint } from './endpoint-object.js';
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { merchantListPartition } from '../merchants/items.js';
 
 /** Attempts and delivery records are kept 30 days (TTL), like events. */

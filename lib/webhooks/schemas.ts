@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { allEventTypes } from '../events/schemas.js';
 import { webhookEndpointSchema } from './endpoint-object.js';
 
