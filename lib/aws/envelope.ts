@@ -24,6 +24,11 @@ export interface EnvelopeOwner {
   aad: string;
 }
 
+/** The owner of something one merchant holds about one of its `kind` (a customer, a member). */
+export function merchantOwner(merchantId: string, kind: string, id: string): EnvelopeOwner {
+  return { context: { merchant: merchantId, [kind]: id }, aad: `${merchantId}/${id}` };
+}
+
 export async function sealEnvelope(deps: { kms: KMSClient; dataKeyId: string }, owner: EnvelopeOwner, plaintext: string): Promise<Envelope> {
   const generated = await deps.kms.send(new GenerateDataKeyCommand({ KeyId: deps.dataKeyId, KeySpec: 'AES_256', EncryptionContext: owner.context }));
   const key = Buffer.from(generated.Plaintext!);

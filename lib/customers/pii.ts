@@ -1,5 +1,5 @@
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { openEnvelope, sealEnvelope, type Envelope, type EnvelopeOwner } from '../aws/envelope.js';
+import { merchantOwner, openEnvelope, sealEnvelope, type Envelope } from '../aws/envelope.js';
 import type { CreateVerificationBody } from '../kyc/schemas.js';
 
 /**
@@ -21,10 +21,7 @@ export interface PiiOwner {
   customerId: string;
 }
 
-const envelopeOwner = (owner: PiiOwner): EnvelopeOwner => ({
-  context: { merchant: owner.merchantId, customer: owner.customerId },
-  aad: `${owner.merchantId}/${owner.customerId}`,
-});
+const envelopeOwner = (owner: PiiOwner) => merchantOwner(owner.merchantId, 'customer', owner.customerId);
 
 export async function sealPii(deps: PiiDeps, owner: PiiOwner, pii: Pii): Promise<SealedPii> {
   return sealEnvelope(deps, envelopeOwner(owner), JSON.stringify(pii));

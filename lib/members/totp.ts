@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Secret, TOTP } from 'otpauth';
-import { openEnvelope, sealEnvelope, type Envelope, type EnvelopeOwner } from '../aws/envelope.js';
+import { merchantOwner, openEnvelope, sealEnvelope, type Envelope } from '../aws/envelope.js';
 
 /**
  * TOTP per RFC 6238 (SHA-1, 6 digits, 30 s: what every authenticator app reads) through the
@@ -38,10 +38,7 @@ export interface SecretOwner {
   memberId: string;
 }
 
-const envelopeOwner = (owner: SecretOwner): EnvelopeOwner => ({
-  context: { merchant: owner.merchantId, member: owner.memberId },
-  aad: `${owner.merchantId}/${owner.memberId}`,
-});
+const envelopeOwner = (owner: SecretOwner) => merchantOwner(owner.merchantId, 'member', owner.memberId);
 
 export async function sealSecret(deps: { kms: KMSClient; dataKeyId: string }, owner: SecretOwner, secretBase32: string): Promise<SealedSecret> {
   return sealEnvelope(deps, envelopeOwner(owner), secretBase32);
