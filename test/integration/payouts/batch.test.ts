@@ -76,7 +76,7 @@ describe('chain-submit takes a queue batch as one unit', () => {
     const walletItem = await clients().dynamodb.send(new GetItemCommand({ TableName: world.tableName, Key: { pk: { S: `WALLET#local-a#${wallet.toLowerCase()}` }, sk: { S: 'WALLET' } }, ConsistentRead: true }));
     expect(walletItem.Item?.['inFlight#USDC']?.N).toBe('0');
     expect(walletItem.Item?.inFlightGasWei?.N).toBe('0');
-  });
+  }, 180_000);
 
   it('puts each payout of a batch on chain once when the function dies after the nonce transaction and before broadcasting', async () => {
     const world = await isolatedWorld();
