@@ -1,7 +1,11 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { kmsClient } from '../../lib/aws/clients/kms.js';
 import { approvalsConfigSchema, loadConfig } from '../../lib/aws/config.js';
+import type { HeldChangeAppliers } from '../../lib/approvals/apply.js';
 import type { ApprovalDeps } from '../../lib/approvals/deps.js';
+import { heldPayoutOutcome } from '../../lib/payments/held-payout.js';
+import { approvedEndpointOutcome } from '../../lib/webhooks/held-endpoint.js';
 
 let deps: ApprovalDeps | undefined;
 
@@ -9,6 +13,19 @@ let deps: ApprovalDeps | undefined;
 export function approvalDeps(): ApprovalDeps {
   if (deps) return deps;
   const config = loadConfig(approvalsConfigSchema);
-  deps = { dynamodb: dynamodbClient(), kms: kmsClient(), tableName: config.TABLE_NAME, holdExpiryMs: config.HOLD_EXPIRY_SECONDS * 1000, now: () => new Date() };
+  const dynamodb = dynamodbClient();
+  const appliers = heldChangeAppliers({ dynamodb, tableName: config.TABLE_NAME, holdExpiryMs: config.HOLD_EXPIRY_SECONDS * 1000 });
+  deps = { dynamodb, kms: kmsClient(), tableName: config.TABLE_NAME, appliers, now: () => new Date() };
   return deps;
+}
+
+/**
+ * How a decided request changes what payments and webhooks own: an approved manual-capture payout is
+ * authorized from then for `holdExpiryMs` (as at creation).
+ */
+export function heldChangeAppliers(deps: { dynamodb: DynamoDBClient; tableName: string; holdExpiryMs: number }): HeldChangeAppliers {
+  return {
+    payout: (merchantId, paymentId, outcome, now) => heldPayoutOutcome(deps, merchantId, paymentId, outcome, now),
+    webhookEndpoint: (merchantId, held) => approvedEndpointOutcome(deps.tableName, merchantId, held),
+  };
 }

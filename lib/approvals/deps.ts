@@ -1,12 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { HeldChangeAppliers } from './apply.js';
 
-/** What approvals need: the table, KMS to open TOTP secrets, and the manual-capture hold length. */
+/** What approvals need: the table, KMS to open TOTP secrets, and the appliers of held payouts and endpoints. */
 export interface ApprovalDeps {
   dynamodb: DynamoDBClient;
   kms: KMSClient;
   tableName: string;
-  /** An approved manual-capture payment is authorized from then for this long (as at creation). */
-  holdExpiryMs: number;
+  appliers: HeldChangeAppliers;
   now: () => Date;
 }

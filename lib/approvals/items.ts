@@ -1,13 +1,20 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import type { MemberRecord } from '../members/items.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
-import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
 import { jsonAttribute, readItem } from '../aws/item.js';
 import * as z from 'zod';
 import { merchantListPartition } from '../merchants/items.js';
+
+/**
+ * A webhook endpoint held for approval, as lib/webhooks/endpoints.ts stored it (its secrets sealed).
+ * Approvals hash it and hand it back to the webhooks applier once approved; they never read it.
+ */
+export interface HeldWebhookEndpoint {
+  endpoint: { id: string } & Record<string, unknown>;
+  secrets: unknown[];
+}
 
 /**
  * The change an approval holds, applied in the transaction that records the last approval. It
@@ -20,7 +27,7 @@ export type HeldChange =
   | { kind: 'api_key.revoke'; keyId: string; digest: string }
   | { kind: 'risk.set'; risk: Record<string, unknown> }
   | { kind: 'approval_policy.set'; policy: ApprovalPolicy }
-  | { kind: 'webhook_endpoint.create'; endpoint: WebhookEndpoint; secrets: StoredSecret[] }
+  | ({ kind: 'webhook_endpoint.create' } & HeldWebhookEndpoint)
   /** The member as `member.add` writes it (secret sealed, key as its digest); it counts from the approval on. */
   | { kind: 'member.add'; member: MemberRecord; keyDigest: string }
   | { kind: 'member.revoke'; memberId: string };

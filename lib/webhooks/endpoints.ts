@@ -58,7 +58,7 @@ export async function createEndpoint(
   const record: EndpointRecord = { endpoint, merchantId, secrets: [{ ciphertext: await encryptSecret(deps, endpoint.id, secret) }], version: 1 };
   const requirement = requiredApprovals(policy, { kind: 'webhook_endpoint.create' });
   if (requirement.approvals > 0) {
-    // Held: the endpoint (its secret sealed) waits in the request and is written when approved (lib/approvals/apply.ts).
+    // Held: the endpoint (its secret sealed) waits in the request and is written when approved (lib/webhooks/held-endpoint.ts).
     const approval = await requestApproval(deps, {
       merchantId,
       change: { kind: 'webhook_endpoint.create', endpoint, secrets: record.secrets },

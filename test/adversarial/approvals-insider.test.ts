@@ -11,6 +11,7 @@ import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { addMember, cliOutput, decide } from '../support/members.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { approvalDeps } from '../support/approvals.js';
 
 /**
  * Issue 19, "approvals and members": an insider (the operator, or a function that may put APPROVAL#
@@ -38,7 +39,7 @@ async function storedMember(memberId: string) {
 
 /** Decides through lib/, as the approvals function does once the authorizer (maybe its cache) let the key in. */
 function decideDirectly(memberId: string, merchantId: string, approvalId: string, code: string) {
-  return decideApproval({ ...clients(), tableName: stack().tableName, holdExpiryMs: 3600_000, now: () => new Date() }, {
+  return decideApproval(approvalDeps({ holdExpiryMs: 3600_000 }), {
     merchantId, memberId, approvalId, decision: 'approve', code,
   });
 }

@@ -8,6 +8,7 @@ import { addMember as addMemberWith, cliOutput, decide, type Member } from '../s
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
+import { approvalDeps } from '../support/approvals.js';
 
 let cli: ReturnType<typeof cliAgainstTestStack>;
 const lanepay = (...args: string[]) => cli.run(args);
@@ -241,7 +242,7 @@ describe('approval expiry', () => {
 
     const { dynamodb, kms } = clients();
     // The sweep the schedule runs; it may have run already (then this finds nothing due).
-    await expireDueApprovals({ dynamodb, kms, tableName: stack().tableName, holdExpiryMs: 7 * 24 * 3600_000, now: () => new Date() });
+    await expireDueApprovals(approvalDeps({ dynamodb, kms, holdExpiryMs: 7 * 24 * 3600_000 }));
     const expired = (await api('GET', `/v1/payments/${held.id}`, { key: merchant.api_key })).body;
     expect(expired.status).toBe('expired');
     expect((await api('GET', '/v1/balances', { key: merchant.api_key })).body.data[0]).toMatchObject({ available: usdc(500).toString(), pending: '0' });

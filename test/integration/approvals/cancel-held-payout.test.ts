@@ -10,6 +10,7 @@ import { settlePayment } from '../../../lib/payments/settle.js';
 import { Authenticator } from '../../support/authenticator.js';
 import { clients, fundedMerchant, merchantDeps, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
+import { approvalDeps } from '../../support/approvals.js';
 
 const threshold = usdc(100);
 
@@ -43,7 +44,7 @@ describe('canceling a payout that waits for approval', () => {
       // Two containers: the merchant's cancel and the member's approval, at once.
       const [cancel, approve] = await Promise.allSettled([
         settlePayment(paymentDeps(), { merchant: profile, paymentId: held.id, action: { kind: 'cancel' } }),
-        decideApproval({ ...clients(), tableName: stack().tableName, holdExpiryMs: 3600_000, now: () => new Date() }, { merchantId: merchant.merchant_id, memberId: member.id, approvalId, decision: 'approve', code }),
+        decideApproval(approvalDeps({ holdExpiryMs: 3600_000 }), { merchantId: merchant.merchant_id, memberId: member.id, approvalId, decision: 'approve', code }),
       ]);
       expect([cancel.status, approve.status], 'exactly one of the two wins').toContain('rejected');
       expect([cancel.status, approve.status]).toContain('fulfilled');

@@ -10,9 +10,10 @@ import { addMember, readMember, type MemberDeps } from '../../../lib/members/mem
 import { Authenticator } from '../../support/authenticator.js';
 import { clients, fundedMerchant, merchantDeps } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
+import { approvalDeps } from '../../support/approvals.js';
 
 const memberDeps = (): MemberDeps => ({ ...merchantDeps(), dataKeyId: stack().keys.DataKey! });
-const approvalDeps = () => ({ ...clients(), tableName: stack().tableName, holdExpiryMs: 3600_000, now: () => new Date() });
+const deps = () => approvalDeps({ holdExpiryMs: 3600_000 });
 const email = () => `${randomUUID().slice(0, 8)}@example.com`;
 
 describe('adding and revoking members', () => {
@@ -51,7 +52,7 @@ describe('adding and revoking members', () => {
 
     const held = await addMemberUnderPolicy(memberDeps(), { merchantId: merchant.merchant_id, email: email() });
     expect(held.approval).toMatchObject({ status: 'pending', action: 'member.add', subject: held.id, approvals_required: 1 });
-    const rejected = await decideApproval(approvalDeps(), {
+    const rejected = await decideApproval(deps(), {
       merchantId: merchant.merchant_id, memberId: ana.id, approvalId: held.approval!.id, decision: 'reject', code: await new Authenticator(ana.otpauth_uri).nextCode(),
     });
     expect(rejected.status).toBe('rejected');

@@ -18,6 +18,7 @@ import { chainRegistry, clients, fundedMerchant, merchantDeps, paymentDeps, some
 import { payerOn } from '../../support/pay-ins.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
+import { approvalDeps } from '../../support/approvals.js';
 
 let cli: ReturnType<typeof cliAgainstTestStack>;
 const lanepay = (...args: string[]) => cli.run(args);
@@ -58,7 +59,7 @@ describe('the audit log of approvals and pay-ins', () => {
       return payment as typeof payment & { approval_id: string };
     };
     const { dynamodb, kms } = clients();
-    const expireApprovals = () => expireDueApprovals({ dynamodb, kms, tableName: stack().tableName, holdExpiryMs: 7 * 24 * 3600_000, now: () => new Date() });
+    const expireApprovals = () => expireDueApprovals(approvalDeps({ dynamodb, kms, holdExpiryMs: 7 * 24 * 3600_000 }));
 
     const ana = await addMember(merchantId, 'ana@example.com');
     const ben = await addMember(merchantId, 'ben@example.com');
