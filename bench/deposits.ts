@@ -22,7 +22,7 @@ import { readChargeRecord } from '../lib/charges/query.js';
 import { depositAddressItem, watchForever } from '../lib/charges/items.js';
 import { watchChain, type WatchDeps } from '../lib/charges/watch.js';
 import { FailoverRpc } from '../lib/chains/rpc.js';
-import { listEvents } from '../lib/payments/query.js';
+import { listEvents } from '../lib/events/query.js';
 import { requestFingerprint } from '../lib/idempotency/store.js';
 import { createMerchant, getMerchantProfile } from '../lib/merchants/merchants.js';
 import { fundAddress, localProvider } from '../scripts/stack/chains.js';
@@ -179,7 +179,7 @@ try {
 async function waitForSucceeded(dynamodb: DynamoDBClient, tableName: string, merchantId: string, chargeId: string): Promise<string> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const events = await listEvents({ dynamodb, tableName, chains: undefined as never }, merchantId, { limit: 10 });
+    const events = await listEvents({ dynamodb, tableName }, merchantId, { limit: 10 });
     const hit = events.data.find((e) => e.type === 'charge.succeeded' && e.data.object.id === chargeId);
     if (hit) return hit.created_at;
     if (Date.now() > deadline) throw new Error(`charge ${chargeId} did not succeed within 60 s`);

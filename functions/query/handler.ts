@@ -2,7 +2,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
 import { eventIdPathSchema, listQuerySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
-import { getBalances, getEvent, getPayment, listEvents, listPayments } from '../../lib/payments/query.js';
+import { getEvent, listEvents } from '../../lib/events/query.js';
+import { getBalances, getPayment, listPayments } from '../../lib/payments/query.js';
 import { paymentDeps } from '../commons/payment-deps.js';
 
 const deps = paymentDeps();

@@ -2,7 +2,7 @@ import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import { ValidationError } from '../errors/index.js';
-import { chargeEventItem } from '../events/items.js';
+import { chargeEventItem } from './events.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey } from '../idempotency/store.js';
 import { newId } from '../ids/index.js';
 import type { MerchantProfile } from '../merchants/profile.js';

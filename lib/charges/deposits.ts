@@ -1,6 +1,6 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited } from '../audit/index.js';
-import { chargeEventItem } from '../events/items.js';
+import { chargeEventItem } from './events.js';
 import { newId } from '../ids/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
-import { chargeEventItem } from '../events/items.js';
+import { chargeEventItem } from './events.js';
 import type { ChargeDeps } from './deps.js';
 import { chargeRecordFromItem, expiryPartitions, replaceChargeItem } from './items.js';
 import { chargeExpired } from './state.js';

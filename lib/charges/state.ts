@@ -1,4 +1,4 @@
-import type { ChargeEventType } from '../events/schemas.js';
+import type { ChargeEventType } from './events.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { embeddedDepositsMax, type Charge, type ChargeFlag, type ChargeStatus, type Deposit } from './schemas.js';
 

@@ -2,7 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { operatorActor, systemActor, writeAudited } from '../audit/index.js';
 import { checkCnResidentId, checkPassport, checkPhone } from '../kyc/documents/index.js';
 import { screenName, type SanctionsIndex, type ScreeningResult } from '../kyc/screening/index.js';
-import { verificationEventItem } from '../events/items.js';
+import { verificationEventItem } from './events.js';
 import { readCustomer } from './customers.js';
 import type { KycCheckDeps } from './deps.js';
 import { documentReasons, documentRegisterUpdate, identityDigests, readDocumentRegister } from './documents.js';

@@ -1,10 +1,5 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { Charge } from '../charges/schemas.js';
-import type { Verification, VerificationEventType } from '../customers/schemas.js';
 import { newId } from '../ids/index.js';
-import type { Payment } from '../payments/schemas.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
-import type { ChargeEventType, LanepayEvent, PaymentEventType, WebhookEndpointEventType } from './schemas.js';
 import { merchantListPartition } from '../merchants/items.js';
 
 /** Events are kept 30 days (TTL), as the API promises. */
@@ -35,41 +30,29 @@ function unrelayedEventPartition(eventId: string): string {
   return `OUTBOX#${hash % outboxShards}`;
 }
 
-/** The outbox: an event item written in the same transaction as the change it reports. */
-export function paymentEventItem(tableName: string, merchantId: string, type: PaymentEventType, payment: Payment, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: payment }, { paymentId: { S: payment.id }, chain: { S: payment.chain } }, now);
-}
-
-/** The outbox for charge events: written in the same transaction as the charge change, relayed like payment events. */
-export function chargeEventItem(tableName: string, merchantId: string, type: ChargeEventType, charge: Charge, now: Date): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: charge }, { chargeId: { S: charge.id } }, now);
+/** An event as merchants receive it: its type, and the object it reports on as it stood after the change. */
+export interface OutboxEvent<Type extends string, Subject> {
+  id: string;
+  object: 'event';
+  type: Type;
+  created_at: string;
+  data: { object: Subject };
 }
 
 /**
- * The outbox for webhook endpoint events (`webhook_endpoint.failing`, `.disabled`): written in the
- * same transaction as the endpoint change, relayed like payment events.
+ * The outbox: an event item written in the same transaction as the change it reports, relayed from
+ * the table stream (lib/outbox). Each kind has its builder beside the object it reports on
+ * (lib/payments/events.ts, lib/charges/events.ts, ...); `related` are the attributes that name that object.
  */
-export function endpointEventItem(
-  tableName: string, merchantId: string, type: WebhookEndpointEventType, endpoint: WebhookEndpoint, now: Date,
-): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: endpoint }, { webhookEndpointId: { S: endpoint.id } }, now);
-}
-
-/** The outbox for verification outcomes (`customer.verification.*`): the verification is masked, never PII. */
-export function verificationEventItem(
-  tableName: string, merchantId: string, type: VerificationEventType, verification: Verification, now: Date,
-): { item: TransactWriteItem; event: LanepayEvent } {
-  return outboxEvent(tableName, merchantId, { type, object: verification }, { customerId: { S: verification.customer }, verificationId: { S: verification.id } }, now);
-}
-
-function outboxEvent(
+export function outboxEventItem<Type extends string, Subject>(
   tableName: string,
   merchantId: string,
-  change: Pick<LanepayEvent, 'type'> & { object: LanepayEvent['data']['object'] },
+  type: Type,
+  subject: Subject,
   related: Record<string, AttributeValue>,
   now: Date,
-): { item: TransactWriteItem; event: LanepayEvent } {
-  const event = { id: newId('evt'), object: 'event', type: change.type, created_at: now.toISOString(), data: { object: change.object } } as LanepayEvent;
+): { item: TransactWriteItem; event: OutboxEvent<Type, Subject> } {
+  const event: OutboxEvent<Type, Subject> = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object: subject } };
   return {
     event,
     item: {

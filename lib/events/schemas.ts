@@ -1,31 +1,18 @@
 import * as z from 'zod';
+import { chargeEventTypes } from '../charges/events.js';
 import { chargeSchema } from '../charges/schemas.js';
 import { verificationEventTypes, verificationSchema } from '../customers/schemas.js';
+import { paymentEventTypes } from '../payments/events.js';
 import { paymentSchema } from '../payments/schemas.js';
 import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
+import { webhookEndpointEventTypes } from '../webhooks/events.js';
 
 /**
  * The events merchants receive (webhooks, WebSocket receipts, GET /v1/events): one union of every
- * kind, each carrying the object it reports on as it stood after the change.
+ * kind, each carrying the object it reports on as it stood after the change. Each kind's types are
+ * listed, and its events written, beside its object (lib/payments/events.ts, lib/charges/events.ts,
+ * lib/webhooks/events.ts, lib/customers/events.ts).
  */
-
-/** Events about payments; each carries the payment as it stood after the change. */
-export const paymentEventTypes = [
-  'payment.authorized', 'payment.declined', 'payment.processing', 'payment.succeeded',
-  'payment.failed', 'payment.canceled', 'payment.expired', 'payment.requires_approval',
-] as const;
-export type PaymentEventType = (typeof paymentEventTypes)[number];
-
-/** Events about charges (pay-ins); each carries the charge as it stood after the change. */
-export const chargeEventTypes = [
-  'charge.created', 'charge.pending', 'charge.succeeded', 'charge.underpaid',
-  'charge.expired', 'charge.canceled', 'charge.deposit_reverted',
-] as const;
-export type ChargeEventType = (typeof chargeEventTypes)[number];
-
-/** Events about a merchant's webhook endpoints; each carries the endpoint object. */
-export const webhookEndpointEventTypes = ['webhook_endpoint.failing', 'webhook_endpoint.disabled'] as const;
-export type WebhookEndpointEventType = (typeof webhookEndpointEventTypes)[number];
 
 /** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
 export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;

@@ -1,5 +1,6 @@
 import { QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LanepayEvent } from '../events/schemas.js';
+import { bookedPayoutEventType } from '../payments/events.js';
 import { epochHour, flowBucketFromItem, flowBucketKey, flowBucketSkPrefix, flowEventMarkerKey, flowSeriesKey, flowTtlSeconds, hourLabel, type FlowBucket } from './flow-items.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
@@ -8,19 +9,13 @@ export interface FlowTotalsDeps {
   tableName: string;
 }
 
-/**
- * The event that books a payout: `payment.succeeded` is written when the transfer is confirmed
- * on chain, so failed or replaced transactions never count, and its amount is what left the wallet.
- */
-export const bookedPayoutEventType = 'payment.succeeded';
-
 export type FlowRecordOutcome = 'counted' | 'duplicate' | 'ignored';
 
 /**
- * Adds a booked payout to its hour's bucket (the hour of the event's `created_at`, UTC), once per
- * event id: one transaction puts a marker item for the event (condition: it does not exist yet) and
- * ADDs the amount and 1 to the bucket. A redelivered event fails the marker's condition and
- * changes nothing. Other event types are ignored (deposits will join here once pay-ins exist).
+ * Adds a booked payout (bookedPayoutEventType, lib/payments/events.ts) to its hour's bucket (the
+ * hour of the event's `created_at`, UTC), once per event id: one transaction puts a marker item for
+ * the event (condition: it does not exist yet) and ADDs the amount and 1 to the bucket. A
+ * redelivered event fails the marker's condition and changes nothing. Other event types are ignored (deposits will join here once pay-ins exist).
  */
 export async function recordFlowEvent(deps: FlowTotalsDeps, event: LanepayEvent): Promise<FlowRecordOutcome> {
   if (event.type !== bookedPayoutEventType) return 'ignored';

@@ -1,6 +1,6 @@
 // The forecast job: hourly flow totals from the event stream, forecasts and liquidity plans per
 // chain and asset (lib/forecast does the maths). See README "Liquidity forecasts".
-export { bookedPayoutEventType, payoutSeries, readFlowBuckets, recordFlowEvent } from './flow-totals.js';
+export { payoutSeries, readFlowBuckets, recordFlowEvent } from './flow-totals.js';
 export type { FlowRecordOutcome, FlowTotalsDeps } from './flow-totals.js';
 export { epochHour, flowRetentionDays, hourLabel } from './flow-items.js';
 export type { FlowBucket } from './flow-items.js';

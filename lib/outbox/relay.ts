@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient
 import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventKey } from '../events/items.js';
 import type { LanepayEvent } from '../events/schemas.js';
-import { bookedPayoutEventType } from '../forecast-job/flow-totals.js';
+import { bookedPayoutEventType } from '../payments/events.js';
 import { submitMessages } from '../payouts/submit-message.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
 import type { OutboxItem } from './items.js';

@@ -18,7 +18,7 @@ import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
 import { assertPayableDestination } from './destinations.js';
 import type { PaymentDeps, PaymentOutcome } from './deps.js';
 import { paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
-import { paymentEventItem } from '../events/items.js';
+import { paymentEventItem } from './events.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';

@@ -1,8 +1,7 @@
 import type { AppliedOutcome, Outcome } from '../approvals/apply.js';
-import { paymentEventItem } from '../events/items.js';
-import type { PaymentEventType } from '../events/schemas.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import type { PaymentDeps } from './deps.js';
+import { paymentEventItem, type PaymentEventType } from './events.js';
 import { replacePaymentItem, type PaymentRecord } from './items.js';
 import type { Payment } from './schemas.js';
 import { captureChange, readPayment, releasedPayoutChange } from './settle.js';

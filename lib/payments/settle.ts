@@ -14,9 +14,8 @@ import type { PaymentResult } from './authorize.js';
 import type { PaymentDeps } from './deps.js';
 import { AuthorizationExpiredError, CaptureExceedsAuthorizedError, PaymentNotCancelableError, PaymentNotCapturableError } from './errors.js';
 import { holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
-import { paymentEventItem } from '../events/items.js';
+import { paymentEventItem, type PaymentEventType } from './events.js';
 import type { Payment } from './schemas.js';
-import type { PaymentEventType } from '../events/schemas.js';
 import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };

@@ -3,7 +3,7 @@ import { systemActor, writeAudited } from '../audit/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
-import { paymentEventItem } from '../events/items.js';
+import { paymentEventItem } from '../payments/events.js';
 import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';

@@ -3,8 +3,8 @@ import {
   UpdateItemCommand, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { endpointEventItem } from '../events/items.js';
-import { eventSchema, type WebhookEndpointEventType } from '../events/schemas.js';
+import { eventSchema } from '../events/schemas.js';
+import { endpointEventItem, type WebhookEndpointEventType } from './events.js';
 import { type WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
 import { newId } from '../ids/index.js';

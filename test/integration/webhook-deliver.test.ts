@@ -4,7 +4,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand } from 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../lib/errors/index.js';
-import { paymentEventItem } from '../../lib/events/items.js';
+import { paymentEventItem } from '../../lib/payments/events.js';
 import type { Payment } from '../../lib/payments/schemas.js';
 import { deliverWebhook, type DeliveryOutcome } from '../../lib/webhooks/deliver.js';
 import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LanepayError, RateLimitedError } from '../../lib/errors/index.js';
 import { requestFingerprint } from '../../lib/idempotency/store.js';
 import { authorizePayment } from '../../lib/payments/authorize.js';
-import { listEvents } from '../../lib/payments/query.js';
+import { listEvents } from '../../lib/events/query.js';
 import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
 import { maxRedeliveriesPerHour, redeliverEvent } from '../../lib/webhooks/fan-out.js';
 import type { WebhookDeps } from '../../lib/webhooks/deps.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expireDueCharges } from '../../../lib/charges/expire.js';
 import { listChargeDeposits } from '../../../lib/charges/query.js';
 import { watchChain } from '../../../lib/charges/watch.js';
-import { listEvents } from '../../../lib/payments/query.js';
+import { listEvents } from '../../../lib/events/query.js';
 import type { Charge } from '../../../lib/charges/schemas.js';
 import { waitFor } from '../../support/wait.js';
 import { chainByName } from '../../support/chain.js';

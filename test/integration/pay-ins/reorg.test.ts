@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchChain } from '../../../lib/charges/watch.js';
 import { ChainRegistry, chainSchema } from '../../../lib/chains/registry.js';
-import { listEvents } from '../../../lib/payments/query.js';
+import { listEvents } from '../../../lib/events/query.js';
 import { deployDepositFactory, localProvider, startChains, type RunningChain } from '../../../scripts/stack/chains.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { payerOn, payInWorld } from '../../support/pay-ins.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { paymentEventItem, unrelayedEventPartitions } from '../../../lib/events/items.js';
+import { unrelayedEventPartitions } from '../../../lib/events/items.js';
+import { paymentEventItem } from '../../../lib/payments/events.js';
 import { paymentItem, processingIndexPartitions, type PaymentRecord } from '../../../lib/payments/items.js';
 import type { Payment } from '../../../lib/payments/schemas.js';
 
