@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema, type LanepayEvent } from '../events/schemas.js';
 import { hotWalletGroup } from './items.js';
 
