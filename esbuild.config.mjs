@@ -8,7 +8,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildCheckoutBrowserScript } from './lib/checkout/browser/bundle.mjs';
+import { buildCheckoutBrowserScript } from './api/pages/checkout/browser/bundle.mjs';
 import { limitsOf } from './scripts/build/budgets.mjs';
 import { functionSizes } from './scripts/build/bundle-size.mjs';
 
@@ -65,13 +65,13 @@ const xrayWithoutSemver = {
 
 /**
  * The hosted checkout page's browser script is bundled here, at build time, and inlined into the
- * checkout function as a string (lib/checkout/browser-script.ts): the page loads nothing from a CDN
+ * checkout function as a string (api/pages/checkout/browser-script.ts): the page loads nothing from a CDN
  * or a second URL, and the Lambda bundle carries neither esbuild nor the browser sources.
  */
 const checkoutBrowserScript = {
   name: 'checkout-browser-script',
   setup(build) {
-    build.onLoad({ filter: /[\\/]lib[\\/]checkout[\\/]browser-script\.ts$/ }, () => {
+    build.onLoad({ filter: /[\\/]api[\\/]pages[\\/]checkout[\\/]browser-script\.ts$/ }, () => {
       const script = buildCheckoutBrowserScript();
       return { contents: `export const checkoutScript = ${JSON.stringify(script.text)};`, loader: 'js', watchFiles: script.inputs };
     });

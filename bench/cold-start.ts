@@ -38,7 +38,7 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positiv
 const address = '0x52908400098527886E0F7030069857D2E4169EE7';
 const queue = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/lanepay-bench-${name}`;
 /**
- * What the functions read, with made-up values that pass lib/aws/config.ts, as Lambda would hand
+ * What the functions read, with made-up values that pass lib/platform/aws/config.ts, as Lambda would hand
  * them (AWS_EXECUTION_ENV and AWS_LAMBDA_FUNCTION_NAME set, tracing left on).
  */
 const environment: NodeJS.ProcessEnv = {

@@ -1,9 +1,9 @@
-// M4 hourly benchmark of lib/forecast: `npm run bench:forecast`. Fits on the training parts only
+// M4 hourly benchmark of lib/treasury/forecast: `npm run bench:forecast`. Fits on the training parts only
 // (the engine chooses its models by validation on the last 48 hours of each training series),
 // scores on the test parts, prints the M4 measures and writes a JSON copy to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { forecastBatch } from '../lib/forecast/engine.js';
-import { mase, msis, seasonalScale, smape } from '../lib/forecast/metrics.js';
+import { forecastBatch } from '#lib/treasury/forecast/engine.js';
+import { mase, msis, seasonalScale, smape } from '#lib/treasury/forecast/metrics.js';
 import { loadM4Hourly } from './forecast/m4.js';
 import { naive2 } from './forecast/naive2.js';
 

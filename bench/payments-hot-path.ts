@@ -17,8 +17,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { MerchantProfile } from '../lib/merchants/profile.js';
-import type { PaymentResult } from '../lib/payments/authorize.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import type { PaymentResult } from '#lib/money/payments/authorize.js';
 import { countingDynamoDB, fundedMerchants, paymentDeps } from './payments-hot-path/deps.js';
 import { lanepayFlow, newCapture, newTicket, type PaymentFlow, type Ticket } from './payments-hot-path/flows.js';
 import { concurrent, sequential } from './payments-hot-path/measure.js';

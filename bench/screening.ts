@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   compileSanctionsIndex, loadSanctionsIndex, screenName, screeningThresholds, type SanctionsIndex,
-} from '../lib/kyc/screening/index.js';
+} from '#lib/compliance/kyc/screening/index.js';
 import { buildSplit, listedNames, ListedTokenSets, type LabelledName } from './screening/labelled-set.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
-import { LanepayError } from '../lib/errors/index.js';
+import type { Approval } from '#merchants';
+import { LanepayError } from '#platform';
 import { StackError } from '../scripts/stack/errors.js';
 import { userError } from './stage.js';
-import type { Approval } from '../lib/approvals/schemas.js';
 
 /** `--requested-by`: the member asking, who then cannot approve their own request. */
 export const requestedByOption = {

@@ -1,5 +1,4 @@
-import type { AuditDeps } from '../lib/audit/deps.js';
-import { evmAnchorer } from '../lib/audit/evm-anchor.js';
+import { evmAnchorer, type AuditDeps } from '#audit';
 import { StackError } from '../scripts/stack/errors.js';
 import { readLocalStack, stageChainRegistry, stageDeps } from './stage.js';
 

@@ -3,13 +3,11 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import * as z from 'zod';
-import type { Stage } from '../lib/aws/config.js';
-import { ChainRegistry, chainRegistrySchema } from '../lib/chains/registry.js';
-import { LanepayError } from '../lib/errors/index.js';
+import { ChainRegistry, chainRegistrySchema } from '#chains';
+import { LanepayError, retryTransactionConflicts, type Stage } from '#platform';
 import { StackError } from '../scripts/stack/errors.js';
 import { localChainRegistry } from '../scripts/stack/registry.js';
 import type { StackChain, StackInfo } from '../scripts/stack/types.js';
-import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 
 /**
  * `.local/stack.json`, written by `npm run dev` at the repository's root: looked for from the

@@ -34,7 +34,7 @@ const bucketSkips = {
 /** The REST routes that are public by design (no merchant key), each with why. */
 const publicMethods = {
   ApiGatewayMethodV1OpenapijsonGet: 'GET /v1/openapi.json: the public API description, the same document as docs/openapi.json.',
-  ApiGatewayMethodCheckoutIdVarGet: 'GET /checkout/{id}: the hosted checkout page a customer opens by the charge\'s unguessable id; it shows only the charge\'s public view (lib/checkout/public-view.ts).',
+  ApiGatewayMethodCheckoutIdVarGet: 'GET /checkout/{id}: the hosted checkout page a customer opens by the charge\'s unguessable id; it shows only the charge\'s public view (lib/money/charges/public-view.ts).',
   ApiGatewayMethodCheckoutIdVarRealtimeDashtokenPost: 'POST /checkout/{id}/realtime-token: the checkout page\'s token for following that one charge; no merchant key reaches the browser (docs/pay-ins.md).',
 };
 

@@ -4,14 +4,14 @@
 // one seed with every phase. LANEPAY_FUZZ_REPORTS=junit,vcr also records every request and response
 // (the VCR cassette) in the run's report folder. The same run is test/e2e/contract-fuzz.test.ts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { creditSandboxFunds } from '../lib/ledger/sandbox.js';
-import { createMerchant, updateMerchantProfile } from '../lib/merchants/merchants.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { createMerchant, updateMerchantProfile } from '#lib/merchants/merchants.js';
+import { retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
 import { StackError } from './stack/errors.js';
 import { allPhases, fixedFuzzSeed, fuzzApprovalPolicy, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from './stack/fuzz.js';
 import { startStack, type RunningStack } from './stack/stack.js';

@@ -1,5 +1,5 @@
 /**
- * Extracts the EVM addresses from OFAC's SDN list (legacy CSV) into lib/risk/ofac-addresses.json,
+ * Extracts the EVM addresses from OFAC's SDN list (legacy CSV) into lib/compliance/risk/ofac-addresses.json,
  * the list the risk engine screens payout destinations against.
  *
  *   npx tsx scripts/ofac-extract.ts [path-to-sdn.csv]
@@ -31,7 +31,7 @@ export interface OfacExtraction {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultSdnPath = path.join(repoRoot, 'data', 'ofac', 'sdn.csv');
-const outputPath = path.join(repoRoot, 'lib', 'risk', 'ofac-addresses.json');
+const outputPath = path.join(repoRoot, 'lib', 'compliance', 'risk', 'ofac-addresses.json');
 const source = 'U.S. Treasury OFAC SDN list (legacy CSV), snapshot of July 2021, data/ofac/sdn.csv';
 
 const SDN_COLUMNS = 12;

@@ -1,12 +1,12 @@
 /**
  * `npm run openapi`: writes docs/openapi.json from the zod schemas that validate requests
- * (lib/http/openapi.ts). The file is committed so the API can be read without running anything;
+ * (api/openapi/document.ts). The file is committed so the API can be read without running anything;
  * test/unit/http/openapi.test.ts fails when it falls behind the schemas.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openApiDocument } from '../lib/http/openapi.js';
+import { openApiDocument } from '#api/openapi/document.js';
 
 export const openApiFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'openapi.json');
 

@@ -1,10 +1,10 @@
 import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { AuditDeps } from '../../lib/audit/deps.js';
-import { evmAnchorer } from '../../lib/audit/evm-anchor.js';
-import { closePeriod } from '../../lib/audit/period.js';
-import { readPeriodLeaves } from '../../lib/audit/reads.js';
-import { auditHeadKey, auditRegistryKey, genesisHash, recordItem, sealRecord } from '../../lib/audit/record.js';
+import type { AuditDeps } from '#lib/audit/deps.js';
+import { evmAnchorer } from '#lib/audit/evm-anchor.js';
+import { closePeriod } from '#lib/audit/period.js';
+import { readPeriodLeaves } from '#lib/audit/reads.js';
+import { auditHeadKey, auditRegistryKey, genesisHash, recordItem, sealRecord } from '#lib/audit/record.js';
 import { localCredentials } from '../../scripts/stack/provision.js';
 import { localChainRegistry } from '../../scripts/stack/registry.js';
 import type { StackInfo } from '../../scripts/stack/types.js';

@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomUUID } from 'node:crypto';
-import { ChainRegistry } from '../../lib/chains/registry.js';
-import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
-import { createMerchant, getMerchantProfile, type MerchantDeps } from '../../lib/merchants/merchants.js';
-import type { MerchantProfile } from '../../lib/merchants/profile.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
-import { platformDefaultRules } from '../../lib/risk/rules.js';
+import { ChainRegistry } from '#lib/chains/registry.js';
+import { platformDefaultRules } from '#lib/compliance/risk/rules.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile, type MerchantDeps } from '#lib/merchants/merchants.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import { retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
 import { localCredentials } from '../../scripts/stack/provision.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
-import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 import { localChainRegistry } from '../../scripts/stack/registry.js';
 
 // Built the way test/support/deps.ts builds them, from the StackInfo in hand instead of vitest's inject.

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
-import type { MerchantProfile } from '../../lib/merchants/profile.js';
-import { authorizePayment, type AuthorizeRequest, type PaymentResult } from '../../lib/payments/authorize.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
-import type { CreatePaymentBody } from '../../lib/payments/schemas.js';
-import { settlePayment } from '../../lib/payments/settle.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import { authorizePayment, type AuthorizeRequest, type PaymentResult } from '#lib/money/payments/authorize.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import type { CreatePaymentBody } from '#lib/money/payments/schemas.js';
+import { settlePayment } from '#lib/money/payments/settle.js';
+import { requestFingerprint } from '#lib/platform/idempotency/store.js';
 
 /** One POST /v1/payments as the handler hands it to authorizePayment; kept so it can be replayed. */
 export type Ticket = AuthorizeRequest;

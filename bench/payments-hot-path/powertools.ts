@@ -3,9 +3,9 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { authorizePayment, type PaymentResult } from '../../lib/payments/authorize.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
-import { settlePayment } from '../../lib/payments/settle.js';
+import { authorizePayment, type PaymentResult } from '#lib/money/payments/authorize.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import { settlePayment } from '#lib/money/payments/settle.js';
 import type { CaptureRequest, PaymentFlow, Ticket } from './flows.js';
 
 /**

@@ -6,7 +6,7 @@ import { applyVariant, cosmetic, naturalOrder, variantKinds, type VariantKind } 
 /**
  * Builds a labelled screening set from the SDN files: listed individuals' names under generated
  * variation (positives, labelled with their entry), and common names that are not on the list
- * (negatives). Reads the CSVs itself so nothing here comes from lib/kyc.
+ * (negatives). Reads the CSVs itself so nothing here comes from lib/compliance/kyc.
  */
 
 export interface LabelledName {

@@ -3,7 +3,7 @@ import { pick, shuffle } from './random.js';
 
 /**
  * The bench's variant generator: turns a listed name into the kinds of spelling a customer or a
- * document would produce. Written independently of lib/kyc (no imports from it) so the matcher is
+ * document would produce. Written independently of lib/compliance/kyc (no imports from it) so the matcher is
  * not graded by its own rules.
  */
 

@@ -1,5 +1,4 @@
-import { setPolicyUnderPolicy } from '../../lib/approvals/member-changes.js';
-import { approvalPolicySchema } from '../../lib/approvals/policy.js';
+import { approvalPolicySchema, setPolicyUnderPolicy } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';

@@ -1,4 +1,4 @@
-import { closePeriod, type CloseResult } from '../../lib/audit/period.js';
+import { closePeriod, type CloseResult } from '#audit';
 import { stageAuditDeps } from '../audit-deps.js';
 import { defineCommand } from '../command.js';
 import { json, userError } from '../stage.js';

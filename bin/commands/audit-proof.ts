@@ -1,4 +1,4 @@
-import { inclusionProof } from '../../lib/audit/proof.js';
+import { inclusionProof } from '#audit';
 import { stageAuditDeps } from '../audit-deps.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, userError } from '../stage.js';

@@ -1,5 +1,4 @@
-import { recordId } from '../../lib/audit/record.js';
-import { verifyAuditLog } from '../../lib/audit/verify.js';
+import { recordId, verifyAuditLog } from '#audit';
 import { StackError } from '../../scripts/stack/errors.js';
 import { stageAuditDeps } from '../audit-deps.js';
 import { defineCommand } from '../command.js';

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { conditionFailedAt } from '../../lib/aws/transaction-conflicts.js';
-import { merchantAccount } from '../../lib/ledger/accounts.js';
-import { amountStringSchema } from '../../lib/ledger/amount.js';
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
-import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
-import { transferKey } from '../../lib/ledger/transfers.js';
-import { getMerchantProfile } from '../../lib/merchants/merchants.js';
+import { amountStringSchema, creditSandboxFunds, ledgerDecimals, merchantAccount, transferKey } from '#ledger';
+import { getMerchantProfile } from '#merchants';
+import { conditionFailedAt } from '#platform';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError, type StageDeps } from '../stage.js';

@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { FailoverRpc } from '../../lib/chains/rpc.js';
-import { beginRotation, completeRotation, currentHotWallet } from '../../lib/payouts/hot-wallet.js';
+import { EvmAdapter, FailoverRpc } from '#chains';
+import { beginRotation, completeRotation, currentHotWallet } from '#money';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageChainRegistry, stageDeps, userError } from '../stage.js';

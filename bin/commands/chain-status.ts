@@ -1,11 +1,8 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { formatEther, formatUnits } from 'ethers';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import type { Chain } from '../../lib/chains/registry.js';
-import { FailoverRpc } from '../../lib/chains/rpc.js';
-import { currentHotWallet } from '../../lib/payouts/hot-wallet.js';
-import { inFlightPayoutItems, walletKey } from '../../lib/payouts/items.js';
+import { EvmAdapter, FailoverRpc, type Chain } from '#chains';
+import { currentHotWallet, inFlightPayoutItems, walletKey } from '#money';
 import { defineCommand } from '../command.js';
 import { stageChainRegistry, stageDeps } from '../stage.js';
 

@@ -1,6 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { ForecastCsvError } from '../../lib/forecast/errors.js';
-import { forecastCsv } from '../../lib/forecast/csv.js';
+import { forecastCsv, ForecastCsvError } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { requiredOption } from '../stage.js';

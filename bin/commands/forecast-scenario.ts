@@ -1,5 +1,4 @@
-import { applyShocks, parseShocks, planLiquidity, ShockSyntaxError } from '../../lib/forecast/index.js';
-import { readForecasts } from '../../lib/forecast-job/forecast-items.js';
+import { applyShocks, parseShocks, planLiquidity, readForecasts, ShockSyntaxError } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { tokens } from '../forecast/format.js';

@@ -1,6 +1,6 @@
 import { parseUnits } from 'ethers';
-import { epochHour, syntheticFlows, writeFlowBuckets } from '../../lib/forecast-job/index.js';
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
+import { ledgerDecimals } from '#ledger';
+import { epochHour, syntheticFlows, writeFlowBuckets } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { requiredOption, stageChainRegistry, stageDeps } from '../stage.js';

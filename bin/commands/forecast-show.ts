@@ -1,4 +1,4 @@
-import { readForecasts } from '../../lib/forecast-job/forecast-items.js';
+import { readForecasts } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { describeForecast } from '../forecast/format.js';

@@ -1,6 +1,5 @@
-import { holdIfRequired } from '../../lib/approvals/hold.js';
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
-import { apiKeyDigestOf, apiKeyMerchant, getMerchantProfile, revokeApiKey } from '../../lib/merchants/merchants.js';
+import { ledgerDecimals } from '#ledger';
+import { apiKeyDigestOf, apiKeyMerchant, getMerchantProfile, holdIfRequired, revokeApiKey } from '#merchants';
 import { heldNotice, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError } from '../stage.js';

@@ -1,6 +1,5 @@
 import os from 'node:os';
-import { resolveVerification } from '../../lib/customers/resolve.js';
-import { verificationIdSchema } from '../../lib/customers/schemas.js';
+import { resolveVerification, verificationIdSchema } from '#compliance';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError } from '../stage.js';

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { addMemberUnderPolicy } from '../../lib/approvals/member-changes.js';
+import { addMemberUnderPolicy } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';

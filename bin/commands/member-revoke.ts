@@ -1,4 +1,4 @@
-import { revokeMemberUnderPolicy } from '../../lib/approvals/member-changes.js';
+import { revokeMemberUnderPolicy } from '#merchants';
 import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps } from '../stage.js';

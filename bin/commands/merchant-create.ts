@@ -1,7 +1,6 @@
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { createMerchant } from '../../lib/merchants/merchants.js';
-import { assignUsageKey } from '../../lib/merchants/usage-keys.js';
+import { ledgerDecimals } from '#ledger';
+import { assignUsageKey, createMerchant } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError, type StageDeps } from '../stage.js';

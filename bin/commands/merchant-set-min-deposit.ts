@@ -1,4 +1,4 @@
-import { updateMerchantProfile } from '../../lib/merchants/merchants.js';
+import { updateMerchantProfile } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError } from '../stage.js';

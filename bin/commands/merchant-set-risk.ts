@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { holdIfRequired } from '../../lib/approvals/hold.js';
-import { getMerchantProfile, updateMerchantProfile } from '../../lib/merchants/merchants.js';
-import { effectiveRules, platformDefaultRules, riskOverridesSchema } from '../../lib/risk/rules.js';
+import { effectiveRules, platformDefaultRules, riskOverridesSchema } from '#compliance';
+import { getMerchantProfile, holdIfRequired, updateMerchantProfile } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { heldNotice, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
@@ -11,7 +10,7 @@ const example = `'{"maxPerPaymentMinor":{"USDC":"5000000000"}}'`;
 
 export default defineCommand({
   name: 'merchant set-risk',
-  description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/risk/rules.ts); held for approval if the policy says so",
+  description: "Replaces a merchant's risk-rule overrides with --rules JSON (fields: lib/compliance/risk/rules.ts); held for approval if the policy says so",
   options: {
     merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
     rules: { type: 'string', placeholder: 'json', description: 'overrides replacing the current ones, e.g. \'{"maxPerPaymentMinor":{"USDC":"7000000"}}\' (required)' },

@@ -1,4 +1,4 @@
-import { getMerchantProfile } from '../../lib/merchants/merchants.js';
+import { getMerchantProfile } from '#merchants';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError } from '../stage.js';
 

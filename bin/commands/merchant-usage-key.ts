@@ -1,5 +1,5 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { assignUsageKey } from '../../lib/merchants/usage-keys.js';
+import { assignUsageKey } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, requiredOption, stageDeps, userError } from '../stage.js';

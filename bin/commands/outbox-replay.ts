@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { replayFailures, type ReplayDeps, type ReplayedMessage } from '../../lib/outbox/replay.js';
+import { replayFailures, type ReplayDeps, type ReplayedMessage } from '#notify';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { awsClientConfig, json, knownStage, readLocalStack } from '../stage.js';

@@ -1,6 +1,6 @@
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { discrepancyKinds, needsHuman, reconcile, redriveKinds, type ReconcileDeps, type ReconcileReport } from '../../lib/reconcile/index.js';
+import { EvmAdapter } from '#chains';
+import { discrepancyKinds, needsHuman, reconcile, redriveKinds, type ReconcileDeps, type ReconcileReport } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { awsClientConfig, json, readLocalStack, stageChainRegistry, stageDeps } from '../stage.js';

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { SanctionsListFormatError } from '../../lib/kyc/errors.js';
-import { storeSanctionsIndex } from '../../lib/kyc/sanctions-store.js';
+import { SanctionsListFormatError, storeSanctionsIndex } from '#compliance';
 import { compileSanctionsFilesCached } from '../../scripts/stack/sanctions.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createCharge } from '../../lib/charges/create.js';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
-import { getMerchantProfile } from '../../lib/merchants/merchants.js';
+import { getMerchantProfile } from '#merchants';
+import { createCharge } from '#money';
+import { requestFingerprint } from '#platform';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
 import { json, readLocalStack, requiredOption, stageChainRegistry, stageDeps, userError } from '../stage.js';

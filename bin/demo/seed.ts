@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
-import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
-import { createMerchant } from '../../lib/merchants/merchants.js';
+import { creditSandboxFunds, ledgerDecimals } from '#ledger';
+import { createMerchant } from '#merchants';
+import { retryTransactionConflicts } from '#platform';
 import { StackError } from '../../scripts/stack/errors.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
 import type { DemoSeed } from './demo-file.js';

@@ -1,6 +1,6 @@
 import { formatUnits } from 'ethers';
-import type { ForecastRecord, PlanRecord } from '../../lib/forecast-job/forecast-items.js';
-import { ledgerDecimals } from '../../lib/ledger/assets.js';
+import { ledgerDecimals } from '#ledger';
+import type { ForecastRecord, PlanRecord } from '#treasury';
 
 /** Minor units (a bigint's decimal string) as whole tokens, exactly. */
 export function tokens(minor: string | bigint, asset: string): string {

@@ -1,13 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { decideApproval } from '../../lib/approvals/decide.js';
-import { expireDueApprovals } from '../../lib/approvals/expire.js';
-import { listApprovals } from '../../lib/approvals/list.js';
-import { approvalIdPathSchema, decideApprovalBodySchema, listApprovalsQuerySchema } from '../../lib/approvals/schemas.js';
-import { UnauthorizedError } from '../../lib/errors/index.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { approvalCaller } from '../../lib/merchants/authorizer-context.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
+import { approvalCaller } from '#api/http/authorizer-context.js';
+import { httpHandler } from '#api/http/handler.js';
+import {
+  approvalIdPathSchema, decideApproval, decideApprovalBodySchema, expireDueApprovals, listApprovals,
+  listApprovalsQuerySchema,
+} from '#merchants';
+import { logger, metrics, UnauthorizedError } from '#platform';
 import { approvalDeps } from '../commons/approval-deps.js';
 import { expirySweep, orScheduled } from '../commons/scheduled.js';
 

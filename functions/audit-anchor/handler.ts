@@ -3,8 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { closePeriod, type CloseResult } from '../../lib/audit/period.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
+import { closePeriod, type CloseResult } from '#audit';
+import { logger, metrics } from '#platform';
 import { auditDeps } from '../commons/audit-deps.js';
 
 const deps = auditDeps();

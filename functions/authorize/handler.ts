@@ -1,8 +1,7 @@
-import { httpHandler } from '../../lib/http/handler.js';
-import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
-import { authorizePayment } from '../../lib/payments/authorize.js';
-import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
+import { httpHandler } from '#api/http/handler.js';
+import { authorizePayment, createPaymentBodySchema } from '#money';
+import { parseIdempotencyKey, requestFingerprint } from '#platform';
 import { paymentDeps } from '../commons/payment-deps.js';
 import { paymentResponse } from '../commons/payment-response.js';
 

@@ -1,15 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { UnauthorizedError } from '../../lib/errors/index.js';
-import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';
-import { authenticateKey } from '../../lib/merchants/authenticate.js';
-import { KeyCheckCache } from '../../lib/merchants/key-check-cache.js';
-import { allowMember, allowMerchant, denyKey, usageKeyOf } from '../../lib/merchants/authorizer-result.js';
-import { logger } from '../../lib/observability/powertools.js';
+import { allowMember, allowMerchant, denyKey, usageKeyOf } from '#api/http/authorizer-result.js';
+import { authenticateKey, authenticateMember, KeyCheckCache, memberBearer } from '#merchants';
+import { authorizerConfigSchema, dynamodbClient, kmsClient, loadConfig, logger, UnauthorizedError } from '#platform';
 
 const config = loadConfig(authorizerConfigSchema);
 const deps = {

@@ -5,9 +5,8 @@ import middy from '@middy/core';
 import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import { checkPayouts, type CheckResult } from '../../lib/payouts/check.js';
-import { checkSweep } from '../../lib/sweeps/submit.js';
+import { checkPayouts, checkSweep, type CheckResult } from '#money';
+import { logger, metrics } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
 

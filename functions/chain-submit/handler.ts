@@ -3,14 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
-import { releaseForRetry } from '../../lib/aws/sqs-release.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import { payoutsRequestedSchema } from '../../lib/payouts/submit-message.js';
-import { submitPayouts, type SubmitResult } from '../../lib/payouts/submit.js';
-import type { Payment } from '../../lib/payments/schemas.js';
-import { submitSweep } from '../../lib/sweeps/submit.js';
 import * as z from 'zod';
+import { submitPayouts, submitSweep, type Payment, type SubmitResult } from '#money';
+import { payoutsRequestedSchema } from '#notify';
+import { loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
 

@@ -3,15 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { setTimeout as delay } from 'node:timers/promises';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { sqsClient } from '../../lib/aws/clients/sqs.js';
-import { chainWatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { watchChain, type WatchDeps } from '../../lib/charges/watch.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
-import { ChainUnavailableError } from '../../lib/chains/errors.js';
-import { FailoverRpc } from '../../lib/chains/rpc.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import { planSweep } from '../../lib/sweeps/plan.js';
+import { ChainRegistry, ChainUnavailableError, FailoverRpc } from '#chains';
+import { planSweep, watchChain, type WatchDeps } from '#money';
+import { chainWatchConfigSchema, dynamodbClient, loadConfig, logger, metrics, sqsClient } from '#platform';
 
 const config = loadConfig(chainWatchConfigSchema);
 const chains = ChainRegistry.parse(config.CHAIN_REGISTRY);
@@ -41,7 +35,7 @@ async function planSweeps(): Promise<void> {
 }
 
 /**
- * One pass per chain. A log that cannot be booked is set aside inside the pass (lib/charges/set-aside.ts);
+ * One pass per chain. A log that cannot be booked is set aside inside the pass (lib/money/charges/set-aside.ts);
  * what is left to fail is a dependency being down: logged and counted, the other chains go on, and
  * the next pass scans the same blocks again.
  */

@@ -1,12 +1,13 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { cancelCharge, createCharge } from '../../lib/charges/create.js';
-import { expireDueCharges } from '../../lib/charges/expire.js';
-import { getMerchantCharge, listChargeDeposits, listCharges } from '../../lib/charges/query.js';
-import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createChargeBodySchema, depositListQuerySchema } from '../../lib/charges/schemas.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
+import { httpHandler } from '#api/http/handler.js';
+import {
+  cancelCharge, cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, createCharge,
+  createChargeBodySchema, depositListQuerySchema, expireDueCharges, getMerchantCharge, listChargeDeposits,
+  listCharges,
+} from '#money';
+import { parseIdempotencyKey, requestFingerprint } from '#platform';
 import { chargeDeps } from '../commons/charge-deps.js';
 import { expirySweep, orScheduled } from '../commons/scheduled.js';
 

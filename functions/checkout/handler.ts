@@ -1,12 +1,11 @@
 import * as z from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { checkoutConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { checkoutScript } from '../../lib/checkout/browser-script.js';
-import { checkoutContentSecurityPolicy } from '../../lib/checkout/csp.js';
-import { checkoutPage, openCheckoutSession } from '../../lib/checkout/page.js';
-import { checkoutStyles } from '../../lib/checkout/styles.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { pageHandler } from '../../lib/http/page-handler.js';
+import { httpHandler } from '#api/http/handler.js';
+import { pageHandler } from '#api/http/page-handler.js';
+import { checkoutScript } from '#api/pages/checkout/browser-script.js';
+import { checkoutContentSecurityPolicy } from '#api/pages/checkout/csp.js';
+import { checkoutPage, openCheckoutSession } from '#api/pages/checkout/page.js';
+import { checkoutStyles } from '#api/pages/checkout/styles.js';
+import { checkoutConfigSchema, dynamodbClient, loadConfig } from '#platform';
 
 const config = loadConfig(checkoutConfigSchema);
 const deps = {

@@ -1,11 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import { approvalsConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import type { HeldChangeAppliers } from '../../lib/approvals/apply.js';
-import type { ApprovalDeps } from '../../lib/approvals/deps.js';
-import { heldPayoutOutcome } from '../../lib/payments/held-payout.js';
-import { approvedEndpointOutcome } from '../../lib/webhooks/held-endpoint.js';
+import type { ApprovalDeps, HeldChangeAppliers } from '#merchants';
+import { heldPayoutOutcome } from '#money';
+import { approvedEndpointOutcome } from '#notify';
+import { approvalsConfigSchema, dynamodbClient, kmsClient, loadConfig } from '#platform';
 
 let deps: ApprovalDeps | undefined;
 

@@ -1,11 +1,6 @@
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import { s3Client } from '../../lib/aws/clients/s3.js';
-import { auditAnchorConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import type { AuditDeps } from '../../lib/audit/deps.js';
-import { evmAnchorer } from '../../lib/audit/evm-anchor.js';
-import { s3DigestArchive } from '../../lib/audit/s3-archive.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
+import { evmAnchorer, s3DigestArchive, type AuditDeps } from '#audit';
+import { ChainRegistry } from '#chains';
+import { auditAnchorConfigSchema, dynamodbClient, kmsClient, loadConfig, s3Client } from '#platform';
 
 let deps: AuditDeps | undefined;
 

@@ -1,8 +1,5 @@
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import type { ChainAdapter } from '../../lib/chains/adapter.js';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
-import { FailoverRpc, type FailoverOptions } from '../../lib/chains/rpc.js';
+import { ChainRegistry, EvmAdapter, FailoverRpc, type ChainAdapter, type FailoverOptions } from '#chains';
+import { kmsClient } from '#platform';
 
 /**
  * The chain registry from its configured JSON and one adapter per chain (its RPC breaker state and

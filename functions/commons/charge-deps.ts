@@ -1,7 +1,6 @@
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { chargesConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import type { ChargeDeps } from '../../lib/charges/deps.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
+import { ChainRegistry } from '#chains';
+import type { ChargeDeps } from '#money';
+import { chargesConfigSchema, dynamodbClient, loadConfig } from '#platform';
 
 let deps: ChargeDeps | undefined;
 

@@ -1,11 +1,5 @@
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import { sqsClient } from '../../lib/aws/clients/sqs.js';
-import { kycConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import type { CustomerDeps, KycCheckDeps } from '../../lib/customers/deps.js';
-import { latestSanctionsList, loadLatestSanctionsIndex } from '../../lib/kyc/sanctions-store.js';
-import type { SanctionsIndex } from '../../lib/kyc/screening/index.js';
-import { logger } from '../../lib/observability/powertools.js';
+import { latestSanctionsList, loadLatestSanctionsIndex, type CustomerDeps, type KycCheckDeps, type SanctionsIndex } from '#compliance';
+import { dynamodbClient, kmsClient, kycConfigSchema, loadConfig, logger, sqsClient } from '#platform';
 
 let deps: CustomerDeps | undefined;
 

@@ -1,8 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { forecastBatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { defaultForecastJobSettings, type ForecastJobDeps } from '../../lib/forecast-job/run.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
+import { dynamodbClient, forecastBatchConfigSchema, loadConfig, logger, metrics } from '#platform';
+import { defaultForecastJobSettings, type ForecastJobDeps } from '#treasury';
 import { chainAdapters } from './chain-adapters.js';
 
 let deps: ForecastJobDeps | undefined;

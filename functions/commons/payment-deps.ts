@@ -1,8 +1,7 @@
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { loadConfig, paymentsConfigSchema } from '../../lib/aws/config.js';
-import { ChainRegistry } from '../../lib/chains/registry.js';
-import { platformDefaultRules } from '../../lib/risk/rules.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
+import { ChainRegistry } from '#chains';
+import { platformDefaultRules } from '#compliance';
+import type { PaymentDeps } from '#money';
+import { dynamodbClient, loadConfig, paymentsConfigSchema } from '#platform';
 
 let deps: PaymentDeps | undefined;
 

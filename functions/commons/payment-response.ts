@@ -1,8 +1,6 @@
-import type { PaymentResult } from '../../lib/payments/authorize.js';
-import type { PaymentOutcome } from '../../lib/payments/deps.js';
-import type { HttpResult } from '../../lib/http/handler.js';
-import { problemFor } from '../../lib/http/problem.js';
-import { PaymentDeclinedError } from '../../lib/payments/errors.js';
+import type { HttpResult } from '#api/http/handler.js';
+import { problemFor } from '#api/http/problem.js';
+import { PaymentDeclinedError, type PaymentOutcome, type PaymentResult } from '#money';
 
 const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, declined: 402 };
 

@@ -1,5 +1,5 @@
-import { loadConfig, reconcileConfigSchema } from '../../lib/aws/config.js';
-import type { ReconcileDeps } from '../../lib/reconcile/index.js';
+import { loadConfig, reconcileConfigSchema } from '#platform';
+import type { ReconcileDeps } from '#treasury';
 import { payoutDeps } from './payout-deps.js';
 
 /** The reconciler's dependencies, once per container: the payout deps plus the relay's queues. */

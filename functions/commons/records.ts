@@ -4,9 +4,8 @@ import { DynamoDBMarshalled } from '@aws-lambda-powertools/parser/helpers/dynamo
 import { DynamoDBStreamChangeRecordBase, DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import * as z from 'zod';
-import { logger } from '../../lib/observability/powertools.js';
-import { eventSchema } from '../../lib/events/schemas.js';
-import { outboxItemSchema } from '../../lib/outbox/items.js';
+import { eventSchema, outboxItemSchema } from '#notify';
+import { logger } from '#platform';
 
 /**
  * The shapes of the queue and stream records the consumers take, validated by Powertools' parser

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, metrics } from '../../lib/observability/powertools.js';
+import { logger, metrics } from '#platform';
 
 /** The schedule's input (infra: `input: { action: ... }`), which tells a scheduled run from the function's other trigger. */
 export interface ScheduledAction<A extends string> {

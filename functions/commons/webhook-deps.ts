@@ -1,12 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { kmsClient } from '../../lib/aws/clients/kms.js';
-import { sqsClient } from '../../lib/aws/clients/sqs.js';
-import { loadConfig, webhooksConfigSchema } from '../../lib/aws/config.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';
-import { pinnedTransport } from '../../lib/webhooks/transport.js';
+import { pinnedTransport, type WebhookDeps, type WebhookSignal } from '#notify';
+import { dynamodbClient, kmsClient, loadConfig, logger, metrics, sqsClient, webhooksConfigSchema } from '#platform';
 
 const metricBySignal: Record<WebhookSignal['kind'], string> = {
   delivery_exhausted: 'WebhookDeliveryExhausted',

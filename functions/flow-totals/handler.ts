@@ -3,10 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type * as z from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { baseConfigSchema, loadConfig } from '../../lib/aws/config.js';
-import { recordFlowEvent } from '../../lib/forecast-job/flow-totals.js';
-import { logger } from '../../lib/observability/powertools.js';
+import { baseConfigSchema, dynamodbClient, loadConfig, logger } from '#platform';
+import { recordFlowEvent } from '#treasury';
 import { recordsOf, sqsEventRecordSchema } from '../commons/records.js';
 
 const config = loadConfig(baseConfigSchema);

@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { runForecastJob } from '../../lib/forecast-job/run.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
+import { logger, metrics } from '#platform';
+import { runForecastJob } from '#treasury';
 import { forecastDeps } from '../commons/forecast-deps.js';
 
 const deps = forecastDeps();

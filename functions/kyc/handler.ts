@@ -1,15 +1,12 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { createCustomer, getCustomer, listCustomers } from '../../lib/customers/customers.js';
+import { httpHandler, type HttpRequest } from '#api/http/handler.js';
 import {
-  createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,
-} from '../../lib/customers/schemas.js';
-import { createVerification, getVerification } from '../../lib/customers/verifications.js';
-import { eraseCustomerPii } from '../../lib/customers/erasure.js';
-import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
-import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
-import { keyedFingerprint } from '../../lib/customers/pii.js';
+  createCustomer, createCustomerBodySchema, createVerification, createVerificationBodySchema, customerIdPathSchema,
+  customerListQuerySchema, eraseCustomerPii, getCustomer, getVerification, keyedFingerprint, listCustomers,
+  verificationPathSchema,
+} from '#compliance';
+import { parseIdempotencyKey, requestFingerprint } from '#platform';
 import { customerDeps } from '../commons/customer-deps.js';
 
 const deps = customerDeps();

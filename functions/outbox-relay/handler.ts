@@ -2,12 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { snsClient } from '../../lib/aws/clients/sns.js';
-import { sqsClient } from '../../lib/aws/clients/sqs.js';
-import { loadConfig, outboxRelayConfigSchema } from '../../lib/aws/config.js';
-import { logger } from '../../lib/observability/powertools.js';
-import { relayOutboxItems, type RelayResult } from '../../lib/outbox/relay.js';
+import { relayOutboxItems, type RelayResult } from '#notify';
+import { dynamodbClient, loadConfig, logger, outboxRelayConfigSchema, snsClient, sqsClient } from '#platform';
 import { outboxStreamRecordSchema, recordsOf, type OutboxStreamRecord } from '../commons/records.js';
 
 const config = loadConfig(outboxRelayConfigSchema);

@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { httpHandler } from '../../lib/http/handler.js';
-import { eventIdPathSchema, listQuerySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
-import { getEvent, listEvents } from '../../lib/events/query.js';
-import { getBalances, getPayment, listPayments } from '../../lib/payments/query.js';
+import { httpHandler } from '#api/http/handler.js';
+import { eventIdPathSchema, getBalances, getPayment, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
+import { getEvent, listEvents } from '#notify';
 import { paymentDeps } from '../commons/payment-deps.js';
 
 const deps = paymentDeps();
@@ -30,7 +29,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   // Imported on first request: the document's schemas of every other route are built only then,
   // not at each cold start of the payment and event reads.
   '/v1/openapi.json': httpHandler({ authenticated: false }, async () => {
-    const { openApiDocument } = await import('../../lib/http/openapi.js');
+    const { openApiDocument } = await import('#api/openapi/document.js');
     return { status: 200, body: openApiDocument() };
   }),
 };

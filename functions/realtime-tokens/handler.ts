@@ -1,8 +1,6 @@
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { loadConfig, realtimeTokensConfigSchema } from '../../lib/aws/config.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { realtimeTokenBodySchema } from '../../lib/realtime/messages.js';
-import { issueRealtimeToken } from '../../lib/realtime/tokens.js';
+import { httpHandler } from '#api/http/handler.js';
+import { issueRealtimeToken, realtimeTokenBodySchema } from '#notify';
+import { dynamodbClient, loadConfig, realtimeTokensConfigSchema } from '#platform';
 
 const config = loadConfig(realtimeTokensConfigSchema);
 const deps = { dynamodb: dynamodbClient(), tableName: config.TABLE_NAME, now: () => new Date(), tokenTtlMs: config.REALTIME_TOKEN_TTL_SECONDS * 1000 };

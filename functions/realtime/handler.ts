@@ -1,13 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
-import { loadConfig, realtimeConfigSchema } from '../../lib/aws/config.js';
-import { logger } from '../../lib/observability/powertools.js';
-import { forgetConnection, openConnection, subscribe } from '../../lib/realtime/connections.js';
-import { RealtimeTokenError, SubscriptionRefusedError } from '../../lib/realtime/errors.js';
-import { errorFrame, parseSubscribeMessage, subscribedFrame, subscriptionTarget, type Frame } from '../../lib/realtime/messages.js';
-import { consumeRealtimeToken } from '../../lib/realtime/tokens.js';
+import {
+  consumeRealtimeToken, errorFrame, forgetConnection, openConnection, parseSubscribeMessage, RealtimeTokenError,
+  subscribe, subscribedFrame, SubscriptionRefusedError, subscriptionTarget, type Frame,
+} from '#notify';
+import { dynamodbClient, loadConfig, logger, realtimeConfigSchema } from '#platform';
 
 const config = loadConfig(realtimeConfigSchema);
 const deps = { dynamodb: dynamodbClient(), tableName: config.TABLE_NAME, now: () => new Date(), connectionTtlMs: config.REALTIME_CONNECTION_TTL_SECONDS * 1000 };

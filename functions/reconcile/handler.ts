@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import { reconcile } from '../../lib/reconcile/index.js';
+import { logger, metrics } from '#platform';
+import { reconcile } from '#treasury';
 import { reconcileDeps } from '../commons/reconcile-deps.js';
 
 const { deps, olderThanMs } = reconcileDeps();

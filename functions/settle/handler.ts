@@ -1,10 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { ValidationError } from '../../lib/errors/index.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
-import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
-import { captureBodySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
-import { expireDueHolds, settlePayment, type SettleAction } from '../../lib/payments/settle.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
+import { httpHandler } from '#api/http/handler.js';
+import { captureBodySchema, expireDueHolds, paymentIdPathSchema, settlePayment, type SettleAction } from '#money';
+import { parseIdempotencyKey, requestFingerprint, ValidationError } from '#platform';
 import { paymentDeps } from '../commons/payment-deps.js';
 import { paymentResponse } from '../commons/payment-response.js';
 import { expirySweep, orScheduled } from '../commons/scheduled.js';

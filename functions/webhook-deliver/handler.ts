@@ -5,9 +5,8 @@ import middy from '@middy/core';
 import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
-import { logger, metrics } from '../../lib/observability/powertools.js';
-import { deliverWebhook } from '../../lib/webhooks/deliver.js';
-import { deliveryMessageSchema } from '../../lib/webhooks/schemas.js';
+import { deliverWebhook, deliveryMessageSchema } from '#notify';
+import { logger, metrics } from '#platform';
 import { sqsJsonBodies } from '../commons/records.js';
 import { webhookDeps } from '../commons/webhook-deps.js';
 

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { httpHandler } from '../../lib/http/handler.js';
-import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
-import { eventIdPathSchema } from '../../lib/payments/schemas.js';
-import { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from '../../lib/webhooks/endpoints.js';
-import { redeliverEvent } from '../../lib/webhooks/fan-out.js';
-import { attemptListQuerySchema, createEndpointBodySchema, endpointIdPathSchema, endpointListQuerySchema } from '../../lib/webhooks/schemas.js';
+import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
+import { httpHandler } from '#api/http/handler.js';
+import { eventIdPathSchema } from '#money';
+import {
+  attemptListQuerySchema, createEndpoint, createEndpointBodySchema, deleteEndpoint, endpointIdPathSchema,
+  endpointListQuerySchema, getEndpoint, listAttempts, listEndpoints, redeliverEvent, rotateSecret,
+} from '#notify';
 import { webhookDeps } from '../commons/webhook-deps.js';
 
 const deps = webhookDeps();

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { logger } from '../observability/powertools.js';
+import { logger } from '#platform';
 import type { AuditDeps } from './deps.js';
 import { periodKey, type StoredPeriod } from './digests.js';
 

@@ -1,7 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { JsonRpcProvider, getAddress, type TransactionRequest } from 'ethers';
-import { KmsSigner } from '../chains/kms-signer.js';
-import type { Chain } from '../chains/registry.js';
+import { KmsSigner, type Chain } from '#chains';
 import type { Anchorer } from './deps.js';
 import { anchorCalldata, type PeriodAnchor } from './digests.js';
 

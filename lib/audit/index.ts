@@ -1,5 +1,14 @@
 // The audit log: a change that must be audited is sent with writeAudited, its record beside it; the
 // period close, verification and proofs read what it wrote.
+export type { AuditDeps } from './deps.js';
+export { evmAnchorer } from './evm-anchor.js';
 export { operatorActor, systemActor } from './items.js';
-export { writeAudited, type AuditedTransaction } from './writer.js';
+export { closePeriod } from './period.js';
+export type { CloseResult } from './period.js';
+export { inclusionProof } from './proof.js';
+export { recordId } from './record.js';
 export type { AuditActor, AuditEntry } from './record.js';
+export { s3DigestArchive } from './s3-archive.js';
+export { verifyAuditLog } from './verify.js';
+export { writeAudited } from './writer.js';
+export type { AuditedTransaction } from './writer.js';

@@ -1,13 +1,12 @@
 import { BatchGetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { logger } from '../observability/powertools.js';
+import * as z from 'zod';
+import { logger, readItem } from '#platform';
 import type { AuditDeps } from './deps.js';
 import { recordLeaf, type LanePart } from './digests.js';
 import { merkleRoot } from './merkle.js';
 import { readRecords, registryEntrySchema } from './reads.js';
 import { auditHeadKey, auditRegistryPartition, chainFromRegistrySortKey, laneId } from './record.js';
 import { verifyChain } from './verify-chain.js';
-import { readItem } from '../aws/item.js';
-import * as z from 'zod';
 
 type Reader = Pick<AuditDeps, 'dynamodb' | 'tableName'>;
 

@@ -1,6 +1,5 @@
 import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { conditionFailedAt, isConditionRefusal } from '../aws/transaction-conflicts.js';
-import { logger } from '../observability/powertools.js';
+import { conditionFailedAt, isConditionRefusal, logger } from '#platform';
 import { anchorPeriod, reanchorPrevious } from './anchoring.js';
 import { advanceClosingItem, openPeriod, readClosingPeriod, removeClosingItem, type ClosingPeriod } from './closing.js';
 import type { AuditDeps } from './deps.js';

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { NotFoundError, ValidationError } from '#platform';
 import type { AuditDeps } from './deps.js';
 import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
 import { auditPath, leafHash } from './merkle.js';

@@ -1,4 +1,6 @@
 import { GetItemCommand, paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { readItem } from '#platform';
 import {
   laneDigestFromItem, periodFromItem, periodLeafFromItem, periodLeavesPartition, type StoredLeaf, periodHeadKey, periodKey, periodPartition, digestSortKeyPrefix, type LaneDigest, type StoredPeriod,
 } from './digests.js';
@@ -6,8 +8,6 @@ import type { ChainHead } from './items.js';
 import {
   auditHeadKey, auditLaneCount, auditLanePartition, auditPartition, auditRegistryPartition, chainFromRegistrySortKey, recordSortKey, recordSortKeyPrefix, storedRecordFromItem, type StoredRecord,
 } from './record.js';
-import { readItem } from '../aws/item.js';
-import * as z from 'zod';
 
 /** An entry of the lane registry: its sort key names the lane; closedSeq is the last sequence a closed period covers. */
 export const registryEntrySchema = z.object({ sk: z.string(), closedSeq: z.number().default(0) });

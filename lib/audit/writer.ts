@@ -1,7 +1,6 @@
 import { TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { randomInt } from 'node:crypto';
-import { withRetryDeadline } from '../aws/retry-deadline.js';
-import { ContentionError } from '../errors/index.js';
+import { ContentionError, withRetryDeadline } from '#platform';
 import { correctHead, knownHead, rememberHead } from './heads.js';
 import { chainItems, type ChainHead, type LaneRef } from './items.js';
 import { readHead } from './reads.js';

@@ -1,4 +1,4 @@
-import { LanepayError } from '../errors/index.js';
+import { LanepayError } from '#platform';
 
 /** Every RPC URL of a chain failed or has its circuit open: the caller waits, it never fails a payment. */
 export class ChainUnavailableError extends LanepayError<'chain_unavailable'> {

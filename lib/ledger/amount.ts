@@ -1,5 +1,5 @@
 // zod/mini, as the merchant profile that embeds it (through the approval policy) is, so the
-// authorizer carries no classic zod (lib/aws/config.ts says why). Classic schemas wrap it with
+// authorizer carries no classic zod (lib/platform/aws/config.ts says why). Classic schemas wrap it with
 // z.optional(...), not .optional().
 import * as z from 'zod/mini';
 

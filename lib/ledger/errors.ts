@@ -1,4 +1,4 @@
-import { LanepayError } from '../errors/index.js';
+import { LanepayError } from '#platform';
 
 /** A transfer with this id exists already: ids are idempotency keys. */
 export class TransferExistsError extends LanepayError<'transfer_exists'> {

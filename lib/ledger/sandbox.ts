@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { operatorActor, writeAudited } from '../audit/index.js';
-import type { Stage } from '../aws/config.js';
+import { operatorActor, writeAudited } from '#audit';
+import type { Stage } from '#platform';
 import { merchantAccount, platformAccount } from './accounts.js';
 import { SandboxOnProdError } from './errors.js';
 import { transferItems } from './transfers.js';

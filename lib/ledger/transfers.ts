@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { conditionFailedAt } from '../aws/transaction-conflicts.js';
+import { conditionFailedAt } from '#platform';
 import { accountItemKey, isGuarded, isGuardedAccountKey, type AccountId } from './accounts.js';
 
 /**

@@ -1,7 +1,7 @@
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import type { Stage } from '../aws/config.js';
+import type { Stage } from '#platform';
 
 /**
  * `sk_test_` on local and dev, `sk_live_` on prod, then the key's id (`key_` and a ULID, the id of
@@ -19,7 +19,7 @@ const apiKeyShape = /^(sk_(?:test|live)_(key_[0-9a-z]{26})_[A-Za-z0-9_-]{43})([A
  */
 const legacyApiKeyShape = /^(sk_(?:test|live)_[A-Za-z0-9_-]{43})([A-Za-z0-9_-]{6})$/;
 
-/** CRC-32 of a key's body, base64url (6 characters): shared by API keys and member keys (lib/members). */
+/** CRC-32 of a key's body, base64url (6 characters): shared by API keys and member keys (lib/merchants/members). */
 export function checksum(body: string): string {
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(crc32(body));

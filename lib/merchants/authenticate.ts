@@ -1,14 +1,13 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError } from '../errors/index.js';
+import * as z from 'zod';
+import { readItem, UnauthorizedError } from '#platform';
 import { apiKeyDigest, parseApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey } from './items.js';
 import type { KeyCheckCache } from './key-check-cache.js';
 import { getMerchantProfile } from './merchants.js';
 import type { MerchantProfile } from './profile.js';
-import { readItem } from '../aws/item.js';
-import * as z from 'zod';
 
 export interface AuthenticateDeps {
   dynamodb: DynamoDBClient;
@@ -61,7 +60,7 @@ export async function authenticateKey(deps: AuthenticateDeps, authorization: str
 
 /**
  * The KMS digest of `key` (presented for `keyId`), or undefined when the container already verified
- * another key for that id (so this one cannot match). Shared with member keys (lib/members).
+ * another key for that id (so this one cannot match). Shared with member keys (lib/merchants/members).
  */
 export async function digestOfKey(deps: AuthenticateDeps, keyId: string, key: string): Promise<string | undefined> {
   const known = deps.keyCache?.check(keyId, key) ?? { result: 'unknown' as const };

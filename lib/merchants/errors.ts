@@ -1,4 +1,4 @@
-import { LanepayError } from '../errors/index.js';
+import { LanepayError } from '#platform';
 
 /** The stage's API Gateway usage plan is not there to attach a merchant's usage key to: the stage is not deployed. */
 export class UsagePlanMissingError extends LanepayError<'usage_plan_missing'> {

@@ -1,14 +1,11 @@
 import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
-import type { Stage } from '../aws/config.js';
-import { ConcurrentChangeError, NotFoundError } from '../errors/index.js';
-import { newId } from '../ids/index.js';
-import { newMerchantAccountItem } from '../ledger/accounts.js';
+import { operatorActor, writeAudited, type AuditActor } from '#audit';
+import { newMerchantAccountItem } from '#ledger';
+import { ConcurrentChangeError, conditionFailedAt, newId, NotFoundError, type Stage } from '#platform';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
-import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface MerchantDeps {
   dynamodb: DynamoDBClient;

@@ -1,6 +1,6 @@
-// zod/mini: the authorizer parses profiles and should carry no classic zod (lib/aws/config.ts says why).
+// zod/mini: the authorizer parses profiles and should carry no classic zod (lib/platform/aws/config.ts says why).
 import * as z from 'zod/mini';
-import { approvalPolicySchema } from '../approvals/policy.js';
+import { approvalPolicySchema } from './approvals/policy.js';
 
 /** A merchant's settings, stored as one JSON attribute and handed to functions by the authorizer. */
 export const merchantProfileSchema = z.object({
@@ -11,7 +11,7 @@ export const merchantProfileSchema = z.object({
     bps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     fixedMinor: z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)),
   }),
-  /** Per-merchant overrides of the platform's risk rules (lib/risk). */
+  /** Per-merchant overrides of the platform's risk rules (lib/compliance/risk). */
   risk: z.record(z.string(), z.unknown()),
   /**
    * Value of the merchant's own API Gateway API key in the stage's usage plan (per-merchant rate
@@ -24,7 +24,7 @@ export const merchantProfileSchema = z.object({
    * are counted on the charge as dust. Absent: 0.01 of the asset. Applies to charges opened after it is set.
    */
   minDeposit: z.optional(z.record(z.string(), z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)))),
-  /** Which changes wait for members' approvals (lib/approvals/policy.ts); absent: none. */
+  /** Which changes wait for members' approvals (lib/merchants/approvals/policy.ts); absent: none. */
   approvals: z.optional(approvalPolicySchema),
 });
 

@@ -3,7 +3,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { Stage } from '../aws/config.js';
+import type { Stage } from '#platform';
 import { UsagePlanMissingError } from './errors.js';
 import { getMerchantProfile, updateMerchantProfile } from './merchants.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { issueRealtimeToken } from '../../lib/realtime/tokens.js';
+import { issueRealtimeToken } from '#lib/notify/realtime/tokens.js';
 import { StackError } from '../stack/errors.js';
 import { localCredentials } from '../stack/provision.js';
 import type { StackInfo } from '../stack/types.js';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openApiDocument } from '../../lib/http/openapi.js';
-import { cnResidentIdCheckCharacter } from '../../lib/kyc/documents/index.js';
+import { openApiDocument } from '#api/openapi/document.js';
+import { cnResidentIdCheckCharacter } from '#lib/compliance/kyc/documents/index.js';
 import { ensureSchemathesis } from './install.js';
 
 const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');

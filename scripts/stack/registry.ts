@@ -1,4 +1,4 @@
-import { ChainRegistry, chainRegistrySchema, type Chain } from '../../lib/chains/registry.js';
+import { ChainRegistry, chainRegistrySchema, type Chain } from '#lib/chains/registry.js';
 import { StackError } from './errors.js';
 import type { StackChain } from './types.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compileSanctionsIndex, sanctionsIndexFormat, type SerializedSanctionsIndex } from '../../lib/kyc/screening/index.js';
+import { compileSanctionsIndex, sanctionsIndexFormat, type SerializedSanctionsIndex } from '#lib/compliance/kyc/screening/index.js';
 import { cacheDir } from './cache.js';
 
 export interface SanctionsFiles {

@@ -15,7 +15,7 @@ export interface ListParams {
 /**
  * The answer of a list method: `await` it for one page, or `for await` over it for every item,
  * page after page. The API's cursor is the last id of a page (`starting_after`), as in
- * lib/payments/query.ts: ids are time-ordered.
+ * lib/money/payments/query.ts: ids are time-ordered.
  */
 export class PageRequest<T extends { id: string }> implements PromiseLike<Page<T>>, AsyncIterable<T> {
   private first: Promise<Page<T>> | undefined;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addMember } from '../../lib/members/members.js';
-import { checksum } from '../../lib/merchants/api-keys.js';
-import { revokeApiKey } from '../../lib/merchants/merchants.js';
+import { checksum } from '#lib/merchants/api-keys.js';
+import { addMember } from '#lib/merchants/members/members.js';
+import { revokeApiKey } from '#lib/merchants/merchants.js';
 import { api } from '../support/api.js';
 import { clients, fundedMerchant, merchantDeps } from '../support/deps.js';
 import { startScriptedServer } from '../support/scripted-server.js';
@@ -67,8 +67,8 @@ async function loadAuthorizer(endpoints: { kms?: string; dynamodb?: string } = {
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const { handler } = await import('../../functions/authorizer/handler.js');
-  const { kmsClient } = await import('../../lib/aws/clients/kms.js');
-  const { dynamodbClient } = await import('../../lib/aws/clients/dynamodb.js');
+  const { kmsClient } = await import('#lib/platform/aws/clients/kms.js');
+  const { dynamodbClient } = await import('#lib/platform/aws/clients/dynamodb.js');
   const authorize = (key: string) => (handler as Authorizer)(bearer(key), context, () => {}) as Promise<APIGatewayAuthorizerResult>;
   return { authorize, kmsCommands: countCommands(kmsClient()), dynamodbCommands: countCommands(dynamodbClient()) };
 }

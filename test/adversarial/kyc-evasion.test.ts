@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer } from '../../lib/customers/customers.js';
-import { createVerification } from '../../lib/customers/verifications.js';
+import { createCustomer } from '#lib/compliance/customers/customers.js';
+import { createVerification } from '#lib/compliance/customers/verifications.js';
 import { api } from '../support/api.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { fundedMerchant, someAddress, usdc } from '../support/deps.js';

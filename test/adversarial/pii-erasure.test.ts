@@ -1,8 +1,8 @@
 import { BatchGetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eraseCustomerPii, erasureChunkSize } from '#lib/compliance/customers/erasure.js';
 import { api, type ApiResponse } from '../support/api.js';
 import { clients, fundedMerchant } from '../support/deps.js';
-import { eraseCustomerPii, erasureChunkSize } from '../../lib/customers/erasure.js';
 import { cleanIdentity, customerDeps, seedVerifications } from '../support/kyc.js';
 import { stack } from '../support/stack.js';
 

@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDueApprovals } from '../../lib/approvals/expire.js';
-import { memberKey } from '../../lib/members/items.js';
+import { expireDueApprovals } from '#lib/merchants/approvals/expire.js';
+import { memberKey } from '#lib/merchants/members/items.js';
 import { api } from '../support/api.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { addMember as addMemberWith, cliOutput, decide, type Member } from '../support/members.js';

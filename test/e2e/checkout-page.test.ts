@@ -3,10 +3,10 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { Contract, Wallet } from 'ethers';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Charge } from '../../lib/charges/schemas.js';
-import type { LanepayEvent } from '../../lib/events/schemas.js';
-import { newId } from '../../lib/ids/index.js';
-import { pushEvent } from '../../lib/realtime/push.js';
+import type { Charge } from '#lib/money/charges/schemas.js';
+import type { LanepayEvent } from '#lib/notify/events/schemas.js';
+import { pushEvent } from '#lib/notify/realtime/push.js';
+import { newId } from '#lib/platform/ids/index.js';
 import { fundAddress, localProvider } from '../../scripts/stack/chains.js';
 import { api } from '../support/api.js';
 import { launchBrowser, phoneViewport, screenshotDir, type TestBrowser } from '../support/browser.js';

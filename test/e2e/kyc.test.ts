@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rescreenApproved } from '../../lib/customers/rescreen.js';
+import { rescreenApproved } from '#lib/compliance/customers/rescreen.js';
 import { api } from '../support/api.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';

@@ -1,12 +1,12 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { newApiKey } from '#lib/merchants/api-keys.js';
+import { revokeApiKey } from '#lib/merchants/merchants.js';
+import { paymentKey } from '#lib/money/payments/items.js';
+import { newId } from '#lib/platform/ids/index.js';
 import { api } from '../support/api.js';
-import { revokeApiKey } from '../../lib/merchants/merchants.js';
 import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
-import { paymentKey } from '../../lib/payments/items.js';
-import { newApiKey } from '../../lib/merchants/api-keys.js';
-import { newId } from '../../lib/ids/index.js';
 
 describe('merchant API through serverless-offline', () => {
   it('funds, authorizes, captures part, lists and reports events with a real API key', async () => {

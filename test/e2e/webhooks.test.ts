@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authorizePayment } from '../../lib/payments/authorize.js';
-import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
 import { api } from '../support/api.js';
 import { fundedMerchant, paymentDeps, someAddress, usdc } from '../support/deps.js';
 import { waitFor } from '../support/wait.js';

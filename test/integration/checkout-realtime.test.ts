@@ -1,11 +1,11 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Charge } from '../../lib/charges/schemas.js';
-import { checkoutEvent } from '../../lib/checkout/public-view.js';
-import type { LanepayEvent } from '../../lib/events/schemas.js';
-import { newId } from '../../lib/ids/index.js';
-import type { RealtimeDeps } from '../../lib/realtime/deps.js';
-import { pushEvent } from '../../lib/realtime/push.js';
+import { checkoutEvent } from '#lib/money/charges/public-view.js';
+import type { Charge } from '#lib/money/charges/schemas.js';
+import type { LanepayEvent } from '#lib/notify/events/schemas.js';
+import type { RealtimeDeps } from '#lib/notify/realtime/deps.js';
+import { pushEvent } from '#lib/notify/realtime/push.js';
+import { newId } from '#lib/platform/ids/index.js';
 import { api } from '../support/api.js';
 import { clients, fundedMerchant } from '../support/deps.js';
 import { localCredentials, stack } from '../support/stack.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitPayout } from '../../lib/payouts/submit.js';
-import type { ReconcileReport } from '../../lib/reconcile/index.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
+import type { ReconcileReport } from '#lib/treasury/reconcile/index.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { someAddress } from '../support/deps.js';
 import { isolatedTable, isolatedWorld } from '../support/isolated.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateApiKey, type AuthenticateDeps } from '../../lib/merchants/authenticate.js';
-import { getBalances } from '../../lib/payments/query.js';
+import { authenticateApiKey, type AuthenticateDeps } from '#lib/merchants/authenticate.js';
+import { getBalances } from '#lib/money/payments/query.js';
 import { clients, paymentDeps } from '../support/deps.js';
 import { cliAgainstTestStack, type CliRun } from '../support/cli.js';
 import { stack } from '../support/stack.js';

@@ -1,12 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCustomer, getCustomer } from '../../lib/customers/customers.js';
-import type { CustomerDeps } from '../../lib/customers/deps.js';
-import { eraseCustomerPii } from '../../lib/customers/erasure.js';
-import { CustomerErasingError, VerificationProcessingError } from '../../lib/customers/errors.js';
-import type { Verification } from '../../lib/customers/schemas.js';
-import { createVerification, readVerification } from '../../lib/customers/verifications.js';
+import { createCustomer, getCustomer } from '#lib/compliance/customers/customers.js';
+import type { CustomerDeps } from '#lib/compliance/customers/deps.js';
+import { eraseCustomerPii } from '#lib/compliance/customers/erasure.js';
+import { CustomerErasingError, VerificationProcessingError } from '#lib/compliance/customers/errors.js';
+import type { Verification } from '#lib/compliance/customers/schemas.js';
+import { createVerification, readVerification } from '#lib/compliance/customers/verifications.js';
 import { fundedMerchant } from '../support/deps.js';
 import { cleanIdentity, customerDeps } from '../support/kyc.js';
 

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isTransactionConflict, retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
-import { ContentionError } from '../../lib/errors/index.js';
+import { isTransactionConflict, retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
+import { ContentionError } from '#lib/platform/errors/index.js';
 import { countConflicts, setConflictRate } from '../support/contention.js';
 import { isolatedTable } from '../support/isolated.js';
 import { localCredentials, stack } from '../support/stack.js';

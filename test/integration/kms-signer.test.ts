@@ -11,7 +11,7 @@ import {
   type JsonRpcProvider,
 } from 'ethers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KmsSigner } from '../../lib/chains/kms-signer.js';
+import { KmsSigner } from '#lib/chains/kms-signer.js';
 import { fundAddress, localProvider } from '../../scripts/stack/chains.js';
 import { localCredentials, stack } from '../support/stack.js';
 

@@ -3,7 +3,7 @@ import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformEventItem } from '../../lib/payouts/platform-events.js';
+import { platformEventItem } from '#lib/money/payouts/platform-events.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { clients } from '../support/deps.js';
 import { localCredentials, stack } from '../support/stack.js';

@@ -1,12 +1,12 @@
-import { newId } from '../../lib/ids/index.js';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LanepayEvent } from '../../lib/events/schemas.js';
-import { openConnection, subscribe } from '../../lib/realtime/connections.js';
-import type { RealtimeDeps } from '../../lib/realtime/deps.js';
-import { pushEvent } from '../../lib/realtime/push.js';
-import { issueRealtimeToken } from '../../lib/realtime/tokens.js';
+import type { LanepayEvent } from '#lib/notify/events/schemas.js';
+import { openConnection, subscribe } from '#lib/notify/realtime/connections.js';
+import type { RealtimeDeps } from '#lib/notify/realtime/deps.js';
+import { pushEvent } from '#lib/notify/realtime/push.js';
+import { issueRealtimeToken } from '#lib/notify/realtime/tokens.js';
+import { newId } from '#lib/platform/ids/index.js';
 import { api } from '../support/api.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { localCredentials, stack } from '../support/stack.js';

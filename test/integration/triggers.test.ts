@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } 
 import { getBytes, randomBytes, recoverAddress } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KmsSigner } from '../../lib/chains/kms-signer.js';
+import { KmsSigner } from '#lib/chains/kms-signer.js';
 import { api } from '../support/api.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';

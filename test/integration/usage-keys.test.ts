@@ -1,7 +1,7 @@
 import { APIGatewayClient, CreateRestApiCommand, CreateUsagePlanCommand, GetUsagePlanKeysCommand } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
-import { getMerchantProfile } from '../../lib/merchants/merchants.js';
-import { assignUsageKey, usagePlanName } from '../../lib/merchants/usage-keys.js';
+import { getMerchantProfile } from '#lib/merchants/merchants.js';
+import { assignUsageKey, usagePlanName } from '#lib/merchants/usage-keys.js';
 import { clients, fundedMerchant, merchantDeps } from '../support/deps.js';
 import { localCredentials, stack } from '../support/stack.js';
 

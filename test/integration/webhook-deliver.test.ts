@@ -3,19 +3,19 @@ import { QueryCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ValidationError } from '../../lib/errors/index.js';
-import { paymentEventItem } from '../../lib/payments/events.js';
-import type { Payment } from '../../lib/payments/schemas.js';
-import { deliverWebhook, type DeliveryOutcome } from '../../lib/webhooks/deliver.js';
-import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';
-import { createEndpoint, getEndpoint, listAttempts } from '../../lib/webhooks/endpoints.js';
-import { deliveryMessageSchema, type DeliveryMessage } from '../../lib/webhooks/schemas.js';
-import { pinnedTransport, type Transport, type WebhookRequest } from '../../lib/webhooks/transport.js';
-import type { Resolver } from '../../lib/webhooks/url.js';
+import { merchantEventsPartition } from '#lib/merchants/events.js';
+import { paymentEventItem } from '#lib/money/payments/events.js';
+import type { Payment } from '#lib/money/payments/schemas.js';
+import { deliverWebhook, type DeliveryOutcome } from '#lib/notify/webhooks/deliver.js';
+import type { WebhookDeps, WebhookSignal } from '#lib/notify/webhooks/deps.js';
+import { createEndpoint, getEndpoint, listAttempts } from '#lib/notify/webhooks/endpoints.js';
+import { deliveryMessageSchema, type DeliveryMessage } from '#lib/notify/webhooks/schemas.js';
+import { pinnedTransport, type Transport, type WebhookRequest } from '#lib/notify/webhooks/transport.js';
+import type { Resolver } from '#lib/notify/webhooks/url.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
 import { clients, fundedMerchant } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 import { startReceiver } from '../support/webhook-receiver.js';
-import { merchantEventsPartition } from '../../lib/events/items.js';
 
 // The deliver function's lib code in-process, against the emulators, with its own scratch queues
 // (so the running stack's webhook-deliver never sees these messages) and a stub resolver: real DNS

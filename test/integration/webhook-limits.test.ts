@@ -1,15 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { LanepayError, RateLimitedError } from '../../lib/errors/index.js';
-import { requestFingerprint } from '../../lib/idempotency/store.js';
-import { authorizePayment } from '../../lib/payments/authorize.js';
-import { listEvents } from '../../lib/events/query.js';
-import { createPaymentBodySchema } from '../../lib/payments/schemas.js';
-import { maxRedeliveriesPerHour, redeliverEvent } from '../../lib/webhooks/fan-out.js';
-import type { WebhookDeps } from '../../lib/webhooks/deps.js';
-import { createEndpoint, deleteEndpoint, listEndpoints, maxEndpointsPerMerchant } from '../../lib/webhooks/endpoints.js';
-import { pinnedTransport } from '../../lib/webhooks/transport.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
+import { listEvents } from '#lib/notify/events/query.js';
+import type { WebhookDeps } from '#lib/notify/webhooks/deps.js';
+import { createEndpoint, deleteEndpoint, listEndpoints, maxEndpointsPerMerchant } from '#lib/notify/webhooks/endpoints.js';
+import { maxRedeliveriesPerHour, redeliverEvent } from '#lib/notify/webhooks/fan-out.js';
+import { pinnedTransport } from '#lib/notify/webhooks/transport.js';
+import { LanepayError, RateLimitedError } from '#lib/platform/errors/index.js';
+import { requestFingerprint } from '#lib/platform/idempotency/store.js';
 import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../support/deps.js';
 import { stack } from '../support/stack.js';
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { ApprovalDeps } from '../../lib/approvals/deps.js';
+import type { ApprovalDeps } from '#lib/merchants/approvals/deps.js';
 import { heldChangeAppliers } from '../../functions/commons/approval-deps.js';
 import { clients } from './deps.js';
 import { stack } from './stack.js';

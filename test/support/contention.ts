@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { isTransactionConflict } from '../../lib/aws/transaction-conflicts.js';
-import { ContentionError } from '../../lib/errors/index.js';
+import { isTransactionConflict } from '#lib/platform/aws/transaction-conflicts.js';
+import { ContentionError } from '#lib/platform/errors/index.js';
 
 /**
  * Calls again after a ContentionError, after a random part of its Retry-After, as a merchant's

@@ -2,16 +2,16 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import type { ChainRegistry } from '../../lib/chains/registry.js';
+import type { ChainRegistry } from '#lib/chains/registry.js';
+import { platformDefaultRules } from '#lib/compliance/risk/rules.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile, updateMerchantProfile, type MerchantDeps } from '#lib/merchants/merchants.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import { merchantPaymentsPartition } from '#lib/money/payments/items.js';
+import { retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
 import { localChainRegistry } from '../../scripts/stack/registry.js';
-import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
-import { createMerchant, getMerchantProfile, updateMerchantProfile, type MerchantDeps } from '../../lib/merchants/merchants.js';
-import type { MerchantProfile } from '../../lib/merchants/profile.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
-import { platformDefaultRules } from '../../lib/risk/rules.js';
 import { localCredentials, stack } from './stack.js';
-import { retryTransactionConflicts } from '../../lib/aws/transaction-conflicts.js';
-import { merchantPaymentsPartition } from '../../lib/payments/items.js';
 
 /** SDK clients pointed at the test stack's emulators. */
 export function clients() {

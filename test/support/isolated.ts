@@ -1,12 +1,12 @@
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { randomUUID } from 'node:crypto';
-import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
-import { ChainRegistry, type Chain } from '../../lib/chains/registry.js';
-import { FailoverRpc } from '../../lib/chains/rpc.js';
-import type { PaymentDeps } from '../../lib/payments/deps.js';
-import type { PayoutDeps, PayoutSignal } from '../../lib/payouts/deps.js';
-import { platformDefaultRules } from '../../lib/risk/rules.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { ChainRegistry, type Chain } from '#lib/chains/registry.js';
+import { FailoverRpc } from '#lib/chains/rpc.js';
+import { platformDefaultRules } from '#lib/compliance/risk/rules.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import type { PayoutDeps, PayoutSignal } from '#lib/money/payouts/deps.js';
 import { chainRegistry, clients } from './deps.js';
 import { fundAddress } from '../../scripts/stack/chains.js';
 import { createTableLike } from '../../scripts/stack/tables.js';

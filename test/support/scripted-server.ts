@@ -51,7 +51,7 @@ export async function startScriptedServer(answer: (request: RecordedRequest, ind
   };
 }
 
-/** A problem+json body as the API renders one (lib/http/problem.ts). */
+/** A problem+json body as the API renders one (api/http/problem.ts). */
 export function problem(code: string, status: number, extra: Record<string, unknown> = {}) {
   return { type: `https://lanepay.dev/problems/${code}`, title: code.replace(/_/g, ' '), status, detail: `detail of ${code}`, code, ...extra };
 }

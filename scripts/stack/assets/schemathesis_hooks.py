@@ -10,7 +10,7 @@ import uuid
 
 import schemathesis
 
-# The pattern docs/openapi.json gives the header (lib/http/openapi-parts.ts).
+# The pattern docs/openapi.json gives the header (api/openapi/parts.ts).
 VALID_KEY = re.compile(r"^[!-~]{1,255}$")
 
 

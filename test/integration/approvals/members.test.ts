@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { decideApproval } from '../../../lib/approvals/decide.js';
-import { addMemberUnderPolicy, revokeMemberUnderPolicy, setPolicyUnderPolicy } from '../../../lib/approvals/member-changes.js';
-import { activeMemberCount } from '../../../lib/members/active-count.js';
-import { authenticateMember } from '../../../lib/members/authenticate.js';
-import { activeMembersKey } from '../../../lib/members/items.js';
-import { addMember, readMember, type MemberDeps } from '../../../lib/members/members.js';
+import { decideApproval } from '#lib/merchants/approvals/decide.js';
+import { addMemberUnderPolicy, revokeMemberUnderPolicy, setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js';
+import { activeMemberCount } from '#lib/merchants/members/active-count.js';
+import { authenticateMember } from '#lib/merchants/members/authenticate.js';
+import { activeMembersKey } from '#lib/merchants/members/items.js';
+import { addMember, readMember, type MemberDeps } from '#lib/merchants/members/members.js';
 import { Authenticator } from '../../support/authenticator.js';
 import { clients, fundedMerchant, merchantDeps } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';

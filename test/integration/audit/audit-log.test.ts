@@ -2,16 +2,16 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type A
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evmAnchorer } from '../../../lib/audit/evm-anchor.js';
-import { forgetHeads } from '../../../lib/audit/heads.js';
-import { closePeriod } from '../../../lib/audit/period.js';
-import { readLatestPeriod, readMerchantDigests, readMerchantLog } from '../../../lib/audit/reads.js';
-import { auditHeadKey, auditLanePartition, auditPartition, genesisHash, recordId, recordSortKey, type StoredRecord } from '../../../lib/audit/record.js';
-import type { AuditDeps } from '../../../lib/audit/deps.js';
-import { revokeApiKey, createApiKey } from '../../../lib/merchants/merchants.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { getPayment } from '../../../lib/payments/query.js';
-import { settlePayment } from '../../../lib/payments/settle.js';
+import type { AuditDeps } from '#lib/audit/deps.js';
+import { evmAnchorer } from '#lib/audit/evm-anchor.js';
+import { forgetHeads } from '#lib/audit/heads.js';
+import { closePeriod } from '#lib/audit/period.js';
+import { readLatestPeriod, readMerchantDigests, readMerchantLog } from '#lib/audit/reads.js';
+import { auditHeadKey, auditLanePartition, auditPartition, genesisHash, recordId, recordSortKey, type StoredRecord } from '#lib/audit/record.js';
+import { revokeApiKey, createApiKey } from '#lib/merchants/merchants.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { getPayment } from '#lib/money/payments/query.js';
+import { settlePayment } from '#lib/money/payments/settle.js';
 import { cliAgainstTestStack, type CliRun } from '../../support/cli.js';
 import { chainRegistry, clients, containerDeps, fundedMerchant, merchantDeps, paymentDeps } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
@@ -299,7 +299,7 @@ describe('the audit log', () => {
       // A forger with write access rewrites the cancel's record and re-chains its lane after it, head included.
       const canceled = records.find((r) => r.body.action === 'payment.canceled')!.body;
       const chain = byLane(records).get(canceled.lane)!;
-      const { sealRecord, recordItem: toItem } = await import('../../../lib/audit/record.js');
+      const { sealRecord, recordItem: toItem } = await import('#lib/audit/record.js');
       let prev = canceled.prev_hash;
       for (const stored of chain.filter((r) => r.body.seq >= canceled.seq)) {
         const body = { ...stored.body, prev_hash: prev, ...(stored.body.seq === canceled.seq ? { action: 'payment.captured' } : {}) };

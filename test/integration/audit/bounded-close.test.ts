@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AuditDeps } from '../../../lib/audit/deps.js';
-import { evmAnchorer } from '../../../lib/audit/evm-anchor.js';
-import { closePeriod, type CloseResult } from '../../../lib/audit/period.js';
-import { readMerchantDigests, readMerchantLog, readPeriod } from '../../../lib/audit/reads.js';
-import { registryPageSize } from '../../../lib/audit/lane-parts.js';
-import { verifyAuditLog } from '../../../lib/audit/verify.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
+import type { AuditDeps } from '#lib/audit/deps.js';
+import { evmAnchorer } from '#lib/audit/evm-anchor.js';
+import { registryPageSize } from '#lib/audit/lane-parts.js';
+import { closePeriod, type CloseResult } from '#lib/audit/period.js';
+import { readMerchantDigests, readMerchantLog, readPeriod } from '#lib/audit/reads.js';
+import { verifyAuditLog } from '#lib/audit/verify.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
 import { chainRegistry, clients, fundedMerchant, paymentDeps } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
 

@@ -1,10 +1,10 @@
 import { TransactionCanceledException, type DynamoDBClient, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { operatorActor, writeAudited, type AuditEntry } from '../../../lib/audit/index.js';
-import { forgetHeads } from '../../../lib/audit/heads.js';
-import { readMerchantLog } from '../../../lib/audit/reads.js';
-import { auditLaneCount, genesisHash, type StoredRecord } from '../../../lib/audit/record.js';
+import { forgetHeads } from '#lib/audit/heads.js';
+import { operatorActor, writeAudited, type AuditEntry } from '#lib/audit/index.js';
+import { readMerchantLog } from '#lib/audit/reads.js';
+import { auditLaneCount, genesisHash, type StoredRecord } from '#lib/audit/record.js';
 import { clients, fundedMerchant } from '../../support/deps.js';
 import { stack } from '../../support/stack.js';
 

@@ -1,10 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { expireDueCharges } from '../../../lib/charges/expire.js';
-import { listChargeDeposits } from '../../../lib/charges/query.js';
-import { watchChain } from '../../../lib/charges/watch.js';
-import { listEvents } from '../../../lib/events/query.js';
-import type { Charge } from '../../../lib/charges/schemas.js';
+import { expireDueCharges } from '#lib/money/charges/expire.js';
+import { listChargeDeposits } from '#lib/money/charges/query.js';
+import type { Charge } from '#lib/money/charges/schemas.js';
+import { watchChain } from '#lib/money/charges/watch.js';
+import { listEvents } from '#lib/notify/events/query.js';
 import { waitFor } from '../../support/wait.js';
 import { chainByName } from '../../support/chain.js';
 import { clients } from '../../support/deps.js';

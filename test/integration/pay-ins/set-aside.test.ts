@@ -1,9 +1,9 @@
 import { DeleteItemCommand, DynamoDBServiceException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { chargeItem, chargeKey, cursorKey, setAsideKey } from '../../../lib/charges/items.js';
-import { readChargeRecord } from '../../../lib/charges/query.js';
-import { watchChain } from '../../../lib/charges/watch.js';
-import { platformEventSchema } from '../../../lib/payouts/platform-events.js';
+import { chargeItem, chargeKey, cursorKey, setAsideKey } from '#lib/money/charges/items.js';
+import { readChargeRecord } from '#lib/money/charges/query.js';
+import { watchChain } from '#lib/money/charges/watch.js';
+import { platformEventSchema } from '#lib/money/payouts/platform-events.js';
 import { chainByName } from '../../support/chain.js';
 import { clients } from '../../support/deps.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { depositAddressItem, type WatchedAddress } from '../../../lib/charges/items.js';
-import { lookupWatched } from '../../../lib/charges/watched.js';
+import { depositAddressItem, type WatchedAddress } from '#lib/money/charges/items.js';
+import { lookupWatched } from '#lib/money/charges/watched.js';
 import { clients, someAddress } from '../../support/deps.js';
 import { isolatedTable } from '../../support/isolated.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LanepayError } from '../../../lib/errors/index.js';
-import { requestFingerprint } from '../../../lib/idempotency/store.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { getBalances } from '../../../lib/payments/query.js';
-import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { getBalances } from '#lib/money/payments/query.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
+import { LanepayError } from '#lib/platform/errors/index.js';
+import { requestFingerprint } from '#lib/platform/idempotency/store.js';
 import { containerDeps, fundedMerchant, merchantPayments, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { countConflicts, retryOnContention } from '../../support/contention.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';

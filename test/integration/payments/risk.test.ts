@@ -1,18 +1,18 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { requestFingerprint } from '../../../lib/idempotency/store.js';
-import type { MerchantProfile } from '../../../lib/merchants/profile.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
-import list from '../../../lib/risk/ofac-addresses.json' with { type: 'json' };
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
+import { requestFingerprint } from '#lib/platform/idempotency/store.js';
+import list from '#lib/compliance/risk/ofac-addresses.json' with { type: 'json' };
 import { clients, fundedMerchant, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { cleanIdentity, customerDeps, verifiedCustomer } from '../../support/kyc.js';
-import { createCustomer } from '../../../lib/customers/customers.js';
-import { ValidationError } from '../../../lib/errors/index.js';
+import { createCustomer } from '#lib/compliance/customers/customers.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
 import { stack } from '../../support/stack.js';
 import { retryOnContention } from '../../support/contention.js';
-import { paymentKey } from '../../../lib/payments/items.js';
+import { paymentKey } from '#lib/money/payments/items.js';
 
 function pay(merchant: MerchantProfile, body: Record<string, unknown>, now?: Date) {
   const parsed = createPaymentBodySchema.parse({ asset: 'USDC', chain: 'local-a', destination: someAddress(), ...body });

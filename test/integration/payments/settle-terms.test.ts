@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lib/errors/index.js';
-import { requestFingerprint } from '../../../lib/idempotency/store.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { AuthorizationExpiredError } from '../../../lib/payments/errors.js';
-import { getBalances } from '../../../lib/payments/query.js';
-import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
-import { settlePayment } from '../../../lib/payments/settle.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { AuthorizationExpiredError } from '#lib/money/payments/errors.js';
+import { getBalances } from '#lib/money/payments/query.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
+import { settlePayment } from '#lib/money/payments/settle.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
+import { requestFingerprint } from '#lib/platform/idempotency/store.js';
 import { chainRegistry, fundedMerchant, paymentDeps, someAddress, usdc } from '../../support/deps.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 

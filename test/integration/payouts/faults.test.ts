@@ -1,10 +1,10 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { JsonRpcProvider, Contract } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
-import { FailoverRpc } from '../../../lib/chains/rpc.js';
-import { checkPayout } from '../../../lib/payouts/check.js';
-import { submitPayout } from '../../../lib/payouts/submit.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { FailoverRpc } from '#lib/chains/rpc.js';
+import { checkPayout } from '#lib/money/payouts/check.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
 import { DEPLOYER_ADDRESS, fundAddress } from '../../../scripts/stack/chains.js';
 import { chainByName, usdcBalance } from '../../support/chain.js';
 import { clients, someAddress } from '../../support/deps.js';

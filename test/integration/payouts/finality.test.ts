@@ -1,8 +1,8 @@
 import { Contract } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
-import { checkPayout } from '../../../lib/payouts/check.js';
-import { submitPayout } from '../../../lib/payouts/submit.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { checkPayout } from '#lib/money/payouts/check.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
 import { DEPLOYER_ADDRESS } from '../../../scripts/stack/chains.js';
 import { chainByName, provider } from '../../support/chain.js';
 import { someAddress } from '../../support/deps.js';

@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
-import { submitPayout } from '../../../lib/payouts/submit.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
 import { fundAddress } from '../../../scripts/stack/chains.js';
 import { chainByName, provider, usdcBalance } from '../../support/chain.js';
 import { clients, someAddress } from '../../support/deps.js';

@@ -1,8 +1,8 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { KmsSigner } from '../../../lib/chains/kms-signer.js';
-import { checkPayout } from '../../../lib/payouts/check.js';
-import { submitPayout } from '../../../lib/payouts/submit.js';
+import { KmsSigner } from '#lib/chains/kms-signer.js';
+import { checkPayout } from '#lib/money/payouts/check.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
 import { provider } from '../../support/chain.js';
 import { clients, someAddress } from '../../support/deps.js';
 import { isolatedWorld } from '../../support/isolated.js';

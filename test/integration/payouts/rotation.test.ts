@@ -1,10 +1,10 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Transaction } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
-import { checkPayout } from '../../../lib/payouts/check.js';
-import { beginRotation, completeRotation, currentHotWallet } from '../../../lib/payouts/hot-wallet.js';
-import { submitPayout } from '../../../lib/payouts/submit.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { checkPayout } from '#lib/money/payouts/check.js';
+import { beginRotation, completeRotation, currentHotWallet } from '#lib/money/payouts/hot-wallet.js';
+import { submitPayout } from '#lib/money/payouts/submit.js';
 import { fundAddress } from '../../../scripts/stack/chains.js';
 import { chainByName, provider, usdcBalance } from '../../support/chain.js';
 import { clients, someAddress } from '../../support/deps.js';

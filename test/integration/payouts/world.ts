@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { creditSandboxFunds } from '../../../lib/ledger/sandbox.js';
-import { createMerchant, getMerchantProfile } from '../../../lib/merchants/merchants.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { getBalances, getPayment } from '../../../lib/payments/query.js';
-import { createPaymentBodySchema, type Payment } from '../../../lib/payments/schemas.js';
-import { checkPayout, type CheckOutcome } from '../../../lib/payouts/check.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { createMerchant, getMerchantProfile } from '#lib/merchants/merchants.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { getBalances, getPayment } from '#lib/money/payments/query.js';
+import { createPaymentBodySchema, type Payment } from '#lib/money/payments/schemas.js';
+import { checkPayout, type CheckOutcome } from '#lib/money/payouts/check.js';
 import { merchantDeps } from '../../support/deps.js';
 import type { isolatedWorld } from '../../support/isolated.js';
 import { waitFor } from '../../support/wait.js';

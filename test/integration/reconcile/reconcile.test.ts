@@ -1,25 +1,25 @@
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { nonceKey } from '../../../lib/payouts/items.js';
-import { payoutsRequestedSchema } from '../../../lib/payouts/submit-message.js';
-import { sweepItem } from '../../../lib/sweeps/items.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventKey, merchantEventsPartition } from '../../../lib/events/items.js';
-import { paymentKey } from '../../../lib/payments/items.js';
-import { submitPayout, readPayout } from '../../../lib/payouts/submit.js';
-import { reconcile } from '../../../lib/reconcile/index.js';
-import { authorizePayment } from '../../../lib/payments/authorize.js';
-import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
+import { randomUUID } from 'node:crypto';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { ChainRegistry } from '#lib/chains/registry.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { eventKey, merchantEventsPartition } from '#lib/merchants/events.js';
+import { createMerchant, getMerchantProfile } from '#lib/merchants/merchants.js';
+import { authorizePayment } from '#lib/money/payments/authorize.js';
+import { paymentKey } from '#lib/money/payments/items.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
+import { nonceKey } from '#lib/money/payouts/items.js';
+import { submitPayout, readPayout } from '#lib/money/payouts/submit.js';
+import { sweepItem } from '#lib/money/sweeps/items.js';
+import { payoutsRequestedSchema } from '#lib/notify/outbox/submit-message.js';
+import { reconcile } from '#lib/treasury/reconcile/index.js';
 import { clients, merchantDeps, paymentDeps, someAddress } from '../../support/deps.js';
 import { isolatedWorld, newHotWalletKey } from '../../support/isolated.js';
-import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
-import { ChainRegistry } from '../../../lib/chains/registry.js';
 import { waitFor } from '../../support/wait.js';
 import { capturedPayment, driveUntilFinal, merchantIn, paymentIn } from '../payouts/world.js';
 import { bodiesOn, discrepancyEvents, drain, editPayment, editPayoutAttempts, reconcilerIn, setPayoutStatus } from './world.js';
-import { createMerchant, getMerchantProfile } from '../../../lib/merchants/merchants.js';
-import { creditSandboxFunds } from '../../../lib/ledger/sandbox.js';
-import { randomUUID } from 'node:crypto';
 
 const minute = 60_000;
 const run = (deps: Parameters<typeof reconcile>[0], dryRun = false) => reconcile(deps, { olderThanMs: 15 * minute, dryRun });
@@ -173,7 +173,7 @@ describe('reconciler: settled payouts against the chain', () => {
     await driveUntilFinal(world, payment.id);
     const wallet = await world.adapters.get('local-a')!.hotWalletAddress();
     const payoutNonce = (await readPayout(world.payouts, payment.id))!.nonce!;
-    // Sweeps take nonces of the same wallet (lib/sweeps/submit.ts): one settled, then one in flight.
+    // Sweeps take nonces of the same wallet (lib/money/sweeps/submit.ts): one settled, then one in flight.
     for (const [offset, status] of [[1, 'succeeded'], [2, 'pending']] as const) {
       const sweep = {
         id: `swp_${randomUUID()}`, chain: 'local-a', asset: 'USDC', chargeIds: [], deposits: [], amountMinor: 0n,

@@ -1,9 +1,9 @@
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { paymentKey } from '../../../lib/payments/items.js';
-import { payoutKey } from '../../../lib/payouts/items.js';
-import type { ReconcileDeps } from '../../../lib/reconcile/index.js';
+import { paymentKey } from '#lib/money/payments/items.js';
+import { payoutKey } from '#lib/money/payouts/items.js';
+import type { ReconcileDeps } from '#lib/treasury/reconcile/index.js';
 import { clients } from '../../support/deps.js';
 import type { isolatedWorld } from '../../support/isolated.js';
 import { waitFor } from '../../support/wait.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { assertChangeIntact, changeHash } from '../../../lib/approvals/change-hash.js';
-import { ChangeMismatchError } from '../../../lib/approvals/errors.js';
-import type { ApprovalRecord, HeldChange } from '../../../lib/approvals/items.js';
-import { approvalPolicySchema } from '../../../lib/approvals/policy.js';
-import { newApprovalRecord } from '../../../lib/approvals/request.js';
+import { assertChangeIntact, changeHash } from '#lib/merchants/approvals/change-hash.js';
+import { ChangeMismatchError } from '#lib/merchants/approvals/errors.js';
+import type { ApprovalRecord, HeldChange } from '#lib/merchants/approvals/items.js';
+import { approvalPolicySchema } from '#lib/merchants/approvals/policy.js';
+import { newApprovalRecord } from '#lib/merchants/approvals/request.js';
 
 const risk: HeldChange = { kind: 'risk.set', risk: { maxPerPaymentMinor: { USDC: '10000000' } } };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminActions, approvalPolicySchema, mostApprovalsAsked, requiredApprovals } from '../../../lib/approvals/policy.js';
+import { adminActions, approvalPolicySchema, mostApprovalsAsked, requiredApprovals } from '#lib/merchants/approvals/policy.js';
 
 const policy = approvalPolicySchema.parse({ payouts: { at_or_above: '1000000000', approvals: 2 } });
 

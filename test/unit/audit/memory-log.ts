@@ -1,16 +1,16 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHmac, randomBytes } from 'node:crypto';
-import type { AuditReader, AuditTrust } from '../../../lib/audit/audit-reader.js';
+import type { AuditReader, AuditTrust } from '#lib/audit/audit-reader.js';
 import {
   laneDigestFromItem, laneDigestItem, laneLeaf, periodFromItem, periodHeadKey, periodItem, periodLeafFromItem, periodLeafItem, periodLeavesPartition,
   periodPartition, type LanePart, type PeriodDigest,
-} from '../../../lib/audit/digests.js';
-import { merkleRoot } from '../../../lib/audit/merkle.js';
-import { recordLeaf } from '../../../lib/audit/digests.js';
+} from '#lib/audit/digests.js';
+import { recordLeaf } from '#lib/audit/digests.js';
+import { merkleRoot } from '#lib/audit/merkle.js';
 import {
   auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey, auditRegistryPartition, canonicalJson, chainFromRegistrySortKey, genesisHash,
   recordItem, recordSortKey, sealRecord, storedRecordFromItem,
-} from '../../../lib/audit/record.js';
+} from '#lib/audit/record.js';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { appendToFrontier, auditPath, frontierRoot, leafHash, merkleRoot, rootFromPath } from '../../../lib/audit/merkle.js';
+import { appendToFrontier, auditPath, frontierRoot, leafHash, merkleRoot, rootFromPath } from '#lib/audit/merkle.js';
 
 // RFC 6962 section 2.1 as written: the recursive definition, to hold the iterative one to.
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();

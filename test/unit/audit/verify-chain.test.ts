@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, genesisHash, recordHash, recordItem, recordSortKey, sealRecord, storedRecordFromItem, type AuditRecordBody, type StoredRecord } from '../../../lib/audit/record.js';
-import { verifyChain } from '../../../lib/audit/verify-chain.js';
+import { canonicalJson, genesisHash, recordHash, recordItem, recordSortKey, sealRecord, storedRecordFromItem, type AuditRecordBody, type StoredRecord } from '#lib/audit/record.js';
+import { verifyChain } from '#lib/audit/verify-chain.js';
 
 function chain(n: number): StoredRecord[] {
   const records: StoredRecord[] = [];

@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey, recordItem, recordSortKey, sealRecord, storedRecordFromItem } from '../../../lib/audit/record.js';
-import { verifyLog } from '../../../lib/audit/verify.js';
+import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey, recordItem, recordSortKey, sealRecord, storedRecordFromItem } from '#lib/audit/record.js';
+import { verifyLog } from '#lib/audit/verify.js';
 import { MemoryLog } from './memory-log.js';
 
 const merchant = 'mer_target';

@@ -1,8 +1,8 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { operatorActor, writeAudited } from '../../../lib/audit/index.js';
-import type { AuditRecordBody } from '../../../lib/audit/record.js';
-import { ContentionError } from '../../../lib/errors/index.js';
+import { operatorActor, writeAudited } from '#lib/audit/index.js';
+import type { AuditRecordBody } from '#lib/audit/record.js';
+import { ContentionError } from '#lib/platform/errors/index.js';
 
 /**
  * A table on which another container commits on the writer's lane just before each of its sends

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, paymentsConfigSchema } from '../../../lib/aws/config.js';
+import { ConfigError, loadConfig, paymentsConfigSchema } from '#lib/platform/aws/config.js';
 
 const complete = { STAGE: 'local', AWS_REGION: 'us-east-1', TABLE_NAME: 't', CHAIN_REGISTRY: '[{}]' };
 

@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bigintAttribute, jsonAttribute, readItem } from '../../../lib/aws/item.js';
-import { conditionFailedAt, isConditionRefusal } from '../../../lib/aws/transaction-conflicts.js';
+import { bigintAttribute, jsonAttribute, readItem } from '#lib/platform/aws/item.js';
+import { conditionFailedAt, isConditionRefusal } from '#lib/platform/aws/transaction-conflicts.js';
 
 describe('readItem', () => {
   const schema = z.object({ amount: bigintAttribute, version: z.number(), body: jsonAttribute(z.object({ id: z.string() })), note: z.string().optional() });

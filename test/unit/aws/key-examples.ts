@@ -5,25 +5,25 @@
  * fails rather than granting nothing. A new key prefix adds its example here.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
-import { periodHeadKey, periodLeavesPartition } from '../../../lib/audit/digests.js';
-import { approvalKey, merchantApprovalsPartition } from '../../../lib/approvals/items.js';
-import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '../../../lib/charges/items.js';
-import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '../../../lib/events/items.js';
-import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
-import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
-import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '../../../lib/customers/items.js';
-import { acquireIdempotencyKey } from '../../../lib/idempotency/store.js';
-import { storeSanctionsIndex } from '../../../lib/kyc/sanctions-store.js';
-import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
-import { memberKey, memberKeyDigestKey } from '../../../lib/members/items.js';
-import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
-import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '../../../lib/payments/items.js';
-import { inFlightPartition, nonceKey, payoutKey } from '../../../lib/payouts/items.js';
-import { connectionKey, findSubscribers } from '../../../lib/realtime/connections.js';
-import { tokenKey } from '../../../lib/realtime/tokens.js';
-import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.js';
-import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
+import { periodHeadKey, periodLeavesPartition } from '#lib/audit/digests.js';
+import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '#lib/audit/record.js';
+import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '#lib/compliance/customers/items.js';
+import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
+import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
+import { approvalKey, merchantApprovalsPartition } from '#lib/merchants/approvals/items.js';
+import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '#lib/merchants/events.js';
+import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
+import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
+import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
+import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
+import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
+import { connectionKey, findSubscribers } from '#lib/notify/realtime/connections.js';
+import { tokenKey } from '#lib/notify/realtime/tokens.js';
+import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '#lib/notify/webhooks/items.js';
+import { acquireIdempotencyKey } from '#lib/platform/idempotency/store.js';
+import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/forecast-job/flow-items.js';
+import { shortfallStateKey } from '#lib/treasury/forecast-job/forecast-items.js';
+import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
 
 /** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */
 async function sentKeys(run: (dynamodb: DynamoDBClient) => Promise<unknown>): Promise<string[]> {

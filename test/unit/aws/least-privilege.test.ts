@@ -1,20 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '#lib/audit/record.js';
+import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
+import { approvalKey } from '#lib/merchants/approvals/items.js';
+import { eventKey } from '#lib/merchants/events.js';
+import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
+import { chargeKey } from '#lib/money/charges/items.js';
+import { paymentKey } from '#lib/money/payments/items.js';
+import { nonceKey, payoutKey } from '#lib/money/payouts/items.js';
+import { connectionKey } from '#lib/notify/realtime/connections.js';
+import { tokenKey } from '#lib/notify/realtime/tokens.js';
+import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '#lib/notify/webhooks/items.js';
+import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/forecast-job/flow-items.js';
+import { shortfallStateKey } from '#lib/treasury/forecast-job/forecast-items.js';
+import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
 import { statementsOf as templateStatementsOf } from '../../../scripts/stack/dynamodb-rights.js';
 import { packagedTemplate, type PackagedTemplate } from '../../../scripts/stack/packaged-template.js';
-import { eventKey } from '../../../lib/events/items.js';
-import { flowBucketKey, flowEventMarkerKey } from '../../../lib/forecast-job/flow-items.js';
-import { shortfallStateKey } from '../../../lib/forecast-job/forecast-items.js';
-import { accountItemKey, merchantAccount, platformAccount } from '../../../lib/ledger/accounts.js';
-import { apiKeyKey, keyIdKey, merchantProfileKey } from '../../../lib/merchants/items.js';
-import { approvalKey } from '../../../lib/approvals/items.js';
-import { chargeKey } from '../../../lib/charges/items.js';
-import { paymentKey } from '../../../lib/payments/items.js';
-import { nonceKey, payoutKey } from '../../../lib/payouts/items.js';
-import { cursorKey, raisedKey, redriveKey } from '../../../lib/reconcile/items.js';
-import { connectionKey } from '../../../lib/realtime/connections.js';
-import { tokenKey } from '../../../lib/realtime/tokens.js';
-import { attemptItem, deliveryKey, endpointCountKey, endpointKey, fanOutKey, redeliveryCountKey } from '../../../lib/webhooks/items.js';
-import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '../../../lib/audit/record.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string | string[]>> };
 

@@ -1,6 +1,6 @@
 import { makeError } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { classifyBroadcastRefusal } from '../../../lib/chains/evm-adapter.js';
+import { classifyBroadcastRefusal } from '#lib/chains/evm-adapter.js';
 
 describe('broadcast refusals', () => {
   it('classifies a node refusal by the ethers error code, whatever the node said', () => {

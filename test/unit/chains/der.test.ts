@@ -14,7 +14,7 @@ import {
 } from 'ethers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDerSignature, parseSpkiPublicKey } from '../../../lib/chains/der.js';
+import { parseDerSignature, parseSpkiPublicKey } from '#lib/chains/der.js';
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 

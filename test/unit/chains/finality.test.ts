@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainSchema } from '../../../lib/chains/registry.js';
+import { chainSchema } from '#lib/chains/registry.js';
 
 const entry = (chainId: number, confirmations: number) => ({
   name: 'some-chain', chainId, rpcUrls: ['https://rpc.example.com'], confirmations,

@@ -1,7 +1,7 @@
 import { getCreate2Address, keccak256, toUtf8Bytes } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { chargeAddress, chargeSalt, depositAddress } from '../../../lib/charges/addresses.js';
-import type { Chain } from '../../../lib/chains/registry.js';
+import type { Chain } from '#lib/chains/registry.js';
+import { chargeAddress, chargeSalt, depositAddress } from '#lib/money/charges/addresses.js';
 
 const factory = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const chain: Chain = {

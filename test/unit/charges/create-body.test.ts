@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChargeBodySchema } from '../../../lib/charges/schemas.js';
+import { createChargeBodySchema } from '#lib/money/charges/schemas.js';
 
 describe('charge creation body', () => {
   it('refuses a chain named twice, naming the field', () => {

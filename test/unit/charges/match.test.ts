@@ -1,7 +1,7 @@
 import { zeroPadValue, toBeHex } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { matchLog, sortMatches, transferTopic } from '../../../lib/charges/watch.js';
-import type { Chain } from '../../../lib/chains/registry.js';
+import type { Chain } from '#lib/chains/registry.js';
+import { matchLog, sortMatches, transferTopic } from '#lib/money/charges/watch.js';
 
 const token6 = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
 const token18 = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0';

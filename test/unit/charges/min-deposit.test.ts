@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chargeMinDeposit, minDepositFor } from '../../../lib/charges/items.js';
+import { chargeMinDeposit, minDepositFor } from '#lib/money/charges/items.js';
 
 describe('the minimum deposit', () => {
   it('is 0.01 of the asset unless the merchant set one', () => {

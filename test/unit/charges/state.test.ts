@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { embeddedDepositsMax, type Charge } from '../../../lib/charges/schemas.js';
-import { chargeExpired, depositCredited, depositReverted, depositSeen, dustSeen, type ChargeChange, type ChargeState } from '../../../lib/charges/state.js';
+import { embeddedDepositsMax, type Charge } from '#lib/money/charges/schemas.js';
+import { chargeExpired, depositCredited, depositReverted, depositSeen, dustSeen, type ChargeChange, type ChargeState } from '#lib/money/charges/state.js';
 
 const t0 = new Date('2026-11-26T12:00:00.000Z');
 const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);

@@ -1,4 +1,4 @@
-import type { Charge } from '../../../lib/charges/schemas.js';
+import type { Charge } from '#lib/money/charges/schemas.js';
 
 /** A charge as the API returns it, with merchant-only fields filled so tests can see they stay out. */
 export function sampleCharge(overrides: Partial<Charge> = {}): Charge {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fill, formatAmount, formatCountdown } from '../../../lib/checkout/format.js';
+import { fill, formatAmount, formatCountdown } from '#api/pages/checkout/format.js';
 
 describe('checkout amounts', () => {
   it('show minor units as decimals with at least two places', () => {

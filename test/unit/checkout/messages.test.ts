@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutMessages, chooseLanguage } from '../../../lib/checkout/messages.js';
+import { checkoutMessages, chooseLanguage } from '#api/pages/checkout/messages.js';
 
 describe('checkout page language', () => {
   it('follows ?lang= over the browser', () => {

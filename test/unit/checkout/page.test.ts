@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutScript } from '../../../lib/checkout/browser-script.js';
-import { checkoutContentSecurityPolicy, sourceHash } from '../../../lib/checkout/csp.js';
-import { checkoutEvent, checkoutView } from '../../../lib/checkout/public-view.js';
-import { qrSvg } from '../../../lib/checkout/qr.js';
-import { renderCheckoutPage, renderNotFoundPage, type CheckoutPageData } from '../../../lib/checkout/render.js';
-import { statusDisplay } from '../../../lib/checkout/status.js';
-import { checkoutMessages } from '../../../lib/checkout/messages.js';
-import { checkoutStyles } from '../../../lib/checkout/styles.js';
+import { checkoutScript } from '#api/pages/checkout/browser-script.js';
+import { checkoutContentSecurityPolicy, sourceHash } from '#api/pages/checkout/csp.js';
+import { checkoutMessages } from '#api/pages/checkout/messages.js';
+import { qrSvg } from '#api/pages/checkout/qr.js';
+import { renderCheckoutPage, renderNotFoundPage, type CheckoutPageData } from '#api/pages/checkout/render.js';
+import { statusDisplay } from '#api/pages/checkout/status.js';
+import { checkoutStyles } from '#api/pages/checkout/styles.js';
+import { checkoutEvent, checkoutView } from '#lib/money/charges/public-view.js';
 import { sampleCharge } from './fixtures.js';
 
 const nowMs = Date.parse('2026-11-26T12:00:00.000Z');

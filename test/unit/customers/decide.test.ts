@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideIdentity } from '../../../lib/customers/decide.js';
-import { cnResidentIdCheckCharacter } from '../../../lib/kyc/documents/index.js';
-import { compileSanctionsIndex, loadSanctionsIndex } from '../../../lib/kyc/screening/index.js';
+import { decideIdentity } from '#lib/compliance/customers/decide.js';
+import { cnResidentIdCheckCharacter } from '#lib/compliance/kyc/documents/index.js';
+import { compileSanctionsIndex, loadSanctionsIndex } from '#lib/compliance/kyc/screening/index.js';
 
 const index = loadSanctionsIndex(compileSanctionsIndex(
   '100,"DOE, John Quincy","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 1960 to 1962; nationality Iran."\r\n',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentReasons, normalisedDocument, normalisedName } from '../../../lib/customers/documents.js';
+import { documentReasons, normalisedDocument, normalisedName } from '#lib/compliance/customers/documents.js';
 
 describe('normalisedDocument', () => {
   it('reads a resident identity number in upper case, so a lower-case x is the same number', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCustomerBodySchema } from '../../../lib/customers/schemas.js';
+import { createCustomerBodySchema } from '#lib/compliance/customers/schemas.js';
 
 describe('createCustomerBodySchema', () => {
   it('takes an email of at most 64 characters before the @, as RFC 5321 allows, and refuses a longer one', () => {

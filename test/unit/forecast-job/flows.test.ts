@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { forecastFromItem, forecastItem, type ForecastRecord } from '../../../lib/forecast-job/forecast-items.js';
-import { epochHour, flowBucketFromItem, flowBucketItem, hourLabel } from '../../../lib/forecast-job/flow-items.js';
-import { payoutSeries } from '../../../lib/forecast-job/flow-totals.js';
-import { syntheticFlows } from '../../../lib/forecast-job/synthetic.js';
-import { toLedgerUnits } from '../../../lib/forecast-job/wallet.js';
+import { epochHour, flowBucketFromItem, flowBucketItem, hourLabel } from '#lib/treasury/forecast-job/flow-items.js';
+import { payoutSeries } from '#lib/treasury/forecast-job/flow-totals.js';
+import { forecastFromItem, forecastItem, type ForecastRecord } from '#lib/treasury/forecast-job/forecast-items.js';
+import { syntheticFlows } from '#lib/treasury/forecast-job/synthetic.js';
+import { toLedgerUnits } from '#lib/treasury/forecast-job/wallet.js';
 
 const endHour = epochHour(Date.parse('2026-11-26T14:30:00Z'));
 

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { forecastCsv, outputHeader, parseSeriesCsv } from '#lib/treasury/forecast/csv.js';
+import { ForecastCsvError } from '#lib/treasury/forecast/errors.js';
 import forecastCsvCommand from '../../../bin/commands/forecast-csv.js';
-import { forecastCsv, outputHeader, parseSeriesCsv } from '../../../lib/forecast/csv.js';
-import { ForecastCsvError } from '../../../lib/forecast/errors.js';
 import { StackError } from '../../../scripts/stack/errors.js';
 
 function rows(id: string, length: number, value = (t: number) => 10 + (t % 24)): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forecastBatch, forecastSeries } from '../../../lib/forecast/engine.js';
-import { seededRandom } from '../../../lib/forecast/calibration.js';
+import { seededRandom } from '#lib/treasury/forecast/calibration.js';
+import { forecastBatch, forecastSeries } from '#lib/treasury/forecast/engine.js';
 
 const horizon = 48;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LiquidityInputError } from '../../../lib/forecast/errors.js';
-import { planLiquidity } from '../../../lib/forecast/liquidity.js';
+import { LiquidityInputError } from '#lib/treasury/forecast/errors.js';
+import { planLiquidity } from '#lib/treasury/forecast/liquidity.js';
 
 /** 100 paths; path j (1..100) pays out j minor units every hour for 12 hours. */
 const constantPaths = Array.from({ length: 100 }, (_, j) => new Float64Array(12).fill(j + 1));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ShockSyntaxError } from '../../../lib/forecast/errors.js';
-import { applyShocks, parseShocks, shockMultipliers } from '../../../lib/forecast/shocks.js';
+import { ShockSyntaxError } from '#lib/treasury/forecast/errors.js';
+import { applyShocks, parseShocks, shockMultipliers } from '#lib/treasury/forecast/shocks.js';
 
 describe('parseShocks', () => {
   it('reads factor, start and duration', () => {

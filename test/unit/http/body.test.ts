@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lib/errors/index.js';
-import { readJsonObjectBody } from '../../../lib/http/body.js';
+import { readJsonObjectBody } from '#api/http/body.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
 
 const event = (body: string | null) => ({ body, isBase64Encoded: false, headers: { 'Content-Type': 'application/json' } }) as unknown as APIGatewayProxyEvent;
 

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { isTransactionConflict } from '../../../lib/aws/transaction-conflicts.js';
-import { ContentionError } from '../../../lib/errors/index.js';
-import { problemErrors } from '../../../lib/http/middleware.js';
+import { problemErrors } from '#api/http/middleware.js';
+import { isTransactionConflict } from '#lib/platform/aws/transaction-conflicts.js';
+import { ContentionError } from '#lib/platform/errors/index.js';
 
 function cancellation(codes: string[]): TransactionCanceledException {
   return new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });

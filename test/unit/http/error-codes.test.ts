@@ -2,19 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LanepayError } from '../../../lib/errors/index.js';
-import { errorModules } from '../../../lib/http/error-codes.js';
+import { errorModules } from '#api/http/error-codes.js';
+import { LanepayError } from '#lib/platform/errors/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const libDir = path.join(repoRoot, 'lib');
-
-/** lib/**\/errors.ts and lib/errors/index.ts, relative to the repository. */
-const errorsFiles = fs.readdirSync(libDir, { recursive: true, encoding: 'utf8' })
-  .filter((file) => path.basename(file) === 'errors.ts' || file === path.join('errors', 'index.ts'))
-  .map((file) => path.join('lib', file));
+/** lib/**\/errors.ts, lib/platform/errors/index.ts and api/**\/errors.ts, relative to the repository. */
+const errorsFiles = ['lib', 'api'].flatMap((dir) => fs.readdirSync(path.join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
+  .map((file) => path.join(dir, file))
+  .filter((file) => path.basename(file) === 'errors.ts' || file === path.join('lib', 'platform', 'errors', 'index.ts')));
 
 /** Every other .ts source a LanepayError could hide in. */
-const otherSources = ['lib', 'functions', 'bin']
+const otherSources = ['lib', 'api', 'functions', 'bin']
   .flatMap((dir) => fs.readdirSync(path.join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file)))
   .filter((file) => file.endsWith('.ts') && !errorsFiles.includes(file));
 
@@ -23,7 +21,7 @@ const lanepayErrorNames = new Set(['LanepayError', ...Object.values(errorModules
   .filter(([, value]) => typeof value === 'function' && value.prototype instanceof LanepayError)
   .map(([name]) => name))]);
 
-describe('the error modules the HTTP edge checks its table against (lib/http/error-codes.ts)', () => {
+describe('the error modules the HTTP edge checks its table against (api/http/error-codes.ts)', () => {
   it('include every errors.ts of lib/', async () => {
     const registered = new Set<unknown>(Object.values(errorModules));
     const missing = [];

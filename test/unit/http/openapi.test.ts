@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { openApiDocument } from '../../../lib/http/openapi.js';
-import { allEventTypes } from '../../../lib/events/schemas.js';
+import { openApiDocument } from '#api/openapi/document.js';
+import { allEventTypes } from '#lib/notify/events/schemas.js';
 import { openApiFile, renderOpenApi } from '../../../scripts/openapi.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -41,8 +41,8 @@ describe('the OpenAPI document', () => {
     const routed = routedOperations().sort();
     const documented = documentedOperations().sort();
     expect(routed.length).toBeGreaterThan(0);
-    expect(documented.filter((op) => !routed.includes(op)), 'documented in lib/http/openapi.ts but routed by no function').toEqual([]);
-    expect(routed.filter((op) => !documented.includes(op)), 'routed in functions/*.yml but missing from lib/http/openapi.ts').toEqual([]);
+    expect(documented.filter((op) => !routed.includes(op)), 'documented in api/openapi/document.ts but routed by no function').toEqual([]);
+    expect(routed.filter((op) => !documented.includes(op)), 'routed in functions/*.yml but missing from api/openapi/document.ts').toEqual([]);
   });
 
   it('describes CreatePayment as strict, with its required fields', () => {

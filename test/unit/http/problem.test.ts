@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChainUnavailableError } from '../../../lib/chains/errors.js';
-import { ChargeNotCancelableError } from '../../../lib/charges/errors.js';
-import { LanepayError, ValidationError } from '../../../lib/errors/index.js';
-import { httpProblemCodes, internalProblem, problemFor } from '../../../lib/http/problem.js';
-import { AuthorizationExpiredError, PaymentNotCancelableError, PaymentNotCapturableError } from '../../../lib/payments/errors.js';
+import { httpProblemCodes, internalProblem, problemFor } from '#api/http/problem.js';
+import { ChainUnavailableError } from '#lib/chains/errors.js';
+import { ChargeNotCancelableError } from '#lib/money/charges/errors.js';
+import { AuthorizationExpiredError, PaymentNotCancelableError, PaymentNotCapturableError } from '#lib/money/payments/errors.js';
+import { LanepayError, ValidationError } from '#lib/platform/errors/index.js';
 
 describe('problemFor', () => {
   it('renders a validation error as a 400 problem with a stable type, code and field errors', () => {

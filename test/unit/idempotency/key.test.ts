@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lib/errors/index.js';
-import { parseIdempotencyKey } from '../../../lib/idempotency/store.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
+import { parseIdempotencyKey } from '#lib/platform/idempotency/store.js';
 
 describe('parseIdempotencyKey', () => {
   it('takes 1-255 printable ASCII characters', () => {

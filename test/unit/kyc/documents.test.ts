@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkCnResidentId, checkPassport, checkPhone, cnResidentIdCheckCharacter, maskCnResidentId, mrzNameAgrees,
-} from '../../../lib/kyc/documents/index.js';
+} from '#lib/compliance/kyc/documents/index.js';
 
 /** A valid number: region, birth date and sequence, then the computed check character. */
 function cnId(region: string, birthYyyymmdd: string, sequence = '123'): string {

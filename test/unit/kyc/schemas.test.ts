@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createVerificationBodySchema } from '../../../lib/kyc/schemas.js';
+import { createVerificationBodySchema } from '#lib/compliance/kyc/schemas.js';
 
 const passportBody = {
   name: 'Anna Maria Eriksson',

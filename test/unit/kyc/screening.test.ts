@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SanctionsIndexFormatError, SanctionsListFormatError } from '../../../lib/kyc/errors.js';
+import { SanctionsIndexFormatError, SanctionsListFormatError } from '#lib/compliance/kyc/errors.js';
 import {
   compileSanctionsIndex, loadSanctionsIndex, screenName, screeningThresholds, type SanctionsIndex,
-} from '../../../lib/kyc/screening/index.js';
+} from '#lib/compliance/kyc/screening/index.js';
 
 const ofac = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/ofac');
 const read = (file: string) => readFileSync(path.join(ofac, file), 'utf8');

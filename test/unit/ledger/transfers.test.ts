@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { merchantAccount, platformAccount, shardFor } from '../../../lib/ledger/accounts.js';
-import { transferItems } from '../../../lib/ledger/transfers.js';
+import { merchantAccount, platformAccount, shardFor } from '#lib/ledger/accounts.js';
+import { transferItems } from '#lib/ledger/transfers.js';
 
 const merchant = merchantAccount('mer_1', 'USDC');
 const clearing = platformAccount('clearing', 'USDC');

@@ -1,9 +1,9 @@
 import type { APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MerchantProfile } from '../../../lib/merchants/profile.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
 
 const authenticateMember = vi.fn<(deps: unknown, token: string) => Promise<{ memberId: string; merchantId: string; profile: MerchantProfile }>>();
-vi.mock('../../../lib/members/authenticate.js', async (original) => ({ ...(await original<object>()), authenticateMember }));
+vi.mock('#lib/merchants/members/authenticate.js', async (original) => ({ ...(await original<object>()), authenticateMember }));
 
 const methodArn = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/v1/approvals';
 const context = { functionName: 'authorizer', awsRequestId: 'test' } as Context;

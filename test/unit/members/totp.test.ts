@@ -1,9 +1,9 @@
 import { TOTP, URI } from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../lib/ids/index.js';
-import { isWellFormedMemberKey, newMemberKey, parseMemberKey } from '../../../lib/members/member-keys.js';
-import { isWellFormedApiKey, newApiKey } from '../../../lib/merchants/api-keys.js';
-import { matchedTimeStep, newTotpSecret, totpFor } from '../../../lib/members/totp.js';
+import { isWellFormedApiKey, newApiKey } from '#lib/merchants/api-keys.js';
+import { isWellFormedMemberKey, newMemberKey, parseMemberKey } from '#lib/merchants/members/member-keys.js';
+import { matchedTimeStep, newTotpSecret, totpFor } from '#lib/merchants/members/totp.js';
+import { newId } from '#lib/platform/ids/index.js';
 
 describe('member keys', () => {
   it('are mk_test_ (mk_live_ on prod), the member id, and a checksum that holds, and are never API keys', () => {

@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../../../lib/errors/index.js';
-import { newId } from '../../../lib/ids/index.js';
-import { checksum, isWellFormedApiKey, newApiKey, parseApiKey } from '../../../lib/merchants/api-keys.js';
-import { authenticateApiKey } from '../../../lib/merchants/authenticate.js';
+import { checksum, isWellFormedApiKey, newApiKey, parseApiKey } from '#lib/merchants/api-keys.js';
+import { authenticateApiKey } from '#lib/merchants/authenticate.js';
+import { UnauthorizedError } from '#lib/platform/errors/index.js';
+import { newId } from '#lib/platform/ids/index.js';
 
 const legacyKey = () => {
   const body = `sk_test_${randomBytes(32).toString('base64url')}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../../../lib/errors/index.js';
-import { approvalCaller, authorizerContext, memberAuthorizerContext, profileFromAuthorizer } from '../../../lib/merchants/authorizer-context.js';
-import { merchantProfileSchema } from '../../../lib/merchants/profile.js';
+import { approvalCaller, authorizerContext, memberAuthorizerContext, profileFromAuthorizer } from '#api/http/authorizer-context.js';
+import { merchantProfileSchema } from '#lib/merchants/profile.js';
+import { UnauthorizedError } from '#lib/platform/errors/index.js';
 
 const profile = merchantProfileSchema.parse({ id: 'mer_1', name: 'Shop', createdAt: '2026-01-01T00:00:00Z', fee: { bps: 0, fixedMinor: '0' }, risk: {} });
 

@@ -1,11 +1,11 @@
 import type { APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UnauthorizedError } from '../../../lib/errors/index.js';
-import type { MerchantProfile } from '../../../lib/merchants/profile.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import { UnauthorizedError } from '#lib/platform/errors/index.js';
 
 const authenticateApiKey = vi.fn<(deps: unknown, authorization: string | undefined) => Promise<MerchantProfile>>();
 // The handler calls authenticateKey, which also names the key (the audit records' actor).
-vi.mock('../../../lib/merchants/authenticate.js', () => ({
+vi.mock('#lib/merchants/authenticate.js', () => ({
   authenticateKey: async (deps: unknown, authorization: string | undefined) => ({ profile: await authenticateApiKey(deps, authorization), keyId: 'key_1' }),
 }));
 

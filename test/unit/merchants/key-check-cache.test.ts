@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyCheckCache, refusalTtlMs, verifiedTtlMs } from '../../../lib/merchants/key-check-cache.js';
+import { KeyCheckCache, refusalTtlMs, verifiedTtlMs } from '#lib/merchants/key-check-cache.js';
 
 function clock() {
   let nowMs = 1_000_000;

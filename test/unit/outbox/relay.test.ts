@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LanepayEvent } from '../../../lib/events/schemas.js';
-import { relayOutboxItems, type RelayDeps } from '../../../lib/outbox/relay.js';
-import type { OutboxItem } from '../../../lib/outbox/items.js';
-import { payoutsRequestedSchema } from '../../../lib/payouts/submit-message.js';
-import type { Payment } from '../../../lib/payments/schemas.js';
+import type { Payment } from '#lib/money/payments/schemas.js';
+import type { LanepayEvent } from '#lib/notify/events/schemas.js';
+import type { OutboxItem } from '#lib/notify/outbox/items.js';
+import { relayOutboxItems, type RelayDeps } from '#lib/notify/outbox/relay.js';
+import { payoutsRequestedSchema } from '#lib/notify/outbox/submit-message.js';
 
 type Sent = { name: string; input: any };
 

@@ -2,8 +2,8 @@ import { ResourceNotFoundException, TrimmedDataAccessException } from '@aws-sdk/
 import type { Message } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { replayMessage, type ReplayDeps } from '../../../lib/outbox/replay.js';
-import { relayOutboxItem } from '../../../lib/outbox/relay.js';
+import { relayOutboxItem } from '#lib/notify/outbox/relay.js';
+import { replayMessage, type ReplayDeps } from '#lib/notify/outbox/replay.js';
 
 type Sent = { name: string; input: any };
 

@@ -1,8 +1,8 @@
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { chainSchema } from '../../../lib/chains/registry.js';
-import { ValidationError } from '../../../lib/errors/index.js';
-import { assertPayableDestination } from '../../../lib/payments/destinations.js';
+import { chainSchema } from '#lib/chains/registry.js';
+import { assertPayableDestination } from '#lib/money/payments/destinations.js';
+import { ValidationError } from '#lib/platform/errors/index.js';
 
 const token = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const hotWallet = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';

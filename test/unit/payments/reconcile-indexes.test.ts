@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { unrelayedEventPartitions } from '../../../lib/events/items.js';
-import { paymentEventItem } from '../../../lib/payments/events.js';
-import { paymentItem, processingIndexPartitions, type PaymentRecord } from '../../../lib/payments/items.js';
-import type { Payment } from '../../../lib/payments/schemas.js';
+import { unrelayedEventPartitions } from '#lib/merchants/events.js';
+import { paymentEventItem } from '#lib/money/payments/events.js';
+import { paymentItem, processingIndexPartitions, type PaymentRecord } from '#lib/money/payments/items.js';
+import type { Payment } from '#lib/money/payments/schemas.js';
 
 const payment: Payment = {
   id: 'pay_01m8c0esfj0000000000000000', object: 'payment', status: 'processing', amount: '1000000', amount_captured: '1000000', fee: '0',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
+import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
 
 const valid = { amount: '1000000', asset: 'USDC', chain: 'local-a', destination: '0x52908400098527886E0F7030069857D2E4169EE7' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Chain } from '../../../lib/chains/registry.js';
-import { liquidityShortfall, releaseWalletItem, reserveWalletItem } from '../../../lib/payouts/liquidity.js';
+import type { Chain } from '#lib/chains/registry.js';
+import { liquidityShortfall, releaseWalletItem, reserveWalletItem } from '#lib/money/payouts/liquidity.js';
 
 const chain = {
   name: 'c', chainId: 5, rpcUrls: ['https://x'], confirmations: 1, fees: { type: 'legacy', gasPriceWei: '1' }, hotWalletKeyId: 'k', ownAddresses: [], refillLeadTimeHours: 6,

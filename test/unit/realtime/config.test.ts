@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, realtimePushConfigSchema, realtimeTokensConfigSchema } from '../../../lib/aws/config.js';
+import { loadConfig, realtimePushConfigSchema, realtimeTokensConfigSchema } from '#lib/platform/aws/config.js';
 
 const base = { STAGE: 'local', AWS_REGION: 'us-east-1', TABLE_NAME: 't' };
 

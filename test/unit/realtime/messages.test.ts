@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SubscriptionRefusedError } from '../../../lib/realtime/errors.js';
-import { parseSubscribeMessage, subscribedFrame, subscriptionTarget } from '../../../lib/realtime/messages.js';
+import { SubscriptionRefusedError } from '#lib/notify/realtime/errors.js';
+import { parseSubscribeMessage, subscribedFrame, subscriptionTarget } from '#lib/notify/realtime/messages.js';
 
 const paymentId = 'pay_01jabcdefghjkmnpqrstvwxyz0';
 const chargeId = 'ch_01jabcdefghjkmnpqrstvwxyz0';

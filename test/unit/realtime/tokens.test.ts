@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashRealtimeToken, isWellFormedToken, newRealtimeToken } from '../../../lib/realtime/tokens.js';
+import { hashRealtimeToken, isWellFormedToken, newRealtimeToken } from '#lib/notify/realtime/tokens.js';
 
 describe('realtime tokens', () => {
   it('are 256 random bits, prefixed wst_, and well formed', () => {

@@ -1,8 +1,8 @@
 import { getAddress, hexlify, Wallet } from 'ethers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { declineCodes, evaluatePayment, riskRuleOrder, type KycStatus, type PaymentRiskInput } from '../../../lib/risk/engine.js';
-import { platformDefaultRules, type RiskRules } from '../../../lib/risk/rules.js';
+import { declineCodes, evaluatePayment, riskRuleOrder, type KycStatus, type PaymentRiskInput } from '#lib/compliance/risk/engine.js';
+import { platformDefaultRules, type RiskRules } from '#lib/compliance/risk/rules.js';
 
 const USDC = 1_000_000n; // minor units per USDC
 const maxPerPaymentMinor = 10_000n * USDC;

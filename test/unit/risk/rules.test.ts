@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveRules, platformDefaultRules, riskOverridesSchema, riskRulesSchema } from '../../../lib/risk/rules.js';
+import { effectiveRules, platformDefaultRules, riskOverridesSchema, riskRulesSchema } from '#lib/compliance/risk/rules.js';
 
 const blocked = '0x' + 'ee'.repeat(20);
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { getAddress, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import list from '../../../lib/risk/ofac-addresses.json' with { type: 'json' };
-import { isSanctionedAddress, sanctionsListVersion } from '../../../lib/risk/sanctions.js';
+import list from '#lib/compliance/risk/ofac-addresses.json' with { type: 'json' };
+import { isSanctionedAddress, sanctionsListVersion } from '#lib/compliance/risk/sanctions.js';
 import { defaultSdnPath, extractEvmAddresses } from '../../../scripts/ofac-extract.js';
 
 // POTEKHIN, Danil (ent_num 29584): listed in mixed case in the SDN remarks.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseRetryAfterMs as webhookRetryAfterMs } from '#lib/notify/webhooks/retry.js';
 import { parseHttpDateMs, parseRetryAfterMs } from '../../../sdk/src/retry-after.js';
-import { parseRetryAfterMs as webhookRetryAfterMs } from '../../../lib/webhooks/retry.js';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
 

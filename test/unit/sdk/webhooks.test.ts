@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { newSigningSecret, signedHeaders } from '../../../lib/webhooks/signing.js';
+import { newSigningSecret, signedHeaders } from '#lib/notify/webhooks/signing.js';
 import { LanepaySignatureVerificationError, verifyWebhook, webhooks } from '../../../sdk/src/index.js';
 
-// Signed by Lanepay's own signer (lib/webhooks/signing.ts), so the SDK is checked against what the platform sends.
+// Signed by Lanepay's own signer (lib/notify/webhooks/signing.ts), so the SDK is checked against what the platform sends.
 const secret = newSigningSecret();
 const event = { id: 'evt_01', object: 'event', type: 'payment.succeeded', created_at: '2026-11-26T12:00:00.000Z', data: { object: { id: 'pay_01' } } };
 const body = JSON.stringify(event);

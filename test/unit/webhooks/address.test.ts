@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, isAllowedAddress } from '../../../lib/webhooks/address.js';
+import { classifyAddress, isAllowedAddress } from '#lib/notify/webhooks/address.js';
 
 describe('SSRF address classification', () => {
   it.each([

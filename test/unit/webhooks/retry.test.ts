@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { webhooksConfigSchema } from '../../../lib/aws/config.js';
-import { nextRetryDelayMs, parseRetryAfterMs, queueDelaySeconds, withJitter } from '../../../lib/webhooks/retry.js';
+import { nextRetryDelayMs, parseRetryAfterMs, queueDelaySeconds, withJitter } from '#lib/notify/webhooks/retry.js';
+import { webhooksConfigSchema } from '#lib/platform/aws/config.js';
 
 const schedule = [5, 300, 1800];
 const now = new Date('2030-01-01T00:00:00Z');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { newSigningSecret, signedHeaders } from '../../../lib/webhooks/signing.js';
+import { newSigningSecret, signedHeaders } from '#lib/notify/webhooks/signing.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

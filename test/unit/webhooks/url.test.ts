@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEndpointBodySchema } from '../../../lib/webhooks/schemas.js';
-import { checkDestination, parseEndpointUrl, type Resolver } from '../../../lib/webhooks/url.js';
+import { createEndpointBodySchema } from '#lib/notify/webhooks/schemas.js';
+import { checkDestination, parseEndpointUrl, type Resolver } from '#lib/notify/webhooks/url.js';
 
 const resolvesTo = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 const fails: Resolver = async () => {

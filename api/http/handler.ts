@@ -1,0 +1,110 @@
+import middy from '@middy/core';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type * as z from 'zod';
+import { logger, metrics, tracer, UnauthorizedError } from '#platform';
+import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';
+import { problemErrors, requestIdHeader } from './middleware.js';
+import { parseOrThrow } from './zod-problems.js';
+
+export interface HttpRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  path: P;
+  /** Raw body text, for idempotency fingerprints. */
+  rawBody: string;
+  /** Method and path with parameters filled in, e.g. `POST /v1/payments/pay_01.../capture`. */
+  route: string;
+  /** Context the Lambda authorizer attached (flat strings). */
+  authorizer: Record<string, unknown>;
+  /** Set by the authorizer; present on every authenticated route. */
+  merchantId: string;
+  requestId: string;
+  header(name: string): string | undefined;
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body?: B;
+  query?: Q;
+  path?: P;
+  maxBodyBytes?: number;
+  /** Routes outside the merchant API (the OpenAPI document) set this to false. */
+  authenticated?: boolean;
+  /** Only the approval endpoints set this: every other route refuses member keys (mk_...). */
+  acceptsMemberKeys?: boolean;
+}
+
+/**
+ * The middy stack every HTTP function shares: Powertools logger, tracer and metrics, size-limited
+ * JSON parsing, zod validation of body, query and path, security headers, request ids and
+ * problem+json errors. `run` receives validated input and knows nothing of API Gateway.
+ */
+export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
+  spec: HttpSpec<B, Q, P>,
+  run: (request: HttpRequest<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<HttpResult>,
+) {
+  const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const request = toRequest(event, spec);
+    const result = await run(request);
+    return {
+      statusCode: result.status,
+      headers: { 'Content-Type': 'application/json', ...result.headers },
+      body: JSON.stringify(result.body),
+    };
+  };
+  return middy(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics))
+    .use(httpSecurityHeaders())
+    .use(requestIdHeader())
+    .use(problemErrors());
+}
+
+function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  spec: HttpSpec<B, Q, P>,
+): HttpRequest<z.infer<B>, z.infer<Q>, z.infer<P>> {
+  const merchantId = event.requestContext?.authorizer?.merchantId as string | undefined;
+  if (spec.authenticated !== false && !merchantId) {
+    // API Gateway only invokes authenticated routes after the authorizer allowed them.
+    throw new UnauthorizedError('No merchant was authenticated for this request.');
+  }
+  if (event.requestContext?.authorizer?.principal === 'member' && !spec.acceptsMemberKeys) {
+    // The authorizer's policy already limits member keys to the approval routes; this holds even if it did not.
+    throw new UnauthorizedError('A member key (mk_...) is accepted only by the approval endpoints; use an API key (sk_...).');
+  }
+  const requestId = event.requestContext?.requestId ?? 'unknown';
+  logger.appendKeys({ requestId, merchantId });
+  const rawBody = event.body ?? '';
+  const body = spec.body
+    ? parseOrThrow(spec.body, readJsonObjectBody(event, spec.maxBodyBytes ?? defaultMaxBodyBytes), 'body')
+    : undefined;
+  const query = spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query parameters') : undefined;
+  const path = spec.path ? parseOrThrow(spec.path, event.pathParameters ?? {}, 'path') : undefined;
+  return {
+    body: body as z.infer<B>,
+    query: query as z.infer<Q>,
+    path: path as z.infer<P>,
+    rawBody,
+    route: `${event.httpMethod} ${filledResource(event)}`,
+    authorizer: (event.requestContext?.authorizer ?? {}) as Record<string, unknown>,
+    merchantId: merchantId ?? '',
+    requestId,
+    header: (name) => headerValue(event, name),
+  };
+}
+
+/** The matched resource with its parameters substituted: the stage prefix or a custom domain never leak in. */
+function filledResource(event: APIGatewayProxyEvent): string {
+  return (event.resource ?? event.path).replace(/\{(\w+)\+?\}/g, (_, name: string) => event.pathParameters?.[name] ?? '');
+}

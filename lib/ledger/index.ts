@@ -1,0 +1,10 @@
+// Ledger: double-entry accounts and transfers (pending, post, void) in minor units, per asset.
+// This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#ledger).
+export { merchantAccount, merchantAccountKey, newMerchantAccountItem, platformAccount } from './accounts.js';
+export type { AccountId } from './accounts.js';
+export { amountStringSchema } from './amount.js';
+export { ledgerDecimals, toChainUnits } from './assets.js';
+export { creditSandboxFunds } from './sandbox.js';
+export { refusedForFunds, transferItems, transferKey } from './transfers.js';
+export type { PendingTransfer, TransferIntent } from './transfers.js';
+export * as ledgerErrors from './errors.js';

@@ -1,0 +1,115 @@
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited } from '#audit';
+import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal } from '#platform';
+import { OtpReplayedError } from '../members/errors.js';
+import type { MemberRecord } from '../members/items.js';
+import { readMember } from '../members/members.js';
+import { checkMemberCode } from '../members/otp.js';
+import { memberStillActiveItem } from '../members/revoke.js';
+import { outcomeItems, type AppliedOutcome } from './apply.js';
+import { assertChangeIntact } from './change-hash.js';
+import type { ApprovalDeps } from './deps.js';
+import { AlreadyApprovedError, ApprovalDecidedError, MemberNotEligibleError, MemberRevokedError, OwnRevocationError, SelfApprovalError } from './errors.js';
+import { readApproval, replaceApprovalItem, type ApprovalRecord } from './items.js';
+import type { Approval } from './schemas.js';
+
+export interface Decision {
+  merchantId: string;
+  memberId: string;
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  /** The Lanepay-OTP header. */
+  code: string | undefined;
+}
+
+/**
+ * A member approves or rejects a request. Refusals come in a fixed order: unknown request, already
+ * decided or expired, an altered change, the requester themself, the member a revocation names, a
+ * member revoked or added after the request, a second approval by the same member, then the
+ * member's lock and code. The decision is ONE transaction: the member's code spent (its time step,
+ * conditioned on the member still active), the request replaced (conditioned on the version read),
+ * and, when it decides the request, the held change or the released payout, with every approval
+ * counted conditioned on its member still being active. Approvals of members revoked since do not
+ * count.
+ */
+export async function decideApproval(deps: ApprovalDeps, input: Decision): Promise<Approval> {
+  const now = deps.now();
+  const record = await readApproval(deps, input.merchantId, input.approvalId);
+  const { approval } = record;
+  if (approval.status !== 'pending') throw new ApprovalDecidedError(approval.id, approval.status);
+  if (Date.parse(approval.expires_at) <= now.getTime()) throw new ApprovalDecidedError(approval.id, 'expired');
+  assertChangeIntact(record);
+  if (approval.requested_by.type === 'member' && approval.requested_by.id === input.memberId) throw new SelfApprovalError(approval.id);
+  if (record.change.kind === 'member.revoke' && record.change.memberId === input.memberId) throw new OwnRevocationError(approval.id);
+  const member = await readMember(deps, input.merchantId, input.memberId);
+  assertEligible(member, approval);
+  if (approval.approvals.some((given) => given.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
+
+  const spendCode = await checkMemberCode(deps, member, input.code, now);
+
+  const counted = input.decision === 'approve' ? await countedApprovers(deps, record) : [];
+  const next = nextApproval(record, input, counted.length, now);
+  const outcome = next.approval.status === 'pending' ? undefined : (next.approval.status as 'approved' | 'rejected');
+  const applied: AppliedOutcome = outcome
+    ? await outcomeItems(deps, record, outcome, now)
+    : { items: [], action: 'approval.approval_added', object: { type: 'approval', id: approval.id } };
+  const items: TransactWriteItem[] = [
+    spendCode,
+    replaceApprovalItem(deps.tableName, next, record.version),
+    ...applied.items,
+    // The approvals that decided it still count only if their members were not revoked meanwhile.
+    ...(outcome === 'approved' ? counted.map((memberId) => memberStillActiveItem(deps.tableName, memberId)) : []),
+  ];
+  try {
+    // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
+    await writeAudited(deps, { items, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now } });
+  } catch (error) {
+    if (conditionFailedAt(error, 0)) {
+      if ((await readMember(deps, input.merchantId, input.memberId)).revokedAt !== undefined) throw new MemberRevokedError(input.memberId);
+      throw new OtpReplayedError();
+    }
+    if (conditionFailedAt(error, 1)) {
+      const current = await readApproval(deps, input.merchantId, input.approvalId);
+      throw new ConcurrentChangeError(`Approval ${approval.id} changed while this request ran (now ${current.approval.status}, ${current.approval.approvals.length} approval(s)); look at it again and retry.`);
+    }
+    const refused = applied.items.findIndex((_, index) => conditionFailedAt(error, 2 + index));
+    if (refused >= 0 && applied.refusals?.[refused]) throw applied.refusals[refused];
+    if (isConditionRefusal(error)) {
+      throw new ConcurrentChangeError(`What approval ${approval.id} holds changed meanwhile (the payment, the profile or its approvers); it was not decided.`);
+    }
+    throw error;
+  }
+  return next.approval;
+}
+
+/** Only members active when the request was made decide it: not revoked, and added before it. */
+function assertEligible(member: MemberRecord, approval: Approval): void {
+  if (member.revokedAt !== undefined) throw new MemberRevokedError(member.id);
+  if (member.createdAt > approval.created_at) throw new MemberNotEligibleError(member.id, approval.id);
+}
+
+/**
+ * The members whose earlier approvals still count: those not revoked since. Read only when this
+ * approval could be the last one needed; otherwise the request stays pending whatever they are.
+ */
+async function countedApprovers(deps: ApprovalDeps, record: ApprovalRecord): Promise<string[]> {
+  const given = record.approval.approvals.map((decision) => decision.member);
+  if (given.length + 1 < record.approval.approvals_required) return given;
+  const members = await Promise.all(given.map((memberId) => readMember(deps, record.merchantId, memberId)));
+  return members.filter((member) => member.revokedAt === undefined).map((member) => member.id);
+}
+
+function nextApproval(record: ApprovalRecord, input: Decision, countedBefore: number, now: Date): ApprovalRecord {
+  const at = now.toISOString();
+  const { approval } = record;
+  if (input.decision === 'reject') {
+    return { ...record, version: record.version + 1, approval: { ...approval, status: 'rejected', rejected_by: { member: input.memberId, at }, decided_at: at } };
+  }
+  const approvals = [...approval.approvals, { member: input.memberId, at }];
+  const done = countedBefore + 1 >= approval.approvals_required;
+  return {
+    ...record,
+    version: record.version + 1,
+    approval: { ...approval, approvals, ...(done ? { status: 'approved' as const, decided_at: at } : {}) },
+  };
+}

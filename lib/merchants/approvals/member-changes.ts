@@ -1,0 +1,139 @@
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { operatorActor, writeAudited, type AuditEntry } from '#audit';
+import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal, type LanepayError } from '#platform';
+import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
+import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
+import { revokeMemberItems } from '../members/revoke.js';
+import { getMerchantProfile, merchantProfileKey, replaceProfileItem } from '../merchants.js';
+import type { MerchantProfile } from '../profile.js';
+import { MemberAlreadyRevokedError, PolicyNotSatisfiableError } from './errors.js';
+import { holdIfRequired } from './hold.js';
+import { mostApprovalsAsked, type ApprovalPolicy } from './policy.js';
+import type { Approval } from './schemas.js';
+
+/**
+ * Changes to who approves and how many must: adding and revoking members, setting the policy. While
+ * a policy is in force each is held for the approvals it asks (lib/merchants/approvals/hold.ts), like any
+ * administrative change; none may leave the policy asking more approvals than there are active
+ * members, checked when asked and again, as a condition, in the transaction that applies it.
+ */
+
+/** Items of a change and, by position, the refusal a failed condition there means. */
+export interface GuardedItems {
+  items: TransactWriteItem[];
+  refusals: Record<number, LanepayError>;
+}
+
+const askedBy = (profile: MerchantProfile) => (profile.approvals ? mostApprovalsAsked(profile.approvals) : 0);
+
+/** Holds only while the profile (its policy) is the one read: a policy raised meanwhile is checked again. */
+function profileUnchangedItem(tableName: string, profile: MerchantProfile): TransactWriteItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: merchantProfileKey(profile.id),
+      ConditionExpression: 'profile = :current',
+      ExpressionAttributeValues: { ':current': { S: JSON.stringify(profile) } },
+    },
+  };
+}
+
+/** `member.revoke`: the member revoked and counted out, as long as the policy read keeps its M. */
+export function memberRevocationItems(tableName: string, profile: MerchantProfile, memberId: string, at: Date): GuardedItems {
+  const asked = askedBy(profile);
+  return {
+    items: [...revokeMemberItems(tableName, profile.id, memberId, asked, at), profileUnchangedItem(tableName, profile)],
+    refusals: { 0: new MemberAlreadyRevokedError(memberId), 1: PolicyNotSatisfiableError.forRevocation(memberId, asked, undefined) },
+  };
+}
+
+/** `approval_policy.set`: the profile replaced, as long as enough members are active for the new policy. */
+export function policyChangeItems(tableName: string, current: MerchantProfile, policy: ApprovalPolicy): GuardedItems {
+  const asked = mostApprovalsAsked(policy);
+  return {
+    items: [replaceProfileItem(tableName, current.id, current, { ...current, approvals: policy }), activeMembersAtLeastItem(tableName, current.id, asked)],
+    refusals: { 1: new PolicyNotSatisfiableError(`The policy asks for ${asked} approval(s) but fewer members are active now; add members first (lanepay member add).`, asked, undefined) },
+  };
+}
+
+/** Sends an operator's change and its audit record at once (no policy asks for approvals), translating a failed condition to its refusal. */
+async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarded: GuardedItems, audit: AuditEntry): Promise<void> {
+  try {
+    await writeAudited(deps, { items: guarded.items, audit });
+  } catch (error) {
+    if (!isConditionRefusal(error)) throw error;
+    const failed = guarded.items.findIndex((_, index) => conditionFailedAt(error, index));
+    throw guarded.refusals[failed] ?? new ConcurrentChangeError('The merchant changed while this ran (its profile or members); nothing was written, try again.');
+  }
+}
+
+export interface Requester {
+  /** A member id when a person who is also a member asks (they then cannot approve it); else the operator. */
+  requestedByMember?: string | undefined;
+}
+
+/**
+ * `lanepay member add`: held while a policy asks approvals for admin changes (the key and the otpauth
+ * URI are shown now; the key is refused until the request is approved), else added at once.
+ */
+export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId: string; email: string } & Requester): Promise<AddedMember & { approval?: Approval }> {
+  const merchant = await getMerchantProfile(deps, input.merchantId);
+  const { held, ...added } = await addMember(deps, input, (prepared) => holdIfRequired(deps, {
+    merchant,
+    change: { kind: 'member.add', member: prepared.record, keyDigest: prepared.keyDigest },
+    subject: prepared.record.id,
+    details: { email: prepared.record.email },
+    requestedByMember: input.requestedByMember,
+  }));
+  return held ? { ...added, approval: held } : added;
+}
+
+/**
+ * `lanepay member revoke`: refused if it would leave fewer active members than the policy asks
+ * for; held while a policy asks approvals for admin changes; else revoked at once. The authorizer
+ * caches a key's answer for up to 60 s; decisions refuse a revoked member at once.
+ */
+export async function revokeMemberUnderPolicy(
+  deps: MemberDeps,
+  input: { merchantId: string; memberId: string } & Requester,
+): Promise<{ member_id: string; revoked: boolean; approval?: Approval }> {
+  const member = await readMember(deps, input.merchantId, input.memberId);
+  if (member.revokedAt !== undefined) throw new MemberAlreadyRevokedError(member.id);
+  const merchant = await getMerchantProfile(deps, input.merchantId);
+  const active = await activeMemberCount(deps, input.merchantId);
+  const asked = askedBy(merchant);
+  if (active - 1 < asked) throw PolicyNotSatisfiableError.forRevocation(member.id, asked, active);
+  const held = await holdIfRequired(deps, {
+    merchant, change: { kind: 'member.revoke', memberId: member.id }, subject: member.id, details: { email: member.email }, requestedByMember: input.requestedByMember,
+  });
+  if (held) return { member_id: member.id, revoked: false, approval: held };
+  const at = deps.now?.() ?? new Date();
+  await applyNow(deps, memberRevocationItems(deps.tableName, merchant, member.id, at), {
+    merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.revoked', object: { type: 'member', id: member.id }, at,
+  });
+  return { member_id: member.id, revoked: true };
+}
+
+/**
+ * `lanepay approval-policy set`: refused if it asks more approvals than there are active members
+ * (the requester never approves, so a held request needs that many besides them); held under the
+ * policy in force; the first policy is applied at once.
+ */
+export async function setPolicyUnderPolicy(
+  deps: MemberDeps,
+  input: { merchantId: string; policy: ApprovalPolicy } & Requester,
+): Promise<{ merchant_id: string; policy: ApprovalPolicy } | Approval> {
+  const active = await activeMemberCount(deps, input.merchantId);
+  const asked = mostApprovalsAsked(input.policy);
+  if (asked > active) throw PolicyNotSatisfiableError.forPolicy(asked, active);
+  const merchant = await getMerchantProfile(deps, input.merchantId);
+  const held = await holdIfRequired(deps, {
+    merchant, change: { kind: 'approval_policy.set', policy: input.policy }, subject: null, details: { policy: input.policy }, requestedByMember: input.requestedByMember,
+  });
+  if (held) return held;
+  const at = deps.now?.() ?? new Date();
+  await applyNow(deps, policyChangeItems(deps.tableName, merchant, input.policy), {
+    merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'approval_policy.updated', object: { type: 'merchant', id: input.merchantId }, at,
+  });
+  return { merchant_id: input.merchantId, policy: input.policy };
+}

@@ -1,0 +1,154 @@
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import * as z from 'zod';
+import { operatorActor, writeAudited, type AuditActor } from '#audit';
+import { conditionFailedAt, newId, NotFoundError, readItem, UnauthorizedError, type Stage } from '#platform';
+import { apiKeyDigest } from '../api-keys.js';
+import { digestOfKey, refuseId, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../authenticate.js';
+import { getMerchantProfile } from '../merchants.js';
+import { activeMemberCount, countMemberAddedItem } from './active-count.js';
+import { MemberEmailTakenError } from './errors.js';
+import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord } from './items.js';
+import { newMemberKey, parseMemberKey } from './member-keys.js';
+import { newTotpSecret, sealSecret, totpFor } from './totp.js';
+
+export interface MemberDeps {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  tableName: string;
+  /** The KMS HMAC key API keys are digested with; member keys use it too. */
+  apiKeyDigestKeyId: string;
+  /** The KMS key TOTP secrets are sealed under (envelope encryption). */
+  dataKeyId: string;
+  stage: Stage;
+  now?: () => Date;
+  /** Who adds members: the operator (CLI) unless said otherwise. */
+  actor?: AuditActor;
+}
+
+export interface AddedMember {
+  id: string;
+  merchant_id: string;
+  email: string;
+  /** Shown once: only its digest is stored. */
+  key: string;
+  /** Shown once: the secret is stored sealed under KMS. */
+  otpauth_uri: string;
+}
+
+/** A member ready to be written: what `member.add` writes, and what is shown once. */
+export interface PreparedMember {
+  record: MemberRecord;
+  keyDigest: string;
+  shown: AddedMember;
+}
+
+/**
+ * Adds a member: the member (secret sealed), its key digest, its email's uniqueness item and the
+ * active count in one transaction. The key and the otpauth URI exist in plain text only in the
+ * answer. `hold` may hold the prepared member for approval instead (lib/merchants/approvals/member-changes.ts):
+ * then nothing is written here and the answer carries what `hold` returned.
+ */
+export async function addMember<Held>(
+  deps: MemberDeps,
+  input: { merchantId: string; email: string },
+  hold?: (prepared: PreparedMember) => Promise<Held | undefined>,
+): Promise<AddedMember & { held?: Held }> {
+  await getMerchantProfile(deps, input.merchantId);
+  const id = newId('mem');
+  const secret = newTotpSecret();
+  const key = newMemberKey(deps.stage, id);
+  const [digest, sealed] = await Promise.all([
+    apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, key),
+    sealSecret(deps, { merchantId: input.merchantId, memberId: id }, secret),
+  ]);
+  const at = deps.now?.() ?? new Date();
+  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
+  const shown = { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
+  await assertEmailFree(deps, input.merchantId, input.email);
+  // Read before any transaction that adds to it (here or when a held add is approved): it creates
+  // the active count of a merchant whose members predate it.
+  await activeMemberCount(deps, input.merchantId);
+  const held = await hold?.({ record, keyDigest: digest, shown });
+  if (held !== undefined) return { ...shown, held };
+  try {
+    await writeAudited(deps, {
+      items: addMemberItems(deps.tableName, record, digest),
+      audit: { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at },
+    });
+  } catch (error) {
+    if (conditionFailedAt(error, 2)) throw new MemberEmailTakenError(input.email);
+    throw error;
+  }
+  return shown;
+}
+
+/** Refuses an email a member of the merchant already has, before anything is minted or held. */
+async function assertEmailFree(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, email: string): Promise<void> {
+  const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberEmailKey(merchantId, email), ConsistentRead: true }));
+  if (found.Item) throw new MemberEmailTakenError(email);
+}
+
+/** The items of `member.add`, in one place so another record (an audit entry) can join them. */
+export function addMemberItems(tableName: string, record: MemberRecord, keyDigest: string): TransactWriteItem[] {
+  const notExists = 'attribute_not_exists(pk)';
+  return [
+    { Put: { TableName: tableName, Item: memberItem(record), ConditionExpression: notExists } },
+    { Put: { TableName: tableName, Item: { ...memberKeyDigestKey(keyDigest), entity: { S: 'member-key' }, memberId: { S: record.id }, merchantId: { S: record.merchantId }, revoked: { BOOL: false } }, ConditionExpression: notExists } },
+    { Put: { TableName: tableName, Item: { ...memberEmailKey(record.merchantId, record.email), entity: { S: 'member-email' }, memberId: { S: record.id } }, ConditionExpression: notExists } },
+    countMemberAddedItem(tableName, record.merchantId),
+  ];
+}
+
+export async function readMember(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, memberId: string): Promise<MemberRecord> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
+  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('member', memberId);
+  return memberFromItem(result.Item);
+}
+
+/** True while the member exists and was not revoked: the authorizer refuses a revoked member's key. */
+export async function memberIsActive(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, memberId: string): Promise<boolean> {
+  const result = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ProjectionExpression: 'merchantId, revokedAt' }));
+  return result.Item?.merchantId?.S === merchantId && result.Item.revokedAt === undefined;
+}
+
+/** Whom a member key digest item belongs to. */
+const keyOwnerSchema = z.object({ memberId: z.string(), merchantId: z.string() });
+
+/**
+ * Resolves `Bearer mk_...` to its member and merchant, or refuses with a reason safe to show. As for
+ * API keys (lib/merchants/authenticate.ts), the member id in the key is read before any KMS call.
+ */
+export async function authenticateMemberKey(deps: AuthenticateDeps, token: string): Promise<{ memberId: string; merchantId: string }> {
+  const parsed = parseMemberKey(token);
+  if (parsed.kind === 'malformed') throw new UnauthorizedError('A member key is mk_test_... or mk_live_..., copied whole.');
+  if (parsed.kind === 'legacy') return authenticateLegacyMemberKey(deps, token);
+  const memberId = parsed.keyId;
+  throwCachedRefusal(deps, memberId, token);
+  const member = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
+  if (!member.Item) throw new UnauthorizedError('This member key is not known.');
+  if (member.Item.revokedAt !== undefined) throw refuseId(deps, memberId, 'This member was revoked.');
+  const digest = await digestOfKey(deps, memberId, token);
+  const found = digest === undefined ? undefined : await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
+  if (!found?.Item || found.Item.memberId?.S !== memberId) throw refuseKey(deps, token, 'This member key is not known.');
+  if (found.Item.revoked?.BOOL) throw refuseKey(deps, token, 'This member key was revoked.');
+  // A member has one key (addMember): the container may take another key for this id as wrong
+  // (KeyCheckCache.check). A rotation of member keys would need a key id of its own in the key.
+  deps.keyCache?.rememberVerified(memberId, token, digest!);
+  return { memberId, merchantId: readItem(keyOwnerSchema, found.Item).merchantId };
+}
+
+/** A member key issued without its member's id: accepted while the stage accepts such API keys. */
+async function authenticateLegacyMemberKey(deps: AuthenticateDeps, token: string): Promise<{ memberId: string; merchantId: string }> {
+  if (!deps.acceptLegacyKeys) {
+    throw new UnauthorizedError('This member key has the format issued before keys carried their id, which this Lanepay no longer accepts. Ask its operator for a new one.');
+  }
+  throwCachedRefusal(deps, undefined, token);
+  const digest = await apiKeyDigest(deps.kms, deps.apiKeyDigestKeyId, token);
+  const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
+  if (!found.Item) throw refuseKey(deps, token, 'This member key is not known.');
+  if (found.Item.revoked?.BOOL) throw refuseKey(deps, token, 'This member key was revoked.');
+  const member = readItem(keyOwnerSchema, found.Item);
+  if (!(await memberIsActive(deps, member.merchantId, member.memberId))) throw refuseKey(deps, token, 'This member was revoked.');
+  return member;
+}

@@ -1,0 +1,50 @@
+// Money: payments (authorize, capture, cancel, expire), payouts on chain, charges (pay-ins) and
+// their deposits, and sweeps; each change moves the ledger in the same transaction.
+// This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#money).
+export { cancelCharge, createCharge } from './charges/create.js';
+export type { ChargeDeps } from './charges/deps.js';
+export { chargeEventTypes } from './charges/events.js';
+export { expireDueCharges } from './charges/expire.js';
+export { chargeKey } from './charges/items.js';
+export { checkoutEvent, checkoutView, checkoutViewSchema } from './charges/public-view.js';
+export type { CheckoutView } from './charges/public-view.js';
+export { getMerchantCharge, listChargeDeposits, listCharges, readChargeRecord } from './charges/query.js';
+export {
+  cancelChargeBodySchema, chargeIdPathSchema, chargeIdSchema, chargeListQuerySchema, chargeSchema,
+  createChargeBodySchema, depositListQuerySchema, depositSchema,
+} from './charges/schemas.js';
+export { watchChain } from './charges/watch.js';
+export type { WatchDeps } from './charges/watch.js';
+export { authorizePayment } from './payments/authorize.js';
+export type { PaymentResult } from './payments/authorize.js';
+export type { PaymentDeps, PaymentOutcome } from './payments/deps.js';
+export { PaymentDeclinedError } from './payments/errors.js';
+export { bookedPayoutEventType, paymentEventTypes } from './payments/events.js';
+export { heldPayoutOutcome } from './payments/held-payout.js';
+export { paymentKey, processingIndexPartitions, recordFromItem } from './payments/items.js';
+export type { PaymentRecord } from './payments/items.js';
+export { getBalances, getPayment, listPayments } from './payments/query.js';
+export {
+  balanceSchema, captureBodySchema, createPaymentBodySchema, eventIdPathSchema, listQuerySchema, listSchema,
+  paymentIdPathSchema, paymentSchema,
+} from './payments/schemas.js';
+export type { Payment } from './payments/schemas.js';
+export { expireDueHolds, settlePayment } from './payments/settle.js';
+export type { SettleAction } from './payments/settle.js';
+export { checkPayouts } from './payouts/check.js';
+export type { CheckResult } from './payouts/check.js';
+export { readPaymentRecord } from './payouts/complete.js';
+export type { PayoutDeps, PayoutSignal } from './payouts/deps.js';
+export { beginRotation, completeRotation, currentHotWallet } from './payouts/hot-wallet.js';
+export { hotWalletGroup, inFlightPayoutItems, isWaiting, nonceKey, payoutStatuses, walletKey } from './payouts/items.js';
+export type { Payout, PayoutAttempt } from './payouts/items.js';
+export { platformEventItem, platformEventSchema } from './payouts/platform-events.js';
+export type { PlatformEvent } from './payouts/platform-events.js';
+export { scheduleCheck } from './payouts/schedule-check.js';
+export { park, readPayout, submitPayouts } from './payouts/submit.js';
+export type { SubmitResult } from './payouts/submit.js';
+export { planSweep } from './sweeps/plan.js';
+export { checkSweep, readSweep, submitSweep } from './sweeps/submit.js';
+export * as chargesErrors from './charges/errors.js';
+export * as paymentsErrors from './payments/errors.js';
+export * as payoutsErrors from './payouts/errors.js';

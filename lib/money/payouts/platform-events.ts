@@ -1,0 +1,44 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { eventKey, eventRetentionSeconds } from '#merchants';
+import { newId } from '#platform';
+
+/** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
+export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside'] as const;
+export type PlatformEventType = (typeof platformEventTypes)[number];
+
+/** A platform event as its item's `body` holds it. */
+export const platformEventSchema = z.object({
+  id: z.string().regex(/^evt_[0-9a-z]{26}$/),
+  object: z.literal('event'),
+  type: z.enum(platformEventTypes),
+  created_at: z.iso.datetime(),
+  data: z.object({ object: z.record(z.string(), z.string()) }),
+});
+export type PlatformEvent = z.infer<typeof platformEventSchema>;
+
+/**
+ * Events for operators rather than merchants, kept 30 days: `liquidity.low` (a payout waits for
+ * funds), `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry),
+ * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/treasury/reconcile) and
+ * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce) and `deposit.set_aside`
+ * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts).
+ */
+export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
+  const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...eventKey(event.id),
+        entity: { S: 'platform-event' },
+        type: { S: type },
+        body: { S: JSON.stringify(event) },
+        gsi1pk: { S: 'PLATFORM#EVENTS' },
+        gsi1sk: { S: event.id },
+        ttl: { N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) },
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}

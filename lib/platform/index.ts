@@ -1,0 +1,38 @@
+// Platform: AWS clients and configuration, ids, errors, logging and metrics, idempotency. It
+// knows no domain.
+// This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#platform).
+export { dynamodbClient } from './aws/clients/dynamodb.js';
+export { kmsClient } from './aws/clients/kms.js';
+export { managementApiClient } from './aws/clients/management-api.js';
+export { s3Client } from './aws/clients/s3.js';
+export { snsClient } from './aws/clients/sns.js';
+export { sqsClient } from './aws/clients/sqs.js';
+export {
+  approvalsConfigSchema, auditAnchorConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
+  chargesConfigSchema, checkoutConfigSchema, forecastBatchConfigSchema, kycConfigSchema, loadConfig,
+  outboxRelayConfigSchema, paymentsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
+  realtimeTokensConfigSchema, reconcileConfigSchema, webhooksConfigSchema,
+} from './aws/config.js';
+export type { Stage } from './aws/config.js';
+export { dueItems } from './aws/due-items.js';
+export { merchantOwner, openEnvelope, sealEnvelope } from './aws/envelope.js';
+export type { Envelope } from './aws/envelope.js';
+export { bigintAttribute, jsonAttribute, readItem } from './aws/item.js';
+export { newestFirstPage } from './aws/pages.js';
+export type { Page, PageRequest } from './aws/pages.js';
+export { withRetryDeadline } from './aws/retry-deadline.js';
+export { releaseForRetry } from './aws/sqs-release.js';
+export { conditionFailedAt, isConditionRefusal, retryTransactionConflicts } from './aws/transaction-conflicts.js';
+export {
+  ConcurrentChangeError, ContentionError, LanepayError, NotFoundError, RateLimitedError, UnauthorizedError,
+  ValidationError,
+} from './errors/index.js';
+export type { FieldProblem } from './errors/index.js';
+export {
+  acquireIdempotencyKey, completeIdempotencyItem, parseIdempotencyKey, releaseIdempotencyKey, requestFingerprint,
+} from './idempotency/store.js';
+export type { IdempotencyLock } from './idempotency/store.js';
+export { newId } from './ids/index.js';
+export { logger, metrics, tracer } from './observability/powertools.js';
+export * as platformErrors from './errors/index.js';
+export * as idempotencyErrors from './idempotency/errors.js';
