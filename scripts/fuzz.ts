@@ -1,7 +1,8 @@
 // `npm run fuzz`: the contract fuzzer alone. Starts its own stack (warm handlers, as the tests run
 // it) on LANEPAY_FUZZ_PORT_BASE (default 6500), creates a funded merchant and runs Schemathesis
 // with every phase and check: the fixed seed, then a random one. LANEPAY_FUZZ_SEED=<n> replays
-// one seed with every phase. The same run is test/e2e/contract-fuzz.test.ts.
+// one seed with every phase. LANEPAY_FUZZ_REPORTS=junit,vcr also records every request and response
+// (the VCR cassette) in the run's report folder. The same run is test/e2e/contract-fuzz.test.ts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { retryTransactionConflicts } from '../lib/aws/transaction-conflicts.js';
 import { KMSClient } from '@aws-sdk/client-kms';

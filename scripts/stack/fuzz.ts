@@ -117,7 +117,7 @@ export interface SeededIds {
  * (scripts/stack/assets/schemathesis.toml), so capture, cancel, delete and the event operations are
  * reached with ids that exist, whatever the seed; the other half are generated.
  */
-export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey' | 'webhookUrl' | 'chains'>): Promise<SeededIds> {
+export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey' | 'webhookUrl' | 'chains'>): Promise<{ ids: SeededIds; paymentCustomers: string[] }> {
   const call = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${options.apiUrl}${route}`, {
       method,
@@ -128,18 +128,27 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
   const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [] };
-  for (let i = 0; i < 3; i += 1) {
+  // Two pools of customers, each verified with a document number of its own (one another customer
+  // gave is a review reason, document_reused). The first is offered to the operations that take a
+  // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
+  // customer, which then declines every payment naming it. The second is only what a payment may
+  // name, so schema-valid payments are not all declined kyc_rejected once fuzzing has rejected the first.
+  const verifiedCustomer = async (i: number) => {
     const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
-    ids['customer-ids'].push(customer);
-    // A document number of each customer's own: one another customer gave is a review reason
-    // (document_reused), and a customer in review declines every payment naming it.
     const first17 = `110105${'19740812'}${String(100 + i)}`;
     const verification = {
-      name: `Anna Maria Eriksson ${'abc'[i]}`, birth_date: '1974-08-12', nationality: 'CN',
+      name: `Anna Maria Eriksson ${'abcdef'[i]}`, birth_date: '1974-08-12', nationality: 'CN',
       document: { type: 'cn_resident_id', number: first17 + cnResidentIdCheckCharacter(first17) },
     };
-    ids['verification-ids'].push((await call('POST', `/v1/customers/${customer}/verifications`, verification)).id);
+    return { customer, verification: (await call('POST', `/v1/customers/${customer}/verifications`, verification)).id };
+  };
+  for (let i = 0; i < 3; i += 1) {
+    const { customer, verification } = await verifiedCustomer(i);
+    ids['customer-ids'].push(customer);
+    ids['verification-ids'].push(verification);
   }
+  const paymentCustomers: string[] = [];
+  for (let i = 3; i < 6; i += 1) paymentCustomers.push((await verifiedCustomer(i)).customer);
   for (let i = 0; i < 3; i += 1) {
     ids['endpoint-ids'].push((await call('POST', '/v1/webhook_endpoints', { url: options.webhookUrl, events: ['*'] })).id);
   }
@@ -158,7 +167,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   }
   // Events are written in their payment's transaction (outbox), so they are listed at once.
   ids['event-ids'] = ((await call('GET', '/v1/events?limit=20')).data ?? []).map((event) => event.id);
-  return ids;
+  return { ids, paymentCustomers };
 }
 
 /** Runs every Schemathesis phase and check against the stack; resolves with its report either way. */
@@ -170,8 +179,8 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
   const logFile = path.join(options.workDir, `schemathesis-${options.seed}.log`);
   const runConfigFile = path.join(options.workDir, 'schemathesis.toml');
   // The checked-in settings, plus what only this run knows: the hooks' path and the seeded ids.
-  const seeded = await seedFuzzData(options);
-  fs.writeFileSync(documentFile, JSON.stringify(stackContract(options, seeded['customer-ids']), null, 2));
+  const { ids: seeded, paymentCustomers } = await seedFuzzData(options);
+  fs.writeFileSync(documentFile, JSON.stringify(stackContract(options, paymentCustomers), null, 2));
   const dictionaries = Object.entries(seeded).map(([name, values]) => `[dictionaries.${name}]\nvalues = ${JSON.stringify(values)}\n`).join('\n');
   const runSettings = `hooks = ${JSON.stringify(hooksFile)}\n${fs.readFileSync(configFile, 'utf8')}`
     .replace('\n[[operations]]', `\n${dictionaries}\n[[operations]]`);
@@ -187,7 +196,7 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzRun> {
     '--phases', (options.phases ?? allPhases).join(','),
     '--seed', String(options.seed),
     '--max-time', String(options.maxTimeSeconds),
-    '--report', 'junit', '--report-dir', path.join(options.workDir, 'report'),
+    '--report', process.env.LANEPAY_FUZZ_REPORTS ?? 'junit', '--report-dir', path.join(options.workDir, 'report'),
     '--output-truncate', 'false',
   ];
   log(`schemathesis ${args.slice(3).join(' ')} (output in ${logFile})`);
