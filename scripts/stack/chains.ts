@@ -165,7 +165,7 @@ async function waitUntilReady(
       const reason = child.exitCode !== null ? `exit code ${child.exitCode}` : `signal ${child.signalCode}`;
       throw new Error(`${describe} exited during startup (${reason}); see ${logFile}${await logTail(logFile)}`);
     }
-    const chainId = await rpcChainId(rpcUrl);
+    const chainId = await rpcChainId(rpcUrl, Math.max(1_000, deadline - Date.now()));
     if (chainId !== undefined) {
       if (chainId !== spec.chainId) {
         throw new Error(`${describe} answered with chain id ${chainId}; is another node on port ${spec.port}? See ${logFile}`);
@@ -179,13 +179,19 @@ async function waitUntilReady(
   }
 }
 
-async function rpcChainId(rpcUrl: string): Promise<number | undefined> {
+/**
+ * The node's chain id, or undefined while it does not answer. A closed port fails at once; a node
+ * that is up may take seconds for its first answer on a busy machine, so the request waits until
+ * the startup deadline: with a fixed 1 s timeout, each try was abandoned just before its answer
+ * and the stack failed to start under load (seen at a load average of 30 on 2 cores).
+ */
+async function rpcChainId(rpcUrl: string, waitMs: number): Promise<number | undefined> {
   try {
     const response = await fetch(rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      signal: AbortSignal.timeout(1000),
+      signal: AbortSignal.timeout(waitMs),
     });
     const body = (await response.json()) as { result?: string };
     return body.result === undefined ? undefined : Number(BigInt(body.result));
