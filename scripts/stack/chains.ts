@@ -28,6 +28,7 @@ export interface RunningChain {
 
 export interface StartChainsOptions {
   logDir: string;
+  /** A deadline, not a wait: a node answers in 1-5 s on this 2-core machine, and took over 30 s at a load of 30. */
   startTimeoutMs?: number;
 }
 
@@ -118,7 +119,7 @@ async function startChain(
   const child = spawnNode(spec, logFile);
   const stop = () => stopProcess(child);
   try {
-    await waitUntilReady(spec, rpcUrl, child, logFile, opts.startTimeoutMs ?? 30_000);
+    await waitUntilReady(spec, rpcUrl, child, logFile, opts.startTimeoutMs ?? 90_000);
     const usdcAddress = await deployTestUsdc(rpcUrl, spec.chainId, await compiled);
     return { name: spec.name, chainId: spec.chainId, rpcUrl, usdcAddress, pid: child.pid ?? -1, child, logFile, stop };
   } catch (error) {

@@ -13,6 +13,9 @@ module.exports = {
   networks: {
     hardhat: {
       chainId,
+      // Only the deployer (account 0) is used; deriving and printing Hardhat's default twenty
+      // accounts blocks the node's first answer for seconds on a busy machine.
+      accounts: { count: 1 },
       // Interval mining batches transactions into blocks like a real chain, so the
       // gateway's confirmation logic sees pending transactions and shared blocks.
       mining: { auto: false, interval: blockIntervalMs, mempool: { order: 'fifo' } },
