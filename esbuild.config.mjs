@@ -1,17 +1,23 @@
 // Bundles each function on its own: functions/<name>/handler.ts → dist/<name>/handler.mjs, and the
 // `lanepay` CLI (bin/lanepay.ts) → dist/cli/lanepay.mjs, which runs with node alone.
-// The AWS SDK is bundled rather than taken from the Lambda runtime: the runtime's copy changes
-// under us without notice, and tree-shaken, minified clients cost little at cold start.
+// The AWS SDK is bundled rather than taken from the Lambda runtime: loading the SDK's own files at
+// cold start costs about twice the CPU of the whole minified bundle (bench:cold-start --external-aws-sdk
+// measures it), and the runtime's copy changes under us without notice.
 // Usage: node esbuild.config.mjs [--watch | --cli]   (--cli: the CLI alone, as `npm run prepare` does)
+//        node esbuild.config.mjs --external-aws-sdk --outdir DIR   (the functions, SDK left out, for that bench)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildCheckoutBrowserScript } from './lib/checkout/browser/bundle.mjs';
+import { limitsOf } from './scripts/build/budgets.mjs';
+import { functionSizes } from './scripts/build/bundle-size.mjs';
 
 const functionsDir = 'functions';
-const outDir = 'dist';
 const watch = process.argv.includes('--watch');
 const cliOnly = process.argv.includes('--cli');
+const externalAwsSdk = process.argv.includes('--external-aws-sdk');
+const outDirAt = process.argv.indexOf('--outdir');
+const outDir = outDirAt >= 0 ? process.argv[outDirAt + 1] : 'dist';
 
 const names = fs
   .readdirSync(functionsDir, { withFileTypes: true })
@@ -38,6 +44,26 @@ const englishOnlyZod = {
 };
 
 /**
+ * aws-xray-sdk-core (Powertools Tracer) requires semver only for its AWS SDK v2 patcher, to check
+ * the v2 SDK's version; Lanepay traces SDK v3 clients (captureAWSv3Client) and never calls it. The
+ * stub saves 28 KiB per function and throws, naming itself, if the v2 patcher is ever used.
+ */
+const xrayWithoutSemver = {
+  name: 'xray-without-semver',
+  setup(build) {
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      /aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]patchers[\\/]aws_p\.js$/.test(args.importer)
+        ? { path: 'xray-semver-stub', namespace: 'lanepay' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^xray-semver-stub$/, namespace: 'lanepay' }, () => ({
+      contents: "module.exports = { gte() { throw new Error('semver is not bundled: the X-Ray SDK v2 patcher (captureAWS) is not for Lanepay, which uses AWS SDK v3'); } };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The hosted checkout page's browser script is bundled here, at build time, and inlined into the
  * checkout function as a string (lib/checkout/browser-script.ts): the page loads nothing from a CDN
  * or a second URL, and the Lambda bundle carries neither esbuild nor the browser sources.
@@ -54,10 +80,11 @@ const checkoutBrowserScript = {
 
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
-  plugins: [englishOnlyZod, checkoutBrowserScript],
+  plugins: [englishOnlyZod, xrayWithoutSemver, checkoutBrowserScript],
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // The Lambda runtime (serverless.yml: nodejs22.x).
+  target: 'node22',
   format: 'esm',
   minify: true,
   treeShaking: true,
@@ -73,9 +100,17 @@ const shared = {
   },
 };
 
+/**
+ * Code splitting puts what a function reaches only through `import()` in chunks beside its handler
+ * (dist/<name>/chunks/), loaded on first use: the SDK's credential providers other than the
+ * environment's (Lambda hands credentials in variables), the OpenAPI document, the QR code library.
+ */
 function optionsFor(name) {
   return {
     ...shared,
+    splitting: true,
+    chunkNames: `${name}/chunks/[name]-[hash]`,
+    external: externalAwsSdk ? ['@aws-sdk/*'] : [],
     entryPoints: { [`${name}/handler`]: path.join(functionsDir, name, 'handler.ts') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -95,9 +130,13 @@ const cliOptions = {
   banner: { js: `#!/usr/bin/env node\n${shared.banner.js}` },
 };
 
-/** Writes each output beside its target and renames it over, so no reader ever sees half a file. */
+/**
+ * Writes each output beside its target and renames it over, so no reader ever sees half a file;
+ * handlers last, so a handler never names a chunk not yet written.
+ */
 function writeAtomically(outputFiles) {
-  for (const file of outputFiles) {
+  const handlersLast = [...outputFiles].sort((a, b) => Number(isHandler(a.path)) - Number(isHandler(b.path)));
+  for (const file of handlersLast) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
     const staging = `${file.path}.${process.pid}.tmp`;
     fs.writeFileSync(staging, file.contents);
@@ -105,14 +144,32 @@ function writeAtomically(outputFiles) {
   }
 }
 
+const isHandler = (file) => /[\\/]handler\.mjs$/.test(file);
+
+/** Deletes chunks of earlier builds that this build no longer writes (their names carry a hash). */
+function removeStaleChunks(name, outputFiles) {
+  const dir = path.join(outDir, name, 'chunks');
+  if (!fs.existsSync(dir)) return;
+  const written = new Set(outputFiles.map((file) => path.resolve(file.path)));
+  for (const file of fs.readdirSync(dir)) {
+    if (!written.has(path.resolve(dir, file))) fs.rmSync(path.join(dir, file));
+  }
+}
+
+/** Per function: KiB shipped, KiB loaded at cold start (scripts/build/bundle-size.mjs), flagged over its limit (scripts/build/budgets.mjs). */
 function printSizes(results) {
-  const rows = results.map(({ name, metafile }) => {
-    const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'));
-    return { name, bytes: output ? output[1].bytes : 0 };
-  });
-  const width = Math.max(...rows.map((row) => row.name.length));
-  for (const row of rows) {
-    console.log(`${row.name.padEnd(width)}  ${(row.bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  const width = Math.max(...results.map((result) => result.name.length));
+  console.log(`${'function'.padEnd(width)}  ${'total'.padStart(12)}  ${'at init'.padStart(12)}`);
+  for (const { name, metafile } of results) {
+    if (name === 'cli') {
+      const bytes = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.mjs'))?.[1].bytes ?? 0;
+      console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
+      continue;
+    }
+    const { totalKiB, initKiB } = functionSizes(metafile, name, outDir);
+    const limit = limitsOf(name);
+    const over = totalKiB > limit.totalKiB || initKiB > limit.initKiB ? `  over its limit (${limit.totalKiB} / ${limit.initKiB} KiB)` : '';
+    console.log(`${name.padEnd(width)}  ${totalKiB.toFixed(1).padStart(8)} KiB  ${initKiB.toFixed(1).padStart(8)} KiB${over}`);
   }
 }
 
@@ -165,17 +222,19 @@ if (cliOnly) {
     names.map(async (name) => {
       const result = await esbuild.build({ ...optionsFor(name), write: false });
       writeAtomically(result.outputFiles);
+      removeStaleChunks(name, result.outputFiles);
       return { name, metafile: result.metafile };
     }),
   );
-  // The CLI's bundle stays out of meta.json, which describes what is deployed.
-  const cli = await esbuild.build({ ...cliOptions, write: false });
-  writeAtomically(cli.outputFiles);
+  // The CLI's bundle stays out of meta.json, which describes what is deployed; a build elsewhere
+  // (--outdir, for a bench) is of the functions alone.
+  const cli = outDirAt < 0 ? await esbuild.build({ ...cliOptions, write: false }) : undefined;
+  if (cli) writeAtomically(cli.outputFiles);
   const merged = { inputs: {}, outputs: {} };
   for (const { metafile } of results) {
     Object.assign(merged.inputs, metafile.inputs);
     Object.assign(merged.outputs, metafile.outputs);
   }
   fs.writeFileSync(path.join(outDir, 'meta.json'), JSON.stringify(merged));
-  printSizes([...results, { name: 'cli', metafile: cli.metafile }]);
+  printSizes(cli ? [...results, { name: 'cli', metafile: cli.metafile }] : results);
 }

@@ -20,7 +20,7 @@
 import { DynamoDBClient, type TransactWriteItem, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { forgetHeads } from '../lib/audit/items.js';
+import { forgetHeads } from '../lib/audit/heads.js';
 import { recordLeaf } from '../lib/audit/digests.js';
 import { merkleRoot } from '../lib/audit/merkle.js';
 import { genesisHash, recordItem, sealRecord, storedRecordFromItem, type StoredRecord } from '../lib/audit/record.js';
@@ -120,7 +120,7 @@ async function requestFigures(info: StackInfo, payments: number) {
   const [merchantA, merchantB, merchantC, merchantD, merchantE, merchantF] = await fundedMerchants(info, 6, 10n ** 12n);
   const figures: Record<string, string | number> = {};
   // Racing writers get a client each, as separate Lambda containers would: one client queues its own
-  // writers of a merchant (lib/audit/chain-retry.ts), so they would not race at all.
+  // writers of a merchant (lib/audit/writer.ts), so they would not race at all.
   const run = async (name: string, merchant: MerchantProfile, strip: boolean, cold: boolean, concurrent = 1) => {
     const counts: Counts = { requests: 0, transactions: 0, items: 0, cancelled: 0 };
     const each = Math.ceil(payments / concurrent);

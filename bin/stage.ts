@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { ZodError } from 'zod';
+import * as z from 'zod';
 import type { Stage } from '../lib/aws/config.js';
 import { ChainRegistry, chainRegistrySchema } from '../lib/chains/registry.js';
 import { LanepayError } from '../lib/errors/index.js';
@@ -133,12 +133,13 @@ export function stageDeps(stageName: string): StageDeps {
  */
 export function userError(error: unknown): unknown {
   if (error instanceof LanepayError) return new StackError(error.detail, { cause: error });
-  if (error instanceof ZodError) return new StackError(describeZodError(error), { cause: error });
+  // $ZodError: the errors of classic and zod/mini schemas (the profile, the policy, configuration) alike.
+  if (error instanceof z.core.$ZodError) return new StackError(describeZodError(error), { cause: error });
   return error;
 }
 
 /** `maxPerPaymentMinor.USDC: must be …; kyc: unrecognized key "x"`, on one line. */
-export function describeZodError(error: ZodError, subject = 'The input'): string {
+export function describeZodError(error: z.core.$ZodError, subject = 'The input'): string {
   const problems = error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
     return `${where}: ${issue.message}`;

@@ -8,6 +8,8 @@ export interface BenchStack {
   info: StackInfo;
   /** Whether this run started the stack (and so must stop it). */
   owned: boolean;
+  /** serverless offline's log, when this run started the stack (gone once it is stopped). */
+  logFile?: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function openStack(stackFile: string | undefined, log: (line: strin
   return {
     info: running.info,
     owned: true,
+    logFile: path.join(runDir, 'logs', 'offline.log'),
     stop: async () => {
       await running.stop();
       fs.rmSync(runDir, { recursive: true, force: true });

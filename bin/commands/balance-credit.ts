@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { conditionFailedAt } from '../../lib/aws/transaction-conflicts.js';
 import { merchantAccount } from '../../lib/ledger/accounts.js';
 import { amountStringSchema } from '../../lib/ledger/amount.js';
 import { ledgerDecimals } from '../../lib/ledger/assets.js';
 import { creditSandboxFunds } from '../../lib/ledger/sandbox.js';
+import { transferKey } from '../../lib/ledger/transfers.js';
 import { getMerchantProfile } from '../../lib/merchants/merchants.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
@@ -57,7 +59,7 @@ export default defineCommand({
  * TransferExistsError; done here until that file changes.)
  */
 function transferExists(error: unknown): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+  return conditionFailedAt(error, 0);
 }
 
 /** A repeat of the same credit is fine; the same id for a different credit is a mistake to report. */
@@ -66,7 +68,7 @@ async function explainRepeat(
   input: { merchantId: string; asset: string; amountMinor: bigint; transferId: string },
 ): Promise<void> {
   const { Item } = await deps.dynamodb.send(
-    new GetItemCommand({ TableName: deps.tableName, Key: { pk: { S: `TRANSFER#${input.transferId}` }, sk: { S: 'TRANSFER' } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: deps.tableName, Key: transferKey(input.transferId), ConsistentRead: true }),
   );
   const account = Item?.creditAccountId?.S;
   const amount = Item?.amount?.N;

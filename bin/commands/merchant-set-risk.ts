@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import * as z from 'zod';
 import { holdIfRequired } from '../../lib/approvals/hold.js';
 import { getMerchantProfile, updateMerchantProfile } from '../../lib/merchants/merchants.js';
 import { effectiveRules, platformDefaultRules, riskOverridesSchema } from '../../lib/risk/rules.js';
@@ -33,7 +33,7 @@ export default defineCommand({
       // (an allowed asset without limits) would fail every payment, so refuse it now.
       effectiveRules(platformDefaultRules, parsed.data);
     } catch (error) {
-      if (error instanceof ZodError) throw new StackError(describeZodError(error, '--rules merged with the platform defaults'));
+      if (error instanceof z.core.$ZodError) throw new StackError(describeZodError(error, '--rules merged with the platform defaults'));
       throw error;
     }
     try {

@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { decideApproval } from '../../lib/approvals/decide.js';
 import { expireDueApprovals } from '../../lib/approvals/expire.js';
@@ -12,6 +9,7 @@ import { httpHandler } from '../../lib/http/handler.js';
 import { approvalCaller } from '../../lib/merchants/authorizer-context.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { approvalDeps } from '../commons/approval-deps.js';
+import { expirySweep, orScheduled } from '../commons/scheduled.js';
 
 const deps = approvalDeps();
 
@@ -33,21 +31,16 @@ const decide = httpHandler({ body: decideApprovalBodySchema, path: approvalIdPat
   return { status: 200, body: approval };
 });
 
-const expire = middy(async () => {
-  const result = await expireDueApprovals(deps);
-  metrics.addMetric('ApprovalsExpired', MetricUnit.Count, result.expired);
-  metrics.addMetric('ApprovalsAltered', MetricUnit.Count, result.altered.length);
-  // A request whose stored change no longer matches its hash was written by something other than Lanepay's request path.
-  if (result.altered.length > 0) logger.error('approval requests altered: stored change does not match change_hash', { altered: result.altered });
-  logger.info('approval expiry sweep finished', result);
-  return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+const expire = expirySweep(() => expireDueApprovals(deps), {
+  metric: 'ApprovalsExpired',
+  finished: 'approval expiry sweep finished',
+  report: (result) => {
+    metrics.addMetric('ApprovalsAltered', MetricUnit.Count, result.altered.length);
+    // A request whose stored change no longer matches its hash was written by something other than Lanepay's request path.
+    if (result.altered.length > 0) logger.error('approval requests altered: stored change does not match change_hash', { altered: result.altered });
+  },
+});
 
 /** One function, two triggers: the approval endpoints and the expiry schedule. */
-export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-approvals' }, context: Context) => {
-  if ('action' in event && event.action === 'expire-approvals') return expire(event, context);
-  const http = event as APIGatewayProxyEvent;
-  return http.httpMethod === 'GET' ? list(http, context) : decide(http, context);
-};
+export const handler = orScheduled('expire-approvals', expire, async (http: APIGatewayProxyEvent, context: Context) =>
+  http.httpMethod === 'GET' ? list(http, context) : decide(http, context));

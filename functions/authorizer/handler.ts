@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
 import { authorizerConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { UnauthorizedError } from '../../lib/errors/index.js';
 import { authenticateMember, memberBearer } from '../../lib/members/authenticate.js';

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { checkPayouts, type CheckResult } from '../../lib/payouts/check.js';
 import { checkSweep } from '../../lib/sweeps/submit.js';

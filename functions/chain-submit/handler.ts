@@ -6,9 +6,11 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
 import { releaseForRetry } from '../../lib/aws/sqs-release.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
+import { payoutsRequestedSchema } from '../../lib/payouts/submit-message.js';
 import { submitPayouts, type SubmitResult } from '../../lib/payouts/submit.js';
+import type { Payment } from '../../lib/payments/schemas.js';
 import { submitSweep } from '../../lib/sweeps/submit.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
 
@@ -19,11 +21,24 @@ const processor = new SqsFifoPartialProcessorAsync();
 
 const sweepMessageSchema = z.strictObject({ type: z.literal('sweep.requested'), sweepId: z.string().regex(/^swp_[0-9a-z]{26}$/), chain: z.string() });
 
-// The FIFO processor takes no parser (Powertools 2.35), so each record is parsed here, as one.
-const paymentOf = (record: SQSRecord) => {
-  const parsed = sqsEventRecordSchema.safeParse(record);
-  return parsed.success && parsed.data.body.type === 'payment.processing' ? parsed.data.body : undefined;
-};
+// The FIFO processor takes no parser (Powertools 2.35), so each record is parsed here: several
+// captured payments (the relay's messages), one `payment.processing` event (messages queued before
+// those), a sweep request, or nothing we know (malformed).
+type Parsed = { kind: 'payments'; events: { id: string; payment: Payment }[] } | { kind: 'sweep'; sweepId: string } | { kind: 'other' } | { kind: 'malformed' };
+
+function parseRecord(record: SQSRecord): Parsed {
+  const body = parsedBody(record.body);
+  const sweep = sweepMessageSchema.safeParse(body);
+  if (sweep.success) return { kind: 'sweep', sweepId: sweep.data.sweepId };
+  const requested = payoutsRequestedSchema.safeParse(body);
+  if (requested.success) {
+    const events = requested.data.events.flatMap((e) => (e.type === 'payment.processing' ? [{ id: e.id, payment: e.data.object }] : []));
+    return events.length === requested.data.events.length ? { kind: 'payments', events } : { kind: 'malformed' };
+  }
+  const single = sqsEventRecordSchema.safeParse(record);
+  if (!single.success) return { kind: 'malformed' };
+  return single.data.body.type === 'payment.processing' ? { kind: 'payments', events: [{ id: single.data.body.id, payment: single.data.body.data.object }] } : { kind: 'other' };
+}
 
 function parsedBody(body: string): unknown {
   try {
@@ -35,34 +50,41 @@ function parsedBody(body: string): unknown {
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   // The batch's payouts go out as one unit (one read, one nonce transaction, parallel signing);
-  // the processor then reports each record by its own payout's result.
-  const events = event.Records.map(paymentOf).filter((e) => e !== undefined);
-  const results = new Map<string, SubmitResult>((await submitPayouts(deps, events.map((e) => e.data.object))).map((r) => [r.paymentId, r]));
-  logger.info('payout batch submitted', { records: event.Records.length, payouts: events.length, calls: callCounts });
+  // the processor then reports each record by its own payouts' results.
+  const parsed = new Map(event.Records.map((record) => [record.messageId, parseRecord(record)]));
+  const payments = [...parsed.values()].flatMap((p) => (p.kind === 'payments' ? p.events.map((e) => e.payment) : []));
+  const results = new Map<string, SubmitResult>((await submitPayouts(deps, payments)).map((r) => [r.paymentId, r]));
+  logger.info('payout batch submitted', { records: event.Records.length, payouts: new Set(payments.map((p) => p.id)).size, calls: callCounts });
 
   // Records a retry cannot help (malformed) or that were never tried (after the batch's first failure).
   const tried = new Set<string>();
   const malformed = new Set<string>();
   const recordHandler = async (record: SQSRecord) => {
     tried.add(record.messageId);
-    // Sweeps share the hot wallet's message group with payouts, so their nonces are taken in line.
-    const sweep = sweepMessageSchema.safeParse(parsedBody(record.body));
-    if (sweep.success) {
-      const outcome = await submitSweep(deps, sweep.data.sweepId);
-      logger.info('sweep submitted', { sweepId: sweep.data.sweepId, outcome });
-      return;
+    const message = parsed.get(record.messageId)!;
+    switch (message.kind) {
+      case 'malformed':
+        malformed.add(record.messageId);
+        throw new Error(`message ${record.messageId} is neither a payout request nor a sweep request`);
+      case 'other':
+        return;
+      case 'sweep': {
+        // Sweeps share the hot wallet's message group with payouts, so their nonces are taken in line.
+        const outcome = await submitSweep(deps, message.sweepId);
+        logger.info('sweep submitted', { sweepId: message.sweepId, outcome });
+        return;
+      }
+      case 'payments':
+        for (const { id: eventId, payment } of message.events) {
+          const result = results.get(payment.id);
+          if (!result) throw new Error(`payment ${payment.id} was not in the submitted batch`);
+          if ('error' in result) {
+            logger.warn('payout not submitted, its message is retried', { paymentId: payment.id, eventId, error: result.error as Error });
+            throw result.error;
+          }
+          logger.info('payout submitted', { paymentId: result.paymentId, eventId, outcome: result.outcome });
+        }
     }
-    const parsed = sqsEventRecordSchema.safeParse(record);
-    if (!parsed.success) {
-      malformed.add(record.messageId);
-      throw new Error(`message ${record.messageId} is neither a payout event nor a sweep request`);
-    }
-    const submitted = parsed.data.body;
-    if (submitted.type !== 'payment.processing') return;
-    const result = results.get(submitted.data.object.id);
-    if (!result) throw new Error(`payment ${submitted.data.object.id} was not in the submitted batch`);
-    if ('error' in result) throw result.error;
-    logger.info('payout submitted', { paymentId: result.paymentId, eventId: submitted.id, outcome: result.outcome });
   };
   // A batch that failed whole is answered as its failures too (not thrown), so its records can be released.
   const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

@@ -3,11 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { setTimeout as delay } from 'node:timers/promises';
-import { dynamodbClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { chainWatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { watchChain, type WatchDeps } from '../../lib/charges/watch.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';
-import { ChainUnavailableError, FailoverRpc } from '../../lib/chains/rpc.js';
+import { ChainUnavailableError } from '../../lib/chains/errors.js';
+import { FailoverRpc } from '../../lib/chains/rpc.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { planSweep } from '../../lib/sweeps/plan.js';
 

@@ -1,9 +1,5 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelCharge, createCharge } from '../../lib/charges/create.js';
 import { expireDueCharges } from '../../lib/charges/expire.js';
 import { getMerchantCharge, listChargeDeposits, listCharges } from '../../lib/charges/query.js';
@@ -11,8 +7,8 @@ import { cancelChargeBodySchema, chargeIdPathSchema, chargeListQuerySchema, crea
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
 import { chargeDeps } from '../commons/charge-deps.js';
+import { expirySweep, orScheduled } from '../commons/scheduled.js';
 
 const deps = chargeDeps();
 const noQuery = z.strictObject({});
@@ -41,20 +37,11 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   })),
 };
 
-const expireCharges = middy(async () => {
-  const result = await expireDueCharges(deps);
-  metrics.addMetric('ChargesExpired', MetricUnit.Count, result.expired);
-  logger.info('charge expiry sweep finished', result);
-  return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+const expireCharges = expirySweep(() => expireDueCharges(deps), { metric: 'ChargesExpired', finished: 'charge expiry sweep finished' });
 
 /** One function, two triggers: the charges API and the expiry schedule. */
-export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-charges' }, context: Context) => {
-  if ('action' in event && event.action === 'expire-charges') return expireCharges(event, context);
-  const http = event as APIGatewayProxyEvent;
+export const handler = orScheduled('expire-charges', expireCharges, async (http: APIGatewayProxyEvent, context: Context) => {
   const route = routes[`${http.httpMethod} ${http.resource}`];
   if (!route) throw new Error(`charges: no route for ${http.httpMethod} ${http.resource}`);
   return route(http, context);
-};
+});

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import * as z from 'zod';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { checkoutConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { checkoutScript } from '../../lib/checkout/browser-script.js';
 import { checkoutContentSecurityPolicy } from '../../lib/checkout/csp.js';

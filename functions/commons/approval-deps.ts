@@ -1,4 +1,5 @@
-import { dynamodbClient, kmsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
 import { approvalsConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import type { ApprovalDeps } from '../../lib/approvals/deps.js';
 

@@ -1,4 +1,6 @@
-import { dynamodbClient, kmsClient, s3Client } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
+import { s3Client } from '../../lib/aws/clients/s3.js';
 import { auditAnchorConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import type { AuditDeps } from '../../lib/audit/deps.js';
 import { evmAnchorer } from '../../lib/audit/evm-anchor.js';

@@ -1,4 +1,4 @@
-import { kmsClient } from '../../lib/aws/clients.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
 import type { ChainAdapter } from '../../lib/chains/adapter.js';
 import { EvmAdapter } from '../../lib/chains/evm-adapter.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';

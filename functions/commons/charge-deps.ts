@@ -1,4 +1,4 @@
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { chargesConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import type { ChargeDeps } from '../../lib/charges/deps.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';

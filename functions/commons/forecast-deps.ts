@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { forecastBatchConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { defaultForecastJobSettings, type ForecastJobDeps } from '../../lib/forecast-job/run.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';

@@ -1,4 +1,4 @@
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { loadConfig, paymentsConfigSchema } from '../../lib/aws/config.js';
 import { ChainRegistry } from '../../lib/chains/registry.js';
 import { platformDefaultRules } from '../../lib/risk/rules.js';

@@ -1,8 +1,8 @@
 import type { PaymentResult } from '../../lib/payments/authorize.js';
 import type { PaymentOutcome } from '../../lib/payments/deps.js';
 import type { HttpResult } from '../../lib/http/handler.js';
-import { LanepayError } from '../../lib/errors/index.js';
 import { problemFor } from '../../lib/http/problem.js';
+import { PaymentDeclinedError } from '../../lib/payments/errors.js';
 
 const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, declined: 402 };
 
@@ -10,11 +10,6 @@ const outcomeStatus: Record<PaymentOutcome, number> = { created: 201, ok: 200, d
 export function paymentResponse(result: PaymentResult, instance: string): HttpResult {
   if (result.outcome !== 'declined') return { status: outcomeStatus[result.outcome], body: result.payment };
   const declineCode = result.payment.decline_code ?? 'declined';
-  const problem = problemFor(
-    new LanepayError('payment_declined', `The payment was declined (${declineCode}).`, {
-      extensions: { decline_code: declineCode, payment: result.payment },
-    }),
-    instance,
-  );
+  const problem = problemFor(new PaymentDeclinedError(declineCode, result.payment), instance);
   return { status: outcomeStatus.declined, body: problem, headers: { 'Content-Type': 'application/problem+json' } };
 }

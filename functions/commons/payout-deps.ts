@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
-import { dynamodbClient, kmsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { loadConfig, payoutConfigSchema } from '../../lib/aws/config.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import type { PayoutDeps, PayoutSignal } from '../../lib/payouts/deps.js';

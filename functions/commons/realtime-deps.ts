@@ -1,4 +1,5 @@
-import { dynamodbClient, managementApiClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { managementApiClient } from '../../lib/aws/clients/management-api.js';
 import { loadConfig, realtimePushConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
 import type { RealtimeDeps } from '../../lib/realtime/deps.js';

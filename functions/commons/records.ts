@@ -3,7 +3,7 @@ import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { DynamoDBMarshalled } from '@aws-lambda-powertools/parser/helpers/dynamodb';
 import { DynamoDBStreamChangeRecordBase, DynamoDBStreamRecord } from '@aws-lambda-powertools/parser/schemas/dynamodb';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
 import { eventSchema } from '../../lib/events/schemas.js';
 import { outboxItemSchema } from '../../lib/outbox/items.js';

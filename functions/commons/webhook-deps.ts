@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamodbClient, kmsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { loadConfig, webhooksConfigSchema } from '../../lib/aws/config.js';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import type { WebhookDeps, WebhookSignal } from '../../lib/webhooks/deps.js';

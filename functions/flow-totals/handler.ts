@@ -2,8 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { z } from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import type * as z from 'zod';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { baseConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import { recordFlowEvent } from '../../lib/forecast-job/flow-totals.js';
 import { logger } from '../../lib/observability/powertools.js';

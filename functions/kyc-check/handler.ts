@@ -2,13 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decideVerification } from '../../lib/customers/decide.js';
 import { rescreenApproved, sweepProcessing } from '../../lib/customers/rescreen.js';
 import { verificationIdSchema } from '../../lib/customers/schemas.js';
 import { logger } from '../../lib/observability/powertools.js';
-import { kycCheckDeps } from '../commons/kyc-deps.js';
+import { kycCheckDeps } from '../commons/customer-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
+import { orScheduled } from '../commons/scheduled.js';
 
 const deps = kycCheckDeps();
 // Cold start: load the index before the first message, not during it.
@@ -33,7 +34,4 @@ const schedule = middy(async () => {
 }).use(injectLambdaContext(logger, { resetKeys: true }));
 
 /** One function, two triggers: verification messages and the sweep / re-screening schedule. */
-export const handler = async (event: SQSEvent | { action: 'kyc-schedule' }, context: Context) => {
-  if ('action' in event && event.action === 'kyc-schedule') return schedule(event, context);
-  return sqs(event as SQSEvent, context);
-};
+export const handler = orScheduled('kyc-schedule', schedule, (event: SQSEvent, context: Context) => sqs(event, context));

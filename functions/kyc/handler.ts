@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomer, getCustomer, listCustomers } from '../../lib/customers/customers.js';
 import {
   createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, verificationPathSchema,
@@ -10,7 +10,7 @@ import { httpHandler, type HttpRequest } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { createVerificationBodySchema } from '../../lib/kyc/schemas.js';
 import { keyedFingerprint } from '../../lib/customers/pii.js';
-import { customerDeps } from '../commons/kyc-deps.js';
+import { customerDeps } from '../commons/customer-deps.js';
 
 const deps = customerDeps();
 const noQuery = z.strictObject({});

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../lib/observability/powertools.js';
 import { pushEvent } from '../../lib/realtime/push.js';
 import { fanOutEvent } from '../../lib/webhooks/fan-out.js';
@@ -27,7 +27,9 @@ const recordHandler = async (record: z.infer<typeof notifyRecordSchema>) => {
     logger.warn('realtime push failed', { eventId: event.id, error });
     return { connections: 0 };
   });
-  logger.debug('event fanned out', { eventId: event.id, type: event.type, endpoints, connections });
+  // relayedAtMs: when the relay put the event on this queue (SQS SentTimestamp). bench/webhooks.ts
+  // reads it to time deliveries from there, without the stream's poll interval.
+  logger.info('event fanned out', { eventId: event.id, type: event.type, endpoints, connections, relayedAtMs: Number(record.attributes.SentTimestamp) });
 };
 
 export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))

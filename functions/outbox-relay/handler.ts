@@ -2,10 +2,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamodbClient, snsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { snsClient } from '../../lib/aws/clients/sns.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { loadConfig, outboxRelayConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
-import { relayOutboxItem } from '../../lib/outbox/relay.js';
+import { relayOutboxItems, type RelayResult } from '../../lib/outbox/relay.js';
 import { outboxStreamRecordSchema, recordsOf, type OutboxStreamRecord } from '../commons/records.js';
 
 const config = loadConfig(outboxRelayConfigSchema);
@@ -21,11 +23,16 @@ const deps = {
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams, recordsOf(outboxStreamRecordSchema));
 
-const recordHandler = async (record: OutboxStreamRecord) => {
-  const relayed = await relayOutboxItem(deps, record.dynamodb.NewImage);
-  logger.debug('event relayed', relayed);
-};
-
-export const handler = middy((event: DynamoDBStreamEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) => {
+  // The batch's events go out together (SendMessageBatch, several captured payments to a chain-submit
+  // message); the processor then reports each record by its own event's result.
+  const items = event.Records.map((record) => outboxStreamRecordSchema.safeParse(record)).flatMap((parsed) => (parsed.success ? [parsed.data.dynamodb.NewImage] : []));
+  const results = new Map<string, RelayResult>((await relayOutboxItems(deps, items)).map((r) => [r.eventId, r]));
+  const recordHandler = async (record: OutboxStreamRecord) => {
+    const result = results.get(record.dynamodb.NewImage.body.id);
+    if (!result) throw new Error(`event ${record.dynamodb.NewImage.body.id} was not in the relayed batch`);
+    if ('error' in result) throw result.error;
+    logger.debug('event relayed', result);
+  };
+  return processPartialResponse(event, recordHandler, processor, { context });
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
-import { openApiDocument } from '../../lib/http/openapi.js';
 import { eventIdPathSchema, listQuerySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
 import { getBalances, getEvent, getPayment, listEvents, listPayments } from '../../lib/payments/query.js';
 import { paymentDeps } from '../commons/payment-deps.js';
@@ -27,7 +26,12 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
     status: 200,
     body: await getEvent(deps, r.merchantId, r.path.id),
   })),
-  '/v1/openapi.json': httpHandler({ authenticated: false }, async () => ({ status: 200, body: openApiDocument() })),
+  // Imported on first request: the document's schemas of every other route are built only then,
+  // not at each cold start of the payment and event reads.
+  '/v1/openapi.json': httpHandler({ authenticated: false }, async () => {
+    const { openApiDocument } = await import('../../lib/http/openapi.js');
+    return { status: 200, body: openApiDocument() };
+  }),
 };
 
 /** Read-only routes of the merchant API, dispatched on the resource API Gateway matched. */

@@ -1,4 +1,4 @@
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { loadConfig, realtimeTokensConfigSchema } from '../../lib/aws/config.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { realtimeTokenBodySchema } from '../../lib/realtime/messages.js';

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { dynamodbClient } from '../../lib/aws/clients.js';
+import * as z from 'zod';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
 import { loadConfig, realtimeConfigSchema } from '../../lib/aws/config.js';
 import { logger } from '../../lib/observability/powertools.js';
 import { forgetConnection, openConnection, subscribe } from '../../lib/realtime/connections.js';

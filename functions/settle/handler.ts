@@ -1,17 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ValidationError } from '../../lib/errors/index.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { parseIdempotencyKey, requestFingerprint } from '../../lib/idempotency/store.js';
 import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
-import { logger, metrics } from '../../lib/observability/powertools.js';
 import { captureBodySchema, paymentIdPathSchema } from '../../lib/payments/schemas.js';
 import { expireDueHolds, settlePayment, type SettleAction } from '../../lib/payments/settle.js';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { paymentDeps } from '../commons/payment-deps.js';
 import { paymentResponse } from '../commons/payment-response.js';
+import { expirySweep, orScheduled } from '../commons/scheduled.js';
 
 const deps = paymentDeps();
 
@@ -34,17 +30,7 @@ const http = httpHandler({ body: captureBodySchema, path: paymentIdPathSchema },
   return paymentResponse(result, `/v1/payments/${request.path.id}`);
 });
 
-const expireHolds = middy(async () => {
-  const result = await expireDueHolds(deps);
-  metrics.addMetric('HoldsExpired', MetricUnit.Count, result.expired);
-  logger.info('expiry sweep finished', result);
-  return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+const expireHolds = expirySweep(() => expireDueHolds(deps), { metric: 'HoldsExpired', finished: 'expiry sweep finished' });
 
 /** One function, two triggers: the REST API (capture, cancel) and the expiry schedule. */
-export const handler = async (event: APIGatewayProxyEvent | { action: 'expire-holds' }, context: Context) => {
-  if ('action' in event && event.action === 'expire-holds') return expireHolds(event, context);
-  return http(event as APIGatewayProxyEvent, context);
-};
+export const handler = orScheduled('expire-holds', expireHolds, (event: APIGatewayProxyEvent, context: Context) => http(event, context));

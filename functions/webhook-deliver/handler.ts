@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { logger, metrics } from '../../lib/observability/powertools.js';
 import { deliverWebhook } from '../../lib/webhooks/deliver.js';
 import { deliveryMessageSchema } from '../../lib/webhooks/schemas.js';

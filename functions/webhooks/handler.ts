@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../lib/http/handler.js';
 import { actorFromAuthorizer, profileFromAuthorizer } from '../../lib/merchants/authorizer-context.js';
 import { eventIdPathSchema } from '../../lib/payments/schemas.js';

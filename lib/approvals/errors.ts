@@ -1,14 +1,14 @@
 import { LanepayError } from '../errors/index.js';
 
 /** The requester of a change can never approve (or reject) it. */
-export class SelfApprovalError extends LanepayError {
+export class SelfApprovalError extends LanepayError<'self_approval'> {
   override name = 'SelfApprovalError';
   constructor(approvalId: string) {
     super('self_approval', `You requested ${approvalId}; another member must decide it.`);
   }
 }
 
-export class AlreadyApprovedError extends LanepayError {
+export class AlreadyApprovedError extends LanepayError<'already_approved'> {
   override name = 'AlreadyApprovedError';
   constructor(approvalId: string) {
     super('already_approved', `You already approved ${approvalId}; it waits for other members.`);
@@ -16,7 +16,7 @@ export class AlreadyApprovedError extends LanepayError {
 }
 
 /** Approved, rejected or expired already: a decision is final. */
-export class ApprovalDecidedError extends LanepayError {
+export class ApprovalDecidedError extends LanepayError<'approval_decided'> {
   override name = 'ApprovalDecidedError';
   constructor(approvalId: string, status: string) {
     super('approval_decided', `Approval ${approvalId} is ${status}; it can no longer be decided.`, { extensions: { approval_status: status } });
@@ -28,7 +28,7 @@ export class ApprovalDecidedError extends LanepayError {
  * merchant has active members, or a revocation leaving fewer active members than the policy asks for.
  * Nothing is written: held changes would otherwise wait forever.
  */
-export class PolicyNotSatisfiableError extends LanepayError {
+export class PolicyNotSatisfiableError extends LanepayError<'policy_unsatisfiable'> {
   override name = 'PolicyNotSatisfiableError';
   constructor(detail: string, readonly asked: number, readonly activeMembers: number | undefined) {
     super('policy_unsatisfiable', detail, { extensions: { approvals_asked: asked, ...(activeMembers !== undefined ? { active_members: activeMembers } : {}) } });
@@ -51,7 +51,7 @@ export class PolicyNotSatisfiableError extends LanepayError {
  * subject and details, what members see, with the change applied): the request item was altered.
  * Nothing is decided or applied.
  */
-export class ChangeMismatchError extends LanepayError {
+export class ChangeMismatchError extends LanepayError<'change_mismatch'> {
   override name = 'ChangeMismatchError';
   constructor(approvalId: string, readonly recorded: string | null, readonly computed: string) {
     super('change_mismatch', `The change stored in ${approvalId} is not the change it was requested with (change_hash ${recorded ?? 'missing'}, stored change hashes to ${computed}); it cannot be decided. Report it: the request item was altered.`, {
@@ -61,7 +61,7 @@ export class ChangeMismatchError extends LanepayError {
 }
 
 /** A revoked member cannot decide, even with a key the authorizer's cache still admits. */
-export class MemberRevokedError extends LanepayError {
+export class MemberRevokedError extends LanepayError<'member_revoked'> {
   override name = 'MemberRevokedError';
   constructor(memberId: string) {
     super('member_revoked', `Member ${memberId} was revoked; it can no longer decide requests.`);
@@ -69,7 +69,7 @@ export class MemberRevokedError extends LanepayError {
 }
 
 /** Only members active when a request was made may decide it: a member added later could be the requester's own. */
-export class MemberNotEligibleError extends LanepayError {
+export class MemberNotEligibleError extends LanepayError<'member_not_eligible'> {
   override name = 'MemberNotEligibleError';
   constructor(memberId: string, approvalId: string) {
     super('member_not_eligible', `Member ${memberId} was added after ${approvalId} was requested; only members active then may decide it.`);
@@ -77,14 +77,14 @@ export class MemberNotEligibleError extends LanepayError {
 }
 
 /** The member a revocation names may not decide it (one rejection would keep a departed member). */
-export class OwnRevocationError extends LanepayError {
+export class OwnRevocationError extends LanepayError<'own_revocation'> {
   override name = 'OwnRevocationError';
   constructor(approvalId: string) {
     super('own_revocation', `${approvalId} revokes you; other members must decide it.`);
   }
 }
 
-export class MemberAlreadyRevokedError extends LanepayError {
+export class MemberAlreadyRevokedError extends LanepayError<'member_already_revoked'> {
   override name = 'MemberAlreadyRevokedError';
   constructor(memberId: string) {
     super('member_already_revoked', `Member ${memberId} is already revoked.`);

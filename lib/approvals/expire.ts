@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited, type AuditedTransaction } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
@@ -26,7 +26,7 @@ export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promi
       continue;
     }
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: await expiryItems(deps, record, now) }));
+      await writeAudited(deps, await expiryTransaction(deps, record, now));
       expired += 1;
     } catch (error) {
       // An altered request releases nothing it names: left pending for people to look at, and counted.
@@ -41,13 +41,12 @@ export async function expireDueApprovals(deps: ApprovalDeps, limit = 500): Promi
   return { expired, skipped, altered };
 }
 
-/** The items of `approval.expire`: the request, a held payout released, and the audit record naming it. */
-async function expiryItems(deps: ApprovalDeps, record: ApprovalRecord, now: Date): Promise<TransactWriteItem[]> {
+/** The transaction of `approval.expire`: the request, a held payout released, and the audit record naming it. */
+async function expiryTransaction(deps: ApprovalDeps, record: ApprovalRecord, now: Date): Promise<AuditedTransaction> {
   const next: ApprovalRecord = { ...record, version: record.version + 1, approval: { ...record.approval, status: 'expired', decided_at: now.toISOString() } };
   const applied = await outcomeItems(deps, record, 'expired', now);
-  return [
-    replaceApprovalItem(deps.tableName, next, record.version),
-    ...applied.items,
-    ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now }),
-  ];
+  return {
+    items: [replaceApprovalItem(deps.tableName, next, record.version), ...applied.items],
+    audit: { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now },
+  };
 }

@@ -1,10 +1,13 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import type { MemberRecord } from '../members/items.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
 import type { StoredSecret } from '../webhooks/items.js';
 import type { ApprovalPolicy } from './policy.js';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * The change an approval holds, applied in the transaction that records the last approval. It
@@ -35,7 +38,7 @@ export function approvalKey(id: string) {
 
 /** The gsi1 partition listing a merchant's approvals in one status, oldest first. */
 export function merchantApprovalsPartition(merchantId: string, status: ApprovalStatus): string {
-  return `MERCHANT#${merchantId}#APPROVALS#${status}`;
+  return merchantListPartition(merchantId, `APPROVALS#${status}`);
 }
 
 /** The gsi2 partition of pending approvals by expiry, read by the expiry sweep (as holds are: HOLDS#n). */
@@ -61,13 +64,16 @@ export function approvalItem(record: ApprovalRecord): Record<string, AttributeVa
   return item;
 }
 
+const storedApprovalSchema = z.object({
+  object: jsonAttribute(approvalSchema),
+  merchantId: z.string(),
+  version: z.number(),
+  change: jsonAttribute(z.custom<HeldChange>()),
+});
+
 export function approvalFromItem(item: Record<string, AttributeValue>): ApprovalRecord {
-  return {
-    approval: approvalSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    change: JSON.parse(item.change!.S!) as HeldChange,
-  };
+  const { object, ...record } = readItem(storedApprovalSchema, item);
+  return { approval: object, ...record };
 }
 
 /** A new request, written with attribute_not_exists. */

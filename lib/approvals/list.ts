@@ -1,6 +1,10 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { approvalSchema, type Approval, type ApprovalStatus } from './schemas.js';
 import { merchantApprovalsPartition } from './items.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+
+const listedSchema = z.object({ object: jsonAttribute(approvalSchema) });
 
 /** A merchant's requests in one status, oldest first, paged by `starting_after`. */
 export async function listApprovals(
@@ -20,6 +24,6 @@ export async function listApprovals(
   }));
   const items = result.Items ?? [];
   // The index is eventually consistent; an item whose status moved on is left out.
-  const data = items.slice(0, query.limit).map((item) => approvalSchema.parse(JSON.parse(item.object!.S!))).filter((a) => a.status === query.status);
+  const data = items.slice(0, query.limit).map((item) => readItem(listedSchema, item).object).filter((a) => a.status === query.status);
   return { object: 'list', data, has_more: items.length > query.limit };
 }

@@ -1,6 +1,6 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, operatorActor } from '../audit/index.js';
-import { LanepayError } from '../errors/index.js';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { operatorActor, writeAudited, type AuditEntry } from '../audit/index.js';
+import { ConcurrentChangeError, type LanepayError } from '../errors/index.js';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
 import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
 import { revokeMemberItems } from '../members/revoke.js';
@@ -10,6 +10,7 @@ import { MemberAlreadyRevokedError, PolicyNotSatisfiableError } from './errors.j
 import { holdIfRequired } from './hold.js';
 import { mostApprovalsAsked, type ApprovalPolicy } from './policy.js';
 import type { Approval } from './schemas.js';
+import { conditionFailedAt, isConditionRefusal } from '../aws/transaction-conflicts.js';
 
 /**
  * Changes to who approves and how many must: adding and revoking members, setting the policy. While
@@ -56,15 +57,14 @@ export function policyChangeItems(tableName: string, current: MerchantProfile, p
   };
 }
 
-/** Sends an operator's change at once (no policy asks for approvals), translating a failed condition to its refusal. */
-async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarded: GuardedItems, audit: TransactWriteItem[]): Promise<void> {
+/** Sends an operator's change and its audit record at once (no policy asks for approvals), translating a failed condition to its refusal. */
+async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarded: GuardedItems, audit: AuditEntry): Promise<void> {
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [...guarded.items, ...audit] }));
+    await writeAudited(deps, { items: guarded.items, audit });
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-    if (failed < 0) throw error;
-    throw guarded.refusals[failed] ?? new LanepayError('concurrent_change', 'The merchant changed while this ran (its profile or members); nothing was written, try again.');
+    if (!isConditionRefusal(error)) throw error;
+    const failed = guarded.items.findIndex((_, index) => conditionFailedAt(error, index));
+    throw guarded.refusals[failed] ?? new ConcurrentChangeError('The merchant changed while this ran (its profile or members); nothing was written, try again.');
   }
 }
 
@@ -109,9 +109,9 @@ export async function revokeMemberUnderPolicy(
   });
   if (held) return { member_id: member.id, revoked: false, approval: held };
   const at = deps.now?.() ?? new Date();
-  await applyNow(deps, memberRevocationItems(deps.tableName, merchant, member.id, at), auditItems(deps.tableName, {
+  await applyNow(deps, memberRevocationItems(deps.tableName, merchant, member.id, at), {
     merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.revoked', object: { type: 'member', id: member.id }, at,
-  }));
+  });
   return { member_id: member.id, revoked: true };
 }
 
@@ -133,8 +133,8 @@ export async function setPolicyUnderPolicy(
   });
   if (held) return held;
   const at = deps.now?.() ?? new Date();
-  await applyNow(deps, policyChangeItems(deps.tableName, merchant, input.policy), auditItems(deps.tableName, {
+  await applyNow(deps, policyChangeItems(deps.tableName, merchant, input.policy), {
     merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'approval_policy.updated', object: { type: 'merchant', id: input.merchantId }, at,
-  }));
+  });
   return { merchant_id: input.merchantId, policy: input.policy };
 }

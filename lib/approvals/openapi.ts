@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idParam, json, jsonSchema, listParams, problems } from '../http/openapi-parts.js';
 import { approvalSchema, approvalStatuses } from './schemas.js';
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: part of the merchant profile the authorizer parses (lib/aws/config.ts says why).
+import * as z from 'zod/mini';
 import { amountStringSchema } from '../ledger/amount.js';
 
 /** Default time an approval request waits before it expires (and a held payment is released). */
@@ -11,14 +12,14 @@ export const defaultApprovalExpirySeconds = 24 * 3600;
  */
 export const approvalPolicySchema = z.strictObject({
   /** Payments (payouts) of at least this many minor units, of any asset, wait for `approvals` members. */
-  payouts: z.strictObject({
+  payouts: z.optional(z.strictObject({
     at_or_above: amountStringSchema,
-    approvals: z.number().int().min(1).max(10),
-  }).optional(),
+    approvals: z.number().check(z.int(), z.gte(1), z.lte(10)),
+  })),
   /** API key creation and revocation, risk limits, the policy itself, webhook endpoints, adding and revoking members. */
-  admin_changes: z.strictObject({ approvals: z.number().int().min(0).max(10) }).default({ approvals: 1 }),
+  admin_changes: z._default(z.strictObject({ approvals: z.number().check(z.int(), z.gte(0), z.lte(10)) }), { approvals: 1 }),
   /** How long a request waits for its approvals before it expires. */
-  expires_after_seconds: z.number().int().min(1).max(30 * 24 * 3600).default(defaultApprovalExpirySeconds),
+  expires_after_seconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(30 * 24 * 3600)), defaultApprovalExpirySeconds),
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
@@ -56,4 +57,14 @@ export function requiredApprovals(policy: ApprovalPolicy | undefined, action: Ap
 /** The most approvals any rule of the policy can ask for: the merchant needs at least that many members. */
 export function mostApprovalsAsked(policy: ApprovalPolicy): number {
   return Math.max(policy.payouts?.approvals ?? 0, policy.admin_changes.approvals);
+}
+
+/**
+ * The approvals the policy in force asks for a request of this kind. Deciding needs at least this
+ * many, whatever the request item says: the item is written by the function that held the change,
+ * which must not be able to lower its own bar.
+ */
+export function approvalsAskedFor(policy: ApprovalPolicy | undefined, kind: ApprovalActionKind): number {
+  if (!policy) return 0;
+  return kind === 'payout' ? (policy.payouts?.approvals ?? 0) : policy.admin_changes.approvals;
 }

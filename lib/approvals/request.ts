@@ -1,5 +1,5 @@
-import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems } from '../audit/index.js';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited } from '../audit/index.js';
 import { newId } from '../ids/index.js';
 import { changeHash } from './change-hash.js';
 import { newApprovalItem, type ApprovalRecord, type HeldChange } from './items.js';
@@ -51,13 +51,10 @@ export async function requestApproval(deps: { dynamodb: DynamoDBClient; tableNam
   const record = newApprovalRecord(request);
   // Its own transaction, so its own record; a held payout's request joins the payment's transaction
   // and its `payment.authorized` record instead (one record per merchant per transaction).
-  const items: TransactWriteItem[] = [
-    ...requestApprovalItems(deps.tableName, record),
-    ...auditItems(deps.tableName, {
-      merchantId: request.merchantId, actor: request.requestedBy, action: 'approval.requested', object: { type: 'approval', id: record.approval.id }, at: request.now,
-    }),
-  ];
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  await writeAudited(deps, {
+    items: requestApprovalItems(deps.tableName, record),
+    audit: { merchantId: request.merchantId, actor: request.requestedBy, action: 'approval.requested', object: { type: 'approval', id: record.approval.id }, at: request.now },
+  });
   return record.approval;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `canceled`: the merchant canceled the payout the request held (POST /v1/payments/{id}/cancel). */
 export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'canceled'] as const;

@@ -3,9 +3,11 @@ import { logger } from '../observability/powertools.js';
 import type { AuditDeps } from './deps.js';
 import { recordLeaf, type LanePart } from './digests.js';
 import { merkleRoot } from './merkle.js';
-import { readRecords } from './reads.js';
+import { readRecords, registryEntrySchema } from './reads.js';
 import { auditHeadKey, auditRegistryPartition, chainFromRegistrySortKey, laneId } from './record.js';
 import { verifyChain } from './verify-chain.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 type Reader = Pick<AuditDeps, 'dynamodb' | 'tableName'>;
 
@@ -46,8 +48,9 @@ export async function readRegistryPage(deps: Reader, cursor: string | undefined,
     ...(cursor ? { ExclusiveStartKey: { pk: { S: auditRegistryPartition }, sk: { S: cursor } } } : {}),
   }));
   const entries = Items.flatMap((item) => {
-    const lane = chainFromRegistrySortKey(item.sk?.S ?? '');
-    return lane ? [{ ...lane, registrySk: item.sk!.S!, closedSeq: Number(item.closedSeq?.N ?? '0') }] : [];
+    const { sk, closedSeq } = readItem(registryEntrySchema, item);
+    const lane = chainFromRegistrySortKey(sk);
+    return lane ? [{ ...lane, registrySk: sk, closedSeq }] : [];
   });
   const heads = await readHeads(deps, entries);
   const moved = entries.filter((entry) => (heads.get(entry.registrySk) ?? 0) > entry.closedSeq);
@@ -73,7 +76,10 @@ async function readHeads(deps: Reader, entries: { merchantId: string; lane: numb
     const { Responses, UnprocessedKeys } = await deps.dynamodb.send(new BatchGetItemCommand({
       RequestItems: { [deps.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk, seq' } },
     }));
-    for (const item of Responses?.[deps.tableName] ?? []) seqs.set(byPartition.get(item.pk!.S!)!, Number(item.seq?.N ?? '0'));
+    for (const item of Responses?.[deps.tableName] ?? []) {
+      const head = readItem(z.object({ pk: z.string(), seq: z.number().default(0) }), item);
+      seqs.set(byPartition.get(head.pk)!, head.seq);
+    }
     keys = UnprocessedKeys?.[deps.tableName]?.Keys ?? [];
   }
   return seqs;

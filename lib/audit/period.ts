@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { isConditionRefusal } from '../aws/transaction-conflicts.js';
+import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { conditionFailedAt, isConditionRefusal } from '../aws/transaction-conflicts.js';
 import { logger } from '../observability/powertools.js';
 import { anchorPeriod, reanchorPrevious } from './anchoring.js';
 import { advanceClosingItem, openPeriod, readClosingPeriod, removeClosingItem, type ClosingPeriod } from './closing.js';
@@ -146,9 +146,8 @@ async function commitStep(deps: AuditDeps, items: TransactWriteItem[]): Promise<
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return true;
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException) || !isConditionRefusal(error)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') return false;
+    if (!isConditionRefusal(error)) throw error;
+    if (conditionFailedAt(error, items.length - 1)) return false;
     throw new AuditCloseConflictError('a lane\'s registry entry, digest or leaf changed under the period close', { cause: error });
   }
 }

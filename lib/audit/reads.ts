@@ -6,6 +6,11 @@ import type { ChainHead } from './items.js';
 import {
   auditHeadKey, auditLaneCount, auditLanePartition, auditPartition, auditRegistryPartition, chainFromRegistrySortKey, recordSortKey, recordSortKeyPrefix, storedRecordFromItem, type StoredRecord,
 } from './record.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
+
+/** An entry of the lane registry: its sort key names the lane; closedSeq is the last sequence a closed period covers. */
+export const registryEntrySchema = z.object({ sk: z.string(), closedSeq: z.number().default(0) });
 
 type Reader = { dynamodb: DynamoDBClient; tableName: string };
 
@@ -48,8 +53,9 @@ export async function readRegistry(deps: Reader, merchantId?: string): Promise<R
   });
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      const lane = chainFromRegistrySortKey(item.sk!.S!);
-      if (lane) lanes.push({ ...lane, closedSeq: Number(item.closedSeq?.N ?? '0') });
+      const { sk, closedSeq } = readItem(registryEntrySchema, item);
+      const lane = chainFromRegistrySortKey(sk);
+      if (lane) lanes.push({ ...lane, closedSeq });
     }
   }
   return lanes;

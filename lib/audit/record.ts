@@ -8,7 +8,7 @@ export interface AuditActor {
   id: string | null;
 }
 
-/** What a writer says about its change; the chain fields are added by auditItems. */
+/** What a writer says about its change; the chain fields are added by the audit writer (writeAudited). */
 export interface AuditEntry {
   merchantId: string;
   actor: AuditActor;

@@ -1,4 +1,7 @@
-import { z } from 'zod';
+// zod/mini: configuration is validated once at cold start by every function, the authorizer among
+// them, whose bundle then carries no classic zod at all (its methods on every schema cost about 55
+// KiB and the time to build them). The checks and messages are zod's own either way.
+import * as z from 'zod/mini';
 
 /** Raised at cold start when the environment does not describe a usable deployment. */
 export class ConfigError extends Error {
@@ -7,12 +10,28 @@ export class ConfigError extends Error {
 
 const stageSchema = z.enum(['local', 'dev', 'prod']);
 
+/** A string of at least `length` characters (zod's `.min(length)`). */
+function nonEmpty(length = 1) {
+  return z.string().check(z.minLength(length));
+}
+
+/** A whole number of seconds or a count, coerced from the variable's text, within `min`..`max`. */
+function wholeNumber(bounds: { min?: number; max?: number; positive?: boolean }, fallback: number) {
+  const checks = [
+    z.int(),
+    ...(bounds.positive ? [z.positive()] : []),
+    ...(bounds.min === undefined ? [] : [z.gte(bounds.min)]),
+    ...(bounds.max === undefined ? [] : [z.lte(bounds.max)]),
+  ];
+  return z._default(z.coerce.number().check(...checks), fallback);
+}
+
 /** Variables every function needs. Functions extend this with what they alone read. */
 export const baseConfigSchema = z.object({
   STAGE: stageSchema,
-  AWS_REGION: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  AWS_REGION: nonEmpty(),
+  TABLE_NAME: nonEmpty(),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
 });
 
 export type Stage = z.infer<typeof stageSchema>;
@@ -21,7 +40,7 @@ export type Stage = z.infer<typeof stageSchema>;
  * Validates `env` against `schema` once, failing with every missing or malformed variable named,
  * so a misconfigured deployment dies at cold start rather than on the first request that needs it.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
@@ -38,73 +57,73 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 }
 
 /** Functions that read or change payments. */
-export const paymentsConfigSchema = baseConfigSchema.extend({
+export const paymentsConfigSchema = z.extend(baseConfigSchema, {
   /** JSON array of chains (lib/chains/registry.ts), validated when the registry is built. */
-  CHAIN_REGISTRY: z.string().min(2),
+  CHAIN_REGISTRY: nonEmpty(2),
   /** How long a manual-capture hold lives (default 7 days). */
-  HOLD_EXPIRY_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
 });
 
 /** approvals: the approval endpoints and the expiry sweep of pending requests. */
-export const approvalsConfigSchema = baseConfigSchema.extend({
+export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
-  HOLD_EXPIRY_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
 });
 
-export const authorizerConfigSchema = baseConfigSchema.extend({
-  API_KEY_DIGEST_KEY_ID: z.string().min(1),
+export const authorizerConfigSchema = z.extend(baseConfigSchema, {
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
   /** Value of the usage plan's shared API key, for merchants without a key of their own (infra/api.yml). */
-  SHARED_USAGE_KEY: z.string().min(20),
+  SHARED_USAGE_KEY: nonEmpty(20),
   /** `accept` while a stage still has keys issued without their id (docs/security.md, "API keys"). */
-  LEGACY_KEYS: z.enum(['accept', 'refuse']).default('refuse'),
+  LEGACY_KEYS: z._default(z.enum(['accept', 'refuse']), 'refuse'),
 });
 
-export const outboxRelayConfigSchema = baseConfigSchema.extend({
+export const outboxRelayConfigSchema = z.extend(baseConfigSchema, {
   NOTIFY_QUEUE_URL: z.url(),
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
   /** Booked payouts (payment.succeeded) for the hourly flow totals the forecast job reads. */
   FLOW_TOTALS_QUEUE_URL: z.url(),
   /** Platform events (liquidity.low, …) go to the operators' alerts topic (infra/alerts.yml). */
-  ALERTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/),
+  ALERTS_TOPIC_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/)),
 });
 
 /** forecast-batch: forecasts per chain and asset, liquidity plans for the hot wallets. */
-export const forecastBatchConfigSchema = baseConfigSchema.extend({
-  CHAIN_REGISTRY: z.string().min(2),
+export const forecastBatchConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
   /** Hours of flow totals the model is fitted on (default 90 days). */
-  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(3).max(90).default(90),
+  FORECAST_HISTORY_DAYS: wholeNumber({ min: 3, max: 90 }, 90),
   /** Simulated sample paths per series for the liquidity plan. */
-  FORECAST_PATH_COUNT: z.coerce.number().int().min(100).max(5000).default(1000),
+  FORECAST_PATH_COUNT: wholeNumber({ min: 100, max: 5000 }, 1000),
   /** Quantile of cumulative outflow over the refill lead time the hot wallet must hold. */
-  FORECAST_LIQUIDITY_QUANTILE: z.coerce.number().gt(0).lt(1).default(0.99),
+  FORECAST_LIQUIDITY_QUANTILE: z._default(z.coerce.number().check(z.gt(0), z.lt(1)), 0.99),
   /** Dry probability above which liquidity.forecast_shortfall is emitted. */
-  FORECAST_SHORTFALL_PROBABILITY: z.coerce.number().min(0).lt(1).default(0.05),
+  FORECAST_SHORTFALL_PROBABILITY: z._default(z.coerce.number().check(z.gte(0), z.lt(1)), 0.05),
 });
 
 /** chain-submit and chain-check. */
-export const payoutConfigSchema = baseConfigSchema.extend({
-  CHAIN_REGISTRY: z.string().min(2),
+export const payoutConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
   CHAIN_CHECK_QUEUE_URL: z.url(),
   /** chain-submit's own queue: a malformed message is made visible again at once (lib/aws/sqs-release.ts). */
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
-  CHAIN_CHECK_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(15),
-  PAYOUT_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
+  CHAIN_CHECK_DELAY_SECONDS: wholeNumber({ min: 0, max: 900 }, 15),
+  PAYOUT_STUCK_AFTER_SECONDS: wholeNumber({ positive: true }, 300),
 });
 
 /** reconcile: the payout functions' settings, the relay's queues, and the age of what counts as stuck. */
-export const reconcileConfigSchema = payoutConfigSchema.extend({
+export const reconcileConfigSchema = z.extend(payoutConfigSchema, {
   NOTIFY_QUEUE_URL: z.url(),
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
   FLOW_TOTALS_QUEUE_URL: z.url(),
-  RECONCILE_OLDER_THAN_SECONDS: z.coerce.number().int().min(60).default(900),
+  RECONCILE_OLDER_THAN_SECONDS: wholeNumber({ min: 60 }, 900),
 });
 
 /** POST /v1/realtime/tokens: issues the single-use tokens browsers connect with. */
-export const realtimeTokensConfigSchema = baseConfigSchema.extend({
+export const realtimeTokensConfigSchema = z.extend(baseConfigSchema, {
   /** The WebSocket API's URL (wss://... on AWS), handed to clients with each token. */
   REALTIME_WEBSOCKET_URL: z.url({ protocol: /^wss?$/ }),
   /** How long a token may wait for its connection (default 5 minutes). */
-  REALTIME_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  REALTIME_TOKEN_TTL_SECONDS: wholeNumber({ min: 10, max: 3600 }, 300),
 });
 
 /**
@@ -114,67 +133,69 @@ export const realtimeTokensConfigSchema = baseConfigSchema.extend({
 export const checkoutConfigSchema = realtimeTokensConfigSchema;
 
 /** The WebSocket routes ($connect, $disconnect, subscribe). */
-export const realtimeConfigSchema = baseConfigSchema.extend({
+export const realtimeConfigSchema = z.extend(baseConfigSchema, {
   /** How long a connection's items live if its $disconnect never runs (API Gateway closes at 2 h). */
-  REALTIME_CONNECTION_TTL_SECONDS: z.coerce.number().int().positive().default(2 * 3600),
+  REALTIME_CONNECTION_TTL_SECONDS: wholeNumber({ positive: true }, 2 * 3600),
 });
 
 /** Functions that push events to WebSocket connections (pushEvent). */
-export const realtimePushConfigSchema = baseConfigSchema.extend({
+export const realtimePushConfigSchema = z.extend(baseConfigSchema, {
   /** API Gateway management endpoint: https://{api-id}.execute-api.{region}.{suffix}/{stage} on AWS. */
   REALTIME_MANAGEMENT_ENDPOINT: z.url({ protocol: /^https?$/ }),
 });
 
 /** Comma-separated seconds, e.g. "5,300,1800": the wait after each failed webhook attempt. */
-const retryScheduleSchema = z.string().regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be comma-separated seconds')
-  .transform((text) => text.split(',').map((part) => Number(part.trim())));
+const retryScheduleSchema = z.pipe(
+  z.string().check(z.regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be comma-separated seconds')),
+  z.transform((text: string) => text.split(',').map((part) => Number(part.trim()))),
+);
 
 /** webhooks (API), notify (fan-out) and webhook-deliver. */
-export const webhooksConfigSchema = baseConfigSchema.extend({
-  DATA_KEY_ID: z.string().min(1),
+export const webhooksConfigSchema = z.extend(baseConfigSchema, {
+  DATA_KEY_ID: nonEmpty(),
   WEBHOOK_DELIVERY_QUEUE_URL: z.url(),
   WEBHOOK_DELIVERY_DLQ_URL: z.url(),
-  WEBHOOK_RETRY_SCHEDULE_SECONDS: retryScheduleSchema.default([5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400]),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: z._default(retryScheduleSchema, [5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400]),
   /** An endpoint failing every attempt for this long is disabled (default 5 days). */
-  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().default(5 * 24 * 3600),
+  WEBHOOK_DISABLE_AFTER_SECONDS: z._default(z.coerce.number().check(z.positive()), 5 * 24 * 3600),
   /** How long the previous secret keeps signing after a rotation (default 24 h). */
-  WEBHOOK_SECRET_OVERLAP_SECONDS: z.coerce.number().positive().default(24 * 3600),
+  WEBHOOK_SECRET_OVERLAP_SECONDS: z._default(z.coerce.number().check(z.positive()), 24 * 3600),
 });
 
 /** kyc (the customer API) and kyc-check (decisions, the sweep and re-screening). */
-export const kycConfigSchema = baseConfigSchema.extend({
-  DATA_KEY_ID: z.string().min(1),
-  API_KEY_DIGEST_KEY_ID: z.string().min(1),
+export const kycConfigSchema = z.extend(baseConfigSchema, {
+  DATA_KEY_ID: nonEmpty(),
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
   KYC_CHECK_QUEUE_URL: z.url(),
 });
 
 /** charges (the merchant API and the expiry sweep) and chain-watch (deposits). */
-export const chargesConfigSchema = baseConfigSchema.extend({
-  CHAIN_REGISTRY: z.string().min(2),
+export const chargesConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
   /** Public base of the hosted checkout page; a charge's `hosted_url` is `<base>/<charge id>`. */
   CHECKOUT_BASE_URL: z.url(),
 });
 
 /** chain-watch: scans token transfers to deposit addresses and credits them when final. */
-export const chainWatchConfigSchema = baseConfigSchema.extend({
-  CHAIN_REGISTRY: z.string().min(2),
+export const chainWatchConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
   /** How long one invocation keeps polling (below the function's timeout); the schedule starts the next. */
-  CHAIN_WATCH_RUN_SECONDS: z.coerce.number().int().min(1).max(840).default(50),
+  CHAIN_WATCH_RUN_SECONDS: wholeNumber({ min: 1, max: 840 }, 50),
   /** Pause between passes over the chains. */
-  CHAIN_WATCH_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-  CHAIN_WATCH_MAX_BLOCKS_PER_QUERY: z.coerce.number().int().min(1).max(10_000).default(500),
-  CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS: z.coerce.number().int().min(0).default(100),
+  CHAIN_WATCH_POLL_MS: wholeNumber({ min: 100, max: 60_000 }, 2000),
+  CHAIN_WATCH_MAX_BLOCKS_PER_QUERY: wholeNumber({ min: 1, max: 10_000 }, 500),
+  CHAIN_WATCH_INITIAL_LOOKBACK_BLOCKS: wholeNumber({ min: 0 }, 100),
   /** Sweeps of credited deposits are queued here, in the chain's message group, behind its payouts. */
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
 });
 
 /** audit-anchor: closes audit periods (lib/audit/period.ts). */
-export const auditAnchorConfigSchema = baseConfigSchema.extend({
-  CHAIN_REGISTRY: z.string().min(2),
-  AUDIT_SIGNING_KEY_ID: z.string().min(1),
-  AUDIT_ANCHOR_KEY_ID: z.string().min(1),
+export const auditAnchorConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
+  AUDIT_SIGNING_KEY_ID: nonEmpty(),
+  AUDIT_ANCHOR_KEY_ID: nonEmpty(),
   /** A chain name of the registry; empty for its first chain. */
-  AUDIT_ANCHOR_CHAIN: z.string().default(''),
+  AUDIT_ANCHOR_CHAIN: z._default(z.string(), ''),
   /** The Object Lock bucket on AWS; absent locally, where there is no S3. */
-  AUDIT_DIGEST_BUCKET: z.string().min(1).optional(),
+  AUDIT_DIGEST_BUCKET: z.optional(nonEmpty()),
 });

@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { retryStaleAuditHeads } from '../audit/chain-retry.js';
 import { ContentionError } from '../errors/index.js';
+import { fullJitterDelayMs, sleep } from './backoff.js';
 import { retryDeadline } from './retry-deadline.js';
 
 export interface ConflictRetryOptions {
@@ -38,8 +38,9 @@ export function isConditionRefusal(error: unknown): boolean {
  * a ContentionError (a 503 `try_again` at the HTTP edge). The SDK's own retry strategy classifies
  * these cancellations as client errors and never retries them, and every caller that catches
  * TransactionCanceledException reads it as "a condition failed": retrying here, below all callers,
- * keeps a transient conflict from ever being mistaken for a refusal. The same client also rebuilds
- * audit records whose chain head moved (lib/audit/chain-retry.ts): both are retries below all callers.
+ * keeps a transient conflict from ever being mistaken for a refusal. It resends the same request,
+ * never another: a writer whose own condition failed (an audit record on a moved head) retries that
+ * itself, where it builds the transaction (lib/audit/writer.ts).
  */
 export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, options: ConflictRetryOptions = defaultConflictRetries): C {
   client.middlewareStack.add(
@@ -51,12 +52,19 @@ export function retryTransactionConflicts<C extends DynamoDBClient>(client: C, o
         } catch (error) {
           if (!isTransactionConflict(error)) throw error;
           if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
-          const ceilingMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+          await sleep(fullJitterDelayMs(attempt - 1, options));
         }
       }
     },
     { step: 'initialize', name: 'lanepayTransactionConflictRetry', override: true },
   );
-  return retryStaleAuditHeads(client);
+  return client;
+}
+
+/**
+ * True for a transaction cancelled because the condition on its item at `index` failed: for callers
+ * to whom it matters which item refused (a duplicate id, a lost race, a taken email).
+ */
+export function conditionFailedAt(error: unknown, index: number): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }

@@ -1,31 +1,15 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Interface, isError, Transaction, type JsonRpcError, type TransactionRequest } from 'ethers';
-import { LanepayError } from '../errors/index.js';
 import type { BroadcastResult, ChainAdapter, ContractCall, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
+import { BroadcastRefusedError, ChainUnavailableError, PayoutRejectedError } from './errors.js';
 import { KmsSigner } from './kms-signer.js';
 import type { Chain } from './registry.js';
-import { ChainUnavailableError, FailoverRpc } from './rpc.js';
+import { FailoverRpc } from './rpc.js';
 
 const erc20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
   'function balanceOf(address owner) view returns (uint256)',
 ]);
-
-/** The transfer would revert: the destination can never be paid this way. */
-export class PayoutRejectedError extends LanepayError {
-  override name = 'PayoutRejectedError';
-  constructor(detail: string, cause?: unknown) {
-    super('destination_rejected', detail, { cause });
-  }
-}
-
-/** The node refused signed bytes for a reason that will not pass (e.g. too little gas for the call). */
-export class BroadcastRefusedError extends LanepayError {
-  override name = 'BroadcastRefusedError';
-  constructor(readonly chain: string, readonly hash: string, cause: unknown) {
-    super('broadcast_rejected', `The node of ${chain} refused transaction ${hash}.`, { cause });
-  }
-}
 
 /**
  * A node's refusal by ethers' error code (ethers maps each node's wording onto these codes), or

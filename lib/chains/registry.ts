@@ -1,5 +1,5 @@
 import { getAddress } from 'ethers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentedFinality } from './finality.js';
 
 const evmAddressSchema = z.string().transform((value, ctx) => {

@@ -1,13 +1,5 @@
 import { FetchRequest, JsonRpcProvider } from 'ethers';
-import { LanepayError } from '../errors/index.js';
-
-/** Every RPC URL of a chain failed or has its circuit open: the caller waits, it never fails a payment. */
-export class ChainUnavailableError extends LanepayError {
-  override name = 'ChainUnavailableError';
-  constructor(readonly chain: string, cause: unknown) {
-    super('chain_unavailable', `No RPC endpoint of chain ${chain} answered.`, { cause });
-  }
-}
+import { ChainUnavailableError } from './errors.js';
 
 interface Endpoint {
   url: string;

@@ -1,16 +1,18 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey } from '../idempotency/store.js';
 import { newId } from '../ids/index.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { chargeAddress } from './addresses.js';
 import type { ChargeDeps } from './deps.js';
+import { ChargeNotCancelableError } from './errors.js';
 import { chargeItem, chargeMinDeposit, depositAddressItem, lateWindowMs, replaceChargeItem, watchForever, type ChargeRecord } from './items.js';
 import { getMerchantCharge } from './query.js';
 import { defaultChargeExpirySeconds, type Charge, type CreateChargeBody } from './schemas.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface ChargeResult {
   outcome: 'created' | 'ok';
@@ -71,9 +73,11 @@ export async function createCharge(deps: ChargeDeps, request: CreateChargeReques
       })),
       chargeEventItem(deps.tableName, request.merchant.id, 'charge.created', charge, now).item,
       completeIdempotencyItem(deps.tableName, acquired.lock, result),
-      ...auditItems(deps.tableName, { merchantId: request.merchant.id, actor: request.actor ?? unknownKey, action: 'charge.created', object: { type: 'charge', id }, at: now }),
     ];
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, {
+      items,
+      audit: { merchantId: request.merchant.id, actor: request.actor ?? unknownKey, action: 'charge.created', object: { type: 'charge', id }, at: now },
+    });
     return result;
   } catch (error) {
     await releaseIdempotencyKey(deps, acquired.lock);
@@ -119,7 +123,7 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
   const { charge } = record;
   if (charge.status === 'canceled') return { outcome: 'ok', charge };
   if (charge.status !== 'awaiting_payment' || charge.deposit_count > 0) {
-    throw new LanepayError('invalid_state', `Charge ${chargeId} is ${charge.status}${charge.deposit_count > 0 ? ' and has deposits' : ''}; only a charge nothing has reached can be canceled.`);
+    throw new ChargeNotCancelableError(chargeId, charge.status, charge.deposit_count);
   }
   const now = deps.now();
   const next: Charge = { ...charge, status: 'canceled', canceled_at: now.toISOString() };
@@ -134,17 +138,16 @@ export async function cancelCharge(deps: ChargeDeps, merchantId: string, chargeI
       },
     })),
     chargeEventItem(deps.tableName, merchantId, 'charge.canceled', next, now).item,
-    ...auditItems(deps.tableName, { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId, actor, action: 'charge.canceled', object: { type: 'charge', id: chargeId }, at: now } });
     return { outcome: 'ok', charge: next };
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailedAt(error, 0)) {
       // A deposit (or another cancel) changed the charge first.
       const current = await getMerchantCharge(deps, merchantId, chargeId);
       if (current.charge.status === 'canceled') return { outcome: 'ok', charge: current.charge };
-      throw new LanepayError('invalid_state', `Charge ${chargeId} is ${current.charge.status}; it changed while this request ran.`);
+      throw new ChargeNotCancelableError(chargeId, current.charge.status, current.charge.deposit_count, true);
     }
     throw error;
   }

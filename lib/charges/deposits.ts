@@ -1,13 +1,16 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited } from '../audit/index.js';
 import { chargeEventItem } from '../events/items.js';
 import { newId } from '../ids/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { chargeDepositItem, depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
 import { readChargeRecord } from './query.js';
-import type { Deposit } from './schemas.js';
+import { depositStatuses, type Deposit } from './schemas.js';
 import { depositCredited, depositReverted, depositSeen, type ChargeChange } from './state.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
+import { bigintAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 export interface DepositStoreDeps {
   dynamodb: DynamoDBClient;
@@ -100,15 +103,18 @@ export function depositItem(record: DepositRecord): Record<string, AttributeValu
   return item;
 }
 
+const storedDepositSchema = z.object({
+  chain: z.string(), txHash: z.string(), logIndex: z.number(), blockNumber: z.number(),
+  blockHash: z.string(), chargeId: z.string(), merchantId: z.string(), asset: z.string(),
+  amount: bigintAttribute, status: z.enum(depositStatuses), version: z.number(),
+  late: z.boolean().default(false), confirmations: z.number().default(0), createdAt: z.string().default(''),
+  depositId: z.string().optional(),
+  sweepId: z.string().optional(),
+});
+
 export function depositFromItem(item: Record<string, AttributeValue>): DepositRecord {
-  return {
-    chain: item.chain!.S!, txHash: item.txHash!.S!, logIndex: Number(item.logIndex!.N), blockNumber: Number(item.blockNumber!.N),
-    blockHash: item.blockHash!.S!, chargeId: item.chargeId!.S!, merchantId: item.merchantId!.S!, asset: item.asset!.S!,
-    amountMinor: BigInt(item.amount!.N!), status: item.status!.S! as Deposit['status'], version: Number(item.version!.N),
-    late: item.late?.BOOL ?? false, confirmations: Number(item.confirmations?.N ?? '0'), createdAt: item.createdAt?.S ?? '',
-    ...(item.depositId?.S ? { depositId: item.depositId.S } : {}),
-    ...(item.sweepId?.S ? { sweepId: item.sweepId.S } : {}),
-  };
+  const { amount, ...record } = readItem(storedDepositSchema, item);
+  return { ...record, amountMinor: amount };
 }
 
 export type RecordOutcome = 'recorded' | 'already_recorded';
@@ -213,16 +219,14 @@ async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: Char
     { Put: { TableName: deps.tableName, Item: chargeDepositItem(charge.charge.id, change.deposit!) } },
     ...(change.event ? [chargeEventItem(deps.tableName, charge.merchantId, change.event, change.charge, now).item] : []),
     ...transferItems(deps.tableName, transfers, now.toISOString()),
-    // The chain watcher moves the merchant's charge and money on its own: actor `system`.
-    ...auditItems(deps.tableName, { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    // The chain watcher moves the merchant's charge and money on its own: actor `system`.
+    await writeAudited(deps, { items, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now } });
     return true;
   } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : undefined;
     // The charge or the deposit changed since they were read (another watcher, the expiry sweep): read again.
-    if (reasons && (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed')) return false;
+    if (conditionFailedAt(error, 0) || conditionFailedAt(error, 1)) return false;
     throw error;
   }
 }

@@ -1,8 +1,9 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { DepositStoreDeps } from './deposits.js';
 import { dustKey, replaceChargeItem, type WatchedAddress } from './items.js';
 import { readChargeRecord } from './query.js';
 import { dustSeen } from './state.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /** The dust one block sent to one watched address: every transfer below the charge's minimum deposit. */
 export interface DustBatch {
@@ -53,10 +54,8 @@ export async function recordDust(deps: DepositStoreDeps, batch: DustBatch): Prom
       }));
       return 'recorded';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [chargeReason, markerReason] = error.CancellationReasons ?? [];
-      if (markerReason?.Code === 'ConditionalCheckFailed') return 'already_recorded';
-      if (chargeReason?.Code !== 'ConditionalCheckFailed') throw error;
+      if (conditionFailedAt(error, 1)) return 'already_recorded';
+      if (!conditionFailedAt(error, 0)) throw error;
       // The charge changed since it was read (a deposit, the expiry sweep): read it again.
     }
   }

@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { chargeEventItem } from '../events/items.js';
 import type { ChargeDeps } from './deps.js';
@@ -24,13 +24,13 @@ export async function expireDueCharges(deps: Pick<ChargeDeps, 'dynamodb' | 'tabl
       continue;
     }
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
+      await writeAudited(deps, {
+        items: [
           replaceChargeItem(deps.tableName, { ...record, charge: change.charge, lateDeposits: change.lateDeposits, version: record.version + 1 }, record.version),
           chargeEventItem(deps.tableName, record.merchantId, 'charge.expired', change.charge, now).item,
-          ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now }),
         ],
-      }));
+        audit: { merchantId: record.merchantId, actor: systemActor, action: 'charge.expired', object: { type: 'charge', id: record.charge.id }, at: now },
+      });
       expired += 1;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

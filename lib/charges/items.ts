@@ -3,6 +3,9 @@ import { ledgerDecimals } from '../ledger/assets.js';
 import type { MerchantProfile } from '../merchants/profile.js';
 import type { FeeTerms } from '../payments/items.js';
 import { chargeSchema, embeddedDepositsMax, type Charge, type Deposit } from './schemas.js';
+import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * DynamoDB layout of pay-ins (single table):
@@ -29,7 +32,7 @@ export function chargeKey(id: string) {
 }
 
 export function merchantChargesPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#CHARGES`;
+  return merchantListPartition(merchantId, 'CHARGES');
 }
 
 export function depositAddressKey(chain: string, address: string) {
@@ -40,9 +43,12 @@ export function depositKey(chain: string, txHash: string, logIndex: number) {
   return { pk: { S: `DEPOSIT#${chain}#${txHash.toLowerCase()}#${logIndex}` }, sk: { S: 'DEPOSIT' } };
 }
 
+/** The sort key prefix of a charge's deposits in the charge's own partition. */
+export const chargeDepositSkPrefix = 'DEPOSIT#';
+
 /** The deposit as merchants see it, in its charge's partition. */
 export function chargeDepositKey(chargeId: string, depositId: string) {
-  return { pk: { S: `CHARGE#${chargeId}` }, sk: { S: `DEPOSIT#${depositId}` } };
+  return { pk: { S: `CHARGE#${chargeId}` }, sk: { S: `${chargeDepositSkPrefix}${depositId}` } };
 }
 
 export function chargeDepositItem(chargeId: string, deposit: Deposit): Record<string, AttributeValue> {
@@ -150,16 +156,26 @@ export function chargeItem(record: ChargeRecord): Record<string, AttributeValue>
   return item;
 }
 
+const storedChargeSchema = z.object({
+  // Parsed after the embedded deposits of an older item are counted (fromEmbeddedDeposits).
+  object: jsonAttribute(z.custom<Charge>()),
+  merchantId: z.string(),
+  version: z.number(),
+  feeTerms: jsonAttribute(z.custom<FeeTerms>()),
+  lateDeposits: z.number().optional(),
+  minDeposit: bigintAttribute.optional(),
+});
+
 export function chargeRecordFromItem(item: Record<string, AttributeValue>): ChargeRecord {
-  const stored = JSON.parse(item.object!.S!) as Charge;
+  const { object: stored, merchantId, version, feeTerms, lateDeposits, minDeposit } = readItem(storedChargeSchema, item);
   const charge = chargeSchema.parse(stored.deposit_count === undefined ? fromEmbeddedDeposits(stored) : stored);
   return {
     charge,
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    feeTerms: JSON.parse(item.feeTerms!.S!) as FeeTerms,
-    lateDeposits: item.lateDeposits?.N !== undefined ? Number(item.lateDeposits.N) : stored.deposits.filter((d) => d.late && d.status !== 'reverted').length,
-    minDepositMinor: item.minDeposit?.N !== undefined ? BigInt(item.minDeposit.N) : defaultMinDeposit(charge.asset),
+    merchantId,
+    version,
+    feeTerms,
+    lateDeposits: lateDeposits ?? stored.deposits.filter((d) => d.late && d.status !== 'reverted').length,
+    minDepositMinor: minDeposit ?? defaultMinDeposit(charge.asset),
   };
 }
 
@@ -223,8 +239,9 @@ export function depositAddressItem(watched: WatchedAddress, watchUntilIso: strin
 
 /** The watched address an index entry (keys only) describes. */
 export function watchedFromIndexKeys(chain: string, keys: Record<string, AttributeValue>): WatchedAddress {
-  const address = keys.pk!.S!.slice(`DEPOSITADDR#${chain}#`.length);
-  const [, chargeId, merchantId, asset, minDeposit] = keys.gsi2sk!.S!.split('#');
+  const { pk, gsi2sk } = readItem(z.object({ pk: z.string(), gsi2sk: z.string() }), keys);
+  const address = pk.slice(`DEPOSITADDR#${chain}#`.length);
+  const [, chargeId, merchantId, asset, minDeposit] = gsi2sk.split('#');
   // Entries written before the minimum deposit existed have no fifth part: the default applies.
   return { chain, address, chargeId: chargeId!, merchantId: merchantId!, asset: asset!, minDepositMinor: minDeposit ? BigInt(minDeposit) : defaultMinDeposit(asset!) };
 }

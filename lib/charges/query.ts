@@ -1,11 +1,15 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
-import type { Page } from '../payments/query.js';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import type { ChargeDeps } from './deps.js';
-import { chargeDepositKey, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
+import { chargeDepositKey, chargeDepositSkPrefix, chargeKey, chargeRecordFromItem, merchantChargesPartition, type ChargeRecord } from './items.js';
 import { depositSchema, type Charge, type Deposit } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 type ReadDeps = Pick<ChargeDeps, 'dynamodb' | 'tableName'>;
+
+const listedDepositSchema = z.object({ object: jsonAttribute(depositSchema) });
 
 /** The charge and its bookkeeping, read consistently; undefined when there is none. */
 export async function readChargeRecord(deps: ReadDeps, chargeId: string): Promise<ChargeRecord | undefined> {
@@ -31,26 +35,15 @@ export async function getMerchantCharge(deps: ReadDeps, merchantId: string, char
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id itself. */
-export async function listCharges(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Charge>> {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: merchantChargesPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => chargeRecordFromItem(item).charge), has_more: items.length > page.limit };
+export async function listCharges(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<Charge>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantChargesPartition(merchantId) }, page, (item) => chargeRecordFromItem(item).charge);
 }
 
 /**
  * A merchant's charge's deposits, newest first (deposit ids are time-ordered: the order the watcher
  * first recorded them), `starting_after` a deposit id. Dust is not listed: the charge counts it.
  */
-export async function listChargeDeposits(deps: ReadDeps, merchantId: string, chargeId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Deposit>> {
+export async function listChargeDeposits(deps: ReadDeps, merchantId: string, chargeId: string, page: PageRequest): Promise<Page<Deposit>> {
   await getMerchantCharge(deps, merchantId, chargeId);
   const { pk } = chargeKey(chargeId);
   // The charge itself (sk `CHARGE`) sorts below every `DEPOSIT#`, so the range starts there; BETWEEN
@@ -60,11 +53,11 @@ export async function listChargeDeposits(deps: ReadDeps, merchantId: string, cha
     new QueryCommand({
       TableName: deps.tableName,
       KeyConditionExpression: after ? 'pk = :pk AND sk BETWEEN :first AND :after' : 'pk = :pk AND begins_with(sk, :first)',
-      ExpressionAttributeValues: { ':pk': pk, ':first': { S: 'DEPOSIT#' }, ...(after ? { ':after': after } : {}) },
+      ExpressionAttributeValues: { ':pk': pk, ':first': { S: chargeDepositSkPrefix }, ...(after ? { ':after': after } : {}) },
       ScanIndexForward: false,
       Limit: page.limit + (after ? 2 : 1),
     }),
   );
   const items = (result.Items ?? []).filter((item) => item.sk?.S !== after?.S);
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => depositSchema.parse(JSON.parse(item.object!.S!))), has_more: items.length > page.limit };
+  return { object: 'list', data: items.slice(0, page.limit).map((item) => readItem(listedDepositSchema, item).object), has_more: items.length > page.limit };
 }

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { customerIdSchema } from '../customers/schemas.js';
+import * as z from 'zod';
+import { customerIdSchema } from '../customers/ids.js';
 import { amountStringSchema } from '../ledger/amount.js';
 import { metadataSchema } from '../payments/schemas.js';
 
@@ -11,7 +11,7 @@ export const chargeIdSchema = z.string().regex(/^ch_[0-9a-z]{26}$/, 'must be a c
 
 /** Body of POST /v1/charges. Without `amount` the charge is a top-up: whatever arrives is credited. */
 export const createChargeBodySchema = z.strictObject({
-  amount: amountStringSchema.optional(),
+  amount: z.optional(amountStringSchema),
   asset: z.string().regex(/^[A-Z0-9]{2,12}$/, 'must be an asset symbol such as "USDC"'),
   /** The chains the customer may pay on; every chain of the registry carrying the asset by default. */
   chains: z.array(z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a chain name such as "local-a"')).min(1).max(20)

@@ -1,9 +1,10 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import { platformEventItem } from '../payouts/platform-events.js';
 import type { DepositStoreDeps, SeenTransfer } from './deposits.js';
 import type { DustBatch } from './dust.js';
 import { setAsideKey } from './items.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /** What the watcher could not book: a deposit (`<tx>#<log index>`) or a block's dust to one address. */
 export interface Unbookable {
@@ -57,7 +58,7 @@ export async function setAside(deps: DepositStoreDeps, log: Unbookable, error: u
     }));
     return 'set_aside';
   } catch (failure) {
-    if (failure instanceof TransactionCanceledException && failure.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already_set_aside';
+    if (conditionFailedAt(failure, 0)) return 'already_set_aside';
     throw failure;
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idParam, jsonSchema, problems } from '../http/openapi-parts.js';
 import { checkoutViewSchema } from './public-view.js';
 

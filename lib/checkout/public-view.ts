@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeAddressSchema, chargeSchema, chargeStatuses, type Charge } from '../charges/schemas.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 

@@ -6,7 +6,7 @@ import { statusDisplay } from './status.js';
 /**
  * The hosted checkout page as one HTML document with its style and script inline: a pure function
  * of the charge's public view, so tests render it without a server. The browser script reads the
- * JSON block `#checkout-data` and takes over from there (lib/checkout/browser/page.ts).
+ * JSON block `#checkout-data` and takes over from there (lib/checkout/browser/main.ts).
  */
 export interface CheckoutPageInput {
   view: CheckoutView;

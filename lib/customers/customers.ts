@@ -1,11 +1,12 @@
-import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import type { CustomerDeps } from './deps.js';
 import { customerFromItem, customerItem, customerKey, customerListPartition, type CustomerRecord } from './items.js';
 import type { CreateCustomerBody, Customer } from './schemas.js';
-import { auditItems } from '../audit/index.js';
+import { writeAudited } from '../audit/index.js';
 
 type TableDeps = Pick<CustomerDeps, 'dynamodb' | 'tableName'>;
 
@@ -46,13 +47,13 @@ export async function createCustomer(deps: CustomerDeps, request: IdempotentRequ
       created_at: deps.now().toISOString(),
       pii_erased_at: null,
     };
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
+    await writeAudited(deps, {
+      items: [
         { Put: { TableName: deps.tableName, Item: customerItem({ customer, merchantId: request.merchantId, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' } },
         completeIdempotencyItem(deps.tableName, lock, customer),
-        ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: { type: 'api_key', id: null }, action: 'customer.created', object: { type: 'customer', id: customer.id }, at: deps.now() }),
       ],
-    }));
+      audit: { merchantId: request.merchantId, actor: { type: 'api_key', id: null }, action: 'customer.created', object: { type: 'customer', id: customer.id }, at: deps.now() },
+    });
     return customer;
   });
 }
@@ -74,15 +75,6 @@ export async function getCustomer(deps: TableDeps, merchantId: string, customerI
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id. */
-export async function listCustomers(deps: TableDeps, merchantId: string, page: { limit: number; startingAfter?: string | undefined }) {
-  const result = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-    ExpressionAttributeValues: { ':p': { S: customerListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-    ScanIndexForward: false,
-    Limit: page.limit + 1,
-  }));
-  const items = result.Items ?? [];
-  return { object: 'list' as const, data: items.slice(0, page.limit).map((item) => customerFromItem(item).customer), has_more: items.length > page.limit };
+export async function listCustomers(deps: TableDeps, merchantId: string, page: PageRequest): Promise<Page<Customer>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: customerListPartition(merchantId) }, page, (item) => customerFromItem(item).customer);
 }

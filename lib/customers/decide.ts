@@ -1,5 +1,5 @@
-import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, operatorActor, systemActor } from '../audit/index.js';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { operatorActor, systemActor, writeAudited } from '../audit/index.js';
 import { checkCnResidentId, checkPassport, checkPhone } from '../kyc/documents/index.js';
 import { screenName, type SanctionsIndex, type ScreeningResult } from '../kyc/screening/index.js';
 import { verificationEventItem } from '../events/items.js';
@@ -142,11 +142,13 @@ export async function recordDecision(
       ...customer, customer: next, version: customer.version + 1, screenedListVersion: input.listVersion ?? customer.screenedListVersion,
     }), customer.version));
   }
-  items.push(...auditItems(deps.tableName, {
-    merchantId: record.merchantId, actor: input.decidedBy === 'operator' ? operatorActor : systemActor,
-    action: `kyc.verification_${decision.status}`, object: { type: 'customer.verification', id: verification.id }, at: now,
-  }));
   items.push(...(input.alsoWrite ?? []));
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  await writeAudited(deps, {
+    items,
+    audit: {
+      merchantId: record.merchantId, actor: input.decidedBy === 'operator' ? operatorActor : systemActor,
+      action: `kyc.verification_${decision.status}`, object: { type: 'customer.verification', id: verification.id }, at: now,
+    },
+  });
   return verification;
 }

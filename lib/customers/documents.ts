@@ -3,6 +3,8 @@ import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { nameTokens } from '../kyc/screening/normalize.js';
 import { documentRegisterKey } from './items.js';
 import type { Pii } from './pii.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * Who gave an identity document before: the register that makes trying again under another name
@@ -52,9 +54,13 @@ export async function identityDigests(deps: MacDeps, merchantId: string, pii: Pi
   return { document, name };
 }
 
+const storedRegisterSchema = z.object({ customers: z.set(z.string()).default(new Set()), names: z.set(z.string()).default(new Set()), version: z.number() });
+
 export async function readDocumentRegister(deps: { dynamodb: DynamoDBClient; tableName: string }, digest: string): Promise<DocumentRegister> {
   const { Item } = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: documentRegisterKey(digest), ConsistentRead: true }));
-  return { digest, customers: Item?.customers?.SS ?? [], names: Item?.names?.SS ?? [], version: Item ? Number(Item.version!.N) : 0 };
+  if (!Item) return { digest, customers: [], names: [], version: 0 };
+  const stored = readItem(storedRegisterSchema, Item);
+  return { digest, customers: [...stored.customers], names: [...stored.names], version: stored.version };
 }
 
 /** `document_reused`: another customer gave this document; `name_changed`: it was given under another name. */

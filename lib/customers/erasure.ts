@@ -1,15 +1,17 @@
 import {
   BatchGetItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import { requireCustomer } from './customers.js';
 import { isHeld } from './decide.js';
 import type { CustomerDeps } from './deps.js';
 import {
   customerItem, customerKey, customerVerificationsPartition, verificationFromItem, verificationItem, verificationKey, verificationLinkKey,
-  verificationLinkPrefix, versionedPut, withFreshVersions, type CustomerRecord, type VerificationRecord,
+  verificationIdOfKeys, verificationLinkPrefix, versionedPut, withFreshVersions, type CustomerRecord, type VerificationRecord,
 } from './items.js';
 import type { Customer } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * Erasing a customer's PII, for any number of verifications. One transaction holds at most 100
@@ -70,12 +72,12 @@ async function markErasing(deps: CustomerDeps, merchantId: string, customerId: s
   if (record.customer.pii_erased_at !== null && (await linkedVerificationIds(deps, merchantId, customerId, 1)).length === 0) return 'already_erased';
   const now = deps.now();
   const customer: Customer = { ...record.customer, email: null, kyc_status: erasedStatus(record.customer) };
-  await deps.dynamodb.send(new TransactWriteItemsCommand({
-    TransactItems: [
+  await writeAudited(deps, {
+    items: [
       versionedPut(deps.tableName, customerItem({ ...record, customer, version: record.version + 1, erasingSince: now.toISOString() }), record.version),
-      ...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erasure_started', object: { type: 'customer', id: customerId }, at: now }),
     ],
-  }));
+    audit: { merchantId, actor: merchantKey, action: 'customer.pii_erasure_started', object: { type: 'customer', id: customerId }, at: now },
+  });
   return 'marked';
 }
 
@@ -91,7 +93,7 @@ async function linkedVerificationIds(deps: CustomerDeps, merchantId: string, cus
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': pk!, ':prefix': { S: verificationLinkPrefix } },
   }));
-  return (page.Items ?? []).map((item) => item.verificationId!.S!);
+  return (page.Items ?? []).map((item) => readItem(z.object({ verificationId: z.string() }), item).verificationId);
 }
 
 /** Erases the next chunk of linked verifications; 0 when none is left. */
@@ -109,6 +111,14 @@ async function eraseLinkedChunk(deps: CustomerDeps, merchantId: string, customer
   return ids.length;
 }
 
+const erasureStateSchema = z.object({ pii: z.unknown().optional(), object: jsonAttribute(z.looseObject({ pii_erased_at: z.unknown().optional() })) });
+
+/** Erased: no PII left on the item, and the verification says when it went. */
+function isErased(item: Record<string, AttributeValue>): boolean {
+  const { pii, object } = readItem(erasureStateSchema, item);
+  return pii === undefined && Boolean(object.pii_erased_at);
+}
+
 /** Verifications from before links existed, found by gsi1 and re-read strongly. */
 async function eraseUnlinked(deps: CustomerDeps, merchantId: string, customerId: string): Promise<void> {
   const candidates: string[] = [];
@@ -118,7 +128,7 @@ async function eraseUnlinked(deps: CustomerDeps, merchantId: string, customerId:
       TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExclusiveStartKey: start,
       ExpressionAttributeValues: { ':p': { S: customerVerificationsPartition(customerId) } },
     }));
-    for (const item of page.Items ?? []) if (item.pii || !JSON.parse(item.object!.S!).pii_erased_at) candidates.push(item.pk!.S!.replace(/^KYV#/, ''));
+    for (const item of page.Items ?? []) if (!isErased(item)) candidates.push(verificationIdOfKeys(item));
     start = page.LastEvaluatedKey;
   } while (start);
   for (let i = 0; i < candidates.length; i += erasureChunkSize) {
@@ -139,12 +149,12 @@ async function markErased(deps: CustomerDeps, merchantId: string, customerId: st
   const now = deps.now();
   const customer: Customer = { ...record.customer, email: null, kyc_status: erasedStatus(record.customer), pii_erased_at: now.toISOString() };
   const next: CustomerRecord = { ...record, customer, version: record.version + 1, erasingSince: undefined };
-  await deps.dynamodb.send(new TransactWriteItemsCommand({
-    TransactItems: [
+  await writeAudited(deps, {
+    items: [
       versionedPut(deps.tableName, customerItem(next), record.version),
-      ...auditItems(deps.tableName, { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: now }),
     ],
-  }));
+    audit: { merchantId, actor: merchantKey, action: 'customer.pii_erased', object: { type: 'customer', id: customerId }, at: now },
+  });
   return customer;
 }
 

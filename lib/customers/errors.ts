@@ -9,10 +9,10 @@ export class UnknownCustomerError extends ValidationError {
 }
 
 /** The verification is not in a state the operator's resolution applies to (review, or rejected by the system). */
-export class VerificationStateError extends LanepayError {
-  override name = 'VerificationStateError';
+export class VerificationNotResolvableError extends LanepayError<'verification_not_resolvable'> {
+  override name = 'VerificationNotResolvableError';
   constructor(readonly verificationId: string, readonly status: string) {
-    super('invalid_state', `Verification ${verificationId} is ${status}; only a verification in review, or one the system rejected, can be resolved.`);
+    super('verification_not_resolvable', `Verification ${verificationId} is ${status}; only a verification in review, or one the system rejected, can be resolved.`);
   }
 }
 
@@ -21,32 +21,32 @@ export class VerificationStateError extends LanepayError {
  * until the platform operator resolves them (`lanepay kyc resolve`), whatever they submit; one
  * verification is decided at a time; a customer whose PII is being erased takes none.
  */
-export abstract class VerificationRefusedError extends LanepayError {
+export abstract class VerificationRefusedError<Code extends string> extends LanepayError<Code> {
   override name = 'VerificationRefusedError';
 }
 
-export class CustomerInReviewError extends VerificationRefusedError {
+export class CustomerInReviewError extends VerificationRefusedError<'customer_in_review'> {
   override name = 'CustomerInReviewError';
   constructor(readonly customerId: string) {
     super('customer_in_review', `Customer ${customerId} is in review; only the platform operator can resolve it, and no new verification is taken until then.`);
   }
 }
 
-export class CustomerRejectedError extends VerificationRefusedError {
+export class CustomerRejectedError extends VerificationRefusedError<'customer_rejected'> {
   override name = 'CustomerRejectedError';
   constructor(readonly customerId: string) {
     super('customer_rejected', `Customer ${customerId} is rejected; only the platform operator can resolve it, and no new verification is taken until then.`);
   }
 }
 
-export class VerificationProcessingError extends VerificationRefusedError {
+export class VerificationProcessingError extends VerificationRefusedError<'verification_processing'> {
   override name = 'VerificationProcessingError';
   constructor(readonly customerId: string, readonly verificationId: string | null) {
     super('verification_processing', `Customer ${customerId} has verification ${verificationId} still processing; wait for its decision (customer.verification.* event) before submitting another.`);
   }
 }
 
-export class CustomerErasingError extends VerificationRefusedError {
+export class CustomerErasingError extends VerificationRefusedError<'customer_erasing'> {
   override name = 'CustomerErasingError';
   constructor(readonly customerId: string) {
     super('customer_erasing', `Customer ${customerId}'s personal data is being erased; send DELETE /v1/customers/${customerId}/pii again to finish it before submitting a verification.`);
@@ -57,7 +57,7 @@ export class CustomerErasingError extends VerificationRefusedError {
  * A payment naming a customer held in review or rejected is not captured: authorized before the
  * customer was held, it stays authorized until canceled (or it expires), so the hold is released.
  */
-export class CustomerHeldError extends LanepayError {
+export class CustomerHeldError extends LanepayError<'kyc_review' | 'kyc_rejected'> {
   override name = 'CustomerHeldError';
   constructor(readonly customerId: string, readonly kycStatus: 'review' | 'rejected') {
     super(

@@ -1,8 +1,11 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { isConditionRefusal } from '../aws/transaction-conflicts.js';
-import { LanepayError } from '../errors/index.js';
+import { ConcurrentChangeError } from '../errors/index.js';
 import type { SealedPii } from './pii.js';
 import { customerSchema, verificationSchema, type Customer, type Verification } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /**
  * The one module that spells customer and verification keys. A customer's key names its merchant,
@@ -17,7 +20,7 @@ export function customerKey(merchantId: string, customerId: string): Record<stri
 }
 
 export function customerListPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#CUSTOMERS`;
+  return merchantListPartition(merchantId, 'CUSTOMERS');
 }
 
 export function customerVerificationsPartition(customerId: string): string {
@@ -26,6 +29,17 @@ export function customerVerificationsPartition(customerId: string): string {
 
 export function verificationKey(id: string): Record<string, AttributeValue> {
   return { pk: { S: `KYV#${id}` }, sk: { S: 'KYV' } };
+}
+
+/** The id of the verification an item (or an index entry of one) belongs to, read from its key. */
+export function verificationIdOfKeys(keys: Record<string, AttributeValue>): string {
+  return readItem(z.object({ pk: z.string() }), keys).pk.replace(/^KYV#/, '');
+}
+
+/** The customer an entry of the approved-customers index (gsi2, keys only) names. */
+export function approvedCustomerOfKeys(keys: Record<string, AttributeValue>): { merchantId: string; customerId: string } {
+  const [merchantId, customerId] = readItem(z.object({ gsi2sk: z.string() }), keys).gsi2sk.split('#') as [string, string];
+  return { merchantId, customerId };
 }
 
 /**
@@ -85,14 +99,17 @@ export function customerItem(record: CustomerRecord): Record<string, AttributeVa
   return item;
 }
 
+const storedCustomerSchema = z.object({
+  object: jsonAttribute(customerSchema),
+  merchantId: z.string(),
+  version: z.number(),
+  screenedListVersion: z.string().optional(),
+  erasingSince: z.string().optional(),
+});
+
 export function customerFromItem(item: Record<string, AttributeValue>): CustomerRecord {
-  return {
-    customer: customerSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    screenedListVersion: item.screenedListVersion?.S,
-    erasingSince: item.erasingSince?.S,
-  };
+  const { object, ...record } = readItem(storedCustomerSchema, item);
+  return { customer: object, ...record };
 }
 
 export interface VerificationRecord {
@@ -124,14 +141,17 @@ export function verificationItem(record: VerificationRecord): Record<string, Att
   return item;
 }
 
+const storedVerificationSchema = z.object({
+  object: jsonAttribute(verificationSchema),
+  merchantId: z.string(),
+  version: z.number(),
+  /** Absent once erased. */
+  pii: z.object({ key: z.string(), iv: z.string(), tag: z.string(), data: z.string() }).optional(),
+});
+
 export function verificationFromItem(item: Record<string, AttributeValue>): VerificationRecord {
-  const pii = item.pii?.M;
-  return {
-    verification: verificationSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    pii: pii ? { key: pii.key!.S!, iv: pii.iv!.S!, tag: pii.tag!.S!, data: pii.data!.S! } : undefined,
-  };
+  const { object, ...record } = readItem(storedVerificationSchema, item);
+  return { verification: object, ...record };
 }
 
 /** A Put replacing a record only if nobody changed it since it was read. */
@@ -157,7 +177,7 @@ export async function withFreshVersions<T>(what: string, run: () => Promise<T>, 
       return await run();
     } catch (error) {
       if (!isConditionRefusal(error)) throw error;
-      if (attempt >= attempts) throw new LanepayError('concurrent_change', `${what} changed while this request ran; send it again.`, { cause: error });
+      if (attempt >= attempts) throw new ConcurrentChangeError(`${what} changed while this request ran; send it again.`, { cause: error });
     }
   }
 }

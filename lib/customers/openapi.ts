@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bodyProblems, idempotencyHeader as idempotency, listParams, problems } from '../http/openapi-parts.js';
 import { createVerificationBodySchema } from '../kyc/schemas.js';
 import { createCustomerBodySchema, customerSchema, verificationSchema } from './schemas.js';

@@ -5,7 +5,7 @@ import { readCustomer } from './customers.js';
 import { decideVerification, matchesOf, recordDecision, screenPerson } from './decide.js';
 import type { SanctionsIndex } from '../kyc/screening/index.js';
 import type { KycCheckDeps } from './deps.js';
-import { approvedPartition, customerItem, processingPartition, versionedPut } from './items.js';
+import { approvedCustomerOfKeys, approvedPartition, customerItem, processingPartition, verificationIdOfKeys, versionedPut } from './items.js';
 import { openPii } from './pii.js';
 import type { VerificationReasonCode } from './schemas.js';
 import { readVerification } from './verifications.js';
@@ -32,7 +32,7 @@ export async function sweepProcessing(deps: KycCheckDeps): Promise<{ decided: nu
   const before = new Date(deps.now().getTime() - stuckAfterMs).toISOString();
   let decided = 0;
   for await (const key of gsi2Keys(deps, processingPartition, before)) {
-    const id = key.pk!.S!.replace(/^KYV#/, '');
+    const id = verificationIdOfKeys(key);
     if ((await decideVerification(deps, id)) === 'decided') decided++;
   }
   return { decided };
@@ -48,7 +48,7 @@ export async function rescreenApproved(deps: KycCheckDeps): Promise<{ screened: 
   let screened = 0;
   let moved = 0;
   for await (const key of gsi2Keys(deps, approvedPartition)) {
-    const [merchantId, customerId] = key.gsi2sk!.S!.split('#') as [string, string];
+    const { merchantId, customerId } = approvedCustomerOfKeys(key);
     try {
       const result = await rescreenCustomer(deps, index, merchantId, customerId);
       if (result !== 'skipped') screened++;

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NotFoundError } from '../errors/index.js';
 import { readCustomer } from './customers.js';
 import { recordDecision } from './decide.js';
-import { VerificationStateError } from './errors.js';
+import { VerificationNotResolvableError } from './errors.js';
 import type { Verification } from './schemas.js';
 import { readVerification } from './verifications.js';
 
@@ -18,7 +18,7 @@ export async function resolveVerification(
 ): Promise<Verification> {
   const record = await readVerification(deps, input.verificationId);
   if (!record) throw new NotFoundError('verification', input.verificationId);
-  if (!isResolvable(record.verification)) throw new VerificationStateError(input.verificationId, record.verification.status);
+  if (!isResolvable(record.verification)) throw new VerificationNotResolvableError(input.verificationId, record.verification.status);
   const now = deps.now();
   const customer = await readCustomer(deps, record.merchantId, record.verification.customer);
   return recordDecision(deps, {

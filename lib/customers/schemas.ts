@@ -1,13 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { kycReasonCodes } from '../kyc/documents/reasons.js';
+import { customerIdSchema, verificationIdSchema } from './ids.js';
+
+export { customerIdSchema, verificationIdSchema };
 
 /** API shapes of customers and their verifications. No field here ever holds PII in clear. */
 
 /** zod's email pattern, with RFC 5321's limit of 64 characters before the @ (stated in the document too). */
 const emailPattern = new RegExp(`^(?=[^@]{1,64}@)${z.regexes.email.source.slice(1)}`);
 
-export const customerIdSchema = z.string().regex(/^cus_[0-9a-z]{26}$/, 'must be a customer id (cus_...)');
-export const verificationIdSchema = z.string().regex(/^kyv_[0-9a-z]{26}$/, 'must be a verification id (kyv_...)');
 
 const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))

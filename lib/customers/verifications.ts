@@ -1,4 +1,4 @@
-import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -13,7 +13,7 @@ import {
 } from './items.js';
 import { last4, sealPii } from './pii.js';
 import type { Customer, Verification } from './schemas.js';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 
 /** Customers and verifications are created through the merchant API (the key id is not passed down yet). */
 const merchantKey: AuditActor = { type: 'api_key', id: null };
@@ -58,15 +58,15 @@ export async function createVerification(
         pii_erased_at: null,
       };
       const nextCustomer: Customer = { ...customer.customer, kyc_status: 'processing', verification: verification.id, pii_erased_at: null };
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
+      await writeAudited(deps, {
+        items: [
           ...newVerificationItems({ verification, merchantId: request.merchantId, pii })
             .map((Item) => ({ Put: { TableName: deps.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
           versionedPut(deps.tableName, customerItem({ ...customer, customer: nextCustomer, version: customer.version + 1 }), customer.version),
           completeIdempotencyItem(deps.tableName, lock, verification),
-          ...auditItems(deps.tableName, { merchantId: request.merchantId, actor: merchantKey, action: 'kyc.verification_submitted', object: { type: 'customer.verification', id: verification.id }, at: deps.now() }),
         ],
-      }));
+        audit: { merchantId: request.merchantId, actor: merchantKey, action: 'kyc.verification_submitted', object: { type: 'customer.verification', id: verification.id }, at: deps.now() },
+      });
       return verification;
     });
   });

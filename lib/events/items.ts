@@ -3,8 +3,9 @@ import type { Charge } from '../charges/schemas.js';
 import type { Verification, VerificationEventType } from '../customers/schemas.js';
 import { newId } from '../ids/index.js';
 import type { Payment } from '../payments/schemas.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import type { WebhookEndpoint } from '../webhooks/endpoint-object.js';
 import type { ChargeEventType, LanepayEvent, PaymentEventType, WebhookEndpointEventType } from './schemas.js';
+import { merchantListPartition } from '../merchants/items.js';
 
 /** Events are kept 30 days (TTL), as the API promises. */
 export const eventRetentionSeconds = 30 * 24 * 3600;
@@ -15,7 +16,7 @@ export function eventKey(eventId: string) {
 
 /** The gsi1 partition that lists a merchant's events, oldest first. */
 export function merchantEventsPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#EVENTS`;
+  return merchantListPartition(merchantId, 'EVENTS');
 }
 
 const outboxShards = 8;

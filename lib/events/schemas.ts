@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeSchema } from '../charges/schemas.js';
 import { verificationEventTypes, verificationSchema } from '../customers/schemas.js';
 import { paymentSchema } from '../payments/schemas.js';
-import { webhookEndpointSchema } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
 
 /**
  * The events merchants receive (webhooks, WebSocket receipts, GET /v1/events): one union of every

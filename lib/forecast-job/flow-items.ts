@@ -1,4 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { bigintAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * Keys and items of the hourly flow totals: one bucket per (chain, asset, UTC hour), and one marker
@@ -65,12 +67,15 @@ export function flowBucketItem(chain: string, asset: string, bucket: FlowBucket)
   };
 }
 
+const storedFlowBucketSchema = z.object({
+  sk: z.string(),
+  payoutMinor: bigintAttribute.default(0n),
+  payoutCount: z.number().default(0),
+  depositMinor: bigintAttribute.default(0n),
+  depositCount: z.number().default(0),
+});
+
 export function flowBucketFromItem(item: Record<string, AttributeValue>): FlowBucket {
-  return {
-    hour: hourFromLabel(item.sk!.S!.slice(flowBucketSkPrefix.length)),
-    payoutMinor: BigInt(item.payoutMinor?.N ?? '0'),
-    payoutCount: Number(item.payoutCount?.N ?? '0'),
-    depositMinor: BigInt(item.depositMinor?.N ?? '0'),
-    depositCount: Number(item.depositCount?.N ?? '0'),
-  };
+  const { sk, ...totals } = readItem(storedFlowBucketSchema, item);
+  return { hour: hourFromLabel(sk.slice(flowBucketSkPrefix.length)), ...totals };
 }

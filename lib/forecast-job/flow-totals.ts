@@ -1,6 +1,7 @@
-import { QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LanepayEvent } from '../events/schemas.js';
 import { epochHour, flowBucketFromItem, flowBucketKey, flowBucketSkPrefix, flowEventMarkerKey, flowSeriesKey, flowTtlSeconds, hourLabel, type FlowBucket } from './flow-items.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface FlowTotalsDeps {
   dynamodb: DynamoDBClient;
@@ -56,7 +57,7 @@ export async function recordFlowEvent(deps: FlowTotalsDeps, event: LanepayEvent)
     }));
     return 'counted';
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    if (conditionFailedAt(error, 0)) return 'duplicate';
     throw error;
   }
 }

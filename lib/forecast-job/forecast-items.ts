@@ -1,4 +1,6 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * The latest forecast and liquidity plan per chain and asset: one item each, replaced on every run.
@@ -68,8 +70,8 @@ export function forecastItem(record: ForecastRecord, leadPaths: readonly Float64
 }
 
 export function forecastFromItem(item: Record<string, AttributeValue>): { record: ForecastRecord; leadPaths: Float64Array[] } {
-  const record = JSON.parse(item.body!.S!) as ForecastRecord;
-  const leadPaths = item.leadPaths?.B && record.plan ? unpackPaths(item.leadPaths.B, record.plan.leadTimeHours) : [];
+  const { body: record, leadPaths: packed } = readItem(z.object({ body: jsonAttribute(z.custom<ForecastRecord>()), leadPaths: z.instanceof(Uint8Array).optional() }), item);
+  const leadPaths = packed && record.plan ? unpackPaths(packed, record.plan.leadTimeHours) : [];
   return { record, leadPaths };
 }
 

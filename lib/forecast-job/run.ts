@@ -1,4 +1,4 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain, ChainRegistry } from '../chains/registry.js';
 import { forecastBatch, minimumSeriesLength, planLiquidity, type SeriesForecast } from '../forecast/index.js';
@@ -7,6 +7,7 @@ import { forecastItem, shortfallStateKey, type ForecastRecord, type PlanRecord }
 import { epochHour } from './flow-items.js';
 import { payoutSeries, readFlowBuckets } from './flow-totals.js';
 import { walletPosition, type WalletPosition } from './wallet.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface ForecastJobSettings {
   horizonHours: number;
@@ -170,7 +171,7 @@ async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: r
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast, announce, event] }));
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[1]?.Code !== 'ConditionalCheckFailed') throw error;
+    if (!conditionFailedAt(error, 1)) throw error;
     // Announced within the reminder time: the forecast and its plan still say so.
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast] }));
   }

@@ -3,8 +3,10 @@ import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
 import { ledgerDecimals } from '../ledger/assets.js';
 import { paymentKey } from '../payments/items.js';
-import { inFlightPayoutItems, isWaiting, type PayoutStatus } from '../payouts/items.js';
+import { inFlightPayoutItems, isWaiting, payoutStatuses } from '../payouts/items.js';
 import { paymentSchema } from '../payments/schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
 export interface WalletPosition {
@@ -46,13 +48,14 @@ export async function walletPosition(
   return { wallet, balanceMinor, ...inFlight, availableMinor: balanceMinor - inFlight.inFlightMinor };
 }
 
-type InFlightPayout = { status: PayoutStatus; wallet: string; nonce?: number };
+const inFlightPayoutSchema = z.object({ paymentId: z.string().optional(), status: z.enum(payoutStatuses), wallet: z.string().default(''), nonce: z.number().optional() });
+type InFlightPayout = Omit<z.output<typeof inFlightPayoutSchema>, 'paymentId'>;
 
 async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain: string, asset: string, counts: (payout: InFlightPayout) => boolean) {
   const paymentIds: string[] = [];
   for await (const item of inFlightPayoutItems(deps, chain, 'paymentId, #status, wallet, nonce', { '#status': 'status' })) {
-    const payout: InFlightPayout = { status: item.status!.S! as PayoutStatus, wallet: item.wallet?.S ?? '', ...(item.nonce?.N !== undefined ? { nonce: Number(item.nonce.N) } : {}) };
-    if (item.paymentId?.S && counts(payout)) paymentIds.push(item.paymentId.S);
+    const { paymentId, ...payout } = readItem(inFlightPayoutSchema, item);
+    if (paymentId && counts(payout)) paymentIds.push(paymentId);
   }
 
   let inFlightMinor = 0n;
@@ -63,7 +66,7 @@ async function inFlightPayouts(deps: { dynamodb: DynamoDBClient; tableName: stri
       if (attempt === 8) throw new Error(`could not read ${keys.length} in-flight payments of ${chain}`);
       const result = await deps.dynamodb.send(new BatchGetItemCommand({ RequestItems: { [deps.tableName]: { Keys: keys, ProjectionExpression: '#object', ExpressionAttributeNames: { '#object': 'object' } } } }));
       for (const item of result.Responses?.[deps.tableName] ?? []) {
-        const payment = paymentSchema.parse(JSON.parse(item.object!.S!));
+        const payment = readItem(z.object({ object: jsonAttribute(paymentSchema) }), item).object;
         if (payment.asset !== asset) continue;
         inFlightMinor += BigInt(payment.amount_captured);
         inFlightCount += 1;

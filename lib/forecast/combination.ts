@@ -10,7 +10,7 @@ export interface Combination {
 
 export function combinationLabel(combination: Combination): string {
   if (combination.kind === 'weighted') {
-    const parts = combination.members.map((name, m) => [name, combination.weights![m]!] as const).filter(([, weight]) => weight > 0);
+    const parts = combination.members.map((name, member) => [name, combination.weights![member]!] as const).filter(([, weight]) => weight > 0);
     return `weighted(${parts.map(([name, weight]) => `${name}:${weight.toFixed(1)}`).join('+')})`;
   }
   return combination.members.length === 1 ? combination.members[0]! : `${combination.kind}(${combination.members.join('+')})`;
@@ -27,24 +27,24 @@ export function combine(members: (Float64Array | undefined)[], fallback: (Float6
   const out = new Float64Array(steps);
   if (kind === 'weighted') {
     let total = 0;
-    members.forEach((forecast, m) => (total += forecast === undefined ? 0 : weights![m]!));
-    members.forEach((forecast, m) => {
+    members.forEach((forecast, member) => (total += forecast === undefined ? 0 : weights![member]!));
+    members.forEach((forecast, member) => {
       if (forecast === undefined) return;
-      const weight = total > 0 ? weights![m]! / total : 1 / available.length;
-      for (let s = 0; s < steps; s++) out[s]! += weight * forecast[s]!;
+      const weight = total > 0 ? weights![member]! / total : 1 / available.length;
+      for (let step = 0; step < steps; step++) out[step]! += weight * forecast[step]!;
     });
     return out;
   }
   if (kind === 'mean' || available.length <= 2) {
-    for (const forecast of available) for (let s = 0; s < steps; s++) out[s]! += forecast[s]! / available.length;
+    for (const forecast of available) for (let step = 0; step < steps; step++) out[step]! += forecast[step]! / available.length;
     return out;
   }
   const column = new Float64Array(available.length);
-  for (let s = 0; s < steps; s++) {
-    available.forEach((forecast, m) => (column[m] = forecast[s]!));
+  for (let step = 0; step < steps; step++) {
+    available.forEach((forecast, member) => (column[member] = forecast[step]!));
     column.sort();
     const middle = column.length >> 1;
-    out[s] = column.length % 2 === 1 ? column[middle]! : (column[middle - 1]! + column[middle]!) / 2;
+    out[step] = column.length % 2 === 1 ? column[middle]! : (column[middle - 1]! + column[middle]!) / 2;
   }
   return out;
 }
@@ -59,8 +59,8 @@ function candidateCombinations(names: string[], ranking: string[]): Combination[
     { members: names, kind: 'mean' },
     { members: names, kind: 'median' },
   ];
-  for (let k = 2; k <= Math.min(5, ranking.length - 1); k++) candidates.push({ members: ranking.slice(0, k), kind: 'mean' });
-  for (let k = 3; k <= Math.min(5, ranking.length - 1); k++) candidates.push({ members: ranking.slice(0, k), kind: 'median' });
+  for (let size = 2; size <= Math.min(5, ranking.length - 1); size++) candidates.push({ members: ranking.slice(0, size), kind: 'mean' });
+  for (let size = 3; size <= Math.min(5, ranking.length - 1); size++) candidates.push({ members: ranking.slice(0, size), kind: 'median' });
   return candidates;
 }
 
@@ -81,125 +81,182 @@ export interface SelectionResult {
   strategyScores: Record<Strategy, number>;
   ranking: string[];
   /**
-   * Validation forecast of series i at origin k by the winning strategy chosen without origin k and
-   * the origins overlapping it: the errors intervals are calibrated on, free of selection optimism.
+   * Validation forecast of a series at an origin by the winning strategy chosen without that origin
+   * and the origins overlapping it: the errors intervals are calibrated on, free of selection optimism.
    */
-  heldOut: (i: number, k: number) => Float64Array | undefined;
+  heldOut: (seriesIndex: number, originIndex: number) => Float64Array | undefined;
+}
+
+/** Which validation origins a choice may look at (by origin index). */
+type OriginFilter = (originIndex: number) => boolean;
+type Score = { smape: number; mase: number };
+
+/** What every chooser reads: the batch, the candidates and their validation forecasts, computed once. */
+interface Validation {
+  series: Float64Array[];
+  plans: SeriesPlan[];
+  names: string[];
+  forecasts: OriginForecasts;
+  candidates: Combination[];
+  /** Combined validation forecasts: [candidate][series][origin]. */
+  combined: (Float64Array | undefined)[][][];
+  /** Model indexes, best single model first: what a series falls back on when none of a combination's members forecast. */
+  fallbackModels: number[];
+  /** A score relative to the first model's (OWA-like): below 1 is better than it. */
+  overall: (score: Score) => number;
 }
 
 /**
  * Chooses how each series combines the candidates. Three strategies compete: one combination for the
  * whole batch (best pooled validation score) and one per series (best on its own validation
  * errors) and one weighted mean per series. The competition is honest (nested cross-validation,
- * see below); the winner then chooses again on all origins.
+ * see heldOutContest); the winner then chooses again on all origins.
  */
 export function chooseCombination(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts, originStride: number): SelectionResult {
-  const index = new Map(names.map((name, m) => [name, m]));
-  const everyOrigin = () => true;
-  const relativeTo = (reference: { smape: number; mase: number }) => (score: { smape: number; mase: number }) =>
-    0.5 * (score.smape / reference.smape + score.mase / reference.mase);
-  const overall = relativeTo(scoreForecasts(series, plans, (i, k) => forecasts[0]![i]![k]));
   const ranking = rankModels(series, plans, names, forecasts);
-  const candidates = candidateCombinations(names, ranking);
-  const fallbackIndexes = ranking.map((name) => index.get(name)!);
-  // Combined validation forecasts of every candidate, computed once: [candidate][series][origin].
-  const combined = candidates.map((combination) => {
-    const memberIndexes = combination.members.map((name) => index.get(name)!);
-    return series.map((_, i) =>
-      plans[i]!.origins.map((__, k) =>
-        combine(memberIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), combination.kind),
-      ),
-    );
-  });
-  // Per series and candidate: mean absolute error over the chosen origins (its own history).
-  const ownError = (c: number, i: number, useOrigin: (k: number) => boolean) => {
-    const plan = plans[i]!;
-    let sum = 0;
-    plan.origins.forEach((origin, k) => {
-      if (!useOrigin(k)) return;
-      const forecast = combined[c]![i]![k];
-      if (forecast === undefined) return void (sum = Infinity);
-      for (let s = 0; s < plan.steps; s++) sum += Math.abs(series[i]![origin + s]! - forecast[s]!);
-    });
-    return sum;
-  };
-  const pooledChoice = (useOrigin: (k: number) => boolean, score: (s: { smape: number; mase: number }) => number) =>
-    candidates
-      .map((_, c) => ({ c, score: score(scoreOrigins(series, plans, (i, k) => (useOrigin(k) ? combined[c]![i]![k] : null))) }))
-      .sort((a, b) => a.score - b.score);
-  const perSeriesChoice = (useOrigin: (k: number) => boolean, allowed: readonly number[] = candidates.map((_, c) => c)) =>
-    series.map((_, i) => {
-      let best = allowed[0]!;
-      let bestError = Infinity;
-      for (const c of allowed) {
-        const error = ownError(c, i, useOrigin);
-        if (error < bestError) [best, bestError] = [c, error];
-      }
-      return best;
-    });
-
-  // Each series weights its three best single models by inverse squared validation error.
-  const singleIndexes = names.map((name) => index.get(name)!);
-  const weightedChoice = (useOrigin: (k: number) => boolean): Combination[] =>
-    series.map((_, i) => {
-      const errors = names.map((__, m) => ownError(m, i, useOrigin));
-      const best = singleIndexes.filter((m) => Number.isFinite(errors[m]!)).sort((a, b) => errors[a]! - errors[b]!).slice(0, 3);
-      const weights = names.map(() => 0);
-      for (const m of best) weights[m] = 1 / Math.max(errors[m]!, 1e-12) ** 2;
-      const total = weights.reduce((sum, weight) => sum + weight, 0);
-      return { members: names, kind: 'weighted', weights: weights.map((weight) => (total > 0 ? weight / total : 1 / names.length)) };
-    });
-  const weightedForecast = (combination: Combination, i: number, k: number) =>
-    combine(singleIndexes.map((m) => forecasts[m]![i]![k]), fallbackIndexes.map((m) => forecasts[m]![i]![k]), 'weighted', combination.weights);
-
-  // The strategy contest, by nested cross-validation: at each origin k, a strategy chooses on the
-  // origins whose scored steps do not overlap k's (fewer than `apart` strides away would), and is
-  // scored at k. The same held-out forecasts later calibrate the intervals.
-  const steps = Math.max(1, ...plans.map((plan) => plan.steps));
-  const apart = Math.ceil(steps / originStride);
-  const disjointFrom = (k: number) => (j: number) => Math.abs(j - k) >= apart;
-  const strategyChoosers: Record<Strategy, (useOrigin: (k: number) => boolean) => Combination[]> = {
-    pooled: (useOrigin) => {
-      const c = pooledChoice(useOrigin, overall)[0]!.c;
-      return series.map(() => candidates[c]!);
-    },
-    'per-series': (useOrigin) => perSeriesChoice(useOrigin).map((c) => candidates[c]!),
-    // Fewer, pooled-best candidates: less selection noise when each series has few origins.
-    'per-series-top': (useOrigin) => {
-      const top = pooledChoice(useOrigin, overall).slice(0, 6).map(({ c }) => c);
-      return perSeriesChoice(useOrigin, top).map((c) => candidates[c]!);
-    },
-    weighted: weightedChoice,
-  };
-  const candidateIndex = new Map(candidates.map((combination, c) => [combination, c]));
-  const forecastWith = (combination: Combination, i: number, k: number) =>
-    combination.kind === 'weighted' ? weightedForecast(combination, i, k) : combined[candidateIndex.get(combination)!]![i]![k];
-  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
-  const contest = (Object.keys(strategyChoosers) as Strategy[]).map((strategy) => {
-    const heldOutChoices = Array.from({ length: mostOrigins }, (_, k) => strategyChoosers[strategy](disjointFrom(k)));
-    const heldOut = (i: number, k: number) => forecastWith(heldOutChoices[k]![i]!, i, k);
-    return { strategy, heldOut, score: overall(scoreForecasts(series, plans, heldOut)) };
-  });
-  contest.sort((a, b) => a.score - b.score);
+  const validation = validate(series, plans, names, forecasts, ranking);
+  const choosers = strategyChoosers(validation);
+  const contest = heldOutContest(validation, choosers, originStride);
   const winner = contest[0]!;
-  const pooledRanking = pooledChoice(everyOrigin, overall);
+  const everyOrigin = () => true;
+  const pooledRanking = pooledChoice(validation, everyOrigin);
   return {
     heldOut: winner.heldOut,
-    perSeries: strategyChoosers[winner.strategy](everyOrigin),
+    perSeries: choosers[winner.strategy](everyOrigin),
     strategy: winner.strategy,
-    pooled: candidates[pooledRanking[0]!.c]!,
-    tried: pooledRanking.map(({ c, score }) => ({ label: combinationLabel(candidates[c]!), score })),
+    pooled: validation.candidates[pooledRanking[0]!.candidate]!,
+    tried: pooledRanking.map(({ candidate, score }) => ({ label: combinationLabel(validation.candidates[candidate]!), score })),
     strategyScores: Object.fromEntries(contest.map(({ strategy, score }) => [strategy, score])) as Record<Strategy, number>,
     ranking,
   };
 }
 
+function validate(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts, ranking: string[]): Validation {
+  const modelIndex = new Map(names.map((name, model) => [name, model]));
+  const reference = scoreForecasts(series, plans, (seriesIndex, originIndex) => forecasts[0]![seriesIndex]![originIndex]);
+  const candidates = candidateCombinations(names, ranking);
+  const fallbackModels = ranking.map((name) => modelIndex.get(name)!);
+  const combined = candidates.map((combination) => {
+    const memberModels = combination.members.map((name) => modelIndex.get(name)!);
+    return series.map((_, seriesIndex) =>
+      plans[seriesIndex]!.origins.map((_origin, originIndex) => {
+        const forecastsBy = (model: number) => forecasts[model]![seriesIndex]![originIndex];
+        return combine(memberModels.map(forecastsBy), fallbackModels.map(forecastsBy), combination.kind);
+      }),
+    );
+  });
+  const overall = (score: Score) => 0.5 * (score.smape / reference.smape + score.mase / reference.mase);
+  return { series, plans, names, forecasts, candidates, combined, fallbackModels, overall };
+}
+
+/** A series' mean absolute error under one candidate, over the chosen origins (its own history); Infinity where it has no forecast. */
+function ownError(validation: Validation, candidate: number, seriesIndex: number, useOrigin: OriginFilter): number {
+  const plan = validation.plans[seriesIndex]!;
+  const actual = validation.series[seriesIndex]!;
+  let sum = 0;
+  plan.origins.forEach((origin, originIndex) => {
+    if (!useOrigin(originIndex)) return;
+    const forecast = validation.combined[candidate]![seriesIndex]![originIndex];
+    if (forecast === undefined) return void (sum = Infinity);
+    for (let step = 0; step < plan.steps; step++) sum += Math.abs(actual[origin + step]! - forecast[step]!);
+  });
+  return sum;
+}
+
+/** Every candidate with its pooled score over the chosen origins, best first. */
+function pooledChoice(validation: Validation, useOrigin: OriginFilter): { candidate: number; score: number }[] {
+  const { series, plans, candidates, combined, overall } = validation;
+  return candidates
+    .map((_, candidate) => ({
+      candidate,
+      score: overall(scoreOrigins(series, plans, (seriesIndex, originIndex) => (useOrigin(originIndex) ? combined[candidate]![seriesIndex]![originIndex] : null))),
+    }))
+    .sort((a, b) => a.score - b.score);
+}
+
+/** Per series, the allowed candidate with the least error on its own history. */
+function perSeriesChoice(validation: Validation, useOrigin: OriginFilter, allowed: readonly number[] = validation.candidates.map((_, candidate) => candidate)): number[] {
+  return validation.series.map((_, seriesIndex) => {
+    let best = allowed[0]!;
+    let bestError = Infinity;
+    for (const candidate of allowed) {
+      const error = ownError(validation, candidate, seriesIndex, useOrigin);
+      if (error < bestError) [best, bestError] = [candidate, error];
+    }
+    return best;
+  });
+}
+
+/**
+ * Each series weights its three best single models by inverse squared validation error. The single
+ * models are the first candidates (candidateCombinations), so a model's index is its candidate's.
+ */
+function weightedChoice(validation: Validation, useOrigin: OriginFilter): Combination[] {
+  const { names } = validation;
+  return validation.series.map((_, seriesIndex) => {
+    const errors = names.map((_name, model) => ownError(validation, model, seriesIndex, useOrigin));
+    const best = names.map((_name, model) => model).filter((model) => Number.isFinite(errors[model]!)).sort((a, b) => errors[a]! - errors[b]!).slice(0, 3);
+    const weights = names.map(() => 0);
+    for (const model of best) weights[model] = 1 / Math.max(errors[model]!, 1e-12) ** 2;
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    return { members: names, kind: 'weighted', weights: weights.map((weight) => (total > 0 ? weight / total : 1 / names.length)) };
+  });
+}
+
+type Chooser = (useOrigin: OriginFilter) => Combination[];
+
+function strategyChoosers(validation: Validation): Record<Strategy, Chooser> {
+  const { series, candidates } = validation;
+  return {
+    pooled: (useOrigin) => {
+      const best = pooledChoice(validation, useOrigin)[0]!.candidate;
+      return series.map(() => candidates[best]!);
+    },
+    'per-series': (useOrigin) => perSeriesChoice(validation, useOrigin).map((candidate) => candidates[candidate]!),
+    // Fewer, pooled-best candidates: less selection noise when each series has few origins.
+    'per-series-top': (useOrigin) => {
+      const top = pooledChoice(validation, useOrigin).slice(0, 6).map(({ candidate }) => candidate);
+      return perSeriesChoice(validation, useOrigin, top).map((candidate) => candidates[candidate]!);
+    },
+    weighted: (useOrigin) => weightedChoice(validation, useOrigin),
+  };
+}
+
+/** The validation forecast of series `seriesIndex` at origin `originIndex` under a chosen combination. */
+function forecastWith(validation: Validation, combination: Combination, seriesIndex: number, originIndex: number): Float64Array | undefined {
+  const forecastsBy = (model: number) => validation.forecasts[model]![seriesIndex]![originIndex];
+  if (combination.kind === 'weighted') {
+    const singleModels = validation.names.map((_name, model) => model);
+    return combine(singleModels.map(forecastsBy), validation.fallbackModels.map(forecastsBy), 'weighted', combination.weights);
+  }
+  return validation.combined[validation.candidates.indexOf(combination)]![seriesIndex]![originIndex];
+}
+
+/**
+ * The strategy contest, by nested cross-validation, best first: at each origin, a strategy chooses on
+ * the origins whose scored steps do not overlap it (fewer than `apart` strides away would), and is
+ * scored there. The same held-out forecasts later calibrate the intervals.
+ */
+function heldOutContest(validation: Validation, choosers: Record<Strategy, Chooser>, originStride: number) {
+  const { series, plans, overall } = validation;
+  const steps = Math.max(1, ...plans.map((plan) => plan.steps));
+  const apart = Math.ceil(steps / originStride);
+  const disjointFrom = (originIndex: number) => (other: number) => Math.abs(other - originIndex) >= apart;
+  const mostOrigins = Math.max(0, ...plans.map((plan) => plan.origins.length));
+  const contest = (Object.keys(choosers) as Strategy[]).map((strategy) => {
+    const heldOutChoices = Array.from({ length: mostOrigins }, (_, originIndex) => choosers[strategy](disjointFrom(originIndex)));
+    const heldOut = (seriesIndex: number, originIndex: number) => forecastWith(validation, heldOutChoices[originIndex]![seriesIndex]!, seriesIndex, originIndex);
+    return { strategy, heldOut, score: overall(scoreForecasts(series, plans, heldOut)) };
+  });
+  return contest.sort((a, b) => a.score - b.score);
+}
+
 /** Model names by pooled validation score (OWA-like, relative to the first model), best first. */
 export function rankModels(series: Float64Array[], plans: SeriesPlan[], names: string[], forecasts: OriginForecasts): string[] {
-  const reference = scoreForecasts(series, plans, (i, k) => forecasts[0]![i]![k]);
+  const reference = scoreForecasts(series, plans, (seriesIndex, originIndex) => forecasts[0]![seriesIndex]![originIndex]);
   return names
-    .map((name, m) => {
-      const score = scoreForecasts(series, plans, (i, k) => forecasts[m]![i]![k]);
+    .map((name, model) => {
+      const score = scoreForecasts(series, plans, (seriesIndex, originIndex) => forecasts[model]![seriesIndex]![originIndex]);
       return { name, score: 0.5 * (score.smape / reference.smape + score.mase / reference.mase) };
     })
     .sort((a, b) => a.score - b.score)
@@ -207,11 +264,11 @@ export function rankModels(series: Float64Array[], plans: SeriesPlan[], names: s
 }
 
 /** scoreForecasts over the origins where `pick` does not return null (skipped). */
-function scoreOrigins(series: Float64Array[], plans: SeriesPlan[], pick: (i: number, k: number) => Float64Array | undefined | null) {
-  const kept = plans.map((plan, i) => {
-    const origins = plan.origins.filter((_, k) => pick(i, k) !== null);
-    const indexes = plan.origins.map((_, k) => k).filter((k) => pick(i, k) !== null);
+function scoreOrigins(series: Float64Array[], plans: SeriesPlan[], pick: (seriesIndex: number, originIndex: number) => Float64Array | undefined | null) {
+  const kept = plans.map((plan, seriesIndex) => {
+    const origins = plan.origins.filter((_, originIndex) => pick(seriesIndex, originIndex) !== null);
+    const indexes = plan.origins.map((_, originIndex) => originIndex).filter((originIndex) => pick(seriesIndex, originIndex) !== null);
     return { plan: { ...plan, origins }, indexes };
   });
-  return scoreForecasts(series, kept.map(({ plan }) => plan), (i, k) => pick(i, kept[i]!.indexes[k]!) ?? undefined);
+  return scoreForecasts(series, kept.map(({ plan }) => plan), (seriesIndex, keptIndex) => pick(seriesIndex, kept[seriesIndex]!.indexes[keptIndex]!) ?? undefined);
 }

@@ -1,6 +1,6 @@
 import { buildErrorModel, conformalBounds, samplePaths, seededRandom, type ErrorModel } from './calibration.js';
 import { chooseCombination, combine, combinationLabel, type Strategy } from './combination.js';
-import { ForecastError } from './errors.js';
+import { ForecastOptionsError } from './errors.js';
 import { ridgeCandidates } from './ridge-candidates.js';
 import { localModels } from './local-models.js';
 import { localOriginForecasts, planSeries, setScales, type OriginForecasts } from './validation.js';
@@ -125,11 +125,11 @@ export function forecastSeries(y: Float64Array, options: ForecastOptions): Serie
 }
 
 function assertOptions(horizon: number, periods: readonly number[], levels: readonly number[]): void {
-  if (!Number.isInteger(horizon) || horizon < 1) throw new ForecastError('forecast_options_invalid', `horizon ${horizon} is not a whole number ≥ 1`);
+  if (!Number.isInteger(horizon) || horizon < 1) throw new ForecastOptionsError(`horizon ${horizon} is not a whole number ≥ 1`);
   if (periods.length === 0 || !periods.every((period) => Number.isInteger(period) && period >= 1)) {
-    throw new ForecastError('forecast_options_invalid', `seasonal periods ${periods.join(',')} must be whole numbers ≥ 1`);
+    throw new ForecastOptionsError(`seasonal periods ${periods.join(',')} must be whole numbers ≥ 1`);
   }
-  if (!levels.every((level) => level > 0 && level < 1)) throw new ForecastError('forecast_options_invalid', `interval levels ${levels.join(',')} must be strictly between 0 and 1`);
+  if (!levels.every((level) => level > 0 && level < 1)) throw new ForecastOptionsError(`interval levels ${levels.join(',')} must be strictly between 0 and 1`);
 }
 
 function seriesForecast(mean: Float64Array, errorModel: ErrorModel, scale: number, levels: readonly number[], options: ForecastOptions, random: () => number): SeriesForecast {

@@ -7,4 +7,4 @@ export { applyShocks, parseShocks, shockMultipliers } from './shocks.js';
 export type { Shock } from './shocks.js';
 export { forecastCsv, minimumSeriesLength, outputHeader, parseSeriesCsv } from './csv.js';
 export type { CsvForecastOptions } from './csv.js';
-export { ForecastCsvError, ForecastError, LiquidityInputError, ShockSyntaxError } from './errors.js';
+export { ForecastCsvError, ForecastError, ForecastOptionsError, LiquidityInputError, ShockSyntaxError } from './errors.js';

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
+import { BodyTooLargeError, InvalidJsonError, UnsupportedMediaTypeError } from './errors.js';
 
 export const defaultMaxBodyBytes = 16 * 1024;
 
@@ -11,16 +12,16 @@ export function readJsonBody(event: APIGatewayProxyEvent, maxBodyBytes = default
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBodyBytes) {
-    throw new LanepayError('body_too_large', `The body is ${raw.byteLength} bytes; the limit is ${maxBodyBytes}.`);
+    throw new BodyTooLargeError(raw.byteLength, maxBodyBytes);
   }
   const contentType = headerValue(event, 'content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
-    throw new LanepayError('unsupported_media_type', 'Send the body as JSON with `Content-Type: application/json`.');
+    throw new UnsupportedMediaTypeError();
   }
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new LanepayError('invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
+    throw new InvalidJsonError(error);
   }
 }
 

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { UnauthorizedError } from '../errors/index.js';
 import { logger, metrics, tracer } from '../observability/powertools.js';
 import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';

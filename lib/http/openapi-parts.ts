@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Building blocks of the OpenAPI document (lib/http/openapi.ts): JSON Schema from zod, problem

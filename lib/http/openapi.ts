@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from '../charges/openapi.js';
 import { checkoutOpenApiPaths } from '../checkout/openapi.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from '../approvals/openapi.js';
@@ -6,12 +6,13 @@ import { customerOpenApiPaths, customerOpenApiSchemas } from '../customers/opena
 import { realtimeOpenApiPaths } from '../realtime/openapi.js';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '../payments/schemas.js';
 import { eventSchema } from '../events/schemas.js';
-import { webhookEndpointSchema } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, redeliverySchema,
 } from '../webhooks/schemas.js';
 import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './openapi-parts.js';
 import { webhooksSection } from './openapi-webhooks.js';
+import { httpProblemCodes } from './problem.js';
 
 /**
  * The merchant API's OpenAPI 3.1 document, generated from the same zod schemas that validate
@@ -20,8 +21,19 @@ import { webhooksSection } from './openapi-webhooks.js';
  */
 let cached: Record<string, unknown> | undefined;
 
+/** The codes Lanepay's functions answer with, by status, from the one table at the edge (lib/http/problem.ts). */
+function codesByStatus(): string {
+  const byStatus = new Map<number, string[]>([[500, ['internal_error']]]);
+  for (const { code, status } of httpProblemCodes()) byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  return [...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => `${status} ${codes.map((code) => `\`${code}\``).join(', ')}`).join('; ');
+}
+
 const problemSchema = z.object({
-  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string(),
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(),
+  code: z.string().meta({
+    description: `Stable machine code, one per reason; \`type\` is https://lanepay.dev/problems/<code>. By status: ${codesByStatus()}. `
+      + 'The gateway answers some statuses itself with codes of its own (each response\'s description names them).',
+  }),
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),

@@ -1,4 +1,5 @@
-import { LanepayError } from '../errors/index.js';
+import type { LanepayError } from '../errors/index.js';
+import type { ErrorCode } from './error-codes.js';
 
 /** RFC 9457 problem details, with Lanepay's stable machine `code`. */
 export interface Problem {
@@ -13,40 +14,72 @@ export interface Problem {
 
 const typeBase = 'https://lanepay.dev/problems/';
 
+interface ProblemType {
+  status: number;
+  title: string;
+  /**
+   * Raised only by lib code the operator's CLI runs (`lanepay balance credit`, `kyc resolve`, ...):
+   * given a status all the same, for a route that may call it one day, but not listed in the
+   * merchant API's document.
+   */
+  operatorOnly?: true;
+}
+
 /**
- * The one table that turns domain error codes into HTTP. A code missing here is a 500 on purpose:
- * it means a new refusal was added without deciding how callers see it.
+ * Codes raised where no HTTP caller meets them: workers (chains, payouts, the outbox replay), the
+ * CLI (forecasts), WebSocket error frames. One reaching the HTTP edge would be a bug, answered as
+ * any bug is (500 `internal_error`, logged).
  */
-const statusByCode: Record<string, { status: number; title: string }> = {
+const notHttp = 'not_http';
+
+/**
+ * The one table that turns error classes, by their code, into HTTP. It must name every code of
+ * every errors module (ErrorCode), and only those: a new refusal does not compile until it is
+ * decided how callers see it.
+ */
+const problemTypes = {
+  // platform (lib/errors, lib/http, lib/idempotency)
   validation_error: { status: 400, title: 'Invalid request' },
   invalid_json: { status: 400, title: 'Body is not valid JSON' },
   body_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   not_found: { status: 404, title: 'Not found' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
-  idempotency_key_in_use: { status: 409, title: 'Idempotency key in use' },
-  invalid_state: { status: 409, title: 'Payment is not in a state that allows this' },
-  capture_exceeds_authorized: { status: 409, title: 'Capture amount exceeds the authorized amount' },
-  idempotency_error: { status: 422, title: 'Idempotency key reused with a different request' },
-  insufficient_funds: { status: 402, title: 'Insufficient funds' },
-  payment_declined: { status: 402, title: 'Payment declined' },
-  forbidden_on_stage: { status: 403, title: 'Not allowed on this stage' },
   try_again: { status: 503, title: 'Busy, try again' },
-  limit_exceeded: { status: 409, title: 'Limit reached' },
   rate_limited: { status: 429, title: 'Too many requests' },
   concurrent_change: { status: 409, title: 'Changed while the request ran' },
+  idempotency_key_in_use: { status: 409, title: 'Idempotency key in use' },
+  idempotency_error: { status: 422, title: 'Idempotency key reused with a different request' },
+  // payments
+  payment_not_capturable: { status: 409, title: 'Payment cannot be captured' },
+  payment_not_cancelable: { status: 409, title: 'Payment cannot be canceled' },
+  authorization_expired: { status: 409, title: 'Authorization expired' },
+  capture_exceeds_authorized: { status: 409, title: 'Capture amount exceeds the authorized amount' },
+  payment_declined: { status: 402, title: 'Payment declined' },
+  // charges
+  charge_not_cancelable: { status: 409, title: 'Charge cannot be canceled' },
+  // ledger
+  transfer_exists: { status: 409, title: 'Transfer exists already', operatorOnly: true },
+  forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },
+  // merchants
+  usage_plan_missing: { status: 409, title: 'No usage plan for this stage', operatorOnly: true },
+  // webhooks
+  limit_exceeded: { status: 409, title: 'Limit reached' },
+  // customers
   customer_in_review: { status: 409, title: 'Customer in review' },
   customer_rejected: { status: 409, title: 'Customer rejected' },
   verification_processing: { status: 409, title: 'A verification is still processing' },
   customer_erasing: { status: 409, title: "Customer's personal data being erased" },
   kyc_review: { status: 409, title: 'Customer in KYC review' },
   kyc_rejected: { status: 409, title: 'Customer rejected by KYC' },
+  verification_not_resolvable: { status: 409, title: 'Verification cannot be resolved', operatorOnly: true },
+  // members
   otp_required: { status: 401, title: 'One-time code required' },
   otp_invalid: { status: 401, title: 'Wrong one-time code' },
   otp_replayed: { status: 401, title: 'One-time code already used' },
   member_locked: { status: 423, title: 'Member locked' },
   member_exists: { status: 409, title: 'Member already exists' },
+  // approvals
   self_approval: { status: 403, title: 'Requester cannot decide their own request' },
   already_approved: { status: 409, title: 'Already approved by this member' },
   approval_decided: { status: 409, title: 'Approval already decided' },
@@ -56,10 +89,34 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   member_not_eligible: { status: 403, title: 'Member added after the request' },
   own_revocation: { status: 403, title: 'A member cannot decide their own revocation' },
   member_already_revoked: { status: 409, title: 'Member already revoked' },
-};
+  // workers and the CLI
+  chain_unavailable: notHttp,
+  destination_rejected: notHttp,
+  broadcast_rejected: notHttp,
+  rotation_refused: notHttp,
+  stream_range_gone: notHttp,
+  forecast_options_invalid: notHttp,
+  forecast_csv_invalid: notHttp,
+  shock_syntax: notHttp,
+  liquidity_input_invalid: notHttp,
+  // WebSocket error frames (lib/realtime/messages.ts)
+  outside_token_scope: notHttp,
+  payment_not_found: notHttp,
+  charge_not_found: notHttp,
+  too_many_subscriptions: notHttp,
+  not_connected: notHttp,
+  message_too_large: notHttp,
+} as const satisfies Record<ErrorCode, ProblemType | typeof notHttp>;
+
+/** How callers see `code` over HTTP; undefined for a code no HTTP route raises, or one outside ErrorCode. */
+function problemTypeOf(code: string): ProblemType | undefined {
+  if (!Object.hasOwn(problemTypes, code)) return undefined;
+  const type: ProblemType | typeof notHttp = problemTypes[code as ErrorCode];
+  return type === notHttp ? undefined : type;
+}
 
 export function problemFor(error: LanepayError, instance?: string): Problem {
-  const known = statusByCode[error.code];
+  const known = problemTypeOf(error.code);
   if (!known) return internalProblem(instance);
   return {
     type: `${typeBase}${error.code}`,
@@ -70,6 +127,12 @@ export function problemFor(error: LanepayError, instance?: string): Problem {
     ...(instance ? { instance } : {}),
     ...error.extensions,
   };
+}
+
+/** Every code the merchant API answers with, and its status, for the OpenAPI document. */
+export function httpProblemCodes(): { code: ErrorCode; status: number; title: string }[] {
+  return (Object.entries(problemTypes) as [ErrorCode, ProblemType | typeof notHttp][])
+    .flatMap(([code, type]) => (type === notHttp || type.operatorOnly ? [] : [{ code, status: type.status, title: type.title }]));
 }
 
 export function internalProblem(instance?: string): Problem {

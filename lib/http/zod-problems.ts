@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors/index.js';
 
 /** Parses `input` with `schema`, turning every zod issue into a field problem the caller can act on. */

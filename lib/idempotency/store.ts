@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
+import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './errors.js';
 
 /**
  * Stripe's idempotency semantics on one DynamoDB item per (merchant, key):
@@ -60,13 +61,10 @@ export async function acquireIdempotencyKey(
     if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
     const existing = error.Item;
     if (existing.fingerprint?.S !== input.fingerprint) {
-      throw new LanepayError(
-        'idempotency_error',
-        `Idempotency-Key ${input.key} was already used with a different request (path or body). Use a new key for a new request.`,
-      );
+      throw new IdempotencyKeyReusedError(input.key);
     }
     if (existing.state?.S !== 'completed') {
-      throw new LanepayError('idempotency_key_in_use', `A request with Idempotency-Key ${input.key} is still being processed. Retry shortly.`);
+      throw new IdempotencyKeyInUseError(input.key);
     }
     return { outcome: 'replay', result: JSON.parse(existing.result?.S ?? 'null') };
   }

@@ -1,5 +1,5 @@
 import countries from 'i18n-iso-countries/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request bodies of the KYC API. They check shape only: a number with a wrong check character

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 /**
  * Ledger accounts. Merchant accounts are single items guarded by "debits must not exceed credits".
@@ -31,4 +32,30 @@ export function shardFor(transferId: string): number {
 export function accountItemKey(account: AccountId, rootTransferId: string): { pk: string; sk: string } {
   if (isGuarded(account)) return { pk: `ACCOUNT#${account}`, sk: 'ACCOUNT' };
   return { pk: `ACCOUNT#${account}`, sk: `SHARD#${String(shardFor(rootTransferId)).padStart(2, '0')}` };
+}
+
+/** The item of a merchant's account in one asset (guarded accounts are a single item). */
+export function merchantAccountKey(merchantId: string, asset: string): Record<string, AttributeValue> {
+  const { pk, sk } = accountItemKey(merchantAccount(merchantId, asset), '');
+  return { pk: { S: pk }, sk: { S: sk } };
+}
+
+/** A key naming a guarded (merchant) account's item: the one "debits must not exceed credits" conditions. */
+export function isGuardedAccountKey(key: Record<string, AttributeValue> | undefined): boolean {
+  return key?.pk?.S?.startsWith('ACCOUNT#merchant:') ?? false;
+}
+
+/** A merchant's new, empty account in one asset, opened with the merchant. */
+export function newMerchantAccountItem(merchantId: string, asset: string): Record<string, AttributeValue> {
+  return {
+    ...merchantAccountKey(merchantId, asset),
+    entity: { S: 'account' },
+    accountId: { S: merchantAccount(merchantId, asset) },
+    asset: { S: asset },
+    debitsPending: { N: '0' },
+    debitsPosted: { N: '0' },
+    creditsPending: { N: '0' },
+    creditsPosted: { N: '0' },
+    available: { N: '0' },
+  };
 }

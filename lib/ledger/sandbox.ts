@@ -1,8 +1,8 @@
-import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { auditItems, operatorActor } from '../audit/index.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { operatorActor, writeAudited } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
-import { LanepayError } from '../errors/index.js';
 import { merchantAccount, platformAccount } from './accounts.js';
+import { SandboxOnProdError } from './errors.js';
 import { transferItems } from './transfers.js';
 
 /**
@@ -14,19 +14,15 @@ export async function creditSandboxFunds(
   input: { merchantId: string; asset: string; amountMinor: bigint; transferId: string },
 ): Promise<void> {
   if (deps.stage === 'prod') {
-    throw new LanepayError('forbidden_on_stage', 'Sandbox funds cannot be booked on prod: fund the merchant with a real deposit.');
+    throw new SandboxOnProdError();
   }
   const now = deps.now?.() ?? new Date();
-  await deps.dynamodb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        ...transferItems(
-          deps.tableName,
-          [{ kind: 'posted', id: input.transferId, debit: platformAccount('sandbox', input.asset), credit: merchantAccount(input.merchantId, input.asset), amountMinor: input.amountMinor, asset: input.asset }],
-          now.toISOString(),
-        ),
-        ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: operatorActor, action: 'balance.sandbox_credited', object: { type: 'transfer', id: input.transferId }, at: now }),
-      ],
-    }),
-  );
+  await writeAudited(deps, {
+    items: transferItems(
+      deps.tableName,
+      [{ kind: 'posted', id: input.transferId, debit: platformAccount('sandbox', input.asset), credit: merchantAccount(input.merchantId, input.asset), amountMinor: input.amountMinor, asset: input.asset }],
+      now.toISOString(),
+    ),
+    audit: { merchantId: input.merchantId, actor: operatorActor, action: 'balance.sandbox_credited', object: { type: 'transfer', id: input.transferId }, at: now },
+  });
 }

@@ -1,5 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { accountItemKey, isGuarded, type AccountId } from './accounts.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
+import { accountItemKey, isGuarded, isGuardedAccountKey, type AccountId } from './accounts.js';
 
 /**
  * Two-phase transfers in TigerBeetle's vocabulary. A batch of transfers becomes DynamoDB
@@ -90,8 +91,7 @@ function putTransfer(
     Put: {
       TableName: tableName,
       Item: {
-        pk: { S: `TRANSFER#${id}` },
-        sk: { S: 'TRANSFER' },
+        ...transferKey(id),
         entity: { S: 'transfer' },
         id: { S: id },
         kind: { S: t.kind },
@@ -109,11 +109,24 @@ function putTransfer(
   };
 }
 
+/** A transfer's item: its id is its idempotency key. */
+export function transferKey(id: string) {
+  return { pk: { S: `TRANSFER#${id}` }, sk: { S: 'TRANSFER' } };
+}
+
+/**
+ * True when a cancelled transaction was refused by a merchant account's condition (its balance would
+ * go below zero, or the account does not exist): insufficient funds, whatever else the transaction held.
+ */
+export function refusedForFunds(error: unknown, items: readonly TransactWriteItem[]): boolean {
+  return items.some((item, index) => isGuardedAccountKey(item.Update?.Key) && conditionFailedAt(error, index));
+}
+
 function resolvePending(tableName: string, pendingId: string, state: 'posted' | 'voided', nowIso: string): TransactWriteItem {
   return {
     Update: {
       TableName: tableName,
-      Key: { pk: { S: `TRANSFER#${pendingId}` }, sk: { S: 'TRANSFER' } },
+      Key: transferKey(pendingId),
       UpdateExpression: 'SET #state = :state, resolvedAt = :now',
       ConditionExpression: '#state = :pending',
       ExpressionAttributeNames: { '#state': 'state' },

@@ -1,7 +1,11 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { activeMembersKey, merchantMembersPartition } from './items.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 type Table = { dynamodb: DynamoDBClient; tableName: string };
+
+const activeOf = (countItem: Record<string, AttributeValue>): number => readItem(z.object({ active: z.number() }), countItem).active;
 
 /**
  * How many active (not revoked) members a merchant has, from its count item. A merchant whose
@@ -11,7 +15,7 @@ type Table = { dynamodb: DynamoDBClient; tableName: string };
 export async function activeMemberCount(deps: Table, merchantId: string): Promise<number> {
   const read = async () => (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: activeMembersKey(merchantId), ConsistentRead: true }))).Item;
   const stored = await read();
-  if (stored) return Number(stored.active!.N);
+  if (stored) return activeOf(stored);
   const counted = await countActiveMembers(deps, merchantId);
   try {
     await deps.dynamodb.send(new PutItemCommand({
@@ -21,8 +25,8 @@ export async function activeMemberCount(deps: Table, merchantId: string): Promis
     }));
     return counted;
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    return Number((await read())!.active!.N);
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return activeOf((await read())!);
   }
 }
 

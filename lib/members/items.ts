@@ -1,5 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SealedSecret } from './totp.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /** A person of a merchant who can approve requests (lib/approvals) with a member key and a TOTP code. */
 export interface MemberRecord {
@@ -41,7 +44,7 @@ export function activeMembersKey(merchantId: string) {
 
 /** The gsi1 partition listing a merchant's members. */
 export function merchantMembersPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#MEMBERS`;
+  return merchantListPartition(merchantId, 'MEMBERS');
 }
 
 export function memberItem(record: MemberRecord): Record<string, AttributeValue> {
@@ -63,16 +66,19 @@ export function memberItem(record: MemberRecord): Record<string, AttributeValue>
   return item;
 }
 
+const storedMemberSchema = z.object({
+  memberId: z.string(),
+  merchantId: z.string(),
+  email: z.string(),
+  createdAt: z.string(),
+  secret: jsonAttribute(z.custom<SealedSecret>()),
+  failedCodes: z.number().default(0),
+  lastStep: z.number().optional(),
+  lockedUntilMs: z.number().optional(),
+  revokedAt: z.string().optional(),
+});
+
 export function memberFromItem(item: Record<string, AttributeValue>): MemberRecord {
-  return {
-    id: item.memberId!.S!,
-    merchantId: item.merchantId!.S!,
-    email: item.email!.S!,
-    createdAt: item.createdAt!.S!,
-    secret: JSON.parse(item.secret!.S!) as SealedSecret,
-    failedCodes: Number(item.failedCodes?.N ?? '0'),
-    ...(item.lastStep?.N ? { lastStep: Number(item.lastStep.N) } : {}),
-    ...(item.lockedUntilMs?.N ? { lockedUntilMs: Number(item.lockedUntilMs.N) } : {}),
-    ...(item.revokedAt?.S ? { revokedAt: item.revokedAt.S } : {}),
-  };
+  const { memberId, ...record } = readItem(storedMemberSchema, item);
+  return { id: memberId, ...record };
 }

@@ -1,6 +1,6 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
+import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -12,6 +12,9 @@ import { MemberEmailTakenError } from './errors.js';
 import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord } from './items.js';
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 export interface MemberDeps {
   dynamodb: DynamoDBClient;
@@ -72,14 +75,13 @@ export async function addMember<Held>(
   await activeMemberCount(deps, input.merchantId);
   const held = await hold?.({ record, keyDigest: digest, shown });
   if (held !== undefined) return { ...shown, held };
-  const items: TransactWriteItem[] = [
-    ...addMemberItems(deps.tableName, record, digest),
-    ...auditItems(deps.tableName, { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at }),
-  ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, {
+      items: addMemberItems(deps.tableName, record, digest),
+      audit: { merchantId: input.merchantId, actor: deps.actor ?? operatorActor, action: 'member.added', object: { type: 'member', id }, at },
+    });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw new MemberEmailTakenError(input.email);
+    if (conditionFailedAt(error, 2)) throw new MemberEmailTakenError(input.email);
     throw error;
   }
   return shown;
@@ -114,6 +116,9 @@ export async function memberIsActive(deps: Pick<MemberDeps, 'dynamodb' | 'tableN
   return result.Item?.merchantId?.S === merchantId && result.Item.revokedAt === undefined;
 }
 
+/** Whom a member key digest item belongs to. */
+const keyOwnerSchema = z.object({ memberId: z.string(), merchantId: z.string() });
+
 /**
  * Resolves `Bearer mk_...` to its member and merchant, or refuses with a reason safe to show. As for
  * API keys (lib/merchants/authenticate.ts), the member id in the key is read before any KMS call.
@@ -134,7 +139,7 @@ export async function authenticateMemberKey(deps: AuthenticateDeps, token: strin
   // A member has one key (addMember): the container may take another key for this id as wrong
   // (KeyCheckCache.check). A rotation of member keys would need a key id of its own in the key.
   deps.keyCache?.rememberVerified(memberId, token, digest!);
-  return { memberId, merchantId: found.Item.merchantId!.S! };
+  return { memberId, merchantId: readItem(keyOwnerSchema, found.Item).merchantId };
 }
 
 /** A member key issued without its member's id: accepted while the stage accepts such API keys. */
@@ -147,7 +152,7 @@ async function authenticateLegacyMemberKey(deps: AuthenticateDeps, token: string
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));
   if (!found.Item) throw refuseKey(deps, token, 'This member key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseKey(deps, token, 'This member key was revoked.');
-  const member = { memberId: found.Item.memberId!.S!, merchantId: found.Item.merchantId!.S! };
+  const member = readItem(keyOwnerSchema, found.Item);
   if (!(await memberIsActive(deps, member.merchantId, member.memberId))) throw refuseKey(deps, token, 'This member was revoked.');
   return member;
 }

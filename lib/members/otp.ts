@@ -1,4 +1,4 @@
-import { UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { MemberLockedError, OtpInvalidError, OtpReplayedError, OtpRequiredError } from './errors.js';
 import { memberKey, type MemberRecord } from './items.js';
@@ -65,9 +65,9 @@ async function countWrongCode(deps: OtpDeps, member: MemberRecord, nowMs: number
     }));
     failed = Number(counted.Attributes?.failedCodes?.N ?? '1');
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // Locked meanwhile by another wrong code.
-    const lockedUntilMs = Number((error as { Item?: Record<string, { N?: string }> }).Item?.lockedUntilMs?.N ?? nowMs + lockoutMs);
+    const lockedUntilMs = Number(error.Item?.lockedUntilMs?.N ?? nowMs + lockoutMs);
     throw new MemberLockedError(new Date(lockedUntilMs).toISOString(), Math.ceil((lockedUntilMs - nowMs) / 1000));
   }
   if (failed < maxFailedCodes) throw new OtpInvalidError(maxFailedCodes - failed);
@@ -81,7 +81,7 @@ async function countWrongCode(deps: OtpDeps, member: MemberRecord, nowMs: number
       ExpressionAttributeValues: { ':until': { N: String(lockedUntilMs) }, ':zero': { N: '0' }, ':seen': { N: String(failed) } },
     }));
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
     // Another wrong code locked the member first; the lock stands either way.
   }
   throw new MemberLockedError(new Date(lockedUntilMs).toISOString(), lockoutMs / 1000);

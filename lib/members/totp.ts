@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { Secret, TOTP } from 'otpauth';
+import { merchantOwner, openEnvelope, sealEnvelope, type Envelope } from '../aws/envelope.js';
 
 /**
  * TOTP per RFC 6238 (SHA-1, 6 digits, 30 s: what every authenticator app reads) through the
@@ -30,45 +30,20 @@ export function matchedTimeStep(secretBase32: string, code: string, nowMs: numbe
   return totp.counter({ timestamp: nowMs }) + delta;
 }
 
-/** The secret at rest: AES-256-GCM under a KMS data key bound to its merchant and member (as lib/customers/pii.ts). */
-export interface SealedSecret {
-  key: string;
-  iv: string;
-  tag: string;
-  data: string;
-}
+/** The secret at rest: a KMS envelope (lib/aws/envelope.ts) bound to its merchant and member. */
+export type SealedSecret = Envelope;
 
 export interface SecretOwner {
   merchantId: string;
   memberId: string;
 }
 
-const context = (owner: SecretOwner) => ({ merchant: owner.merchantId, member: owner.memberId });
-const aad = (owner: SecretOwner) => Buffer.from(`${owner.merchantId}/${owner.memberId}`);
+const envelopeOwner = (owner: SecretOwner) => merchantOwner(owner.merchantId, 'member', owner.memberId);
 
 export async function sealSecret(deps: { kms: KMSClient; dataKeyId: string }, owner: SecretOwner, secretBase32: string): Promise<SealedSecret> {
-  const generated = await deps.kms.send(new GenerateDataKeyCommand({ KeyId: deps.dataKeyId, KeySpec: 'AES_256', EncryptionContext: context(owner) }));
-  const key = Buffer.from(generated.Plaintext!);
-  try {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(aad(owner));
-    const data = Buffer.concat([cipher.update(secretBase32, 'utf8'), cipher.final()]);
-    return { key: Buffer.from(generated.CiphertextBlob!).toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
-  } finally {
-    key.fill(0);
-  }
+  return sealEnvelope(deps, envelopeOwner(owner), secretBase32);
 }
 
 export async function openSecret(deps: { kms: KMSClient }, owner: SecretOwner, sealed: SealedSecret): Promise<string> {
-  const decrypted = await deps.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.key, 'base64'), EncryptionContext: context(owner) }));
-  const key = Buffer.from(decrypted.Plaintext!);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
-    decipher.setAAD(aad(owner));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-  } finally {
-    key.fill(0);
-  }
+  return openEnvelope(deps, envelopeOwner(owner), sealed);
 }

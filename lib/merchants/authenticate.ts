@@ -7,6 +7,8 @@ import { apiKeyKey, keyIdKey } from './items.js';
 import type { KeyCheckCache } from './key-check-cache.js';
 import { getMerchantProfile } from './merchants.js';
 import type { MerchantProfile } from './profile.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 export interface AuthenticateDeps {
   dynamodb: DynamoDBClient;
@@ -21,6 +23,9 @@ export interface AuthenticateDeps {
    */
   acceptLegacyKeys?: boolean;
 }
+
+/** Whom an API key item belongs to. */
+const keyOwnerSchema = z.object({ merchantId: z.string() });
 
 /** Resolves `Authorization: Bearer sk_...` to its merchant, or refuses with a reason safe to show. */
 export async function authenticateApiKey(deps: AuthenticateDeps, authorization: string | undefined): Promise<MerchantProfile> {
@@ -51,7 +56,7 @@ export async function authenticateKey(deps: AuthenticateDeps, authorization: str
   const digest = await digestOfKey(deps, keyId, key!);
   if (digest === undefined || !sameDigest(digest, found.Item.digest?.S)) throw refuseKey(deps, key!, 'This API key is not known.');
   deps.keyCache?.rememberVerified(keyId, key!, digest);
-  return { profile: await getMerchantProfile(deps, found.Item.merchantId!.S!), keyId };
+  return { profile: await getMerchantProfile(deps, readItem(keyOwnerSchema, found.Item).merchantId), keyId };
 }
 
 /**
@@ -97,5 +102,6 @@ async function authenticateLegacyKey(deps: AuthenticateDeps, key: string): Promi
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: apiKeyKey(digest) }));
   if (!found.Item) throw refuseKey(deps, key, 'This API key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseKey(deps, key, 'This API key was revoked.');
-  return { profile: await getMerchantProfile(deps, found.Item.merchantId!.S!), keyId: found.Item.keyId!.S! };
+  const owner = readItem(keyOwnerSchema.extend({ keyId: z.string() }), found.Item);
+  return { profile: await getMerchantProfile(deps, owner.merchantId), keyId: owner.keyId };
 }

@@ -4,7 +4,22 @@
  * (infra/*.yml, docs/security.md): nothing but the operator's CLI writes them.
  */
 export function merchantProfileKey(merchantId: string) {
-  return { pk: { S: `MERCHANT#${merchantId}` }, sk: { S: 'PROFILE' } };
+  return { pk: { S: merchantPartition(merchantId) }, sk: { S: 'PROFILE' } };
+}
+
+/** The lists of a merchant's objects on gsi1, one partition each, sorted by id (ids are time-ordered). */
+export type MerchantList = 'CHARGES' | 'CUSTOMERS' | 'EVENTS' | 'MEMBERS' | 'PAYMENTS' | 'WEBHOOK_ENDPOINTS' | `APPROVALS#${string}`;
+
+/**
+ * The gsi1 partition listing one kind of a merchant's objects. An index key, not a table one: the
+ * LeadingKeys conditions on `MERCHANT#<id>` (table partitions) do not reach it.
+ */
+export function merchantListPartition(merchantId: string, list: MerchantList): string {
+  return `${merchantPartition(merchantId)}#${list}`;
+}
+
+function merchantPartition(merchantId: string): string {
+  return `MERCHANT#${merchantId}`;
 }
 
 /** An API key by its KMS digest: what keys issued without their id are found by. */

@@ -1,13 +1,14 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { auditItems, operatorActor, type AuditActor } from '../audit/index.js';
+import { operatorActor, writeAudited, type AuditActor } from '../audit/index.js';
 import type { Stage } from '../aws/config.js';
-import { LanepayError, NotFoundError } from '../errors/index.js';
+import { ConcurrentChangeError, NotFoundError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { merchantAccount } from '../ledger/accounts.js';
+import { newMerchantAccountItem } from '../ledger/accounts.js';
 import { apiKeyDigest, newApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from './items.js';
 import { merchantProfileSchema, type MerchantProfile } from './profile.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface MerchantDeps {
   dynamodb: DynamoDBClient;
@@ -51,26 +52,14 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
     ...deps.assets.map((asset) => ({
       Put: {
         TableName: deps.tableName,
-        Item: {
-          pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` },
-          sk: { S: 'ACCOUNT' },
-          entity: { S: 'account' },
-          accountId: { S: merchantAccount(merchantId, asset) },
-          asset: { S: asset },
-          debitsPending: { N: '0' },
-          debitsPosted: { N: '0' },
-          creditsPending: { N: '0' },
-          creditsPosted: { N: '0' },
-          available: { N: '0' },
-        },
+        Item: newMerchantAccountItem(merchantId, asset),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     })),
     ...key.items,
-    // One record per merchant per transaction (the chain head is one item): the first key is part of the creation.
-    ...auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'merchant.created', object: { type: 'merchant', id: merchantId }, at }),
   ];
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+  // One record per transaction: the first key is part of the creation.
+  await writeAudited(deps, { items, audit: { merchantId, actor: deps.actor ?? operatorActor, action: 'merchant.created', object: { type: 'merchant', id: merchantId }, at } });
   return { merchant_id: merchantId, name: input.name, key_id: key.keyId, api_key: key.apiKey };
 }
 
@@ -79,16 +68,17 @@ export async function createApiKey(deps: MerchantDeps, merchantId: string): Prom
   await getMerchantProfile(deps, merchantId);
   const at = deps.now?.() ?? new Date();
   const key = await keyItems(deps, merchantId, at.toISOString());
-  const audit = auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.created', object: { type: 'api_key', id: key.keyId }, at });
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [...key.items, ...audit] }));
+  await writeAudited(deps, { items: key.items, audit: { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.created', object: { type: 'api_key', id: key.keyId }, at } });
   return { merchant_id: merchantId, key_id: key.keyId, api_key: key.apiKey };
 }
 
 /** Revokes a key by id: both of its items change in one transaction. */
 export async function revokeApiKey(deps: MerchantDeps, keyId: string): Promise<void> {
   const [digest, merchantId] = await Promise.all([apiKeyDigestOf(deps, keyId), apiKeyMerchant(deps, keyId)]);
-  const audit = auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.revoked', object: { type: 'api_key', id: keyId }, at: deps.now?.() ?? new Date() });
-  await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [...revokeApiKeyItems(deps.tableName, keyId, digest), ...audit] }));
+  await writeAudited(deps, {
+    items: revokeApiKeyItems(deps.tableName, keyId, digest),
+    audit: { merchantId, actor: deps.actor ?? operatorActor, action: 'api_key.revoked', object: { type: 'api_key', id: keyId }, at: deps.now?.() ?? new Date() },
+  });
 }
 
 /** The stored digest of a key, by its id (what revocation needs); a 404 for an unknown id. */
@@ -145,8 +135,8 @@ export async function updateMerchantProfile(
   const changed = (field: 'risk' | 'approvals') => JSON.stringify(next[field]) !== JSON.stringify(current[field]);
   const action = changed('risk') ? 'risk_settings.updated' : changed('approvals') ? 'approval_policy.updated' : 'merchant.profile_updated';
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
+    await writeAudited(deps, {
+      items: [
         {
           Update: {
             TableName: deps.tableName,
@@ -157,12 +147,12 @@ export async function updateMerchantProfile(
             ExpressionAttributeValues: { ':next': { S: JSON.stringify(next) }, ':current': { S: JSON.stringify(current) } },
           },
         },
-        ...auditItems(deps.tableName, { merchantId, actor: deps.actor ?? operatorActor, action, object: { type: 'merchant', id: merchantId }, at: deps.now?.() ?? new Date() }),
       ],
-    }));
+      audit: { merchantId, actor: deps.actor ?? operatorActor, action, object: { type: 'merchant', id: merchantId }, at: deps.now?.() ?? new Date() },
+    });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      throw new LanepayError('invalid_state', 'The merchant profile changed meanwhile; try again.');
+    if (conditionFailedAt(error, 0)) {
+      throw new ConcurrentChangeError('The merchant profile changed meanwhile; try again.');
     }
     throw error;
   }

@@ -1,14 +1,15 @@
-import { z } from 'zod';
+// zod/mini: the authorizer parses profiles and should carry no classic zod (lib/aws/config.ts says why).
+import * as z from 'zod/mini';
 import { approvalPolicySchema } from '../approvals/policy.js';
 
 /** A merchant's settings, stored as one JSON attribute and handed to functions by the authorizer. */
 export const merchantProfileSchema = z.object({
   id: z.string(),
-  name: z.string().min(1).max(200),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
   createdAt: z.string(),
   fee: z.object({
-    bps: z.number().int().min(0).max(10_000),
-    fixedMinor: z.string().regex(/^(0|[1-9][0-9]{0,29})$/),
+    bps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+    fixedMinor: z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)),
   }),
   /** Per-merchant overrides of the platform's risk rules (lib/risk). */
   risk: z.record(z.string(), z.unknown()),
@@ -17,14 +18,14 @@ export const merchantProfileSchema = z.object({
    * limits); absent, the merchant counts against the stage's shared usage key. Not a secret: with
    * the key source AUTHORIZER, API Gateway ignores any x-api-key a client sends.
    */
-  usageKey: z.string().min(20).max(128).optional(),
+  usageKey: z.optional(z.string().check(z.minLength(20), z.maxLength(128))),
   /**
    * Per asset, the smallest pay-in transfer credited as a deposit (ledger minor units); smaller ones
    * are counted on the charge as dust. Absent: 0.01 of the asset. Applies to charges opened after it is set.
    */
-  minDeposit: z.record(z.string(), z.string().regex(/^(0|[1-9][0-9]{0,29})$/)).optional(),
+  minDeposit: z.optional(z.record(z.string(), z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)))),
   /** Which changes wait for members' approvals (lib/approvals/policy.ts); absent: none. */
-  approvals: approvalPolicySchema.optional(),
+  approvals: z.optional(approvalPolicySchema),
 });
 
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;

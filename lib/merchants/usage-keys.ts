@@ -4,7 +4,7 @@ import {
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Stage } from '../aws/config.js';
-import { LanepayError } from '../errors/index.js';
+import { UsagePlanMissingError } from './errors.js';
 import { getMerchantProfile, updateMerchantProfile } from './merchants.js';
 
 export interface UsageKeyDeps {
@@ -43,7 +43,7 @@ async function findUsagePlan(deps: UsageKeyDeps): Promise<string> {
     const plan = page.items?.find((candidate) => candidate.name === usagePlanName(deps.stage));
     if (plan?.id) return plan.id;
   }
-  throw new LanepayError('invalid_state', `No usage plan named ${usagePlanName(deps.stage)}: deploy the ${deps.stage} stage first.`);
+  throw new UsagePlanMissingError(usagePlanName(deps.stage), deps.stage);
 }
 
 async function findKey(deps: UsageKeyDeps, merchantId: string): Promise<{ id: string; value: string } | undefined> {

@@ -1,5 +1,5 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from '../events/schemas.js';
 import { platformEventSchema } from '../payouts/platform-events.js';
 

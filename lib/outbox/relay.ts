@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventKey } from '../events/items.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import { bookedPayoutEventType } from '../forecast-job/flow-totals.js';
+import { submitMessages } from '../payouts/submit-message.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
 import type { OutboxItem } from './items.js';
-import { hotWalletGroup } from '../payouts/items.js';
 
 export interface RelayDeps {
   sqs: SQSClient;
@@ -16,60 +16,115 @@ export interface RelayDeps {
   flowTotalsQueueUrl: string;
 }
 
+export type Relayed = { eventId: string; type: string; targets: string[] };
+/** Per outbox item: where it went, or why it must be relayed again. */
+export type RelayResult = Relayed | { eventId: string; error: unknown };
+
 /**
- * Relays one outbox item from the table stream: a merchant event to the queues (relayEvent), a
- * platform event to the operators' alerts topic. The stream handler and `lanepay outbox replay`
- * both come through here, so a replayed record goes exactly where it would have gone.
+ * Relays one outbox item from the table stream: a merchant event to the queues (relayEvents), a
+ * platform event to the operators' alerts topic. `lanepay outbox replay` comes through here, so a
+ * replayed record goes exactly where it would have gone.
  */
-export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: OutboxItem): Promise<{ eventId: string; type: string; targets: string[] }> {
-  const event = item.body;
-  if (item.entity === 'platform-event') {
-    await publishPlatformEvent(deps, item.body);
-    return { eventId: event.id, type: event.type, targets: ['alerts'] };
-  }
-  const { queues } = await relayEvent(deps, item.body, item.merchantId);
-  return { eventId: event.id, type: event.type, targets: queues };
+export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: OutboxItem): Promise<Relayed> {
+  const [result] = await relayOutboxItems(deps, [item]);
+  if ('error' in result!) throw result.error;
+  return result!;
 }
 
 /**
- * Publishes one outbox event: every event to the notify queue, and captured payments
- * (`payment.processing`) to the chain-submit FIFO queue, in the message group of the chain's hot
- * wallet (hotWalletGroup) so its payouts keep their order, deduplicated by payment id, and booked
- * payouts (`payment.succeeded`) to the flow-totals queue (hourly totals for the forecast job). Consumers dedupe by event id as well,
- * because a stream record can be delivered more than once. Then the event leaves the unrelayed
- * index, so the reconciler (lib/reconcile) only sees events whose relay never finished.
+ * Relays a stream batch of outbox items together: platform events to the alerts topic, merchant
+ * events in SendMessageBatch calls (relayEvents). One result per item, in order; an item whose
+ * publishing failed carries its error and is relayed again (consumers dedupe by event id).
  */
+export async function relayOutboxItems(deps: RelayDeps & AlertsDeps, items: OutboxItem[]): Promise<RelayResult[]> {
+  const merchant = items.filter((item) => item.entity === 'event');
+  const relayed = new Map((await relayEvents(deps, merchant.map((item) => ({ event: item.body, merchantId: item.merchantId })))).map((r) => [r.eventId, r]));
+  return Promise.all(items.map(async (item): Promise<RelayResult> => {
+    if (item.entity === 'event') return relayed.get(item.body.id)!;
+    try {
+      await publishPlatformEvent(deps, item.body);
+      return { eventId: item.body.id, type: item.body.type, targets: ['alerts'] };
+    } catch (error) {
+      return { eventId: item.body.id, error };
+    }
+  }));
+}
+
+/** relayEvents for one event (the reconciler's re-drive); its error is thrown. */
 export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<{ queues: string[] }> {
-  const queues = await publish(deps, event, merchantId);
-  await markRelayed(deps, event.id);
-  return { queues };
+  const [result] = await relayEvents(deps, [{ event, merchantId }]);
+  if ('error' in result!) throw result.error;
+  return { queues: result!.targets };
 }
 
-async function publish(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<string[]> {
+/**
+ * Publishes outbox events: every event to the notify queue, captured payments
+ * (`payment.processing`) to the chain-submit FIFO queue in the message group of the chain's hot
+ * wallet, several to a message (submitMessages) so one nonce transaction can take more than ten,
+ * and booked payouts (`payment.succeeded`) to the flow-totals queue (hourly totals for the forecast
+ * job). Ten messages per SendMessageBatch call. Consumers dedupe by event id as well, because a
+ * stream record can be delivered more than once. Then each event leaves the unrelayed index, so
+ * the reconciler (lib/reconcile) only sees events whose relay never finished.
+ */
+export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent; merchantId: string }[]): Promise<RelayResult[]> {
+  const failures = new Map<string, unknown>();
+  const fail = (eventIds: string[], error: unknown) => eventIds.forEach((id) => failures.set(id, failures.get(id) ?? error));
   // The merchant travels beside the event (which carries no merchant field) so consumers need no lookup.
-  const attributes = {
+  const outgoing = events.map(({ event, merchantId }) => ({ eventIds: [event.id], body: JSON.stringify(event), attributes: attributesOf(event, merchantId) }));
+  const booked = new Set(events.filter(({ event }) => event.type === bookedPayoutEventType).map(({ event }) => event.id));
+  const captured = events.filter(({ event }) => event.type === 'payment.processing').map(({ event }) => event);
+  await Promise.all([
+    sendInBatches(deps.sqs, deps.notifyQueueUrl, outgoing, fail),
+    sendInBatches(deps.sqs, deps.flowTotalsQueueUrl, outgoing.filter((m) => booked.has(m.eventIds[0]!)), fail),
+    sendInBatches(deps.sqs, deps.chainSubmitQueueUrl, submitMessages(captured).map((m) => ({ ...m, attributes: {} })), fail),
+  ]);
+  return Promise.all(events.map(async ({ event }): Promise<RelayResult> => {
+    const failed = failures.get(event.id);
+    if (failed !== undefined) return { eventId: event.id, error: failed };
+    try {
+      await markRelayed(deps, event.id);
+    } catch (error) {
+      return { eventId: event.id, error };
+    }
+    const targets = ['notify', ...(booked.has(event.id) ? ['flow-totals'] : []), ...(event.type === 'payment.processing' ? ['chain-submit'] : [])];
+    return { eventId: event.id, type: event.type, targets };
+  }));
+}
+
+interface Outgoing {
+  eventIds: string[];
+  body: string;
+  attributes: Record<string, MessageAttributeValue>;
+  groupId?: string;
+  deduplicationId?: string;
+}
+
+function attributesOf(event: LanepayEvent, merchantId: string): Record<string, MessageAttributeValue> {
+  return {
     eventId: { DataType: 'String', StringValue: event.id },
     eventType: { DataType: 'String', StringValue: event.type },
     merchantId: { DataType: 'String', StringValue: merchantId },
   };
-  const body = JSON.stringify(event);
-  await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.notifyQueueUrl, MessageBody: body, MessageAttributes: attributes }));
-  if (event.type === bookedPayoutEventType) {
-    await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.flowTotalsQueueUrl, MessageBody: body, MessageAttributes: attributes }));
-    return ['notify', 'flow-totals'];
-  }
-  if (event.type !== 'payment.processing') return ['notify'];
-  const payment = event.data.object;
-  await deps.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: deps.chainSubmitQueueUrl,
-      MessageBody: body,
-      MessageAttributes: attributes,
-      MessageGroupId: hotWalletGroup(payment.chain),
-      MessageDeduplicationId: payment.id,
-    }),
-  );
-  return ['notify', 'chain-submit'];
+}
+
+/** SendMessageBatch, ten at a time (a FIFO queue keeps their order within a group); a refused entry fails the events it carries. */
+async function sendInBatches(sqs: SQSClient, queueUrl: string, messages: Outgoing[], fail: (eventIds: string[], error: unknown) => void): Promise<void> {
+  const chunks: Outgoing[][] = [];
+  for (let start = 0; start < messages.length; start += 10) chunks.push(messages.slice(start, start + 10));
+  await Promise.all(chunks.map(async (chunk) => {
+    const entries: SendMessageBatchRequestEntry[] = chunk.map((m, i) => ({
+      Id: String(i),
+      MessageBody: m.body,
+      ...(Object.keys(m.attributes).length > 0 ? { MessageAttributes: m.attributes } : {}),
+      ...(m.groupId ? { MessageGroupId: m.groupId, MessageDeduplicationId: m.deduplicationId } : {}),
+    }));
+    try {
+      const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      for (const failed of Failed) fail(chunk[Number(failed.Id)]!.eventIds, new Error(`${queueUrl} refused a message: ${failed.Code} ${failed.Message ?? ''}`));
+    } catch (error) {
+      fail(chunk.flatMap((m) => m.eventIds), error);
+    }
+  }));
 }
 
 /** Removes the event from the unrelayed index (a MODIFY, which the relay's stream filter ignores). */

@@ -1,10 +1,12 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import {
+  GetRecordsCommand, GetShardIteratorCommand, ResourceNotFoundException, TrimmedDataAccessException, type DynamoDBStreamsClient, type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
-import { LanepayError } from '../errors/index.js';
+import * as z from 'zod';
 import type { AlertsDeps } from './alerts.js';
+import { StreamRangeGoneError } from './errors.js';
 import { outboxEntities, outboxItemSchema } from './items.js';
 import { relayOutboxItem, type RelayDeps } from './relay.js';
 
@@ -24,19 +26,6 @@ export const streamFailureSchema = z.looseObject({
   }),
 });
 export type StreamBatchInfo = z.infer<typeof streamFailureSchema>['DDBStreamBatchInfo'];
-
-/** Base of the replay's refusals: the message stays in the queue for another try. */
-export class OutboxReplayError extends LanepayError {
-  override name = 'OutboxReplayError';
-}
-
-/** The stream no longer holds the range (24 h retention on AWS): the records cannot be read back. */
-export class StreamRangeGoneError extends OutboxReplayError {
-  override name = 'StreamRangeGoneError';
-  constructor(readonly batch: StreamBatchInfo, options?: ErrorOptions) {
-    super('stream_range_gone', `The stream no longer holds records ${batch.startSequenceNumber}..${batch.endSequenceNumber} of shard ${batch.shardId}.`, options);
-  }
-}
 
 export interface ReplayDeps extends RelayDeps, AlertsDeps {
   sqs: SQSClient;
@@ -70,8 +59,7 @@ export async function readStreamRange(streams: DynamoDBStreamsClient, batch: Str
       StreamArn: batch.streamArn, ShardId: batch.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: batch.startSequenceNumber,
     })));
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TrimmedDataAccessException' || name === 'ResourceNotFoundException') throw new StreamRangeGoneError(batch, { cause: error });
+    if (error instanceof TrimmedDataAccessException || error instanceof ResourceNotFoundException) throw new StreamRangeGoneError(batch, { cause: error });
     throw error;
   }
   // An open shard can answer an empty page before later records; a closed one ends its iterators.

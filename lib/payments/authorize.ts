@@ -1,5 +1,5 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, type AuditActor } from '../audit/index.js';
+import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { writeAudited, type AuditActor } from '../audit/index.js';
 import type { Chain } from '../chains/registry.js';
 import type { ApprovalRecord } from '../approvals/items.js';
 import { requiredApprovals, type ApprovalRequirement } from '../approvals/policy.js';
@@ -7,11 +7,11 @@ import { newApprovalRecord, requestApprovalItems } from '../approvals/request.js
 import { readCustomer } from '../customers/customers.js';
 import { UnknownCustomerError } from '../customers/errors.js';
 import { isCustomerKey, kycStatusUnchanged } from '../customers/items.js';
-import { LanepayError, ValidationError } from '../errors/index.js';
+import { ConcurrentChangeError, ValidationError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
-import { transferItems, type TransferIntent } from '../ledger/transfers.js';
+import { refusedForFunds, transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import { declineCodes, evaluatePayment, type DeclineCode, type KycStatus } from '../risk/engine.js';
 import { effectiveRules, riskOverridesSchema } from '../risk/rules.js';
@@ -21,6 +21,7 @@ import { paymentItem, type PaymentRecord, type RiskRecord } from './items.js';
 import { paymentEventItem } from '../events/items.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { utcDay, velocityItem, velocityKey } from './velocity.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export interface AuthorizeRequest {
   merchant: MerchantProfile;
@@ -126,28 +127,26 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
     : [paymentEventItem(deps.tableName, merchant.id, 'payment.authorized', { ...record.payment, status: 'authorized', amount_captured: '0', fee: '0' }, now).item];
   if (capturesNow) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
 
-  const day = utcDay(now);
-  const keyParts = { merchantId: merchant.id, asset: body.asset, destination: body.destination, day };
+  const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: body.asset, destination: body.destination }, amountMinor, decision.velocity, now);
   const items: TransactWriteItem[] = [
     completeIdempotencyItem(deps.tableName, lock, { outcome: 'created', payment: record.payment }),
-    velocityItem(deps.tableName, velocityKey('merchant', keyParts), amountMinor, decision.velocity.merchantDailyLimitMinor, now),
-    velocityItem(deps.tableName, velocityKey('destination', keyParts), amountMinor, decision.velocity.destinationDailyLimitMinor, now),
+    velocity.merchant,
+    velocity.destination,
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events,
     ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
     ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
-    ...auditItems(deps.tableName, { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now }),
   ];
 
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now } });
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
     if (customerChanged(error, items)) {
-      throw new LanepayError('concurrent_change', `Customer ${body.customer}'s KYC status changed while this payment was authorized; send it again.`, { cause: error });
+      throw new ConcurrentChangeError(`Customer ${body.customer}'s KYC status changed while this payment was authorized; send it again.`, { cause: error });
     }
-    const refusal = declineFromCancellation(error, items);
+    const refusal = declineFromCancellation(error, items, velocity);
     if (!refusal) throw error;
     return recordDecline(deps, request, payment, refusal.code, lock, now, declinedBy(refusal.rule));
   }
@@ -181,21 +180,34 @@ function holdTransfers(record: PaymentRecord, merchantId: string, asset: string,
 }
 
 function customerChanged(error: unknown, items: TransactWriteItem[]): boolean {
-  if (!(error instanceof TransactionCanceledException)) return false;
-  return (error.CancellationReasons ?? []).some((reason, index) => reason.Code === 'ConditionalCheckFailed' && isCustomerKey(items[index]?.ConditionCheck?.Key));
+  return items.some((item, index) => isCustomerKey(item.ConditionCheck?.Key) && conditionFailedAt(error, index));
 }
 
-/** Maps the failed condition of a cancelled transaction to a decline code; undefined for anything else. */
-function declineFromCancellation(error: unknown, items: TransactWriteItem[]): { code: DeclineCode; rule: string } | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const reasons = error.CancellationReasons ?? [];
-  for (const [index, reason] of reasons.entries()) {
-    if (reason.Code !== 'ConditionalCheckFailed') continue;
-    const pk = items[index]?.Update?.Key?.pk?.S ?? items[index]?.Put?.Item?.pk?.S ?? '';
-    if (pk.startsWith('ACCOUNT#merchant:')) return { code: declineCodes.insufficientFunds, rule: 'ledger_balance' };
-    if (pk.startsWith('VELOCITY#M#')) return { code: declineCodes.velocityMerchantDaily, rule: 'velocity_merchant_daily' };
-    if (pk.startsWith('VELOCITY#D#')) return { code: declineCodes.velocityDestinationDaily, rule: 'velocity_destination_daily' };
-  }
+/** The day's volume counters a payment adds to, whose conditions are its velocity limits. */
+interface VelocityItems {
+  merchant: TransactWriteItem;
+  destination: TransactWriteItem;
+}
+
+function velocityItems(
+  tableName: string, payment: { merchantId: string; asset: string; destination: string }, amountMinor: bigint,
+  limits: { merchantDailyLimitMinor: bigint; destinationDailyLimitMinor: bigint }, now: Date,
+): VelocityItems {
+  const keyParts = { ...payment, day: utcDay(now) };
+  return {
+    merchant: velocityItem(tableName, velocityKey('merchant', keyParts), amountMinor, limits.merchantDailyLimitMinor, now),
+    destination: velocityItem(tableName, velocityKey('destination', keyParts), amountMinor, limits.destinationDailyLimitMinor, now),
+  };
+}
+
+/**
+ * Maps the failed condition of a cancelled transaction to a decline code; undefined for anything
+ * else. The counters come before the ledger's items in the transaction, so they are read first.
+ */
+function declineFromCancellation(error: unknown, items: TransactWriteItem[], velocity: VelocityItems): { code: DeclineCode; rule: string } | undefined {
+  if (conditionFailedAt(error, items.indexOf(velocity.merchant))) return { code: declineCodes.velocityMerchantDaily, rule: 'velocity_merchant_daily' };
+  if (conditionFailedAt(error, items.indexOf(velocity.destination))) return { code: declineCodes.velocityDestinationDaily, rule: 'velocity_destination_daily' };
+  if (refusedForFunds(error, items)) return { code: declineCodes.insufficientFunds, rule: 'ledger_balance' };
   return undefined;
 }
 
@@ -211,16 +223,14 @@ async function recordDecline(
   const merchantId = request.merchant.id;
   const declined: Payment = { ...payment, status: 'declined', decline_code: declineCode, expires_at: null };
   const result: PaymentResult = { outcome: 'declined', payment: declined };
-  await deps.dynamodb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        completeIdempotencyItem(deps.tableName, lock, result),
-        { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
-        paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
-        ...auditItems(deps.tableName, { merchantId, actor: request.actor ?? unknownKey, action: 'payment.declined', object: { type: 'payment', id: payment.id }, at: now }),
-      ],
-    }),
-  );
+  await writeAudited(deps, {
+    items: [
+      completeIdempotencyItem(deps.tableName, lock, result),
+      { Put: { TableName: deps.tableName, Item: paymentItem({ payment: declined, merchantId, version: 1, risk }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      paymentEventItem(deps.tableName, merchantId, 'payment.declined', declined, now).item,
+    ],
+    audit: { merchantId, actor: request.actor ?? unknownKey, action: 'payment.declined', object: { type: 'payment', id: payment.id }, at: now },
+  });
   return result;
 }
 

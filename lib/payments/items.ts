@@ -1,6 +1,9 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { MerchantProfile } from '../merchants/profile.js';
 import { paymentSchema, type Payment } from './schemas.js';
+import * as z from 'zod';
+import { bigintAttribute, jsonAttribute, readItem } from '../aws/item.js';
+import { merchantListPartition } from '../merchants/items.js';
 
 const holdIndexShards = 8;
 
@@ -10,7 +13,7 @@ export function paymentKey(id: string) {
 
 /** The gsi1 partition that lists a merchant's payments, newest last. */
 export function merchantPaymentsPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#PAYMENTS`;
+  return merchantListPartition(merchantId, 'PAYMENTS');
 }
 
 /** What the payment item carries besides the API object: the ledger and concurrency bookkeeping. */
@@ -88,15 +91,25 @@ function shardOf(paymentId: string): number {
   return hash % holdIndexShards;
 }
 
+const storedPaymentSchema = z.object({
+  object: jsonAttribute(paymentSchema),
+  merchantId: z.string(),
+  version: z.number(),
+  risk: jsonAttribute(z.custom<RiskRecord>()).optional(),
+  feeTerms: jsonAttribute(z.custom<FeeTerms>()).optional(),
+  holdTransferId: z.string().optional(),
+  holdAmount: bigintAttribute.optional(),
+});
+
 export function recordFromItem(item: Record<string, AttributeValue>): PaymentRecord {
-  const payment = paymentSchema.parse(JSON.parse(item.object!.S!));
+  const stored = readItem(storedPaymentSchema, item);
   return {
-    payment,
-    merchantId: item.merchantId!.S!,
-    version: Number(item.version!.N),
-    ...(item.risk?.S ? { risk: JSON.parse(item.risk.S) as RiskRecord } : {}),
-    ...(item.feeTerms?.S ? { feeTerms: JSON.parse(item.feeTerms.S) as FeeTerms } : {}),
-    ...(item.holdTransferId?.S ? { hold: { transferId: item.holdTransferId.S, amountMinor: BigInt(item.holdAmount!.N!) } } : {}),
+    payment: stored.object,
+    merchantId: stored.merchantId,
+    version: stored.version,
+    ...(stored.risk ? { risk: stored.risk } : {}),
+    ...(stored.feeTerms ? { feeTerms: stored.feeTerms } : {}),
+    ...(stored.holdTransferId ? { hold: { transferId: stored.holdTransferId, amountMinor: stored.holdAmount! } } : {}),
   };
 }
 

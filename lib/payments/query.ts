@@ -1,6 +1,7 @@
-import { BatchGetItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
 import { NotFoundError } from '../errors/index.js';
-import { merchantAccount } from '../ledger/accounts.js';
+import { merchantAccount, merchantAccountKey } from '../ledger/accounts.js';
 import type { PaymentDeps } from './deps.js';
 import { recordFromItem } from './items.js';
 import { type Payment } from './schemas.js';
@@ -8,52 +9,33 @@ import { eventSchema, type LanepayEvent } from '../events/schemas.js';
 import { readPayment } from './settle.js';
 import { merchantPaymentsPartition } from './items.js';
 import { eventKey, merchantEventsPartition } from '../events/items.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName' | 'chains'>;
 
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-}
+const storedEventSchema = z.object({ merchantId: z.string().optional(), body: jsonAttribute(eventSchema) });
 
 export async function getPayment(deps: ReadDeps, merchantId: string, paymentId: string): Promise<Payment> {
   return (await readPayment(deps, merchantId, paymentId)).payment;
 }
 
 /** Newest first. Ids are time-ordered, so the cursor is the id itself. */
-export async function listPayments(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<Payment>> {
-  const items = await listByMerchant(deps, merchantPaymentsPartition(merchantId), page);
-  return { object: 'list', data: items.data.map((item) => recordFromItem(item).payment), has_more: items.hasMore };
+export async function listPayments(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<Payment>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantPaymentsPartition(merchantId) }, page, (item) => recordFromItem(item).payment);
 }
 
-export async function listEvents(deps: ReadDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<LanepayEvent>> {
-  const items = await listByMerchant(deps, merchantEventsPartition(merchantId), page);
-  return { object: 'list', data: items.data.map((item) => eventSchema.parse(JSON.parse(item.body!.S!))), has_more: items.hasMore };
+export async function listEvents(deps: ReadDeps, merchantId: string, page: PageRequest): Promise<Page<LanepayEvent>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: merchantEventsPartition(merchantId) }, page, (item) => readItem(storedEventSchema, item).body);
 }
 
 export async function getEvent(deps: ReadDeps, merchantId: string, eventId: string): Promise<LanepayEvent> {
   const result = await deps.dynamodb.send(
     new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId) }),
   );
-  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
-  return eventSchema.parse(JSON.parse(result.Item.body!.S!));
-}
-
-async function listByMerchant(deps: ReadDeps, partition: string, page: { limit: number; startingAfter?: string }) {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: partition }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      // One more than asked tells whether another page exists.
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { data: items.slice(0, page.limit), hasMore: items.length > page.limit };
+  const stored = result.Item ? readItem(storedEventSchema, result.Item) : undefined;
+  if (!stored || stored.merchantId !== merchantId) throw new NotFoundError('event', eventId);
+  return stored.body;
 }
 
 export interface Balance {
@@ -69,7 +51,7 @@ export async function getBalances(deps: ReadDeps, merchantId: string): Promise<P
     new BatchGetItemCommand({
       RequestItems: {
         [deps.tableName]: {
-          Keys: assets.map((asset) => ({ pk: { S: `ACCOUNT#${merchantAccount(merchantId, asset)}` }, sk: { S: 'ACCOUNT' } })),
+          Keys: assets.map((asset) => merchantAccountKey(merchantId, asset)),
           ConsistentRead: true,
         },
       },

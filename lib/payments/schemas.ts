@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
-import { z } from 'zod';
-import { customerIdSchema } from '../customers/schemas.js';
+import * as z from 'zod';
+import { customerIdSchema } from '../customers/ids.js';
 import { amountStringSchema } from '../ledger/amount.js';
 
 /** An EVM address; mixed case must carry a valid EIP-55 checksum. Normalised to the checksummed form. */
@@ -41,7 +41,7 @@ export const createPaymentBodySchema = z.strictObject({
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 
-export const captureBodySchema = z.strictObject({ amount: amountStringSchema.optional() });
+export const captureBodySchema = z.strictObject({ amount: z.optional(amountStringSchema) });
 export const cancelBodySchema = z.strictObject({});
 
 export const paymentIdPathSchema = z.strictObject({ id: z.string().regex(/^pay_[0-9a-z]{26}$/, 'must be a payment id (pay_...)') });

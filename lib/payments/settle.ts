@@ -1,21 +1,23 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from '../approvals/items.js';
-import { auditItems, systemActor, type AuditActor } from '../audit/index.js';
+import { systemActor, writeAudited, type AuditActor } from '../audit/index.js';
 import { dueItems } from '../aws/due-items.js';
 import { readCustomer } from '../customers/customers.js';
 import { CustomerHeldError, UnknownCustomerError } from '../customers/errors.js';
 import { kycStatusUnchanged } from '../customers/items.js';
-import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
+import { ConcurrentChangeError, NotFoundError, ValidationError } from '../errors/index.js';
 import { acquireIdempotencyKey, completeIdempotencyItem, releaseIdempotencyKey, type IdempotencyLock } from '../idempotency/store.js';
 import { platformAccount, type AccountId, merchantAccount } from '../ledger/accounts.js';
 import { transferItems, type PendingTransfer, type TransferIntent } from '../ledger/transfers.js';
 import { feeFor, type MerchantProfile } from '../merchants/profile.js';
 import type { PaymentResult } from './authorize.js';
 import type { PaymentDeps } from './deps.js';
+import { AuthorizationExpiredError, CaptureExceedsAuthorizedError, PaymentNotCancelableError, PaymentNotCapturableError } from './errors.js';
 import { holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
 import { paymentEventItem } from '../events/items.js';
 import type { Payment } from './schemas.js';
 import type { PaymentEventType } from '../events/schemas.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
 
@@ -57,14 +59,12 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   if (payment.status === 'requires_approval' && request.action.kind === 'cancel') return cancelHeldPayout(deps, request, record, lock);
   if (payment.status !== 'authorized') {
     if (isRepeat(payment, request.action)) return { outcome: 'ok', payment };
-    throw new LanepayError('invalid_state', request.action.kind === 'capture'
-      ? `Payment ${payment.id} is ${payment.status}; only an authorized payment can be captured.`
-      : `Payment ${payment.id} is ${payment.status}; only an authorized payment, or one waiting for approval, can be canceled.`);
+    throw notSettleable(request.action, payment.id, payment.status);
   }
   const now = deps.now();
   if (request.action.kind === 'capture' && payment.expires_at !== null && now.getTime() >= Date.parse(payment.expires_at)) {
     // The sweep may not have run yet; the hold is over all the same.
-    throw new LanepayError('invalid_state', `Payment ${payment.id}'s authorization expired at ${payment.expires_at}; it can no longer be captured.`);
+    throw new AuthorizationExpiredError(payment.id, payment.expires_at);
   }
   // The customer's KYC may have changed since the authorization: a held customer is not paid.
   const kycGate = request.action.kind === 'capture' && payment.customer ? await capturableCustomer(deps, record.merchantId, payment.customer) : undefined;
@@ -81,14 +81,13 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
   if (kycGate) items.push(kycGate);
   const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
-  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now }));
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
     return result;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
-    if (kycGate && error instanceof TransactionCanceledException && error.CancellationReasons?.[items.indexOf(kycGate)]?.Code === 'ConditionalCheckFailed') {
-      throw new LanepayError('concurrent_change', `Customer ${payment.customer}'s KYC status changed while this capture ran; send it again.`, { cause: error });
+    if (conditionFailedAt(error, 0)) return afterLostRace(deps, request);
+    if (kycGate && conditionFailedAt(error, items.indexOf(kycGate))) {
+      throw new ConcurrentChangeError(`Customer ${payment.customer}'s KYC status changed while this capture ran; send it again.`, { cause: error });
     }
     throw error;
   }
@@ -107,7 +106,12 @@ async function capturableCustomer(deps: PaymentDeps, merchantId: string, custome
 async function afterLostRace(deps: PaymentDeps, request: SettleRequest): Promise<PaymentResult> {
   const current = await readPayment(deps, request.merchant.id, request.paymentId);
   if (isRepeat(current.payment, request.action)) return { outcome: 'ok', payment: current.payment };
-  throw new LanepayError('invalid_state', `Payment ${request.paymentId} is ${current.payment.status}; it changed while this request ran.`);
+  throw notSettleable(request.action, request.paymentId, current.payment.status, true);
+}
+
+/** The refusal of a capture or cancel of a payment in `status` (`raced`: it changed while the request ran). */
+function notSettleable(action: SettleAction, paymentId: string, status: string, raced = false) {
+  return action.kind === 'capture' ? new PaymentNotCapturableError(paymentId, status, raced) : new PaymentNotCancelableError(paymentId, status, raced);
 }
 
 /**
@@ -131,14 +135,12 @@ async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, recor
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
-  items.push(...auditItems(deps.tableName, { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now }));
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action: change.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return result;
   } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons ?? [] : [];
     // The payment or its request moved on: a member decided, or the request expired, first.
-    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') return afterLostRace(deps, request);
+    if (conditionFailedAt(error, 0) || conditionFailedAt(error, 1)) return afterLostRace(deps, request);
     throw error;
   }
 }
@@ -160,10 +162,7 @@ export function captureChange(record: PaymentRecord, merchant: Pick<MerchantProf
   const authorizedMinor = BigInt(payment.amount);
   const capturedMinor = requestedMinor ?? authorizedMinor;
   if (capturedMinor > authorizedMinor) {
-    // A well-formed amount that this payment cannot take: a conflict with its state, not a malformed request.
-    throw new LanepayError('capture_exceeds_authorized', `Cannot capture ${capturedMinor}: the payment authorized ${authorizedMinor}.`, {
-      extensions: { errors: [{ field: 'amount', message: `must be at most ${authorizedMinor}` }] },
-    });
+    throw new CaptureExceedsAuthorizedError(capturedMinor, authorizedMinor);
   }
   // The terms agreed at authorization (the hold reserved their maximum fee), not today's profile.
   const feeMinor = feeFor({ fee: record.feeTerms ?? merchant.fee }, capturedMinor);
@@ -221,16 +220,14 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
     }
     const next: Payment = { ...record.payment, status: 'expired' };
     try {
-      await deps.dynamodb.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
-            paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
-            ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
-            ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now }),
-          ],
-        }),
-      );
+      await writeAudited(deps, {
+        items: [
+          replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
+          paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
+          ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+        ],
+        audit: { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now },
+      });
       expired += 1;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

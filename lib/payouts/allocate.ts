@@ -1,14 +1,15 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { ChainAdapter } from '../chains/adapter.js';
-import { PayoutRejectedError } from '../chains/evm-adapter.js';
+import type { ChainAdapter, SignedTransaction } from '../chains/adapter.js';
+import { PayoutRejectedError } from '../chains/errors.js';
 import type { Chain } from '../chains/registry.js';
 import { toChainUnits } from '../ledger/assets.js';
 import type { Payment } from '../payments/schemas.js';
 import { broadcastBatchQuietly } from './broadcast.js';
 import type { PayoutDeps } from './deps.js';
 import { activeKeyCondition, type HotWalletConfig } from './hot-wallet.js';
-import { feesToItem, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
+import { feesToItem, nextNonceOf, nonceKey, payoutItem, waitingStatuses, walletKey, type Payout, type PayoutReservation } from './items.js';
 import { inFlightFromItem, liquidityShortfall, reserveWalletItem, type InFlight } from './liquidity.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /** A captured payment with no nonce yet (no payout record, or one waiting). */
 export interface Candidate {
@@ -53,22 +54,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
     Promise.all(candidates.map((c) => estimate(adapter, c, amountOf(chain, c.payment)))),
     readWallet(),
   ]);
-  const gasPrice = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
-  const results: Allocation[] = [];
-  const priced: Priced[] = [];
-  let latest: Balances | undefined;
-  for (const [i, candidate] of candidates.entries()) {
-    const gasLimit = gasLimits[i]!;
-    const amount = amountOf(chain, candidate.payment);
-    if (gasLimit !== 'rejected') {
-      priced.push({ ...candidate, amount, gasLimit, gasWei: gasLimit * gasPrice });
-      continue;
-    }
-    // Before anything touched a nonce: the hot wallet lacks the tokens, or the destination is refused.
-    latest ??= await adapter.balances();
-    if ((latest.tokens[candidate.payment.asset] ?? 0n) < amount) results.push({ kind: 'short', candidate, amount, balances: latest, inFlight: { amounts: {}, gasWei: 0n } });
-    else results.push({ kind: 'destination_rejected', candidate });
-  }
+  const { priced, results } = await priceCandidates(adapter, chain, candidates, gasLimits, fees.maxFeePerGas ?? fees.gasPrice ?? 0n);
 
   for (let race = 0; priced.length > 0; race += 1) {
     if (race >= maxNonceRaces) throw new Error(`could not allocate nonces on ${chain.name} after ${maxNonceRaces} races`);
@@ -79,15 +65,9 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       results.push(...short.map((c) => ({ kind: 'short' as const, candidate: c, amount: c.amount, balances, inFlight })));
       break;
     }
-    const firstNonce = walletItem ? Number(walletItem.nextNonce!.N) : await adapter.pendingNonce();
+    const firstNonce = walletItem ? nextNonceOf(walletItem) : await adapter.pendingNonce();
     const signed = await Promise.all(take.map((c, i) => adapter.signPayout({ asset: c.payment.asset, to: c.payment.destination, amount: c.amount, nonce: firstNonce + i, fees }, c.gasLimit)));
-    const now = deps.now().getTime();
-    const payouts: Payout[] = take.map((c, i) => ({
-      paymentId: c.payment.id, merchantId: c.merchantId, chain: chain.name, wallet, keyId: hotWallet.keyId, status: 'pending', nonce: firstNonce + i,
-      reserved: { asset: c.payment.asset, amount: c.amount.toString(), gasWei: c.gasWei.toString() } satisfies PayoutReservation,
-      attempts: [{ kind: 'payout', hash: signed[i]!.hash, raw: signed[i]!.raw, fees: feesToItem(signed[i]!.fees), atMs: now }],
-      version: (c.existing?.version ?? 0) + 1, createdAtMs: c.existing?.createdAtMs ?? now,
-    }));
+    const payouts = signedPayouts({ chain: chain.name, wallet, keyId: hotWallet.keyId, firstNonce }, take, signed, deps.now().getTime());
     const allocation = { chain: chain.name, wallet, keyId: hotWallet.keyId, firstNonce, reservations: payouts.map((p) => p.reserved!) };
     try {
       await deps.dynamodb.send(new TransactWriteItemsCommand({
@@ -100,7 +80,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (i: number) => error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
+      const failed = (i: number) => conditionFailedAt(error, i);
       // Another delivery recorded one of these payouts, or a rotation began: read everything again.
       if (take.some((_, i) => failed(1 + i)) || failed(1 + 2 * take.length)) throw new BatchOutdatedError(`the batch on ${chain.name} changed while it was being submitted`, { cause: error });
       // Another payout or sweep took nonces or balance meanwhile, or a concurrent write conflicted: race again.
@@ -113,6 +93,42 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
     break;
   }
   return results;
+}
+
+/**
+ * Each candidate priced at its estimated gas; those whose estimate the token refused are allocated
+ * already, before anything touched a nonce: short (the hot wallet lacks the tokens) or refused.
+ */
+async function priceCandidates(
+  adapter: ChainAdapter, chain: Chain, candidates: Candidate[], gasLimits: (bigint | 'rejected')[], gasPrice: bigint,
+): Promise<{ priced: Priced[]; results: Allocation[] }> {
+  const results: Allocation[] = [];
+  const priced: Priced[] = [];
+  let latest: Balances | undefined;
+  for (const [index, candidate] of candidates.entries()) {
+    const gasLimit = gasLimits[index]!;
+    const amount = amountOf(chain, candidate.payment);
+    if (gasLimit !== 'rejected') {
+      priced.push({ ...candidate, amount, gasLimit, gasWei: gasLimit * gasPrice });
+      continue;
+    }
+    latest ??= await adapter.balances();
+    if ((latest.tokens[candidate.payment.asset] ?? 0n) < amount) results.push({ kind: 'short', candidate, amount, balances: latest, inFlight: { amounts: {}, gasWei: 0n } });
+    else results.push({ kind: 'destination_rejected', candidate });
+  }
+  return { priced, results };
+}
+
+/** The payout records of a signed batch: nonces from firstNonce up, each with its reservation and its signed bytes. */
+function signedPayouts(
+  at: { chain: string; wallet: string; keyId: string; firstNonce: number }, take: Priced[], signed: SignedTransaction[], nowMs: number,
+): Payout[] {
+  return take.map((candidate, index) => ({
+    paymentId: candidate.payment.id, merchantId: candidate.merchantId, chain: at.chain, wallet: at.wallet, keyId: at.keyId, status: 'pending', nonce: at.firstNonce + index,
+    reserved: { asset: candidate.payment.asset, amount: candidate.amount.toString(), gasWei: candidate.gasWei.toString() } satisfies PayoutReservation,
+    attempts: [{ kind: 'payout', hash: signed[index]!.hash, raw: signed[index]!.raw, fees: feesToItem(signed[index]!.fees), atMs: nowMs }],
+    version: (candidate.existing?.version ?? 0) + 1, createdAtMs: candidate.existing?.createdAtMs ?? nowMs,
+  }));
 }
 
 /** In batch order, each payout against the balance less what is in flight and what the batch took before it. */

@@ -1,7 +1,7 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { BroadcastResult, ChainAdapter, Receipt, SignedTransaction } from '../chains/adapter.js';
-import { BroadcastRefusedError } from '../chains/evm-adapter.js';
-import { ChainUnavailableError, isTransportError } from '../chains/rpc.js';
+import { BroadcastRefusedError, ChainUnavailableError } from '../chains/errors.js';
+import { isTransportError } from '../chains/rpc.js';
 import type { PayoutDeps } from './deps.js';
 import { feesToItem, payoutItem, type Payout } from './items.js';
 import { platformEventItem } from './platform-events.js';

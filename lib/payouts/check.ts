@@ -1,11 +1,11 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Transaction } from 'ethers';
 import type { ChainAdapter } from '../chains/adapter.js';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import { toChainUnits } from '../ledger/assets.js';
 import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
-import { scheduleChecks } from './check-queue.js';
+import { scheduleChecks } from './schedule-check.js';
 import { completePayout, failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
 import { firstReceipt, payoutAdapter, rebroadcast } from './broadcast.js';

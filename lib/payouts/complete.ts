@@ -1,5 +1,5 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { auditItems, systemActor } from '../audit/index.js';
+import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemActor, writeAudited } from '../audit/index.js';
 import { merchantAccount, platformAccount } from '../ledger/accounts.js';
 import { transferItems, type TransferIntent } from '../ledger/transfers.js';
 import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
@@ -8,6 +8,7 @@ import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
 import { releaseWalletItem } from './liquidity.js';
+import { isConditionRefusal } from '../aws/transaction-conflicts.js';
 
 export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
 
@@ -88,15 +89,13 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     // The payout is final: what it held of its wallet's balance is free again.
     ...releaseWalletItem(deps.tableName, payout),
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
-    ...auditItems(deps.tableName, { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now }),
   ];
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return 'completed';
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     // The payment or payout changed meanwhile (another check, a redelivery): look again later.
-    const conditionFailed = error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
-    return conditionFailed ? 'conflict' : 'write_conflict';
+    return isConditionRefusal(error) ? 'conflict' : 'write_conflict';
   }
 }

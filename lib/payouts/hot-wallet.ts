@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { ChainAdapter } from '../chains/adapter.js';
 import type { Chain } from '../chains/registry.js';
-import { LanepayError } from '../errors/index.js';
+import { RotationRefusedError } from './errors.js';
 import { walletKey } from './items.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 type Db = { dynamodb: DynamoDBClient; tableName: string };
 
@@ -24,29 +26,22 @@ export interface HotWalletConfig {
 
 export const hotWalletConfigKey = (chain: string) => ({ pk: { S: `CHAIN#${chain}` }, sk: { S: 'HOTWALLET' } });
 
-export class RotationRefusedError extends LanepayError {
-  override name = 'RotationRefusedError';
-  constructor(detail: string) {
-    super('rotation_refused', detail);
-  }
-}
-
 export async function currentHotWallet(deps: Db, chain: Chain): Promise<HotWalletConfig> {
   const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: hotWalletConfigKey(chain.name), ConsistentRead: true }))).Item;
   return hotWalletFromItem(chain, item);
 }
 
+const storedHotWalletSchema = z.object({
+  keyId: z.string(),
+  state: z.enum(['active', 'draining']),
+  nextKeyId: z.string().optional(),
+  retiredKeyIds: z.array(z.string()).default([]),
+});
+
 /** The hot wallet a CHAIN#<chain>/HOTWALLET item names, or the registry's when there is none. */
 export function hotWalletFromItem(chain: Chain, item: Record<string, AttributeValue> | undefined): HotWalletConfig {
   if (!item) return { chain: chain.name, keyId: chain.hotWalletKeyId, state: 'active', retiredKeyIds: [], stored: false };
-  return {
-    chain: chain.name,
-    keyId: item.keyId!.S!,
-    state: item.state!.S! as HotWalletConfig['state'],
-    ...(item.nextKeyId?.S ? { nextKeyId: item.nextKeyId.S } : {}),
-    retiredKeyIds: item.retiredKeyIds?.L?.map((v) => v.S!) ?? [],
-    stored: true,
-  };
+  return { chain: chain.name, ...readItem(storedHotWalletSchema, item), stored: true };
 }
 
 /**

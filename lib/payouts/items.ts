@@ -1,5 +1,7 @@
 import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FeeBid } from '../chains/adapter.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * waiting_*: no nonce taken yet; chain-check retries the submission (waiting_wallet: the chain's
@@ -7,7 +9,8 @@ import type { FeeBid } from '../chains/adapter.js';
  * transaction Lanepay did not record; nothing is broadcast any more and an operator decides.
  * stuck is not final: the payment stays `processing` and the payout stays in the in-flight index.
  */
-export type PayoutStatus = 'waiting_liquidity' | 'waiting_chain' | 'waiting_wallet' | 'pending' | 'stuck' | 'succeeded' | 'failed';
+export const payoutStatuses = ['waiting_liquidity', 'waiting_chain', 'waiting_wallet', 'pending', 'stuck', 'succeeded', 'failed'] as const;
+export type PayoutStatus = (typeof payoutStatuses)[number];
 
 export type WaitingStatus = Extract<PayoutStatus, `waiting_${string}`>;
 export const waitingStatuses: readonly WaitingStatus[] = ['waiting_liquidity', 'waiting_chain', 'waiting_wallet'];
@@ -49,6 +52,8 @@ export interface Payout {
 
 export const payoutKey = (paymentId: string) => ({ pk: { S: `PAYOUT#${paymentId}` }, sk: { S: 'PAYOUT' } });
 export const walletKey = (chain: string, wallet: string) => ({ pk: { S: `WALLET#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'WALLET' } });
+/** The next nonce a WALLET item hands out (payouts and sweeps share it). */
+export const nextNonceOf = (walletItem: Record<string, AttributeValue>): number => readItem(z.object({ nextNonce: z.number() }), walletItem).nextNonce;
 /** WALLET item attribute summing the asset amounts (chain units) of the wallet's payouts in flight. */
 export const inFlightAttribute = (asset: string) => `inFlight#${asset}`;
 export const inFlightGasAttribute = 'inFlightGasWei';
@@ -94,21 +99,23 @@ export function payoutItem(payout: Payout): Record<string, AttributeValue> {
   return item;
 }
 
+const storedPayoutSchema = z.object({
+  paymentId: z.string(),
+  merchantId: z.string(),
+  chain: z.string(),
+  wallet: z.string(),
+  status: z.enum(payoutStatuses),
+  nonce: z.number().optional(),
+  keyId: z.string().optional(),
+  reserved: jsonAttribute(z.custom<PayoutReservation>()).optional(),
+  stuckReason: z.string().optional(),
+  attempts: jsonAttribute(z.custom<PayoutAttempt[]>()),
+  version: z.number(),
+  createdAtMs: z.number(),
+});
+
 export function payoutFromItem(item: Record<string, AttributeValue>): Payout {
-  return {
-    paymentId: item.paymentId!.S!,
-    merchantId: item.merchantId!.S!,
-    chain: item.chain!.S!,
-    wallet: item.wallet!.S!,
-    status: item.status!.S! as PayoutStatus,
-    ...(item.nonce?.N !== undefined ? { nonce: Number(item.nonce.N) } : {}),
-    ...(item.keyId?.S !== undefined ? { keyId: item.keyId.S } : {}),
-    ...(item.reserved?.S !== undefined ? { reserved: JSON.parse(item.reserved.S) as PayoutReservation } : {}),
-    ...(item.stuckReason?.S !== undefined ? { stuckReason: item.stuckReason.S } : {}),
-    attempts: JSON.parse(item.attempts!.S!) as PayoutAttempt[],
-    version: Number(item.version!.N),
-    createdAtMs: Number(item.createdAtMs!.N),
-  };
+  return readItem(storedPayoutSchema, item);
 }
 
 export function feesToItem(fees: FeeBid): PayoutAttempt['fees'] {

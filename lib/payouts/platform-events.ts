@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventKey, eventRetentionSeconds } from '../events/items.js';
 import { newId } from '../ids/index.js';
 

@@ -1,11 +1,11 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Chain } from '../chains/registry.js';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import { paymentKey, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { allocateNonces, BatchOutdatedError, type Allocation, type Candidate } from './allocate.js';
 import { rebroadcast } from './broadcast.js';
-import { scheduleCheck, scheduleChecks } from './check-queue.js';
+import { scheduleCheck, scheduleChecks } from './schedule-check.js';
 import { failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
 import { hotWalletConfigKey, hotWalletFromItem } from './hot-wallet.js';
@@ -32,20 +32,22 @@ export async function submitPayout(deps: PayoutDeps, payment: Payment): Promise<
 /**
  * Puts captured payments on chain exactly once, a queue batch at a time: one read of every payout,
  * payment and the chain's hot wallet, then the nonces of all new payouts of a chain in one
- * transaction (allocate.ts). The nonce, the owning payment and the signed transaction are recorded
- * before anything is broadcast, so a crash at any point is repaired by redelivery: an existing
- * record is re-broadcast byte for byte. One check message per payout, sent in batches.
+ * transaction (allocate.ts), up to `maxBatch` a transaction; the chains of a batch side by side.
+ * The nonce, the owning payment and the signed transaction are recorded before anything is
+ * broadcast, so a crash at any point is repaired by redelivery: an existing record is re-broadcast
+ * byte for byte. One check message per payout, sent in batches.
  */
 export async function submitPayouts(deps: PayoutDeps, payments: Payment[]): Promise<SubmitResult[]> {
   const unique = [...new Map(payments.map((p) => [p.id, p])).values()];
   const byChain = new Map<string, Payment[]>();
   for (const payment of unique) byChain.set(payment.chain, [...(byChain.get(payment.chain) ?? []), payment]);
   const results = new Map<string, SubmitResult>();
-  for (const [chainName, group] of byChain) {
+  // Chains side by side (their wallets share nothing); within a chain one nonce transaction after another.
+  await Promise.all([...byChain].map(async ([chainName, group]) => {
     for (let start = 0; start < group.length; start += maxBatch) {
       for (const result of await submitChainBatch(deps, chainName, group.slice(start, start + maxBatch))) results.set(result.paymentId, result);
     }
-  }
+  }));
   return payments.map((p) => results.get(p.id)!);
 }
 

@@ -1,5 +1,5 @@
 import {
-  DeleteItemCommand, GetItemCommand, paginateQuery, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand,
+  DeleteItemCommand, GetItemCommand, paginateQuery, PutItemCommand, TransactWriteItemsCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import type { RealtimeStoreDeps } from './deps.js';
@@ -7,6 +7,7 @@ import { SubscriptionRefusedError } from './errors.js';
 import type { SubscriptionTarget } from './messages.js';
 import { chargeKey } from '../charges/items.js';
 import { paymentKey } from '../payments/items.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /**
  * WebSocket connections and their subscriptions, one item collection per connection:
@@ -102,10 +103,9 @@ export async function subscribe(deps: RealtimeStoreDeps, connectionId: string, t
       }),
     );
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const [onConnection, onSubscription] = error.CancellationReasons ?? [];
-    if (onSubscription?.Code === 'ConditionalCheckFailed' && onConnection?.Code !== 'ConditionalCheckFailed') return;
-    if (onConnection?.Code !== 'ConditionalCheckFailed') throw error;
+    const [onConnection, onSubscription] = [conditionFailedAt(error, 0), conditionFailedAt(error, 1)];
+    if (onSubscription && !onConnection) return;
+    if (!onConnection) throw error;
     const subscriptions = Number(connection.Item.subscriptions?.N ?? '0');
     if (subscriptions >= maxSubscriptionsPerConnection) {
       throw new SubscriptionRefusedError('too_many_subscriptions', `A connection may hold at most ${maxSubscriptionsPerConnection} subscriptions.`, { cause: error });

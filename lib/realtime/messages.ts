@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeIdSchema } from '../charges/schemas.js';
 import { SubscriptionRefusedError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bodyProblems, jsonSchema, problems } from '../http/openapi-parts.js';
 import { realtimeTokenBodySchema } from './messages.js';
 

@@ -10,6 +10,8 @@ import { readPayout } from '../payouts/submit.js';
 import type { PaymentRecord } from '../payments/items.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 const erc20 = new Interface(['function transfer(address to, uint256 amount) returns (bool)']);
 
@@ -19,6 +21,9 @@ const erc20 = new Interface(['function transfer(address to, uint256 amount) retu
  * still in flight (its nonce and the later ones are not settled yet). Yields every disagreement
  * and, last, the nonce verified up to; the caller stores it.
  */
+/** A nonce item names what took the nonce: a sweep, or else a payment's payout. */
+const nonceOwnerSchema = z.union([z.object({ sk: z.string(), sweepId: z.string() }), z.object({ sk: z.string(), paymentId: z.string() })]);
+
 export async function* settledNonceDiscrepancies(
   deps: ReconcileDeps, chain: Chain, wallet: string, fromNonce: number,
 ): AsyncGenerator<{ finding?: Finding<DiscrepancyKind>; verifiedNonce: number }> {
@@ -31,16 +36,17 @@ export async function* settledNonceDiscrepancies(
   });
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      const nonce = Number(item.sk!.S);
-      if (item.sweepId?.S) {
+      const owner = readItem(nonceOwnerSchema, item);
+      const nonce = Number(owner.sk);
+      if ('sweepId' in owner) {
         // Sweeps share the wallet's nonces (lib/sweeps) and move only platform money: chain-check
         // settles them; here a final one is passed over and one in flight ends the walk, as payouts do.
-        const sweep = await readSweep(deps, item.sweepId.S);
+        const sweep = await readSweep(deps, owner.sweepId);
         if (!sweep || (sweep.status !== 'succeeded' && sweep.status !== 'failed')) return;
         yield { verifiedNonce: nonce };
         continue;
       }
-      const payout = await readPayout(deps, item.paymentId!.S!);
+      const payout = await readPayout(deps, owner.paymentId);
       if (!payout || (payout.status !== 'succeeded' && payout.status !== 'failed')) return;
       const record = await readPaymentRecord(deps, payout.paymentId);
       const finding = record ? await compare(adapter, chain, payout, record) : undefined;

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { eventRetentionSeconds } from '../events/items.js';
 import { platformEventItem } from '../payouts/platform-events.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 /** The reconciler's own bookkeeping, each item under RECONCILE#...: markers live as long as events. */
 export const redriveKey = (paymentId: string) => ({ pk: { S: `RECONCILE#REDRIVE#${paymentId}` }, sk: { S: 'REDRIVE' } });
@@ -56,7 +57,7 @@ export async function raiseOnce(deps: Pick<ReconcileDeps, 'dynamodb' | 'tableNam
     }));
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    if (conditionFailedAt(error, 0)) return false;
     throw error;
   }
 }

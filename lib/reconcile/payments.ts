@@ -1,6 +1,6 @@
 import { processingIndexPartitions, recordFromItem } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
-import { scheduleCheck } from '../payouts/check-queue.js';
+import { scheduleCheck } from '../payouts/schedule-check.js';
 import { park, readPayout } from '../payouts/submit.js';
 import type { ReconcileDeps, ReconcileOptions } from './deps.js';
 import type { DiscrepancyKind, Finding, RedriveKind } from './findings.js';

@@ -1,5 +1,5 @@
 import type { Chain } from '../chains/registry.js';
-import { ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
 import type { ReconcileDeps, ReconcileOptions } from './deps.js';
 import type { DiscrepancyKind, Finding, ReconcileReport } from './findings.js';
 import { readCursor, raiseOnce, writeCursor } from './items.js';

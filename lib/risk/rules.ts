@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Risk rules are data, not code: the platform ships defaults and each merchant may carry partial

@@ -1,5 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PayoutAttempt } from '../payouts/items.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * A sweep: one `factory.sweep(token, salts)` transaction moving the tokens of a batch of credited
@@ -46,7 +48,7 @@ export function sweepItem(sweep: Sweep): Record<string, AttributeValue> {
 }
 
 export function sweepFromItem(item: Record<string, AttributeValue>): Sweep {
-  const raw = JSON.parse(item.body!.S!) as Record<string, unknown>;
+  const raw = readItem(z.object({ body: jsonAttribute(z.record(z.string(), z.unknown())) }), item).body;
   return {
     ...(raw as unknown as Sweep),
     amountMinor: BigInt(raw.amountMinor as string),

@@ -1,13 +1,15 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Interface } from 'ethers';
 import { chargeSalt } from '../charges/addresses.js';
-import { isTransportError, ChainUnavailableError } from '../chains/rpc.js';
+import { ChainUnavailableError } from '../chains/errors.js';
+import { isTransportError } from '../chains/rpc.js';
 import { platformAccount } from '../ledger/accounts.js';
 import { transferItems } from '../ledger/transfers.js';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { PayoutDeps } from '../payouts/deps.js';
-import { feesToItem, nonceKey, walletKey } from '../payouts/items.js';
+import { feesToItem, nextNonceOf, nonceKey, walletKey } from '../payouts/items.js';
 import { sweepFromItem, sweepGasKey, sweepItem, sweepKey, type Sweep } from './items.js';
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 const factoryAbi = new Interface(['function sweep(address token, bytes32[] salts)']);
 const maxNonceRaces = 5;
@@ -42,7 +44,7 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
   const fees = await adapter.quoteFees();
   for (let race = 0; race < maxNonceRaces; race += 1) {
     const walletItem = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(sweep.chain, wallet), ConsistentRead: true }))).Item;
-    const nonce = walletItem ? Number(walletItem.nextNonce!.N) : await adapter.pendingNonce();
+    const nonce = walletItem ? nextNonceOf(walletItem) : await adapter.pendingNonce();
     const signed = await adapter.signCall(call, nonce, fees, gasLimit);
     const next: Sweep = {
       ...sweep, status: 'pending', wallet, nonce, version: sweep.version + 1,
@@ -68,10 +70,8 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
         ],
       }));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [walletReason, sweepReason] = error.CancellationReasons ?? [];
-      if (sweepReason?.Code === 'ConditionalCheckFailed') return submitSweep(deps, sweepId); // another delivery won
-      if (walletReason?.Code === 'ConditionalCheckFailed') continue; // a payout took that nonce
+      if (conditionFailedAt(error, 1)) return submitSweep(deps, sweepId); // another delivery won
+      if (conditionFailedAt(error, 0)) continue; // a payout took that nonce
       throw error;
     }
     await broadcast(deps, next);

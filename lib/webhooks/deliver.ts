@@ -5,9 +5,9 @@ import {
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { endpointEventItem } from '../events/items.js';
 import { eventSchema, type WebhookEndpointEventType } from '../events/schemas.js';
-import { type WebhookEndpoint } from '../webhooks/endpoint.js';
+import { type WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
+import { newId } from '../ids/index.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';
 import { nextRetryDelayMs, queueDelaySeconds } from './retry.js';
 import type { DeliveryMessage, WebhookAttempt } from './schemas.js';
@@ -37,17 +37,17 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
     await enqueue(deps, message);
     return 'deferred';
   }
-  const record = await readEndpointRecord(deps, message.endpointId);
+  // The endpoint and the event at once: every delivery waits on both reads.
+  const [record, body] = await Promise.all([readEndpointRecord(deps, message.endpointId), readEventBody(deps, message)]);
   if (!record || record.merchantId !== message.merchantId) return 'skipped_endpoint_gone';
   if (record.endpoint.status !== 'enabled') return 'skipped_endpoint_disabled';
-  const body = await readEventBody(deps, message);
   if (body === undefined) return 'skipped_event_gone';
   if (!(await claim(deps, message))) return 'skipped_duplicate';
 
   const response = await attempt(deps, record, message, body);
   const succeeded = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
   const attemptRecord: WebhookAttempt = {
-    id: newWebhookId('wa'),
+    id: newId('wa'),
     object: 'webhook_attempt',
     event_id: message.eventId,
     attempt: message.attempt,

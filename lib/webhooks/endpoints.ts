@@ -1,25 +1,22 @@
 import {
-  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  GetItemCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { requiredApprovals, type ApprovalPolicy } from '../approvals/policy.js';
 import { requestApproval } from '../approvals/request.js';
-import { auditItems, type AuditActor } from '../audit/index.js';
-import { LanepayError, NotFoundError, ValidationError } from '../errors/index.js';
-import type { WebhookEndpoint } from '../webhooks/endpoint.js';
+import { writeAudited, type AuditActor, type AuditEntry } from '../audit/index.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import type { WebhookEndpoint } from './endpoint-object.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
-import { attemptFromItem, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
+import { EndpointLimitError } from './errors.js';
+import { newId } from '../ids/index.js';
+import { newestFirstPage, type Page, type PageRequest } from '../aws/pages.js';
+import { attemptFromItem, attemptsPartition, endpointCountKey, endpointFromItem, endpointItem, endpointKey, endpointListPartition, type EndpointRecord, type StoredSecret } from './items.js';
 import type { CreateEndpointBody, WebhookAttempt } from './schemas.js';
 import { encryptSecret } from './secrets.js';
 import { newSigningSecret } from './signing.js';
 import { checkDestination, parseEndpointUrl } from './url.js';
-
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  has_more: boolean;
-}
+import { conditionFailedAt } from '../aws/transaction-conflicts.js';
 
 type EndpointWithSecret = WebhookEndpoint & { secret: string };
 
@@ -29,8 +26,8 @@ export const maxEndpointsPerMerchant = 16;
 /** Endpoint changes come through the merchant API; the key id is filled in when the handler knows it. */
 const merchantKey: AuditActor = { type: 'api_key', id: null };
 
-function endpointAudit(deps: WebhookDeps, merchantId: string, actor: AuditActor, action: string, id: string) {
-  return auditItems(deps.tableName, { merchantId, actor, action, object: { type: 'webhook_endpoint', id }, at: deps.now() });
+function endpointAudit(deps: WebhookDeps, merchantId: string, actor: AuditActor, action: string, id: string): AuditEntry {
+  return { merchantId, actor, action, object: { type: 'webhook_endpoint', id }, at: deps.now() };
 }
 
 /**
@@ -49,7 +46,7 @@ export async function createEndpoint(
   }
   const now = deps.now();
   const endpoint: WebhookEndpoint = {
-    id: newWebhookId('we'),
+    id: newId('we'),
     object: 'webhook_endpoint',
     url: parsed.url.href,
     events: body.events,
@@ -74,12 +71,13 @@ export async function createEndpoint(
     return { ...endpoint, secret, approval_id: approval.id };
   }
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [...createEndpointItems(deps.tableName, record), ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id)],
-    }));
+    await writeAudited(deps, {
+      items: createEndpointItems(deps.tableName, record),
+      audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.created', endpoint.id),
+    });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
-      throw new LanepayError('limit_exceeded', `A merchant can have at most ${maxEndpointsPerMerchant} webhook endpoints; delete one first.`);
+    if (conditionFailedAt(error, 1)) {
+      throw new EndpointLimitError(maxEndpointsPerMerchant);
     }
     throw error;
   }
@@ -115,33 +113,22 @@ export async function getEndpoint(deps: WebhookDeps, merchantId: string, id: str
 }
 
 /** Newest first; ids are time-ordered, so the cursor is the id. */
-export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: { limit: number; startingAfter?: string }): Promise<Page<WebhookEndpoint>> {
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: page.startingAfter ? 'gsi1pk = :p AND gsi1sk < :after' : 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': { S: endpointListPartition(merchantId) }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map((item) => endpointFromItem(item).endpoint), has_more: items.length > page.limit };
+export async function listEndpoints(deps: WebhookDeps, merchantId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+  return newestFirstPage(deps, { index: 'gsi1', partition: endpointListPartition(merchantId) }, page, (item) => endpointFromItem(item).endpoint);
 }
 
 /** Deletes the endpoint; deliveries already queued for it find it gone and stop. */
 export async function deleteEndpoint(deps: WebhookDeps, merchantId: string, id: string, actor: AuditActor = merchantKey): Promise<{ id: string; object: 'webhook_endpoint'; deleted: true }> {
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [
+    await writeAudited(deps, {
+      items: [
         { Delete: { TableName: deps.tableName, Key: endpointKey(id), ConditionExpression: 'merchantId = :m', ExpressionAttributeValues: { ':m': { S: merchantId } } } },
         { Update: { TableName: deps.tableName, Key: endpointCountKey(merchantId), UpdateExpression: 'ADD #n :minus', ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':minus': { N: '-1' } } } },
-        ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
       ],
-    }));
+      audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.deleted', id),
+    });
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('webhook endpoint', id);
+    if (conditionFailedAt(error, 0)) throw new NotFoundError('webhook endpoint', id);
     throw error;
   }
   return { id, object: 'webhook_endpoint', deleted: true };
@@ -162,8 +149,8 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
       ...(current ? [{ ciphertext: current.ciphertext, expiresAtMs: now.getTime() + deps.secretOverlapMs }] : []),
     ];
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({
-        TransactItems: [
+      await writeAudited(deps, {
+        items: [
           {
             Update: {
               TableName: deps.tableName,
@@ -173,13 +160,13 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
               ExpressionAttributeValues: { ':s': { S: JSON.stringify(secrets) }, ':v': { N: String(record.version) }, ':next': { N: String(record.version + 1) } },
             },
           },
-          ...endpointAudit(deps, merchantId, actor, 'webhook_endpoint.secret_rotated', id),
         ],
-      }));
+        audit: endpointAudit(deps, merchantId, actor, 'webhook_endpoint.secret_rotated', id),
+      });
       return { ...record.endpoint, secret };
     } catch (error) {
       // A concurrent rotation won; read again and rotate on top of it.
-      const rotatedMeanwhile = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      const rotatedMeanwhile = conditionFailedAt(error, 0);
       if (rotatedMeanwhile && tries < 2) continue;
       throw error;
     }
@@ -188,18 +175,8 @@ export async function rotateSecret(deps: WebhookDeps, merchantId: string, id: st
 
 /** Delivery attempts of one endpoint, newest first, kept 30 days. */
 export async function listAttempts(
-  deps: WebhookDeps, merchantId: string, id: string, page: { limit: number; startingAfter?: string },
+  deps: WebhookDeps, merchantId: string, id: string, page: PageRequest,
 ): Promise<Page<WebhookAttempt>> {
   await readEndpoint(deps, merchantId, id);
-  const result = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: page.startingAfter ? 'pk = :p AND sk < :after' : 'pk = :p',
-      ExpressionAttributeValues: { ':p': { S: `WEBHOOK_ATTEMPTS#${id}` }, ...(page.startingAfter ? { ':after': { S: page.startingAfter } } : {}) },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-    }),
-  );
-  const items = result.Items ?? [];
-  return { object: 'list', data: items.slice(0, page.limit).map(attemptFromItem), has_more: items.length > page.limit };
+  return newestFirstPage(deps, { partition: attemptsPartition(id) }, page, attemptFromItem);
 }

@@ -3,10 +3,12 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { NotFoundError, RateLimitedError } from '../errors/index.js';
 import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
-import { newWebhookId } from './ids.js';
+import { newId } from '../ids/index.js';
 import { endpointFromItem, endpointListPartition, fanOutKey, redeliveryCountKey, ttlIn, type EndpointRecord } from './items.js';
 import type { DeliveryMessage } from './schemas.js';
 import { eventKey } from '../events/items.js';
+import { readItem } from '../aws/item.js';
+import * as z from 'zod';
 
 /**
  * Enqueues one delivery message per enabled endpoint of the merchant subscribed to the event, so
@@ -15,9 +17,14 @@ import { eventKey } from '../events/items.js';
  * two repeats the fan-out, and the deliver function drops the duplicate (delivery record).
  */
 export async function fanOutEvent(deps: WebhookDeps, event: LanepayEvent, merchantId: string): Promise<{ endpoints: number }> {
-  const marker = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: fanOutKey(event.id), ConsistentRead: true }));
+  // Both reads at once: the endpoints are read for nothing only on a repeat, which is rare, and
+  // every event's delivery waits on these reads.
+  const [marker, records] = await Promise.all([
+    deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: fanOutKey(event.id), ConsistentRead: true })),
+    merchantEndpoints(deps, merchantId),
+  ]);
   if (marker.Item) return { endpoints: Number(marker.Item.endpoints?.N ?? 0) };
-  const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, event.type));
+  const endpoints = records.filter((record) => subscribes(record, event.type));
   await enqueueDeliveries(deps, endpoints, event.id, merchantId, 'first');
   try {
     await deps.dynamodb.send(
@@ -42,11 +49,12 @@ export async function redeliverEvent(deps: WebhookDeps, merchantId: string, even
   const result = await deps.dynamodb.send(
     new GetItemCommand({ TableName: deps.tableName, Key: eventKey(eventId), ProjectionExpression: 'merchantId, #type', ExpressionAttributeNames: { '#type': 'type' } }),
   );
-  if (!result.Item || result.Item.merchantId?.S !== merchantId) throw new NotFoundError('event', eventId);
+  const event = result.Item ? readItem(z.object({ merchantId: z.string().optional(), type: z.string() }), result.Item) : undefined;
+  if (!event || event.merchantId !== merchantId) throw new NotFoundError('event', eventId);
   await countRedelivery(deps, eventId);
-  const type = result.Item.type!.S!;
+  const { type } = event;
   const endpoints = (await merchantEndpoints(deps, merchantId)).filter((record) => subscribes(record, type));
-  await enqueueDeliveries(deps, endpoints, eventId, merchantId, newWebhookId('rd'));
+  await enqueueDeliveries(deps, endpoints, eventId, merchantId, newId('rd'));
   return { object: 'redelivery', event_id: eventId, endpoints: endpoints.length };
 }
 

@@ -1,6 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { webhookEndpointSchema, type WebhookEndpoint } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema, type WebhookEndpoint } from './endpoint-object.js';
 import { attemptSchema, type WebhookAttempt } from './schemas.js';
+import { jsonAttribute, readItem } from '../aws/item.js';
+import * as z from 'zod';
+import { merchantListPartition } from '../merchants/items.js';
 
 /** Attempts and delivery records are kept 30 days (TTL), like events. */
 export const webhookRetentionSeconds = 30 * 24 * 3600;
@@ -42,7 +45,7 @@ export function redeliveryCountKey(eventId: string, hour: string) {
 }
 
 export function endpointListPartition(merchantId: string): string {
-  return `MERCHANT#${merchantId}#WEBHOOK_ENDPOINTS`;
+  return merchantListPartition(merchantId, 'WEBHOOK_ENDPOINTS');
 }
 
 export function endpointItem(record: EndpointRecord): Record<string, AttributeValue> {
@@ -59,20 +62,28 @@ export function endpointItem(record: EndpointRecord): Record<string, AttributeVa
   };
 }
 
+const storedEndpointSchema = z.object({
+  object: jsonAttribute(webhookEndpointSchema),
+  merchantId: z.string(),
+  secrets: jsonAttribute(z.custom<StoredSecret[]>()),
+  version: z.number(),
+  failingSinceMs: z.number().optional(),
+  failingReportedMs: z.number().optional(),
+});
+
 export function endpointFromItem(item: Record<string, AttributeValue>): EndpointRecord {
-  return {
-    endpoint: webhookEndpointSchema.parse(JSON.parse(item.object!.S!)),
-    merchantId: item.merchantId!.S!,
-    secrets: JSON.parse(item.secrets!.S!) as StoredSecret[],
-    version: Number(item.version!.N),
-    ...(item.failingSinceMs?.N ? { failingSinceMs: Number(item.failingSinceMs.N) } : {}),
-    ...(item.failingReportedMs?.N ? { failingReportedMs: Number(item.failingReportedMs.N) } : {}),
-  };
+  const { object, ...record } = readItem(storedEndpointSchema, item);
+  return { endpoint: object, ...record };
+}
+
+/** The partition holding an endpoint's delivery attempts, sorted by attempt id. */
+export function attemptsPartition(endpointId: string): string {
+  return `WEBHOOK_ATTEMPTS#${endpointId}`;
 }
 
 export function attemptItem(endpointId: string, attempt: WebhookAttempt, now: Date): Record<string, AttributeValue> {
   return {
-    pk: { S: `WEBHOOK_ATTEMPTS#${endpointId}` },
+    pk: { S: attemptsPartition(endpointId) },
     sk: { S: attempt.id },
     entity: { S: 'webhook-attempt' },
     object: { S: JSON.stringify(attempt) },
@@ -81,7 +92,7 @@ export function attemptItem(endpointId: string, attempt: WebhookAttempt, now: Da
 }
 
 export function attemptFromItem(item: Record<string, AttributeValue>): WebhookAttempt {
-  return attemptSchema.parse(JSON.parse(item.object!.S!));
+  return readItem(z.object({ object: jsonAttribute(attemptSchema) }), item).object;
 }
 
 /** One delivery: an (endpoint, event) pair, per run (the first delivery, or each explicit redelivery). */

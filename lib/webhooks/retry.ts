@@ -1,3 +1,5 @@
+import { parseRetryAfterMs } from '../../sdk/src/retry-after.js';
+
 /**
  * When to try a failed delivery again. The schedule (seconds after each failed attempt) is
  * configuration; each delay gets ±20 % jitter so endpoints that failed together (an outage) are
@@ -16,17 +18,10 @@ export function withJitter(delayMs: number, random: () => number): number {
 }
 
 /**
- * Seconds (or an HTTP date) from a Retry-After header, as milliseconds from `now`; undefined when
- * absent or unreadable. A date in the past reads as 0.
+ * A receiver's Retry-After read as the SDK reads the API's (RFC 9110: delay-seconds or an
+ * HTTP-date): one parser, in the dependency-free SDK, since the SDK cannot import lib/.
  */
-export function parseRetryAfterMs(header: string | undefined, now: Date): number | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
+export { parseRetryAfterMs };
 
 export interface FailedAttempt {
   /** 1 for the first attempt. */

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { allEventTypes } from '../events/schemas.js';
-import { webhookEndpointSchema } from '../webhooks/endpoint.js';
+import { webhookEndpointSchema } from './endpoint-object.js';
 
 const eventTypeOrWildcard = z.union([z.literal('*'), z.enum(allEventTypes)], {
   error: `must be "*" or one of ${allEventTypes.join(', ')}`,

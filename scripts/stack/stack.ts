@@ -12,7 +12,7 @@ import { localChainEntries } from './registry.js';
 import { installTools } from './install.js';
 import { buildFunctions, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
 import { assertPortFree, tail, type Service } from './process.js';
-import { loadResources, localCredentials, provision, region } from './provision.js';
+import { loadResources, localCredentials, provision, region, type Endpoints } from './provision.js';
 import { compileSanctionsFilesCached } from './sanctions.js';
 import type { StackChain, StackInfo } from './types.js';
 
@@ -63,30 +63,36 @@ const chainSlots = [
 
 const hotWalletFunding = { gasWei: 100n * 10n ** 18n, usdcMinor: 1_000_000n * 10n ** 6n };
 
+/** A start-up in progress: how to stop each part started so far, and which parts to watch for an early exit. */
+interface Startup {
+  options: StackOptions;
+  ports: ReturnType<typeof stackPorts>;
+  stops: { name: string; stop: () => Promise<void> }[];
+  watchdog: ReturnType<typeof deathWatch>;
+  /** Runs one step of the start-up and logs how long it took. */
+  step: <T>(what: string, run: () => Promise<T>) => Promise<T>;
+}
+
 /**
  * Starts the whole local stage: emulators and chains, the resources serverless.yml declares,
  * funded KMS hot wallets, the function bundles and serverless offline. On failure it stops
  * whatever it had started before rethrowing.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const { log } = options;
-  const ports = stackPorts(options.portBase);
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
-  const watchdog = deathWatch();
-  const stop = async () => {
-    watchdog.stopping();
-    // Reverse order: serverless offline before the emulators it polls, and so on.
-    for (const { name, stop: stopOne } of stops.splice(0).reverse()) {
-      await stopOne().catch((error: unknown) => log(`stopping ${name} failed: ${(error as Error).message}`));
-    }
+  const startup: Startup = {
+    options,
+    ports: stackPorts(options.portBase),
+    stops: [],
+    watchdog: deathWatch(),
+    step: async (what, run) => {
+      const startedAt = Date.now();
+      const result = await run();
+      options.log(`${what} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      return result;
+    },
   };
-  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    const startedAt = Date.now();
-    const result = await run();
-    log(`${what} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    return result;
-  };
-
+  const { ports, step } = startup;
+  const stop = () => stopStartup(startup);
   try {
     // All at once up front, so a second stack fails before it touches anything.
     await Promise.all(
@@ -95,72 +101,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     fs.rmSync(options.runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(options.runDir, 'logs'), { recursive: true });
 
-    const tools = await step('tools ready', () => installTools(log));
-
+    const tools = await step('tools ready', () => installTools(options.log));
     const endpoints = {
       dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
       sqs: `http://127.0.0.1:${ports.sqs}`,
       kms: `http://127.0.0.1:${ports.kms}`,
       sns: `http://127.0.0.1:${ports.dynamodb}`,
     };
-    const [, chains, resources] = await step('emulators and chains up, functions bundled', () =>
-      settleAll([
-        startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir).then((running: RunningEmulators) => {
-          stops.push({ name: 'emulators', stop: async () => void (await Promise.all(running.services.map((s) => s.stop()))) });
-          running.services.forEach((service) => watchdog.watch(service));
-          return running;
-        }),
-        startChains(
-          chainSlots.map((slot) => ({ name: slot.name, chainId: slot.chainId, port: ports[slot.port] })),
-          { logDir: path.join(options.runDir, 'logs') },
-        ).then(
-          (running: RunningChain[]) => {
-            stops.push({ name: 'chains', stop: async () => void (await Promise.all(running.map((c) => c.stop()))) });
-            running.forEach((chain) => watchdog.watch({ name: `chain ${chain.name} (hardhat)`, child: chain.child, logFile: chain.logFile }));
-            return running;
-          },
-          // chains.ts throws plain errors; their messages already say what to do.
-          (error: Error) => {
-            throw new StackError(error.message, { cause: error });
-          },
-        ),
-        // Rendering serverless.yml and bundling take seconds of their own, so they overlap the start-ups.
-        loadResources(endpoints),
-        options.watch
-          ? watchFunctions(options.runDir).then((watcher) => {
-            stops.push(watcher);
-            watchdog.watch(watcher);
-          })
-          : buildFunctions(options.runDir),
-      ] as const),
-    );
-
+    const [, chains, resources] = await step('emulators and chains up, functions bundled', () => startServices(startup, tools, endpoints));
     const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
     await step('sanctions list loaded', () => loadSanctionsList(endpoints.dynamodb, provisioned.tableName));
-
     const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
-
-    const chainRegistry = JSON.stringify(localChainEntries(stackChains));
-
-    const offlineOptions: OfflineOptions = {
+    await startWatchedOffline(startup, {
       endpoints,
       ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
-      chainRegistry,
+      chainRegistry: JSON.stringify(localChainEntries(stackChains)),
       runDir: options.runDir,
-    };
-    let offline = await step('serverless offline ready', () => startOffline(offlineOptions));
-    stops.push({ name: 'serverless offline', stop: () => offline.stop() });
-    watchdog.watch(offline);
-    if (options.watch) {
-      const restarts = onFunctionsRebuilt(options.runDir, async () => {
-        log('functions rebuilt: restarting serverless offline');
-        watchdog.unwatch(offline);
-        await offline.stop();
-        offline = await step('serverless offline ready again', () => startOffline(offlineOptions));
-        watchdog.watch(offline);
-      });
-      stops.push(restarts);
-    }
+    });
 
     const info: StackInfo = {
       stage: 'local',
@@ -174,11 +131,72 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       keys: provisioned.keys,
       chains: stackChains,
     };
-    return { info, stop, died: watchdog.died };
+    return { info, stop, died: startup.watchdog.died };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Stops what the start-up started, in reverse order: serverless offline before the emulators it polls, and so on. */
+async function stopStartup({ stops, watchdog, options }: Startup): Promise<void> {
+  watchdog.stopping();
+  for (const { name, stop: stopOne } of stops.splice(0).reverse()) {
+    await stopOne().catch((error: unknown) => options.log(`stopping ${name} failed: ${(error as Error).message}`));
+  }
+}
+
+/**
+ * The emulators and chains, started side by side with what takes seconds of its own (rendering
+ * serverless.yml, bundling the functions), each registering its stop as soon as it is up.
+ */
+function startServices(startup: Startup, tools: Awaited<ReturnType<typeof installTools>>, endpoints: Endpoints) {
+  const { ports, stops, watchdog, options } = startup;
+  return settleAll([
+    startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir).then((running: RunningEmulators) => {
+      stops.push({ name: 'emulators', stop: async () => void (await Promise.all(running.services.map((service) => service.stop()))) });
+      running.services.forEach((service) => watchdog.watch(service));
+      return running;
+    }),
+    startChains(
+      chainSlots.map((slot) => ({ name: slot.name, chainId: slot.chainId, port: ports[slot.port] })),
+      { logDir: path.join(options.runDir, 'logs') },
+    ).then(
+      (running: RunningChain[]) => {
+        stops.push({ name: 'chains', stop: async () => void (await Promise.all(running.map((chain) => chain.stop()))) });
+        running.forEach((chain) => watchdog.watch({ name: `chain ${chain.name} (hardhat)`, child: chain.child, logFile: chain.logFile }));
+        return running;
+      },
+      // chains.ts throws plain errors; their messages already say what to do.
+      (error: Error) => {
+        throw new StackError(error.message, { cause: error });
+      },
+    ),
+    loadResources(endpoints),
+    options.watch
+      ? watchFunctions(options.runDir).then((watcher) => {
+        stops.push(watcher);
+        watchdog.watch(watcher);
+      })
+      : buildFunctions(options.runDir),
+  ] as const);
+}
+
+/** Serverless offline, watched; in dev mode restarted after every rebuild of the functions. */
+async function startWatchedOffline(startup: Startup, offlineOptions: OfflineOptions): Promise<void> {
+  const { stops, watchdog, step, options } = startup;
+  let offline = await step('serverless offline ready', () => startOffline(offlineOptions));
+  stops.push({ name: 'serverless offline', stop: () => offline.stop() });
+  watchdog.watch(offline);
+  if (!options.watch) return;
+  const restarts = onFunctionsRebuilt(options.runDir, async () => {
+    options.log('functions rebuilt: restarting serverless offline');
+    watchdog.unwatch(offline);
+    await offline.stop();
+    offline = await step('serverless offline ready again', () => startOffline(offlineOptions));
+    watchdog.watch(offline);
+  });
+  stops.push(restarts);
 }
 
 const portPurposes: Record<keyof ReturnType<typeof stackPorts>, string> = {

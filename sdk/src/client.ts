@@ -26,6 +26,9 @@ export interface LanepayOptions {
 
 const id = (value: string) => encodeURIComponent(value);
 
+/** A list endpoint as a page request: `await` it for a page, `for await` it for every item. */
+type Lister = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) => PageRequest<T>;
+
 /** The Lanepay merchant API. Every method takes RequestOptions last (idempotency key, timeout, retries, signal). */
 export class Lanepay {
   readonly payments;
@@ -46,75 +49,90 @@ export class Lanepay {
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       random: Math.random,
     });
-    const list = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) =>
+    const list: Lister = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) =>
       new PageRequest<T>((page) => http.request<Page<T>>({ method: 'GET', path, query: { ...page } }, requestOptions), params);
-
-    this.payments = {
-      /** Authorizes a payment (and captures it unless `capture: 'manual'`). Sends an Idempotency-Key, kept across retries. */
-      create: (params: CreatePaymentParams, o?: RequestOptions) =>
-        http.request<Payment>({ method: 'POST', path: '/v1/payments', body: params, idempotent: true }, o),
-      /** Captures a manual payment, in full or `amount` of it. */
-      capture: (paymentId: string, params: CapturePaymentParams = {}, o?: RequestOptions) =>
-        http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/capture`, body: params, idempotent: true }, o),
-      cancel: (paymentId: string, o?: RequestOptions) =>
-        http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/cancel`, body: {}, idempotent: true }, o),
-      retrieve: (paymentId: string, o?: RequestOptions) =>
-        http.request<Payment>({ method: 'GET', path: `/v1/payments/${id(paymentId)}` }, o),
-      /** Newest first; `await` for a page, `for await` for every payment. */
-      list: (params: ListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
-    };
-
-    this.balances = {
-      /** One entry per asset: `available` and `pending` (held) in minor units. */
-      retrieve: (o?: RequestOptions) => http.request<Page<Balance>>({ method: 'GET', path: '/v1/balances' }, o),
-    };
-
-    this.events = {
-      /** Newest first; `await` for a page, `for await` for every event. */
-      list: (params: ListParams = {}, o?: RequestOptions) => list<LanepayEvent>('/v1/events', params, o),
-      retrieve: (eventId: string, o?: RequestOptions) =>
-        http.request<LanepayEvent>({ method: 'GET', path: `/v1/events/${id(eventId)}` }, o),
-      /** Delivers the event again to every enabled endpoint subscribed to it. */
-      redeliver: (eventId: string, o?: RequestOptions) =>
-        http.request<Redelivery>({ method: 'POST', path: `/v1/events/${id(eventId)}/redeliver` }, o),
-    };
-
-    this.webhookEndpoints = {
-      /** The answer carries the endpoint's `whsec_` secret, shown this once. */
-      create: (params: CreateWebhookEndpointParams, o?: RequestOptions) =>
-        http.request<WebhookEndpointWithSecret>({ method: 'POST', path: '/v1/webhook_endpoints', body: params }, o),
-      retrieve: (endpointId: string, o?: RequestOptions) =>
-        http.request<WebhookEndpoint>({ method: 'GET', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
-      list: (params: ListParams = {}, o?: RequestOptions) => list<WebhookEndpoint>('/v1/webhook_endpoints', params, o),
-      delete: (endpointId: string, o?: RequestOptions) =>
-        http.request<DeletedWebhookEndpoint>({ method: 'DELETE', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
-      /** A new secret, answered once; the old one stops verifying. */
-      rotateSecret: (endpointId: string, o?: RequestOptions) =>
-        http.request<WebhookEndpointWithSecret>({ method: 'POST', path: `/v1/webhook_endpoints/${id(endpointId)}/rotate_secret` }, o),
-      /** Delivery attempts, newest first. */
-      attempts: (endpointId: string, params: ListParams = {}, o?: RequestOptions) =>
-        list<WebhookAttempt>(`/v1/webhook_endpoints/${id(endpointId)}/attempts`, params, o),
-    };
-
-    const createToken = (params: CreateRealtimeTokenParams = {}, o?: RequestOptions) =>
-      http.request<RealtimeToken>({ method: 'POST', path: '/v1/realtime/tokens', body: params }, o);
-    this.realtime = {
-      /** A single-use token for `<url>?token=<token>`; give `payment_id` for one a customer's browser may hold. */
-      createToken,
-      /**
-       * Resolves once subscribed, to an async iterator of events (`for await`, then `break` or
-       * `close()`); reconnects with a new token when the connection drops.
-       */
-      subscribe: (subscribeOptions: SubscribeOptions = {}) =>
-        subscribe(
-          {
-            createToken: (params, signal) => createToken(params, signal ? { signal } : {}),
-            listEvents: (params) => http.request<Page<LanepayEvent>>({ method: 'GET', path: '/v1/events', query: params }),
-            webSocket: async () => options.WebSocket ?? defaultWebSocket(),
-            random: Math.random,
-          },
-          subscribeOptions,
-        ),
-    };
+    this.payments = paymentsResource(http, list);
+    this.balances = balancesResource(http);
+    this.events = eventsResource(http, list);
+    this.webhookEndpoints = webhookEndpointsResource(http, list);
+    this.realtime = realtimeResource(http, options);
   }
+}
+
+function paymentsResource(http: Transport, list: Lister) {
+  return {
+    /** Authorizes a payment (and captures it unless `capture: 'manual'`). Sends an Idempotency-Key, kept across retries. */
+    create: (params: CreatePaymentParams, o?: RequestOptions) =>
+      http.request<Payment>({ method: 'POST', path: '/v1/payments', body: params, idempotent: true }, o),
+    /** Captures a manual payment, in full or `amount` of it. */
+    capture: (paymentId: string, params: CapturePaymentParams = {}, o?: RequestOptions) =>
+      http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/capture`, body: params, idempotent: true }, o),
+    cancel: (paymentId: string, o?: RequestOptions) =>
+      http.request<Payment>({ method: 'POST', path: `/v1/payments/${id(paymentId)}/cancel`, body: {}, idempotent: true }, o),
+    retrieve: (paymentId: string, o?: RequestOptions) =>
+      http.request<Payment>({ method: 'GET', path: `/v1/payments/${id(paymentId)}` }, o),
+    /** Newest first; `await` for a page, `for await` for every payment. */
+    list: (params: ListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
+  };
+}
+
+function balancesResource(http: Transport) {
+  return {
+    /** One entry per asset: `available` and `pending` (held) in minor units. */
+    retrieve: (o?: RequestOptions) => http.request<Page<Balance>>({ method: 'GET', path: '/v1/balances' }, o),
+  };
+}
+
+function eventsResource(http: Transport, list: Lister) {
+  return {
+    /** Newest first; `await` for a page, `for await` for every event. */
+    list: (params: ListParams = {}, o?: RequestOptions) => list<LanepayEvent>('/v1/events', params, o),
+    retrieve: (eventId: string, o?: RequestOptions) =>
+      http.request<LanepayEvent>({ method: 'GET', path: `/v1/events/${id(eventId)}` }, o),
+    /** Delivers the event again to every enabled endpoint subscribed to it. */
+    redeliver: (eventId: string, o?: RequestOptions) =>
+      http.request<Redelivery>({ method: 'POST', path: `/v1/events/${id(eventId)}/redeliver` }, o),
+  };
+}
+
+function webhookEndpointsResource(http: Transport, list: Lister) {
+  return {
+    /** The answer carries the endpoint's `whsec_` secret, shown this once. */
+    create: (params: CreateWebhookEndpointParams, o?: RequestOptions) =>
+      http.request<WebhookEndpointWithSecret>({ method: 'POST', path: '/v1/webhook_endpoints', body: params }, o),
+    retrieve: (endpointId: string, o?: RequestOptions) =>
+      http.request<WebhookEndpoint>({ method: 'GET', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
+    list: (params: ListParams = {}, o?: RequestOptions) => list<WebhookEndpoint>('/v1/webhook_endpoints', params, o),
+    delete: (endpointId: string, o?: RequestOptions) =>
+      http.request<DeletedWebhookEndpoint>({ method: 'DELETE', path: `/v1/webhook_endpoints/${id(endpointId)}` }, o),
+    /** A new secret, answered once; the old one stops verifying. */
+    rotateSecret: (endpointId: string, o?: RequestOptions) =>
+      http.request<WebhookEndpointWithSecret>({ method: 'POST', path: `/v1/webhook_endpoints/${id(endpointId)}/rotate_secret` }, o),
+    /** Delivery attempts, newest first. */
+    attempts: (endpointId: string, params: ListParams = {}, o?: RequestOptions) =>
+      list<WebhookAttempt>(`/v1/webhook_endpoints/${id(endpointId)}/attempts`, params, o),
+  };
+}
+
+function realtimeResource(http: Transport, options: LanepayOptions) {
+  const createToken = (params: CreateRealtimeTokenParams = {}, o?: RequestOptions) =>
+    http.request<RealtimeToken>({ method: 'POST', path: '/v1/realtime/tokens', body: params }, o);
+  return {
+    /** A single-use token for `<url>?token=<token>`; give `payment_id` for one a customer's browser may hold. */
+    createToken,
+    /**
+     * Resolves once subscribed, to an async iterator of events (`for await`, then `break` or
+     * `close()`); reconnects with a new token when the connection drops.
+     */
+    subscribe: (subscribeOptions: SubscribeOptions = {}) =>
+      subscribe(
+        {
+          createToken: (params, signal) => createToken(params, signal ? { signal } : {}),
+          listEvents: (params) => http.request<Page<LanepayEvent>>({ method: 'GET', path: '/v1/events', query: params }),
+          webSocket: async () => options.WebSocket ?? defaultWebSocket(),
+          random: Math.random,
+        },
+        subscribeOptions,
+      ),
+  };
 }

@@ -72,7 +72,10 @@ export class LanepayPaymentDeclinedError extends LanepayApiError {
   override name = 'LanepayPaymentDeclinedError';
 }
 
-/** 409 `invalid_state`: the object is not in a state that allows this (e.g. capturing a canceled payment). */
+/**
+ * 409: the object is not in a state that allows this, each reason its own `code`: `payment_not_capturable`,
+ * `payment_not_cancelable`, `authorization_expired`, `charge_not_cancelable`, `concurrent_change`, ...
+ */
 export class LanepayConflictError extends LanepayApiError {
   override name = 'LanepayConflictError';
 }

@@ -1,4 +1,7 @@
 /** When to retry a request, and how long to wait before the next attempt. */
+import { parseRetryAfterMs } from './retry-after.js';
+
+export { parseRetryAfterMs };
 
 /** Longest Retry-After the client waits for; a longer one fails the call rather than parking it. */
 export const maxRetryAfterMs = 60_000;
@@ -34,13 +37,4 @@ export function retryDelayMs(retry: number, failure: AttemptFailure, random: () 
   if (asked !== undefined) return Math.min(asked, maxRetryAfterMs);
   const step = Math.min(initialDelayMs * 2 ** (retry - 1), maxDelayMs);
   return Math.round(step * (0.5 + random() / 2));
-}
-
-/** Seconds or an HTTP date, as milliseconds from `now`; undefined when absent or unreadable. */
-export function parseRetryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -67,7 +67,8 @@ async function loadAuthorizer(endpoints: { kms?: string; dynamodb?: string } = {
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const { handler } = await import('../../functions/authorizer/handler.js');
-  const { kmsClient, dynamodbClient } = await import('../../lib/aws/clients.js');
+  const { kmsClient } = await import('../../lib/aws/clients/kms.js');
+  const { dynamodbClient } = await import('../../lib/aws/clients/dynamodb.js');
   const authorize = (key: string) => (handler as Authorizer)(bearer(key), context, () => {}) as Promise<APIGatewayAuthorizerResult>;
   return { authorize, kmsCommands: countCommands(kmsClient()), dynamodbCommands: countCommands(dynamodbClient()) };
 }

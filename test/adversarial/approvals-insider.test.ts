@@ -126,6 +126,48 @@ describe('one operator against an M-of-N policy', () => {
 });
 
 describe('a request altered in the table', () => {
+  /** A function that may put APPROVAL# items (webhooks: a held endpoint's request) rewrites a pending request's decision fields. */
+  async function rewriteRequest(approvalId: string, edit: (approval: Record<string, any>) => Record<string, any>) {
+    const key = { TableName: stack().tableName, Key: approvalKey(approvalId), ConsistentRead: true };
+    const item = (await clients().dynamodb.send(new GetItemCommand(key))).Item!;
+    const object = edit(JSON.parse(item.object!.S!));
+    await clients().dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: { ...item, object: { S: JSON.stringify(object) } } }));
+  }
+
+  it('cannot lower the approvals a request needs: with approvals_required rewritten to 1 under a 2-of-N policy, one member\'s approval leaves it pending and applies nothing', async () => {
+    const { merchant, members: [ana, ben] } = await merchantWith(['ana', 'ben', 'cy'], { admin_changes: { approvals: 2 } });
+    const merchantId = merchant.merchant_id;
+    const rules = { maxPerPaymentMinor: { USDC: usdc(10).toString() } };
+    const held = cliOutput(await lanepay('merchant', 'set-risk', '--merchant', merchantId, '--rules', JSON.stringify(rules)));
+    expect(held).toMatchObject({ status: 'pending', approvals_required: 2 });
+    await rewriteRequest(held.id, (approval) => ({ ...approval, approvals_required: 1 }));
+
+    const first = await decide(ana!, held.id, 'approve');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ status: 'pending', approvals_required: 2 });
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual({});
+    expect((await decide(ben!, held.id, 'approve')).body.status).toBe('approved');
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual(rules);
+  });
+
+  it('cannot forge approvals: a member written into a request\'s approvals without deciding does not count, and can still approve it', async () => {
+    const { merchant, members: [ana, ben] } = await merchantWith(['ana', 'ben', 'cy'], { admin_changes: { approvals: 2 } });
+    const merchantId = merchant.merchant_id;
+    const rules = { maxPerPaymentMinor: { USDC: usdc(10).toString() } };
+    const held = cliOutput(await lanepay('merchant', 'set-risk', '--merchant', merchantId, '--rules', JSON.stringify(rules)));
+    await rewriteRequest(held.id, (approval) => ({ ...approval, approvals: [{ member: ben!.id, at: new Date().toISOString() }] }));
+
+    const first = await decide(ana!, held.id, 'approve');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.status).toBe('pending');
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual({});
+    const second = await decide(ben!, held.id, 'approve');
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.status).toBe('approved');
+    expect(second.body.approvals.map((given: { member: string }) => given.member)).toEqual([ana!.id, ben!.id]);
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual(rules);
+  });
+
   it('refuses to apply a stored change other than the one members see and its change_hash names: nothing is applied', async () => {
     const { merchant, members: [ana] } = await merchantWith(['ana', 'ben'], { admin_changes: { approvals: 1 } });
     const merchantId = merchant.merchant_id;

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ChainUnavailableError, FailoverRpc } from '../../lib/chains/rpc.js';
+import { ChainUnavailableError } from '../../lib/chains/errors.js';
+import { FailoverRpc } from '../../lib/chains/rpc.js';
 import { chainByName } from '../support/chain.js';
 
 /** An RPC endpoint that is up but broken: answers every request with 503, and counts them. */

@@ -42,7 +42,7 @@ export function paymentDeps(overrides: Partial<PaymentDeps> = {}): PaymentDeps {
 
 /**
  * `count` Lambda containers' worth of payment deps, each with clients of its own: writers sharing a
- * client take turns on a merchant's audit chain (lib/audit/chain-retry.ts), while those of different
+ * client take turns on a merchant's audit chain (lib/audit/writer.ts), while those of different
  * containers race on it and on the ledger as they do on AWS.
  */
 export function containerDeps(count: number, overrides: Partial<PaymentDeps> = {}): PaymentDeps[] {

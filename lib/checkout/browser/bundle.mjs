@@ -1,11 +1,11 @@
-// Bundles the checkout page's browser script (page.ts) into one minified IIFE, as text. Plain
+// Bundles the checkout page's browser script (main.ts) into one minified IIFE, as text. Plain
 // JavaScript so that esbuild.config.mjs (which inlines the result into the checkout function's
 // bundle) and lib/checkout/browser-script.ts (run from sources by tsx or vitest) share it.
 import * as esbuild from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page.ts');
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
 /** @returns {{ text: string, inputs: string[] }} the script and the files it was built from. */
 export function buildCheckoutBrowserScript() {

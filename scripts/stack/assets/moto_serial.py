@@ -27,6 +27,8 @@ DynamoDB where Lanepay's correctness depends on it.
    index, by walking every item of the table. Here each table keeps its partitions, and each
    single-attribute global secondary index a map from its partition key to the table keys,
    updated on every write, so a query walks one partition.
+5. TransactGetItems of up to 100 items, as DynamoDB takes since 2022 (moto still refuses more
+   than 25, its old limit, while it takes 100 in TransactWriteItems).
 """
 import copy
 import inspect
@@ -39,6 +41,7 @@ import threading
 import time
 
 import moto.dynamodb.models as models
+import moto.dynamodb.responses as responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.exceptions import DynamodbException, TransactionCanceledException
@@ -61,6 +64,8 @@ class _NoTableCopies:
 
 
 models.copy = _NoTableCopies()
+# Read by moto's transact_get_items at each call.
+responses.TRANSACTION_MAX_ITEMS = 100
 _moto_transact_write_items = DynamoDBBackend.transact_write_items
 
 

@@ -114,6 +114,7 @@ describe('the audit log of approvals and pay-ins', () => {
     }, { timeoutMs: 30_000, intervalMs: 250 });
     const canceled = await api('POST', `/v1/charges/${late.id}/cancel`, { key: merchant.api_key, idempotencyKey: false });
     expect(canceled.status).toBe(409); // expired: nothing changed, nothing recorded
+    expect(canceled.body.code).toBe('charge_not_cancelable');
 
     const records = (await actions(merchantId, before)).map(({ hash, ...record }) => record);
     const member = (m: Member) => ({ type: 'member', id: m.id });

@@ -3,7 +3,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmAnchorer } from '../../../lib/audit/evm-anchor.js';
-import { forgetHeads } from '../../../lib/audit/items.js';
+import { forgetHeads } from '../../../lib/audit/heads.js';
 import { closePeriod } from '../../../lib/audit/period.js';
 import { readLatestPeriod, readMerchantDigests, readMerchantLog } from '../../../lib/audit/reads.js';
 import { auditHeadKey, auditLanePartition, auditPartition, genesisHash, recordId, recordSortKey, type StoredRecord } from '../../../lib/audit/record.js';

@@ -61,6 +61,8 @@ describe('the charges API on the local stack', () => {
     const events = await api('GET', '/v1/events?limit=20', { key });
     const types = events.body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === created.body.id).map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['charge.created', 'charge.succeeded']));
-    expect((await api('POST', `/v1/charges/${created.body.id}/cancel`, { key, idempotencyKey: false })).status).toBe(409);
+    const cancel = await api('POST', `/v1/charges/${created.body.id}/cancel`, { key, idempotencyKey: false });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('charge_not_cancelable');
   }, 240_000);
 });

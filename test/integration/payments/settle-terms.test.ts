@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LanepayError, ValidationError } from '../../../lib/errors/index.js';
+import { ValidationError } from '../../../lib/errors/index.js';
 import { requestFingerprint } from '../../../lib/idempotency/store.js';
 import { authorizePayment } from '../../../lib/payments/authorize.js';
+import { AuthorizationExpiredError } from '../../../lib/payments/errors.js';
 import { getBalances } from '../../../lib/payments/query.js';
 import { createPaymentBodySchema } from '../../../lib/payments/schemas.js';
 import { settlePayment } from '../../../lib/payments/settle.js';
@@ -36,8 +37,8 @@ describe('capture and the terms of the authorization', () => {
 
     const refused = await settlePayment(afterExpiry, { merchant: profile, paymentId: held.payment.id, action: { kind: 'capture' } }).catch((error: unknown) => error);
 
-    expect(refused).toBeInstanceOf(LanepayError);
-    expect((refused as LanepayError).code).toBe('invalid_state');
+    expect(refused).toBeInstanceOf(AuthorizationExpiredError);
+    expect((refused as AuthorizationExpiredError).code).toBe('authorization_expired');
     expect((await getBalances(afterExpiry, merchant_id)).data[0]!.pending).not.toBe('0');
   });
 });

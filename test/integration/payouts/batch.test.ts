@@ -48,9 +48,9 @@ async function paymentsOn(world: World, chain: string, count: number, amountMino
 }
 
 describe('chain-submit takes a queue batch as one unit', () => {
-  it('takes ten contiguous nonces in one transaction, signs ten times, sends one check batch, and every payout settles once', async () => {
+  it('takes thirty contiguous nonces in one transaction (ten messages of three), signs thirty times, sends three check batches, and every payout settles once', async () => {
     const world = await isolatedWorld();
-    const { payments, destinations, merchantId } = await paymentsOn(world, 'local-a', 10, 1_000_000n);
+    const { payments, destinations, merchantId } = await paymentsOn(world, 'local-a', 30, 1_000_000n);
     const dynamodb = countCommands(world.payouts.dynamodb);
     const sqs = countCommands(world.payouts.sqs);
     const kms = countCommands(world.kms);
@@ -58,15 +58,16 @@ describe('chain-submit takes a queue batch as one unit', () => {
     const results = await submitPayouts(world.payouts, payments);
     for (const counter of [dynamodb, sqs, kms]) counter.stop();
 
-    expect(results.map((r) => ('outcome' in r ? r.outcome : r.error))).toEqual(Array(10).fill('submitted'));
-    expect(dynamodb.nonceTransactions).toEqual([10]);
+    expect(results.map((r) => ('outcome' in r ? r.outcome : r.error))).toEqual(Array(30).fill('submitted'));
+    expect(dynamodb.nonceTransactions).toEqual([30]);
+    // 61 items (30 payouts, 30 payments, the hot wallet) in one read, as DynamoDB takes up to 100.
     expect(dynamodb.counts.get('TransactGetItemsCommand')).toBe(1);
-    expect(kms.counts.get('SignCommand')).toBe(10);
-    expect(sqs.counts.get('SendMessageBatchCommand')).toBe(1);
+    expect(kms.counts.get('SignCommand')).toBe(30);
+    expect(sqs.counts.get('SendMessageBatchCommand')).toBe(3);
     expect(sqs.counts.get('SendMessageCommand') ?? 0).toBe(0);
     const payouts = await Promise.all(payments.map((p) => readPayout(world.payouts, p.id)));
     const first = payouts[0]!.nonce!;
-    expect(payouts.map((p) => p!.nonce)).toEqual(Array.from({ length: 10 }, (_, i) => first + i));
+    expect(payouts.map((p) => p!.nonce)).toEqual(Array.from({ length: 30 }, (_, i) => first + i));
 
     await settleAll(world, payments.map((p) => p.id));
     for (const payment of payments) expect((await paymentIn(world, merchantId, payment.id)).status).toBe('succeeded');
@@ -75,7 +76,7 @@ describe('chain-submit takes a queue batch as one unit', () => {
     const walletItem = await clients().dynamodb.send(new GetItemCommand({ TableName: world.tableName, Key: { pk: { S: `WALLET#local-a#${wallet.toLowerCase()}` }, sk: { S: 'WALLET' } }, ConsistentRead: true }));
     expect(walletItem.Item?.['inFlight#USDC']?.N).toBe('0');
     expect(walletItem.Item?.inFlightGasWei?.N).toBe('0');
-  });
+  }, 180_000);
 
   it('puts each payout of a batch on chain once when the function dies after the nonce transaction and before broadcasting', async () => {
     const world = await isolatedWorld();

@@ -1,5 +1,6 @@
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { nonceKey } from '../../../lib/payouts/items.js';
+import { payoutsRequestedSchema } from '../../../lib/payouts/submit-message.js';
 import { sweepItem } from '../../../lib/sweeps/items.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -38,8 +39,8 @@ describe('reconciler: outbox events never relayed', () => {
     const relayed = report.redriven.filter((f) => f.kind === 'event_not_relayed');
     expect(relayed.length).toBeGreaterThan(0);
     const submitted = await bodiesOn(deps.chainSubmitQueueUrl, (bodies) => bodies.length > 0);
-    expect(submitted.map((b) => JSON.parse(b) as { type: string; data: { object: { id: string } } })).toEqual([
-      expect.objectContaining({ type: 'payment.processing', data: expect.objectContaining({ object: expect.objectContaining({ id: payment.id }) }) }),
+    expect(submitted.map((b) => payoutsRequestedSchema.parse(JSON.parse(b)).events.map((e) => [e.type, e.data.object.id]))).toEqual([
+      [['payment.processing', payment.id]],
     ]);
     const notified = await bodiesOn(deps.notifyQueueUrl, (bodies) => bodies.length >= relayed.length);
     expect(notified.map((b) => (JSON.parse(b) as { id: string }).id).sort()).toEqual(relayed.map((f) => f.subject).sort());

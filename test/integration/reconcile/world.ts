@@ -1,4 +1,4 @@
-import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { paymentKey } from '../../../lib/payments/items.js';
@@ -28,25 +28,35 @@ export async function reconcilerIn(world: World) {
   return { deps, advance: (ms: number) => { offsetMs += ms; } };
 }
 
-/** Every message body on a queue until `until` holds for them (messages stay hidden once read). */
-export async function bodiesOn(queueUrl: string, until: (bodies: string[]) => boolean): Promise<string[]> {
+/**
+ * Receives up to ten messages and deletes them: a message only hidden would come back once its
+ * visibility timeout (30 s) passed, which a test on a loaded machine outlasts.
+ */
+async function take(queueUrl: string): Promise<Message[]> {
   const { sqs } = clients();
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  if (Messages.length > 0) {
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+  return Messages;
+}
+
+/** Every message body on a queue until `until` holds for them (each taken off the queue). */
+export async function bodiesOn(queueUrl: string, until: (bodies: string[]) => boolean): Promise<string[]> {
   const bodies: string[] = [];
   return waitFor(`messages on ${queueUrl}`, async () => {
-    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    bodies.push(...(page.Messages ?? []).map((m) => m.Body!));
+    bodies.push(...(await take(queueUrl)).map((m) => m.Body!));
     return until(bodies) ? bodies : undefined;
   }, { timeoutMs: 30_000, intervalMs: 50 });
 }
 
 /** What is on a queue within one long poll (for asserting that nothing was sent). */
 export async function drain(queueUrl: string): Promise<string[]> {
-  const { sqs } = clients();
   const bodies: string[] = [];
   for (;;) {
-    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    if (!page.Messages?.length) return bodies;
-    bodies.push(...page.Messages.map((m) => m.Body!));
+    const page = await take(queueUrl);
+    if (page.length === 0) return bodies;
+    bodies.push(...page.map((m) => m.Body!));
   }
 }
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ChainUnavailableError } from '../../../lib/chains/errors.js';
+import { ChargeNotCancelableError } from '../../../lib/charges/errors.js';
 import { LanepayError, ValidationError } from '../../../lib/errors/index.js';
-import { internalProblem, problemFor } from '../../../lib/http/problem.js';
+import { httpProblemCodes, internalProblem, problemFor } from '../../../lib/http/problem.js';
+import { AuthorizationExpiredError, PaymentNotCancelableError, PaymentNotCapturableError } from '../../../lib/payments/errors.js';
 
 describe('problemFor', () => {
   it('renders a validation error as a 400 problem with a stable type, code and field errors', () => {
@@ -16,10 +19,44 @@ describe('problemFor', () => {
     });
   });
 
-  it('turns a domain code missing from the table into a 500 that hides the detail', () => {
-    const problem = problemFor(new LanepayError('brand_new_code', 'secret internals'));
+  it('names each refusal of a state precisely, each a 409', () => {
+    const refusals = [
+      new PaymentNotCapturableError('pay_1', 'canceled'),
+      new PaymentNotCancelableError('pay_1', 'processing', true),
+      new AuthorizationExpiredError('pay_1', '2026-01-01T00:00:00.000Z'),
+      new ChargeNotCancelableError('ch_1', 'paid', 1),
+    ];
+    expect(refusals.map((error) => [problemFor(error).code, problemFor(error).status, problemFor(error).type])).toEqual([
+      ['payment_not_capturable', 409, 'https://lanepay.dev/problems/payment_not_capturable'],
+      ['payment_not_cancelable', 409, 'https://lanepay.dev/problems/payment_not_cancelable'],
+      ['authorization_expired', 409, 'https://lanepay.dev/problems/authorization_expired'],
+      ['charge_not_cancelable', 409, 'https://lanepay.dev/problems/charge_not_cancelable'],
+    ]);
+  });
+
+  it('answers a code no HTTP route raises (a worker\'s) as a 500 that hides the detail', () => {
+    const problem = problemFor(new ChainUnavailableError('local-a', new Error('secret internals')));
+    expect(problem).toEqual(internalProblem());
+    expect(JSON.stringify(problem)).not.toContain('No RPC endpoint');
+  });
+
+  it('turns a class outside the errors modules, with a code missing from the table, into a 500 that hides the detail', () => {
+    class BrandNewError extends LanepayError<'brand_new_code'> {
+      constructor() {
+        super('brand_new_code', 'secret internals');
+      }
+    }
+    const problem = problemFor(new BrandNewError());
     expect(problem.status).toBe(500);
     expect(JSON.stringify(problem)).not.toContain('secret internals');
     expect(problem).toEqual(internalProblem());
+  });
+});
+
+describe('httpProblemCodes', () => {
+  it('lists the codes merchants can meet, not those of workers, WebSocket frames or operator commands, and no longer invalid_state', () => {
+    const codes = httpProblemCodes().map((entry) => entry.code);
+    expect(codes).toEqual(expect.arrayContaining(['payment_not_capturable', 'charge_not_cancelable', 'concurrent_change', 'validation_error']));
+    for (const code of ['chain_unavailable', 'not_connected', 'transfer_exists', 'verification_not_resolvable', 'invalid_state']) expect(codes).not.toContain(code);
   });
 });

@@ -69,7 +69,7 @@ describe('the local stream reader', () => {
   it("reads with the plugin's readInterval (serverless.yml custom) unless the stream event sets its own", () => {
     const definition = { batchSize: 100, tableName: 'lanepay-local', filterPatterns: [] };
 
-    expect(readerOptions(definition, { readInterval: 250 }, { iterator: 'LATEST' }, 'shardId-1')).toMatchObject({ readInterval: 250, limit: 100, shardId: 'shardId-1', iterator: 'LATEST' });
+    expect(readerOptions(definition, { readInterval: 250 }, { iterator: 'LATEST' }, 'shardId-1')).toMatchObject({ readInterval: 250, limit: 1000, shardId: 'shardId-1', iterator: 'LATEST' });
     expect(readerOptions({ ...definition, readInterval: 100 }, { readInterval: 250 }, { startAfter: '42' }, 'shardId-1')).toMatchObject({ readInterval: 100, startAfter: '42' });
   });
 });

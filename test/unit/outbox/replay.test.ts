@@ -1,3 +1,4 @@
+import { ResourceNotFoundException, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
 import type { Message } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,21 @@ describe('outbox replay of an on-failure message', () => {
 
     expect(result.kept).toMatch(/no longer holds records 101\.\.103/);
     expect(sent.some((c) => c.name === 'DeleteMessageCommand')).toBe(false);
+  });
+
+  it.each([
+    ['trimmed the range (TrimmedDataAccessException)', () => new TrimmedDataAccessException({ message: 'trimmed', $metadata: {} })],
+    ['was deleted (ResourceNotFoundException)', () => new ResourceNotFoundException({ message: 'no stream', $metadata: {} })],
+  ])('keeps the message, saying the range is gone, when the stream %s', async (_, refusal) => {
+    const { replayDeps, sent } = deps([]);
+    replayDeps.streams = fakeClient(sent, () => {
+      throw refusal();
+    });
+
+    const result = await replayMessage(replayDeps, message({ DDBStreamBatchInfo: batch }));
+
+    expect(result.kept).toBe('The stream no longer holds records 101..103 of shard shardId-1.');
+    expect(sent.map((c) => c.name)).toEqual(['GetShardIteratorCommand']);
   });
 
   it('keeps the message when an outbox item in the range still cannot be relayed', async () => {

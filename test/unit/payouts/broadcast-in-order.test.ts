@@ -1,7 +1,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Wallet } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BroadcastRefusedError, EvmAdapter } from '../../../lib/chains/evm-adapter.js';
+import { BroadcastRefusedError } from '../../../lib/chains/errors.js';
+import { EvmAdapter } from '../../../lib/chains/evm-adapter.js';
 import type { Chain } from '../../../lib/chains/registry.js';
 import { startScriptedServer } from '../../support/scripted-server.js';
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   Lanepay, LanepayApiError, LanepayAuthenticationError, LanepayConnectionError, LanepayIdempotencyError, LanepayInvalidRequestError,
   LanepayPaymentDeclinedError, LanepayRateLimitError, LanepayServerError, LanepayTimeoutError,
@@ -127,14 +127,32 @@ describe('Lanepay client retries', () => {
 });
 
 describe('Lanepay client timeouts and connections', () => {
-  it('ends an unanswered attempt after timeoutMs with LanepayTimeoutError', async () => {
-    const { server } = await api(() => ({ status: 200, hang: true }));
-    const client = new Lanepay({ apiKey: 'sk_test_unit', baseUrl: server.baseUrl, timeoutMs: 200, maxRetries: 0 });
-    const startedMs = Date.now();
-    const error = await client.payments.retrieve('pay_01').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LanepayTimeoutError);
-    expect(Date.now() - startedMs).toBeLessThan(5_000);
-    expect(server.requests).toHaveLength(1);
+  it('ends an unanswered attempt when its timeoutMs timer fires, with LanepayTimeoutError, and not before', async () => {
+    // The timer is the test's: it fires when told, so no wall-clock window is asserted.
+    const timers: { ms: number; controller: AbortController }[] = [];
+    const timeout = vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+      const controller = new AbortController();
+      timers.push({ ms, controller });
+      return controller.signal;
+    });
+    try {
+      const { server } = await api(() => ({ status: 200, hang: true }));
+      const client = new Lanepay({ apiKey: 'sk_test_unit', baseUrl: server.baseUrl, timeoutMs: 200, maxRetries: 0 });
+      let settled = false;
+      const call = client.payments.retrieve('pay_01').catch((e: unknown) => e).finally(() => (settled = true));
+      await waitFor('the attempt to reach the server', () => (server.requests.length === 1 ? true : undefined));
+
+      expect(timers.map((timer) => timer.ms)).toEqual([200]);
+      expect(settled).toBe(false);
+      timers[0]!.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      const error = await call;
+
+      expect(error).toBeInstanceOf(LanepayTimeoutError);
+      expect((error as Error).message).toContain('within 200 ms');
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      timeout.mockRestore();
+    }
   });
 
   it('retries a timed-out payments.create with the same Idempotency-Key', async () => {

@@ -29,7 +29,7 @@ describe('SDK retry schedule', () => {
     expect(shouldRetry(status(503, 'try_again'), false)).toBe(true);
     expect(shouldRetry(status(429), false)).toBe(true);
     expect(shouldRetry(status(409, 'idempotency_key_in_use'), true)).toBe(true);
-    expect(shouldRetry(status(409, 'invalid_state'), true)).toBe(false);
+    expect(shouldRetry(status(409, 'payment_not_capturable'), true)).toBe(false);
     expect(shouldRetry(status(400), true)).toBe(false);
     expect(shouldRetry({ kind: 'connection' }, true)).toBe(true);
     expect(shouldRetry({ kind: 'connection' }, false)).toBe(false);

@@ -1,4 +1,6 @@
-import { dynamodbClient, kmsClient, sqsClient } from '../../lib/aws/clients.js';
+import { dynamodbClient } from '../../lib/aws/clients/dynamodb.js';
+import { kmsClient } from '../../lib/aws/clients/kms.js';
+import { sqsClient } from '../../lib/aws/clients/sqs.js';
 import { kycConfigSchema, loadConfig } from '../../lib/aws/config.js';
 import type { CustomerDeps, KycCheckDeps } from '../../lib/customers/deps.js';
 import { latestSanctionsList, loadLatestSanctionsIndex } from '../../lib/kyc/sanctions-store.js';

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { LanepayEvent } from '../../../lib/events/schemas.js';
+import { relayOutboxItems, type RelayDeps } from '../../../lib/outbox/relay.js';
+import type { OutboxItem } from '../../../lib/outbox/items.js';
+import { payoutsRequestedSchema } from '../../../lib/payouts/submit-message.js';
+import type { Payment } from '../../../lib/payments/schemas.js';
+
+type Sent = { name: string; input: any };
+
+const merchantId = 'mer_01m8c0esfj0000000000000000';
+const payment = (n: number, chain: string): Payment => ({
+  id: `pay_01m8c0esfj00000000000000${String(n).padStart(2, '0')}`, object: 'payment', status: 'processing', amount: '1000000', amount_captured: '1000000',
+  fee: '0', asset: 'USDC', chain, destination: '0x52908400098527886E0F7030069857D2E4169EE7', capture: 'automatic', customer: null, description: null,
+  metadata: {}, created_at: '2026-12-07T01:00:00.000Z', expires_at: null, tx_hash: null, decline_code: null, failure_code: null,
+});
+const event = (n: number, type: 'payment.processing' | 'payment.succeeded' | 'payment.authorized', chain = 'local-a'): LanepayEvent => ({
+  id: `evt_01m8c0esfj00000000000000${String(n).padStart(2, '0')}`, object: 'event', type, created_at: '2026-12-07T01:00:00.000Z', data: { object: payment(n, chain) },
+});
+const item = (e: LanepayEvent) => ({ entity: 'event', merchantId, body: e }) as OutboxItem;
+
+/** Relay deps whose SQS client records each command and refuses the entries `refuse` names. */
+function relayDeps(refuse: (queueUrl: string, body: string) => boolean = () => false) {
+  const sent: Sent[] = [];
+  const client = {
+    send: async (command: { constructor: { name: string }; input: any }) => {
+      sent.push({ name: command.constructor.name, input: command.input });
+      if (command.constructor.name !== 'SendMessageBatchCommand') return {};
+      const entries = command.input.Entries as { Id: string; MessageBody: string }[];
+      const Failed = entries.filter((e) => refuse(command.input.QueueUrl, e.MessageBody)).map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false }));
+      return { Successful: entries.filter((e) => !Failed.some((f) => f.Id === e.Id)).map((e) => ({ Id: e.Id })), Failed };
+    },
+  } as any;
+  const deps: RelayDeps & { sns: any; alertsTopicArn: string } = {
+    sqs: client, dynamodb: client, sns: client, tableName: 't', alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
+    notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals',
+  };
+  const batches = (queueUrl: string) => sent.filter((c) => c.name === 'SendMessageBatchCommand' && c.input.QueueUrl === queueUrl).map((c) => c.input.Entries as any[]);
+  const marked = () => sent.filter((c) => c.name === 'UpdateItemCommand').map((c) => c.input.Key.pk.S as string);
+  return { deps, batches, marked };
+}
+
+describe('outbox relay of a stream batch', () => {
+  it('sends every event to notify ten a call, and captured payments to chain-submit three a message, per chain, in order', async () => {
+    const { deps, batches, marked } = relayDeps();
+    const events = [
+      ...Array.from({ length: 7 }, (_, i) => event(i, 'payment.processing', 'local-a')),
+      event(7, 'payment.processing', 'local-b'),
+      event(8, 'payment.authorized'),
+      event(9, 'payment.succeeded'),
+      ...Array.from({ length: 3 }, (_, i) => event(10 + i, 'payment.authorized')),
+    ];
+
+    const results = await relayOutboxItems(deps, events.map(item));
+
+    expect(results.every((r) => !('error' in r))).toBe(true);
+    expect(batches(deps.notifyQueueUrl).map((entries) => entries.length)).toEqual([10, 3]);
+    expect(batches(deps.notifyQueueUrl).flat().map((e) => JSON.parse(e.MessageBody).id)).toEqual(events.map((e) => e.id));
+    expect(batches(deps.flowTotalsQueueUrl).flat().map((e) => JSON.parse(e.MessageBody).id)).toEqual([events[9]!.id]);
+    const submit = batches(deps.chainSubmitQueueUrl).flat();
+    expect(submit.map((e) => [e.MessageGroupId, payoutsRequestedSchema.parse(JSON.parse(e.MessageBody)).events.map((x) => x.data.object.id)])).toEqual([
+      ['hot-wallet:local-a', [payment(0, '').id, payment(1, '').id, payment(2, '').id]],
+      ['hot-wallet:local-a', [payment(3, '').id, payment(4, '').id, payment(5, '').id]],
+      ['hot-wallet:local-a', [payment(6, '').id]],
+      ['hot-wallet:local-b', [payment(7, '').id]],
+    ]);
+    // One payment: deduplicated by its id, as before; several: by the hash of their ids.
+    expect(submit[2].MessageDeduplicationId).toBe(payment(6, '').id);
+    expect(submit[0].MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(marked().sort()).toEqual(events.map((e) => `EVENT#${e.id}`).sort());
+  });
+
+  it('fails the events of a refused message, every payment of it, and leaves them in the unrelayed index', async () => {
+    const refused = event(4, 'payment.processing');
+    const { deps, marked } = relayDeps((queueUrl, body) => queueUrl.endsWith('.fifo') && body.includes(refused.data.object.id));
+    const events = Array.from({ length: 7 }, (_, i) => event(i, 'payment.processing'));
+
+    const results = await relayOutboxItems(deps, events.map(item));
+
+    // Payments 3, 4 and 5 went in one message: all three are relayed again; the others are done.
+    expect(results.map((r) => 'error' in r)).toEqual([false, false, false, true, true, true, false]);
+    expect(marked().sort()).toEqual([0, 1, 2, 6].map((i) => `EVENT#${events[i]!.id}`).sort());
+  });
+});
