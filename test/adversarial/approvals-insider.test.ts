@@ -100,6 +100,31 @@ describe('one operator against an M-of-N policy', () => {
     expect((await decide(dan!, held.body.approval_id, 'approve')).body.status).toBe('approved');
   }, 120_000);
 
+  it('cannot lower the policy alone: under a 2-of-N admin policy `approval-policy set` with admin_changes 0 is held, the old policy stays in force until two members approve', async () => {
+    const policy = { payouts: { at_or_above: threshold.toString(), approvals: 2 }, admin_changes: { approvals: 2 } };
+    const { merchant, members: [ana, ben] } = await merchantWith(['ana', 'ben', 'cy'], policy);
+    const merchantId = merchant.merchant_id;
+    const lowered = { payouts: { at_or_above: threshold.toString(), approvals: 1 }, admin_changes: { approvals: 0 } };
+
+    const held = cliOutput(await lanepay('approval-policy', 'set', '--merchant', merchantId, '--policy', JSON.stringify(lowered)));
+    expect(held).toMatchObject({ object: 'approval', status: 'pending', action: 'approval_policy.set', approvals_required: 2, approvals: [] });
+    const before = cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).approvals;
+    expect(before).toMatchObject(policy);
+
+    const first = await decide(ana!, held.id, 'approve');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ status: 'pending', approvals_required: 2 });
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).approvals).toEqual(before);
+    // Still in force: an admin change asked now is held too.
+    const risk = cliOutput(await lanepay('merchant', 'set-risk', '--merchant', merchantId, '--rules', JSON.stringify({ maxPerPaymentMinor: { USDC: usdc(10).toString() } })));
+    expect(risk).toMatchObject({ status: 'pending', approvals_required: 2 });
+
+    const second = await decide(ben!, held.id, 'approve');
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.status).toBe('approved');
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).approvals).toMatchObject(lowered);
+  });
+
   it('cannot leave the policy unsatisfiable: a revocation below M is refused when asked and when applied, and a policy asking more than the active members is refused', async () => {
     const policy = { payouts: { at_or_above: threshold.toString(), approvals: 2 }, admin_changes: { approvals: 1 } };
     const { merchant, members: [ana, ben, cy] } = await merchantWith(['ana', 'ben', 'cy'], policy);
@@ -127,6 +152,48 @@ describe('one operator against an M-of-N policy', () => {
 });
 
 describe('a request altered in the table', () => {
+  /** A function that may put APPROVAL# items (webhooks: a held endpoint's request) rewrites a pending request's decision fields. */
+  async function rewriteRequest(approvalId: string, edit: (approval: Record<string, any>) => Record<string, any>) {
+    const key = { TableName: stack().tableName, Key: approvalKey(approvalId), ConsistentRead: true };
+    const item = (await clients().dynamodb.send(new GetItemCommand(key))).Item!;
+    const object = edit(JSON.parse(item.object!.S!));
+    await clients().dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: { ...item, object: { S: JSON.stringify(object) } } }));
+  }
+
+  it('cannot lower the approvals a request needs: with approvals_required rewritten to 1 under a 2-of-N policy, one member\'s approval leaves it pending and applies nothing', async () => {
+    const { merchant, members: [ana, ben] } = await merchantWith(['ana', 'ben', 'cy'], { admin_changes: { approvals: 2 } });
+    const merchantId = merchant.merchant_id;
+    const rules = { maxPerPaymentMinor: { USDC: usdc(10).toString() } };
+    const held = cliOutput(await lanepay('merchant', 'set-risk', '--merchant', merchantId, '--rules', JSON.stringify(rules)));
+    expect(held).toMatchObject({ status: 'pending', approvals_required: 2 });
+    await rewriteRequest(held.id, (approval) => ({ ...approval, approvals_required: 1 }));
+
+    const first = await decide(ana!, held.id, 'approve');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ status: 'pending', approvals_required: 2 });
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual({});
+    expect((await decide(ben!, held.id, 'approve')).body.status).toBe('approved');
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual(rules);
+  });
+
+  it('cannot forge approvals: a member written into a request\'s approvals without deciding does not count, and can still approve it', async () => {
+    const { merchant, members: [ana, ben] } = await merchantWith(['ana', 'ben', 'cy'], { admin_changes: { approvals: 2 } });
+    const merchantId = merchant.merchant_id;
+    const rules = { maxPerPaymentMinor: { USDC: usdc(10).toString() } };
+    const held = cliOutput(await lanepay('merchant', 'set-risk', '--merchant', merchantId, '--rules', JSON.stringify(rules)));
+    await rewriteRequest(held.id, (approval) => ({ ...approval, approvals: [{ member: ben!.id, at: new Date().toISOString() }] }));
+
+    const first = await decide(ana!, held.id, 'approve');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.status).toBe('pending');
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual({});
+    const second = await decide(ben!, held.id, 'approve');
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.status).toBe('approved');
+    expect(second.body.approvals.map((given: { member: string }) => given.member)).toEqual([ana!.id, ben!.id]);
+    expect(cliOutput(await lanepay('merchant', 'show', '--merchant', merchantId)).risk).toEqual(rules);
+  });
+
   it('refuses to apply a stored change other than the one members see and its change_hash names: nothing is applied', async () => {
     const { merchant, members: [ana] } = await merchantWith(['ana', 'ben'], { admin_changes: { approvals: 1 } });
     const merchantId = merchant.merchant_id;

@@ -11,6 +11,9 @@ import { assertChangeIntact } from './change-hash.js';
 import type { ApprovalDeps } from './deps.js';
 import { AlreadyApprovedError, ApprovalDecidedError, MemberNotEligibleError, MemberRevokedError, OwnRevocationError, SelfApprovalError } from './errors.js';
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from './items.js';
+import { approvalsAskedFor } from './policy.js';
+import { newVoteItem, readVotes, type Vote } from './votes.js';
+import { getMerchantProfile } from '../merchants.js';
 import type { Approval } from './schemas.js';
 
 export interface Decision {
@@ -30,7 +33,9 @@ export interface Decision {
  * conditioned on the member still active), the request replaced (conditioned on the version read),
  * and, when it decides the request, the held change or the released payout, with every approval
  * counted conditioned on its member still being active. Approvals of members revoked since do not
- * count.
+ * count. Who approved and how many must are not taken from the request item, which the function
+ * that held the change wrote: approvals are the members' votes (lib/merchants/approvals/votes.ts) for this
+ * change hash, and the bar is the higher of the request's and what the policy in force asks.
  */
 export async function decideApproval(deps: ApprovalDeps, input: Decision): Promise<Approval> {
   const now = deps.now();
@@ -41,14 +46,20 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
   assertChangeIntact(record);
   if (approval.requested_by.type === 'member' && approval.requested_by.id === input.memberId) throw new SelfApprovalError(approval.id);
   if (record.change.kind === 'member.revoke' && record.change.memberId === input.memberId) throw new OwnRevocationError(approval.id);
-  const member = await readMember(deps, input.merchantId, input.memberId);
+  const [member, votes, profile] = await Promise.all([
+    readMember(deps, input.merchantId, input.memberId),
+    readVotes(deps, approval.id),
+    getMerchantProfile(deps, input.merchantId),
+  ]);
   assertEligible(member, approval);
-  if (approval.approvals.some((given) => given.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
+  const forThisChange = votes.filter((vote) => vote.changeHash === approval.change_hash);
+  if (forThisChange.some((vote) => vote.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
+  const required = Math.max(approval.approvals_required, approvalsAskedFor(profile.approvals, record.change.kind));
 
   const spendCode = await checkMemberCode(deps, member, input.code, now);
 
-  const counted = input.decision === 'approve' ? await countedApprovers(deps, record) : [];
-  const next = nextApproval(record, input, counted.length, now);
+  const counted = input.decision === 'approve' ? await countedApprovers(deps, record.merchantId, forThisChange, required) : [];
+  const next = nextApproval(record, input, { votes: forThisChange, counted: counted.length, required }, now);
   const outcome = next.approval.status === 'pending' ? undefined : (next.approval.status as 'approved' | 'rejected');
   const applied: AppliedOutcome = outcome
     ? await outcomeItems(deps, record, outcome, now)
@@ -59,6 +70,8 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     ...applied.items,
     // The approvals that decided it still count only if their members were not revoked meanwhile.
     ...(outcome === 'approved' ? counted.map((memberId) => memberStillActiveItem(deps.tableName, memberId)) : []),
+    // Last, so the positions above keep their meaning; a second vote of this member fails here.
+    ...(input.decision === 'approve' ? [newVoteItem(deps.tableName, approval.id, { member: input.memberId, changeHash: approval.change_hash!, at: now.toISOString() })] : []),
   ];
   try {
     // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
@@ -92,24 +105,32 @@ function assertEligible(member: MemberRecord, approval: Approval): void {
  * The members whose earlier approvals still count: those not revoked since. Read only when this
  * approval could be the last one needed; otherwise the request stays pending whatever they are.
  */
-async function countedApprovers(deps: ApprovalDeps, record: ApprovalRecord): Promise<string[]> {
-  const given = record.approval.approvals.map((decision) => decision.member);
-  if (given.length + 1 < record.approval.approvals_required) return given;
-  const members = await Promise.all(given.map((memberId) => readMember(deps, record.merchantId, memberId)));
+async function countedApprovers(deps: ApprovalDeps, merchantId: string, votes: Vote[], required: number): Promise<string[]> {
+  const given = votes.map((vote) => vote.member);
+  if (given.length + 1 < required) return given;
+  const members = await Promise.all(given.map((memberId) => readMember(deps, merchantId, memberId)));
   return members.filter((member) => member.revokedAt === undefined).map((member) => member.id);
 }
 
-function nextApproval(record: ApprovalRecord, input: Decision, countedBefore: number, now: Date): ApprovalRecord {
+interface Tally {
+  /** The votes for the request's change before this decision: what the request lists as approvals. */
+  votes: Vote[];
+  /** Those of members still active. */
+  counted: number;
+  required: number;
+}
+
+function nextApproval(record: ApprovalRecord, input: Decision, tally: Tally, now: Date): ApprovalRecord {
   const at = now.toISOString();
   const { approval } = record;
   if (input.decision === 'reject') {
     return { ...record, version: record.version + 1, approval: { ...approval, status: 'rejected', rejected_by: { member: input.memberId, at }, decided_at: at } };
   }
-  const approvals = [...approval.approvals, { member: input.memberId, at }];
-  const done = countedBefore + 1 >= approval.approvals_required;
+  const approvals = [...tally.votes.map((vote) => ({ member: vote.member, at: vote.at })), { member: input.memberId, at }];
+  const done = tally.counted + 1 >= tally.required;
   return {
     ...record,
     version: record.version + 1,
-    approval: { ...approval, approvals, ...(done ? { status: 'approved' as const, decided_at: at } : {}) },
+    approval: { ...approval, approvals, approvals_required: tally.required, ...(done ? { status: 'approved' as const, decided_at: at } : {}) },
   };
 }

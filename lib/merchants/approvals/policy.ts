@@ -58,3 +58,13 @@ export function requiredApprovals(policy: ApprovalPolicy | undefined, action: Ap
 export function mostApprovalsAsked(policy: ApprovalPolicy): number {
   return Math.max(policy.payouts?.approvals ?? 0, policy.admin_changes.approvals);
 }
+
+/**
+ * The approvals the policy in force asks for a request of this kind. Deciding needs at least this
+ * many, whatever the request item says: the item is written by the function that held the change,
+ * which must not be able to lower its own bar.
+ */
+export function approvalsAskedFor(policy: ApprovalPolicy | undefined, kind: ApprovalActionKind): number {
+  if (!policy) return 0;
+  return kind === 'payout' ? (policy.payouts?.approvals ?? 0) : policy.admin_changes.approvals;
+}

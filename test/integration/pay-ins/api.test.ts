@@ -65,4 +65,40 @@ describe('the charges API on the local stack', () => {
     expect(cancel.status).toBe(409);
     expect(cancel.body.code).toBe('charge_not_cancelable');
   }, 240_000);
+
+  it('pages a charge\'s deposits with limit and starting_after: every deposit exactly once, newest first, has_more true on every page but the last', async () => {
+    const merchant = await fundedMerchant(0n);
+    const key = merchant.api_key;
+    const topUp = await api('POST', '/v1/charges', { key, body: { asset: 'USDC', chains: ['local-b'] } });
+    expect(topUp.status).toBe(201);
+    const payer = await payerOn(chainByName('local-b'));
+    // One transfer a block, so the watcher records them (and gives their time-ordered ids) in this order.
+    const amounts = [1_000_000n, 1_100_000n, 1_200_000n, 1_300_000n, 1_400_000n];
+    for (const amount of amounts) await payer.pay(topUp.body.addresses[0].deposit_address, amount);
+    const total = amounts.reduce((sum, amount) => sum + amount, 0n);
+    const paid = await waitFor('five deposits credited by chain-watch', async () => {
+      const read = await api('GET', `/v1/charges/${topUp.body.id}`, { key });
+      return read.body.amount_received === total.toString() && read.body.amount_pending === '0' ? read.body : undefined;
+    }, { timeoutMs: stackWatchDeadlineMs, intervalMs: 1000 });
+    expect(paid.deposit_count).toBe(5);
+    // The charge embeds its first deposits oldest first; the list is newest first.
+    const newestFirst = [...paid.deposits].reverse();
+    expect(newestFirst.map((d: { amount: string }) => d.amount)).toEqual([...amounts].reverse().map(String));
+
+    for (const limit of [1, 2, 3, 4, 5, 6]) {
+      const pages: { data: unknown[]; has_more: boolean }[] = [];
+      let after: string | undefined;
+      do {
+        const query = `limit=${limit}${after ? `&starting_after=${after}` : ''}`;
+        const page = await api('GET', `/v1/charges/${topUp.body.id}/deposits?${query}`, { key });
+        expect(page.status, JSON.stringify(page.body)).toBe(200);
+        pages.push(page.body);
+        after = page.body.has_more ? page.body.data.at(-1).id : undefined;
+      } while (after && pages.length <= amounts.length);
+      const expectedSizes = Array.from({ length: Math.ceil(amounts.length / limit) }, (_, i) => Math.min(limit, amounts.length - i * limit));
+      expect(pages.map((p) => p.data.length), `limit ${limit}`).toEqual(expectedSizes);
+      expect(pages.map((p) => p.has_more), `limit ${limit}`).toEqual(expectedSizes.map((_, i) => i < expectedSizes.length - 1));
+      expect(pages.flatMap((p) => p.data), `limit ${limit}`).toEqual(newestFirst);
+    }
+  }, 240_000);
 });

@@ -1,5 +1,6 @@
 import { DeleteItemCommand, DynamoDBServiceException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chargeItem, chargeKey, cursorKey, setAsideKey } from '#lib/money/charges/items.js';
 import { readChargeRecord } from '#lib/money/charges/query.js';
 import { watchChain } from '#lib/money/charges/watch.js';
@@ -8,6 +9,8 @@ import { chainByName } from '../../support/chain.js';
 import { clients } from '../../support/deps.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { payerOn, payInWorld } from '../../support/pay-ins.js';
+import { stack } from '../../support/stack.js';
+import { localFunctionEnvironments } from '../../../scripts/invoke/environment.js';
 
 const chainName = 'local-b';
 /** DynamoDB's item size limit. */
@@ -73,5 +76,53 @@ describe('a log the watcher cannot book', () => {
     expect(await world.charge(tooBig.id)).toMatchObject({ status: 'awaiting_payment', deposit_count: 0, amount_pending: '0' });
     expect(await world.available()).toBe(1_000_000n);
     await expectLedgerBalanced(world.tableName);
+  });
+});
+
+describe('the chain-watch function', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  /** The EMF records among what the function wrote to stdout. */
+  function emfRecords(lines: string[]): any[] {
+    return lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+  }
+
+  it('emits the EMF metric DepositsSetAside, counting the log it set aside, which an alarm can watch', async () => {
+    const { dynamodb } = clients();
+    const world = await payInWorld({ feeBps: 0 });
+    const gone = await world.open({ chains: [chainName], amount: '1000000' });
+    await watchChain(world.watch, chainName); // the cursor starts below the payment
+    // The charge's item is gone, so its deposit names no charge and is set aside.
+    await dynamodb.send(new DeleteItemCommand({ TableName: world.tableName, Key: chargeKey(gone.id) }));
+    const payer = await payerOn(chainByName(chainName));
+    await payer.pay(gone.addresses[0]!.deposit_address, 1_000_000n);
+
+    // The function as a container loads it, with its local environment, on this test's own table
+    // (the stack's chain-watch never sees it); metrics on, as on AWS.
+    const environment = (await localFunctionEnvironments(stack())).of('chain-watch');
+    for (const [name, value] of Object.entries({ ...environment, TABLE_NAME: world.tableName, POWERTOOLS_DEV: 'false', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'SILENT' })) {
+      if (value !== undefined) vi.stubEnv(name, value);
+    }
+    vi.resetModules();
+    const { handler } = await import('../../../functions/chain-watch/handler.js');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    await handler({ runSeconds: 1 }, { functionName: 'lanepay-local-chain-watch', awsRequestId: 'set-aside-metric' } as Context);
+    vi.restoreAllMocks();
+
+    const emf = emfRecords(lines);
+    const declared = emf.flatMap((record) => record._aws.CloudWatchMetrics.flatMap((m: { Namespace: string; Metrics: { Name: string; Unit: string }[] }) => m.Metrics.map((metric) => ({ ...metric, namespace: m.Namespace }))));
+    expect(declared).toContainEqual({ Name: 'DepositsSetAside', Unit: 'Count', namespace: 'Lanepay' });
+    // One value per chain and pass (an array once several were added): the one log, counted once.
+    const counted = emf.filter((record) => 'DepositsSetAside' in record).flatMap((record) => [record.DepositsSetAside].flat() as number[]);
+    expect(counted.reduce((sum, n) => sum + n, 0)).toBe(1);
+    const setAside = await dynamodb.send(new QueryCommand({
+      TableName: world.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'PLATFORM#EVENTS' } },
+    }));
+    expect(setAside.Items!.map((item) => platformEventSchema.parse(JSON.parse(item.body!.S!)).type)).toEqual(['deposit.set_aside']);
   });
 });

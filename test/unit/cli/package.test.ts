@@ -33,6 +33,10 @@ describe('the lanepay package, installed from its tarball', () => {
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  // Each of these starts npx and then node on a 3 MB bundle: 0.3 s on a quiet machine, and over the
+  // unit project's 5 s default at a load of 20 on 2 cores (seen in a clean-clone run beside other work).
+  const spawnsProcesses = 30_000;
+
   it('ships the bin and its bundle, and no TypeScript source', () => {
     const installed = path.join(consumer, 'node_modules', 'lanepay');
     expect(fs.existsSync(path.join(installed, 'dist', 'cli', 'lanepay.mjs'))).toBe(true);
@@ -44,11 +48,11 @@ describe('the lanepay package, installed from its tarball', () => {
     const { stdout } = await run('npx', ['--no-install', 'lanepay', '--help'], { cwd: consumer });
     expect(stdout).toMatch(/^Usage: lanepay <command> \[options\]/);
     for (const name of ['merchant create', 'balance credit', 'demo seed', 'stack status']) expect(stdout).toContain(name);
-  });
+  }, spawnsProcesses);
 
   it('runs a command through the bundled library code: without a local stack it says how to start one', async () => {
     const failure = await run('npx', ['--no-install', 'lanepay', 'merchant', 'show', '--merchant', 'mer_x'], { cwd: consumer }).catch((error) => error);
     expect(failure.code).toBe(1);
     expect(failure.stderr.trim()).toBe('No local stack is running here: start one with `npm run dev` (it writes .local/stack.json).');
-  });
+  }, spawnsProcesses);
 });
