@@ -42,7 +42,7 @@ export const chainSchema = z.object({
   /**
    * Hours between deciding to top up the hot wallet and the funds landing (treasury approval,
    * bridge, confirmations). The forecast job plans the balance over this window; at most a day,
-   * since its stored sample paths cover the lead time (lib/treasury/forecast-job).
+   * since its stored sample paths cover the lead time (lib/treasury/planning).
    */
   refillLeadTimeHours: z.number().int().min(1).max(24).default(6),
   /**

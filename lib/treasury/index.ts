@@ -1,12 +1,12 @@
 // Treasury: the platform's own money over time: flow totals, forecasts and liquidity plans per
 // chain, and the reconciler.
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#treasury).
-export { recordFlowEvent } from './forecast-job/flow-totals.js';
-export { readForecasts } from './forecast-job/forecast-items.js';
-export type { ForecastRecord, PlanRecord } from './forecast-job/forecast-items.js';
-export { epochHour, syntheticFlows, writeFlowBuckets } from './forecast-job/index.js';
-export { defaultForecastJobSettings, runForecastJob } from './forecast-job/run.js';
-export type { ForecastJobDeps } from './forecast-job/run.js';
+export { recordFlowEvent } from './flows/flow-totals.js';
+export { readForecasts } from './planning/forecast-items.js';
+export type { ForecastRecord, PlanRecord } from './planning/forecast-items.js';
+export { epochHour, syntheticFlows, writeFlowBuckets } from './flows/index.js';
+export { defaultForecastJobSettings, runForecastJob } from './planning/run.js';
+export type { ForecastJobDeps } from './planning/run.js';
 export { forecastCsv } from './forecast/csv.js';
 export { ForecastCsvError } from './forecast/errors.js';
 export { applyShocks, parseShocks, planLiquidity, ShockSyntaxError } from './forecast/index.js';

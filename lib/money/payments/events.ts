@@ -12,7 +12,7 @@ export type PaymentEventType = (typeof paymentEventTypes)[number];
 /**
  * The event that books a payout: `payment.succeeded` is written when the transfer is confirmed
  * on chain, so failed or replaced transactions never count, and its amount is what left the wallet.
- * The outbox relay sends it to the flow totals of the forecast job (lib/treasury/forecast-job/flow-totals.ts).
+ * The outbox relay sends it to the flow totals of the forecast job (lib/treasury/flows/flow-totals.ts).
  */
 export const bookedPayoutEventType = 'payment.succeeded' satisfies PaymentEventType;
 

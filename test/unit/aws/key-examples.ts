@@ -21,8 +21,8 @@ import { connectionKey, findSubscribers } from '#lib/notify/realtime/connections
 import { tokenKey } from '#lib/notify/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '#lib/notify/webhooks/items.js';
 import { acquireIdempotencyKey } from '#lib/platform/idempotency/store.js';
-import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/forecast-job/flow-items.js';
-import { shortfallStateKey } from '#lib/treasury/forecast-job/forecast-items.js';
+import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/flows/flow-items.js';
+import { shortfallStateKey } from '#lib/treasury/planning/forecast-items.js';
 import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
 
 /** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { epochHour, flowBucketFromItem, flowBucketItem, hourLabel } from '#lib/treasury/forecast-job/flow-items.js';
-import { payoutSeries } from '#lib/treasury/forecast-job/flow-totals.js';
-import { forecastFromItem, forecastItem, type ForecastRecord } from '#lib/treasury/forecast-job/forecast-items.js';
-import { syntheticFlows } from '#lib/treasury/forecast-job/synthetic.js';
-import { toLedgerUnits } from '#lib/treasury/forecast-job/wallet.js';
+import { epochHour, flowBucketFromItem, flowBucketItem, hourLabel } from '#lib/treasury/flows/flow-items.js';
+import { payoutSeries } from '#lib/treasury/flows/flow-totals.js';
+import { forecastFromItem, forecastItem, type ForecastRecord } from '#lib/treasury/planning/forecast-items.js';
+import { syntheticFlows } from '#lib/treasury/flows/synthetic.js';
+import { toLedgerUnits } from '#lib/treasury/planning/wallet.js';
 
 const endHour = epochHour(Date.parse('2026-11-26T14:30:00Z'));
 

@@ -48,7 +48,7 @@ export function forecastKey(chain: string, asset: string): Record<string, Attrib
   return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'LATEST' } };
 }
 
-/** Whether the wallet of a chain and asset is short, and when that was last announced (lib/treasury/forecast-job/run.ts). */
+/** Whether the wallet of a chain and asset is short, and when that was last announced (lib/treasury/planning/run.ts). */
 export function shortfallStateKey(chain: string, asset: string): Record<string, AttributeValue> {
   return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'SHORTFALL' } };
 }

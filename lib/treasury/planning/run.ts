@@ -4,8 +4,8 @@ import { platformEventItem } from '#money';
 import { conditionFailedAt } from '#platform';
 import { forecastBatch, minimumSeriesLength, planLiquidity, type SeriesForecast } from '../forecast/index.js';
 import { forecastItem, shortfallStateKey, type ForecastRecord, type PlanRecord } from './forecast-items.js';
-import { epochHour } from './flow-items.js';
-import { payoutSeries, readFlowBuckets } from './flow-totals.js';
+import { epochHour } from '../flows/flow-items.js';
+import { payoutSeries, readFlowBuckets } from '../flows/flow-totals.js';
 import { walletPosition, type WalletPosition } from './wallet.js';
 
 export interface ForecastJobSettings {
