@@ -46,7 +46,7 @@ export interface SeedOptions {
  */
 export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<DemoSeed> {
   const config = { endpoint: stack.endpoints.dynamodb, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  // Audited writes (merchant, credit, endpoints) need the client that keeps the audit chain's head.
+  // As the functions' clients: a transaction that conflicts with another is resent, not refused.
   const dynamodb = retryTransactionConflicts(new DynamoDBClient(config));
   const kms = new KMSClient({ ...config, endpoint: stack.endpoints.kms });
   const digestKey = stack.keys.ApiKeyDigestKey;
@@ -65,28 +65,8 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     options.log(`credited ${demo.fundingMinor} ${demo.asset} minor units`);
 
     const call = merchantApi(stack.apiUrl, merchant.api_key);
-    const endpoint = await call('POST', '/v1/webhook_endpoints', {
-      url: options.webhookUrl,
-      events: ['payment.authorized', 'payment.processing', 'payment.succeeded', 'payment.failed', 'payment.canceled', 'payment.expired', 'payment.declined'],
-      description: 'lanepay demo receiver',
-    });
-    options.onEndpointSecret?.(endpoint.secret);
-    const spare = await call('POST', '/v1/webhook_endpoints', {
-      url: options.webhookUrl,
-      // An event the demo never causes, so the receiver (which knows the main secret) sees nothing from it.
-      events: ['webhook_endpoint.disabled'],
-      description: 'spare endpoint: the samples in events/webhooks/ rotate its secret and delete it',
-    });
-    options.log(`webhook endpoints ${endpoint.id} and ${spare.id} → ${options.webhookUrl}`);
-
-    const payments = {} as Record<keyof typeof demo.payments, string>;
-    for (const [name, spec] of Object.entries(demo.payments) as [keyof typeof demo.payments, (typeof demo.payments)[keyof typeof demo.payments]][]) {
-      const created = await call('POST', '/v1/payments', { ...spec, asset: demo.asset, chain: demo.chain, destination: demo.destination }, `demo-${merchant.merchant_id}-${name}`);
-      payments[name] = created.id;
-      options.log(`payment ${created.id}: ${spec.amount} ${demo.asset} minor units, ${created.status} (${name})`);
-    }
-    const canceled = await call('POST', `/v1/payments/${payments.canceled}/cancel`, {}, `demo-${merchant.merchant_id}-cancel`);
-    options.log(`payment ${payments.canceled}: ${canceled.status}`);
+    const { endpoint, spare } = await createEndpoints(call, options);
+    const payments = await createPayments(call, merchant.merchant_id, options.log);
 
     const charge = await call('POST', '/v1/charges', { amount: demo.chargeMinor.toString(), asset: demo.asset, description: 'Demo order #1001' }, `demo-${merchant.merchant_id}-charge`);
     options.log(`charge ${charge.id}: pay it on ${charge.hosted_url}`);
@@ -118,6 +98,39 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     dynamodb.destroy();
     kms.destroy();
   }
+}
+
+type MerchantCall = ReturnType<typeof merchantApi>;
+
+/** The receiver's endpoint, and a spare one for the rotate and delete samples. */
+async function createEndpoints(call: MerchantCall, options: SeedOptions) {
+  const endpoint = await call('POST', '/v1/webhook_endpoints', {
+    url: options.webhookUrl,
+    events: ['payment.authorized', 'payment.processing', 'payment.succeeded', 'payment.failed', 'payment.canceled', 'payment.expired', 'payment.declined'],
+    description: 'lanepay demo receiver',
+  });
+  options.onEndpointSecret?.(endpoint.secret);
+  const spare = await call('POST', '/v1/webhook_endpoints', {
+    url: options.webhookUrl,
+    // An event the demo never causes, so the receiver (which knows the main secret) sees nothing from it.
+    events: ['webhook_endpoint.disabled'],
+    description: 'spare endpoint: the samples in events/webhooks/ rotate its secret and delete it',
+  });
+  options.log(`webhook endpoints ${endpoint.id} and ${spare.id} → ${options.webhookUrl}`);
+  return { endpoint, spare };
+}
+
+/** The demo's payments, one per state, and the one it cancels. */
+async function createPayments(call: MerchantCall, merchantId: string, log: SeedOptions['log']) {
+  const payments = {} as Record<keyof typeof demo.payments, string>;
+  for (const [name, spec] of Object.entries(demo.payments) as [keyof typeof demo.payments, (typeof demo.payments)[keyof typeof demo.payments]][]) {
+    const created = await call('POST', '/v1/payments', { ...spec, asset: demo.asset, chain: demo.chain, destination: demo.destination }, `demo-${merchantId}-${name}`);
+    payments[name] = created.id;
+    log(`payment ${created.id}: ${spec.amount} ${demo.asset} minor units, ${created.status} (${name})`);
+  }
+  const canceled = await call('POST', `/v1/payments/${payments.canceled}/cancel`, {}, `demo-${merchantId}-cancel`);
+  log(`payment ${payments.canceled}: ${canceled.status}`);
+  return payments;
 }
 
 /** A JSON call to the merchant API with the demo key; anything but 2xx stops the seed with the problem's detail. */
