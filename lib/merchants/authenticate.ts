@@ -48,9 +48,8 @@ export async function authenticateKey(deps: AuthenticateDeps, authorization: str
   const { keyId } = parsed;
   throwCachedRefusal(deps, keyId, key!);
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: keyIdKey(keyId), ConsistentRead: true }));
-  // Not remembered: a key held for approval (`lanepay key create`) exists only once approved, and
-  // must work from then on. The read is all a made-up key costs.
-  if (!found.Item) throw new UnauthorizedError('This API key is not known.');
+  // Remembered briefly only: a key held for approval (`lanepay key create`) exists once approved.
+  if (!found.Item) throw refuseUnknownId(deps, keyId, 'This API key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseId(deps, keyId, 'This API key was revoked.');
   const digest = await digestOfKey(deps, keyId, key!);
   if (digest === undefined || !sameDigest(digest, found.Item.digest?.S)) throw refuseKey(deps, key!, 'This API key is not known.');
@@ -73,6 +72,12 @@ export async function digestOfKey(deps: AuthenticateDeps, keyId: string, key: st
 export function throwCachedRefusal(deps: AuthenticateDeps, keyId: string | undefined, key: string): void {
   const reason = deps.keyCache?.refusalOf(keyId, key);
   if (reason !== undefined) throw new UnauthorizedError(reason);
+}
+
+/** A refusal of a key id that does not exist (yet), remembered by the container for a few seconds. */
+export function refuseUnknownId(deps: AuthenticateDeps, keyId: string, reason: string): UnauthorizedError {
+  deps.keyCache?.refuseUnknownId(keyId, reason);
+  return new UnauthorizedError(reason);
 }
 
 /** A refusal of every key with this id (revoked: final), remembered by the container. */

@@ -112,6 +112,20 @@ describe('a flood of random well-formed keys at the authorizer', () => {
     expect(dynamodbCommands).toEqual(Array.from({ length: 100 }, () => 'GetItemCommand'));
   });
 
+  it('answers the same made-up keys again from the container\'s cache: a flood repeating 20 keys costs 20 reads, not 500', async () => {
+    const { authorize, kmsCommands, dynamodbCommands } = await loadAuthorizer();
+    const few = [...Array.from({ length: 10 }, randomKeys.apiKeyWithId), ...Array.from({ length: 10 }, randomKeys.memberKeyWithId)];
+    const keys = Array.from({ length: 500 }, (_, i) => few[i % few.length]!);
+
+    // One at a time for the first of each, so the repeats find the remembered refusal.
+    for (const key of few) expect(effectOf(await authorize(key))).toBe('Deny');
+    const effects = await inBatches(keys, 25, async (key) => effectOf(await authorize(key)));
+
+    expect(effects).toEqual(keys.map(() => 'Deny'));
+    expect(kmsCommands).toEqual([]);
+    expect(dynamodbCommands).toEqual(Array.from({ length: 20 }, () => 'GetItemCommand'));
+  });
+
   it('answers a revoked key and wrong secrets again from the container\'s cache, without DynamoDB or KMS', async () => {
     const merchant = await fundedMerchant(0n);
     const { authorize, kmsCommands, dynamodbCommands } = await loadAuthorizer();

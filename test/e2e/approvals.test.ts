@@ -185,7 +185,8 @@ describe('approvals with MFA through the API', () => {
     expect(own.body.code).toBe('self_approval');
     const other = await decide(ben, held.approval.id, 'approve');
     expect(other.body.status).toBe('approved');
-    expect((await api('GET', '/v1/balances', { key: held.api_key })).status).toBe(200);
+    // The authorizer remembered the unknown key id for 10 s (unknownIdTtlMs); it works once that passes.
+    await waitFor('the approved key to be accepted', async () => ((await api('GET', '/v1/balances', { key: held.api_key })).status === 200 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1_000 });
   });
 
   it('holds a risk-limit change from the CLI and applies the stored change when approved', async () => {

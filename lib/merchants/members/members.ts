@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { operatorActor, writeAudited, type AuditActor } from '#audit';
 import { conditionFailedAt, newId, NotFoundError, readItem, UnauthorizedError, type Stage } from '#platform';
 import { apiKeyDigest } from '../api-keys.js';
-import { digestOfKey, refuseId, refuseKey, throwCachedRefusal, type AuthenticateDeps } from '../authenticate.js';
+import { digestOfKey, refuseId, refuseKey, refuseUnknownId, throwCachedRefusal, type AuthenticateDeps } from '../authenticate.js';
 import { getMerchantProfile } from '../merchants.js';
 import { activeMemberCount, countMemberAddedItem } from './active-count.js';
 import { MemberEmailTakenError } from './errors.js';
@@ -126,7 +126,7 @@ export async function authenticateMemberKey(deps: AuthenticateDeps, token: strin
   const memberId = parsed.keyId;
   throwCachedRefusal(deps, memberId, token);
   const member = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKey(memberId), ConsistentRead: true }));
-  if (!member.Item) throw new UnauthorizedError('This member key is not known.');
+  if (!member.Item) throw refuseUnknownId(deps, memberId, 'This member key is not known.');
   if (member.Item.revokedAt !== undefined) throw refuseId(deps, memberId, 'This member was revoked.');
   const digest = await digestOfKey(deps, memberId, token);
   const found = digest === undefined ? undefined : await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: memberKeyDigestKey(digest) }));

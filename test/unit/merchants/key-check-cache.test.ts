@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyCheckCache, refusalTtlMs, verifiedTtlMs } from '#lib/merchants/key-check-cache.js';
+import { KeyCheckCache, refusalTtlMs, unknownIdTtlMs, verifiedTtlMs } from '#lib/merchants/key-check-cache.js';
 
 function clock() {
   let nowMs = 1_000_000;
@@ -19,6 +19,20 @@ describe('KeyCheckCache', () => {
     time.advance(refusalTtlMs);
     expect(cache.refusalOf('key_a', 'sk_any')).toBeUndefined();
     expect(cache.refusalOf('key_b', 'sk_wrong')).toBeUndefined();
+  });
+
+  it('refuses every key of an unknown id for 10 s only, so a key approved meanwhile works soon after', () => {
+    const time = clock();
+    const cache = new KeyCheckCache({ now: time.now });
+    cache.refuseUnknownId('key_new', 'This API key is not known.');
+
+    expect(cache.refusalOf('key_new', 'sk_any')).toBe('This API key is not known.');
+    expect(cache.refusalOf('key_other', 'sk_any')).toBeUndefined();
+    time.advance(unknownIdTtlMs - 1);
+    expect(cache.refusalOf('key_new', 'sk_any')).toBe('This API key is not known.');
+    time.advance(1);
+    expect(cache.refusalOf('key_new', 'sk_any')).toBeUndefined();
+    expect(unknownIdTtlMs).toBe(10_000);
   });
 
   it('knows the verified key of an id (match), takes any other key with that id as wrong (mismatch), and forgets after its TTL', () => {
