@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readItem } from '#platform';
 
@@ -38,17 +38,12 @@ const storedVoteSchema = z.object({ member: z.string(), changeHash: z.string(), 
 /** Every vote on a request, oldest first (a strongly consistent read: a vote just written counts). */
 export async function readVotes(deps: { dynamodb: DynamoDBClient; tableName: string }, approvalId: string): Promise<Vote[]> {
   const votes: Vote[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: votePartition(approvalId) } },
-      ConsistentRead: true,
-      ExclusiveStartKey: startKey,
-    }));
-    votes.push(...(page.Items ?? []).map((item) => readItem(storedVoteSchema, item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: votePartition(approvalId) } },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) votes.push(...(page.Items ?? []).map((item) => readItem(storedVoteSchema, item)));
   return votes.sort((a, b) => a.at.localeCompare(b.at) || a.member.localeCompare(b.member));
 }
