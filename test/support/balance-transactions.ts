@@ -1,0 +1,31 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { expect } from 'vitest';
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Per merchant account: as many balance transactions as its `postings`, numbered 1..n, whose ids sort
+ * as their numbers, each `balance_after` the sum of the nets up to it, and the sum of every `net`
+ * the account's balance (credits posted - debits posted).
+ */
+export function expectBalanceTransactionsExact(accounts: Item[], transactions: Item[]): void {
+  const byAccount = new Map<string, Item[]>();
+  for (const t of transactions) {
+    const key = `merchant:${t.pk!.S!.slice('BALTXN#'.length)}:${t.asset!.S}`;
+    byAccount.set(key, [...(byAccount.get(key) ?? []), t]);
+  }
+  for (const account of accounts.filter((i) => i.sk?.S === 'ACCOUNT')) {
+    const name = account.accountId!.S!;
+    const entries = (byAccount.get(name) ?? []).sort((a, b) => Number(a.seq!.N) - Number(b.seq!.N));
+    expect(entries.length, `balance transactions of ${name}`).toBe(Number(account.postings?.N ?? '0'));
+    let balance = 0n;
+    entries.forEach((entry, index) => {
+      expect(Number(entry.seq!.N), `seq of ${entry.id!.S}`).toBe(index + 1);
+      if (index > 0) expect(entry.id!.S! > entries[index - 1]!.id!.S!, `${entry.id!.S} sorts after the one before it`).toBe(true);
+      expect(BigInt(entry.amount!.N!) - BigInt(entry.fee!.N!)).toBe(BigInt(entry.net!.N!));
+      balance += BigInt(entry.net!.N!);
+      expect(BigInt(entry.balanceAfter!.N!), `balance_after of ${entry.id!.S}`).toBe(balance);
+    });
+    expect(balance, `sum of net of ${name}`).toBe(BigInt(account.creditsPosted!.N!) - BigInt(account.debitsPosted!.N!));
+  }
+}
