@@ -39,8 +39,8 @@ export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: 
   return finish(deps, payout, (record) => {
     const payment: Payment = { ...record.payment, status: 'failed', failure_code: failureCode };
     const merchant = merchantAccount(record.merchantId, payment.asset);
-    // The failed transaction's hash, when one was broadcast, is the reversal's.
-    const memo = (type: BalanceMemo['type']): BalanceMemo => ({ type, source: payment.id, chain: payment.chain, ...(payment.tx_hash ? { txHash: payment.tx_hash } : {}) });
+    // No tx_hash: a failed payment names none (which of its attempts reverted is the payout's record).
+    const memo = (type: BalanceMemo['type']): BalanceMemo => ({ type, source: payment.id, chain: payment.chain });
     const transfers: TransferIntent[] = [{
       kind: 'posted', id: `trf_refund_${payment.id}`, debit: platformAccount('clearing', payment.asset), credit: merchant,
       amountMinor: BigInt(payment.amount_captured), asset: payment.asset, memo: memo('payment_reversal'),
