@@ -15,7 +15,7 @@ export const balanceTransactionTypes = [
   'charge', // a charge's deposit credited, net of its fee
   'top_up', // sandbox funds credited
   'refund', // reserved: refunds of charges (issue 22, "Refunds") book through this type
-  'adjustment', // reserved: an operator's correction, or an account's opening balance
+  'adjustment', // an account's opening balance (older than balance transactions); operators' corrections later
 ] as const;
 export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];
 

@@ -119,6 +119,9 @@ function moveBalances(t: { id: string; memo?: BalanceMemo }, debit: Deltas, cred
   }
 }
 
+/** The source of an opening-balance adjustment: no object caused it but the ledger's own history. */
+export const openingBalanceSource = 'opening_balance';
+
 function merchantOf(account: AccountId): string {
   return account.split(':')[1]!;
 }
@@ -126,18 +129,24 @@ function merchantOf(account: AccountId): string {
 /**
  * Numbers a merchant account's balance transactions from the state the update will be conditioned
  * on: sequence numbers after its `postings`, `balance_after` from its posted totals plus the nets
- * before and including each, one time for the batch, never before the account's last one.
+ * before and including each, one time for the batch, never before the account's last one. An
+ * account older than balance transactions (none yet, a balance already) gets its opening balance
+ * as an `adjustment` first, so its entries too sum to its balance.
  */
 function numberEntries(tableName: string, d: Deltas, expected: AccountState, nowMs: number): { puts: TransactWriteItem[]; after: AccountState } {
   const createdMs = Math.max(nowMs, expected.lastPostingMs);
-  let balance = expected.creditsPosted - expected.debitsPosted;
-  const puts = d.entries.map((entry, index) => {
+  const opening = expected.creditsPosted - expected.debitsPosted;
+  const entries = expected.postings === 0 && opening !== 0n
+    ? [{ merchantId: merchantOf(d.account), asset: d.asset, netMinor: opening, memo: { type: 'adjustment' as const, source: openingBalanceSource }, transferId: openingBalanceSource }, ...d.entries]
+    : d.entries;
+  let balance = expected.postings === 0 ? 0n : opening;
+  const puts = entries.map((entry, index) => {
     const seq = expected.postings + index + 1;
     balance += entry.netMinor;
     return balanceTransactionPut(tableName, entry, { id: balanceTransactionId(createdMs, seq, entry.asset), seq, balanceAfterMinor: balance, createdMs });
   });
   const after = {
-    postings: expected.postings + d.entries.length,
+    postings: expected.postings + entries.length,
     creditsPosted: expected.creditsPosted + d.creditsPosted,
     debitsPosted: expected.debitsPosted + d.debitsPosted,
     lastPostingMs: createdMs,
