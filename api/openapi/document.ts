@@ -4,7 +4,7 @@ import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, eventSchema,
   redeliverySchema, webhookEndpointSchema,
 } from '#notify';
-import { balanceTransactionIdPattern, balanceTransactionSchema, balanceTransactionTypes } from '#ledger';
+import { balanceTransactionIdPattern, balanceTransactionSchema, balanceTransactionTypes, createdBoundSchema, sourceIdSchema } from '#ledger';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from './charges.js';
 import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
@@ -135,9 +135,9 @@ const paths = {
       parameters: [
         ...listParams(balanceTransactionIdPattern.source),
         { name: 'type', in: 'query', description: 'Only this type', schema: { type: 'string', enum: [...balanceTransactionTypes] } },
-        { name: 'source', in: 'query', description: 'Only the movements of this object (`pay_...`, `ch_...`)', schema: { type: 'string', pattern: '^[a-z]{1,8}_[0-9A-Za-z_.:-]{1,200}$' } },
-        { name: 'created[gte]', in: 'query', description: 'Created at or after this instant (RFC 3339)', schema: { type: 'string', format: 'date-time' } },
-        { name: 'created[lt]', in: 'query', description: 'Created before this instant (RFC 3339)', schema: { type: 'string', format: 'date-time' } },
+        { name: 'source', in: 'query', description: 'Only the movements of this object (`pay_...`, `ch_...`)', schema: jsonSchema(sourceIdSchema, 'input') },
+        { name: 'created[gte]', in: 'query', description: 'Created at or after this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+        { name: 'created[lt]', in: 'query', description: 'Created before this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
       ],
       responses: { '200': ok('Balance transactions', 'BalanceTransactionList'), ...problems(400) },
     },

@@ -25,15 +25,18 @@ export const balanceTransactionSchema = z.object({
 });
 export type BalanceTransaction = z.infer<typeof balanceTransactionSchema>;
 
-const isoInstant = z.iso.datetime({ offset: true });
+/** A `created` bound: an RFC 3339 instant (its pattern goes into the OpenAPI document as is). */
+export const createdBoundSchema = z.iso.datetime({ offset: true });
+/** `?source=`: an object's id. */
+export const sourceIdSchema = z.string().regex(/^[a-z]{1,8}_[0-9A-Za-z_.:-]{1,200}$/);
 
 /** GET /v1/balance_transactions: a page, newest first, with optional filters. */
 export const balanceTransactionsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(10),
   starting_after: z.string().regex(balanceTransactionIdPattern).optional(),
   type: z.enum(balanceTransactionTypes).optional(),
-  source: z.string().regex(/^[a-z]{1,8}_[0-9A-Za-z_.:-]{1,200}$/).optional(),
-  'created[gte]': isoInstant.optional(),
-  'created[lt]': isoInstant.optional(),
+  source: sourceIdSchema.optional(),
+  'created[gte]': createdBoundSchema.optional(),
+  'created[lt]': createdBoundSchema.optional(),
 });
 export type BalanceTransactionsQuery = z.infer<typeof balanceTransactionsQuerySchema>;

@@ -64,7 +64,8 @@ export function balanceTransactionId(createdMs: number, seq: number, asset: stri
 
 /** The smallest id created at or after `ms`: ids of earlier times sort below it, later ones above. */
 export function balanceTransactionIdBound(ms: number): string {
-  return `txn_${encodeTime(ms, 10).toLowerCase()}`;
+  // Before 1970 every id is later (ULID time starts there); an RFC 3339 year stays below ULID's end.
+  return `txn_${encodeTime(Math.max(0, ms), 10).toLowerCase()}`;
 }
 
 export const balanceTransactionIdPattern = /^txn_[0-9a-hjkmnp-tv-z]{10}[0-9]{12}[a-z0-9]{1,16}$/;

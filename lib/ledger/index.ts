@@ -12,5 +12,5 @@ export { forgetAccountStates, ledgerPostings } from './account-states.js';
 export { balanceTransactionIdPattern, balanceTransactionTypes } from './balance-transactions.js';
 export type { BalanceMemo, BalanceTransactionType } from './balance-transactions.js';
 export { listBalanceTransactions } from './balance-query.js';
-export { balanceTransactionSchema, balanceTransactionsQuerySchema } from './balance-schemas.js';
+export { balanceTransactionSchema, balanceTransactionsQuerySchema, createdBoundSchema, sourceIdSchema } from './balance-schemas.js';
 export type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';
