@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { balanceTransactionIdPattern, balanceTransactionTypes } from './balance-transactions.js';
 
-const signedMinor = z.string().regex(/^-?[0-9]{1,31}$/);
+// Signed minor units; a sum of amounts (a balance), so up to DynamoDB's 38 digits, not an amount's 30.
+const signedMinor = z.string().regex(/^-?[0-9]{1,38}$/);
 
 /** One movement of a merchant's balance, as GET /v1/balance_transactions answers it. */
 export const balanceTransactionSchema = z.object({
