@@ -18,5 +18,6 @@ export async function expectLedgerBalanced(tableName?: string): Promise<void> {
     expect(available, `available of ${item.accountId?.S}`).toBe(derived);
     expect(available >= 0n, `${item.accountId?.S} is overdrawn`).toBe(true);
   }
-  expectBalanceTransactionsExact(items, await allBalanceTransactionItems(tableName));
+  // Read after the accounts, while other test files may be writing.
+  expectBalanceTransactionsExact(items, await allBalanceTransactionItems(tableName), { readWhileWritten: true });
 }
