@@ -4,6 +4,7 @@ import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, eventSchema,
   redeliverySchema, webhookEndpointSchema,
 } from '#notify';
+import { balanceTransactionIdPattern, balanceTransactionSchema, balanceTransactionTypes, createdBoundSchema, sourceIdSchema } from '#ledger';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from './charges.js';
 import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
@@ -124,6 +125,21 @@ const paths = {
     get: {
       operationId: 'listBalances', summary: 'Balances per asset', tags: ['Balances'],
       responses: { '200': ok('Balances', 'BalanceList'), ...problems(400) },
+    },
+  },
+  '/v1/balance_transactions': {
+    get: {
+      operationId: 'listBalanceTransactions',
+      summary: 'List the movements of the balance, newest first: the sum of their `net` in an asset is the balance (`available + pending`)',
+      tags: ['Balances'],
+      parameters: [
+        ...listParams(balanceTransactionIdPattern.source),
+        { name: 'type', in: 'query', description: 'Only this type', schema: { type: 'string', enum: [...balanceTransactionTypes] } },
+        { name: 'source', in: 'query', description: 'Only the movements of this object (`pay_...`, `ch_...`)', schema: jsonSchema(sourceIdSchema, 'input') },
+        { name: 'created[gte]', in: 'query', description: 'Created at or after this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+        { name: 'created[lt]', in: 'query', description: 'Created before this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+      ],
+      responses: { '200': ok('Balance transactions', 'BalanceTransactionList'), ...problems(400) },
     },
   },
   '/v1/events': {
@@ -250,6 +266,7 @@ export function openApiDocument(): Record<string, unknown> {
         Event: jsonSchema(eventSchema, 'output'),
         EventList: jsonSchema(listSchema(eventSchema), 'output'),
         BalanceList: jsonSchema(listSchema(balanceSchema), 'output'),
+        BalanceTransactionList: jsonSchema(listSchema(balanceTransactionSchema), 'output'),
         CreateWebhookEndpoint: jsonSchema(createEndpointBodySchema, 'input'),
         WebhookEndpoint: jsonSchema(webhookEndpointSchema, 'output'),
         WebhookEndpointWithSecret: jsonSchema(endpointWithSecretSchema, 'output'),

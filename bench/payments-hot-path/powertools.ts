@@ -1,6 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, TransactionCanceledException, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { authorizePayment, type PaymentResult } from '#lib/money/payments/authorize.js';
@@ -48,8 +48,18 @@ export function skipLanepayIdempotency(dynamodb: DynamoDBClient, tableName: stri
         if (isLanepayIdempotencyKey(pk?.pk?.S)) return { output: { $metadata: {} }, response: undefined };
       }
       if (context.commandName === 'TransactWriteItemsCommand') {
-        const items = (input.TransactItems as TransactWriteItem[]).filter((item) => !isLanepayIdempotencyKey(item.Update?.Key?.pk?.S));
-        return next({ ...args, input: { ...input, TransactItems: items } });
+        const all = input.TransactItems as TransactWriteItem[];
+        const dropped = all.flatMap((item, index) => (isLanepayIdempotencyKey(item.Update?.Key?.pk?.S) ? [index] : []));
+        try {
+          return await next({ ...args, input: { ...input, TransactItems: all.filter((_, index) => !dropped.includes(index)) } });
+        } catch (error) {
+          // Lanepay reads a cancellation's reasons by the index of the items it built: put the
+          // dropped items' places back, so its own refusals and rebuilds read the right ones.
+          if (error instanceof TransactionCanceledException && error.CancellationReasons) {
+            for (const index of dropped) error.CancellationReasons.splice(index, 0, { Code: 'None' });
+          }
+          throw error;
+        }
       }
       return next(args);
     },

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { httpHandler } from '#api/http/handler.js';
+import { balanceTransactionsQuerySchema, listBalanceTransactions } from '#ledger';
 import { eventIdPathSchema, getBalances, getPayment, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
 import { getEvent, listEvents } from '#notify';
 import { paymentDeps } from '../commons/payment-deps.js';
@@ -18,6 +19,10 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
     body: await getPayment(deps, r.merchantId, r.path.id),
   })),
   '/v1/balances': httpHandler({ query: noQuery }, async (r) => ({ status: 200, body: await getBalances(deps, r.merchantId) })),
+  '/v1/balance_transactions': httpHandler({ query: balanceTransactionsQuerySchema }, async (r) => ({
+    status: 200,
+    body: await listBalanceTransactions(deps, r.merchantId, r.query),
+  })),
   '/v1/events': httpHandler({ query: listQuerySchema }, async (r) => ({
     status: 200,
     body: await listEvents(deps, r.merchantId, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),

@@ -11,4 +11,4 @@ export type { AuditActor, AuditEntry } from './record.js';
 export { s3DigestArchive } from './s3-archive.js';
 export { verifyAuditLog } from './verify.js';
 export { writeAudited } from './writer.js';
-export type { AuditedTransaction } from './writer.js';
+export type { AuditedTransaction, ItemsState } from './writer.js';

@@ -25,6 +25,18 @@ export interface AuditedTransaction {
   items: TransactWriteItem[];
   /** One record per transaction, on the merchant's log. */
   audit: AuditEntry;
+  /**
+   * When the change's items were built on state it remembered rather than read (the ledger's
+   * balance transactions, `ledgerPostings` of #ledger): asked after a cancellation for the items
+   * rebuilt on the state DynamoDB returned (undefined: the refusal stands), told when they committed.
+   */
+  state?: ItemsState;
+}
+
+/** See AuditedTransaction.state. */
+export interface ItemsState {
+  rebuild(error: unknown, items: TransactWriteItem[]): Promise<TransactWriteItem[] | undefined>;
+  committed(items: readonly TransactWriteItem[]): void;
 }
 
 type WriterDeps = { dynamodb: DynamoDBClient; tableName: string };
@@ -66,17 +78,29 @@ export async function writeAudited(deps: WriterDeps, transaction: AuditedTransac
   await inTurn(writer.turns, `${deps.tableName}\u0000${merchantId}`, async () => {
     const giveUpAt = Date.now() + rebaseBudgetMs;
     let lane = writer.lane;
+    let own = transaction.items;
     for (let attempt = 1; ; attempt += 1) {
       const ref: LaneRef = { tableName: deps.tableName, merchantId, lane };
       const record = nextRecord(transaction.audit, lane, knownHead(ref));
-      const items = [...transaction.items, ...chainItems(deps.tableName, record)];
+      const items = [...own, ...chainItems(deps.tableName, record)];
       try {
         await deps.dynamodb.send(withRetryDeadline(new TransactWriteItemsCommand({ TransactItems: items }), giveUpAt));
         rememberHead(ref, { seq: record.seq, hash: record.hash });
+        transaction.state?.committed(own);
         return;
       } catch (error) {
-        const head = movedHead(error, transaction.items.length);
-        if (!head) throw error;
+        const head = movedHead(error, own.length);
+        if (!head) {
+          // The change's own state moved (another container wrote the same account): rebuilt on
+          // what DynamoDB returned, with the head corrected too if it moved as well.
+          const rebuilt = await transaction.state?.rebuild(error, own);
+          if (!rebuilt) throw error;
+          if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
+          const headReason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[own.length + 1] : undefined;
+          own = rebuilt;
+          if (headReason?.Code === 'ConditionalCheckFailed') correctHead(ref, headFromItem(headReason.Item) ?? (await readHead(deps, merchantId, lane)) ?? genesis);
+          continue;
+        }
         if (Date.now() >= giveUpAt) throw new ContentionError(1, { cause: error });
         const delay = rebaseDelay(attempt);
         if (delay) {

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited } from '#audit';
 import type { Stage } from '#platform';
+import { ledgerPostings } from './account-states.js';
 import { merchantAccount, platformAccount } from './accounts.js';
 import { SandboxOnProdError } from './errors.js';
 import { transferItems } from './transfers.js';
@@ -20,9 +21,10 @@ export async function creditSandboxFunds(
   await writeAudited(deps, {
     items: transferItems(
       deps.tableName,
-      [{ kind: 'posted', id: input.transferId, debit: platformAccount('sandbox', input.asset), credit: merchantAccount(input.merchantId, input.asset), amountMinor: input.amountMinor, asset: input.asset }],
+      [{ kind: 'posted', id: input.transferId, debit: platformAccount('sandbox', input.asset), credit: merchantAccount(input.merchantId, input.asset), amountMinor: input.amountMinor, asset: input.asset, memo: { type: 'top_up', source: input.transferId } }],
       now.toISOString(),
     ),
+    state: ledgerPostings,
     audit: { merchantId: input.merchantId, actor: operatorActor, action: 'balance.sandbox_credited', object: { type: 'transfer', id: input.transferId }, at: now },
   });
 }

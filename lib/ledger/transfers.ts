@@ -1,6 +1,8 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { conditionFailedAt } from '#platform';
+import { registerBatch, knownAccountState, type PlannedBatch } from './account-states.js';
 import { accountItemKey, isGuarded, isGuardedAccountKey, type AccountId } from './accounts.js';
+import { balanceTransactionId, balanceTransactionPut, type AccountState, type BalanceMemo, type PlannedEntry } from './balance-transactions.js';
 
 /**
  * Two-phase transfers in TigerBeetle's vocabulary. A batch of transfers becomes DynamoDB
@@ -10,8 +12,8 @@ import { accountItemKey, isGuarded, isGuardedAccountKey, type AccountId } from '
  */
 export type TransferIntent =
   | { kind: 'pending'; id: string; debit: AccountId; credit: AccountId; amountMinor: bigint; asset: string }
-  | { kind: 'posted'; id: string; debit: AccountId; credit: AccountId; amountMinor: bigint; asset: string; rootId?: string }
-  | { kind: 'post_pending'; id: string; pending: PendingTransfer; amountMinor: bigint }
+  | { kind: 'posted'; id: string; debit: AccountId; credit: AccountId; amountMinor: bigint; asset: string; rootId?: string; memo?: BalanceMemo }
+  | { kind: 'post_pending'; id: string; pending: PendingTransfer; amountMinor: bigint; memo?: BalanceMemo }
   | { kind: 'void_pending'; id: string; pending: PendingTransfer };
 
 export interface PendingTransfer {
@@ -30,9 +32,18 @@ interface Deltas {
   debitsPosted: bigint;
   creditsPending: bigint;
   creditsPosted: bigint;
+  /** The balance transactions of a merchant account, in the order of the batch's transfers. */
+  entries: PlannedEntry[];
 }
 
+/**
+ * The batch's items. A transfer that moves a merchant's posted balance carries a memo and becomes a
+ * balance transaction, numbered from the account's known state (account-states.ts) and written
+ * here, with the account's update conditioned on that state: send the items with `ledgerPostings`
+ * (writeAudited), which rebuilds them when the state moved.
+ */
 export function transferItems(tableName: string, transfers: TransferIntent[], nowIso: string): TransactWriteItem[] {
+  const batch: PlannedBatch = { tableName, rebuild: () => transferItems(tableName, transfers, nowIso), items: [], accounts: [] };
   const deltas = new Map<string, Deltas>();
   const items: TransactWriteItem[] = [];
   const touch = (account: AccountId, asset: string, rootId: string) => {
@@ -40,7 +51,7 @@ export function transferItems(tableName: string, transfers: TransferIntent[], no
     const id = `${key.pk}|${key.sk}`;
     let entry = deltas.get(id);
     if (!entry) {
-      entry = { key, account, asset, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+      entry = { key, account, asset, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, entries: [] };
       deltas.set(id, entry);
     }
     return entry;
@@ -51,8 +62,11 @@ export function transferItems(tableName: string, transfers: TransferIntent[], no
       if (t.amountMinor <= 0n) throw new RangeError(`transfer ${t.id}: amount must be positive`);
       const rootId = t.kind === 'posted' ? (t.rootId ?? t.id) : t.id;
       const field = t.kind === 'pending' ? 'Pending' : 'Posted';
-      touch(t.debit, t.asset, rootId)[`debits${field}`] += t.amountMinor;
-      touch(t.credit, t.asset, rootId)[`credits${field}`] += t.amountMinor;
+      const debit = touch(t.debit, t.asset, rootId);
+      const credit = touch(t.credit, t.asset, rootId);
+      debit[`debits${field}`] += t.amountMinor;
+      credit[`credits${field}`] += t.amountMinor;
+      if (t.kind === 'posted') moveBalances(t, debit, credit, t.amountMinor);
       items.push(putTransfer(tableName, t.id, { ...t, state: t.kind === 'pending' ? 'pending' : 'posted' }, nowIso));
       continue;
     }
@@ -67,6 +81,7 @@ export function transferItems(tableName: string, transfers: TransferIntent[], no
     credit.creditsPending -= pending.amountMinor;
     debit.debitsPosted += posted;
     credit.creditsPosted += posted;
+    if (t.kind === 'post_pending' && posted > 0n) moveBalances(t, debit, credit, posted);
     items.push(resolvePending(tableName, pending.id, t.kind === 'post_pending' ? 'posted' : 'voided', nowIso));
     items.push(
       putTransfer(
@@ -77,8 +92,68 @@ export function transferItems(tableName: string, transfers: TransferIntent[], no
       ),
     );
   }
-  for (const entry of deltas.values()) items.push(accountUpdate(tableName, entry));
+  const nowMs = Date.parse(nowIso);
+  for (const entry of deltas.values()) {
+    if (entry.entries.length === 0) {
+      items.push(accountUpdate(tableName, entry));
+      continue;
+    }
+    const expected = knownAccountState(tableName, entry.account);
+    const numbered = numberEntries(tableName, entry, expected, nowMs);
+    items.push(...numbered.puts);
+    const update = accountUpdate(tableName, entry, { expected, after: numbered.after });
+    items.push(update);
+    batch.accounts.push({ account: entry.account, update, expected, after: numbered.after });
+  }
+  batch.items = items;
+  registerBatch(batch);
   return items;
+}
+
+/** Adds a posted movement's balance transactions to the merchant accounts it moves (a memo is required there). */
+function moveBalances(t: { id: string; memo?: BalanceMemo }, debit: Deltas, credit: Deltas, amountMinor: bigint): void {
+  for (const [side, netMinor] of [[debit, -amountMinor], [credit, amountMinor]] as const) {
+    if (!isGuarded(side.account)) continue;
+    if (!t.memo) throw new RangeError(`transfer ${t.id} moves ${side.account} and says nothing of it: a balance transaction needs a memo`);
+    side.entries.push({ merchantId: merchantOf(side.account), asset: side.asset, netMinor, memo: t.memo, transferId: t.id });
+  }
+}
+
+/** The source of an opening-balance adjustment: no object caused it but the ledger's own history. */
+export const openingBalanceSource = 'opening_balance';
+
+function merchantOf(account: AccountId): string {
+  return account.split(':')[1]!;
+}
+
+/**
+ * Numbers a merchant account's balance transactions from the state the update will be conditioned
+ * on: sequence numbers after its `postings`, `balance_after` from its posted totals plus the nets
+ * before and including each, one time for the batch, never before the account's last one. An
+ * account older than balance transactions (none yet, a balance already) gets its opening balance
+ * as an `adjustment` first, so its entries too sum to its balance.
+ */
+function numberEntries(tableName: string, d: Deltas, expected: AccountState, nowMs: number): { puts: TransactWriteItem[]; after: AccountState } {
+  const createdMs = Math.max(nowMs, expected.lastPostingMs);
+  const opening = expected.creditsPosted - expected.debitsPosted;
+  const entries = expected.postings === 0 && opening !== 0n
+    ? [{ merchantId: merchantOf(d.account), asset: d.asset, netMinor: opening, memo: { type: 'adjustment' as const, source: openingBalanceSource }, transferId: openingBalanceSource }, ...d.entries]
+    : d.entries;
+  let balance = expected.postings === 0 ? 0n : opening;
+  const puts = entries.map((entry, index) => {
+    const seq = expected.postings + index + 1;
+    balance += entry.netMinor;
+    return balanceTransactionPut(tableName, entry, { id: balanceTransactionId(createdMs, seq, entry.asset), seq, balanceAfterMinor: balance, createdMs });
+  });
+  const after = {
+    postings: expected.postings + entries.length,
+    creditsPosted: expected.creditsPosted + d.creditsPosted,
+    debitsPosted: expected.debitsPosted + d.debitsPosted,
+    lastPostingMs: createdMs,
+  };
+  // Every posted change of a merchant account is one of its entries: their nets are its balance's move.
+  if (after.creditsPosted - after.debitsPosted !== balance) throw new Error(`balance transactions of ${d.account} do not sum to its posted change`);
+  return { puts, after };
 }
 
 function putTransfer(
@@ -135,7 +210,7 @@ function resolvePending(tableName: string, pendingId: string, state: 'posted' | 
   };
 }
 
-function accountUpdate(tableName: string, d: Deltas): TransactWriteItem {
+function accountUpdate(tableName: string, d: Deltas, posting?: { expected: AccountState; after: AccountState }): TransactWriteItem {
   const values: Record<string, { N: string } | { S: string }> = {
     ':dpend': { N: d.debitsPending.toString() },
     ':dpost': { N: d.debitsPosted.toString() },
@@ -160,12 +235,13 @@ function accountUpdate(tableName: string, d: Deltas): TransactWriteItem {
   // condition expression cannot do arithmetic; it is what "debits must not exceed credits" guards.
   const availableDelta = d.creditsPosted - d.debitsPosted - d.debitsPending;
   const needsFunds = availableDelta < 0n;
+  const stated = posting ? postingCondition(posting.expected, posting.after) : undefined;
   return {
     Update: {
       TableName: tableName,
       Key: { pk: { S: d.key.pk }, sk: { S: d.key.sk } },
-      UpdateExpression: `${base}, available :avail`,
-      ConditionExpression: needsFunds ? 'attribute_exists(pk) AND available >= :need' : 'attribute_exists(pk)',
+      UpdateExpression: `${base}, available :avail${stated ? stated.update : ''}`,
+      ConditionExpression: ['attribute_exists(pk)', ...(needsFunds ? ['available >= :need'] : []), ...(stated ? [stated.condition] : [])].join(' AND '),
       ExpressionAttributeValues: {
         ':dpend': values[':dpend']!,
         ':dpost': values[':dpost']!,
@@ -173,8 +249,31 @@ function accountUpdate(tableName: string, d: Deltas): TransactWriteItem {
         ':cpost': values[':cpost']!,
         ':avail': { N: availableDelta.toString() },
         ...(needsFunds ? { ':need': { N: (-availableDelta).toString() } } : {}),
+        ...stated?.values,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
+  };
+}
+
+/**
+ * The account's update when it writes balance transactions: conditioned on the state they were
+ * numbered from, so `balance_after` is exact (one item holds a merchant's balance in an asset, and
+ * every change of its posted totals writes balance transactions and counts them in `postings`).
+ * An account with none yet (new, or opened before balance transactions) is matched on its totals.
+ */
+function postingCondition(expected: AccountState, after: AccountState) {
+  const update = `, postings :postingsAdd SET lastPostingMs = :lastMs`;
+  const values: Record<string, { N: string }> = {
+    ':postingsAdd': { N: String(after.postings - expected.postings) },
+    ':lastMs': { N: String(after.lastPostingMs) },
+  };
+  if (expected.postings > 0) {
+    return { update, condition: 'postings = :postings', values: { ...values, ':postings': { N: String(expected.postings) } } };
+  }
+  return {
+    update,
+    condition: 'attribute_not_exists(postings) AND creditsPosted = :seenCredits AND debitsPosted = :seenDebits',
+    values: { ...values, ':seenCredits': { N: expected.creditsPosted.toString() }, ':seenDebits': { N: expected.debitsPosted.toString() } },
   };
 }

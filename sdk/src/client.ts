@@ -3,7 +3,7 @@ import { subscribe, type SubscribeOptions } from './realtime.js';
 import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
-  Balance, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateWebhookEndpointParams,
+  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateWebhookEndpointParams,
   DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from './types.js';
@@ -52,7 +52,7 @@ export class Lanepay {
     const list: Lister = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) =>
       new PageRequest<T>((page) => http.request<Page<T>>({ method: 'GET', path, query: { ...page } }, requestOptions), params);
     this.payments = paymentsResource(http, list);
-    this.balances = balancesResource(http);
+    this.balances = balancesResource(http, list);
     this.events = eventsResource(http, list);
     this.webhookEndpoints = webhookEndpointsResource(http, list);
     this.realtime = realtimeResource(http, options);
@@ -76,10 +76,12 @@ function paymentsResource(http: Transport, list: Lister) {
   };
 }
 
-function balancesResource(http: Transport) {
+function balancesResource(http: Transport, list: Lister) {
   return {
     /** One entry per asset: `available` and `pending` (held) in minor units. */
     retrieve: (o?: RequestOptions) => http.request<Page<Balance>>({ method: 'GET', path: '/v1/balances' }, o),
+    /** Every movement of the balance, newest first; `await` for a page, `for await` for all of them. */
+    transactions: (params: BalanceTransactionListParams = {}, o?: RequestOptions) => list<BalanceTransaction>('/v1/balance_transactions', params, o),
   };
 }
 

@@ -342,6 +342,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/balance_transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the movements of the balance, newest first: the sum of their `net` in an asset is the balance (`available + pending`) */
+        get: operations["listBalanceTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1267,6 +1284,27 @@ export type components = {
                 asset: string;
                 available: string;
                 pending: string;
+            }[];
+            has_more: boolean;
+        };
+        BalanceTransactionList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "balance_transaction";
+                /** @enum {string} */
+                type: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "adjustment";
+                amount: string;
+                fee: string;
+                net: string;
+                asset: string;
+                source: string;
+                chain: string | null;
+                tx_hash: string | null;
+                balance_after: string;
+                created: string;
             }[];
             has_more: boolean;
         };
@@ -3800,6 +3838,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BalanceList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBalanceTransactions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+                /** @description Only this type */
+                type?: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "adjustment";
+                /** @description Only the movements of this object (`pay_...`, `ch_...`) */
+                source?: string;
+                /** @description Created at or after this instant (RFC 3339) */
+                "created[gte]"?: string;
+                /** @description Created before this instant (RFC 3339) */
+                "created[lt]"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Balance transactions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceTransactionList"];
                 };
             };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */

@@ -20,6 +20,19 @@ export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
 export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
 export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/capture', 'post'> {}
 export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
+/** One movement of the balance; the sum of `net` over an asset's transactions is its balance. */
+export interface BalanceTransaction extends Item<ResponseBody<'/v1/balance_transactions', 'get'>> {}
+/** Filters of `balances.transactions`, beside `limit` and `starting_after`. */
+export interface BalanceTransactionListParams {
+  limit?: number;
+  starting_after?: string;
+  type?: BalanceTransaction['type'];
+  /** Only the movements of this object (`pay_...`, `ch_...`). */
+  source?: string;
+  /** RFC 3339 instants: created at or after, and before. */
+  'created[gte]'?: string;
+  'created[lt]'?: string;
+}
 export interface WebhookEndpoint extends ResponseBody<'/v1/webhook_endpoints/{id}', 'get'> {}
 export interface WebhookEndpointWithSecret extends ResponseBody<'/v1/webhook_endpoints', 'post'> {}
 export interface CreateWebhookEndpointParams extends RequestBody<'/v1/webhook_endpoints', 'post'> {}

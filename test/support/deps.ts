@@ -67,12 +67,21 @@ export async function fundedMerchant(fundedMinor: bigint, change?: (p: MerchantP
 
 /** Every ledger account item (merchant accounts and platform shards) in the table. */
 export async function allAccountItems(tableName = stack().tableName) {
+  return scanPrefix('ACCOUNT#', tableName);
+}
+
+/** Every balance transaction of every merchant (BALTXN#). */
+export async function allBalanceTransactionItems(tableName = stack().tableName) {
+  return scanPrefix('BALTXN#', tableName);
+}
+
+async function scanPrefix(prefix: string, tableName: string) {
   const { dynamodb } = clients();
   const items = [];
   let start: Record<string, never> | undefined;
   do {
     const page = await dynamodb.send(
-      new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :a)', ExpressionAttributeValues: { ':a': { S: 'ACCOUNT#' } }, ExclusiveStartKey: start, ConsistentRead: true }),
+      new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :a)', ExpressionAttributeValues: { ':a': { S: prefix } }, ExclusiveStartKey: start, ConsistentRead: true }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey as typeof start;

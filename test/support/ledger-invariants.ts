@@ -1,9 +1,11 @@
 import { expect } from 'vitest';
-import { allAccountItems } from './deps.js';
+import { expectBalanceTransactionsExact } from './balance-transactions.js';
+import { allAccountItems, allBalanceTransactionItems } from './deps.js';
 
 /**
  * The ledger's invariants over every account in the table: debits equal credits, posted and
- * pending each; every guarded (merchant) account has available = credits - debits - pending >= 0.
+ * pending each; every guarded (merchant) account has available = credits - debits - pending >= 0,
+ * and balance transactions that tell its whole posted history (expectBalanceTransactionsExact).
  */
 export async function expectLedgerBalanced(tableName?: string): Promise<void> {
   const items = await allAccountItems(tableName);
@@ -16,4 +18,6 @@ export async function expectLedgerBalanced(tableName?: string): Promise<void> {
     expect(available, `available of ${item.accountId?.S}`).toBe(derived);
     expect(available >= 0n, `${item.accountId?.S} is overdrawn`).toBe(true);
   }
+  // Read after the accounts, while other test files may be writing.
+  expectBalanceTransactionsExact(items, await allBalanceTransactionItems(tableName), { readWhileWritten: true });
 }

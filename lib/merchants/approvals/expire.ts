@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited, type AuditedTransaction } from '#audit';
+import { ledgerPostings } from '#ledger';
 import { dueItems } from '#platform';
 import { outcomeItems } from './apply.js';
 import type { ApprovalDeps } from './deps.js';
@@ -47,6 +48,7 @@ async function expiryTransaction(deps: ApprovalDeps, record: ApprovalRecord, now
   const applied = await outcomeItems(deps, record, 'expired', now);
   return {
     items: [replaceApprovalItem(deps.tableName, next, record.version), ...applied.items],
+    state: ledgerPostings,
     audit: { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now },
   };
 }

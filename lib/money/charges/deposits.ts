@@ -1,7 +1,7 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { systemActor, writeAudited } from '#audit';
-import { merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { bigintAttribute, conditionFailedAt, newId, readItem } from '#platform';
 import { chargeEventItem } from './events.js';
 import { chargeDepositItem, depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
@@ -175,7 +175,9 @@ export function creditTransfers(deposit: DepositRecord, feeMinor: bigint): Trans
   const source = platformAccount(`deposits:${deposit.chain}`, deposit.asset);
   const transfers: TransferIntent[] = [];
   const net = deposit.amountMinor - feeMinor;
-  if (net > 0n) transfers.push({ kind: 'posted', id, debit: source, credit: merchantAccount(deposit.merchantId, deposit.asset), amountMinor: net, asset: deposit.asset });
+  // The merchant's balance transaction: the charge's deposit, its fee beside it (the fee never reaches the balance).
+  const memo = { type: 'charge' as const, source: deposit.chargeId, chain: deposit.chain, txHash: deposit.txHash.toLowerCase(), feeMinor };
+  if (net > 0n) transfers.push({ kind: 'posted', id, debit: source, credit: merchantAccount(deposit.merchantId, deposit.asset), amountMinor: net, asset: deposit.asset, memo });
   if (feeMinor > 0n) transfers.push({ kind: 'posted', id: `${id}_fee`, debit: source, credit: platformAccount('fees', deposit.asset), amountMinor: feeMinor, asset: deposit.asset, rootId: id });
   return transfers;
 }
@@ -219,7 +221,7 @@ async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: Char
   ];
   try {
     // The chain watcher moves the merchant's charge and money on its own: actor `system`.
-    await writeAudited(deps, { items, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now } });
     return true;
   } catch (error) {
     // The charge or the deposit changed since they were read (another watcher, the expiry sweep): read again.

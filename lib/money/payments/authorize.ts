@@ -5,7 +5,7 @@ import {
   declineCodes, effectiveRules, evaluatePayment, isCustomerKey, kycStatusUnchanged, readCustomer, riskOverridesSchema,
   UnknownCustomerError, type DeclineCode, type KycStatus,
 } from '#compliance';
-import { merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
+import { ledgerPostings, merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
 import {
   feeFor, newApprovalRecord, requestApprovalItems, requiredApprovals, type ApprovalRecord, type ApprovalRequirement,
   type MerchantProfile,
@@ -138,7 +138,7 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   ];
 
   try {
-    await writeAudited(deps, { items, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now } });
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
     if (customerChanged(error, items)) {
@@ -170,9 +170,10 @@ function holdTransfers(record: PaymentRecord, merchantId: string, asset: string,
   if (record.hold) {
     return [{ kind: 'pending', id: record.hold.transferId, debit: merchant, credit: clearing, amountMinor: record.hold.amountMinor, asset }];
   }
-  const transfers: TransferIntent[] = [{ kind: 'posted', id: `trf_payout_${id}`, debit: merchant, credit: clearing, amountMinor, asset }];
+  const { chain } = record.payment;
+  const transfers: TransferIntent[] = [{ kind: 'posted', id: `trf_payout_${id}`, debit: merchant, credit: clearing, amountMinor, asset, memo: { type: 'payment', source: id, chain } }];
   if (feeMinor > 0n) {
-    transfers.push({ kind: 'posted', id: `trf_fee_${id}`, debit: merchant, credit: platformAccount('fees', asset), amountMinor: feeMinor, asset, rootId: `trf_payout_${id}` });
+    transfers.push({ kind: 'posted', id: `trf_fee_${id}`, debit: merchant, credit: platformAccount('fees', asset), amountMinor: feeMinor, asset, rootId: `trf_payout_${id}`, memo: { type: 'payout_fee', source: id, chain } });
   }
   return transfers;
 }

@@ -1,7 +1,7 @@
 import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited, type AuditActor } from '#audit';
 import { CustomerHeldError, kycStatusUnchanged, readCustomer, UnknownCustomerError } from '#compliance';
-import { merchantAccount, platformAccount, transferItems, type AccountId, type PendingTransfer, type TransferIntent } from '#ledger';
+import { ledgerPostings, merchantAccount, platformAccount, transferItems, type AccountId, type PendingTransfer, type TransferIntent } from '#ledger';
 import { feeFor, readApproval, replaceApprovalItem, type ApprovalRecord, type MerchantProfile } from '#merchants';
 import {
   acquireIdempotencyKey, completeIdempotencyItem, ConcurrentChangeError, conditionFailedAt, dueItems, NotFoundError,
@@ -77,7 +77,7 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   if (kycGate) items.push(kycGate);
   const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
   try {
-    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
     return result;
   } catch (error) {
     if (conditionFailedAt(error, 0)) return afterLostRace(deps, request);
@@ -162,7 +162,7 @@ export function captureChange(record: PaymentRecord, merchant: Pick<MerchantProf
   // The terms agreed at authorization (the hold reserved their maximum fee), not today's profile.
   const feeMinor = feeFor({ fee: record.feeTerms ?? merchant.fee }, capturedMinor);
   const hold = pendingHold(record);
-  const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor }];
+  const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor, memo: { type: 'payment', source: payment.id, chain: payment.chain, feeMinor } }];
   if (feeMinor > 0n) {
     transfers.push({ kind: 'posted', id: `trf_fee_${payment.id}`, debit: hold.credit, credit: platformAccount('fees', payment.asset), amountMinor: feeMinor, asset: payment.asset, rootId: hold.id });
   }

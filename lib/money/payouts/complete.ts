@@ -1,6 +1,6 @@
 import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited } from '#audit';
-import { merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { ledgerPostings, merchantAccount, platformAccount, transferItems, type BalanceMemo, type TransferIntent } from '#ledger';
 import { isConditionRefusal } from '#platform';
 import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import { paymentEventItem } from '../payments/events.js';
@@ -39,12 +39,14 @@ export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: 
   return finish(deps, payout, (record) => {
     const payment: Payment = { ...record.payment, status: 'failed', failure_code: failureCode };
     const merchant = merchantAccount(record.merchantId, payment.asset);
+    // No tx_hash: a failed payment names none (which of its attempts reverted is the payout's record).
+    const memo = (type: BalanceMemo['type']): BalanceMemo => ({ type, source: payment.id, chain: payment.chain });
     const transfers: TransferIntent[] = [{
       kind: 'posted', id: `trf_refund_${payment.id}`, debit: platformAccount('clearing', payment.asset), credit: merchant,
-      amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
+      amountMinor: BigInt(payment.amount_captured), asset: payment.asset, memo: memo('payment_reversal'),
     }];
     if (BigInt(payment.fee) > 0n) {
-      transfers.push({ kind: 'posted', id: `trf_fee_refund_${payment.id}`, debit: platformAccount('fees', payment.asset), credit: merchant, amountMinor: BigInt(payment.fee), asset: payment.asset, rootId: `trf_refund_${payment.id}` });
+      transfers.push({ kind: 'posted', id: `trf_fee_refund_${payment.id}`, debit: platformAccount('fees', payment.asset), credit: merchant, amountMinor: BigInt(payment.fee), asset: payment.asset, rootId: `trf_refund_${payment.id}`, memo: memo('payout_fee_reversal') });
     }
     return { payment, transfers, event: 'payment.failed' as const, payoutStatus: 'failed' as const };
   });
@@ -90,7 +92,7 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
   ];
   try {
-    await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
     return 'completed';
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;

@@ -1,11 +1,13 @@
 import { Contract } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { listBalanceTransactions } from '#lib/ledger/balance-query.js';
 import { checkPayout } from '#lib/money/payouts/check.js';
 import { submitPayout } from '#lib/money/payouts/submit.js';
 import { DEPLOYER_ADDRESS } from '../../../scripts/stack/chains.js';
 import { chainByName, provider } from '../../support/chain.js';
 import { someAddress } from '../../support/deps.js';
+import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { isolatedWorld } from '../../support/isolated.js';
 import { waitFor } from '../../support/wait.js';
 import { balanceIn, capturedPayment, driveUntilFinal, merchantIn, paymentIn } from './world.js';
@@ -61,6 +63,14 @@ describe('refunds of reverted payouts at finality', () => {
     expect(await checkPayout(world.payouts, payment.id)).toBe('final');
     expect(await paymentIn(world, merchant.id, payment.id)).toMatchObject({ status: 'failed', failure_code: 'transfer_reverted' });
     expect((await balanceIn(world, merchant.id)).available).toBe('20000000');
+    // The reversal is a balance transaction of its own: the merchant's history ends where it began.
+    const entries = (await listBalanceTransactions(world.payments, merchant.id, { limit: 10 })).data;
+    expect(entries.map((t) => [t.type, t.source, t.net, t.balance_after])).toEqual([
+      ['payment_reversal', payment.id, '4000000', '20000000'],
+      ['payment', payment.id, '-4000000', '16000000'],
+      ['top_up', entries[2]!.source, '20000000', '20000000'],
+    ]);
+    await expectLedgerBalanced(world.tableName);
   });
 
   it('does not refund on a revert receipt whose block is no longer the canonical block at that height', async () => {

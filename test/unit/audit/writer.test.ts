@@ -68,3 +68,38 @@ describe('the audit writer on a head that keeps moving', () => {
     expect(table.sent.filter((s) => s.atMs - startedMs >= 6_000)).toHaveLength(1);
   });
 });
+
+describe('the audit writer with items built on remembered state', () => {
+  it('sends the items the state rebuilt after a cancellation it owns, tells it what committed, and throws a cancellation it does not own as given', async () => {
+    const sends: string[][] = [];
+    let refuseFirst = true;
+    const client = {
+      async send(command: unknown) {
+        if (!(command instanceof TransactWriteItemsCommand)) throw new Error('unexpected command');
+        const items = command.input.TransactItems!;
+        sends.push(items.slice(0, 1).map((i) => i.Put!.Item!.sk!.S!));
+        if (refuseFirst) {
+          refuseFirst = false;
+          throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { pk: { S: 'TEST#mark' } } }, { Code: 'None' }, { Code: 'None' }] });
+        }
+        return {};
+      },
+    } as unknown as DynamoDBClient;
+    const committed: string[] = [];
+    const rebuilt = { Put: { TableName: 't', Item: { pk: { S: 'TEST#mark' }, sk: { S: 'REBUILT' } } } };
+    await writeAudited({ dynamodb: client, tableName: 't' }, {
+      ...change('mer_state'),
+      state: { rebuild: async () => [rebuilt], committed: (items) => committed.push(...items.map((i) => i.Put!.Item!.sk!.S!)) },
+    });
+    expect(sends).toEqual([['MARK'], ['REBUILT']]);
+    expect(committed).toEqual(['REBUILT']);
+
+    refuseFirst = true;
+    const refusal = await writeAudited({ dynamodb: client, tableName: 't' }, {
+      ...change('mer_state_refused'),
+      state: { rebuild: async () => undefined, committed: () => committed.push('never') },
+    }).then(() => undefined, (error: unknown) => error);
+    expect(refusal).toBeInstanceOf(TransactionCanceledException);
+    expect(committed).toEqual(['REBUILT']);
+  });
+});

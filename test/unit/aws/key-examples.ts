@@ -10,6 +10,7 @@ import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } fr
 import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '#lib/compliance/customers/items.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
+import { balanceTransactionsBySourcePartition, balanceTransactionsPartition } from '#lib/ledger/balance-transactions.js';
 import { approvalKey, merchantApprovalsPartition } from '#lib/merchants/approvals/items.js';
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '#lib/merchants/events.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
@@ -54,6 +55,8 @@ export async function keyExamples(): Promise<string[]> {
     documentRegisterKey('0a1b2c').pk!.S!,
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
+    balanceTransactionsPartition(merchant),
+    balanceTransactionsBySourcePartition(merchant, 'pay_1'),
     paymentKey('pay_1').pk.S,
     merchantPaymentsPartition(merchant),
     ...processingIndexPartitions(),

@@ -211,4 +211,15 @@ describe('Lanepay client pagination', () => {
     expect(await client.payments.list({ limit: 4 }).toArray(6)).toHaveLength(6);
     expect(server.requests).toHaveLength(3);
   });
+
+  it('keeps a balance transactions list\'s filters on every page it fetches', async () => {
+    const { server, client } = await api(pages);
+    const seen = await client.balances.transactions({ limit: 10, type: 'payment', 'created[gte]': '2026-12-01T00:00:00Z' }).toArray();
+    expect(seen).toHaveLength(25);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/v1/balance_transactions?limit=10&type=payment&created%5Bgte%5D=2026-12-01T00%3A00%3A00Z',
+      '/v1/balance_transactions?limit=10&type=payment&created%5Bgte%5D=2026-12-01T00%3A00%3A00Z&starting_after=pay_16',
+      '/v1/balance_transactions?limit=10&type=payment&created%5Bgte%5D=2026-12-01T00%3A00%3A00Z&starting_after=pay_06',
+    ]);
+  });
 });

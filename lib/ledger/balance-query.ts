@@ -1,0 +1,86 @@
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Page } from '#platform';
+import type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';
+import { balanceTransactionIdBound, balanceTransactionsBySourcePartition, balanceTransactionsPartition } from './balance-transactions.js';
+
+type ReadDeps = { dynamodb: DynamoDBClient; tableName: string };
+
+/**
+ * A merchant's balance transactions, newest first (GET /v1/balance_transactions). Every filter but
+ * `type` is a key condition: `created` bounds and the cursor bound the sort key (ids begin with their
+ * time), `source` reads that source's own gsi1 partition (a few items). `type` filters what those
+ * read, so a page of a rare type may read more of the merchant's items than it answers; never another
+ * merchant's.
+ */
+export async function listBalanceTransactions(deps: ReadDeps, merchantId: string, query: BalanceTransactionsQuery): Promise<Page<BalanceTransaction>> {
+  const range = keyRange(query);
+  if (!range) return { object: 'list', data: [], has_more: false };
+  const [pk, sk, index, partition] = query.source
+    ? ['gsi1pk', 'gsi1sk', 'gsi1', balanceTransactionsBySourcePartition(merchantId, query.source)] as const
+    : ['pk', 'sk', undefined, balanceTransactionsPartition(merchantId)] as const;
+  const filters: string[] = [];
+  const values: Record<string, AttributeValue> = { ':p': { S: partition } };
+  let keyCondition = `${pk} = :p`;
+  if (range.lower && range.upper) {
+    // BETWEEN includes its upper end: the cursor itself is filtered out (a time bound is no id).
+    keyCondition += ` AND ${sk} BETWEEN :lo AND :hi`;
+    filters.push('id <> :hi');
+  } else if (range.upper) keyCondition += ` AND ${sk} < :hi`;
+  else if (range.lower) keyCondition += ` AND ${sk} >= :lo`;
+  if (range.lower) values[':lo'] = { S: range.lower };
+  if (range.upper) values[':hi'] = { S: range.upper };
+  if (query.type) {
+    filters.push('#type = :type');
+    values[':type'] = { S: query.type };
+  }
+  const input: QueryCommandInput = {
+    TableName: deps.tableName,
+    ...(index ? { IndexName: index } : {}),
+    KeyConditionExpression: keyCondition,
+    ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    ...(query.type ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    Limit: query.limit + 1,
+  };
+  const found: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  // A filter applies after Limit: read on until one more than a page matched, or the range ends.
+  do {
+    const result = await deps.dynamodb.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    found.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && found.length <= query.limit);
+  return { object: 'list', data: found.slice(0, query.limit).map(balanceTransactionFromItem), has_more: found.length > query.limit };
+}
+
+/** The sort-key range a query reads: lower inclusive, upper exclusive; undefined when empty. */
+function keyRange(query: BalanceTransactionsQuery): { lower?: string; upper?: string } | undefined {
+  const lower = query['created[gte]'] ? balanceTransactionIdBound(Date.parse(query['created[gte]'])) : undefined;
+  const bounds = [query.starting_after, query['created[lt]'] ? balanceTransactionIdBound(Date.parse(query['created[lt]'])) : undefined].filter((b): b is string => b !== undefined);
+  const upper = bounds.length ? bounds.reduce((a, b) => (a < b ? a : b)) : undefined;
+  if (lower && upper && lower >= upper) return undefined;
+  return { ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) };
+}
+
+export function balanceTransactionFromItem(item: Record<string, AttributeValue>): BalanceTransaction {
+  const s = (name: string) => {
+    const value = item[name]?.S ?? item[name]?.N;
+    if (value === undefined) throw new Error(`balance transaction ${item.id?.S}: no ${name}`);
+    return value;
+  };
+  return {
+    id: s('id'),
+    object: 'balance_transaction',
+    type: s('type') as BalanceTransaction['type'],
+    amount: s('amount'),
+    fee: s('fee'),
+    net: s('net'),
+    asset: s('asset'),
+    source: s('source'),
+    chain: item.chain?.S ?? null,
+    tx_hash: item.txHash?.S ?? null,
+    balance_after: s('balanceAfter'),
+    created: s('created'),
+  };
+}
