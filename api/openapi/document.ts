@@ -9,6 +9,7 @@ import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
+import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
 import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
 import { webhooksSection } from './webhooks.js';
 import { httpProblemCodes } from '../http/problem.js';
@@ -68,6 +69,7 @@ const paths = {
   ...realtimeOpenApiPaths,
   ...customerOpenApiPaths,
   ...chargeOpenApiPaths,
+  ...refundOpenApiPaths,
   ...checkoutOpenApiPaths,
   ...approvalOpenApiPaths,
   '/v1/payments': {
@@ -226,6 +228,7 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'Payments', description: 'Authorize, capture and cancel payments' },
       { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
+      { name: 'Refunds', description: 'Money of a charge paid back to the payer, as a payout' },
       { name: 'Balances', description: 'Available and pending funds per asset' },
       { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
@@ -259,6 +262,7 @@ export function openApiDocument(): Record<string, unknown> {
         Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
         ...chargeOpenApiSchemas,
+        ...refundOpenApiSchemas,
         ...approvalOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },

@@ -2,12 +2,13 @@ import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } 
 import { systemActor, writeAudited } from '#audit';
 import { merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { isConditionRefusal } from '#platform';
-import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
+import { clearingAccountOf, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import { paymentEventItem } from '../payments/events.js';
 import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
 import { releaseWalletItem } from './liquidity.js';
+import { refundFollowItems } from '../refunds/follow.js';
 
 export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
 
@@ -24,7 +25,7 @@ export async function completePayout(deps: PayoutDeps, payout: Payout, txHash: s
   return finish(deps, payout, (record) => {
     const payment: Payment = { ...record.payment, status: 'succeeded', tx_hash: txHash };
     const transfers: TransferIntent[] = [{
-      kind: 'posted', id: `trf_settle_${payment.id}`, debit: platformAccount('clearing', payment.asset),
+      kind: 'posted', id: `trf_settle_${payment.id}`, debit: clearingAccountOf(record),
       credit: platformAccount(`hotwallet:${payment.chain}`, payment.asset), amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
     }];
     return { payment, transfers, event: 'payment.succeeded' as const, payoutStatus: 'succeeded' as const };
@@ -40,7 +41,7 @@ export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: 
     const payment: Payment = { ...record.payment, status: 'failed', failure_code: failureCode };
     const merchant = merchantAccount(record.merchantId, payment.asset);
     const transfers: TransferIntent[] = [{
-      kind: 'posted', id: `trf_refund_${payment.id}`, debit: platformAccount('clearing', payment.asset), credit: merchant,
+      kind: 'posted', id: `trf_refund_${payment.id}`, debit: clearingAccountOf(record), credit: merchant,
       amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
     }];
     if (BigInt(payment.fee) > 0n) {
@@ -88,6 +89,7 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     // The payout is final: what it held of its wallet's balance is free again.
     ...releaseWalletItem(deps.tableName, payout),
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
+    ...refundFollowItems(deps.tableName, record, next.payment, now),
   ];
   try {
     await writeAudited(deps, { items, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
