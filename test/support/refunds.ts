@@ -1,0 +1,51 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { chargeItem } from '#lib/money/charges/items.js';
+import { readChargeRecord } from '#lib/money/charges/query.js';
+import type { Charge, Deposit } from '#lib/money/charges/schemas.js';
+import { expect } from 'vitest';
+import { api } from './api.js';
+import { clients } from './deps.js';
+import { stack } from './stack.js';
+import { waitFor } from './wait.js';
+
+/**
+ * A charge opened through the API and then marked credited with `receivedMinor` on `chain`, as the
+ * watcher leaves a charge paid and final (its deposit and totals; the ledger credit is the merchant's
+ * sandbox funding). A refund reads only these, so the tests need not wait for the chain watcher;
+ * test/e2e/refunds.test.ts pays a charge on chain.
+ */
+export async function creditedCharge(key: string, options: { amountMinor: bigint | null; receivedMinor: bigint; chain?: string }): Promise<Charge> {
+  const chain = options.chain ?? 'local-a';
+  const opened = await api('POST', '/v1/charges', { key, body: { ...(options.amountMinor === null ? {} : { amount: options.amountMinor.toString() }), asset: 'USDC', chains: [chain] } });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  const deps = { dynamodb: clients().dynamodb, tableName: stack().tableName };
+  const record = (await readChargeRecord(deps, opened.body.id))!;
+  const deposit: Deposit = {
+    id: `dep_${opened.body.id.slice(3)}`, chain, tx_hash: `0x${'ab'.repeat(32)}`, log_index: 0, block_number: 1, block_hash: `0x${'cd'.repeat(32)}`,
+    amount: options.receivedMinor.toString(), confirmations: 3, status: 'credited', late: false, created_at: new Date().toISOString(),
+  };
+  const over = options.amountMinor !== null && options.receivedMinor > options.amountMinor;
+  const charge: Charge = {
+    ...record.charge, status: over ? 'overpaid' : 'succeeded', flags: over ? ['overpaid'] : [], amount_received: options.receivedMinor.toString(),
+    deposits: [deposit], deposit_count: 1,
+  };
+  await deps.dynamodb.send(new PutItemCommand({ TableName: deps.tableName, Item: chargeItem({ ...record, charge, version: record.version + 1 }) }));
+  return charge;
+}
+
+/** A refund's status once it reaches one of `statuses`, read through the API. */
+export async function refundReaching(key: string, refundId: string, statuses: string[], timeoutMs = 150_000) {
+  return waitFor(`refund ${refundId} to reach ${statuses.join('/')}`, async () => {
+    const read = await api('GET', `/v1/refunds/${refundId}`, { key });
+    return statuses.includes(read.body.status) ? read.body : undefined;
+  }, { timeoutMs, intervalMs: 500 });
+}
+
+/** POSTs a refund, sending it again with the same Idempotency-Key while the API answers 503 (as the SDK does). */
+export async function refundWithRetries(key: string, chargeId: string, body: Record<string, unknown>, idempotencyKey: string) {
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await api('POST', `/v1/charges/${chargeId}/refunds`, { key, body, idempotencyKey });
+    if (response.status !== 503 || attempt >= 20) return response;
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
+  }
+}
