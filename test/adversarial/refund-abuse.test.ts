@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readRefunded } from '#lib/money/refunds/create.js';
 import { api } from '../support/api.js';
-import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
+import { clients, containerDeps, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { expectLedgerBalanced } from '../support/ledger-invariants.js';
-import { creditedCharge, refundWithRetries } from '../support/refunds.js';
+import { creditedCharge, raceRefunds } from '../support/refunds.js';
 import { stack } from '../support/stack.js';
 
 const deps = () => ({ dynamodb: clients().dynamodb, tableName: stack().tableName });
@@ -12,14 +11,15 @@ const deps = () => ({ dynamodb: clients().dynamodb, tableName: stack().tableName
 const sanctioned = '0x7f367cc41522ce07553e823bf3be79a889debe1b';
 
 describe('a merchant key trying to take more than a charge brought in', () => {
-  it('cannot refund more than the charge credited by racing: 12 "refund everything" requests at once pay out the charge once', async () => {
+  it('cannot refund more than the charge credited by racing: 12 "refund everything" requests at once from 12 containers pay out the charge once', async () => {
     // A merchant (or a stolen key) with a large balance races default-amount refunds of one charge,
-    // each of which alone is allowed: without the charge's conditional total, each would pay it all.
+    // each of which alone is allowed: every one reads the charge's total before any writes, so only
+    // the charge's conditional total stops each from paying it all.
     const merchant = await fundedMerchant(usdc(1_000));
     const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(20), receivedMinor: usdc(20) });
-    const responses = await Promise.all(Array.from({ length: 12 }, () => refundWithRetries(merchant.api_key, charge.id, { destination: someAddress() }, randomUUID())));
-    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(11).fill('refund_exceeds_charge'));
+    const outcomes = await raceRefunds(containerDeps(12), merchant.profile, charge.id, Array.from({ length: 12 }, () => ({ destination: someAddress() })));
+    expect(outcomes.filter((o) => o.status === 201)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 409).map((o) => o.problem!.code)).toEqual(Array(11).fill('refund_exceeds_charge'));
     expect(await readRefunded(deps(), charge.id)).toBe(usdc(20));
     const balance = await api('GET', '/v1/balances', { key: merchant.api_key });
     expect(balance.body.data[0].available).toBe(usdc(980).toString());

@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addMember } from '#lib/merchants/members/members.js';
@@ -6,7 +7,7 @@ import { readRefunded } from '#lib/money/refunds/create.js';
 import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
 import { provider, usdcBalance } from '../support/chain.js';
-import { allAccountItems, clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
+import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
 import { expectLedgerBalanced } from '../support/ledger-invariants.js';
 import { decide } from '../support/members.js';
 import { creditedCharge, refundReaching } from '../support/refunds.js';
@@ -14,10 +15,10 @@ import { stack } from '../support/stack.js';
 
 const deps = () => ({ dynamodb: clients().dynamodb, tableName: stack().tableName });
 
-/** What the `refunds` clearing account holds (credits − debits over its shards): what is on its way back to payers. */
-async function refundsClearingHeld(): Promise<bigint> {
-  const shards = (await allAccountItems()).filter((item) => item.pk?.S?.startsWith('ACCOUNT#platform:refunds:USDC'));
-  return shards.reduce((sum, item) => sum + BigInt(item.creditsPosted?.N ?? '0') - BigInt(item.debitsPosted?.N ?? '0'), 0n);
+/** A ledger transfer as booked: its accounts and amount. */
+async function transfer(id: string) {
+  const item = (await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: { pk: { S: `TRANSFER#${id}` }, sk: { S: 'TRANSFER' } }, ConsistentRead: true }))).Item;
+  return { debit: item?.debitAccountId?.S, credit: item?.creditAccountId?.S, amount: item?.amount?.S ?? item?.amount?.N, state: item?.state?.S };
 }
 
 describe('refunds paid on chain', () => {
@@ -51,7 +52,6 @@ describe('refunds paid on chain', () => {
     const added = await addMember({ ...merchantDeps(), dataKeyId: stack().keys.DataKey! }, { merchantId: merchant.merchant_id, email: `${randomUUID().slice(0, 8)}@example.com` });
     const member = { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri), otpauthUri: added.otpauth_uri };
     const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(10), receivedMinor: usdc(10) });
-    const heldBefore = await refundsClearingHeld();
 
     const small = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { amount: (usdc(5) - 1n).toString(), destination: someAddress() } });
     expect(small.body.status).toBe('processing');
@@ -72,8 +72,10 @@ describe('refunds paid on chain', () => {
     const events = await api('GET', '/v1/events?limit=50', { key: merchant.api_key });
     const types = events.body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === held.body.id).map((e: { type: string }) => e.type).sort();
     expect(types).toEqual(['refund.created', 'refund.processing', 'refund.requires_approval', 'refund.succeeded']);
-    // Both paid: what went into the refunds clearing account went out to the chain.
-    expect(await refundsClearingHeld()).toBe(heldBefore);
+    // Through the refunds clearing account: held from the merchant, posted on approval, settled to the hot wallet.
+    const pay = held.body.payout;
+    expect(await transfer(`trf_hold_${pay}`)).toMatchObject({ debit: `merchant:${merchant.merchant_id}:USDC`, credit: 'platform:refunds:USDC', state: 'posted' });
+    expect(await transfer(`trf_settle_${pay}`)).toMatchObject({ debit: 'platform:refunds:USDC', credit: 'platform:hotwallet:local-a:USDC', amount: usdc(5).toString() });
     await expectLedgerBalanced();
   }, 240_000);
 

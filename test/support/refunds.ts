@@ -1,4 +1,11 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { problemFor } from '#api/http/problem.js';
+import type { MerchantProfile } from '#lib/merchants/profile.js';
+import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import { createRefund } from '#lib/money/refunds/create.js';
+import { createRefundBodySchema } from '#lib/money/refunds/schemas.js';
+import { LanepayError } from '#lib/platform/errors/index.js';
 import { chargeItem } from '#lib/money/charges/items.js';
 import { readChargeRecord } from '#lib/money/charges/query.js';
 import type { Charge, Deposit } from '#lib/money/charges/schemas.js';
@@ -48,4 +55,22 @@ export async function refundWithRetries(key: string, chargeId: string, body: Rec
     if (response.status !== 503 || attempt >= 20) return response;
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
   }
+}
+
+/**
+ * Refunds of one charge sent at once from `deps.length` containers (each its own DynamoDB client),
+ * as concurrent Lambda invocations would: every one reads the charge's total before any writes.
+ * Each settles to its refund or to the problem+json the API would answer.
+ */
+export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile, chargeId: string, bodies: Record<string, unknown>[]) {
+  return Promise.all(bodies.map(async (body, index) => {
+    try {
+      const { refund } = await createRefund(deps[index % deps.length]!, { merchant, chargeId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: createRefundBodySchema.parse(body) });
+      return { status: 201, refund };
+    } catch (error) {
+      if (!(error instanceof LanepayError)) throw error;
+      const problem = problemFor(error as never);
+      return { status: problem.status, problem };
+    }
+  }));
 }
