@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readRefunded } from '#lib/money/refunds/create.js';
 import { api } from '../support/api.js';
 import { clients, containerDeps, fundedMerchant, someAddress, usdc } from '../support/deps.js';
-import { expectLedgerBalanced } from '../support/ledger-invariants.js';
+import { expectChargeRefundsHold, expectLedgerBalanced } from '../support/ledger-invariants.js';
 import { creditedCharge, raceRefunds } from '../support/refunds.js';
 import { stack } from '../support/stack.js';
 
@@ -24,6 +24,7 @@ describe('a merchant key trying to take more than a charge brought in', () => {
     const balance = await api('GET', '/v1/balances', { key: merchant.api_key });
     expect(balance.body.data[0].available).toBe(usdc(980).toString());
     await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
   }, 120_000);
 
   it('cannot refund to a sanctioned address: 402 refund_declined sanctioned_destination, nothing paid, recorded or counted', async () => {

@@ -8,7 +8,7 @@ import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
 import { provider, usdcBalance } from '../support/chain.js';
 import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
-import { expectLedgerBalanced } from '../support/ledger-invariants.js';
+import { expectChargeRefundsHold, expectLedgerBalanced } from '../support/ledger-invariants.js';
 import { decide } from '../support/members.js';
 import { creditedCharge, refundReaching } from '../support/refunds.js';
 import { stack } from '../support/stack.js';
@@ -44,6 +44,7 @@ describe('refunds paid on chain', () => {
     expect(refundEvents.find((e: { type: string }) => e.type === 'refund.succeeded').data.object).toMatchObject({ id: created.body.id, status: 'succeeded', tx_hash: done.tx_hash });
     expect(await readRefunded(deps(), charge.id)).toBe(2_500_000n);
     await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
   }, 200_000);
 
   it('holds a refund at or above the policy\'s refunds threshold until a member approves it with a one-time code, then pays it', async () => {
@@ -77,6 +78,7 @@ describe('refunds paid on chain', () => {
     expect(await transfer(`trf_hold_${pay}`)).toMatchObject({ debit: `merchant:${merchant.merchant_id}:USDC`, credit: 'platform:refunds:USDC', state: 'posted' });
     expect(await transfer(`trf_settle_${pay}`)).toMatchObject({ debit: 'platform:refunds:USDC', credit: 'platform:hotwallet:local-a:USDC', amount: usdc(5).toString() });
     await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
   }, 240_000);
 
   it('gives a rejected refund\'s amount back to the charge and the merchant: refund.canceled, and the same amount can be refunded again', async () => {
@@ -97,6 +99,10 @@ describe('refunds paid on chain', () => {
     expect(await balance()).toMatchObject({ available: usdc(100).toString() });
     const again = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { destination: someAddress() } });
     expect(again.body).toMatchObject({ status: 'requires_approval', amount: usdc(10).toString() });
+    const events = await api('GET', '/v1/events?limit=50', { key: merchant.api_key });
+    const types = events.body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === held.body.id).map((e: { type: string }) => e.type).sort();
+    expect(types).toEqual(['refund.canceled', 'refund.created', 'refund.requires_approval']);
     await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readRefunded } from '#lib/money/refunds/create.js';
 import { api } from '../../support/api.js';
 import { clients, containerDeps, fundedMerchant, someAddress, usdc } from '../../support/deps.js';
-import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
+import { expectChargeRefundsHold, expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { creditedCharge, raceRefunds, refundWithRetries } from '../../support/refunds.js';
 import { stack } from '../../support/stack.js';
 
@@ -45,6 +45,7 @@ describe('refunds through the API', () => {
     expect(more.status).toBe(409);
     expect(more.body).toMatchObject({ code: 'refund_exceeds_charge', refundable: '0' });
     expect(await readRefunded(deps(), charge.id)).toBe(usdc(10));
+    await expectChargeRefundsHold(charge.id);
   });
 
   it('20 refunds of one charge at once from 20 containers: exactly the 6 that fit are accepted, the other 14 get 409 refund_exceeds_charge, and the charge\'s refunded total is the sum of the accepted', async () => {
@@ -59,6 +60,7 @@ describe('refunds through the API', () => {
     const balance = await api('GET', '/v1/balances', { key: merchant.api_key });
     expect(balance.body.data[0].available).toBe((usdc(100) - 6n * 1_500_000n).toString());
     await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
   }, 120_000);
 
   it('20 refunds of one charge at once through the API: 6 answered 201, 14 answered 409 refund_exceeds_charge', async () => {
@@ -69,6 +71,7 @@ describe('refunds through the API', () => {
     expect(responses.map((r) => r.status).sort()).toEqual([...Array(6).fill(201), ...Array(14).fill(409)]);
     for (const refused of responses.filter((r) => r.status === 409)) expect(refused.body.code).toBe('refund_exceeds_charge');
     expect(await readRefunded(deps(), charge.id)).toBe(6n * 1_500_000n);
+    await expectChargeRefundsHold(charge.id);
   }, 120_000);
 
   it('"excess" refunds exactly what an overpaid charge received over its amount, once: a second gets 409 no_excess, and a top-up has none', async () => {
