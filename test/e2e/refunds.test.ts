@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { addMember } from '#lib/merchants/members/members.js';
 import { updateMerchantProfile } from '#lib/merchants/merchants.js';
 import { readRefunded } from '#lib/money/refunds/create.js';
@@ -12,6 +12,7 @@ import { expectChargeRefundsHold, expectLedgerBalanced } from '../support/ledger
 import { decide } from '../support/members.js';
 import { creditedCharge, refundReaching } from '../support/refunds.js';
 import { stack } from '../support/stack.js';
+import { closeAll, connect } from '../support/websocket.js';
 
 const deps = () => ({ dynamodb: clients().dynamodb, tableName: stack().tableName });
 
@@ -21,7 +22,22 @@ async function transfer(id: string) {
   return { debit: item?.debitAccountId?.S, credit: item?.creditAccountId?.S, amount: item?.amount?.S ?? item?.amount?.N, state: item?.state?.S };
 }
 
+afterEach(closeAll);
+
 describe('refunds paid on chain', () => {
+  it('reaches a WebSocket subscribed to the refund\'s payout with refund.succeeded, the refund as it stood', async () => {
+    const merchant = await fundedMerchant(usdc(100));
+    const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(10), receivedMinor: usdc(10) });
+    const created = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { amount: '1000000', destination: someAddress() } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const issued = await api('POST', '/v1/realtime/tokens', { key: merchant.api_key, idempotencyKey: false });
+    const socket = await connect(`${issued.body.url}?token=${issued.body.token}`);
+    socket.send({ action: 'subscribe', payment_id: created.body.payout });
+    await socket.frame('subscription ack', (f) => f.object === 'subscription');
+    const frame = await socket.frame('refund.succeeded of the refund', (f) => f.type === 'refund.succeeded' && f.data?.object?.id === created.body.id, 150_000);
+    expect(frame.json.data.object).toMatchObject({ id: created.body.id, payout: created.body.payout, charge: charge.id, status: 'succeeded' });
+  }, 200_000);
+
   it('pays a refund to its destination on the charge\'s chain: the destination\'s USDC rises by the amount, the refund succeeds with the tx hash, and refund.created, refund.processing and refund.succeeded are events', async () => {
     const merchant = await fundedMerchant(usdc(100));
     const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(10), receivedMinor: usdc(10) });
