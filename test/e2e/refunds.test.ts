@@ -1,4 +1,5 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { Contract } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addMember } from '#lib/merchants/members/members.js';
@@ -6,7 +7,8 @@ import { updateMerchantProfile } from '#lib/merchants/merchants.js';
 import { readRefunded } from '#lib/money/refunds/create.js';
 import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
-import { provider, usdcBalance } from '../support/chain.js';
+import { chainByName, provider, usdcBalance } from '../support/chain.js';
+import { DEPLOYER_ADDRESS } from '../../scripts/stack/chains.js';
 import { clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../support/deps.js';
 import { expectChargeRefundsHold, expectLedgerBalanced } from '../support/ledger-invariants.js';
 import { decide } from '../support/members.js';
@@ -59,6 +61,29 @@ describe('refunds paid on chain', () => {
     expect(refundEvents.map((e: { type: string }) => e.type).sort()).toEqual(['refund.created', 'refund.processing', 'refund.succeeded']);
     expect(refundEvents.find((e: { type: string }) => e.type === 'refund.succeeded').data.object).toMatchObject({ id: created.body.id, status: 'succeeded', tx_hash: done.tx_hash });
     expect(await readRefunded(deps(), charge.id)).toBe(2_500_000n);
+    await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
+  }, 200_000);
+
+  it('fails a refund whose destination the token refuses: refund.failed with the payout\'s failure code, the merchant paid back through the refunds account, and the amount refundable again', async () => {
+    const merchant = await fundedMerchant(usdc(100));
+    const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(10), receivedMinor: usdc(10) });
+    const refused = someAddress();
+    const owner = await provider('local-a').getSigner(DEPLOYER_ADDRESS);
+    await (await new Contract(chainByName('local-a').usdcAddress, ['function blacklist(address)'], owner).getFunction('blacklist')(refused)).wait();
+    const created = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { destination: refused } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const done = await refundReaching(merchant.api_key, created.body.id, ['succeeded', 'failed']);
+    expect(done).toMatchObject({ status: 'failed', failure_code: 'destination_rejected' });
+    expect(await transfer(`trf_refund_${created.body.payout}`)).toMatchObject({ debit: 'platform:refunds:USDC', credit: `merchant:${merchant.merchant_id}:USDC`, amount: usdc(10).toString() });
+    expect((await api('GET', '/v1/balances', { key: merchant.api_key })).body.data[0].available).toBe(usdc(100).toString());
+    expect(await readRefunded(deps(), charge.id)).toBe(0n);
+    const events = await api('GET', '/v1/events?limit=50', { key: merchant.api_key });
+    const types = events.body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === created.body.id).map((e: { type: string }) => e.type).sort();
+    expect(types).toEqual(['refund.created', 'refund.failed', 'refund.processing']);
+    const again = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { destination: someAddress() } });
+    expect(again.body.amount).toBe(usdc(10).toString());
     await expectLedgerBalanced();
     await expectChargeRefundsHold(charge.id);
   }, 200_000);
