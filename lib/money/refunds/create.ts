@@ -1,10 +1,12 @@
 import { GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '#audit';
-import { declineCodes, effectiveRules, evaluatePayment, riskOverridesSchema, type DeclineCode } from '#compliance';
+import {
+  declineCodes, effectiveRules, evaluatePayment, kycStatusUnchanged, readCustomer, riskOverridesSchema, type DeclineCode, type KycStatus,
+} from '#compliance';
 import { merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
 import { feeFor, newApprovalRecord, requestApprovalItems, requiredApprovals, type ApprovalRecord, type MerchantProfile } from '#merchants';
 import {
-  acquireIdempotencyKey, completeIdempotencyItem, conditionFailedAt, newId, releaseIdempotencyKey, type IdempotencyLock,
+  acquireIdempotencyKey, completeIdempotencyItem, ConcurrentChangeError, conditionFailedAt, newId, releaseIdempotencyKey, type IdempotencyLock,
 } from '#platform';
 import { getMerchantCharge } from '../charges/query.js';
 import type { ChargeRecord } from '../charges/items.js';
@@ -12,7 +14,7 @@ import { assertChainCarries, velocityItems } from '../payments/authorize.js';
 import type { PaymentDeps } from '../payments/deps.js';
 import { assertPayableDestination } from '../payments/destinations.js';
 import { paymentEventItem } from '../payments/events.js';
-import { clearingAccountOf, paymentItem, type PaymentRecord, type RefundLink } from '../payments/items.js';
+import { clearingAccountOf, paymentItem, type PaymentRecord, type RefundLink, type RiskRecord } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { refundAmount, refundChain } from './amount.js';
 import { RefundDeclinedError, RefundExceedsChargeError } from './errors.js';
@@ -64,7 +66,9 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
   const refundedMinor = await readRefunded(deps, charge.id);
   const { amountMinor, roomMinor } = refundAmount(charge, refundedMinor, body.amount);
   const rules = effectiveRules(deps.riskDefaults, riskOverridesSchema.parse(merchant.risk));
-  const decision = evaluatePayment({ amountMinor, asset: charge.asset, chain, destination: body.destination }, rules);
+  // The charge's customer is the refund's, for the KYC rules (as a payout naming them would be).
+  const customer = charge.customer === null ? undefined : await customerOf(deps, merchant.id, charge.customer);
+  const decision = evaluatePayment({ amountMinor, asset: charge.asset, chain, destination: body.destination, customer }, rules);
   if (decision.outcome === 'decline') throw new RefundDeclinedError(decision.declineCode);
   if (decision.velocity.merchantDailyLimitMinor < amountMinor) throw new RefundDeclinedError(declineCodes.velocityMerchantDaily);
   if (decision.velocity.destinationDailyLimitMinor < amountMinor) throw new RefundDeclinedError(declineCodes.velocityDestinationDaily);
@@ -84,7 +88,8 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
       now,
     })
     : undefined;
-  const record = refundPaymentRecord(merchant, link, payment, feeMinor, held);
+  const risk = { outcome: 'approve' as const, rulesChecked: [...decision.rulesChecked, 'velocity_merchant_daily', 'velocity_destination_daily', 'ledger_balance', 'refund_total'] };
+  const record = refundPaymentRecord(merchant, link, { ...payment, customer: customer?.id ?? null }, feeMinor, held, risk);
   const refund = refundView(record.payment, link);
   const result: RefundResult = { outcome: 'created', refund };
   const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: charge.asset, destination: body.destination }, amountMinor, decision.velocity, now);
@@ -101,6 +106,7 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
     refundEventItem(deps.tableName, merchant.id, refundStatusEventType(refund.status)!, refund, now).item,
     ...transferItems(deps.tableName, refundTransfers(record, amountMinor, feeMinor), now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
+    ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
   ];
   try {
     await writeAudited(deps, { items, audit: { merchantId: merchant.id, actor: request.actor ?? { type: 'api_key', id: null }, action: 'refund.created', object: { type: 'refund', id: link.id }, at: now } });
@@ -113,6 +119,9 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
     }
     const declined = declinedBy(error, items, velocity);
     if (declined) throw new RefundDeclinedError(declined);
+    if (customer && conditionFailedAt(error, items.length - 1)) {
+      throw new ConcurrentChangeError(`Customer ${customer.id}'s KYC status changed while this refund was made; send it again.`, { cause: error });
+    }
     throw error;
   }
 }
@@ -122,6 +131,12 @@ function declinedBy(error: unknown, items: TransactWriteItem[], velocity: Return
   if (conditionFailedAt(error, items.indexOf(velocity.destination))) return declineCodes.velocityDestinationDaily;
   if (refusedForFunds(error, items)) return declineCodes.insufficientFunds;
   return undefined;
+}
+
+/** The charge's customer with its KYC status; none if it is gone (the refund is then screened as one naming no customer). */
+async function customerOf(deps: PaymentDeps, merchantId: string, customerId: string): Promise<{ id: string; kycStatus: KycStatus } | undefined> {
+  const record = await readCustomer(deps, merchantId, customerId);
+  return record ? { id: customerId, kycStatus: record.customer.kyc_status } : undefined;
 }
 
 /** What the charge's refunds add up to now (failed and canceled ones given back). */
@@ -154,17 +169,17 @@ function newRefundPayment(link: RefundLink, body: CreateRefundBody, asset: strin
 }
 
 /** The payout as authorize writes an automatic payment: captured at once, or held (amount + fee) while members decide. */
-function refundPaymentRecord(merchant: MerchantProfile, link: RefundLink, payment: Payment, feeMinor: bigint, held: ApprovalRecord | undefined): PaymentRecord {
+function refundPaymentRecord(merchant: MerchantProfile, link: RefundLink, payment: Payment, feeMinor: bigint, held: ApprovalRecord | undefined, risk: RiskRecord): PaymentRecord {
   if (held) {
     return {
       payment: { ...payment, status: 'requires_approval', approval_id: held.approval.id, expires_at: held.approval.expires_at },
-      merchantId: merchant.id, version: 1, risk: { outcome: 'approve', rulesChecked: [] }, feeTerms: merchant.fee, refund: link,
+      merchantId: merchant.id, version: 1, risk, feeTerms: merchant.fee, refund: link,
       hold: { transferId: `trf_hold_${payment.id}`, amountMinor: BigInt(payment.amount) + feeMinor },
     };
   }
   return {
     payment: { ...payment, amount_captured: payment.amount, fee: feeMinor.toString() },
-    merchantId: merchant.id, version: 1, risk: { outcome: 'approve', rulesChecked: [] }, feeTerms: merchant.fee, refund: link,
+    merchantId: merchant.id, version: 1, risk, feeTerms: merchant.fee, refund: link,
   };
 }
 

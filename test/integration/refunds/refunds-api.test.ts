@@ -88,7 +88,7 @@ describe('refunds through the API', () => {
     expect(none.body.code).toBe('no_excess');
   });
 
-  it('refuses what it cannot pay: a charge that credited nothing (409 charge_not_refundable), a balance short of the refund (402 insufficient_funds), another merchant\'s charge (404), a chain the charge did not offer (400)', async () => {
+  it('refuses what it cannot pay: a charge that credited nothing (409 charge_not_refundable), a balance short of the refund (402 insufficient_funds), one above the KYC threshold of a charge naming no customer (402 kyc_required), another merchant\'s charge (404), a chain the charge did not offer (400)', async () => {
     const merchant = await fundedMerchant(usdc(1));
     const open = await api('POST', '/v1/charges', { key: merchant.api_key, body: { amount: '1000000', asset: 'USDC', chains: ['local-a'] } });
     const nothing = await api('POST', `/v1/charges/${open.body.id}/refunds`, { key: merchant.api_key, body: { destination: someAddress() } });
@@ -100,6 +100,12 @@ describe('refunds through the API', () => {
     expect(short.status).toBe(402);
     expect(short.body).toMatchObject({ code: 'refund_declined', decline_code: 'insufficient_funds' });
     expect(await readRefunded(deps(), charge.id)).toBe(0n);
+
+    const rich = await fundedMerchant(usdc(5_000));
+    const large = await creditedCharge(rich.api_key, { amountMinor: usdc(2_000), receivedMinor: usdc(2_000) });
+    const noKyc = await api('POST', `/v1/charges/${large.id}/refunds`, { key: rich.api_key, body: { destination: someAddress() } });
+    expect(noKyc.status).toBe(402);
+    expect(noKyc.body).toMatchObject({ code: 'refund_declined', decline_code: 'kyc_required' });
 
     const other = await fundedMerchant(usdc(100));
     const foreign = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: other.api_key, body: { destination: someAddress() } });
