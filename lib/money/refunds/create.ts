@@ -19,7 +19,7 @@ import type { Payment } from '../payments/schemas.js';
 import { refundAmount, refundChain } from './amount.js';
 import { RefundDeclinedError, RefundExceedsChargeError } from './errors.js';
 import { refundEventItem, refundStatusEventType } from './events.js';
-import { addToRefundTotalItem, refundItem, refundTotalKey, refundView } from './items.js';
+import { addToRefundTotalItem, refundIdItem, refundItem, refundTotalKey, refundView } from './items.js';
 import type { CreateRefundBody, Refund } from './schemas.js';
 
 export interface RefundRequest {
@@ -101,6 +101,7 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
     velocity.destination,
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     { Put: { TableName: deps.tableName, Item: refundItem(merchant.id, refund), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: deps.tableName, Item: refundIdItem(merchant.id, refund), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...paymentEvents(deps.tableName, merchant.id, record.payment, now),
     refundEventItem(deps.tableName, merchant.id, 'refund.created', refund, now).item,
     refundEventItem(deps.tableName, merchant.id, refundStatusEventType(refund.status)!, refund, now).item,

@@ -8,10 +8,23 @@ import { refundSchema, type Refund, type RefundStatus } from './schemas.js';
 
 /**
  * A refund item sits in its charge's refunds partition (sorted by refund id, so the charge's list is
- * one query) and on the merchant's gsi1 list (so is a refund by id, the partition naming the owner).
+ * one query) and on the merchant's gsi1 list; `REFUNDID#` finds it by id.
  */
 export function refundKey(chargeId: string, refundId: string) {
   return { pk: { S: `CHARGEREFUNDS#${chargeId}` }, sk: { S: refundId } };
+}
+
+/**
+ * Where a refund is found by its id alone (GET /v1/refunds/{id}): written once with the refund,
+ * naming its merchant and charge, so the read is two consistent GetItems rather than an index query
+ * that may lag the write.
+ */
+export function refundIdKey(refundId: string) {
+  return { pk: { S: `REFUNDID#${refundId}` }, sk: { S: 'REFUND' } };
+}
+
+export function refundIdItem(merchantId: string, refund: Pick<Refund, 'id' | 'charge'>): Record<string, AttributeValue> {
+  return { ...refundIdKey(refund.id), entity: { S: 'refund_id' }, merchantId: { S: merchantId }, chargeId: { S: refund.charge } };
 }
 
 /** The partition listing a charge's refunds, newest first. */

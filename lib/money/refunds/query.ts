@@ -1,21 +1,17 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { newestFirstPage, NotFoundError, type Page, type PageRequest } from '#platform';
 import { getMerchantCharge } from '../charges/query.js';
 import type { PaymentDeps } from '../payments/deps.js';
-import { chargeRefundsPartition, merchantRefundsPartition, refundFromItem } from './items.js';
+import { chargeRefundsPartition, merchantRefundsPartition, refundFromItem, refundIdKey, refundKey } from './items.js';
 import type { Refund } from './schemas.js';
 
 type ReadDeps = Pick<PaymentDeps, 'dynamodb' | 'tableName'>;
 
-/** A merchant's refund by id: its own list's index, so another merchant's refund is a 404 like a missing one. */
+/** A merchant's refund by id, read consistently; another merchant's refund is a 404 like a missing one. */
 export async function getRefund(deps: ReadDeps, merchantId: string, refundId: string): Promise<Refund> {
-  const result = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :p AND gsi1sk = :id',
-    ExpressionAttributeValues: { ':p': { S: merchantRefundsPartition(merchantId) }, ':id': { S: refundId } },
-  }));
-  const item = result.Items?.[0];
+  const pointer = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: refundIdKey(refundId), ConsistentRead: true }))).Item;
+  if (!pointer || pointer.merchantId?.S !== merchantId) throw new NotFoundError('refund', refundId);
+  const item = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: refundKey(pointer.chargeId!.S!, refundId), ConsistentRead: true }))).Item;
   if (!item) throw new NotFoundError('refund', refundId);
   return refundFromItem(item);
 }
