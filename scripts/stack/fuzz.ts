@@ -66,6 +66,8 @@ export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | '
   // Charges are opened on the chains with a deposit factory, in the assets they carry.
   schemas.CreateCharge!.properties.asset = { type: 'string', enum: ['USDC'] };
   schemas.CreateCharge!.properties.chains = { type: 'array', items: { type: 'string', enum: options.chains }, minItems: 1, maxItems: options.chains.length, uniqueItems: true };
+  // A refund's chain, like a payment's, is one this stack runs (another is a 400, as for payments).
+  schemas.CreateRefund!.properties.chain = { type: 'string', enum: options.chains };
   // A payment's customer must be one of the merchant's (an unknown one is a 400, as the KYC gate
   // wants): this merchant's customers, like the chains, are what this stack accepts.
   if (customerIds.length > 0) schemas.CreatePayment!.properties.customer = { type: 'string', enum: customerIds };

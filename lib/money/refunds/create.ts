@@ -17,7 +17,7 @@ import { paymentEventItem } from '../payments/events.js';
 import { clearingAccountOf, paymentItem, type PaymentRecord, type RefundLink, type RiskRecord } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { refundAmount, refundChain } from './amount.js';
-import { RefundDeclinedError, RefundExceedsChargeError } from './errors.js';
+import { ChargeNotRefundableError, RefundDeclinedError, RefundExceedsChargeError } from './errors.js';
 import { refundEventItem, refundStatusEventType } from './events.js';
 import { addToRefundTotalItem, refundIdItem, refundItem, refundTotalKey, refundView } from './items.js';
 import type { CreateRefundBody, Refund } from './schemas.js';
@@ -47,6 +47,8 @@ export interface RefundResult {
  */
 export async function createRefund(deps: PaymentDeps, request: RefundRequest): Promise<RefundResult> {
   const charge = await getMerchantCharge(deps, request.merchant.id, request.chargeId);
+  // Before the chain: a charge nothing reached has no chain a payer used, and nothing to give back.
+  if (charge.charge.amount_received === '0') throw new ChargeNotRefundableError(charge.charge.id, charge.charge.status);
   const chainName = refundChain(charge.charge, request.body.chain);
   assertPayableDestination(assertChainCarries(deps, chainName, charge.charge.asset), request.body.destination);
   const acquired = await acquireIdempotencyKey(deps, { merchantId: request.merchant.id, key: request.idempotencyKey, fingerprint: request.fingerprint, nowMs: deps.now().getTime() });
