@@ -1,4 +1,3 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { problemFor } from '#api/http/problem.js';
 import type { MerchantProfile } from '#lib/merchants/profile.js';
@@ -6,9 +5,8 @@ import type { PaymentDeps } from '#lib/money/payments/deps.js';
 import { createRefund } from '#lib/money/refunds/create.js';
 import { createRefundBodySchema } from '#lib/money/refunds/schemas.js';
 import { LanepayError } from '#lib/platform/errors/index.js';
-import { chargeItem } from '#lib/money/charges/items.js';
-import { readChargeRecord } from '#lib/money/charges/query.js';
-import type { Charge, Deposit } from '#lib/money/charges/schemas.js';
+import type { Charge } from '#lib/money/charges/schemas.js';
+import { markChargeCredited } from '../../scripts/stack/credit-charge.js';
 import { expect } from 'vitest';
 import { api } from './api.js';
 import { clients } from './deps.js';
@@ -25,19 +23,7 @@ export async function creditedCharge(key: string, options: { amountMinor: bigint
   const chain = options.chain ?? 'local-a';
   const opened = await api('POST', '/v1/charges', { key, body: { ...(options.amountMinor === null ? {} : { amount: options.amountMinor.toString() }), asset: 'USDC', chains: [chain] } });
   expect(opened.status, JSON.stringify(opened.body)).toBe(201);
-  const deps = { dynamodb: clients().dynamodb, tableName: stack().tableName };
-  const record = (await readChargeRecord(deps, opened.body.id))!;
-  const deposit: Deposit = {
-    id: `dep_${opened.body.id.slice(3)}`, chain, tx_hash: `0x${'ab'.repeat(32)}`, log_index: 0, block_number: 1, block_hash: `0x${'cd'.repeat(32)}`,
-    amount: options.receivedMinor.toString(), confirmations: 3, status: 'credited', late: false, created_at: new Date().toISOString(),
-  };
-  const over = options.amountMinor !== null && options.receivedMinor > options.amountMinor;
-  const charge: Charge = {
-    ...record.charge, status: over ? 'overpaid' : 'succeeded', flags: over ? ['overpaid'] : [], amount_received: options.receivedMinor.toString(),
-    deposits: [deposit], deposit_count: 1,
-  };
-  await deps.dynamodb.send(new PutItemCommand({ TableName: deps.tableName, Item: chargeItem({ ...record, charge, version: record.version + 1 }) }));
-  return charge;
+  return markChargeCredited({ dynamodb: clients().dynamodb, tableName: stack().tableName }, opened.body.id, options.receivedMinor, chain);
 }
 
 /** A refund's status once it reaches one of `statuses`, read through the API. */
