@@ -37,6 +37,7 @@ const problemSchema = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
+  refundable: z.string().optional().meta({ description: 'On `refund_exceeds_charge`: what may still be refunded of the charge, minor units.' }),
   retry_after: z.number().int().optional(),
   attempts_left: z.number().int().optional(),
   locked_until: z.string().optional(),

@@ -1989,6 +1989,8 @@ export type components = {
                 message: string;
             }[];
             decline_code?: string;
+            /** @description On `refund_exceeds_charge`: what may still be refunded of the charge, minor units. */
+            refundable?: string;
             retry_after?: number;
             attempts_left?: number;
             locked_until?: string;
