@@ -12,6 +12,7 @@ import path from 'node:path';
 import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
 import { createMerchant, updateMerchantProfile } from '#lib/merchants/merchants.js';
 import { retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
+import { markChargeCredited } from './stack/credit-charge.js';
 import { StackError } from './stack/errors.js';
 import { allPhases, fixedFuzzSeed, fuzzApprovalPolicy, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from './stack/fuzz.js';
 import { startStack, type RunningStack } from './stack/stack.js';
@@ -49,11 +50,13 @@ try {
       console.log(`Fuzzing ${info.apiUrl} with seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
       // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
       const apiKey = await fuzzMerchant(info);
+      const dynamodb = new DynamoDBClient({ region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: info.endpoints.dynamodb });
       const run = await runContractFuzz({
         apiUrl: info.apiUrl, apiKey, chains: info.chains.map((chain) => chain.name), webhookUrl: sink.url,
         seed, phases: index === 0 ? allPhases : seedPhases,
         maxTimeSeconds: Number(process.env.LANEPAY_FUZZ_SECONDS ?? (index === 0 ? '100' : '60')),
         workDir: path.join(runDir, `seed-${seed}`), log: (line) => console.log(`  ${line}`),
+        creditCharge: (chargeId, receivedMinor, chain) => markChargeCredited({ dynamodb, tableName: info.tableName }, chargeId, receivedMinor, chain),
       });
       console.log(run.output);
       failed ||= !run.passed;

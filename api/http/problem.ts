@@ -58,6 +58,11 @@ const problemTypes = {
   payment_declined: { status: 402, title: 'Payment declined' },
   // charges
   charge_not_cancelable: { status: 409, title: 'Charge cannot be canceled' },
+  // refunds
+  refund_exceeds_charge: { status: 409, title: 'Refund exceeds what the charge credited' },
+  charge_not_refundable: { status: 409, title: 'Nothing of the charge was credited' },
+  no_excess: { status: 409, title: 'The charge has no excess to refund' },
+  refund_declined: { status: 402, title: 'Refund declined' },
   // ledger
   transfer_exists: { status: 409, title: 'Transfer exists already', operatorOnly: true },
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },

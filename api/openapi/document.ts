@@ -10,6 +10,7 @@ import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
+import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
 import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
 import { webhooksSection } from './webhooks.js';
 import { httpProblemCodes } from '../http/problem.js';
@@ -37,6 +38,7 @@ const problemSchema = z.object({
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
+  refundable: z.string().optional().meta({ description: 'On `refund_exceeds_charge`: what may still be refunded of the charge, minor units.' }),
   retry_after: z.number().int().optional(),
   attempts_left: z.number().int().optional(),
   locked_until: z.string().optional(),
@@ -69,6 +71,7 @@ const paths = {
   ...realtimeOpenApiPaths,
   ...customerOpenApiPaths,
   ...chargeOpenApiPaths,
+  ...refundOpenApiPaths,
   ...checkoutOpenApiPaths,
   ...approvalOpenApiPaths,
   '/v1/payments': {
@@ -242,6 +245,7 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'Payments', description: 'Authorize, capture and cancel payments' },
       { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
+      { name: 'Refunds', description: 'Money of a charge paid back to the payer, as a payout' },
       { name: 'Balances', description: 'Available and pending funds per asset' },
       { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
@@ -276,6 +280,7 @@ export function openApiDocument(): Record<string, unknown> {
         Redelivery: jsonSchema(redeliverySchema, 'output'),
         ...customerOpenApiSchemas,
         ...chargeOpenApiSchemas,
+        ...refundOpenApiSchemas,
         ...approvalOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },

@@ -21,10 +21,10 @@ export const jsonExample = (name: string, example: unknown) => ({ 'application/j
 const problemDescriptions = {
   400: 'Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`)',
   401: 'Missing, malformed, unknown or revoked API key (answered by the gateway)',
-  402: 'Declined: the payment is recorded with status `declined` and carried in the problem',
+  402: 'Declined: a payment is recorded with status `declined` and carried in the problem; a refund (`refund_declined`) is not recorded, `decline_code` says why',
   403: 'Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`)',
   404: 'No such object for this merchant',
-  409: 'Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight',
+  409: 'Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight',
   413: 'The body is larger than 16 KiB',
   415: 'The body is not `application/json`',
   422: 'Idempotency-Key reused with a different request',

@@ -14,7 +14,8 @@ export const balanceTransactionTypes = [
   'payout_fee_reversal', // a failed payout's fee paid back
   'charge', // a charge's deposit credited, net of its fee
   'top_up', // sandbox funds credited
-  'refund', // reserved: refunds of charges (issue 22, "Refunds") book through this type
+  'refund', // a refund of a charge debited (its payout's fee is a payout_fee); source: the refund
+  'refund_failure', // a failed refund's amount paid back to the merchant; source: the refund
   'adjustment', // an account's opening balance (older than balance transactions); operators' corrections later
 ] as const;
 export type BalanceTransactionType = (typeof balanceTransactionTypes)[number];

@@ -8,7 +8,7 @@ export function merchantProfileKey(merchantId: string) {
 }
 
 /** The lists of a merchant's objects on gsi1, one partition each, sorted by id (ids are time-ordered). */
-export type MerchantList = 'CHARGES' | 'CUSTOMERS' | 'EVENTS' | 'MEMBERS' | 'PAYMENTS' | 'WEBHOOK_ENDPOINTS' | `APPROVALS#${string}`;
+export type MerchantList = 'CHARGES' | 'CUSTOMERS' | 'EVENTS' | 'MEMBERS' | 'PAYMENTS' | 'REFUNDS' | 'WEBHOOK_ENDPOINTS' | `APPROVALS#${string}`;
 
 /**
  * The gsi1 partition listing one kind of a merchant's objects. An index key, not a table one: the

@@ -31,6 +31,14 @@ export {
 export type { Payment } from './payments/schemas.js';
 export { expireDueHolds, settlePayment } from './payments/settle.js';
 export type { SettleAction } from './payments/settle.js';
+export { createRefund, readRefunded } from './refunds/create.js';
+export type { RefundResult } from './refunds/create.js';
+export { refundEventTypes } from './refunds/events.js';
+export { getRefund, listChargeRefunds, listRefunds } from './refunds/query.js';
+export {
+  chargeRefundsPathSchema, createRefundBodySchema, refundIdPathSchema, refundListQuerySchema, refundSchema, refundStatuses,
+} from './refunds/schemas.js';
+export type { Refund } from './refunds/schemas.js';
 export { checkPayouts } from './payouts/check.js';
 export type { CheckResult } from './payouts/check.js';
 export { readPaymentRecord } from './payouts/complete.js';
@@ -48,3 +56,4 @@ export { checkSweep, readSweep, submitSweep } from './sweeps/submit.js';
 export * as chargesErrors from './charges/errors.js';
 export * as paymentsErrors from './payments/errors.js';
 export * as payoutsErrors from './payouts/errors.js';
+export * as refundsErrors from './refunds/errors.js';

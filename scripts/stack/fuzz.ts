@@ -36,6 +36,8 @@ export interface FuzzOptions {
    */
   phases?: string[];
   log?: (line: string) => void;
+  /** Marks a charge paid and final (scripts/stack/credit-charge.ts), so the run has a refund to start from. */
+  creditCharge: (chargeId: string, receivedMinor: bigint, chain: string) => Promise<unknown>;
 }
 
 export interface FuzzRun {
@@ -66,6 +68,8 @@ export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | '
   // Charges are opened on the chains with a deposit factory, in the assets they carry.
   schemas.CreateCharge!.properties.asset = { type: 'string', enum: ['USDC'] };
   schemas.CreateCharge!.properties.chains = { type: 'array', items: { type: 'string', enum: options.chains }, minItems: 1, maxItems: options.chains.length, uniqueItems: true };
+  // A refund's chain, like a payment's, is one this stack runs (another is a 400, as for payments).
+  schemas.CreateRefund!.properties.chain = { type: 'string', enum: options.chains };
   // A payment's customer must be one of the merchant's (an unknown one is a 400, as the KYC gate
   // wants): this merchant's customers, like the chains, are what this stack accepts.
   if (customerIds.length > 0) schemas.CreatePayment!.properties.customer = { type: 'string', enum: customerIds };
@@ -109,6 +113,7 @@ export interface SeededIds {
   'verification-ids': string[];
   'charge-ids': string[];
   'approval-ids': string[];
+  'refund-ids': string[];
 }
 
 /**
@@ -117,7 +122,7 @@ export interface SeededIds {
  * (scripts/stack/assets/schemathesis.toml), so capture, cancel, delete and the event operations are
  * reached with ids that exist, whatever the seed; the other half are generated.
  */
-export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey' | 'webhookUrl' | 'chains'>): Promise<{ ids: SeededIds; paymentCustomers: string[] }> {
+export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey' | 'webhookUrl' | 'chains' | 'creditCharge'>): Promise<{ ids: SeededIds; paymentCustomers: string[] }> {
   const call = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${options.apiUrl}${route}`, {
       method,
@@ -127,7 +132,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [] };
   // Two pools of customers, each verified with a document number of its own (one another customer
   // gave is a review reason, document_reused). The first is offered to the operations that take a
   // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
@@ -159,6 +164,10 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   for (let i = 0; i < 4; i += 1) {
     ids['charge-ids'].push((await call('POST', '/v1/charges', i % 2 === 0 ? { amount: '1000000', asset: 'USDC' } : { asset: 'USDC' })).id);
   }
+  // A charge paid (marked credited on the stack) with a refund of part of it: refunds to read, and
+  // room on it for fuzzed refunds to be accepted.
+  await options.creditCharge(ids['charge-ids'][0]!, 1_000_000n, options.chains[0]!);
+  ids['refund-ids'].push((await call('POST', `/v1/charges/${ids['charge-ids'][0]}/refunds`, { amount: '100000', destination: '0x52908400098527886E0F7030069857D2E4169EE7', chain: options.chains[0] })).id);
   for (let i = 0; i < 3; i += 1) {
     const payment = { amount: fuzzApprovalThresholdMinor, asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7' };
     const held = await call('POST', '/v1/payments', payment) as { id: string; approval_id?: string };

@@ -3,8 +3,8 @@ import { subscribe, type SubscribeOptions } from './realtime.js';
 import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
-  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateWebhookEndpointParams,
-  DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, WebhookAttempt, WebhookEndpoint,
+  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateWebhookEndpointParams,
+  DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from './types.js';
 import { webhooks } from './webhooks.js';
@@ -32,6 +32,7 @@ type Lister = <T extends { id: string }>(path: string, params: ListParams, reque
 /** The Lanepay merchant API. Every method takes RequestOptions last (idempotency key, timeout, retries, signal). */
 export class Lanepay {
   readonly payments;
+  readonly refunds;
   readonly balances;
   readonly events;
   readonly webhookEndpoints;
@@ -52,6 +53,7 @@ export class Lanepay {
     const list: Lister = <T extends { id: string }>(path: string, params: ListParams, requestOptions?: RequestOptions) =>
       new PageRequest<T>((page) => http.request<Page<T>>({ method: 'GET', path, query: { ...page } }, requestOptions), params);
     this.payments = paymentsResource(http, list);
+    this.refunds = refundsResource(http, list);
     this.balances = balancesResource(http, list);
     this.events = eventsResource(http, list);
     this.webhookEndpoints = webhookEndpointsResource(http, list);
@@ -73,6 +75,20 @@ function paymentsResource(http: Transport, list: Lister) {
       http.request<Payment>({ method: 'GET', path: `/v1/payments/${id(paymentId)}` }, o),
     /** Newest first; `await` for a page, `for await` for every payment. */
     list: (params: ListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
+  };
+}
+
+function refundsResource(http: Transport, list: Lister) {
+  return {
+    /** Refunds a charge to `destination` (all of it unless `amount`; `'excess'` for what was paid over). Sends an Idempotency-Key, kept across retries. */
+    create: (chargeId: string, params: CreateRefundParams, o?: RequestOptions) =>
+      http.request<Refund>({ method: 'POST', path: `/v1/charges/${id(chargeId)}/refunds`, body: params, idempotent: true }, o),
+    retrieve: (refundId: string, o?: RequestOptions) =>
+      http.request<Refund>({ method: 'GET', path: `/v1/refunds/${id(refundId)}` }, o),
+    /** Newest first; `await` for a page, `for await` for every refund. */
+    list: (params: ListParams = {}, o?: RequestOptions) => list<Refund>('/v1/refunds', params, o),
+    /** A charge's refunds, newest first. */
+    listForCharge: (chargeId: string, params: ListParams = {}, o?: RequestOptions) => list<Refund>(`/v1/charges/${id(chargeId)}/refunds`, params, o),
   };
 }
 

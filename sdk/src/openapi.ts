@@ -185,6 +185,58 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/charges/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a charge's refunds, newest first */
+        get: operations["listChargeRefunds"];
+        put?: never;
+        /** Refund a charge (all that it credited and not yet refunded by default; `"excess"` for what was paid over its amount) to an address on its chain */
+        post: operations["createRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List refunds, newest first */
+        get: operations["listRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refunds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a refund */
+        get: operations["getRefund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checkout/{id}/realtime-token": {
         parameters: {
             query?: never;
@@ -782,6 +834,126 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "refund.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.created
+         * @description A refund of a charge was accepted; its payout (`payout`) follows or waits for approval. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.requires_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.requires_approval
+         * @description A refund at or above the approval policy's `refunds` threshold waits for members' approvals (`approval_id`). Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundRequiresApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.processing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.processing
+         * @description A refund's payout is on its way on chain. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundProcessing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.succeeded
+         * @description A refund's payout is confirmed on chain (`tx_hash`). Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.failed
+         * @description A refund's payout failed for good; its amount is back in the balance and refundable again; `failure_code` says why. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event refund.canceled
+         * @description A refund held for approval was rejected, withdrawn or expired; its amount is refundable again. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onRefundCanceled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.failing": {
         parameters: {
             query?: never;
@@ -1056,6 +1228,37 @@ export type components = {
             /** @constant */
             object: "event";
             /** @enum {string} */
+            type: "refund.created" | "refund.requires_approval" | "refund.processing" | "refund.succeeded" | "refund.failed" | "refund.canceled";
+            created_at: string;
+            data: {
+                object: {
+                    id: string;
+                    /** @constant */
+                    object: "refund";
+                    /** @enum {string} */
+                    status: "pending" | "requires_approval" | "processing" | "succeeded" | "failed" | "canceled";
+                    amount: string;
+                    fee: string;
+                    asset: string;
+                    chain: string;
+                    destination: string;
+                    charge: string;
+                    payout: string;
+                    reason: string | null;
+                    metadata: {
+                        [key: string]: string;
+                    };
+                    tx_hash: string | null;
+                    failure_code: string | null;
+                    approval_id?: string;
+                    created_at: string;
+                };
+            };
+        } | {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @enum {string} */
             type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
             created_at: string;
             data: {
@@ -1214,6 +1417,37 @@ export type components = {
                 /** @constant */
                 object: "event";
                 /** @enum {string} */
+                type: "refund.created" | "refund.requires_approval" | "refund.processing" | "refund.succeeded" | "refund.failed" | "refund.canceled";
+                created_at: string;
+                data: {
+                    object: {
+                        id: string;
+                        /** @constant */
+                        object: "refund";
+                        /** @enum {string} */
+                        status: "pending" | "requires_approval" | "processing" | "succeeded" | "failed" | "canceled";
+                        amount: string;
+                        fee: string;
+                        asset: string;
+                        chain: string;
+                        destination: string;
+                        charge: string;
+                        payout: string;
+                        reason: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        tx_hash: string | null;
+                        failure_code: string | null;
+                        approval_id?: string;
+                        created_at: string;
+                    };
+                };
+            } | {
+                id: string;
+                /** @constant */
+                object: "event";
+                /** @enum {string} */
                 type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
                 created_at: string;
                 data: {
@@ -1295,7 +1529,7 @@ export type components = {
                 /** @constant */
                 object: "balance_transaction";
                 /** @enum {string} */
-                type: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "adjustment";
+                type: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "refund_failure" | "adjustment";
                 amount: string;
                 fee: string;
                 net: string;
@@ -1314,7 +1548,7 @@ export type components = {
              * @description An absolute https URL (http too on the local stage) whose host resolves only to public addresses (loopback too on the local stage).
              */
             url: string;
-            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
+            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "refund.created" | "refund.requires_approval" | "refund.processing" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
             description?: string;
         };
         WebhookEndpoint: {
@@ -1651,6 +1885,65 @@ export type components = {
             }[];
             has_more: boolean;
         };
+        CreateRefund: {
+            amount?: string | "excess";
+            /** @description An EVM address: 0x and 40 hex digits, all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum. */
+            destination: string;
+            chain?: string;
+            reason?: string;
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        Refund: {
+            id: string;
+            /** @constant */
+            object: "refund";
+            /** @enum {string} */
+            status: "pending" | "requires_approval" | "processing" | "succeeded" | "failed" | "canceled";
+            amount: string;
+            fee: string;
+            asset: string;
+            chain: string;
+            destination: string;
+            charge: string;
+            payout: string;
+            reason: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            tx_hash: string | null;
+            failure_code: string | null;
+            approval_id?: string;
+            created_at: string;
+        };
+        RefundList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "refund";
+                /** @enum {string} */
+                status: "pending" | "requires_approval" | "processing" | "succeeded" | "failed" | "canceled";
+                amount: string;
+                fee: string;
+                asset: string;
+                chain: string;
+                destination: string;
+                charge: string;
+                payout: string;
+                reason: string | null;
+                metadata: {
+                    [key: string]: string;
+                };
+                tx_hash: string | null;
+                failure_code: string | null;
+                approval_id?: string;
+                created_at: string;
+            }[];
+            has_more: boolean;
+        };
         Approval: {
             id: string;
             /** @constant */
@@ -1726,7 +2019,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -1734,6 +2027,8 @@ export type components = {
                 message: string;
             }[];
             decline_code?: string;
+            /** @description On `refund_exceeds_charge`: what may still be refunded of the charge, minor units. */
+            refundable?: string;
             retry_after?: number;
             attempts_left?: number;
             locked_until?: string;
@@ -1992,7 +2287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2385,7 +2680,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2556,7 +2851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2832,7 +3127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2852,6 +3147,380 @@ export interface operations {
             };
             /** @description The body is not `application/json` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChargeRefunds: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refunds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRefund: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A key unique to this request, e.g. a UUID: a retry with the same key and body returns the first result. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The charge's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": "1000000",
+                 *       "destination": "0x52908400098527886E0F7030069857D2E4169EE7",
+                 *       "reason": "requested_by_customer"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateRefund"];
+            };
+        };
+        responses: {
+            /** @description The first result of this Idempotency-Key, replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Accepted: paying out, or waiting for approval */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Declined: a payment is recorded with status `declined` and carried in the problem; a refund (`refund_declined`) is not recorded, `decline_code` says why */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRefunds: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refunds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The refund's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refund */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3120,7 +3789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3249,7 +3918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3448,7 +4117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Declined: the payment is recorded with status `declined` and carried in the problem */
+            /** @description Declined: a payment is recorded with status `declined` and carried in the problem; a refund (`refund_declined`) is not recorded, `decline_code` says why */
             402: {
                 headers: {
                     [name: string]: unknown;
@@ -3457,7 +4126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3659,7 +4328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3775,7 +4444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3895,7 +4564,7 @@ export interface operations {
                 /** @description The last id of the previous page */
                 starting_after?: string;
                 /** @description Only this type */
-                type?: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "adjustment";
+                type?: "payment" | "payout_fee" | "payment_reversal" | "payout_fee_reversal" | "charge" | "top_up" | "refund" | "refund_failure" | "adjustment";
                 /** @description Only the movements of this object (`pay_...`, `ch_...`) */
                 source?: string;
                 /** @description Created at or after this instant (RFC 3339) */
@@ -4317,7 +4986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5153,6 +5822,198 @@ export interface operations {
                 "application/json": components["schemas"]["Event"] & {
                     /** @constant */
                     type?: "charge.deposit_reverted";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.created";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundRequiresApproval: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.requires_approval";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundProcessing: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.processing";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundSucceeded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.succeeded";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.failed";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRefundCanceled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "refund.canceled";
                 };
             };
         };

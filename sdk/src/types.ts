@@ -18,6 +18,8 @@ type Item<List> = List extends { data: (infer T)[] } ? T : never;
 // Interfaces (not aliases) so editors and the built .d.ts show these names, not their expansion.
 export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
 export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
+export interface Refund extends ResponseBody<'/v1/refunds/{id}', 'get'> {}
+export interface CreateRefundParams extends RequestBody<'/v1/charges/{id}/refunds', 'post'> {}
 export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/capture', 'post'> {}
 export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
 /** One movement of the balance; the sum of `net` over an asset's transactions is its balance. */

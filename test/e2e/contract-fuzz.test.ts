@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPhases, fixedFuzzSeed, fuzzApprovalPolicy, fuzzFundingMinor, fuzzMerchantRisk, runContractFuzz, seedPhases } from '../../scripts/stack/fuzz.js';
 import { webhookSink } from '../../scripts/stack/webhook-sink.js';
-import { fundedMerchant } from '../support/deps.js';
+import { clients, fundedMerchant } from '../support/deps.js';
+import { markChargeCredited } from '../../scripts/stack/credit-charge.js';
 import { stack } from '../support/stack.js';
 
 // Schemathesis drives every documented operation from docs/openapi.json against the test stack
@@ -31,6 +32,7 @@ describe('the merchant API under contract fuzzing', () => {
     // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
     const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy }));
     const run = await runContractFuzz({
+      creditCharge: (chargeId, receivedMinor, chain) => markChargeCredited({ dynamodb: clients().dynamodb, tableName: stack().tableName }, chargeId, receivedMinor, chain),
       apiUrl: stack().apiUrl,
       apiKey: merchant.api_key,
       chains: stack().chains.map((chain) => chain.name),

@@ -45,6 +45,7 @@ const expectedStatus: Record<string, number> = {
   'realtime/disconnect.json': 200,
   'realtime/subscribe-to-payment.json': 200,
   'realtime-tokens/post-realtime-token-for-payment.json': 201,
+  'refunds/get-refunds.json': 200,
   'settle/post-payment-cancel.json': 200,
   'settle/post-payment-capture-partial.json': 200,
   'webhooks/delete-spare-webhook-endpoint.json': 200,

@@ -1,6 +1,10 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
+import { readChargeRecord } from '#lib/money/charges/query.js';
+import { chargeRefundsPartition, refundFromItem, refundTotalKey } from '#lib/money/refunds/items.js';
 import { expectBalanceTransactionsExact } from './balance-transactions.js';
-import { allAccountItems, allBalanceTransactionItems } from './deps.js';
+import { allAccountItems, allBalanceTransactionItems, clients } from './deps.js';
+import { stack } from './stack.js';
 
 /**
  * The ledger's invariants over every account in the table: debits equal credits, posted and
@@ -20,4 +24,23 @@ export async function expectLedgerBalanced(tableName?: string): Promise<void> {
   }
   // Read after the accounts, while other test files may be writing.
   expectBalanceTransactionsExact(items, await allBalanceTransactionItems(tableName), { readWhileWritten: true });
+}
+
+/**
+ * A charge's refund invariants, once its refunds are at rest: the refund total (`REFUNDTOTAL#`)
+ * equals the sum of its refunds that are not failed or canceled, and never exceeds what the charge
+ * credited.
+ */
+export async function expectChargeRefundsHold(chargeId: string): Promise<void> {
+  const { dynamodb } = clients();
+  const tableName = stack().tableName;
+  const total = (await dynamodb.send(new GetItemCommand({ TableName: tableName, Key: refundTotalKey(chargeId), ConsistentRead: true }))).Item;
+  const refunds = (await dynamodb.send(new QueryCommand({
+    TableName: tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: chargeRefundsPartition(chargeId) } }, ConsistentRead: true,
+  }))).Items ?? [];
+  const live = refunds.map(refundFromItem).filter((r) => r.status !== 'failed' && r.status !== 'canceled');
+  const refunded = BigInt(total?.refunded?.N ?? '0');
+  expect(refunded, `refund total of ${chargeId}`).toBe(live.reduce((sum, r) => sum + BigInt(r.amount), 0n));
+  const charge = (await readChargeRecord({ dynamodb, tableName }, chargeId))!.charge;
+  expect(refunded <= BigInt(charge.amount_received), `${chargeId} refunded ${refunded} of ${charge.amount_received}`).toBe(true);
 }

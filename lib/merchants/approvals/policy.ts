@@ -16,6 +16,11 @@ export const approvalPolicySchema = z.strictObject({
     at_or_above: amountStringSchema,
     approvals: z.number().check(z.int(), z.gte(1), z.lte(10)),
   })),
+  /** Refunds of charges (POST /v1/charges/{id}/refunds) of at least this many minor units wait for `approvals` members. */
+  refunds: z.optional(z.strictObject({
+    at_or_above: amountStringSchema,
+    approvals: z.number().check(z.int(), z.gte(1), z.lte(10)),
+  })),
   /** API key creation and revocation, risk limits, the policy itself, webhook endpoints, adding and revoking members. */
   admin_changes: z._default(z.strictObject({ approvals: z.number().check(z.int(), z.gte(0), z.lte(10)) }), { approvals: 1 }),
   /** How long a request waits for its approvals before it expires. */
@@ -28,13 +33,13 @@ export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'ap
 export type AdminAction = (typeof adminActions)[number];
 export type ApprovalActionKind = 'payout' | AdminAction;
 
-export type ApprovalAction = { kind: 'payout'; amountMinor: bigint; asset: string } | { kind: AdminAction };
+export type ApprovalAction = { kind: 'payout' | 'refund'; amountMinor: bigint; asset: string } | { kind: AdminAction };
 
 export interface ApprovalRequirement {
   /** Distinct members (never the requester) who must approve; 0 means the action goes ahead at once. */
   approvals: number;
   /** The policy rule that asked for them, for the request and its refusal messages. */
-  rule: 'none' | 'payouts.at_or_above' | 'admin_changes';
+  rule: 'none' | 'payouts.at_or_above' | 'refunds.at_or_above' | 'admin_changes';
   expiresAfterSeconds: number;
 }
 
@@ -50,13 +55,17 @@ export function requiredApprovals(policy: ApprovalPolicy | undefined, action: Ap
     if (!policy.payouts || action.amountMinor < BigInt(policy.payouts.at_or_above)) return none;
     return { approvals: policy.payouts.approvals, rule: 'payouts.at_or_above', expiresAfterSeconds };
   }
+  if (action.kind === 'refund') {
+    if (!policy.refunds || action.amountMinor < BigInt(policy.refunds.at_or_above)) return none;
+    return { approvals: policy.refunds.approvals, rule: 'refunds.at_or_above', expiresAfterSeconds };
+  }
   if (policy.admin_changes.approvals === 0) return none;
   return { approvals: policy.admin_changes.approvals, rule: 'admin_changes', expiresAfterSeconds };
 }
 
 /** The most approvals any rule of the policy can ask for: the merchant needs at least that many members. */
 export function mostApprovalsAsked(policy: ApprovalPolicy): number {
-  return Math.max(policy.payouts?.approvals ?? 0, policy.admin_changes.approvals);
+  return Math.max(policy.payouts?.approvals ?? 0, policy.refunds?.approvals ?? 0, policy.admin_changes.approvals);
 }
 
 /**

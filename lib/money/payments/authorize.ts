@@ -65,7 +65,7 @@ export async function authorizePayment(deps: PaymentDeps, request: AuthorizeRequ
   }
 }
 
-function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string): Chain {
+export function assertChainCarries(deps: PaymentDeps, chainName: string, asset: string): Chain {
   const chain = deps.chains.get(chainName);
   if (!chain) {
     throw new ValidationError(`Unknown chain "${chainName}". Supported chains: ${deps.chains.names().join(', ')}.`, [
@@ -183,12 +183,12 @@ function customerChanged(error: unknown, items: TransactWriteItem[]): boolean {
 }
 
 /** The day's volume counters a payment adds to, whose conditions are its velocity limits. */
-interface VelocityItems {
+export interface VelocityItems {
   merchant: TransactWriteItem;
   destination: TransactWriteItem;
 }
 
-function velocityItems(
+export function velocityItems(
   tableName: string, payment: { merchantId: string; asset: string; destination: string }, amountMinor: bigint,
   limits: { merchantDailyLimitMinor: bigint; destinationDailyLimitMinor: bigint }, now: Date,
 ): VelocityItems {

@@ -4,6 +4,7 @@ import type { PaymentDeps } from './deps.js';
 import { paymentEventItem, type PaymentEventType } from './events.js';
 import { replacePaymentItem, type PaymentRecord } from './items.js';
 import type { Payment } from './schemas.js';
+import { refundFollowItems } from '../refunds/follow.js';
 import { captureChange, readPayment, releasedPayoutChange } from './settle.js';
 
 /**
@@ -44,6 +45,7 @@ export async function heldPayoutOutcome(
       replacePaymentItem(deps.tableName, nextRecord, waiting),
       paymentEventItem(deps.tableName, merchantId, event, next, now).item,
       ...transferItems(deps.tableName, transfers, now.toISOString()),
+      ...refundFollowItems(deps.tableName, record, next, now),
     ],
     action,
     object: { type: 'payment', id: paymentId },

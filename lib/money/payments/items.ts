@@ -2,6 +2,7 @@ import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb
 import * as z from 'zod';
 import { merchantListPartition, type MerchantProfile } from '#merchants';
 import { bigintAttribute, jsonAttribute, readItem } from '#platform';
+import { platformAccount, type AccountId, type BalanceMemo } from '#ledger';
 import { paymentSchema, type Payment } from './schemas.js';
 
 const holdIndexShards = 8;
@@ -26,6 +27,39 @@ export interface PaymentRecord {
   risk?: RiskRecord;
   /** The merchant's fee terms when the payment was authorized: capture charges these, whatever the profile says later. */
   feeTerms?: FeeTerms;
+  /** Set when the payment is the payout of a refund (lib/money/refunds): its changes move the refund too. */
+  refund?: RefundLink;
+}
+
+/** What ties a payout to the refund it pays: the refund's id, its charge and the merchant's reason. */
+export interface RefundLink {
+  id: string;
+  chargeId: string;
+  reason: string | null;
+}
+
+/**
+ * The platform account a payout's money waits in between the merchant's debit and the chain: a
+ * refund's waits in `refunds`, so the ledger shows what is on its way back to payers.
+ */
+export function clearingAccountOf(record: Pick<PaymentRecord, 'refund' | 'payment'>): AccountId {
+  return platformAccount(record.refund ? 'refunds' : 'clearing', record.payment.asset);
+}
+
+/**
+ * What a payout's movements of the merchant's balance are listed as (its balance transactions): a
+ * refund's as `refund` / `refund_failure` with the refund as their source, any other payout's as
+ * `payment` / `payment_reversal` with the payment. Fees are `payout_fee` either way.
+ */
+export function balanceMemoOf(record: Pick<PaymentRecord, 'refund' | 'payment'>, step: 'debit' | 'fee' | 'reversal' | 'fee_reversal', extra: Partial<BalanceMemo> = {}): BalanceMemo {
+  const refund = record.refund !== undefined;
+  const type = ({
+    debit: refund ? 'refund' : 'payment',
+    fee: 'payout_fee',
+    reversal: refund ? 'refund_failure' : 'payment_reversal',
+    fee_reversal: 'payout_fee_reversal',
+  } as const)[step];
+  return { type, source: record.refund?.id ?? record.payment.id, chain: record.payment.chain, ...extra };
 }
 
 export type FeeTerms = MerchantProfile['fee'];
@@ -51,6 +85,7 @@ export function paymentItem(record: PaymentRecord): Record<string, AttributeValu
   };
   if (record.risk) item.risk = { S: JSON.stringify(record.risk) };
   if (record.feeTerms) item.feeTerms = { S: JSON.stringify(record.feeTerms) };
+  if (record.refund) item.refund = { S: JSON.stringify(record.refund) };
   if (record.hold) {
     item.holdTransferId = { S: record.hold.transferId };
     item.holdAmount = { N: record.hold.amountMinor.toString() };
@@ -98,6 +133,7 @@ const storedPaymentSchema = z.object({
   feeTerms: jsonAttribute(z.custom<FeeTerms>()).optional(),
   holdTransferId: z.string().optional(),
   holdAmount: bigintAttribute.optional(),
+  refund: jsonAttribute(z.custom<RefundLink>()).optional(),
 });
 
 export function recordFromItem(item: Record<string, AttributeValue>): PaymentRecord {
@@ -108,6 +144,7 @@ export function recordFromItem(item: Record<string, AttributeValue>): PaymentRec
     version: stored.version,
     ...(stored.risk ? { risk: stored.risk } : {}),
     ...(stored.feeTerms ? { feeTerms: stored.feeTerms } : {}),
+    ...(stored.refund ? { refund: stored.refund } : {}),
     ...(stored.holdTransferId ? { hold: { transferId: stored.holdTransferId, amountMinor: stored.holdAmount! } } : {}),
   };
 }

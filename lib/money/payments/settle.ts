@@ -10,9 +10,10 @@ import {
 import type { PaymentResult } from './authorize.js';
 import type { PaymentDeps } from './deps.js';
 import { AuthorizationExpiredError, CaptureExceedsAuthorizedError, PaymentNotCancelableError, PaymentNotCapturableError } from './errors.js';
-import { holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
+import { balanceMemoOf, clearingAccountOf, holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
 import { paymentEventItem, type PaymentEventType } from './events.js';
 import type { Payment } from './schemas.js';
+import { refundFollowItems } from '../refunds/follow.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
 
@@ -72,6 +73,7 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     replacePaymentItem(deps.tableName, nextRecord, { version: record.version, status: 'authorized' }),
     paymentEventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
+    ...refundFollowItems(deps.tableName, record, change.next, now),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
   if (kycGate) items.push(kycGate);
@@ -128,6 +130,7 @@ async function cancelHeldPayout(deps: PaymentDeps, request: SettleRequest, recor
     replaceApprovalItem(deps.tableName, withdrawn, held.version),
     paymentEventItem(deps.tableName, record.merchantId, change.event, change.next, now).item,
     ...transferItems(deps.tableName, change.transfers, now.toISOString()),
+    ...refundFollowItems(deps.tableName, record, change.next, now),
   ];
   if (lock) items.push(completeIdempotencyItem(deps.tableName, lock, result));
   try {
@@ -162,7 +165,7 @@ export function captureChange(record: PaymentRecord, merchant: Pick<MerchantProf
   // The terms agreed at authorization (the hold reserved their maximum fee), not today's profile.
   const feeMinor = feeFor({ fee: record.feeTerms ?? merchant.fee }, capturedMinor);
   const hold = pendingHold(record);
-  const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor, memo: { type: 'payment', source: payment.id, chain: payment.chain, feeMinor } }];
+  const transfers: TransferIntent[] = [{ kind: 'post_pending', id: `trf_capture_${payment.id}`, pending: hold, amountMinor: capturedMinor + feeMinor, memo: balanceMemoOf(record, 'debit', { feeMinor }) }];
   if (feeMinor > 0n) {
     transfers.push({ kind: 'posted', id: `trf_fee_${payment.id}`, debit: hold.credit, credit: platformAccount('fees', payment.asset), amountMinor: feeMinor, asset: payment.asset, rootId: hold.id });
   }
@@ -179,7 +182,7 @@ export function pendingHold(record: PaymentRecord): PendingTransfer {
   return {
     id: record.hold.transferId,
     debit: merchantAccount(record.merchantId, record.payment.asset) as AccountId,
-    credit: platformAccount('clearing', record.payment.asset),
+    credit: clearingAccountOf(record),
     amountMinor: record.hold.amountMinor,
     asset: record.payment.asset,
   };

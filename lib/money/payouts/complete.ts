@@ -1,13 +1,14 @@
 import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited } from '#audit';
-import { ledgerPostings, merchantAccount, platformAccount, transferItems, type BalanceMemo, type TransferIntent } from '#ledger';
+import { ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { isConditionRefusal } from '#platform';
-import { paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
+import { balanceMemoOf, clearingAccountOf, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import { paymentEventItem } from '../payments/events.js';
 import type { Payment } from '../payments/schemas.js';
 import type { PayoutDeps } from './deps.js';
 import { payoutItem, type Payout } from './items.js';
 import { releaseWalletItem } from './liquidity.js';
+import { refundFollowItems } from '../refunds/follow.js';
 
 export type FinishOutcome = 'completed' | 'already_final' | 'conflict';
 
@@ -24,7 +25,7 @@ export async function completePayout(deps: PayoutDeps, payout: Payout, txHash: s
   return finish(deps, payout, (record) => {
     const payment: Payment = { ...record.payment, status: 'succeeded', tx_hash: txHash };
     const transfers: TransferIntent[] = [{
-      kind: 'posted', id: `trf_settle_${payment.id}`, debit: platformAccount('clearing', payment.asset),
+      kind: 'posted', id: `trf_settle_${payment.id}`, debit: clearingAccountOf(record),
       credit: platformAccount(`hotwallet:${payment.chain}`, payment.asset), amountMinor: BigInt(payment.amount_captured), asset: payment.asset,
     }];
     return { payment, transfers, event: 'payment.succeeded' as const, payoutStatus: 'succeeded' as const };
@@ -40,13 +41,12 @@ export async function failPayout(deps: PayoutDeps, payout: Payout, failureCode: 
     const payment: Payment = { ...record.payment, status: 'failed', failure_code: failureCode };
     const merchant = merchantAccount(record.merchantId, payment.asset);
     // No tx_hash: a failed payment names none (which of its attempts reverted is the payout's record).
-    const memo = (type: BalanceMemo['type']): BalanceMemo => ({ type, source: payment.id, chain: payment.chain });
     const transfers: TransferIntent[] = [{
-      kind: 'posted', id: `trf_refund_${payment.id}`, debit: platformAccount('clearing', payment.asset), credit: merchant,
-      amountMinor: BigInt(payment.amount_captured), asset: payment.asset, memo: memo('payment_reversal'),
+      kind: 'posted', id: `trf_refund_${payment.id}`, debit: clearingAccountOf(record), credit: merchant,
+      amountMinor: BigInt(payment.amount_captured), asset: payment.asset, memo: balanceMemoOf(record, 'reversal'),
     }];
     if (BigInt(payment.fee) > 0n) {
-      transfers.push({ kind: 'posted', id: `trf_fee_refund_${payment.id}`, debit: platformAccount('fees', payment.asset), credit: merchant, amountMinor: BigInt(payment.fee), asset: payment.asset, rootId: `trf_refund_${payment.id}`, memo: memo('payout_fee_reversal') });
+      transfers.push({ kind: 'posted', id: `trf_fee_refund_${payment.id}`, debit: platformAccount('fees', payment.asset), credit: merchant, amountMinor: BigInt(payment.fee), asset: payment.asset, rootId: `trf_refund_${payment.id}`, memo: balanceMemoOf(record, 'fee_reversal') });
     }
     return { payment, transfers, event: 'payment.failed' as const, payoutStatus: 'failed' as const };
   });
@@ -90,6 +90,7 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     // The payout is final: what it held of its wallet's balance is free again.
     ...releaseWalletItem(deps.tableName, payout),
     ...transferItems(deps.tableName, next.transfers, now.toISOString()),
+    ...refundFollowItems(deps.tableName, record, next.payment, now),
   ];
   try {
     await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { verificationEventTypes, verificationSchema } from '#compliance';
-import { chargeEventTypes, chargeSchema, paymentEventTypes, paymentSchema } from '#money';
+import { chargeEventTypes, chargeSchema, paymentEventTypes, paymentSchema, refundEventTypes, refundSchema } from '#money';
 import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
 import { webhookEndpointEventTypes } from '../webhooks/events.js';
 
@@ -12,7 +12,7 @@ import { webhookEndpointEventTypes } from '../webhooks/events.js';
  */
 
 /** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
-export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
+export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...refundEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
 export type AnyEventType = (typeof allEventTypes)[number];
 
 
@@ -32,6 +32,14 @@ const chargeEventSchema = z.object({
   data: z.object({ object: chargeSchema }),
 });
 
+const refundEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(refundEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: refundSchema }),
+});
+
 const webhookEndpointEventSchema = z.object({
   id: z.string(),
   object: z.literal('event'),
@@ -49,6 +57,6 @@ const verificationEventSchema = z.object({
   data: z.object({ object: verificationSchema }),
 });
 
-export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, chargeEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
+export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, chargeEventSchema, refundEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
 export type LanepayEvent = z.infer<typeof eventSchema>;
 

@@ -183,10 +183,10 @@ export interface Subscriber {
 }
 
 /** Connections subscribed to `objectId` (a payment or charge) or to all of the merchant's events, each once. */
-export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: string, objectId: string): Promise<Subscriber[]> {
+export async function findSubscribers(deps: RealtimeStoreDeps, merchantId: string, objectIds: string | string[]): Promise<Subscriber[]> {
   // One query of the merchant's subscriptions (few: open checkout pages and dashboards), filtered
   // here, rather than one per prefix: this runs for every event the platform emits.
-  const wanted = [`${allPayments}#`, `${objectId}#`];
+  const wanted = [`${allPayments}#`, ...[objectIds].flat().map((id) => `${id}#`)];
   const subscribers = new Map<string, Subscriber>();
   const pages = paginateQuery(
     { client: deps.dynamodb },

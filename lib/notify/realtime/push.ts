@@ -15,7 +15,7 @@ const postConcurrency = 25;
  * the charge's public view. Resolves to the number of connections the event reached.
  */
 export async function pushEvent(deps: RealtimeDeps, event: LanepayEvent, merchantId: string): Promise<{ connections: number }> {
-  const subscribers = await findSubscribers(deps, merchantId, event.data.object.id);
+  const subscribers = await findSubscribers(deps, merchantId, subjectsOf(event));
   const frames = framesOf(event);
   const deliveries = subscribers.flatMap((subscriber) => {
     const data = frames[subscriber.view];
@@ -28,6 +28,15 @@ export async function pushEvent(deps: RealtimeDeps, event: LanepayEvent, merchan
     reached += results.filter(Boolean).length;
   }
   return { connections: reached };
+}
+
+/**
+ * The objects whose subscribers an event reaches: its own, and for a refund also its payout and its
+ * charge, so a page following a payment or a charge sees it refunded.
+ */
+function subjectsOf(event: LanepayEvent): string[] {
+  const { object } = event.data;
+  return 'payout' in object && 'charge' in object ? [object.id, object.payout, object.charge] : [object.id];
 }
 
 /** The frame each kind of subscriber receives; none for a checkout page when it is not a charge event. */

@@ -18,6 +18,7 @@ import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
+import { chargeRefundsPartition, merchantRefundsPartition, refundIdKey, refundKey, refundTotalKey } from '#lib/money/refunds/items.js';
 import { connectionKey, findSubscribers } from '#lib/notify/realtime/connections.js';
 import { tokenKey } from '#lib/notify/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '#lib/notify/webhooks/items.js';
@@ -59,6 +60,12 @@ export async function keyExamples(): Promise<string[]> {
     balanceTransactionsBySourcePartition(merchant, 'pay_1'),
     paymentKey('pay_1').pk.S,
     merchantPaymentsPartition(merchant),
+    refundKey('ch_1', 're_1').pk.S,
+    chargeRefundsPartition('ch_1'),
+    refundTotalKey('ch_1').pk.S,
+    refundIdKey('re_1').pk.S,
+    merchantRefundsPartition(merchant),
+    accountItemKey(platformAccount('refunds', 'USDC'), 'tr_1').pk,
     ...processingIndexPartitions(),
     eventKey('evt_1').pk.S,
     merchantEventsPartition(merchant),

@@ -41,6 +41,19 @@ describe('Lanepay client requests', () => {
   });
 });
 
+describe('Lanepay client refunds', () => {
+  it('posts a charge\'s refund with an Idempotency-Key, and reads refunds by id, in all and per charge', async () => {
+    const refund = { id: 're_01', object: 'refund', status: 'processing' };
+    const { server, client } = await api((request) => ({ status: request.method === 'POST' ? 201 : 200, body: request.url.startsWith('/v1/refunds/') ? refund : request.method === 'POST' ? refund : { object: 'list', data: [refund], has_more: false } }));
+    expect(await client.refunds.create('ch_01', { destination: createParams.destination, amount: 'excess' })).toEqual(refund);
+    expect(await client.refunds.retrieve('re_01')).toEqual(refund);
+    expect((await client.refunds.list({ limit: 1 })).data).toEqual([refund]);
+    expect((await client.refunds.listForCharge('ch_01')).data).toEqual([refund]);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/charges/ch_01/refunds', 'GET /v1/refunds/re_01', 'GET /v1/refunds?limit=1', 'GET /v1/charges/ch_01/refunds']);
+    expect(server.requests[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe('Lanepay client retries', () => {
   it('retries a 503 after the Retry-After it names, with the same Idempotency-Key on every attempt', async () => {
     const { server, client } = await api(inSequence(
