@@ -1,7 +1,6 @@
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ContentionError } from '#lib/platform/errors/index.js';
 import { forgetAccountStates } from '#lib/ledger/account-states.js';
 import { merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
 import { listBalanceTransactions } from '#lib/ledger/balance-query.js';
@@ -9,6 +8,7 @@ import { transferItems } from '#lib/ledger/transfers.js';
 import { authorizePayment } from '#lib/money/payments/authorize.js';
 import { createPaymentBodySchema } from '#lib/money/payments/schemas.js';
 import { requestFingerprint } from '#lib/platform/idempotency/store.js';
+import { retryOnContention } from '../../support/contention.js';
 import { fundedMerchant, paymentDeps, someAddress } from '../../support/deps.js';
 import { isolatedTable } from '../../support/isolated.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
@@ -24,22 +24,13 @@ describe('balance transactions from remembered account states', () => {
   it('stay exact when the writer is cold, stale or racing other containers, and still decline for funds', async () => {
     const tableName = await isolatedTable();
     const { profile, merchant_id: merchantId } = await fundedMerchant(10_000_000n, undefined, tableName);
-    let tryAgain = 0;
-    // As a client does (the SDK retries 503 try_again): the same request, key and body again after
-    // Retry-After. Writers racing on one account on an emulator that serves one transaction at a
-    // time may run past the writer's budget when the machine is busy; nothing was written then.
-    const pay = async (deps: ReturnType<typeof paymentDeps>, amount: string) => {
+    // A 503 try_again (eight containers racing on one account on an emulator that serves one
+    // transaction at a time ran past the writer's budget on a busy machine: nothing was written) is
+    // sent again with the same key, as clients do.
+    const pay = (deps: ReturnType<typeof paymentDeps>, amount: string) => {
       const body = createPaymentBodySchema.parse({ amount, asset: 'USDC', chain: 'local-a', destination: someAddress() });
       const request = { merchant: profile, idempotencyKey: randomUUID(), fingerprint: requestFingerprint('POST /v1/payments', body), body };
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await authorizePayment(deps, request);
-        } catch (error) {
-          if (!(error instanceof ContentionError) || attempt === 5) throw error;
-          tryAgain += 1;
-          await new Promise((resolve) => setTimeout(resolve, error.retryAfterSeconds * 1000));
-        }
-      }
+      return retryOnContention(() => authorizePayment(deps, request));
     };
 
     // A cold container: it remembers nothing of the account, which has a balance transaction already.
@@ -58,7 +49,6 @@ describe('balance transactions from remembered account states', () => {
     // Eight containers (a client each) pay out of the one account at once.
     const racing = await Promise.all(Array.from({ length: 8 }, () => pay(paymentDeps({ tableName }), '500000')));
     expect(racing.map((r) => r.outcome)).toEqual(Array(8).fill('created'));
-    if (tryAgain > 0) console.info(`balance-state: ${tryAgain} racing payments answered try_again first`);
 
     // More than is left, from a cold container: declined for funds, not rebuilt until it gives up.
     forgetAccountStates();
