@@ -7,7 +7,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isTransactionConflict, retryTransactionConflicts } from '#lib/platform/aws/transaction-conflicts.js';
 import { ContentionError } from '#lib/platform/errors/index.js';
 import { countConflicts, setConflictRate } from '../support/contention.js';
@@ -121,18 +121,24 @@ describe('DynamoDB emulator transaction conflicts', () => {
     expect(await counterValue(client, pk)).toBe(sent);
   });
 
-  it('gives up with a ContentionError, not a cancellation a caller could read as a failed condition', async () => {
+  it('gives up with a ContentionError after retrying for its budget, not a cancellation a caller could read as a failed condition', async () => {
     const client = retryTransactionConflicts(rawClient(), { budgetMs: 300, baseDelayMs: 1, maxDelayMs: 1 });
     const conflicts = countConflicts(client);
     // A table whose every write conflicts, so giving up does not hang on the machine's timing.
     const ownTable = await isolatedTable();
     await setConflictRate(stack().endpoints.dynamodb, ownTable, 1);
+    // The clock moves 100 ms per attempt and only then (Date only; timers and I/O are real): the
+    // 300 ms budget is three attempts however long the emulator takes to answer on a busy machine.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    client.middlewareStack.add(
+      (next) => async (args) => next(args).finally(() => vi.setSystemTime(Date.now() + 100)),
+      { step: 'build', name: 'testClockPerAttempt' },
+    );
 
-    const refused = await client.send(increment(`TEST#exhausted#${randomUUID()}`, ownTable)).then(() => undefined, (error: unknown) => error);
+    const refused = await client.send(increment(`TEST#exhausted#${randomUUID()}`, ownTable)).then(() => undefined, (error: unknown) => error).finally(() => vi.useRealTimers());
 
     expect(refused).toBeInstanceOf(ContentionError);
     expect(isTransactionConflict(refused)).toBe(false);
-    // Retried for its budget, not given up at the first conflict.
-    expect(conflicts.count()).toBeGreaterThan(1);
+    expect(conflicts.count()).toBe(3);
   });
 });
