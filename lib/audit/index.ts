@@ -7,7 +7,7 @@ export { closePeriod } from './period.js';
 export type { CloseResult } from './period.js';
 export { inclusionProof } from './proof.js';
 export { recordId } from './record.js';
-export type { AuditActor, AuditEntry } from './record.js';
+export type { AuditActor, AuditEntry, AuditMovement } from './record.js';
 export { s3DigestArchive } from './s3-archive.js';
 export { verifyAuditLog } from './verify.js';
 export { writeAudited } from './writer.js';
