@@ -35,26 +35,40 @@ export async function buildStatement(deps: StatementDeps, request: { merchantId:
     readBalanceTransactionsBetween(deps, merchantId, fromMs, toMs),
     readRecordsNear(deps, merchantId, { fromMs, toMs, slackMs: recordSlackMs }),
   ]);
-  const byTransfer = new Map<string, LaneRecord>();
-  for (const record of lanes.flat()) for (const movement of record.movements) if (movement.transfer_id) byTransfer.set(movement.transfer_id, record);
+  const byTransfer = recordsByTransfer(lanes);
   const records = entries.map((entry, index) => recordOf(entry, index, entries, byTransfer));
   const distinct = [...new Map(records.filter((r): r is LaneRecord => r !== undefined).map((r) => [r.record_id, r])).values()];
   const proofs = new Map((await inclusionProofs(deps, merchantId, distinct)).map((proof, i) => [distinct[i]!.record_id, proof]));
-  const gaps = laneGaps(lanes, distinct);
-  const gapPlaced = new Set<string>();
-  const rows: StatementRow[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const record = records[index];
-    const gap = record && !gapPlaced.has(record.record_id) ? gaps.get(record.record_id) : undefined;
-    if (record) gapPlaced.add(record.record_id);
-    rows.push({
-      ...entryColumns(entry),
-      ...(await chainColumns(deps, merchantId, entry)),
-      ...recordColumns(record, gap, record ? proofs.get(record.record_id) : undefined),
-    });
-  }
+  const onChain = await Promise.all(entries.map((entry) => chainColumns(deps, merchantId, entry)));
+  const rows = statementRows(entries, lanes, proofs, onChain);
   const body = statementBody({ merchantId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), createdAt: deps.now().toISOString() }, rows);
   return signedStatement(body, await signStatement(deps, body));
+}
+
+/**
+ * The rows of a statement (pure): each entry with the record that states its transfer, that
+ * record's proof (if a closed period covers it), the lane's records between it and the lane's
+ * previous row record (on the record's first row), and its on-chain columns.
+ */
+export function statementRows(
+  entries: LedgerEntry[], lanes: LaneRecord[][], proofs: Map<string, InclusionProof | undefined>, onChain: { chain_id: string; token: string; chain_tx_hash: string }[],
+): StatementRow[] {
+  const byTransfer = recordsByTransfer(lanes);
+  const records = entries.map((entry, index) => recordOf(entry, index, entries, byTransfer));
+  const gaps = laneGaps(lanes, [...new Map(records.filter((r): r is LaneRecord => r !== undefined).map((r) => [r.record_id, r])).values()]);
+  const placed = new Set<string>();
+  return entries.map((entry, index) => {
+    const record = records[index];
+    const gap = record && !placed.has(record.record_id) ? gaps.get(record.record_id) : undefined;
+    if (record) placed.add(record.record_id);
+    return { ...entryColumns(entry), ...onChain[index]!, ...recordColumns(record, gap, record ? proofs.get(record.record_id) : undefined) };
+  });
+}
+
+function recordsByTransfer(lanes: LaneRecord[][]): Map<string, LaneRecord> {
+  const byTransfer = new Map<string, LaneRecord>();
+  for (const record of lanes.flat()) for (const movement of record.movements) if (movement.transfer_id) byTransfer.set(movement.transfer_id, record);
+  return byTransfer;
 }
 
 /**

@@ -12,8 +12,11 @@ export function laneFindings(rows: ReadRow[]): Finding[] {
   const findings: Finding[] = [];
   const transfers = new Set(rows.map((r) => r.row.transfer_id));
   const records = new Map<string, ReadRow>();
+  // The lane gap rides on one row of its record (the first written); any row of it may carry it in a reordered file.
+  const gaps = new Map<string, string>();
   for (const read of rows) {
     if (!read.record || !read.row.record_id) continue;
+    if (read.row.lane_gap && !gaps.has(read.row.record_id)) gaps.set(read.row.record_id, read.row.lane_gap);
     const first = records.get(read.row.record_id);
     if (!first) records.set(read.row.record_id, read);
     else if (first.row.record_json !== read.row.record_json) findings.push(at(read, 'changed', `its record ${read.row.record_id} differs from line ${first.line}'s copy of it`));
@@ -30,18 +33,18 @@ export function laneFindings(rows: ReadRow[]): Finding[] {
   }
   for (const lane of lanes.values()) {
     lane.sort((a, b) => Number(a.record!.seq) - Number(b.record!.seq));
-    for (let i = 1; i < lane.length; i += 1) findings.push(...between(lane[i - 1]!, lane[i]!, transfers));
+    for (let i = 1; i < lane.length; i += 1) findings.push(...between(lane[i - 1]!, lane[i]!, gaps.get(lane[i]!.row.record_id) ?? '', transfers));
   }
   return findings;
 }
 
-/** The chain from `previous`'s record to `next`'s, through `next`'s lane_gap. */
-function between(previous: ReadRow, next: ReadRow, transfers: Set<string>): Finding[] {
+/** The chain from `previous`'s record to `next`'s, through the lane gap `next`'s record carries. */
+function between(previous: ReadRow, next: ReadRow, gapText: string, transfers: Set<string>): Finding[] {
   const from = Number(previous.record!.seq);
   const to = Number(next.record!.seq);
   let gap: string[];
   try {
-    gap = next.row.lane_gap ? JSON.parse(next.row.lane_gap) as string[] : [];
+    gap = gapText ? JSON.parse(gapText) as string[] : [];
   } catch {
     return [at(next, 'changed', 'its lane_gap is not a JSON list of records')];
   }

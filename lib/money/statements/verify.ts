@@ -41,18 +41,19 @@ export async function verifyStatement(text: string, trust: StatementTrust): Prom
   const anchors = new Map<string, Promise<AnchorResult>>();
   let previous: ReadRow | undefined;
   const lastOfAsset = new Map<string, ReadRow>();
+  const seqLines = new Map(rows.map((r) => [`${r.row.asset}#${accountSeq(r.row.id)}`, r.line]));
   for (const read of rows) {
     const { row } = read;
     const before = findings.length;
+    if (read.record) findings.push(...recordFindings(read, merchantId));
     if (previous && row.id <= previous.row.id) findings.push(at(read, 'reordered', `it comes after line ${previous.line} (${previous.row.id}), which is later`));
-    findings.push(...balanceFindings(read, lastOfAsset.get(row.asset)));
+    findings.push(...balanceFindings(read, lastOfAsset.get(row.asset), seqLines));
     lastOfAsset.set(row.asset, read);
     previous = read;
     if (!read.record) {
       unproven.push({ line: read.line, id: row.id, reason: 'no audit record states this movement (booked before records stated their movements)' });
       continue;
     }
-    findings.push(...recordFindings(read, merchantId));
     let reason: string | undefined;
     if (!row.lane_root) reason = 'its record is not yet covered by a closed audit period';
     else {
@@ -82,17 +83,27 @@ export async function verifyStatement(text: string, trust: StatementTrust): Prom
   return { ok: findings.length === 0, merchant_id: merchantId, from: statement.header.from, to: statement.header.to, lines: rows.length, proven, unproven, findings };
 }
 
-/** amount = net + fee; one account's rows numbered on (the id's sequence) with the balance running. */
-function balanceFindings(read: ReadRow, last: ReadRow | undefined): Finding[] {
+/** An account's sequence number, from a balance transaction id (`txn_<time 10><seq 12><asset>`). */
+const accountSeq = (id: string) => Number(id.slice(14, 26));
+
+/**
+ * amount = net + fee; one account's rows numbered on (the id's sequence) with the balance running.
+ * A number out of its place is `reordered` when the file holds it elsewhere, `missing` when not.
+ */
+function balanceFindings(read: ReadRow, last: ReadRow | undefined, seqLines: Map<string, number>): Finding[] {
   const { row } = read;
   const amounts = [row.amount, row.fee, row.net, row.balance_after].map((v) => (/^-?\d{1,38}$/.test(v) ? BigInt(v) : undefined));
   if (amounts.some((v) => v === undefined)) return [at(read, 'changed', 'an amount is not an integer of minor units')];
   const [amount, fee, net, balanceAfter] = amounts as bigint[];
   if (amount !== net! + fee!) return [at(read, 'changed', `amount ${row.amount} is not net ${row.net} + fee ${row.fee}`)];
   if (!last) return [];
-  const seq = Number(row.id.slice(14, 26));
-  const lastSeq = Number(last.row.id.slice(14, 26));
-  if (seq !== lastSeq + 1) return [at(read, 'missing', `the ${row.asset} balance's movement ${lastSeq + 1}${seq > lastSeq + 2 ? `..${seq - 1}` : ''} is not in the file (line ${last.line} is movement ${lastSeq}, this one ${seq})`)];
+  const seq = accountSeq(row.id);
+  const expected = accountSeq(last.row.id) + 1;
+  if (seq !== expected) {
+    const elsewhere = seqLines.get(`${row.asset}#${expected}`);
+    if (seq < expected || elsewhere !== undefined) return [at(read, 'reordered', `it is the ${row.asset} balance's movement ${seq}, where ${expected} belongs${elsewhere ? ` (at line ${elsewhere})` : ''}`)];
+    return [at(read, 'missing', `the ${row.asset} balance's movement ${expected}${seq > expected + 1 ? `..${seq - 1}` : ''} is not in the file (line ${last.line} is movement ${expected - 1}, this one ${seq})`)];
+  }
   if (balanceAfter !== BigInt(last.row.balance_after) + net!) return [at(read, 'changed', `balance_after ${row.balance_after} is not line ${last.line}'s ${last.row.balance_after} + net ${row.net}`)];
   return [];
 }

@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditDeps } from '#lib/audit/deps.js';
+import { evmAnchorer } from '#lib/audit/evm-anchor.js';
+import { closePeriod } from '#lib/audit/period.js';
+import { readMerchantDigests, readMerchantLog } from '#lib/audit/reads.js';
+import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { api } from '../../support/api.js';
+import { chainByName } from '../../support/chain.js';
+import { cliAgainstTestStack } from '../../support/cli.js';
+import { chainRegistry, clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../../support/deps.js';
+import { payerOn, stackWatchDeadlineMs } from '../../support/pay-ins.js';
+import { stack } from '../../support/stack.js';
+import { waitFor } from '../../support/wait.js';
+
+let cli: ReturnType<typeof cliAgainstTestStack>;
+const lanepay = (...args: string[]) => cli.run(args);
+const file = (name: string) => path.join(cli.dir, name);
+
+function auditDeps(): AuditDeps {
+  const { dynamodb, kms } = clients();
+  return {
+    dynamodb, kms, tableName: stack().tableName, signingKeyId: stack().keys.AuditSigningKey!,
+    anchorer: evmAnchorer(kms, chainRegistry().chains[0]!, stack().keys.AuditAnchorKey!), now: () => new Date(),
+  };
+}
+
+/** Closes periods until every record the merchant has is covered, then waits for the anchors' blocks. */
+async function closeAndAnchor(merchantId: string) {
+  const reader = { dynamodb: clients().dynamodb, tableName: stack().tableName };
+  const deps = auditDeps();
+  await waitFor('closed periods to cover all the merchant\'s records', async () => {
+    await closePeriod(deps);
+    const [records, digests] = await Promise.all([readMerchantLog(reader, merchantId), readMerchantDigests(reader, merchantId)]);
+    return records.every((r) => digests.some((d) => d.lane === r.body.lane && d.first_seq <= r.body.seq && r.body.seq <= d.last_seq)) || undefined;
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+  deps.anchorer.destroy();
+}
+
+const rpcs = () => stack().chains.flatMap((c) => ['--rpc', c.rpcUrl]);
+
+async function verify(name: string) {
+  const run = await lanepay('statement', 'verify', file(name), '--public-key', file('audit.pem'), ...rpcs());
+  return { ...run, report: JSON.parse(run.stdout || '{}') };
+}
+
+/** The statement with its data rows changed by `edit` (the header, CSV header and signature kept). */
+function tampered(name: string, edit: (rows: string[]) => string[]) {
+  const lines = fs.readFileSync(file('statement.csv'), 'utf8').split('\n');
+  const head = lines.slice(0, 6);
+  const signature = lines.findIndex((l) => l.startsWith('# signature '));
+  fs.writeFileSync(file(name), [...head, ...edit(lines.slice(6, signature)), ...lines.slice(signature)].join('\n'));
+}
+
+describe('lanepay statement on the local stack', () => {
+  let merchantId: string;
+  let from: string;
+  let to: string;
+  let rows: string[];
+
+  beforeAll(async () => {
+    cli = cliAgainstTestStack();
+    from = new Date(Date.now() - 1000).toISOString();
+    const merchant = await fundedMerchant(usdc(100), (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }));
+    merchantId = merchant.merchant_id;
+    const key = merchant.api_key;
+    const pay = async (body: Record<string, string>) => {
+      const created = await api('POST', '/v1/payments', { key, body: { asset: 'USDC', destination: someAddress(), ...body } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body as { id: string };
+    };
+    const automatic = await pay({ amount: '12345678', chain: 'local-a' });
+    // Records that move no balance, between the ones that do: a hold and its cancel.
+    const canceled = await pay({ amount: '3000000', chain: 'local-a', capture: 'manual' });
+    expect((await api('POST', `/v1/payments/${canceled.id}/cancel`, { key, idempotencyKey: false })).body.status).toBe('canceled');
+    const captured = await pay({ amount: '4000000', chain: 'local-a', capture: 'manual' });
+    expect((await api('POST', `/v1/payments/${captured.id}/capture`, { key, body: { amount: '1000000' } })).body.status).toBe('processing');
+    const charge = await api('POST', '/v1/charges', { key, body: { amount: '2500000', asset: 'USDC' } });
+    expect(charge.status).toBe(201);
+    const address = charge.body.addresses.find((a: { chain: string }) => a.chain === 'local-b').deposit_address;
+    await (await payerOn(chainByName('local-b'))).pay(address, 2_500_000n);
+    await waitFor('the charge credited', async () => (await api('GET', `/v1/charges/${charge.body.id}`, { key })).body.status === 'succeeded' || undefined, { timeoutMs: stackWatchDeadlineMs, intervalMs: 1000 });
+    for (const id of [automatic.id, captured.id]) {
+      await waitFor(`payment ${id} paid out`, async () => (await api('GET', `/v1/payments/${id}`, { key })).body.status === 'succeeded' || undefined, { timeoutMs: 150_000, intervalMs: 500 });
+    }
+    to = new Date(Date.now() + 1000).toISOString();
+    await closeAndAnchor(merchantId);
+    const pem = await lanepay('audit', 'public-key');
+    expect(pem.code, pem.stderr).toBe(0);
+    fs.writeFileSync(file('audit.pem'), pem.stdout);
+    const written = await lanepay('statement', '--merchant', merchantId, '--from', from, '--to', to, '--out', file('statement.csv'));
+    expect(written.code, written.stderr).toBe(0);
+    const lines = fs.readFileSync(file('statement.csv'), 'utf8').split('\n');
+    rows = lines.slice(6, lines.findIndex((l) => l.startsWith('# signature ')));
+    // The anchors need their blocks before the file proves everything.
+    await waitFor('the anchors mined', async () => (await verify('statement.csv')).report.unproven?.length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 1000 });
+  }, 400_000);
+  afterAll(() => cli.cleanup());
+
+  it('writes a line per balance transaction, oldest first, each with its record, proof and anchor', () => {
+    const types = rows.map((row) => row.split(',')[2]);
+    expect(types).toEqual(['top_up', 'payment', 'payout_fee', 'payment', 'charge']);
+    for (const row of rows) expect(row).toMatch(new RegExp(`${merchantId}:\\d+:\\d+`));
+  });
+
+  it('verifies the untouched file with the public key and the chains only: proofs, signatures, anchors, transfers on chain', async () => {
+    const run = await verify('statement.csv');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report).toMatchObject({ ok: true, merchant_id: merchantId, lines: 5, proven: 5, unproven: [], findings: [] });
+  });
+
+  it('names the line whose amount was edited', async () => {
+    // The automatic payout (line 2) made to look smaller, amount and net together so they still add up.
+    tampered('edited.csv', (r) => r.map((row, i) => (i === 1 ? row.replace(',-12345678,0,-12345678,', ',-2345678,0,-2345678,') : row)));
+    const run = await verify('edited.csv');
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.report.findings[0]).toMatchObject({ line: 2, kind: 'changed' });
+    expect(run.report.findings[0].detail).toContain('from its audit record\'s');
+    expect(run.stderr).toContain('line 2 (');
+  });
+
+  it('names the line after a deleted one', async () => {
+    tampered('deleted.csv', (r) => r.filter((_, i) => i !== 3)); // the capture's payment line
+    const run = await verify('deleted.csv');
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.report.findings[0]).toMatchObject({ line: 4, kind: 'missing' });
+  });
+
+  it('names the line of a swapped pair that comes out of order', async () => {
+    tampered('swapped.csv', (r) => [r[0]!, r[2]!, r[1]!, ...r.slice(3)]);
+    const run = await verify('swapped.csv');
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.report.findings[0]).toMatchObject({ line: 3, kind: 'reordered' });
+  });
+
+  it('reports a movement no closed period covers yet as unproven, never as verified', async () => {
+    await creditSandboxFunds({ ...merchantDeps() }, { merchantId, asset: 'USDC', amountMinor: 5_000_000n, transferId: `trf_fund_late_${Date.now()}` });
+    const later = new Date(Date.now() + 1000).toISOString();
+    const written = await lanepay('statement', '--merchant', merchantId, '--from', from, '--to', later, '--out', file('open.csv'));
+    expect(written.code, written.stderr).toBe(0);
+    const run = await verify('open.csv');
+    expect(run.code, run.stdout).toBe(3);
+    expect(run.report).toMatchObject({ ok: true, lines: 6, proven: 5, findings: [] });
+    expect(run.report.unproven).toEqual([{ line: 6, id: expect.stringMatching(/^txn_/), reason: 'its record is not yet covered by a closed audit period' }]);
+  });
+});
