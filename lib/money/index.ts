@@ -64,3 +64,5 @@ export type { ChainReader } from './statements/chain-reader.js';
 export { StatementFormatError } from './statements/format.js';
 export { verifyStatement } from './statements/verify.js';
 export type { StatementReport, StatementTrust } from './statements/verify.js';
+export { statementMaxDays, statementQuerySchema } from './statements/schemas.js';
+export { statementColumns } from './statements/format.js';

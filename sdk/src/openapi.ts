@@ -411,6 +411,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed statement of [from, to): a CSV line per balance transaction, with the audit record that booked it, its inclusion proof in a closed period, the period's signature and anchor; `lanepay statement verify` checks it with the audit public key and a chain RPC (docs/statements.md) */
+        get: operations["getStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -4585,6 +4602,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BalanceTransactionList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatement: {
+        parameters: {
+            query: {
+                /** @description First instant covered (RFC 3339) */
+                from: string;
+                /** @description First instant not covered (RFC 3339), after `from`, at most 93 days later */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement: `#` header lines, a CSV table with the columns `id`, `created`, `type`, `asset`, `amount`, `fee`, `net`, `balance_after`, `source`, `chain`, `tx_hash`, `transfer_id`, `chain_id`, `token`, `chain_tx_hash`, `record_id`, `record_json`, `lane_gap`, `lane_leaf_index`, `lane_size`, `lane_path`, `lane_root`, `period_leaf_json`, `period_leaf_index`, `period_size`, `period_path`, `period_root`, `period_digest_json`, `period_signature`, `anchor_chain_id`, `anchor_tx_hash`, `anchor_from`, then `# signature <base64 DER>` (ECDSA P-256 by the audit signing key over `LANEPAY-STATEMENT1 sha256:` and the SHA-256 hex of every byte before that line) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
