@@ -58,6 +58,7 @@ describe('lanepay statement on the local stack', () => {
   let from: string;
   let to: string;
   let rows: string[];
+  let apiKey: string;
 
   beforeAll(async () => {
     cli = cliAgainstTestStack();
@@ -65,6 +66,7 @@ describe('lanepay statement on the local stack', () => {
     const merchant = await fundedMerchant(usdc(100), (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }));
     merchantId = merchant.merchant_id;
     const key = merchant.api_key;
+    apiKey = key;
     const pay = async (body: Record<string, string>) => {
       const created = await api('POST', '/v1/payments', { key, body: { asset: 'USDC', destination: someAddress(), ...body } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -108,6 +110,27 @@ describe('lanepay statement on the local stack', () => {
     const run = await verify('statement.csv');
     expect(run.code, run.stderr).toBe(0);
     expect(run.report).toMatchObject({ ok: true, merchant_id: merchantId, lines: 5, proven: 5, unproven: [], findings: [] });
+  });
+
+  it('serves the same statement at GET /v1/statements, signed, which verifies as the CLI\'s file does', async () => {
+    const served = await api('GET', `/v1/statements?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { key: apiKey });
+    expect(served.status, String(served.body)).toBe(200);
+    expect(served.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    fs.writeFileSync(file('served.csv'), served.body as string);
+    const lines = (served.body as string).split('\n');
+    // The same rows; only the header's `# created` time and so the signature differ.
+    expect(lines.slice(6, lines.findIndex((l) => l.startsWith('# signature ')))).toEqual(rows);
+    const run = await verify('served.csv');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report).toMatchObject({ ok: true, lines: 5, proven: 5 });
+  });
+
+  it('refuses a window that is empty or longer than a quarter', async () => {
+    const backwards = await api('GET', `/v1/statements?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`, { key: apiKey });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.code).toBe('validation_error');
+    const long = await api('GET', '/v1/statements?from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z', { key: apiKey });
+    expect(long.status).toBe(400);
   });
 
   it('names the line whose amount was edited', async () => {
