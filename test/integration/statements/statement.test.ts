@@ -154,7 +154,9 @@ describe('lanepay statement on the local stack', () => {
     tampered('swapped.csv', (r) => [r[0]!, r[2]!, r[1]!, ...r.slice(3)]);
     const run = await verify('swapped.csv');
     expect(run.code, run.stdout).toBe(1);
-    expect(run.report.findings[0]).toMatchObject({ line: 3, kind: 'reordered' });
+    // The payout's amount and fee lines swapped: each is where the other belongs.
+    expect(run.report.findings.slice(0, 2)).toMatchObject([{ line: 2, kind: 'reordered', detail: expect.stringContaining('(at line 3)') }, { line: 3, kind: 'reordered' }]);
+    expect(run.stderr).toContain('line 2 (');
   });
 
   it('reports a movement no closed period covers yet as unproven, never as verified', async () => {
