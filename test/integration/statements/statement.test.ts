@@ -6,6 +6,7 @@ import { evmAnchorer } from '#lib/audit/evm-anchor.js';
 import { closePeriod } from '#lib/audit/period.js';
 import { readMerchantDigests, readMerchantLog } from '#lib/audit/reads.js';
 import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { parseStatement } from '#lib/money/statements/format.js';
 import { api } from '../../support/api.js';
 import { chainByName } from '../../support/chain.js';
 import { cliAgainstTestStack } from '../../support/cli.js';
@@ -100,10 +101,21 @@ describe('lanepay statement on the local stack', () => {
   }, 400_000);
   afterAll(() => cli.cleanup());
 
-  it('writes a line per balance transaction, oldest first, each with its record, proof and anchor', () => {
-    const types = rows.map((row) => row.split(',')[2]);
-    expect(types).toEqual(['top_up', 'payment', 'payout_fee', 'payment', 'charge']);
-    for (const row of rows) expect(row).toMatch(new RegExp(`${merchantId}:\\d+:\\d+`));
+  it('writes a line per balance transaction, oldest first, each with its record, proof and anchor, and the payouts\' and deposit\'s chain transactions', () => {
+    const parsed = parseStatement(fs.readFileSync(file('statement.csv'), 'utf8'));
+    expect(parsed.header).toMatchObject({ merchantId, from, to });
+    expect(parsed.rows.map((r) => r.type)).toEqual(['top_up', 'payment', 'payout_fee', 'payment', 'charge']);
+    for (const row of parsed.rows) {
+      expect(row.record_id).toMatch(new RegExp(`^${merchantId}:\\d+:\\d+$`));
+      expect(JSON.parse(row.record_json).movements.map((m: { transfer_id: string }) => m.transfer_id)).toContain(row.transfer_id);
+      expect(row.period_signature).not.toBe('');
+      expect(row.anchor_tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
+    }
+    // On chain: both payouts (local-a) and the deposit (local-b); the fee and the sandbox credit never touched a chain.
+    expect(parsed.rows.map((r) => [r.chain_id, r.chain_tx_hash !== ''])).toEqual([
+      ['', false], [String(chainByName('local-a').chainId), true], ['', false], [String(chainByName('local-a').chainId), true], [String(chainByName('local-b').chainId), true],
+    ]);
+    expect(parsed.rows[4]!.chain_tx_hash).toBe(parsed.rows[4]!.tx_hash);
   });
 
   it('verifies the untouched file with the public key and the chains only: proofs, signatures, anchors, transfers on chain', async () => {
