@@ -76,6 +76,14 @@ describe('verifyStatement', () => {
     expect(report.findings.map((f) => f.kind)).toEqual(['proof', 'proof', 'proof', 'proof', 'signature']);
   });
 
+  it('holds an opening-balance adjustment to the record of the entry written with it', async () => {
+    const { text, rows, trust } = statementWorld({ opening: true });
+    expect(rows.slice(0, 2).map((r) => [r.type, r.record_id])).toEqual([['adjustment', 'mer_test:3:1'], ['top_up', 'mer_test:3:1']]);
+    expect(await verifyStatement(text, trust)).toMatchObject({ ok: true, lines: 5, proven: 5 });
+    const moved = withRows(text, (r) => [r[0]!.replace(',mer_test:3:1,', ',mer_test:5:1,'), ...r.slice(1)]);
+    expect((await verifyStatement(moved, trust)).findings[0]).toMatchObject({ kind: 'changed', line: 1 });
+  });
+
   it('lists a row no closed period covers as unproven, never as proven', async () => {
     const { text, trust } = statementWorld({ open: true });
     const report = await verifyStatement(text, trust);

@@ -35,7 +35,7 @@ function lane(number: number, steps: { action: string; movements?: AuditMovement
   return records;
 }
 
-export function statementWorld({ open = false } = {}) {
+export function statementWorld({ open = false, opening = false } = {}) {
   const lane3 = lane(3, [
     { action: 'balance.sandbox_credited', movements: [move('trf_a', 'top_up', 'trf_a', '1000')] },
     { action: 'payment.authorized' },
@@ -43,16 +43,16 @@ export function statementWorld({ open = false } = {}) {
     { action: 'payment.authorized', movements: [move('trf_payout_pay_1', 'payment', 'pay_1', '-300'), move('trf_fee_pay_1', 'payout_fee', 'pay_1', '-3')] },
   ]);
   const lane5 = lane(5, [{ action: 'balance.sandbox_credited', movements: [move('trf_b', 'top_up', 'trf_b', '50')] }]);
-  const entry = (seq: number, ms: number, transfer: string, type: string, source: string, net: number, balance: number): LedgerEntry => ({
-    id: balanceTransactionId(t0 + ms, seq, 'USDC'), object: 'balance_transaction', type: type as LedgerEntry['type'], amount: String(net), fee: '0', net: String(net),
-    asset: 'USDC', source, chain: null, tx_hash: null, balance_after: String(balance), created: new Date(t0 + ms).toISOString(), transfer_id: transfer, seq,
-  });
-  const entries = [
-    entry(1, 0, 'trf_a', 'top_up', 'trf_a', 1000, 1000),
-    entry(2, 3000, 'trf_payout_pay_1', 'payment', 'pay_1', -300, 700),
-    entry(3, 3000, 'trf_fee_pay_1', 'payout_fee', 'pay_1', -3, 697),
-    entry(4, 4000, 'trf_b', 'top_up', 'trf_b', 50, 747),
+  // An account older than balance transactions gets its opening balance as an adjustment first, written with the top-up.
+  const specs: [number, string, string, string, number][] = [
+    ...(opening ? [[0, 'opening_balance', 'adjustment', 'opening_balance', 500] as [number, string, string, string, number]] : []),
+    [0, 'trf_a', 'top_up', 'trf_a', 1000], [3000, 'trf_payout_pay_1', 'payment', 'pay_1', -300], [3000, 'trf_fee_pay_1', 'payout_fee', 'pay_1', -3], [4000, 'trf_b', 'top_up', 'trf_b', 50],
   ];
+  let balance = 0;
+  const entries: LedgerEntry[] = specs.map(([ms, transfer, type, source, net], i) => ({
+    id: balanceTransactionId(t0 + ms, i + 1, 'USDC'), object: 'balance_transaction', type: type as LedgerEntry['type'], amount: String(net), fee: '0', net: String(net),
+    asset: 'USDC', source, chain: null, tx_hash: null, balance_after: String((balance += net)), created: new Date(t0 + ms).toISOString(), transfer_id: transfer, seq: i + 1,
+  }));
   const covered = open ? [lane3] : [lane3, lane5];
   const parts: LanePart[] = covered.map((records) => ({ merchant_id: merchantId, lane: records[0]!.lane, first_seq: 1, last_seq: records.length, root: merkleRoot(records.map((r) => recordLeaf(r.hash))).toString('hex') }));
   const periodLeaves = parts.map(laneLeaf);
