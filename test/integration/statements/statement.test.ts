@@ -12,6 +12,7 @@ import { chainByName } from '../../support/chain.js';
 import { cliAgainstTestStack } from '../../support/cli.js';
 import { chainRegistry, clients, fundedMerchant, merchantDeps, someAddress, usdc } from '../../support/deps.js';
 import { payerOn, stackWatchDeadlineMs } from '../../support/pay-ins.js';
+import { refundReaching } from '../../support/refunds.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -84,6 +85,10 @@ describe('lanepay statement on the local stack', () => {
     const address = charge.body.addresses.find((a: { chain: string }) => a.chain === 'local-b').deposit_address;
     await (await payerOn(chainByName('local-b'))).pay(address, 2_500_000n);
     await waitFor('the charge credited', async () => (await api('GET', `/v1/charges/${charge.body.id}`, { key })).body.status === 'succeeded' || undefined, { timeoutMs: stackWatchDeadlineMs, intervalMs: 1000 });
+    // A refund of part of it, paid back on local-b: its amount and its fee are lines of their own.
+    const refund = await api('POST', `/v1/charges/${charge.body.id}/refunds`, { key, body: { amount: '1000000', destination: someAddress() } });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    await refundReaching(key, refund.body.id, ['succeeded']);
     for (const id of [automatic.id, captured.id]) {
       await waitFor(`payment ${id} paid out`, async () => (await api('GET', `/v1/payments/${id}`, { key })).body.status === 'succeeded' || undefined, { timeoutMs: 150_000, intervalMs: 500 });
     }
@@ -104,16 +109,17 @@ describe('lanepay statement on the local stack', () => {
   it('writes a line per balance transaction, oldest first, each with its record, proof and anchor, and the payouts\' and deposit\'s chain transactions', () => {
     const parsed = parseStatement(fs.readFileSync(file('statement.csv'), 'utf8'));
     expect(parsed.header).toMatchObject({ merchantId, from, to });
-    expect(parsed.rows.map((r) => r.type)).toEqual(['top_up', 'payment', 'payout_fee', 'payment', 'charge']);
+    expect(parsed.rows.map((r) => r.type)).toEqual(['top_up', 'payment', 'payout_fee', 'payment', 'charge', 'refund', 'payout_fee']);
     for (const row of parsed.rows) {
       expect(row.record_id).toMatch(new RegExp(`^${merchantId}:\\d+:\\d+$`));
       expect(JSON.parse(row.record_json).movements.map((m: { transfer_id: string }) => m.transfer_id)).toContain(row.transfer_id);
       expect(row.period_signature).not.toBe('');
       expect(row.anchor_tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
     }
-    // On chain: both payouts (local-a) and the deposit (local-b); the fee and the sandbox credit never touched a chain.
+    // On chain: both payouts (local-a), the deposit and the refund (local-b); fees and the sandbox credit never touched a chain.
+    const [a, b] = [String(chainByName('local-a').chainId), String(chainByName('local-b').chainId)];
     expect(parsed.rows.map((r) => [r.chain_id, r.chain_tx_hash !== ''])).toEqual([
-      ['', false], [String(chainByName('local-a').chainId), true], ['', false], [String(chainByName('local-a').chainId), true], [String(chainByName('local-b').chainId), true],
+      ['', false], [a, true], ['', false], [a, true], [b, true], [b, true], ['', false],
     ]);
     expect(parsed.rows[4]!.chain_tx_hash).toBe(parsed.rows[4]!.tx_hash);
   });
@@ -121,7 +127,7 @@ describe('lanepay statement on the local stack', () => {
   it('verifies the untouched file with the public key and the chains only: proofs, signatures, anchors, transfers on chain', async () => {
     const run = await verify('statement.csv');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.report).toMatchObject({ ok: true, merchant_id: merchantId, lines: 5, proven: 5, unproven: [], findings: [] });
+    expect(run.report).toMatchObject({ ok: true, merchant_id: merchantId, lines: 7, proven: 7, unproven: [], findings: [] });
   });
 
   it('serves the same statement at GET /v1/statements, signed, which verifies as the CLI\'s file does', async () => {
@@ -134,7 +140,7 @@ describe('lanepay statement on the local stack', () => {
     expect(lines.slice(6, lines.findIndex((l) => l.startsWith('# signature ')))).toEqual(rows);
     const run = await verify('served.csv');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.report).toMatchObject({ ok: true, lines: 5, proven: 5 });
+    expect(run.report).toMatchObject({ ok: true, lines: 7, proven: 7 });
   });
 
   it('refuses a window that is empty or longer than a quarter', async () => {
@@ -178,7 +184,7 @@ describe('lanepay statement on the local stack', () => {
     expect(written.code, written.stderr).toBe(0);
     const run = await verify('open.csv');
     expect(run.code, run.stdout).toBe(3);
-    expect(run.report).toMatchObject({ ok: true, lines: 6, proven: 5, findings: [] });
-    expect(run.report.unproven).toEqual([{ line: 6, id: expect.stringMatching(/^txn_/), reason: 'its record is not yet covered by a closed audit period' }]);
+    expect(run.report).toMatchObject({ ok: true, lines: 8, proven: 7, findings: [] });
+    expect(run.report.unproven).toEqual([{ line: 8, id: expect.stringMatching(/^txn_/), reason: 'its record is not yet covered by a closed audit period' }]);
   });
 });
