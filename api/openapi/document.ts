@@ -159,7 +159,7 @@ const paths = {
           description: `The statement: \`#\` header lines, a CSV table with the columns ${statementColumns.map((c) => `\`${c}\``).join(', ')}, then \`# signature <base64 DER>\` (ECDSA P-256 by the audit signing key over \`LANEPAY-STATEMENT1 sha256:\` and the SHA-256 hex of every byte before that line)`,
           content: { 'text/csv': { schema: { type: 'string' } } },
         },
-        ...problems(400),
+        ...problems(400, 422),
       },
     },
   },

@@ -57,6 +57,7 @@ export * as chargesErrors from './charges/errors.js';
 export * as paymentsErrors from './payments/errors.js';
 export * as payoutsErrors from './payouts/errors.js';
 export * as refundsErrors from './refunds/errors.js';
+export * as statementsErrors from './statements/errors.js';
 export { buildStatement } from './statements/build.js';
 export type { StatementDeps } from './statements/build.js';
 export { rpcChainReader } from './statements/chain-reader.js';

@@ -5,6 +5,7 @@ import type { ChainRegistry } from '#chains';
 import { openingBalanceSource, readBalanceTransactionsBetween, type LedgerEntry } from '#ledger';
 import { readPayment } from '../payments/settle.js';
 import { getRefund } from '../refunds/query.js';
+import { StatementTooLargeError } from './errors.js';
 import { signedStatement, statementBody, type StatementRow } from './format.js';
 
 export interface StatementDeps {
@@ -28,8 +29,9 @@ const recordSlackMs = 15 * 60_000;
  * with the audit record whose `movements` name its transfer (the record of its own transaction),
  * that record's inclusion proof once a closed period covers it, the records of its lane between it
  * and the lane's previous row, and the transaction that moved it on chain; signed at the end.
+ * StatementTooLargeError past `maxBytes` (one HTTP response), before anything is signed.
  */
-export async function buildStatement(deps: StatementDeps, request: { merchantId: string; fromMs: number; toMs: number }): Promise<string> {
+export async function buildStatement(deps: StatementDeps, request: { merchantId: string; fromMs: number; toMs: number; maxBytes?: number }): Promise<string> {
   const { merchantId, fromMs, toMs } = request;
   const [entries, lanes] = await Promise.all([
     readBalanceTransactionsBetween(deps, merchantId, fromMs, toMs),
@@ -42,6 +44,8 @@ export async function buildStatement(deps: StatementDeps, request: { merchantId:
   const onChain = await Promise.all(entries.map((entry) => chainColumns(deps, merchantId, entry)));
   const rows = statementRows(entries, lanes, proofs, onChain);
   const body = statementBody({ merchantId, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), createdAt: deps.now().toISOString() }, rows);
+  const bytes = Buffer.byteLength(body);
+  if (request.maxBytes !== undefined && bytes > request.maxBytes) throw new StatementTooLargeError(rows.length, bytes, request.maxBytes);
   return signedStatement(body, await signStatement(deps, body));
 }
 

@@ -6,6 +6,8 @@ import { evmAnchorer } from '#lib/audit/evm-anchor.js';
 import { closePeriod } from '#lib/audit/period.js';
 import { readMerchantDigests, readMerchantLog } from '#lib/audit/reads.js';
 import { creditSandboxFunds } from '#lib/ledger/sandbox.js';
+import { buildStatement } from '#lib/money/statements/build.js';
+import { StatementTooLargeError } from '#lib/money/statements/errors.js';
 import { parseStatement } from '#lib/money/statements/format.js';
 import { api } from '../../support/api.js';
 import { chainByName } from '../../support/chain.js';
@@ -149,6 +151,15 @@ describe('lanepay statement on the local stack', () => {
     expect(backwards.body.code).toBe('validation_error');
     const long = await api('GET', '/v1/statements?from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z', { key: apiKey });
     expect(long.status).toBe(400);
+  });
+
+  it('refuses a statement too large for one response before signing it, naming its size', async () => {
+    const { dynamodb, kms } = clients();
+    const deps = { dynamodb, kms, tableName: stack().tableName, signingKeyId: stack().keys.AuditSigningKey!, registry: chainRegistry(), now: () => new Date() };
+    const request = { merchantId, fromMs: Date.parse(from), toMs: Date.parse(to) };
+    const full = await buildStatement(deps, request);
+    await expect(buildStatement(deps, { ...request, maxBytes: full.length - 200 })).rejects.toThrow(StatementTooLargeError);
+    await expect(buildStatement(deps, { ...request, maxBytes: full.length - 200 })).rejects.toMatchObject({ code: 'statement_too_large', lines: 7 });
   });
 
   it('names the line whose amount was edited', async () => {
