@@ -30,6 +30,8 @@ export interface HttpResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (a statement's CSV), sent as is: `headers` then name its Content-Type. */
+  text?: string;
 }
 
 export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
@@ -58,7 +60,7 @@ export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends 
     return {
       statusCode: result.status,
       headers: { 'Content-Type': 'application/json', ...result.headers },
-      body: JSON.stringify(result.body),
+      body: result.text ?? JSON.stringify(result.body),
     };
   };
   return middy(core)

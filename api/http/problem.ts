@@ -63,6 +63,8 @@ const problemTypes = {
   charge_not_refundable: { status: 409, title: 'Nothing of the charge was credited' },
   no_excess: { status: 409, title: 'The charge has no excess to refund' },
   refund_declined: { status: 402, title: 'Refund declined' },
+  // statements
+  statement_too_large: { status: 422, title: 'Statement too large for one response' },
   // ledger
   transfer_exists: { status: 409, title: 'Transfer exists already', operatorOnly: true },
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },

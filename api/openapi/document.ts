@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema } from '#money';
+import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema, statementColumns, statementMaxDays } from '#money';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, eventSchema,
   redeliverySchema, webhookEndpointSchema,
@@ -143,6 +143,24 @@ const paths = {
         { name: 'created[lt]', in: 'query', description: 'Created before this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
       ],
       responses: { '200': ok('Balance transactions', 'BalanceTransactionList'), ...problems(400) },
+    },
+  },
+  '/v1/statements': {
+    get: {
+      operationId: 'getStatement',
+      summary: 'A signed statement of [from, to): a CSV line per balance transaction, with the audit record that booked it, its inclusion proof in a closed period, the period\'s signature and anchor; `lanepay statement verify` checks it with the audit public key and a chain RPC (docs/statements.md)',
+      tags: ['Balances'],
+      parameters: [
+        { name: 'from', in: 'query', required: true, description: 'First instant covered (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+        { name: 'to', in: 'query', required: true, description: `First instant not covered (RFC 3339), after \`from\`, at most ${statementMaxDays} days later`, schema: jsonSchema(createdBoundSchema, 'input') },
+      ],
+      responses: {
+        '200': {
+          description: `The statement: \`#\` header lines, a CSV table with the columns ${statementColumns.map((c) => `\`${c}\``).join(', ')}, then \`# signature <base64 DER>\` (ECDSA P-256 by the audit signing key over \`LANEPAY-STATEMENT1 sha256:\` and the SHA-256 hex of every byte before that line)`,
+          content: { 'text/csv': { schema: { type: 'string' } } },
+        },
+        ...problems(400, 422),
+      },
     },
   },
   '/v1/events': {

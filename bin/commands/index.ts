@@ -3,6 +3,7 @@ import approvalPolicySet from './approval-policy-set.js';
 import approvalPolicyShow from './approval-policy-show.js';
 import auditClose from './audit-close.js';
 import auditProof from './audit-proof.js';
+import auditPublicKey from './audit-public-key.js';
 import auditVerify from './audit-verify.js';
 import balanceCredit from './balance-credit.js';
 import chainRotateWallet from './chain-rotate-wallet.js';
@@ -27,6 +28,8 @@ import memberAdd from './member-add.js';
 import memberRevoke from './member-revoke.js';
 import sanctionsLoad from './sanctions-load.js';
 import stackStatus from './stack-status.js';
+import statement from './statement.js';
+import statementVerify from './statement-verify.js';
 import topupCreate from './topup-create.js';
 
 /**
@@ -63,4 +66,7 @@ export const commands: Command<CommandOptions>[] = [
   auditVerify,
   auditProof,
   auditClose,
+  auditPublicKey,
+  statement,
+  statementVerify,
 ];

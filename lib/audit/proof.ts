@@ -3,7 +3,7 @@ import type { AuditDeps } from './deps.js';
 import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
 import { auditPath, leafHash } from './merkle.js';
 import { readMerchantDigests, readPeriod, readPeriodLeaves, readRecords } from './reads.js';
-import { canonicalJson, isLane } from './record.js';
+import { canonicalJson, isLane, recordId } from './record.js';
 import { signingPublicKey } from './signing.js';
 
 /**
@@ -30,25 +30,58 @@ export function parseRecordId(recordId: string): { merchantId: string; lane: num
 
 export async function inclusionProof(deps: Pick<AuditDeps, 'dynamodb' | 'kms' | 'tableName'>, recordId: string): Promise<InclusionProof> {
   const { merchantId, lane, seq } = parseRecordId(recordId);
-  const digest = (await readMerchantDigests(deps, merchantId)).find((d) => d.lane === lane && d.first_seq <= seq && seq <= d.last_seq);
-  if (!digest) throw new NotFoundError('closed period holding audit record', recordId);
-  const records = await readRecords(deps, merchantId, lane, { fromSeq: digest.first_seq, toSeq: digest.last_seq });
-  const record = records.find((r) => r.body.seq === seq);
-  if (!record) throw new NotFoundError('audit record', recordId);
-  const period = await readPeriod(deps, digest.period_id);
-  if (!period) throw new NotFoundError('signed period', digest.period_id);
-  const leaves = records.map((r) => recordLeaf(r.hash));
-  const index = seq - digest.first_seq;
-  // The period path is computed from the period's stored leaves: a close keeps only their frontier.
-  const periodLeaves = (await readPeriodLeaves(deps, digest.period_id)).map((leaf) => leafHash(Buffer.from(leaf.text, 'utf8')));
-  const publicKey = await signingPublicKey(deps.kms, period.signingKeyId);
-  return {
-    record_id: recordId,
-    hashing: 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is lane_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.',
-    record: { canonical_json: canonicalJson(record.body), hash: record.hash },
-    lane_tree: { leaf_index: index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')), root: digest.root },
-    period_tree: { leaf_json: laneLeafData(digest), leaf_index: digest.index, size: periodLeaves.length, path: auditPath(digest.index, periodLeaves).map((h) => h.toString('hex')), root: period.digest.root },
-    period: { digest_json: canonicalJson(period.digest), signature_der_base64: period.signature, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
-    anchor: period.anchor ? { ...period.anchor, calldata: anchorCalldata(period.digest.root) } : null,
-  };
+  const [proof] = await inclusionProofs(deps, merchantId, [{ lane, seq }]);
+  if (!proof) throw new NotFoundError('closed period holding audit record', recordId);
+  return proof;
 }
+
+/**
+ * Proofs of several records of one merchant, each lane part, period and period's leaves read once
+ * (a statement proves a record per line). Undefined for a record no closed period covers yet.
+ */
+export async function inclusionProofs(
+  deps: Pick<AuditDeps, 'dynamodb' | 'kms' | 'tableName'>, merchantId: string, wanted: { lane: number; seq: number }[],
+): Promise<(InclusionProof | undefined)[]> {
+  const digests = await readMerchantDigests(deps, merchantId);
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+    let value = cache.get(key);
+    if (!value) cache.set(key, (value = load()));
+    return value;
+  };
+  const parts = new Map<string, Promise<Buffer[]>>();
+  const records = new Map<string, Promise<Awaited<ReturnType<typeof readRecords>>>>();
+  const periods = new Map<string, Promise<Awaited<ReturnType<typeof readPeriod>>>>();
+  const periodLeaves = new Map<string, Promise<Buffer[]>>();
+  const proofs: (InclusionProof | undefined)[] = [];
+  for (const { lane, seq } of wanted) {
+    const recordName = recordId(merchantId, lane, seq);
+    const digest = digests.find((d) => d.lane === lane && d.first_seq <= seq && seq <= d.last_seq);
+    if (!digest) {
+      proofs.push(undefined);
+      continue;
+    }
+    const partKey = `${digest.period_id}#${lane}`;
+    const partRecords = await once(records, partKey, () => readRecords(deps, merchantId, lane, { fromSeq: digest.first_seq, toSeq: digest.last_seq }));
+    const record = partRecords.find((r) => r.body.seq === seq);
+    if (!record) throw new NotFoundError('audit record', recordName);
+    const leaves = await once(parts, partKey, async () => partRecords.map((r) => recordLeaf(r.hash)));
+    const period = await once(periods, digest.period_id, () => readPeriod(deps, digest.period_id));
+    if (!period) throw new NotFoundError('signed period', digest.period_id);
+    // The period path is computed from the period's stored leaves: a close keeps only their frontier.
+    const stored = await once(periodLeaves, digest.period_id, async () => (await readPeriodLeaves(deps, digest.period_id)).map((leaf) => leafHash(Buffer.from(leaf.text, 'utf8'))));
+    const publicKey = await signingPublicKey(deps.kms, period.signingKeyId);
+    const index = seq - digest.first_seq;
+    proofs.push({
+      record_id: recordName,
+      hashing: proofHashing,
+      record: { canonical_json: canonicalJson(record.body), hash: record.hash },
+      lane_tree: { leaf_index: index, size: leaves.length, path: auditPath(index, leaves).map((h) => h.toString('hex')), root: digest.root },
+      period_tree: { leaf_json: laneLeafData(digest), leaf_index: digest.index, size: stored.length, path: auditPath(digest.index, stored).map((h) => h.toString('hex')), root: period.digest.root },
+      period: { digest_json: canonicalJson(period.digest), signature_der_base64: period.signature, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      anchor: period.anchor ? { ...period.anchor, calldata: anchorCalldata(period.digest.root) } : null,
+    });
+  }
+  return proofs;
+}
+
+const proofHashing = 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is lane_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.';

@@ -16,7 +16,16 @@ export interface AuditEntry {
   action: string;
   object: { type: string; id: string };
   at: Date;
+  /**
+   * The merchant's balance movements the change books, as the ledger states them (#ledger
+   * `balanceMovements`): hashed into the record, so a statement line is held to its anchored record
+   * (docs/statements.md). Left out of the body when empty, so other records hash as before.
+   */
+  movements?: readonly AuditMovement[];
 }
+
+/** A balance movement as a record carries it: flat wire strings (the ledger's BalanceMovement). */
+export type AuditMovement = Readonly<Record<string, string>>;
 
 /** The hashed body of a record: exactly these fields, canonical JSON (RFC 8785). */
 export interface AuditRecordBody {
@@ -29,6 +38,8 @@ export interface AuditRecordBody {
   action: string;
   object: { type: string; id: string };
   prev_hash: string;
+  /** Present only on records of changes that move the merchant's balance (AuditEntry.movements). */
+  movements?: AuditMovement[];
 }
 
 export interface AuditRecord extends AuditRecordBody {

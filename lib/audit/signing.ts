@@ -1,5 +1,5 @@
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash as oneShotHash, verify, type KeyObject } from 'node:crypto';
 
 const publicKeys = new Map<string, Promise<KeyObject>>();
 
@@ -31,4 +31,27 @@ export function signatureHolds(publicKey: KeyObject, message: string, signatureB
   } catch {
     return false;
   }
+}
+
+/**
+ * What a statement's signed message starts with (docs/statements.md). A period digest is canonical
+ * JSON and starts with `{`, so the audit key's signature over one can never pass for the other.
+ */
+export const statementSignatureTag = 'LANEPAY-STATEMENT1 sha256:';
+
+/**
+ * The message signed for a statement: the tag and the SHA-256 (hex) of its text. KMS signs at most
+ * 4 KB of raw message; a statement is larger, and its hash binds it as well.
+ */
+export function statementMessage(text: string): string {
+  return statementSignatureTag + oneShotHash('sha256', text, 'hex');
+}
+
+/** Signs a statement's text with the audit signing key (statementMessage). */
+export function signStatement(deps: { kms: KMSClient; signingKeyId: string }, text: string): Promise<string> {
+  return signDigest(deps.kms, deps.signingKeyId, statementMessage(text));
+}
+
+export function statementSignatureHolds(publicKey: KeyObject, text: string, signatureBase64: string): boolean {
+  return signatureHolds(publicKey, statementMessage(text), signatureBase64);
 }

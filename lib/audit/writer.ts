@@ -130,6 +130,7 @@ function nextRecord(entry: AuditEntry, lane: number, head: ChainHead): AuditReco
     action: entry.action,
     object: entry.object,
     prev_hash: head.hash,
+    ...(entry.movements?.length ? { movements: [...entry.movements] } : {}),
   });
 }
 

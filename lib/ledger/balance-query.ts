@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Page } from '#platform';
 import type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';
 import { balanceTransactionIdBound, balanceTransactionsBySourcePartition, balanceTransactionsPartition } from './balance-transactions.js';
@@ -83,4 +83,29 @@ export function balanceTransactionFromItem(item: Record<string, AttributeValue>)
     balance_after: s('balanceAfter'),
     created: s('created'),
   };
+}
+
+/** A balance transaction with what ties it to its change: its transfer and its place in its account. */
+export type LedgerEntry = BalanceTransaction & { transfer_id: string; seq: number };
+
+/**
+ * Every balance transaction of the merchant created in [fromMs, toMs), oldest first (a statement):
+ * one key range of its partition, read to the end.
+ */
+export async function readBalanceTransactionsBetween(deps: ReadDeps, merchantId: string, fromMs: number, toMs: number): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  const pages = paginateQuery({ client: deps.dynamodb, pageSize: 500 }, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
+    ExpressionAttributeValues: { ':p': { S: balanceTransactionsPartition(merchantId) }, ':lo': { S: balanceTransactionIdBound(fromMs) }, ':hi': { S: balanceTransactionIdBound(toMs) } },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      // BETWEEN includes its upper end: an id is never equal to a bare time bound, but be exact.
+      if (item.sk?.S === balanceTransactionIdBound(toMs)) continue;
+      entries.push({ ...balanceTransactionFromItem(item), transfer_id: item.transferId?.S ?? '', seq: Number(item.seq?.N ?? '0') });
+    }
+  }
+  return entries;
 }

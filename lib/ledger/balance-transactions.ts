@@ -31,6 +31,23 @@ export interface BalanceMemo {
   feeMinor?: bigint;
 }
 
+/**
+ * One balance transaction as the audit record of its change states it (balanceMovements): what the
+ * transfer's intent fixes, as wire strings. Its id, sequence number, time and `balance_after` come
+ * from the account's state when the transaction commits, so they are not part of it.
+ */
+export type BalanceMovement = {
+  transfer_id: string;
+  type: BalanceTransactionType;
+  source: string;
+  asset: string;
+  /** Signed minor units: what the balance moved by. */
+  net: string;
+  fee: string;
+  chain?: string;
+  tx_hash?: string;
+};
+
 /** A merchant account's state the balance transactions of a batch are numbered from. */
 export interface AccountState {
   /** How many balance transactions the account has; the account item's `postings` (absent: 0). */

@@ -4,13 +4,15 @@ export { merchantAccount, merchantAccountKey, newMerchantAccountItem, platformAc
 export type { AccountId } from './accounts.js';
 export { amountStringSchema } from './amount.js';
 export { ledgerDecimals, toChainUnits } from './assets.js';
+export { openingBalanceSource } from './transfers.js';
 export { creditSandboxFunds } from './sandbox.js';
-export { refusedForFunds, transferItems, transferKey } from './transfers.js';
+export { balanceMovements, refusedForFunds, transferItems, transferKey } from './transfers.js';
 export type { PendingTransfer, TransferIntent } from './transfers.js';
 export * as ledgerErrors from './errors.js';
 export { forgetAccountStates, ledgerPostings } from './account-states.js';
 export { balanceTransactionIdPattern, balanceTransactionTypes } from './balance-transactions.js';
-export type { BalanceMemo, BalanceTransactionType } from './balance-transactions.js';
-export { listBalanceTransactions } from './balance-query.js';
+export type { BalanceMemo, BalanceMovement, BalanceTransactionType } from './balance-transactions.js';
+export { listBalanceTransactions, readBalanceTransactionsBetween } from './balance-query.js';
+export type { LedgerEntry } from './balance-query.js';
 export { balanceTransactionSchema, balanceTransactionsQuerySchema, createdBoundSchema, sourceIdSchema } from './balance-schemas.js';
 export type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';

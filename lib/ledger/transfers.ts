@@ -2,7 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { conditionFailedAt } from '#platform';
 import { registerBatch, knownAccountState, type PlannedBatch } from './account-states.js';
 import { accountItemKey, isGuarded, isGuardedAccountKey, type AccountId } from './accounts.js';
-import { balanceTransactionId, balanceTransactionPut, type AccountState, type BalanceMemo, type PlannedEntry } from './balance-transactions.js';
+import { balanceTransactionId, balanceTransactionPut, type AccountState, type BalanceMemo, type BalanceMovement, type PlannedEntry } from './balance-transactions.js';
 
 /**
  * Two-phase transfers in TigerBeetle's vocabulary. A batch of transfers becomes DynamoDB
@@ -117,6 +117,31 @@ function moveBalances(t: { id: string; memo?: BalanceMemo }, debit: Deltas, cred
     if (!t.memo) throw new RangeError(`transfer ${t.id} moves ${side.account} and says nothing of it: a balance transaction needs a memo`);
     side.entries.push({ merchantId: merchantOf(side.account), asset: side.asset, netMinor, memo: t.memo, transferId: t.id });
   }
+}
+
+/**
+ * What the batch's transfers do to merchant balances, one movement per balance transaction that
+ * transferItems writes for them (in the same order), as the change's audit record states it
+ * (`movements` of AuditEntry): only what does not depend on the account's state, so it holds when
+ * the items are rebuilt on a moved account. An account's opening-balance adjustment, which depends on
+ * that state, is not among them (docs/statements.md).
+ */
+export function balanceMovements(transfers: TransferIntent[]): BalanceMovement[] {
+  const movements: BalanceMovement[] = [];
+  for (const t of transfers) {
+    if (t.kind === 'pending' || t.kind === 'void_pending') continue;
+    const [debit, credit, asset] = t.kind === 'posted' ? [t.debit, t.credit, t.asset] : [t.pending.debit, t.pending.credit, t.pending.asset];
+    if (t.amountMinor <= 0n) continue;
+    for (const [account, netMinor] of [[debit, -t.amountMinor], [credit, t.amountMinor]] as const) {
+      if (!isGuarded(account) || !t.memo) continue;
+      const fee = t.memo.feeMinor ?? 0n;
+      movements.push({
+        transfer_id: t.id, type: t.memo.type, source: t.memo.source, asset, net: netMinor.toString(), fee: fee.toString(),
+        ...(t.memo.chain ? { chain: t.memo.chain } : {}), ...(t.memo.txHash ? { tx_hash: t.memo.txHash } : {}),
+      });
+    }
+  }
+  return movements;
 }
 
 /** The source of an opening-balance adjustment: no object caused it but the ledger's own history. */

@@ -8,7 +8,7 @@ export { s3Client } from './aws/clients/s3.js';
 export { snsClient } from './aws/clients/sns.js';
 export { sqsClient } from './aws/clients/sqs.js';
 export {
-  approvalsConfigSchema, auditAnchorConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
+  approvalsConfigSchema, auditAnchorConfigSchema, statementsConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
   chargesConfigSchema, checkoutConfigSchema, forecastBatchConfigSchema, kycConfigSchema, loadConfig,
   outboxRelayConfigSchema, paymentsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
   realtimeTokensConfigSchema, reconcileConfigSchema, webhooksConfigSchema,

@@ -4,7 +4,7 @@
 
 /** Functions on a merchant's or a customer's request path: their cold start is someone's wait. */
 export const apiPathFunctions = [
-  'authorizer', 'authorize', 'settle', 'query', 'charges', 'refunds', 'kyc', 'webhooks', 'approvals', 'realtime-tokens', 'checkout',
+  'authorizer', 'authorize', 'settle', 'query', 'charges', 'refunds', 'kyc', 'webhooks', 'approvals', 'realtime-tokens', 'checkout', 'statements',
 ];
 
 /**

@@ -411,6 +411,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed statement of [from, to): a CSV line per balance transaction, with the audit record that booked it, its inclusion proof in a closed period, the period's signature and anchor; `lanepay statement verify` checks it with the audit public key and a chain RPC (docs/statements.md) */
+        get: operations["getStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -2019,7 +2036,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -4598,6 +4615,85 @@ export interface operations {
             };
             /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatement: {
+        parameters: {
+            query: {
+                /** @description First instant covered (RFC 3339) */
+                from: string;
+                /** @description First instant not covered (RFC 3339), after `from`, at most 93 days later */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement: `#` header lines, a CSV table with the columns `id`, `created`, `type`, `asset`, `amount`, `fee`, `net`, `balance_after`, `source`, `chain`, `tx_hash`, `transfer_id`, `chain_id`, `token`, `chain_tx_hash`, `record_id`, `record_json`, `lane_gap`, `lane_leaf_index`, `lane_size`, `lane_path`, `lane_root`, `period_leaf_json`, `period_leaf_index`, `period_size`, `period_path`, `period_root`, `period_digest_json`, `period_signature`, `anchor_chain_id`, `anchor_tx_hash`, `anchor_from`, then `# signature <base64 DER>` (ECDSA P-256 by the audit signing key over `LANEPAY-STATEMENT1 sha256:` and the SHA-256 hex of every byte before that line) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { AuditMovement } from '#audit';
 import type { LanepayError } from '#platform';
 import { apiKeyItems, getMerchantProfile, replaceProfileItem, revokeApiKeyItems } from '../merchants.js';
 import { MemberEmailTakenError } from '../members/errors.js';
@@ -14,6 +15,8 @@ export interface AppliedOutcome {
   items: TransactWriteItem[];
   action: string;
   object: { type: string; id: string };
+  /** The balance movements its items book (a held payout captured), for the record (#audit AuditEntry.movements). */
+  movements?: readonly AuditMovement[];
   /** By position in `items`: the refusal a failed condition there means (else `concurrent_change`). */
   refusals?: Record<number, LanepayError>;
 }

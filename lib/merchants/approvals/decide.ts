@@ -76,7 +76,7 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
   ];
   try {
     // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now, ...(applied.movements ? { movements: applied.movements } : {}) } });
   } catch (error) {
     if (conditionFailedAt(error, 0)) {
       if ((await readMember(deps, input.merchantId, input.memberId)).revokedAt !== undefined) throw new MemberRevokedError(input.memberId);

@@ -49,6 +49,6 @@ async function expiryTransaction(deps: ApprovalDeps, record: ApprovalRecord, now
   return {
     items: [replaceApprovalItem(deps.tableName, next, record.version), ...applied.items],
     state: ledgerPostings,
-    audit: { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now },
+    audit: { merchantId: record.merchantId, actor: systemActor, action: applied.action, object: applied.object, at: now, ...(applied.movements ? { movements: applied.movements } : {}) },
   };
 }

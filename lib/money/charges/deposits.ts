@@ -1,7 +1,7 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { systemActor, writeAudited } from '#audit';
-import { ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { balanceMovements, ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { bigintAttribute, conditionFailedAt, newId, readItem } from '#platform';
 import { chargeEventItem } from './events.js';
 import { chargeDepositItem, depositKey, replaceChargeItem, unconfirmedPartition, unsweptPartition, type ChargeRecord, type WatchedAddress } from './items.js';
@@ -221,7 +221,7 @@ async function commit(deps: DepositStoreDeps, charge: ChargeRecord, change: Char
   ];
   try {
     // The chain watcher moves the merchant's charge and money on its own: actor `system`.
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: charge.merchantId, actor: systemActor, action, object: { type: 'charge', id: charge.charge.id }, at: now, movements: balanceMovements(transfers) } });
     return true;
   } catch (error) {
     // The charge or the deposit changed since they were read (another watcher, the expiry sweep): read again.

@@ -5,7 +5,7 @@ import {
   declineCodes, effectiveRules, evaluatePayment, isCustomerKey, kycStatusUnchanged, readCustomer, riskOverridesSchema,
   UnknownCustomerError, type DeclineCode, type KycStatus,
 } from '#compliance';
-import { ledgerPostings, merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
+import { balanceMovements, ledgerPostings, merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
 import {
   feeFor, newApprovalRecord, requestApprovalItems, requiredApprovals, type ApprovalRecord, type ApprovalRequirement,
   type MerchantProfile,
@@ -126,19 +126,20 @@ async function authorizeLocked(deps: PaymentDeps, request: AuthorizeRequest, loc
   if (capturesNow) events.push(paymentEventItem(deps.tableName, merchant.id, 'payment.processing', record.payment, now).item);
 
   const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: body.asset, destination: body.destination }, amountMinor, decision.velocity, now);
+  const transfers = holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor);
   const items: TransactWriteItem[] = [
     completeIdempotencyItem(deps.tableName, lock, { outcome: 'created', payment: record.payment }),
     velocity.merchant,
     velocity.destination,
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...events,
-    ...transferItems(deps.tableName, holdTransfers(record, merchant.id, body.asset, amountMinor, feeMinor), now.toISOString()),
+    ...transferItems(deps.tableName, transfers, now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
     ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
   ];
 
   try {
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: merchant.id, actor: request.actor ?? unknownKey, action: 'payment.authorized', object: { type: 'payment', id: payment.id }, at: now, movements: balanceMovements(transfers) } });
     return { outcome: 'created', payment: record.payment };
   } catch (error) {
     if (customerChanged(error, items)) {

@@ -1,4 +1,4 @@
-import { transferItems, type TransferIntent } from '#ledger';
+import { balanceMovements, transferItems, type TransferIntent } from '#ledger';
 import type { AppliedOutcome, Outcome } from '#merchants';
 import type { PaymentDeps } from './deps.js';
 import { paymentEventItem, type PaymentEventType } from './events.js';
@@ -49,5 +49,6 @@ export async function heldPayoutOutcome(
     ],
     action,
     object: { type: 'payment', id: paymentId },
+    movements: balanceMovements(transfers),
   };
 }

@@ -1,7 +1,7 @@
 import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited, type AuditActor } from '#audit';
 import { CustomerHeldError, kycStatusUnchanged, readCustomer, UnknownCustomerError } from '#compliance';
-import { ledgerPostings, merchantAccount, platformAccount, transferItems, type AccountId, type PendingTransfer, type TransferIntent } from '#ledger';
+import { balanceMovements, ledgerPostings, merchantAccount, platformAccount, transferItems, type AccountId, type PendingTransfer, type TransferIntent } from '#ledger';
 import { feeFor, readApproval, replaceApprovalItem, type ApprovalRecord, type MerchantProfile } from '#merchants';
 import {
   acquireIdempotencyKey, completeIdempotencyItem, ConcurrentChangeError, conditionFailedAt, dueItems, NotFoundError,
@@ -79,7 +79,7 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
   if (kycGate) items.push(kycGate);
   const action = request.action.kind === 'capture' ? 'payment.captured' : 'payment.canceled';
   try {
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: request.actor ?? { type: 'api_key', id: null }, action, object: { type: 'payment', id: payment.id }, at: now, movements: balanceMovements(change.transfers) } });
     return result;
   } catch (error) {
     if (conditionFailedAt(error, 0)) return afterLostRace(deps, request);

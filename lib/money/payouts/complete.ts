@@ -1,6 +1,6 @@
 import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, writeAudited } from '#audit';
-import { ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { balanceMovements, ledgerPostings, merchantAccount, platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { isConditionRefusal } from '#platform';
 import { balanceMemoOf, clearingAccountOf, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from '../payments/items.js';
 import { paymentEventItem } from '../payments/events.js';
@@ -93,7 +93,7 @@ async function finishOnce(deps: PayoutDeps, payout: Payout, change: Change): Pro
     ...refundFollowItems(deps.tableName, record, next.payment, now),
   ];
   try {
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: record.merchantId, actor: systemActor, action: next.event, object: { type: 'payment', id: record.payment.id }, at: now, movements: balanceMovements(next.transfers) } });
     return 'completed';
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;

@@ -3,7 +3,7 @@ import { writeAudited, type AuditActor } from '#audit';
 import {
   declineCodes, effectiveRules, evaluatePayment, kycStatusUnchanged, readCustomer, riskOverridesSchema, type DeclineCode, type KycStatus,
 } from '#compliance';
-import { ledgerPostings, merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
+import { balanceMovements, ledgerPostings, merchantAccount, platformAccount, refusedForFunds, transferItems, type TransferIntent } from '#ledger';
 import { feeFor, newApprovalRecord, requestApprovalItems, requiredApprovals, type ApprovalRecord, type MerchantProfile } from '#merchants';
 import {
   acquireIdempotencyKey, completeIdempotencyItem, ConcurrentChangeError, conditionFailedAt, newId, releaseIdempotencyKey, type IdempotencyLock,
@@ -96,6 +96,7 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
   const result: RefundResult = { outcome: 'created', refund };
   const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: charge.asset, destination: body.destination }, amountMinor, decision.velocity, now);
   const total = addToRefundTotalItem(deps.tableName, charge.id, amountMinor, roomMinor, now);
+  const transfers = refundTransfers(record, amountMinor, feeMinor);
   const items: TransactWriteItem[] = [
     completeIdempotencyItem(deps.tableName, lock, result),
     total,
@@ -107,12 +108,12 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
     ...paymentEvents(deps.tableName, merchant.id, record.payment, now),
     refundEventItem(deps.tableName, merchant.id, 'refund.created', refund, now).item,
     refundEventItem(deps.tableName, merchant.id, refundStatusEventType(refund.status)!, refund, now).item,
-    ...transferItems(deps.tableName, refundTransfers(record, amountMinor, feeMinor), now.toISOString()),
+    ...transferItems(deps.tableName, transfers, now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
     ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
   ];
   try {
-    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: merchant.id, actor: request.actor ?? { type: 'api_key', id: null }, action: 'refund.created', object: { type: 'refund', id: link.id }, at: now } });
+    await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: merchant.id, actor: request.actor ?? { type: 'api_key', id: null }, action: 'refund.created', object: { type: 'refund', id: link.id }, at: now, movements: balanceMovements(transfers) } });
     return result;
   } catch (error) {
     if (conditionFailedAt(error, items.indexOf(total))) {

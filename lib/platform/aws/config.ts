@@ -189,6 +189,12 @@ export const chainWatchConfigSchema = z.extend(baseConfigSchema, {
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
 });
 
+/** statements: a merchant's signed statement (lib/money/statements), signed with the audit key. */
+export const statementsConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
+  AUDIT_SIGNING_KEY_ID: nonEmpty(),
+});
+
 /** audit-anchor: closes audit periods (lib/audit/period.ts). */
 export const auditAnchorConfigSchema = z.extend(baseConfigSchema, {
   CHAIN_REGISTRY: nonEmpty(2),
