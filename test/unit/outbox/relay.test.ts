@@ -32,7 +32,7 @@ function relayDeps(refuse: (queueUrl: string, body: string) => boolean = () => f
   } as any;
   const deps: RelayDeps & { sns: any; alertsTopicArn: string } = {
     sqs: client, dynamodb: client, sns: client, tableName: 't', alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
-    notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals',
+    notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals', reportsQueueUrl: 'http://sqs/reports',
   };
   const batches = (queueUrl: string) => sent.filter((c) => c.name === 'SendMessageBatchCommand' && c.input.QueueUrl === queueUrl).map((c) => c.input.Entries as any[]);
   const marked = () => sent.filter((c) => c.name === 'UpdateItemCommand').map((c) => c.input.Key.pk.S as string);
