@@ -19,7 +19,13 @@ export const parquetRowGroupRows = 20_000;
  * backpressure pauses the reading of `rows`.
  */
 export async function writeReportFile(format: ReportFormat, columns: readonly string[], rows: AsyncIterable<Row>, out: Writable): Promise<number> {
-  return format === 'csv' ? writeCsv(columns, rows, out) : writeParquet(columns, rows, out);
+  try {
+    return await (format === 'csv' ? writeCsv(columns, rows, out) : writeParquet(columns, rows, out));
+  } catch (error) {
+    // A half-written file is never ended as if complete: destroying `out` aborts an S3 upload.
+    out.destroy(error as Error);
+    throw error;
+  }
 }
 
 async function writeCsv(columns: readonly string[], rows: AsyncIterable<Row>, out: Writable): Promise<number> {
