@@ -81,7 +81,7 @@ describe('writeReportFile', () => {
       const out = fs.createWriteStream(path.join(dir, `failing.${format}`));
       const errors: Error[] = [];
       out.on('error', (error) => errors.push(error));
-      const closed = new Promise((resolve) => out.on('close', resolve));
+      const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
 
       await expect(writeReportFile(format, columns, failing(), out)).rejects.toThrow('DynamoDB went away');
       await closed;
