@@ -70,7 +70,7 @@ export async function buildReport(deps: BuildDeps, job: { merchantId: string; re
   return 'built';
 }
 
-function rowsOf(deps: BuildDeps, record: ReportRecord, summary: MismatchSummary): AsyncIterable<Row> {
+function rowsOf(deps: BuildDeps, record: ReportRecord, summary: MismatchSummary): AsyncIterable<Row[]> {
   const { report, merchantId } = record;
   switch (report.type) {
     case 'balance_transactions': return balanceTransactionRows(deps, merchantId, report.interval);

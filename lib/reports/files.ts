@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Row } from './columns.js';
 import type { ReportFormat } from './schemas.js';
@@ -14,30 +13,38 @@ import type { ReportFormat } from './schemas.js';
 export const parquetRowGroupRows = 20_000;
 
 /**
- * Writes `rows` to `out` as `format` while they are read, and ends `out`; resolves with the number
- * of rows. Never holds more than a row group (Parquet) or the stream's buffer (CSV): `out`'s
- * backpressure pauses the reading of `rows`.
+ * Writes `pages` of rows (a DynamoDB page's worth at a time) to `out` as `format` while they are
+ * read, and ends `out`; resolves with the number of rows. Never holds more than a row group
+ * (Parquet) or a page (CSV): `out`'s backpressure pauses the reading. On a failure `out` is
+ * destroyed, never ended as if complete (an S3 upload is then aborted).
  */
-export async function writeReportFile(format: ReportFormat, columns: readonly string[], rows: AsyncIterable<Row>, out: Writable): Promise<number> {
+export async function writeReportFile(format: ReportFormat, columns: readonly string[], pages: AsyncIterable<Row[]>, out: Writable): Promise<number> {
   try {
-    return await (format === 'csv' ? writeCsv(columns, rows, out) : writeParquet(columns, rows, out));
+    const count = await (format === 'csv' ? writeCsv(columns, pages, out) : writeParquet(columns, pages, out));
+    out.end();
+    await once(out, 'finish');
+    return count;
   } catch (error) {
-    // A half-written file is never ended as if complete: destroying `out` aborts an S3 upload.
     out.destroy(error as Error);
     throw error;
   }
 }
 
-async function writeCsv(columns: readonly string[], rows: AsyncIterable<Row>, out: Writable): Promise<number> {
+/** Writes a chunk, waiting for the stream to drain when its buffer is full (backpressure). */
+async function write(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+async function writeCsv(columns: readonly string[], pages: AsyncIterable<Row[]>, out: Writable): Promise<number> {
+  // RFC 4180 (csv-stringify): CRLF line ends, fields quoted when they hold a comma, quote or line end.
+  const options = { record_delimiter: 'windows' as const };
+  await write(out, stringify([[...columns]], options));
   let count = 0;
-  async function* counted() {
-    for await (const row of rows) {
-      count++;
-      yield row;
-    }
+  for await (const rows of pages) {
+    if (rows.length === 0) continue;
+    count += rows.length;
+    await write(out, stringify(rows, options));
   }
-  // RFC 4180: a header line, CRLF line ends, fields quoted when they hold a comma, quote or line end.
-  await pipeline(Readable.from(counted()), stringify({ header: true, columns: [...columns], record_delimiter: 'windows' }), out);
   return count;
 }
 
@@ -59,10 +66,9 @@ class StreamByteWriter extends ByteWriter {
   }
 }
 
-async function writeParquet(columns: readonly string[], rows: AsyncIterable<Row>, out: Writable): Promise<number> {
-  const writer = new StreamByteWriter(out);
+async function writeParquet(columns: readonly string[], pages: AsyncIterable<Row[]>, out: Writable): Promise<number> {
   const parquet = new ParquetWriter({
-    writer,
+    writer: new StreamByteWriter(out),
     // Every column optional UTF-8 text: amounts are exact decimal strings (see columns.ts).
     schema: [
       { name: 'root', num_children: columns.length },
@@ -72,21 +78,19 @@ async function writeParquet(columns: readonly string[], rows: AsyncIterable<Row>
   });
   let group: Row[] = [];
   let count = 0;
-  const writeGroup = async () => {
-    if (group.length === 0) return;
-    const columnData = columns.map((name, i) => ({ name, data: group.map((row) => row[i] ?? null) }));
-    const rowGroupSize = group.length;
-    group = [];
-    await parquet.write({ columnData, rowGroupSize });
+  const writeGroup = async (rows: Row[]) => {
+    const columnData = columns.map((name, i) => ({ name, data: rows.map((row) => row[i] ?? null) }));
+    await parquet.write({ columnData, rowGroupSize: rows.length });
   };
-  for await (const row of rows) {
-    group.push(row);
-    count++;
-    if (group.length === parquetRowGroupRows) await writeGroup();
+  for await (const rows of pages) {
+    count += rows.length;
+    group.push(...rows);
+    while (group.length >= parquetRowGroupRows) {
+      await writeGroup(group.slice(0, parquetRowGroupRows));
+      group = group.slice(parquetRowGroupRows);
+    }
   }
-  await writeGroup();
+  if (group.length > 0) await writeGroup(group);
   parquet.finish();
-  out.end();
-  await once(out, 'finish');
   return count;
 }

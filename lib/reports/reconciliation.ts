@@ -40,30 +40,35 @@ export function payoutMismatches(record: PaymentRecord, expectedChainAmount: big
 export type MismatchSummary = Partial<Record<MismatchKind, number>>;
 
 /**
- * The payouts_reconciliation row of each payout (a refund's included) among `records`: the ledger's
- * amount and fee, the amount it should have moved on chain (the token's units), and what the chain
- * mined for its tx hash (block, amount, recipient, the hot wallet and the gas it paid), with its
- * mismatches. Each mismatch is also counted in `summary`.
+ * The payouts_reconciliation row of each payout (a refund's included) among `pages` of records: the
+ * ledger's amount and fee, the amount it should have moved on chain (the token's units), and what
+ * the chain mined for its tx hash (block, amount, recipient, the hot wallet and the gas it paid),
+ * with its mismatches, a page of rows per page of records. Each mismatch is also counted in `summary`.
  */
 export async function* reconciliationRows(
-  chains: ChainRegistry, read: MinedTransferReader, records: AsyncIterable<PaymentRecord>, summary: MismatchSummary,
-): AsyncGenerator<Row> {
-  for await (const record of records) {
-    if (!isReconciled(record)) continue;
-    const { payment } = record;
-    const token = chains.get(payment.chain)?.assets.find((asset) => asset.symbol === payment.asset);
-    const expected = token ? toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals) : undefined;
-    const mined = token && payment.tx_hash ? await read(payment.chain, payment.tx_hash, token.address) : undefined;
-    const kinds = payoutMismatches(record, expected, mined);
-    for (const kind of kinds) summary[kind] = (summary[kind] ?? 0) + 1;
-    const paid = mined?.transfers.find((t) => t.to.toLowerCase() === payment.destination.toLowerCase()) ?? mined?.transfers[0];
-    yield [
-      payment.id, record.refund?.id ?? null, payment.status, payment.asset, payment.chain, payment.destination,
-      payment.amount_captured, payment.fee, expected?.toString() ?? null,
-      payment.tx_hash, mined ? String(mined.blockNumber) : null, paid ? paid.amount.toString() : null, paid?.to ?? null,
-      mined?.from ?? null, mined ? mined.gasUsed.toString() : null, mined ? mined.effectiveGasPriceWei.toString() : null,
-      mined ? (mined.gasUsed * mined.effectiveGasPriceWei).toString() : null,
-      payment.created_at, kinds.length ? kinds.join(';') : null,
-    ];
+  chains: ChainRegistry, read: MinedTransferReader, pages: AsyncIterable<PaymentRecord[]>, summary: MismatchSummary,
+): AsyncGenerator<Row[]> {
+  for await (const records of pages) {
+    const rows: Row[] = [];
+    for (const record of records.filter(isReconciled)) rows.push(await reconciliationRow(chains, read, record, summary));
+    yield rows;
   }
+}
+
+async function reconciliationRow(chains: ChainRegistry, read: MinedTransferReader, record: PaymentRecord, summary: MismatchSummary): Promise<Row> {
+  const { payment } = record;
+  const token = chains.get(payment.chain)?.assets.find((asset) => asset.symbol === payment.asset);
+  const expected = token ? toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals) : undefined;
+  const mined = token && payment.tx_hash ? await read(payment.chain, payment.tx_hash, token.address) : undefined;
+  const kinds = payoutMismatches(record, expected, mined);
+  for (const kind of kinds) summary[kind] = (summary[kind] ?? 0) + 1;
+  const paid = mined?.transfers.find((t) => t.to.toLowerCase() === payment.destination.toLowerCase()) ?? mined?.transfers[0];
+  return [
+    payment.id, record.refund?.id ?? null, payment.status, payment.asset, payment.chain, payment.destination,
+    payment.amount_captured, payment.fee, expected?.toString() ?? null,
+    payment.tx_hash, mined ? String(mined.blockNumber) : null, paid ? paid.amount.toString() : null, paid?.to ?? null,
+    mined?.from ?? null, mined ? mined.gasUsed.toString() : null, mined ? mined.effectiveGasPriceWei.toString() : null,
+    mined ? (mined.gasUsed * mined.effectiveGasPriceWei).toString() : null,
+    payment.created_at, kinds.length ? kinds.join(';') : null,
+  ];
 }

@@ -22,7 +22,7 @@ describe('a merchant key trying to read another merchant\'s reports', () => {
     for (const answer of [pending, ready]) {
       expect(answer.status).toBe(404);
       expect({ ...answer.body, detail: undefined, instance: undefined }).toEqual({ ...missing.body, detail: undefined, instance: undefined });
-      expect(JSON.stringify(answer.body)).not.toContain('http');
+      expect(JSON.stringify(answer.body)).not.toContain('X-Amz');
     }
     // A path that is no report id is refused before any read.
     expect((await api('GET', '/v1/reports/..%2F..%2Fv1%2Fbalances', { key: attacker.api_key })).status).toBe(400);

@@ -35,7 +35,7 @@ async function balanceTransactions(key: string): Promise<Txn[]> {
 describe('reports on the local stack (API → outbox → reports queue → reports function → S3 on moto)', () => {
   it('a balance_transactions report, CSV and Parquet, holds exactly the merchant\'s balance transactions of the interval, oldest first, and no other merchant\'s', async () => {
     const startMs = Date.now() - 1000;
-    const merchant = await fundedMerchant(usdc(50));
+    const merchant = await fundedMerchant(usdc(50), (p) => ({ ...p, fee: { bps: 50, fixedMinor: '7' } }));
     const other = await fundedMerchant(usdc(7));
     const key = merchant.api_key;
     for (const amount of [1n, 22n, 333n]) {
@@ -98,7 +98,7 @@ describe('reports on the local stack (API → outbox → reports queue → repor
       id: c.id, status: c.status, amount: c.amount, asset: 'USDC', amount_received: '0', amount_pending: '0', fee: '0', deposit_count: '0', dust_count: '0', dust_amount: '0',
       customer: null, description: c.description, metadata: JSON.stringify(c.metadata), created_at: c.created_at, expires_at: c.expires_at, canceled_at: c.canceled_at,
     })));
-    expect(file.rows.map((r) => r.status)).toEqual(['open', 'canceled', 'open']);
+    expect(file.rows.map((r) => r.status)).toEqual(['awaiting_payment', 'canceled', 'awaiting_payment']);
   }, 300_000);
 
   it('a payouts_reconciliation report matches a paid payout with its block, amount and the hot wallet\'s gas', async () => {
@@ -120,7 +120,7 @@ describe('reports on the local stack (API → outbox → reports queue → repor
 
     const onChain = chainUnits(3_000_000n).toString();
     expect(file.rows).toEqual([{
-      payment: paid.id, refund: null, status: 'succeeded', asset: 'USDC', chain: 'local-a', destination, ledger_amount: '3000000', ledger_fee: paid.fee,
+      payment: paid.id, refund: null, status: 'succeeded', asset: 'USDC', chain: 'local-a', destination: paid.destination, ledger_amount: '3000000', ledger_fee: paid.fee,
       expected_chain_amount: onChain, tx_hash: paid.tx_hash, block_number: String(receipt.blockNumber), chain_amount: onChain, chain_destination: getAddress(destination),
       hot_wallet: receipt.from, gas_used: receipt.gasUsed.toString(), effective_gas_price_wei: receipt.gasPrice.toString(),
       gas_paid_wei: (receipt.gasUsed * receipt.gasPrice).toString(), created_at: paid.created_at, mismatch: null,

@@ -125,11 +125,11 @@ describe('reconciliationRows', () => {
     const canceled = payout('canceled');
     const chain = new Map([['0xabc', mined({}, { to: destination, amount: 2_500_000n })], ['0xshort', mined({ txHash: '0xshort' }, { to: destination, amount: 999n })], ['0xrefund', undefined]]);
     const reads: string[] = [];
-    async function* records() { yield* [good, canceled, short, refund]; }
+    async function* records() { yield [good, canceled]; yield [short, refund]; }
     const summary: MismatchSummary = {};
 
     const rows = [];
-    for await (const row of reconciliationRows(chains, async (name, hash, token) => { reads.push(`${name} ${hash} ${token}`); return chain.get(hash); }, records(), summary)) rows.push(row);
+    for await (const page of reconciliationRows(chains, async (name, hash, token) => { reads.push(`${name} ${hash} ${token}`); return chain.get(hash); }, records(), summary)) rows.push(...page);
 
     expect(rows.map((row) => Object.fromEntries(reportColumns.payouts_reconciliation.map((c, i) => [c, row[i]])))).toEqual([
       {
