@@ -46,7 +46,8 @@ export async function createReport(deps: Pick<ReportDeps, 'dynamodb' | 'tableNam
       created_at: now.toISOString(),
       completed_at: null,
     };
-    const result: ReportResult = { outcome: 'created', report };
+    // As GET answers a report not yet ready: no download (the report's item and events never hold one).
+    const result: ReportResult = { outcome: 'created', report: { ...report, download: null } };
     await writeAudited(deps, {
       items: [
         completeIdempotencyItem(deps.tableName, acquired.lock, result),
