@@ -3,7 +3,8 @@
 // imported as #<context>). api/ is the HTTP edge above them; functions/ and bin/ compose the two.
 const mayImport = {
   treasury: ['notify', 'money', 'merchants', 'ledger', 'chains', 'platform'],
-  notify: ['money', 'merchants', 'compliance', 'audit', 'platform'],
+  notify: ['reports', 'money', 'merchants', 'compliance', 'audit', 'platform'],
+  reports: ['money', 'merchants', 'ledger', 'audit', 'chains', 'platform'],
   money: ['merchants', 'compliance', 'ledger', 'audit', 'chains', 'platform'],
   merchants: ['ledger', 'audit', 'platform'],
   compliance: ['merchants', 'audit', 'platform'],

@@ -12,7 +12,7 @@
  */
 
 const functionSkips = {
-  CKV_AWS_117: 'No VPC: the functions reach only AWS APIs (DynamoDB, SQS, KMS, SNS, S3, API Gateway) and public chain RPC endpoints; a VPC would add NAT gateways and isolate nothing.',
+  CKV_AWS_117: 'No VPC: the functions reach only AWS APIs (DynamoDB, SQS, KMS, SNS, S3, Glue, API Gateway) and public chain RPC endpoints; a VPC would add NAT gateways and isolate nothing.',
   CKV_AWS_173: 'The environment holds names, URLs and key aliases, no secret (infra/environment.yml; secrets are sealed with KMS in the table); Lambda encrypts it at rest with its AWS managed key.',
 };
 

@@ -38,6 +38,7 @@ try {
     sqs: `http://127.0.0.1:${ports.sqs}`,
     kms: `http://127.0.0.1:${ports.kms}`,
     sns: `http://127.0.0.1:${ports.dynamodb}`,
+    s3: `http://127.0.0.1:${ports.dynamodb}`,
   };
   const [emulators, resources] = await Promise.all([
     startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, runDir),

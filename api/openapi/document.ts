@@ -11,6 +11,7 @@ import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
 import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
+import { reportOpenApiPaths, reportOpenApiSchemas } from './reports.js';
 import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
 import { webhooksSection } from './webhooks.js';
 import { httpProblemCodes } from '../http/problem.js';
@@ -72,6 +73,7 @@ const paths = {
   ...customerOpenApiPaths,
   ...chargeOpenApiPaths,
   ...refundOpenApiPaths,
+  ...reportOpenApiPaths,
   ...checkoutOpenApiPaths,
   ...approvalOpenApiPaths,
   '/v1/payments': {
@@ -264,6 +266,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Payments', description: 'Authorize, capture and cancel payments' },
       { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
       { name: 'Refunds', description: 'Money of a charge paid back to the payer, as a payout' },
+      { name: 'Reports', description: 'Exports of balance transactions, charges and reconciled payouts, as CSV or Parquet files' },
       { name: 'Balances', description: 'Available and pending funds per asset' },
       { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
       { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
@@ -299,6 +302,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...customerOpenApiSchemas,
         ...chargeOpenApiSchemas,
         ...refundOpenApiSchemas,
+        ...reportOpenApiSchemas,
         ...approvalOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },

@@ -37,6 +37,8 @@ const descriptions: Record<AnyEventType, string> = {
   'refund.succeeded': 'A refund\'s payout is confirmed on chain (`tx_hash`).',
   'refund.failed': 'A refund\'s payout failed for good; its amount is back in the balance and refundable again; `failure_code` says why.',
   'refund.canceled': 'A refund held for approval was rejected, withdrawn or expired; its amount is refundable again.',
+  'report.created': 'A report was requested (POST /v1/reports); its file is being written.',
+  'report.ready': 'A report\'s file is written: GET /v1/reports/{id} gives a short-lived download URL.',
   'customer.verification.approved': 'A customer\'s identity verification was approved.',
   'customer.verification.rejected': 'A customer\'s identity verification was rejected; the decision says why.',
   'customer.verification.review': 'A customer\'s identity verification needs the platform operator\'s review.',

@@ -55,7 +55,7 @@ function failNoAdapter(name: string): never {
 
 /** The stack's queues: from `.local/stack.json` locally, by their serverless.yml names elsewhere. */
 async function queueUrls(stage: string, sqs: SQSClient) {
-  const ids = { checkQueueUrl: ['ChainCheckQueue', 'chain-check'], notifyQueueUrl: ['NotifyQueue', 'notify'], chainSubmitQueueUrl: ['ChainSubmitQueue', 'chain-submit.fifo'], flowTotalsQueueUrl: ['FlowTotalsQueue', 'flow-totals'] } as const;
+  const ids = { checkQueueUrl: ['ChainCheckQueue', 'chain-check'], notifyQueueUrl: ['NotifyQueue', 'notify'], chainSubmitQueueUrl: ['ChainSubmitQueue', 'chain-submit.fifo'], flowTotalsQueueUrl: ['FlowTotalsQueue', 'flow-totals'], reportsQueueUrl: ['ReportsQueue', 'reports'] } as const;
   const entries = await Promise.all(Object.entries(ids).map(async ([field, [logicalId, suffix]]) => {
     if (stage === 'local') {
       const url = readLocalStack().queues[logicalId]?.url;

@@ -6,7 +6,7 @@ import { payoutDeps } from './payout-deps.js';
 export function reconcileDeps(): { deps: ReconcileDeps; olderThanMs: number } {
   const config = loadConfig(reconcileConfigSchema);
   return {
-    deps: { ...payoutDeps(), notifyQueueUrl: config.NOTIFY_QUEUE_URL, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL, flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL },
+    deps: { ...payoutDeps(), notifyQueueUrl: config.NOTIFY_QUEUE_URL, chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL, flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL, reportsQueueUrl: config.REPORTS_QUEUE_URL },
     olderThanMs: config.RECONCILE_OLDER_THAN_SECONDS * 1000,
   };
 }

@@ -14,6 +14,7 @@ const deps = {
   notifyQueueUrl: config.NOTIFY_QUEUE_URL,
   chainSubmitQueueUrl: config.CHAIN_SUBMIT_QUEUE_URL,
   flowTotalsQueueUrl: config.FLOW_TOTALS_QUEUE_URL,
+  reportsQueueUrl: config.REPORTS_QUEUE_URL,
   sns: snsClient(),
   alertsTopicArn: config.ALERTS_TOPIC_ARN,
 };

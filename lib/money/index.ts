@@ -5,7 +5,7 @@ export { cancelCharge, createCharge } from './charges/create.js';
 export type { ChargeDeps } from './charges/deps.js';
 export { chargeEventTypes } from './charges/events.js';
 export { expireDueCharges } from './charges/expire.js';
-export { chargeKey } from './charges/items.js';
+export { chargeKey, chargeRecordFromItem, merchantChargesPartition } from './charges/items.js';
 export { checkoutEvent, checkoutView, checkoutViewSchema } from './charges/public-view.js';
 export type { CheckoutView } from './charges/public-view.js';
 export { getMerchantCharge, listChargeDeposits, listCharges, readChargeRecord } from './charges/query.js';
@@ -13,6 +13,7 @@ export {
   cancelChargeBodySchema, chargeIdPathSchema, chargeIdSchema, chargeListQuerySchema, chargeSchema,
   createChargeBodySchema, depositListQuerySchema, depositSchema,
 } from './charges/schemas.js';
+export type { Charge } from './charges/schemas.js';
 export { watchChain } from './charges/watch.js';
 export type { WatchDeps } from './charges/watch.js';
 export { authorizePayment } from './payments/authorize.js';
@@ -21,7 +22,7 @@ export type { PaymentDeps, PaymentOutcome } from './payments/deps.js';
 export { PaymentDeclinedError } from './payments/errors.js';
 export { bookedPayoutEventType, paymentEventTypes } from './payments/events.js';
 export { heldPayoutOutcome } from './payments/held-payout.js';
-export { paymentKey, processingIndexPartitions, recordFromItem } from './payments/items.js';
+export { merchantPaymentsPartition, paymentKey, processingIndexPartitions, recordFromItem } from './payments/items.js';
 export type { PaymentRecord } from './payments/items.js';
 export { getBalances, getPayment, listPayments } from './payments/query.js';
 export {

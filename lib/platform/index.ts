@@ -2,6 +2,7 @@
 // knows no domain.
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#platform).
 export { dynamodbClient } from './aws/clients/dynamodb.js';
+export { glueClient } from './aws/clients/glue.js';
 export { kmsClient } from './aws/clients/kms.js';
 export { managementApiClient } from './aws/clients/management-api.js';
 export { s3Client } from './aws/clients/s3.js';
@@ -11,7 +12,7 @@ export {
   approvalsConfigSchema, auditAnchorConfigSchema, statementsConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
   chargesConfigSchema, checkoutConfigSchema, forecastBatchConfigSchema, kycConfigSchema, loadConfig,
   outboxRelayConfigSchema, paymentsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
-  realtimeTokensConfigSchema, reconcileConfigSchema, webhooksConfigSchema,
+  realtimeTokensConfigSchema, reconcileConfigSchema, reportsApiConfigSchema, reportsConfigSchema, webhooksConfigSchema,
 } from './aws/config.js';
 export type { Stage } from './aws/config.js';
 export { dueItems } from './aws/due-items.js';

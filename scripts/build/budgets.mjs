@@ -5,6 +5,7 @@
 /** Functions on a merchant's or a customer's request path: their cold start is someone's wait. */
 export const apiPathFunctions = [
   'authorizer', 'authorize', 'settle', 'query', 'charges', 'refunds', 'kyc', 'webhooks', 'approvals', 'realtime-tokens', 'checkout', 'statements',
+  'reports-api',
 ];
 
 /**
@@ -21,9 +22,20 @@ export const limits = {
   anyFunction: { totalKiB: 1100, initKiB: 950 },
 };
 
+/**
+ * Functions over their class's limit for a stated reason, each at its size when it came plus a little.
+ * reports-api presigns downloads, so it carries the S3 client and its middleware (about 130 KiB no
+ * other API-path function has). reports, a queue worker whose cold start nobody waits on, carries
+ * S3 and its multipart upload, Glue, ethers (payouts reconciliation) and the Parquet writer.
+ */
+export const exceptions = {
+  'reports-api': { totalKiB: 765, initKiB: 640 },
+  reports: { totalKiB: 1235, initKiB: 1100 },
+};
+
 /** The enforced limits of one function. */
 export function limitsOf(name) {
-  return apiPathFunctions.includes(name) ? limits.apiPath : limits.anyFunction;
+  return exceptions[name] ?? (apiPathFunctions.includes(name) ? limits.apiPath : limits.anyFunction);
 }
 
 /** The size goal of one function, in KiB. */

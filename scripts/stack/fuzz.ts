@@ -70,6 +70,12 @@ export function stackContract(options: Pick<FuzzOptions, 'apiUrl' | 'chains' | '
   schemas.CreateCharge!.properties.chains = { type: 'array', items: { type: 'string', enum: options.chains }, minItems: 1, maxItems: options.chains.length, uniqueItems: true };
   // A refund's chain, like a payment's, is one this stack runs (another is a 400, as for payments).
   schemas.CreateRefund!.properties.chain = { type: 'string', enum: options.chains };
+  // A report's interval ends after it starts and spans at most 367 days, a relation between two
+  // fields no JSON Schema states (another is a 400): bounds every pairing of which is one.
+  schemas.CreateReport!.properties.interval = {
+    type: 'object', additionalProperties: false, required: ['start', 'end'],
+    properties: { start: { type: 'string', enum: ['2026-11-01T00:00:00Z', '2026-11-30T23:59:59.999+08:00'] }, end: { type: 'string', enum: ['2026-12-01T00:00:00Z', '2027-01-01T00:00:00-05:00'] } },
+  };
   // A payment's customer must be one of the merchant's (an unknown one is a 400, as the KYC gate
   // wants): this merchant's customers, like the chains, are what this stack accepts.
   if (customerIds.length > 0) schemas.CreatePayment!.properties.customer = { type: 'string', enum: customerIds };
@@ -114,6 +120,7 @@ export interface SeededIds {
   'charge-ids': string[];
   'approval-ids': string[];
   'refund-ids': string[];
+  'report-ids': string[];
 }
 
 /**
@@ -132,7 +139,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [] };
   // Two pools of customers, each verified with a document number of its own (one another customer
   // gave is a review reason, document_reused). The first is offered to the operations that take a
   // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
@@ -168,6 +175,8 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   // room on it for fuzzed refunds to be accepted.
   await options.creditCharge(ids['charge-ids'][0]!, 1_000_000n, options.chains[0]!);
   ids['refund-ids'].push((await call('POST', `/v1/charges/${ids['charge-ids'][0]}/refunds`, { amount: '100000', destination: '0x52908400098527886E0F7030069857D2E4169EE7', chain: options.chains[0] })).id);
+  const today = { start: new Date(Date.now() - 86_400_000).toISOString(), end: new Date(Date.now() + 86_400_000).toISOString() };
+  ids['report-ids'].push((await call('POST', '/v1/reports', { type: 'balance_transactions', interval: today, format: 'parquet' })).id);
   for (let i = 0; i < 3; i += 1) {
     const payment = { amount: fuzzApprovalThresholdMinor, asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7' };
     const held = await call('POST', '/v1/payments', payment) as { id: string; approval_id?: string };

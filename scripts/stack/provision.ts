@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient, type KeySpec, type KeyUsageType } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { StackError } from './errors.js';
@@ -20,6 +21,8 @@ export interface Endpoints {
   kms: string;
   /** moto, which runs as the DynamoDB emulator, serves SNS on the same port. */
   sns: string;
+  /** And S3 (the reports bucket). */
+  s3: string;
 }
 
 export interface ProvisionedResources {
@@ -29,6 +32,8 @@ export interface ProvisionedResources {
   topics: Record<string, { arn: string; name: string }>;
   /** Logical id of each KMS key → its alias, e.g. `HotWalletKeyA` → `alias/lanepay-local-hot-wallet-a`. */
   keys: Record<string, string>;
+  /** Logical id of each S3 bucket → its name, e.g. `ReportsBucket` → `lanepay-local-reportsbucket`. */
+  buckets: Record<string, string>;
 }
 
 export interface CfnResource {
@@ -52,6 +57,7 @@ export function emulatorEnv(endpoints: Endpoints): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_KMS: endpoints.kms,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
@@ -106,7 +112,8 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
   const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
   const kms = new KMSClient({ ...config, endpoint: endpoints.kms });
   const sns = new SNSClient({ ...config, endpoint: endpoints.sns });
-  const clients = { dynamodb, sqs, kms, sns };
+  const s3 = new S3Client({ ...config, endpoint: endpoints.s3, forcePathStyle: true });
+  const clients = { dynamodb, sqs, kms, sns, s3 };
 
   const created = new Map<string, Promise<Attributes>>();
   const ensure = (id: string, chain: string[]): Promise<Attributes> => {
@@ -141,7 +148,11 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
     for (const [id, type, attributes] of results) {
       if (type === 'AWS::KMS::Alias') keys[attributes.TargetLogicalId!] = attributes.Ref!;
     }
-    return { tableName: tables[0]![2].Ref!, queues, topics, keys };
+    const buckets: Record<string, string> = {};
+    for (const [id, type, attributes] of results) {
+      if (type === 'AWS::S3::Bucket') buckets[id] = attributes.Ref!;
+    }
+    return { tableName: tables[0]![2].Ref!, queues, topics, keys, buckets };
   } catch (error) {
     if (error instanceof StackError) throw error;
     throw new StackError(`Creating the local resources failed: ${(error as Error).message}`);
@@ -150,6 +161,7 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
     sqs.destroy();
     kms.destroy();
     sns.destroy();
+    s3.destroy();
   }
 }
 
@@ -166,7 +178,7 @@ interface Attributes {
 
 interface Context {
   id: string;
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; kms: KMSClient; sns: SNSClient };
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; kms: KMSClient; sns: SNSClient; s3: S3Client };
   resolve: (value: unknown) => Promise<unknown>;
 }
 
@@ -178,6 +190,7 @@ const creators: Record<string, Creator> = {
   'AWS::DynamoDB::Table': createTable,
   'AWS::SQS::Queue': createQueue,
   'AWS::SNS::Topic': createTopic,
+  'AWS::S3::Bucket': createBucket,
   'AWS::KMS::Key': createKey,
   'AWS::KMS::Alias': createAlias,
 };
@@ -324,6 +337,25 @@ async function createTopic(properties: Record<string, unknown>, context: Context
     new CreateTopicCommand({ Name: p.TopicName, Attributes: p.DisplayName ? { DisplayName: p.DisplayName } : undefined }),
   );
   return { Ref: arn, TopicName: p.TopicName };
+}
+
+/**
+ * A bucket on moto, named as CloudFormation leaves unnamed ones to it: here `lanepay-local-<logical id>`
+ * (infra/environment.yml's local REPORTS_BUCKET says the same). moto keeps no encryption, lifecycle or
+ * Object Lock rules; what matters locally is that the objects are there.
+ */
+async function createBucket(properties: Record<string, unknown>, context: Context): Promise<Attributes> {
+  checkProperties(
+    context,
+    'AWS::S3::Bucket',
+    properties,
+    ['BucketName'],
+    ['VersioningConfiguration', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'OwnershipControls', 'LifecycleConfiguration', 'ObjectLockEnabled', 'ObjectLockConfiguration', 'Tags'],
+  );
+  const p = (await context.resolve({ BucketName: properties.BucketName })) as { BucketName?: unknown };
+  const name = typeof p.BucketName === 'string' ? p.BucketName : `lanepay-local-${context.id.toLowerCase()}`;
+  await context.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+  return { Ref: name, Arn: `arn:aws:s3:::${name}` };
 }
 
 async function createKey(properties: Record<string, unknown>, context: Context): Promise<Attributes> {

@@ -107,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       sqs: `http://127.0.0.1:${ports.sqs}`,
       kms: `http://127.0.0.1:${ports.kms}`,
       sns: `http://127.0.0.1:${ports.dynamodb}`,
+      s3: `http://127.0.0.1:${ports.dynamodb}`,
     };
     const [, chains, resources] = await step('emulators and chains up, functions bundled', () => startServices(startup, tools, endpoints));
     const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
@@ -128,6 +129,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       tableName: provisioned.tableName,
       queues: provisioned.queues,
       topics: provisioned.topics,
+      buckets: provisioned.buckets,
       keys: provisioned.keys,
       chains: stackChains,
     };

@@ -17,8 +17,8 @@ export interface StackInfo {
   region: string;
   apiUrl: string;
   websocketUrl: string;
-  /** `sns` is moto, the same server as `dynamodb`. */
-  endpoints: { dynamodb: string; sqs: string; kms: string; sns: string };
+  /** `sns` and `s3` are moto, the same server as `dynamodb`. */
+  endpoints: { dynamodb: string; sqs: string; kms: string; sns: string; s3: string };
   tableName: string;
   /** Logical CloudFormation id to queue URL and ARN, e.g. `ChainSubmitQueue`. */
   queues: Record<string, { url: string; arn: string; name: string }>;
@@ -26,5 +26,7 @@ export interface StackInfo {
   topics: Record<string, { arn: string; name: string }>;
   /** Logical CloudFormation id of each KMS key to its alias, e.g. `LedgerKey` → `alias/lanepay-local-ledger`. */
   keys: Record<string, string>;
+  /** Logical CloudFormation id of each S3 bucket to its name on moto, e.g. `ReportsBucket`. */
+  buckets: Record<string, string>;
   chains: StackChain[];
 }

@@ -3,8 +3,8 @@ import { subscribe, type SubscribeOptions } from './realtime.js';
 import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
-  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateWebhookEndpointParams,
-  DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, WebhookAttempt, WebhookEndpoint,
+  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
+  DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, Report, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from './types.js';
 import { webhooks } from './webhooks.js';
@@ -33,6 +33,7 @@ type Lister = <T extends { id: string }>(path: string, params: ListParams, reque
 export class Lanepay {
   readonly payments;
   readonly refunds;
+  readonly reports;
   readonly balances;
   readonly events;
   readonly webhookEndpoints;
@@ -54,6 +55,7 @@ export class Lanepay {
       new PageRequest<T>((page) => http.request<Page<T>>({ method: 'GET', path, query: { ...page } }, requestOptions), params);
     this.payments = paymentsResource(http, list);
     this.refunds = refundsResource(http, list);
+    this.reports = reportsResource(http);
     this.balances = balancesResource(http, list);
     this.events = eventsResource(http, list);
     this.webhookEndpoints = webhookEndpointsResource(http, list);
@@ -89,6 +91,17 @@ function refundsResource(http: Transport, list: Lister) {
     list: (params: ListParams = {}, o?: RequestOptions) => list<Refund>('/v1/refunds', params, o),
     /** A charge's refunds, newest first. */
     listForCharge: (chargeId: string, params: ListParams = {}, o?: RequestOptions) => list<Refund>(`/v1/charges/${id(chargeId)}/refunds`, params, o),
+  };
+}
+
+function reportsResource(http: Transport) {
+  return {
+    /** Requests a report over `interval` (`format` csv unless set); it is `pending` until the `report.ready` event. Sends an Idempotency-Key, kept across retries. */
+    create: (params: CreateReportParams, o?: RequestOptions) =>
+      http.request<Report>({ method: 'POST', path: '/v1/reports', body: params, idempotent: true }, o),
+    /** The report; once `ready`, with a download URL signed for a few minutes. */
+    retrieve: (reportId: string, o?: RequestOptions) =>
+      http.request<Report>({ method: 'GET', path: `/v1/reports/${id(reportId)}` }, o),
   };
 }
 

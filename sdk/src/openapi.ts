@@ -237,6 +237,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request a report (balance transactions, charges, or payouts reconciled with the chain) over an interval, as CSV or Parquet; built asynchronously (`report.ready`) */
+        post: operations["createReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a report: its status and, once ready, a download URL valid for a few minutes */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checkout/{id}/realtime-token": {
         parameters: {
             query?: never;
@@ -971,6 +1005,46 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "report.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event report.created
+         * @description A report was requested (POST /v1/reports); its file is being written. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onReportCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event report.ready
+         * @description A report's file is written: GET /v1/reports/{id} gives a short-lived download URL. Answer 2xx within 15 s; anything else is retried with backoff.
+         */
+        post: operations["onReportReady"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.failing": {
         parameters: {
             query?: never;
@@ -1276,6 +1350,37 @@ export type components = {
             /** @constant */
             object: "event";
             /** @enum {string} */
+            type: "report.created" | "report.ready";
+            created_at: string;
+            data: {
+                object: {
+                    id: string;
+                    /** @constant */
+                    object: "report";
+                    /** @enum {string} */
+                    type: "balance_transactions" | "payouts_reconciliation" | "charges";
+                    /** @enum {string} */
+                    format: "csv" | "parquet";
+                    interval: {
+                        start: string;
+                        end: string;
+                    };
+                    /** @enum {string} */
+                    status: "pending" | "ready";
+                    row_count: number | null;
+                    mismatch_count: number | null;
+                    mismatches: {
+                        [key: string]: number;
+                    } | null;
+                    created_at: string;
+                    completed_at: string | null;
+                };
+            };
+        } | {
+            id: string;
+            /** @constant */
+            object: "event";
+            /** @enum {string} */
             type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
             created_at: string;
             data: {
@@ -1465,6 +1570,37 @@ export type components = {
                 /** @constant */
                 object: "event";
                 /** @enum {string} */
+                type: "report.created" | "report.ready";
+                created_at: string;
+                data: {
+                    object: {
+                        id: string;
+                        /** @constant */
+                        object: "report";
+                        /** @enum {string} */
+                        type: "balance_transactions" | "payouts_reconciliation" | "charges";
+                        /** @enum {string} */
+                        format: "csv" | "parquet";
+                        interval: {
+                            start: string;
+                            end: string;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "ready";
+                        row_count: number | null;
+                        mismatch_count: number | null;
+                        mismatches: {
+                            [key: string]: number;
+                        } | null;
+                        created_at: string;
+                        completed_at: string | null;
+                    };
+                };
+            } | {
+                id: string;
+                /** @constant */
+                object: "event";
+                /** @enum {string} */
                 type: "webhook_endpoint.failing" | "webhook_endpoint.disabled";
                 created_at: string;
                 data: {
@@ -1565,7 +1701,7 @@ export type components = {
              * @description An absolute https URL (http too on the local stage) whose host resolves only to public addresses (loopback too on the local stage).
              */
             url: string;
-            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "refund.created" | "refund.requires_approval" | "refund.processing" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
+            events: ("*" | ("payment.authorized" | "payment.declined" | "payment.processing" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "payment.expired" | "payment.requires_approval" | "charge.created" | "charge.pending" | "charge.succeeded" | "charge.underpaid" | "charge.expired" | "charge.canceled" | "charge.deposit_reverted" | "refund.created" | "refund.requires_approval" | "refund.processing" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "report.created" | "report.ready" | "webhook_endpoint.failing" | "webhook_endpoint.disabled" | "customer.verification.approved" | "customer.verification.review" | "customer.verification.rejected"))[] | unknown | unknown;
             description?: string;
         };
         WebhookEndpoint: {
@@ -1960,6 +2096,47 @@ export type components = {
                 created_at: string;
             }[];
             has_more: boolean;
+        };
+        CreateReport: {
+            /** @enum {string} */
+            type: "balance_transactions" | "payouts_reconciliation" | "charges";
+            interval: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end: string;
+            };
+            /**
+             * @default csv
+             * @enum {string}
+             */
+            format?: "csv" | "parquet";
+        };
+        Report: {
+            id: string;
+            /** @constant */
+            object: "report";
+            /** @enum {string} */
+            type: "balance_transactions" | "payouts_reconciliation" | "charges";
+            /** @enum {string} */
+            format: "csv" | "parquet";
+            interval: {
+                start: string;
+                end: string;
+            };
+            /** @enum {string} */
+            status: "pending" | "ready";
+            row_count: number | null;
+            mismatch_count: number | null;
+            mismatches: {
+                [key: string]: number;
+            } | null;
+            created_at: string;
+            completed_at: string | null;
+            download?: {
+                url: string;
+                expires_at: string;
+            } | null;
         };
         Approval: {
             id: string;
@@ -3516,6 +3693,210 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A key unique to this request, e.g. a UUID: a retry with the same key and body returns the first result. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "balance_transactions",
+                 *       "interval": {
+                 *         "start": "2026-11-01T00:00:00Z",
+                 *         "end": "2026-12-01T00:00:00Z"
+                 *       },
+                 *       "format": "parquet"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReport"];
+            };
+        };
+        responses: {
+            /** @description The first result of this Idempotency-Key, replayed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Requested: pending until its file is written */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The report's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
                 };
             };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
@@ -6110,6 +6491,70 @@ export interface operations {
                 "application/json": components["schemas"]["Event"] & {
                     /** @constant */
                     type?: "refund.canceled";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReportCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "report.created";
+                };
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReportReady: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_...`): the same on every retry, for deduplication. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed; refuse ones too far from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the endpoint's `whsec_` secret (two during the 24 hours after a rotation). Any Standard Webhooks library verifies it. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "report.ready";
                 };
             };
         };

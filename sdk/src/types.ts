@@ -20,6 +20,9 @@ export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
 export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
 export interface Refund extends ResponseBody<'/v1/refunds/{id}', 'get'> {}
 export interface CreateRefundParams extends RequestBody<'/v1/charges/{id}/refunds', 'post'> {}
+/** A report and, once `ready`, its `download` URL (valid a few minutes; retrieve again for a fresh one). */
+export interface Report extends ResponseBody<'/v1/reports/{id}', 'get'> {}
+export interface CreateReportParams extends RequestBody<'/v1/reports', 'post'> {}
 export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/capture', 'post'> {}
 export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
 /** One movement of the balance; the sum of `net` over an asset's transactions is its balance. */

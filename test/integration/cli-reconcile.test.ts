@@ -23,6 +23,7 @@ async function stackFileFor(name: string, tableName: string, checkQueueUrl: stri
   point('NotifyQueue', queues.notifyQueueUrl);
   point('ChainSubmitQueue', queues.chainSubmitQueueUrl);
   point('FlowTotalsQueue', queues.flowTotalsQueueUrl);
+  point('ReportsQueue', queues.reportsQueueUrl);
   fs.writeFileSync(path.join(cli.dir, name), JSON.stringify({ ...stack(), tableName, queues: own }));
   return name;
 }

@@ -34,6 +34,9 @@ describe('the local stack', () => {
     const defined = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id).sort();
     expect(Object.keys(info.queues).sort()).toEqual(defined);
     expect(info.queues.ChainSubmitQueue?.url).toContain('lanepay-local-chain-submit.fifo');
+    // Buckets too (moto's S3): the reports bucket under the name infra/environment.yml gives the functions.
+    expect(Object.keys(info.buckets).sort()).toEqual(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket').map(([id]) => id).sort());
+    expect(info.buckets.ReportsBucket).toBe('lanepay-local-reportsbucket');
     expect(info.keys).toMatchObject({
       HotWalletKeyA: 'alias/lanepay-local-hot-wallet-a',
       HotWalletKeyB: 'alias/lanepay-local-hot-wallet-b',

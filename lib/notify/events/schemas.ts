@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { verificationEventTypes, verificationSchema } from '#compliance';
 import { chargeEventTypes, chargeSchema, paymentEventTypes, paymentSchema, refundEventTypes, refundSchema } from '#money';
+import { reportEventTypes, reportSchema } from '#reports';
 import { webhookEndpointSchema } from '../webhooks/endpoint-object.js';
 import { webhookEndpointEventTypes } from '../webhooks/events.js';
 
@@ -12,7 +13,7 @@ import { webhookEndpointEventTypes } from '../webhooks/events.js';
  */
 
 /** Every event type a merchant can receive (and subscribe a webhook endpoint to). */
-export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...refundEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
+export const allEventTypes = [...paymentEventTypes, ...chargeEventTypes, ...refundEventTypes, ...reportEventTypes, ...webhookEndpointEventTypes, ...verificationEventTypes] as const;
 export type AnyEventType = (typeof allEventTypes)[number];
 
 
@@ -40,6 +41,15 @@ const refundEventSchema = z.object({
   data: z.object({ object: refundSchema }),
 });
 
+/** A report requested (`report.created`) and its file written (`report.ready`); never with a download URL. */
+const reportEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('event'),
+  type: z.enum(reportEventTypes),
+  created_at: z.string(),
+  data: z.object({ object: reportSchema.omit({ download: true }) }),
+});
+
 const webhookEndpointEventSchema = z.object({
   id: z.string(),
   object: z.literal('event'),
@@ -57,6 +67,6 @@ const verificationEventSchema = z.object({
   data: z.object({ object: verificationSchema }),
 });
 
-export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, chargeEventSchema, refundEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
+export const eventSchema = z.discriminatedUnion('type', [paymentEventSchema, chargeEventSchema, refundEventSchema, reportEventSchema, webhookEndpointEventSchema, verificationEventSchema]);
 export type LanepayEvent = z.infer<typeof eventSchema>;
 

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient
 import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventKey } from '#merchants';
 import { bookedPayoutEventType } from '#money';
+import { reportJobEventType } from '#reports';
 import type { LanepayEvent } from '../events/schemas.js';
 import { submitMessages } from './submit-message.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
@@ -14,6 +15,8 @@ export interface RelayDeps {
   notifyQueueUrl: string;
   chainSubmitQueueUrl: string;
   flowTotalsQueueUrl: string;
+  /** Report jobs: each `report.created` event (lib/reports builds it). */
+  reportsQueueUrl: string;
 }
 
 export type Relayed = { eventId: string; type: string; targets: string[] };
@@ -62,7 +65,8 @@ export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantI
  * (`payment.processing`) to the chain-submit FIFO queue in the message group of the chain's hot
  * wallet, several to a message (submitMessages) so one nonce transaction can take more than ten,
  * and booked payouts (`payment.succeeded`) to the flow-totals queue (hourly totals for the forecast
- * job). Ten messages per SendMessageBatch call. Consumers dedupe by event id as well, because a
+ * job), and requested reports (`report.created`) to the reports queue, whose function builds them.
+ * Ten messages per SendMessageBatch call. Consumers dedupe by event id as well, because a
  * stream record can be delivered more than once. Then each event leaves the unrelayed index, so
  * the reconciler (lib/treasury/reconcile) only sees events whose relay never finished.
  */
@@ -73,7 +77,9 @@ export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent
   const outgoing = events.map(({ event, merchantId }) => ({ eventIds: [event.id], body: JSON.stringify(event), attributes: attributesOf(event, merchantId) }));
   const booked = new Set(events.filter(({ event }) => event.type === bookedPayoutEventType).map(({ event }) => event.id));
   const captured = events.filter(({ event }) => event.type === 'payment.processing').map(({ event }) => event);
+  const reports = new Set(events.filter(({ event }) => event.type === reportJobEventType).map(({ event }) => event.id));
   await Promise.all([
+    sendInBatches(deps.sqs, deps.reportsQueueUrl, outgoing.filter((m) => reports.has(m.eventIds[0]!)), fail),
     sendInBatches(deps.sqs, deps.notifyQueueUrl, outgoing, fail),
     sendInBatches(deps.sqs, deps.flowTotalsQueueUrl, outgoing.filter((m) => booked.has(m.eventIds[0]!)), fail),
     sendInBatches(deps.sqs, deps.chainSubmitQueueUrl, submitMessages(captured).map((m) => ({ ...m, attributes: {} })), fail),
@@ -86,7 +92,7 @@ export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent
     } catch (error) {
       return { eventId: event.id, error };
     }
-    const targets = ['notify', ...(booked.has(event.id) ? ['flow-totals'] : []), ...(event.type === 'payment.processing' ? ['chain-submit'] : [])];
+    const targets = ['notify', ...(booked.has(event.id) ? ['flow-totals'] : []), ...(event.type === 'payment.processing' ? ['chain-submit'] : []), ...(reports.has(event.id) ? ['reports'] : [])];
     return { eventId: event.id, type: event.type, targets };
   }));
 }

@@ -83,6 +83,8 @@ export const outboxRelayConfigSchema = z.extend(baseConfigSchema, {
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
   /** Booked payouts (payment.succeeded) for the hourly flow totals the forecast job reads. */
   FLOW_TOTALS_QUEUE_URL: z.url(),
+  /** Requested reports (report.created) for the reports function to build. */
+  REPORTS_QUEUE_URL: z.url(),
   /** Platform events (liquidity.low, …) go to the operators' alerts topic (infra/alerts.yml). */
   ALERTS_TOPIC_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/)),
 });
@@ -115,6 +117,7 @@ export const reconcileConfigSchema = z.extend(payoutConfigSchema, {
   NOTIFY_QUEUE_URL: z.url(),
   CHAIN_SUBMIT_QUEUE_URL: z.url(),
   FLOW_TOTALS_QUEUE_URL: z.url(),
+  REPORTS_QUEUE_URL: z.url(),
   RECONCILE_OLDER_THAN_SECONDS: wholeNumber({ min: 60 }, 900),
 });
 
@@ -193,6 +196,18 @@ export const chainWatchConfigSchema = z.extend(baseConfigSchema, {
 export const statementsConfigSchema = z.extend(baseConfigSchema, {
   CHAIN_REGISTRY: nonEmpty(2),
   AUDIT_SIGNING_KEY_ID: nonEmpty(),
+});
+
+/** reports-api: requests reports, presigns downloads from the reports bucket. */
+export const reportsApiConfigSchema = z.extend(baseConfigSchema, {
+  REPORTS_BUCKET: nonEmpty(),
+});
+
+/** reports: builds report files into the bucket; on AWS adds Parquet partitions to the Glue database. */
+export const reportsConfigSchema = z.extend(reportsApiConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
+  /** Absent locally, where there is no Glue. */
+  REPORTS_GLUE_DATABASE: z.optional(nonEmpty()),
 });
 
 /** audit-anchor: closes audit periods (lib/audit/period.ts). */

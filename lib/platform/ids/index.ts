@@ -7,6 +7,6 @@ const nextUlid = monotonicFactory();
  * One monotonic factory for every kind, webhook objects (`we_` endpoints, `wa_` attempts, `rd_`
  * redeliveries) included.
  */
-export function newId(prefix: 'pay' | 'evt' | 'mer' | 'key' | 'trf' | 'cus' | 'kyv' | 'ch' | 'mem' | 'apr' | 'dep' | 'we' | 'wa' | 'rd' | 're'): string {
+export function newId(prefix: 'pay' | 'evt' | 'mer' | 'key' | 'trf' | 'cus' | 'kyv' | 'ch' | 'mem' | 'apr' | 'dep' | 'we' | 'wa' | 'rd' | 're' | 'rpt'): string {
   return `${prefix}_${nextUlid().toLowerCase()}`;
 }

@@ -6,7 +6,7 @@ import type { RelayDeps } from '#notify';
  * lib/money/payouts' own functions, and to ask the chains for receipts; it never signs) and the relay's
  * queues (to relay an event again through lib/notify/outbox).
  */
-export type ReconcileDeps = PayoutDeps & Pick<RelayDeps, 'notifyQueueUrl' | 'chainSubmitQueueUrl' | 'flowTotalsQueueUrl'>;
+export type ReconcileDeps = PayoutDeps & Pick<RelayDeps, 'notifyQueueUrl' | 'chainSubmitQueueUrl' | 'flowTotalsQueueUrl' | 'reportsQueueUrl'>;
 
 export interface ReconcileOptions {
   /** Payments and events younger than this are still on their normal path and are left alone. */

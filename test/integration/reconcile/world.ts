@@ -18,7 +18,7 @@ export async function relayQueues() {
     QueueName: `lanepay-test-${name}-${tag}${fifo ? '.fifo' : ''}`,
     ...(fifo ? { Attributes: { FifoQueue: 'true' } } : {}),
   }))).QueueUrl!;
-  return { notifyQueueUrl: await create('notify'), chainSubmitQueueUrl: await create('submit', true), flowTotalsQueueUrl: await create('flows') };
+  return { notifyQueueUrl: await create('notify'), chainSubmitQueueUrl: await create('submit', true), flowTotalsQueueUrl: await create('flows'), reportsQueueUrl: await create('reports') };
 }
 
 /** The reconciler's deps over an isolated world, with `now` movable to age what it finds. */

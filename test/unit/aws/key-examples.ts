@@ -18,6 +18,7 @@ import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
+import { reportKey } from '#lib/reports/items.js';
 import { chargeRefundsPartition, merchantRefundsPartition, refundIdKey, refundKey, refundTotalKey } from '#lib/money/refunds/items.js';
 import { connectionKey, findSubscribers } from '#lib/notify/realtime/connections.js';
 import { tokenKey } from '#lib/notify/realtime/tokens.js';
@@ -65,6 +66,7 @@ export async function keyExamples(): Promise<string[]> {
     refundTotalKey('ch_1').pk.S,
     refundIdKey('re_1').pk.S,
     merchantRefundsPartition(merchant),
+    reportKey('rpt_1').pk.S,
     accountItemKey(platformAccount('refunds', 'USDC'), 'tr_1').pk,
     ...processingIndexPartitions(),
     eventKey('evt_1').pk.S,

@@ -76,7 +76,7 @@ describe('the OpenAPI document', () => {
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.filter((target) => !ids.has(target))).toEqual([]);
     expect(new Set(targets)).toEqual(new Set(['getPayment', 'capturePayment', 'cancelPayment', 'createRealtimeToken', 'getWebhookEndpoint', 'deleteWebhookEndpoint', 'rotateWebhookEndpointSecret', 'listWebhookEndpointAttempts', 'getEvent', 'redeliverEvent',
-      'getCustomer', 'createCustomerVerification', 'eraseCustomerPersonalData', 'getCustomerVerification', 'getCharge', 'cancelCharge', 'listChargeDeposits', 'getRefund']));
+      'getCustomer', 'createCustomerVerification', 'eraseCustomerPersonalData', 'getCustomerVerification', 'getCharge', 'cancelCharge', 'listChargeDeposits', 'getRefund', 'getReport']));
   });
 
   it('describes every event type in the webhooks section with the Standard Webhooks headers', () => {

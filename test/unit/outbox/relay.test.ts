@@ -32,7 +32,7 @@ function relayDeps(refuse: (queueUrl: string, body: string) => boolean = () => f
   } as any;
   const deps: RelayDeps & { sns: any; alertsTopicArn: string } = {
     sqs: client, dynamodb: client, sns: client, tableName: 't', alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
-    notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals',
+    notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals', reportsQueueUrl: 'http://sqs/reports',
   };
   const batches = (queueUrl: string) => sent.filter((c) => c.name === 'SendMessageBatchCommand' && c.input.QueueUrl === queueUrl).map((c) => c.input.Entries as any[]);
   const marked = () => sent.filter((c) => c.name === 'UpdateItemCommand').map((c) => c.input.Key.pk.S as string);
@@ -67,6 +67,21 @@ describe('outbox relay of a stream batch', () => {
     expect(submit[2].MessageDeduplicationId).toBe(payment(6, '').id);
     expect(submit[0].MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
     expect(marked().sort()).toEqual(events.map((e) => `EVENT#${e.id}`).sort());
+  });
+
+  it('sends a requested report (report.created) to the reports queue with its merchant, beside notify; report.ready only to notify', async () => {
+    const { deps, batches } = relayDeps();
+    const report = { id: 'rpt_01m8c0esfj0000000000000000', object: 'report', type: 'charges', format: 'csv', interval: { start: '2026-12-01T00:00:00.000Z', end: '2026-12-07T00:00:00.000Z' }, status: 'pending', row_count: null, mismatch_count: null, mismatches: null, created_at: '2026-12-07T01:00:00.000Z', completed_at: null } as const;
+    const created = { id: 'evt_01m8c0esfj0000000000000r01', object: 'event', type: 'report.created', created_at: report.created_at, data: { object: report } } as LanepayEvent;
+    const ready = { ...created, id: 'evt_01m8c0esfj0000000000000r02', type: 'report.ready', data: { object: { ...report, status: 'ready', row_count: 0 } } } as LanepayEvent;
+
+    const results = await relayOutboxItems(deps, [created, ready, event(1, 'payment.authorized')].map(item));
+
+    expect(results.map((r) => ('targets' in r ? r.targets : r))).toEqual([['notify', 'reports'], ['notify'], ['notify']]);
+    const sent = batches(deps.reportsQueueUrl).flat();
+    expect(sent.map((e) => JSON.parse(e.MessageBody).id)).toEqual([created.id]);
+    expect(sent[0].MessageAttributes.merchantId.StringValue).toBe(merchantId);
+    expect(batches(deps.notifyQueueUrl).flat()).toHaveLength(3);
   });
 
   it('fails the events of a refused message, every payment of it, and leaves them in the unrelayed index', async () => {

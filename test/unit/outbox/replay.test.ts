@@ -48,6 +48,7 @@ function deps(stream: ReturnType<typeof streamRecord>[], tableItems: Record<stri
     notifyQueueUrl: 'http://sqs/notify',
     chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo',
     flowTotalsQueueUrl: 'http://sqs/flow-totals',
+    reportsQueueUrl: 'http://sqs/reports',
     alertsTopicArn: 'arn:aws:sns:us-east-1:1:lanepay-local-alerts',
   };
   return { replayDeps, sent };

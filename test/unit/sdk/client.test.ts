@@ -54,6 +54,19 @@ describe('Lanepay client refunds', () => {
   });
 });
 
+describe('Lanepay client reports', () => {
+  it('posts a report request with an Idempotency-Key and reads the report by id', async () => {
+    const report = { id: 'rpt_01', object: 'report', status: 'pending' };
+    const { server, client } = await api((request) => ({ status: request.method === 'POST' ? 201 : 200, body: report }));
+    const params = { type: 'charges' as const, interval: { start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' }, format: 'parquet' as const };
+    expect(await client.reports.create(params)).toEqual(report);
+    expect(await client.reports.retrieve('rpt_01')).toEqual(report);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/reports', 'GET /v1/reports/rpt_01']);
+    expect(server.requests[0]!.body).toBe(JSON.stringify(params));
+    expect(server.requests[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe('Lanepay client retries', () => {
   it('retries a 503 after the Retry-After it names, with the same Idempotency-Key on every attempt', async () => {
     const { server, client } = await api(inSequence(
