@@ -25,6 +25,8 @@ export const demoSeedSchema = z.object({
   charge_id: z.string(),
   charge_url: z.string(),
   realtime_connection_id: z.string(),
+  /** A balance transactions report of the seed's day, built by the stack's reports function. */
+  report_id: z.string(),
 });
 export type DemoSeed = z.infer<typeof demoSeedSchema>;
 

@@ -41,7 +41,7 @@ export interface SeedOptions {
 
 /**
  * Creates a demo merchant with a key and funds, a webhook endpoint to `webhookUrl` (and a spare one
- * for the delete sample) and four payments in four states, through the merchant API as a merchant's
+ * for the delete sample), four payments in four states, a charge and a report, through the merchant API as a merchant's
  * server would, so every step's events flow to the endpoint. Each run makes a new merchant.
  */
 export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<DemoSeed> {
@@ -71,6 +71,10 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     const charge = await call('POST', '/v1/charges', { amount: demo.chargeMinor.toString(), asset: demo.asset, description: 'Demo order #1001' }, `demo-${merchant.merchant_id}-charge`);
     options.log(`charge ${charge.id}: pay it on ${charge.hosted_url}`);
 
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    const report = await call('POST', '/v1/reports', { type: 'balance_transactions', interval: { start: dayAgo, end: new Date(Date.now() + 60_000).toISOString() }, format: 'csv' }, `demo-${merchant.merchant_id}-report`);
+    options.log(`report ${report.id}: the day's balance transactions as CSV (GET /v1/reports/${report.id} once ready)`);
+
     const events = (await call('GET', '/v1/events?limit=100')).data as { id: string; type: string; data: { object: { id: string } } }[];
     const eventOf = (paymentId: string, type: string) => {
       const found = events.find((event) => event.type === type && event.data.object.id === paymentId);
@@ -93,6 +97,7 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
       charge_id: charge.id,
       charge_url: charge.hosted_url,
       realtime_connection_id: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
+      report_id: report.id,
     };
   } finally {
     dynamodb.destroy();
