@@ -10,7 +10,7 @@ export { sqsClient } from './aws/clients/sqs.js';
 export {
   approvalsConfigSchema, auditAnchorConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
   chargesConfigSchema, checkoutConfigSchema, forecastBatchConfigSchema, kycConfigSchema, loadConfig,
-  outboxRelayConfigSchema, paymentsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
+  outboxRelayConfigSchema, paymentsConfigSchema, refundsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
   realtimeTokensConfigSchema, reconcileConfigSchema, webhooksConfigSchema,
 } from './aws/config.js';
 export type { Stage } from './aws/config.js';

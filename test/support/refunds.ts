@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { problemFor } from '#api/http/problem.js';
 import type { MerchantProfile } from '#lib/merchants/profile.js';
 import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import type { RefundDeps } from '#lib/money/refunds/deps.js';
 import { createRefund } from '#lib/money/refunds/create.js';
 import { createRefundBodySchema } from '#lib/money/refunds/schemas.js';
 import { LanepayError } from '#lib/platform/errors/index.js';
@@ -51,7 +52,7 @@ export async function refundWithRetries(key: string, chargeId: string, body: Rec
 export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile, chargeId: string, bodies: Record<string, unknown>[]) {
   return Promise.all(bodies.map(async (body, index) => {
     try {
-      const { refund } = await createRefund(deps[index % deps.length]!, { merchant, chargeId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: createRefundBodySchema.parse(body) });
+      const { refund } = await createRefund(refundDeps(deps[index % deps.length]!), { merchant, chargeId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: createRefundBodySchema.parse(body) });
       return { status: 201, refund };
     } catch (error) {
       if (!(error instanceof LanepayError)) throw error;
@@ -59,4 +60,9 @@ export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile
       return { status: problem.status, problem };
     }
   }));
+}
+
+/** Refund deps from payment deps: claim pages served by the test stack, as the refunds function's. */
+export function refundDeps(deps: PaymentDeps): RefundDeps {
+  return { ...deps, claimBaseUrl: `${stack().apiUrl}/claims` };
 }

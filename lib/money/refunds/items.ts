@@ -76,8 +76,9 @@ export function refundView(payment: Payment, link: RefundLink): Refund {
     reason: link.reason,
     metadata: payment.metadata,
     tx_hash: payment.tx_hash,
-    failure_code: payment.failure_code ?? payment.decline_code,
+    failure_code: payment.failure_code ?? payment.decline_code ?? (link.claim && payment.status === 'expired' ? 'claim_expired' : null),
     ...(payment.approval_id ? { approval_id: payment.approval_id } : {}),
+    ...(link.claim ? { claim_url: link.claim.url, claim_expires_at: link.claim.expiresAt } : {}),
     created_at: payment.created_at,
   };
 }
