@@ -20,6 +20,10 @@ export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
 export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
 export interface Refund extends ResponseBody<'/v1/refunds/{id}', 'get'> {}
 export interface CreateRefundParams extends RequestBody<'/v1/charges/{id}/refunds', 'post'> {}
+/** A claim refund's claim as its public page shows it (POST /claims/{id} answers it): the payer's side of `claim: true`. */
+export interface RefundClaim extends ResponseBody<'/claims/{id}', 'post'> {}
+/** What the payer sends to claim a refund: the address and its personal_sign signature of the claim's message. */
+export interface ClaimRefundParams extends RequestBody<'/claims/{id}', 'post'> {}
 export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/capture', 'post'> {}
 export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
 /** One movement of the balance; the sum of `net` over an asset's transactions is its balance. */
