@@ -39,9 +39,10 @@ export async function submitClaim(deps: RefundDeps, request: ClaimRequest): Prom
   const now = deps.now();
   const { claim, record } = await readClaim(deps, request.claimId);
   assertClaimable(claim, record, now);
+  // First what no signature could make payable (the zero address, a token contract, Lanepay's wallets): the payer learns why.
+  assertPayableDestination(assertChainCarries(deps, claim.chain, claim.asset), request.address);
   const check = checkClaimSignature(claimTermsOf(claim), request.address, request.signature);
   if (!check.valid) throw new ClaimSignatureInvalidError(claim.id, request.address, check.recovered);
-  assertPayableDestination(assertChainCarries(deps, claim.chain, claim.asset), request.address);
 
   const merchant = await getMerchantProfile(deps, claim.merchantId);
   const customerId = record.payment.customer;

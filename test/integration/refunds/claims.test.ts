@@ -8,9 +8,13 @@ import { readClaim } from '#lib/money/refunds/claims.js';
 import { createRefund, readRefunded } from '#lib/money/refunds/create.js';
 import { createRefundBodySchema } from '#lib/money/refunds/schemas.js';
 import { LanepayError } from '#lib/platform/errors/index.js';
+import { addMember } from '#lib/merchants/members/members.js';
+import { updateMerchantProfile } from '#lib/merchants/merchants.js';
 import { api } from '../../support/api.js';
+import { Authenticator } from '../../support/authenticator.js';
+import { decide } from '../../support/members.js';
 import { claimIdOf, postClaim, signClaim } from '../../support/claims.js';
-import { clients, containerDeps, fundedMerchant, paymentDeps, usdc } from '../../support/deps.js';
+import { clients, containerDeps, fundedMerchant, merchantDeps, paymentDeps, usdc } from '../../support/deps.js';
 import { expectChargeRefundsHold, expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { creditedCharge, refundDeps, refundReaching } from '../../support/refunds.js';
 import { stack } from '../../support/stack.js';
@@ -196,4 +200,49 @@ describe('refund claim links', () => {
     await expectLedgerBalanced();
     await expectChargeRefundsHold(charge.id);
   }, 120_000);
+
+  it('a claim refund the policy holds waits requires_approval (its claim 409 claim_not_open); approved, it is pending with its claim and expiry unchanged and pays once claimed', async () => {
+    const merchant = await fundedMerchant(usdc(100));
+    await updateMerchantProfile(merchantDeps(), merchant.merchant_id, (p) => ({ ...p, approvals: { refunds: { at_or_above: '1', approvals: 1 }, admin_changes: { approvals: 1 }, expires_after_seconds: 3600 } }));
+    const added = await addMember({ ...merchantDeps(), dataKeyId: stack().keys.DataKey! }, { merchantId: merchant.merchant_id, email: `${randomUUID().slice(0, 8)}@example.com` });
+    const member = { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri), otpauthUri: added.otpauth_uri };
+    const charge = await creditedCharge(merchant.api_key, { amountMinor: usdc(10), receivedMinor: usdc(10) });
+    const held = await api('POST', `/v1/charges/${charge.id}/refunds`, { key: merchant.api_key, body: { amount: '2000000', claim: true } });
+    expect(held.status, JSON.stringify(held.body)).toBe(201);
+    expect(held.body).toMatchObject({ status: 'requires_approval', approval_id: expect.stringMatching(/^apr_/), destination: null });
+    const claimId = claimIdOf(held.body);
+    const payer = Wallet.createRandom();
+    const early = await postClaim(claimId, { address: payer.address, signature: await signClaim(claimId, payer) });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'claim_not_open', refund_status: 'requires_approval' });
+    expect((await readClaim(tableDeps(), claimId)).claim.status).toBe('open');
+
+    const approved = await decide(member, held.body.approval_id, 'approve');
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const pending = await api('GET', `/v1/refunds/${held.body.id}`, { key: merchant.api_key });
+    expect(pending.body).toMatchObject({ status: 'pending', claim_url: held.body.claim_url, claim_expires_at: held.body.claim_expires_at });
+    const payout = await api('GET', `/v1/payments/${held.body.payout}`, { key: merchant.api_key });
+    expect(payout.body).toMatchObject({ status: 'authorized', expires_at: held.body.claim_expires_at });
+    const claimed = await postClaim(claimId, { address: payer.address, signature: await signClaim(claimId, payer) });
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+    expect((await api('GET', `/v1/refunds/${held.body.id}`, { key: merchant.api_key })).body).toMatchObject({ status: 'processing', destination: payer.address });
+    await expectLedgerBalanced();
+    await expectChargeRefundsHold(charge.id);
+  }, 120_000);
+
+  it('the merchant withdraws an unclaimed claim by canceling its payout: the refund is canceled, its hold voided, its amount given back, and the claim refused with 409 claim_not_open', async () => {
+    const setup = await claimRefund();
+    const canceled = await api('POST', `/v1/payments/${setup.refund.payout}/cancel`, { key: setup.merchant.api_key, body: {} });
+    expect(canceled.status, JSON.stringify(canceled.body)).toBe(200);
+    const refund = await api('GET', `/v1/refunds/${setup.refund.id}`, { key: setup.merchant.api_key });
+    expect(refund.body).toMatchObject({ status: 'canceled', failure_code: null });
+    expect(await readRefunded(tableDeps(), setup.charge.id)).toBe(0n);
+    expect(await balanceOf(setup.merchant.api_key)).toEqual({ asset: 'USDC', available: usdc(100).toString(), pending: '0' });
+    const payer = Wallet.createRandom();
+    const late = await postClaim(setup.claimId, { address: payer.address, signature: await signClaim(setup.claimId, payer) });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ code: 'claim_not_open', refund_status: 'canceled' });
+    await expectLedgerBalanced();
+    await expectChargeRefundsHold(setup.charge.id);
+  });
 });
