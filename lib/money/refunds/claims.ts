@@ -14,10 +14,10 @@ import type { RefundDeps } from './deps.js';
 import { claimExpiryBoundsSeconds } from './schemas.js';
 
 /** The claim a `claim: true` refund is created with: open, expiring `expiresInSeconds` from now (14 days by default). */
-export function newClaim(
-  deps: Pick<RefundDeps, 'now'>,
-  input: { merchant: MerchantProfile; refundId: string; chargeId: string; amountMinor: bigint; asset: string; chain: Chain; expiresInSeconds: number | undefined; now: Date },
-): ClaimRecord {
+export function newClaim(input: {
+  merchant: MerchantProfile; refundId: string; chargeId: string; paymentId: string; amountMinor: bigint; asset: string; chain: Chain;
+  expiresInSeconds: number | undefined; now: Date;
+}): ClaimRecord {
   const seconds = input.expiresInSeconds ?? claimExpiryBoundsSeconds.default;
   return {
     id: newClaimId(),
@@ -25,8 +25,7 @@ export function newClaim(
     merchantName: input.merchant.name,
     refundId: input.refundId,
     chargeId: input.chargeId,
-    // Set to the payout's id once it is built (the payout's description names the refund, the claim names the payout).
-    paymentId: '',
+    paymentId: input.paymentId,
     amountMinor: input.amountMinor,
     asset: input.asset,
     chain: input.chain.name,

@@ -1,5 +1,6 @@
 import { GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '#audit';
+import type { Chain } from '#chains';
 import {
   declineCodes, effectiveRules, evaluatePayment, kycStatusUnchanged, readCustomer, riskOverridesSchema, type DeclineCode, type KycStatus,
 } from '#compliance';
@@ -10,7 +11,6 @@ import {
 } from '#platform';
 import { getMerchantCharge } from '../charges/query.js';
 import type { ChargeRecord } from '../charges/items.js';
-import type { Chain } from '#chains';
 import { assertChainCarries } from '../payments/authorize.js';
 import type { PaymentDeps } from '../payments/deps.js';
 import { assertPayableDestination } from '../payments/destinations.js';
@@ -48,7 +48,8 @@ export interface RefundResult {
  * policy's `refunds` section, the merchant's balance), and in ONE transaction: the payout payment
  * (with its `payment.*` events and ledger transfers through the `refunds` clearing account), the
  * refund and its events, the charge's refund total under its cap, and the idempotency record.
- * A refusal writes nothing: a typed error (409 over the cap, 402 declined).
+ * A refusal writes nothing: a typed error (409 over the cap, 402 declined). With `claim: true` the
+ * payout waits authorized, its amount held, for its payer's claim (lib/money/refunds/claim-submit.ts).
  */
 export async function createRefund(deps: RefundDeps, request: RefundRequest): Promise<RefundResult> {
   const charge = await getMerchantCharge(deps, request.merchant.id, request.chargeId);
@@ -84,12 +85,12 @@ async function refundLocked(deps: RefundDeps, request: RefundRequest, chargeReco
   if (decision.velocity.destinationDailyLimitMinor < amountMinor) throw new RefundDeclinedError(declineCodes.velocityDestinationDaily);
 
   const refundId = newId('re');
-  const claim = body.claim ? newClaim(deps, { merchant, refundId, chargeId: charge.id, amountMinor, asset: charge.asset, chain: chainConfig, expiresInSeconds: body.claim_expires_in, now }) : undefined;
+  const paymentId = newId('pay');
+  const claim = body.claim ? newClaim({ merchant, refundId, chargeId: charge.id, paymentId, amountMinor, asset: charge.asset, chain: chainConfig, expiresInSeconds: body.claim_expires_in, now }) : undefined;
   const link: RefundLink = { id: refundId, chargeId: charge.id, reason: body.reason ?? null, ...(claim ? { claim: claimLinkOf(deps, claim) } : {}) };
   const feeMinor = feeFor(merchant, amountMinor);
   const gate = requiredApprovals(merchant.approvals, { kind: 'refund', amountMinor, asset: charge.asset });
-  const payment = newRefundPayment(link, body, charge.asset, chain, amountMinor, now, claim);
-  if (claim) claim.paymentId = payment.id;
+  const payment = newRefundPayment(paymentId, link, body, charge.asset, chain, amountMinor, now, claim);
   const held = gate.approvals > 0
     ? newApprovalRecord({
       merchantId: merchant.id,
@@ -167,9 +168,11 @@ export async function readRefunded(deps: Pick<PaymentDeps, 'dynamodb' | 'tableNa
  * The refund's payout. A claim's waits `authorized` with no destination until its claim captures it
  * (manual: only the claim captures it, never the merchant), and expires with the claim.
  */
-function newRefundPayment(link: RefundLink, body: CreateRefundBody, asset: string, chain: string, amountMinor: bigint, now: Date, claim: ClaimRecord | undefined): Payment {
+function newRefundPayment(
+  id: string, link: RefundLink, body: CreateRefundBody, asset: string, chain: string, amountMinor: bigint, now: Date, claim: ClaimRecord | undefined,
+): Payment {
   return {
-    id: newId('pay'),
+    id,
     object: 'payment',
     status: claim ? 'authorized' : 'processing',
     amount: amountMinor.toString(),
