@@ -12,6 +12,7 @@ import { expect } from 'vitest';
 import { api } from './api.js';
 import { clients } from './deps.js';
 import { stack } from './stack.js';
+import { retryOnContention } from './contention.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -47,12 +48,15 @@ export async function refundWithRetries(key: string, chargeId: string, body: Rec
 /**
  * Refunds of one charge sent at once from `deps.length` containers (each its own DynamoDB client),
  * as concurrent Lambda invocations would: every one reads the charge's total before any writes.
- * Each settles to its refund or to the problem+json the API would answer.
+ * Each settles to its refund or to the problem+json the API would answer (503s retried).
  */
 export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile, chargeId: string, bodies: Record<string, unknown>[]) {
   return Promise.all(bodies.map(async (body, index) => {
+    const request = { merchant, chargeId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: createRefundBodySchema.parse(body) };
     try {
-      const { refund } = await createRefund(refundDeps(deps[index % deps.length]!), { merchant, chargeId, idempotencyKey: randomUUID(), fingerprint: randomUUID(), body: createRefundBodySchema.parse(body) });
+      // A 503 try_again (the containers' writes of the one merchant account ran past the writer's
+      // budget on a busy machine: nothing was written) is sent again with the same key, as clients do.
+      const { refund } = await retryOnContention(() => createRefund(refundDeps(deps[index % deps.length]!), request));
       return { status: 201, refund };
     } catch (error) {
       if (!(error instanceof LanepayError)) throw error;

@@ -125,7 +125,7 @@ describe('screenName invariances (property)', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 30_000); // 200 screenings: well under a second alone, more than the unit default of 5 s on a busy machine
 });
 
 describe('compileSanctionsIndex and loadSanctionsIndex', () => {
