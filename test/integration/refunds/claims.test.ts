@@ -14,6 +14,7 @@ import { api } from '../../support/api.js';
 import { Authenticator } from '../../support/authenticator.js';
 import { decide } from '../../support/members.js';
 import { claimIdOf, postClaim, signClaim } from '../../support/claims.js';
+import { retryOnContention } from '../../support/contention.js';
 import { clients, containerDeps, fundedMerchant, merchantDeps, paymentDeps, usdc } from '../../support/deps.js';
 import { expectChargeRefundsHold, expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { creditedCharge, refundDeps, refundReaching } from '../../support/refunds.js';
@@ -147,7 +148,8 @@ describe('refund claim links', () => {
     const deps = containerDeps(8);
     const outcomes = await Promise.all(payers.map(async (payer, i) => {
       try {
-        const view = await submitClaim(refundDeps(deps[i]!), { claimId: setup.claimId, address: payer.address, signature: signatures[i]! });
+        // A 503 try_again wrote nothing and is sent again, as the claim page's payer would.
+        const view = await retryOnContention(() => submitClaim(refundDeps(deps[i]!), { claimId: setup.claimId, address: payer.address, signature: signatures[i]! }));
         return { status: 200, address: view.address };
       } catch (error) {
         if (!(error instanceof LanepayError)) throw error;
