@@ -1921,7 +1921,12 @@ export type components = {
             metadata?: {
                 [key: string]: string;
             };
-        };
+        } & ({
+            claim?: unknown;
+            claim_expires_in?: unknown;
+        } | {
+            destination?: unknown;
+        });
         Refund: {
             id: string;
             /** @constant */

@@ -35,6 +35,14 @@ export const createRefundBodySchema = z.strictObject({
   if (body.claim_expires_in !== undefined && body.claim === undefined) {
     ctx.addIssue({ code: 'custom', path: ['claim_expires_in'], message: 'only with claim: true' });
   }
+}).meta({
+  // The same rule for the document (zod's refinements are not in the JSON Schema it writes): a
+  // destination, or a claim (with its optional expiry), never both.
+  // (`{ not: {} }` matches nothing: the property must be absent.)
+  oneOf: [
+    { required: ['destination'], properties: { claim: { not: {} }, claim_expires_in: { not: {} } } },
+    { required: ['claim'], properties: { destination: { not: {} } } },
+  ],
 });
 export type CreateRefundBody = z.infer<typeof createRefundBodySchema>;
 
