@@ -65,7 +65,8 @@ const problemTypes = {
   refund_declined: { status: 402, title: 'Refund declined' },
   refund_awaits_claim: { status: 409, title: 'The refund waits for its payer\'s claim' },
   // refund claims (public claim pages)
-  claim_signature_invalid: { status: 422, title: 'The signature is not the address\'s signature of the claim' },
+  // 403: the request is well formed; the signature does not give it the right to name this address.
+  claim_signature_invalid: { status: 403, title: 'The signature is not the address\'s signature of the claim' },
   claim_already_used: { status: 409, title: 'The claim was used already' },
   claim_expired: { status: 410, title: 'The claim expired' },
   claim_not_open: { status: 409, title: 'The claim cannot be claimed now' },

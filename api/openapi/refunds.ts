@@ -61,7 +61,7 @@ export const refundOpenApiPaths: Record<string, Record<string, unknown>> = {
       requestBody: { required: true, content: json('ClaimRefund') },
       responses: {
         '200': ok('Claimed: the refund is paid to the address (its payout is processing)', 'RefundClaim'),
-        ...publicProblems(...bodyProblems, 402, 404, 409, 410, 422),
+        ...publicProblems(...bodyProblems, 402, 403, 404, 409, 410),
       },
     },
   },

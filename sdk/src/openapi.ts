@@ -2077,7 +2077,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `claim_signature_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -2376,7 +2376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2571,7 +2571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2940,7 +2940,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3435,7 +3435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,6 +3586,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such object for this merchant */
             404: {
                 headers: {
@@ -3624,15 +3633,6 @@ export interface operations {
             };
             /** @description The body is not `application/json` */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3960,7 +3960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4089,7 +4089,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4342,7 +4342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4544,7 +4544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4642,7 +4642,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request, or a refund claim whose signature is not the address's signature of its message (`claim_signature_invalid`) */
+            /** @description Idempotency-Key reused with a different request */
             422: {
                 headers: {
                     [name: string]: unknown;

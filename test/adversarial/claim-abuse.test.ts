@@ -27,13 +27,13 @@ async function expectStillOpen(claimId: string) {
 }
 
 describe('someone trying to take a refund claim, or to get a claim paid where it must not go', () => {
-  it('cannot redirect a claim by swapping the address under the payer\'s signature (a man in the middle of the page): 422 claim_signature_invalid naming the real signer, nothing paid', async () => {
+  it('cannot redirect a claim by swapping the address under the payer\'s signature (a man in the middle of the page): 403 claim_signature_invalid naming the real signer, nothing paid', async () => {
     const setup = await claimRefund();
     const payer = Wallet.createRandom();
     const attacker = Wallet.createRandom();
     const signature = await signClaim(setup.claimId, payer);
     const swapped = await postClaim(setup.claimId, { address: attacker.address, signature });
-    expect(swapped.status).toBe(422);
+    expect(swapped.status).toBe(403);
     expect(swapped.body).toMatchObject({ code: 'claim_signature_invalid' });
     // The message names the attacker's address, so the payer's signature recovers to someone else entirely.
     expect([payer.address, attacker.address]).not.toContain(swapped.body.recovered_address);

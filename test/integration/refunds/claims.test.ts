@@ -112,27 +112,27 @@ describe('refund claim links', () => {
     await expectChargeRefundsHold(setup.charge.id);
   }, 180_000);
 
-  it('refuses, writing nothing: a signature from another key (422 naming the signer), a payer\'s signature replayed for another address, another claim\'s signature, a malformed signature', async () => {
+  it('refuses, writing nothing: a signature from another key (403 naming the signer), a payer\'s signature replayed for another address, another claim\'s signature, a malformed signature', async () => {
     const setup = await claimRefund();
     const other = await claimRefund();
     const payer = Wallet.createRandom();
     const thief = Wallet.createRandom();
 
     const wrongSigner = await postClaim(setup.claimId, { address: payer.address, signature: await signClaim(setup.claimId, thief, payer.address) });
-    expect(wrongSigner.status).toBe(422);
+    expect(wrongSigner.status).toBe(403);
     expect(wrongSigner.body).toMatchObject({ code: 'claim_signature_invalid', recovered_address: thief.address });
 
     const replayed = await postClaim(setup.claimId, { address: thief.address, signature: await signClaim(setup.claimId, payer) });
-    expect(replayed.status).toBe(422);
+    expect(replayed.status).toBe(403);
     expect(replayed.body.code).toBe('claim_signature_invalid');
     expect(replayed.body.recovered_address).not.toBe(thief.address);
 
     const otherClaims = await postClaim(setup.claimId, { address: payer.address, signature: await signClaim(other.claimId, payer) });
-    expect(otherClaims.status).toBe(422);
+    expect(otherClaims.status).toBe(403);
     expect(otherClaims.body.code).toBe('claim_signature_invalid');
 
     const malformed = await postClaim(setup.claimId, { address: payer.address, signature: `0x${'00'.repeat(65)}` });
-    expect(malformed.status).toBe(422);
+    expect(malformed.status).toBe(403);
     expect(malformed.body).toMatchObject({ code: 'claim_signature_invalid', recovered_address: null });
 
     const unknown = await postClaim(`clm_${'0'.repeat(32)}`, { address: payer.address, signature: await signClaim(setup.claimId, payer) });
