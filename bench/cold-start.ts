@@ -71,6 +71,7 @@ const environment: NodeJS.ProcessEnv = {
   KYC_CHECK_QUEUE_URL: queue('kyc-check'),
   ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:lanepay-bench-alerts',
   CHECKOUT_BASE_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/checkout',
+  REFUND_CLAIM_BASE_URL: 'https://bench.execute-api.us-east-1.amazonaws.com/dev/claims',
   REALTIME_WEBSOCKET_URL: 'wss://bench.execute-api.us-east-1.amazonaws.com/dev',
   REALTIME_MANAGEMENT_ENDPOINT: 'https://bench.execute-api.us-east-1.amazonaws.com/dev',
 };

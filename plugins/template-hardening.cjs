@@ -36,6 +36,8 @@ const publicMethods = {
   ApiGatewayMethodV1OpenapijsonGet: 'GET /v1/openapi.json: the public API description, the same document as docs/openapi.json.',
   ApiGatewayMethodCheckoutIdVarGet: 'GET /checkout/{id}: the hosted checkout page a customer opens by the charge\'s unguessable id; it shows only the charge\'s public view (lib/money/charges/public-view.ts).',
   ApiGatewayMethodCheckoutIdVarRealtimeDashtokenPost: 'POST /checkout/{id}/realtime-token: the checkout page\'s token for following that one charge; no merchant key reaches the browser (docs/pay-ins.md).',
+  ApiGatewayMethodClaimsIdVarGet: 'GET /claims/{id}: a claim refund\'s page the payer opens by the claim\'s unguessable id (128 random bits); it shows what is refunded and the message to sign (docs/refunds.md).',
+  ApiGatewayMethodClaimsIdVarPost: 'POST /claims/{id}: the payer\'s claim, proven by the EIP-191 signature of the claim\'s message from the address paid; used once (docs/refunds.md).',
 };
 
 const customResourceSkips = {

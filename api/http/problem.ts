@@ -63,8 +63,16 @@ const problemTypes = {
   charge_not_refundable: { status: 409, title: 'Nothing of the charge was credited' },
   no_excess: { status: 409, title: 'The charge has no excess to refund' },
   refund_declined: { status: 402, title: 'Refund declined' },
+  refund_awaits_claim: { status: 409, title: 'The refund waits for its payer\'s claim' },
+  // refund claims (public claim pages)
+  // 403: the request is well formed; the signature does not give it the right to name this address.
+  claim_signature_invalid: { status: 403, title: 'The signature is not the address\'s signature of the claim' },
+  claim_already_used: { status: 409, title: 'The claim was used already' },
+  claim_expired: { status: 410, title: 'The claim expired' },
+  claim_not_open: { status: 409, title: 'The claim cannot be claimed now' },
   // statements
   statement_too_large: { status: 422, title: 'Statement too large for one response' },
+  statement_window_invalid: { status: 422, title: 'Not a window a statement covers' },
   // ledger
   transfer_exists: { status: 409, title: 'Transfer exists already', operatorOnly: true },
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },

@@ -40,6 +40,8 @@ const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   decline_code: z.string().optional(),
   refundable: z.string().optional().meta({ description: 'On `refund_exceeds_charge`: what may still be refunded of the charge, minor units.' }),
+  recovered_address: z.string().nullable().optional().meta({ description: 'On `claim_signature_invalid`: the address the signature recovers to (null: not a signature at all).' }),
+  refund_status: z.string().optional().meta({ description: 'On `claim_not_open`: the status of the claim\'s refund.' }),
   retry_after: z.number().int().optional(),
   attempts_left: z.number().int().optional(),
   locked_until: z.string().optional(),

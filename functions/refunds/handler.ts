@@ -2,14 +2,19 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
 import { httpHandler } from '#api/http/handler.js';
+import { pageHandler } from '#api/http/page-handler.js';
+import { claimContentSecurityPolicy } from '#api/pages/claim/csp.js';
+import { claimPage } from '#api/pages/claim/page.js';
+import { claimScript } from '#api/pages/claim/script.js';
+import { claimStyles } from '#api/pages/claim/styles.js';
 import {
-  chargeRefundsPathSchema, createRefund, createRefundBodySchema, getRefund, listChargeRefunds, listRefunds, refundIdPathSchema,
-  refundListQuerySchema,
+  chargeRefundsPathSchema, claimBodySchema, claimPathSchema, createRefund, createRefundBodySchema, getRefund, listChargeRefunds, listRefunds,
+  refundIdPathSchema, refundListQuerySchema, submitClaim, type RefundDeps,
 } from '#money';
-import { parseIdempotencyKey, requestFingerprint } from '#platform';
+import { loadConfig, parseIdempotencyKey, refundsConfigSchema, requestFingerprint } from '#platform';
 import { paymentDeps } from '../commons/payment-deps.js';
 
-const deps = paymentDeps();
+const deps: RefundDeps = { ...paymentDeps(), claimBaseUrl: loadConfig(refundsConfigSchema).REFUND_CLAIM_BASE_URL.replace(/\/$/, '') };
 const noQuery = z.strictObject({});
 const pageOf = (query: { limit: number; starting_after?: string | undefined }) => ({ limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) });
 
@@ -27,6 +32,12 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   })),
   'GET /v1/refunds': httpHandler({ query: refundListQuerySchema }, async (r) => ({ status: 200, body: await listRefunds(deps, r.merchantId, pageOf(r.query)) })),
   'GET /v1/refunds/{id}': httpHandler({ path: refundIdPathSchema, query: noQuery }, async (r) => ({ status: 200, body: await getRefund(deps, r.merchantId, r.path.id) })),
+  // A refund's claim page and its claim: public, the claim id is the link's secret (docs/refunds.md).
+  'GET /claims/{id}': pageHandler({ contentSecurityPolicy: claimContentSecurityPolicy({ script: claimScript, style: claimStyles }) }, async (r) =>
+    claimPage(deps, { claimId: r.path.id ?? '', lang: r.query.lang, acceptLanguage: r.header('accept-language') })),
+  'POST /claims/{id}': httpHandler({ path: claimPathSchema, body: claimBodySchema, authenticated: false }, async (r) => ({
+    status: 200, body: await submitClaim(deps, { claimId: r.path.id, address: r.body.address, signature: r.body.signature }), headers: { 'Cache-Control': 'no-store' },
+  })),
 };
 
 export const handler = async (http: APIGatewayProxyEvent, context: Context) => {

@@ -4,7 +4,8 @@ import { hash as oneShotHash } from 'node:crypto';
 
 /** Who did it: an API key, a member, an operator (CLI with AWS credentials) or Lanepay itself (sweeps, checks). */
 export interface AuditActor {
-  type: 'api_key' | 'member' | 'operator' | 'system';
+  /** `payer`: someone without a key acting on a capability they were given (a refund's claim link; `id` is the claim). */
+  type: 'api_key' | 'member' | 'operator' | 'system' | 'payer';
   id: string | null;
 }
 

@@ -32,12 +32,17 @@ export {
 export type { Payment } from './payments/schemas.js';
 export { expireDueHolds, settlePayment } from './payments/settle.js';
 export type { SettleAction } from './payments/settle.js';
+export { claimAddressPlaceholder } from './refunds/claim-message.js';
+export { getClaimView, claimViewSchema } from './refunds/claims.js';
+export type { ClaimView } from './refunds/claims.js';
+export { submitClaim } from './refunds/claim-submit.js';
 export { createRefund, readRefunded } from './refunds/create.js';
 export type { RefundResult } from './refunds/create.js';
+export type { RefundDeps } from './refunds/deps.js';
 export { refundEventTypes } from './refunds/events.js';
 export { getRefund, listChargeRefunds, listRefunds } from './refunds/query.js';
 export {
-  chargeRefundsPathSchema, createRefundBodySchema, refundIdPathSchema, refundListQuerySchema, refundSchema, refundStatuses,
+  chargeRefundsPathSchema, claimBodySchema, claimPathSchema, createRefundBodySchema, refundIdPathSchema, refundListQuerySchema, refundSchema, refundStatuses,
 } from './refunds/schemas.js';
 export type { Refund } from './refunds/schemas.js';
 export { checkPayouts } from './payouts/check.js';
@@ -66,5 +71,5 @@ export type { ChainReader } from './statements/chain-reader.js';
 export { StatementFormatError } from './statements/format.js';
 export { verifyStatement } from './statements/verify.js';
 export type { StatementReport, StatementTrust } from './statements/verify.js';
-export { statementMaxDays, statementQuerySchema } from './statements/schemas.js';
+export { statementMaxDays, statementQuerySchema, statementWindow } from './statements/schemas.js';
 export { statementColumns } from './statements/format.js';

@@ -11,7 +11,7 @@ export { sqsClient } from './aws/clients/sqs.js';
 export {
   approvalsConfigSchema, auditAnchorConfigSchema, statementsConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
   chargesConfigSchema, checkoutConfigSchema, forecastBatchConfigSchema, kycConfigSchema, loadConfig,
-  outboxRelayConfigSchema, paymentsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
+  outboxRelayConfigSchema, paymentsConfigSchema, refundsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
   realtimeTokensConfigSchema, reconcileConfigSchema, reportsApiConfigSchema, reportsConfigSchema, webhooksConfigSchema,
 } from './aws/config.js';
 export type { Stage } from './aws/config.js';

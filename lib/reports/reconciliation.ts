@@ -23,7 +23,9 @@ export function isReconciled(record: PaymentRecord): boolean {
 /** What the ledger says of a payout against what the chain mined for its tx hash. */
 export function payoutMismatches(record: PaymentRecord, expectedChainAmount: bigint | undefined, mined: MinedTransfer | undefined): MismatchKind[] {
   const { payment } = record;
-  const paid = mined?.succeeded ? mined.transfers.find((t) => t.to.toLowerCase() === payment.destination.toLowerCase()) ?? mined.transfers[0] : undefined;
+  // A claim refund's payout has no destination until its payer claims it (it is not mined before).
+  const destination = payment.destination?.toLowerCase();
+  const paid = mined?.succeeded ? mined.transfers.find((t) => t.to.toLowerCase() === destination) ?? mined.transfers[0] : undefined;
   if (payment.status === 'failed') return paid ? ['paid_but_failed'] : [];
   if (payment.status !== 'succeeded') return []; // in flight: chain-check decides it
   if (!payment.tx_hash) return ['missing_tx_hash'];
@@ -32,7 +34,7 @@ export function payoutMismatches(record: PaymentRecord, expectedChainAmount: big
   if (!paid) return ['no_token_transfer'];
   const kinds: MismatchKind[] = [];
   if (paid.amount !== expectedChainAmount) kinds.push('amount_mismatch');
-  if (paid.to.toLowerCase() !== payment.destination.toLowerCase()) kinds.push('destination_mismatch');
+  if (paid.to.toLowerCase() !== destination) kinds.push('destination_mismatch');
   return kinds;
 }
 
@@ -62,7 +64,7 @@ async function reconciliationRow(chains: ChainRegistry, read: MinedTransferReade
   const mined = token && payment.tx_hash ? await read(payment.chain, payment.tx_hash, token.address) : undefined;
   const kinds = payoutMismatches(record, expected, mined);
   for (const kind of kinds) summary[kind] = (summary[kind] ?? 0) + 1;
-  const paid = mined?.transfers.find((t) => t.to.toLowerCase() === payment.destination.toLowerCase()) ?? mined?.transfers[0];
+  const paid = mined?.transfers.find((t) => t.to.toLowerCase() === payment.destination?.toLowerCase()) ?? mined?.transfers[0];
   return [
     payment.id, record.refund?.id ?? null, payment.status, payment.asset, payment.chain, payment.destination,
     payment.amount_captured, payment.fee, expected?.toString() ?? null,

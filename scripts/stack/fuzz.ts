@@ -121,6 +121,7 @@ export interface SeededIds {
   'approval-ids': string[];
   'refund-ids': string[];
   'report-ids': string[];
+  'claim-ids': string[];
 }
 
 /**
@@ -139,7 +140,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [], 'claim-ids': [] };
   // Two pools of customers, each verified with a document number of its own (one another customer
   // gave is a review reason, document_reused). The first is offered to the operations that take a
   // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
@@ -177,6 +178,11 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
   ids['refund-ids'].push((await call('POST', `/v1/charges/${ids['charge-ids'][0]}/refunds`, { amount: '100000', destination: '0x52908400098527886E0F7030069857D2E4169EE7', chain: options.chains[0] })).id);
   const today = { start: new Date(Date.now() - 86_400_000).toISOString(), end: new Date(Date.now() + 86_400_000).toISOString() };
   ids['report-ids'].push((await call('POST', '/v1/reports', { type: 'balance_transactions', interval: today, format: 'parquet' })).id);
+  // A claim refund: its claim is offered to the public claim operation (the fuzzer cannot sign, so it
+  // meets the signature check and the claim's other refusals, not only 404s).
+  const claimRefund = await call('POST', `/v1/charges/${ids['charge-ids'][0]}/refunds`, { amount: '100000', claim: true, chain: options.chains[0] }) as { id: string; claim_url?: string };
+  ids['refund-ids'].push(claimRefund.id);
+  ids['claim-ids'].push(claimRefund.claim_url!.split('/').pop()!);
   for (let i = 0; i < 3; i += 1) {
     const payment = { amount: fuzzApprovalThresholdMinor, asset: 'USDC', chain: options.chains[i % options.chains.length], destination: '0x52908400098527886E0F7030069857D2E4169EE7' };
     const held = await call('POST', '/v1/payments', payment) as { id: string; approval_id?: string };

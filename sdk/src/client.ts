@@ -82,7 +82,10 @@ function paymentsResource(http: Transport, list: Lister) {
 
 function refundsResource(http: Transport, list: Lister) {
   return {
-    /** Refunds a charge to `destination` (all of it unless `amount`; `'excess'` for what was paid over). Sends an Idempotency-Key, kept across retries. */
+    /**
+     * Refunds a charge to `destination` (all of it unless `amount`; `'excess'` for what was paid over), or with `claim: true` to whoever
+     * claims it at the refund's `claim_url` with a signature. Sends an Idempotency-Key, kept across retries.
+     */
     create: (chargeId: string, params: CreateRefundParams, o?: RequestOptions) =>
       http.request<Refund>({ method: 'POST', path: `/v1/charges/${id(chargeId)}/refunds`, body: params, idempotent: true }, o),
     retrieve: (refundId: string, o?: RequestOptions) =>

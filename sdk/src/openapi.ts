@@ -220,6 +220,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a refund to an address, proven by that address's EIP-191 signature of the claim's message (public: the claim page calls it)
+         * @description The claim id (from a refund's `claim_url`) is the only credential. `signature` is `personal_sign` of the message the claim page shows, with the address written in lowercase where it says `<your address>`. A claim pays once; a refused claim writes nothing.
+         */
+        post: operations["claimRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/refunds/{id}": {
         parameters: {
             query?: never;
@@ -1179,7 +1199,7 @@ export type components = {
             fee: string;
             asset: string;
             chain: string;
-            destination: string;
+            destination: string | null;
             /** @enum {string} */
             capture: "automatic" | "manual";
             customer: string | null;
@@ -1208,7 +1228,7 @@ export type components = {
                 fee: string;
                 asset: string;
                 chain: string;
-                destination: string;
+                destination: string | null;
                 /** @enum {string} */
                 capture: "automatic" | "manual";
                 customer: string | null;
@@ -1244,7 +1264,7 @@ export type components = {
                     fee: string;
                     asset: string;
                     chain: string;
-                    destination: string;
+                    destination: string | null;
                     /** @enum {string} */
                     capture: "automatic" | "manual";
                     customer: string | null;
@@ -1332,7 +1352,7 @@ export type components = {
                     fee: string;
                     asset: string;
                     chain: string;
-                    destination: string;
+                    destination: string | null;
                     charge: string;
                     payout: string;
                     reason: string | null;
@@ -1342,6 +1362,8 @@ export type components = {
                     tx_hash: string | null;
                     failure_code: string | null;
                     approval_id?: string;
+                    claim_url?: string;
+                    claim_expires_at?: string;
                     created_at: string;
                 };
             };
@@ -1464,7 +1486,7 @@ export type components = {
                         fee: string;
                         asset: string;
                         chain: string;
-                        destination: string;
+                        destination: string | null;
                         /** @enum {string} */
                         capture: "automatic" | "manual";
                         customer: string | null;
@@ -1552,7 +1574,7 @@ export type components = {
                         fee: string;
                         asset: string;
                         chain: string;
-                        destination: string;
+                        destination: string | null;
                         charge: string;
                         payout: string;
                         reason: string | null;
@@ -1562,6 +1584,8 @@ export type components = {
                         tx_hash: string | null;
                         failure_code: string | null;
                         approval_id?: string;
+                        claim_url?: string;
+                        claim_expires_at?: string;
                         created_at: string;
                     };
                 };
@@ -2041,13 +2065,21 @@ export type components = {
         CreateRefund: {
             amount?: string | "excess";
             /** @description An EVM address: 0x and 40 hex digits, all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum. */
-            destination: string;
+            destination?: string;
+            /** @constant */
+            claim?: true;
+            claim_expires_in?: number;
             chain?: string;
             reason?: string;
             metadata?: {
                 [key: string]: string;
             };
-        };
+        } & ({
+            claim?: unknown;
+            claim_expires_in?: unknown;
+        } | {
+            destination?: unknown;
+        });
         Refund: {
             id: string;
             /** @constant */
@@ -2058,7 +2090,7 @@ export type components = {
             fee: string;
             asset: string;
             chain: string;
-            destination: string;
+            destination: string | null;
             charge: string;
             payout: string;
             reason: string | null;
@@ -2068,7 +2100,31 @@ export type components = {
             tx_hash: string | null;
             failure_code: string | null;
             approval_id?: string;
+            claim_url?: string;
+            claim_expires_at?: string;
             created_at: string;
+        };
+        ClaimRefund: {
+            /** @description An EVM address: 0x and 40 hex digits, all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum. */
+            address: string;
+            signature: string;
+        };
+        RefundClaim: {
+            id: string;
+            /** @constant */
+            object: "refund_claim";
+            /** @enum {string} */
+            status: "open" | "requires_approval" | "claimed" | "expired" | "canceled";
+            amount: string;
+            asset: string;
+            decimals: number;
+            chain: string;
+            chain_id: number;
+            merchant_name: string;
+            expires_at: string;
+            address: string | null;
+            message: string;
+            payout_status: string | null;
         };
         RefundList: {
             /** @constant */
@@ -2083,7 +2139,7 @@ export type components = {
                 fee: string;
                 asset: string;
                 chain: string;
-                destination: string;
+                destination: string | null;
                 charge: string;
                 payout: string;
                 reason: string | null;
@@ -2093,6 +2149,8 @@ export type components = {
                 tx_hash: string | null;
                 failure_code: string | null;
                 approval_id?: string;
+                claim_url?: string;
+                claim_expires_at?: string;
                 created_at: string;
             }[];
             has_more: boolean;
@@ -2213,7 +2271,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -2223,6 +2281,10 @@ export type components = {
             decline_code?: string;
             /** @description On `refund_exceeds_charge`: what may still be refunded of the charge, minor units. */
             refundable?: string;
+            /** @description On `claim_signature_invalid`: the address the signature recovers to (null: not a signature at all). */
+            recovered_address?: string | null;
+            /** @description On `claim_not_open`: the status of the claim's refund. */
+            refund_status?: string;
             retry_after?: number;
             attempts_left?: number;
             locked_until?: string;
@@ -2238,7 +2300,7 @@ export type components = {
                 fee: string;
                 asset: string;
                 chain: string;
-                destination: string;
+                destination: string | null;
                 /** @enum {string} */
                 capture: "automatic" | "manual";
                 customer: string | null;
@@ -2481,7 +2543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2676,7 +2738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2874,7 +2936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3045,7 +3107,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3321,7 +3383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3472,6 +3534,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description Either `destination`, or `claim: true` for a claim link: the refund waits `pending` (its money held) until the payer claims it at `claim_url` with a signature, or expires after `claim_expires_in` seconds. */
         requestBody: {
             content: {
                 /**
@@ -3539,7 +3602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3638,6 +3701,132 @@ export interface operations {
             };
             /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claimRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The claim's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRefund"];
+            };
+        };
+        responses: {
+            /** @description Claimed: the refund is paid to the address (its payout is processing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundClaim"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Declined: a payment is recorded with status `declined` and carried in the problem; a refund (`refund_declined`) is not recorded, `decline_code` says why */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the refund claim expired (`claim_expired`); its money went back to the merchant */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3813,7 +4002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +4358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4187,7 +4376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4298,7 +4487,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4316,7 +4505,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4524,7 +4713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4726,7 +4915,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,7 +5031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5463,7 +5652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached), or a request with this Idempotency-Key is in flight */
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
             409: {
                 headers: {
                     [name: string]: unknown;

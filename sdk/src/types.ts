@@ -19,7 +19,12 @@ type Item<List> = List extends { data: (infer T)[] } ? T : never;
 export interface Payment extends ResponseBody<'/v1/payments/{id}', 'get'> {}
 export interface CreatePaymentParams extends RequestBody<'/v1/payments', 'post'> {}
 export interface Refund extends ResponseBody<'/v1/refunds/{id}', 'get'> {}
-export interface CreateRefundParams extends RequestBody<'/v1/charges/{id}/refunds', 'post'> {}
+/** A refund to `destination`, or with `claim: true` through a claim link (the document's oneOf: never both): a type, as a union cannot be an interface. */
+export type CreateRefundParams = RequestBody<'/v1/charges/{id}/refunds', 'post'>;
+/** A claim refund's claim as its public page shows it (POST /claims/{id} answers it): the payer's side of `claim: true`. */
+export interface RefundClaim extends ResponseBody<'/claims/{id}', 'post'> {}
+/** What the payer sends to claim a refund: the address and its personal_sign signature of the claim's message. */
+export interface ClaimRefundParams extends RequestBody<'/claims/{id}', 'post'> {}
 /** A report and, once `ready`, its `download` URL (valid a few minutes; retrieve again for a fresh one). */
 export interface Report extends ResponseBody<'/v1/reports/{id}', 'get'> {}
 export interface CreateReportParams extends RequestBody<'/v1/reports', 'post'> {}

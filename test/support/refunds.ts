@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { problemFor } from '#api/http/problem.js';
 import type { MerchantProfile } from '#lib/merchants/profile.js';
 import type { PaymentDeps } from '#lib/money/payments/deps.js';
+import type { RefundDeps } from '#lib/money/refunds/deps.js';
 import { createRefund } from '#lib/money/refunds/create.js';
 import { createRefundBodySchema } from '#lib/money/refunds/schemas.js';
 import { LanepayError } from '#lib/platform/errors/index.js';
@@ -55,7 +56,7 @@ export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile
     try {
       // A 503 try_again (the containers' writes of the one merchant account ran past the writer's
       // budget on a busy machine: nothing was written) is sent again with the same key, as clients do.
-      const { refund } = await retryOnContention(() => createRefund(deps[index % deps.length]!, request));
+      const { refund } = await retryOnContention(() => createRefund(refundDeps(deps[index % deps.length]!), request));
       return { status: 201, refund };
     } catch (error) {
       if (!(error instanceof LanepayError)) throw error;
@@ -63,4 +64,9 @@ export async function raceRefunds(deps: PaymentDeps[], merchant: MerchantProfile
       return { status: problem.status, problem };
     }
   }));
+}
+
+/** Refund deps from payment deps: claim pages served by the test stack, as the refunds function's. */
+export function refundDeps(deps: PaymentDeps): RefundDeps {
+  return { ...deps, claimBaseUrl: `${stack().apiUrl}/claims` };
 }

@@ -31,8 +31,11 @@ export interface PaymentRiskInput {
   amountMinor: bigint;
   asset: string;
   chain: string;
-  /** Payout address; compared case-insensitively, so checksummed or not. */
-  destination: string;
+  /**
+   * Payout address; compared case-insensitively, so checksummed or not. Absent for a refund whose
+   * payer names the address later (a claim link): the address rules run when it is claimed.
+   */
+  destination?: string | undefined;
   /** The payment's customer; above the KYC threshold a payment without one is declined. */
   customer?: { id: string; kycStatus: KycStatus } | undefined;
 }
@@ -95,17 +98,19 @@ export function evaluatePayment(input: PaymentRiskInput, rules: RiskRules): Risk
     reason,
     rulesChecked: [...rulesChecked],
   });
-  const destination = input.destination.toLowerCase();
+  const destination = input.destination?.toLowerCase();
 
-  check('sanctions');
-  if (isSanctionedAddress(destination)) {
-    return decline('sanctions', declineCodes.sanctionedDestination, 'The destination address is on a sanctions list.');
-  }
+  if (destination !== undefined) {
+    check('sanctions');
+    if (isSanctionedAddress(destination)) {
+      return decline('sanctions', declineCodes.sanctionedDestination, 'The destination address is on a sanctions list.');
+    }
 
-  check('merchant_blocklist');
-  if (rules.blockedDestinations.some((blocked) => blocked.toLowerCase() === destination)) {
-    const reason = "The destination address is on the merchant's blocklist.";
-    return decline('merchant_blocklist', declineCodes.blockedDestination, reason);
+    check('merchant_blocklist');
+    if (rules.blockedDestinations.some((blocked) => blocked.toLowerCase() === destination)) {
+      const reason = "The destination address is on the merchant's blocklist.";
+      return decline('merchant_blocklist', declineCodes.blockedDestination, reason);
+    }
   }
 
   // Held customers first, at any amount: a sanctions hit in review must not be paid in small sums.

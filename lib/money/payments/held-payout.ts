@@ -33,7 +33,9 @@ export async function heldPayoutOutcome(
     action = 'payment.captured';
   } else {
     // The merchant captures it as any authorized payment; the authorization runs from the approval.
-    next = { ...payment, status: 'authorized', expires_at: new Date(now.getTime() + deps.holdExpiryMs).toISOString() };
+    // A claim refund's payout waits for its payer instead, until the claim's own expiry (its message names it).
+    const expiresAt = record.refund?.claim?.expiresAt ?? new Date(now.getTime() + deps.holdExpiryMs).toISOString();
+    next = { ...payment, status: 'authorized', expires_at: expiresAt };
     transfers = [];
     event = 'payment.authorized';
     // Its authorization was recorded when it was held (`payment.authorized`); this is the release.

@@ -36,6 +36,11 @@ export interface RefundLink {
   id: string;
   chargeId: string;
   reason: string | null;
+  /**
+   * A claim refund's claim (lib/money/refunds/claims.ts): the payout waits `authorized`, without a
+   * destination, until the payer claims it at `url`, and expires at `expiresAt`.
+   */
+  claim?: { id: string; url: string; expiresAt: string };
 }
 
 /**

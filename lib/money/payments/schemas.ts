@@ -64,7 +64,8 @@ export const paymentSchema = z.object({
   fee: z.string(),
   asset: z.string(),
   chain: z.string(),
-  destination: z.string(),
+  /** The address paid; null only for a refund's payout while it waits for the payer to claim it (docs/refunds.md). */
+  destination: z.string().nullable(),
   capture: z.enum(['automatic', 'manual']),
   customer: z.string().nullable(),
   description: z.string().nullable(),
@@ -78,6 +79,15 @@ export const paymentSchema = z.object({
   approval_id: z.string().optional(),
 });
 export type Payment = z.infer<typeof paymentSchema>;
+
+/**
+ * The address a captured payout is paid to. Only a claim refund's payout is ever without one, and
+ * it is captured only by its claim, which sets it: a payout reaching the chain without one is a bug.
+ */
+export function payoutAddress(payment: Pick<Payment, 'id' | 'destination'>): string {
+  if (payment.destination === null) throw new Error(`payment ${payment.id} has no destination; a claim refund's payout is paid only once claimed`);
+  return payment.destination;
+}
 
 export const balanceSchema = z.object({ asset: z.string(), available: z.string(), pending: z.string() });
 

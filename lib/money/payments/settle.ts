@@ -13,6 +13,7 @@ import { AuthorizationExpiredError, CaptureExceedsAuthorizedError, PaymentNotCan
 import { balanceMemoOf, clearingAccountOf, holdIndexPartitions, paymentKey, recordFromItem, replacePaymentItem, type PaymentRecord } from './items.js';
 import { paymentEventItem, type PaymentEventType } from './events.js';
 import type { Payment } from './schemas.js';
+import { RefundAwaitsClaimError } from '../refunds/errors.js';
 import { refundFollowItems } from '../refunds/follow.js';
 
 export type SettleAction = { kind: 'capture'; amountMinor?: bigint } | { kind: 'cancel' };
@@ -57,6 +58,8 @@ async function settleLocked(deps: PaymentDeps, request: SettleRequest, lock: Ide
     if (isRepeat(payment, request.action)) return { outcome: 'ok', payment };
     throw notSettleable(request.action, payment.id, payment.status);
   }
+  // A claim refund's payout has no address until its payer claims it: only the claim captures it.
+  if (request.action.kind === 'capture' && record.refund?.claim) throw new RefundAwaitsClaimError(payment.id, record.refund.id);
   const now = deps.now();
   if (request.action.kind === 'capture' && payment.expires_at !== null && now.getTime() >= Date.parse(payment.expires_at)) {
     // The sweep may not have run yet; the hold is over all the same.
@@ -203,8 +206,10 @@ export async function readPayment(deps: Pick<PaymentDeps, 'dynamodb' | 'tableNam
 }
 
 /**
- * Releases every manual-capture hold whose time is up. Each expiry is its own conditional
- * transaction, so a capture racing the sweep wins or loses cleanly. Returns how many expired.
+ * Releases every manual-capture hold whose time is up, at most `limit` per run (the next run goes
+ * on). Each expiry is its own conditional transaction, so a capture racing the sweep wins or loses
+ * cleanly. A claim refund's payout expires here with its claim: the refund is canceled
+ * (`claim_expired`) and its amount given back to the charge, in the same transaction.
  */
 export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ expired: number; skipped: number }> {
   const now = deps.now();
@@ -223,6 +228,7 @@ export async function expireDueHolds(deps: PaymentDeps, limit = 500): Promise<{ 
           replacePaymentItem(deps.tableName, { ...record, payment: next, version: record.version + 1 }, { version: record.version, status: 'authorized' }),
           paymentEventItem(deps.tableName, record.merchantId, 'payment.expired', next, now).item,
           ...transferItems(deps.tableName, [{ kind: 'void_pending', id: `trf_expire_${record.payment.id}`, pending: pendingHold(record) }], now.toISOString()),
+          ...refundFollowItems(deps.tableName, record, next, now),
         ],
         audit: { merchantId: record.merchantId, actor: systemActor, action: 'payment.expired', object: { type: 'payment', id: record.payment.id }, at: now },
       });

@@ -2,7 +2,7 @@ import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand
 import { PayoutRejectedError, type Chain, type ChainAdapter, type SignedTransaction } from '#chains';
 import { toChainUnits } from '#ledger';
 import { conditionFailedAt } from '#platform';
-import type { Payment } from '../payments/schemas.js';
+import { payoutAddress, type Payment } from '../payments/schemas.js';
 import { broadcastBatchQuietly } from './broadcast.js';
 import type { PayoutDeps } from './deps.js';
 import { activeKeyCondition, type HotWalletConfig } from './hot-wallet.js';
@@ -64,7 +64,7 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
       break;
     }
     const firstNonce = walletItem ? nextNonceOf(walletItem) : await adapter.pendingNonce();
-    const signed = await Promise.all(take.map((c, i) => adapter.signPayout({ asset: c.payment.asset, to: c.payment.destination, amount: c.amount, nonce: firstNonce + i, fees }, c.gasLimit)));
+    const signed = await Promise.all(take.map((c, i) => adapter.signPayout({ asset: c.payment.asset, to: payoutAddress(c.payment), amount: c.amount, nonce: firstNonce + i, fees }, c.gasLimit)));
     const payouts = signedPayouts({ chain: chain.name, wallet, keyId: hotWallet.keyId, firstNonce }, take, signed, deps.now().getTime());
     const allocation = { chain: chain.name, wallet, keyId: hotWallet.keyId, firstNonce, reservations: payouts.map((p) => p.reserved!) };
     try {
@@ -154,7 +154,7 @@ function amountOf(chain: Chain, payment: Payment): bigint {
 
 async function estimate(adapter: ChainAdapter, candidate: Candidate, amount: bigint): Promise<bigint | 'rejected'> {
   try {
-    return await adapter.estimatePayoutGas({ asset: candidate.payment.asset, to: candidate.payment.destination, amount });
+    return await adapter.estimatePayoutGas({ asset: candidate.payment.asset, to: payoutAddress(candidate.payment), amount });
   } catch (error) {
     if (error instanceof PayoutRejectedError) return 'rejected';
     throw error;

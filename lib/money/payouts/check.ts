@@ -3,7 +3,7 @@ import { Transaction } from 'ethers';
 import { ChainUnavailableError, type ChainAdapter } from '#chains';
 import { toChainUnits } from '#ledger';
 import { paymentKey, recordFromItem } from '../payments/items.js';
-import type { Payment } from '../payments/schemas.js';
+import { payoutAddress, type Payment } from '../payments/schemas.js';
 import { scheduleChecks } from './schedule-check.js';
 import { completePayout, failPayout, readPaymentRecord } from './complete.js';
 import type { PayoutDeps } from './deps.js';
@@ -210,7 +210,7 @@ async function replaceWithHigherFee(deps: PayoutDeps, payout: Payout): Promise<b
   const amount = toChainUnits(BigInt(record.payment.amount_captured), record.payment.asset, token.decimals);
   // Same nonce, same call, same gas limit: only the fee changes, so exactly one of them can be mined.
   const signed = await adapter.signPayout(
-    { asset: record.payment.asset, to: record.payment.destination, amount, nonce: payout.nonce!, fees },
+    { asset: record.payment.asset, to: payoutAddress(record.payment), amount, nonce: payout.nonce!, fees },
     Transaction.from(latest.raw).gasLimit,
   );
   const next: Payout = {

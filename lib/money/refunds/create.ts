@@ -1,5 +1,6 @@
 import { GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited, type AuditActor } from '#audit';
+import type { Chain } from '#chains';
 import {
   declineCodes, effectiveRules, evaluatePayment, kycStatusUnchanged, readCustomer, riskOverridesSchema, type DeclineCode, type KycStatus,
 } from '#compliance';
@@ -10,17 +11,21 @@ import {
 } from '#platform';
 import { getMerchantCharge } from '../charges/query.js';
 import type { ChargeRecord } from '../charges/items.js';
-import { assertChainCarries, velocityItems } from '../payments/authorize.js';
+import { assertChainCarries } from '../payments/authorize.js';
 import type { PaymentDeps } from '../payments/deps.js';
 import { assertPayableDestination } from '../payments/destinations.js';
 import { paymentEventItem } from '../payments/events.js';
 import { balanceMemoOf, clearingAccountOf, paymentItem, type PaymentRecord, type RefundLink, type RiskRecord } from '../payments/items.js';
 import type { Payment } from '../payments/schemas.js';
 import { refundAmount, refundChain } from './amount.js';
+import { claimItem, type ClaimRecord } from './claim-items.js';
+import { claimLinkOf, newClaim } from './claims.js';
+import type { RefundDeps } from './deps.js';
 import { ChargeNotRefundableError, RefundDeclinedError, RefundExceedsChargeError } from './errors.js';
 import { refundEventItem, refundStatusEventType } from './events.js';
 import { addToRefundTotalItem, refundIdItem, refundItem, refundTotalKey, refundView } from './items.js';
 import type { CreateRefundBody, Refund } from './schemas.js';
+import { refundVelocityItems, type RefundVelocityItems } from './velocity.js';
 
 export interface RefundRequest {
   merchant: MerchantProfile;
@@ -43,27 +48,31 @@ export interface RefundResult {
  * policy's `refunds` section, the merchant's balance), and in ONE transaction: the payout payment
  * (with its `payment.*` events and ledger transfers through the `refunds` clearing account), the
  * refund and its events, the charge's refund total under its cap, and the idempotency record.
- * A refusal writes nothing: a typed error (409 over the cap, 402 declined).
+ * A refusal writes nothing: a typed error (409 over the cap, 402 declined). With `claim: true` the
+ * payout waits authorized, its amount held, for its payer's claim (lib/money/refunds/claim-submit.ts).
  */
-export async function createRefund(deps: PaymentDeps, request: RefundRequest): Promise<RefundResult> {
+export async function createRefund(deps: RefundDeps, request: RefundRequest): Promise<RefundResult> {
   const charge = await getMerchantCharge(deps, request.merchant.id, request.chargeId);
   // Before the chain: a charge nothing reached has no chain a payer used, and nothing to give back.
   if (charge.charge.amount_received === '0') throw new ChargeNotRefundableError(charge.charge.id, charge.charge.status);
   const chainName = refundChain(charge.charge, request.body.chain);
-  assertPayableDestination(assertChainCarries(deps, chainName, charge.charge.asset), request.body.destination);
+  const chain = assertChainCarries(deps, chainName, charge.charge.asset);
+  // A claim's address is checked when the payer names it (lib/money/refunds/claims.ts).
+  if (request.body.destination !== undefined) assertPayableDestination(chain, request.body.destination);
   const acquired = await acquireIdempotencyKey(deps, { merchantId: request.merchant.id, key: request.idempotencyKey, fingerprint: request.fingerprint, nowMs: deps.now().getTime() });
   if (acquired.outcome === 'replay') return { ...(acquired.result as RefundResult), outcome: 'replayed' };
   try {
-    return await refundLocked(deps, request, charge, chainName, acquired.lock);
+    return await refundLocked(deps, request, charge, chain, acquired.lock);
   } catch (error) {
     await releaseIdempotencyKey(deps, acquired.lock);
     throw error;
   }
 }
 
-async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRecord: ChargeRecord, chain: string, lock: IdempotencyLock): Promise<RefundResult> {
+async function refundLocked(deps: RefundDeps, request: RefundRequest, chargeRecord: ChargeRecord, chainConfig: Chain, lock: IdempotencyLock): Promise<RefundResult> {
   const { merchant, body } = request;
   const { charge } = chargeRecord;
+  const chain = chainConfig.name;
   const now = deps.now();
   const refundedMinor = await readRefunded(deps, charge.id);
   const { amountMinor, roomMinor } = refundAmount(charge, refundedMinor, body.amount);
@@ -75,16 +84,19 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
   if (decision.velocity.merchantDailyLimitMinor < amountMinor) throw new RefundDeclinedError(declineCodes.velocityMerchantDaily);
   if (decision.velocity.destinationDailyLimitMinor < amountMinor) throw new RefundDeclinedError(declineCodes.velocityDestinationDaily);
 
-  const link: RefundLink = { id: newId('re'), chargeId: charge.id, reason: body.reason ?? null };
+  const refundId = newId('re');
+  const paymentId = newId('pay');
+  const claim = body.claim ? newClaim({ merchant, refundId, chargeId: charge.id, paymentId, amountMinor, asset: charge.asset, chain: chainConfig, expiresInSeconds: body.claim_expires_in, now }) : undefined;
+  const link: RefundLink = { id: refundId, chargeId: charge.id, reason: body.reason ?? null, ...(claim ? { claim: claimLinkOf(deps, claim) } : {}) };
   const feeMinor = feeFor(merchant, amountMinor);
   const gate = requiredApprovals(merchant.approvals, { kind: 'refund', amountMinor, asset: charge.asset });
-  const payment = newRefundPayment(link, body, charge.asset, chain, amountMinor, now);
+  const payment = newRefundPayment(paymentId, link, body, charge.asset, chain, amountMinor, now, claim);
   const held = gate.approvals > 0
     ? newApprovalRecord({
       merchantId: merchant.id,
       change: { kind: 'payout', paymentId: payment.id },
       subject: payment.id,
-      details: { refund: link.id, charge: charge.id, amount: payment.amount, asset: payment.asset, chain, destination: payment.destination, reason: link.reason },
+      details: { refund: link.id, charge: charge.id, amount: payment.amount, asset: payment.asset, chain, destination: payment.destination, reason: link.reason, ...(claim ? { claim: claim.id } : {}) },
       requirement: gate,
       requestedBy: { type: 'api_key', id: null },
       now,
@@ -94,20 +106,24 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
   const record = refundPaymentRecord(merchant, link, { ...payment, customer: customer?.id ?? null }, feeMinor, held, risk);
   const refund = refundView(record.payment, link);
   const result: RefundResult = { outcome: 'created', refund };
-  const velocity = velocityItems(deps.tableName, { merchantId: merchant.id, asset: charge.asset, destination: body.destination }, amountMinor, decision.velocity, now);
+  // A claim's destination counter is added when it is claimed, to the address claimed.
+  const velocity = refundVelocityItems(deps.tableName, { merchantId: merchant.id, asset: charge.asset, destination: body.destination ?? null }, amountMinor, decision.velocity, now);
   const total = addToRefundTotalItem(deps.tableName, charge.id, amountMinor, roomMinor, now);
   const transfers = refundTransfers(record, amountMinor, feeMinor);
+  const statusEvent = refundStatusEventType(refund.status);
   const items: TransactWriteItem[] = [
     completeIdempotencyItem(deps.tableName, lock, result),
     total,
     velocity.merchant,
-    velocity.destination,
+    ...(velocity.destination ? [velocity.destination] : []),
     { Put: { TableName: deps.tableName, Item: paymentItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
     { Put: { TableName: deps.tableName, Item: refundItem(merchant.id, refund), ConditionExpression: 'attribute_not_exists(pk)' } },
     { Put: { TableName: deps.tableName, Item: refundIdItem(merchant.id, refund), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...(claim ? [{ Put: { TableName: deps.tableName, Item: claimItem(claim), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
     ...paymentEvents(deps.tableName, merchant.id, record.payment, now),
     refundEventItem(deps.tableName, merchant.id, 'refund.created', refund, now).item,
-    refundEventItem(deps.tableName, merchant.id, refundStatusEventType(refund.status)!, refund, now).item,
+    // A claim waiting for its payer is `pending`, which has no event of its own beyond refund.created.
+    ...(statusEvent ? [refundEventItem(deps.tableName, merchant.id, statusEvent, refund, now).item] : []),
     ...transferItems(deps.tableName, transfers, now.toISOString()),
     ...(held ? requestApprovalItems(deps.tableName, held) : []),
     ...(customer ? [kycStatusUnchanged(deps.tableName, merchant.id, customer.id, customer.kycStatus)] : []),
@@ -130,9 +146,9 @@ async function refundLocked(deps: PaymentDeps, request: RefundRequest, chargeRec
   }
 }
 
-function declinedBy(error: unknown, items: TransactWriteItem[], velocity: ReturnType<typeof velocityItems>): DeclineCode | undefined {
+function declinedBy(error: unknown, items: TransactWriteItem[], velocity: RefundVelocityItems): DeclineCode | undefined {
   if (conditionFailedAt(error, items.indexOf(velocity.merchant))) return declineCodes.velocityMerchantDaily;
-  if (conditionFailedAt(error, items.indexOf(velocity.destination))) return declineCodes.velocityDestinationDaily;
+  if (velocity.destination && conditionFailedAt(error, items.indexOf(velocity.destination))) return declineCodes.velocityDestinationDaily;
   if (refusedForFunds(error, items)) return declineCodes.insufficientFunds;
   return undefined;
 }
@@ -149,34 +165,43 @@ export async function readRefunded(deps: Pick<PaymentDeps, 'dynamodb' | 'tableNa
   return BigInt(result.Item?.refunded?.N ?? '0');
 }
 
-function newRefundPayment(link: RefundLink, body: CreateRefundBody, asset: string, chain: string, amountMinor: bigint, now: Date): Payment {
+/**
+ * The refund's payout. A claim's waits `authorized` with no destination until its claim captures it
+ * (manual: only the claim captures it, never the merchant), and expires with the claim.
+ */
+function newRefundPayment(
+  id: string, link: RefundLink, body: CreateRefundBody, asset: string, chain: string, amountMinor: bigint, now: Date, claim: ClaimRecord | undefined,
+): Payment {
   return {
-    id: newId('pay'),
+    id,
     object: 'payment',
-    status: 'processing',
+    status: claim ? 'authorized' : 'processing',
     amount: amountMinor.toString(),
     amount_captured: '0',
     fee: '0',
     asset,
     chain,
-    destination: body.destination,
-    capture: 'automatic',
+    destination: body.destination ?? null,
+    capture: claim ? 'manual' : 'automatic',
     customer: null,
     description: `Refund ${link.id} of charge ${link.chargeId}`,
     metadata: body.metadata ?? {},
     created_at: now.toISOString(),
-    expires_at: null,
+    expires_at: claim ? claim.expiresAt : null,
     tx_hash: null,
     decline_code: null,
     failure_code: null,
   };
 }
 
-/** The payout as authorize writes an automatic payment: captured at once, or held (amount + fee) while members decide. */
+/**
+ * The payout as authorize writes an automatic payment: captured at once, or held (amount + fee)
+ * while members decide or, for a claim, until the payer claims it.
+ */
 function refundPaymentRecord(merchant: MerchantProfile, link: RefundLink, payment: Payment, feeMinor: bigint, held: ApprovalRecord | undefined, risk: RiskRecord): PaymentRecord {
-  if (held) {
+  if (held || link.claim) {
     return {
-      payment: { ...payment, status: 'requires_approval', approval_id: held.approval.id, expires_at: held.approval.expires_at },
+      payment: held ? { ...payment, status: 'requires_approval', approval_id: held.approval.id, expires_at: held.approval.expires_at } : payment,
       merchantId: merchant.id, version: 1, risk, feeTerms: merchant.fee, refund: link,
       hold: { transferId: `trf_hold_${payment.id}`, amountMinor: BigInt(payment.amount) + feeMinor },
     };
@@ -189,6 +214,8 @@ function refundPaymentRecord(merchant: MerchantProfile, link: RefundLink, paymen
 
 function paymentEvents(tableName: string, merchantId: string, payment: Payment, now: Date): TransactWriteItem[] {
   if (payment.status === 'requires_approval') return [paymentEventItem(tableName, merchantId, 'payment.requires_approval', payment, now).item];
+  // A claim's payout is authorized and waits: chain-submit sees it only when its claim captures it.
+  if (payment.status === 'authorized') return [paymentEventItem(tableName, merchantId, 'payment.authorized', payment, now).item];
   return [
     paymentEventItem(tableName, merchantId, 'payment.authorized', { ...payment, status: 'authorized', amount_captured: '0', fee: '0' }, now).item,
     // The relay sends this one to chain-submit: the refund is paid as any payout.

@@ -36,3 +36,49 @@ export class RefundDeclinedError extends LanepayError<'refund_declined'> {
     super('refund_declined', `The refund was declined (${declineCode}).`, { extensions: { decline_code: declineCode } });
   }
 }
+
+/** The claim's signature is not the entered address's signature of the claim's message (or no signature at all): nothing is written. */
+export class ClaimSignatureInvalidError extends LanepayError<'claim_signature_invalid'> {
+  override name = 'ClaimSignatureInvalidError';
+  constructor(readonly claimId: string, readonly address: string, readonly recovered: string | null) {
+    super('claim_signature_invalid', recovered === null
+      ? `The signature is not a valid EIP-191 signature; sign the claim's message for ${address} with personal_sign.`
+      : `The signature is from ${recovered}, not from ${address}: sign the claim's message for ${address} from that address.`, {
+      extensions: { recovered_address: recovered, errors: [{ field: 'signature', message: 'must be the address\'s personal_sign signature of this claim\'s message' }] },
+    });
+  }
+}
+
+/** The claim was used already (or is being paid): a claim pays once. */
+export class ClaimAlreadyUsedError extends LanepayError<'claim_already_used'> {
+  override name = 'ClaimAlreadyUsedError';
+  constructor(readonly claimId: string) {
+    super('claim_already_used', `Claim ${claimId} was claimed already; a claim pays out once.`);
+  }
+}
+
+/** The claim's time is up (whether or not the expiry sweep has released its money yet). */
+export class ClaimExpiredError extends LanepayError<'claim_expired'> {
+  override name = 'ClaimExpiredError';
+  constructor(readonly claimId: string, readonly expiresAt: string) {
+    super('claim_expired', `Claim ${claimId} expired at ${expiresAt}; ask the merchant for a new refund.`);
+  }
+}
+
+/** The claim cannot be claimed now: its refund waits for the merchant's approval, or the merchant canceled it. */
+export class ClaimNotOpenError extends LanepayError<'claim_not_open'> {
+  override name = 'ClaimNotOpenError';
+  constructor(readonly claimId: string, readonly refundStatus: string) {
+    super('claim_not_open', refundStatus === 'requires_approval'
+      ? `Claim ${claimId} waits for the merchant's approval; it can be claimed once approved.`
+      : `Claim ${claimId}'s refund is ${refundStatus}; it can no longer be claimed.`, { extensions: { refund_status: refundStatus } });
+  }
+}
+
+/** The merchant tried to capture a claim refund's payout: only its claim, with the payer's address, pays it. */
+export class RefundAwaitsClaimError extends LanepayError<'refund_awaits_claim'> {
+  override name = 'RefundAwaitsClaimError';
+  constructor(readonly paymentId: string, readonly refundId: string) {
+    super('refund_awaits_claim', `Payment ${paymentId} pays refund ${refundId}, which waits for its payer's claim; only the claim can capture it (cancel it to withdraw the refund).`);
+  }
+}

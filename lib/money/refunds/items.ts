@@ -76,10 +76,20 @@ export function refundView(payment: Payment, link: RefundLink): Refund {
     reason: link.reason,
     metadata: payment.metadata,
     tx_hash: payment.tx_hash,
-    failure_code: payment.failure_code ?? payment.decline_code,
+    failure_code: payment.failure_code ?? payment.decline_code ?? (claimExpired(payment, link) ? 'claim_expired' : null),
     ...(payment.approval_id ? { approval_id: payment.approval_id } : {}),
+    ...(link.claim ? { claim_url: link.claim.url, claim_expires_at: link.claim.expiresAt } : {}),
     created_at: payment.created_at,
   };
+}
+
+/**
+ * A claim refund whose claim ran out: its payout expired at the claim's expiry (the holds sweep keeps
+ * `expires_at`). An approval request's expiry releases the payout with `expires_at` cleared, so it
+ * is not mistaken for one.
+ */
+function claimExpired(payment: Payment, link: RefundLink): boolean {
+  return link.claim !== undefined && payment.status === 'expired' && payment.expires_at === link.claim.expiresAt;
 }
 
 export function refundItem(merchantId: string, refund: Refund): Record<string, AttributeValue> {

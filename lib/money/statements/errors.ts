@@ -13,3 +13,13 @@ export class StatementTooLargeError extends LanepayError<'statement_too_large'> 
     });
   }
 }
+
+/** The window is well formed but not one a statement covers: `to` not after `from`, or too long for one request. */
+export class StatementWindowError extends LanepayError<'statement_window_invalid'> {
+  override name = 'StatementWindowError';
+  constructor(readonly problemWithTo: string) {
+    super('statement_window_invalid', `The statement's window is not one it can cover: \`to\` ${problemWithTo}.`, {
+      extensions: { errors: [{ field: 'to', message: problemWithTo }] },
+    });
+  }
+}

@@ -61,7 +61,7 @@ export async function createEndpoint(
       subject: endpoint.id,
       details: { url: endpoint.url, events: endpoint.events },
       requirement,
-      requestedBy: actor.type === 'system' ? { type: 'operator', id: null } : { type: actor.type, id: actor.id },
+      requestedBy: actor.type === 'system' || actor.type === 'payer' ? { type: 'operator', id: null } : { type: actor.type, id: actor.id },
       now,
     });
     return { ...endpoint, secret, approval_id: approval.id };

@@ -64,6 +64,12 @@ export const paymentsConfigSchema = z.extend(baseConfigSchema, {
   HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
 });
 
+/** refunds: the refund routes and the refunds' public claim pages. */
+export const refundsConfigSchema = z.extend(paymentsConfigSchema, {
+  /** Public base of the refund claim pages; a claim refund's `claim_url` is `<base>/<claim id>`. */
+  REFUND_CLAIM_BASE_URL: z.url(),
+});
+
 /** approvals: the approval endpoints and the expiry sweep of pending requests. */
 export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */

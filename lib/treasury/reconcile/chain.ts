@@ -71,7 +71,7 @@ async function compare(adapter: ChainAdapter, chain: Chain, payout: Payout, reco
   const { to, amount } = sent;
   const expected = toChainUnits(BigInt(payment.amount_captured), payment.asset, token.decimals);
   if (amount !== expected) return raise('amount_mismatch', `captured ${payment.amount_captured} (${expected} on chain), mined ${amount}`);
-  if (to.toLowerCase() !== payment.destination.toLowerCase()) return raise('destination_mismatch', `destination ${payment.destination}, mined to ${to}`);
+  if (to.toLowerCase() !== payment.destination?.toLowerCase()) return raise('destination_mismatch', `destination ${payment.destination}, mined to ${to}`);
   return undefined;
 }
 

@@ -10,8 +10,9 @@ import { openApiFile, renderOpenApi } from '../../../scripts/openapi.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 // The route that serves the document is not part of the merchant API it describes, nor is the
-// hosted checkout page (HTML for browsers; test/e2e/checkout-page.test.ts drives it).
-const undocumentedRoutes = new Set(['get /v1/openapi.json', 'get /checkout/{id}']);
+// hosted checkout page and refund claim page (HTML for browsers; test/e2e/checkout-page.test.ts and
+// test/e2e/claim-page.test.ts drive them).
+const undocumentedRoutes = new Set(['get /v1/openapi.json', 'get /checkout/{id}', 'get /claims/{id}']);
 
 /** `post /v1/payments` for every http event in functions/*.yml. */
 function routedOperations(): string[] {
