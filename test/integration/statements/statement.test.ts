@@ -145,12 +145,18 @@ describe('lanepay statement on the local stack', () => {
     expect(run.report).toMatchObject({ ok: true, lines: 7, proven: 7 });
   });
 
-  it('refuses a window that is empty or longer than a quarter', async () => {
+  it('refuses a window that is empty, backwards or longer than a quarter with 422 statement_window_invalid, and a malformed instant with 400', async () => {
     const backwards = await api('GET', `/v1/statements?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`, { key: apiKey });
-    expect(backwards.status).toBe(400);
-    expect(backwards.body.code).toBe('validation_error');
+    expect(backwards.status).toBe(422);
+    expect(backwards.body).toMatchObject({ code: 'statement_window_invalid', errors: [{ field: 'to', message: 'must be later than `from`' }] });
+    const empty = await api('GET', `/v1/statements?from=${encodeURIComponent(from)}&to=${encodeURIComponent(from)}`, { key: apiKey });
+    expect(empty.body.code).toBe('statement_window_invalid');
     const long = await api('GET', '/v1/statements?from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z', { key: apiKey });
-    expect(long.status).toBe(400);
+    expect(long.status).toBe(422);
+    expect(long.body.errors).toEqual([{ field: 'to', message: 'must be at most 93 days after `from`' }]);
+    const malformed = await api('GET', '/v1/statements?from=yesterday&to=2026-06-01T00:00:00Z', { key: apiKey });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('validation_error');
   });
 
   it('refuses a statement too large for one response before signing it, naming its size', async () => {
