@@ -2,11 +2,6 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
 import { httpHandler } from '#api/http/handler.js';
-import { pageHandler } from '#api/http/page-handler.js';
-import { claimContentSecurityPolicy } from '#api/pages/claim/csp.js';
-import { claimPage } from '#api/pages/claim/page.js';
-import { claimScript } from '#api/pages/claim/script.js';
-import { claimStyles } from '#api/pages/claim/styles.js';
 import {
   chargeRefundsPathSchema, claimBodySchema, claimPathSchema, createRefund, createRefundBodySchema, getRefund, listChargeRefunds, listRefunds,
   refundIdPathSchema, refundListQuerySchema, submitClaim, type RefundDeps,
@@ -16,6 +11,7 @@ import { paymentDeps } from '../commons/payment-deps.js';
 
 const deps: RefundDeps = { ...paymentDeps(), claimBaseUrl: loadConfig(refundsConfigSchema).REFUND_CLAIM_BASE_URL.replace(/\/$/, '') };
 const noQuery = z.strictObject({});
+let claimPage: Promise<(event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> | undefined;
 const pageOf = (query: { limit: number; starting_after?: string | undefined }) => ({ limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) });
 
 const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> = {
@@ -33,8 +29,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   'GET /v1/refunds': httpHandler({ query: refundListQuerySchema }, async (r) => ({ status: 200, body: await listRefunds(deps, r.merchantId, pageOf(r.query)) })),
   'GET /v1/refunds/{id}': httpHandler({ path: refundIdPathSchema, query: noQuery }, async (r) => ({ status: 200, body: await getRefund(deps, r.merchantId, r.path.id) })),
   // A refund's claim page and its claim: public, the claim id is the link's secret (docs/refunds.md).
-  'GET /claims/{id}': pageHandler({ contentSecurityPolicy: claimContentSecurityPolicy({ script: claimScript, style: claimStyles }) }, async (r) =>
-    claimPage(deps, { claimId: r.path.id ?? '', lang: r.query.lang, acceptLanguage: r.header('accept-language') })),
+  'GET /claims/{id}': async (event, context) => (await (claimPage ??= import('./claim-page.js').then((page) => page.claimPageRoute(deps))))(event, context),
   'POST /claims/{id}': httpHandler({ path: claimPathSchema, body: claimBodySchema, authenticated: false }, async (r) => ({
     status: 200, body: await submitClaim(deps, { claimId: r.path.id, address: r.body.address, signature: r.body.signature }), headers: { 'Cache-Control': 'no-store' },
   })),
