@@ -75,15 +75,18 @@ ${languageSwitch(lang, messages.otherLanguage)}
 `;
 }
 
-/** Everything before <body>: both pages are phone-sized, unindexed and styled inline (CSP allows that style by hash). */
-function documentHead(lang: CheckoutLanguage, title: string, style: string): string {
+/**
+ * Everything before <body> of the hosted pages (checkout, refund claims): phone-sized, unindexed and
+ * styled inline (CSP allows that style by hash). `noReferrer` for a page whose URL is a secret.
+ */
+export function documentHead(lang: CheckoutLanguage, title: string, style: string, options: { noReferrer?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
+${options.noReferrer ? '<meta name="referrer" content="no-referrer">\n' : ''}<title>${escapeHtml(title)}</title>
 <style>${style}</style>
 </head>`;
 }

@@ -1,7 +1,7 @@
 import { claimAddressPlaceholder, type ClaimView } from '#money';
 import { fill, formatAmount } from '../checkout/format.js';
 import { checkoutLanguages, languageNames, type CheckoutLanguage } from '../checkout/messages.js';
-import { escapeHtml } from '../checkout/render.js';
+import { documentHead as pageHead, escapeHtml } from '../checkout/render.js';
 import { claimMessages } from './messages.js';
 
 /**
@@ -16,7 +16,7 @@ export function renderClaimPage(input: { view: ClaimView; lang: CheckoutLanguage
   const title = fill(messages.heading, { amount, asset: view.asset });
   const data = { template: view.message, placeholder: claimAddressPlaceholder, messages };
   const open = view.status === 'open';
-  return `${documentHead(lang, `${title} · ${messages.pageTitle}`, input.style)}
+  return `${pageHead(lang, `${title} · ${messages.pageTitle}`, input.style, { noReferrer: true })}
 <body>
 <main id="claim" data-status="${escapeHtml(view.status)}">
 ${languageSwitch(lang)}
@@ -63,7 +63,7 @@ function claimForm(view: ClaimView, messages: (typeof claimMessages)[CheckoutLan
 /** The 404 page of an unknown claim: no hint whether the id ever existed. */
 export function renderClaimNotFoundPage(lang: CheckoutLanguage, style: string): string {
   const messages = claimMessages[lang];
-  return `${documentHead(lang, messages.notFoundTitle, style)}
+  return `${pageHead(lang, messages.notFoundTitle, style, { noReferrer: true })}
 <body>
 <main id="claim" data-status="not_found">
 ${languageSwitch(lang)}
@@ -73,19 +73,6 @@ ${languageSwitch(lang)}
 </body>
 </html>
 `;
-}
-
-function documentHead(lang: CheckoutLanguage, title: string, style: string): string {
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>`;
 }
 
 function languageSwitch(current: CheckoutLanguage): string {
