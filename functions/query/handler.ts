@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { httpHandler } from '#api/http/handler.js';
-import { balanceTransactionsQuerySchema, listBalanceTransactions } from '#ledger';
-import { eventIdPathSchema, getBalances, getPayment, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
+import { balanceTransactionsQuerySchema } from '#ledger';
+import { eventIdPathSchema, getBalances, getPayment, listBalanceTransactionsWithHashes, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
 import { getEvent, listEvents } from '#notify';
 import { paymentDeps } from '../commons/payment-deps.js';
 
@@ -21,7 +21,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   '/v1/balances': httpHandler({ query: noQuery }, async (r) => ({ status: 200, body: await getBalances(deps, r.merchantId) })),
   '/v1/balance_transactions': httpHandler({ query: balanceTransactionsQuerySchema }, async (r) => ({
     status: 200,
-    body: await listBalanceTransactions(deps, r.merchantId, r.query),
+    body: await listBalanceTransactionsWithHashes(deps, r.merchantId, r.query),
   })),
   '/v1/events': httpHandler({ query: listQuerySchema }, async (r) => ({
     status: 200,

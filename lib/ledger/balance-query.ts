@@ -13,6 +13,12 @@ type ReadDeps = { dynamodb: DynamoDBClient; tableName: string };
  * merchant's.
  */
 export async function listBalanceTransactions(deps: ReadDeps, merchantId: string, query: BalanceTransactionsQuery): Promise<Page<BalanceTransaction>> {
+  const page = await listLedgerEntries(deps, merchantId, query);
+  return { ...page, data: page.data.map(({ transfer_id: _transfer, seq: _seq, ...transaction }) => transaction) };
+}
+
+/** listBalanceTransactions with each entry's transfer and sequence number (for what else it names). */
+export async function listLedgerEntries(deps: ReadDeps, merchantId: string, query: BalanceTransactionsQuery): Promise<Page<LedgerEntry>> {
   const range = keyRange(query);
   if (!range) return { object: 'list', data: [], has_more: false };
   const [pk, sk, index, partition] = query.source
@@ -51,7 +57,7 @@ export async function listBalanceTransactions(deps: ReadDeps, merchantId: string
     found.push(...(result.Items ?? []));
     startKey = result.LastEvaluatedKey;
   } while (startKey && found.length <= query.limit);
-  return { object: 'list', data: found.slice(0, query.limit).map(balanceTransactionFromItem), has_more: found.length > query.limit };
+  return { object: 'list', data: found.slice(0, query.limit).map(ledgerEntryFromItem), has_more: found.length > query.limit };
 }
 
 /** The sort-key range a query reads: lower inclusive, upper exclusive; undefined when empty. */
@@ -88,6 +94,10 @@ export function balanceTransactionFromItem(item: Record<string, AttributeValue>)
 /** A balance transaction with what ties it to its change: its transfer and its place in its account. */
 export type LedgerEntry = BalanceTransaction & { transfer_id: string; seq: number };
 
+function ledgerEntryFromItem(item: Record<string, AttributeValue>): LedgerEntry {
+  return { ...balanceTransactionFromItem(item), transfer_id: item.transferId?.S ?? '', seq: Number(item.seq?.N ?? '0') };
+}
+
 /**
  * Every balance transaction of the merchant created in [fromMs, toMs), oldest first (a statement):
  * one key range of its partition, read to the end.
@@ -104,7 +114,7 @@ export async function readBalanceTransactionsBetween(deps: ReadDeps, merchantId:
     for (const item of page.Items ?? []) {
       // BETWEEN includes its upper end: an id is never equal to a bare time bound, but be exact.
       if (item.sk?.S === balanceTransactionIdBound(toMs)) continue;
-      entries.push({ ...balanceTransactionFromItem(item), transfer_id: item.transferId?.S ?? '', seq: Number(item.seq?.N ?? '0') });
+      entries.push(ledgerEntryFromItem(item));
     }
   }
   return entries;

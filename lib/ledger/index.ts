@@ -12,7 +12,7 @@ export * as ledgerErrors from './errors.js';
 export { forgetAccountStates, ledgerPostings } from './account-states.js';
 export { balanceTransactionIdBound, balanceTransactionIdPattern, balanceTransactionsPartition, balanceTransactionTypes } from './balance-transactions.js';
 export type { BalanceMemo, BalanceMovement, BalanceTransactionType } from './balance-transactions.js';
-export { balanceTransactionFromItem, listBalanceTransactions, readBalanceTransactionsBetween } from './balance-query.js';
+export { balanceTransactionFromItem, listBalanceTransactions, listLedgerEntries, readBalanceTransactionsBetween } from './balance-query.js';
 export type { LedgerEntry } from './balance-query.js';
 export { balanceTransactionSchema, balanceTransactionsQuerySchema, createdBoundSchema, sourceIdSchema } from './balance-schemas.js';
 export type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';

@@ -73,3 +73,4 @@ export { verifyStatement } from './statements/verify.js';
 export type { StatementReport, StatementTrust } from './statements/verify.js';
 export { statementMaxDays, statementQuerySchema, statementWindow } from './statements/schemas.js';
 export { statementColumns } from './statements/format.js';
+export { listBalanceTransactionsWithHashes } from './payouts/balance-hashes.js';

@@ -39,8 +39,10 @@ describe('GET /v1/balance_transactions on the local stack', () => {
       return read.body.status === 'succeeded' ? read.body : undefined;
     }, { timeoutMs: stackWatchDeadlineMs, intervalMs: 1000 });
     for (const id of [automatic.id, captured.id]) expect((await waitForPayment(key, id, ['succeeded', 'failed'])).status).toBe('succeeded');
-    const automaticFee = (await api('GET', `/v1/payments/${automatic.id}`, { key })).body.fee as string;
-    const capturedFee = (await api('GET', `/v1/payments/${captured.id}`, { key })).body.fee as string;
+    const automaticPayment = (await api('GET', `/v1/payments/${automatic.id}`, { key })).body as { fee: string; tx_hash: string };
+    const capturedPayment = (await api('GET', `/v1/payments/${captured.id}`, { key })).body as { fee: string; tx_hash: string };
+    const [automaticFee, capturedFee] = [automaticPayment.fee, capturedPayment.fee];
+    expect([automaticPayment.tx_hash, capturedPayment.tx_hash]).toEqual([expect.stringMatching(/^0x[0-9a-f]{64}$/), expect.stringMatching(/^0x[0-9a-f]{64}$/)]);
 
     const list = await api('GET', '/v1/balance_transactions?limit=100', { key });
     expect(list.status).toBe(200);
@@ -56,10 +58,11 @@ describe('GET /v1/balance_transactions on the local stack', () => {
     ]);
     expect(data[0]).toMatchObject({ amount: '2500000', fee: paidCharge.fee, net: (2_500_000n - BigInt(paidCharge.fee)).toString(), chain: 'local-b', asset: 'USDC' });
     expect(data[0]!.tx_hash).toBe(paidCharge.deposits[0].tx_hash);
-    expect(data[1]).toMatchObject({ amount: '-1000000', fee: capturedFee, net: (-1_000_000n - BigInt(capturedFee)).toString(), chain: 'local-a', tx_hash: null });
-    expect(data[2]).toMatchObject({ amount: `-${automaticFee}`, fee: '0', net: `-${automaticFee}` });
-    expect(data[3]).toMatchObject({ amount: '-12345678', fee: '0', net: '-12345678', chain: 'local-a' });
-    expect(data[4]).toMatchObject({ amount: '100000000', fee: '0', net: '100000000', chain: null, balance_after: '100000000' });
+    // A payout's entries carry the hash of the transaction that paid it, once it succeeded.
+    expect(data[1]).toMatchObject({ amount: '-1000000', fee: capturedFee, net: (-1_000_000n - BigInt(capturedFee)).toString(), chain: 'local-a', tx_hash: capturedPayment.tx_hash });
+    expect(data[2]).toMatchObject({ amount: `-${automaticFee}`, fee: '0', net: `-${automaticFee}`, tx_hash: automaticPayment.tx_hash });
+    expect(data[3]).toMatchObject({ amount: '-12345678', fee: '0', net: '-12345678', chain: 'local-a', tx_hash: automaticPayment.tx_hash });
+    expect(data[4]).toMatchObject({ amount: '100000000', fee: '0', net: '100000000', chain: null, balance_after: '100000000', tx_hash: null });
     expect(data.map((t) => t.id)).toEqual(data.map((t) => t.id).sort().reverse());
     for (const [index, t] of data.entries()) {
       const older = data[index + 1];
