@@ -240,44 +240,49 @@ const paths = {
   },
 };
 
+/** Who the API is, where it runs and how its operations are grouped: the document's parts that hold no schema. */
+const documentHeader = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Lanepay merchant API',
+    version: '1.0.0',
+    description: 'Stablecoin payments with a double-entry ledger. Amounts are integer minor units as decimal strings. '
+      + 'Every refusal is RFC 9457 problem+json with a stable `code`.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    contact: { name: 'Lanepay maintainers', url: 'https://lanepay.dev' },
+  },
+  servers: [
+    { url: 'http://localhost:4510', description: 'The local stack (`npm run dev`)' },
+    {
+      url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+      description: 'A deployment (`npm run deploy`): its API Gateway URL',
+      variables: {
+        apiId: { default: 'abc123defg', description: 'The REST API id `serverless deploy` prints' },
+        region: { default: 'us-east-1' },
+        stage: { default: 'dev' },
+      },
+    },
+  ],
+  security: [{ apiKey: [] }],
+  tags: [
+    { name: 'Payments', description: 'Authorize, capture and cancel payments' },
+    { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
+    { name: 'Refunds', description: 'Money of a charge paid back to the payer, as a payout' },
+    { name: 'Reports', description: 'Exports of balance transactions, charges and reconciled payouts, as CSV or Parquet files' },
+    { name: 'Balances', description: 'Available and pending funds per asset' },
+    { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
+    { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
+    { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
+    { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
+    { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
+    { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
+    { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
+  ],
+};
+
 export function openApiDocument(): Record<string, unknown> {
   cached ??= {
-    openapi: '3.1.0',
-    info: {
-      title: 'Lanepay merchant API',
-      version: '1.0.0',
-      description: 'Stablecoin payments with a double-entry ledger. Amounts are integer minor units as decimal strings. '
-        + 'Every refusal is RFC 9457 problem+json with a stable `code`.',
-      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
-      contact: { name: 'Lanepay maintainers', url: 'https://lanepay.dev' },
-    },
-    servers: [
-      { url: 'http://localhost:4510', description: 'The local stack (`npm run dev`)' },
-      {
-        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
-        description: 'A deployment (`npm run deploy`): its API Gateway URL',
-        variables: {
-          apiId: { default: 'abc123defg', description: 'The REST API id `serverless deploy` prints' },
-          region: { default: 'us-east-1' },
-          stage: { default: 'dev' },
-        },
-      },
-    ],
-    security: [{ apiKey: [] }],
-    tags: [
-      { name: 'Payments', description: 'Authorize, capture and cancel payments' },
-      { name: 'Charges', description: 'Pay-ins: deposit addresses customers pay to, credited once final' },
-      { name: 'Refunds', description: 'Money of a charge paid back to the payer, as a payout' },
-      { name: 'Reports', description: 'Exports of balance transactions, charges and reconciled payouts, as CSV or Parquet files' },
-      { name: 'Balances', description: 'Available and pending funds per asset' },
-      { name: 'Events', description: 'What happened, as webhooks and receipts carry it' },
-      { name: 'Webhook endpoints', description: 'Where signed events are delivered' },
-      { name: 'Customers', description: 'Customers and their identity verification (KYC)' },
-      { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
-      { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
-      { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
-      { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
-    ],
+    ...documentHeader,
     paths,
     webhooks: webhooksSection(),
     components: {
