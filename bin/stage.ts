@@ -151,6 +151,13 @@ export function requiredOption(value: string | undefined, flag: string, example:
   return value;
 }
 
+/** A time flag's value in milliseconds: any form Date.parse reads (ISO 8601), or a user error naming the flag. */
+export function timeOption(value: string, flag: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new StackError(`--${flag} is not a time; give an ISO 8601 time such as 2026-12-01T00:00:00Z.`);
+  return ms;
+}
+
 /** Results are JSON on stdout, indented for people and parseable by scripts. */
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);

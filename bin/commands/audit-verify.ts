@@ -1,14 +1,10 @@
 import { recordId, verifyAuditLog } from '#audit';
-import { StackError } from '../../scripts/stack/errors.js';
 import { stageAuditDeps } from '../audit-deps.js';
 import { defineCommand } from '../command.js';
-import { json, requiredOption, userError } from '../stage.js';
+import { json, requiredOption, timeOption, userError } from '../stage.js';
 
 function isoTime(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new StackError(`--${flag} is not a time; give an ISO 8601 time such as 2026-11-26T14:00:00Z.`);
-  return new Date(ms).toISOString();
+  return value === undefined ? undefined : new Date(timeOption(value, flag)).toISOString();
 }
 
 export default defineCommand({

@@ -3,13 +3,7 @@ import { buildStatement } from '#money';
 import { StackError } from '../../scripts/stack/errors.js';
 import { stageAuditDeps } from '../audit-deps.js';
 import { defineCommand } from '../command.js';
-import { requiredOption, stageChainRegistry, userError } from '../stage.js';
-
-function time(value: string, flag: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new StackError(`--${flag} is not a time; give an ISO 8601 time such as 2026-12-01T00:00:00Z.`);
-  return ms;
-}
+import { requiredOption, stageChainRegistry, timeOption, userError } from '../stage.js';
 
 export default defineCommand({
   name: 'statement',
@@ -22,8 +16,8 @@ export default defineCommand({
   },
   async run({ stage, values, print }) {
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
-    const fromMs = time(requiredOption(values.from, 'from', '2026-12-01T00:00:00Z'), 'from');
-    const toMs = time(requiredOption(values.to, 'to', '2027-01-01T00:00:00Z'), 'to');
+    const fromMs = timeOption(requiredOption(values.from, 'from', '2026-12-01T00:00:00Z'), 'from');
+    const toMs = timeOption(requiredOption(values.to, 'to', '2027-01-01T00:00:00Z'), 'to');
     const out = requiredOption(values.out, 'out', 'statement.csv');
     if (fromMs >= toMs) throw new StackError('--from must be before --to.');
     const deps = stageAuditDeps(stage);
