@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger, metrics, tracer, UnauthorizedError } from '#platform';
 import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';
-import { problemErrors, requestIdHeader } from './middleware.js';
+import { apiMetrics, problemErrors, requestIdHeader } from './middleware.js';
 import { parseOrThrow } from './zod-problems.js';
 
 export interface HttpRequest<B, Q, P> {
@@ -67,6 +67,7 @@ export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics))
+    .use(apiMetrics())
     .use(httpSecurityHeaders())
     .use(requestIdHeader())
     .use(problemErrors());

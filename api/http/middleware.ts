@@ -1,6 +1,7 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ContentionError, LanepayError, logger } from '#platform';
+import { ContentionError, LanepayError, logger, metrics } from '#platform';
 import { internalProblem, problemFor, type Problem } from './problem.js';
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -46,4 +47,38 @@ export function requestIdHeader(): middy.MiddlewareObj<APIGatewayProxyEvent, API
     }
   };
   return { after: requestIdHeaderAfter };
+}
+
+/**
+ * The SLIs of every API function (infra/slos.json, docs/slo.md): one request, whether the answer was a
+ * server error, and the time the function took, in the invocation's metrics. Used before
+ * problemErrors, so its onError sees the problem that error became; a 5xx's problem code goes in as
+ * metadata (not a dimension: one series per service), the "top cause" `lanepay slo report` counts,
+ * and so does the merchant's id.
+ */
+export function apiMetrics(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const started = new WeakMap<object, number>();
+  const apiMetricsBefore = async (request: Request) => {
+    started.set(request, performance.now());
+  };
+  const record = async (request: Request) => {
+    const status = request.response?.statusCode ?? 500;
+    metrics.addMetric('ApiRequests', MetricUnit.Count, 1);
+    metrics.addMetric('ApiServerErrors', MetricUnit.Count, status >= 500 ? 1 : 0);
+    metrics.addMetric('ApiLatency', MetricUnit.Milliseconds, Math.round(performance.now() - (started.get(request) ?? performance.now())));
+    if (status >= 500) metrics.addMetadata('code', problemCodeOf(request.response?.body) ?? `http_${status}`);
+    // Whose request it was: which merchant a budget burns for (an id, no personal data).
+    const merchantId = request.event.requestContext?.authorizer?.merchantId;
+    if (typeof merchantId === 'string') metrics.addMetadata('merchantId', merchantId);
+  };
+  return { before: apiMetricsBefore, after: record, onError: record };
+}
+
+function problemCodeOf(body: string | undefined): string | undefined {
+  try {
+    const code = (JSON.parse(body ?? '') as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }

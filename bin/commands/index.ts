@@ -27,6 +27,7 @@ import reconcile from './reconcile.js';
 import memberAdd from './member-add.js';
 import memberRevoke from './member-revoke.js';
 import sanctionsLoad from './sanctions-load.js';
+import sloReport from './slo-report.js';
 import stackStatus from './stack-status.js';
 import statement from './statement.js';
 import statementVerify from './statement-verify.js';
@@ -40,6 +41,7 @@ export const commands: Command<CommandOptions>[] = [
   stackStatus,
   chainStatus,
   chainRotateWallet,
+  sloReport,
   merchantCreate,
   merchantShow,
   merchantSetRisk,

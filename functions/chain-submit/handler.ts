@@ -1,12 +1,13 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { submitPayouts, submitSweep, type Payment, type SubmitResult } from '#money';
 import { payoutsRequestedSchema } from '#notify';
-import { loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry } from '#platform';
+import { idTimeMs, loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
 
@@ -44,6 +45,21 @@ function parsedBody(body: string): unknown {
   }
 }
 
+/**
+ * The capture-to-broadcast SLI (infra/slos.json): from the payment.processing event (its id's time is the
+ * capture) to this batch's broadcast, for each payout broadcast now, a wait for liquidity or a retry included.
+ */
+function recordCaptureToBroadcast(messages: Parsed[], results: Map<string, SubmitResult>): void {
+  const broadcastAtMs = Date.now();
+  for (const message of messages) {
+    if (message.kind !== 'payments') continue;
+    for (const { id, payment } of message.events) {
+      const result = results.get(payment.id);
+      if (result && 'outcome' in result && result.outcome === 'submitted') metrics.addMetric('CaptureToBroadcastMs', MetricUnit.Milliseconds, broadcastAtMs - idTimeMs(id));
+    }
+  }
+}
+
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   // The batch's payouts go out as one unit (one read, one nonce transaction, parallel signing);
   // the processor then reports each record by its own payouts' results.
@@ -51,6 +67,7 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
   const payments = [...parsed.values()].flatMap((p) => (p.kind === 'payments' ? p.events.map((e) => e.payment) : []));
   const results = new Map<string, SubmitResult>((await submitPayouts(deps, payments)).map((r) => [r.paymentId, r]));
   logger.info('payout batch submitted', { records: event.Records.length, payouts: new Set(payments.map((p) => p.id)).size, calls: callCounts });
+  recordCaptureToBroadcast([...parsed.values()], results);
 
   // Records a retry cannot help (malformed) or that were never tried (after the batch's first failure).
   const tried = new Set<string>();

@@ -48,6 +48,10 @@ async function pass(): Promise<void> {
       metrics.addMetric('DepositsReverted', MetricUnit.Count, report.reverted);
       metrics.addMetric('DustTransfers', MetricUnit.Count, report.dust);
       metrics.addMetric('DepositsSetAside', MetricUnit.Count, report.setAside);
+      // Its own EMF document, so the chain goes with it (the SLI's top cause in `lanepay slo report`).
+      const lag = metrics.singleMetric();
+      lag.addMetadata('chain', chain);
+      lag.addMetric('ChainWatchLagBlocks', MetricUnit.Count, report.lagBlocks);
     } catch (error) {
       if (error instanceof ChainUnavailableError) {
         logger.warn('chain unavailable', { chain });

@@ -17,7 +17,7 @@ export { errorFrame, parseSubscribeMessage, realtimeTokenBodySchema, subscribedF
 export type { Frame } from './realtime/messages.js';
 export { pushEvent } from './realtime/push.js';
 export { consumeRealtimeToken, issueRealtimeToken } from './realtime/tokens.js';
-export { deliverWebhook } from './webhooks/deliver.js';
+export { deliverWebhook, type DeliveryOutcome } from './webhooks/deliver.js';
 export type { WebhookDeps, WebhookSignal } from './webhooks/deps.js';
 export { webhookEndpointSchema } from './webhooks/endpoint-object.js';
 export { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from './webhooks/endpoints.js';

@@ -33,7 +33,11 @@ export {
   acquireIdempotencyKey, completeIdempotencyItem, parseIdempotencyKey, releaseIdempotencyKey, requestFingerprint,
 } from './idempotency/store.js';
 export type { IdempotencyLock } from './idempotency/store.js';
-export { newId } from './ids/index.js';
+export { idTimeMs, newId } from './ids/index.js';
 export { logger, metrics, tracer } from './observability/powertools.js';
+export {
+  errorBudget, parseEmfLine, parseWindow, reportRow, sloConfigSchema, tallyFromData,
+  type MetricDatum, type Slo, type SloConfig, type SloReportRow, type SloTally,
+} from './observability/slo.js';
 export * as platformErrors from './errors/index.js';
 export * as idempotencyErrors from './idempotency/errors.js';

@@ -21,13 +21,18 @@ export interface OfflineOptions {
   startTimeoutMs?: number;
 }
 
+/** Where serverless-offline's output goes: the functions' logs and metrics. */
+export function offlineLogFile(runDir: string): string {
+  return path.join(runDir, 'logs', 'offline.log');
+}
+
 /**
  * Starts `serverless offline start --stage local` against the emulators and waits until it
  * reports ready (or its HTTP port answers). Functions are the esbuild bundles in dist/, which the
  * caller builds first.
  */
 export async function startOffline(options: OfflineOptions): Promise<Service> {
-  const logFile = path.join(options.runDir, 'logs', 'offline.log');
+  const logFile = offlineLogFile(options.runDir);
   // serverless.yml sets reloadHandler: false: warm handlers, as on Lambda. Dev restarts offline
   // after a rebuild instead (onFunctionsRebuilt).
   const args = [serverlessBin, 'offline', 'start', '--stage', 'local', '--noSponsor'];

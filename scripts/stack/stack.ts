@@ -10,7 +10,7 @@ import { startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
 import { localChainEntries } from './registry.js';
 import { installTools } from './install.js';
-import { buildFunctions, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
+import { buildFunctions, offlineLogFile, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
 import { assertPortFree, tail, type Service } from './process.js';
 import { loadResources, localCredentials, provision, region, type Endpoints } from './provision.js';
 import { compileSanctionsFilesCached } from './sanctions.js';
@@ -132,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       buckets: provisioned.buckets,
       keys: provisioned.keys,
       chains: stackChains,
+      functionLog: offlineLogFile(options.runDir),
     };
     return { info, stop, died: startup.watchdog.died };
   } catch (error) {

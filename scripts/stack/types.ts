@@ -29,4 +29,6 @@ export interface StackInfo {
   /** Logical CloudFormation id of each S3 bucket to its name on moto, e.g. `ReportsBucket`. */
   buckets: Record<string, string>;
   chains: StackChain[];
+  /** serverless-offline's log: every function's output, their metrics (EMF) among it (`lanepay slo report`). */
+  functionLog: string;
 }

@@ -32,6 +32,8 @@ export interface WatchReport {
   fromBlock: number;
   toBlock: number;
   head: number;
+  /** Blocks the head was ahead of what earlier passes had scanned when this pass started (the chain-watch-lag SLI). */
+  lagBlocks: number;
   logs: number;
   matched: number;
   recorded: number;
@@ -61,7 +63,7 @@ export async function watchChain(deps: WatchDeps, chainName: string): Promise<Wa
   // (recording is idempotent), so a transaction re-mined in a new block is seen there.
   const next = cursor ?? Math.max(0, head - deps.initialLookbackBlocks);
   const fromBlock = Math.max(0, Math.min(next, head + 1) - required);
-  const report: WatchReport = { chain: chainName, fromBlock, toBlock: head, head, logs: 0, matched: 0, recorded: 0, dust: 0, setAside: 0, credited: 0, reverted: 0 };
+  const report: WatchReport = { chain: chainName, fromBlock, toBlock: head, head, lagBlocks: cursor === undefined ? 0 : Math.max(0, head + 1 - cursor), logs: 0, matched: 0, recorded: 0, dust: 0, setAside: 0, credited: 0, reverted: 0 };
   if (fromBlock <= head) {
     const tokens = payInTokens(chain);
     for (let start = fromBlock; start <= head; start += deps.maxBlocksPerQuery) {

@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { decodeTime, monotonicFactory } from 'ulid';
 
 const nextUlid = monotonicFactory();
 
@@ -9,4 +9,9 @@ const nextUlid = monotonicFactory();
  */
 export function newId(prefix: 'pay' | 'evt' | 'mer' | 'key' | 'trf' | 'cus' | 'kyv' | 'ch' | 'mem' | 'apr' | 'dep' | 'we' | 'wa' | 'rd' | 're' | 'rpt'): string {
   return `${prefix}_${nextUlid().toLowerCase()}`;
+}
+
+/** When an id of newId was made (its ULID's time), in ms since the epoch: an event's creation, a payment's. */
+export function idTimeMs(id: string): number {
+  return decodeTime(id.slice(id.indexOf('_') + 1).toUpperCase());
 }

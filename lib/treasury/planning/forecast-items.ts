@@ -57,11 +57,14 @@ export function shortfallStateKey(chain: string, asset: string): Record<string, 
  * `leadPaths` are the simulated sample paths cut to the lead time (the only hours a plan or a
  * scenario reads), packed as float64 rows, so `forecast scenario` replays the same simulation.
  */
+/** The gsi1 partition holding every chain's and asset's latest forecast. */
+export const forecastsPartition = 'FORECASTS';
+
 export function forecastItem(record: ForecastRecord, leadPaths: readonly Float64Array[] = []): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     ...forecastKey(record.chain, record.asset),
     entity: { S: 'forecast' },
-    gsi1pk: { S: 'FORECASTS' },
+    gsi1pk: { S: forecastsPartition },
     gsi1sk: { S: `${record.chain}#${record.asset}` },
     body: { S: JSON.stringify(record) },
   };
@@ -99,7 +102,7 @@ export async function readForecasts(deps: { dynamodb: DynamoDBClient; tableName:
       TableName: deps.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: chain === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND begins_with(gsi1sk, :chain)',
-      ExpressionAttributeValues: { ':pk': { S: 'FORECASTS' }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
+      ExpressionAttributeValues: { ':pk': { S: forecastsPartition }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
       ExclusiveStartKey: startKey,
     }));
     results.push(...(page.Items ?? []).map(forecastFromItem));
