@@ -12,12 +12,16 @@ const statements = (file: string) => (read(file) as { Statement: Statement[] }).
 const actions = (statement: Statement | undefined) => [statement?.Action ?? []].flat();
 const principalPattern = (statement: Statement | undefined) => Object.values(Object.values(statement?.Condition ?? {})[0] ?? {})[0]?.['Fn::Sub'];
 
-function roles(): [string, { Properties: { Path?: string } }][] {
+type Role = { Properties: { Path?: string; AssumeRolePolicyDocument: { Statement: { Principal: { Service?: string } }[] } } };
+
+function roles(): [string, Role][] {
   return fs.readdirSync(infra).filter((file) => file.endsWith('.yml') && !file.includes('policy')).flatMap((file) => {
-    const resources = (read(file) as { Resources?: Record<string, { Type: string; Properties: { Path?: string } }> } | null)?.Resources ?? {};
+    const resources = (read(file) as { Resources?: Record<string, { Type: string } & Role> } | null)?.Resources ?? {};
     return Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::IAM::Role');
   });
 }
+
+const assumedByLambda = (role: Role) => role.Properties.AssumeRolePolicyDocument.Statement.some((s) => s.Principal.Service === 'lambda.amazonaws.com');
 
 describe('KMS key policies', () => {
   it('deny every function role the administration of any key', () => {
@@ -41,10 +45,14 @@ describe('KMS key policies', () => {
     for (const policy of eccKeys) expect(policy).toBe('${file(infra/hot-wallet-key-policy.yml)}');
   });
 
-  it('can tell function roles by path: every role is under /lanepay-<stage>/functions/, and only the chain roles under chain/', () => {
-    const all = roles();
+  it('can tell function roles by path: every function role is under /lanepay-<stage>/functions/, no service role is, and only the chain roles under chain/', () => {
+    const all = roles().filter(([, role]) => assumedByLambda(role));
     expect(all.length).toBeGreaterThan(10);
     for (const [id, role] of all) expect(role.Properties.Path, id).toMatch(/^\/lanepay-\$\{sls:stage\}\/functions\//);
+    // AWS Backup's and S3 replication's roles: the key policies' function grants must not reach them.
+    const services = roles().filter(([, role]) => !assumedByLambda(role));
+    expect(services.map(([id]) => id).sort()).toEqual(['AuditReplicationRole', 'BackupRole']);
+    for (const [id, role] of services) expect(role.Properties.Path ?? '/', id).not.toMatch(/functions/);
     const chain = all.filter(([, role]) => role.Properties.Path?.endsWith('/chain/')).map(([id]) => id).sort();
     expect(chain).toEqual(['ChainCheckRole', 'ChainSubmitRole']);
   });
