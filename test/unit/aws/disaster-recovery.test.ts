@@ -16,7 +16,7 @@ describe('disaster recovery in the packaged template (docs/dr.md)', () => {
     expect(rule).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', Lifecycle: { DeleteAfterDays: 35 }, TargetBackupVault: { Ref: 'BackupVault' } });
     expect(rule.CopyActions).toEqual({ 'Fn::If': ['HasDrBackupVault', [{ DestinationBackupVaultArn: { Ref: 'DrBackupVaultArn' }, Lifecycle: { DeleteAfterDays: 35 } }], { Ref: 'AWS::NoValue' }] });
     expect(props('BackupVault')).toMatchObject({ EncryptionKeyArn: { 'Fn::GetAtt': ['BackupKey', 'Arn'] }, LockConfiguration: { MinRetentionDays: 35 } });
-    expect(template.Resources.BackupVault!.DeletionPolicy).toBe('Retain');
+    expect((template.Resources.BackupVault as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
   });
 
   it('replicates every audit digest to the replica bucket within 15 minutes when one is named, and only then', () => {
