@@ -158,6 +158,18 @@ export function timeOption(value: string, flag: string): number {
   return ms;
 }
 
+/**
+ * A duration flag's value in milliseconds: a whole number and a unit (90s, 15m, 2h, 1d), at least 1 s,
+ * or a user error naming the flag.
+ */
+export function durationOption(value: string, flag: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(value.trim());
+  if (!match) throw new StackError(`--${flag} ${JSON.stringify(value)} must be a whole number and a unit: 90s, 15m, 2h or 1d.`);
+  const seconds = Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  if (seconds < 1) throw new StackError(`--${flag} must be at least 1s.`);
+  return seconds * 1000;
+}
+
 /** Results are JSON on stdout, indented for people and parseable by scripts. */
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);

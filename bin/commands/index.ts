@@ -10,6 +10,7 @@ import chainRotateWallet from './chain-rotate-wallet.js';
 import chainStatus from './chain-status.js';
 import demoReceiver from './demo-receiver.js';
 import demoSeed from './demo-seed.js';
+import drDrill from './dr-drill.js';
 import forecastCsv from './forecast-csv.js';
 import forecastScenario from './forecast-scenario.js';
 import forecastSeed from './forecast-seed.js';
@@ -65,6 +66,7 @@ export const commands: Command<CommandOptions>[] = [
   forecastScenario,
   outboxReplay,
   reconcile,
+  drDrill,
   auditVerify,
   auditProof,
   auditClose,

@@ -3,7 +3,7 @@ import { EvmAdapter } from '#chains';
 import { discrepancyKinds, needsHuman, reconcile, redriveKinds, type ReconcileDeps, type ReconcileReport } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
-import { awsClientConfig, json, readLocalStack, stageChainRegistry, stageDeps } from '../stage.js';
+import { awsClientConfig, durationOption, json, readLocalStack, stageChainRegistry, stageDeps } from '../stage.js';
 
 export default defineCommand({
   name: 'reconcile',
@@ -14,7 +14,7 @@ export default defineCommand({
     json: { type: 'boolean', default: false, description: 'prints the report as JSON' },
   },
   async run({ stage, values, print }) {
-    const olderThanMs = parseAge(values['older-than']);
+    const olderThanMs = durationOption(values['older-than'], 'older-than');
     const chains = stageChainRegistry(stage);
     const base = stageDeps(stage);
     const sqs = new SQSClient(awsClientConfig(stage, 'sqs'));
@@ -41,14 +41,6 @@ export default defineCommand({
 });
 
 /** `15m` → ms. One regex for the four units the flag documents (`ms` would accept forms we do not promise). */
-export function parseAge(text: string): number {
-  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!match) throw new StackError(`--older-than ${JSON.stringify(text)} must be a whole number and a unit: 90s, 15m, 2h or 1d.`);
-  const seconds = Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  if (seconds < 1) throw new StackError('--older-than must be at least 1s.');
-  return seconds * 1000;
-}
-
 function failNoAdapter(name: string): never {
   throw new StackError(`Chain ${name} holds payouts but is not in the chain registry.`);
 }

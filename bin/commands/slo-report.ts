@@ -1,10 +1,9 @@
 import { defineCommand } from '../command.js';
-import { parseWindow, reportRow, type SloConfig, type SloReportRow } from '#platform';
-import { StackError } from '../../scripts/stack/errors.js';
+import { reportRow, type SloConfig, type SloReportRow } from '#platform';
 import { awsSloTallies } from '../slo/cloudwatch.js';
 import { localSloTallies } from '../slo/local-log.js';
 import { sloConfig } from '../slo/config.js';
-import { json, readLocalStack } from '../stage.js';
+import { durationOption, json, readLocalStack } from '../stage.js';
 
 export default defineCommand({
   name: 'slo report',
@@ -16,8 +15,7 @@ export default defineCommand({
   async run({ stage, values, print }) {
     const config = sloConfig();
     const windowText = values.window ?? `${config.windowDays}d`;
-    const windowMs = parseWindow(windowText);
-    if (windowMs === undefined) throw new StackError(`--window ${JSON.stringify(windowText)} is not a window: use a whole number of days, hours or minutes, e.g. 28d, 6h or 30m.`);
+    const windowMs = durationOption(windowText, 'window');
     const untilMs = Date.now();
     // Locally the functions' EMF lines in the stack's log; on AWS the same metrics in CloudWatch.
     const tallies = stage === 'local'

@@ -10,6 +10,7 @@ export { recordId } from './record.js';
 export type { AuditActor, AuditEntry, AuditMovement } from './record.js';
 export { s3DigestArchive } from './s3-archive.js';
 export { verifyAuditLog } from './verify.js';
+export { readRegistry } from './reads.js';
 export { writeAudited } from './writer.js';
 export type { AuditedTransaction, ItemsState } from './writer.js';
 export { inclusionProofs } from './proof.js';

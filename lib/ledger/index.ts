@@ -9,6 +9,7 @@ export { creditSandboxFunds } from './sandbox.js';
 export { balanceMovements, refusedForFunds, transferItems, transferKey } from './transfers.js';
 export type { PendingTransfer, TransferIntent } from './transfers.js';
 export * as ledgerErrors from './errors.js';
+export { checkLedgerInvariants, type LedgerInvariants } from './invariants.js';
 export { forgetAccountStates, ledgerPostings } from './account-states.js';
 export { balanceTransactionIdBound, balanceTransactionIdPattern, balanceTransactionsPartition, balanceTransactionTypes } from './balance-transactions.js';
 export type { BalanceMemo, BalanceMovement, BalanceTransactionType } from './balance-transactions.js';

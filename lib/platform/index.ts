@@ -36,7 +36,7 @@ export type { IdempotencyLock } from './idempotency/store.js';
 export { idTimeMs, newId } from './ids/index.js';
 export { logger, metrics, tracer } from './observability/powertools.js';
 export {
-  errorBudget, parseEmfLine, parseWindow, reportRow, sloConfigSchema, tallyFromData,
+  errorBudget, parseEmfLine, reportRow, sloConfigSchema, tallyFromData,
   type MetricDatum, type Slo, type SloConfig, type SloReportRow, type SloTally,
 } from './observability/slo.js';
 export * as platformErrors from './errors/index.js';

@@ -11,5 +11,6 @@ export { forecastCsv } from './forecast/csv.js';
 export { ForecastCsvError } from './forecast/errors.js';
 export { applyShocks, parseShocks, planLiquidity, ShockSyntaxError } from './forecast/index.js';
 export { discrepancyKinds, needsHuman, reconcile, redriveKinds } from './reconcile/index.js';
+export { unrelayedEvents } from './reconcile/outbox.js';
 export type { ReconcileDeps, ReconcileReport } from './reconcile/index.js';
 export * as forecastErrors from './forecast/errors.js';

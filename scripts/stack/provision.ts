@@ -342,7 +342,8 @@ async function createTopic(properties: Record<string, unknown>, context: Context
 /**
  * A bucket on moto, named as CloudFormation leaves unnamed ones to it: here `lanepay-local-<logical id>`
  * (infra/environment.yml's local REPORTS_BUCKET says the same). moto keeps no encryption, lifecycle or
- * Object Lock rules; what matters locally is that the objects are there.
+ * Object Lock rules, and the local stack has no second region to replicate to (docs/dr.md); what
+ * matters locally is that the objects are there.
  */
 async function createBucket(properties: Record<string, unknown>, context: Context): Promise<Attributes> {
   checkProperties(
@@ -350,7 +351,7 @@ async function createBucket(properties: Record<string, unknown>, context: Contex
     'AWS::S3::Bucket',
     properties,
     ['BucketName'],
-    ['VersioningConfiguration', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'OwnershipControls', 'LifecycleConfiguration', 'ObjectLockEnabled', 'ObjectLockConfiguration', 'Tags'],
+    ['VersioningConfiguration', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'OwnershipControls', 'LifecycleConfiguration', 'ObjectLockEnabled', 'ObjectLockConfiguration', 'ReplicationConfiguration', 'Tags'],
   );
   const p = (await context.resolve({ BucketName: properties.BucketName })) as { BucketName?: unknown };
   const name = typeof p.BucketName === 'string' ? p.BucketName : `lanepay-local-${context.id.toLowerCase()}`;

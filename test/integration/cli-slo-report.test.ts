@@ -63,6 +63,6 @@ describe('lanepay slo report on the local stack', () => {
 
     const refused = await cli.run(['slo', 'report', '--window', '2w']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('--window "2w" is not a window');
+    expect(refused.stderr).toContain('--window "2w" must be a whole number and a unit');
   });
 });

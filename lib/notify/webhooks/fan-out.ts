@@ -79,11 +79,11 @@ async function countRedelivery(deps: WebhookDeps, eventId: string): Promise<void
   }
 }
 
-function subscribes(record: EndpointRecord, type: string): boolean {
+export function subscribes(record: EndpointRecord, type: string): boolean {
   return record.endpoint.status === 'enabled' && (record.endpoint.events.includes('*') || record.endpoint.events.includes(type));
 }
 
-async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointRecord[]> {
+export async function merchantEndpoints(deps: Pick<WebhookDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<EndpointRecord[]> {
   const records: EndpointRecord[] = [];
   const pages = paginateQuery(
     { client: deps.dynamodb },
@@ -95,7 +95,11 @@ async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise
 
 async function enqueueDeliveries(deps: WebhookDeps, endpoints: EndpointRecord[], eventId: string, merchantId: string, run: DeliveryMessage['run']): Promise<void> {
   const nowMs = deps.now().getTime();
-  const messages: DeliveryMessage[] = endpoints.map((record) => ({ endpointId: record.endpoint.id, eventId, merchantId, run, attempt: 1, notBeforeMs: nowMs }));
+  await sendDeliveryMessages(deps, endpoints.map((record) => ({ endpointId: record.endpoint.id, eventId, merchantId, run, attempt: 1, notBeforeMs: nowMs })), eventId);
+}
+
+/** Delivery messages, ten per SendMessageBatch; a refused one fails the call (the caller's message is retried). */
+export async function sendDeliveryMessages(deps: WebhookDeps, messages: DeliveryMessage[], eventId: string): Promise<void> {
   for (let offset = 0; offset < messages.length; offset += 10) {
     const batch = messages.slice(offset, offset + 10);
     const result = await deps.sqs.send(

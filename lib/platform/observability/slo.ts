@@ -127,13 +127,6 @@ const emfHeaderSchema = z.object({
   CloudWatchMetrics: z.array(z.object({ Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string() })) })),
 });
 
-/** Parses a window such as `28d`, `6h` or `30m` into milliseconds. */
-export function parseWindow(text: string): number | undefined {
-  const match = /^(\d+)([dhm])$/.exec(text.trim());
-  if (!match || Number(match[1]) === 0) return undefined;
-  return Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
-}
-
 // The cause of a datum's bad events: a 5xx's problem code (api/http/middleware.ts apiMetrics), the chain, or the endpoint.
 function causeOf(datum: MetricDatum): string | undefined {
   for (const key of ['code', 'chain', 'endpointId']) {

@@ -1,5 +1,5 @@
 import { unrelayedEventPartitions } from '#merchants';
-import { eventSchema, relayEvent } from '#notify';
+import { eventSchema, relayEvent, type LanepayEvent, type RelayDeps } from '#notify';
 import type { ReconcileDeps, ReconcileOptions } from './deps.js';
 import type { Finding } from './findings.js';
 import { keysBefore, readByKey } from './index-keys.js';
@@ -9,7 +9,9 @@ import { keysBefore, readByKey } from './index-keys.js';
  * OUTBOX#<shard>): the stream relay gave up on them or never saw them. Each is relayed again, by
  * the relay's own code, which also takes it out of the index.
  */
-export async function* unrelayedEvents(deps: ReconcileDeps, options: ReconcileOptions): AsyncGenerator<{ finding: Finding<'event_not_relayed'>; redrive: () => Promise<void> }> {
+export async function* unrelayedEvents(
+  deps: Pick<ReconcileDeps, 'dynamodb' | 'tableName' | 'now'> & RelayDeps, options: Pick<ReconcileOptions, 'olderThanMs'>,
+): AsyncGenerator<{ finding: Finding<'event_not_relayed'>; event: LanepayEvent; merchantId: string; redrive: () => Promise<void> }> {
   const before = new Date(deps.now().getTime() - options.olderThanMs);
   for (const partition of unrelayedEventPartitions()) {
     for await (const key of keysBefore(deps, partition, before)) {
@@ -19,6 +21,8 @@ export async function* unrelayedEvents(deps: ReconcileDeps, options: ReconcileOp
       const merchantId = item.merchantId.S;
       yield {
         finding: { kind: 'event_not_relayed', subject: event.id, detail: `${event.type} of ${event.created_at} never relayed` },
+        event,
+        merchantId,
         redrive: async () => { await relayEvent(deps, event, merchantId); },
       };
     }

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { httpHandler } from '#api/http/handler.js';
 import { sloConfig } from '../../../bin/slo/config.js';
-import { parseEmfLine, parseWindow, reportRow, tallyFromData, type MetricDatum, type Slo } from '#platform';
+import { parseEmfLine, reportRow, tallyFromData, type MetricDatum, type Slo } from '#platform';
 
 const config = sloConfig();
 const slo = (id: string): Slo => config.slos.find((s) => s.id === id)!;
@@ -77,13 +77,6 @@ describe('SLO tallies and budgets', () => {
 
   it('reports no good share and nothing spent for an SLO without events', () => {
     expect(reportRow(slo('forecast-freshness'), { events: 0, bad: 0, causes: new Map() })).toMatchObject({ events: 0, sli: null, budgetSpent: 0, topCauses: [] });
-  });
-
-  it('reads windows in days, hours and minutes, and refuses anything else', () => {
-    expect(parseWindow('28d')).toBe(28 * 86_400_000);
-    expect(parseWindow('6h')).toBe(6 * 3_600_000);
-    expect(parseWindow('30m')).toBe(1_800_000);
-    for (const bad of ['0d', '1w', '-1d', '1.5h', '', 'd']) expect(parseWindow(bad)).toBeUndefined();
   });
 
   it('ignores log lines that are not EMF documents', () => {
