@@ -4,6 +4,7 @@ import { formatEther, formatUnits } from 'ethers';
 import { EvmAdapter, FailoverRpc, type Chain } from '#chains';
 import { currentHotWallet, inFlightPayoutItems, walletKey } from '#money';
 import { defineCommand } from '../command.js';
+import { rpcCircuits, type RpcCircuit } from '../rpc-circuits.js';
 import { stageChainRegistry, stageDeps } from '../stage.js';
 
 interface ChainStatus {
@@ -24,6 +25,8 @@ interface ChainStatus {
   next_nonce?: number | null;
   chain_pending_nonce?: number;
   in_flight?: { count: number; oldest_payment_id: string | null; oldest_age_seconds: number | null };
+  /** The RPC circuits the functions opened or closed in the last hour (their breakers, not the CLI's); a string when they could not be read. */
+  rpc_circuits?: RpcCircuit[] | string;
 }
 
 // An operator runs this to find out what is wrong: an unreachable node must not hold it up for long.
@@ -31,14 +34,18 @@ const rpcTimeoutMs = 3_000;
 
 export default defineCommand({
   name: 'chain status',
-  description: 'Per chain: head block, hot wallet, balances, Lanepay and chain nonces, payouts in flight',
+  description: 'Per chain: head block, hot wallet, balances, Lanepay and chain nonces, payouts in flight, and the RPC circuits the functions opened in the last hour',
   options: { json: { type: 'boolean', default: false, description: 'prints JSON instead of a table' } },
   async run({ stage, values, print }) {
     // Registry first: a missing LANEPAY_CHAIN_REGISTRY is the likeliest mistake on a deployed stage.
     const registry = stageChainRegistry(stage);
     const deps = stageDeps(stage);
     try {
-      const statuses = await Promise.all(registry.chains.map((chain) => chainStatus(chain, deps)));
+      const [statuses, circuits] = await Promise.all([
+        Promise.all(registry.chains.map((chain) => chainStatus(chain, deps))),
+        rpcCircuits(stage).catch((error: unknown) => (error as Error).message),
+      ]);
+      for (const status of statuses) status.rpc_circuits = typeof circuits === 'string' ? circuits : circuits.get(status.chain) ?? [];
       print(values.json ? JSON.stringify(statuses, null, 2) : statuses.map(describeStatus).join('\n\n'));
       return statuses.every((s) => s.status === 'ok') ? 0 : 1;
     } finally {
@@ -111,9 +118,16 @@ function describeStatus(s: ChainStatus): string {
     const { count, oldest_payment_id, oldest_age_seconds } = s.in_flight;
     lines.push(['in flight', count === 0 ? '0' : `${count}, oldest ${oldest_payment_id} ${age(oldest_age_seconds ?? 0)} old`]);
   }
+  if (s.rpc_circuits !== undefined) lines.push(['rpc circuits', circuitsLine(s.rpc_circuits)]);
   if (s.status === 'error') lines.push(['error', s.error ?? 'unknown']);
   const width = Math.max(...lines.map(([label]) => label.length));
   return [`${s.chain} (chain id ${s.chain_id})`, ...lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+}
+
+function circuitsLine(circuits: RpcCircuit[] | string): string {
+  if (typeof circuits === 'string') return `unknown (${circuits})`;
+  if (circuits.length === 0) return 'none opened in the last hour (functions\' breakers)';
+  return circuits.map((c) => `${c.rpc} ${c.state} since ${c.since}`).join('; ');
 }
 
 /** The two nonces differ for a reason an operator should know without reading the code. */

@@ -1,12 +1,10 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Slo, SloConfig, SloTally } from '#platform';
 import { StackError } from '../../scripts/stack/errors.js';
+import { CloudWatchLogsClient, functionLogGroup, insightsQuery } from '../metrics-log.js';
 
 // infra/environment.yml POWERTOOLS_METRICS_NAMESPACE: the namespace every function's metrics are in.
 const namespace = 'Lanepay';
-const insightsDeadlineMs = 60_000;
 
 /**
  * The SLOs' tallies on a deployed stage: event and bad counts from CloudWatch metrics over the whole
@@ -60,23 +58,6 @@ async function topCauses(logs: CloudWatchLogsClient, slo: Slo, stage: string, fr
   const query = sli.kind === 'ratio'
     ? `filter ${sli.bad} > 0 | stats sum(${sli.bad}) as events by coalesce(code, 'unknown') as cause | sort events desc | limit 3`
     : `filter ${sli.metric} > ${sli.threshold} | stats count(*) as events by coalesce(code, chain, endpointId, 'unknown') as cause | sort events desc | limit 3`;
-  const { queryId } = await logs.send(new StartQueryCommand({
-    logGroupName: `/aws/lambda/lanepay-${stage}-${sli.service}`,
-    startTime: Math.floor(fromMs / 1000),
-    endTime: Math.ceil(untilMs / 1000),
-    queryString: query,
-  }));
-  const deadline = Date.now() + insightsDeadlineMs;
-  while (Date.now() < deadline) {
-    const answer = await logs.send(new GetQueryResultsCommand({ queryId }));
-    if (answer.status === 'Complete') {
-      return new Map((answer.results ?? []).map((fields) => {
-        const field = (name: string) => fields.find((f) => f.field === name)?.value ?? '';
-        return [field('cause'), Number(field('events'))] as const;
-      }));
-    }
-    if (answer.status === 'Failed' || answer.status === 'Cancelled' || answer.status === 'Timeout') throw new StackError(`Logs Insights query for ${slo.id} ended ${answer.status}.`);
-    await delay(1_000);
-  }
-  throw new StackError(`Logs Insights gave no answer for ${slo.id} within ${insightsDeadlineMs / 1000} s.`);
+  const rows = await insightsQuery(logs, [functionLogGroup(stage, sli.service)], query, fromMs, untilMs);
+  return new Map(rows.map((row) => [row.cause ?? 'unknown', Number(row.events)]));
 }

@@ -6,11 +6,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ChainRegistry, ChainUnavailableError, FailoverRpc } from '#chains';
 import { planSweep, watchChain, type WatchDeps } from '#money';
 import { chainWatchConfigSchema, dynamodbClient, loadConfig, logger, metrics, sqsClient } from '#platform';
+import { rpcOptions } from '../commons/rpc-circuits.js';
 
 const config = loadConfig(chainWatchConfigSchema);
 const chains = ChainRegistry.parse(config.CHAIN_REGISTRY);
 // One RPC (and its breaker state) per chain for the container's lifetime.
-const rpcs = new Map(chains.chains.map((chain) => [chain.name, new FailoverRpc(chain.name, chain.chainId, chain.rpcUrls)]));
+const rpcs = new Map(chains.chains.map((chain) => [chain.name, new FailoverRpc(chain.name, chain.chainId, chain.rpcUrls, rpcOptions())]));
 const deps: WatchDeps = {
   dynamodb: dynamodbClient(),
   tableName: config.TABLE_NAME,

@@ -6,6 +6,7 @@ import { dynamodbClient, kmsClient, loadConfig, logger, metrics, sqsClient, webh
 const metricBySignal: Record<WebhookSignal['kind'], string> = {
   delivery_exhausted: 'WebhookDeliveryExhausted',
   endpoint_disabled: 'WebhookEndpointDisabled',
+  circuit_opened: 'WebhookCircuitOpened',
 };
 
 let deps: WebhookDeps | undefined;

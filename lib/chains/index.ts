@@ -8,5 +8,5 @@ export { KmsSigner } from './kms-signer.js';
 export { ChainRegistry, chainRegistrySchema } from './registry.js';
 export type { Chain } from './registry.js';
 export { FailoverRpc, isTransportError } from './rpc.js';
-export type { FailoverOptions } from './rpc.js';
+export type { CircuitChange, FailoverOptions } from './rpc.js';
 export * as chainsErrors from './errors.js';

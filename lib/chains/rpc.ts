@@ -17,6 +17,15 @@ export interface FailoverOptions {
   now?: () => number;
   /** Called before every JSON-RPC request sent (an operation may send more than one): for counting. */
   onRequest?: () => void;
+  /** Called when an endpoint's circuit opens, and when a call through it succeeds again: for metrics. */
+  onCircuitChange?: (change: CircuitChange) => void;
+}
+
+/** An endpoint's circuit opened or closed; `host` only, since RPC URLs may carry an API key in their path. */
+export interface CircuitChange {
+  chain: string;
+  host: string;
+  state: 'open' | 'closed';
 }
 
 /**
@@ -30,12 +39,14 @@ export class FailoverRpc {
   private readonly failureThreshold: number;
   private readonly cooldownMs: number;
   private readonly now: () => number;
+  private readonly onCircuitChange: ((change: CircuitChange) => void) | undefined;
 
   constructor(readonly chain: string, chainId: number, urls: string[], options: FailoverOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.failureThreshold = options.failureThreshold ?? 3;
     this.cooldownMs = options.cooldownMs ?? 15_000;
     this.now = options.now ?? Date.now;
+    this.onCircuitChange = options.onCircuitChange;
     this.endpoints = urls.map((url) => {
       const request = new FetchRequest(url);
       request.timeout = this.timeoutMs;
@@ -56,6 +67,7 @@ export class FailoverRpc {
     for (const endpoint of candidates) {
       try {
         const result = await operation(endpoint.provider);
+        if (endpoint.openUntilMs > 0) this.onCircuitChange?.({ chain: this.chain, host: hostOf(endpoint.url), state: 'closed' });
         endpoint.consecutiveFailures = 0;
         endpoint.openUntilMs = 0;
         return result;
@@ -63,10 +75,21 @@ export class FailoverRpc {
         if (!isTransportError(error)) throw error;
         lastError = error;
         endpoint.consecutiveFailures += 1;
-        if (endpoint.consecutiveFailures >= this.failureThreshold) endpoint.openUntilMs = this.now() + this.cooldownMs;
+        if (endpoint.consecutiveFailures >= this.failureThreshold) {
+          if (endpoint.openUntilMs <= now) this.onCircuitChange?.({ chain: this.chain, host: hostOf(endpoint.url), state: 'open' });
+          endpoint.openUntilMs = this.now() + this.cooldownMs;
+        }
       }
     }
     throw new ChainUnavailableError(this.chain, lastError);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
   }
 }
 

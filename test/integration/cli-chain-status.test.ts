@@ -2,11 +2,13 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
 import { payoutItem, walletKey } from '#lib/money/payouts/items.js';
 import { fundAddress } from '../../scripts/stack/chains.js';
 import { localChainEntries } from '../../scripts/stack/registry.js';
+import { parseEmfLine } from '#platform';
+import { recordCircuitChange } from '../../functions/commons/rpc-circuits.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { clients } from '../support/deps.js';
 import { isolatedTable, newHotWalletKey } from '../support/isolated.js';
@@ -29,7 +31,7 @@ describe('lanepay chain status', () => {
       const section = run.stdout.split('\n\n').find((block) => block.startsWith(`${chain.name} (chain id ${chain.chainId})`));
       expect(section, run.stdout).toBeDefined();
       expect(Number(section!.match(/head block\s+(\d+)/)?.[1])).toBeGreaterThan(0);
-      expect(section).toContain(`hot wallet  ${chain.hotWallet}`);
+      expect(section).toMatch(new RegExp(`hot wallet\\s+${chain.hotWallet}`));
       expect(section).toMatch(/gas\s+\d+(\.\d+)? ETH/);
     }
   });
@@ -73,6 +75,30 @@ describe('lanepay chain status', () => {
     }
   });
 
+  it('shows the RPC circuits the functions opened in the last hour, per chain, with the latest state of each host', async () => {
+    const [first, second] = stack().chains;
+    // What the chain functions log when a breaker changes (their EMF documents), into a log of the test's own.
+    const lines = await emfLinesOf(() => {
+      recordCircuitChange({ chain: first!.name, host: 'rpc-1.example:443', state: 'open' });
+      recordCircuitChange({ chain: first!.name, host: 'rpc-2.example:443', state: 'open' });
+      recordCircuitChange({ chain: first!.name, host: 'rpc-2.example:443', state: 'closed' });
+    });
+    expect(lines).toHaveLength(3);
+    fs.writeFileSync(path.join(cli.dir, 'circuits.log'), lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(cli.dir, 'circuits.json'), JSON.stringify({ ...stack(), functionLog: path.join(cli.dir, 'circuits.log') }));
+
+    const run = await lanepay(['chain', 'status', '--json'], 'circuits.json');
+
+    expect(run.code, run.stderr).toBe(0);
+    const statuses = JSON.parse(run.stdout) as { chain: string; rpc_circuits: { rpc: string; state: string }[] }[];
+    const circuits = statuses.find((s) => s.chain === first!.name)!.rpc_circuits.map(({ rpc, state }) => ({ rpc, state }));
+    expect(circuits.sort((a, b) => a.rpc.localeCompare(b.rpc))).toEqual([{ rpc: 'rpc-1.example:443', state: 'open' }, { rpc: 'rpc-2.example:443', state: 'closed' }]);
+    expect(statuses.find((s) => s.chain === second!.name)!.rpc_circuits).toEqual([]);
+    const text = await lanepay(['chain', 'status'], 'circuits.json');
+    expect(text.stdout).toMatch(/rpc circuits\s+none opened in the last hour/);
+    expect(text.stdout).toMatch(/rpc circuits\s+rpc-\d\.example:443 (open|closed) since .*; rpc-\d\.example:443 (open|closed) since/);
+  });
+
   it('reports a chain whose node does not answer as unreachable and exits 1', async () => {
     const [first, second] = stack().chains;
     const down = { ...stack(), chains: [first!, { ...second!, rpcUrl: `http://127.0.0.1:${await closedPort()}` }] };
@@ -84,6 +110,21 @@ describe('lanepay chain status', () => {
     expect(statuses.find((s) => s.chain === second!.name)).toMatchObject({ status: 'unreachable', error: expect.stringContaining('ECONNREFUSED'), hot_wallet: second!.hotWallet });
   });
 });
+
+/** The EMF lines `emit` writes to stdout, as a function's log would hold them. */
+async function emfLinesOf(emit: () => void): Promise<string[]> {
+  const written: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(...String(chunk).split('\n'));
+    return true;
+  });
+  try {
+    emit();
+  } finally {
+    write.mockRestore();
+  }
+  return written.filter((line) => parseEmfLine(line) !== undefined);
+}
 
 /** A port nothing listens on: bound by the OS, then released. */
 function closedPort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import type { Payment } from '#lib/money/payments/schemas.js';
 import { deliverWebhook, type DeliveryOutcome } from '#lib/notify/webhooks/deliver.js';
 import type { WebhookDeps, WebhookSignal } from '#lib/notify/webhooks/deps.js';
 import { createEndpoint, getEndpoint, listAttempts } from '#lib/notify/webhooks/endpoints.js';
+import { deliveryKey, endpointKey } from '#lib/notify/webhooks/items.js';
 import { deliveryMessageSchema, type DeliveryMessage } from '#lib/notify/webhooks/schemas.js';
 import { pinnedTransport, type Transport, type WebhookRequest } from '#lib/notify/webhooks/transport.js';
 import type { Resolver } from '#lib/notify/webhooks/url.js';
@@ -156,7 +157,8 @@ describe('webhook delivery (lib, in-process)', () => {
   it('sends exhausted deliveries to the dead-letter queue, raises failing once, and disables an endpoint failing for too long', async () => {
     const hooks = await startReceiver(() => ({ status: 500 }));
     receivers.push(hooks);
-    const { deps, signals } = await scratchDeps();
+    // Six failures in a row: the circuit (tested below) would hold the sixth; this is about retries.
+    const { deps, signals } = await scratchDeps({ circuit: { failureThreshold: 100, cooldownMs: 1 } });
     const merchant = await fundedMerchant(0n);
     const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/failing'));
 
@@ -179,6 +181,40 @@ describe('webhook delivery (lib, in-process)', () => {
     }));
     // One failing event for the streak (not one per exhausted delivery), then the disabled one.
     expect(events.Items?.map((item) => item.type!.S).sort()).toEqual(['webhook_endpoint.disabled', 'webhook_endpoint.failing']);
+  });
+
+  it('opens an endpoint\'s circuit after failures in a row: deliveries then wait without calling it or spending an attempt, and the first after the cooldown closes it', async () => {
+    let down = true;
+    const hooks = await startReceiver(() => ({ status: down ? 500 : 200 }));
+    receivers.push(hooks);
+    let offsetMs = 0;
+    const { deps, signals } = await scratchDeps({ circuit: { failureThreshold: 3, cooldownMs: 60_000 }, now: () => new Date(Date.now() + offsetMs) });
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/breaker'));
+    const messages = [];
+    for (let i = 0; i < 5; i += 1) messages.push(firstMessage(endpoint.id, await quietEvent(merchant.merchant_id), merchant.merchant_id));
+
+    const outcomes = [];
+    for (const message of messages) outcomes.push(await deliverWebhook(deps, message));
+
+    expect(outcomes).toEqual(['retry_scheduled', 'retry_scheduled', 'retry_scheduled', 'circuit_open', 'circuit_open']);
+    expect(hooks.at('/breaker')).toHaveLength(3);
+    expect(signals).toEqual([{ kind: 'circuit_opened', endpointId: endpoint.id, openUntilMs: expect.any(Number) }]);
+    // Held deliveries spent no attempt: nothing claimed them (their messages wait, delayed, on the queue).
+    for (const message of messages.slice(3)) {
+      const delivery = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: deliveryKey(endpoint.id, message.eventId, 'first'), ConsistentRead: true }));
+      expect(delivery.Item, message.eventId).toBeUndefined();
+    }
+
+    // The receiver recovers; past the cooldown the next delivery tries it, succeeds and closes the circuit.
+    down = false;
+    offsetMs = 63_000;
+    expect(await deliverWebhook(deps, messages[3]!)).toBe('delivered');
+    expect(await deliverWebhook(deps, messages[4]!)).toBe('delivered');
+    expect(hooks.at('/breaker')).toHaveLength(5);
+    const item = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: endpointKey(endpoint.id), ConsistentRead: true }));
+    expect(item.Item?.circuitOpenUntilMs).toBeUndefined();
+    expect(item.Item?.consecutiveFailures).toBeUndefined();
   });
 
   it('never writes a secret to the logs while it creates endpoints, delivers and fails deliveries', async () => {

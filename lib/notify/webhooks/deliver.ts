@@ -1,6 +1,6 @@
 import {
   ConditionalCheckFailedException, GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand,
-  UpdateItemCommand, type TransactWriteItem,
+  UpdateItemCommand, type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { eventKey } from '#merchants';
@@ -8,6 +8,7 @@ import { newId } from '#platform';
 import { eventSchema } from '../events/schemas.js';
 import { endpointEventItem, type WebhookEndpointEventType } from './events.js';
 import { type WebhookEndpoint } from './endpoint-object.js';
+import { failureClauses, heldUntil } from './circuit.js';
 import type { WebhookDeps } from './deps.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';
 import { nextRetryDelayMs, queueDelaySeconds } from './retry.js';
@@ -22,7 +23,7 @@ export const deliveryTimeoutMs = 15_000;
 const leaseMs = 60_000;
 
 export type DeliveryOutcome =
-  | 'delivered' | 'retry_scheduled' | 'exhausted' | 'endpoint_disabled' | 'deferred'
+  | 'delivered' | 'retry_scheduled' | 'exhausted' | 'endpoint_disabled' | 'deferred' | 'circuit_open'
   | 'skipped_endpoint_gone' | 'skipped_endpoint_disabled' | 'skipped_event_gone' | 'skipped_duplicate';
 
 /**
@@ -42,6 +43,12 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
   if (!record || record.merchantId !== message.merchantId) return 'skipped_endpoint_gone';
   if (record.endpoint.status !== 'enabled') return 'skipped_endpoint_disabled';
   if (body === undefined) return 'skipped_event_gone';
+  const held = heldUntil(record, nowMs, deps.random);
+  if (held !== undefined) {
+    // The endpoint's circuit is open: wait on the queue, calling nothing, spending no attempt.
+    await enqueue(deps, { ...message, notBeforeMs: held });
+    return 'circuit_open';
+  }
   if (!(await claim(deps, message))) return 'skipped_duplicate';
 
   const response = await attempt(deps, record, message, body);
@@ -154,13 +161,13 @@ function updateDelivery(deps: WebhookDeps, message: DeliveryMessage, set: 'deliv
 
 async function recordSuccess(deps: WebhookDeps, record: EndpointRecord, message: DeliveryMessage, attemptRecord: WebhookAttempt): Promise<DeliveryOutcome> {
   const items = [putAttempt(deps, record.endpoint.id, attemptRecord), updateDelivery(deps, message, 'delivered')];
-  if (record.failingSinceMs !== undefined) {
-    // A success ends the failure streak (and its disable clock).
+  if (record.failingSinceMs !== undefined || record.consecutiveFailures || record.circuitOpenUntilMs !== undefined) {
+    // A success ends the failure streak (and its disable clock), and closes the circuit.
     items.push({
       Update: {
         TableName: deps.tableName,
         Key: endpointKey(record.endpoint.id),
-        UpdateExpression: 'REMOVE failingSinceMs, failingReportedMs',
+        UpdateExpression: 'REMOVE failingSinceMs, failingReportedMs, consecutiveFailures, circuitOpenUntilMs',
         ConditionExpression: 'attribute_exists(pk)',
       },
     });
@@ -175,15 +182,18 @@ async function recordFailure(
   const now = deps.now();
   const failingSinceMs = record.failingSinceMs ?? now.getTime();
   if (now.getTime() - failingSinceMs >= deps.disableAfterMs) return disable(deps, record, message, attemptRecord, 'failing');
-  const startStreak: TransactWriteItem[] = record.failingSinceMs !== undefined ? [] : [{
+  // One update of the endpoint per failure: the streak's start (kept if set) and the circuit's count.
+  const failure = failureClauses(deps, record, now.getTime());
+  if (failure.openUntilMs !== undefined) deps.signal({ kind: 'circuit_opened', endpointId: record.endpoint.id, openUntilMs: failure.openUntilMs });
+  const endpointFailure = (extraSet: string[] = [], extraValues: Record<string, AttributeValue> = {}, condition = 'attribute_exists(pk)'): TransactWriteItem => ({
     Update: {
       TableName: deps.tableName,
       Key: endpointKey(record.endpoint.id),
-      UpdateExpression: 'SET failingSinceMs = if_not_exists(failingSinceMs, :now)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': { N: String(failingSinceMs) } },
+      UpdateExpression: `SET ${['failingSinceMs = if_not_exists(failingSinceMs, :since)', ...failure.set, ...extraSet].join(', ')} ADD ${failure.add}`,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: { ':since': { N: String(failingSinceMs) }, ...failure.values, ...extraValues },
     },
-  }];
+  });
   const delayMs = nextRetryDelayMs(
     deps.retryScheduleSeconds,
     { attempt: message.attempt, ...(response.statusCode !== undefined ? { statusCode: response.statusCode } : {}), ...(response.retryAfter ? { retryAfter: response.retryAfter } : {}) },
@@ -197,7 +207,7 @@ async function recordFailure(
     await writeBestEffort(deps, [
       putAttempt(deps, record.endpoint.id, attemptRecord),
       updateDelivery(deps, message, { leaseUntilMs: next.notBeforeMs + leaseMs }),
-      ...startStreak,
+      endpointFailure(),
     ]);
     return 'retry_scheduled';
   }
@@ -207,18 +217,10 @@ async function recordFailure(
   const items: TransactWriteItem[] = [putAttempt(deps, record.endpoint.id, attemptRecord), updateDelivery(deps, message, 'finished')];
   if (record.failingReportedMs === undefined) {
     items.push(
-      {
-        Update: {
-          TableName: deps.tableName,
-          Key: endpointKey(record.endpoint.id),
-          UpdateExpression: 'SET failingSinceMs = if_not_exists(failingSinceMs, :since), failingReportedMs = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(failingReportedMs)',
-          ExpressionAttributeValues: { ':since': { N: String(failingSinceMs) }, ':now': { N: String(now.getTime()) } },
-        },
-      },
+      endpointFailure(['failingReportedMs = :now'], { ':now': { N: String(now.getTime()) } }, 'attribute_exists(pk) AND attribute_not_exists(failingReportedMs)'),
       endpointEvent(deps, record, 'webhook_endpoint.failing', record.endpoint),
     );
-  } else items.push(...startStreak);
+  } else items.push(endpointFailure());
   await writeBestEffort(deps, items);
   return 'exhausted';
 }

@@ -24,6 +24,10 @@ export interface EndpointRecord {
   failingSinceMs?: number;
   /** Set when `webhook_endpoint.failing` was raised for the current streak, so it is raised once. */
   failingReportedMs?: number;
+  /** Failed attempts in a row, across every delivery to the endpoint: what opens its circuit. */
+  consecutiveFailures?: number;
+  /** While open, deliveries wait for this time without calling the endpoint (lib/notify/webhooks/circuit.ts). */
+  circuitOpenUntilMs?: number;
 }
 
 export function endpointKey(id: string) {
@@ -69,6 +73,8 @@ const storedEndpointSchema = z.object({
   version: z.number(),
   failingSinceMs: z.number().optional(),
   failingReportedMs: z.number().optional(),
+  consecutiveFailures: z.number().optional(),
+  circuitOpenUntilMs: z.number().optional(),
 });
 
 export function endpointFromItem(item: Record<string, AttributeValue>): EndpointRecord {
