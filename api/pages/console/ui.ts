@@ -1,4 +1,4 @@
-import Negotiator from 'negotiator';
+import { chooseLanguage } from '../checkout/messages.js';
 import { consoleBuild } from './assets.js';
 
 /**
@@ -28,9 +28,8 @@ export interface ConsoleUi {
 
 /** The console language for a locale or an Accept-Language header (best match, English otherwise). */
 export function chooseConsoleLocale(localeOrAcceptLanguage: string | undefined): ConsoleLocale {
-  if (!localeOrAcceptLanguage) return 'en';
-  const chosen = new Negotiator({ headers: { 'accept-language': localeOrAcceptLanguage } }).language(['en', 'zh-CN', 'zh']);
-  return chosen === 'zh-CN' || chosen === 'zh' ? 'zh-CN' : 'en';
+  // The checkout page's rule: every Chinese variant reads Simplified Chinese, anything else English.
+  return chooseLanguage(undefined, localeOrAcceptLanguage);
 }
 
 const titles: Record<ConsoleLocale, string> = { en: 'Lanepay console', 'zh-CN': 'Lanepay 控制台' };
