@@ -27,7 +27,7 @@ export function ForecastCanvas(props: { chart: ForecastChart; labels: ChartLabel
     const { chart, labels } = props;
     const shortfall = chart.x.map((_, index) => (index === chart.shortfallIndex ? chart.p95High[index]! : null));
     const number = new Intl.NumberFormat(labels.locale, { maximumFractionDigits: 2 });
-    const time = new Intl.DateTimeFormat(labels.locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    const time = new Intl.DateTimeFormat(labels.locale, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     const plot = new uPlot(
       {
         width: Math.max(320, Math.min(element.clientWidth || 720, 960)),
@@ -36,17 +36,17 @@ export function ForecastCanvas(props: { chart: ForecastChart; labels: ChartLabel
         cursor: { show: true, drag: { x: false, y: false } },
         scales: { x: { time: true } },
         axes: [
-          { values: (_self, ticks) => ticks.map((tick) => time.format(new Date(tick * 1000))) },
+          { space: 110, values: (_self, ticks) => ticks.map((tick) => time.format(new Date(tick * 1000))) },
           { values: (_self, ticks) => ticks.map((tick) => number.format(tick)), size: 70 },
         ],
         series: [
           {},
-          { label: `${labels.band95} ↑`, stroke: 'rgba(37, 99, 235, 0.35)', width: 1 },
-          { label: `${labels.band95} ↓`, stroke: 'rgba(37, 99, 235, 0.35)', width: 1 },
-          { label: `${labels.band80} ↑`, stroke: 'rgba(37, 99, 235, 0.6)', width: 1 },
-          { label: `${labels.band80} ↓`, stroke: 'rgba(37, 99, 235, 0.6)', width: 1 },
-          { label: labels.median, stroke: '#1d4ed8', width: 2 },
-          { label: labels.available, stroke: '#15803d', width: 2, dash: [6, 4] },
+          { label: `${labels.band95} ↑`, stroke: 'rgba(37, 99, 235, 0.35)', width: 1, points: { show: false } },
+          { label: `${labels.band95} ↓`, stroke: 'rgba(37, 99, 235, 0.35)', width: 1, points: { show: false } },
+          { label: `${labels.band80} ↑`, stroke: 'rgba(37, 99, 235, 0.6)', width: 1, points: { show: false } },
+          { label: `${labels.band80} ↓`, stroke: 'rgba(37, 99, 235, 0.6)', width: 1, points: { show: false } },
+          { label: labels.median, stroke: '#1d4ed8', width: 2, points: { show: false } },
+          { label: labels.available, stroke: '#15803d', width: 2, dash: [6, 4], points: { show: false } },
           { label: labels.shortfall, stroke: '#b91c1c', width: 0, points: { show: true, size: 12, fill: '#b91c1c', stroke: '#7f1d1d' } },
         ],
         bands: [

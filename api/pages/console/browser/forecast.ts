@@ -20,6 +20,10 @@ export interface WalletLiquidity {
   wallet: string | null;
   balance: string | null;
   in_flight: string | null;
+  /** `balance - in_flight`, as the route computes it. */
+  available?: string | null;
+  /** Why the position could not be read now. */
+  error?: string | null;
   plan?: Record<string, unknown> | null;
   forecast: { generated_at: string; points: ForecastPoint[] } | null;
   shortfall: Record<string, unknown> | null;
@@ -50,7 +54,8 @@ function runningSum(values: number[]): number[] {
 }
 
 /** The wallet's balance less what is in flight, in minor units; null when either is unknown. */
-export function availableMinor(entry: Pick<WalletLiquidity, 'balance' | 'in_flight'>): bigint | null {
+export function availableMinor(entry: Pick<WalletLiquidity, 'balance' | 'in_flight' | 'available'>): bigint | null {
+  if (entry.available !== undefined && entry.available !== null) return BigInt(entry.available);
   if (entry.balance === null || entry.balance === undefined) return null;
   return BigInt(entry.balance) - BigInt(entry.in_flight ?? '0');
 }

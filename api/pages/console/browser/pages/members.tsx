@@ -69,7 +69,7 @@ export function Members(): JSX.Element {
                           <button
                             type="button"
                             aria-label={t('revokeMember', { email: row.email })}
-                            onClick={() => void write(() => api('POST', `/v1/members/${encodeURIComponent(row.id)}/revoke`, {}), () => t('memberStatus_revoked'), members.reload)}
+                            onClick={() => void write(() => api('POST', `/v1/members/${encodeURIComponent(row.id)}/revoke`), () => t('memberStatus_revoked'), members.reload)}
                           >
                             {t('revoke')}
                           </button>

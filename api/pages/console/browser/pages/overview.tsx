@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { JSX } from 'preact';
-import { Amount, DateTime, Loaded, Section, useResource } from '../components.js';
+import { Amount, Loaded, Section, useResource } from '../components.js';
 import { ForecastCanvas } from '../chart.js';
 import { decimalsFrom, useConsole } from '../context.js';
 import { availableMinor, forecastChart, type WalletLiquidity } from '../forecast.js';
@@ -61,21 +61,21 @@ export function Overview(): JSX.Element {
   );
 }
 
-function planOf(wallet: WalletLiquidity): { topUp?: string; dry?: number; shortfall?: boolean } {
-  const plan = (wallet.plan ?? {}) as Record<string, unknown>;
-  const topUp = plan.top_up ?? plan.topUp ?? plan.top_up_minor ?? plan.topUpMinor;
-  const dry = plan.dry_probability ?? plan.dryProbability;
-  const shortfall = plan.shortfall;
+/** The plan's top-up and dry probability (GET /v1/liquidity: `plan.top_up`, `plan.dry_probability`). */
+function planOf(wallet: WalletLiquidity): { topUp?: string; dry?: number } {
+  const plan = (wallet.plan ?? {}) as { top_up?: unknown; dry_probability?: unknown };
+  const shortfall = (wallet.shortfall ?? {}) as { top_up?: unknown };
+  const topUp = shortfall.top_up ?? plan.top_up;
   return {
     ...(typeof topUp === 'string' ? { topUp } : {}),
-    ...(typeof dry === 'number' ? { dry } : typeof dry === 'string' ? { dry: Number(dry) } : {}),
-    ...(typeof shortfall === 'boolean' ? { shortfall } : {}),
+    ...(typeof plan.dry_probability === 'number' ? { dry: plan.dry_probability } : {}),
   };
 }
 
 function Wallets(props: { wallets: WalletLiquidity[] }): JSX.Element {
-  const { t, locale } = useConsole();
-  const alerts = props.wallets.filter((wallet) => wallet.shortfall || planOf(wallet).shortfall);
+  const { t, locale, chains } = useConsole();
+  const decimals = (asset: string) => decimalsFrom(chains, asset, knownDecimals[asset]) ?? 0;
+  const alerts = props.wallets.filter((wallet) => wallet.shortfall);
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   return (
     <>
@@ -83,13 +83,15 @@ function Wallets(props: { wallets: WalletLiquidity[] }): JSX.Element {
         {alerts.length === 0 ? (
           <p class="empty">{t('noAlerts')}</p>
         ) : (
+          <div role="alert">
           <ul>
             {alerts.map((wallet) => (
-              <li key={`${wallet.chain}-${wallet.asset}`} role="alert" class="error">
-                {t('alertShortfall', { chain: wallet.chain, asset: wallet.asset, amount: planOf(wallet).topUp ? formatAmount(planOf(wallet).topUp!, wallet.asset, locale, knownDecimals[wallet.asset] ?? 0) : '—' })}
+              <li key={`${wallet.chain}-${wallet.asset}`} class="error">
+                {t('alertShortfall', { chain: wallet.chain, asset: wallet.asset, amount: planOf(wallet).topUp ? formatAmount(planOf(wallet).topUp!, wallet.asset, locale, decimals(wallet.asset)) : '—' })}
               </li>
             ))}
           </ul>
+          </div>
         )}
       </Section>
       <Section title={t('hotWallets')}>
@@ -111,7 +113,10 @@ function Wallets(props: { wallets: WalletLiquidity[] }): JSX.Element {
                 <tr key={`${wallet.chain}-${wallet.asset}`}>
                   <th scope="row">{wallet.chain}</th>
                   <td>{wallet.asset}</td>
-                  <td class="mono">{wallet.wallet ?? '—'}</td>
+                  <td class="mono">
+                    {wallet.wallet ?? '—'}
+                    {wallet.error ? <div class="error">{wallet.error}</div> : null}
+                  </td>
                   <td>
                     <Amount minor={wallet.balance} asset={wallet.asset} />
                   </td>
@@ -119,7 +124,7 @@ function Wallets(props: { wallets: WalletLiquidity[] }): JSX.Element {
                     <Amount minor={wallet.in_flight} asset={wallet.asset} />
                   </td>
                   <td>
-                    {wallet.plan ? (plan.topUp && BigInt(plan.topUp) > 0n ? t('planTopUp', { amount: formatAmount(plan.topUp, wallet.asset, locale, knownDecimals[wallet.asset] ?? 0) }) : t('planNoTopUp')) : t('planNone')}
+                    {wallet.plan ? (plan.topUp && BigInt(plan.topUp) > 0n ? t('planTopUp', { amount: formatAmount(plan.topUp, wallet.asset, locale, decimals(wallet.asset)) }) : t('planNoTopUp')) : t('planNone')}
                     {plan.dry !== undefined ? <div>{t('dryProbability', { percent: percent.format(plan.dry) })}</div> : null}
                   </td>
                 </tr>
@@ -181,7 +186,7 @@ function Forecast(props: { wallet: WalletLiquidity }): JSX.Element {
           </p>
           {wallet.forecast ? (
             <p class="hint">
-              <DateTime iso={wallet.forecast.generated_at} />
+              {t('forecastGenerated', { time: formatDateTime(wallet.forecast.generated_at, locale) })}
             </p>
           ) : null}
         </figcaption>

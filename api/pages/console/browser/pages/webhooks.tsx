@@ -69,7 +69,7 @@ function EndpointCard(props: { endpoint: Endpoint }): JSX.Element {
           aria-label={t('rotateSecretOf', { url: endpoint.url })}
           onClick={() =>
             void act(async () => {
-              const rotated = await api<{ secret?: string }>('POST', `/v1/webhook_endpoints/${encodeURIComponent(endpoint.id)}/rotate_secret`, {});
+              const rotated = await api<{ secret?: string }>('POST', `/v1/webhook_endpoints/${encodeURIComponent(endpoint.id)}/rotate_secret`);
               return t('newSecret', { secret: rotated.secret ?? '—' });
             })
           }
@@ -109,7 +109,7 @@ function EndpointCard(props: { endpoint: Endpoint }): JSX.Element {
                         aria-label={t('redeliverEvent', { event: attempt.event_id })}
                         onClick={() =>
                           void act(async () => {
-                            await api('POST', `/v1/events/${encodeURIComponent(attempt.event_id)}/redeliver`, {});
+                            await api('POST', `/v1/events/${encodeURIComponent(attempt.event_id)}/redeliver`);
                             attempts.reload();
                             return t('redelivered', { event: attempt.event_id });
                           })
