@@ -6,6 +6,7 @@ import { createMerchant } from '#merchants';
 import { retryTransactionConflicts } from '#platform';
 import { StackError } from '../../scripts/stack/errors.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
+import { seedConsoleDemo } from './console-seed.js';
 import type { DemoSeed } from './demo-file.js';
 
 /**
@@ -75,6 +76,10 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     const report = await call('POST', '/v1/reports', { type: 'balance_transactions', interval: { start: dayAgo, end: new Date(Date.now() + 60_000).toISOString() }, format: 'csv' }, `demo-${merchant.merchant_id}-report`);
     options.log(`report ${report.id}: the day's balance transactions as CSV (GET /v1/reports/${report.id} once ready)`);
 
+    // After the payments above, so the policy it sets holds none of them.
+    const consoleSeed = await seedConsoleDemo(call, merchant.merchant_id, options.log);
+    options.log(`console: ${stack.apiUrl.replace('127.0.0.1', 'localhost')}/console/ (sign in with a member key above and its TOTP code)`);
+
     const events = (await call('GET', '/v1/events?limit=100')).data as { id: string; type: string; data: { object: { id: string } } }[];
     const eventOf = (paymentId: string, type: string) => {
       const found = events.find((event) => event.type === type && event.data.object.id === paymentId);
@@ -98,6 +103,7 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
       charge_url: charge.hosted_url,
       realtime_connection_id: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
       report_id: report.id,
+      console: consoleSeed,
     };
   } finally {
     dynamodb.destroy();
