@@ -43,7 +43,12 @@ describe('console shell and assets', () => {
     // Preact's renderer holds an innerHTML write for dangerouslySetInnerHTML, which the app never uses.
     const sources = fs.readdirSync(browserDir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.tsx?$/.test(file));
     expect(sources.length).toBeGreaterThan(10);
-    for (const file of sources) expect(/innerHTML|dangerouslySetInnerHTML|outerHTML/.test(fs.readFileSync(path.join(browserDir, file), 'utf8')), file).toBe(false);
+    for (const file of sources) {
+      const text = fs.readFileSync(path.join(browserDir, file), 'utf8');
+      expect(/innerHTML|dangerouslySetInnerHTML|outerHTML/.test(text), file).toBe(false);
+      // A browser bundle: nothing of lib/ (nor its secrets or Node modules) may be pulled into it.
+      expect(/from '(#|node:|(\.\.\/){3,})/.test(text), file).toBe(false);
+    }
     const csp = consoleContentSecurityPolicy();
     expect(csp['script-src']).toBe("'self'");
     expect(csp['require-trusted-types-for']).toBe("'script'");
