@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, reasonOf } from '../api.js';
-import { DateTime, Loaded, LoadMore, Notice, usePagedList, useResource, type ListPage } from '../components.js';
+import { DateTime, Link, Loaded, LoadMore, Notice, usePagedList, useResource, type ListPage } from '../components.js';
 import { canAct, useConsole } from '../context.js';
 
 export interface Approval {
@@ -40,7 +40,7 @@ export function Approvals(): JSX.Element {
           <ul class="cards">
             {approvals.map((approval) => (
               <li key={approval.id}>
-                <ApprovalCard approval={approval} names={names} onDecided={list.reload} />
+                <ApprovalCard approval={approval} names={names} />
               </li>
             ))}
           </ul>
@@ -51,9 +51,10 @@ export function Approvals(): JSX.Element {
   );
 }
 
-function ApprovalCard(props: { approval: Approval; names: Map<string, string>; onDecided(): void }): JSX.Element {
+function ApprovalCard(props: { approval: Approval; names: Map<string, string> }): JSX.Element {
   const { t, member } = useConsole();
-  const { approval } = props;
+  // The request as the last decision answered it: the card stays, showing its new state.
+  const [approval, setApproval] = useState(props.approval);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -63,9 +64,9 @@ function ApprovalCard(props: { approval: Approval; names: Map<string, string>; o
     setNotice(null);
     try {
       const decided = await api<Approval>('POST', `/v1/approvals/${encodeURIComponent(approval.id)}/${decision}`, undefined, { 'lanepay-otp': code.trim() });
+      setApproval(decided);
       setNotice({ kind: 'ok', text: t('decided', { status: t(`approvalStatus_${decided.status}`) }) });
       setCode('');
-      if (decided.status !== 'pending') setTimeout(props.onDecided, 1500);
     } catch (error) {
       setNotice({ kind: 'error', text: t('decisionFailed', { reason: reasonOf(error) }) });
     } finally {
@@ -96,6 +97,14 @@ function ApprovalCard(props: { approval: Approval; names: Map<string, string>; o
         <dd>
           <DateTime iso={approval.expires_at} />
         </dd>
+        {approval.action === 'payout' && approval.subject?.startsWith('pay_') ? (
+          <>
+            <dt>{t('navPayments')}</dt>
+            <dd>
+              <Link to={{ page: 'payment', id: approval.subject }}>{approval.subject}</Link>
+            </dd>
+          </>
+        ) : null}
       </dl>
       {canAct(member, 'approver') && approval.status === 'pending' ? (
         <form
