@@ -74,6 +74,9 @@ export const refundsConfigSchema = z.extend(paymentsConfigSchema, {
 export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
   HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
+  /** POST /v1/members digests a new member's key (HMAC) and seals its TOTP secret. */
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
+  DATA_KEY_ID: nonEmpty(),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {
