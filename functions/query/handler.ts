@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { profileFromAuthorizer } from '#api/http/authorizer-context.js';
 import { httpHandler } from '#api/http/handler.js';
 import { listChains } from '#chains';
 import { balanceTransactionsQuerySchema } from '#ledger';
 import { eventIdPathSchema, getBalances, getPayment, listBalanceTransactionsWithHashes, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
-import { assertPlatformMerchant } from '#merchants';
 import { getEvent, listEvents } from '#notify';
 import { paymentDeps } from '../commons/payment-deps.js';
 
@@ -35,11 +33,6 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
     body: await getEvent(deps, r.merchantId, r.path.id),
   })),
   '/v1/chains': httpHandler({ query: noQuery }, async () => ({ status: 200, body: listChains(deps.chains) })),
-  '/v1/liquidity': httpHandler({ query: noQuery }, async (r) => {
-    assertPlatformMerchant(profileFromAuthorizer(r.authorizer), 'GET /v1/liquidity');
-    const { liquidity } = await import('./platform-reads.js');
-    return { status: 200, body: await liquidity() };
-  }),
   // Imported on first request: the document's schemas of every other route are built only then,
   // not at each cold start of the payment and event reads.
   '/v1/openapi.json': httpHandler({ authenticated: false }, async () => {

@@ -111,6 +111,11 @@ export const forecastBatchConfigSchema = z.extend(baseConfigSchema, {
   FORECAST_SHORTFALL_PROBABILITY: z._default(z.coerce.number().check(z.gte(0), z.lt(1)), 0.05),
 });
 
+/** liquidity: GET /v1/liquidity, the hot wallets' positions beside the latest forecasts. */
+export const liquidityConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
+});
+
 /** chain-submit and chain-check. */
 export const payoutConfigSchema = z.extend(baseConfigSchema, {
   CHAIN_REGISTRY: nonEmpty(2),
