@@ -78,6 +78,7 @@ const problemTypes = {
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },
   // merchants
   usage_plan_missing: { status: 409, title: 'No usage plan for this stage', operatorOnly: true },
+  platform_only: { status: 403, title: 'Only the platform merchant may call this route' },
   // webhooks
   limit_exceeded: { status: 409, title: 'Limit reached' },
   // customers

@@ -8,6 +8,7 @@ import { balanceTransactionIdPattern, balanceTransactionSchema, balanceTransacti
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from './charges.js';
 import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
+import { consoleOpenApiPaths, consoleOpenApiSchemas } from './console.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
 import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
@@ -78,6 +79,7 @@ const paths = {
   ...reportOpenApiPaths,
   ...checkoutOpenApiPaths,
   ...approvalOpenApiPaths,
+  ...consoleOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -276,6 +278,8 @@ const documentHeader = {
     { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
     { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
     { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
+    { name: 'Members', description: 'The members who approve held changes and sign in to the console, and the approval policy' },
+    { name: 'Chains', description: 'The chains paid out on, and the platform\'s hot-wallet liquidity' },
     { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
   ],
 };
@@ -311,6 +315,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...refundOpenApiSchemas,
         ...reportOpenApiSchemas,
         ...approvalOpenApiSchemas,
+        ...consoleOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },
     },

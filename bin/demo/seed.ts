@@ -55,9 +55,10 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
   try {
     const merchant = await createMerchant(
       { dynamodb, kms, tableName: stack.tableName, apiKeyDigestKeyId: digestKey, stage: 'local', assets: Object.keys(ledgerDecimals) },
-      { name: demo.merchantName, feeBps: demo.feeBps },
+      // The platform merchant, so the console's liquidity, audit and KYC review pages have something to show.
+      { name: demo.merchantName, feeBps: demo.feeBps, platform: true },
     );
-    options.log(`merchant ${merchant.merchant_id} (${demo.merchantName}) with key ${merchant.key_id}`);
+    options.log(`merchant ${merchant.merchant_id} (${demo.merchantName}, the platform merchant) with key ${merchant.key_id}`);
     const transferId = `trf_demo_funding_${merchant.merchant_id}`;
     await creditSandboxFunds(
       { dynamodb, tableName: stack.tableName, stage: 'local' },

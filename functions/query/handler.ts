@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { httpHandler } from '#api/http/handler.js';
+import { listChains } from '#chains';
 import { balanceTransactionsQuerySchema } from '#ledger';
 import { eventIdPathSchema, getBalances, getPayment, listBalanceTransactionsWithHashes, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
 import { getEvent, listEvents } from '#notify';
@@ -31,6 +32,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
     status: 200,
     body: await getEvent(deps, r.merchantId, r.path.id),
   })),
+  '/v1/chains': httpHandler({ query: noQuery }, async () => ({ status: 200, body: listChains(deps.chains) })),
   // Imported on first request: the document's schemas of every other route are built only then,
   // not at each cold start of the payment and event reads.
   '/v1/openapi.json': httpHandler({ authenticated: false }, async () => {

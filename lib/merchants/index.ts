@@ -33,3 +33,11 @@ export { assignUsageKey } from './usage-keys.js';
 export * as approvalsErrors from './approvals/errors.js';
 export * as merchantsErrors from './errors.js';
 export * as membersErrors from './members/errors.js';
+export {
+  approvalPolicyOf, approvalPolicyViewSchema, createdMemberSchema, createMemberBodySchema, createMemberFor, heldChangeSchema,
+  listMembersQuerySchema, memberIdPathSchema, revokedMemberSchema, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
+} from './members/api.js';
+export { listMembers, memberRoles, memberViewSchema } from './members/list.js';
+export type { MemberRole, MemberView } from './members/list.js';
+export type { MemberDeps } from './members/members.js';
+export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } from './platform.js';

@@ -26,6 +26,11 @@ export const merchantProfileSchema = z.object({
   minDeposit: z.optional(z.record(z.string(), z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)))),
   /** Which changes wait for members' approvals (lib/merchants/approvals/policy.ts); absent: none. */
   approvals: z.optional(approvalPolicySchema),
+  /**
+   * The merchant whose members operate the platform (hot wallets, forecasts, audit, KYC reviews):
+   * only it may call the platform routes (403 `platform_only` to others). Absent: false.
+   */
+  platform: z.optional(z.boolean()),
 });
 
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;

@@ -13,3 +13,5 @@ export { applyShocks, parseShocks, planLiquidity, ShockSyntaxError } from './for
 export { discrepancyKinds, needsHuman, reconcile, redriveKinds } from './reconcile/index.js';
 export type { ReconcileDeps, ReconcileReport } from './reconcile/index.js';
 export * as forecastErrors from './forecast/errors.js';
+export { liquidityListSchema, liquiditySchema, readLiquidity } from './planning/liquidity-view.js';
+export type { Liquidity, LiquidityDeps } from './planning/liquidity-view.js';

@@ -3,6 +3,7 @@ import { subscribe, type SubscribeOptions } from './realtime.js';
 import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
+  ApprovalPolicyView, Chain, CreatedMember, CreateMemberParams, Liquidity, Member, RevokedMember, SetApprovalPolicyParams, SetApprovalPolicyResult,
   Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
   DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, Report, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -38,6 +39,10 @@ export class Lanepay {
   readonly events;
   readonly webhookEndpoints;
   readonly realtime;
+  readonly members;
+  readonly approvalPolicy;
+  readonly chains;
+  readonly liquidity;
   readonly webhooks = webhooks;
 
   constructor(options: LanepayOptions) {
@@ -60,7 +65,47 @@ export class Lanepay {
     this.events = eventsResource(http, list);
     this.webhookEndpoints = webhookEndpointsResource(http, list);
     this.realtime = realtimeResource(http, options);
+    this.members = membersResource(http, list);
+    this.approvalPolicy = approvalPolicyResource(http);
+    this.chains = chainsResource(http);
+    this.liquidity = liquidityResource(http);
   }
+}
+
+function membersResource(http: Transport, list: Lister) {
+  return {
+    /** In id order; `await` for a page, `for await` for every member. */
+    list: (params: ListParams = {}, o?: RequestOptions) => list<Member>('/v1/members', params, o),
+    /** The answer carries the member key and otpauth URI, shown this once; with `approval` (status 202) when the policy holds the change. */
+    create: (params: CreateMemberParams, o?: RequestOptions) =>
+      http.request<CreatedMember>({ method: 'POST', path: '/v1/members', body: params }, o),
+    /** Revoked at once, or held (`approval`) under the policy. */
+    revoke: (memberId: string, o?: RequestOptions) =>
+      http.request<RevokedMember>({ method: 'POST', path: `/v1/members/${id(memberId)}/revoke` }, o),
+  };
+}
+
+function approvalPolicyResource(http: Transport) {
+  return {
+    retrieve: (o?: RequestOptions) => http.request<ApprovalPolicyView>({ method: 'GET', path: '/v1/approval_policy' }, o),
+    /** The policy now in force, or `{ approval }` when the change is held under the current policy. */
+    set: (params: SetApprovalPolicyParams, o?: RequestOptions) =>
+      http.request<SetApprovalPolicyResult>({ method: 'PUT', path: '/v1/approval_policy', body: params }, o),
+  };
+}
+
+function chainsResource(http: Transport) {
+  return {
+    /** Every chain with its assets and explorer URL template (`{hash}`). */
+    list: (o?: RequestOptions) => http.request<{ object: 'list'; data: Chain[]; has_more: false }>({ method: 'GET', path: '/v1/chains' }, o),
+  };
+}
+
+function liquidityResource(http: Transport) {
+  return {
+    /** The platform merchant's view of each hot wallet: position, plan and forecast (403 `platform_only` to others). */
+    retrieve: (o?: RequestOptions) => http.request<{ object: 'list'; data: Liquidity[]; has_more: false }>({ method: 'GET', path: '/v1/liquidity' }, o),
+  };
 }
 
 function paymentsResource(http: Transport, list: Lister) {

@@ -362,6 +362,105 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the merchant's members (who approve held changes and sign in to the console), active and revoked, in id order */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Add a member: its member key and TOTP otpauth URI are answered this once
+         * @description The same change as `lanepay member add`. While the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve). A held member's key is refused until then.
+         */
+        post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a member: its decisions are refused at once, its key within 60 s
+         * @description The same change as `lanepay member revoke`: refused (409 `policy_unsatisfiable`) if fewer active members than the policy asks would remain. While the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
+         */
+        post: operations["revokeMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approval_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval policy in force (null: none) and how many members are active */
+        get: operations["getApprovalPolicy"];
+        /**
+         * Replace the approval policy
+         * @description The same change as `lanepay approval-policy set`: refused (409 `policy_unsatisfiable`) if it asks more approvals than there are active members. The first policy is applied at once; while the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
+         */
+        put: operations["setApprovalPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chains Lanepay pays out on (and takes pay-ins on), with their assets and block explorer */
+        get: operations["listChains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/liquidity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per chain and asset: the hot wallet's balance and payouts in flight now, the latest liquidity plan and 48 h payout forecast with its 80 % and 95 % bands
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`. Each chain's node is given 3 s; one that does not answer leaves its wallet's position null with `error`, the plan and forecast still shown.
+         */
+        get: operations["getLiquidity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -2203,7 +2302,7 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
-            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
             subject: string | null;
             details: {
                 [key: string]: unknown;
@@ -2238,7 +2337,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2265,13 +2364,278 @@ export type components = {
             }[];
             has_more: boolean;
         };
+        MemberList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "member";
+                email: string;
+                /** @enum {string} */
+                role: "viewer" | "approver" | "admin";
+                /** @enum {string} */
+                status: "active" | "revoked";
+                created_at: string;
+                revoked_at: string | null;
+            }[];
+            has_more: boolean;
+        };
+        CreateMember: {
+            email: string;
+            /**
+             * @default approver
+             * @enum {string}
+             */
+            role?: "viewer" | "approver" | "admin";
+        };
+        CreatedMember: {
+            id: string;
+            /** @constant */
+            object: "member";
+            email: string;
+            /** @enum {string} */
+            role: "viewer" | "approver" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked";
+            created_at: string;
+            revoked_at: string | null;
+            merchant_id: string;
+            key: string;
+            otpauth_uri: string;
+            approval?: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        RevokedMember: {
+            id: string;
+            /** @constant */
+            object: "member";
+            email: string;
+            /** @enum {string} */
+            role: "viewer" | "approver" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked";
+            created_at: string;
+            revoked_at: string | null;
+            approval?: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        SetApprovalPolicy: {
+            policy: {
+                payouts?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                refunds?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                /**
+                 * @default {
+                 *       "approvals": 1
+                 *     }
+                 */
+                admin_changes?: {
+                    approvals: number;
+                };
+                /** @default 86400 */
+                expires_after_seconds?: number;
+            };
+        };
+        ApprovalPolicyView: {
+            /** @constant */
+            object: "approval_policy";
+            policy: {
+                payouts?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                refunds?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                /**
+                 * @default {
+                 *       "approvals": 1
+                 *     }
+                 */
+                admin_changes: {
+                    approvals: number;
+                };
+                /** @default 86400 */
+                expires_after_seconds: number;
+            } | null;
+            active_members: number;
+        };
+        HeldChange: {
+            approval: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        ChainList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "chain";
+                name: string;
+                chain_id: number;
+                explorer_tx_url: string | null;
+                confirmations: number;
+                pay_ins: boolean;
+                assets: {
+                    symbol: string;
+                    address: string;
+                    decimals: number;
+                }[];
+            }[];
+            /** @constant */
+            has_more: false;
+        };
+        LiquidityList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "liquidity";
+                chain: string;
+                asset: string;
+                wallet: string | null;
+                balance: string | null;
+                in_flight: string | null;
+                in_flight_count: number | null;
+                available: string | null;
+                error: string | null;
+                plan: {
+                    generated_at: string;
+                    lead_time_hours: number;
+                    quantile: number;
+                    balance: string;
+                    in_flight: string;
+                    available: string;
+                    required: string;
+                    top_up: string;
+                    expected_outflow: string;
+                    dry_probability: number;
+                    shortfall_probability: number;
+                } | null;
+                forecast: {
+                    generated_at: string;
+                    strategy: string | null;
+                    points: {
+                        at: string;
+                        p50: string;
+                        p80_low: string;
+                        p80_high: string;
+                        p95_low: string;
+                        p95_high: string;
+                    }[];
+                } | null;
+                shortfall: {
+                    top_up: string;
+                    dry_probability: number;
+                    lead_time_hours: number;
+                } | null;
+            }[];
+            /** @constant */
+            has_more: false;
+        };
         /** @description RFC 9457 problem details; `code` is stable and `type` is its URL. */
         Problem: {
             type: string;
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -3780,7 +4144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4358,7 +4722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +4851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4534,6 +4898,604 @@ export interface operations {
             };
             /** @description The member is locked after five wrong one-time codes (`member_locked`); retry after `retry_after` seconds */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ana@example.com",
+                 *       "role": "approver"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMember"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedMember"];
+                };
+            };
+            /** @description Held for approval: `approval` is the request */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedMember"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedMember"];
+                };
+            };
+            /** @description Held for approval: the member as it is, and `approval` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedMember"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicyView"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "policy": {
+                 *         "payouts": {
+                 *           "at_or_above": "1000000000",
+                 *           "approvals": 1
+                 *         },
+                 *         "admin_changes": {
+                 *           "approvals": 1
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetApprovalPolicy"];
+            };
+        };
+        responses: {
+            /** @description Applied: the policy now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicyView"];
+                };
+            };
+            /** @description Held for approval */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldChange"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chains */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLiquidity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Liquidity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiquidityList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -70,6 +70,8 @@ async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarde
 export interface Requester {
   /** A member id when a person who is also a member asks (they then cannot approve it); else the operator. */
   requestedByMember?: string | undefined;
+  /** Who asks through the API (an API key, a console member); see AdminChange.requestedBy. */
+  requestedBy?: Approval['requested_by'] | undefined;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId
     subject: prepared.record.id,
     details: { email: prepared.record.email },
     requestedByMember: input.requestedByMember,
+    requestedBy: input.requestedBy,
   }));
   return held ? { ...added, approval: held } : added;
 }
@@ -104,7 +107,7 @@ export async function revokeMemberUnderPolicy(
   const asked = askedBy(merchant);
   if (active - 1 < asked) throw PolicyNotSatisfiableError.forRevocation(member.id, asked, active);
   const held = await holdIfRequired(deps, {
-    merchant, change: { kind: 'member.revoke', memberId: member.id }, subject: member.id, details: { email: member.email }, requestedByMember: input.requestedByMember,
+    merchant, change: { kind: 'member.revoke', memberId: member.id }, subject: member.id, details: { email: member.email }, requestedByMember: input.requestedByMember, requestedBy: input.requestedBy,
   });
   if (held) return { member_id: member.id, revoked: false, approval: held };
   const at = deps.now?.() ?? new Date();
@@ -128,7 +131,7 @@ export async function setPolicyUnderPolicy(
   if (asked > active) throw PolicyNotSatisfiableError.forPolicy(asked, active);
   const merchant = await getMerchantProfile(deps, input.merchantId);
   const held = await holdIfRequired(deps, {
-    merchant, change: { kind: 'approval_policy.set', policy: input.policy }, subject: null, details: { policy: input.policy }, requestedByMember: input.requestedByMember,
+    merchant, change: { kind: 'approval_policy.set', policy: input.policy }, subject: null, details: { policy: input.policy }, requestedByMember: input.requestedByMember, requestedBy: input.requestedBy,
   });
   if (held) return held;
   const at = deps.now?.() ?? new Date();

@@ -74,6 +74,9 @@ export const refundsConfigSchema = z.extend(paymentsConfigSchema, {
 export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
   HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
+  /** POST /v1/members digests a new member's key (HMAC) and seals its TOTP secret. */
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
+  DATA_KEY_ID: nonEmpty(),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {
@@ -106,6 +109,11 @@ export const forecastBatchConfigSchema = z.extend(baseConfigSchema, {
   FORECAST_LIQUIDITY_QUANTILE: z._default(z.coerce.number().check(z.gt(0), z.lt(1)), 0.99),
   /** Dry probability above which liquidity.forecast_shortfall is emitted. */
   FORECAST_SHORTFALL_PROBABILITY: z._default(z.coerce.number().check(z.gte(0), z.lt(1)), 0.05),
+});
+
+/** liquidity: GET /v1/liquidity, the hot wallets' positions beside the latest forecasts. */
+export const liquidityConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
 });
 
 /** chain-submit and chain-check. */

@@ -44,6 +44,9 @@ export interface PlanRecord {
   pathCount: number;
 }
 
+/** The gsi1 partition listing every chain's and asset's latest forecast (GET /v1/liquidity, `forecast show`). */
+export const forecastsPartition = 'FORECASTS';
+
 export function forecastKey(chain: string, asset: string): Record<string, AttributeValue> {
   return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'LATEST' } };
 }
@@ -61,7 +64,7 @@ export function forecastItem(record: ForecastRecord, leadPaths: readonly Float64
   const item: Record<string, AttributeValue> = {
     ...forecastKey(record.chain, record.asset),
     entity: { S: 'forecast' },
-    gsi1pk: { S: 'FORECASTS' },
+    gsi1pk: { S: forecastsPartition },
     gsi1sk: { S: `${record.chain}#${record.asset}` },
     body: { S: JSON.stringify(record) },
   };
@@ -99,7 +102,7 @@ export async function readForecasts(deps: { dynamodb: DynamoDBClient; tableName:
       TableName: deps.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: chain === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND begins_with(gsi1sk, :chain)',
-      ExpressionAttributeValues: { ':pk': { S: 'FORECASTS' }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
+      ExpressionAttributeValues: { ':pk': { S: forecastsPartition }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
       ExclusiveStartKey: startKey,
     }));
     results.push(...(page.Items ?? []).map(forecastFromItem));

@@ -25,7 +25,7 @@ import { tokenKey } from '#lib/notify/realtime/tokens.js';
 import { attemptItem, deliveryKey, endpointCountKey, endpointKey, endpointListPartition, fanOutKey, redeliveryCountKey } from '#lib/notify/webhooks/items.js';
 import { acquireIdempotencyKey } from '#lib/platform/idempotency/store.js';
 import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/flows/flow-items.js';
-import { shortfallStateKey } from '#lib/treasury/planning/forecast-items.js';
+import { forecastsPartition, shortfallStateKey } from '#lib/treasury/planning/forecast-items.js';
 import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
 
 /** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */
@@ -75,6 +75,7 @@ export async function keyExamples(): Promise<string[]> {
     payoutKey('pay_1').pk.S,
     nonceKey('local-a', '0xabc', 0).pk.S,
     inFlightPartition('local-a'),
+    forecastsPartition,
     redriveKey('pay_1').pk.S,
     raisedKey('amount_mismatch', 'pay_1').pk.S,
     cursorKey('local-a', '0xabc').pk.S,
