@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, en, toLocale, zhCN } from '#api/pages/console/browser/messages.js';
+import { catalogues, en, statusText, toLocale, zhCN } from '#api/pages/console/browser/messages.js';
 import { chooseConsoleLocale } from '#api/pages/console/ui.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -27,6 +27,17 @@ describe('console message catalogues', () => {
   it('translates the texts a reader sees (no English left in the Chinese table but names and codes)', () => {
     const untranslated = (Object.keys(en) as (keyof typeof en)[]).filter((key) => zhCN[key] === en[key] && /[a-z]{4,}/i.test(en[key].replace(/\{\w+\}/g, '')));
     expect(untranslated).toEqual([]);
+  });
+});
+
+describe('API status codes', () => {
+  it('reads each status the console shows in both languages, and an unknown code as itself', () => {
+    for (const code of ['requires_approval', 'succeeded', 'awaiting_payment', 'underpaid', 'credited', 'disabled']) {
+      expect(Object.hasOwn(en, `status_${code}`), code).toBe(true);
+      expect(statusText(zhCN, code), code).toMatch(/\p{Script=Han}/u);
+    }
+    expect(statusText(en, 'requires_approval')).toBe('waiting for approval');
+    expect(statusText(zhCN, 'no_such_status')).toBe('no_such_status');
   });
 });
 

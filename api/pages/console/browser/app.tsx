@@ -109,6 +109,11 @@ export function App(): JSX.Element {
     );
   }, [session?.member.id]);
 
+  // Signed in, the sign-in page has nothing to offer: the overview instead.
+  useEffect(() => {
+    if (session && route.page === 'sign-in') navigate({ page: 'overview' }, true);
+  }, [session, route.page]);
+
   useEffect(() => {
     document.documentElement.lang = locale;
     const key = pageTitles[route.page];

@@ -3,7 +3,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Member } from './api.js';
 import { fill } from './format.js';
-import type { Locale, MessageKey, Messages } from './messages.js';
+import { statusText, type Locale, type MessageKey, type Messages } from './messages.js';
 import type { Route } from './routes.js';
 
 /** A chain of GET /v1/chains, as far as the console reads it. */
@@ -24,10 +24,14 @@ export interface ConsoleContext {
 
 export const Context = createContext<ConsoleContext | null>(null);
 
-export function useConsole(): ConsoleContext & { t(key: MessageKey, values?: Record<string, string | number>): string } {
+export function useConsole(): ConsoleContext & { t(key: MessageKey, values?: Record<string, string | number>): string; status(code: string): string } {
   const context = useContext(Context);
   if (!context) throw new Error('useConsole outside the console');
-  return { ...context, t: (key, values) => (values ? fill(context.messages[key], values) : context.messages[key]) };
+  return {
+    ...context,
+    t: (key, values) => (values ? fill(context.messages[key], values) : context.messages[key]),
+    status: (code) => statusText(context.messages, code),
+  };
 }
 
 const rank = { viewer: 0, approver: 1, admin: 2 } as const;

@@ -191,6 +191,22 @@ export const en = {
   policyInvalid: 'The policy is not valid JSON.',
   activeMembers: 'Active members: {count}',
   close: 'Close',
+  status_requires_approval: 'waiting for approval',
+  status_authorized: 'authorized',
+  status_processing: 'processing',
+  status_succeeded: 'succeeded',
+  status_failed: 'failed',
+  status_canceled: 'canceled',
+  status_expired: 'expired',
+  status_declined: 'declined',
+  status_awaiting_payment: 'awaiting payment',
+  status_pending: 'pending',
+  status_underpaid: 'underpaid',
+  status_overpaid: 'overpaid',
+  status_credited: 'credited',
+  status_reverted: 'reverted',
+  status_enabled: 'enabled',
+  status_disabled: 'disabled',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -381,7 +397,29 @@ export const zhCN: Messages = {
   policyInvalid: '策略不是有效的 JSON。',
   activeMembers: '有效成员：{count}',
   close: '关闭',
+  status_requires_approval: '待审批',
+  status_authorized: '已授权',
+  status_processing: '处理中',
+  status_succeeded: '成功',
+  status_failed: '失败',
+  status_canceled: '已取消',
+  status_expired: '已过期',
+  status_declined: '已拒绝',
+  status_awaiting_payment: '等待付款',
+  status_pending: '确认中',
+  status_underpaid: '少付',
+  status_overpaid: '多付',
+  status_credited: '已入账',
+  status_reverted: '已回滚',
+  status_enabled: '已启用',
+  status_disabled: '已停用',
 };
+
+/** The text of an API status code (payments, charges, deposits, endpoints); the code itself if the console does not know it. */
+export function statusText(messages: Messages, code: string): string {
+  const key = `status_${code}`;
+  return key in messages ? messages[key as MessageKey] : code;
+}
 
 export const catalogues: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
 

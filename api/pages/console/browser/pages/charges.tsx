@@ -36,7 +36,7 @@ function CheckoutLink(props: { charge: Charge }): JSX.Element {
 }
 
 export function Charges(): JSX.Element {
-  const { t } = useConsole();
+  const { t, status } = useConsole();
   const list = usePagedList<Charge>('/v1/charges');
   return (
     <>
@@ -61,7 +61,7 @@ export function Charges(): JSX.Element {
                   <th scope="row">
                     <Link to={{ page: 'charge', id: charge.id }}>{charge.id}</Link>
                   </th>
-                  <td>{charge.status}</td>
+                  <td>{status(charge.status)}</td>
                   <td>{charge.amount === null ? t('anyAmount') : <Amount minor={charge.amount} asset={charge.asset} />}</td>
                   <td>
                     <Amount minor={charge.amount_received} asset={charge.asset} />
@@ -85,7 +85,7 @@ export function Charges(): JSX.Element {
 }
 
 export function ChargeDetail(props: { id: string }): JSX.Element {
-  const { t, chains } = useConsole();
+  const { t, chains, status } = useConsole();
   const charge = useResource<Charge>(`/v1/charges/${encodeURIComponent(props.id)}`);
   const deposits = usePagedList<Deposit>(`/v1/charges/${encodeURIComponent(props.id)}/deposits`);
   return (
@@ -96,7 +96,7 @@ export function ChargeDetail(props: { id: string }): JSX.Element {
           <>
             <dl>
               <dt>{t('status')}</dt>
-              <dd>{found.status}</dd>
+              <dd>{status(found.status)}</dd>
               <dt>{t('amount')}</dt>
               <dd>{found.amount === null ? t('anyAmount') : <Amount minor={found.amount} asset={found.asset} />}</dd>
               <dt>{t('received')}</dt>
@@ -141,7 +141,7 @@ export function ChargeDetail(props: { id: string }): JSX.Element {
                               <Amount minor={deposit.amount} asset={found.asset} />
                             </td>
                             <td>{deposit.confirmations}</td>
-                            <td>{deposit.status}</td>
+                            <td>{status(deposit.status)}</td>
                             <td>
                               <DateTime iso={deposit.created_at} />
                             </td>

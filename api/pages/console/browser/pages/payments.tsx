@@ -25,7 +25,7 @@ export interface Payment {
 export const paymentStatuses = ['requires_approval', 'authorized', 'processing', 'succeeded', 'failed', 'canceled', 'expired', 'declined'] as const;
 
 export function Payments(props: { filters: PaymentFilters }): JSX.Element {
-  const { t, chains, navigate } = useConsole();
+  const { t, chains, navigate, status } = useConsole();
   const list = usePagedList<Payment>('/v1/payments', 100);
   const [draft, setDraft] = useState<PaymentFilters>(props.filters);
   return (
@@ -43,9 +43,9 @@ export function Payments(props: { filters: PaymentFilters }): JSX.Element {
           {t('status')}
           <select value={draft.status ?? ''} onChange={(event) => setDraft({ ...draft, status: event.currentTarget.value || undefined })}>
             <option value="">{t('anyStatus')}</option>
-            {paymentStatuses.map((status) => (
-              <option key={status} value={status}>
-                {status}
+            {paymentStatuses.map((code) => (
+              <option key={code} value={code}>
+                {status(code)}
               </option>
             ))}
           </select>
@@ -100,7 +100,7 @@ export function Payments(props: { filters: PaymentFilters }): JSX.Element {
                     <th scope="row">
                       <Link to={{ page: 'payment', id: payment.id }}>{payment.id}</Link>
                     </th>
-                    <td>{payment.status}</td>
+                    <td>{status(payment.status)}</td>
                     <td>
                       <Amount minor={payment.amount} asset={payment.asset} />
                     </td>
@@ -138,7 +138,7 @@ export interface WebhookAttempt {
 }
 
 export function PaymentDetail(props: { id: string }): JSX.Element {
-  const { t, chains } = useConsole();
+  const { t, chains, status } = useConsole();
   const payment = useResource<Payment>(`/v1/payments/${encodeURIComponent(props.id)}`);
   const events = useResource<ListPage<LanepayEvent>>(`/v1/events?object_id=${encodeURIComponent(props.id)}`);
   return (
@@ -150,7 +150,7 @@ export function PaymentDetail(props: { id: string }): JSX.Element {
           return (
             <dl>
               <dt>{t('status')}</dt>
-              <dd>{found.status}</dd>
+              <dd>{status(found.status)}</dd>
               <dt>{t('amount')}</dt>
               <dd>
                 <Amount minor={found.amount} asset={found.asset} />

@@ -37,7 +37,7 @@ export function Webhooks(): JSX.Element {
 }
 
 function EndpointCard(props: { endpoint: Endpoint }): JSX.Element {
-  const { t, member, locale } = useConsole();
+  const { t, member, locale, status } = useConsole();
   const { endpoint } = props;
   const attempts = useResource<ListPage<WebhookAttempt>>(`/v1/webhook_endpoints/${encodeURIComponent(endpoint.id)}/attempts?limit=20`);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -55,7 +55,7 @@ function EndpointCard(props: { endpoint: Endpoint }): JSX.Element {
       <h2 class="mono">{endpoint.url}</h2>
       <dl>
         <dt>{t('status')}</dt>
-        <dd>{endpoint.status}</dd>
+        <dd>{status(endpoint.status)}</dd>
         <dt>{t('events')}</dt>
         <dd>{endpoint.events.join(', ')}</dd>
         <dt>{t('created')}</dt>
