@@ -1,3 +1,6 @@
+import { epochHour, syntheticFlows, writeFlowBuckets } from '#treasury';
+import { stageDeps } from '../stage.js';
+
 /**
  * What the console shows a demo: two members to sign in with (an admin and an approver, each with
  * its member key and TOTP URI), an approval policy that holds payouts from 50 USDC for two
@@ -11,6 +14,11 @@ export const consoleDemo = {
   ],
   policy: { payouts: { at_or_above: '50000000', approvals: 2 }, admin_changes: { approvals: 0 } },
   heldPayout: { amount: '100000000', capture: 'automatic', description: 'Demo payout above the policy threshold, waiting for two approvals', metadata: { order_id: 'demo-1005' } },
+  /**
+   * Four weeks of synthetic payouts on local-a, heavy enough (about 30,000 USDC an hour) that the
+   * 95 % band of the next 48 h passes the local hot wallet's million: the overview's chart marks it.
+   */
+  forecastHistory: { chain: 'local-a', asset: 'USDC', days: 28, meanHourlyMinor: 30_000_000_000n, meanTicketMinor: 1_500_000_000n, trend: 0.1, seed: 23 },
   // A name on OFAC's SDN list (data/ofac): screening sends the verification to review.
   reviewIdentity: {
     name: 'Kim Jong Un',
@@ -45,4 +53,30 @@ export async function seedConsoleDemo(call: Call, merchantId: string, log: (line
   const verification = await call('POST', `/v1/customers/${customer.id}/verifications`, consoleDemo.reviewIdentity, `demo-${merchantId}-review-verification`);
   log(`customer ${customer.id}: verification ${verification.id} (screening sends it to review)`);
   return { members, held_payment: held.id, held_approval: held.approval_id, review_customer: customer.id, review_verification: verification.id };
+}
+
+/**
+ * Books the demo's payout history into local-a's hourly flow totals (as `lanepay forecast seed`
+ * does; the same seed writes the same buckets, so a second run changes nothing). The stack's
+ * forecast job (every 2 minutes locally) forecasts it, and the overview draws that forecast.
+ * Not part of seedDemo: the test stack's forecast tests own its flow history.
+ */
+export async function seedConsoleForecast(log: (line: string) => void): Promise<void> {
+  const history = consoleDemo.forecastHistory;
+  const buckets = syntheticFlows({
+    hours: history.days * 24,
+    endHour: epochHour(new Date()),
+    meanHourlyMinor: history.meanHourlyMinor,
+    meanTicketMinor: history.meanTicketMinor,
+    trend: history.trend,
+    seed: history.seed,
+  });
+  const deps = stageDeps('local');
+  try {
+    await writeFlowBuckets(deps, history.chain, history.asset, buckets);
+  } finally {
+    deps.dynamodb.destroy();
+    deps.kms.destroy();
+  }
+  log(`payout history: ${buckets.length} hours on ${history.chain}; the forecast job draws the overview's 48 h chart from it within 2 minutes`);
 }
