@@ -15,10 +15,10 @@ export const consoleDemo = {
   policy: { payouts: { at_or_above: '50000000', approvals: 2 }, admin_changes: { approvals: 0 } },
   heldPayout: { amount: '100000000', capture: 'automatic', description: 'Demo payout above the policy threshold, waiting for two approvals', metadata: { order_id: 'demo-1005' } },
   /**
-   * Four weeks of synthetic payouts on local-a, heavy enough (about 30,000 USDC an hour) that the
+   * Four weeks of synthetic payouts on local-a, heavy enough (about 15,000 USDC an hour, more with the trend) that the
    * 95 % band of the next 48 h passes the local hot wallet's million: the overview's chart marks it.
    */
-  forecastHistory: { chain: 'local-a', asset: 'USDC', days: 28, meanHourlyMinor: 30_000_000_000n, meanTicketMinor: 1_500_000_000n, trend: 0.1, seed: 23 },
+  forecastHistory: { chain: 'local-a', asset: 'USDC', days: 28, meanHourlyMinor: 15_000_000_000n, meanTicketMinor: 1_500_000_000n, trend: 0.1, seed: 23 },
   // A name on OFAC's SDN list (data/ofac): screening sends the verification to review.
   reviewIdentity: {
     name: 'Kim Jong Un',

@@ -26,7 +26,8 @@ export function ForecastCanvas(props: { chart: ForecastChart; labels: ChartLabel
     if (!element) return;
     const { chart, labels } = props;
     const shortfall = chart.x.map((_, index) => (index === chart.shortfallIndex ? chart.p95High[index]! : null));
-    const number = new Intl.NumberFormat(labels.locale, { maximumFractionDigits: 2 });
+    // Compact ticks ("1.5M", "150万"): whole amounts would not fit the axis.
+    const number = new Intl.NumberFormat(labels.locale, { notation: 'compact', maximumFractionDigits: 1 });
     const time = new Intl.DateTimeFormat(labels.locale, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     const plot = new uPlot(
       {
