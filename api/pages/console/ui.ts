@@ -4,7 +4,8 @@ import { consoleBuild } from './assets.js';
 /**
  * What the `console` function serves for the browser: the shell page (the app picks its page from
  * the path) and the static assets it loads, by content-hashed name (cache them for a year).
- * The page holds no inline script or style, so its CSP allows scripts and styles from 'self' only.
+ * The page holds no inline script or style, so its CSP (api/console/csp.ts) allows scripts and
+ * styles from 'self' only.
  */
 export const consoleLocales = ['en', 'zh-CN'] as const;
 export type ConsoleLocale = (typeof consoleLocales)[number];
@@ -63,23 +64,3 @@ export const consoleUi: ConsoleUi = {
   },
   assets: consoleBuild.assets,
 };
-
-/**
- * The shell page's Content-Security-Policy: scripts and styles only from the console's own hashed
- * assets, requests only to its own origin, no eval, Trusted Types enforced (the app never writes
- * HTML from strings).
- */
-export function consoleContentSecurityPolicy(): Record<string, string> {
-  return {
-    'default-src': "'none'",
-    'script-src': "'self'",
-    'style-src': "'self'",
-    'img-src': "'self' data:",
-    'connect-src': "'self'",
-    'base-uri': "'none'",
-    'form-action': "'self'",
-    'frame-ancestors': "'none'",
-    'require-trusted-types-for': "'script'",
-    'trusted-types': "'none'",
-  };
-}

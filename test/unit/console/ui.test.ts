@@ -3,7 +3,9 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { consoleBuild } from '#api/pages/console/assets.js';
-import { consoleContentSecurityPolicy, consoleUi } from '#api/pages/console/ui.js';
+import { consoleContentSecurityPolicy } from '#api/console/csp.js';
+import { consoleApp } from '#api/pages/console/app.js';
+import { consoleUi } from '#api/pages/console/ui.js';
 
 const browserDir = path.resolve('api/pages/console/browser');
 
@@ -16,6 +18,10 @@ describe('console shell and assets', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toMatch(/<style|\sstyle=|\son\w+=/);
     expect(consoleUi.html(undefined)).toContain('<html lang="en"');
+  });
+
+  it('is the module the console function serves', () => {
+    expect(consoleApp).toBe(consoleUi);
   });
 
   it('mounts under another base path, escaped', () => {
@@ -49,7 +55,7 @@ describe('console shell and assets', () => {
       // A browser bundle: nothing of lib/ (nor its secrets or Node modules) may be pulled into it.
       expect(/from '(#|node:|(\.\.\/){3,})/.test(text), file).toBe(false);
     }
-    const csp = consoleContentSecurityPolicy();
+    const csp = consoleContentSecurityPolicy;
     expect(csp['script-src']).toBe("'self'");
     expect(csp['require-trusted-types-for']).toBe("'script'");
   });
