@@ -107,7 +107,7 @@ beforeAll(async () => {
   // Payouts from 50 USDC wait for two approvals; admin changes go ahead (the test's own setup is one).
   const policy = await api('PUT', '/v1/approval_policy', { key: merchant.api_key, body: { policy: { payouts: { at_or_above: '50000000', approvals: 2 }, admin_changes: { approvals: 0 } } } });
   expect(policy.status, JSON.stringify(policy.body)).toBe(200);
-  const endpoint = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: `${receiver.url}/console`, events: ['payment.authorized', 'payment.succeeded'] } });
+  const endpoint = await api('POST', '/v1/webhook_endpoints', { key: merchant.api_key, body: { url: receiver.url('/console'), events: ['payment.authorized', 'payment.succeeded'] } });
   expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
 }, 300_000);
 
@@ -198,7 +198,7 @@ describe('the console in Chromium', () => {
     const event = await waitFor('the authorized event delivered', () => receiver.received.find((hit) => hit.body.includes(paid.body.id) && hit.body.includes('payment.authorized')), { timeoutMs: 60_000 });
     const eventId = JSON.parse(event.body).id as string;
     await open(adminPage, en, 'Webhooks');
-    const endpoint = adminPage.getByRole('article', { name: `${receiver.url}/console` });
+    const endpoint = adminPage.getByRole('article', { name: receiver.url('/console') });
     const redeliver = endpoint.getByRole('button', { name: `Redeliver ${eventId}` }).first();
     await redeliver.waitFor({ timeout: 30_000 });
     await redeliver.click();
