@@ -93,7 +93,8 @@ const problemTypes = {
   customer_erasing: { status: 409, title: "Customer's personal data being erased" },
   kyc_review: { status: 409, title: 'Customer in KYC review' },
   kyc_rejected: { status: 409, title: 'Customer rejected by KYC' },
-  verification_not_resolvable: { status: 409, title: 'Verification cannot be resolved', operatorOnly: true },
+  verification_not_resolvable: { status: 409, title: 'Verification cannot be resolved' },
+  pii_erased: { status: 410, title: "Customer's personal data erased" },
   // members
   otp_required: { status: 401, title: 'One-time code required' },
   otp_invalid: { status: 401, title: 'Wrong one-time code' },

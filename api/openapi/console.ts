@@ -1,8 +1,11 @@
 import * as z from 'zod';
+import { auditStatusSchema } from '#audit';
 import { chainListSchema } from '#chains';
+import { kycReviewSchema, resolveBodySchema } from '#compliance';
 import {
   approvalPolicyViewSchema, approvalSchema, createdMemberSchema, createMemberBodySchema, memberViewSchema, revokedMemberSchema, setPolicyBodySchema,
 } from '#merchants';
+import { eventAttemptListSchema, perEndpointBudget } from '#notify';
 import { liquidityListSchema } from '#treasury';
 import { bodyProblems, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
 
@@ -12,10 +15,11 @@ import { bodyProblems, idParam, json, jsonExample, jsonSchema, listParams, probl
  * them. Each also answers a merchant's API key.
  */
 
+
 const platformOnly = 'Platform merchant only: any other merchant is answered 403 `platform_only`.';
 const heldNote = 'While the merchant\'s approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).';
 
-export const consoleOpenApiPaths: Record<string, Record<string, unknown>> = {
+const memberAndChainPaths: Record<string, Record<string, unknown>> = {
   '/v1/members': {
     get: {
       operationId: 'listMembers', tags: ['Members'],
@@ -83,6 +87,49 @@ export const consoleOpenApiPaths: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** Routes for the platform's operators (audit, KYC reviews) and a payment's deliveries. */
+const reviewPaths: Record<string, Record<string, unknown>> = {
+  '/v1/audit/status': {
+    get: {
+      operationId: 'getAuditStatus', tags: ['Audit'],
+      summary: 'The last closed audit period, its anchor transaction, and `audit verify` of that period for a merchant, per lane',
+      description: `${platformOnly} The work is bounded by the window: one period's signature and leaves, and the merchant's records it covers; anchors are not looked up on chain (\`lanepay audit verify\` checks the whole log and its anchors).`,
+      parameters: [{ name: 'merchant_id', in: 'query', description: 'Whose log to verify (default: the caller\'s)', schema: { type: 'string', pattern: '^mer_[0-9a-z]{26}$' } }],
+      responses: { '200': { description: 'Audit status', content: json('AuditStatus') }, ...problems(400, 403) },
+    },
+  },
+  '/v1/kyc/reviews': {
+    get: {
+      operationId: 'listKycReviews', tags: ['Customers'],
+      summary: 'Verifications waiting for the platform operator: in review, or rejected by the system; oldest first, with reason codes and never personal data',
+      description: platformOnly,
+      parameters: listParams('^kyv_[0-9a-z]{26}$').map((p) => (p.name === 'limit' ? { ...p, schema: { ...p.schema, default: 50 } } : p)),
+      responses: { '200': { description: 'The review queue', content: json('KycReviewList') }, ...problems(400, 403) },
+    },
+  },
+  '/v1/kyc/verifications/{id}/resolve': {
+    post: {
+      operationId: 'resolveKycVerification', tags: ['Customers'],
+      summary: 'Resolve a verification in review (or rejected by the system): approved or rejected, with a note, recorded as made by the caller',
+      description: `${platformOnly} The same resolution as \`lanepay kyc resolve\`: the customer's status and the \`customer.verification.*\` event follow.`,
+      parameters: [idParam('kyv', 'verification')],
+      requestBody: { required: true, content: jsonExample('ResolveKycVerification', { decision: 'approved', note: 'namesake: birth year differs' }) },
+      responses: { '200': { description: 'Resolved', content: json('Verification') }, ...problems(...bodyProblems, 403, 404, 409) },
+    },
+  },
+  '/v1/events/{id}/attempts': {
+    get: {
+      operationId: 'listEventAttempts', tags: ['Events'],
+      summary: 'The event\'s webhook delivery attempts to each endpoint, newest first: status, latency, endpoint',
+      description: `Each endpoint's attempts since the event are looked at, at most ${perEndpointBudget} per endpoint; \`has_more\` is true when some may be left out.`,
+      parameters: [idParam('evt', 'event')],
+      responses: { '200': { description: 'Attempts', content: json('EventAttemptList') }, ...problems(400, 404) },
+    },
+  },
+};
+
+export const consoleOpenApiPaths: Record<string, Record<string, unknown>> = { ...memberAndChainPaths, ...reviewPaths };
+
 export const consoleOpenApiSchemas: Record<string, unknown> = {
   MemberList: jsonSchema(z.object({ object: z.literal('list'), data: z.array(memberViewSchema), has_more: z.boolean() }), 'output'),
   CreateMember: jsonSchema(createMemberBodySchema, 'input'),
@@ -93,4 +140,8 @@ export const consoleOpenApiSchemas: Record<string, unknown> = {
   HeldChange: jsonSchema(z.object({ approval: approvalSchema }), 'output'),
   ChainList: jsonSchema(chainListSchema, 'output'),
   LiquidityList: jsonSchema(liquidityListSchema, 'output'),
+  AuditStatus: jsonSchema(auditStatusSchema, 'output'),
+  KycReviewList: jsonSchema(z.object({ object: z.literal('list'), data: z.array(kycReviewSchema), has_more: z.boolean() }), 'output'),
+  ResolveKycVerification: jsonSchema(resolveBodySchema, 'input'),
+  EventAttemptList: jsonSchema(eventAttemptListSchema, 'output'),
 };

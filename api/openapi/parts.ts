@@ -25,7 +25,7 @@ const problemDescriptions = {
   403: 'Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address\'s signature of the claim\'s message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`)',
   404: 'No such object for this merchant',
   409: 'Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight',
-  410: 'Gone: the refund claim expired (`claim_expired`); its money went back to the merchant',
+  410: 'Gone: the refund claim expired (`claim_expired`); its money went back to the merchant; or the customer\'s personal data was erased (`pii_erased`)',
   413: 'The body is larger than 16 KiB',
   415: 'The body is not `application/json`',
   422: 'Idempotency-Key reused with a different request',

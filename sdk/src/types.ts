@@ -64,6 +64,17 @@ export type SetApprovalPolicyResult = ResponseBody<'/v1/approval_policy', 'put'>
 export interface Chain extends Item<ResponseBody<'/v1/chains', 'get'>> {}
 export interface Liquidity extends Item<ResponseBody<'/v1/liquidity', 'get'>> {}
 
+/** The last closed audit period, its anchor and its verification for a merchant (platform merchant only). */
+export interface AuditStatus extends ResponseBody<'/v1/audit/status', 'get'> {}
+/** A verification waiting for the platform operator, without personal data. */
+export interface KycReview extends Item<ResponseBody<'/v1/kyc/reviews', 'get'>> {}
+export interface ResolveKycVerificationParams extends RequestBody<'/v1/kyc/verifications/{id}/resolve', 'post'> {}
+export interface KycVerification extends ResponseBody<'/v1/kyc/verifications/{id}/resolve', 'post'> {}
+/** One delivery attempt of an event to one endpoint. */
+export interface EventAttempt extends Item<ResponseBody<'/v1/events/{id}/attempts', 'get'>> {}
+/** A customer's personal data, revealed to whoever asks (each reveal is an audit record). */
+export interface CustomerPii extends ResponseBody<'/v1/customers/{id}/pii', 'get'> {}
+
 type AnyEvent = ResponseBody<'/v1/events/{id}', 'get'>;
 /** An event about a payment; `data.object` is the payment after the change. */
 export interface PaymentEvent extends Extract<AnyEvent, { data: { object: { object: 'payment' } } }> {}

@@ -83,7 +83,8 @@ function subscribes(record: EndpointRecord, type: string): boolean {
   return record.endpoint.status === 'enabled' && (record.endpoint.events.includes('*') || record.endpoint.events.includes(type));
 }
 
-async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointRecord[]> {
+/** Every endpoint of the merchant (at most 16), from gsi1. */
+export async function merchantEndpoints(deps: WebhookDeps, merchantId: string): Promise<EndpointRecord[]> {
   const records: EndpointRecord[] = [];
   const pages = paginateQuery(
     { client: deps.dynamodb },

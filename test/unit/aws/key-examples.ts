@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { periodHeadKey, periodLeavesPartition } from '#lib/audit/digests.js';
 import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '#lib/audit/record.js';
-import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '#lib/compliance/customers/items.js';
+import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, resolvablePartition, verificationKey } from '#lib/compliance/customers/items.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
 import { balanceTransactionsBySourcePartition, balanceTransactionsPartition } from '#lib/ledger/balance-transactions.js';
@@ -116,6 +116,7 @@ export async function keyExamples(): Promise<string[]> {
     customerListPartition(merchant),
     customerVerificationsPartition('cus_1'),
     processingPartition,
+    resolvablePartition,
     approvedPartition,
     // Builders these modules keep to themselves: the keys their requests carry.
     ...(await sentKeys((dynamodb) => acquireIdempotencyKey({ dynamodb, tableName: 't' } as never, { merchantId: merchant, key: 'k1', fingerprint: 'f', nowMs: 0 }))),
