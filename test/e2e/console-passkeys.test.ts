@@ -1,7 +1,7 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
+import { challengeKey, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { clients, fundedMerchant } from '../support/deps.js';
@@ -23,6 +23,9 @@ let cdp: CDPSession;
 let authenticatorId: string;
 let cli: ReturnType<typeof cliAgainstTestStack>;
 
+/** CDP gives credential ids in base64; WebAuthn's JSON and the table use base64url. */
+const base64url = (id: string) => id.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
 const consoleUrl = () => `${stack().apiUrl.replace('127.0.0.1', 'localhost')}/console/`;
 
 async function credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number; rpId: string }[]> {
@@ -30,6 +33,7 @@ async function credentials(): Promise<{ credentialId: string; isResidentCredenti
 }
 
 describe('console passkeys in a browser', () => {
+  let signedInAnswer: string;
   let member: { id: string; key: string; app: Authenticator; email: string };
 
   beforeAll(async () => {
@@ -68,22 +72,71 @@ describe('console passkeys in a browser', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Passkey registered.');
     const [credential] = await credentials();
     expect(credential).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
-    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(credential!.credentialId.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), ConsistentRead: true }));
+    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
     expect(stored.Item?.memberId?.S).toBe(member.id);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
     expect(await context.cookies()).toEqual([]);
 
+    const answered = page.waitForRequest((request) => request.url().endsWith('/console/session/passkey') && request.method() === 'POST');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed in with a passkey.');
+    signedInAnswer = (await answered).postData()!;
     await expect.poll(() => page.getByText(`${member.email} (approver)`, { exact: true }).isVisible()).toBe(true);
     const signCount = (await credentials())[0]!.signCount;
-    const after = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(credential!.credentialId.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), ConsistentRead: true }));
+    const after = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
     expect(Number(after.Item?.counter?.N)).toBe(signCount);
 
     // The session works through the proxy as a code's does.
     const balances = await page.evaluate(async () => (await fetch('/console/api/v1/balances')).status);
     expect(balances).toBe(200);
+  });
+
+  const signOutAndTry = async (meanwhile?: (challenge: string) => Promise<void>) => {
+    if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
+    }
+    const shown = await page.getByRole('status').textContent();
+    await page.route('**/console/session/passkey', async (route) => {
+      const challenge = JSON.parse(Buffer.from(JSON.parse(route.request().postData()!).response.response.clientDataJSON, 'base64url').toString('utf8')).challenge;
+      await meanwhile?.(challenge);
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).not.toBe(shown);
+    await page.unrouteAll();
+    return page.getByRole('status').textContent();
+  };
+
+  it('refuses a passkey answer sent again: its challenge was spent by the sign-in that used it', async () => {
+    const replayed = await fetch(`${consoleUrl()}session/passkey`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: signedInAnswer });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.json()).toMatchObject({ code: 'passkey_invalid', detail: 'The challenge is unknown, was used already, or expired; ask for new options.' });
+    expect(replayed.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses an answer to a challenge older than five minutes', async () => {
+    const status = await signOutAndTry(async (challenge) => {
+      // The clock moved on: the challenge's expiry is in the past.
+      await clients().dynamodb.send(new UpdateItemCommand({
+        TableName: stack().tableName, Key: challengeKey(challenge), UpdateExpression: 'SET expiresAtMs = :past', ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1) } },
+      }));
+    });
+    expect(status).toBe('The challenge is unknown, was used already, or expired; ask for new options.');
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  it('refuses a passkey whose signature counter does not move past the stored one (a cloned authenticator)', async () => {
+    const [credential] = await credentials();
+    // Another copy of the key signed in meanwhile, further ahead.
+    await clients().dynamodb.send(new UpdateItemCommand({
+      TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), UpdateExpression: 'SET #c = :ahead', ExpressionAttributeNames: { '#c': 'counter' },
+      ExpressionAttributeValues: { ':ahead': { N: String(credential!.signCount + 100) } },
+    }));
+    const status = await signOutAndTry();
+    expect(status).toMatch(/^The passkey answer does not verify: .*counter/i);
+    expect(await context.cookies()).toEqual([]);
   });
 });
