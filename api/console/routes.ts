@@ -1,5 +1,9 @@
 import * as z from 'zod';
-import { assertCsrfToken, currentSession, currentSessionView, endSession, memberRoleOf, roleAtLeast, sessionsErrors, signInWithTotp, type SessionDeps, type SignedIn } from '#merchants';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import {
+  assertCsrfToken, currentSession, currentSessionView, endSession, memberRoleOf, passkeyRegistrationOptions, passkeySignInOptions, registerPasskey,
+  roleAtLeast, sessionsErrors, signInWithPasskey, signInWithTotp, type RelyingParty, type SessionDeps, type SignedIn,
+} from '#merchants';
 import { consoleRouteOfPath } from '../http/console-routes.js';
 import type { HttpRequest, HttpResult } from '../http/handler.js';
 import { clearedSessionCookie, sessionCookie, sessionTokenFrom } from './cookie.js';
@@ -68,4 +72,52 @@ export async function proxyToApi(deps: SessionDeps & { apiBaseUrl: string }, req
   if (!roleAtLeast(role, route.role)) throw new sessionsErrors.RoleForbiddenError(route.role, role);
   const answer = await forwardToApi(deps.apiBaseUrl, token!, request);
   return { status: answer.status, body: undefined, text: answer.body, headers: { ...noStore, ...answer.headers } };
+}
+
+/** A WebAuthn answer as the browser's toJSON() gives it; @simplewebauthn/server checks the rest. */
+const credentialJson = z.object({ id: z.string().min(1).max(1400), type: z.literal('public-key'), response: z.object({ clientDataJSON: z.string().max(4096) }).passthrough() }).passthrough();
+
+export const passkeyRegistrationBodySchema = z.object({ response: credentialJson, name: z.string().min(1).max(100).optional() });
+export const passkeySignInBodySchema = z.object({ response: credentialJson });
+
+type Request = Pick<HttpRequest<unknown, unknown, unknown>, 'header'>;
+
+/**
+ * The relying party of the console: the setting (`CONSOLE_ORIGIN`), or the origin the console is
+ * requested at. API Gateway's Host is its own domain; locally http on localhost (browsers refuse
+ * WebAuthn on an IP address, so the console is opened at http://localhost:<port>/console/).
+ */
+export function relyingParty(setting: string, request: Request): RelyingParty {
+  const origin = setting !== '' ? setting.replace(/\/+$/, '') : `${request.header('x-forwarded-proto') ?? (/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(request.header('host') ?? '') ? 'http' : 'https')}://${request.header('host') ?? ''}`;
+  return { id: new URL(origin).hostname, origin };
+}
+
+async function signedInWithCsrf(deps: SessionDeps, request: Request) {
+  const current = await currentSession(deps, sessionTokenFrom(request.header('cookie')), { touch: true });
+  assertCsrfToken(current.session, request.header('x-csrf-token'));
+  return current;
+}
+
+/** POST /console/passkeys/registration-options (signed in, X-CSRF-Token) */
+export async function passkeyRegistrationOptionsRoute(deps: SessionDeps, rp: RelyingParty, request: Request): Promise<HttpResult> {
+  return { status: 200, body: await passkeyRegistrationOptions(deps, await signedInWithCsrf(deps, request), rp), headers: noStore };
+}
+
+/** POST /console/passkeys (signed in, X-CSRF-Token) */
+export async function registerPasskeyRoute(deps: SessionDeps, rp: RelyingParty, request: HttpRequest<z.infer<typeof passkeyRegistrationBodySchema>, unknown, unknown>): Promise<HttpResult> {
+  const current = await signedInWithCsrf(deps, request);
+  const registered = await registerPasskey(deps, current, rp, { response: request.body.response as unknown as RegistrationResponseJSON, name: request.body.name });
+  return { status: 201, body: registered, headers: noStore };
+}
+
+/** POST /console/session/passkey-options */
+export async function passkeySignInOptionsRoute(deps: SessionDeps, rp: RelyingParty, request: Request): Promise<HttpResult> {
+  assertSameOrigin(request);
+  return { status: 200, body: await passkeySignInOptions(deps, rp), headers: noStore };
+}
+
+/** POST /console/session/passkey */
+export async function signInWithPasskeyRoute(deps: SessionDeps, rp: RelyingParty, request: HttpRequest<z.infer<typeof passkeySignInBodySchema>, unknown, unknown>): Promise<HttpResult> {
+  assertSameOrigin(request);
+  return signedInResult(await signInWithPasskey(deps, rp, { response: request.body.response as unknown as AuthenticationResponseJSON, sourceIp: request.sourceIp }));
 }

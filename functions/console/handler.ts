@@ -2,7 +2,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { consoleContentSecurityPolicy } from '#api/console/csp.js';
 import { apiBaseUrl } from '#api/console/proxy.js';
-import { proxyToApi, readSession, signInWithCode, signOut, totpSignInBodySchema } from '#api/console/routes.js';
+import {
+  passkeyRegistrationBodySchema, passkeyRegistrationOptionsRoute, passkeySignInBodySchema, passkeySignInOptionsRoute, proxyToApi, readSession,
+  registerPasskeyRoute, relyingParty, signInWithCode, signInWithPasskeyRoute, signOut, totpSignInBodySchema,
+} from '#api/console/routes.js';
 import { httpHandler } from '#api/http/handler.js';
 import { pageHandler } from '#api/http/page-handler.js';
 import { consoleApp } from '#api/pages/console/app.js';
@@ -26,7 +29,8 @@ const deps = {
 };
 const open = { authenticated: false } as const;
 
-const page = pageHandler({ contentSecurityPolicy: consoleContentSecurityPolicy }, async (request) => ({
+// Passkeys: middy's default Permissions-Policy switches WebAuthn off; the console's own origin may use it.
+const page = pageHandler({ contentSecurityPolicy: consoleContentSecurityPolicy, permissions: { 'publickey-credentials-get': 'self', 'publickey-credentials-create': 'self' } }, async (request) => ({
   status: 200,
   // The best of the console's languages for the browser's (any zh reads Simplified Chinese).
   html: consoleApp.html(request.header('accept-language')),
@@ -42,6 +46,11 @@ const asset = httpHandler({ ...open, path: z.object({ name: z.string() }) }, asy
 const totp = httpHandler({ ...open, body: totpSignInBodySchema }, (request) => signInWithCode(deps, request));
 const session = httpHandler(open, (request) => readSession(deps, request));
 const signOutRoute = httpHandler(open, (request) => signOut(deps, request));
+const rp = (request: { header(name: string): string | undefined }) => relyingParty(config.CONSOLE_ORIGIN, request);
+const registrationOptions = httpHandler(open, (request) => passkeyRegistrationOptionsRoute(deps, rp(request), request));
+const registration = httpHandler({ ...open, body: passkeyRegistrationBodySchema }, (request) => registerPasskeyRoute(deps, rp(request), request));
+const passkeyOptions = httpHandler(open, (request) => passkeySignInOptionsRoute(deps, rp(request), request));
+const passkey = httpHandler({ ...open, body: passkeySignInBodySchema }, (request) => signInWithPasskeyRoute(deps, rp(request), request));
 const proxy = httpHandler({ ...open, path: z.object({ proxy: z.string() }) }, (request) => proxyToApi({ ...deps, apiBaseUrl: apiBaseUrl(config.CONSOLE_API_BASE_URL, request.stage) }, {
   method: request.route.slice(0, request.route.indexOf(' ')),
   path: request.path.proxy,
@@ -57,6 +66,10 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   'POST /console/session/totp': totp,
   'GET /console/session': session,
   'DELETE /console/session': signOutRoute,
+  'POST /console/session/passkey-options': passkeyOptions,
+  'POST /console/session/passkey': passkey,
+  'POST /console/passkeys/registration-options': registrationOptions,
+  'POST /console/passkeys': registration,
 };
 
 /** One function for the console: its page and assets, its session routes and its proxy to the API. */

@@ -1,0 +1,142 @@
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { challengeKey, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { cliAgainstTestStack } from '../support/cli.js';
+import { clients, fundedMerchant } from '../support/deps.js';
+import { Authenticator } from '../support/authenticator.js';
+import { cliOutput } from '../support/members.js';
+import { stack } from '../support/stack.js';
+
+/**
+ * Passkeys in Debian's headless Chromium against the local stack: a member signs in with a code,
+ * registers a passkey on a CDP virtual authenticator (a platform authenticator with resident keys and
+ * user verification, as a phone or a laptop's fingerprint reader is), signs out and signs in with
+ * the passkey alone. The console is opened at http://localhost:<port>/console/: browsers refuse
+ * WebAuthn on an IP address.
+ */
+let browser: TestBrowser;
+let context: BrowserContext;
+let page: Page;
+let cdp: CDPSession;
+let authenticatorId: string;
+let cli: ReturnType<typeof cliAgainstTestStack>;
+
+/** CDP gives credential ids in base64; WebAuthn's JSON and the table use base64url. */
+const base64url = (id: string) => id.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+const consoleUrl = () => `${stack().apiUrl.replace('127.0.0.1', 'localhost')}/console/`;
+
+async function credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number; rpId: string }[]> {
+  return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials as never;
+}
+
+describe('console passkeys in a browser', () => {
+  let signedInAnswer: string;
+  let member: { id: string; key: string; app: Authenticator; email: string };
+
+  beforeAll(async () => {
+    cli = cliAgainstTestStack();
+    const merchant = await fundedMerchant(0n);
+    const added = cliOutput(await cli.run(['member', 'add', '--merchant', merchant.merchant_id, '--email', 'pia@example.com', '--role', 'approver']));
+    member = { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri), email: 'pia@example.com' };
+    browser = await launchBrowser();
+    context = await browser.desktop('en-US');
+    page = await context.newPage();
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    cli?.cleanup();
+  });
+
+  it('signs in with a code, registers a passkey, signs out and signs in with the passkey alone', async () => {
+    await page.goto(consoleUrl());
+    await page.getByLabel('Member key').fill(member.key);
+    await page.getByLabel('One-time code').fill(await member.app.nextCode());
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed in.');
+    await expect.poll(() => page.getByRole('heading', { name: 'Signed in' }).isVisible()).toBe(true);
+    // The cookie is the browser's: HttpOnly (no script sees it), Secure, SameSite=Strict, host-only.
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: '__Host-lanepay_console', httpOnly: true, secure: true, sameSite: 'Strict', path: '/', domain: 'localhost' });
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    await page.getByRole('button', { name: 'Register a passkey' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Passkey registered.');
+    const [credential] = await credentials();
+    expect(credential).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
+    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
+    expect(stored.Item?.memberId?.S).toBe(member.id);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
+    expect(await context.cookies()).toEqual([]);
+
+    const answered = page.waitForRequest((request) => request.url().endsWith('/console/session/passkey') && request.method() === 'POST');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed in with a passkey.');
+    signedInAnswer = (await answered).postData()!;
+    await expect.poll(() => page.getByText(`${member.email} (approver)`, { exact: true }).isVisible()).toBe(true);
+    const signCount = (await credentials())[0]!.signCount;
+    const after = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
+    expect(Number(after.Item?.counter?.N)).toBe(signCount);
+
+    // The session works through the proxy as a code's does.
+    const balances = await page.evaluate(async () => (await fetch('/console/api/v1/balances')).status);
+    expect(balances).toBe(200);
+  });
+
+  const signOutAndTry = async (meanwhile?: (challenge: string) => Promise<void>) => {
+    if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
+    }
+    const shown = await page.getByRole('status').textContent();
+    await page.route('**/console/session/passkey', async (route) => {
+      const challenge = JSON.parse(Buffer.from(JSON.parse(route.request().postData()!).response.response.clientDataJSON, 'base64url').toString('utf8')).challenge;
+      await meanwhile?.(challenge);
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).not.toBe(shown);
+    await page.unrouteAll();
+    return page.getByRole('status').textContent();
+  };
+
+  it('refuses a passkey answer sent again: its challenge was spent by the sign-in that used it', async () => {
+    const replayed = await fetch(`${consoleUrl()}session/passkey`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: signedInAnswer });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.json()).toMatchObject({ code: 'passkey_invalid', detail: 'The challenge is unknown, was used already, or expired; ask for new options.' });
+    expect(replayed.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses an answer to a challenge older than five minutes', async () => {
+    const status = await signOutAndTry(async (challenge) => {
+      // The clock moved on: the challenge's expiry is in the past.
+      await clients().dynamodb.send(new UpdateItemCommand({
+        TableName: stack().tableName, Key: challengeKey(challenge), UpdateExpression: 'SET expiresAtMs = :past', ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1) } },
+      }));
+    });
+    expect(status).toBe('The challenge is unknown, was used already, or expired; ask for new options.');
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  it('refuses a passkey whose signature counter does not move past the stored one (a cloned authenticator)', async () => {
+    const [credential] = await credentials();
+    // Another copy of the key signed in meanwhile, further ahead.
+    await clients().dynamodb.send(new UpdateItemCommand({
+      TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), UpdateExpression: 'SET #c = :ahead', ExpressionAttributeNames: { '#c': 'counter' },
+      ExpressionAttributeValues: { ':ahead': { N: String(credential!.signCount + 100) } },
+    }));
+    const status = await signOutAndTry();
+    expect(status).toMatch(/^The passkey answer does not verify: .*counter/i);
+    expect(await context.cookies()).toEqual([]);
+  });
+});
