@@ -7,6 +7,8 @@ import { canAct, useConsole } from '../context.js';
 
 interface Review {
   id: string;
+  status?: 'review' | 'rejected';
+  sanctions_matches?: number;
   customer_id: string;
   merchant_id: string;
   reason_codes: string[];
@@ -72,8 +74,16 @@ function ReviewCard(props: { review: Review }): JSX.Element {
       <dl>
         <dt>{t('merchant')}</dt>
         <dd class="mono">{review.merchant_id}</dd>
+        <dt>{t('status')}</dt>
+        <dd>{review.status === 'rejected' ? t('kycRejectedBySystem') : t('kycInReview')}</dd>
         <dt>{t('reasonCodes')}</dt>
         <dd>{review.reason_codes.join(', ') || '—'}</dd>
+        {review.sanctions_matches ? (
+          <>
+            <dt>{t('sanctionsMatches')}</dt>
+            <dd>{review.sanctions_matches}</dd>
+          </>
+        ) : null}
         <dt>{t('created')}</dt>
         <dd>
           <DateTime iso={review.created_at} />

@@ -134,7 +134,8 @@ export interface WebhookAttempt {
   latency_ms: number;
   error: string | null;
   succeeded: boolean;
-  endpoint_id?: string;
+  /** The endpoint the attempt went to (GET /v1/events/{id}/attempts). */
+  endpoint?: { id: string; url: string };
 }
 
 export function PaymentDetail(props: { id: string }): JSX.Element {
@@ -219,6 +220,7 @@ export function Attempts(props: { eventId: string; eventType: string }): JSX.Ele
         <table aria-label={t('deliveriesOf', { event: props.eventType })}>
           <thead>
             <tr>
+              <th scope="col">{t('url')}</th>
               <th scope="col">{t('attempt')}</th>
               <th scope="col">{t('time')}</th>
               <th scope="col">{t('result')}</th>
@@ -228,6 +230,7 @@ export function Attempts(props: { eventId: string; eventType: string }): JSX.Ele
           <tbody>
             {list.data.map((attempt) => (
               <tr key={attempt.id}>
+                <td class="mono">{attempt.endpoint?.url ?? '—'}</td>
                 <td>{attempt.attempt}</td>
                 <td>
                   <DateTime iso={attempt.created_at} />
