@@ -4,6 +4,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { creditSandboxFunds, ledgerDecimals } from '#ledger';
 import { createMerchant } from '#merchants';
 import { retryTransactionConflicts } from '#platform';
+import { consoleUrl } from '../../scripts/stack/console-url.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
 import { seedConsoleDemo } from './console-seed.js';
@@ -79,7 +80,7 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
 
     // After the payments above, so the policy it sets holds none of them.
     const consoleSeed = await seedConsoleDemo(call, merchant.merchant_id, options.log);
-    options.log(`console: ${stack.apiUrl.replace('127.0.0.1', 'localhost')}/console/ (sign in with a member key above and its TOTP code)`);
+    options.log(`console: ${consoleUrl(stack.apiUrl)} (sign in with a member key above and its TOTP code)`);
 
     const events = (await call('GET', '/v1/events?limit=100')).data as { id: string; type: string; data: { object: { id: string } } }[];
     const eventOf = (paymentId: string, type: string) => {

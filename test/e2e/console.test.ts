@@ -3,6 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en, zhCN, type Messages } from '#api/pages/console/browser/messages.js';
+import { consoleUrl as stackConsoleUrl } from '../../scripts/stack/console-url.js';
 import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
 import { launchBrowser, screenshotDir, type TestBrowser } from '../support/browser.js';
@@ -38,11 +39,9 @@ let approver: ConsoleMember;
 let viewer: ConsoleMember;
 const contexts: BrowserContext[] = [];
 
-/** The console on `localhost` (WebAuthn refuses IP addresses, and the cookie is the same either way). */
+/** A console page on `localhost`, as `npm run dev` prints it. */
 function consoleUrl(rest = ''): string {
-  const url = new URL(stack().apiUrl);
-  url.hostname = 'localhost';
-  return `${url.origin}/console/${rest}`;
+  return `${stackConsoleUrl(stack().apiUrl)}${rest}`;
 }
 
 async function addMember(email: string, role: 'viewer' | 'approver' | 'admin'): Promise<ConsoleMember> {
