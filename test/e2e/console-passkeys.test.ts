@@ -61,29 +61,29 @@ describe('console passkeys in a browser', () => {
     await page.getByLabel('Member key').fill(member.key);
     await page.getByLabel('One-time code').fill(await member.app.nextCode());
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed in.');
-    await expect.poll(() => page.getByRole('heading', { name: 'Signed in' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByText(`Signed in as ${member.email} (approver)`, { exact: true }).waitFor();
     // The cookie is the browser's: HttpOnly (no script sees it), Secure, SameSite=Strict, host-only.
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: '__Host-lanepay_console', httpOnly: true, secure: true, sameSite: 'Strict', path: '/', domain: 'localhost' });
     expect(await page.evaluate(() => document.cookie)).toBe('');
 
     await page.getByRole('button', { name: 'Register a passkey' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Passkey registered.');
+    await page.getByRole('status').filter({ hasText: 'Passkey registered.' }).waitFor();
     const [credential] = await credentials();
     expect(credential).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
     const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
     expect(stored.Item?.memberId?.S).toBe(member.id);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
-    expect(await context.cookies()).toEqual([]);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await expect.poll(() => context.cookies()).toEqual([]);
 
     const answered = page.waitForRequest((request) => request.url().endsWith('/console/session/passkey') && request.method() === 'POST');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed in with a passkey.');
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     signedInAnswer = (await answered).postData()!;
-    await expect.poll(() => page.getByText(`${member.email} (approver)`, { exact: true }).isVisible()).toBe(true);
+    await page.getByText(`Signed in as ${member.email} (approver)`, { exact: true }).waitFor();
     const signCount = (await credentials())[0]!.signCount;
     const after = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
     expect(Number(after.Item?.counter?.N)).toBe(signCount);
@@ -93,21 +93,22 @@ describe('console passkeys in a browser', () => {
     expect(balances).toBe(200);
   });
 
+  /** Signs out if signed in, tries the passkey, and answers the refusal the sign-in page shows. */
   const signOutAndTry = async (meanwhile?: (challenge: string) => Promise<void>) => {
     if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await expect.poll(() => page.getByRole('status').textContent()).toBe('Signed out.');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     }
-    const shown = await page.getByRole('status').textContent();
+    const shown = (await page.getByRole('alert').count()) > 0 ? await page.getByRole('alert').textContent() : null;
     await page.route('**/console/session/passkey', async (route) => {
       const challenge = JSON.parse(Buffer.from(JSON.parse(route.request().postData()!).response.response.clientDataJSON, 'base64url').toString('utf8')).challenge;
       await meanwhile?.(challenge);
       await route.continue();
     });
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).not.toBe(shown);
+    await expect.poll(async () => ((await page.getByRole('alert').count()) > 0 ? page.getByRole('alert').textContent() : null)).not.toBe(shown);
     await page.unrouteAll();
-    return page.getByRole('status').textContent();
+    return page.getByRole('alert').textContent();
   };
 
   it('refuses a passkey answer sent again: its challenge was spent by the sign-in that used it', async () => {
@@ -124,7 +125,7 @@ describe('console passkeys in a browser', () => {
         TableName: stack().tableName, Key: challengeKey(challenge), UpdateExpression: 'SET expiresAtMs = :past', ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1) } },
       }));
     });
-    expect(status).toBe('The challenge is unknown, was used already, or expired; ask for new options.');
+    expect(status).toBe('Sign-in failed: The challenge is unknown, was used already, or expired; ask for new options. (passkey_invalid)');
     expect(await context.cookies()).toEqual([]);
   });
 
@@ -136,7 +137,7 @@ describe('console passkeys in a browser', () => {
       ExpressionAttributeValues: { ':ahead': { N: String(credential!.signCount + 100) } },
     }));
     const status = await signOutAndTry();
-    expect(status).toMatch(/^The passkey answer does not verify: .*counter/i);
+    expect(status).toMatch(/^Sign-in failed: The passkey answer does not verify: .*counter/i);
     expect(await context.cookies()).toEqual([]);
   });
 });
