@@ -3,6 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en, zhCN, type Messages } from '#api/pages/console/browser/messages.js';
+import { parseRoute } from '#api/pages/console/browser/routes.js';
 import { consoleUrl as stackConsoleUrl } from '../../scripts/stack/console-url.js';
 import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
@@ -165,6 +166,12 @@ describe('the console in Chromium', () => {
     await approverPage.getByRole('heading', { level: 1, name: `Payment ${payment.id}` }).waitFor();
     await approverPage.getByText(paid.tx_hash).waitFor();
     await approverPage.getByRole('region', { name: 'Timeline' }).getByText('payment.succeeded').waitFor({ timeout: 30_000 });
+    // The succeeded event's delivery to the merchant's endpoint, once the webhook function made it.
+    await expect.poll(async () => {
+      await approverPage.reload();
+      await settled(approverPage, en);
+      return approverPage.getByRole('table', { name: 'Deliveries of payment.succeeded' }).getByText('Delivered (200)').count();
+    }, { timeout: 60_000, interval: 2_000 }).toBe(1);
     await screenshot(approverPage, 'payment-paid-en');
   }, payoutDeadlineMs + 120_000);
 
@@ -250,7 +257,7 @@ describe('the console in Chromium', () => {
 });
 
 describe('the console for assistive technology', () => {
-  it('has no serious or critical axe violation on any page, in English and Simplified Chinese', async () => {
+  it('has no serious or critical axe violation and no dead link on any page, in English and Simplified Chinese', async () => {
     const charge = await api('POST', '/v1/charges', { key: merchant.api_key, body: { amount: '2500000', asset: 'USDC' } });
     const payments = await api('GET', '/v1/payments?limit=1', { key: merchant.api_key });
     const pages = ['', 'payments', `payments/${payments.body.data[0].id}`, 'charges', `charges/${charge.body.id}`, 'approvals', 'kyc', 'webhooks', 'audit', 'members', 'no-such-page'];
@@ -269,10 +276,17 @@ describe('the console for assistive technology', () => {
         for (const violation of results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
           found.push(`${locale} /console/${rest}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
         }
+        // No dead links: every console link leads to a page the console has.
+        for (const href of await page.getByRole('link').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).href))) {
+          const url = new URL(href);
+          if (url.origin === new URL(consoleUrl()).origin && url.pathname.startsWith('/console') && parseRoute(url.pathname, url.search, '/console').page === 'not-found') {
+            found.push(`${locale} /console/${rest}: dead link ${href}`);
+          }
+        }
+        await screenshot(page, `${locale}-${(rest || 'overview').replace(/\//g, '-')}`);
       }
       const signInResults = await new AxeBuilder({ page: signedOut }).analyze();
       for (const violation of signInResults.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) found.push(`${locale} sign-in: ${violation.id}`);
-      await screenshot(page, `members-${locale}`);
     }
     expect(found).toEqual([]);
   }, 240_000);
