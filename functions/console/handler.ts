@@ -8,7 +8,6 @@ import {
 } from '#api/console/routes.js';
 import { httpHandler } from '#api/http/handler.js';
 import { pageHandler } from '#api/http/page-handler.js';
-import { consoleApp } from '#api/pages/console/app.js';
 import { KeyCheckCache } from '#merchants';
 import { consoleConfigSchema, dynamodbClient, kmsClient, loadConfig, NotFoundError } from '#platform';
 
@@ -29,15 +28,23 @@ const deps = {
 };
 const open = { authenticated: false } as const;
 
+/**
+ * The console's pages and their assets (about 120 KiB of built app) are imported on the first page or
+ * asset request, not at every cold start: most of this function's requests are the API proxy's.
+ */
+let app: Promise<typeof import('#api/pages/console/app.js')> | undefined;
+const consoleApp = async () => (await (app ??= import('#api/pages/console/app.js'))).consoleApp;
+
 // Passkeys: middy's default Permissions-Policy switches WebAuthn off; the console's own origin may use it.
 const page = pageHandler({ contentSecurityPolicy: consoleContentSecurityPolicy, permissions: { 'publickey-credentials-get': 'self', 'publickey-credentials-create': 'self' } }, async (request) => ({
   status: 200,
   // The best of the console's languages for the browser's (any zh reads Simplified Chinese).
-  html: consoleApp.html(request.header('accept-language')),
+  html: (await consoleApp()).html(request.header('accept-language')),
 }));
 
 const asset = httpHandler({ ...open, path: z.object({ name: z.string() }) }, async (request) => {
-  const found = Object.hasOwn(consoleApp.assets, request.path.name) ? consoleApp.assets[request.path.name] : undefined;
+  const { assets } = await consoleApp();
+  const found = Object.hasOwn(assets, request.path.name) ? assets[request.path.name] : undefined;
   if (!found) throw new NotFoundError('console asset', request.path.name);
   // Content-hashed names: a name never changes content, so browsers keep it for a year.
   return { status: 200, body: undefined, text: found.body, headers: { 'Content-Type': found.type, 'Cache-Control': 'public, max-age=31536000, immutable' } };
