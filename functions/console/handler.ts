@@ -29,6 +29,16 @@ const deps = {
 const open = { authenticated: false } as const;
 
 /**
+ * Where the console is mounted: beside the API the proxy reaches, `/console` locally and on a custom
+ * domain, `/<stage>/console` on API Gateway's own domain, so the page's script, styles and requests
+ * carry the stage. A request without a stage (an invoked sample) gets `/console`.
+ */
+function mountPath(stage: { domainName?: string | undefined; name?: string | undefined }): string {
+  if (config.CONSOLE_API_BASE_URL === '' && (!stage.domainName || !stage.name)) return '/console';
+  return `${new URL(apiBaseUrl(config.CONSOLE_API_BASE_URL, stage)).pathname.replace(/\/+$/, '')}/console`;
+}
+
+/**
  * The console's pages and their assets (about 120 KiB of built app) are imported on the first page or
  * asset request, not at every cold start: most of this function's requests are the API proxy's.
  */
@@ -39,7 +49,7 @@ const consoleApp = async () => (await (app ??= import('#api/pages/console/app.js
 const page = pageHandler({ contentSecurityPolicy: consoleContentSecurityPolicy, permissions: { 'publickey-credentials-get': 'self', 'publickey-credentials-create': 'self' } }, async (request) => ({
   status: 200,
   // The best of the console's languages for the browser's (any zh reads Simplified Chinese).
-  html: (await consoleApp()).html(request.header('accept-language')),
+  html: (await consoleApp()).html(request.header('accept-language'), { basePath: mountPath(request.stage) }),
 }));
 
 const asset = httpHandler({ ...open, path: z.object({ name: z.string() }) }, async (request) => {
