@@ -51,6 +51,8 @@ try {
     `Lanepay local stack ready in ${seconds} s: API ${running.info.apiUrl}/v1  ` +
       `(details in ${path.relative(process.cwd(), stackFile) || stackFile}; Ctrl-C stops it)`,
   );
+  // WebAuthn refuses an IP address as relying party: passkeys work on localhost only.
+  console.log(`Console: ${running.info.apiUrl.replace('127.0.0.1', 'localhost')}/console/`);
   const death = await running.died;
   if (!stopping) {
     stopping = true;
