@@ -4,13 +4,15 @@ import { approvalCaller } from '#api/http/authorizer-context.js';
 import { httpHandler } from '#api/http/handler.js';
 import {
   approvalIdPathSchema, decideApproval, decideApprovalBodySchema, expireDueApprovals, listApprovals,
-  listApprovalsQuerySchema,
+  listApprovalsQuerySchema, parsePasskeyHeader,
 } from '#merchants';
-import { logger, metrics, UnauthorizedError } from '#platform';
+import { relyingParty } from '#api/console/relying-party.js';
+import { approvalsConfigSchema, loadConfig, logger, metrics, UnauthorizedError } from '#platform';
 import { approvalDeps } from '../commons/approval-deps.js';
 import { expirySweep, orScheduled } from '../commons/scheduled.js';
 
 const deps = approvalDeps();
+const config = loadConfig(approvalsConfigSchema);
 
 const list = httpHandler({ query: listApprovalsQuerySchema, acceptsMemberKeys: true }, async (request) => {
   const caller = approvalCaller(request.authorizer);
@@ -26,9 +28,16 @@ const decide = httpHandler({ body: decideApprovalBodySchema, path: approvalIdPat
     approvalId: request.path.id,
     decision: request.route.endsWith('/reject') ? 'reject' : 'approve',
     code: request.header('lanepay-otp'),
+    passkey: passkeyOf(request),
   });
   return { status: 200, body: approval };
 });
+
+/** A `Lanepay-Passkey` answer (the console's approvals), checked against the console's origin as relying party. */
+function passkeyOf(request: { header(name: string): string | undefined }) {
+  const header = request.header('lanepay-passkey');
+  return header === undefined ? undefined : { answer: parsePasskeyHeader(header), rp: relyingParty(config.CONSOLE_ORIGIN, request) };
+}
 
 const expire = expirySweep(() => expireDueApprovals(deps), {
   metric: 'ApprovalsExpired',

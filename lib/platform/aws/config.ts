@@ -74,6 +74,8 @@ export const refundsConfigSchema = z.extend(paymentsConfigSchema, {
 export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
   HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
+  /** The console's origin, relying party of passkey decisions (Lanepay-Passkey); empty: the request's own host. */
+  CONSOLE_ORIGIN: z._default(z.string(), ''),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {
