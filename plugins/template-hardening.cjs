@@ -50,6 +50,7 @@ const publicMethods = {
   ApiGatewayMethodConsoleSessionPasskeyPost: 'POST /console/session/passkey: sign-in with a registered passkey\'s signature over a challenge it spends; rate-limited.',
   ApiGatewayMethodConsolePasskeysRegistrationDashoptionsPost: 'POST /console/passkeys/registration-options: needs a console session and its CSRF token.',
   ApiGatewayMethodConsolePasskeysPost: 'POST /console/passkeys: registers a passkey for the session\'s member; needs the session and its CSRF token.',
+  ApiGatewayMethodConsoleApprovalsPasskeyDashoptionsPost: 'POST /console/approvals/passkey-options: a challenge for deciding one approval request with a passkey; needs the session and its CSRF token.',
   ApiGatewayMethodConsoleApiProxyVarGet: 'GET /console/api/{proxy+}: the console\'s proxy; it checks the session cookie and forwards with the session token, which the authorizer checks again.',
   ApiGatewayMethodConsoleApiProxyVarPost: 'POST /console/api/{proxy+}: the console\'s proxy; session cookie and CSRF token checked, then the authorizer checks the session again.',
   ApiGatewayMethodConsoleApiProxyVarPut: 'PUT /console/api/{proxy+}: the console\'s proxy; session cookie and CSRF token checked, then the authorizer checks the session again.',

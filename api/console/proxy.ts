@@ -18,7 +18,7 @@ export interface ProxiedResponse {
 }
 
 /** Request headers the API reads that the page may send; nothing else (never its cookies) goes on. */
-const forwardedRequestHeaders = ['content-type', 'accept', 'accept-language', 'idempotency-key', 'lanepay-otp'];
+const forwardedRequestHeaders = ['content-type', 'accept', 'accept-language', 'idempotency-key', 'lanepay-otp', 'lanepay-passkey'];
 /** Response headers the page may need besides the body. */
 const returnedResponseHeaders = ['content-type', 'retry-after', 'request-id', 'idempotent-replayed'];
 

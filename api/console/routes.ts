@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import {
-  assertCsrfToken, currentSession, currentSessionView, endSession, memberRoleOf, passkeyRegistrationOptions, passkeySignInOptions, registerPasskey,
+  approvalPasskeyOptions, assertCsrfToken, currentSession, currentSessionView, endSession, memberRoleOf, passkeyRegistrationOptions, passkeySignInOptions, registerPasskey,
   roleAtLeast, sessionsErrors, signInWithPasskey, signInWithTotp, type RelyingParty, type SessionDeps, type SignedIn,
 } from '#merchants';
 import { consoleRouteOfPath } from '../http/console-routes.js';
 import type { HttpRequest, HttpResult } from '../http/handler.js';
 import { clearedSessionCookie, sessionCookie, sessionTokenFrom } from './cookie.js';
 import { forwardToApi, type ProxiedRequest } from './proxy.js';
+export { relyingParty } from './relying-party.js';
 
 /**
  * The console's session routes and its proxy, on validated requests (functions/console builds the
@@ -82,16 +83,6 @@ export const passkeySignInBodySchema = z.object({ response: credentialJson });
 
 type Request = Pick<HttpRequest<unknown, unknown, unknown>, 'header'>;
 
-/**
- * The relying party of the console: the setting (`CONSOLE_ORIGIN`), or the origin the console is
- * requested at. API Gateway's Host is its own domain; locally http on localhost (browsers refuse
- * WebAuthn on an IP address, so the console is opened at http://localhost:<port>/console/).
- */
-export function relyingParty(setting: string, request: Request): RelyingParty {
-  const origin = setting !== '' ? setting.replace(/\/+$/, '') : `${request.header('x-forwarded-proto') ?? (/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(request.header('host') ?? '') ? 'http' : 'https')}://${request.header('host') ?? ''}`;
-  return { id: new URL(origin).hostname, origin };
-}
-
 async function signedInWithCsrf(deps: SessionDeps, request: Request) {
   const current = await currentSession(deps, sessionTokenFrom(request.header('cookie')), { touch: true });
   assertCsrfToken(current.session, request.header('x-csrf-token'));
@@ -120,4 +111,16 @@ export async function passkeySignInOptionsRoute(deps: SessionDeps, rp: RelyingPa
 export async function signInWithPasskeyRoute(deps: SessionDeps, rp: RelyingParty, request: HttpRequest<z.infer<typeof passkeySignInBodySchema>, unknown, unknown>): Promise<HttpResult> {
   assertSameOrigin(request);
   return signedInResult(await signInWithPasskey(deps, rp, { response: request.body.response as unknown as AuthenticationResponseJSON, sourceIp: request.sourceIp }));
+}
+
+export const approvalPasskeyOptionsBodySchema = z.object({ approval_id: z.string().regex(/^apr_[0-9a-z]{26}$/), change_hash: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/**
+ * POST /console/approvals/passkey-options (signed in, X-CSRF-Token): a challenge for deciding one
+ * request with a passkey, bound to the change_hash the page showed; the approvals function checks it
+ * against the request's hash when the answer comes (Lanepay-Passkey through the proxy).
+ */
+export async function approvalPasskeyOptionsRoute(deps: SessionDeps, rp: RelyingParty, request: HttpRequest<z.infer<typeof approvalPasskeyOptionsBodySchema>, unknown, unknown>): Promise<HttpResult> {
+  const { member } = await signedInWithCsrf(deps, request);
+  return { status: 200, body: await approvalPasskeyOptions(deps, member, rp, { approvalId: request.body.approval_id, changeHash: request.body.change_hash }), headers: noStore };
 }

@@ -6,13 +6,15 @@ import { httpHandler, type HttpRequest } from '#api/http/handler.js';
 import {
   approvalIdPathSchema, approvalPolicyOf, createMemberBodySchema, createMemberFor, decideApproval, decideApprovalBodySchema,
   expireDueApprovals, listApprovals, listApprovalsQuerySchema, listMembers, listMembersQuerySchema, memberIdPathSchema,
-  revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
+  parsePasskeyHeader, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
 } from '#merchants';
-import { logger, metrics, UnauthorizedError } from '#platform';
+import { relyingParty } from '#api/console/relying-party.js';
+import { approvalsConfigSchema, loadConfig, logger, metrics, UnauthorizedError } from '#platform';
 import { approvalDeps } from '../commons/approval-deps.js';
 import { expirySweep, orScheduled } from '../commons/scheduled.js';
 
 const deps = approvalDeps();
+const config = loadConfig(approvalsConfigSchema);
 const noQuery = z.strictObject({});
 
 /**
@@ -67,9 +69,16 @@ function decideRoute(): Route {
       approvalId: request.path.id,
       decision: request.route.endsWith('/reject') ? 'reject' : 'approve',
       code: request.header('lanepay-otp'),
+      passkey: passkeyOf(request),
     });
     return { status: 200, body: approval };
   });
+}
+
+/** A `Lanepay-Passkey` answer (the console's approvals), checked against the console's origin as relying party. */
+function passkeyOf(request: { header(name: string): string | undefined }) {
+  const header = request.header('lanepay-passkey');
+  return header === undefined ? undefined : { answer: parsePasskeyHeader(header), rp: relyingParty(config.CONSOLE_ORIGIN, request) };
 }
 
 const expire = expirySweep(() => expireDueApprovals(deps), {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { consoleContentSecurityPolicy } from '#api/console/csp.js';
 import { apiBaseUrl } from '#api/console/proxy.js';
 import {
-  passkeyRegistrationBodySchema, passkeyRegistrationOptionsRoute, passkeySignInBodySchema, passkeySignInOptionsRoute, proxyToApi, readSession,
+  approvalPasskeyOptionsBodySchema, approvalPasskeyOptionsRoute, passkeyRegistrationBodySchema, passkeyRegistrationOptionsRoute, passkeySignInBodySchema, passkeySignInOptionsRoute, proxyToApi, readSession,
   registerPasskeyRoute, relyingParty, signInWithCode, signInWithPasskeyRoute, signOut, totpSignInBodySchema,
 } from '#api/console/routes.js';
 import { httpHandler } from '#api/http/handler.js';
@@ -68,6 +68,7 @@ const registrationOptions = httpHandler(open, (request) => passkeyRegistrationOp
 const registration = httpHandler({ ...open, body: passkeyRegistrationBodySchema }, (request) => registerPasskeyRoute(deps, rp(request), request));
 const passkeyOptions = httpHandler(open, (request) => passkeySignInOptionsRoute(deps, rp(request), request));
 const passkey = httpHandler({ ...open, body: passkeySignInBodySchema }, (request) => signInWithPasskeyRoute(deps, rp(request), request));
+const approvalPasskey = httpHandler({ ...open, body: approvalPasskeyOptionsBodySchema }, (request) => approvalPasskeyOptionsRoute(deps, rp(request), request));
 const proxy = httpHandler({ ...open, path: z.object({ proxy: z.string() }) }, (request) => proxyToApi({ ...deps, apiBaseUrl: apiBaseUrl(config.CONSOLE_API_BASE_URL, request.stage) }, {
   method: request.route.slice(0, request.route.indexOf(' ')),
   path: request.path.proxy,
@@ -87,6 +88,7 @@ const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => 
   'POST /console/session/passkey': passkey,
   'POST /console/passkeys/registration-options': registrationOptions,
   'POST /console/passkeys': registration,
+  'POST /console/approvals/passkey-options': approvalPasskey,
 };
 
 /** One function for the console: its page and assets, its session routes and its proxy to the API. */

@@ -39,6 +39,7 @@ export { defaultSignInLimits } from './sessions/rate-limit.js';
 export type { SignInLimits } from './sessions/rate-limit.js';
 export { assertCsrfToken, currentSession, currentSessionView, endSession } from './sessions/sessions.js';
 export type { CurrentSession, SessionView } from './sessions/sessions.js';
+export { approvalPasskeyOptions, parsePasskeyHeader } from './sessions/approval-passkey.js';
 export { passkeyRegistrationOptions, passkeySignInOptions, registerPasskey, signInWithPasskey } from './sessions/passkeys.js';
 export type { RelyingParty } from './sessions/passkeys.js';
 export { signInWithTotp } from './sessions/sign-in.js';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeKey, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { cliAgainstTestStack } from '../support/cli.js';
-import { clients, fundedMerchant } from '../support/deps.js';
+import { api } from '../support/api.js';
+import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
 import { Authenticator } from '../support/authenticator.js';
 import { cliOutput } from '../support/members.js';
 import { stack } from '../support/stack.js';
@@ -35,12 +36,14 @@ async function credentials(): Promise<{ credentialId: string; isResidentCredenti
 describe('console passkeys in a browser', () => {
   let signedInAnswer: string;
   let member: { id: string; key: string; app: Authenticator; email: string };
+  let merchant: Awaited<ReturnType<typeof fundedMerchant>>;
 
   beforeAll(async () => {
     cli = cliAgainstTestStack();
-    const merchant = await fundedMerchant(0n);
+    merchant = await fundedMerchant(usdc(1_000));
     const added = cliOutput(await cli.run(['member', 'add', '--merchant', merchant.merchant_id, '--email', 'pia@example.com', '--role', 'approver']));
     member = { id: added.id, key: added.key, app: new Authenticator(added.otpauth_uri), email: 'pia@example.com' };
+    cliOutput(await cli.run(['approval-policy', 'set', '--merchant', merchant.merchant_id, '--policy', JSON.stringify({ payouts: { at_or_above: usdc(100).toString(), approvals: 1 } })]));
     browser = await launchBrowser();
     context = await browser.desktop('en-US');
     page = await context.newPage();
@@ -91,6 +94,41 @@ describe('console passkeys in a browser', () => {
     // The session works through the proxy as a code's does.
     const balances = await page.evaluate(async () => (await fetch('/console/api/v1/balances')).status);
     expect(balances).toBe(200);
+  });
+
+  it('approves a held payout with the passkey instead of a code, the answer bound to that request\'s change_hash', async () => {
+    const held = await Promise.all([1, 2].map(async () => {
+      const paid = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: usdc(100).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress() } });
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+      const approvals = await api('GET', '/v1/approvals?status=pending', { key: merchant.api_key });
+      return approvals.body.data.find((approval: any) => approval.id === paid.body.approval_id) as { id: string; change_hash: string };
+    }));
+    const [first, second] = held as [{ id: string; change_hash: string }, { id: string; change_hash: string }];
+    const signed = await page.evaluate(async (approval) => {
+      const session = await (await fetch('/console/session')).json();
+      const options = await (await fetch('/console/approvals/passkey-options', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token }, body: JSON.stringify({ approval_id: approval.id, change_hash: approval.change_hash }),
+      })).json();
+      const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) }) as PublicKeyCredential;
+      const header = btoa(JSON.stringify(credential.toJSON())).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      return { header, csrf: session.csrf_token as string };
+    }, first);
+    const decide = (approvalId: string) => page.evaluate(async ({ approvalId, header, csrf }) => {
+      const response = await fetch(`/console/api/v1/approvals/${approvalId}/approve`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, 'Lanepay-Passkey': header, 'Idempotency-Key': crypto.randomUUID() }, body: '{}',
+      });
+      return { status: response.status, body: await response.json() };
+    }, { approvalId, header: signed.header, csrf: signed.csrf });
+
+    // The answer for the first request does not decide the second.
+    expect((await decide(second.id)).body).toMatchObject({ status: 401, code: 'passkey_invalid', detail: expect.stringMatching(/another request/) });
+    const approved = await decide(first.id);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body).toMatchObject({ id: first.id, status: 'approved', approvals: [{ member: member.id }] });
+    const [credential] = await credentials();
+    const stored = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: passkeyKey(base64url(credential!.credentialId)), ConsistentRead: true }));
+    expect(Number(stored.Item?.counter?.N)).toBe(credential!.signCount);
+    expect((await api('GET', `/v1/approvals?status=pending`, { key: merchant.api_key })).body.data.map((approval: any) => approval.id)).toEqual([second.id]);
   });
 
   /** Signs out if signed in, tries the passkey, and answers the refusal the sign-in page shows. */

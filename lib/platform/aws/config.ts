@@ -77,6 +77,8 @@ export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** POST /v1/members digests a new member's key (HMAC) and seals its TOTP secret. */
   API_KEY_DIGEST_KEY_ID: nonEmpty(),
   DATA_KEY_ID: nonEmpty(),
+  /** The console's origin, relying party of passkey decisions (Lanepay-Passkey); empty: the request's own host. */
+  CONSOLE_ORIGIN: z._default(z.string(), ''),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {
