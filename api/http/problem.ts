@@ -23,6 +23,11 @@ interface ProblemType {
    * merchant API's document.
    */
   operatorOnly?: true;
+  /**
+   * Raised only for console sessions (the console's own routes, and a session's role on /v1): not a
+   * merchant API caller's answer, so not in its document either (docs/console.md).
+   */
+  consoleOnly?: true;
 }
 
 /**
@@ -96,6 +101,11 @@ const problemTypes = {
   otp_replayed: { status: 401, title: 'One-time code already used' },
   member_locked: { status: 423, title: 'Member locked' },
   member_exists: { status: 409, title: 'Member already exists' },
+  // console sessions (lib/merchants/sessions)
+  session_required: { status: 401, title: 'Console session required', consoleOnly: true },
+  csrf_token_invalid: { status: 403, title: 'CSRF token missing or wrong', consoleOnly: true },
+  passkey_invalid: { status: 401, title: 'Passkey not accepted', consoleOnly: true },
+  role_forbidden: { status: 403, title: "The member's role may not do this", consoleOnly: true },
   // approvals
   self_approval: { status: 403, title: 'Requester cannot decide their own request' },
   already_approved: { status: 409, title: 'Already approved by this member' },
@@ -149,7 +159,7 @@ export function problemFor(error: LanepayError, instance?: string): Problem {
 /** Every code the merchant API answers with, and its status, for the OpenAPI document. */
 export function httpProblemCodes(): { code: ErrorCode; status: number; title: string }[] {
   return (Object.entries(problemTypes) as [ErrorCode, ProblemType | typeof notHttp][])
-    .flatMap(([code, type]) => (type === notHttp || type.operatorOnly ? [] : [{ code, status: type.status, title: type.title }]));
+    .flatMap(([code, type]) => (type === notHttp || type.operatorOnly || type.consoleOnly ? [] : [{ code, status: type.status, title: type.title }]));
 }
 
 export function internalProblem(instance?: string): Problem {

@@ -2,6 +2,7 @@ import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited, type AuditEntry } from '#audit';
 import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal, type LanepayError } from '#platform';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
+import { memberRoleOf, type MemberRole } from '../members/items.js';
 import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
 import { revokeMemberItems } from '../members/revoke.js';
 import { getMerchantProfile, merchantProfileKey, replaceProfileItem } from '../merchants.js';
@@ -78,13 +79,13 @@ export interface Requester {
  * `lanepay member add`: held while a policy asks approvals for admin changes (the key and the otpauth
  * URI are shown now; the key is refused until the request is approved), else added at once.
  */
-export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId: string; email: string } & Requester): Promise<AddedMember & { approval?: Approval }> {
+export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId: string; email: string; role?: MemberRole | undefined } & Requester): Promise<AddedMember & { approval?: Approval }> {
   const merchant = await getMerchantProfile(deps, input.merchantId);
   const { held, ...added } = await addMember(deps, input, (prepared) => holdIfRequired(deps, {
     merchant,
     change: { kind: 'member.add', member: prepared.record, keyDigest: prepared.keyDigest },
     subject: prepared.record.id,
-    details: { email: prepared.record.email },
+    details: { email: prepared.record.email, role: memberRoleOf(prepared.record) },
     requestedByMember: input.requestedByMember,
     requestedBy: input.requestedBy,
   }));

@@ -85,6 +85,30 @@ export const authorizerConfigSchema = z.extend(baseConfigSchema, {
   SHARED_USAGE_KEY: nonEmpty(20),
   /** `accept` while a stage still has keys issued without their id (docs/security.md, "API keys"). */
   LEGACY_KEYS: z._default(z.enum(['accept', 'refuse']), 'refuse'),
+  /** The HMAC key console session tokens are signed with (lib/merchants/sessions/tokens.ts). */
+  CONSOLE_SESSION_KEY_ID: nonEmpty(),
+});
+
+/** console: the console's page, its sessions (sign-in, passkeys) and its proxy to the API. */
+export const consoleConfigSchema = z.extend(baseConfigSchema, {
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
+  CONSOLE_SESSION_KEY_ID: nonEmpty(),
+  LEGACY_KEYS: z._default(z.enum(['accept', 'refuse']), 'refuse'),
+  /**
+   * The API the proxy forwards to (`https://api.example.com/prod`, no trailing slash). Empty: this
+   * request's own API Gateway stage (https://<domain>/<stage>), which a custom domain with a base path
+   * mapping is not; set it then.
+   */
+  CONSOLE_API_BASE_URL: z._default(z.string(), ''),
+  /**
+   * The console's origin for passkeys (`https://console.example.com`): its host is the WebAuthn
+   * relying party. Empty: the origin the console is requested at (Host header, https; http for localhost).
+   */
+  CONSOLE_ORIGIN: z._default(z.string(), ''),
+  /** Sign-in attempts per source address in 5 minutes (docs/security.md, "Console"). */
+  CONSOLE_SIGN_IN_PER_SOURCE: wholeNumber({ min: 1, max: 100_000 }, 30),
+  /** Sign-in attempts per member in 5 minutes. */
+  CONSOLE_SIGN_IN_PER_MEMBER: wholeNumber({ min: 1, max: 1000 }, 10),
 });
 
 export const outboxRelayConfigSchema = z.extend(baseConfigSchema, {

@@ -15,6 +15,9 @@ import { approvalKey, merchantApprovalsPartition } from '#lib/merchants/approval
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '#lib/merchants/events.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
 import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
+import { sessionKey } from '#lib/merchants/sessions/items.js';
+import { challengeKey, memberPasskeysPartition, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
+import { signInCounterKey } from '#lib/merchants/sessions/rate-limit.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
@@ -54,6 +57,11 @@ export async function keyExamples(): Promise<string[]> {
     merchantProfileKey(merchant).pk.S,
     memberKeyDigestKey('0a1b2c').pk.S,
     memberKey('mem_1').pk.S,
+    sessionKey('s1').pk.S,
+    signInCounterKey('ip:203.0.113.7', 0).pk.S,
+    passkeyKey('c1').pk.S,
+    challengeKey('ch1').pk.S,
+    memberPasskeysPartition('mem_1'),
     documentRegisterKey('0a1b2c').pk!.S!,
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
