@@ -47,6 +47,7 @@ export type { SignedIn } from './sessions/sign-in.js';
 export * as approvalsErrors from './approvals/errors.js';
 export * as merchantsErrors from './errors.js';
 export * as membersErrors from './members/errors.js';
+export * as sessionsErrors from './sessions/errors.js';
 export {
   approvalPolicyOf, approvalPolicyViewSchema, createdMemberSchema, createMemberBodySchema, createMemberFor, heldChangeSchema,
   listMembersQuerySchema, memberIdPathSchema, revokedMemberSchema, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
@@ -55,4 +56,3 @@ export { listMembers, memberViewSchema } from './members/list.js';
 export type { MemberView } from './members/list.js';
 export type { MemberDeps } from './members/members.js';
 export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } from './platform.js';
-export * as sessionsErrors from './sessions/errors.js';

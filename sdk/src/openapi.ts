@@ -2132,25 +2132,11 @@ export type components = {
             document: {
                 /** @constant */
                 type: "cn_resident_id";
-                /**
-                 * @description The 18-character citizen identity number (GB 11643-1999).
-                 * @example 11010519491231002X
-                 */
                 number: string;
             } | {
                 /** @constant */
                 type: "passport";
-                /**
-                 * @description The two 44-character lines of the machine-readable zone (ICAO 9303 TD3), as printed.
-                 * @example [
-                 *       "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-                 *       "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
-                 *     ]
-                 */
-                mrz: [
-                    string,
-                    string
-                ];
+                mrz: string[];
             };
             phone: string | null;
             address: {

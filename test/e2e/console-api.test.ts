@@ -5,6 +5,7 @@ import { api } from '../support/api.js';
 import { Authenticator } from '../support/authenticator.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { clients, fundedMerchant } from '../support/deps.js';
+import { ConsoleClient } from '../support/console.js';
 import { cliOutput, decide, type Member } from '../support/members.js';
 import { stack } from '../support/stack.js';
 
@@ -73,7 +74,7 @@ describe('members and the approval policy through the API', () => {
     expect(ben.body.role).toBe('approver');
     const listed = await api('GET', '/v1/members', { key: merchant.api_key });
     expect(listed.status).toBe(200);
-    expect(listed.body.data.map((m: any) => m.email).sort()).toEqual(['ana@example.com', 'ben@example.com']);
+    expect(listed.body.data.map((m: any) => [m.email, m.role]).sort()).toEqual([['ana@example.com', 'admin'], ['ben@example.com', 'approver']]);
     for (const member of listed.body.data) expect(Object.keys(member).sort()).toEqual(['created_at', 'email', 'id', 'object', 'revoked_at', 'role', 'status']);
   });
 
@@ -120,11 +121,11 @@ describe('members and the approval policy through the API', () => {
     expect(heldAdd.status, JSON.stringify(heldAdd.body)).toBe(202);
     expect(heldAdd.body).toMatchObject({
       email: 'cy@example.com', key: expect.stringMatching(/^mk_test_/),
-      approval: { status: 'pending', action: 'member.add', subject: heldAdd.body.id, requested_by: { type: 'api_key', id: merchant.key_id } },
+      approval: { status: 'pending', action: 'member.add', subject: heldAdd.body.id, details: { email: 'cy@example.com', role: 'viewer' }, requested_by: { type: 'api_key', id: merchant.key_id } },
     });
     expect(await memberIds(merchant.api_key)).not.toContain(heldAdd.body.id);
     expect((await decide(ana, heldAdd.body.approval.id, 'approve')).body.status).toBe('approved');
-    expect(await memberIds(merchant.api_key)).toContain(heldAdd.body.id);
+    expect((await api('GET', '/v1/members', { key: merchant.api_key })).body.data.find((m: any) => m.id === heldAdd.body.id)).toMatchObject({ email: 'cy@example.com', role: 'viewer', status: 'active' });
 
     const heldRevoke = await api('POST', `/v1/members/${ben.id}/revoke`, { key: merchant.api_key });
     expect(heldRevoke.status, JSON.stringify(heldRevoke.body)).toBe(202);
@@ -198,5 +199,34 @@ describe('GET /v1/liquidity', () => {
     expect(seeded.forecast.points[47].at).toBe(new Date(Date.parse(firstStepAt) + 47 * 3_600_000).toISOString());
     expect(seeded.plan).toMatchObject({ top_up: '6999900', required: '7000000', dry_probability: 0.99, lead_time_hours: 6 });
     expect(seeded.shortfall).toEqual({ top_up: '6999900', dry_probability: 0.99, lead_time_hours: 6 });
+  });
+});
+
+describe('the routes through a console session', () => {
+  it('records a member\'s held change as requested by that member, and refuses a viewer the admin routes (403 role_forbidden)', async () => {
+    const merchant = await fundedMerchant(0n, (p) => ({ ...p, platform: true }));
+    const ana = await addByApi(merchant.api_key, 'ana@example.com', 'admin');
+    const ben = await addByApi(merchant.api_key, 'ben@example.com', 'approver');
+    const vic = await addByApi(merchant.api_key, 'vic@example.com', 'viewer');
+    expect((await api('PUT', '/v1/approval_policy', { key: merchant.api_key, body: { policy: { admin_changes: { approvals: 1 } } } })).status).toBe(200);
+
+    const admin = new ConsoleClient();
+    expect((await admin.signIn(ana)).status).toBe(200);
+    const held = await admin.send('POST', '/console/api/v1/members', { body: { email: 'dee@example.com', role: 'viewer' } });
+    expect(held.status, held.text).toBe(202);
+    expect(held.body.approval).toMatchObject({ action: 'member.add', requested_by: { type: 'member', id: ana.id } });
+    expect((await decide(ana, held.body.approval.id, 'approve')).body.code).toBe('self_approval');
+    expect((await decide(ben, held.body.approval.id, 'approve')).body.status).toBe('approved');
+
+    const viewer = new ConsoleClient();
+    expect((await viewer.signIn(vic)).status).toBe(200);
+    expect((await viewer.send('GET', '/console/api/v1/members')).status).toBe(200);
+    expect((await viewer.send('GET', '/console/api/v1/liquidity')).status).toBe(200);
+    for (const [method, path, body] of [['POST', '/console/api/v1/members', { email: 'eve@example.com' }], ['PUT', '/console/api/v1/approval_policy', { policy: { admin_changes: { approvals: 1 } } }]] as const) {
+      const refused = await viewer.send(method, path, { body });
+      expect(refused.status, `${method} ${path}: ${refused.text}`).toBe(403);
+      expect(refused.body.code).toBe('role_forbidden');
+    }
+    expect((await pendingApprovals(merchant.api_key))).toEqual([]);
   });
 });

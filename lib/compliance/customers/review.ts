@@ -5,7 +5,7 @@ import { NotFoundError } from '#platform';
 import { requireCustomer } from './customers.js';
 import type { CustomerDeps } from './deps.js';
 import { CustomerErasingError, PiiErasedError } from './errors.js';
-import { addressSchema, identityDocumentSchema } from '../kyc/schemas.js';
+import { addressSchema } from '../kyc/schemas.js';
 import { openPii } from './pii.js';
 import { isResolvable, resolvablePartition, verificationFromItem } from './items.js';
 import { resolveVerification } from './resolve.js';
@@ -52,7 +52,12 @@ export const customerPiiSchema = z.object({
   verification: z.string(),
   name: z.string(),
   birth_date: z.string(),
-  document: identityDocumentSchema,
+  // As given (a resident ID's number, or a passport's two MRZ lines); stated loosely here: a document
+  // schema's tuple has no form in an OpenAPI response that every reader takes.
+  document: z.union([
+    z.object({ type: z.literal('cn_resident_id'), number: z.string() }),
+    z.object({ type: z.literal('passport'), mrz: z.array(z.string()) }),
+  ]),
   phone: z.string().nullable(),
   address: addressSchema.nullable(),
   revealed_at: z.string(),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { activeMemberCount } from './active-count.js';
-import { memberRoles, memberView, memberViewSchema, type MemberView } from './list.js';
+import { memberRoles } from './items.js';
+import { memberView, memberViewSchema, type MemberView } from './list.js';
 import { readMember, type MemberDeps } from './members.js';
 import { addMemberUnderPolicy, revokeMemberUnderPolicy, setPolicyUnderPolicy, type Requester } from '../approvals/member-changes.js';
 import { approvalPolicySchema } from '../approvals/policy.js';
@@ -52,9 +53,8 @@ type Asked = Requester & { merchantId: string };
 
 /** POST /v1/members: added at once (201) or held (202, with the request). */
 export async function createMemberFor(deps: MemberDeps, input: Asked & z.infer<typeof createMemberBodySchema>) {
-  const asked = { merchantId: input.merchantId, email: input.email, role: input.role, requestedBy: input.requestedBy };
-  const { approval, ...added } = await addMemberUnderPolicy(deps, asked);
-  const view: MemberView = { ...memberView({ id: added.id, email: added.email, createdAt: (deps.now?.() ?? new Date()).toISOString(), role: input.role }) };
+  const { approval, ...added } = await addMemberUnderPolicy(deps, { merchantId: input.merchantId, email: input.email, role: input.role, requestedBy: input.requestedBy });
+  const view: MemberView = memberView({ id: added.id, email: added.email, createdAt: (deps.now?.() ?? new Date()).toISOString(), role: added.role });
   return { held: approval !== undefined, body: { ...view, merchant_id: added.merchant_id, key: added.key, otpauth_uri: added.otpauth_uri, ...(approval ? { approval } : {}) } };
 }
 
@@ -62,7 +62,7 @@ export async function createMemberFor(deps: MemberDeps, input: Asked & z.infer<t
 export async function revokeMemberFor(deps: MemberDeps, input: Asked & { memberId: string }) {
   const result = await revokeMemberUnderPolicy(deps, input);
   const member = await readMember(deps, input.merchantId, input.memberId);
-  const view = memberView(member as typeof member & { role?: MemberView['role'] });
+  const view = memberView(member);
   return { held: result.approval !== undefined, body: result.approval ? { ...view, approval: result.approval } : view };
 }
 

@@ -1,11 +1,7 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readItem } from '#platform';
-import { merchantMembersPartition } from './items.js';
-
-/** The roles a member may have (console sessions); a member stored without one is an `approver`. */
-export const memberRoles = ['viewer', 'approver', 'admin'] as const;
-export type MemberRole = (typeof memberRoles)[number];
+import { memberRoleOf, memberRoles, merchantMembersPartition, type MemberRole } from './items.js';
 
 /** A member as the API shows it: never its key, its sealed secret or its code counters. */
 export const memberViewSchema = z.object({
@@ -26,7 +22,7 @@ const listedMemberSchema = z.object({
 /** The member as shown, from what is stored (a stored member without a role predates roles: an approver). */
 export function memberView(member: { id: string; email: string; createdAt: string; revokedAt?: string | undefined; role?: MemberRole | undefined }): MemberView {
   return {
-    id: member.id, object: 'member', email: member.email, role: member.role ?? 'approver',
+    id: member.id, object: 'member', email: member.email, role: memberRoleOf(member),
     status: member.revokedAt === undefined ? 'active' : 'revoked', created_at: member.createdAt, revoked_at: member.revokedAt ?? null,
   };
 }
