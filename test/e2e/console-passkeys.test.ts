@@ -131,6 +131,16 @@ describe('console passkeys in a browser', () => {
     expect((await api('GET', `/v1/approvals?status=pending`, { key: merchant.api_key })).body.data.map((approval: any) => approval.id)).toEqual([second.id]);
   });
 
+  it('approves from the Approvals page with its "Approve with a passkey" button, no code typed', async () => {
+    const pending = (await api('GET', '/v1/approvals?status=pending', { key: merchant.api_key })).body.data as { id: string; subject: string }[];
+    expect(pending).toHaveLength(1);
+    await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Approvals', exact: true }).click();
+    const card = page.getByRole('article', { name: `payout ${pending[0]!.subject}` });
+    await card.getByRole('button', { name: 'Approve with a passkey' }).click();
+    await card.getByRole('status').filter({ hasText: 'Decision recorded: approved' }).waitFor();
+    expect((await api('GET', '/v1/approvals?status=pending', { key: merchant.api_key })).body.data).toEqual([]);
+  });
+
   /** Signs out if signed in, tries the passkey, and answers the refusal the sign-in page shows. */
   const signOutAndTry = async (meanwhile?: (challenge: string) => Promise<void>) => {
     if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {

@@ -43,3 +43,17 @@ export async function signInWithPasskey(): Promise<Session> {
   if (!credential) throw new Error('no credential');
   return consoleRoute<Session>('POST', '/session/passkey', { response: credential.toJSON() });
 }
+
+/**
+ * A `Lanepay-Passkey` header for deciding one approval: the console function issues a challenge
+ * bound to the request's change_hash, the passkey signs it, and the answer travels base64url-encoded.
+ */
+export async function passkeyDecisionHeader(approvalId: string, changeHash: string): Promise<string> {
+  const api = webauthn();
+  if (!api) throw new Error('unsupported');
+  const options = await consoleRoute<unknown>('POST', '/approvals/passkey-options', { approval_id: approvalId, change_hash: changeHash });
+  const credential = (await navigator.credentials.get({ publicKey: api.parseRequestOptionsFromJSON(options) })) as JsonCredential | null;
+  if (!credential) throw new Error('no credential');
+  // The answer is JSON of base64url strings: ASCII, so btoa takes it as it is.
+  return btoa(JSON.stringify(credential.toJSON())).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

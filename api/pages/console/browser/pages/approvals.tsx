@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, reasonOf } from '../api.js';
 import { DateTime, Link, Loaded, LoadMore, Notice, usePagedList, useResource, type ListPage } from '../components.js';
 import { canAct, useConsole } from '../context.js';
+import { passkeyDecisionHeader, passkeysSupported } from '../passkeys.js';
 
 export interface Approval {
   id: string;
@@ -59,11 +60,13 @@ function ApprovalCard(props: { approval: Approval; names: Map<string, string> })
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const title = `${approval.action} ${approval.subject ?? approval.id}`;
-  const decide = async (decision: 'approve' | 'reject') => {
+  /** Decides with the one-time code typed, or with a passkey's answer for this request's change_hash. */
+  const decide = async (decision: 'approve' | 'reject', withPasskey = false) => {
     setBusy(true);
     setNotice(null);
     try {
-      const decided = await api<Approval>('POST', `/v1/approvals/${encodeURIComponent(approval.id)}/${decision}`, undefined, { 'lanepay-otp': code.trim() });
+      const proof: Record<string, string> = withPasskey ? { 'lanepay-passkey': await passkeyDecisionHeader(approval.id, approval.change_hash ?? '') } : { 'lanepay-otp': code.trim() };
+      const decided = await api<Approval>('POST', `/v1/approvals/${encodeURIComponent(approval.id)}/${decision}`, undefined, proof);
       setApproval(decided);
       setNotice({ kind: 'ok', text: t('decided', { status: t(`approvalStatus_${decided.status}`) }) });
       setCode('');
@@ -132,6 +135,11 @@ function ApprovalCard(props: { approval: Approval; names: Map<string, string> })
           >
             {t('reject')}
           </button>
+          {passkeysSupported() && approval.change_hash ? (
+            <button type="button" disabled={busy} onClick={() => void decide('approve', true)}>
+              {t('approveWithPasskey')}
+            </button>
+          ) : null}
         </form>
       ) : null}
       <Notice notice={notice} />
