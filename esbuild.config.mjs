@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildCheckoutBrowserScript } from './api/pages/checkout/browser/bundle.mjs';
+import { buildConsoleAssets } from './api/pages/console/browser/bundle.mjs';
 import { limitsOf } from './scripts/build/budgets.mjs';
 import { functionSizes } from './scripts/build/bundle-size.mjs';
 
@@ -78,9 +79,34 @@ const checkoutBrowserScript = {
   },
 };
 
+/**
+ * The console's browser app (api/pages/console/browser) is built once per build, here, and put into
+ * the function that imports api/pages/console/assets.ts as data: content-hashed files the console
+ * function serves at /console/assets/<name>. Its first-load JavaScript (gzip) is printed with the sizes.
+ */
+let consoleBuild;
+function consoleAssetsOnce() {
+  consoleBuild ??= buildConsoleAssets();
+  return consoleBuild;
+}
+const consoleBrowserAssets = {
+  name: 'console-browser-assets',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]api[\\/]pages[\\/]console[\\/]assets\.ts$/ }, () => {
+      const built = consoleAssetsOnce();
+      const { inputs, ...data } = built;
+      return { contents: `export const consoleBuild = ${JSON.stringify(data)};`, loader: 'js', watchFiles: inputs };
+    });
+    // In watch mode a change to the browser sources builds the app again.
+    build.onStart(() => {
+      if (watch) consoleBuild = undefined;
+    });
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
-  plugins: [englishOnlyZod, xrayWithoutSemver, checkoutBrowserScript],
+  plugins: [englishOnlyZod, xrayWithoutSemver, checkoutBrowserScript, consoleBrowserAssets],
   bundle: true,
   platform: 'node',
   // The Lambda runtime (serverless.yml: nodejs22.x).
@@ -173,6 +199,15 @@ function printSizes(results) {
   }
 }
 
+/** The console's first load: the JavaScript any of its pages fetches before it can show anything, gzip. */
+const consoleFirstLoadBudgetKiB = 150;
+function printConsoleBudget() {
+  const { firstLoadGzipBytes, script } = consoleAssetsOnce();
+  const kib = firstLoadGzipBytes / 1024;
+  const over = kib > consoleFirstLoadBudgetKiB ? `  over its budget (${consoleFirstLoadBudgetKiB} KiB)` : '';
+  console.log(`console first load: ${kib.toFixed(1)} KiB of JavaScript (gzip, ${script}), budget ${consoleFirstLoadBudgetKiB} KiB${over}`);
+}
+
 /**
  * In watch mode, resolves `ready` after a function's first build and then says on stdout each time
  * it is rebuilt: the dev stack restarts serverless offline on that line.
@@ -237,4 +272,5 @@ if (cliOnly) {
   }
   fs.writeFileSync(path.join(outDir, 'meta.json'), JSON.stringify(merged));
   printSizes(cli ? [...results, { name: 'cli', metafile: cli.metafile }] : results);
+  printConsoleBudget();
 }

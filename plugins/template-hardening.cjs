@@ -38,6 +38,23 @@ const publicMethods = {
   ApiGatewayMethodCheckoutIdVarRealtimeDashtokenPost: 'POST /checkout/{id}/realtime-token: the checkout page\'s token for following that one charge; no merchant key reaches the browser (docs/pay-ins.md).',
   ApiGatewayMethodClaimsIdVarGet: 'GET /claims/{id}: a claim refund\'s page the payer opens by the claim\'s unguessable id (128 random bits); it shows what is refunded and the message to sign (docs/refunds.md).',
   ApiGatewayMethodClaimsIdVarPost: 'POST /claims/{id}: the payer\'s claim, proven by the EIP-191 signature of the claim\'s message from the address paid; used once (docs/refunds.md).',
+  // The console (docs/console.md): its page and assets are public; its session routes and proxy check its own
+  // session cookie (KMS-MACed, CSRF token on writes), and the API it forwards to checks the session again (the authorizer).
+  ApiGatewayMethodConsoleGet: 'GET /console: the console\'s HTML shell; it holds no data (the page fetches what it shows through the session-checked proxy).',
+  ApiGatewayMethodConsoleProxyVarGet: 'GET /console/{proxy+}: the console\'s HTML shell for each of its pages; no data.',
+  ApiGatewayMethodConsoleAssetsNameVarGet: 'GET /console/assets/{name}: the console\'s static, content-hashed scripts and styles.',
+  ApiGatewayMethodConsoleSessionGet: 'GET /console/session: the console session of the request\'s cookie (MAC checked with KMS), or 401.',
+  ApiGatewayMethodConsoleSessionDelete: 'DELETE /console/session: signs out the cookie\'s session; CSRF token required.',
+  ApiGatewayMethodConsoleSessionTotpPost: 'POST /console/session/totp: sign-in with a member key and its TOTP code, rate-limited per source and per member, with the approvals\' lockout.',
+  ApiGatewayMethodConsoleSessionPasskeyDashoptionsPost: 'POST /console/session/passkey-options: a single-use, short-lived WebAuthn challenge for a passkey sign-in.',
+  ApiGatewayMethodConsoleSessionPasskeyPost: 'POST /console/session/passkey: sign-in with a registered passkey\'s signature over a challenge it spends; rate-limited.',
+  ApiGatewayMethodConsolePasskeysRegistrationDashoptionsPost: 'POST /console/passkeys/registration-options: needs a console session and its CSRF token.',
+  ApiGatewayMethodConsolePasskeysPost: 'POST /console/passkeys: registers a passkey for the session\'s member; needs the session and its CSRF token.',
+  ApiGatewayMethodConsoleApprovalsPasskeyDashoptionsPost: 'POST /console/approvals/passkey-options: a challenge for deciding one approval request with a passkey; needs the session and its CSRF token.',
+  ApiGatewayMethodConsoleApiProxyVarGet: 'GET /console/api/{proxy+}: the console\'s proxy; it checks the session cookie and forwards with the session token, which the authorizer checks again.',
+  ApiGatewayMethodConsoleApiProxyVarPost: 'POST /console/api/{proxy+}: the console\'s proxy; session cookie and CSRF token checked, then the authorizer checks the session again.',
+  ApiGatewayMethodConsoleApiProxyVarPut: 'PUT /console/api/{proxy+}: the console\'s proxy; session cookie and CSRF token checked, then the authorizer checks the session again.',
+  ApiGatewayMethodConsoleApiProxyVarDelete: 'DELETE /console/api/{proxy+}: the console\'s proxy; session cookie and CSRF token checked, then the authorizer checks the session again.',
 };
 
 const customResourceSkips = {

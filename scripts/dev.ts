@@ -2,6 +2,7 @@
 // LANEPAY_PORT_BASE moves every port (default 4500: the API on 4510).
 import fs from 'node:fs';
 import path from 'node:path';
+import { consoleUrl } from './stack/console-url.js';
 import { StackError } from './stack/errors.js';
 import { stackInfoFile as stackFile, startStack, type RunningStack } from './stack/stack.js';
 
@@ -51,6 +52,8 @@ try {
     `Lanepay local stack ready in ${seconds} s: API ${running.info.apiUrl}/v1  ` +
       `(details in ${path.relative(process.cwd(), stackFile) || stackFile}; Ctrl-C stops it)`,
   );
+  // On localhost, not the API's 127.0.0.1: browsers refuse WebAuthn (passkeys) on an IP address.
+  console.log(`Console: ${consoleUrl(running.info.apiUrl)}  (members sign in there; \`npm run lanepay -- demo seed\` makes two)`);
   const death = await running.died;
   if (!stopping) {
     stopping = true;

@@ -31,7 +31,7 @@ async function fuzzMerchant(info: StackInfo): Promise<string> {
   };
   const merchant = await createMerchant(deps, { name: `fuzz-${randomUUID().slice(0, 8)}` });
   await creditSandboxFunds(deps, { merchantId: merchant.merchant_id, asset: 'USDC', amountMinor: fuzzFundingMinor, transferId: `trf_fund_${randomUUID()}` });
-  await updateMerchantProfile(deps, merchant.merchant_id, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy }));
+  await updateMerchantProfile(deps, merchant.merchant_id, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy, platform: true }));
   return merchant.api_key;
 }
 

@@ -1,5 +1,5 @@
 import type { AuditActor } from '#audit';
-import { merchantProfileSchema, type MerchantProfile } from '#merchants';
+import { isMemberRole, merchantProfileSchema, type MemberRole, type MerchantProfile } from '#merchants';
 import { UnauthorizedError } from '#platform';
 
 /**
@@ -11,9 +11,24 @@ export function authorizerContext(profile: MerchantProfile, keyId?: string): Rec
   return { merchantId: profile.id, principal: 'api_key', profile: JSON.stringify(profile), ...(keyId ? { keyId } : {}) };
 }
 
-/** Who made the request, as the actor of its audit records: the API key or, on approval routes, the member. */
+/**
+ * A console session (lib/merchants/sessions): the member, its role and its merchant's profile. The
+ * member reads and acts as its merchant, within what its role's rows of api/http/console-routes.ts allow.
+ */
+export function sessionAuthorizerContext(session: { sessionId: string; memberId: string; role: MemberRole; profile: MerchantProfile }): Record<string, string> {
+  return { merchantId: session.profile.id, principal: 'session', memberId: session.memberId, role: session.role, sessionId: session.sessionId, profile: JSON.stringify(session.profile) };
+}
+
+/** The role of a console session's member; undefined for an API key or a member key. */
+export function consoleRoleOf(context: Record<string, unknown> | null | undefined): MemberRole | undefined {
+  if (context?.principal !== 'session') return undefined;
+  const role = context.role;
+  return typeof role === 'string' && isMemberRole(role) ? role : undefined;
+}
+
+/** Who made the request, as the actor of its audit records: the API key or the member (a member key or a console session). */
 export function actorFromAuthorizer(context: Record<string, unknown> | null | undefined): AuditActor {
-  if (context?.principal === 'member' && typeof context.memberId === 'string') return { type: 'member', id: context.memberId };
+  if ((context?.principal === 'member' || context?.principal === 'session') && typeof context.memberId === 'string') return { type: 'member', id: context.memberId };
   return { type: 'api_key', id: typeof context?.keyId === 'string' ? context.keyId : null };
 }
 
@@ -21,7 +36,10 @@ export function memberAuthorizerContext(member: { memberId: string; merchantId: 
   return { merchantId: member.merchantId, principal: 'member', memberId: member.memberId };
 }
 
-/** The merchant of an API-key request; a member key is refused here, whatever the gateway allowed. */
+/**
+ * The merchant of an API-key request or of a console session (its member acts for it); a member key
+ * is refused here, whatever the gateway allowed.
+ */
 export function profileFromAuthorizer(context: Record<string, unknown> | null | undefined): MerchantProfile {
   if (context?.principal === 'member') throw new UnauthorizedError('A member key (mk_...) is accepted only by the approval endpoints; use an API key (sk_...).');
   const raw = context?.profile;
@@ -29,9 +47,9 @@ export function profileFromAuthorizer(context: Record<string, unknown> | null | 
   return merchantProfileSchema.parse(JSON.parse(raw));
 }
 
-/** Who calls an approval endpoint: the merchant (API key) and, for a member key, the member. */
+/** Who calls an approval endpoint: the merchant (API key) and, for a member key or a console session, the member. */
 export function approvalCaller(context: Record<string, unknown> | null | undefined): { merchantId: string; memberId?: string } {
-  if (context?.principal === 'member' && typeof context.memberId === 'string' && typeof context.merchantId === 'string') {
+  if ((context?.principal === 'member' || context?.principal === 'session') && typeof context.memberId === 'string' && typeof context.merchantId === 'string') {
     return { merchantId: context.merchantId, memberId: context.memberId };
   }
   return { merchantId: profileFromAuthorizer(context).id };

@@ -1,6 +1,8 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { MerchantProfile } from '#merchants';
-import { authorizerContext, memberAuthorizerContext } from './authorizer-context.js';
+import type { MemberRole } from '#merchants';
+import { authorizerContext, memberAuthorizerContext, sessionAuthorizerContext } from './authorizer-context.js';
+import { consoleRoutesFor, policyRoute } from './console-routes.js';
 
 /**
  * What the merchant API's authorizer answers. API Gateway caches the returned policy, Allow or
@@ -35,6 +37,26 @@ export function allowMember(methodArn: string, member: { memberId: string; merch
 
 /** The only routes a member key may call (METHOD/path, API Gateway's wildcard for the id). */
 export const memberRoutes = ['GET/v1/approvals', 'POST/v1/approvals/*/approve', 'POST/v1/approvals/*/reject'] as const;
+
+/**
+ * A console session: allowed on the rows of api/http/console-routes.ts its member's role (and its
+ * merchant's platform flag) allow, so the cached policy refuses the rest with 403 before any
+ * function runs; counted against its merchant's usage key.
+ */
+export function allowSession(
+  methodArn: string,
+  session: { sessionId: string; memberId: string; role: MemberRole; profile: MerchantProfile },
+  usageIdentifierKey: string,
+): APIGatewayAuthorizerResult {
+  const [arnPrefix, stage] = methodArn.split('/');
+  const routes = consoleRoutesFor(session.role, session.profile.platform === true).map((route) => `${arnPrefix}/${stage}/${policyRoute(route)}`);
+  return {
+    principalId: session.memberId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: routes }] },
+    context: sessionAuthorizerContext(session),
+    usageIdentifierKey,
+  };
+}
 
 /** A refused key: cached like an allowed one, answered with the ACCESS_DENIED gateway response (infra/api.yml). */
 export function denyKey(methodArn: string): APIGatewayAuthorizerResult {

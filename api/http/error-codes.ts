@@ -1,7 +1,7 @@
 import { chainsErrors as chains } from '#chains';
 import { customersErrors as customers, kycErrors as kyc } from '#compliance';
 import { ledgerErrors as ledger } from '#ledger';
-import { approvalsErrors as approvals, membersErrors as members, merchantsErrors as merchants } from '#merchants';
+import { approvalsErrors as approvals, membersErrors as members, merchantsErrors as merchants, sessionsErrors as sessions } from '#merchants';
 import { chargesErrors as charges, paymentsErrors as payments, payoutsErrors as payouts, refundsErrors as refunds, statementsErrors as statements } from '#money';
 import { outboxErrors as outbox, realtimeErrors as realtime, webhooksErrors as webhooks } from '#notify';
 import { idempotencyErrors as idempotency, platformErrors as platform, type LanepayError } from '#platform';
@@ -13,7 +13,7 @@ import * as http from './errors.js';
  * checks that none is missing here and that no LanepayError is declared anywhere else).
  */
 export const errorModules = {
-  approvals, chains, charges, customers, platform, forecast, idempotency, kyc, ledger, members, merchants, outbox, payments, payouts, realtime, refunds, statements, webhooks, http,
+  approvals, chains, charges, customers, platform, forecast, idempotency, kyc, ledger, members, merchants, outbox, payments, payouts, realtime, refunds, sessions, statements, webhooks, http,
 };
 
 /** The codes of a module's concrete LanepayError classes (abstract bases are not constructible, so they drop out). */

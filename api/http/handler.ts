@@ -5,7 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
+import { roleAtLeast, sessionsErrors } from '#merchants';
 import { logger, metrics, tracer, UnauthorizedError } from '#platform';
+import { consoleRoleOf } from './authorizer-context.js';
+import { consoleRouteOf } from './console-routes.js';
 import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';
 import { apiMetrics, problemErrors, requestIdHeader } from './middleware.js';
 import { parseOrThrow } from './zod-problems.js';
@@ -23,6 +26,12 @@ export interface HttpRequest<B, Q, P> {
   /** Set by the authorizer; present on every authenticated route. */
   merchantId: string;
   requestId: string;
+  /** The caller's address as API Gateway saw it (the console's sign-in rate limit). */
+  sourceIp: string;
+  /** Every value of each query parameter (`query` holds the last of each), for a route that passes them on. */
+  queryValues: Record<string, string[] | undefined>;
+  /** The API Gateway domain and stage the request came through: the console's proxy reaches the same stage. */
+  stage: { domainName?: string | undefined; name?: string | undefined };
   header(name: string): string | undefined;
 }
 
@@ -86,6 +95,7 @@ function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType
     // The authorizer's policy already limits member keys to the approval routes; this holds even if it did not.
     throw new UnauthorizedError('A member key (mk_...) is accepted only by the approval endpoints; use an API key (sk_...).');
   }
+  if (event.requestContext?.authorizer?.principal === 'session') assertSessionRole(event);
   const requestId = event.requestContext?.requestId ?? 'unknown';
   logger.appendKeys({ requestId, merchantId });
   const rawBody = event.body ?? '';
@@ -103,8 +113,26 @@ function toRequest<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType
     authorizer: (event.requestContext?.authorizer ?? {}) as Record<string, unknown>,
     merchantId: merchantId ?? '',
     requestId,
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    queryValues: event.multiValueQueryStringParameters ?? {},
+    stage: { domainName: event.requestContext?.domainName, name: event.requestContext?.stage },
     header: (name) => headerValue(event, name),
   };
+}
+
+/**
+ * A console session again, as for member keys: the authorizer's policy names only its role's rows of
+ * api/http/console-routes.ts; this holds even if it did not (a policy built wrong, a route added
+ * without its row), answering 403 `role_forbidden` with the role the row asks.
+ */
+const { RoleForbiddenError } = sessionsErrors;
+
+function assertSessionRole(event: APIGatewayProxyEvent): void {
+  const role = consoleRoleOf(event.requestContext.authorizer);
+  const route = consoleRouteOf(event.httpMethod, event.resource ?? '');
+  if (role === undefined) throw new UnauthorizedError('The console session carries no member role.');
+  if (route === undefined) throw new RoleForbiddenError(null, role);
+  if (!roleAtLeast(role, route.role)) throw new RoleForbiddenError(route.role, role);
 }
 
 /** The matched resource with its parameters substituted: the stage prefix or a custom domain never leak in. */

@@ -13,6 +13,8 @@ export interface PageRequest {
   path: Record<string, string | undefined>;
   query: Record<string, string | undefined>;
   header(name: string): string | undefined;
+  /** The API Gateway domain and stage the request came through (the console mounts its page under it). */
+  stage: { domainName?: string | undefined; name?: string | undefined };
 }
 
 export interface PageResult {
@@ -40,6 +42,7 @@ export function pageHandler(spec: PageSpec, run: (request: PageRequest) => Promi
       path: event.pathParameters ?? {},
       query: event.queryStringParameters ?? {},
       header: (name) => headerValue(event, name),
+      stage: { domainName: event.requestContext?.domainName, name: event.requestContext?.stage },
     });
     return {
       statusCode: result.status,

@@ -23,6 +23,11 @@ interface ProblemType {
    * merchant API's document.
    */
   operatorOnly?: true;
+  /**
+   * Raised only for console sessions (the console's own routes, and a session's role on /v1): not a
+   * merchant API caller's answer, so not in its document either (docs/console.md).
+   */
+  consoleOnly?: true;
 }
 
 /**
@@ -78,6 +83,7 @@ const problemTypes = {
   forbidden_on_stage: { status: 403, title: 'Not allowed on this stage', operatorOnly: true },
   // merchants
   usage_plan_missing: { status: 409, title: 'No usage plan for this stage', operatorOnly: true },
+  platform_only: { status: 403, title: 'Only the platform merchant may call this route' },
   // webhooks
   limit_exceeded: { status: 409, title: 'Limit reached' },
   // customers
@@ -87,13 +93,19 @@ const problemTypes = {
   customer_erasing: { status: 409, title: "Customer's personal data being erased" },
   kyc_review: { status: 409, title: 'Customer in KYC review' },
   kyc_rejected: { status: 409, title: 'Customer rejected by KYC' },
-  verification_not_resolvable: { status: 409, title: 'Verification cannot be resolved', operatorOnly: true },
+  verification_not_resolvable: { status: 409, title: 'Verification cannot be resolved' },
+  pii_erased: { status: 410, title: "Customer's personal data erased" },
   // members
   otp_required: { status: 401, title: 'One-time code required' },
   otp_invalid: { status: 401, title: 'Wrong one-time code' },
   otp_replayed: { status: 401, title: 'One-time code already used' },
   member_locked: { status: 423, title: 'Member locked' },
   member_exists: { status: 409, title: 'Member already exists' },
+  // console sessions (lib/merchants/sessions)
+  session_required: { status: 401, title: 'Console session required', consoleOnly: true },
+  csrf_token_invalid: { status: 403, title: 'CSRF token missing or wrong', consoleOnly: true },
+  passkey_invalid: { status: 401, title: 'Passkey not accepted', consoleOnly: true },
+  role_forbidden: { status: 403, title: "The member's role may not do this", consoleOnly: true },
   // approvals
   self_approval: { status: 403, title: 'Requester cannot decide their own request' },
   already_approved: { status: 409, title: 'Already approved by this member' },
@@ -147,7 +159,7 @@ export function problemFor(error: LanepayError, instance?: string): Problem {
 /** Every code the merchant API answers with, and its status, for the OpenAPI document. */
 export function httpProblemCodes(): { code: ErrorCode; status: number; title: string }[] {
   return (Object.entries(problemTypes) as [ErrorCode, ProblemType | typeof notHttp][])
-    .flatMap(([code, type]) => (type === notHttp || type.operatorOnly ? [] : [{ code, status: type.status, title: type.title }]));
+    .flatMap(([code, type]) => (type === notHttp || type.operatorOnly || type.consoleOnly ? [] : [{ code, status: type.status, title: type.title }]));
 }
 
 export function internalProblem(instance?: string): Problem {

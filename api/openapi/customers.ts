@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { createCustomerBodySchema, createVerificationBodySchema, customerSchema, verificationSchema } from '#compliance';
+import { createCustomerBodySchema, createVerificationBodySchema, customerPiiSchema, customerSchema, verificationSchema } from '#compliance';
 import { bodyProblems, idempotencyHeader as idempotency, listParams, problems } from './parts.js';
 
 /**
@@ -77,6 +77,16 @@ export const customerOpenApiPaths: Record<string, Record<string, unknown>> = {
     },
   },
   '/v1/customers/{id}/pii': {
+    get: {
+      operationId: 'revealCustomerPersonalData', tags: ['Customers'],
+      summary: "The customer's personal data (its latest verification's), for an admin who asks: every reveal is an audit record naming who asked",
+      description:
+        'The audit record `customer.pii_revealed` is written, in its own transaction, before the data is opened. ' +
+        'A customer whose personal data is being erased is refused (409 `customer_erasing`); once erased, it is gone (410 `pii_erased`). ' +
+        'A customer without a verification has nothing to show (404).',
+      parameters: [idParam('id', 'cus')],
+      responses: { '200': { description: 'The personal data', content: json('CustomerPii') }, ...problems(400, 404, 409, 410) },
+    },
     delete: {
       operationId: 'eraseCustomerPersonalData', tags: ['Customers'],
       summary: "Erase the customer's personal data for good; decisions stay on record and the KYC status returns to none (a customer in review or rejected stays so)",
@@ -100,4 +110,5 @@ export const customerOpenApiSchemas: Record<string, unknown> = {
   CustomerList: schema(z.object({ object: z.literal('list'), data: z.array(customerSchema), has_more: z.boolean() }), 'output'),
   CreateVerification: schema(createVerificationBodySchema, 'input'),
   Verification: schema(verificationSchema, 'output'),
+  CustomerPii: schema(customerPiiSchema, 'output'),
 };

@@ -2,12 +2,13 @@ import * as z from 'zod';
 import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema, statementColumns, statementMaxDays } from '#money';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, eventSchema,
-  redeliverySchema, webhookEndpointSchema,
+  objectIdSchema, redeliverySchema, timelineScanBudget, webhookEndpointSchema,
 } from '#notify';
 import { balanceTransactionIdPattern, balanceTransactionSchema, balanceTransactionTypes, createdBoundSchema, sourceIdSchema } from '#ledger';
 import { chargeOpenApiPaths, chargeOpenApiSchemas } from './charges.js';
 import { checkoutOpenApiPaths } from './checkout.js';
 import { approvalOpenApiPaths, approvalOpenApiSchemas } from './approvals.js';
+import { consoleOpenApiPaths, consoleOpenApiSchemas } from './console.js';
 import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
 import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
@@ -78,6 +79,7 @@ const paths = {
   ...reportOpenApiPaths,
   ...checkoutOpenApiPaths,
   ...approvalOpenApiPaths,
+  ...consoleOpenApiPaths,
   '/v1/payments': {
     post: {
       operationId: 'createPayment',
@@ -169,8 +171,13 @@ const paths = {
   },
   '/v1/events': {
     get: {
-      operationId: 'listEvents', summary: 'List events, newest first (kept 30 days)', tags: ['Events'],
-      parameters: listParams('^(pay|evt)_[0-9a-z]{26}$'),
+      operationId: 'listEvents', summary: 'List events, newest first (kept 30 days); with `object_id`, the events about one object (a payment\'s timeline)',
+      description: `With \`object_id\`, the merchant's events from the object's creation on are looked at, at most ${timelineScanBudget} per request: \`has_more\` is then true if more may follow, or if more than \`limit\` matched (page on with \`starting_after\`).`,
+      tags: ['Events'],
+      parameters: [
+        ...listParams('^(pay|evt)_[0-9a-z]{26}$'),
+        { name: 'object_id', in: 'query', description: 'Only the events about this object: a payment, charge, refund, webhook endpoint, verification, customer or report', schema: jsonSchema(objectIdSchema, 'input') },
+      ],
       responses: { '200': { ...ok('Events', 'EventList'), links: eventLinks('$response.body#/data/0/id') }, ...problems(400) },
     },
   },
@@ -276,6 +283,9 @@ const documentHeader = {
     { name: 'Realtime', description: 'Receipts over WebSocket for checkout pages' },
     { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
     { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
+    { name: 'Members', description: 'The members who approve held changes and sign in to the console, and the approval policy' },
+    { name: 'Chains', description: 'The chains paid out on, and the platform\'s hot-wallet liquidity' },
+    { name: 'Audit', description: 'The audit log\'s last closed period and its verification' },
     { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
   ],
 };
@@ -311,6 +321,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...refundOpenApiSchemas,
         ...reportOpenApiSchemas,
         ...approvalOpenApiSchemas,
+        ...consoleOpenApiSchemas,
         Problem: jsonSchema(problemSchema, 'output'),
       },
     },

@@ -1,5 +1,6 @@
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
+import { seedConsoleForecast } from '../demo/console-seed.js';
 import { demoFilePath, writeDemoSeed } from '../demo/demo-file.js';
 import { waitForInterrupt } from '../demo/interrupt.js';
 import { describeDelivery, startDemoReceiver } from '../demo/receiver.js';
@@ -30,7 +31,9 @@ export default defineCommand({
         })
       : undefined;
     try {
-      const seed = await seedDemo(stack, { webhookUrl, log: (line) => console.error(`  ${line}`), onEndpointSecret: (made) => (secret = made) });
+      const log = (line: string) => console.error(`  ${line}`);
+      const seed = await seedDemo(stack, { webhookUrl, log, onEndpointSecret: (made) => (secret = made) });
+      await seedConsoleForecast(log);
       const file = demoFilePath();
       writeDemoSeed(seed, file);
       print(json(seed));

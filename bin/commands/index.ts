@@ -20,6 +20,7 @@ import keyRevoke from './key-revoke.js';
 import kycResolve from './kyc-resolve.js';
 import merchantCreate from './merchant-create.js';
 import merchantSetMinDeposit from './merchant-set-min-deposit.js';
+import merchantSetPlatform from './merchant-set-platform.js';
 import merchantSetRisk from './merchant-set-risk.js';
 import merchantShow from './merchant-show.js';
 import merchantUsageKey from './merchant-usage-key.js';
@@ -47,6 +48,7 @@ export const commands: Command<CommandOptions>[] = [
   merchantShow,
   merchantSetRisk,
   merchantSetMinDeposit,
+  merchantSetPlatform,
   merchantUsageKey,
   keyCreate,
   keyRevoke,

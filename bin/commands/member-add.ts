@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { addMemberUnderPolicy } from '#merchants';
+import { addMemberUnderPolicy, isMemberRole, memberRoles } from '#merchants';
 import { StackError } from '../../scripts/stack/errors.js';
 import { heldNotice, refusal, requestedByOption } from '../approval-hold.js';
 import { defineCommand } from '../command.js';
@@ -7,10 +7,11 @@ import { json, requiredOption, stageDeps } from '../stage.js';
 
 export default defineCommand({
   name: 'member add',
-  description: 'Adds a member who approves held changes: prints its member key and TOTP secret (otpauth URI) once; held for approval if the policy says so',
+  description: 'Adds a member (a viewer, an approver of held changes, or an admin): prints its member key and TOTP secret (otpauth URI) once; held for approval if the policy says so',
   options: {
     merchant: { type: 'string', placeholder: 'mer_...', description: 'the merchant (required)' },
     email: { type: 'string', placeholder: 'address', description: 'the member\'s email, unique within the merchant (required)' },
+    role: { type: 'string', placeholder: 'viewer|approver|admin', description: 'what the member may do in the console and the API (default approver)' },
     qr: { type: 'boolean', default: false, description: 'draws the otpauth URI as a QR code in the terminal instead of printing it' },
     ...requestedByOption,
   },
@@ -18,9 +19,11 @@ export default defineCommand({
     const merchantId = requiredOption(values.merchant, 'merchant', 'mer_01j...');
     const email = requiredOption(values.email, 'email', 'ana@example.com');
     if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new StackError(`--email ${JSON.stringify(email)} is not an email address.`);
+    const role = values.role ?? 'approver';
+    if (!isMemberRole(role)) throw new StackError(`--role ${JSON.stringify(role)} is not one of ${memberRoles.join(', ')}.`);
     let added;
     try {
-      added = await addMemberUnderPolicy(stageDeps(stage), { merchantId, email, requestedByMember: values['requested-by'] });
+      added = await addMemberUnderPolicy(stageDeps(stage), { merchantId, email, role, requestedByMember: values['requested-by'] });
     } catch (error) {
       throw refusal(error);
     }

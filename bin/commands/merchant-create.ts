@@ -12,6 +12,7 @@ export default defineCommand({
     name: { type: 'string', placeholder: 'text', description: 'the merchant\'s display name (required)' },
     'fee-bps': { type: 'string', default: '0', placeholder: 'bps', description: 'fee in basis points of each payment (100 = 1%)' },
     'fee-fixed': { type: 'string', default: '0', placeholder: 'minor units', description: 'fixed fee per payment' },
+    platform: { type: 'boolean', default: false, description: 'the platform merchant: its members operate hot wallets, forecasts, audit and KYC reviews' },
   },
   async run({ stage, values, print }) {
     const name = requiredOption(values.name, 'name', '"Demo shop"');
@@ -28,9 +29,9 @@ export default defineCommand({
       // Every asset the ledger carries gets an account now, so crediting one never finds it missing.
       const created = await createMerchant(
         { ...deps, assets: Object.keys(ledgerDecimals) },
-        { name, feeBps: Number(feeBps), feeFixedMinor: BigInt(feeFixed) },
+        { name, feeBps: Number(feeBps), feeFixedMinor: BigInt(feeFixed), platform: values.platform },
       );
-      print(json({ merchant_id: created.merchant_id, name: created.name, key_id: created.key_id, api_key: created.api_key }));
+      print(json({ merchant_id: created.merchant_id, name: created.name, key_id: created.key_id, api_key: created.api_key, ...(values.platform ? { platform: true } : {}) }));
       console.error('The API key is shown this once: only its digest is stored.');
       if (stage !== 'local') await giveOwnUsageKey(deps, created.merchant_id);
       return 0;

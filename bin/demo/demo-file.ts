@@ -27,6 +27,16 @@ export const demoSeedSchema = z.object({
   realtime_connection_id: z.string(),
   /** A balance transactions report of the seed's day, built by the stack's reports function. */
   report_id: z.string(),
+  /** Console members, the held payout and the customer in review (bin/demo/console-seed.ts). */
+  console: z
+    .object({
+      members: z.array(z.object({ id: z.string(), email: z.string(), role: z.string(), key: z.string(), otpauth_uri: z.string() })),
+      held_payment: z.string(),
+      held_approval: z.string(),
+      review_customer: z.string(),
+      review_verification: z.string(),
+    })
+    .optional(),
 });
 export type DemoSeed = z.infer<typeof demoSeedSchema>;
 

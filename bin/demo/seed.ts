@@ -4,8 +4,10 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { creditSandboxFunds, ledgerDecimals } from '#ledger';
 import { createMerchant } from '#merchants';
 import { retryTransactionConflicts } from '#platform';
+import { consoleUrl } from '../../scripts/stack/console-url.js';
 import { StackError } from '../../scripts/stack/errors.js';
 import type { StackInfo } from '../../scripts/stack/types.js';
+import { seedConsoleDemo } from './console-seed.js';
 import type { DemoSeed } from './demo-file.js';
 
 /**
@@ -54,9 +56,10 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
   try {
     const merchant = await createMerchant(
       { dynamodb, kms, tableName: stack.tableName, apiKeyDigestKeyId: digestKey, stage: 'local', assets: Object.keys(ledgerDecimals) },
-      { name: demo.merchantName, feeBps: demo.feeBps },
+      // The platform merchant, so the console's liquidity, audit and KYC review pages have something to show.
+      { name: demo.merchantName, feeBps: demo.feeBps, platform: true },
     );
-    options.log(`merchant ${merchant.merchant_id} (${demo.merchantName}) with key ${merchant.key_id}`);
+    options.log(`merchant ${merchant.merchant_id} (${demo.merchantName}, the platform merchant) with key ${merchant.key_id}`);
     const transferId = `trf_demo_funding_${merchant.merchant_id}`;
     await creditSandboxFunds(
       { dynamodb, tableName: stack.tableName, stage: 'local' },
@@ -74,6 +77,10 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
     const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
     const report = await call('POST', '/v1/reports', { type: 'balance_transactions', interval: { start: dayAgo, end: new Date(Date.now() + 60_000).toISOString() }, format: 'csv' }, `demo-${merchant.merchant_id}-report`);
     options.log(`report ${report.id}: the day's balance transactions as CSV (GET /v1/reports/${report.id} once ready)`);
+
+    // After the payments above, so the policy it sets holds none of them.
+    const consoleSeed = await seedConsoleDemo(call, merchant.merchant_id, options.log);
+    options.log(`console: ${consoleUrl(stack.apiUrl)} (sign in with a member key above and its TOTP code)`);
 
     const events = (await call('GET', '/v1/events?limit=100')).data as { id: string; type: string; data: { object: { id: string } } }[];
     const eventOf = (paymentId: string, type: string) => {
@@ -98,6 +105,7 @@ export async function seedDemo(stack: StackInfo, options: SeedOptions): Promise<
       charge_url: charge.hosted_url,
       realtime_connection_id: `${randomBytes(9).toString('base64').replace(/[+/]/g, 'A')}=`,
       report_id: report.id,
+      console: consoleSeed,
     };
   } finally {
     dynamodb.destroy();

@@ -1,18 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ApprovalDeps, HeldChangeAppliers } from '#merchants';
+import type { ApprovalDeps, HeldChangeAppliers, MemberDeps } from '#merchants';
 import { heldPayoutOutcome } from '#money';
 import { approvedEndpointOutcome } from '#notify';
 import { approvalsConfigSchema, dynamodbClient, kmsClient, loadConfig } from '#platform';
 
-let deps: ApprovalDeps | undefined;
+let deps: (ApprovalDeps & MemberDeps) | undefined;
 
-/** Approval dependencies built once per container from the validated environment. */
-export function approvalDeps(): ApprovalDeps {
+/** Approval dependencies built once per container from the validated environment; the members routes' too. */
+export function approvalDeps(): ApprovalDeps & MemberDeps {
   if (deps) return deps;
   const config = loadConfig(approvalsConfigSchema);
   const dynamodb = dynamodbClient();
   const appliers = heldChangeAppliers({ dynamodb, tableName: config.TABLE_NAME, holdExpiryMs: config.HOLD_EXPIRY_SECONDS * 1000 });
-  deps = { dynamodb, kms: kmsClient(), tableName: config.TABLE_NAME, appliers, now: () => new Date() };
+  deps = {
+    dynamodb, kms: kmsClient(), tableName: config.TABLE_NAME, appliers, now: () => new Date(),
+    apiKeyDigestKeyId: config.API_KEY_DIGEST_KEY_ID, dataKeyId: config.DATA_KEY_ID, stage: config.STAGE,
+  };
   return deps;
 }
 

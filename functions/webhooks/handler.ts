@@ -5,7 +5,7 @@ import { httpHandler } from '#api/http/handler.js';
 import { eventIdPathSchema } from '#money';
 import {
   attemptListQuerySchema, createEndpoint, createEndpointBodySchema, deleteEndpoint, endpointIdPathSchema,
-  endpointListQuerySchema, getEndpoint, listAttempts, listEndpoints, redeliverEvent, rotateSecret,
+  endpointListQuerySchema, getEndpoint, listAttempts, listEndpoints, listEventAttempts, redeliverEvent, rotateSecret,
 } from '#notify';
 import { webhookDeps } from '../commons/webhook-deps.js';
 
@@ -34,6 +34,9 @@ const routes: Record<string, Route> = {
   })),
   'GET /v1/webhook_endpoints/{id}/attempts': httpHandler({ path: endpointIdPathSchema, query: attemptListQuerySchema }, async (r) => ({
     status: 200, body: await listAttempts(deps, r.merchantId, r.path.id, page(r.query)),
+  })),
+  'GET /v1/events/{id}/attempts': httpHandler({ path: eventIdPathSchema, query: noQuery }, async (r) => ({
+    status: 200, body: await listEventAttempts(deps, r.merchantId, r.path.id),
   })),
   'POST /v1/events/{id}/redeliver': httpHandler({ path: eventIdPathSchema, query: noQuery }, async (r) => ({
     status: 202, body: await redeliverEvent(deps, r.merchantId, r.path.id),

@@ -23,3 +23,5 @@ export { signStatement, signingPublicKey, statementSignatureHolds } from './sign
 export { readRecordsNear } from './window.js';
 export type { LaneRecord } from './window.js';
 export { textHash } from './record.js';
+export { auditStatus, auditStatusSchema } from './status.js';
+export type { AuditStatus } from './status.js';

@@ -10,3 +10,6 @@ export type { Chain } from './registry.js';
 export { FailoverRpc, isTransportError } from './rpc.js';
 export type { CircuitChange, FailoverOptions } from './rpc.js';
 export * as chainsErrors from './errors.js';
+export { explorerTxTemplate, explorerTxUrl } from './explorers.js';
+export { chainListSchema, chainView, chainViewSchema, listChains } from './view.js';
+export type { ChainView } from './view.js';

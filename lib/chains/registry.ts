@@ -51,6 +51,11 @@ export const chainSchema = z.object({
    * takes no pay-ins (docs/pay-ins.md says how to deploy it).
    */
   depositFactory: evmAddressSchema.optional(),
+  /**
+   * A transaction's page on the chain's block explorer, `{hash}` standing for the tx hash. Absent:
+   * the known explorer of the chain id (lib/chains/explorers.ts), or none (local and private chains).
+   */
+  explorerTxUrl: z.string().regex(/^https:\/\/[^\s{}]+\{hash\}[^\s{}]*$/, 'must be an https URL with {hash} where the transaction hash goes').optional(),
 }).superRefine((chain, ctx) => {
   const final = documentedFinality.get(chain.chainId);
   if (final && chain.confirmations < final.confirmations) {

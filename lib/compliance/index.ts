@@ -12,6 +12,10 @@ export { keyedFingerprint } from './customers/pii.js';
 export { rescreenApproved, sweepProcessing } from './customers/rescreen.js';
 export { resolveVerification } from './customers/resolve.js';
 export {
+  customerPiiSchema, kycReviewSchema, kycReviewsQuerySchema, listKycReviews, resolveBodySchema, resolveKycReview, resolvePathSchema, revealCustomerPii,
+} from './customers/review.js';
+export type { KycReview } from './customers/review.js';
+export {
   createCustomerBodySchema, customerIdPathSchema, customerListQuerySchema, customerSchema, verificationEventTypes,
   verificationIdSchema, verificationPathSchema, verificationSchema,
 } from './customers/schemas.js';

@@ -23,6 +23,8 @@ export type { OutboxEvent } from './events.js';
 export { merchantListPartition } from './items.js';
 export { KeyCheckCache } from './key-check-cache.js';
 export { authenticateMember, memberBearer } from './members/authenticate.js';
+export { defaultMemberRole, isMemberRole, memberRoleOf, memberRoles, roleAtLeast } from './members/items.js';
+export type { MemberRole } from './members/items.js';
 export {
   apiKeyDigestOf, apiKeyMerchant, createApiKey, createMerchant, getMerchantProfile, mintApiKey, revokeApiKey,
   updateMerchantProfile,
@@ -30,6 +32,27 @@ export {
 export { feeFor, merchantProfileSchema } from './profile.js';
 export type { MerchantProfile } from './profile.js';
 export { assignUsageKey } from './usage-keys.js';
+export { authenticateSession, sessionBearer } from './sessions/authenticate.js';
+export { sessionAbsoluteMs, sessionIdleMs } from './sessions/deps.js';
+export type { SessionDeps } from './sessions/deps.js';
+export { defaultSignInLimits } from './sessions/rate-limit.js';
+export type { SignInLimits } from './sessions/rate-limit.js';
+export { assertCsrfToken, currentSession, currentSessionView, endSession } from './sessions/sessions.js';
+export type { CurrentSession, SessionView } from './sessions/sessions.js';
+export { approvalPasskeyOptions, parsePasskeyHeader } from './sessions/approval-passkey.js';
+export { passkeyRegistrationOptions, passkeySignInOptions, registerPasskey, signInWithPasskey } from './sessions/passkeys.js';
+export type { RelyingParty } from './sessions/passkeys.js';
+export { signInWithTotp } from './sessions/sign-in.js';
+export type { SignedIn } from './sessions/sign-in.js';
 export * as approvalsErrors from './approvals/errors.js';
 export * as merchantsErrors from './errors.js';
 export * as membersErrors from './members/errors.js';
+export * as sessionsErrors from './sessions/errors.js';
+export {
+  approvalPolicyOf, approvalPolicyViewSchema, createdMemberSchema, createMemberBodySchema, createMemberFor, heldChangeSchema,
+  listMembersQuerySchema, memberIdPathSchema, revokedMemberSchema, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
+} from './members/api.js';
+export { listMembers, memberViewSchema } from './members/list.js';
+export type { MemberView } from './members/list.js';
+export type { MemberDeps } from './members/members.js';
+export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } from './platform.js';

@@ -26,7 +26,7 @@ export interface IssuedKey {
 }
 
 /** Creates a merchant, its ledger account per asset and a first API key, in one transaction. */
-export async function createMerchant(deps: MerchantDeps, input: { name: string; feeBps?: number; feeFixedMinor?: bigint }): Promise<IssuedKey & { name: string }> {
+export async function createMerchant(deps: MerchantDeps, input: { name: string; feeBps?: number; feeFixedMinor?: bigint; platform?: boolean }): Promise<IssuedKey & { name: string }> {
   const merchantId = newId('mer');
   const at = deps.now?.() ?? new Date();
   const now = at.toISOString();
@@ -36,6 +36,7 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string; 
     createdAt: now,
     fee: { bps: input.feeBps ?? 0, fixedMinor: (input.feeFixedMinor ?? 0n).toString() },
     risk: {},
+    ...(input.platform ? { platform: true } : {}),
   });
   const key = await keyItems(deps, merchantId, now);
   const items: TransactWriteItem[] = [

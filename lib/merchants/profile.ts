@@ -24,6 +24,12 @@ export const merchantProfileSchema = z.object({
    * are counted on the charge as dust. Absent: 0.01 of the asset. Applies to charges opened after it is set.
    */
   minDeposit: z.optional(z.record(z.string(), z.string().check(z.regex(/^(0|[1-9][0-9]{0,29})$/)))),
+  /**
+   * The platform merchant: its members operate the platform (hot wallets, forecasts, audit, KYC reviews),
+   * so the platform-only rows of api/http/console-routes.ts are theirs; the platform routes answer any
+   * other merchant 403 `platform_only` (lib/merchants/platform.ts). Absent: false.
+   */
+  platform: z.optional(z.boolean()),
   /** Which changes wait for members' approvals (lib/merchants/approvals/policy.ts); absent: none. */
   approvals: z.optional(approvalPolicySchema),
 });

@@ -2,6 +2,8 @@
 // realtime (WebSocket) receipts.
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#notify).
 export { getEvent, listEvents } from './events/query.js';
+export { eventListQuerySchema, listObjectEvents, objectIdSchema, timelineScanBudget } from './events/timeline.js';
+export { eventAttemptListSchema, eventAttemptSchema, listEventAttempts, perEndpointBudget } from './webhooks/event-attempts.js';
 export { allEventTypes, eventSchema } from './events/schemas.js';
 export type { AnyEventType, LanepayEvent } from './events/schemas.js';
 export { outboxItemSchema } from './outbox/items.js';

@@ -14,3 +14,5 @@ export { discrepancyKinds, needsHuman, reconcile, redriveKinds } from './reconci
 export { unrelayedEvents } from './reconcile/outbox.js';
 export type { ReconcileDeps, ReconcileReport } from './reconcile/index.js';
 export * as forecastErrors from './forecast/errors.js';
+export { liquidityListSchema, liquiditySchema, readLiquidity } from './planning/liquidity-view.js';
+export type { Liquidity, LiquidityDeps } from './planning/liquidity-view.js';

@@ -122,6 +122,8 @@ export interface SeededIds {
   'refund-ids': string[];
   'report-ids': string[];
   'claim-ids': string[];
+  'member-ids': string[];
+  'review-verification-ids': string[];
 }
 
 /**
@@ -140,7 +142,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [], 'claim-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [], 'claim-ids': [], 'member-ids': [], 'review-verification-ids': [] };
   // Two pools of customers, each verified with a document number of its own (one another customer
   // gave is a review reason, document_reused). The first is offered to the operations that take a
   // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
@@ -160,6 +162,15 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     ids['customer-ids'].push(customer);
     ids['verification-ids'].push(verification);
   }
+  // A verification sent to review (a sanctions match), for the platform operator's queue and its
+  // resolution (the fuzz merchant is the platform merchant); its customer is in neither pool.
+  const listed = await call('POST', '/v1/customers', { external_id: 'fuzz-review' });
+  const listedFirst17 = '11010519840108123';
+  ids['review-verification-ids'].push((await call('POST', `/v1/customers/${listed.id}/verifications`, {
+    name: 'Kim Jong Un', birth_date: '1984-01-08', nationality: 'CN', document: { type: 'cn_resident_id', number: listedFirst17 + cnResidentIdCheckCharacter(listedFirst17) },
+  })).id);
+  // Members to list and revoke (admin changes are not held under fuzzApprovalPolicy: added at once).
+  for (let i = 0; i < 3; i += 1) ids['member-ids'].push((await call('POST', '/v1/members', { email: `fuzz-${i}@example.com`, role: 'approver' })).id);
   const paymentCustomers: string[] = [];
   for (let i = 3; i < 6; i += 1) paymentCustomers.push((await verifiedCustomer(i)).customer);
   for (let i = 0; i < 3; i += 1) {

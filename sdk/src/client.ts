@@ -3,6 +3,8 @@ import { subscribe, type SubscribeOptions } from './realtime.js';
 import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
+  AuditStatus, CustomerPii, EventAttempt, KycReview, KycVerification, ResolveKycVerificationParams,
+  ApprovalPolicyView, Chain, CreatedMember, CreateMemberParams, Liquidity, Member, RevokedMember, SetApprovalPolicyParams, SetApprovalPolicyResult,
   Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
   DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, Report, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -38,6 +40,12 @@ export class Lanepay {
   readonly events;
   readonly webhookEndpoints;
   readonly realtime;
+  readonly members;
+  readonly approvalPolicy;
+  readonly chains;
+  readonly liquidity;
+  readonly audit;
+  readonly kyc;
   readonly webhooks = webhooks;
 
   constructor(options: LanepayOptions) {
@@ -60,7 +68,70 @@ export class Lanepay {
     this.events = eventsResource(http, list);
     this.webhookEndpoints = webhookEndpointsResource(http, list);
     this.realtime = realtimeResource(http, options);
+    this.members = membersResource(http, list);
+    this.approvalPolicy = approvalPolicyResource(http);
+    this.chains = chainsResource(http);
+    this.liquidity = liquidityResource(http);
+    this.audit = auditResource(http);
+    this.kyc = kycResource(http, list);
   }
+}
+
+function membersResource(http: Transport, list: Lister) {
+  return {
+    /** In id order; `await` for a page, `for await` for every member. */
+    list: (params: ListParams = {}, o?: RequestOptions) => list<Member>('/v1/members', params, o),
+    /** The answer carries the member key and otpauth URI, shown this once; with `approval` (status 202) when the policy holds the change. */
+    create: (params: CreateMemberParams, o?: RequestOptions) =>
+      http.request<CreatedMember>({ method: 'POST', path: '/v1/members', body: params }, o),
+    /** Revoked at once, or held (`approval`) under the policy. */
+    revoke: (memberId: string, o?: RequestOptions) =>
+      http.request<RevokedMember>({ method: 'POST', path: `/v1/members/${id(memberId)}/revoke` }, o),
+  };
+}
+
+function approvalPolicyResource(http: Transport) {
+  return {
+    retrieve: (o?: RequestOptions) => http.request<ApprovalPolicyView>({ method: 'GET', path: '/v1/approval_policy' }, o),
+    /** The policy now in force, or `{ approval }` when the change is held under the current policy. */
+    set: (params: SetApprovalPolicyParams, o?: RequestOptions) =>
+      http.request<SetApprovalPolicyResult>({ method: 'PUT', path: '/v1/approval_policy', body: params }, o),
+  };
+}
+
+function chainsResource(http: Transport) {
+  return {
+    /** Every chain with its assets and explorer URL template (`{hash}`). */
+    list: (o?: RequestOptions) => http.request<{ object: 'list'; data: Chain[]; has_more: false }>({ method: 'GET', path: '/v1/chains' }, o),
+  };
+}
+
+function auditResource(http: Transport) {
+  return {
+    /** The last closed period, its anchor and `audit verify` of it (platform merchant only); another merchant's log with `merchant_id`. */
+    status: (params: { merchant_id?: string } = {}, o?: RequestOptions) =>
+      http.request<AuditStatus>({ method: 'GET', path: '/v1/audit/status', query: params }, o),
+  };
+}
+
+function kycResource(http: Transport, list: Lister) {
+  return {
+    /** Verifications waiting for the platform operator, oldest first (platform merchant only). */
+    reviews: (params: ListParams = {}, o?: RequestOptions) => list<KycReview>('/v1/kyc/reviews', params, o),
+    /** The platform operator's resolution, recorded as made by this key. */
+    resolve: (verificationId: string, params: ResolveKycVerificationParams, o?: RequestOptions) =>
+      http.request<KycVerification>({ method: 'POST', path: `/v1/kyc/verifications/${id(verificationId)}/resolve`, body: params }, o),
+    /** A customer's personal data; every call is an audit record naming this key. */
+    revealPersonalData: (customerId: string, o?: RequestOptions) =>
+      http.request<CustomerPii>({ method: 'GET', path: `/v1/customers/${id(customerId)}/pii` }, o),
+  };
+}
+
+function liquidityResource(http: Transport) {
+  return {
+    /** The platform merchant's view of each hot wallet: position, plan and forecast (403 `platform_only` to others). */
+    retrieve: (o?: RequestOptions) => http.request<{ object: 'list'; data: Liquidity[]; has_more: false }>({ method: 'GET', path: '/v1/liquidity' }, o),
+  };
 }
 
 function paymentsResource(http: Transport, list: Lister) {
@@ -119,8 +190,11 @@ function balancesResource(http: Transport, list: Lister) {
 
 function eventsResource(http: Transport, list: Lister) {
   return {
-    /** Newest first; `await` for a page, `for await` for every event. */
-    list: (params: ListParams = {}, o?: RequestOptions) => list<LanepayEvent>('/v1/events', params, o),
+    /** Newest first; `await` for a page, `for await` for every event. `object_id`: only the events about that object (a payment's timeline). */
+    list: (params: ListParams & { object_id?: string } = {}, o?: RequestOptions) => list<LanepayEvent>('/v1/events', params, o),
+    /** The event's webhook delivery attempts to each endpoint, newest first. */
+    attempts: (eventId: string, o?: RequestOptions) =>
+      http.request<Page<EventAttempt>>({ method: 'GET', path: `/v1/events/${id(eventId)}/attempts` }, o),
     retrieve: (eventId: string, o?: RequestOptions) =>
       http.request<LanepayEvent>({ method: 'GET', path: `/v1/events/${id(eventId)}` }, o),
     /** Delivers the event again to every enabled endpoint subscribed to it. */

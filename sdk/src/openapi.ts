@@ -103,7 +103,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The customer's personal data (its latest verification's), for an admin who asks: every reveal is an audit record naming who asked
+         * @description The audit record `customer.pii_revealed` is written, in its own transaction, before the data is opened. A customer whose personal data is being erased is refused (409 `customer_erasing`); once erased, it is gone (410 `pii_erased`). A customer without a verification has nothing to show (404).
+         */
+        get: operations["revealCustomerPersonalData"];
         put?: never;
         post?: never;
         /**
@@ -362,6 +366,185 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the merchant's members (who approve held changes and sign in to the console), active and revoked, in id order */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Add a member: its member key and TOTP otpauth URI are answered this once
+         * @description The same change as `lanepay member add`. While the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve). A held member's key is refused until then.
+         */
+        post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a member: its decisions are refused at once, its key within 60 s
+         * @description The same change as `lanepay member revoke`: refused (409 `policy_unsatisfiable`) if fewer active members than the policy asks would remain. While the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
+         */
+        post: operations["revokeMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approval_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval policy in force (null: none) and how many members are active */
+        get: operations["getApprovalPolicy"];
+        /**
+         * Replace the approval policy
+         * @description The same change as `lanepay approval-policy set`: refused (409 `policy_unsatisfiable`) if it asks more approvals than there are active members. The first policy is applied at once; while the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
+         */
+        put: operations["setApprovalPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chains Lanepay pays out on (and takes pay-ins on), with their assets and block explorer */
+        get: operations["listChains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/liquidity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per chain and asset: the hot wallet's balance and payouts in flight now, the latest liquidity plan and 48 h payout forecast with its 80 % and 95 % bands
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`. Each chain's node is given 3 s; one that does not answer leaves its wallet's position null with `error`, the plan and forecast still shown.
+         */
+        get: operations["getLiquidity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last closed audit period, its anchor transaction, and `audit verify` of that period for a merchant, per lane
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`. The work is bounded by the window: one period's signature and leaves, and the merchant's records it covers; anchors are not looked up on chain (`lanepay audit verify` checks the whole log and its anchors).
+         */
+        get: operations["getAuditStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kyc/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verifications waiting for the platform operator: in review, or rejected by the system; oldest first, with reason codes and never personal data
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`.
+         */
+        get: operations["listKycReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kyc/verifications/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a verification in review (or rejected by the system): approved or rejected, with a note, recorded as made by the caller
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`. The same resolution as `lanepay kyc resolve`: the customer's status and the `customer.verification.*` event follow.
+         */
+        post: operations["resolveKycVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event's webhook delivery attempts to each endpoint, newest first: status, latency, endpoint
+         * @description Each endpoint's attempts since the event are looked at, at most 500 per endpoint; `has_more` is true when some may be left out.
+         */
+        get: operations["listEventAttempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -489,7 +672,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List events, newest first (kept 30 days) */
+        /**
+         * List events, newest first (kept 30 days); with `object_id`, the events about one object (a payment's timeline)
+         * @description With `object_id`, the merchant's events from the object's creation on are looked at, at most 2000 per request: `has_more` is then true if more may follow, or if more than `limit` matched (page on with `starting_after`).
+         */
         get: operations["listEvents"];
         put?: never;
         post?: never;
@@ -1936,6 +2122,34 @@ export type components = {
             created_at: string;
             pii_erased_at: string | null;
         };
+        CustomerPii: {
+            /** @constant */
+            object: "customer_pii";
+            customer: string;
+            verification: string;
+            name: string;
+            birth_date: string;
+            document: {
+                /** @constant */
+                type: "cn_resident_id";
+                number: string;
+            } | {
+                /** @constant */
+                type: "passport";
+                mrz: string[];
+            };
+            phone: string | null;
+            address: {
+                line1: string;
+                line2?: string;
+                city: string;
+                postal_code?: string;
+                region?: string;
+                /** @enum {string} */
+                country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+            } | null;
+            revealed_at: string;
+        };
         CreateCharge: {
             amount?: string;
             asset: string;
@@ -2203,7 +2417,7 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
-            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
             subject: string | null;
             details: {
                 [key: string]: unknown;
@@ -2238,7 +2452,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2265,13 +2479,362 @@ export type components = {
             }[];
             has_more: boolean;
         };
+        MemberList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "member";
+                email: string;
+                /** @enum {string} */
+                role: "viewer" | "approver" | "admin";
+                /** @enum {string} */
+                status: "active" | "revoked";
+                created_at: string;
+                revoked_at: string | null;
+            }[];
+            has_more: boolean;
+        };
+        CreateMember: {
+            email: string;
+            /**
+             * @default approver
+             * @enum {string}
+             */
+            role?: "viewer" | "approver" | "admin";
+        };
+        CreatedMember: {
+            id: string;
+            /** @constant */
+            object: "member";
+            email: string;
+            /** @enum {string} */
+            role: "viewer" | "approver" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked";
+            created_at: string;
+            revoked_at: string | null;
+            merchant_id: string;
+            key: string;
+            otpauth_uri: string;
+            approval?: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        RevokedMember: {
+            id: string;
+            /** @constant */
+            object: "member";
+            email: string;
+            /** @enum {string} */
+            role: "viewer" | "approver" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked";
+            created_at: string;
+            revoked_at: string | null;
+            approval?: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        SetApprovalPolicy: {
+            policy: {
+                payouts?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                refunds?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                /**
+                 * @default {
+                 *       "approvals": 1
+                 *     }
+                 */
+                admin_changes?: {
+                    approvals: number;
+                };
+                /** @default 86400 */
+                expires_after_seconds?: number;
+            };
+        };
+        ApprovalPolicyView: {
+            /** @constant */
+            object: "approval_policy";
+            policy: {
+                payouts?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                refunds?: {
+                    at_or_above: string;
+                    approvals: number;
+                };
+                /**
+                 * @default {
+                 *       "approvals": 1
+                 *     }
+                 */
+                admin_changes: {
+                    approvals: number;
+                };
+                /** @default 86400 */
+                expires_after_seconds: number;
+            } | null;
+            active_members: number;
+        };
+        HeldChange: {
+            approval: {
+                id: string;
+                /** @constant */
+                object: "approval";
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired" | "canceled";
+                /** @enum {string} */
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                subject: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                /** @default null */
+                change_hash: string | null;
+                approvals_required: number;
+                approvals: {
+                    member: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    member: string;
+                    at: string;
+                } | null;
+                requested_by: {
+                    /** @enum {string} */
+                    type: "api_key" | "operator" | "member";
+                    id: string | null;
+                };
+                created_at: string;
+                expires_at: string;
+                decided_at: string | null;
+            };
+        };
+        ChainList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "chain";
+                name: string;
+                chain_id: number;
+                explorer_tx_url: string | null;
+                confirmations: number;
+                pay_ins: boolean;
+                assets: {
+                    symbol: string;
+                    address: string;
+                    decimals: number;
+                }[];
+            }[];
+            /** @constant */
+            has_more: false;
+        };
+        LiquidityList: {
+            /** @constant */
+            object: "list";
+            data: {
+                /** @constant */
+                object: "liquidity";
+                chain: string;
+                asset: string;
+                wallet: string | null;
+                balance: string | null;
+                in_flight: string | null;
+                in_flight_count: number | null;
+                available: string | null;
+                error: string | null;
+                plan: {
+                    generated_at: string;
+                    lead_time_hours: number;
+                    quantile: number;
+                    balance: string;
+                    in_flight: string;
+                    available: string;
+                    required: string;
+                    top_up: string;
+                    expected_outflow: string;
+                    dry_probability: number;
+                    shortfall_probability: number;
+                } | null;
+                forecast: {
+                    generated_at: string;
+                    strategy: string | null;
+                    points: {
+                        at: string;
+                        p50: string;
+                        p80_low: string;
+                        p80_high: string;
+                        p95_low: string;
+                        p95_high: string;
+                    }[];
+                } | null;
+                shortfall: {
+                    top_up: string;
+                    dry_probability: number;
+                    lead_time_hours: number;
+                } | null;
+            }[];
+            /** @constant */
+            has_more: false;
+        };
+        AuditStatus: {
+            /** @constant */
+            object: "audit_status";
+            merchant_id: string;
+            period: {
+                id: string;
+                cut_at: string;
+                closed_at: string;
+                root: string;
+                size: number;
+                previous_period_id: string | null;
+            } | null;
+            anchor: {
+                chain: string;
+                chain_id: number;
+                tx_hash: string;
+                from: string;
+                explorer_url: string | null;
+            } | null;
+            verification: {
+                ok: boolean;
+                checked_at: string;
+                records_checked: number;
+                broken: {
+                    kind: string;
+                    lane: number | null;
+                    seq: number | null;
+                    detail: string;
+                } | null;
+                /** @constant */
+                anchor_checked: false;
+            } | null;
+            lanes: {
+                lane: number;
+                first_seq: number;
+                last_seq: number;
+                /** @enum {string} */
+                status: "ok" | "broken" | "not_checked";
+            }[];
+        };
+        KycReviewList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "kyc_review";
+                merchant_id: string;
+                customer_id: string;
+                /** @enum {string} */
+                status: "review" | "rejected";
+                reason_codes: ("document_checksum" | "document_invalid" | "document_expired" | "birth_date_mismatch" | "name_mismatch" | "nationality_mismatch" | "region_unknown" | "phone_invalid" | "sanctions_match" | "sanctions_possible_match" | "document_reused" | "name_changed")[];
+                sanctions_matches: number;
+                created_at: string;
+                decided_at: string | null;
+            }[];
+            has_more: boolean;
+        };
+        ResolveKycVerification: {
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            note: string;
+        };
+        EventAttemptList: {
+            /** @constant */
+            object: "list";
+            data: {
+                id: string;
+                /** @constant */
+                object: "webhook_attempt";
+                event_id: string;
+                attempt: number;
+                created_at: string;
+                status_code: number | null;
+                latency_ms: number;
+                error: string | null;
+                succeeded: boolean;
+                endpoint: {
+                    id: string;
+                    url: string;
+                };
+            }[];
+            has_more: boolean;
+        };
         /** @description RFC 9457 problem details; `code` is stable and `type` is its URL. */
         Problem: {
             type: string;
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `verification_not_resolvable`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`, `pii_erased`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -2844,6 +3407,100 @@ export interface operations {
             };
             /** @description No such object for this merchant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revealCustomerPersonalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The personal data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPii"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the refund claim expired (`claim_expired`); its money went back to the merchant; or the customer's personal data was erased (`pii_erased`) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3780,7 +4437,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3807,7 +4464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Gone: the refund claim expired (`claim_expired`); its money went back to the merchant */
+            /** @description Gone: the refund claim expired (`claim_expired`); its money went back to the merchant; or the customer's personal data was erased (`pii_erased`) */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -4358,7 +5015,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +5144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`) */
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4534,6 +5191,960 @@ export interface operations {
             };
             /** @description The member is locked after five wrong one-time codes (`member_locked`); retry after `retry_after` seconds */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ana@example.com",
+                 *       "role": "approver"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMember"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedMember"];
+                };
+            };
+            /** @description Held for approval: `approval` is the request */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedMember"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedMember"];
+                };
+            };
+            /** @description Held for approval: the member as it is, and `approval` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedMember"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicyView"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "policy": {
+                 *         "payouts": {
+                 *           "at_or_above": "1000000000",
+                 *           "approvals": 1
+                 *         },
+                 *         "admin_changes": {
+                 *           "approvals": 1
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetApprovalPolicy"];
+            };
+        };
+        responses: {
+            /** @description Applied: the policy now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicyView"];
+                };
+            };
+            /** @description Held for approval */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldChange"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chains */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLiquidity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Liquidity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiquidityList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditStatus: {
+        parameters: {
+            query?: {
+                /** @description Whose log to verify (default: the caller's) */
+                merchant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditStatus"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listKycReviews: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The last id of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycReviewList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveKycVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The verification's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "note": "namesake: birth year differs"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveKycVerification"];
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the state (not capturable, a capture above the authorized amount, a refund above what the charge credited, a limit reached, a claim used already or not open), or a request with this Idempotency-Key is in flight */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEventAttempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventAttemptList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object for this merchant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5307,6 +6918,8 @@ export interface operations {
                 limit?: number;
                 /** @description The last id of the previous page */
                 starting_after?: string;
+                /** @description Only the events about this object: a payment, charge, refund, webhook endpoint, verification, customer or report */
+                object_id?: string;
             };
             header?: never;
             path?: never;

@@ -21,7 +21,7 @@ export interface TransportConfig {
 }
 
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
   body?: unknown;
@@ -36,7 +36,8 @@ export class Transport {
   async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {
     const maxRetries = options.maxRetries ?? this.config.maxRetries;
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
-    const safeToRepeat = request.method !== 'POST' || request.idempotent === true;
+    // A PUT of the approval policy that was held makes a request each time: repeated only as a POST is.
+    const safeToRepeat = (request.method !== 'POST' && request.method !== 'PUT') || request.idempotent === true;
     // One key for the whole call: every retry is the same request, so the API applies it once.
     const idempotencyKey = request.idempotent ? (options.idempotencyKey ?? crypto.randomUUID()) : undefined;
     const url = this.url(request);

@@ -4,7 +4,7 @@
  */
 import type { paths } from './openapi.js';
 
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type JsonContent<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 type Responses<P extends keyof paths, M extends Method> = Operation<P, M> extends { responses: infer R } ? R : never;
@@ -50,6 +50,30 @@ export interface WebhookAttempt extends Item<ResponseBody<'/v1/webhook_endpoints
 export interface Redelivery extends ResponseBody<'/v1/events/{id}/redeliver', 'post'> {}
 export interface RealtimeToken extends ResponseBody<'/v1/realtime/tokens', 'post'> {}
 export interface CreateRealtimeTokenParams extends RequestBody<'/v1/realtime/tokens', 'post'> {}
+
+/** A member (who approves held changes and signs in to the console); never its key or secret. */
+export interface Member extends Item<ResponseBody<'/v1/members', 'get'>> {}
+export interface CreateMemberParams extends RequestBody<'/v1/members', 'post'> {}
+/** A member just added: `key` and `otpauth_uri` are shown this once; `approval` when the add is held. */
+export interface CreatedMember extends ResponseBody<'/v1/members', 'post'> {}
+export interface RevokedMember extends ResponseBody<'/v1/members/{id}/revoke', 'post'> {}
+export interface ApprovalPolicyView extends ResponseBody<'/v1/approval_policy', 'get'> {}
+export interface SetApprovalPolicyParams extends RequestBody<'/v1/approval_policy', 'put'> {}
+/** PUT /v1/approval_policy: the policy now in force, or `{ approval }` when the change is held. */
+export type SetApprovalPolicyResult = ResponseBody<'/v1/approval_policy', 'put'>;
+export interface Chain extends Item<ResponseBody<'/v1/chains', 'get'>> {}
+export interface Liquidity extends Item<ResponseBody<'/v1/liquidity', 'get'>> {}
+
+/** The last closed audit period, its anchor and its verification for a merchant (platform merchant only). */
+export interface AuditStatus extends ResponseBody<'/v1/audit/status', 'get'> {}
+/** A verification waiting for the platform operator, without personal data. */
+export interface KycReview extends Item<ResponseBody<'/v1/kyc/reviews', 'get'>> {}
+export interface ResolveKycVerificationParams extends RequestBody<'/v1/kyc/verifications/{id}/resolve', 'post'> {}
+export interface KycVerification extends ResponseBody<'/v1/kyc/verifications/{id}/resolve', 'post'> {}
+/** One delivery attempt of an event to one endpoint. */
+export interface EventAttempt extends Item<ResponseBody<'/v1/events/{id}/attempts', 'get'>> {}
+/** A customer's personal data, revealed to whoever asks (each reveal is an audit record). */
+export interface CustomerPii extends ResponseBody<'/v1/customers/{id}/pii', 'get'> {}
 
 type AnyEvent = ResponseBody<'/v1/events/{id}', 'get'>;
 /** An event about a payment; `data.object` is the payment after the change. */

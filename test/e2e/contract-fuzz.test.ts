@@ -29,8 +29,9 @@ describe('the merchant API under contract fuzzing', () => {
 
   it.each(runs)('answers as documented for %s (%i), with no server error', async (_, seed, phases, seconds) => {
     console.log(`[contract-fuzz] seed ${seed} (replay: LANEPAY_FUZZ_SEED=${seed} npm run fuzz)`);
-    // A merchant per seed: each run seeds its own objects, within the per-merchant limits.
-    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy }));
+    // A merchant per seed: each run seeds its own objects, within the per-merchant limits. The platform
+    // merchant, so the platform routes (liquidity, audit status, KYC reviews) answer it.
+    const merchant = await fundedMerchant(fuzzFundingMinor, (profile) => ({ ...profile, risk: fuzzMerchantRisk, approvals: fuzzApprovalPolicy, platform: true }));
     const run = await runContractFuzz({
       creditCharge: (chargeId, receivedMinor, chain) => markChargeCredited({ dynamodb: clients().dynamodb, tableName: stack().tableName }, chargeId, receivedMinor, chain),
       apiUrl: stack().apiUrl,

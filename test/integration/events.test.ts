@@ -28,13 +28,18 @@ const samples = fs
  * rotted. (Samples of queues, schedules and the authorizer are judged by `judge`: no failed record, Allow.)
  */
 const expectedStatus: Record<string, number> = {
+  'approvals/get-approval-policy.json': 200,
+  'approvals/get-members.json': 200,
+  'approvals/post-member.json': 201,
   'authorize/post-payment-manual-capture.json': 201,
   'charges/get-charges.json': 200,
   'checkout-page/get-checkout-page-zh.json': 200,
   'checkout-realtime-token/post-checkout-realtime-token.json': 201,
   'kyc/get-customers.json': 200,
+  'liquidity/get-liquidity.json': 200,
   'kyc/post-customer.json': 201,
   'query/get-balances.json': 200,
+  'query/get-chains.json': 200,
   'query/get-event.json': 200,
   'query/get-events.json': 200,
   'query/get-openapi-document.json': 200,

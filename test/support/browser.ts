@@ -13,6 +13,8 @@ export interface TestBrowser {
   browser: Browser;
   /** A phone browsing in `locale` (its Accept-Language and navigator.language). */
   phone(locale: string): Promise<BrowserContext>;
+  /** A desktop browser (the console) in `locale`. */
+  desktop(locale: string): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     phone: (locale) => browser.newContext({ viewport: phoneViewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale }),
+    desktop: (locale) => browser.newContext({ viewport: { width: 1280, height: 800 }, locale }),
     close: () => browser.close(),
   };
 }

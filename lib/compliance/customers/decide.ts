@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { operatorActor, systemActor, writeAudited } from '#audit';
+import { operatorActor, systemActor, writeAudited, type AuditActor } from '#audit';
 import { checkCnResidentId, checkPassport, checkPhone } from '../kyc/documents/index.js';
 import { screenName, type SanctionsIndex, type ScreeningResult } from '../kyc/screening/index.js';
 import { verificationEventItem } from './events.js';
@@ -118,6 +118,8 @@ export async function recordDecision(
   input: {
     record: VerificationRecord; customer: CustomerRecord | undefined; decision: Decision; decidedBy: 'system' | 'operator';
     listVersion?: string | undefined; now: Date; resolution?: Verification['resolution'];
+    /** The audit record's actor of an operator's resolution, when not the CLI's operator (an API caller). */
+    auditActor?: AuditActor | undefined;
     /** Further writes of the same decision (the document register). */
     alsoWrite?: TransactWriteItem[];
   },
@@ -146,7 +148,7 @@ export async function recordDecision(
   await writeAudited(deps, {
     items,
     audit: {
-      merchantId: record.merchantId, actor: input.decidedBy === 'operator' ? operatorActor : systemActor,
+      merchantId: record.merchantId, actor: input.decidedBy === 'operator' ? input.auditActor ?? operatorActor : systemActor,
       action: `kyc.verification_${decision.status}`, object: { type: 'customer.verification', id: verification.id }, at: now,
     },
   });

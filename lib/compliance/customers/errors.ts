@@ -66,3 +66,11 @@ export class CustomerHeldError extends LanepayError<'kyc_review' | 'kyc_rejected
     );
   }
 }
+
+/** The customer's personal data was erased (DELETE /v1/customers/{id}/pii): it is gone for good, nobody may read it. */
+export class PiiErasedError extends LanepayError<'pii_erased'> {
+  override name = 'PiiErasedError';
+  constructor(readonly customerId: string) {
+    super('pii_erased', `Customer ${customerId}'s personal data was erased; it cannot be shown, and nothing of it is kept.`);
+  }
+}

@@ -12,6 +12,12 @@ import { customerSchema, verificationSchema, type Customer, type Verification } 
  */
 export const approvedPartition = 'KYC#APPROVED';
 export const processingPartition = 'KYC#PROCESSING';
+/**
+ * Verifications the platform operator may resolve (in `review`, or `rejected` by the system): the
+ * queue GET /v1/kyc/reviews reads, oldest first. A verification leaves it when resolved. Those
+ * written before this index existed are not in it until they are written again.
+ */
+export const resolvablePartition = 'KYC#RESOLVABLE';
 
 export function customerKey(merchantId: string, customerId: string): Record<string, AttributeValue> {
   return { pk: { S: `CUSTOMER#${merchantId}#${customerId}` }, sk: { S: 'CUSTOMER' } };
@@ -135,8 +141,16 @@ export function verificationItem(record: VerificationRecord): Record<string, Att
   if (verification.status === 'processing') {
     item.gsi2pk = { S: processingPartition };
     item.gsi2sk = { S: `${verification.created_at}#${verification.id}` };
+  } else if (isResolvable(verification)) {
+    item.gsi2pk = { S: resolvablePartition };
+    item.gsi2sk = { S: `${verification.created_at}#${verification.id}` };
   }
   return item;
+}
+
+/** In `review`, or `rejected` by the system (never by the operator): what the operator's resolution applies to. */
+export function isResolvable(verification: Pick<Verification, 'status' | 'decided_by'>): boolean {
+  return verification.status === 'review' || (verification.status === 'rejected' && verification.decided_by === 'system');
 }
 
 const storedVerificationSchema = z.object({

@@ -1,8 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AuditActor } from '#audit';
 import { NotFoundError } from '#platform';
 import { readCustomer } from './customers.js';
 import { recordDecision } from './decide.js';
 import { VerificationNotResolvableError } from './errors.js';
+import { isResolvable } from './items.js';
 import type { Verification } from './schemas.js';
 import { readVerification } from './verifications.js';
 
@@ -14,7 +16,11 @@ import { readVerification } from './verifications.js';
  */
 export async function resolveVerification(
   deps: { dynamodb: DynamoDBClient; tableName: string; now: () => Date },
-  input: { verificationId: string; decision: 'approved' | 'rejected'; note: string; actor: string },
+  input: {
+    verificationId: string; decision: 'approved' | 'rejected'; note: string; actor: string;
+    /** Who the audit record names: the operator (the CLI) unless an API caller (a member, an API key) resolves it. */
+    auditActor?: AuditActor;
+  },
 ): Promise<Verification> {
   const record = await readVerification(deps, input.verificationId);
   if (!record) throw new NotFoundError('verification', input.verificationId);
@@ -26,11 +32,9 @@ export async function resolveVerification(
     customer,
     decision: { status: input.decision, reasons: record.verification.reasons, matches: record.verification.sanctions_matches },
     decidedBy: 'operator',
+    auditActor: input.auditActor,
     now,
     resolution: { decision: input.decision, note: input.note, actor: input.actor, resolved_at: now.toISOString() },
   });
 }
 
-function isResolvable(verification: Verification): boolean {
-  return verification.status === 'review' || (verification.status === 'rejected' && verification.decided_by === 'system');
-}

@@ -82,6 +82,13 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
         refusals: { 2: new MemberEmailTakenError(change.member.email) },
         action: 'member.added', object: { type: 'member', id: change.member.id },
       };
+    case 'platform.set': {
+      const current = await getMerchantProfile(deps, record.merchantId);
+      return {
+        items: [replaceProfileItem(deps.tableName, record.merchantId, current, { ...current, platform: change.platform })],
+        action: 'merchant.platform_updated', object: { type: 'merchant', id: record.merchantId },
+      };
+    }
     case 'member.revoke': {
       const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), change.memberId, now);
       return { ...guarded, action: 'member.revoked', object: { type: 'member', id: change.memberId } };

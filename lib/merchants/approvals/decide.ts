@@ -2,7 +2,11 @@ import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { writeAudited } from '#audit';
 import { ledgerPostings } from '#ledger';
 import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal } from '#platform';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { OtpReplayedError } from '../members/errors.js';
+import { checkMemberPasskey } from '../sessions/approval-passkey.js';
+import { PasskeyInvalidError } from '../sessions/errors.js';
+import type { RelyingParty } from '../sessions/passkeys.js';
 import type { MemberRecord } from '../members/items.js';
 import { readMember } from '../members/members.js';
 import { checkMemberCode } from '../members/otp.js';
@@ -24,6 +28,8 @@ export interface Decision {
   decision: 'approve' | 'reject';
   /** The Lanepay-OTP header. */
   code: string | undefined;
+  /** Instead of a code: the member's passkey answer (Lanepay-Passkey) to a challenge made for this request's change_hash. */
+  passkey?: { answer: AuthenticationResponseJSON; rp: RelyingParty } | undefined;
 }
 
 /**
@@ -57,7 +63,11 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
   if (forThisChange.some((vote) => vote.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
   const required = Math.max(approval.approvals_required, approvalsAskedFor(profile.approvals, record.change.kind));
 
-  const spendCode = await checkMemberCode(deps, member, input.code, now);
+  // The second factor: a code (its time step spent), or a passkey (its challenge spent, its counter
+  // moved on, the member checked still active), each spent in the decision's transaction.
+  const [spendCode, ...spendPasskey] = input.passkey
+    ? [...await checkMemberPasskey(deps, member, approval, input.passkey.rp, input.passkey.answer), memberStillActiveItem(deps.tableName, member.id)]
+    : [await checkMemberCode(deps, member, input.code, now)];
 
   const counted = input.decision === 'approve' ? await countedApprovers(deps, record.merchantId, forThisChange, required) : [];
   const next = nextApproval(record, input, { votes: forThisChange, counted: counted.length, required }, now);
@@ -73,14 +83,17 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     ...(outcome === 'approved' ? counted.map((memberId) => memberStillActiveItem(deps.tableName, memberId)) : []),
     // Last, so the positions above keep their meaning; a second vote of this member fails here.
     ...(input.decision === 'approve' ? [newVoteItem(deps.tableName, approval.id, { member: input.memberId, changeHash: approval.change_hash!, at: now.toISOString() })] : []),
+    // After the vote: a passkey's counter and its member's standing.
+    ...spendPasskey,
   ];
   try {
     // The audit record's items go after these, which keep the positions the cancellation reasons are read by.
     await writeAudited(deps, { items, state: ledgerPostings, audit: { merchantId: input.merchantId, actor: { type: 'member', id: input.memberId }, action: applied.action, object: applied.object, at: now, ...(applied.movements ? { movements: applied.movements } : {}) } });
   } catch (error) {
-    if (conditionFailedAt(error, 0)) {
+    const passkeyAt = items.length - spendPasskey.length;
+    if (conditionFailedAt(error, 0) || spendPasskey.some((_, index) => conditionFailedAt(error, passkeyAt + index))) {
       if ((await readMember(deps, input.merchantId, input.memberId)).revokedAt !== undefined) throw new MemberRevokedError(input.memberId);
-      throw new OtpReplayedError();
+      throw input.passkey ? new PasskeyInvalidError('This passkey answer was used already, or the passkey was used at the same moment elsewhere.') : new OtpReplayedError();
     }
     if (conditionFailedAt(error, 1)) {
       const current = await readApproval(deps, input.merchantId, input.approvalId);

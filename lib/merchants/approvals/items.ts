@@ -29,7 +29,9 @@ export type HeldChange =
   | ({ kind: 'webhook_endpoint.create' } & HeldWebhookEndpoint)
   /** The member as `member.add` writes it (secret sealed, key as its digest); it counts from the approval on. */
   | { kind: 'member.add'; member: MemberRecord; keyDigest: string }
-  | { kind: 'member.revoke'; memberId: string };
+  | { kind: 'member.revoke'; memberId: string }
+  /** `lanepay merchant set-platform`: the merchant operates the platform (true) or no longer does. */
+  | { kind: 'platform.set'; platform: boolean };
 
 export interface ApprovalRecord {
   approval: Approval;

@@ -2,6 +2,7 @@ import { type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { operatorActor, writeAudited, type AuditEntry } from '#audit';
 import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal, type LanepayError } from '#platform';
 import { activeMemberCount, activeMembersAtLeastItem } from '../members/active-count.js';
+import { memberRoleOf, type MemberRole } from '../members/items.js';
 import { addMember, readMember, type AddedMember, type MemberDeps } from '../members/members.js';
 import { revokeMemberItems } from '../members/revoke.js';
 import { getMerchantProfile, merchantProfileKey, replaceProfileItem } from '../merchants.js';
@@ -70,20 +71,23 @@ async function applyNow(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, guarde
 export interface Requester {
   /** A member id when a person who is also a member asks (they then cannot approve it); else the operator. */
   requestedByMember?: string | undefined;
+  /** Who asks through the API (an API key, a console member); see AdminChange.requestedBy. */
+  requestedBy?: Approval['requested_by'] | undefined;
 }
 
 /**
  * `lanepay member add`: held while a policy asks approvals for admin changes (the key and the otpauth
  * URI are shown now; the key is refused until the request is approved), else added at once.
  */
-export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId: string; email: string } & Requester): Promise<AddedMember & { approval?: Approval }> {
+export async function addMemberUnderPolicy(deps: MemberDeps, input: { merchantId: string; email: string; role?: MemberRole | undefined } & Requester): Promise<AddedMember & { approval?: Approval }> {
   const merchant = await getMerchantProfile(deps, input.merchantId);
   const { held, ...added } = await addMember(deps, input, (prepared) => holdIfRequired(deps, {
     merchant,
     change: { kind: 'member.add', member: prepared.record, keyDigest: prepared.keyDigest },
     subject: prepared.record.id,
-    details: { email: prepared.record.email },
+    details: { email: prepared.record.email, role: memberRoleOf(prepared.record) },
     requestedByMember: input.requestedByMember,
+    requestedBy: input.requestedBy,
   }));
   return held ? { ...added, approval: held } : added;
 }
@@ -104,7 +108,7 @@ export async function revokeMemberUnderPolicy(
   const asked = askedBy(merchant);
   if (active - 1 < asked) throw PolicyNotSatisfiableError.forRevocation(member.id, asked, active);
   const held = await holdIfRequired(deps, {
-    merchant, change: { kind: 'member.revoke', memberId: member.id }, subject: member.id, details: { email: member.email }, requestedByMember: input.requestedByMember,
+    merchant, change: { kind: 'member.revoke', memberId: member.id }, subject: member.id, details: { email: member.email }, requestedByMember: input.requestedByMember, requestedBy: input.requestedBy,
   });
   if (held) return { member_id: member.id, revoked: false, approval: held };
   const at = deps.now?.() ?? new Date();
@@ -128,7 +132,7 @@ export async function setPolicyUnderPolicy(
   if (asked > active) throw PolicyNotSatisfiableError.forPolicy(asked, active);
   const merchant = await getMerchantProfile(deps, input.merchantId);
   const held = await holdIfRequired(deps, {
-    merchant, change: { kind: 'approval_policy.set', policy: input.policy }, subject: null, details: { policy: input.policy }, requestedByMember: input.requestedByMember,
+    merchant, change: { kind: 'approval_policy.set', policy: input.policy }, subject: null, details: { policy: input.policy }, requestedByMember: input.requestedByMember, requestedBy: input.requestedBy,
   });
   if (held) return held;
   const at = deps.now?.() ?? new Date();

@@ -29,7 +29,7 @@ export const approvalPolicySchema = z.strictObject({
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
 /** Changes an operator (CLI) or an API key may ask for that a policy can hold for approval. */
-export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke'] as const;
+export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke', 'platform.set'] as const;
 export type AdminAction = (typeof adminActions)[number];
 export type ApprovalActionKind = 'payout' | AdminAction;
 

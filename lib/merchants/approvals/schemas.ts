@@ -4,7 +4,7 @@ import * as z from 'zod';
 export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'canceled'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
-export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke'] as const;
+export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke', 'platform.set'] as const;
 
 const decisionSchema = z.object({ member: z.string(), at: z.string() });
 

@@ -4,11 +4,32 @@ import { jsonAttribute, readItem } from '#platform';
 import type { SealedSecret } from './totp.js';
 import { merchantListPartition } from '../items.js';
 
+/**
+ * What a member may do (api/http/console-routes.ts): a `viewer` reads, an `approver` also decides approval
+ * requests, an `admin` also changes members, the policy and webhooks. Ordered from least to most.
+ */
+export const memberRoles = ['viewer', 'approver', 'admin'] as const;
+export type MemberRole = (typeof memberRoles)[number];
+
+/** A member stored without a role (added before roles existed) is an approver: what every member could do then. */
+export const defaultMemberRole: MemberRole = 'approver';
+
+export function isMemberRole(value: string): value is MemberRole {
+  return (memberRoles as readonly string[]).includes(value);
+}
+
+/** True when `role` may do what `required` may. */
+export function roleAtLeast(role: MemberRole, required: MemberRole): boolean {
+  return memberRoles.indexOf(role) >= memberRoles.indexOf(required);
+}
+
 /** A person of a merchant who can approve requests (lib/merchants/approvals) with a member key and a TOTP code. */
 export interface MemberRecord {
   id: string;
   merchantId: string;
   email: string;
+  /** Absent on members added before roles: read as `approver` (memberRoleOf). */
+  role?: MemberRole;
   createdAt: string;
   secret: SealedSecret;
   /** The last TOTP time step accepted: replay protection (a code is accepted only for a later step). */
@@ -18,6 +39,11 @@ export interface MemberRecord {
   lockedUntilMs?: number;
   /** When the member was revoked (lanepay member revoke): its key is refused and its approvals no longer count. */
   revokedAt?: string;
+}
+
+/** The member's role, `approver` for a member stored without one. */
+export function memberRoleOf(record: Pick<MemberRecord, 'role'>): MemberRole {
+  return record.role ?? defaultMemberRole;
 }
 
 export function memberKey(memberId: string) {
@@ -60,6 +86,7 @@ export function memberItem(record: MemberRecord): Record<string, AttributeValue>
     gsi1pk: { S: merchantMembersPartition(record.merchantId) },
     gsi1sk: { S: record.id },
   };
+  if (record.role !== undefined) item.role = { S: record.role };
   if (record.lastStep !== undefined) item.lastStep = { N: String(record.lastStep) };
   if (record.lockedUntilMs !== undefined) item.lockedUntilMs = { N: String(record.lockedUntilMs) };
   if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
@@ -70,6 +97,7 @@ const storedMemberSchema = z.object({
   memberId: z.string(),
   merchantId: z.string(),
   email: z.string(),
+  role: z.enum(memberRoles).optional(),
   createdAt: z.string(),
   secret: jsonAttribute(z.custom<SealedSecret>()),
   failedCodes: z.number().default(0),

@@ -8,7 +8,7 @@ import { digestOfKey, refuseId, refuseKey, refuseUnknownId, throwCachedRefusal, 
 import { getMerchantProfile } from '../merchants.js';
 import { activeMemberCount, countMemberAddedItem } from './active-count.js';
 import { MemberEmailTakenError } from './errors.js';
-import { memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord } from './items.js';
+import { defaultMemberRole, memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord, type MemberRole } from './items.js';
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
 
@@ -30,6 +30,7 @@ export interface AddedMember {
   id: string;
   merchant_id: string;
   email: string;
+  role: MemberRole;
   /** Shown once: only its digest is stored. */
   key: string;
   /** Shown once: the secret is stored sealed under KMS. */
@@ -51,7 +52,7 @@ export interface PreparedMember {
  */
 export async function addMember<Held>(
   deps: MemberDeps,
-  input: { merchantId: string; email: string },
+  input: { merchantId: string; email: string; role?: MemberRole | undefined },
   hold?: (prepared: PreparedMember) => Promise<Held | undefined>,
 ): Promise<AddedMember & { held?: Held }> {
   await getMerchantProfile(deps, input.merchantId);
@@ -63,8 +64,9 @@ export async function addMember<Held>(
     sealSecret(deps, { merchantId: input.merchantId, memberId: id }, secret),
   ]);
   const at = deps.now?.() ?? new Date();
-  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
-  const shown = { id, merchant_id: input.merchantId, email: input.email, key, otpauth_uri: totpFor(secret, input.email).toString() };
+  const role = input.role ?? defaultMemberRole;
+  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, role, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
+  const shown = { id, merchant_id: input.merchantId, email: input.email, role, key, otpauth_uri: totpFor(secret, input.email).toString() };
   await assertEmailFree(deps, input.merchantId, input.email);
   // Read before any transaction that adds to it (here or when a held add is approved): it creates
   // the active count of a merchant whose members predate it.

@@ -83,6 +83,7 @@ export function subscribes(record: EndpointRecord, type: string): boolean {
   return record.endpoint.status === 'enabled' && (record.endpoint.events.includes('*') || record.endpoint.events.includes(type));
 }
 
+/** Every endpoint of the merchant (at most 16), from gsi1. */
 export async function merchantEndpoints(deps: Pick<WebhookDeps, 'dynamodb' | 'tableName'>, merchantId: string): Promise<EndpointRecord[]> {
   const records: EndpointRecord[] = [];
   const pages = paginateQuery(

@@ -74,6 +74,11 @@ export const refundsConfigSchema = z.extend(paymentsConfigSchema, {
 export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   /** How long a manual-capture hold lives; an approved manual payment is authorized for this long. */
   HOLD_EXPIRY_SECONDS: wholeNumber({ positive: true }, 7 * 24 * 3600),
+  /** POST /v1/members digests a new member's key (HMAC) and seals its TOTP secret. */
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
+  DATA_KEY_ID: nonEmpty(),
+  /** The console's origin, relying party of passkey decisions (Lanepay-Passkey); empty: the request's own host. */
+  CONSOLE_ORIGIN: z._default(z.string(), ''),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {
@@ -82,6 +87,30 @@ export const authorizerConfigSchema = z.extend(baseConfigSchema, {
   SHARED_USAGE_KEY: nonEmpty(20),
   /** `accept` while a stage still has keys issued without their id (docs/security.md, "API keys"). */
   LEGACY_KEYS: z._default(z.enum(['accept', 'refuse']), 'refuse'),
+  /** The HMAC key console session tokens are signed with (lib/merchants/sessions/tokens.ts). */
+  CONSOLE_SESSION_KEY_ID: nonEmpty(),
+});
+
+/** console: the console's page, its sessions (sign-in, passkeys) and its proxy to the API. */
+export const consoleConfigSchema = z.extend(baseConfigSchema, {
+  API_KEY_DIGEST_KEY_ID: nonEmpty(),
+  CONSOLE_SESSION_KEY_ID: nonEmpty(),
+  LEGACY_KEYS: z._default(z.enum(['accept', 'refuse']), 'refuse'),
+  /**
+   * The API the proxy forwards to (`https://api.example.com/prod`, no trailing slash). Empty: this
+   * request's own API Gateway stage (https://<domain>/<stage>), which a custom domain with a base path
+   * mapping is not; set it then.
+   */
+  CONSOLE_API_BASE_URL: z._default(z.string(), ''),
+  /**
+   * The console's origin for passkeys (`https://console.example.com`): its host is the WebAuthn
+   * relying party. Empty: the origin the console is requested at (Host header, https; http for localhost).
+   */
+  CONSOLE_ORIGIN: z._default(z.string(), ''),
+  /** Sign-in attempts per source address in 5 minutes (docs/security.md, "Console"). */
+  CONSOLE_SIGN_IN_PER_SOURCE: wholeNumber({ min: 1, max: 100_000 }, 30),
+  /** Sign-in attempts per member in 5 minutes. */
+  CONSOLE_SIGN_IN_PER_MEMBER: wholeNumber({ min: 1, max: 1000 }, 10),
 });
 
 export const outboxRelayConfigSchema = z.extend(baseConfigSchema, {
@@ -106,6 +135,11 @@ export const forecastBatchConfigSchema = z.extend(baseConfigSchema, {
   FORECAST_LIQUIDITY_QUANTILE: z._default(z.coerce.number().check(z.gt(0), z.lt(1)), 0.99),
   /** Dry probability above which liquidity.forecast_shortfall is emitted. */
   FORECAST_SHORTFALL_PROBABILITY: z._default(z.coerce.number().check(z.gte(0), z.lt(1)), 0.05),
+});
+
+/** liquidity: GET /v1/liquidity, the hot wallets' positions beside the latest forecasts. */
+export const liquidityConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
 });
 
 /** chain-submit and chain-check. */

@@ -44,6 +44,9 @@ export interface PlanRecord {
   pathCount: number;
 }
 
+/** The gsi1 partition listing every chain's and asset's latest forecast (GET /v1/liquidity, `forecast show`). */
+export const forecastsPartition = 'FORECASTS';
+
 export function forecastKey(chain: string, asset: string): Record<string, AttributeValue> {
   return { pk: { S: `FORECAST#${chain}#${asset}` }, sk: { S: 'LATEST' } };
 }

@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { periodHeadKey, periodLeavesPartition } from '#lib/audit/digests.js';
 import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '#lib/audit/record.js';
-import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, verificationKey } from '#lib/compliance/customers/items.js';
+import { approvedPartition, customerKey, documentRegisterKey, customerListPartition, customerVerificationsPartition, processingPartition, resolvablePartition, verificationKey } from '#lib/compliance/customers/items.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
 import { balanceTransactionsBySourcePartition, balanceTransactionsPartition } from '#lib/ledger/balance-transactions.js';
@@ -15,6 +15,9 @@ import { approvalKey, merchantApprovalsPartition } from '#lib/merchants/approval
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '#lib/merchants/events.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
 import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
+import { sessionKey } from '#lib/merchants/sessions/items.js';
+import { challengeKey, memberPasskeysPartition, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
+import { signInCounterKey } from '#lib/merchants/sessions/rate-limit.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
@@ -54,6 +57,11 @@ export async function keyExamples(): Promise<string[]> {
     merchantProfileKey(merchant).pk.S,
     memberKeyDigestKey('0a1b2c').pk.S,
     memberKey('mem_1').pk.S,
+    sessionKey('s1').pk.S,
+    signInCounterKey('ip:203.0.113.7', 0).pk.S,
+    passkeyKey('c1').pk.S,
+    challengeKey('ch1').pk.S,
+    memberPasskeysPartition('mem_1'),
     documentRegisterKey('0a1b2c').pk!.S!,
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
@@ -108,6 +116,7 @@ export async function keyExamples(): Promise<string[]> {
     customerListPartition(merchant),
     customerVerificationsPartition('cus_1'),
     processingPartition,
+    resolvablePartition,
     approvedPartition,
     // Builders these modules keep to themselves: the keys their requests carry.
     ...(await sentKeys((dynamodb) => acquireIdempotencyKey({ dynamodb, tableName: 't' } as never, { merchantId: merchant, key: 'k1', fingerprint: 'f', nowMs: 0 }))),

@@ -11,8 +11,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 // The route that serves the document is not part of the merchant API it describes, nor is the
 // hosted checkout page and refund claim page (HTML for browsers; test/e2e/checkout-page.test.ts and
-// test/e2e/claim-page.test.ts drive them).
+// test/e2e/claim-page.test.ts drive them), nor the console's routes (its page, its cookie sessions and
+// its proxy to this API: docs/console.md; test/e2e/console-sessions.test.ts drives them).
 const undocumentedRoutes = new Set(['get /v1/openapi.json', 'get /checkout/{id}', 'get /claims/{id}']);
+const isConsoleRoute = (operation: string) => / \/console(\/|$)/.test(operation);
 
 /** `post /v1/payments` for every http event in functions/*.yml. */
 function routedOperations(): string[] {
@@ -24,7 +26,7 @@ function routedOperations(): string[] {
   return functions.flatMap((group) => Object.values(group))
     .flatMap((fn) => fn.events ?? [])
     .flatMap((event) => (event.http ? [`${event.http.method.toLowerCase()} /${event.http.path.replace(/^\//, '')}`] : []))
-    .filter((operation) => !undocumentedRoutes.has(operation));
+    .filter((operation) => !undocumentedRoutes.has(operation) && !isConsoleRoute(operation));
 }
 
 function documentedOperations(): string[] {
