@@ -60,9 +60,6 @@ export function shortfallStateKey(chain: string, asset: string): Record<string, 
  * `leadPaths` are the simulated sample paths cut to the lead time (the only hours a plan or a
  * scenario reads), packed as float64 rows, so `forecast scenario` replays the same simulation.
  */
-/** The gsi1 partition holding every chain's and asset's latest forecast. */
-export const forecastsPartition = 'FORECASTS';
-
 export function forecastItem(record: ForecastRecord, leadPaths: readonly Float64Array[] = []): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     ...forecastKey(record.chain, record.asset),
