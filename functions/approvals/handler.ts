@@ -6,7 +6,7 @@ import { httpHandler, type HttpRequest } from '#api/http/handler.js';
 import {
   approvalIdPathSchema, approvalPolicyOf, createMemberBodySchema, createMemberFor, decideApproval, decideApprovalBodySchema,
   expireDueApprovals, listApprovals, listApprovalsQuerySchema, listMembers, listMembersQuerySchema, memberIdPathSchema,
-  parsePasskeyHeader, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema,
+  parsePasskeyHeader, revokeMemberFor, setApprovalPolicyFor, setPolicyBodySchema, type PasskeyVerifier,
 } from '#merchants';
 import { relyingParty } from '#api/console/relying-party.js';
 import { approvalsConfigSchema, loadConfig, logger, metrics, UnauthorizedError } from '#platform';
@@ -78,7 +78,13 @@ function decideRoute(): Route {
 /** A `Lanepay-Passkey` answer (the console's approvals), checked against the console's origin as relying party. */
 function passkeyOf(request: { header(name: string): string | undefined }) {
   const header = request.header('lanepay-passkey');
-  return header === undefined ? undefined : { answer: parsePasskeyHeader(header), rp: relyingParty(config.CONSOLE_ORIGIN, request) };
+  if (header === undefined) return undefined;
+  return {
+    answer: parsePasskeyHeader(header),
+    rp: relyingParty(config.CONSOLE_ORIGIN, request),
+    // Loaded on the first passkey decision only (a chunk beside the handler): most decisions use codes.
+    verify: (async (options) => (await import('@simplewebauthn/server')).verifyAuthenticationResponse(options)) as PasskeyVerifier,
+  };
 }
 
 const expire = expirySweep(() => expireDueApprovals(deps), {

@@ -4,7 +4,7 @@ import { ledgerPostings } from '#ledger';
 import { ConcurrentChangeError, conditionFailedAt, isConditionRefusal } from '#platform';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { OtpReplayedError } from '../members/errors.js';
-import { checkMemberPasskey } from '../sessions/approval-passkey.js';
+import { checkMemberPasskey, type PasskeyVerifier } from '../sessions/approval-passkey.js';
 import { PasskeyInvalidError } from '../sessions/errors.js';
 import type { RelyingParty } from '../sessions/passkeys.js';
 import type { MemberRecord } from '../members/items.js';
@@ -29,7 +29,7 @@ export interface Decision {
   /** The Lanepay-OTP header. */
   code: string | undefined;
   /** Instead of a code: the member's passkey answer (Lanepay-Passkey) to a challenge made for this request's change_hash. */
-  passkey?: { answer: AuthenticationResponseJSON; rp: RelyingParty } | undefined;
+  passkey?: { answer: AuthenticationResponseJSON; rp: RelyingParty; verify: PasskeyVerifier } | undefined;
 }
 
 /**
@@ -66,7 +66,7 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
   // The second factor: a code (its time step spent), or a passkey (its challenge spent, its counter
   // moved on, the member checked still active), each spent in the decision's transaction.
   const [spendCode, ...spendPasskey] = input.passkey
-    ? [...await checkMemberPasskey(deps, member, approval, input.passkey.rp, input.passkey.answer), memberStillActiveItem(deps.tableName, member.id)]
+    ? [...await checkMemberPasskey(deps, member, approval, input.passkey.rp, input.passkey.answer, input.passkey.verify), memberStillActiveItem(deps.tableName, member.id)]
     : [await checkMemberCode(deps, member, input.code, now)];
 
   const counted = input.decision === 'approve' ? await countedApprovers(deps, record.merchantId, forThisChange, required) : [];

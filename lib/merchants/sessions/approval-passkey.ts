@@ -1,10 +1,14 @@
-import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import {
-  generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
+
+/**
+ * @simplewebauthn/server's verifier, handed in by the caller: the approvals function loads the library
+ * (about 280 KiB bundled, its ASN.1 parsers) on its first passkey decision, not at every cold start.
+ */
+export type PasskeyVerifier = typeof verifyAuthenticationResponse;
 import type { MemberRecord } from '../members/items.js';
 import { PasskeyInvalidError } from './errors.js';
-import { challengeKey, memberPasskeysPartition, passkeyFromItem, passkeyKey } from './passkey-items.js';
+import { challengeKey, passkeyFromItem, passkeyKey } from './passkey-items.js';
 import type { RelyingParty } from './passkeys.js';
 
 /**
@@ -14,37 +18,7 @@ import type { RelyingParty } from './passkeys.js';
  * condition that it is this member's, for this request and hash, and unexpired; the counter moved on
  * under the condition that it is still the one read.
  */
-export const approvalChallengeTtlMs = 5 * 60_000;
-
 type Table = { dynamodb: DynamoDBClient; tableName: string; now: () => Date };
-
-/** Options for signing one approval request's change with one of the member's passkeys. */
-export async function approvalPasskeyOptions(
-  deps: Table,
-  member: MemberRecord,
-  rp: RelyingParty,
-  input: { approvalId: string; changeHash: string },
-): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const found = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: memberPasskeysPartition(member.id) } },
-  }));
-  const passkeys = (found.Items ?? []).map(passkeyFromItem);
-  if (passkeys.length === 0) throw new PasskeyInvalidError('This member has no passkey; register one first, or decide with a one-time code.');
-  const options = await generateAuthenticationOptions({
-    rpID: rp.id, userVerification: 'required', timeout: approvalChallengeTtlMs,
-    allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
-  });
-  const expiresAtMs = deps.now().getTime() + approvalChallengeTtlMs;
-  await deps.dynamodb.send(new PutItemCommand({
-    TableName: deps.tableName,
-    Item: {
-      ...challengeKey(options.challenge), entity: { S: 'webauthn-challenge' }, purpose: { S: 'approval' }, memberId: { S: member.id },
-      approvalId: { S: input.approvalId }, changeHash: { S: input.changeHash }, expiresAtMs: { N: String(expiresAtMs) }, ttl: { N: String(Math.ceil(expiresAtMs / 1000) + 3600) },
-    },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
-  return options;
-}
 
 /** The `Lanepay-Passkey` header: the browser's AuthenticationResponseJSON, as base64url of its JSON. */
 export function parsePasskeyHeader(header: string): AuthenticationResponseJSON {
@@ -67,6 +41,7 @@ export async function checkMemberPasskey(
   approval: { id: string; change_hash?: string | null | undefined },
   rp: RelyingParty,
   answer: AuthenticationResponseJSON,
+  verifyAuthenticationResponse: PasskeyVerifier,
 ): Promise<TransactWriteItem[]> {
   const nowMs = deps.now().getTime();
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: passkeyKey(answer.id), ConsistentRead: true }));
