@@ -3,7 +3,7 @@ import { auditStatusSchema } from '#audit';
 import { chainListSchema } from '#chains';
 import { kycReviewSchema, resolveBodySchema } from '#compliance';
 import {
-  approvalPolicyViewSchema, approvalSchema, createdMemberSchema, createMemberBodySchema, memberViewSchema, revokedMemberSchema, setPolicyBodySchema,
+  approvalPolicyViewSchema, createdMemberSchema, createMemberBodySchema, heldChangeSchema, memberViewSchema, revokedMemberSchema, setPolicyBodySchema,
 } from '#merchants';
 import { eventAttemptListSchema, perEndpointBudget } from '#notify';
 import { liquidityListSchema } from '#treasury';
@@ -137,7 +137,7 @@ export const consoleOpenApiSchemas: Record<string, unknown> = {
   RevokedMember: jsonSchema(revokedMemberSchema, 'output'),
   SetApprovalPolicy: jsonSchema(setPolicyBodySchema, 'input'),
   ApprovalPolicyView: jsonSchema(approvalPolicyViewSchema, 'output'),
-  HeldChange: jsonSchema(z.object({ approval: approvalSchema }), 'output'),
+  HeldChange: jsonSchema(heldChangeSchema, 'output'),
   ChainList: jsonSchema(chainListSchema, 'output'),
   LiquidityList: jsonSchema(liquidityListSchema, 'output'),
   AuditStatus: jsonSchema(auditStatusSchema, 'output'),

@@ -7,6 +7,8 @@ import { cliAgainstTestStack } from '../support/cli.js';
 import { clients, fundedMerchant } from '../support/deps.js';
 import { ConsoleClient } from '../support/console.js';
 import { cliOutput, decide, type Member } from '../support/members.js';
+import { cleanIdentity, cnResidentId, verifiedCustomer } from '../support/kyc.js';
+import { readMerchantLog } from '#lib/audit/reads.js';
 import { stack } from '../support/stack.js';
 
 let cli: ReturnType<typeof cliAgainstTestStack>;
@@ -203,7 +205,7 @@ describe('GET /v1/liquidity', () => {
 });
 
 describe('the routes through a console session', () => {
-  it('records a member\'s held change as requested by that member, and refuses a viewer the admin routes (403 role_forbidden)', async () => {
+  it('records a member\'s held change, resolution and PII reveal as that member\'s, and refuses a viewer the admin and approver routes (403 role_forbidden)', async () => {
     const merchant = await fundedMerchant(0n, (p) => ({ ...p, platform: true }));
     const ana = await addByApi(merchant.api_key, 'ana@example.com', 'admin');
     const ben = await addByApi(merchant.api_key, 'ben@example.com', 'approver');
@@ -228,5 +230,22 @@ describe('the routes through a console session', () => {
       expect(refused.body.code).toBe('role_forbidden');
     }
     expect((await pendingApprovals(merchant.api_key))).toEqual([]);
-  });
+
+    // The actor of a resolution and of a PII reveal is the member, not the merchant.
+    const listed = await verifiedCustomer(merchant.merchant_id, cleanIdentity({ name: 'Kim Jong Un', birth_date: '1984-01-08', document: { type: 'cn_resident_id', number: cnResidentId('1984-01-08', '321') } }));
+    expect(listed.verification.status).toBe('review');
+    const resolvePath = `/console/api/v1/kyc/verifications/${listed.verification.id}/resolve`;
+    expect((await viewer.send('POST', resolvePath, { body: { decision: 'approved', note: 'x' } })).body.code).toBe('role_forbidden');
+    const approver = new ConsoleClient();
+    expect((await approver.signIn(ben)).status).toBe(200);
+    const resolved = await approver.send('POST', resolvePath, { body: { decision: 'approved', note: 'namesake: birth year differs' } });
+    expect(resolved.status, resolved.text).toBe(200);
+    expect(resolved.body.resolution).toMatchObject({ decision: 'approved', actor: `member:${ben.id}` });
+    expect((await viewer.send('GET', `/console/api/v1/customers/${listed.customer.id}/pii`)).body.code).toBe('role_forbidden');
+    const revealed = await admin.send('GET', `/console/api/v1/customers/${listed.customer.id}/pii`);
+    expect(revealed.status, revealed.text).toBe(200);
+    const log = await readMerchantLog({ dynamodb: clients().dynamodb, tableName: stack().tableName }, merchant.merchant_id);
+    expect(log.filter((r) => ['customer.pii_revealed', 'kyc.verification_approved'].includes(r.body.action)).map((r) => [r.body.action, r.body.actor])
+      .sort()).toEqual([['customer.pii_revealed', { type: 'member', id: ana.id }], ['kyc.verification_approved', { type: 'member', id: ben.id }]]);
+  }, 90_000);
 });
