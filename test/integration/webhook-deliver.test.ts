@@ -183,7 +183,7 @@ describe('webhook delivery (lib, in-process)', () => {
     expect(events.Items?.map((item) => item.type!.S).sort()).toEqual(['webhook_endpoint.disabled', 'webhook_endpoint.failing']);
   });
 
-  it('opens an endpoint\'s circuit after failures in a row: deliveries then wait without calling it or spending an attempt, and the first after the cooldown closes it', async () => {
+  it('opens an endpoint\'s circuit after failures in a row: deliveries then wait without calling it or spending an attempt, one trial at a time after each cooldown, until a success closes it', async () => {
     let down = true;
     const hooks = await startReceiver(() => ({ status: down ? 500 : 200 }));
     receivers.push(hooks);
@@ -206,12 +206,18 @@ describe('webhook delivery (lib, in-process)', () => {
       expect(delivery.Item, message.eventId).toBeUndefined();
     }
 
-    // The receiver recovers; past the cooldown the next delivery tries it, succeeds and closes the circuit.
-    down = false;
+    // Past the cooldown, still down: one delivery is the trial (and fails, opening the circuit again); the other is held.
     offsetMs = 63_000;
-    expect(await deliverWebhook(deps, messages[3]!)).toBe('delivered');
+    expect(await deliverWebhook(deps, messages[3]!)).toBe('retry_scheduled');
+    expect(await deliverWebhook(deps, messages[4]!)).toBe('circuit_open');
+    expect(hooks.at('/breaker')).toHaveLength(4);
+
+    // The receiver recovers; past the next cooldown the trial succeeds and closes the circuit.
+    down = false;
+    offsetMs = 126_000;
     expect(await deliverWebhook(deps, messages[4]!)).toBe('delivered');
-    expect(hooks.at('/breaker')).toHaveLength(5);
+    expect(await deliverWebhook(deps, { ...messages[3]!, attempt: 2 })).toBe('delivered');
+    expect(hooks.at('/breaker')).toHaveLength(6);
     const item = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: endpointKey(endpoint.id), ConsistentRead: true }));
     expect(item.Item?.circuitOpenUntilMs).toBeUndefined();
     expect(item.Item?.consecutiveFailures).toBeUndefined();

@@ -1,12 +1,12 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CircuitSettings, WebhookDeps } from './deps.js';
-import type { EndpointRecord } from './items.js';
+import { endpointKey, type EndpointRecord } from './items.js';
 
 /**
  * A circuit breaker per endpoint, kept on the endpoint's item so every container sees it: after
  * `failureThreshold` failed attempts in a row (any of its deliveries) the circuit opens, and for
  * `cooldownMs` deliveries to it wait on the queue without calling it, so a receiver that hangs or
- * refuses holds no delivery worker for its timeout, over and over. The first delivery after the
+ * refuses holds no delivery worker for its timeout, over and over. One delivery after the
  * cooldown tries it (half open): a success closes the circuit, a failure opens it again. Waiting
  * deliveries keep their attempt number: an open circuit spends none of their retries.
  */
@@ -16,10 +16,32 @@ export function circuitOf(deps: Pick<WebhookDeps, 'circuit'>): CircuitSettings {
   return deps.circuit ?? defaultCircuit;
 }
 
-/** When the endpoint's circuit is open at `nowMs`, the time a held delivery may try again (spread a little, so they do not all try at once). */
-export function heldUntil(record: EndpointRecord, nowMs: number, random: () => number): number | undefined {
-  if (record.circuitOpenUntilMs === undefined || record.circuitOpenUntilMs <= nowMs) return undefined;
-  return record.circuitOpenUntilMs + Math.floor(random() * 2_000);
+/**
+ * Whether a delivery may call the endpoint now, or the time it is held until. Closed: go. Open: held
+ * until the cooldown ends (spread a little). Past the cooldown (half open): one delivery, the one
+ * whose conditional update moves the cooldown on, is the trial; every other is held for the new
+ * cooldown, so a recovering endpoint gets one call, not the whole backlog at once.
+ */
+export async function circuitGate(deps: Pick<WebhookDeps, 'dynamodb' | 'tableName' | 'circuit' | 'random'>, record: EndpointRecord, nowMs: number): Promise<{ go: true } | { go: false; heldUntilMs: number }> {
+  const openUntilMs = record.circuitOpenUntilMs;
+  if (openUntilMs === undefined) return { go: true };
+  const spread = () => Math.floor(deps.random() * 2_000);
+  if (openUntilMs > nowMs) return { go: false, heldUntilMs: openUntilMs + spread() };
+  const nextMs = nowMs + circuitOf(deps).cooldownMs;
+  try {
+    await deps.dynamodb.send(new UpdateItemCommand({
+      TableName: deps.tableName,
+      Key: endpointKey(record.endpoint.id),
+      UpdateExpression: 'SET circuitOpenUntilMs = :next',
+      ConditionExpression: 'circuitOpenUntilMs = :seen',
+      ExpressionAttributeValues: { ':next': { N: String(nextMs) }, ':seen': { N: String(openUntilMs) } },
+    }));
+    return { go: true };
+  } catch (error) {
+    // Another delivery took the trial (or a success closed the circuit: the next try goes through).
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return { go: false, heldUntilMs: nextMs + spread() };
+  }
 }
 
 /**

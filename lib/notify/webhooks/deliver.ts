@@ -8,7 +8,7 @@ import { newId } from '#platform';
 import { eventSchema } from '../events/schemas.js';
 import { endpointEventItem, type WebhookEndpointEventType } from './events.js';
 import { type WebhookEndpoint } from './endpoint-object.js';
-import { failureClauses, heldUntil } from './circuit.js';
+import { circuitGate, failureClauses } from './circuit.js';
 import type { WebhookDeps } from './deps.js';
 import { attemptItem, deliveryKey, endpointFromItem, endpointKey, ttlIn, type EndpointRecord } from './items.js';
 import { nextRetryDelayMs, queueDelaySeconds } from './retry.js';
@@ -43,10 +43,10 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
   if (!record || record.merchantId !== message.merchantId) return 'skipped_endpoint_gone';
   if (record.endpoint.status !== 'enabled') return 'skipped_endpoint_disabled';
   if (body === undefined) return 'skipped_event_gone';
-  const held = heldUntil(record, nowMs, deps.random);
-  if (held !== undefined) {
+  const gate = await circuitGate(deps, record, nowMs);
+  if (!gate.go) {
     // The endpoint's circuit is open: wait on the queue, calling nothing, spending no attempt.
-    await enqueue(deps, { ...message, notBeforeMs: held });
+    await enqueue(deps, { ...message, notBeforeMs: gate.heldUntilMs });
     return 'circuit_open';
   }
   if (!(await claim(deps, message))) return 'skipped_duplicate';
