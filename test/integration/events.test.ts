@@ -34,6 +34,7 @@ const expectedStatus: Record<string, number> = {
   'authorize/post-payment-manual-capture.json': 201,
   'charges/get-charges.json': 200,
   'checkout-page/get-checkout-page-zh.json': 200,
+  'console/get-console-page-zh.json': 200,
   'checkout-realtime-token/post-checkout-realtime-token.json': 201,
   'kyc/get-customers.json': 200,
   'kyc/get-kyc-reviews.json': 200,

@@ -21,6 +21,7 @@ const environment = {
   AWS_REGION: 'us-east-1',
   TABLE_NAME: 'lanepay-prod',
   API_KEY_DIGEST_KEY_ID: 'alias/lanepay-prod-api-key-digest',
+  CONSOLE_SESSION_KEY_ID: 'alias/lanepay-prod-console-session',
   SHARED_USAGE_KEY: 'lanepay-prod-shared-usage',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
