@@ -46,7 +46,7 @@ export async function circuitGate(deps: Pick<WebhookDeps, 'dynamodb' | 'tableNam
 
 /**
  * What a failed attempt adds to the endpoint's update: one more failure in a row, and the circuit
- * opened when that reaches the threshold. Parts of an expression, because the same update may also
+ * opened when that reaches the threshold (`openUntilMs` only when this failure opens it). Parts of an expression, because the same update may also
  * start the endpoint's failure streak (one update per item in a transaction).
  */
 export function failureClauses(deps: Pick<WebhookDeps, 'circuit'>, record: EndpointRecord, nowMs: number): {
@@ -56,5 +56,8 @@ export function failureClauses(deps: Pick<WebhookDeps, 'circuit'>, record: Endpo
   const add = 'consecutiveFailures :one';
   if ((record.consecutiveFailures ?? 0) + 1 < failureThreshold) return { set: [], add, values: { ':one': { N: '1' } } };
   const openUntilMs = nowMs + cooldownMs;
-  return { set: ['circuitOpenUntilMs = :until'], add, values: { ':one': { N: '1' }, ':until': { N: String(openUntilMs) } }, openUntilMs };
+  const values = { ':one': { N: '1' }, ':until': { N: String(openUntilMs) } };
+  // Open already when this attempt's endpoint was read (a delivery in flight when it opened): the cooldown moves on, no new opening.
+  const wasOpen = record.circuitOpenUntilMs !== undefined && record.circuitOpenUntilMs > nowMs;
+  return { set: ['circuitOpenUntilMs = :until'], add, values, ...(wasOpen ? {} : { openUntilMs }) };
 }
