@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { balanceSchema, captureBodySchema, createPaymentBodySchema, listSchema, paymentSchema, statementColumns, statementMaxDays } from '#money';
+import { balanceSchema, captureBodySchema, chainNameSchema, createPaymentBodySchema, listSchema, paymentSchema, paymentStatuses, statementColumns, statementMaxDays } from '#money';
 import {
   attemptSchema, createEndpointBodySchema, deletedEndpointSchema, endpointWithSecretSchema, eventSchema,
   objectIdSchema, redeliverySchema, timelineScanBudget, webhookEndpointSchema,
@@ -98,9 +98,15 @@ const paths = {
     },
     get: {
       operationId: 'listPayments',
-      summary: 'List payments, newest first',
+      summary: 'List payments, newest first, optionally only those of a status, a chain or a time range',
       tags: ['Payments'],
-      parameters: listParams('^(pay|evt)_[0-9a-z]{26}$'),
+      parameters: [
+        ...listParams('^(pay|evt)_[0-9a-z]{26}$'),
+        { name: 'status', in: 'query', description: 'Only payments in this status', schema: { type: 'string', enum: [...paymentStatuses] } },
+        { name: 'chain', in: 'query', description: 'Only payments on this chain', schema: jsonSchema(chainNameSchema, 'input') },
+        { name: 'created[gte]', in: 'query', description: 'Created at or after this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+        { name: 'created[lt]', in: 'query', description: 'Created before this instant (RFC 3339)', schema: jsonSchema(createdBoundSchema, 'input') },
+      ],
       responses: { '200': { ...ok('Payments', 'PaymentList'), links: paymentLinks('$response.body#/data/0/id') }, ...problems(400) },
     },
   },

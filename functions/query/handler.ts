@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { httpHandler } from '#api/http/handler.js';
 import { listChains } from '#chains';
 import { balanceTransactionsQuerySchema } from '#ledger';
-import { eventIdPathSchema, getBalances, getPayment, listBalanceTransactionsWithHashes, listPayments, listQuerySchema, paymentIdPathSchema } from '#money';
+import { eventIdPathSchema, getBalances, getPayment, listBalanceTransactionsWithHashes, listPayments, listPaymentsQuerySchema, paymentIdPathSchema } from '#money';
 import { eventListQuerySchema, getEvent, listEvents, listObjectEvents } from '#notify';
 import { paymentDeps } from '../commons/payment-deps.js';
 
@@ -11,10 +11,7 @@ const deps = paymentDeps();
 const noQuery = z.strictObject({});
 
 const routes: Record<string, (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>> = {
-  '/v1/payments': httpHandler({ query: listQuerySchema }, async (r) => ({
-    status: 200,
-    body: await listPayments(deps, r.merchantId, { limit: r.query.limit, ...(r.query.starting_after ? { startingAfter: r.query.starting_after } : {}) }),
-  })),
+  '/v1/payments': httpHandler({ query: listPaymentsQuerySchema }, async (r) => ({ status: 200, body: await listPayments(deps, r.merchantId, r.query) })),
   '/v1/payments/{id}': httpHandler({ path: paymentIdPathSchema, query: noQuery }, async (r) => ({
     status: 200,
     body: await getPayment(deps, r.merchantId, r.path.id),

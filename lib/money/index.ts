@@ -26,10 +26,10 @@ export { merchantPaymentsPartition, paymentKey, processingIndexPartitions, recor
 export type { PaymentRecord } from './payments/items.js';
 export { getBalances, getPayment, listPayments } from './payments/query.js';
 export {
-  balanceSchema, captureBodySchema, createPaymentBodySchema, eventIdPathSchema, listQuerySchema, listSchema,
-  paymentIdPathSchema, paymentSchema,
+  balanceSchema, captureBodySchema, chainNameSchema, createPaymentBodySchema, eventIdPathSchema, listPaymentsQuerySchema, listQuerySchema, listSchema,
+  paymentIdPathSchema, paymentSchema, paymentStatuses,
 } from './payments/schemas.js';
-export type { Payment } from './payments/schemas.js';
+export type { ListPaymentsQuery, Payment } from './payments/schemas.js';
 export { expireDueHolds, settlePayment } from './payments/settle.js';
 export type { SettleAction } from './payments/settle.js';
 export { claimAddressPlaceholder } from './refunds/claim-message.js';

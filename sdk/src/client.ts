@@ -5,7 +5,7 @@ import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
   AuditStatus, CustomerPii, EventAttempt, KycReview, KycVerification, ResolveKycVerificationParams,
   ApprovalPolicyView, Chain, CreatedMember, CreateMemberParams, Liquidity, Member, RevokedMember, SetApprovalPolicyParams, SetApprovalPolicyResult,
-  Balance, BalanceTransaction, BalanceTransactionListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
+  Balance, BalanceTransaction, BalanceTransactionListParams, PaymentListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
   DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, Report, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from './types.js';
@@ -147,7 +147,7 @@ function paymentsResource(http: Transport, list: Lister) {
     retrieve: (paymentId: string, o?: RequestOptions) =>
       http.request<Payment>({ method: 'GET', path: `/v1/payments/${id(paymentId)}` }, o),
     /** Newest first; `await` for a page, `for await` for every payment. */
-    list: (params: ListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
+    list: (params: PaymentListParams = {}, o?: RequestOptions) => list<Payment>('/v1/payments', params, o),
   };
 }
 

@@ -552,7 +552,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List payments, newest first */
+        /** List payments, newest first, optionally only those of a status, a chain or a time range */
         get: operations["listPayments"];
         put?: never;
         /** Authorize a payment (and capture it unless capture is manual) */
@@ -6188,6 +6188,14 @@ export interface operations {
                 limit?: number;
                 /** @description The last id of the previous page */
                 starting_after?: string;
+                /** @description Only payments in this status */
+                status?: "requires_approval" | "authorized" | "processing" | "succeeded" | "failed" | "canceled" | "expired" | "declined";
+                /** @description Only payments on this chain */
+                chain?: string;
+                /** @description Created at or after this instant (RFC 3339) */
+                "created[gte]"?: string;
+                /** @description Created before this instant (RFC 3339) */
+                "created[lt]"?: string;
             };
             header?: never;
             path?: never;

@@ -32,6 +32,16 @@ export interface CapturePaymentParams extends RequestBody<'/v1/payments/{id}/cap
 export interface Balance extends Item<ResponseBody<'/v1/balances', 'get'>> {}
 /** One movement of the balance; the sum of `net` over an asset's transactions is its balance. */
 export interface BalanceTransaction extends Item<ResponseBody<'/v1/balance_transactions', 'get'>> {}
+/** Filters of `payments.list`, beside `limit` and `starting_after`. */
+export interface PaymentListParams {
+  limit?: number;
+  starting_after?: string;
+  status?: Payment['status'];
+  chain?: string;
+  /** RFC 3339 instants: created at or after, and before. */
+  'created[gte]'?: string;
+  'created[lt]'?: string;
+}
 /** Filters of `balances.transactions`, beside `limit` and `starting_after`. */
 export interface BalanceTransactionListParams {
   limit?: number;

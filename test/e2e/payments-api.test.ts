@@ -58,6 +58,42 @@ describe('merchant API through serverless-offline', () => {
     expect(one.body).toEqual(capturedEvent);
   });
 
+  it('lists only the payments of a status, a chain and a creation range when asked, newest first, paging within the filter', async () => {
+    const merchant = await fundedMerchant(usdc(10));
+    const key = merchant.api_key;
+    const pay = async (chain: string, capture: 'manual' | 'automatic') => {
+      const created = await api('POST', '/v1/payments', { key, body: { amount: '1000', asset: 'USDC', chain, destination: someAddress(), capture } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body as { id: string; status: string; created_at: string };
+    };
+    const manualA1 = await pay('local-a', 'manual');
+    const manualB = await pay('local-b', 'manual');
+    const automaticA = await pay('local-a', 'automatic');
+    const manualA2 = await pay('local-a', 'manual');
+    const ids = async (query: string) => {
+      const page = await api('GET', `/v1/payments?${query}`, { key });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      return (page.body as { data: { id: string }[]; has_more: boolean });
+    };
+
+    expect((await ids('status=authorized&chain=local-a&limit=10')).data.map((p) => p.id)).toEqual([manualA2.id, manualA1.id]);
+    expect((await ids('chain=local-b')).data.map((p) => p.id)).toEqual([manualB.id]);
+    expect((await ids(`status=${automaticA.status}&chain=local-a`)).data.map((p) => p.id)).toContain(automaticA.id);
+    // Within the filter, a page of one says there is more, and the next starts after it.
+    const first = await ids('status=authorized&chain=local-a&limit=1');
+    expect(first).toEqual({ object: 'list', data: [expect.objectContaining({ id: manualA2.id })], has_more: true });
+    expect((await ids(`status=authorized&chain=local-a&limit=1&starting_after=${manualA2.id}`)).data.map((p) => p.id)).toEqual([manualA1.id]);
+    // Creation bounds: at or after the second payment's instant, before the fourth's.
+    const range = await ids(`created[gte]=${encodeURIComponent(manualB.created_at)}&created[lt]=${encodeURIComponent(new Date(Date.parse(manualA2.created_at)).toISOString())}&limit=10`);
+    expect(range.data.map((p) => p.id)).toEqual(expect.arrayContaining([manualB.id]));
+    expect(range.data.map((p) => p.id)).not.toContain(manualA1.id);
+    expect((await ids(`created[gte]=${encodeURIComponent(new Date(Date.parse(manualA2.created_at) + 60_000).toISOString())}`)).data).toEqual([]);
+
+    const refused = await api('GET', '/v1/payments?status=paid', { key });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'validation_error' });
+  });
+
   it('replays the first response for the same Idempotency-Key and refuses it with a different body', async () => {
     const merchant = await fundedMerchant(usdc(10));
     const body = { amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress() };

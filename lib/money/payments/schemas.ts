@@ -54,6 +54,18 @@ export const listQuerySchema = z.strictObject({
 
 export const paymentStatuses = ['requires_approval', 'authorized', 'processing', 'succeeded', 'failed', 'canceled', 'expired', 'declined'] as const;
 
+/** A payment's chain in a list filter: a registry name (lib/chains/registry.ts). */
+export const chainNameSchema = z.string().regex(/^[a-z0-9-]{2,40}$/);
+
+/** GET /v1/payments: a page, newest first, filtered by status, chain and creation time. */
+export const listPaymentsQuerySchema = listQuerySchema.extend({
+  status: z.enum(paymentStatuses).optional(),
+  chain: chainNameSchema.optional(),
+  'created[gte]': z.iso.datetime({ offset: true }).optional(),
+  'created[lt]': z.iso.datetime({ offset: true }).optional(),
+});
+export type ListPaymentsQuery = z.infer<typeof listPaymentsQuerySchema>;
+
 /** The payment as merchants see it, in responses, events and webhooks. */
 export const paymentSchema = z.object({
   id: z.string(),

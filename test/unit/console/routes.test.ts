@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilters, parseRoute, routePath, type Route } from '#api/pages/console/browser/routes.js';
+import { parseRoute, paymentsListPath, routePath, type Route } from '#api/pages/console/browser/routes.js';
 
 const base = '/console';
 const payment = `pay_${'0'.repeat(26)}`;
@@ -50,15 +50,9 @@ describe('console routes', () => {
 });
 
 describe('payment filters', () => {
-  const row = { status: 'succeeded', chain: 'local-a', created_at: '2026-12-05T23:59:59Z' };
-  it('keeps a payment that passes every filter, dates inclusive', () => {
-    expect(matchesFilters(row, {})).toBe(true);
-    expect(matchesFilters(row, { status: 'succeeded', chain: 'local-a', from: '2026-12-05', to: '2026-12-05' })).toBe(true);
-  });
-  it('drops a payment that fails any one', () => {
-    expect(matchesFilters(row, { status: 'failed' })).toBe(false);
-    expect(matchesFilters(row, { chain: 'local-b' })).toBe(false);
-    expect(matchesFilters(row, { from: '2026-12-06' })).toBe(false);
-    expect(matchesFilters(row, { to: '2026-12-04' })).toBe(false);
+  it('asks the API for them: status and chain as they are, days as whole UTC days with both ends included', () => {
+    expect(paymentsListPath({})).toBe('/v1/payments');
+    const url = new URL(paymentsListPath({ status: 'succeeded', chain: 'local-a', from: '2026-12-05', to: '2026-12-31' }), 'http://localhost');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ status: 'succeeded', chain: 'local-a', 'created[gte]': '2026-12-05T00:00:00Z', 'created[lt]': '2027-01-01T00:00:00Z' });
   });
 });

@@ -94,12 +94,21 @@ export function routePath(route: Route, base: string): string {
   }
 }
 
-/** Whether a payment passes the filters (dates are whole days, in UTC, both ends included). */
-export function matchesFilters(payment: { status: string; chain: string; created_at: string }, filters: PaymentFilters): boolean {
-  if (filters.status && payment.status !== filters.status) return false;
-  if (filters.chain && payment.chain !== filters.chain) return false;
-  const day = payment.created_at.slice(0, 10);
-  if (filters.from && day < filters.from) return false;
-  if (filters.to && day > filters.to) return false;
-  return true;
+/**
+ * The API path of the payments list with the filters: the API filters (GET /v1/payments `status`,
+ * `chain`, `created[gte]`, `created[lt]`), so every page it answers holds only what matches. Days are
+ * whole days in UTC, both ends included: `to` is the day before the first one not shown.
+ */
+export function paymentsListPath(filters: PaymentFilters): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set('status', filters.status);
+  if (filters.chain) params.set('chain', filters.chain);
+  if (filters.from) params.set('created[gte]', `${filters.from}T00:00:00Z`);
+  if (filters.to) params.set('created[lt]', `${nextDay(filters.to)}T00:00:00Z`);
+  const query = params.toString();
+  return `/v1/payments${query ? `?${query}` : ''}`;
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

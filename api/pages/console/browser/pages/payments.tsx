@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { Amount, DateTime, Link, Loaded, LoadMore, Section, useResource, usePagedList, type ListPage } from '../components.js';
 import { useConsole } from '../context.js';
 import { explorerLink, formatLatency } from '../format.js';
-import { matchesFilters, type PaymentFilters } from '../routes.js';
+import { paymentsListPath, type PaymentFilters } from '../routes.js';
 
 export interface Payment {
   id: string;
@@ -26,7 +26,7 @@ export const paymentStatuses = ['requires_approval', 'authorized', 'processing',
 
 export function Payments(props: { filters: PaymentFilters }): JSX.Element {
   const { t, chains, navigate, status } = useConsole();
-  const list = usePagedList<Payment>('/v1/payments', 100);
+  const list = usePagedList<Payment>(paymentsListPath(props.filters), 100);
   const [draft, setDraft] = useState<PaymentFilters>(props.filters);
   return (
     <>
@@ -80,7 +80,7 @@ export function Payments(props: { filters: PaymentFilters }): JSX.Element {
           {t('clearFilters')}
         </button>
       </form>
-      <Loaded resource={list} isEmpty={(payments) => payments.filter((payment) => matchesFilters(payment, props.filters)).length === 0}>
+      <Loaded resource={list} isEmpty={(payments) => payments.length === 0}>
         {(payments) => (
           <table>
             <thead>
@@ -94,7 +94,6 @@ export function Payments(props: { filters: PaymentFilters }): JSX.Element {
             </thead>
             <tbody>
               {payments
-                .filter((payment) => matchesFilters(payment, props.filters))
                 .map((payment) => (
                   <tr key={payment.id}>
                     <th scope="row">
