@@ -61,7 +61,7 @@ async function loadAuthorizer(endpoints: { kms?: string; dynamodb?: string } = {
   vi.resetModules();
   const env = {
     STAGE: 'local', AWS_REGION: stack().region, TABLE_NAME: stack().tableName,
-    API_KEY_DIGEST_KEY_ID: stack().keys.ApiKeyDigestKey!, SHARED_USAGE_KEY: 'lanepay-local-shared-usage-key',
+    API_KEY_DIGEST_KEY_ID: stack().keys.ApiKeyDigestKey!, CONSOLE_SESSION_KEY_ID: stack().keys.ConsoleSessionKey!, SHARED_USAGE_KEY: 'lanepay-local-shared-usage-key',
     AWS_ENDPOINT_URL_KMS: endpoints.kms ?? stack().endpoints.kms, AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb ?? stack().endpoints.dynamodb,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey, POWERTOOLS_LOG_LEVEL: 'ERROR',
   };
