@@ -114,7 +114,15 @@ const reviewPaths: Record<string, Record<string, unknown>> = {
       description: `${platformOnly} The same resolution as \`lanepay kyc resolve\`: the customer's status and the \`customer.verification.*\` event follow.`,
       parameters: [idParam('kyv', 'verification')],
       requestBody: { required: true, content: jsonExample('ResolveKycVerification', { decision: 'approved', note: 'namesake: birth year differs' }) },
-      responses: { '200': { description: 'Resolved', content: json('Verification') }, ...problems(...bodyProblems, 403, 404, 409) },
+      responses: {
+        '200': {
+          description: 'Resolved',
+          content: json('Verification'),
+          // Its customer is `customer`, not the verification's own id (which a link inferred from the path's names would take).
+          links: { GetCustomerVerification: { operationId: 'getCustomerVerification', parameters: { id: '$response.body#/customer', verification: '$response.body#/id' } } },
+        },
+        ...problems(...bodyProblems, 403, 404, 409),
+      },
     },
   },
   '/v1/events/{id}/attempts': {
