@@ -47,6 +47,10 @@ const problemSchema = z.object({
   attempts_left: z.number().int().optional(),
   locked_until: z.string().optional(),
   approval_status: z.string().optional(),
+  approvals_asked: z.number().int().optional().meta({ description: 'On `policy_unsatisfiable`: the approvals the policy would ask.' }),
+  active_members: z.number().int().optional().meta({ description: 'On `policy_unsatisfiable`: the merchant\'s active members, when known.' }),
+  change_hash: z.string().nullable().optional().meta({ description: 'On `change_mismatch`: the hash the request recorded.' }),
+  stored_change_hash: z.string().optional().meta({ description: 'On `change_mismatch`: the hash of the change as stored now.' }),
   payment: paymentSchema.optional(),
 }).meta({ description: 'RFC 9457 problem details; `code` is stable and `type` is its URL.' });
 

@@ -124,6 +124,8 @@ export interface SeededIds {
   'claim-ids': string[];
   'member-ids': string[];
   'review-verification-ids': string[];
+  /** Verified customers no operation erases: their personal data can always be revealed. */
+  'pii-customer-ids': string[];
 }
 
 /**
@@ -142,7 +144,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     if (response.status >= 300) throw new Error(`Seeding the fuzz run: ${method} ${route} answered ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ id: string; data?: { id: string }[] }>;
   };
-  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [], 'claim-ids': [], 'member-ids': [], 'review-verification-ids': [] };
+  const ids: SeededIds = { 'payment-ids': [], 'endpoint-ids': [], 'event-ids': [], 'customer-ids': [], 'verification-ids': [], 'charge-ids': [], 'approval-ids': [], 'refund-ids': [], 'report-ids': [], 'claim-ids': [], 'member-ids': [], 'review-verification-ids': [], 'pii-customer-ids': [] };
   // Two pools of customers, each verified with a document number of its own (one another customer
   // gave is a review reason, document_reused). The first is offered to the operations that take a
   // customer id, and so to fuzzed verifications and erasures: one with an invalid document rejects its
@@ -152,7 +154,7 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     const customer = (await call('POST', '/v1/customers', { external_id: `fuzz-${i}` })).id;
     const first17 = `110105${'19740812'}${String(100 + i)}`;
     const verification = {
-      name: `Anna Maria Eriksson ${'abcdef'[i]}`, birth_date: '1974-08-12', nationality: 'CN',
+      name: `Anna Maria Eriksson ${'abcdefgh'[i]}`, birth_date: '1974-08-12', nationality: 'CN',
       document: { type: 'cn_resident_id', number: first17 + cnResidentIdCheckCharacter(first17) },
     };
     return { customer, verification: (await call('POST', `/v1/customers/${customer}/verifications`, verification)).id };
@@ -162,6 +164,9 @@ export async function seedFuzzData(options: Pick<FuzzOptions, 'apiUrl' | 'apiKey
     ids['customer-ids'].push(customer);
     ids['verification-ids'].push(verification);
   }
+  // Out of the erasable pool: the fuzzer erases those above (then 410 pii_erased), which left the PII
+  // reveal answering mostly 410s and 404s to schema-valid requests.
+  for (let i = 6; i < 8; i += 1) ids['pii-customer-ids'].push((await verifiedCustomer(i)).customer);
   // A verification sent to review (a sanctions match), for the platform operator's queue and its
   // resolution (the fuzz merchant is the platform merchant); its customer is in neither pool.
   const listed = await call('POST', '/v1/customers', { external_id: 'fuzz-review' });

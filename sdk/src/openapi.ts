@@ -2852,6 +2852,14 @@ export type components = {
             attempts_left?: number;
             locked_until?: string;
             approval_status?: string;
+            /** @description On `policy_unsatisfiable`: the approvals the policy would ask. */
+            approvals_asked?: number;
+            /** @description On `policy_unsatisfiable`: the merchant's active members, when known. */
+            active_members?: number;
+            /** @description On `change_mismatch`: the hash the request recorded. */
+            change_hash?: string | null;
+            /** @description On `change_mismatch`: the hash of the change as stored now. */
+            stored_change_hash?: string;
             payment?: {
                 id: string;
                 /** @constant */
