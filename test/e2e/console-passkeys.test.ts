@@ -80,7 +80,7 @@ describe('console passkeys in a browser', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await expect.poll(() => context.cookies()).toEqual([]);
+    await expect.poll(() => context.cookies(), { timeout: 15_000 }).toEqual([]);
 
     const answered = page.waitForRequest((request) => request.url().endsWith('/console/session/passkey') && request.method() === 'POST');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -154,7 +154,7 @@ describe('console passkeys in a browser', () => {
       await route.continue();
     });
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(async () => ((await page.getByRole('alert').count()) > 0 ? page.getByRole('alert').textContent() : null)).not.toBe(shown);
+    await expect.poll(async () => ((await page.getByRole('alert').count()) > 0 ? page.getByRole('alert').textContent() : null), { timeout: 15_000 }).not.toBe(shown);
     await page.unrouteAll();
     return page.getByRole('alert').textContent();
   };
