@@ -18,7 +18,7 @@ const regions = ['us-east-1', 'cn-north-1'];
 
 /** The prod stage's limits in infra/settings.yml, which the packaged template must carry. */
 function prodLimits() {
-  const prod = (parse(fs.readFileSync('infra/settings.yml', 'utf8')) as Record<string, Record<string, number>>).prod!;
+  const prod = (parse(fs.readFileSync('infra/settings.yml', 'utf8'), { merge: true }) as Record<string, Record<string, number>>).prod!;
   return {
     stage: { rateLimit: prod.stageRateLimit!, burstLimit: prod.stageBurstLimit! },
     merchant: { rateLimit: prod.merchantRateLimit!, burstLimit: prod.merchantBurstLimit! },

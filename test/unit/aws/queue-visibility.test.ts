@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const readYaml = (file: string) => parse(fs.readFileSync(path.join(repoRoot, file), 'utf8')) as Record<string, unknown>;
+// merge: infra/settings.yml's drill stage is the local one plus a few keys (a YAML merge, as osls reads it).
+const readYaml = (file: string) => parse(fs.readFileSync(path.join(repoRoot, file), 'utf8'), { merge: true }) as Record<string, unknown>;
 const yamlFiles = (dir: string) => fs.readdirSync(path.join(repoRoot, dir)).filter((f) => f.endsWith('.yml')).map((f) => `${dir}/${f}`);
 
 type Settings = Record<string, unknown>;

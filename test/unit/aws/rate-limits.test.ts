@@ -39,7 +39,7 @@ describe('stage throttling (plugins/stage-throttling.cjs)', () => {
   });
 
   it('every stage of infra/settings.yml has positive stage and per-merchant limits, the merchant below the stage', () => {
-    const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8')) as Record<string, Record<string, number>>;
+    const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8'), { merge: true }) as Record<string, Record<string, number>>;
     for (const [stage, values] of Object.entries(settings)) {
       for (const name of ['stageRateLimit', 'stageBurstLimit', 'merchantRateLimit', 'merchantBurstLimit']) expect(values[name], `${stage}.${name}`).toBeGreaterThan(0);
       expect(values.merchantRateLimit!, stage).toBeLessThan(values.stageRateLimit!);
