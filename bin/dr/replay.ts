@@ -21,12 +21,17 @@ export interface ReplayReport {
   eventsRelayed: number;
   /** Deliveries in flight at the restore point (fanned out, not finished), enqueued again. */
   deliveriesRedriven: number;
-  /** What each delivery attempt of the replay came to (delivered, retry_scheduled, skipped_duplicate…). */
-  attempts: Partial<Record<DeliveryOutcome, number>>;
-  /** Messages for the chain-submit, flow-totals and reports queues: the restored stack's work, not run by the drill. */
+  /**
+   * What each delivery attempt of the replay came to (delivered, retry_scheduled, skipped_duplicate…),
+   * when the drill delivered in-process (AWS stages); a recovery stack's deliveries are its own.
+   */
+  attempts?: Partial<Record<DeliveryOutcome, number>>;
+  /** Payouts the copy would clear (chain-submit messages): a recovery's work that a drill leaves undone, never on chain. */
   otherMessages: number;
-  /** Delivery messages still queued when the drill's deadline came (retries of an endpoint that was down). */
+  /** Deliveries not finished when the drill's deadline came (retries of an endpoint that was down). */
   deliveriesLeft: number;
+  /** Who replayed: a second stack pointed at the copy (local), or the functions' code run by the drill (AWS). */
+  replayedBy: 'recovery stack' | 'drill';
 }
 
 export interface ReplayContext {
@@ -72,7 +77,7 @@ export async function deleteDrillQueues(sqs: SQSClient, queues: DrillQueues): Pr
  * with the same event ids, as a real restore would.
  */
 export async function replayRestored(ctx: ReplayContext, queues: DrillQueues): Promise<ReplayReport> {
-  const report: ReplayReport = { eventsRelayed: 0, deliveriesRedriven: 0, attempts: {}, otherMessages: 0, deliveriesLeft: 0 };
+  const report: ReplayReport = { eventsRelayed: 0, deliveriesRedriven: 0, attempts: {}, otherMessages: 0, deliveriesLeft: 0, replayedBy: 'drill' };
   const webhooks = webhookDeps(ctx, queues);
   const relayDeps = {
     sqs: ctx.sqs, dynamodb: ctx.dynamodb, tableName: ctx.tableName, now: () => new Date(),
@@ -102,7 +107,7 @@ export async function replayRestored(ctx: ReplayContext, queues: DrillQueues): P
     if (batch.length === 0 && (await nothingQueued(ctx.sqs, queues.deliveries))) break;
     for (const message of batch) {
       const outcome = await deliverWebhook(webhooks, deliveryMessageSchema.parse(JSON.parse(message.Body!)));
-      report.attempts[outcome] = (report.attempts[outcome] ?? 0) + 1;
+      report.attempts![outcome] = (report.attempts![outcome] ?? 0) + 1;
     }
   }
   report.deliveriesLeft = await queuedCount(ctx.sqs, queues.deliveries);
@@ -113,7 +118,7 @@ export async function replayRestored(ctx: ReplayContext, queues: DrillQueues): P
 // Warnings and errors only, which go to stderr: stdout is the drill's report.
 const logger = new Logger({ serviceName: 'dr-drill', logLevel: 'WARN' });
 
-function webhookDeps(ctx: ReplayContext, queues: DrillQueues): WebhookDeps {
+export function webhookDeps(ctx: ReplayContext, queues: Pick<DrillQueues, 'deliveries' | 'deliveriesDeadLetter'>): WebhookDeps {
   return {
     dynamodb: ctx.dynamodb, sqs: ctx.sqs, kms: ctx.kms, tableName: ctx.tableName, stage: ctx.stage, dataKeyId: ctx.dataKeyId,
     deliveryQueueUrl: queues.deliveries, deliveryDeadLetterQueueUrl: queues.deliveriesDeadLetter,
@@ -129,7 +134,7 @@ function webhookDeps(ctx: ReplayContext, queues: DrillQueues): WebhookDeps {
 }
 
 /** The events of the copy created since `since` (a scan: a drill reads the whole copy once). */
-async function* eventsSince(ctx: ReplayContext, since: string): AsyncGenerator<{ event: LanepayEvent; merchantId: string }> {
+export async function* eventsSince(ctx: Pick<ReplayContext, 'dynamodb' | 'tableName'>, since: string): AsyncGenerator<{ event: LanepayEvent; merchantId: string }> {
   const pages = paginateScan({ client: ctx.dynamodb }, {
     TableName: ctx.tableName,
     FilterExpression: 'begins_with(pk, :event) AND entity = :entity',
@@ -155,7 +160,7 @@ async function drain(sqs: SQSClient, queueUrl: string, deadline: number, rounds 
   return taken;
 }
 
-async function queuedCount(sqs: SQSClient, queueUrl: string): Promise<number> {
+export async function queuedCount(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
     QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
   }));

@@ -24,7 +24,7 @@ export type { WebhookDeps, WebhookSignal } from './webhooks/deps.js';
 export { webhookEndpointSchema } from './webhooks/endpoint-object.js';
 export { createEndpoint, deleteEndpoint, getEndpoint, listAttempts, listEndpoints, rotateSecret } from './webhooks/endpoints.js';
 export { fanOutEvent, redeliverEvent } from './webhooks/fan-out.js';
-export { redriveEventDeliveries } from './webhooks/recovery.js';
+export { redriveEventDeliveries, unfinishedDeliveries } from './webhooks/recovery.js';
 export { approvedEndpointOutcome } from './webhooks/held-endpoint.js';
 export {
   attemptListQuerySchema, attemptSchema, createEndpointBodySchema, deletedEndpointSchema, deliveryMessageSchema,

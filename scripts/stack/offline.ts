@@ -19,6 +19,8 @@ export interface OfflineOptions {
   chainRegistry: string;
   runDir: string;
   startTimeoutMs?: number;
+  /** A stage of the local target: `local`, or `drill` for the recovery stack of `lanepay dr drill`. */
+  stage?: string;
 }
 
 /** Where serverless-offline's output goes: the functions' logs and metrics. */
@@ -27,7 +29,7 @@ export function offlineLogFile(runDir: string): string {
 }
 
 /**
- * Starts `serverless offline start --stage local` against the emulators and waits until it
+ * Starts `serverless offline start --stage local` (or another stage of the local target) against the emulators and waits until it
  * reports ready (or its HTTP port answers). Functions are the esbuild bundles in dist/, which the
  * caller builds first.
  */
@@ -35,7 +37,7 @@ export async function startOffline(options: OfflineOptions): Promise<Service> {
   const logFile = offlineLogFile(options.runDir);
   // serverless.yml sets reloadHandler: false: warm handlers, as on Lambda. Dev restarts offline
   // after a rebuild instead (onFunctionsRebuilt).
-  const args = [serverlessBin, 'offline', 'start', '--stage', 'local', '--noSponsor'];
+  const args = [serverlessBin, 'offline', 'start', '--stage', options.stage ?? 'local', '--noSponsor'];
 
   const service = startService('serverless offline', process.execPath, args, {
     cwd: repoRoot,

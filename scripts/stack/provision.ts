@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient, type KeySpec, type KeyUsageType } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -64,13 +64,13 @@ export function emulatorEnv(endpoints: Endpoints): NodeJS.ProcessEnv {
   };
 }
 
-/** Renders serverless.yml for the local stage and returns its `resources.Resources`. */
-export async function loadResources(endpoints: Endpoints): Promise<CfnResources> {
+/** Renders serverless.yml for a stage of the local target (`local`, or `drill`) and returns its `resources.Resources`. */
+export async function loadResources(endpoints: Endpoints, stage = 'local'): Promise<CfnResources> {
   let stdout: string;
   try {
     ({ stdout } = await promisify(execFile)(
       process.execPath,
-      [serverlessBin, 'print', '--stage', 'local', '--format', 'json'],
+      [serverlessBin, 'print', '--stage', stage, '--format', 'json'],
       {
         cwd: repoRoot,
         env: {
@@ -89,8 +89,8 @@ export async function loadResources(endpoints: Endpoints): Promise<CfnResources>
     const output = `${out}\n${stderr}`;
     const reason = output.includes('Error:') ? output.slice(output.indexOf('Error:')) : output || String(error);
     throw new StackError(
-      `\`serverless print --stage local\` failed, so serverless.yml (or a file it includes) does not render:\n` +
-        `${reason.trim()}\nReproduce with: node node_modules/serverless/bin/serverless.js print --stage local`,
+      `\`serverless print --stage ${stage}\` failed, so serverless.yml (or a file it includes) does not render:\n` +
+        `${reason.trim()}\nReproduce with: node node_modules/serverless/bin/serverless.js print --stage ${stage}`,
     );
   }
   const printed = JSON.parse(stdout) as { resources?: unknown };
@@ -101,12 +101,24 @@ export async function loadResources(endpoints: Endpoints): Promise<CfnResources>
   return resources;
 }
 
+export interface ProvisionOptions {
+  /** The stage the resources were rendered for (names the buckets CloudFormation would name). Default `local`. */
+  stage?: string;
+  /**
+   * A recovery stack (`lanepay dr drill`): its table is a restored copy that exists already, and its
+   * keys are the source stage's (KMS keys outlive a lost table; the copy's ciphertexts and digests
+   * need them). The table is adopted, with what a restore does not bring back (its stream and TTL),
+   * and each key's logical id maps to the source's key id, which the new aliases then name.
+   */
+  recovery?: { keyIds: Record<string, string> };
+}
+
 /**
  * Creates every table, queue, key and alias in `resources` on the emulators. Each resource is a
  * memoised promise, so a reference to another resource (a dead-letter queue's ARN, a key id)
  * simply waits for that one to exist: dependencies are created first, the rest in parallel.
  */
-export async function provision(endpoints: Endpoints, resources: CfnResources): Promise<ProvisionedResources> {
+export async function provision(endpoints: Endpoints, resources: CfnResources, options: ProvisionOptions = {}): Promise<ProvisionedResources> {
   const config = { region, credentials: localCredentials, maxAttempts: 2 };
   const dynamodb = new DynamoDBClient({ ...config, endpoint: endpoints.dynamodb });
   const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
@@ -122,7 +134,7 @@ export async function provision(endpoints: Endpoints, resources: CfnResources): 
     if (chain.includes(id)) throw new StackError(`Resources ${[...chain, id].join(' → ')} refer to each other in a cycle.`);
     let attributes = created.get(id);
     if (attributes === undefined) {
-      const context: Context = { id, clients, resolve: (value) => resolveIntrinsics(value, id, [...chain, id], ensure) };
+      const context: Context = { id, clients, stage: options.stage ?? 'local', recovery: options.recovery, resolve: (value) => resolveIntrinsics(value, id, [...chain, id], ensure) };
       attributes = createResource(resource, context);
       created.set(id, attributes);
     }
@@ -179,6 +191,8 @@ interface Attributes {
 interface Context {
   id: string;
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient; kms: KMSClient; sns: SNSClient; s3: S3Client };
+  stage: string;
+  recovery: ProvisionOptions['recovery'];
   resolve: (value: unknown) => Promise<unknown>;
 }
 
@@ -282,14 +296,35 @@ async function createTable(properties: Record<string, unknown>, context: Context
   if (typeof input.TableName !== 'string') {
     throw new StackError(`AWS::DynamoDB::Table ${context.id} has no TableName; the local stack needs one to tell functions where to write.`);
   }
-  const { TableDescription: table } = await context.clients.dynamodb.send(new CreateTableCommand(input));
   const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+  if (context.recovery) return adoptRestoredTable(context, input, ttl);
+  const { TableDescription: table } = await context.clients.dynamodb.send(new CreateTableCommand(input));
   if (ttl?.Enabled && ttl.AttributeName) {
     await context.clients.dynamodb.send(
       new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }),
     );
   }
   return { Ref: input.TableName, Arn: table?.TableArn, StreamArn: table?.LatestStreamArn };
+}
+
+/**
+ * A restored table as the template declares it: a restore brings back items and indexes, not the
+ * stream or TTL (on AWS too: its documentation lists them among what to set again), so the outbox
+ * would never reach the relay. Both are set here, and the stream read from then on.
+ */
+async function adoptRestoredTable(context: Context, input: CreateTableCommandInput, ttl: { AttributeName?: string; Enabled?: boolean } | undefined): Promise<Attributes> {
+  const { dynamodb } = context.clients;
+  const tableName = input.TableName!;
+  const { Table: before } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  if (before === undefined) throw new StackError(`The restored table ${tableName} does not exist: restore it before provisioning its recovery stack.`);
+  if (input.StreamSpecification && !before.StreamSpecification?.StreamEnabled) {
+    await dynamodb.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }));
+  }
+  if (ttl?.Enabled && ttl.AttributeName) {
+    await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+  }
+  const { Table: table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  return { Ref: tableName, Arn: table?.TableArn, StreamArn: table?.LatestStreamArn };
 }
 
 /** CloudFormation property → SQS attribute of the same name, sent as a string. */
@@ -354,7 +389,7 @@ async function createBucket(properties: Record<string, unknown>, context: Contex
     ['VersioningConfiguration', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'OwnershipControls', 'LifecycleConfiguration', 'ObjectLockEnabled', 'ObjectLockConfiguration', 'ReplicationConfiguration', 'Tags'],
   );
   const p = (await context.resolve({ BucketName: properties.BucketName })) as { BucketName?: unknown };
-  const name = typeof p.BucketName === 'string' ? p.BucketName : `lanepay-local-${context.id.toLowerCase()}`;
+  const name = typeof p.BucketName === 'string' ? p.BucketName : `lanepay-${context.stage}-${context.id.toLowerCase()}`;
   await context.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
   return { Ref: name, Arn: `arn:aws:s3:::${name}` };
 }
@@ -368,6 +403,10 @@ async function createKey(properties: Record<string, unknown>, context: Context):
     // local-kms enforces no policies and never rotates; the key material's type is what matters locally.
     ['KeyPolicy', 'EnableKeyRotation', 'RotationPeriodInDays', 'PendingWindowInDays', 'Enabled', 'MultiRegion', 'Tags', 'Origin', 'BypassPolicyLockoutSafetyCheck'],
   );
+  // A key with an alias holds or signs data the copy depends on: the source's. One without (a topic's
+  // encryption, which the emulator skips) protects nothing a copy carries, so the recovery stack gets its own.
+  const sourceKeyId = context.recovery?.keyIds[context.id];
+  if (sourceKeyId !== undefined) return { Ref: sourceKeyId };
   const p = (await context.resolve({ KeySpec: properties.KeySpec, KeyUsage: properties.KeyUsage, Description: properties.Description })) as {
     KeySpec?: KeySpec;
     KeyUsage?: KeyUsageType;

@@ -14,19 +14,28 @@ import type { DeliveryMessage } from './schemas.js';
  * reaches them twice, with the same id. Endpoints registered after the event are not its audience.
  */
 export async function redriveEventDeliveries(deps: WebhookDeps, event: LanepayEvent, merchantId: string): Promise<{ redriven: number }> {
+  const messages: DeliveryMessage[] = (await unfinishedDeliveries(deps, event, merchantId)).map((unfinished) => ({
+    endpointId: unfinished.endpointId, eventId: event.id, merchantId, run: 'first',
+    attempt: unfinished.attemptsMade + 1, notBeforeMs: deps.now().getTime(),
+  }));
+  await sendDeliveryMessages(deps, messages, event.id);
+  return { redriven: messages.length };
+}
+
+/**
+ * The endpoints an event's first run has not finished with (not delivered, not exhausted, not given
+ * up on a disabled endpoint), with the attempts made so far: what a recovery must still deliver.
+ */
+export async function unfinishedDeliveries(deps: Pick<WebhookDeps, 'dynamodb' | 'tableName'>, event: LanepayEvent, merchantId: string): Promise<{ endpointId: string; attemptsMade: number }[]> {
   const endpoints = (await merchantEndpoints(deps, merchantId))
     .filter((record) => subscribes(record, event.type) && record.endpoint.created_at <= event.created_at);
-  const messages: DeliveryMessage[] = [];
+  const unfinished = [];
   for (const record of endpoints) {
     const { Item: delivery } = await deps.dynamodb.send(new GetItemCommand({
       TableName: deps.tableName, Key: deliveryKey(record.endpoint.id, event.id, 'first'), ConsistentRead: true,
     }));
     if (delivery?.deliveredAt || delivery?.finishedAt) continue;
-    messages.push({
-      endpointId: record.endpoint.id, eventId: event.id, merchantId, run: 'first',
-      attempt: Number(delivery?.attempt?.N ?? '0') + 1, notBeforeMs: deps.now().getTime(),
-    });
+    unfinished.push({ endpointId: record.endpoint.id, attemptsMade: Number(delivery?.attempt?.N ?? '0') });
   }
-  await sendDeliveryMessages(deps, messages, event.id);
-  return { redriven: messages.length };
+  return unfinished;
 }
