@@ -29,6 +29,9 @@ DynamoDB where Lanepay's correctness depends on it.
    updated on every write, so a query walks one partition.
 5. TransactGetItems of up to 100 items, as DynamoDB takes since 2022 (moto still refuses more
    than 25, its old limit, while it takes 100 in TransactWriteItems).
+6. A Query's FilterExpression may not name a key attribute of the table or index it reads: DynamoDB
+   refuses it (ValidationException), moto filters on it. A list that filtered on its sort key passed
+   every local test and would have answered 500 on AWS.
 """
 import copy
 import inspect
@@ -36,6 +39,7 @@ import json
 import logging
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -310,6 +314,35 @@ def query(self, *args, **kwargs):
 
 
 Table.query = query
+
+
+# --- Key attributes in a Query's filter (6) ----------------------------------------------------
+
+_moto_query_response = responses.DynamoHandler.query
+_value_or_call = re.compile(r":[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\s*\(")
+_path_names = re.compile(r"#?[A-Za-z_][A-Za-z0-9_]*")
+_operators = {"and", "or", "not", "between", "in"}
+
+
+def query_response(self):
+    expression = self.body.get("FilterExpression")
+    if expression:
+        try:
+            schema = self.dynamodb_backend.get_schema(table_name=self.body["TableName"], index_name=self.body.get("IndexName"))
+        except Exception:
+            schema = []  # moto reports the missing table or index itself
+        keys = {key["AttributeName"] for key in schema}
+        names = self.body.get("ExpressionAttributeNames", {})
+        used = {names.get(token, token) for token in _path_names.findall(_value_or_call.sub(" ", expression)) if token.lower() not in _operators}
+        named_keys = sorted(keys & used)
+        if named_keys:
+            raise responses.MockValidationException(
+                f"Filter Expression can only contain non-primary key attributes: Primary key attribute: {named_keys[0]}"
+            )
+    return _moto_query_response(self)
+
+
+responses.DynamoHandler.query = query_response
 
 host, port = sys.argv[1], int(sys.argv[2])
 # werkzeug logs a line per request at INFO: a seventh of the emulator's CPU in a test run, behind its
