@@ -1,5 +1,5 @@
-import { paginateQuery, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { Page } from '#platform';
+import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { idRange, newestFirstInRange, type ListFilter, type Page } from '#platform';
 import type { BalanceTransaction, BalanceTransactionsQuery } from './balance-schemas.js';
 import { balanceTransactionIdBound, balanceTransactionsBySourcePartition, balanceTransactionsPartition } from './balance-transactions.js';
 
@@ -19,54 +19,16 @@ export async function listBalanceTransactions(deps: ReadDeps, merchantId: string
 
 /** listBalanceTransactions with each entry's transfer and sequence number (for what else it names). */
 export async function listLedgerEntries(deps: ReadDeps, merchantId: string, query: BalanceTransactionsQuery): Promise<Page<LedgerEntry>> {
-  const range = keyRange(query);
+  const range = idRange(query, balanceTransactionIdBound);
   if (!range) return { object: 'list', data: [], has_more: false };
-  const [pk, sk, index, partition] = query.source
-    ? ['gsi1pk', 'gsi1sk', 'gsi1', balanceTransactionsBySourcePartition(merchantId, query.source)] as const
-    : ['pk', 'sk', undefined, balanceTransactionsPartition(merchantId)] as const;
-  const filters: string[] = [];
-  const values: Record<string, AttributeValue> = { ':p': { S: partition } };
-  let keyCondition = `${pk} = :p`;
-  if (range.lower && range.upper) {
-    // BETWEEN includes its upper end: the cursor itself is filtered out (a time bound is no id).
-    keyCondition += ` AND ${sk} BETWEEN :lo AND :hi`;
-    filters.push('id <> :hi');
-  } else if (range.upper) keyCondition += ` AND ${sk} < :hi`;
-  else if (range.lower) keyCondition += ` AND ${sk} >= :lo`;
-  if (range.lower) values[':lo'] = { S: range.lower };
-  if (range.upper) values[':hi'] = { S: range.upper };
-  if (query.type) {
-    filters.push('#type = :type');
-    values[':type'] = { S: query.type };
-  }
-  const input: QueryCommandInput = {
-    TableName: deps.tableName,
-    ...(index ? { IndexName: index } : {}),
-    KeyConditionExpression: keyCondition,
-    ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    ...(query.type ? { ExpressionAttributeNames: { '#type': 'type' } } : {}),
-    ExpressionAttributeValues: values,
-    ScanIndexForward: false,
-    Limit: query.limit + 1,
-  };
-  const found: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  // A filter applies after Limit: read on until one more than a page matched, or the range ends.
-  do {
-    const result = await deps.dynamodb.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    found.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && found.length <= query.limit);
-  return { object: 'list', data: found.slice(0, query.limit).map(ledgerEntryFromItem), has_more: found.length > query.limit };
-}
-
-/** The sort-key range a query reads: lower inclusive, upper exclusive; undefined when empty. */
-function keyRange(query: BalanceTransactionsQuery): { lower?: string; upper?: string } | undefined {
-  const lower = query['created[gte]'] ? balanceTransactionIdBound(Date.parse(query['created[gte]'])) : undefined;
-  const bounds = [query.starting_after, query['created[lt]'] ? balanceTransactionIdBound(Date.parse(query['created[lt]'])) : undefined].filter((b): b is string => b !== undefined);
-  const upper = bounds.length ? bounds.reduce((a, b) => (a < b ? a : b)) : undefined;
-  if (lower && upper && lower >= upper) return undefined;
-  return { ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) };
+  const filter: ListFilter = query.type
+    ? { expressions: ['#type = :type'], names: { '#type': 'type' }, values: { ':type': { S: query.type } } }
+    : { expressions: [], names: {}, values: {} };
+  const list = query.source
+    ? { partition: balanceTransactionsBySourcePartition(merchantId, query.source), index: 'gsi1' as const }
+    : { partition: balanceTransactionsPartition(merchantId) };
+  const { items, hasMore } = await newestFirstInRange(deps, { ...list, range, filter }, query.limit);
+  return { object: 'list', data: items.map(ledgerEntryFromItem), has_more: hasMore };
 }
 
 export function balanceTransactionFromItem(item: Record<string, AttributeValue>): BalanceTransaction {
