@@ -5,11 +5,21 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @notice Local stand-in for USDC. The blacklist mirrors Circle's, so tests can
-/// make a payout revert on chain the way a frozen recipient would in production.
+/// make a payout revert on chain the way a frozen recipient would in production. Minters with an
+/// allowance, and burning by a minter of its own balance, mirror FiatToken's too: the local CCTP
+/// token messenger (contracts/cctp) burns and mints through them as Circle's TokenMinter does.
 contract TestUSDC is ERC20, Ownable {
     mapping(address => bool) public isBlacklisted;
+    mapping(address => bool) public isMinter;
+    mapping(address => uint256) public minterAllowance;
 
     error Blacklisted(address account);
+    error NotMinter(address caller);
+    error MintAllowanceExceeded(address minter, uint256 allowance, uint256 amount);
+
+    event MinterConfigured(address indexed minter, uint256 minterAllowedAmount);
+    event MinterRemoved(address indexed oldMinter);
+    event Burn(address indexed burner, uint256 amount);
 
     event AccountBlacklisted(address indexed account);
     event AccountUnblacklisted(address indexed account);
@@ -20,8 +30,34 @@ contract TestUSDC is ERC20, Ownable {
         return 6;
     }
 
-    function mint(address to, uint256 amount) external onlyOwner {
+    /// @notice The owner mints freely (test funding); a minter within its allowance.
+    function mint(address to, uint256 amount) external returns (bool) {
+        if (msg.sender != owner()) {
+            if (!isMinter[msg.sender]) revert NotMinter(msg.sender);
+            uint256 allowance = minterAllowance[msg.sender];
+            if (amount > allowance) revert MintAllowanceExceeded(msg.sender, allowance, amount);
+            minterAllowance[msg.sender] = allowance - amount;
+        }
         _mint(to, amount);
+        return true;
+    }
+
+    function burn(uint256 amount) external {
+        if (!isMinter[msg.sender]) revert NotMinter(msg.sender);
+        _burn(msg.sender, amount);
+        emit Burn(msg.sender, amount);
+    }
+
+    function configureMinter(address minter, uint256 minterAllowedAmount) external onlyOwner {
+        isMinter[minter] = true;
+        minterAllowance[minter] = minterAllowedAmount;
+        emit MinterConfigured(minter, minterAllowedAmount);
+    }
+
+    function removeMinter(address minter) external onlyOwner {
+        isMinter[minter] = false;
+        minterAllowance[minter] = 0;
+        emit MinterRemoved(minter);
     }
 
     function blacklist(address account) external onlyOwner {

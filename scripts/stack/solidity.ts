@@ -34,6 +34,16 @@ export function compileDepositFactory(): Promise<CompiledContract> {
   return compileContract('DepositFactory.sol', 'DepositFactory');
 }
 
+/** contracts/cctp/LocalMessageTransmitterV2.sol: CCTP V2's MessageTransmitterV2, on the local chains. */
+export function compileMessageTransmitter(): Promise<CompiledContract> {
+  return compileContract('cctp/LocalMessageTransmitterV2.sol', 'LocalMessageTransmitterV2');
+}
+
+/** contracts/cctp/LocalTokenMessengerV2.sol: CCTP V2's TokenMessengerV2 (and its minter's part), on the local chains. */
+export function compileTokenMessenger(): Promise<CompiledContract> {
+  return compileContract('cctp/LocalTokenMessengerV2.sol', 'LocalTokenMessengerV2');
+}
+
 /** contracts/test/DustSprayer.sol: many token transfers in one transaction, for the dust-flood attack test. */
 export function compileDustSprayer(): Promise<CompiledContract> {
   return compileContract('test/DustSprayer.sol', 'DustSprayer');
@@ -45,7 +55,7 @@ export function compileDustSprayer(): Promise<CompiledContract> {
  */
 async function compileContract(contractFile: string, contractName: string): Promise<CompiledContract> {
   const source = await readFile(path.join(repoRoot, 'contracts', contractFile), 'utf8');
-  const cacheFile = path.join(cacheRoot(), 'solidity', `${contractName}-${await cacheKey(source)}.json`);
+  const cacheFile = path.join(cacheRoot(), 'solidity', `${contractName}-${await cacheKey(source + await localImports(contractFile, source))}.json`);
 
   const cached = await readFile(cacheFile, 'utf8').catch(() => undefined);
   if (cached !== undefined) return JSON.parse(cached) as CompiledContract;
@@ -57,6 +67,19 @@ async function compileContract(contractFile: string, contractName: string): Prom
   await writeFile(tmpFile, JSON.stringify(compiled));
   await rename(tmpFile, cacheFile);
   return compiled;
+}
+
+/** The text of every file of contracts/ that a source imports (relative imports), for the cache key. */
+async function localImports(contractFile: string, source: string, seen = new Set<string>()): Promise<string> {
+  let text = '';
+  for (const [, relative] of source.matchAll(/import\s[^;]*?["'](\.{1,2}\/[^"']+)["']/g)) {
+    const file = path.join(path.dirname(contractFile), relative!);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const imported = await readFile(path.join(repoRoot, 'contracts', file), 'utf8');
+    text += imported + await localImports(file, imported, seen);
+  }
+  return text;
 }
 
 function cacheRoot(): string {
