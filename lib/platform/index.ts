@@ -36,6 +36,10 @@ export type { IdempotencyLock } from './idempotency/store.js';
 export { idTimeMs, newId } from './ids/index.js';
 export { logger, metrics, tracer } from './observability/powertools.js';
 export {
+  currentTraceScope, isTraceHeader, mintTraceHeader, objectKeyOf, traceHeaderFor, traceHeaderOfRecord, traceIdOf,
+  traceMessageAttributes, withTrace, withTraces, type TraceScope,
+} from './observability/trace.js';
+export {
   errorBudget, parseEmfLine, reportRow, sloConfigSchema, tallyFromData,
   type MetricDatum, type Slo, type SloConfig, type SloReportRow, type SloTally,
 } from './observability/slo.js';
