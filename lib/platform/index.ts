@@ -40,6 +40,12 @@ export {
   traceMessageAttributes, withTrace, withTraces, type TraceScope,
 } from './observability/trace.js';
 export {
+  buildTimeline, formatTimeline, rowLabel, type InvocationReport, type LogLine, type Timeline, type TimelineRow,
+} from './observability/timeline.js';
+export {
+  linesFromInsightsRows, LocalLogReader, logLineOf, objectLinesQuery, reportsFromInsightsRows, reportsQuery, tracedFunctions, traceLinesQuery,
+} from './observability/log-lines.js';
+export {
   errorBudget, parseEmfLine, reportRow, sloConfigSchema, tallyFromData,
   type MetricDatum, type Slo, type SloConfig, type SloReportRow, type SloTally,
 } from './observability/slo.js';
