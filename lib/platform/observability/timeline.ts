@@ -23,8 +23,8 @@ export interface InvocationReport {
 }
 
 export type TimelineRow =
-  | { kind: 'invocation'; startMs: number; function: string; requestId: string; durationMs: number | null; lines: number }
-  | { kind: 'wait'; startMs: number; source: string; waitedMs: number }
+  | { kind: 'invocation'; startMs: number; function: string; requestId: string; durationMs: number | null; lines: number; eventTypes: string[] }
+  | { kind: 'wait'; startMs: number; source: string; waitedMs: number; eventType: string | null }
   | { kind: 'chain'; startMs: number; action: string; chain: string | null; txHash: string; nonce: number | null; block: number | null }
   | { kind: 'delivery'; startMs: number; endpointId: string | null; attempt: number | null; statusCode: number | null; latencyMs: number | null; error: string | null };
 
@@ -62,7 +62,7 @@ export function buildTimeline(objectId: string, lines: LogLine[], reports: Invoc
     const step = line.fields.step;
     let startMs = line.timestampMs;
     if (step === 'received' && typeof line.fields.sent_at_ms === 'number' && typeof line.fields.waited_ms === 'number') {
-      rows.push({ kind: 'wait', startMs: line.fields.sent_at_ms, source: String(line.fields.source), waitedMs: line.fields.waited_ms });
+      rows.push({ kind: 'wait', startMs: line.fields.sent_at_ms, source: String(line.fields.source), waitedMs: line.fields.waited_ms, eventType: stringOrNull(line.fields.type) });
       startMs = line.fields.sent_at_ms + line.fields.waited_ms; // the receive: the invocation began no later
     } else if (step === 'chain' && typeof line.fields.tx_hash === 'string') {
       rows.push({
@@ -76,12 +76,16 @@ export function buildTimeline(objectId: string, lines: LogLine[], reports: Invoc
       });
     }
     if (line.requestId === undefined) continue;
+    const eventType = stringOrNull(line.fields.type);
     const invocation = invocations.get(line.requestId);
     if (invocation) {
       invocation.startMs = Math.min(invocation.startMs, startMs);
       invocation.lines += 1;
+      if (eventType && !invocation.eventTypes.includes(eventType)) invocation.eventTypes.push(eventType);
     } else {
-      invocations.set(line.requestId, { kind: 'invocation', startMs, function: line.service, requestId: line.requestId, durationMs: durations.get(line.requestId) ?? null, lines: 1 });
+      invocations.set(line.requestId, {
+        kind: 'invocation', startMs, function: line.service, requestId: line.requestId, durationMs: durations.get(line.requestId) ?? null, lines: 1, eventTypes: eventType ? [eventType] : [],
+      });
     }
   }
   rows.push(...invocations.values());
@@ -127,8 +131,8 @@ function durationOf(row: TimelineRow): string {
 
 function detailOf(row: TimelineRow): string {
   switch (row.kind) {
-    case 'invocation': return `request ${row.requestId}`;
-    case 'wait': return '';
+    case 'invocation': return [`request ${row.requestId}`, ...row.eventTypes].join(', ');
+    case 'wait': return row.eventType ?? '';
     case 'chain': return [row.chain, `tx ${row.txHash}`, row.nonce === null ? '' : `nonce ${row.nonce}`, row.block === null ? '' : `block ${row.block}`].filter(Boolean).join(', ');
     case 'delivery': return [`attempt ${row.attempt ?? '?'}`, row.endpointId ? `endpoint ${row.endpointId}` : '', row.error ?? ''].filter(Boolean).join(', ');
   }
