@@ -55,8 +55,8 @@ export async function relayOutboxItems(deps: RelayDeps & AlertsDeps, items: Outb
 }
 
 /** relayEvents for one event (the reconciler's re-drive); its error is thrown. */
-export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<{ queues: string[] }> {
-  const [result] = await relayEvents(deps, [{ event, merchantId }]);
+export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string, traceHeader?: string): Promise<{ queues: string[] }> {
+  const [result] = await relayEvents(deps, [{ event, merchantId, traceHeader }]);
   if ('error' in result!) throw result.error;
   return { queues: result!.targets };
 }
