@@ -6,7 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import { roleAtLeast, sessionsErrors } from '#merchants';
-import { logger, metrics, tracer, UnauthorizedError } from '#platform';
+import { isTraceHeader, logger, metrics, mintTraceHeader, tracer, traceIdOf, UnauthorizedError, withTrace } from '#platform';
 import { consoleRoleOf } from './authorizer-context.js';
 import { consoleRouteOf } from './console-routes.js';
 import { defaultMaxBodyBytes, headerValue, readJsonObjectBody } from './body.js';
@@ -64,8 +64,11 @@ export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends 
   run: (request: HttpRequest<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<HttpResult>,
 ) {
   const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const traceHeader = traceHeaderOf(event);
+    logger.appendKeys({ trace_id: traceIdOf(traceHeader) });
     const request = toRequest(event, spec);
-    const result = await run(request);
+    // What the request writes (its outbox events) carries its trace: docs/operations.md, "Tracing a payment".
+    const result = await withTrace({ header: traceHeader }, () => run(request));
     return {
       statusCode: result.status,
       headers: { 'Content-Type': 'application/json', ...result.headers },
@@ -133,6 +136,17 @@ function assertSessionRole(event: APIGatewayProxyEvent): void {
   if (role === undefined) throw new UnauthorizedError('The console session carries no member role.');
   if (route === undefined) throw new RoleForbiddenError(null, role);
   if (!roleAtLeast(role, route.role)) throw new RoleForbiddenError(route.role, role);
+}
+
+/**
+ * The request's trace: Lambda's own (`_X_AMZN_TRACE_ID`, set per invocation on AWS), else the one the
+ * caller or API Gateway sent, else a new one (serverless-offline has no X-Ray).
+ */
+function traceHeaderOf(event: APIGatewayProxyEvent): string {
+  const lambda = process.env._X_AMZN_TRACE_ID;
+  if (isTraceHeader(lambda)) return lambda;
+  const sent = headerValue(event, 'x-amzn-trace-id');
+  return isTraceHeader(sent) ? sent : mintTraceHeader();
 }
 
 /** The matched resource with its parameters substituted: the stage prefix or a custom domain never leak in. */

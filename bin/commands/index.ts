@@ -34,6 +34,7 @@ import stackStatus from './stack-status.js';
 import statement from './statement.js';
 import statementVerify from './statement-verify.js';
 import topupCreate from './topup-create.js';
+import trace from './trace.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
@@ -44,6 +45,7 @@ export const commands: Command<CommandOptions>[] = [
   chainStatus,
   chainRotateWallet,
   sloReport,
+  trace,
   merchantCreate,
   merchantShow,
   merchantSetRisk,

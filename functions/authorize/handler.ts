@@ -1,7 +1,7 @@
 import { actorFromAuthorizer, profileFromAuthorizer } from '#api/http/authorizer-context.js';
 import { httpHandler } from '#api/http/handler.js';
 import { authorizePayment, createPaymentBodySchema } from '#money';
-import { parseIdempotencyKey, requestFingerprint } from '#platform';
+import { logger, parseIdempotencyKey, requestFingerprint } from '#platform';
 import { paymentDeps } from '../commons/payment-deps.js';
 import { paymentResponse } from '../commons/payment-response.js';
 
@@ -16,5 +16,8 @@ export const handler = httpHandler({ body: createPaymentBodySchema }, async (req
     body: request.body,
     actor: actorFromAuthorizer(request.authorizer),
   });
+  // The invocation's lines from here on name the payment (a temporary key: reset after the invocation).
+  logger.appendKeys({ payment_id: result.payment.id });
+  logger.info('payment authorized', { outcome: result.outcome, status: result.payment.status });
   return paymentResponse(result, '/v1/payments');
 });

@@ -6,9 +6,10 @@ import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { checkPayouts, checkSweep, type CheckResult } from '#money';
-import { logger, metrics } from '#platform';
+import { logger, metrics, traceHeaderOfRecord, withTraces } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsJsonBodies } from '../commons/records.js';
+import { receivedKeys, sentAtMsOf } from '../commons/trace.js';
 
 const deps = payoutDeps();
 const paymentCheckSchema = z.strictObject({ paymentId: z.string().regex(/^pay_[0-9a-z]{26}$/) });
@@ -25,6 +26,19 @@ const paymentIdOf = (record: SQSRecord) => {
 };
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {
+  const receivedAtMs = Date.now();
+  // Each payout's trace came with its check message: its settlement's event and its next check carry it on.
+  const traces = new Map(event.Records.flatMap((record) => {
+    const paymentId = paymentIdOf(record);
+    const header = traceHeaderOfRecord(record);
+    return paymentId && header ? [[paymentId, header] as const] : [];
+  }));
+  return withTraces(traces, () => checkBatch(event, context, receivedAtMs));
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
+
+async function checkBatch(event: SQSEvent, context: Context, receivedAtMs: number) {
   // The batch's payouts are looked at together (one read, one head block per chain, settlements
   // one wallet at a time); the processor then reports each record by its own payout's result.
   const paymentIds = event.Records.map(paymentIdOf).filter((id) => id !== undefined);
@@ -40,9 +54,7 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
     const result = results.get(record.body.paymentId);
     if (!result) throw new Error(`payment ${record.body.paymentId} was not in the checked batch`);
     if ('error' in result) throw result.error;
-    logger.info('payout checked', { paymentId: result.paymentId, outcome: result.outcome });
+    logger.info('payout checked', { payment_id: result.paymentId, outcome: result.outcome, ...receivedKeys('chain-check', sentAtMsOf(record), receivedAtMs) });
   };
   return processPartialResponse(event, recordHandler, processor, { context });
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+}

@@ -7,9 +7,10 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { submitPayouts, submitSweep, type Payment, type SubmitResult } from '#money';
 import { payoutsRequestedSchema } from '#notify';
-import { idTimeMs, loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry } from '#platform';
+import { idTimeMs, loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry, traceHeaderOfRecord, withTraces } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
+import { receivedKeys, sentAtMsOf } from '../commons/trace.js';
 
 const deps = payoutDeps();
 const queueUrl = loadConfig(payoutConfigSchema).CHAIN_SUBMIT_QUEUE_URL;
@@ -21,7 +22,7 @@ const sweepMessageSchema = z.strictObject({ type: z.literal('sweep.requested'), 
 // The FIFO processor takes no parser (Powertools 2.35), so each record is parsed here: several
 // captured payments (the relay's messages), one `payment.processing` event (messages queued before
 // those), a sweep request, or nothing we know (malformed).
-type Parsed = { kind: 'payments'; events: { id: string; payment: Payment }[] } | { kind: 'sweep'; sweepId: string } | { kind: 'other' } | { kind: 'malformed' };
+type Parsed = { kind: 'payments'; events: { id: string; payment: Payment; traceHeader: string | undefined }[] } | { kind: 'sweep'; sweepId: string } | { kind: 'other' } | { kind: 'malformed' };
 
 function parseRecord(record: SQSRecord): Parsed {
   const body = parsedBody(record.body);
@@ -29,12 +30,14 @@ function parseRecord(record: SQSRecord): Parsed {
   if (sweep.success) return { kind: 'sweep', sweepId: sweep.data.sweepId };
   const requested = payoutsRequestedSchema.safeParse(body);
   if (requested.success) {
-    const events = requested.data.events.flatMap((e) => (e.type === 'payment.processing' ? [{ id: e.id, payment: e.data.object }] : []));
+    // Each payment's own trace; the message's AWSTraceHeader is the first payment's.
+    const traceHeaderOf = (eventId: string) => requested.data.traceHeaders?.[eventId] ?? traceHeaderOfRecord(record);
+    const events = requested.data.events.flatMap((e) => (e.type === 'payment.processing' ? [{ id: e.id, payment: e.data.object, traceHeader: traceHeaderOf(e.id) }] : []));
     return events.length === requested.data.events.length ? { kind: 'payments', events } : { kind: 'malformed' };
   }
   const single = sqsEventRecordSchema.safeParse(record);
   if (!single.success) return { kind: 'malformed' };
-  return single.data.body.type === 'payment.processing' ? { kind: 'payments', events: [{ id: single.data.body.id, payment: single.data.body.data.object }] } : { kind: 'other' };
+  return single.data.body.type === 'payment.processing' ? { kind: 'payments', events: [{ id: single.data.body.id, payment: single.data.body.data.object, traceHeader: traceHeaderOfRecord(record) }] } : { kind: 'other' };
 }
 
 function parsedBody(body: string): unknown {
@@ -61,9 +64,18 @@ function recordCaptureToBroadcast(messages: Parsed[], results: Map<string, Submi
 }
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {
+  const receivedAtMs = Date.now();
+  const parsed = new Map(event.Records.map((record) => [record.messageId, parseRecord(record)]));
+  // Lines and messages about one payment (its broadcast, its check) carry that payment's trace.
+  const traces = new Map([...parsed.values()].flatMap((p) => (p.kind === 'payments' ? p.events.flatMap((e) => (e.traceHeader ? [[e.payment.id, e.traceHeader] as const] : [])) : [])));
+  return withTraces(traces, () => submitBatch(event, context, parsed, receivedAtMs));
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
+
+async function submitBatch(event: SQSEvent, context: Context, parsed: Map<string, Parsed>, receivedAtMs: number) {
   // The batch's payouts go out as one unit (one read, one nonce transaction, parallel signing);
   // the processor then reports each record by its own payouts' results.
-  const parsed = new Map(event.Records.map((record) => [record.messageId, parseRecord(record)]));
   const payments = [...parsed.values()].flatMap((p) => (p.kind === 'payments' ? p.events.map((e) => e.payment) : []));
   const results = new Map<string, SubmitResult>((await submitPayouts(deps, payments)).map((r) => [r.paymentId, r]));
   logger.info('payout batch submitted', { records: event.Records.length, payouts: new Set(payments.map((p) => p.id)).size, calls: callCounts });
@@ -92,10 +104,10 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
           const result = results.get(payment.id);
           if (!result) throw new Error(`payment ${payment.id} was not in the submitted batch`);
           if ('error' in result) {
-            logger.warn('payout not submitted, its message is retried', { paymentId: payment.id, eventId, error: result.error as Error });
+            logger.warn('payout not submitted, its message is retried', { payment_id: payment.id, eventId, error: result.error as Error });
             throw result.error;
           }
-          logger.info('payout submitted', { paymentId: result.paymentId, eventId, outcome: result.outcome });
+          logger.info('payout submitted', { payment_id: result.paymentId, eventId, outcome: result.outcome, ...receivedKeys('chain-submit', sentAtMsOf(record), receivedAtMs) });
         }
     }
   };
@@ -108,6 +120,4 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
     await releaseForRetry(deps.sqs, queueUrl, release.map((r) => r.receiptHandle));
   }
   return response;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+}

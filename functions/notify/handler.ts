@@ -4,9 +4,10 @@ import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { fanOutEvent, pushEvent } from '#notify';
-import { logger } from '#platform';
+import { logger, traceHeaderOfRecord, withTrace } from '#platform';
 import { realtimeDeps } from '../commons/realtime-deps.js';
 import { recordsOf, sqsEventRecordSchema } from '../commons/records.js';
+import { receivedKeys, sentAtMsOf, subjectOf } from '../commons/trace.js';
 import { webhookDeps } from '../commons/webhook-deps.js';
 
 const deps = webhookDeps();
@@ -16,7 +17,11 @@ const notifyRecordSchema = sqsEventRecordSchema.extend({
 });
 const processor = new BatchProcessor(EventType.SQS, recordsOf(notifyRecordSchema));
 
-const recordHandler = async (record: z.infer<typeof notifyRecordSchema>) => {
+// Records of a batch are handled in parallel: each in its own trace scope (its event's trace and object).
+const recordHandler = (record: z.infer<typeof notifyRecordSchema>) =>
+  withTrace({ header: traceHeaderOfRecord(record), subject: subjectOf(record.body) }, () => fanOut(record, Date.now()));
+
+const fanOut = async (record: z.infer<typeof notifyRecordSchema>, receivedAtMs: number) => {
   const event = record.body;
   const merchantId = record.messageAttributes.merchantId.stringValue;
   const { endpoints } = await fanOutEvent(deps, event, merchantId);
@@ -28,7 +33,7 @@ const recordHandler = async (record: z.infer<typeof notifyRecordSchema>) => {
   });
   // relayedAtMs: when the relay put the event on this queue (SQS SentTimestamp). bench/webhooks.ts
   // reads it to time deliveries from there, without the stream's poll interval.
-  logger.info('event fanned out', { eventId: event.id, type: event.type, endpoints, connections, relayedAtMs: Number(record.attributes.SentTimestamp) });
+  logger.info('event fanned out', { eventId: event.id, type: event.type, endpoints, connections, relayedAtMs: Number(record.attributes.SentTimestamp), ...receivedKeys('notify', sentAtMsOf(record), receivedAtMs) });
 };
 
 export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))

@@ -7,8 +7,9 @@ import type { ParsedRecord } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { deliverWebhook, deliveryMessageSchema, type DeliveryOutcome } from '#notify';
-import { idTimeMs, logger, metrics } from '#platform';
+import { idTimeMs, logger, metrics, traceHeaderOfRecord, withTrace } from '#platform';
 import { sqsJsonBodies } from '../commons/records.js';
+import { receivedKeys, sentAtMsOf } from '../commons/trace.js';
 import { webhookDeps } from '../commons/webhook-deps.js';
 
 const deps = webhookDeps();
@@ -17,9 +18,14 @@ const processor = new BatchProcessor(EventType.SQS, sqsJsonBodies(deliveryMessag
 
 const attempted = new Set<DeliveryOutcome>(['delivered', 'retry_scheduled', 'exhausted', 'endpoint_disabled']);
 
-const recordHandler = async (record: ParsedRecord<SQSRecord, z.infer<typeof deliveryMessageSchema>>) => {
+// Each record in its own trace scope: the delivery's lines (and a retry's message) carry its trace and object.
+const recordHandler = (record: ParsedRecord<SQSRecord, z.infer<typeof deliveryMessageSchema>>) =>
+  withTrace({ header: traceHeaderOfRecord(record), subject: record.body.objectId }, () => deliver(record));
+
+const deliver = async (record: ParsedRecord<SQSRecord, z.infer<typeof deliveryMessageSchema>>) => {
   const message = record.body;
   const startedAtMs = Date.now();
+  logger.info('delivery received', { eventId: message.eventId, endpointId: message.endpointId, attempt: message.attempt, ...receivedKeys('webhook-delivery', sentAtMsOf(record), startedAtMs) });
   const outcome = await deliverWebhook(deps, message);
   // The event-to-first-attempt SLI (infra/slos.json): an event's first attempt to an endpoint, when one was made.
   if (message.run === 'first' && message.attempt === 1 && attempted.has(outcome)) {

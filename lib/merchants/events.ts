@@ -1,5 +1,5 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { newId } from '#platform';
+import { newId, traceHeaderFor } from '#platform';
 import { merchantListPartition } from './items.js';
 
 /** Events are kept 30 days (TTL), as the API promises. */
@@ -53,6 +53,9 @@ export function outboxEventItem<Type extends string, Subject>(
   now: Date,
 ): { item: TransactWriteItem; event: OutboxEvent<Type, Subject> } {
   const event: OutboxEvent<Type, Subject> = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object: subject } };
+  // The trace of the work that wrote it (the API request, the check that settled the payout): the
+  // relay sends it on with the event, so one payment keeps one trace past the table stream.
+  const traceHeader = traceHeaderFor(subjectIdOf(subject));
   return {
     event,
     item: {
@@ -65,6 +68,7 @@ export function outboxEventItem<Type extends string, Subject>(
           type: { S: event.type },
           ...related,
           body: { S: JSON.stringify(event) },
+          ...(traceHeader ? { traceHeader: { S: traceHeader } } : {}),
           gsi1pk: { S: merchantEventsPartition(merchantId) },
           gsi1sk: { S: event.id },
           gsi2pk: { S: unrelayedEventPartition(event.id) },
@@ -75,4 +79,9 @@ export function outboxEventItem<Type extends string, Subject>(
       },
     },
   };
+}
+
+function subjectIdOf(subject: unknown): string | undefined {
+  const id = (subject as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -36,6 +36,16 @@ export type { IdempotencyLock } from './idempotency/store.js';
 export { idTimeMs, newId } from './ids/index.js';
 export { logger, metrics, tracer } from './observability/powertools.js';
 export {
+  currentTraceScope, isTraceHeader, mintTraceHeader, objectKeyOf, traceHeaderFor, traceHeaderOfRecord, traceIdOf,
+  traceMessageAttributes, withTrace, withTraces, type TraceScope,
+} from './observability/trace.js';
+export {
+  buildTimeline, formatTimeline, rowLabel, type InvocationReport, type LogLine, type Timeline, type TimelineRow,
+} from './observability/timeline.js';
+export {
+  linesFromInsightsRows, LocalLogReader, logLineOf, objectLinesQuery, reportsFromInsightsRows, reportsQuery, tracedFunctions, traceLinesQuery,
+} from './observability/log-lines.js';
+export {
   errorBudget, parseEmfLine, reportRow, sloConfigSchema, tallyFromData,
   type MetricDatum, type Slo, type SloConfig, type SloReportRow, type SloTally,
 } from './observability/slo.js';

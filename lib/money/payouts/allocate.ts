@@ -1,7 +1,7 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { PayoutRejectedError, type Chain, type ChainAdapter, type SignedTransaction } from '#chains';
 import { toChainUnits } from '#ledger';
-import { conditionFailedAt } from '#platform';
+import { conditionFailedAt, logger } from '#platform';
 import { payoutAddress, type Payment } from '../payments/schemas.js';
 import { broadcastBatchQuietly } from './broadcast.js';
 import type { PayoutDeps } from './deps.js';
@@ -86,7 +86,11 @@ export async function allocateNonces(deps: PayoutDeps, chain: Chain, hotWallet: 
     }
     // In nonce order, in one request: a node need not hold a later nonce until the earlier arrives.
     const outcomes = await broadcastBatchQuietly(deps, payouts, signed.map((t) => t.raw));
-    outcomes.forEach((outcome, i) => results.push({ kind: outcome === 'stuck' ? 'stuck' : 'submitted', candidate: take[i]! }));
+    outcomes.forEach((outcome, i) => {
+      // One line per payout of the batch, naming its payment: the log formatter adds that payment's trace id.
+      logger.info('payout broadcast', { step: 'chain', action: 'broadcast', payment_id: payouts[i]!.paymentId, chain: chain.name, tx_hash: signed[i]!.hash, nonce: firstNonce + i, outcome });
+      results.push({ kind: outcome === 'stuck' ? 'stuck' : 'submitted', candidate: take[i]! });
+    });
     results.push(...short.map((c) => ({ kind: 'short' as const, candidate: c, amount: c.amount, balances, inFlight })));
     break;
   }

@@ -2,6 +2,7 @@ import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sd
 import { Transaction } from 'ethers';
 import { ChainUnavailableError, type ChainAdapter } from '#chains';
 import { toChainUnits } from '#ledger';
+import { logger } from '#platform';
 import { paymentKey, recordFromItem } from '../payments/items.js';
 import { payoutAddress, type Payment } from '../payments/schemas.js';
 import { scheduleChecks } from './schedule-check.js';
@@ -17,7 +18,7 @@ export type CheckOutcome = 'succeeded' | 'failed' | 'confirming' | 'waiting' | '
 export type CheckResult = { paymentId: string; outcome: CheckOutcome } | { paymentId: string; error: unknown };
 
 /** What a look at a pending payout decided: settle it (in the settling pass), or this outcome and maybe another look later. */
-type Decision = { kind: 'settle'; succeeded: boolean; hash: string; failureCode: string } | { kind: 'done'; outcome: CheckOutcome; again: boolean };
+type Decision = { kind: 'settle'; succeeded: boolean; hash: string; block: number; confirmations: number; failureCode: string } | { kind: 'done'; outcome: CheckOutcome; again: boolean };
 
 /** checkPayouts for one payout; its error is thrown. */
 export async function checkPayout(deps: PayoutDeps, paymentId: string): Promise<CheckOutcome> {
@@ -121,6 +122,12 @@ async function checkPendingBatch(deps: PayoutDeps, pending: Payout[]): Promise<M
     for (const { payout, decision } of queue) {
       try {
         const outcome = decision.succeeded ? await completePayout(deps, payout, decision.hash) : await failPayout(deps, payout, decision.failureCode);
+        if (outcome !== 'conflict') {
+          logger.info('payout settled', {
+            step: 'chain', action: decision.succeeded ? 'confirmed' : 'failed', payment_id: payout.paymentId, chain: payout.chain,
+            tx_hash: decision.hash, block: decision.block, confirmations: decision.confirmations, nonce: payout.nonce,
+          });
+        }
         results.set(payout.paymentId, outcome === 'conflict' ? { outcome: 'confirming', again: true } : { outcome: decision.succeeded ? 'succeeded' : 'failed', again: false });
       } catch (error) {
         results.set(payout.paymentId, { error });
@@ -173,7 +180,7 @@ async function inspect(deps: PayoutDeps, payout: Payout, snapshot: Snapshot): Pr
       return { kind: 'done', outcome: 'confirming', again: true };
     }
     const succeeded = found.kind === 'payout' && found.receipt.succeeded;
-    return { kind: 'settle', succeeded, hash: found.receipt.hash, failureCode: found.kind === 'fill' ? 'broadcast_rejected' : 'transfer_reverted' };
+    return { kind: 'settle', succeeded, hash: found.receipt.hash, block: found.receipt.blockNumber, confirmations, failureCode: found.kind === 'fill' ? 'broadcast_rejected' : 'transfer_reverted' };
   }
 
   const latest = payout.attempts.at(-1)!;

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { traceHeaderFor, traceMessageAttributes } from '#platform';
 import type { PayoutDeps } from './deps.js';
 
 const clampDelay = (seconds: number) => Math.min(Math.max(seconds, 0), 900);
@@ -10,6 +11,7 @@ export async function scheduleCheck(deps: PayoutDeps, paymentId: string, delaySe
       QueueUrl: deps.checkQueueUrl,
       MessageBody: JSON.stringify({ paymentId }),
       DelaySeconds: clampDelay(delaySeconds),
+      ...traceMessageAttributes(traceHeaderFor(paymentId)),
     }),
   );
 }
@@ -21,7 +23,8 @@ export async function scheduleChecks(deps: PayoutDeps, paymentIds: string[], del
     const ids = unique.slice(start, start + 10);
     const { Failed = [] } = await deps.sqs.send(new SendMessageBatchCommand({
       QueueUrl: deps.checkQueueUrl,
-      Entries: ids.map((paymentId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ paymentId }), DelaySeconds: clampDelay(delaySeconds) })),
+      // Each check carries its payment's trace (the caller's trace scope), which Lambda continues on AWS.
+      Entries: ids.map((paymentId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ paymentId }), DelaySeconds: clampDelay(delaySeconds), ...traceMessageAttributes(traceHeaderFor(paymentId)) })),
     }));
     if (Failed.length > 0) throw new Error(`the check queue refused ${Failed.length} of ${ids.length} messages: ${Failed.map((f) => f.Code).join(', ')}`);
   }

@@ -13,6 +13,8 @@ export const outboxItemSchema = z.discriminatedUnion('entity', [
     entity: z.literal('event'),
     merchantId: z.string().regex(/^mer_[0-9a-z]{26}$/),
     body: JSONStringified(eventSchema),
+    /** The X-Ray trace header of the work that wrote the event (lib/merchants/events.ts), if any. */
+    traceHeader: z.string().optional(),
   }),
   z.looseObject({
     entity: z.literal('platform-event'),

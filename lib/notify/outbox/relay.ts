@@ -3,6 +3,7 @@ import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBa
 import { eventKey } from '#merchants';
 import { bookedPayoutEventType } from '#money';
 import { reportJobEventType } from '#reports';
+import { traceMessageAttributes } from '#platform';
 import type { LanepayEvent } from '../events/schemas.js';
 import { submitMessages } from './submit-message.js';
 import { publishPlatformEvent, type AlertsDeps } from './alerts.js';
@@ -41,7 +42,7 @@ export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: Outbox
  */
 export async function relayOutboxItems(deps: RelayDeps & AlertsDeps, items: OutboxItem[]): Promise<RelayResult[]> {
   const merchant = items.filter((item) => item.entity === 'event');
-  const relayed = new Map((await relayEvents(deps, merchant.map((item) => ({ event: item.body, merchantId: item.merchantId })))).map((r) => [r.eventId, r]));
+  const relayed = new Map((await relayEvents(deps, merchant.map((item) => ({ event: item.body, merchantId: item.merchantId, traceHeader: item.traceHeader })))).map((r) => [r.eventId, r]));
   return Promise.all(items.map(async (item): Promise<RelayResult> => {
     if (item.entity === 'event') return relayed.get(item.body.id)!;
     try {
@@ -54,8 +55,8 @@ export async function relayOutboxItems(deps: RelayDeps & AlertsDeps, items: Outb
 }
 
 /** relayEvents for one event (the reconciler's re-drive); its error is thrown. */
-export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string): Promise<{ queues: string[] }> {
-  const [result] = await relayEvents(deps, [{ event, merchantId }]);
+export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantId: string, traceHeader?: string): Promise<{ queues: string[] }> {
+  const [result] = await relayEvents(deps, [{ event, merchantId, traceHeader }]);
   if ('error' in result!) throw result.error;
   return { queues: result!.targets };
 }
@@ -70,11 +71,13 @@ export async function relayEvent(deps: RelayDeps, event: LanepayEvent, merchantI
  * stream record can be delivered more than once. Then each event leaves the unrelayed index, so
  * the reconciler (lib/treasury/reconcile) only sees events whose relay never finished.
  */
-export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent; merchantId: string }[]): Promise<RelayResult[]> {
+export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent; merchantId: string; traceHeader?: string | undefined }[]): Promise<RelayResult[]> {
   const failures = new Map<string, unknown>();
   const fail = (eventIds: string[], error: unknown) => eventIds.forEach((id) => failures.set(id, failures.get(id) ?? error));
   // The merchant travels beside the event (which carries no merchant field) so consumers need no lookup.
-  const outgoing = events.map(({ event, merchantId }) => ({ eventIds: [event.id], body: JSON.stringify(event), attributes: attributesOf(event, merchantId) }));
+  // Each message carries its event's trace as AWSTraceHeader, which Lambda continues on AWS.
+  const outgoing = events.map(({ event, merchantId, traceHeader }) => ({ eventIds: [event.id], body: JSON.stringify(event), attributes: attributesOf(event, merchantId), traceHeader }));
+  const traceHeaders = new Map(events.flatMap(({ event, traceHeader }) => (traceHeader ? [[event.id, traceHeader] as const] : [])));
   const booked = new Set(events.filter(({ event }) => event.type === bookedPayoutEventType).map(({ event }) => event.id));
   const captured = events.filter(({ event }) => event.type === 'payment.processing').map(({ event }) => event);
   const reports = new Set(events.filter(({ event }) => event.type === reportJobEventType).map(({ event }) => event.id));
@@ -82,7 +85,7 @@ export async function relayEvents(deps: RelayDeps, events: { event: LanepayEvent
     sendInBatches(deps.sqs, deps.reportsQueueUrl, outgoing.filter((m) => reports.has(m.eventIds[0]!)), fail),
     sendInBatches(deps.sqs, deps.notifyQueueUrl, outgoing, fail),
     sendInBatches(deps.sqs, deps.flowTotalsQueueUrl, outgoing.filter((m) => booked.has(m.eventIds[0]!)), fail),
-    sendInBatches(deps.sqs, deps.chainSubmitQueueUrl, submitMessages(captured).map((m) => ({ ...m, attributes: {} })), fail),
+    sendInBatches(deps.sqs, deps.chainSubmitQueueUrl, submitMessages(captured, traceHeaders).map((m) => ({ ...m, attributes: {} })), fail),
   ]);
   return Promise.all(events.map(async ({ event }): Promise<RelayResult> => {
     const failed = failures.get(event.id);
@@ -103,6 +106,7 @@ interface Outgoing {
   attributes: Record<string, MessageAttributeValue>;
   groupId?: string;
   deduplicationId?: string;
+  traceHeader?: string | undefined;
 }
 
 function attributesOf(event: LanepayEvent, merchantId: string): Record<string, MessageAttributeValue> {
@@ -123,6 +127,7 @@ async function sendInBatches(sqs: SQSClient, queueUrl: string, messages: Outgoin
       MessageBody: m.body,
       ...(Object.keys(m.attributes).length > 0 ? { MessageAttributes: m.attributes } : {}),
       ...(m.groupId ? { MessageGroupId: m.groupId, MessageDeduplicationId: m.deduplicationId } : {}),
+      ...traceMessageAttributes(m.traceHeader),
     }));
     try {
       const { Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));

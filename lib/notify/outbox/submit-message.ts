@@ -22,6 +22,8 @@ export const payoutsRequestedSchema = z.strictObject({
   chain: z.string(),
   // No upper bound: a message queued under another setting is still taken (submit.ts cuts batches).
   events: z.array(eventSchema).min(1),
+  /** Each payment's trace header by event id: the message's own AWSTraceHeader can carry one trace only. */
+  traceHeaders: z.record(z.string(), z.string()).optional(),
 });
 export type PayoutsRequested = z.infer<typeof payoutsRequestedSchema>;
 
@@ -31,6 +33,8 @@ export interface SubmitMessage {
   deduplicationId: string;
   /** The events the message carries, in order. */
   eventIds: string[];
+  /** The first payment's trace, sent as the message's AWSTraceHeader. */
+  traceHeader?: string | undefined;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface SubmitMessage {
  * payment in two different messages (a stream batch retried in part) is harmless: chain-submit
  * takes each payment once (a payout already signed is re-broadcast, byte for byte).
  */
-export function submitMessages(events: LanepayEvent[]): SubmitMessage[] {
+export function submitMessages(events: LanepayEvent[], traceHeaders: ReadonlyMap<string, string> = new Map()): SubmitMessage[] {
   const byChain = new Map<string, LanepayEvent[]>();
   for (const event of events) {
     if (event.type !== 'payment.processing') throw new Error(`event ${event.id} (${event.type}) is not a captured payment`);
@@ -52,11 +56,13 @@ export function submitMessages(events: LanepayEvent[]): SubmitMessage[] {
     for (let start = 0; start < chainEvents.length; start += paymentsPerSubmitMessage) {
       const slice = chainEvents.slice(start, start + paymentsPerSubmitMessage);
       const paymentIds = slice.map((e) => e.data.object.id);
+      const traces = Object.fromEntries(slice.flatMap((e) => (traceHeaders.has(e.id) ? [[e.id, traceHeaders.get(e.id)!]] : [])));
       messages.push({
-        body: JSON.stringify({ type: 'payouts.requested', chain, events: slice } satisfies PayoutsRequested),
+        body: JSON.stringify({ type: 'payouts.requested', chain, events: slice, ...(Object.keys(traces).length > 0 ? { traceHeaders: traces } : {}) } satisfies PayoutsRequested),
         groupId: hotWalletGroup(chain),
         deduplicationId: paymentIds.length === 1 ? paymentIds[0]! : createHash('sha256').update(paymentIds.join(',')).digest('hex'),
         eventIds: slice.map((e) => e.id),
+        traceHeader: traceHeaders.get(slice[0]!.id),
       });
     }
   }

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { eventKey } from '#merchants';
-import { newId } from '#platform';
+import { newId, traceHeaderFor, traceMessageAttributes } from '#platform';
 import { eventSchema } from '../events/schemas.js';
 import { endpointEventItem, type WebhookEndpointEventType } from './events.js';
 import { type WebhookEndpoint } from './endpoint-object.js';
@@ -65,7 +65,7 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
     succeeded,
   };
   deps.logger.info('webhook attempt', {
-    endpointId: message.endpointId, eventId: message.eventId, attempt: message.attempt,
+    step: 'delivery', endpointId: message.endpointId, eventId: message.eventId, attempt: message.attempt,
     statusCode: attemptRecord.status_code, latencyMs: attemptRecord.latency_ms, error: attemptRecord.error,
   });
   if (succeeded) return recordSuccess(deps, record, message, attemptRecord);
@@ -276,6 +276,7 @@ async function enqueue(deps: WebhookDeps, message: DeliveryMessage): Promise<voi
       QueueUrl: deps.deliveryQueueUrl,
       MessageBody: JSON.stringify(message),
       DelaySeconds: queueDelaySeconds(message.notBeforeMs, deps.now().getTime()),
+      ...traceMessageAttributes(traceHeaderFor(message.objectId)),
     }),
   );
 }

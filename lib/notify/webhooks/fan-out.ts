@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItem
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { eventKey } from '#merchants';
-import { newId, NotFoundError, RateLimitedError, readItem } from '#platform';
+import { newId, NotFoundError, RateLimitedError, readItem, traceHeaderFor, traceMessageAttributes } from '#platform';
 import type { LanepayEvent } from '../events/schemas.js';
 import type { WebhookDeps } from './deps.js';
 import { endpointFromItem, endpointListPartition, fanOutKey, redeliveryCountKey, ttlIn, type EndpointRecord } from './items.js';
@@ -23,7 +23,8 @@ export async function fanOutEvent(deps: WebhookDeps, event: LanepayEvent, mercha
   ]);
   if (marker.Item) return { endpoints: Number(marker.Item.endpoints?.N ?? 0) };
   const endpoints = records.filter((record) => subscribes(record, event.type));
-  await enqueueDeliveries(deps, endpoints, event.id, merchantId, 'first');
+  const objectId = (event.data.object as { id?: unknown }).id;
+  await enqueueDeliveries(deps, endpoints, event.id, merchantId, 'first', typeof objectId === 'string' ? objectId : undefined);
   try {
     await deps.dynamodb.send(
       new PutItemCommand({
@@ -94,9 +95,9 @@ export async function merchantEndpoints(deps: Pick<WebhookDeps, 'dynamodb' | 'ta
   return records;
 }
 
-async function enqueueDeliveries(deps: WebhookDeps, endpoints: EndpointRecord[], eventId: string, merchantId: string, run: DeliveryMessage['run']): Promise<void> {
+async function enqueueDeliveries(deps: WebhookDeps, endpoints: EndpointRecord[], eventId: string, merchantId: string, run: DeliveryMessage['run'], objectId?: string): Promise<void> {
   const nowMs = deps.now().getTime();
-  await sendDeliveryMessages(deps, endpoints.map((record) => ({ endpointId: record.endpoint.id, eventId, merchantId, run, attempt: 1, notBeforeMs: nowMs })), eventId);
+  await sendDeliveryMessages(deps, endpoints.map((record) => ({ endpointId: record.endpoint.id, eventId, merchantId, run, attempt: 1, notBeforeMs: nowMs, ...(objectId ? { objectId } : {}) })), eventId);
 }
 
 /** Delivery messages, ten per SendMessageBatch; a refused one fails the call (the caller's message is retried). */
@@ -106,7 +107,8 @@ export async function sendDeliveryMessages(deps: WebhookDeps, messages: Delivery
     const result = await deps.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: deps.deliveryQueueUrl,
-        Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
+        // Each delivery carries the trace of the work that enqueued it (the notify record's).
+        Entries: batch.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message), ...traceMessageAttributes(traceHeaderFor(message.objectId)) })),
       }),
     );
     if (result.Failed && result.Failed.length > 0) {

@@ -72,5 +72,7 @@ export const deliveryMessageSchema = z.strictObject({
   run: z.union([z.literal('first'), z.string().regex(/^rd_[0-9a-z]{26}$/)]),
   attempt: z.number().int().min(1),
   notBeforeMs: z.number().int().min(0),
+  /** The payment or charge the event is about: the delivery's log lines name it (its trace is the message's AWSTraceHeader). */
+  objectId: z.string().max(64).optional(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

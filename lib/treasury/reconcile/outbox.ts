@@ -19,11 +19,13 @@ export async function* unrelayedEvents(
       if (!item?.body?.S || !item.merchantId?.S) continue;
       const event = eventSchema.parse(JSON.parse(item.body.S));
       const merchantId = item.merchantId.S;
+      // The event keeps its trace (lib/merchants/events.ts) when the reconciler sends it on.
+      const traceHeader = item.traceHeader?.S;
       yield {
         finding: { kind: 'event_not_relayed', subject: event.id, detail: `${event.type} of ${event.created_at} never relayed` },
         event,
         merchantId,
-        redrive: async () => { await relayEvent(deps, event, merchantId); },
+        redrive: async () => { await relayEvent(deps, event, merchantId, traceHeader); },
       };
     }
   }

@@ -96,3 +96,20 @@ describe('outbox relay of a stream batch', () => {
     expect(marked().sort()).toEqual([0, 1, 2, 6].map((i) => `EVENT#${events[i]!.id}`).sort());
   });
 });
+
+describe('outbox relay of traces', () => {
+  const header = (n: number) => `Root=1-67a0b1c2-${String(n).padStart(24, '0')};Sampled=1`;
+
+  it('sends each event with its own trace as AWSTraceHeader, and each payment\'s trace in a chain-submit message of several', async () => {
+    const { deps, batches } = relayDeps();
+    const events = [event(1, 'payment.processing'), event(2, 'payment.processing'), event(3, 'payment.authorized')];
+    const items = [{ ...item(events[0]!), traceHeader: header(1) }, { ...item(events[1]!), traceHeader: header(2) }, item(events[2]!)] as OutboxItem[];
+
+    await relayOutboxItems(deps, items);
+
+    expect(batches(deps.notifyQueueUrl).flat().map((e) => e.MessageSystemAttributes?.AWSTraceHeader.StringValue)).toEqual([header(1), header(2), undefined]);
+    const [submit] = batches(deps.chainSubmitQueueUrl).flat();
+    expect(submit.MessageSystemAttributes.AWSTraceHeader.StringValue).toBe(header(1));
+    expect(payoutsRequestedSchema.parse(JSON.parse(submit.MessageBody)).traceHeaders).toEqual({ [events[0]!.id]: header(1), [events[1]!.id]: header(2) });
+  });
+});
