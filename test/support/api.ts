@@ -10,8 +10,9 @@ export interface ApiResponse {
 /**
  * Calls the merchant API of the running serverless-offline, as a merchant's server would: a 503
  * `try_again` (nothing was written: writers raced past their budget, which a busy machine's
- * emulator makes likelier) is sent again with the same Idempotency-Key after its Retry-After, as the
- * SDK does, at most four times; `tryAgain: false` returns it as it came.
+ * emulator makes likelier) or `overloaded` (a sheddable route's class at its reserved concurrency:
+ * shed before any function ran) is sent again with the same Idempotency-Key after its Retry-After,
+ * as the SDK does, at most four times; `tryAgain: false` returns it as it came.
  */
 export async function api(
   method: string,
@@ -24,7 +25,7 @@ export async function api(
   if (method === 'POST' && options.idempotencyKey !== false) headers['Idempotency-Key'] ??= options.idempotencyKey ?? randomUUID();
   for (let attempt = 1; ; attempt += 1) {
     const response = await send(method, path, headers, options);
-    if (options.tryAgain === false || attempt === 5 || response.status !== 503 || response.body?.code !== 'try_again') return response;
+    if (options.tryAgain === false || attempt === 5 || response.status !== 503 || !['try_again', 'overloaded'].includes(response.body?.code)) return response;
     const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
     await new Promise((resolve) => setTimeout(resolve, (0.5 + Math.random() / 2) * retryAfterSeconds * 1000));
   }
