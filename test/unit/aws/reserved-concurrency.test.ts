@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { classGrades } from '#api/http/shedding.js';
-import { packagedTemplate } from '../../../scripts/stack/packaged-template.js';
+import { packagedTemplate, type PackagedTemplate } from '../../../scripts/stack/packaged-template.js';
 
 // Reserved concurrency per function class as a deploy sends it (docs/operations.md#concurrency):
 // judged on the packaged template, since osls compiles `reservedConcurrency` into each function.
@@ -26,8 +26,14 @@ const defaultQuota = 1000;
  * Each function's ReservedConcurrentExecutions in the packaged template of `stage`, by its serverless
  * name; osls's own deploy-time custom resource (the API's CloudWatch role) runs on the unreserved pool.
  */
+const templates: Record<string, PackagedTemplate> = {};
+// Packaging takes tens of seconds the first time after a change (then it is cached under .local/).
+beforeAll(() => {
+  for (const stage of ['prod', 'dev']) templates[stage] = packagedTemplate({ stage });
+}, 240_000);
+
 function reservations(stage: string): Record<string, number> {
-  const template = packagedTemplate({ stage });
+  const template = templates[stage]!;
   return Object.fromEntries(Object.values(template.Resources)
     .filter((resource) => resource.Type === 'AWS::Lambda::Function' && !String(resource.Properties!.FunctionName).includes('-custom-resource-'))
     .map((resource) => [String(resource.Properties!.FunctionName).replace(`lanepay-${stage}-`, ''), resource.Properties!.ReservedConcurrentExecutions as number]));
@@ -58,7 +64,7 @@ describe.each(['prod', 'dev'])('reserved concurrency in the packaged %s template
 
 describe('the overload answer in the packaged prod template', () => {
   it('answers a throttled invocation (INTEGRATION_FAILURE) with 503 overloaded and Retry-After', () => {
-    const template = packagedTemplate({ stage: 'prod' });
+    const template = templates.prod!;
     const response = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGateway::GatewayResponse' && resource.Properties!.ResponseType === 'INTEGRATION_FAILURE');
 
     expect(response?.Properties).toMatchObject({
