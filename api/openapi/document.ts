@@ -13,7 +13,7 @@ import { customerOpenApiPaths, customerOpenApiSchemas } from './customers.js';
 import { realtimeOpenApiPaths } from './realtime.js';
 import { refundOpenApiPaths, refundOpenApiSchemas } from './refunds.js';
 import { reportOpenApiPaths, reportOpenApiSchemas } from './reports.js';
-import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
+import { bodyProblems, idempotencyHeader, idParam, json, jsonExample, jsonSchema, listParams, problems, withSheddingResponses } from './parts.js';
 import { webhooksSection } from './webhooks.js';
 import { httpProblemCodes } from '../http/problem.js';
 
@@ -303,7 +303,7 @@ const documentHeader = {
 export function openApiDocument(): Record<string, unknown> {
   cached ??= {
     ...documentHeader,
-    paths,
+    paths: withSheddingResponses(paths),
     webhooks: webhooksSection(),
     components: {
       securitySchemes: {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { routeGrade } from '../http/shedding.js';
 
 /**
  * Building blocks of the OpenAPI document (api/openapi/document.ts): JSON Schema from zod, problem
@@ -32,7 +33,7 @@ const problemDescriptions = {
   423: 'The member is locked after five wrong one-time codes (`member_locked`); retry after `retry_after` seconds',
   429: 'Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key',
   500: 'Internal error, logged; retrying with the same Idempotency-Key is safe',
-  503: 'Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key',
+  503: 'Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route\'s reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key',
 } as const;
 export type ProblemStatus = keyof typeof problemDescriptions;
 
@@ -73,4 +74,21 @@ export function listParams(cursor: string) {
     { name: 'limit', in: 'query', description: 'Page size', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
     { name: 'starting_after', in: 'query', description: 'The last id of the previous page', schema: { type: 'string', pattern: cursor } },
   ];
+}
+
+/** The 503 of a sheddable operation (api/http/shedding.ts): the gateway's answer while its class is at its cap. */
+const overloadedResponse = {
+  description: 'Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key)',
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } },
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+};
+
+type Operations = Record<string, { responses?: Record<string, unknown> } & Record<string, unknown>>;
+
+/** `paths` with the overloaded 503 on every sheddable operation (api/http/shedding.ts's table). */
+export function withSheddingResponses<Paths extends Record<string, Operations>>(paths: Paths): Paths {
+  return Object.fromEntries(Object.entries(paths).map(([route, operations]) => [route, Object.fromEntries(Object.entries(operations).map(([method, operation]) => [
+    method,
+    operation.responses && routeGrade(method, route) === 'sheddable' ? { ...operation, responses: { ...operation.responses, '503': overloadedResponse } } : operation,
+  ]))])) as Paths;
 }

@@ -2990,9 +2990,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,9 +3062,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3168,9 +3172,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3244,9 +3250,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,9 +3371,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3440,9 +3450,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3534,9 +3546,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3628,9 +3642,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3698,7 +3714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3826,7 +3842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3903,7 +3919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3985,7 +4001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4093,7 +4109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4175,7 +4191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4321,7 +4337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,7 +4407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4517,7 +4533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4594,7 +4610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4721,9 +4737,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4798,9 +4816,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4894,9 +4914,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4966,7 +4988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5095,7 +5117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,7 +5246,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5294,7 +5316,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5405,7 +5427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5500,7 +5522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5565,7 +5587,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5683,7 +5705,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,9 +5770,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5822,9 +5846,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5899,9 +5925,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,9 +6006,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6101,9 +6131,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6178,9 +6210,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6256,9 +6290,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6394,7 +6430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6471,9 +6507,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6596,7 +6634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6694,7 +6732,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Busy (`try_again`: nothing was written), the API key could not be checked just now (`authorizer_unavailable`), or this route's reserved capacity is used up (`overloaded`; both answered by the gateway); retry after `Retry-After` seconds with the same Idempotency-Key */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6759,9 +6797,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6837,9 +6877,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6916,9 +6958,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6988,9 +7032,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7065,9 +7111,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7142,9 +7190,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7212,9 +7262,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7326,9 +7378,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7403,9 +7457,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7480,9 +7536,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7557,9 +7615,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7639,9 +7699,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Busy, or the API key could not be checked just now; retry after `Retry-After` seconds with the same Idempotency-Key */
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

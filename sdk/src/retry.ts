@@ -16,12 +16,13 @@ export type AttemptFailure =
 /**
  * Whether another attempt may help and is safe. `idempotent` says whether a repeat of the request
  * can do its effect twice: GET and DELETE, and POSTs carrying an Idempotency-Key the API honours.
- * A 429 and a 503 `try_again` (a write conflict: nothing was written) are retried for every
- * request, since the API refused them before doing anything.
+ * A 429, a 503 `try_again` (a write conflict: nothing was written) and a 503 `overloaded` (the
+ * gateway shed the request before any function ran) are retried for every request, since the API
+ * refused them before doing anything.
  */
 export function shouldRetry(failure: AttemptFailure, idempotent: boolean): boolean {
   if (failure.kind === 'connection') return idempotent;
-  if (failure.status === 429 || failure.code === 'try_again') return true;
+  if (failure.status === 429 || failure.code === 'try_again' || failure.code === 'overloaded') return true;
   if (!idempotent) return false;
   if (failure.status === 409) return failure.code === 'idempotency_key_in_use';
   return failure.status >= 500;

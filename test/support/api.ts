@@ -11,7 +11,9 @@ export interface ApiResponse {
  * Calls the merchant API of the running serverless-offline, as a merchant's server would: a 503
  * `try_again` (nothing was written: writers raced past their budget, which a busy machine's
  * emulator makes likelier) is sent again with the same Idempotency-Key after its Retry-After, as the
- * SDK does, at most four times; `tryAgain: false` returns it as it came.
+ * SDK does, at most four times; `overloaded` (the route's function at its reserved concurrency, shed
+ * before it ran) for up to 40 s, since test/adversarial/shedding.test.ts floods the statements
+ * route for 20 s while other files may ask it too. `tryAgain: false` returns either as it came.
  */
 export async function api(
   method: string,
@@ -22,9 +24,12 @@ export async function api(
   if (options.key) headers.Authorization = `Bearer ${options.key}`;
   if (options.body !== undefined || options.rawBody !== undefined) headers['Content-Type'] ??= 'application/json';
   if (method === 'POST' && options.idempotencyKey !== false) headers['Idempotency-Key'] ??= options.idempotencyKey ?? randomUUID();
+  const overloadedUntilMs = Date.now() + 40_000;
   for (let attempt = 1; ; attempt += 1) {
     const response = await send(method, path, headers, options);
-    if (options.tryAgain === false || attempt === 5 || response.status !== 503 || response.body?.code !== 'try_again') return response;
+    if (options.tryAgain === false || response.status !== 503) return response;
+    const retry = response.body?.code === 'try_again' ? attempt < 5 : response.body?.code === 'overloaded' && Date.now() < overloadedUntilMs;
+    if (!retry) return response;
     const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
     await new Promise((resolve) => setTimeout(resolve, (0.5 + Math.random() / 2) * retryAfterSeconds * 1000));
   }

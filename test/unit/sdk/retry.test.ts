@@ -22,11 +22,12 @@ describe('SDK retry schedule', () => {
     expect(parseRetryAfterMs('soon', now)).toBeUndefined();
   });
 
-  it('repeats only what cannot apply twice: 5xx and idempotency_key_in_use for idempotent calls, 429 and try_again for all', () => {
+  it('repeats only what cannot apply twice: 5xx and idempotency_key_in_use for idempotent calls, 429, try_again and overloaded for all', () => {
     const status = (code: number, problemCode?: string) => ({ kind: 'status', status: code, code: problemCode, retryAfter: null }) as const;
     expect(shouldRetry(status(503), true)).toBe(true);
     expect(shouldRetry(status(503), false)).toBe(false);
     expect(shouldRetry(status(503, 'try_again'), false)).toBe(true);
+    expect(shouldRetry(status(503, 'overloaded'), false)).toBe(true);
     expect(shouldRetry(status(429), false)).toBe(true);
     expect(shouldRetry(status(409, 'idempotency_key_in_use'), true)).toBe(true);
     expect(shouldRetry(status(409, 'payment_not_capturable'), true)).toBe(false);

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { api, type ApiResponse } from '../support/api.js';
+import { fundedMerchant, someAddress, usdc } from '../support/deps.js';
+
+// Issue 24, "Graded degradation": a flood on a sheddable route must be shed before the payment path
+// suffers. The statement (GET /v1/statements, function statements, class `api`) is the dearest read a
+// merchant key can ask for: it reads the ledger and the audit log the authorizations write, and signs
+// in KMS. Locally its offered rate stays low (16 a second), since the local gateway is one
+// serverless-offline process on the same cores, where AWS's gateway is not the bottleneck. On AWS the
+// class's reserved concurrency throttles the excess and API Gateway answers it with the
+// INTEGRATION_FAILURE gateway response (infra/api.yml: 503 `overloaded`, Retry-After); the local
+// stack's serverless-offline is patched to do the same (patches/serverless-offline+*.patch).
+//
+// Before the shedding (the local stack queued every invocation past its instances), see
+// docs/operations.md "Shedding" for the figures.
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8')) as { local: { concurrency: Record<string, number> } };
+const cap = settings.local.concurrency.api!;
+const overloaded = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'api.yml'), 'utf8')).Resources.IntegrationFailureProblem?.Properties;
+
+const floodSeconds = 20;
+// Twice the local cap, fixed so that a run with the shedding turned off (a cap above it) sends the same flood.
+const floodPerSecond = 16;
+const authorizationsPerSecond = 2;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
+}
+
+/** A refused connection (the API's server saturated) as status 0, so the outcome is asserted, not thrown. */
+const unreachable = (error: unknown): ApiResponse => ({ status: 0, headers: new Headers(), body: String(error) });
+
+async function timed(send: () => Promise<ApiResponse>): Promise<ApiResponse & { ms: number }> {
+  const started = performance.now();
+  const response = await send().catch(unreachable);
+  return { ...response, ms: performance.now() - started };
+}
+
+describe('a flood of statements (sheddable) beside authorizations (critical)', () => {
+  it(`sheds the statements past the api class's ${cap} concurrent with 503 overloaded and Retry-After, and every authorization succeeds`, { timeout: 180_000 }, async () => {
+    expect(floodPerSecond).toBeGreaterThanOrEqual(2 * cap);
+    const merchant = await fundedMerchant(usdc(1_000_000));
+    const authorize = () => timed(() => api('POST', '/v1/payments', {
+      key: merchant.api_key, body: { amount: '1000', asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' },
+    }));
+    // Something to state, and warm authorize and statements containers before anything is measured.
+    for (let i = 0; i < 5; i += 1) expect((await authorize()).status).toBe(201);
+    const window = `from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`;
+    const statement = () => api('GET', `/v1/statements?${window}`, { key: merchant.api_key, tryAgain: false }).catch(unreachable);
+    expect((await statement()).status).toBe(200);
+
+    const loadBefore = os.loadavg()[0]!;
+    // A wave every second, each sent without waiting for the last (as a client that ignores
+    // Retry-After), for the whole run.
+    const flood: Promise<ApiResponse>[] = [];
+    const floodUntil = Date.now() + floodSeconds * 1000;
+    const waves = (async () => {
+      while (Date.now() < floodUntil) {
+        for (let i = 0; i < floodPerSecond; i += 1) flood.push(statement());
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    })();
+    const authorizations: Promise<ApiResponse & { ms: number }>[] = [];
+    const startedMs = Date.now();
+    for (let i = 0; i < floodSeconds * authorizationsPerSecond; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedMs + (i * 1000) / authorizationsPerSecond - Date.now())));
+      authorizations.push(authorize());
+    }
+    await waves;
+    const authorized = await Promise.all(authorizations);
+    const statements = await Promise.all(flood);
+
+    const served = statements.filter((r) => r.status === 200).length;
+    const shed = statements.filter((r) => r.status === 503);
+    const ms = authorized.map((r) => r.ms);
+    console.log(`statement flood: ${statements.length} statements (${served} served, ${shed.length} shed) beside ${authorized.length} authorizations: p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms, max ${percentile(ms, 100)} ms (load ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})`);
+
+    expect(authorized.map((r) => r.status)).toEqual(authorized.map(() => 201));
+    expect(statements.filter((r) => r.status !== 200 && r.status !== 503).map((r) => [r.status, r.body])).toEqual([]);
+    // Each wave alone is at least twice the cap: at least the second half of the first is shed.
+    expect(shed.length).toBeGreaterThanOrEqual(cap);
+    for (const refused of shed) {
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body).toEqual(JSON.parse(overloaded?.ResponseTemplates['application/json'] ?? 'null'));
+    }
+  });
+});
