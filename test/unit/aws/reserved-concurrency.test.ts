@@ -9,7 +9,7 @@ import { packagedTemplate, type PackagedTemplate } from '../../../scripts/stack/
 // Reserved concurrency per function class as a deploy sends it (docs/operations.md#concurrency):
 // judged on the packaged template, since osls compiles `reservedConcurrency` into each function.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8')) as Record<string, { concurrency: Record<string, number> }>;
+const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8'), { merge: true }) as Record<string, { concurrency: Record<string, number> }>;
 const functionFiles = fs.readdirSync(path.join(repoRoot, 'functions')).filter((f) => f.endsWith('.yml'));
 const classByFunction: Record<string, string | number> = Object.fromEntries(functionFiles.flatMap((file) => Object.entries(
   parse(fs.readFileSync(path.join(repoRoot, 'functions', file), 'utf8')) as Record<string, { reservedConcurrency: string | number }>,

@@ -8,7 +8,7 @@ import { openApiDocument } from '#api/openapi/document.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const functionFiles = fs.readdirSync(path.join(repoRoot, 'functions')).filter((f) => f.endsWith('.yml'));
-const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8')) as Record<string, { concurrency: Record<string, number> }>;
+const settings = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'settings.yml'), 'utf8'), { merge: true }) as Record<string, { concurrency: Record<string, number> }>;
 
 type FunctionDefinition = { reservedConcurrency?: string | number; events?: Record<string, { method?: string; path?: string; maximumConcurrency?: number }>[] };
 const functions: Record<string, FunctionDefinition> = Object.assign({}, ...functionFiles.map((file) => parse(fs.readFileSync(path.join(repoRoot, 'functions', file), 'utf8'))));
