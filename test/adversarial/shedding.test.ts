@@ -10,8 +10,8 @@ import { fundedMerchant, someAddress, usdc } from '../support/deps.js';
 // Issue 24, "Graded degradation": a flood on a sheddable route must be shed before the payment path
 // suffers. The statement (GET /v1/statements, function statements, class `api`) is the dearest read a
 // merchant key can ask for: it reads the ledger and the audit log the authorizations write, and signs
-// in KMS. Locally its offered rate stays low (16 a second), since the local gateway is one
-// serverless-offline process on the same cores, where AWS's gateway is not the bottleneck. On AWS the
+// in KMS. Locally the flood is two short bursts (the suite's other files share the stack, and the
+// local gateway is one serverless-offline process on the same cores). On AWS the
 // class's reserved concurrency throttles the excess and API Gateway answers it with the
 // INTEGRATION_FAILURE gateway response (infra/api.yml: 503 `overloaded`, Retry-After); the local
 // stack's serverless-offline is patched to do the same (patches/serverless-offline+*.patch).
