@@ -13,7 +13,7 @@ export interface ApiResponse {
  * emulator makes likelier) is sent again with the same Idempotency-Key after its Retry-After, as the
  * SDK does, at most four times; `overloaded` (the route's function at its reserved concurrency, shed
  * before it ran) for up to 40 s, since test/adversarial/shedding.test.ts floods the statements
- * route for 20 s while other files may ask it too. `tryAgain: false` returns either as it came.
+ * route for up to 30 s while other files may ask it too. `tryAgain: false` returns either as it came.
  */
 export async function api(
   method: string,
