@@ -38,14 +38,14 @@ export const limits = {
  * verifies claim signatures with ethers (verifyMessage) and, through #money, carries every payment
  * schema, which esbuild keeps since building a zod schema is a call it cannot prove pure.
  * The trace scope and its log formatter (issue 24, about 1 KiB in every function) took approvals and
- * reports-api past their limits by under 1 KiB: 10 KiB more each.
+ * reports-api past their limits by under 1 KiB (reports-api's cold start too): 10 KiB more each.
  */
 export const exceptions = {
   approvals: { totalKiB: 1035, initKiB: 600 },
   refunds: { totalKiB: 760, initKiB: 600 },
   console: { totalKiB: 1140, initKiB: 950 },
   liquidity: { totalKiB: 915, initKiB: 775 },
-  'reports-api': { totalKiB: 775, initKiB: 640 },
+  'reports-api': { totalKiB: 775, initKiB: 650 },
   reports: { totalKiB: 1235, initKiB: 1100 },
 };
 
