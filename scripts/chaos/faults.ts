@@ -17,6 +17,8 @@ export type Fault =
 export interface PlannedFault {
   /** Seconds after the workload starts. */
   atSeconds: number;
+  /** When it should be over (a restart is reckoned at 10 s). */
+  endsAtSeconds: number;
   fault: Fault;
 }
 
@@ -24,10 +26,10 @@ const freezable = ['dynamodb', 'sqs', 'kms', 'local-a', 'local-b'] as const;
 const killable = ['sqs', 'offline'] as const;
 
 /**
- * A seeded schedule of faults, one at a time, within `workloadSeconds`: first each kind once in a
- * shuffled order (a freeze of each frozen component, a kill of each killed one), then random
- * ones while time remains. A gap of 3–15 s separates one fault's end from the next one's start, so
- * the system sometimes recovers between faults and sometimes does not.
+ * A seeded schedule of faults, one at a time: first each kind once in a shuffled order (a freeze of
+ * each frozen component, a kill of each killed one), even past `workloadSeconds` (the workload is
+ * lengthened to cover them), then random ones while time remains. A gap of 2–10 s separates one
+ * fault's end from the next one's start, so the system sometimes recovers in between and sometimes not.
  */
 export function planFaults(seed: number, workloadSeconds: number, freezeSeconds: { min: number; max: number }): PlannedFault[] {
   const rng = xoroshiro128plus(seed);
@@ -41,11 +43,12 @@ export function planFaults(seed: number, workloadSeconds: number, freezeSeconds:
   }
   const plan: PlannedFault[] = [];
   let at = int(3, 10);
-  for (let i = 0; at < workloadSeconds; i += 1) {
+  for (let i = 0; i < each.length || at < workloadSeconds; i += 1) {
     const fault = each[i] ?? (int(0, 2) === 0 ? { kind: 'kill' as const, component: killable[int(0, 1)]! } : freeze(freezable[int(0, freezable.length - 1)]!));
-    plan.push({ atSeconds: at, fault });
-    // A kill and restart takes 10-60 s here (offline, ElasticMQ's JVM); reckon 20 s.
-    at += (fault.kind === 'freeze' ? fault.seconds : 20) + int(3, 15);
+    // A kill and restart took 3-5 s at a load of 10-20 (ElasticMQ's JVM, offline); reckon 10 s.
+    const endsAt = at + (fault.kind === 'freeze' ? fault.seconds : 10);
+    plan.push({ atSeconds: at, endsAtSeconds: endsAt, fault });
+    at = endsAt + int(2, 10);
   }
   return plan;
 }

@@ -51,6 +51,8 @@ log(`chaos (${profile.name}): seed ${seed} (replay: npm run chaos --${args.short
 log('frozen (SIGSTOP/SIGCONT), never killed: moto (DynamoDB; its data is in memory only), local-kms (KMS) and both hardhat nodes (their chains are in memory only: hardhat 2 cannot keep one across a restart)');
 log('killed (SIGKILL) and restarted on the same ports: ElasticMQ (queues and messages on disk for this run) and serverless offline (stateless)');
 const plan = planFaults(seed, profile.workloadSeconds, profile.freezeSeconds);
+// The workload outlasts the last fault, so every fault lands on a system under load.
+const workloadSeconds = Math.max(profile.workloadSeconds, (plan.at(-1)?.endsAtSeconds ?? 0) + 10);
 for (const planned of plan) log(`  planned at +${planned.atSeconds}s of the workload: ${describeFault(planned.fault)}`);
 
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-chaos-stack-'));
@@ -77,13 +79,18 @@ try {
     const died = running.died.then((message) => {
       throw new Error(`a component died outside the plan: ${message}`);
     });
-    log(`workload: ${profile.workloadSeconds} s, a payout every ${profile.payoutEveryMs / 1000} s, a paid charge every ${profile.chargeEveryMs / 1000} s; merchant ${merchantId}`);
+    // Raced below; a death after the last race (during the checks) must not crash the run past its cleanup.
+    died.catch(() => {});
+    log(`workload: ${workloadSeconds} s, a payout every ${profile.payoutEveryMs / 1000} s, a paid charge every ${profile.chargeEveryMs / 1000} s; merchant ${merchantId}`);
     const workloadStartMs = Date.now();
     const faultLog: FaultRecord[] = [];
     const faults = (async () => {
       for (const planned of plan) {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, workloadStartMs + planned.atSeconds * 1000 - Date.now())));
-        if (Date.now() > workloadStartMs + profile.workloadSeconds * 1000) break;
+        // Mid-invocation: a kill of offline waits (at most 10 s) for a request of the workload in flight.
+        for (const until = Date.now() + 10_000; planned.fault.component === 'offline' && api.inFlight() === 0 && Date.now() < until;) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         const record: FaultRecord = { fault: planned.fault, startedAtMs: Date.now(), endedAtMs: 0, inFlight: api.inFlight() };
         log(`fault: ${describeFault(planned.fault)}: begins (${record.inFlight} API requests in flight)`);
         try {
@@ -97,7 +104,7 @@ try {
       }
     })();
     const workload = await Promise.race([
-      Promise.all([runWorkload({ info, api, seconds: profile.workloadSeconds, payoutEveryMs: profile.payoutEveryMs, chargeEveryMs: profile.chargeEveryMs, log }), faults]).then(([w]) => w),
+      Promise.all([runWorkload({ info, api, seconds: workloadSeconds, payoutEveryMs: profile.payoutEveryMs, chargeEveryMs: profile.chargeEveryMs, log }), faults]).then(([w]) => w),
       died,
     ]);
     const answered = workload.payouts.filter((p) => p.id).length;
@@ -175,7 +182,7 @@ process.exitCode = failed ? 1 : 0;
 
 /** The reconciler, in dry run over everything settled, finds nothing for a human: the ledger and the chains agree. */
 async function reconcilerClean(stackFile: string): Promise<CheckResult> {
-  const run = await lanepay(stackFile, ['reconcile', '--older-than', '0s', '--dry-run', '--json']);
+  const run = await lanepay(stackFile, ['reconcile', '--older-than', '1s', '--dry-run', '--json']);
   let report: { checked?: Record<string, number>; redriven?: unknown[]; raised?: { kind: string; subject: string; detail: string }[]; errors?: { message: string }[] } = {};
   try {
     report = JSON.parse(run.stdout) as typeof report;
