@@ -23,7 +23,8 @@ export interface SettleOptions {
  * `lanepay reconcile --older-than 60s` once a minute (re-relays events the stream lost, re-drives
  * stuck payouts; the local schedule runs it every 5 minutes for payments 15 minutes old), and a
  * dead-letter redrive (SQS StartMessageMoveTask, the console's "Start DLQ redrive") of any message
- * a dead-letter queue received. Returns what it did, for the report.
+ * a dead-letter queue received, and `lanepay outbox replay` of any stream range the outbox relay gave
+ * up on. Returns what it did, for the report.
  */
 export async function settle(options: SettleOptions) {
   const { info, api, log } = options;
@@ -42,8 +43,11 @@ export async function settle(options: SettleOptions) {
     };
     const dead = await deadLetters(options.sqs, info);
     for (const [logicalId, count] of dead) {
-      const outcome = await options.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: info.queues[logicalId]!.arn }))
-        .then(() => 'redriven to its source queue', (error: Error) => `redrive refused: ${error.message}`);
+      // The outbox relay's on-failure queue holds stream ranges, not messages of a source queue: its tool is `lanepay outbox replay`.
+      const outcome = logicalId === 'OutboxRelayFailureQueue'
+        ? await lanepay(options.stackFile, ['outbox', 'replay']).then((run) => `lanepay outbox replay (exit ${run.code}): ${run.stdout.trim().split('\n').at(-1)}`)
+        : await options.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: info.queues[logicalId]!.arn }))
+          .then(() => 'redriven to its source queue', (error: Error) => `redrive refused: ${error.message}`);
       const line = `${logicalId}: ${count} dead-lettered message(s), ${outcome}`;
       actions.push(line);
       log(line);
