@@ -103,11 +103,13 @@ function spawnElasticMq(tools: InstalledTools, runDir: string): Service {
 
 /**
  * ElasticMQ's configuration. With `dataDir`, queues (queues-storage) and messages (messages-storage,
- * H2) survive a restart; both are needed: the message store alone brings back no queue.
+ * H2) survive a restart; both are needed: the message store alone brings back no queue. H2 commits
+ * to disk up to 500 ms late by default, so a SIGKILL lost messages ElasticMQ had already accepted
+ * (events that never reached a webhook in the chaos run); WRITE_DELAY=0 writes each commit at once.
  */
 function elasticmqConfig(port: number, dataDir?: string): string {
   const storage = dataDir === undefined ? '' : `queues-storage { enabled = true, path = "${path.join(dataDir, 'queues.conf')}" }
-messages-storage { enabled = true, uri = "jdbc:h2:${path.join(dataDir, 'messages')}" }
+messages-storage { enabled = true, uri = "jdbc:h2:${path.join(dataDir, 'messages')};WRITE_DELAY=0" }
 `;
   return `include classpath("application.conf")
 node-address { protocol = http, host = 127.0.0.1, port = ${port}, context-path = "" }
