@@ -39,6 +39,9 @@ export async function startOffline(options: OfflineOptions): Promise<Service> {
   // after a rebuild instead (onFunctionsRebuilt).
   const args = [serverlessBin, 'offline', 'start', '--stage', options.stage ?? 'local', '--noSponsor'];
 
+  // Appended, so a restart (dev's rebuilds, scripts/chaos's kills) keeps the functions' earlier
+  // logs; the ready line is looked for only in what this start writes.
+  const logOffset = fileSize(logFile);
   const service = startService('serverless offline', process.execPath, args, {
     cwd: repoRoot,
     env: {
@@ -54,6 +57,7 @@ export async function startOffline(options: OfflineOptions): Promise<Service> {
       SLS_OFFLINE_MAX_INSTANCES_PER_FUNCTION: process.env.LANEPAY_OFFLINE_MAX_INSTANCES ?? '8',
     },
     logFile,
+    append: true,
   });
   const httpUrl = `http://127.0.0.1:${options.ports.http}`;
   try {
@@ -61,7 +65,7 @@ export async function startOffline(options: OfflineOptions): Promise<Service> {
     // HTTP server listens; its plugins (SQS, streams) start before that line.
     await waitUntilReady(
       service,
-      async () => logContains(logFile, 'Server ready: ') || (await answersHttp(httpUrl)),
+      async () => logContains(logFile, 'Server ready: ', logOffset) || (await answersHttp(httpUrl)),
       options.startTimeoutMs ?? 60_000,
     );
   } catch (error) {
@@ -132,10 +136,18 @@ function rebuildCount(logFile: string): number {
   }
 }
 
-function logContains(file: string, text: string): boolean {
+function logContains(file: string, text: string, fromByte = 0): boolean {
   try {
-    return fs.readFileSync(file, 'utf8').includes(text);
+    return fs.readFileSync(file).subarray(fromByte).toString('utf8').includes(text);
   } catch {
     return false;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }

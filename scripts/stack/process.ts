@@ -66,10 +66,10 @@ export function startService(
   name: string,
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string },
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string; append?: boolean },
 ): Service {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const log = fs.openSync(options.logFile, 'w');
+  const log = fs.openSync(options.logFile, options.append ? 'a' : 'w');
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

@@ -6,7 +6,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsSigner } from '#lib/chains/kms-signer.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { deployDepositFactory, fundAddress, startChains, type RunningChain } from './chains.js';
-import { startEmulators, type RunningEmulators } from './emulators.js';
+import { restartElasticMq, startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
 import { localChainEntries } from './registry.js';
 import { installTools } from './install.js';
@@ -27,6 +27,8 @@ export interface StackOptions {
    * --reloadHandler, took 8-14 GB and fell over under a burst of 100 requests).
    */
   watch: boolean;
+  /** ElasticMQ keeps its queues and messages on disk, so `faults.restart('sqs')` loses none (scripts/chaos). */
+  durableQueues?: boolean;
   log: (line: string) => void;
 }
 
@@ -35,6 +37,21 @@ export interface RunningStack {
   stop(): Promise<void>;
   /** Settles with a message naming the first component that exited while the stack was up. */
   died: Promise<string>;
+  faults: StackFaults;
+}
+
+/** The stack's long-running processes, by role. */
+export const stackComponents = ['dynamodb', 'sqs', 'kms', 'local-a', 'local-b', 'offline'] as const;
+export type StackComponent = (typeof stackComponents)[number];
+
+/**
+ * Fault injection for scripts/chaos: signals to a component's processes (SIGSTOP freezes it,
+ * SIGCONT resumes it) and a kill followed by a start on the same ports, for the components whose
+ * state survives one (serverless offline is stateless; ElasticMQ with `durableQueues`).
+ */
+export interface StackFaults {
+  signal(component: StackComponent, signal: NodeJS.Signals): void;
+  restart(component: 'sqs' | 'offline'): Promise<void>;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,6 +86,8 @@ interface Startup {
   ports: ReturnType<typeof stackPorts>;
   stops: { name: string; stop: () => Promise<void> }[];
   watchdog: ReturnType<typeof deathWatch>;
+  /** Each component's current process (a restart replaces it). */
+  live: Map<StackComponent, LiveProcess>;
   /** Runs one step of the start-up and logs how long it took. */
   step: <T>(what: string, run: () => Promise<T>) => Promise<T>;
 }
@@ -84,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ports: stackPorts(options.portBase),
     stops: [],
     watchdog: deathWatch(),
+    live: new Map(),
     step: async (what, run) => {
       const startedAt = Date.now();
       const result = await run();
@@ -113,12 +133,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
     await step('sanctions list loaded', () => loadSanctionsList(endpoints.dynamodb, provisioned.tableName));
     const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
-    await startWatchedOffline(startup, {
+    const offlineOptions: OfflineOptions = {
       endpoints,
       ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
       chainRegistry: JSON.stringify(localChainEntries(stackChains)),
       runDir: options.runDir,
-    });
+    };
+    await startWatchedOffline(startup, offlineOptions);
 
     const info: StackInfo = {
       stage: 'local',
@@ -134,7 +155,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       chains: stackChains,
       functionLog: offlineLogFile(options.runDir),
     };
-    return { info, stop, died: startup.watchdog.died };
+    return { info, stop, died: startup.watchdog.died, faults: stackFaults(startup, tools, offlineOptions) };
   } catch (error) {
     await stop();
     throw error;
@@ -156,8 +177,11 @@ async function stopStartup({ stops, watchdog, options }: Startup): Promise<void>
 function startServices(startup: Startup, tools: Awaited<ReturnType<typeof installTools>>, endpoints: Endpoints) {
   const { ports, stops, watchdog, options } = startup;
   return settleAll([
-    startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir).then((running: RunningEmulators) => {
-      stops.push({ name: 'emulators', stop: async () => void (await Promise.all(running.services.map((service) => service.stop()))) });
+    startEmulators(tools, { dynamodb: ports.dynamodb, sqs: ports.sqs, kms: ports.kms }, options.runDir, { durableQueues: options.durableQueues }).then((running: RunningEmulators) => {
+      const emulators = ['dynamodb', 'sqs', 'kms'] as const;
+      for (const name of emulators) startup.live.set(name, groupProcess(running[name]));
+      // The live ones: a restarted ElasticMQ is not the one started here.
+      stops.push({ name: 'emulators', stop: async () => void (await Promise.all(emulators.map((name) => startup.live.get(name)!.stop()))) });
       running.services.forEach((service) => watchdog.watch(service));
       return running;
     }),
@@ -168,6 +192,10 @@ function startServices(startup: Startup, tools: Awaited<ReturnType<typeof instal
       (running: RunningChain[]) => {
         stops.push({ name: 'chains', stop: async () => void (await Promise.all(running.map((chain) => chain.stop()))) });
         running.forEach((chain) => watchdog.watch({ name: `chain ${chain.name} (hardhat)`, child: chain.child, logFile: chain.logFile }));
+        // The hardhat node is one process, not a group of its own (chains.ts).
+        for (const chain of running) {
+          startup.live.set(chain.name as StackComponent, { child: chain.child, signal: (signal) => void chain.child.kill(signal), stop: chain.stop });
+        }
         return running;
       },
       // chains.ts throws plain errors; their messages already say what to do.
@@ -188,18 +216,59 @@ function startServices(startup: Startup, tools: Awaited<ReturnType<typeof instal
 /** Serverless offline, watched; in dev mode restarted after every rebuild of the functions. */
 async function startWatchedOffline(startup: Startup, offlineOptions: OfflineOptions): Promise<void> {
   const { stops, watchdog, step, options } = startup;
-  let offline = await step('serverless offline ready', () => startOffline(offlineOptions));
-  stops.push({ name: 'serverless offline', stop: () => offline.stop() });
+  const offline = await step('serverless offline ready', () => startOffline(offlineOptions));
+  startup.live.set('offline', groupProcess(offline));
+  stops.push({ name: 'serverless offline', stop: () => startup.live.get('offline')!.stop() });
   watchdog.watch(offline);
   if (!options.watch) return;
   const restarts = onFunctionsRebuilt(options.runDir, async () => {
     options.log('functions rebuilt: restarting serverless offline');
-    watchdog.unwatch(offline);
-    await offline.stop();
-    offline = await step('serverless offline ready again', () => startOffline(offlineOptions));
+    const old = startup.live.get('offline')!;
+    watchdog.unwatch(old);
+    await old.stop();
+    const offline = await step('serverless offline ready again', () => startOffline(offlineOptions));
+    startup.live.set('offline', groupProcess(offline));
     watchdog.watch(offline);
   });
   stops.push(restarts);
+}
+
+/** A component's current process: how to signal it and stop it. */
+interface LiveProcess {
+  child: Service['child'];
+  signal(signal: NodeJS.Signals): void;
+  stop(): Promise<void>;
+}
+
+/** A service started in a process group of its own (process.ts): signals go to the whole group. */
+function groupProcess(service: Service): LiveProcess {
+  return {
+    child: service.child,
+    signal: (signal) => {
+      if (service.child.pid !== undefined && service.child.exitCode === null && service.child.signalCode === null) process.kill(-service.child.pid, signal);
+    },
+    stop: () => service.stop(),
+  };
+}
+
+function stackFaults(startup: Startup, tools: Awaited<ReturnType<typeof installTools>>, offlineOptions: OfflineOptions): StackFaults {
+  const { live, watchdog, options, ports } = startup;
+  return {
+    signal(component, signal) {
+      live.get(component)!.signal(signal);
+    },
+    async restart(component) {
+      if (component === 'sqs' && !options.durableQueues) throw new StackError('ElasticMQ keeps its messages in memory here: restarting it would lose them (start the stack with durableQueues).');
+      const old = live.get(component)!;
+      // Not a death: the watchdog would stop the stack.
+      watchdog.unwatch(old);
+      old.signal('SIGKILL');
+      if (old.child.exitCode === null && old.child.signalCode === null) await new Promise((resolve) => old.child.once('exit', resolve));
+      const started = component === 'sqs' ? await restartElasticMq(tools, ports.sqs, options.runDir) : await startOffline(offlineOptions);
+      live.set(component, groupProcess(started));
+      watchdog.watch(started);
+    },
+  };
 }
 
 const portPurposes: Record<keyof ReturnType<typeof stackPorts>, string> = {
@@ -262,7 +331,8 @@ function deathWatch() {
   const died = new Promise<string>((resolve) => {
     report = resolve;
   });
-  const listeners = new Map<Pick<Service, 'child'>, () => void>();
+  // By process: a restart's caller unwatches the process it holds, not the object that was watched.
+  const listeners = new Map<Service['child'], () => void>();
   return {
     died,
     stopping: () => {
@@ -274,13 +344,13 @@ function deathWatch() {
         const how = service.child.exitCode !== null ? `exit code ${service.child.exitCode}` : `signal ${service.child.signalCode}`;
         report(`${service.name} stopped unexpectedly (${how}). Last lines of ${service.logFile}:\n${tail(service.logFile)}`);
       };
-      listeners.set(service, onExit);
+      listeners.set(service.child, onExit);
       service.child.once('exit', onExit);
     },
     unwatch(service: Pick<Service, 'child'>) {
-      const onExit = listeners.get(service);
+      const onExit = listeners.get(service.child);
       if (onExit) service.child.off('exit', onExit);
-      listeners.delete(service);
+      listeners.delete(service.child);
     },
   };
 }

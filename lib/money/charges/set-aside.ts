@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { ChainUnavailableError } from '#chains';
-import { conditionFailedAt } from '#platform';
+import { conditionFailedAt, ContentionError } from '#platform';
 import { platformEventItem } from '../payouts/platform-events.js';
 import type { DepositStoreDeps, SeenTransfer } from './deposits.js';
 import type { DustBatch } from './dust.js';
@@ -25,6 +25,11 @@ const unreachable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof ChainUnavailableError) return true;
+  // Lanepay's own "try again": a booking's transaction (the audit writer's, say) kept meeting
+  // concurrent writes past its retries. Nothing was written; the next pass books it. Setting it aside
+  // left a paid charge uncredited until an operator moved the cursor back (seen after a DynamoDB
+  // freeze in the chaos run, when the backlog of writers met on one merchant's audit lane).
+  if (error instanceof ContentionError) return true;
   if (error instanceof TransactionCanceledException) {
     return (error.CancellationReasons ?? []).some((r) => r.Code === 'ThrottlingError' || r.Code === 'TransactionConflict');
   }

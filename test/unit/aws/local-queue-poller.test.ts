@@ -92,3 +92,55 @@ describe('the local SQS poller gathering one invocation', () => {
     expect(q.requests).toHaveLength(1);
   });
 });
+
+// The poller itself (sqs.js): an SQS that does not answer for a while (ElasticMQ restarting, in
+// `npm run chaos`) must not end the poller. Lambda's event source mapping keeps polling; before the
+// patch, a failed receive rejected the poller's job, nothing polled that queue again, and the
+// unhandled rejection crashed serverless offline.
+type AwsCall<T> = () => { promise: () => Promise<T> };
+// osls resolves the plugin's `@serverless/utils/log` to its vendored copy once it is loaded, as in offline.
+require('serverless/lib/serverless.js');
+const SQS = require('serverless-offline-sqs/src/sqs.js') as new (lambda: unknown, resources: unknown, options: unknown) => {
+  client: { getQueueUrl: AwsCall<{ QueueUrl: string }>; receiveMessage: AwsCall<{ Messages?: unknown[] }>; deleteMessageBatch: AwsCall<unknown> };
+  _sqsEvent(functionKey: string, definition: Record<string, unknown>): Promise<void>;
+  start(): void;
+  stop(): void;
+};
+
+describe('the local SQS poller when SQS does not answer', () => {
+  it('polls again after failed receives and hands on the message once SQS answers', async () => {
+    const invoked: unknown[] = [];
+    const lambda = { get: () => ({ setEvent: (event: unknown) => invoked.push(event), runHandler: async () => ({ batchItemFailures: [] }) }) };
+    const poller = new SQS(lambda, {}, { region: 'us-east-1', endpoint: 'http://127.0.0.1:1' });
+    let receives = 0;
+    const answer = <T>(value: () => Promise<T>) => () => ({ promise: value });
+    poller.client = {
+      getQueueUrl: answer(async () => ({ QueueUrl: 'http://127.0.0.1:1/000000000000/q' })),
+      receiveMessage: answer(async () => {
+        receives += 1;
+        if (receives <= 2) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'UnknownEndpoint' });
+        if (receives === 3) return { Messages: [{ MessageId: 'm1', ReceiptHandle: 'r1', Body: '{}', Attributes: {}, MessageAttributes: {} }] };
+        // An empty queue long-polls, as SQS does (an instant empty answer would spin the poller).
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { Messages: [] };
+      }),
+      deleteMessageBatch: answer(async () => ({})),
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await poller._sqsEvent('fn', { enabled: true, arn: 'arn:aws:sqs:us-east-1:000000000000:q', queueName: 'q', batchSize: 10 });
+      poller.start();
+      const deadline = Date.now() + 10_000;
+      while (invoked.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      poller.stop();
+      process.off('unhandledRejection', onUnhandled);
+    }
+
+    expect(invoked).toHaveLength(1);
+    expect(receives).toBeGreaterThanOrEqual(3);
+    expect(unhandled).toEqual([]);
+  }, 15_000);
+});
