@@ -19,7 +19,9 @@ import { waitFor } from '../support/wait.js';
 // bench/degradation.ts runs the same load longer on a stack of its own and prints more figures.
 
 const ratePerSecond = 1;
-const seconds = 40;
+// 24, not bench/degradation.ts's minutes: the suite's other files share the stack, and at 40 the
+// machine's load reached 37 during the full suite.
+const seconds = 24;
 // The authorize-latency objective (infra/slos.json, docs/slo.md). Printed, not asserted: on the
 // local stack the payment path shares two cores with every emulator and the suite's other files, and
 // p99 was 22-54 s in the runs measured (load averages 10-26; docs/operations.md "Circuit breakers").
