@@ -16,6 +16,7 @@ import type { Resolver } from '#lib/notify/webhooks/url.js';
 import { ValidationError } from '#lib/platform/errors/index.js';
 import { clients, fundedMerchant } from '../support/deps.js';
 import { stack } from '../support/stack.js';
+import { waitFor } from '../support/wait.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 
 // The deliver function's lib code in-process, against the emulators, with its own scratch queues
@@ -121,6 +122,37 @@ describe('webhook delivery (lib, in-process)', () => {
     expect(hooks.received).toHaveLength(1);
     expect(hooks.received[0]!.headers.host).toBe(`receiver.lanepay.test:${hooks.port}`);
     expect(resolved).toEqual(['receiver.lanepay.test', 'receiver.lanepay.test']);
+  });
+
+  it('delivers once the lease of an attempt whose function died runs out, when its message comes back before the lease ends', async () => {
+    const hooks = await startReceiver();
+    receivers.push(hooks);
+    const { deps } = await scratchDeps();
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/died'));
+    const eventId = await quietEvent(merchant.merchant_id);
+    const message = firstMessage(endpoint.id, eventId, merchant.merchant_id);
+    // Attempt 1 was claimed by an invocation that was killed before it sent anything: the record holds
+    // its lease (60 s; 2 s left here), and the queue hands the message out again after its visibility (40 s).
+    const leaseUntilMs = Date.now() + 2_000;
+    await clients().dynamodb.send(new PutItemCommand({
+      TableName: deps.tableName,
+      Item: { ...deliveryKey(endpoint.id, eventId, 'first'), attempt: { N: '1' }, leaseUntilMs: { N: String(leaseUntilMs) } },
+    }));
+    expect(await deliverWebhook(deps, message)).toBe('deferred');
+    expect(hooks.received).toHaveLength(0);
+
+    // The deferred message comes back once the lease ran out (an SQS delay): the delivery is made, once.
+    const Messages = await waitFor('the deferred message', async () => {
+      const received = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: deps.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      return received.Messages?.length ? received.Messages : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 0 });
+    expect(Messages).toHaveLength(1);
+    const deferred = deliveryMessageSchema.parse(JSON.parse(Messages[0]!.Body!));
+    expect(deferred).toMatchObject({ attempt: 1, notBeforeMs: leaseUntilMs + 1000 });
+    expect(await deliverWebhook(deps, deferred)).toBe('delivered');
+    expect(await deliverWebhook(deps, deferred)).toBe('skipped_duplicate');
+    expect(hooks.received).toHaveLength(1);
   });
 
   it('refuses at delivery a host that rebinds to a private address after passing registration', async () => {

@@ -49,7 +49,7 @@ export async function deliverWebhook(deps: WebhookDeps, message: DeliveryMessage
     await enqueue(deps, { ...message, notBeforeMs: gate.heldUntilMs });
     return 'circuit_open';
   }
-  if (!(await claim(deps, message))) return 'skipped_duplicate';
+  if (!(await claim(deps, message))) return (await deferUntilLeaseEnds(deps, message)) ? 'deferred' : 'skipped_duplicate';
 
   const response = await attempt(deps, record, message, body);
   const succeeded = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
@@ -126,6 +126,25 @@ async function claim(deps: WebhookDeps, message: DeliveryMessage): Promise<boole
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * A message whose attempt is held under a lease: the holder may be alive (a duplicate message, sent
+ * nothing) or may have died mid-attempt (its invocation killed, its message handed out again after
+ * the queue's visibility, before the lease ran out). Dropping it would lose the delivery in the second
+ * case, so it comes back once the lease has run out: then it finds the delivery done (and sends
+ * nothing) or takes the attempt the dead holder never made. A message of an earlier attempt than the
+ * record's, or of a delivery done, is a plain duplicate.
+ */
+async function deferUntilLeaseEnds(deps: WebhookDeps, message: DeliveryMessage): Promise<boolean> {
+  const { Item: record } = await deps.dynamodb.send(new GetItemCommand({
+    TableName: deps.tableName, Key: deliveryKey(message.endpointId, message.eventId, message.run), ConsistentRead: true,
+  }));
+  if (!record || record.deliveredAt || record.finishedAt || Number(record.attempt?.N) !== message.attempt) return false;
+  const leaseUntilMs = Number(record.leaseUntilMs?.N);
+  if (!(leaseUntilMs > deps.now().getTime())) return false;
+  await enqueue(deps, { ...message, notBeforeMs: leaseUntilMs + 1000 });
+  return true;
 }
 
 function putAttempt(deps: WebhookDeps, endpointId: string, attemptRecord: WebhookAttempt): TransactWriteItem {
