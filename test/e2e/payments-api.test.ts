@@ -50,9 +50,12 @@ describe('merchant API through serverless-offline', () => {
     expect(next.body.has_more).toBe(false);
 
     const events = await api('GET', '/v1/events?limit=10', { key: merchant.api_key });
-    const types = events.body.data.map((e: { type: string }) => e.type);
+    // Either payout may already have succeeded (1 s blocks, a quiet machine): its payment.succeeded is
+    // newest, and not what this checks.
+    const requestEvents = events.body.data.filter((e: { type: string }) => e.type !== 'payment.succeeded');
+    const types = requestEvents.map((e: { type: string }) => e.type);
     expect(types).toEqual(['payment.processing', 'payment.authorized', 'payment.processing', 'payment.authorized']);
-    const capturedEvent = events.body.data[2];
+    const capturedEvent = requestEvents[2];
     expect(capturedEvent.data.object).toMatchObject({ id: created.body.id, status: 'processing', amount_captured: '15000000' });
     const one = await api('GET', `/v1/events/${capturedEvent.id}`, { key: merchant.api_key });
     expect(one.body).toEqual(capturedEvent);
