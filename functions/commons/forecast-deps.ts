@@ -31,6 +31,8 @@ export function forecastDeps(): ForecastJobDeps {
       if (signal.kind === 'forecast_shortfall') {
         logger.warn('liquidity forecast shortfall', { ...signal });
         metrics.addMetric('LiquidityForecastShortfall', MetricUnit.Count, 1);
+      } else if (signal.kind === 'forecast_superseded') {
+        logger.info('forecast dropped: a run that started later stored a newer one', { ...signal });
       } else {
         logger.info('forecast written', { ...signal });
         metrics.addMetric('ForecastsWritten', MetricUnit.Count, 1);

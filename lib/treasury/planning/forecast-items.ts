@@ -64,6 +64,8 @@ export function forecastItem(record: ForecastRecord, leadPaths: readonly Float64
   const item: Record<string, AttributeValue> = {
     ...forecastKey(record.chain, record.asset),
     entity: { S: 'forecast' },
+    // Outside the body so a write can be conditioned on it (lib/treasury/planning/run.ts: only newer replaces).
+    generatedAt: { S: record.generatedAt },
     gsi1pk: { S: forecastsPartition },
     gsi1sk: { S: `${record.chain}#${record.asset}` },
     body: { S: JSON.stringify(record) },

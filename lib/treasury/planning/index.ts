@@ -3,6 +3,6 @@
 export { forecastFromItem, forecastItem, forecastKey, readForecasts } from './forecast-items.js';
 export type { ForecastRecord, PlanRecord } from './forecast-items.js';
 export { defaultForecastJobSettings, runForecastJob } from './run.js';
-export type { ForecastJobDeps, ForecastJobSettings, ForecastSignal } from './run.js';
+export type { ForecastJobDeps, ForecastJobSettings, ForecastRun, ForecastSignal } from './run.js';
 export { toLedgerUnits, walletPosition } from './wallet.js';
 export type { WalletPosition } from './wallet.js';

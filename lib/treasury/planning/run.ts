@@ -25,7 +25,11 @@ export const defaultForecastJobSettings: ForecastJobSettings = {
 
 export type ForecastSignal =
   | { kind: 'forecast_shortfall'; chain: string; asset: string; dryProbability: number; topUpMinor: string }
-  | { kind: 'forecast_written'; chain: string; asset: string; historyHours: number; dryProbability?: number };
+  | { kind: 'forecast_written'; chain: string; asset: string; historyHours: number; dryProbability?: number }
+  | { kind: 'forecast_superseded'; chain: string; asset: string };
+
+/** A run's forecast, and whether a run that started later had already stored a newer one (then this one was dropped). */
+export type ForecastRun = ForecastRecord & { superseded: boolean };
 
 export interface ForecastJobDeps {
   dynamodb: DynamoDBClient;
@@ -52,7 +56,7 @@ interface SeriesJob {
  * writes a `liquidity.forecast_shortfall` platform event in the same transaction, once per shortfall
  * (see shortfallReminderMs), not on every hourly run while the wallet stays short.
  */
-export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRecord[]> {
+export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRun[]> {
   const { settings } = deps;
   const now = deps.now();
   const toHour = epochHour(now);
@@ -66,11 +70,12 @@ export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRec
   }
   const base = { generatedAt: now.toISOString(), firstStepAt: new Date(toHour * 3_600_000).toISOString() };
   const ready = jobs.filter((job) => job.history.length >= minimumSeriesLength && job.history.some((value) => value > 0));
-  const records: ForecastRecord[] = [];
+  const records: ForecastRun[] = [];
   for (const job of jobs.filter((candidate) => !ready.includes(candidate))) {
     const record: ForecastRecord = { ...base, chain: job.chain.name, asset: job.asset, status: 'insufficient_history', historyHours: job.history.length, mean: [], intervals: [] };
-    await write(deps, record, [], undefined, now);
-    records.push(record);
+    const stored = await write(deps, record, [], undefined, now);
+    if (!stored) deps.signal({ kind: 'forecast_superseded', chain: record.chain, asset: record.asset });
+    records.push({ ...record, superseded: !stored });
   }
   if (ready.length === 0) return records;
 
@@ -93,10 +98,14 @@ export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRec
       // The forecast stands without a plan: an unreachable node must not hide the other chains.
       record.planError = error instanceof Error ? error.message : String(error);
     }
-    await write(deps, record, record.plan ? leadPaths : [], shortfallEvent, now);
+    const stored = await write(deps, record, record.plan ? leadPaths : [], shortfallEvent, now);
+    records.push({ ...record, superseded: !stored });
+    if (!stored) {
+      deps.signal({ kind: 'forecast_superseded', chain: record.chain, asset: record.asset });
+      continue;
+    }
     deps.signal({ kind: 'forecast_written', chain: record.chain, asset: record.asset, historyHours: record.historyHours, ...(record.plan ? { dryProbability: record.plan.dryProbability } : {}) });
     if (record.plan?.shortfall) deps.signal({ kind: 'forecast_shortfall', chain: record.chain, asset: record.asset, dryProbability: record.plan.dryProbability, topUpMinor: record.plan.topUpMinor });
-    records.push(record);
   }
   return records;
 }
@@ -141,19 +150,34 @@ const shortfallReminderMs = 24 * 3_600_000;
  * Writes the forecast, with the wallet's shortfall state when it has a plan. The shortfall event goes
  * in the same transaction, on the condition that this shortfall was not announced within the
  * reminder time; if it was, the forecast is written without it.
+ *
+ * Only a forecast newer than the stored one replaces it: two runs overlap when one is slow (a
+ * scheduled run and an operator's, or a retried invocation), and the one that started first must not
+ * put back an older forecast, plan and shortfall state over the newer run's. Returns false when a
+ * newer forecast was there, and then writes nothing.
  */
-async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: readonly Float64Array[], event: TransactWriteItem | undefined, now: Date) {
-  const forecast: TransactWriteItem = { Put: { TableName: deps.tableName, Item: forecastItem(record, leadPaths) } };
-  if (!record.plan) {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast] }));
-    return;
-  }
+async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: readonly Float64Array[], event: TransactWriteItem | undefined, now: Date): Promise<boolean> {
+  const forecast: TransactWriteItem = {
+    Put: {
+      TableName: deps.tableName,
+      Item: forecastItem(record, leadPaths),
+      ConditionExpression: 'attribute_not_exists(generatedAt) OR generatedAt < :generatedAt',
+      ExpressionAttributeValues: { ':generatedAt': { S: record.generatedAt } },
+    },
+  };
+  const newest = async (items: TransactWriteItem[]) => {
+    try {
+      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (conditionFailedAt(error, 0)) return false;
+      throw error;
+    }
+  };
+  if (!record.plan) return newest([forecast]);
   const key = shortfallStateKey(record.chain, record.asset);
   if (!event) {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({
-      TransactItems: [forecast, { Update: { TableName: deps.tableName, Key: key, UpdateExpression: 'SET active = :false, entity = :entity REMOVE since, announcedAt', ExpressionAttributeValues: { ':false': { BOOL: false }, ':entity': { S: 'forecast-shortfall' } } } }],
-    }));
-    return;
+    return newest([forecast, { Update: { TableName: deps.tableName, Key: key, UpdateExpression: 'SET active = :false, entity = :entity REMOVE since, announcedAt', ExpressionAttributeValues: { ':false': { BOOL: false }, ':entity': { S: 'forecast-shortfall' } } } }]);
   }
   const announce: TransactWriteItem = {
     Update: {
@@ -168,11 +192,11 @@ async function write(deps: ForecastJobDeps, record: ForecastRecord, leadPaths: r
     },
   };
   try {
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast, announce, event] }));
+    return await newest([forecast, announce, event]);
   } catch (error) {
     if (!conditionFailedAt(error, 1)) throw error;
     // Announced within the reminder time: the forecast and its plan still say so.
-    await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [forecast] }));
+    return newest([forecast]);
   }
 }
 

@@ -10,7 +10,7 @@ import type { LanepayEvent } from '#lib/notify/events/schemas.js';
 import { newId } from '#lib/platform/ids/index.js';
 import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/flows/flow-items.js';
 import { epochHour, recordFlowEvent } from '#lib/treasury/flows/index.js';
-import { readForecasts, runForecastJob, walletPosition, type ForecastJobDeps, type ForecastRecord, type ForecastSignal } from '#lib/treasury/planning/index.js';
+import { readForecasts, runForecastJob, walletPosition, type ForecastJobDeps, type ForecastRecord, type ForecastRun, type ForecastSignal } from '#lib/treasury/planning/index.js';
 import { api } from '../../support/api.js';
 import { chainRegistry, clients, fundedMerchant, someAddress, usdc } from '../../support/deps.js';
 import { cliAgainstTestStack } from '../../support/cli.js';
@@ -122,9 +122,22 @@ describe('wallet position', () => {
   });
 });
 
+/**
+ * Runs the job until it stores its forecasts: the scheduled function forecasts the same chains, and
+ * a scheduled run that started after this one and finished first has the newer forecast, so this
+ * run's is dropped (superseded). Three runs in a row losing that race would take a schedule every
+ * few seconds.
+ */
+async function runUntilStored(deps: ForecastJobDeps): Promise<ForecastRun[]> {
+  for (let attempt = 1; ; attempt++) {
+    const records = await runForecastJob(deps);
+    if (records.every((r) => !r.superseded) || attempt === 3) return records;
+  }
+}
+
 describe('forecast-batch on the local stack', () => {
   let cli: ReturnType<typeof cliAgainstTestStack>;
-  let records: ForecastRecord[];
+  let records: ForecastRun[];
   let deps: ForecastJobDeps;
   let seededAt: string;
   const signals: ForecastSignal[] = [];
@@ -158,15 +171,18 @@ describe('forecast-batch on the local stack', () => {
       settings: { horizonHours: 48, historyDays: 90, pathCount: 1000, quantile: 0.99, shortfallProbability: 0.05, seed: 1 },
       signal: (signal) => signals.push(signal),
     };
-    records = await runForecastJob(deps);
-  }, 120_000);
+    records = await runUntilStored(deps);
+  }, 240_000);
 
   afterAll(() => cli?.cleanup());
 
   it('writes a 48-hour forecast with nested 80 % and 95 % intervals for every chain', async () => {
+    // What this run stored; the schedule (or another test's seed) may have replaced it since with a newer one.
     const stored = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName });
     for (const chain of ['local-a', 'local-b']) {
-      const record = stored.find((f) => f.record.chain === chain && f.record.asset === 'USDC')!.record;
+      const record = records.find((r) => r.chain === chain && r.asset === 'USDC')!;
+      expect(record.superseded).toBe(false);
+      expect(stored.find((f) => f.record.chain === chain && f.record.asset === 'USDC')!.record.generatedAt >= record.generatedAt).toBe(true);
       expect(record.status).toBe('ok');
       expect(record.historyHours).toBeGreaterThanOrEqual(840);
       expect(record.mean).toHaveLength(48);
@@ -225,11 +241,28 @@ describe('forecast-batch on the local stack', () => {
     // no run adds one, so every event new after this snapshot follows the reset below.
     const before = new Set((await shortfallEvents(seededAt)).map((e) => e.id));
     // A threshold no plan exceeds: the wallet counts as covered, and its shortfall state is cleared.
-    const [covered] = (await runForecastJob({ ...deps, settings: { ...deps.settings, shortfallProbability: 1 } })).filter((r) => r.chain === 'local-b');
+    const [covered] = (await runUntilStored({ ...deps, settings: { ...deps.settings, shortfallProbability: 1 } })).filter((r) => r.chain === 'local-b');
+    expect(covered!.superseded).toBe(false);
     expect(covered!.plan?.shortfall).toBe(false);
-    await runForecastJob(deps);
+    await runUntilStored(deps);
     // This run's announcement, or the schedule's if it ran in between: exactly one either way.
     expect((await shortfallEvents(seededAt)).filter((e) => !before.has(e.id))).toHaveLength(1);
+  }, 120_000);
+
+  it('drops the forecast of a run older than the stored one: a slow run finishing last does not put back its older plan', async () => {
+    const storedBefore = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName });
+    const newestBefore = (chain: string) => storedBefore.find((f) => f.record.chain === chain && f.record.asset === 'USDC')!.record.generatedAt;
+    const staleSignals: ForecastSignal[] = [];
+    // A run whose clock started ten minutes ago: everything stored since is newer than its forecasts.
+    const stale = await runForecastJob({ ...deps, now: () => new Date(Date.now() - 600_000), signal: (s) => staleSignals.push(s) });
+    expect(stale.filter((r) => r.chain === 'local-a' || r.chain === 'local-b').map((r) => [r.chain, r.superseded])).toEqual([['local-a', true], ['local-b', true]]);
+    expect(staleSignals.filter((s) => s.chain === 'local-a' || s.chain === 'local-b').map((s) => s.kind)).toEqual(['forecast_superseded', 'forecast_superseded']);
+    const storedAfter = await readForecasts({ dynamodb: clients().dynamodb, tableName: stack().tableName });
+    for (const chain of ['local-a', 'local-b']) {
+      const after = storedAfter.find((f) => f.record.chain === chain && f.record.asset === 'USDC')!.record.generatedAt;
+      expect(after >= newestBefore(chain)).toBe(true);
+      expect(after).not.toBe(stale.find((r) => r.chain === chain)!.generatedAt);
+    }
   }, 120_000);
 
   it('shows the forecast and plan with `lanepay forecast show`, as a table and as JSON', async () => {

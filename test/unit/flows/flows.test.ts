@@ -50,7 +50,7 @@ describe('synthetic history', () => {
 
 describe('forecast items', () => {
   it('keep the lead-time sample paths exactly, so a scenario replays the same simulation', () => {
-    const record = { chain: 'local-a', asset: 'USDC', status: 'ok', plan: { leadTimeHours: 3 } } as unknown as ForecastRecord;
+    const record = { chain: 'local-a', asset: 'USDC', status: 'ok', generatedAt: '2026-12-07T10:00:00.000Z', plan: { leadTimeHours: 3 } } as unknown as ForecastRecord;
     const paths = [Float64Array.of(1.25, 2.5, 3.75), Float64Array.of(0.1, 0.2, 0.3)];
     const { leadPaths } = forecastFromItem(forecastItem(record, paths));
     expect(leadPaths).toEqual(paths);
