@@ -101,6 +101,10 @@ const problemTypes = {
   otp_replayed: { status: 401, title: 'One-time code already used' },
   member_locked: { status: 423, title: 'Member locked' },
   member_exists: { status: 409, title: 'Member already exists' },
+  // Bound by the operator's CLI only (lanepay member add --owner): no route binds an owner.
+  treasury_owner_taken: notHttp,
+  treasury_owner_unknown: notHttp,
+  treasury_other_merchant: notHttp,
   // console sessions (lib/merchants/sessions)
   session_required: { status: 401, title: 'Console session required', consoleOnly: true },
   csrf_token_invalid: { status: 403, title: 'CSRF token missing or wrong', consoleOnly: true },
@@ -116,6 +120,9 @@ const problemTypes = {
   member_not_eligible: { status: 403, title: 'Member added after the request' },
   own_revocation: { status: 403, title: 'A member cannot decide their own revocation' },
   member_already_revoked: { status: 409, title: 'Member already revoked' },
+  treasury_not_configured: { status: 409, title: 'This stage has no treasury' },
+  treasury_platform_only: { status: 403, title: 'The treasury belongs to the platform merchant' },
+  treasury_approvals_below_threshold: { status: 409, title: "The treasury rule asks fewer approvals than the Safe's threshold" },
   // workers and the CLI
   chain_unavailable: notHttp,
   destination_rejected: notHttp,

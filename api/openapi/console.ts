@@ -61,12 +61,12 @@ const memberAndChainPaths: Record<string, Record<string, unknown>> = {
     put: {
       operationId: 'setApprovalPolicy', tags: ['Members'],
       summary: 'Replace the approval policy',
-      description: `The same change as \`lanepay approval-policy set\`: refused (409 \`policy_unsatisfiable\`) if it asks more approvals than there are active members. The first policy is applied at once; ${heldNote.charAt(0).toLowerCase()}${heldNote.slice(1)}`,
+      description: `The same change as \`lanepay approval-policy set\`: refused (409 \`policy_unsatisfiable\`) if it asks more approvals than there are active members, or a \`treasury\` rule asks more than the members bound to treasury owner keys. A \`treasury\` rule is the platform merchant's (else 403 \`treasury_platform_only\`), on a stage with a treasury (else 409 \`treasury_not_configured\`), asking at least the Safe's threshold (else 409 \`treasury_approvals_below_threshold\`). The first policy is applied at once; ${heldNote.charAt(0).toLowerCase()}${heldNote.slice(1)}`,
       requestBody: { required: true, content: jsonExample('SetApprovalPolicy', { policy: { payouts: { at_or_above: '1000000000', approvals: 1 }, admin_changes: { approvals: 1 } } }) },
       responses: {
         '200': { description: 'Applied: the policy now in force', content: json('ApprovalPolicyView') },
         '202': { description: 'Held for approval', content: json('HeldChange') },
-        ...problems(...bodyProblems, 409),
+        ...problems(...bodyProblems, 403, 409),
       },
     },
   },

@@ -418,7 +418,7 @@ export type paths = {
         get: operations["getApprovalPolicy"];
         /**
          * Replace the approval policy
-         * @description The same change as `lanepay approval-policy set`: refused (409 `policy_unsatisfiable`) if it asks more approvals than there are active members. The first policy is applied at once; while the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
+         * @description The same change as `lanepay approval-policy set`: refused (409 `policy_unsatisfiable`) if it asks more approvals than there are active members, or a `treasury` rule asks more than the members bound to treasury owner keys. A `treasury` rule is the platform merchant's (else 403 `treasury_platform_only`), on a stage with a treasury (else 409 `treasury_not_configured`), asking at least the Safe's threshold (else 409 `treasury_approvals_below_threshold`). The first policy is applied at once; while the merchant's approval policy asks approvals for admin changes, the change is held: 202 with the approval request, applied once members approve it (POST /v1/approvals/{id}/approve).
          */
         put: operations["setApprovalPolicy"];
         post?: never;
@@ -2605,6 +2605,9 @@ export type components = {
                     at_or_above: string;
                     approvals: number;
                 };
+                treasury?: {
+                    approvals: number;
+                };
                 /**
                  * @default {
                  *       "approvals": 1
@@ -2627,6 +2630,9 @@ export type components = {
                 };
                 refunds?: {
                     at_or_above: string;
+                    approvals: number;
+                };
+                treasury?: {
                     approvals: number;
                 };
                 /**
@@ -2834,7 +2840,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `verification_not_resolvable`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`; 410 `claim_expired`, `pii_erased`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`, `treasury_platform_only`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `verification_not_resolvable`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`, `treasury_not_configured`, `treasury_approvals_below_threshold`; 410 `claim_expired`, `pii_erased`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {
@@ -5653,6 +5659,15 @@ export interface operations {
             };
             /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,8 +2,9 @@ import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb
 import type { AuditMovement } from '#audit';
 import type { LanepayError } from '#platform';
 import { apiKeyItems, getMerchantProfile, replaceProfileItem, revokeApiKeyItems } from '../merchants.js';
-import { MemberEmailTakenError } from '../members/errors.js';
-import { addMemberItems } from '../members/members.js';
+import { MemberEmailTakenError, TreasuryOtherMerchantError, TreasuryOwnerTakenError } from '../members/errors.js';
+import { bindingRefusalOffsets } from '../members/treasury-owners.js';
+import { addMemberItems, ownerBindingIndex, readMember } from '../members/members.js';
 import { assertChangeIntact } from './change-hash.js';
 import { memberRevocationItems, policyChangeItems } from './member-changes.js';
 import type { ApprovalRecord, HeldWebhookEndpoint } from './items.js';
@@ -75,13 +76,19 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
       const guarded = policyChangeItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), change.policy);
       return { ...guarded, action: 'approval_policy.updated', object: { type: 'merchant', id: record.merchantId } };
     }
-    case 'member.add':
+    case 'member.add': {
+      const refusals: Record<number, LanepayError> = { 2: new MemberEmailTakenError(change.member.email) };
+      if (change.member.treasuryOwner !== undefined) {
+        refusals[ownerBindingIndex + bindingRefusalOffsets.owner] = new TreasuryOwnerTakenError(change.member.treasuryOwner, undefined);
+        refusals[ownerBindingIndex + bindingRefusalOffsets.treasuryMerchant] = new TreasuryOtherMerchantError(record.merchantId, undefined);
+      }
       // Active from the approval on: it may decide requests made from now.
       return {
         items: addMemberItems(deps.tableName, { ...change.member, createdAt: now.toISOString() }, change.keyDigest),
-        refusals: { 2: new MemberEmailTakenError(change.member.email) },
+        refusals,
         action: 'member.added', object: { type: 'member', id: change.member.id },
       };
+    }
     case 'platform.set': {
       const current = await getMerchantProfile(deps, record.merchantId);
       return {
@@ -90,7 +97,7 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
       };
     }
     case 'member.revoke': {
-      const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), change.memberId, now);
+      const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), await readMember(deps, record.merchantId, change.memberId), now);
       return { ...guarded, action: 'member.revoked', object: { type: 'member', id: change.memberId } };
     }
   }

@@ -44,6 +44,18 @@ export class PolicyNotSatisfiableError extends LanepayError<'policy_unsatisfiabl
     const left = active === undefined ? 'fewer' : String(active - 1);
     return new PolicyNotSatisfiableError(`Revoking ${memberId} would leave ${left} active member(s) where the policy asks for ${asked} approval(s); add a member or lower the policy first.`, asked, active);
   }
+
+  /** A treasury rule asking `asked` owner signatures of `bound` members bound to owner keys (undefined: fewer, as a racing change left). */
+  static forOwners(asked: number, bound: number | undefined): PolicyNotSatisfiableError {
+    const have = bound === undefined ? 'fewer' : String(bound);
+    return new PolicyNotSatisfiableError(`The treasury rule asks for ${asked} approval(s), each an owner signature, but ${have} member(s) are bound to owner keys; bind owners first (lanepay member add --platform --owner N).`, asked, undefined);
+  }
+
+  /** Revoking a treasury owner, one of `bound` (undefined: as many as a racing change left), under a treasury rule asking `asked`. */
+  static forOwnerRevocation(memberId: string, asked: number, bound: number | undefined): PolicyNotSatisfiableError {
+    const left = bound === undefined ? 'fewer' : String(bound - 1);
+    return new PolicyNotSatisfiableError(`Revoking ${memberId} would leave ${left} member(s) bound to treasury owner keys where the treasury rule asks for ${asked} approval(s); bind another owner or lower the rule first.`, asked, undefined);
+  }
 }
 
 /**
@@ -88,5 +100,16 @@ export class MemberAlreadyRevokedError extends LanepayError<'member_already_revo
   override name = 'MemberAlreadyRevokedError';
   constructor(memberId: string) {
     super('member_already_revoked', `Member ${memberId} is already revoked.`);
+  }
+}
+
+/**
+ * A `treasury` rule asking fewer approvals than the Safe's threshold: the approvals would be given
+ * and the transfer could still not execute (each approval adds one owner signature).
+ */
+export class TreasuryApprovalsBelowThresholdError extends LanepayError<'treasury_approvals_below_threshold'> {
+  override name = 'TreasuryApprovalsBelowThresholdError';
+  constructor(asked: number, threshold: number) {
+    super('treasury_approvals_below_threshold', `The treasury rule asks for ${asked} approval(s), but the treasury's Safes need ${threshold} owner signatures: ask for at least ${threshold}.`, { extensions: { approvals_asked: asked, threshold } });
   }
 }

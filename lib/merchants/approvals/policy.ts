@@ -21,6 +21,11 @@ export const approvalPolicySchema = z.strictObject({
     at_or_above: amountStringSchema,
     approvals: z.number().check(z.int(), z.gte(1), z.lte(10)),
   })),
+  /**
+   * Treasury transfers (the platform merchant's only): each approval is one owner signature of the
+   * Safe, so at least the Safe's threshold, from members bound to owner keys (docs/treasury.md).
+   */
+  treasury: z.optional(z.strictObject({ approvals: z.number().check(z.int(), z.gte(1), z.lte(10)) })),
   /** API key creation and revocation, risk limits, the policy itself, webhook endpoints, adding and revoking members. */
   admin_changes: z._default(z.strictObject({ approvals: z.number().check(z.int(), z.gte(0), z.lte(10)) }), { approvals: 1 }),
   /** How long a request waits for its approvals before it expires. */
@@ -65,7 +70,7 @@ export function requiredApprovals(policy: ApprovalPolicy | undefined, action: Ap
 
 /** The most approvals any rule of the policy can ask for: the merchant needs at least that many members. */
 export function mostApprovalsAsked(policy: ApprovalPolicy): number {
-  return Math.max(policy.payouts?.approvals ?? 0, policy.refunds?.approvals ?? 0, policy.admin_changes.approvals);
+  return Math.max(policy.payouts?.approvals ?? 0, policy.refunds?.approvals ?? 0, policy.treasury?.approvals ?? 0, policy.admin_changes.approvals);
 }
 
 /**

@@ -38,3 +38,43 @@ export class MemberEmailTakenError extends LanepayError<'member_exists'> {
     super('member_exists', `This merchant already has a member with the email ${email}.`);
   }
 }
+
+/** Owner index `n` of the treasury is bound to another member: revoke that member first. */
+export class TreasuryOwnerTakenError extends LanepayError<'treasury_owner_taken'> {
+  override name = 'TreasuryOwnerTakenError';
+  constructor(index: number, memberId: string | undefined) {
+    super('treasury_owner_taken', `Treasury owner ${index} is bound to ${memberId ? `member ${memberId}` : 'another member'}; revoke that member before binding another to owner ${index}.`, { extensions: { owner: index } });
+  }
+}
+
+/** A treasury owner, or a treasury rule, asked of a merchant that does not operate the platform: the treasury is the platform's. */
+export class TreasuryPlatformOnlyError extends LanepayError<'treasury_platform_only'> {
+  override name = 'TreasuryPlatformOnlyError';
+  constructor(merchantId: string, what: string) {
+    super('treasury_platform_only', `${what} is the platform's: ${merchantId} is not the platform merchant (lanepay merchant set-platform).`);
+  }
+}
+
+/** An owner index the treasury's Safes do not have. */
+export class TreasuryOwnerUnknownError extends LanepayError<'treasury_owner_unknown'> {
+  override name = 'TreasuryOwnerUnknownError';
+  constructor(index: number, owners: number) {
+    super('treasury_owner_unknown', `The treasury has owner keys 1 to ${owners}; there is no owner ${index}.`, { extensions: { owner: index, owners } });
+  }
+}
+
+/** The stage has no treasury: its chain registry names no Safe. */
+export class TreasuryNotConfiguredError extends LanepayError<'treasury_not_configured'> {
+  override name = 'TreasuryNotConfiguredError';
+  constructor() {
+    super('treasury_not_configured', 'This stage has no treasury: its chain registry names no Safe and no owners (docs/treasury.md).');
+  }
+}
+
+/** The treasury's owners are another merchant's members: a stage has one treasury, and one platform merchant holds it. */
+export class TreasuryOtherMerchantError extends LanepayError<'treasury_other_merchant'> {
+  override name = 'TreasuryOtherMerchantError';
+  constructor(merchantId: string, holder: string | undefined) {
+    super('treasury_other_merchant', `The treasury's owners are members of ${holder ?? 'another merchant'}, not ${merchantId}: bind owners to members of that merchant.`);
+  }
+}

@@ -39,6 +39,8 @@ export interface MemberRecord {
   lockedUntilMs?: number;
   /** When the member was revoked (lanepay member revoke): its key is refused and its approvals no longer count. */
   revokedAt?: string;
+  /** A platform member who signs treasury transfers: the index (1..N) of the owner key its approvals sign with (treasury-owners.ts). */
+  treasuryOwner?: number;
 }
 
 /** The member's role, `approver` for a member stored without one. */
@@ -90,6 +92,7 @@ export function memberItem(record: MemberRecord): Record<string, AttributeValue>
   if (record.lastStep !== undefined) item.lastStep = { N: String(record.lastStep) };
   if (record.lockedUntilMs !== undefined) item.lockedUntilMs = { N: String(record.lockedUntilMs) };
   if (record.revokedAt !== undefined) item.revokedAt = { S: record.revokedAt };
+  if (record.treasuryOwner !== undefined) item.treasuryOwner = { N: String(record.treasuryOwner) };
   return item;
 }
 
@@ -104,6 +107,7 @@ const storedMemberSchema = z.object({
   lastStep: z.number().optional(),
   lockedUntilMs: z.number().optional(),
   revokedAt: z.string().optional(),
+  treasuryOwner: z.number().int().optional(),
 });
 
 export function memberFromItem(item: Record<string, AttributeValue>): MemberRecord {

@@ -7,10 +7,11 @@ import { apiKeyDigest } from '../api-keys.js';
 import { digestOfKey, refuseId, refuseKey, refuseUnknownId, throwCachedRefusal, type AuthenticateDeps } from '../authenticate.js';
 import { getMerchantProfile } from '../merchants.js';
 import { activeMemberCount, countMemberAddedItem } from './active-count.js';
-import { MemberEmailTakenError } from './errors.js';
+import { MemberEmailTakenError, TreasuryNotConfiguredError, TreasuryOtherMerchantError, TreasuryOwnerTakenError, TreasuryOwnerUnknownError, TreasuryPlatformOnlyError } from './errors.js';
 import { defaultMemberRole, memberEmailKey, memberFromItem, memberItem, memberKey, memberKeyDigestKey, type MemberRecord, type MemberRole } from './items.js';
 import { newMemberKey, parseMemberKey } from './member-keys.js';
 import { newTotpSecret, sealSecret, totpFor } from './totp.js';
+import { bindingRefusalOffsets, bindOwnerItems, treasuryMerchant, treasuryOwnerBinding, type TreasuryShape } from './treasury-owners.js';
 
 export interface MemberDeps {
   dynamodb: DynamoDBClient;
@@ -24,6 +25,8 @@ export interface MemberDeps {
   now?: () => Date;
   /** Who adds members: the operator (CLI) unless said otherwise. */
   actor?: AuditActor;
+  /** The stage's treasury (its chain registry's Safes), when it has one: owner indexes and the signatures a transfer needs. */
+  treasury?: TreasuryShape | undefined;
 }
 
 export interface AddedMember {
@@ -35,6 +38,8 @@ export interface AddedMember {
   key: string;
   /** Shown once: the secret is stored sealed under KMS. */
   otpauth_uri: string;
+  /** The treasury owner key (1..N) this platform member's approvals sign with, if bound to one. */
+  treasury_owner?: number;
 }
 
 /** A member ready to be written: what `member.add` writes, and what is shown once. */
@@ -52,10 +57,11 @@ export interface PreparedMember {
  */
 export async function addMember<Held>(
   deps: MemberDeps,
-  input: { merchantId: string; email: string; role?: MemberRole | undefined },
+  input: { merchantId: string; email: string; role?: MemberRole | undefined; treasuryOwner?: number | undefined },
   hold?: (prepared: PreparedMember) => Promise<Held | undefined>,
 ): Promise<AddedMember & { held?: Held }> {
-  await getMerchantProfile(deps, input.merchantId);
+  const merchant = await getMerchantProfile(deps, input.merchantId);
+  if (input.treasuryOwner !== undefined) await assertOwnerBindable(deps, merchant, input.treasuryOwner);
   const id = newId('mem');
   const secret = newTotpSecret();
   const key = newMemberKey(deps.stage, id);
@@ -65,8 +71,12 @@ export async function addMember<Held>(
   ]);
   const at = deps.now?.() ?? new Date();
   const role = input.role ?? defaultMemberRole;
-  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, role, createdAt: at.toISOString(), secret: sealed, failedCodes: 0 };
-  const shown = { id, merchant_id: input.merchantId, email: input.email, role, key, otpauth_uri: totpFor(secret, input.email).toString() };
+  const owner = input.treasuryOwner !== undefined ? { treasuryOwner: input.treasuryOwner } : {};
+  const record: MemberRecord = { id, merchantId: input.merchantId, email: input.email, role, createdAt: at.toISOString(), secret: sealed, failedCodes: 0, ...owner };
+  const shown: AddedMember = {
+    id, merchant_id: input.merchantId, email: input.email, role, key, otpauth_uri: totpFor(secret, input.email).toString(),
+    ...(input.treasuryOwner !== undefined ? { treasury_owner: input.treasuryOwner } : {}),
+  };
   await assertEmailFree(deps, input.merchantId, input.email);
   // Read before any transaction that adds to it (here or when a held add is approved): it creates
   // the active count of a merchant whose members predate it.
@@ -80,10 +90,36 @@ export async function addMember<Held>(
     });
   } catch (error) {
     if (conditionFailedAt(error, 2)) throw new MemberEmailTakenError(input.email);
+    if (input.treasuryOwner !== undefined) {
+      if (conditionFailedAt(error, ownerBindingIndex + bindingRefusalOffsets.owner)) throw await ownerTakenError(deps, input.treasuryOwner);
+      if (conditionFailedAt(error, ownerBindingIndex + bindingRefusalOffsets.treasuryMerchant)) throw new TreasuryOtherMerchantError(input.merchantId, await treasuryMerchant(deps));
+    }
     throw error;
   }
   return shown;
 }
+
+/**
+ * A treasury owner is a member of the platform merchant, bound to an owner key the stage's treasury
+ * has and no other member holds (checked again, as a condition, in the transaction that binds it).
+ */
+async function assertOwnerBindable(deps: MemberDeps, merchant: { id: string; platform?: boolean | undefined }, index: number): Promise<void> {
+  if (merchant.platform !== true) throw new TreasuryPlatformOnlyError(merchant.id, 'A treasury owner');
+  if (!deps.treasury) throw new TreasuryNotConfiguredError();
+  if (!Number.isInteger(index) || index < 1 || index > deps.treasury.owners) throw new TreasuryOwnerUnknownError(index, deps.treasury.owners);
+  const holder = await treasuryMerchant(deps);
+  if (holder !== undefined && holder !== merchant.id) throw new TreasuryOtherMerchantError(merchant.id, holder);
+  const bound = await treasuryOwnerBinding(deps, index);
+  if (bound) throw new TreasuryOwnerTakenError(index, bound.memberId);
+}
+
+/** The refusal of a binding that lost a race (the holder is read again for the message). */
+export async function ownerTakenError(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, index: number): Promise<TreasuryOwnerTakenError> {
+  return new TreasuryOwnerTakenError(index, (await treasuryOwnerBinding(deps, index))?.memberId);
+}
+
+/** Position of the owner binding's first item (bindOwnerItems) in addMemberItems. */
+export const ownerBindingIndex = 4;
 
 /** Refuses an email a member of the merchant already has, before anything is minted or held. */
 async function assertEmailFree(deps: Pick<MemberDeps, 'dynamodb' | 'tableName'>, merchantId: string, email: string): Promise<void> {
@@ -99,6 +135,7 @@ export function addMemberItems(tableName: string, record: MemberRecord, keyDiges
     { Put: { TableName: tableName, Item: { ...memberKeyDigestKey(keyDigest), entity: { S: 'member-key' }, memberId: { S: record.id }, merchantId: { S: record.merchantId }, revoked: { BOOL: false } }, ConditionExpression: notExists } },
     { Put: { TableName: tableName, Item: { ...memberEmailKey(record.merchantId, record.email), entity: { S: 'member-email' }, memberId: { S: record.id } }, ConditionExpression: notExists } },
     countMemberAddedItem(tableName, record.merchantId),
+    ...(record.treasuryOwner !== undefined ? bindOwnerItems(tableName, record.merchantId, record.id, record.treasuryOwner) : []),
   ];
 }
 
