@@ -2,7 +2,7 @@
 // may import only the contexts listed for it, and only through their faces (lib/<context>/index.ts,
 // imported as #<context>). api/ is the HTTP edge above them; functions/ and bin/ compose the two.
 const mayImport = {
-  treasury: ['notify', 'money', 'merchants', 'ledger', 'chains', 'platform'],
+  treasury: ['notify', 'money', 'merchants', 'ledger', 'audit', 'chains', 'platform'],
   notify: ['reports', 'money', 'merchants', 'compliance', 'audit', 'platform'],
   reports: ['money', 'merchants', 'ledger', 'audit', 'chains', 'platform'],
   money: ['merchants', 'compliance', 'ledger', 'audit', 'chains', 'platform'],

@@ -133,6 +133,7 @@ const problemTypes = {
   forecast_csv_invalid: notHttp,
   shock_syntax: notHttp,
   liquidity_input_invalid: notHttp,
+  treasury_transfer_step_refused: notHttp,
   // WebSocket error frames (lib/notify/realtime/messages.ts)
   outside_token_scope: notHttp,
   payment_not_found: notHttp,

@@ -10,7 +10,7 @@ export type AccountId = string & { readonly __account: unique symbol };
 
 export const platformShardCount = 16;
 
-export type PlatformAccountName = 'clearing' | 'refunds' | 'fees' | 'sandbox' | `hotwallet:${string}` | `deposits:${string}`;
+export type PlatformAccountName = 'clearing' | 'refunds' | 'fees' | 'sandbox' | `hotwallet:${string}` | `deposits:${string}` | `treasury:${string}` | `in_transit:${string}`;
 
 export function merchantAccount(merchantId: string, asset: string): AccountId {
   return `merchant:${merchantId}:${asset}` as AccountId;

@@ -53,7 +53,7 @@ export { beginRotation, completeRotation, currentHotWallet } from './payouts/hot
 export { hotWalletGroup, inFlightPayoutItems, isWaiting, nonceKey, payoutStatuses, walletKey } from './payouts/items.js';
 export type { Payout, PayoutAttempt } from './payouts/items.js';
 export { platformEventItem, platformEventSchema } from './payouts/platform-events.js';
-export type { PlatformEvent } from './payouts/platform-events.js';
+export type { PlatformEvent, PlatformEventType } from './payouts/platform-events.js';
 export { scheduleCheck } from './payouts/schedule-check.js';
 export { park, readPayout, submitPayouts } from './payouts/submit.js';
 export type { SubmitResult } from './payouts/submit.js';

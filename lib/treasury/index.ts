@@ -16,3 +16,4 @@ export type { ReconcileDeps, ReconcileReport } from './reconcile/index.js';
 export * as forecastErrors from './forecast/errors.js';
 export { liquidityListSchema, liquiditySchema, readLiquidity } from './planning/liquidity-view.js';
 export type { Liquidity, LiquidityDeps } from './planning/liquidity-view.js';
+export * as transfersErrors from './transfers/errors.js';

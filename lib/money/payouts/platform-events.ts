@@ -4,7 +4,11 @@ import { eventKey, eventRetentionSeconds } from '#merchants';
 import { newId } from '#platform';
 
 /** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
-export const platformEventTypes = ['liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside'] as const;
+export const platformEventTypes = [
+  'liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside',
+  'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned',
+  'treasury.transfer.succeeded', 'treasury.transfer.failed',
+] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];
 
 /** A platform event as its item's `body` holds it. */
@@ -22,7 +26,8 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * funds), `liquidity.forecast_shortfall` (the forecast job expects a hot wallet to run dry),
  * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/treasury/reconcile) and
  * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce) and `deposit.set_aside`
- * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts).
+ * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts);
+ * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };

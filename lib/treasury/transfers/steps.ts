@@ -1,0 +1,175 @@
+import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { keccak256 } from 'ethers';
+import { operatorActor, writeAudited, type AuditActor } from '#audit';
+import { platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { platformEventItem, type PlatformEventType } from '#money';
+import { conditionFailedAt, isConditionRefusal, NotFoundError } from '#platform';
+import { TransferStepRefusedError } from './errors.js';
+import { transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
+
+export interface TransferStepDeps {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+  /** The platform merchant that holds the treasury: its audit log records every step. */
+  platformMerchantId: string;
+  now: () => Date;
+  actor?: AuditActor;
+}
+
+export async function readTransfer(deps: Pick<TransferStepDeps, 'dynamodb' | 'tableName'>, id: string): Promise<TreasuryTransfer> {
+  const { Item } = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: transferKey(id), ConsistentRead: true }));
+  if (!Item) throw new NotFoundError('treasury_transfer', id);
+  return transferFromItem(Item);
+}
+
+/** The platform event of a step: what an operator needs to follow it without reading the table. */
+function stepEvent(deps: TransferStepDeps, type: PlatformEventType, transfer: TreasuryTransfer, extra: Record<string, string> = {}): TransactWriteItem {
+  return platformEventItem(deps.tableName, type, {
+    transfer: transfer.id, route: transfer.route, asset: transfer.asset, amount: transfer.amount,
+    from_chain: transfer.from.chain, to_chain: transfer.to.chain, to_account: transfer.to.account, ...extra,
+  }, deps.now());
+}
+
+/**
+ * Sends a step: its own items first (the transfer's conditioned update at 0), then the event, with
+ * the audit record. A failed condition on the transfer means another worker took the step, or the
+ * transfer is not where the step starts: refused, nothing written.
+ */
+async function sendStep(deps: TransferStepDeps, transfer: TreasuryTransfer, step: string, items: TransactWriteItem[], action: string): Promise<void> {
+  try {
+    await writeAudited(deps, {
+      items,
+      audit: { merchantId: deps.platformMerchantId, actor: deps.actor ?? operatorActor, action, object: { type: 'treasury_transfer', id: transfer.id }, at: deps.now() },
+    });
+  } catch (error) {
+    if (isConditionRefusal(error) && conditionFailedAt(error, 0)) {
+      const now = await readTransfer(deps, transfer.id);
+      throw new TransferStepRefusedError(transfer.id, step, now.status);
+    }
+    throw error;
+  }
+}
+
+function statusUpdate(deps: TransferStepDeps, id: string, from: TransferStatus, to: TransferStatus, set: Record<string, string> = {}, extraCondition = ''): TransactWriteItem {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, AttributeValue> = { ':from': { S: from }, ':to': { S: to }, ':at': { S: deps.now().toISOString() } };
+  const assignments = ['#status = :to', 'updatedAt = :at'];
+  for (const [name, value] of Object.entries(set)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = { S: value };
+    assignments.push(`#${name} = :${name}`);
+  }
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: transferKey(id),
+      UpdateExpression: `SET ${assignments.join(', ')}`,
+      ConditionExpression: `#status = :from${extraCondition}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** Proposes a transfer: written once per id (a proposal replayed writes nothing and is refused). */
+export async function proposeTransfer(deps: TransferStepDeps, transfer: TreasuryTransfer): Promise<void> {
+  if (transfer.status !== 'proposed' || Object.keys(transfer.signatures).length > 0) throw new Error('a transfer is proposed unsigned');
+  await sendStep(deps, transfer, 'propose', [
+    { Put: { TableName: deps.tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(pk)' } },
+    stepEvent(deps, 'treasury.transfer.proposed', transfer, { safe_tx_hash: transfer.safeTx.hash }),
+  ], 'treasury.transfer_proposed');
+}
+
+/**
+ * Adds owner `index`'s signature while the transfer is proposed and that owner has not signed: a
+ * signature is never replaced, and none is added once it executes. Returns the transfer as stored.
+ */
+export async function addOwnerSignature(deps: TransferStepDeps, id: string, index: number, signature: OwnerSignature): Promise<TreasuryTransfer> {
+  const transfer = await readTransfer(deps, id);
+  await sendStep(deps, transfer, 'sign', [
+    {
+      Update: {
+        TableName: deps.tableName,
+        Key: transferKey(id),
+        UpdateExpression: 'SET signatures.#index = :signature, updatedAt = :at',
+        ConditionExpression: '#status = :proposed AND attribute_not_exists(signatures.#index)',
+        ExpressionAttributeNames: { '#status': 'status', '#index': String(index) },
+        ExpressionAttributeValues: { ':signature': { S: JSON.stringify(signature) }, ':proposed': { S: 'proposed' }, ':at': { S: deps.now().toISOString() } },
+      },
+    },
+    stepEvent(deps, 'treasury.transfer.signed', transfer, { owner: String(index), owner_address: signature.owner, member: signature.memberId }),
+  ], 'treasury.transfer_signed');
+  return readTransfer(deps, id);
+}
+
+/**
+ * Records the execTransaction sent with M signatures: from now on the transfer is the chain's, and
+ * no signature is added. Conditioned on holding the threshold's count of signatures.
+ */
+export async function markExecuting(deps: TransferStepDeps, transfer: TreasuryTransfer, execTxHash: string): Promise<void> {
+  const update = statusUpdate(deps, transfer.id, 'proposed', 'executing', { execTxHash }, ' AND size(signatures) >= :threshold');
+  update.Update!.ExpressionAttributeValues![':threshold'] = { N: String(transfer.threshold) };
+  await sendStep(deps, transfer, 'execute', [update, stepEvent(deps, 'treasury.transfer.executing', transfer, { tx_hash: execTxHash })], 'treasury.transfer_executing');
+}
+
+/** Same chain: the Safe's transfer mined. Money moved from the treasury to the hot wallet: posted. */
+export async function recordSameChainSuccess(deps: TransferStepDeps, transfer: TreasuryTransfer): Promise<void> {
+  if (transfer.route !== 'safe') throw new Error(`${transfer.id} crosses chains: it succeeds when minted`);
+  const posting: TransferIntent = {
+    kind: 'posted', id: `trf_treasury_${transfer.id}`, debit: destinationAccount(transfer), credit: platformAccount(`treasury:${transfer.from.chain}`, transfer.asset),
+    amountMinor: BigInt(transfer.amount), asset: transfer.asset,
+  };
+  await sendStep(deps, transfer, 'succeed', [
+    statusUpdate(deps, transfer.id, 'executing', 'succeeded'),
+    stepEvent(deps, 'treasury.transfer.succeeded', transfer, { tx_hash: transfer.execTxHash ?? '' }),
+    ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
+  ], 'treasury.transfer_succeeded');
+}
+
+/**
+ * Across chains: the burn mined and its message read. The tokens left the source treasury and are in
+ * transit until minted; the message (and its hash, what the attestation service finds it by) is
+ * recorded before anything waits on the attestation, so a worker that dies after the burn resumes
+ * from it and never burns again.
+ */
+export async function recordBurn(deps: TransferStepDeps, transfer: TreasuryTransfer, message: string): Promise<void> {
+  if (transfer.route !== 'cctp') throw new Error(`${transfer.id} stays on one chain: nothing is burned`);
+  const burn = { message, messageHash: keccak256(message) };
+  const posting: TransferIntent = {
+    kind: 'posted', id: `trf_treasury_${transfer.id}_burn`, debit: platformAccount('in_transit:cctp', transfer.asset), credit: platformAccount(`treasury:${transfer.from.chain}`, transfer.asset),
+    amountMinor: BigInt(transfer.amount), asset: transfer.asset,
+  };
+  await sendStep(deps, transfer, 'burn', [
+    statusUpdate(deps, transfer.id, 'executing', 'burned', { burn: JSON.stringify(burn) }),
+    stepEvent(deps, 'treasury.transfer.burned', transfer, { tx_hash: transfer.execTxHash ?? '', message_hash: burn.messageHash }),
+    ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
+  ], 'treasury.transfer_burned');
+}
+
+/** Across chains: receiveMessage mined on the destination. In transit → the destination account: posted. */
+export async function recordMint(deps: TransferStepDeps, transfer: TreasuryTransfer, mintTxHash: string): Promise<void> {
+  const posting: TransferIntent = {
+    kind: 'posted', id: `trf_treasury_${transfer.id}_mint`, debit: destinationAccount(transfer), credit: platformAccount('in_transit:cctp', transfer.asset),
+    amountMinor: BigInt(transfer.amount), asset: transfer.asset,
+  };
+  await sendStep(deps, transfer, 'mint', [
+    statusUpdate(deps, transfer.id, 'burned', 'succeeded', { mintTxHash }),
+    stepEvent(deps, 'treasury.transfer.succeeded', transfer, { tx_hash: mintTxHash }),
+    ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
+  ], 'treasury.transfer_succeeded');
+}
+
+/**
+ * A transfer that will not happen: refused by the members, expired, or its execTransaction reverted.
+ * Never after a burn: burned tokens are minted, however late (the attestation deadline alarms instead).
+ */
+export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTransfer, from: 'proposed' | 'executing', failure: string): Promise<void> {
+  await sendStep(deps, transfer, 'fail', [
+    statusUpdate(deps, transfer.id, from, 'failed', { failure }),
+    stepEvent(deps, 'treasury.transfer.failed', transfer, { failure }),
+  ], 'treasury.transfer_failed');
+}
+
+function destinationAccount(transfer: TreasuryTransfer) {
+  return platformAccount(transfer.to.account === 'hot_wallet' ? `hotwallet:${transfer.to.chain}` : `treasury:${transfer.to.chain}`, transfer.asset);
+}
