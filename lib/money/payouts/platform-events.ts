@@ -6,7 +6,7 @@ import { newId } from '#platform';
 /** Every platform event type; the outbox relay publishes each to the operators' alerts topic. */
 export const platformEventTypes = [
   'liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside',
-  'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned',
+  'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting',
   'treasury.transfer.succeeded', 'treasury.transfer.failed',
 ] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];

@@ -1,4 +1,4 @@
-import { concat, getAddress, Interface, TypedDataEncoder, type Signature } from 'ethers';
+import { concat, dataLength, getAddress, Interface, solidityPacked, TypedDataEncoder, type Signature } from 'ethers';
 
 /**
  * A Safe transaction (Safe Smart Account 1.5.0's `SafeTx`) and what its owners sign: the EIP-712
@@ -11,8 +11,11 @@ export interface SafeTransaction {
   to: string;
   value: bigint;
   data: string;
-  /** 0 call, 1 delegatecall: the treasury only ever calls. */
-  operation: 0;
+  /**
+   * 0 call, 1 delegatecall: the treasury delegatecalls only Safe's MultiSendCallOnly (a batch of
+   * calls made by the Safe itself, none of them a delegatecall), to approve and burn in one transaction.
+   */
+  operation: 0 | 1;
   safeTxGas: bigint;
   baseGas: bigint;
   gasPrice: bigint;
@@ -52,6 +55,20 @@ export const safeAbi = [
 export function tokenTransfer(token: string, to: string, amountMinor: bigint, nonce: bigint): SafeTransaction {
   return {
     to: getAddress(token), value: 0n, data: erc20.encodeFunctionData('transfer', [getAddress(to), amountMinor]), operation: 0,
+    safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zeroAddress, refundReceiver: zeroAddress, nonce,
+  };
+}
+
+const multiSendCallOnly = new Interface(['function multiSend(bytes transactions) payable']);
+
+/**
+ * Calls the Safe makes one after another in one transaction, through Safe's MultiSendCallOnly: each
+ * packed as operation (0: call; MultiSendCallOnly refuses anything else), to, value, data length, data.
+ */
+export function batchedCalls(multiSend: string, calls: { to: string; data: string }[], nonce: bigint): SafeTransaction {
+  const packed = concat(calls.map((call) => solidityPacked(['uint8', 'address', 'uint256', 'uint256', 'bytes'], [0, getAddress(call.to), 0n, dataLength(call.data), call.data])));
+  return {
+    to: getAddress(multiSend), value: 0n, data: multiSendCallOnly.encodeFunctionData('multiSend', [packed]), operation: 1,
     safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zeroAddress, refundReceiver: zeroAddress, nonce,
   };
 }

@@ -11,7 +11,7 @@ import { jsonAttribute, readItem } from '#platform';
  * the step before, with its platform event, its audit record and, where money moves, its postings
  * (steps.ts). The one module that spells `TTRANSFER#`.
  */
-export const transferStatuses = ['proposed', 'executing', 'burned', 'succeeded', 'failed'] as const;
+export const transferStatuses = ['proposed', 'executing', 'burned', 'minting', 'succeeded', 'failed'] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
 
 export const transferRoutes = ['safe', 'cctp'] as const;
@@ -27,6 +27,8 @@ export const storedSafeTxSchema = z.object({
   chainId: z.number().int(),
   to: address,
   data: hex,
+  /** 1 only for a batch through MultiSendCallOnly (safe-tx.ts batchedCalls). */
+  operation: z.union([z.literal(0), z.literal(1)]),
   nonce: z.string().regex(/^[0-9]+$/),
   /** Its EIP-712 hash: what each owner signed. */
   hash: z.string().regex(/^0x[0-9a-f]{64}$/),
@@ -56,11 +58,16 @@ export const treasuryTransferSchema = z.object({
   safeTx: storedSafeTxSchema,
   /** By owner index (1..N): one signature each, never replaced. */
   signatures: z.record(z.string(), ownerSignatureSchema),
-  /** The transaction that ran execTransaction on the source chain. */
+  /** The transaction that runs execTransaction on the source chain, signed and recorded before it is sent (so a restart sends the same one again, never another). */
   execTxHash: z.string().optional(),
+  execRawTx: hex.optional(),
   /** Across chains: the burn's CCTP message as the chain emitted it, and its hash (what the attestation is found by). */
   burn: z.object({ message: hex, messageHash: z.string() }).optional(),
+  /** The receiveMessage transaction on the destination, recorded before it is sent, as the execution is. */
   mintTxHash: z.string().optional(),
+  mintRawTx: hex.optional(),
+  /** When the burn was recorded: the attestation deadline runs from here. */
+  burnedAt: z.iso.datetime().optional(),
   failure: z.string().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -95,8 +102,11 @@ const storedSchema = z.object({
   status: z.enum(transferStatuses),
   signatures: z.record(z.string(), jsonAttribute(ownerSignatureSchema)).default({}),
   execTxHash: z.string().optional(),
+  execRawTx: hex.optional(),
   burn: jsonAttribute(z.object({ message: hex, messageHash: z.string() })).optional(),
+  burnedAt: z.string().optional(),
   mintTxHash: z.string().optional(),
+  mintRawTx: hex.optional(),
   failure: z.string().optional(),
   updatedAt: z.string().optional(),
 });
@@ -109,8 +119,11 @@ export function transferFromItem(item: Record<string, AttributeValue>): Treasury
     status: stored.status,
     signatures: stored.signatures,
     ...(stored.execTxHash ? { execTxHash: stored.execTxHash } : {}),
+    ...(stored.execRawTx ? { execRawTx: stored.execRawTx } : {}),
     ...(stored.burn ? { burn: stored.burn } : {}),
+    ...(stored.burnedAt ? { burnedAt: stored.burnedAt } : {}),
     ...(stored.mintTxHash ? { mintTxHash: stored.mintTxHash } : {}),
+    ...(stored.mintRawTx ? { mintRawTx: stored.mintRawTx } : {}),
     ...(stored.failure ? { failure: stored.failure } : {}),
     ...(stored.updatedAt ? { updatedAt: stored.updatedAt } : {}),
   };

@@ -106,8 +106,8 @@ export async function addOwnerSignature(deps: TransferStepDeps, id: string, inde
  * Records the execTransaction sent with M signatures: from now on the transfer is the chain's, and
  * no signature is added. Conditioned on holding the threshold's count of signatures.
  */
-export async function markExecuting(deps: TransferStepDeps, transfer: TreasuryTransfer, execTxHash: string): Promise<void> {
-  const update = statusUpdate(deps, transfer.id, 'proposed', 'executing', { execTxHash }, ' AND size(signatures) >= :threshold');
+export async function markExecuting(deps: TransferStepDeps, transfer: TreasuryTransfer, execTxHash: string, execRawTx: string): Promise<void> {
+  const update = statusUpdate(deps, transfer.id, 'proposed', 'executing', { execTxHash, execRawTx }, ' AND size(signatures) >= :threshold');
   update.Update!.ExpressionAttributeValues![':threshold'] = { N: String(transfer.threshold) };
   await sendStep(deps, transfer, 'execute', [update, stepEvent(deps, 'treasury.transfer.executing', transfer, { tx_hash: execTxHash })], 'treasury.transfer_executing');
 }
@@ -140,20 +140,29 @@ export async function recordBurn(deps: TransferStepDeps, transfer: TreasuryTrans
     amountMinor: BigInt(transfer.amount), asset: transfer.asset,
   };
   await sendStep(deps, transfer, 'burn', [
-    statusUpdate(deps, transfer.id, 'executing', 'burned', { burn: JSON.stringify(burn) }),
+    statusUpdate(deps, transfer.id, 'executing', 'burned', { burn: JSON.stringify(burn), burnedAt: deps.now().toISOString() }),
     stepEvent(deps, 'treasury.transfer.burned', transfer, { tx_hash: transfer.execTxHash ?? '', message_hash: burn.messageHash }),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
   ], 'treasury.transfer_burned');
 }
 
+/** Across chains: the attested message's receiveMessage, signed and recorded before it is sent (at most one mint is ever sent). */
+export async function markMinting(deps: TransferStepDeps, transfer: TreasuryTransfer, mintTxHash: string, mintRawTx: string): Promise<void> {
+  await sendStep(deps, transfer, 'mint', [
+    statusUpdate(deps, transfer.id, 'burned', 'minting', { mintTxHash, mintRawTx }),
+    stepEvent(deps, 'treasury.transfer.minting', transfer, { tx_hash: mintTxHash }),
+  ], 'treasury.transfer_minting');
+}
+
 /** Across chains: receiveMessage mined on the destination. In transit → the destination account: posted. */
-export async function recordMint(deps: TransferStepDeps, transfer: TreasuryTransfer, mintTxHash: string): Promise<void> {
+export async function recordMint(deps: TransferStepDeps, transfer: TreasuryTransfer): Promise<void> {
+  const mintTxHash = transfer.mintTxHash ?? '';
   const posting: TransferIntent = {
     kind: 'posted', id: `trf_treasury_${transfer.id}_mint`, debit: destinationAccount(transfer), credit: platformAccount('in_transit:cctp', transfer.asset),
     amountMinor: BigInt(transfer.amount), asset: transfer.asset,
   };
-  await sendStep(deps, transfer, 'mint', [
-    statusUpdate(deps, transfer.id, 'burned', 'succeeded', { mintTxHash }),
+  await sendStep(deps, transfer, 'minted', [
+    statusUpdate(deps, transfer.id, 'minting', 'succeeded'),
     stepEvent(deps, 'treasury.transfer.succeeded', transfer, { tx_hash: mintTxHash }),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
   ], 'treasury.transfer_succeeded');

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readMerchantLog } from '#lib/audit/reads.js';
 import { safeTxHash, tokenTransfer } from '#lib/treasury/safe/safe-tx.js';
 import type { OwnerSignature, TreasuryTransfer } from '#lib/treasury/transfers/items.js';
-import { addOwnerSignature, markExecuting, proposeTransfer, readTransfer, recordBurn, recordFailure, recordMint, recordSameChainSuccess, type TransferStepDeps } from '#lib/treasury/transfers/steps.js';
+import { addOwnerSignature, markExecuting, markMinting, proposeTransfer, readTransfer, recordBurn, recordFailure, recordMint, recordSameChainSuccess, type TransferStepDeps } from '#lib/treasury/transfers/steps.js';
 import { allAccountItems, clients, fundedMerchant } from '../../support/deps.js';
 import { isolatedTable } from '../../support/isolated.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
@@ -25,7 +25,7 @@ function proposal(route: 'safe' | 'cctp', amount = 2_500_000n): TreasuryTransfer
     id: `tt_${randomBytes(8).toString('hex')}`, status: 'proposed', route, asset: 'USDC', amount: amount.toString(),
     from: { chain: 'local-a', account: 'treasury' }, to: { chain: route === 'safe' ? 'local-a' : 'local-b', account: 'hot_wallet', address: hotWalletB },
     reason: { forecast_generated_at: at, dry_probability: '0.4' }, threshold: 2,
-    safeTx: { safe, chainId: 31337, to: tx.to, data: tx.data, nonce: '7', hash: safeTxHash(31337, safe, tx) },
+    safeTx: { safe, chainId: 31337, to: tx.to, data: tx.data, operation: 0, nonce: '7', hash: safeTxHash(31337, safe, tx) },
     signatures: {}, createdAt: at, updatedAt: at,
   };
 }
@@ -61,14 +61,14 @@ describe('a treasury transfer across chains (CCTP)', () => {
 
     const one = await addOwnerSignature(deps, transfer.id, 1, signature(1));
     expect(Object.keys(one.signatures)).toEqual(['1']);
-    await expect(markExecuting(deps, one, `0x${'e1'.repeat(32)}`)).rejects.toMatchObject({ code: 'treasury_transfer_step_refused', extensions: { status: 'proposed' } });
+    await expect(markExecuting(deps, one, `0x${'e1'.repeat(32)}`, '0x02')).rejects.toMatchObject({ code: 'treasury_transfer_step_refused', extensions: { status: 'proposed' } });
     // The same owner again: refused, its first signature kept.
     await expect(addOwnerSignature(deps, transfer.id, 1, signature(1))).rejects.toMatchObject({ code: 'treasury_transfer_step_refused' });
     expect((await readTransfer(deps, transfer.id)).signatures['1']).toEqual(one.signatures['1']);
 
     const two = await addOwnerSignature(deps, transfer.id, 3, signature(3));
-    await markExecuting(deps, two, `0x${'e1'.repeat(32)}`);
-    await expect(markExecuting(deps, two, `0x${'e2'.repeat(32)}`)).rejects.toMatchObject({ extensions: { status: 'executing' } });
+    await markExecuting(deps, two, `0x${'e1'.repeat(32)}`, '0x02');
+    await expect(markExecuting(deps, two, `0x${'e2'.repeat(32)}`, '0x02')).rejects.toMatchObject({ extensions: { status: 'executing' } });
     await expect(addOwnerSignature(deps, transfer.id, 2, signature(2))).rejects.toMatchObject({ extensions: { status: 'executing' } });
     await expect(recordFailure(deps, two, 'proposed', 'rejected')).rejects.toMatchObject({ extensions: { status: 'executing' } });
 
@@ -79,23 +79,28 @@ describe('a treasury transfer across chains (CCTP)', () => {
     const burned = await readTransfer(deps, transfer.id);
     expect(burned.burn?.message).toBe(message);
     expect(burned.burn?.messageHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(burned.burnedAt).toMatch(/^\d{4}-/);
     expect(await platformBalance('treasury:local-a')).toBe(-2_500_000n);
     expect(await platformBalance('in_transit:cctp')).toBe(2_500_000n);
     // Burned tokens are minted, however late: a burned transfer never fails.
     await expect(recordFailure(deps, burned, 'executing', 'timeout')).rejects.toMatchObject({ extensions: { status: 'burned' } });
 
-    await recordMint(deps, burned, `0x${'f1'.repeat(32)}`);
-    await expect(recordMint(deps, burned, `0x${'f2'.repeat(32)}`)).rejects.toMatchObject({ extensions: { status: 'succeeded' } });
+    await markMinting(deps, burned, `0x${'f1'.repeat(32)}`, '0x02');
+    await expect(markMinting(deps, burned, `0x${'f2'.repeat(32)}`, '0x02')).rejects.toMatchObject({ extensions: { status: 'minting' } });
+    const minting = await readTransfer(deps, transfer.id);
+    expect(await platformBalance('in_transit:cctp')).toBe(2_500_000n);
+    await recordMint(deps, minting);
+    await expect(recordMint(deps, minting)).rejects.toMatchObject({ extensions: { status: 'succeeded' } });
     expect(await readTransfer(deps, transfer.id)).toMatchObject({ status: 'succeeded', mintTxHash: `0x${'f1'.repeat(32)}`, execTxHash: `0x${'e1'.repeat(32)}` });
     expect(await platformBalance('in_transit:cctp')).toBe(0n);
     expect(await platformBalance('hotwallet:local-b')).toBe(2_500_000n);
     await expectLedgerBalanced(tableName);
 
     expect(await platformEvents(transfer.id)).toEqual([
-      'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.succeeded',
+      'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting', 'treasury.transfer.succeeded',
     ]);
     const audited = (await readMerchantLog(deps, deps.platformMerchantId)).filter((r) => r.body.object.id === transfer.id).map((r) => r.body.action);
-    expect(audited).toEqual(['treasury.transfer_proposed', 'treasury.transfer_signed', 'treasury.transfer_signed', 'treasury.transfer_executing', 'treasury.transfer_burned', 'treasury.transfer_succeeded']);
+    expect(audited).toEqual(['treasury.transfer_proposed', 'treasury.transfer_signed', 'treasury.transfer_signed', 'treasury.transfer_executing', 'treasury.transfer_burned', 'treasury.transfer_minting', 'treasury.transfer_succeeded']);
   });
 });
 
@@ -105,7 +110,7 @@ describe('a treasury transfer on one chain (Safe execTransaction)', () => {
     await proposeTransfer(deps, transfer);
     await addOwnerSignature(deps, transfer.id, 1, signature(1));
     const signed = await addOwnerSignature(deps, transfer.id, 2, signature(2));
-    await markExecuting(deps, signed, `0x${'a1'.repeat(32)}`);
+    await markExecuting(deps, signed, `0x${'a1'.repeat(32)}`, '0x02');
     const executing = await readTransfer(deps, transfer.id);
     await expect(recordBurn(deps, executing, '0x00')).rejects.toThrow(/nothing is burned/);
     await recordSameChainSuccess(deps, executing);
