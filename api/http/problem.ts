@@ -120,6 +120,8 @@ const problemTypes = {
   member_not_eligible: { status: 403, title: 'Member added after the request' },
   own_revocation: { status: 403, title: 'A member cannot decide their own revocation' },
   member_already_revoked: { status: 409, title: 'Member already revoked' },
+  member_not_treasury_owner: { status: 403, title: 'Only treasury owners decide treasury transfers' },
+  treasury_rule_missing: notHttp,
   treasury_not_configured: { status: 409, title: 'This stage has no treasury' },
   treasury_platform_only: { status: 403, title: 'The treasury belongs to the platform merchant' },
   treasury_approvals_below_threshold: { status: 409, title: "The treasury rule asks fewer approvals than the Safe's threshold" },

@@ -2417,7 +2417,7 @@ export type components = {
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "expired" | "canceled";
             /** @enum {string} */
-            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+            action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set" | "treasury.transfer";
             subject: string | null;
             details: {
                 [key: string]: unknown;
@@ -2435,7 +2435,7 @@ export type components = {
             } | null;
             requested_by: {
                 /** @enum {string} */
-                type: "api_key" | "operator" | "member";
+                type: "api_key" | "operator" | "member" | "system";
                 id: string | null;
             };
             created_at: string;
@@ -2452,7 +2452,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set" | "treasury.transfer";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2470,7 +2470,7 @@ export type components = {
                 } | null;
                 requested_by: {
                     /** @enum {string} */
-                    type: "api_key" | "operator" | "member";
+                    type: "api_key" | "operator" | "member" | "system";
                     id: string | null;
                 };
                 created_at: string;
@@ -2525,7 +2525,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set" | "treasury.transfer";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2543,7 +2543,7 @@ export type components = {
                 } | null;
                 requested_by: {
                     /** @enum {string} */
-                    type: "api_key" | "operator" | "member";
+                    type: "api_key" | "operator" | "member" | "system";
                     id: string | null;
                 };
                 created_at: string;
@@ -2569,7 +2569,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set" | "treasury.transfer";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2587,7 +2587,7 @@ export type components = {
                 } | null;
                 requested_by: {
                     /** @enum {string} */
-                    type: "api_key" | "operator" | "member";
+                    type: "api_key" | "operator" | "member" | "system";
                     id: string | null;
                 };
                 created_at: string;
@@ -2656,7 +2656,7 @@ export type components = {
                 /** @enum {string} */
                 status: "pending" | "approved" | "rejected" | "expired" | "canceled";
                 /** @enum {string} */
-                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set";
+                action: "payout" | "api_key.create" | "api_key.revoke" | "risk.set" | "approval_policy.set" | "webhook_endpoint.create" | "member.add" | "member.revoke" | "platform.set" | "treasury.transfer";
                 subject: string | null;
                 details: {
                     [key: string]: unknown;
@@ -2674,7 +2674,7 @@ export type components = {
                 } | null;
                 requested_by: {
                     /** @enum {string} */
-                    type: "api_key" | "operator" | "member";
+                    type: "api_key" | "operator" | "member" | "system";
                     id: string | null;
                 };
                 created_at: string;
@@ -2840,7 +2840,7 @@ export type components = {
             title: string;
             status: number;
             detail: string;
-            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`, `treasury_platform_only`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `verification_not_resolvable`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`, `treasury_not_configured`, `treasury_approvals_below_threshold`; 410 `claim_expired`, `pii_erased`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
+            /** @description Stable machine code, one per reason; `type` is https://lanepay.dev/problems/<code>. By status: 400 `validation_error`, `invalid_json`; 401 `unauthorized`, `otp_required`, `otp_invalid`, `otp_replayed`; 402 `payment_declined`, `refund_declined`; 403 `claim_signature_invalid`, `platform_only`, `self_approval`, `member_revoked`, `member_not_eligible`, `own_revocation`, `member_not_treasury_owner`, `treasury_platform_only`; 404 `not_found`; 409 `concurrent_change`, `idempotency_key_in_use`, `payment_not_capturable`, `payment_not_cancelable`, `authorization_expired`, `capture_exceeds_authorized`, `charge_not_cancelable`, `refund_exceeds_charge`, `charge_not_refundable`, `no_excess`, `refund_awaits_claim`, `claim_already_used`, `claim_not_open`, `limit_exceeded`, `customer_in_review`, `customer_rejected`, `verification_processing`, `customer_erasing`, `kyc_review`, `kyc_rejected`, `verification_not_resolvable`, `member_exists`, `already_approved`, `approval_decided`, `policy_unsatisfiable`, `change_mismatch`, `member_already_revoked`, `treasury_not_configured`, `treasury_approvals_below_threshold`; 410 `claim_expired`, `pii_erased`; 413 `body_too_large`; 415 `unsupported_media_type`; 422 `idempotency_error`, `statement_too_large`, `statement_window_invalid`; 423 `member_locked`; 429 `rate_limited`; 500 `internal_error`; 503 `try_again`. The gateway answers some statuses itself with codes of its own (each response's description names them). */
             code: string;
             instance?: string;
             errors?: {

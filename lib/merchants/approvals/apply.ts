@@ -96,6 +96,9 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
         action: 'merchant.platform_updated', object: { type: 'merchant', id: record.merchantId },
       };
     }
+    case 'treasury.transfer':
+      // The signatures are the treasury function's to add (one per approving owner); nothing else changes.
+      return { items: [], action: 'treasury.transfer_approved', object: { type: 'treasury_transfer', id: change.transferId } };
     case 'member.revoke': {
       const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), await readMember(deps, record.merchantId, change.memberId), now);
       return { ...guarded, action: 'member.revoked', object: { type: 'member', id: change.memberId } };

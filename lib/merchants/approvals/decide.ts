@@ -14,7 +14,7 @@ import { memberStillActiveItem } from '../members/revoke.js';
 import { outcomeItems, type AppliedOutcome } from './apply.js';
 import { assertChangeIntact } from './change-hash.js';
 import type { ApprovalDeps } from './deps.js';
-import { AlreadyApprovedError, ApprovalDecidedError, MemberNotEligibleError, MemberRevokedError, OwnRevocationError, SelfApprovalError } from './errors.js';
+import { AlreadyApprovedError, ApprovalDecidedError, MemberNotEligibleError, MemberNotTreasuryOwnerError, MemberRevokedError, OwnRevocationError, SelfApprovalError } from './errors.js';
 import { readApproval, replaceApprovalItem, type ApprovalRecord } from './items.js';
 import { approvalsAskedFor } from './policy.js';
 import { newVoteItem, readVotes, type Vote } from './votes.js';
@@ -59,6 +59,7 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
     getMerchantProfile(deps, input.merchantId),
   ]);
   assertEligible(member, approval);
+  if (record.change.kind === 'treasury.transfer' && member.treasuryOwner === undefined) throw new MemberNotTreasuryOwnerError(member.id, approval.id);
   const forThisChange = votes.filter((vote) => vote.changeHash === approval.change_hash);
   if (forThisChange.some((vote) => vote.member === input.memberId)) throw new AlreadyApprovedError(approval.id);
   const required = Math.max(approval.approvals_required, approvalsAskedFor(profile.approvals, record.change.kind));

@@ -113,3 +113,19 @@ export class TreasuryApprovalsBelowThresholdError extends LanepayError<'treasury
     super('treasury_approvals_below_threshold', `The treasury rule asks for ${asked} approval(s), but the treasury's Safes need ${threshold} owner signatures: ask for at least ${threshold}.`, { extensions: { approvals_asked: asked, threshold } });
   }
 }
+
+/** A treasury transfer is approved by owners only: each approval is that owner's signature. */
+export class MemberNotTreasuryOwnerError extends LanepayError<'member_not_treasury_owner'> {
+  override name = 'MemberNotTreasuryOwnerError';
+  constructor(memberId: string, approvalId: string) {
+    super('member_not_treasury_owner', `${approvalId} is a treasury transfer: only members bound to a treasury owner key decide it, and ${memberId} is not.`);
+  }
+}
+
+/** A treasury transfer asked of a merchant whose policy has no treasury rule: the treasury never moves without approvals. */
+export class TreasuryRuleMissingError extends LanepayError<'treasury_rule_missing'> {
+  override name = 'TreasuryRuleMissingError';
+  constructor(merchantId: string) {
+    super('treasury_rule_missing', `${merchantId}'s approval policy has no treasury rule: set one (lanepay approval-policy set --platform --policy '{"treasury":{"approvals":2}}') before transfers are proposed.`);
+  }
+}

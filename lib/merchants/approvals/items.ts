@@ -31,7 +31,12 @@ export type HeldChange =
   | { kind: 'member.add'; member: MemberRecord; keyDigest: string }
   | { kind: 'member.revoke'; memberId: string }
   /** `lanepay merchant set-platform`: the merchant operates the platform (true) or no longer does. */
-  | { kind: 'platform.set'; platform: boolean };
+  | { kind: 'platform.set'; platform: boolean }
+  /**
+   * A treasury transfer (lib/treasury/transfers), whose record holds the Safe transaction: each
+   * approval is one owner's signature of it, added by the treasury function; approving applies nothing here.
+   */
+  | { kind: 'treasury.transfer'; transferId: string };
 
 export interface ApprovalRecord {
   approval: Approval;

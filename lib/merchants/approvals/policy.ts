@@ -36,7 +36,7 @@ export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 /** Changes an operator (CLI) or an API key may ask for that a policy can hold for approval. */
 export const adminActions = ['api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke', 'platform.set'] as const;
 export type AdminAction = (typeof adminActions)[number];
-export type ApprovalActionKind = 'payout' | AdminAction;
+export type ApprovalActionKind = 'payout' | 'treasury.transfer' | AdminAction;
 
 export type ApprovalAction = { kind: 'payout' | 'refund'; amountMinor: bigint; asset: string } | { kind: AdminAction };
 
@@ -44,7 +44,7 @@ export interface ApprovalRequirement {
   /** Distinct members (never the requester) who must approve; 0 means the action goes ahead at once. */
   approvals: number;
   /** The policy rule that asked for them, for the request and its refusal messages. */
-  rule: 'none' | 'payouts.at_or_above' | 'refunds.at_or_above' | 'admin_changes';
+  rule: 'none' | 'payouts.at_or_above' | 'refunds.at_or_above' | 'admin_changes' | 'treasury';
   expiresAfterSeconds: number;
 }
 
@@ -80,5 +80,6 @@ export function mostApprovalsAsked(policy: ApprovalPolicy): number {
  */
 export function approvalsAskedFor(policy: ApprovalPolicy | undefined, kind: ApprovalActionKind): number {
   if (!policy) return 0;
+  if (kind === 'treasury.transfer') return policy.treasury?.approvals ?? 0;
   return kind === 'payout' ? (policy.payouts?.approvals ?? 0) : policy.admin_changes.approvals;
 }

@@ -3,6 +3,8 @@ import { writeAudited } from '#audit';
 import { newId } from '#platform';
 import { changeHash } from './change-hash.js';
 import { newApprovalItem, type ApprovalRecord, type HeldChange } from './items.js';
+import type { MerchantProfile } from '../profile.js';
+import { TreasuryRuleMissingError } from './errors.js';
 import type { ApprovalRequirement } from './policy.js';
 import type { Approval } from './schemas.js';
 
@@ -60,4 +62,26 @@ export async function requestApproval(deps: { dynamodb: DynamoDBClient; tableNam
 
 export function requestApprovalItems(tableName: string, record: ApprovalRecord): TransactWriteItem[] {
   return [newApprovalItem(tableName, record)];
+}
+
+/**
+ * Asks the platform's treasury owners to approve a treasury transfer (`lib/treasury/transfers`): as
+ * many approvals as the platform policy's treasury rule, requested by the job that proposed it. A
+ * merchant without the rule is refused: the treasury never moves without approvals.
+ */
+export async function requestTreasuryTransferApproval(
+  deps: { dynamodb: DynamoDBClient; tableName: string },
+  input: { merchant: Pick<MerchantProfile, 'id' | 'approvals'>; transferId: string; details: Record<string, unknown>; job: string; now: Date },
+): Promise<Approval> {
+  const rule = input.merchant.approvals?.treasury;
+  if (!rule) throw new TreasuryRuleMissingError(input.merchant.id);
+  return requestApproval(deps, {
+    merchantId: input.merchant.id,
+    change: { kind: 'treasury.transfer', transferId: input.transferId },
+    subject: input.transferId,
+    details: input.details,
+    requirement: { approvals: rule.approvals, rule: 'treasury', expiresAfterSeconds: input.merchant.approvals!.expires_after_seconds },
+    requestedBy: { type: 'system', id: input.job },
+    now: input.now,
+  });
 }

@@ -4,7 +4,7 @@ import * as z from 'zod';
 export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'canceled'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
-export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke', 'platform.set'] as const;
+export const approvalActions = ['payout', 'api_key.create', 'api_key.revoke', 'risk.set', 'approval_policy.set', 'webhook_endpoint.create', 'member.add', 'member.revoke', 'platform.set', 'treasury.transfer'] as const;
 
 const decisionSchema = z.object({ member: z.string(), at: z.string() });
 
@@ -28,8 +28,8 @@ export const approvalSchema = z.object({
   approvals_required: z.number().int(),
   approvals: z.array(decisionSchema),
   rejected_by: decisionSchema.nullable(),
-  /** Who asked: an API key (payouts), the operator's CLI, or a member named with --requested-by. */
-  requested_by: z.object({ type: z.enum(['api_key', 'operator', 'member']), id: z.string().nullable() }),
+  /** Who asked: an API key (payouts), the operator's CLI, a member named with --requested-by, or the system (the forecast job proposing a treasury transfer). */
+  requested_by: z.object({ type: z.enum(['api_key', 'operator', 'member', 'system']), id: z.string().nullable() }),
   created_at: z.string(),
   expires_at: z.string(),
   decided_at: z.string().nullable(),

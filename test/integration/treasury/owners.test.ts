@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decideApproval } from '#lib/merchants/approvals/decide.js';
+import { requestTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
+import { getMerchantProfile } from '#lib/merchants/merchants.js';
 import { addMemberUnderPolicy, revokeMemberUnderPolicy, setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js';
 import { authenticateMember } from '#lib/merchants/members/authenticate.js';
 import { addMember, readMember, type MemberDeps } from '#lib/merchants/members/members.js';
@@ -121,5 +123,30 @@ describe('the treasury rule of the approval policy', () => {
 
     await Promise.all([1, 2].map((owner) => addMember(memberDeps(), { merchantId: platform, email: email(), treasuryOwner: owner })));
     expect(await setPolicyUnderPolicy(memberDeps(), { merchantId: platform, policy: policy(2) })).toEqual({ merchant_id: platform, policy: policy(2) });
+  });
+});
+
+describe('a treasury transfer held for approval', () => {
+  it('is decided by bound owners only, approved at the treasury rule\'s count, and never requested without the rule', async () => {
+    const platform = await platformMerchant();
+    const { dynamodb, kms } = clients();
+    const approvals = { dynamodb, kms, tableName, appliers: heldChangeAppliers({ dynamodb, tableName, holdExpiryMs: 3600_000 }), now: () => new Date() };
+    const request = async () => requestTreasuryTransferApproval(memberDeps(), {
+      merchant: await getMerchantProfile(memberDeps(), platform), transferId: 'tt_0123456789abcdef', details: { amount: '5000000', from: 'local-a', to: 'local-b' }, job: 'forecast-batch', now: new Date(),
+    });
+    await expect(request()).rejects.toMatchObject({ code: 'treasury_rule_missing' });
+
+    const viewer = await addMember(memberDeps(), { merchantId: platform, email: email() });
+    const [ana, ben] = await Promise.all([1, 2].map((owner) => addMember(memberDeps(), { merchantId: platform, email: email(), treasuryOwner: owner })));
+    await setPolicyUnderPolicy(memberDeps(), { merchantId: platform, policy: { treasury: { approvals: 2 }, admin_changes: { approvals: 0 }, expires_after_seconds: 3600 } });
+    const held = await request();
+    expect(held).toMatchObject({ status: 'pending', action: 'treasury.transfer', subject: 'tt_0123456789abcdef', approvals_required: 2, requested_by: { type: 'system', id: 'forecast-batch' } });
+
+    const decide = async (member: typeof ana) => decideApproval(approvals, {
+      merchantId: platform, memberId: member!.id, approvalId: held.id, decision: 'approve', code: await new Authenticator(member!.otpauth_uri).nextCode(),
+    });
+    await expect(decide(viewer)).rejects.toMatchObject({ code: 'member_not_treasury_owner' });
+    expect((await decide(ana)).status).toBe('pending');
+    expect(await decide(ben)).toMatchObject({ status: 'approved', approvals: [{ member: ana!.id }, { member: ben!.id }] });
   });
 });
