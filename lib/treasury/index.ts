@@ -16,3 +16,5 @@ export type { ReconcileDeps, ReconcileReport } from './reconcile/index.js';
 export * as forecastErrors from './forecast/errors.js';
 export { liquidityListSchema, liquiditySchema, readLiquidity } from './planning/liquidity-view.js';
 export type { Liquidity, LiquidityDeps } from './planning/liquidity-view.js';
+export { planRebalancing, RebalanceInputError } from './rebalance/index.js';
+export type { ChainLiquidity, RebalancePolicy, RebalanceProposal, RebalanceSettings } from './rebalance/index.js';
