@@ -153,9 +153,12 @@ describe('planRebalancing: limits', () => {
   it('rounds a small need up to the minimum worth moving, and proposes nothing it cannot fund to that minimum', () => {
     const small = planRebalancing([chain('a', { hotWalletAvailableMinor: 37n, treasuryMinor: 1000n })], policies({ a: { minimumMoveMinor: 10n } }), settings);
     const poor = planRebalancing([chain('a', { hotWalletAvailableMinor: 0n, treasuryMinor: 9n })], policies({ a: { minimumMoveMinor: 10n } }), settings);
+    const cramped = planRebalancing([chain('a', { hotWalletAvailableMinor: 37n, treasuryMinor: 1000n })], policies({ a: { minimumMoveMinor: 10n, hotWalletCeilingMinor: 44n } }), settings);
 
     expect(moves(small)).toEqual(['a.treasury -> a.hot_wallet 10']);
     expect(poor).toEqual([]);
+    // Rounding 3 up to 10 would pass the ceiling (room for 7): nothing.
+    expect(cramped).toEqual([]);
   });
 });
 
