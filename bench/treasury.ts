@@ -3,7 +3,9 @@
 // trend, bursts), minute by minute, run twice on the same flows: (a) the fixed rule an operator
 // sets from the six weeks before, (b) the forecast engine refitted on the history so far and the
 // rebalancing planner (lib/treasury/rebalance) every hour. Prints each hot wallet's minutes short,
-// its capital and the transfers, and the capital ratio (b)/(a). `--refit-hours N`, `--seed N`.
+// its capital and the transfers, and the capital ratio (b)/(a). `--refit-hours N`, `--seed N`,
+// `--min-move-hours N` (the smallest move, in hours of average outflow), `--quantile Q`,
+// `--horizon-hours N` (the planner's), `--fit-days N` (history each fit reads).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { syntheticFlows } from '#lib/treasury/flows/synthetic.js';
@@ -12,9 +14,17 @@ import type { RebalancePolicy } from '#lib/treasury/rebalance/index.js';
 import { fixedTopUp, forecastDriven, type FixedRule } from './treasury/strategies.js';
 import { simulate, type ChainFigures, type ChainSetup, type Delays } from './treasury/world.js';
 
-const { values: args } = parseArgs({ options: { 'refit-hours': { type: 'string', default: '1' }, seed: { type: 'string', default: '7' } } });
+const { values: args } = parseArgs({ options: {
+  'refit-hours': { type: 'string', default: '1' },
+  seed: { type: 'string', default: '7' },
+  'min-move-hours': { type: 'string', default: '4' },
+  quantile: { type: 'string', default: '0.999' },
+  'horizon-hours': { type: 'string', default: '6' },
+  'fit-days': { type: 'string', default: '28' },
+} });
 const seed = Number(args.seed);
 const refitHours = Number(args['refit-hours']);
+const minimumMoveHours = BigInt(args['min-move-hours']);
 
 const historyDays = 42;
 const runDays = 14;
@@ -50,7 +60,7 @@ const policies: Record<string, RebalancePolicy> = Object.fromEntries(generated.m
   hotWalletCeilingMinor: chain.peakDayMinor,
   treasuryFloorMinor: 0n,
   maxPerProposalMinor: chain.peakDayMinor,
-  minimumMoveMinor: chain.averageDayMinor / 24n,
+  minimumMoveMinor: (chain.averageDayMinor * minimumMoveHours) / 24n,
 }]));
 
 const setups: ChainSetup[] = generated.map((chain) => {
@@ -66,7 +76,8 @@ const setups: ChainSetup[] = generated.map((chain) => {
 const started = performance.now();
 const fixed = simulate(setups, delays, fixedTopUp(fixedRules), seed);
 const stats = { fits: 0, fitMs: 0 };
-const forecastOptions = { policies, settings: { quantile: 0.99, shortfallProbability: 0.05 }, horizonHours: 6, refitHours, historyHours: historyDays * 24, pathCount: 1000 };
+const fitDays = Number(args['fit-days']);
+const forecastOptions = { policies, settings: { quantile: Number(args.quantile), shortfallProbability: 0.05 }, horizonHours: Number(args['horizon-hours']), refitHours, historyHours: fitDays * 24, pathCount: 1000 };
 const driven = simulate(setups, delays, forecastDriven(forecastOptions, stats), seed);
 const seconds = (performance.now() - started) / 1000;
 
@@ -84,7 +95,7 @@ for (const chain of generated) {
   console.log(`${chain.spec.name}: average day ${usd(chain.averageDayMinor)} USDC, busiest day ${usd(chain.peakDayMinor)}, busiest hour ${usd(chain.peakHourMinor)} (the ${historyDays} days before)`);
   console.log(`  (a) fixed: under ${usd(rule.thresholdMinor)} refill to ${usd(rule.targetMinor)}; (b) planner: floor ${usd(policy.hotWalletFloorMinor)}, ceiling ${usd(policy.hotWalletCeilingMinor)}, max ${usd(policy.maxPerProposalMinor)}, min move ${usd(policy.minimumMoveMinor)}`);
 }
-console.log(`(b): quantile ${forecastOptions.settings.quantile}, source dry probability ≤ ${forecastOptions.settings.shortfallProbability}, horizon ${forecastOptions.horizonHours} h, refit every ${refitHours} h on ${historyDays} days, ${forecastOptions.pathCount} paths`);
+console.log(`(b): quantile ${forecastOptions.settings.quantile}, source dry probability ≤ ${forecastOptions.settings.shortfallProbability}, horizon ${forecastOptions.horizonHours} h, refit every ${refitHours} h on the last ${fitDays} days, ${forecastOptions.pathCount} paths`);
 console.log('');
 console.log(`  ${'chain / strategy'.padEnd(22)} ${'min short'.padStart(7)} ${'delayed'.padStart(8)} ${'avg hot USDC'.padStart(12)} ${'peak hot'.padStart(12)} ${'transfers (CCTP)'.padStart(10)}`);
 for (const { name } of setups) {
