@@ -37,6 +37,8 @@ export interface ChainFigures {
   payoutsDelayed: number;
   averageHotMinor: bigint;
   peakHotMinor: bigint;
+  /** The peak from the second day on, once each strategy has left the common starting balance. */
+  settledPeakHotMinor: bigint;
   transfers: number;
   crossChainTransfers: number;
 }
@@ -93,7 +95,7 @@ export function simulate(setups: readonly ChainSetup[], delays: Delays, strategy
   const chains: ChainAccount[] = setups.map((setup) => ({ name: setup.name, hotMinor: setup.hotWalletMinor, treasuryMinor: setup.treasuryMinor, waiting: [] }));
   const payouts = setups.map((setup, i) => payoutsByMinute(setup.flows, seed + i));
   const series = new Map(setups.map((setup) => [setup.name, [...setup.history, ...setup.flows].map((bucket) => Number(bucket.payoutMinor))]));
-  const figures = new Map(setups.map((setup) => [setup.name, { minutesShort: 0, payoutsDelayed: 0, hotSum: 0n, peakHotMinor: 0n, transfers: 0, crossChainTransfers: 0 }]));
+  const figures = new Map(setups.map((setup) => [setup.name, { minutesShort: 0, payoutsDelayed: 0, hotSum: 0n, peakHotMinor: 0n, settledPeakHotMinor: 0n, transfers: 0, crossChainTransfers: 0 }]));
   let pending: Transfer[] = [];
   const account = (name: string) => chains.find((chain) => chain.name === name)!;
 
@@ -136,6 +138,7 @@ export function simulate(setups: readonly ChainSetup[], delays: Delays, strategy
       if (chain.waiting.length > 0) figure.minutesShort++;
       figure.hotSum += chain.hotMinor;
       if (chain.hotMinor > figure.peakHotMinor) figure.peakHotMinor = chain.hotMinor;
+      if (minute >= 24 * 60 && chain.hotMinor > figure.settledPeakHotMinor) figure.settledPeakHotMinor = chain.hotMinor;
     });
   }
   // Payouts still waiting at the end were delayed too.
@@ -143,7 +146,7 @@ export function simulate(setups: readonly ChainSetup[], delays: Delays, strategy
   const minutes = BigInt(hours * 60);
   return new Map([...figures].map(([name, figure]) => [name, {
     minutesShort: figure.minutesShort, payoutsDelayed: figure.payoutsDelayed,
-    averageHotMinor: figure.hotSum / minutes, peakHotMinor: figure.peakHotMinor,
+    averageHotMinor: figure.hotSum / minutes, peakHotMinor: figure.peakHotMinor, settledPeakHotMinor: figure.settledPeakHotMinor,
     transfers: figure.transfers, crossChainTransfers: figure.crossChainTransfers,
   }]));
 }
