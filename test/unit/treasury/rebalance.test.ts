@@ -52,6 +52,16 @@ describe('planRebalancing: who is short', () => {
     expect(moves(planRebalancing([late], policies(), settings))).toEqual(['a.treasury -> a.hot_wallet 20']);
   });
 
+  it('asks only for what helps after the move can land: earlier hours are for what the wallet holds', () => {
+    // 15 held and 30 landing in hour 4: hours 2 and 3 are 5 and 15 short, hour 4 is covered.
+    const at = (sameChain: number) => chain('a', { hotWalletAvailableMinor: 15n, treasuryMinor: 1000n, inbound: [{ amountMinor: 30n, afterHours: 3 }], leadHours: { sameChain, crossChain: sameChain } });
+
+    expect(moves(planRebalancing([at(0)], policies(), settings))).toEqual(['a.treasury -> a.hot_wallet 15']);
+    expect(moves(planRebalancing([at(1.5)], policies(), settings))).toEqual(['a.treasury -> a.hot_wallet 15']);
+    // Landing in hour 4 with the 30, it would fix nothing.
+    expect(planRebalancing([at(2.5)], policies(), settings)).toEqual([]);
+  });
+
   it('fills a hot wallet to its floor even when the forecast needs less', () => {
     const proposals = planRebalancing([chain('a', { treasuryMinor: 1000n })], policies({ a: { hotWalletFloorMinor: 100n } }), settings);
 
