@@ -136,6 +136,7 @@ const problemTypes = {
   shock_syntax: notHttp,
   liquidity_input_invalid: notHttp,
   treasury_transfer_step_refused: notHttp,
+  rebalance_input_invalid: notHttp,
   // WebSocket error frames (lib/notify/realtime/messages.ts)
   outside_token_scope: notHttp,
   payment_not_found: notHttp,

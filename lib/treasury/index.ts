@@ -17,3 +17,6 @@ export * as forecastErrors from './forecast/errors.js';
 export { liquidityListSchema, liquiditySchema, readLiquidity } from './planning/liquidity-view.js';
 export type { Liquidity, LiquidityDeps } from './planning/liquidity-view.js';
 export * as transfersErrors from './transfers/errors.js';
+export { planRebalancing, RebalanceInputError } from './rebalance/index.js';
+export type { ChainLiquidity, RebalancePolicy, RebalanceProposal, RebalanceSettings } from './rebalance/index.js';
+export * as rebalanceErrors from './rebalance/errors.js';
