@@ -64,6 +64,16 @@ export default defineCommand({
           return `head block ${Number(BigInt(body.result))}`;
         }),
       ),
+      // One service attests every chain's messages (docs/treasury.md); a stack file from before it has none.
+      ...stack.chains.slice(0, 1).filter((chain) => chain.cctp !== undefined).map((chain) =>
+        check('CCTP attestations', chain.cctp.attestationUrl, async () => {
+          // A transaction that sent no message: Iris's answer is a 404 with a JSON body.
+          const response = await fetch(`${chain.cctp.attestationUrl}/v2/messages/${chain.cctp.domain}?transactionHash=0x${'0'.repeat(64)}`, { signal: AbortSignal.timeout(timeoutMs) });
+          await response.json();
+          if (response.status !== 404) throw new Error(`an unknown transaction answered HTTP ${response.status}, not 404`);
+          return `GET /v2/messages/${chain.cctp.domain} answered 404 for an unknown transaction`;
+        }),
+      ),
       check('API (serverless offline)', `${stack.apiUrl}/v1`, async () => {
         const response = await fetch(`${stack.apiUrl}/v1/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
         // Answering with an error means offline runs but the query function is broken; say so.

@@ -1,5 +1,6 @@
 import { getAddress } from 'ethers';
 import * as z from 'zod';
+import { circleCctpDeployments } from './cctp.js';
 import { documentedFinality } from './finality.js';
 
 const evmAddressSchema = z.string().transform((value, ctx) => {
@@ -23,6 +24,43 @@ const feePolicySchema = z.discriminatedUnion('type', [
   /** Legacy gas price; consortium chains (Quorum, Besu) often use "0". */
   z.object({ type: z.literal('legacy'), gasPriceWei: z.string().regex(/^\d+$/) }),
 ]);
+
+/**
+ * The chain's CCTP V2 (Circle's Cross-Chain Transfer Protocol), through which the treasury moves
+ * USDC between chains: its domain, TokenMessengerV2 (depositForBurn), MessageTransmitterV2
+ * (receiveMessage) and the attestation API serving `GET /v2/messages/{domain}`. On AWS these are
+ * Circle's (lib/chains/cctp.ts, checked below); on the local stack, its own contracts and service.
+ */
+const cctpSchema = z.object({
+  domain: z.number().int().min(0).max(2 ** 32 - 1),
+  tokenMessenger: evmAddressSchema,
+  messageTransmitter: evmAddressSchema,
+  attestationApi: z.url(),
+});
+
+/**
+ * The chain's treasury: a Safe whose owners are KMS secp256k1 keys, `threshold` of which must sign
+ * a transaction. At least two, so that no single key moves treasury funds; each owner's key once.
+ */
+const treasurySchema = z.object({
+  safe: evmAddressSchema,
+  threshold: z.number().int().min(2),
+  owners: z.array(z.object({
+    /** KMS key id, ARN or alias of the owner's key (ECC_SECG_P256K1). */
+    keyId: z.string().min(1),
+    /** The Safe owner address the key derives. */
+    address: evmAddressSchema,
+  })).min(2),
+}).superRefine((treasury, ctx) => {
+  if (treasury.threshold > treasury.owners.length) {
+    ctx.addIssue({ code: 'custom', path: ['threshold'], message: `a threshold of ${treasury.threshold} needs at least as many owners, not ${treasury.owners.length}` });
+  }
+  for (const field of ['keyId', 'address'] as const) {
+    if (new Set(treasury.owners.map((owner) => owner[field])).size !== treasury.owners.length) {
+      ctx.addIssue({ code: 'custom', path: ['owners'], message: `each owner needs its own ${field}: one key signing for two owners would count twice toward the threshold` });
+    }
+  }
+});
 
 export const chainSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]{2,40}$/),
@@ -56,6 +94,10 @@ export const chainSchema = z.object({
    * the known explorer of the chain id (lib/chains/explorers.ts), or none (local and private chains).
    */
   explorerTxUrl: z.string().regex(/^https:\/\/[^\s{}]+\{hash\}[^\s{}]*$/, 'must be an https URL with {hash} where the transaction hash goes').optional(),
+  /** CCTP V2 on this chain; without it the treasury moves no funds to or from this chain. */
+  cctp: cctpSchema.optional(),
+  /** The chain's treasury Safe and its owners; without it the chain has no treasury. */
+  treasury: treasurySchema.optional(),
 }).superRefine((chain, ctx) => {
   const final = documentedFinality.get(chain.chainId);
   if (final && chain.confirmations < final.confirmations) {
@@ -63,6 +105,18 @@ export const chainSchema = z.object({
       code: 'custom', path: ['confirmations'],
       message: `${chain.name} (${final.chain}, chain id ${chain.chainId}) needs at least ${final.confirmations} confirmations, its documented finality (${final.source}); a refund before finality can pay twice`,
     });
+  }
+  const circle = circleCctpDeployments.get(chain.chainId);
+  if (chain.cctp && circle) {
+    for (const field of ['domain', 'tokenMessenger', 'messageTransmitter', 'attestationApi'] as const) {
+      const same = (value: string | number) => String(value).toLowerCase().replace(/\/+$/, '');
+      if (same(chain.cctp[field]) !== same(circle[field])) {
+        ctx.addIssue({
+          code: 'custom', path: ['cctp', field],
+          message: `${chain.name} (${circle.chain}, chain id ${chain.chainId}): Circle's CCTP V2 ${field} there is ${circle[field]}, not ${chain.cctp[field]} (lib/chains/cctp.ts)`,
+        });
+      }
+    }
   }
 });
 

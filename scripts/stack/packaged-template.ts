@@ -27,6 +27,13 @@ export const exampleChainRegistry = JSON.stringify([
     fees: { type: 'eip1559', maxFeePerGasWei: '200000000000', maxPriorityFeePerGasWei: '2000000000' },
     assets: [{ symbol: 'USDC', address: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', decimals: 6 }],
     hotWalletKeyId: 'alias/lanepay-prod-hot-wallet-a',
+    // Circle's CCTP V2 on Ethereum (lib/chains/cctp.ts), as a prod registry names it.
+    cctp: {
+      domain: 0,
+      tokenMessenger: '0x28b5a0e9C621a5BadaA536219b3a228C8168cf5d',
+      messageTransmitter: '0x81D40F21F12A8F0E3252Bccb954D722d4c464B64',
+      attestationApi: 'https://iris-api.circle.com',
+    },
   },
 ]);
 

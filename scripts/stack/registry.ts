@@ -2,6 +2,9 @@ import { ChainRegistry, chainRegistrySchema, type Chain } from '#lib/chains/regi
 import { StackError } from './errors.js';
 import type { StackChain } from './types.js';
 
+/** Confirmations on the local chains (a block a second, no reorgs): payouts, deposits and attestations alike. */
+export const localConfirmations = 1;
+
 /**
  * The chain registry a local stack's functions run with: one confirmation, fee caps far above what
  * a hardhat node asks, test USDC with 6 decimals, the stack's KMS hot-wallet keys. Checked with
@@ -13,12 +16,23 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
       name: chain.name,
       chainId: chain.chainId,
       rpcUrls: [chain.rpcUrl],
-      confirmations: 1,
+      confirmations: localConfirmations,
       fees: { type: 'eip1559', maxFeePerGasWei: '100000000000', maxPriorityFeePerGasWei: '1000000000' },
       assets: [{ symbol: 'USDC', address: chain.usdcAddress, decimals: 6 }],
       hotWalletKeyId: chain.keyAlias,
       ownAddresses: [chain.hotWallet],
       depositFactory: chain.depositFactory,
+      cctp: {
+        domain: chain.cctp.domain,
+        tokenMessenger: chain.cctp.tokenMessenger,
+        messageTransmitter: chain.cctp.messageTransmitter,
+        attestationApi: chain.cctp.attestationUrl,
+      },
+      treasury: {
+        safe: chain.treasury.safe,
+        threshold: chain.treasury.threshold,
+        owners: chain.treasury.owners.map((owner) => ({ keyId: owner.keyAlias, address: owner.address })),
+      },
     })),
   );
   if (!parsed.success) throw new StackError(`The local chain registry does not match lib/chains/registry.ts: ${parsed.error.message}`);

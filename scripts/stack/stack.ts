@@ -5,15 +5,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsSigner } from '#lib/chains/kms-signer.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
+import { startAttestationService } from './attestation.js';
 import { deployDepositFactory, fundAddress, startChains, type RunningChain } from './chains.js';
 import { restartElasticMq, startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
-import { localChainEntries } from './registry.js';
+import { localChainEntries, localConfirmations } from './registry.js';
 import { installTools } from './install.js';
 import { buildFunctions, offlineLogFile, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
 import { assertPortFree, tail, type Service } from './process.js';
 import { loadResources, localCredentials, provision, region, type Endpoints } from './provision.js';
 import { compileSanctionsFilesCached } from './sanctions.js';
+import { deployTreasuries, treasuryThresholdSetting, type DeployedTreasuries } from './treasury.js';
 import type { StackChain, StackInfo } from './types.js';
 
 export interface StackOptions {
@@ -66,16 +68,20 @@ export function stackPorts(base: number) {
     kms: base + 2,
     chainA: base + 3,
     chainB: base + 4,
+    attestation: base + 5,
     http: base + 10,
     websocket: base + 11,
     lambda: base + 12,
   };
 }
 
-/** One chain per hot-wallet key slot in infra/keys.yml. */
+/**
+ * One chain per hot-wallet key slot in infra/keys.yml. Each is its own CCTP domain: numbers Circle
+ * has not given a chain (lib/chains/cctp.ts), so a local message can never pass for a real one.
+ */
 const chainSlots = [
-  { name: 'local-a', chainId: 31337, keyId: 'HotWalletKeyA', port: 'chainA' },
-  { name: 'local-b', chainId: 31338, keyId: 'HotWalletKeyB', port: 'chainB' },
+  { name: 'local-a', chainId: 31337, keyId: 'HotWalletKeyA', port: 'chainA', cctpDomain: 1000 },
+  { name: 'local-b', chainId: 31338, keyId: 'HotWalletKeyB', port: 'chainB', cctpDomain: 1001 },
 ] as const;
 
 const hotWalletFunding = { gasWei: 100n * 10n ** 18n, usdcMinor: 1_000_000n * 10n ** 6n };
@@ -132,7 +138,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const [, chains, resources] = await step('emulators and chains up, functions bundled', () => startServices(startup, tools, endpoints));
     const provisioned = await step('tables, queues and keys created', () => provision(endpoints, resources));
     await step('sanctions list loaded', () => loadSanctionsList(endpoints.dynamodb, provisioned.tableName));
-    const stackChains = await step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms));
+    const [funded, treasuries] = await Promise.all([
+      step('hot wallets funded', () => fundHotWallets(chains, provisioned.keys, endpoints.kms)),
+      step('treasury Safes and CCTP deployed', () => deployLocalTreasuries(chains, provisioned.keys, endpoints.kms)),
+    ]);
+    const attestationUrl = await startLocalAttestation(startup, funded, treasuries);
+    const stackChains: StackChain[] = funded.map((chain) => {
+      const deployed = treasuries.chains.get(chain.name)!;
+      return { ...chain, treasury: deployed.treasury, cctp: { ...deployed.cctp, attestationUrl } };
+    });
     const offlineOptions: OfflineOptions = {
       endpoints,
       ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
@@ -153,6 +167,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       buckets: provisioned.buckets,
       keys: provisioned.keys,
       chains: stackChains,
+      cctpAttester: { keyAlias: treasuries.attester.keyAlias, address: treasuries.attester.address },
       functionLog: offlineLogFile(options.runDir),
     };
     return { info, stop, died: startup.watchdog.died, faults: stackFaults(startup, tools, offlineOptions) };
@@ -277,6 +292,7 @@ const portPurposes: Record<keyof ReturnType<typeof stackPorts>, string> = {
   kms: 'KMS emulator',
   chainA: 'chain local-a',
   chainB: 'chain local-b',
+  attestation: 'CCTP attestation service',
   http: 'serverless offline HTTP',
   websocket: 'serverless offline WebSocket',
   lambda: 'serverless offline Lambda invoke',
@@ -295,8 +311,44 @@ async function settleAll<T extends readonly unknown[]>(
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** The treasury Safe and CCTP on every local chain (scripts/stack/treasury.ts), the attester's KMS key with them. */
+async function deployLocalTreasuries(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<DeployedTreasuries> {
+  // Kept open: the attestation service signs with it for as long as the stack runs.
+  const kms = new KMSClient({ endpoint: kmsEndpoint, region, credentials: localCredentials });
+  const specs = chainSlots.map((slot) => ({ ...chains.find((c) => c.name === slot.name)!, domain: slot.cctpDomain }));
+  try {
+    return await deployTreasuries({ chains: specs, keys, kms, threshold: treasuryThresholdSetting('local'), stage: 'local' });
+  } catch (error) {
+    kms.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The attestation service (scripts/stack/attestation.ts) on its port of the stack, attesting each
+ * chain's messages once they have the confirmations the chain registry gives the chain.
+ */
+async function startLocalAttestation(startup: Startup, chains: Omit<StackChain, 'treasury' | 'cctp'>[], treasuries: DeployedTreasuries): Promise<string> {
+  const service = await startAttestationService({
+    port: startup.ports.attestation,
+    attester: { address: treasuries.attester.address, signDigest: (digest) => treasuries.attester.signer.signDigest(digest) },
+    chains: chains.map((chain) => ({
+      name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl,
+      domain: treasuries.chains.get(chain.name)!.cctp.domain,
+      messageTransmitter: treasuries.chains.get(chain.name)!.cctp.messageTransmitter,
+      confirmations: localConfirmations,
+    })),
+    log: startup.options.log,
+  });
+  startup.stops.push({ name: 'attestation service', stop: async () => {
+    await service.close();
+    treasuries.attester.signer.kms.destroy();
+  } });
+  return service.url;
+}
+
 /** Derives each chain's hot-wallet address from its KMS key, gives it gas and USDC to pay out, deploys its deposit factory (and gives the audit anchoring wallet gas). */
-async function fundHotWallets(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<StackChain[]> {
+async function fundHotWallets(chains: RunningChain[], keys: Record<string, string>, kmsEndpoint: string): Promise<Omit<StackChain, 'treasury' | 'cctp'>[]> {
   const kms = new KMSClient({ endpoint: kmsEndpoint, region, credentials: localCredentials });
   try {
     return await Promise.all(

@@ -10,6 +10,25 @@ export interface StackChain {
   keyAlias: string;
   /** DepositFactory deployed with the hot wallet as destination: the charges' deposit addresses derive from it. */
   depositFactory: string;
+  /** The chain's treasury Safe: its owners are the treasury owner keys (infra/treasury.yml), `threshold` of them sign. */
+  treasury: StackTreasury;
+  /** The chain's CCTP V2: its own domain, contracts (contracts/cctp) and the stack's attestation service. */
+  cctp: StackCctp;
+}
+
+export interface StackTreasury {
+  safe: string;
+  /** Owner `index` (1..N) is KMS key `keyAlias` (TreasuryOwnerKey<index>), whose address is a Safe owner. */
+  owners: { index: number; keyAlias: string; address: string }[];
+  threshold: number;
+}
+
+export interface StackCctp {
+  domain: number;
+  tokenMessenger: string;
+  messageTransmitter: string;
+  /** The local attestation service (Circle's Iris API shape): `GET {attestationUrl}/v2/messages/{domain}?transactionHash=`. */
+  attestationUrl: string;
 }
 
 export interface StackInfo {
@@ -29,6 +48,8 @@ export interface StackInfo {
   /** Logical CloudFormation id of each S3 bucket to its name on moto, e.g. `ReportsBucket`. */
   buckets: Record<string, string>;
   chains: StackChain[];
+  /** The attester the local transmitters trust: a KMS key of the stack's, the attestation service's signer. */
+  cctpAttester: { keyAlias: string; address: string };
   /** serverless-offline's log: every function's output, their metrics (EMF) among it (`lanepay slo report`). */
   functionLog: string;
 }

@@ -49,9 +49,10 @@ describe('KMS key policies', () => {
     const all = roles().filter(([, role]) => assumedByLambda(role));
     expect(all.length).toBeGreaterThan(10);
     for (const [id, role] of all) expect(role.Properties.Path, id).toMatch(/^\/lanepay-\$\{sls:stage\}\/functions\//);
-    // AWS Backup's and S3 replication's roles: the key policies' function grants must not reach them.
+    // AWS Backup's and S3 replication's roles, and the treasury's owner roles (assumed by the treasury
+    // function's role, infra/treasury.yml): the key policies' function grants must not reach them.
     const services = roles().filter(([, role]) => !assumedByLambda(role));
-    expect(services.map(([id]) => id).sort()).toEqual(['AuditReplicationRole', 'BackupRole']);
+    expect(services.map(([id]) => id).sort()).toEqual(['AuditReplicationRole', 'BackupRole', 'TreasuryOwnerRole1', 'TreasuryOwnerRole2', 'TreasuryOwnerRole3']);
     for (const [id, role] of services) expect(role.Properties.Path ?? '/', id).not.toMatch(/functions/);
     const chain = all.filter(([, role]) => role.Properties.Path?.endsWith('/chain/')).map(([id]) => id).sort();
     expect(chain).toEqual(['ChainCheckRole', 'ChainSubmitRole']);
