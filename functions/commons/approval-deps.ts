@@ -15,6 +15,7 @@ export function approvalDeps(): ApprovalDeps & MemberDeps {
   deps = {
     dynamodb, kms: kmsClient(), tableName: config.TABLE_NAME, appliers, now: () => new Date(),
     apiKeyDigestKeyId: config.API_KEY_DIGEST_KEY_ID, dataKeyId: config.DATA_KEY_ID, stage: config.STAGE,
+    treasury: config.TREASURY_OWNERS > 0 ? { owners: config.TREASURY_OWNERS, threshold: config.TREASURY_THRESHOLD } : undefined,
   };
   return deps;
 }

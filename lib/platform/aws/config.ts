@@ -79,6 +79,9 @@ export const approvalsConfigSchema = z.extend(baseConfigSchema, {
   DATA_KEY_ID: nonEmpty(),
   /** The console's origin, relying party of passkey decisions (Lanepay-Passkey); empty: the request's own host. */
   CONSOLE_ORIGIN: z._default(z.string(), ''),
+  /** The treasury's owner keys (infra/treasury.yml) and the Safes' threshold (infra/settings.yml): the bounds of a policy's treasury rule. */
+  TREASURY_OWNERS: wholeNumber({ min: 0 }, 0),
+  TREASURY_THRESHOLD: wholeNumber({ min: 0 }, 0),
 });
 
 export const authorizerConfigSchema = z.extend(baseConfigSchema, {

@@ -28,6 +28,12 @@ const ownerKeys = () => resources('AWS::KMS::Key').filter(([id]) => /^TreasuryOw
 const signers = (key: Properties) => key.KeyPolicy!.Statement.filter((s) => s.Effect === 'Allow' && grants(s, 'kms:Sign')).map((s) => roleOf(s.Principal) ?? JSON.stringify(s.Principal));
 
 describe('treasury owner keys in the packaged template', () => {
+  it('are as many as the approvals function is told (TREASURY_OWNERS), whose threshold is the stage setting', () => {
+    const approvals = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function' && JSON.stringify(resource.Properties).includes('"POWERTOOLS_SERVICE_NAME":"approvals"'));
+    const variables = (approvals!.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
+    expect([variables.TREASURY_OWNERS, variables.TREASURY_THRESHOLD]).toEqual([String(ownerKeys().length), String(prodThreshold())]);
+  });
+
   it('are N distinct secp256k1 signing keys, N at least the threshold M, M at least 2, each with an alias of its own', () => {
     const keys = ownerKeys();
     const m = prodThreshold();
