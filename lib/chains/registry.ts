@@ -44,6 +44,11 @@ const cctpSchema = z.object({
  */
 const treasurySchema = z.object({
   safe: evmAddressSchema,
+  /**
+   * Safe's MultiSendCallOnly (1.5.0) on the chain: the one contract the Safe delegatecalls, to approve
+   * and burn in one transaction. Without it the treasury moves funds on this chain only.
+   */
+  multiSend: evmAddressSchema.optional(),
   threshold: z.number().int().min(2),
   owners: z.array(z.object({
     /** KMS key id, ARN or alias of the owner's key (ECC_SECG_P256K1). */

@@ -30,6 +30,7 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
       },
       treasury: {
         safe: chain.treasury.safe,
+        multiSend: chain.treasury.multiSend,
         threshold: chain.treasury.threshold,
         owners: chain.treasury.owners.map((owner) => ({ keyId: owner.keyAlias, address: owner.address })),
       },

@@ -5,13 +5,15 @@ import { DEPLOYER_ADDRESS, localProvider, minedReceipt, type RunningChain } from
 /**
  * Safe Smart Account 1.5.0 on a local chain, from its npm package's compiled artifacts (as on a real
  * chain, where Safe's deployments are the same bytecode): the L2 singleton (it emits an event per
- * execution, which the treasury reads), the proxy factory and the fallback handler. Each treasury
+ * execution, which the treasury reads), the proxy factory, the fallback handler and MultiSendCallOnly. Each treasury
  * Safe is a proxy set up with its owners and threshold.
  */
 export interface SafeInfrastructure {
   singleton: string;
   proxyFactory: string;
   fallbackHandler: string;
+  /** MultiSendCallOnly: the one contract a treasury Safe delegatecalls, to approve and burn in one transaction. */
+  multiSendCallOnly: string;
 }
 
 type LocalChain = Pick<RunningChain, 'rpcUrl' | 'chainId'>;
@@ -31,12 +33,13 @@ export async function deploySafeInfrastructure(chain: LocalChain): Promise<SafeI
       return contract.getAddress();
     };
     // Side by side (the node assigns the nonces): one block for the three, not three.
-    const [singleton, proxyFactory, fallbackHandler] = await Promise.all([
+    const [singleton, proxyFactory, fallbackHandler, multiSendCallOnly] = await Promise.all([
       deploy('SafeL2.sol/SafeL2.json'),
       deploy('proxies/SafeProxyFactory.sol/SafeProxyFactory.json'),
       deploy('handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json'),
+      deploy('libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json'),
     ]);
-    return { singleton, proxyFactory, fallbackHandler };
+    return { singleton, proxyFactory, fallbackHandler, multiSendCallOnly };
   } finally {
     provider.destroy();
   }

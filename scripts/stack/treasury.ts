@@ -82,12 +82,12 @@ export async function deployTreasuries(options: { chains: TreasuryChainSpec[]; k
       const infrastructure = await deploySafeInfrastructure(chain);
       const safe = await createSafe(chain, infrastructure, owners.map((owner) => owner.address), threshold, 0n);
       await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
-      return safe;
+      return { safe, multiSend: infrastructure.multiSendCallOnly };
     })),
   ]);
   return {
     chains: new Map(chains.map((chain, index) => [chain.name, {
-      treasury: { safe: safes[index]!, owners, threshold },
+      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold },
       cctp: { domain: cctp[index]!.domain, tokenMessenger: cctp[index]!.tokenMessenger, messageTransmitter: cctp[index]!.messageTransmitter },
     }])),
     attester,

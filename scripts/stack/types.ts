@@ -18,6 +18,8 @@ export interface StackChain {
 
 export interface StackTreasury {
   safe: string;
+  /** Safe's MultiSendCallOnly on the chain (the treasury's approve-and-burn batches). */
+  multiSend: string;
   /** Owner `index` (1..N) is KMS key `keyAlias` (TreasuryOwnerKey<index>), whose address is a Safe owner. */
   owners: { index: number; keyAlias: string; address: string }[];
   threshold: number;

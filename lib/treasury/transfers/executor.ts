@@ -16,7 +16,7 @@ export interface TreasuryChain {
   threshold: number;
   owners: { index: number; keyId: string; address: string }[];
   /** Safe's MultiSendCallOnly on the chain: the approve and the burn in one Safe transaction. */
-  multiSend: string;
+  multiSend?: string | undefined;
   cctp?: { domain: number; tokenMessenger: string; messageTransmitter: string; attestationApi: string };
 }
 
@@ -43,6 +43,7 @@ export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chai
     tx = tokenTransfer(source.usdc, destination.hotWallet, input.amountMinor, input.safeNonce);
   } else {
     if (!source.cctp || !destination.cctp) throw new Error(`CCTP is not configured on ${source.cctp ? destination.name : source.name}`);
+    if (!source.multiSend) throw new Error(`${source.name}'s treasury names no MultiSendCallOnly: it cannot burn`);
     tx = batchedCalls(source.multiSend, burnCalls({
       usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: input.amountMinor,
       destinationDomain: destination.cctp.domain, mintRecipient: destination.hotWallet,
