@@ -116,8 +116,12 @@ describe('GET /v1/customers/{id}/pii', () => {
   it('refuses a customer whose data was erased (410 pii_erased) and one without a verification (404), recording no reveal', async () => {
     const { customer } = await verifiedCustomer(shop.merchant_id);
     const before = (await reveals(shop.merchant_id)).length;
-    const erased = await api('DELETE', `/v1/customers/${customer.id}/pii`, { key: shop.api_key });
-    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    // 202 while the erasure runs past its time budget (a loaded machine): asked again, it goes on until 200.
+    await waitFor('the erasure to complete', async () => {
+      const erased = await api('DELETE', `/v1/customers/${customer.id}/pii`, { key: shop.api_key });
+      expect([200, 202], JSON.stringify(erased.body)).toContain(erased.status);
+      return erased.status === 200 ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
     const refused = await api('GET', `/v1/customers/${customer.id}/pii`, { key: shop.api_key });
     expect(refused.status).toBe(410);
     expect(refused.body.code).toBe('pii_erased');

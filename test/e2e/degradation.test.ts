@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merchantEventsPartition } from '#lib/merchants/events.js';
+import { defaultCircuit } from '#lib/notify/webhooks/circuit.js';
 import { endpointKey } from '#lib/notify/webhooks/items.js';
 import { api, type ApiResponse } from '../support/api.js';
 import { clients, fundedMerchant, someAddress, usdc } from '../support/deps.js';
@@ -31,11 +32,11 @@ const authorizeObjectiveMs = 800;
 async function hangingReceiver() {
   let recovered = false;
   const held: http.ServerResponse[] = [];
-  const requests: { eventId: string; whileDown: boolean; answeredOk: boolean; answeredAtRecovery?: boolean }[] = [];
+  const requests: { eventId: string; at: number; whileDown: boolean; answeredOk: boolean; answeredAtRecovery?: boolean }[] = [];
   const server = http.createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      const record = { eventId: String(request.headers['webhook-id']), whileDown: !recovered, answeredOk: recovered };
+      const record = { eventId: String(request.headers['webhook-id']), at: Date.now(), whileDown: !recovered, answeredOk: recovered };
       requests.push(record);
       if (recovered) response.writeHead(200).end('ok');
       else held.push(Object.assign(response, { record }));
@@ -108,11 +109,18 @@ describe('graded degradation: authorizations while the webhook endpoint hangs', 
 
     // The endpoint hangs until its circuit opens (on a busy machine deliveries trail the load), then
     // recovers; payouts and deliveries catch up side by side. The circuit's state is on the endpoint's item.
-    await waitFor("the hanging endpoint's circuit to open", async () => {
+    const openUntilMs = await waitFor("the hanging endpoint's circuit to open", async () => {
       const item = await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: endpointKey(endpoint.body.id), ConsistentRead: true }));
-      return item.Item?.circuitOpenUntilMs ? true : undefined;
+      return item.Item?.circuitOpenUntilMs ? Number(item.Item.circuitOpenUntilMs.N) : undefined;
     }, { timeoutMs: 240_000, intervalMs: 500 });
+    // Still hanging for a while inside the open circuit's cooldown: deliveries keep coming due, and
+    // none may call the endpoint (they wait on the queue), however many were due or in flight before.
+    const openedAtMs = openUntilMs - defaultCircuit.cooldownMs;
+    const quietUntilMs = Math.min(Date.now() + 8_000, openUntilMs - 2_000);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntilMs - Date.now())));
     const attemptsWhileDown = receiver.requests.filter((r) => r.whileDown).length;
+    // A delivery that read the circuit closed just before it opened may still reach the endpoint a moment later.
+    const callsWhileOpen = receiver.requests.filter((r) => r.whileDown && r.at > openedAtMs + 2_000).length;
     receiver.recover();
     const ids = authorized.map((a) => a.body.id as string);
     const pending = new Set(ids);
@@ -131,8 +139,10 @@ describe('graded degradation: authorizations while the webhook endpoint hangs', 
     await waitFor(`every one of ${eventIds.length} events delivered after the recovery`, () => (eventIds.every((id) => okCount(id) >= 1) ? true : undefined), { timeoutMs: 240_000, intervalMs: 500 });
     console.log(`degradation: ${eventIds.length} events; ${attemptsWhileDown} attempts reached the hanging endpoint before its circuit opened`);
 
-    // Without the circuit every event's delivery would have called the hanging endpoint, each holding a worker for its timeout.
-    expect(attemptsWhileDown).toBeLessThan(eventIds.length);
+    // Without the circuit every due delivery would have called the hanging endpoint, each holding a
+    // worker for its timeout. (How many reached it before it opened depends on the machine's pace: a
+    // quiet one starts more deliveries before the first failures come back, so that is printed, not asserted.)
+    expect(callsWhileOpen).toBe(0);
     // A held request answered at the recovery can cross its sender's timeout: the sender counts a
     // failure and tries again, and the receiver sees that event twice (deliveries are at least once;
     // receivers dedupe by id). No other event arrives twice.

@@ -47,7 +47,9 @@ describe('lanepay trace on the local stack', () => {
       const run = await cli.run(['trace', paymentId, '--json']);
       if (run.code !== 0) return undefined;
       const parsed = JSON.parse(run.stdout) as Timeline;
-      return parsed.rows.some((row) => row.kind === 'delivery') ? parsed : undefined;
+      // webhook-deliver logs its invocation's end (its duration) after the attempt's line: wait for both.
+      const ended = parsed.rows.filter((row) => row.kind === 'invocation').every((row) => row.durationMs !== null);
+      return parsed.rows.some((row) => row.kind === 'delivery') && ended ? parsed : undefined;
     }, { timeoutMs: 30_000, intervalMs: 500 });
 
     expect(payoutPath(timeline.rows)).toEqual([
