@@ -32,7 +32,7 @@ import { idTimeMs } from '#platform';
 import { localCredentials } from '../scripts/stack/provision.js';
 import type { StackInfo } from '../scripts/stack/types.js';
 import { openStack, type BenchStack } from './payments-hot-path/stack.js';
-import { emulatorProfile, metricData, sloFigures, summary } from './degradation/figures.js';
+import { authorizeInEmulator, emulatorProfile, metricData, sloFigures, summary } from './degradation/figures.js';
 import { offlineLogOffset, offlineLogRecords } from './offline-log.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -171,7 +171,10 @@ async function run(info: StackInfo, functionLog: string | undefined, { rate, sec
     const succeeded = accepted.flatMap((a) => (finalMs.has(a.id!) ? [finalMs.get(a.id!)! - a.startedMs] : []));
     return {
       rate, seconds, loadBefore, loadAfter: os.loadavg()[0]!,
-      authorize: { requests: answers.length, accepted: accepted.length, refused: refusedByStatus(answers), client: summary(answers.map((a) => a.ms)), inFunction: slo.apiLatency },
+      authorize: {
+        requests: answers.length, accepted: accepted.length, refused: refusedByStatus(answers), client: summary(answers.map((a) => a.ms)), inFunction: slo.apiLatency,
+        inEmulator: authorizeInEmulator(process.env.LANEPAY_DDB_REQUEST_LOG, merchantId, startedMs, drainedMs),
+      },
       payouts: { final: finalMs.size, requestToFinal: summary(succeeded), captureToBroadcast: slo.captureToBroadcast },
       emulator: emulatorProfile(process.env.LANEPAY_DDB_REQUEST_LOG, startedMs, loadEndMs),
       webhooks: { events: eventIds.size, attemptsWhileDown: whileDown, ...circuitCounts(records), recoveredToAllDeliveredMs: missing.length === 0 ? Date.now() - recoveredMs : null, missing: missing.length },
@@ -243,6 +246,9 @@ function report(phase: string, result: Awaited<ReturnType<typeof run>>) {
   console.log(`  authorize           ${authorize.accepted}/${authorize.requests} accepted${authorize.refused ? `, refused: ${authorize.refused}` : ''}`);
   console.log(`    in the function   ${ms(authorize.inFunction)}; ${authorize.inFunction.over} over 800 ms: SLO (p99 ≤ 800 ms) ${verdict(authorize.inFunction.count > 0 && authorize.inFunction.p99Ms <= 800)}`);
   console.log(`    at the client     ${ms(authorize.client)} (authorizer and HTTP included; not the SLO's measure)`);
+  if (authorize.inEmulator.count > 0) {
+    console.log(`    in the emulator   ${ms(authorize.inEmulator)} per authorization: its ${authorize.inEmulator.requestsPerAuthorization.toFixed(1)} DynamoDB requests on average, waiting for the emulator and holding it`);
+  }
   console.log(`  capture→broadcast   ${ms(payouts.captureToBroadcast)}; ${payouts.captureToBroadcast.over} over 10 s: SLO (p99 ≤ 10 s) ${verdict(payouts.captureToBroadcast.count > 0 && payouts.captureToBroadcast.p99Ms <= 10_000)}`);
   console.log(`  request→final       ${payouts.final} payouts final, ${ms(payouts.requestToFinal)} (confirmations included)`);
   console.log(`  webhooks            ${webhooks.events} events; ${webhooks.attemptsWhileDown} attempts reached the hanging endpoint, its circuit opened ${webhooks.circuitOpened ?? '?'} times (${webhooks.attempts ?? '?'} attempts in all)`);

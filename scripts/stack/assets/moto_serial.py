@@ -359,14 +359,15 @@ def set_conflict_rate(environ, start_response):
     return [b""]
 
 
-# LANEPAY_DDB_REQUEST_LOG names a file that gets one line per request: when it arrived, how long it
-# waited for the lock (the queue every caller shares), how long it held it, the operation and the first
-# key prefix in its body (`IDEMP`, `PAY`...: whose request it was). bench/degradation.ts reads it to
+# LANEPAY_DDB_REQUEST_LOG names a file that gets one line per request: when it was answered, how long
+# it waited for the lock (the queue every caller shares), how long it held it, the operation, the first
+# key prefix in its body (`IDEMP`, `PAY`...: whose request it was), its size, its outcome and that
+# first key (authorize's requests all name its idempotency record first). bench/degradation.ts reads it to
 # say where the payment path's time goes. Off unless set: a line per request is work too.
 _request_log_path = os.environ.get("LANEPAY_DDB_REQUEST_LOG")
 # Line-buffered: the bench reads the log while the emulator runs.
 _request_log = open(_request_log_path, "a", buffering=1) if _request_log_path else None
-_key_prefix = re.compile(rb'"S"\s*:\s*"([A-Za-z_]+)#')
+_first_key = re.compile(rb'"S"\s*:\s*"(([A-Za-z_]+)#[^"\s]*)"')
 
 
 def _described(environ):
@@ -377,8 +378,9 @@ def _described(environ):
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     target = environ.get("HTTP_X_AMZ_TARGET", "")
-    match = _key_prefix.search(body)
-    return target.rsplit(".", 1)[-1] or environ.get("PATH_INFO", ""), match.group(1).decode() if match else "-", length
+    match = _first_key.search(body)
+    operation = target.rsplit(".", 1)[-1] or environ.get("PATH_INFO", "")
+    return operation, match.group(2).decode() if match else "-", match.group(1).decode() if match else "-", length
 
 
 def _outcome(statuses, answer):
@@ -415,8 +417,8 @@ def serialized(environ, start_response):
 
         answer = list(app(environ, recorded_start_response))
         held_ms = (time.monotonic() - started) * 1000
-        operation, prefix, length = described
-        _request_log.write(f"{time.time() * 1000:.0f} {(started - arrival) * 1000:.1f} {held_ms:.1f} {operation} {prefix} {length} {_outcome(statuses, answer)}\n")
+        operation, prefix, key, length = described
+        _request_log.write(f"{time.time() * 1000:.0f} {(started - arrival) * 1000:.1f} {held_ms:.1f} {operation} {prefix} {length} {_outcome(statuses, answer)} {key}\n")
         return answer
 
 
