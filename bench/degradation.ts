@@ -167,6 +167,9 @@ async function run(info: StackInfo, functionLog: string | undefined, { rate, sec
     while ([...eventIds].some((id) => !delivered().has(id)) && Date.now() < deliveryDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
     const missing = [...eventIds].filter((id) => !delivered().has(id));
     const records = offlineLogRecords(functionLog, logOffset);
+    // The stack's logs go with it: keep the function log of a run that lost an event, to trace it.
+    const keptLog = missing.length > 0 && functionLog ? path.join(os.tmpdir(), `lanepay-bench-degradation-${Date.now()}.log`) : undefined;
+    if (keptLog) fs.copyFileSync(functionLog!, keptLog);
     const slo = sloFigures(metricData(functionLog, logOffset), merchantId, startedMs, drainedMs);
     const succeeded = accepted.flatMap((a) => (finalMs.has(a.id!) ? [finalMs.get(a.id!)! - a.startedMs] : []));
     return {
@@ -177,7 +180,7 @@ async function run(info: StackInfo, functionLog: string | undefined, { rate, sec
       },
       payouts: { final: finalMs.size, requestToFinal: summary(succeeded), captureToBroadcast: slo.captureToBroadcast },
       emulator: emulatorProfile(process.env.LANEPAY_DDB_REQUEST_LOG, startedMs, loadEndMs),
-      webhooks: { events: eventIds.size, attemptsWhileDown: whileDown, ...circuitCounts(records), recoveredToAllDeliveredMs: missing.length === 0 ? Date.now() - recoveredMs : null, missing: missing.length },
+      webhooks: { events: eventIds.size, attemptsWhileDown: whileDown, ...circuitCounts(records), recoveredToAllDeliveredMs: missing.length === 0 ? Date.now() - recoveredMs : null, missing: missing.length, missingIds: missing, keptLog },
     };
   } finally {
     await receiver.close();
@@ -252,7 +255,7 @@ function report(phase: string, result: Awaited<ReturnType<typeof run>>) {
   console.log(`  capture→broadcast   ${ms(payouts.captureToBroadcast)}; ${payouts.captureToBroadcast.over} over 10 s: SLO (p99 ≤ 10 s) ${verdict(payouts.captureToBroadcast.count > 0 && payouts.captureToBroadcast.p99Ms <= 10_000)}`);
   console.log(`  request→final       ${payouts.final} payouts final, ${ms(payouts.requestToFinal)} (confirmations included)`);
   console.log(`  webhooks            ${webhooks.events} events; ${webhooks.attemptsWhileDown} attempts reached the hanging endpoint, its circuit opened ${webhooks.circuitOpened ?? '?'} times (${webhooks.attempts ?? '?'} attempts in all)`);
-  console.log(`  delivery            ${webhooks.missing === 0 ? `every event delivered ${webhooks.recoveredToAllDeliveredMs} ms after the payouts were final (and the endpoint's recovery)` : `${webhooks.missing} events NOT delivered within 10 minutes`}`);
+  console.log(`  delivery            ${webhooks.missing === 0 ? `every event delivered ${webhooks.recoveredToAllDeliveredMs} ms after the payouts were final (and the endpoint's recovery)` : `${webhooks.missing} events NOT delivered within 10 minutes: ${webhooks.missingIds.join(', ')} (the function log is kept in ${webhooks.keptLog ?? '?'})`}`);
   if (emulator.requests > 0) {
     console.log(`  DynamoDB emulator   during the load: ${emulator.requests} requests, busy ${(emulator.busyShare * 100).toFixed(0)} % of the time, wait for it p50 ${emulator.wait.p50Ms} ms, p99 ${emulator.wait.p99Ms} ms`);
     for (const row of emulator.rows.slice(0, 10)) {
