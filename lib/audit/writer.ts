@@ -35,6 +35,8 @@ export interface AuditedTransaction {
 
 /** See AuditedTransaction.state. */
 export interface ItemsState {
+  /** Before the first send: the items as they should go (rebuilt on state read now, or as they are). */
+  prepare?(deps: { dynamodb: DynamoDBClient }, items: TransactWriteItem[]): Promise<TransactWriteItem[]>;
   rebuild(error: unknown, items: TransactWriteItem[]): Promise<TransactWriteItem[] | undefined>;
   committed(items: readonly TransactWriteItem[]): void;
 }
@@ -78,7 +80,7 @@ export async function writeAudited(deps: WriterDeps, transaction: AuditedTransac
   await inTurn(writer.turns, `${deps.tableName}\u0000${merchantId}`, async () => {
     const giveUpAt = Date.now() + rebaseBudgetMs;
     let lane = writer.lane;
-    let own = transaction.items;
+    let own = (await transaction.state?.prepare?.(deps, transaction.items)) ?? transaction.items;
     for (let attempt = 1; ; attempt += 1) {
       const ref: LaneRef = { tableName: deps.tableName, merchantId, lane };
       const record = nextRecord(transaction.audit, lane, knownHead(ref));

@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { AccountId } from './accounts.js';
 import { accountStateFromItem, emptyAccountState, type AccountState } from './balance-transactions.js';
 
@@ -10,6 +10,14 @@ import { accountStateFromItem, emptyAccountState, type AccountState } from './ba
  * again, see `ledgerPostings`).
  */
 const known = new Map<string, AccountState>();
+/**
+ * Accounts this container last found moved under it (another container wrote them since): their
+ * state is read (one consistent GetItem, a fraction of a transaction's cost) before the next write
+ * instead of trusted, until a read finds the remembered state current again. Several containers
+ * paying out of one merchant otherwise sent nearly every transaction twice: once on the stale state,
+ * cancelled, and again on the state the cancellation returned.
+ */
+const contended = new Set<string>();
 
 const cacheKey = (tableName: string, account: AccountId) => `${tableName}\u0000${account}`;
 
@@ -31,6 +39,7 @@ export function correctAccountState(tableName: string, account: AccountId, state
 /** Forgets every cached state (tests that rewrite tables behind the writers' back). */
 export function forgetAccountStates(): void {
   known.clear();
+  contended.clear();
 }
 
 /** One batch transferItems built: what it needs to be built again, and the states it conditioned on. */
@@ -75,10 +84,40 @@ export async function rebuildPostings(error: unknown, items: TransactWriteItem[]
       const actual = accountStateFromItem(reason.Item);
       if (sameState(actual, planned.expected)) continue;
       correctAccountState(batch.tableName, planned.account, actual);
+      contended.add(cacheKey(batch.tableName, planned.account));
       moved = true;
     }
   }
   if (!moved) return undefined;
+  const next = [...items];
+  for (const { batch, start } of batchesIn(items)) next.splice(start, batch.items.length, ...batch.rebuild());
+  return next;
+}
+
+/**
+ * Before the first send: the accounts this container last found moved (`contended`) are read with a
+ * consistent GetItem, and the items rebuilt on what was read when it differs from what was
+ * remembered. The transaction's conditions stay what they are (the state read may move again before
+ * the write: that costs the cancelled transaction, as before); the read only saves the sure loss.
+ */
+export async function refreshPostings(deps: { dynamodb: DynamoDBClient }, items: TransactWriteItem[]): Promise<TransactWriteItem[]> {
+  let moved = false;
+  for (const { batch } of batchesIn(items)) {
+    for (const planned of batch.accounts) {
+      const key = cacheKey(batch.tableName, planned.account);
+      const accountKey = planned.update.Update?.Key;
+      if (!contended.has(key) || !accountKey) continue;
+      const { Item } = await deps.dynamodb.send(new GetItemCommand({ TableName: batch.tableName, Key: accountKey, ConsistentRead: true }));
+      const actual = Item ? accountStateFromItem(Item) : emptyAccountState;
+      if (sameState(actual, planned.expected)) {
+        contended.delete(key);
+        continue;
+      }
+      correctAccountState(batch.tableName, planned.account, actual);
+      moved = true;
+    }
+  }
+  if (!moved) return items;
   const next = [...items];
   for (const { batch, start } of batchesIn(items)) next.splice(start, batch.items.length, ...batch.rebuild());
   return next;
@@ -96,4 +135,4 @@ function sameState(a: AccountState, b: AccountState): boolean {
 }
 
 /** What writeAudited is given with a change holding ledger transfers (#audit's `ItemsState`). */
-export const ledgerPostings = { rebuild: rebuildPostings, committed: postingsCommitted };
+export const ledgerPostings = { prepare: refreshPostings, rebuild: rebuildPostings, committed: postingsCommitted };

@@ -359,15 +359,67 @@ def set_conflict_rate(environ, start_response):
     return [b""]
 
 
+# LANEPAY_DDB_REQUEST_LOG names a file that gets one line per request: when it was answered, how long
+# it waited for the lock (the queue every caller shares), how long it held it, the operation, the first
+# key prefix in its body (`IDEMP`, `PAY`...: whose request it was), its size, its outcome and that
+# first key (authorize's requests all name its idempotency record first). bench/degradation.ts reads it to
+# say where the payment path's time goes. Off unless set: a line per request is work too.
+_request_log_path = os.environ.get("LANEPAY_DDB_REQUEST_LOG")
+# Line-buffered: the bench reads the log while the emulator runs.
+_request_log = open(_request_log_path, "a", buffering=1) if _request_log_path else None
+_first_key = re.compile(rb'"S"\s*:\s*"(([A-Za-z_]+)#[^"\s]*)"')
+
+
+def _described(environ):
+    """The request's operation and key prefix; the body is read and put back for moto."""
+    import io
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    match = _first_key.search(body)
+    operation = target.rsplit(".", 1)[-1] or environ.get("PATH_INFO", "")
+    return operation, match.group(2).decode() if match else "-", match.group(1).decode() if match else "-", length
+
+
+def _outcome(statuses, answer):
+    """`200`, or the error and, for a cancelled transaction, each item's reason: `TransactionCanceledException:None,ConditionalCheckFailed`."""
+    status = statuses[0] if statuses else "?"
+    if status == "200":
+        return status
+    try:
+        error = json.loads(b"".join(answer))
+    except ValueError:
+        return status
+    kind = str(error.get("__type", status)).rsplit("#", 1)[-1]
+    reasons = error.get("CancellationReasons")
+    return f"{kind}:{','.join(str(r.get('Code')) for r in reasons)}" if reasons else kind
+
+
 def serialized(environ, start_response):
     arrival = time.monotonic()
     if environ.get("PATH_INFO") == "/_lanepay/conflict-rate" and environ.get("REQUEST_METHOD") == "POST":
         with lock:
             return set_conflict_rate(environ, start_response)
+    described = _described(environ) if _request_log else None
     with lock:
+        started = time.monotonic()
         _state.arrival = arrival
         # Materialise the body inside the lock: moto may compute it lazily.
-        return list(app(environ, start_response))
+        if not described:
+            return list(app(environ, start_response))
+        statuses = []
+
+        def recorded_start_response(status, headers, *rest):
+            statuses.append(status.split(" ", 1)[0])
+            return start_response(status, headers, *rest)
+
+        answer = list(app(environ, recorded_start_response))
+        held_ms = (time.monotonic() - started) * 1000
+        operation, prefix, key, length = described
+        _request_log.write(f"{time.time() * 1000:.0f} {(started - arrival) * 1000:.1f} {held_ms:.1f} {operation} {prefix} {length} {_outcome(statuses, answer)} {key}\n")
+        return answer
 
 
 run_simple(host, port, serialized, threaded=True, request_handler=MotoRequestHandler)
