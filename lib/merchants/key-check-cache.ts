@@ -29,7 +29,9 @@ export class KeyCheckCache {
   private readonly verified: ExpiringLru<{ keySha256: Buffer; digest: string }>;
 
   constructor(options: { now?: () => number; maxEntries?: number } = {}) {
-    const now = options.now ?? Date.now;
+    // Read the clock when asked, not the function it was at construction: a clock swapped later (a
+    // test's frozen Date) must reach a cache built before it.
+    const now = options.now ?? (() => Date.now());
     this.refusals = new ExpiringLru(options.maxEntries ?? maxEntries, refusalTtlMs, now);
     this.unknownIds = new ExpiringLru(options.maxEntries ?? maxEntries, unknownIdTtlMs, now);
     this.verified = new ExpiringLru(options.maxEntries ?? maxEntries, verifiedTtlMs, now);

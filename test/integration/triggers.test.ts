@@ -55,19 +55,19 @@ describe.concurrent('every trigger kind, end to end on the emulators', () => {
     const merchant = await fundedMerchant(usdc(3));
     const created = await api('POST', '/v1/payments', { key: merchant.api_key, body: { amount: usdc(2).toString(), asset: 'USDC', chain: 'local-a', destination: someAddress(), capture: 'manual' } });
     expect(created.status).toBe(201);
-    expect(Date.parse(created.body.expires_at) - Date.parse(created.body.created_at)).toBe(20_000);
+    expect(Date.parse(created.body.expires_at) - Date.parse(created.body.created_at)).toBe(90_000);
 
-    // rate(1 minute) locally: the hold expires after 20 s and the next run of the schedule releases it.
+    // rate(1 minute) locally: the hold expires after 90 s (the suite's setting) and the next run of the schedule releases it.
     const expired = await waitFor('the schedule to expire the hold', async () => {
       const payment = await api('GET', `/v1/payments/${created.body.id}`, { key: merchant.api_key });
       return payment.body.status === 'expired' ? payment.body : undefined;
-    }, { timeoutMs: 150_000, intervalMs: 1_000 });
+    }, { timeoutMs: 240_000, intervalMs: 1_000 });
     expect(expired.status).toBe('expired');
     const balances = await api('GET', '/v1/balances', { key: merchant.api_key });
     expect(balances.body.data[0]).toEqual({ asset: 'USDC', available: usdc(3).toString(), pending: '0' });
     const events = await api('GET', '/v1/events', { key: merchant.api_key });
     expect(events.body.data[0].type).toBe('payment.expired');
-  }, 180_000);
+  }, 270_000);
 
   it('KMS: a secp256k1 signature of a 32-byte digest, made through the SDK, recovers to the hot-wallet address', async () => {
     for (const chain of stack().chains) {

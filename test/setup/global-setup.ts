@@ -13,7 +13,10 @@ import '../support/stack.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // engines pins node 20; the SDK's "node 22 from 2027" notice would repeat in every worker's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.env.LANEPAY_HOLD_EXPIRY_SECONDS ??= '20';
+  // Short enough for the expiry schedule's test to see a hold expire, long enough that a manual
+  // payment created on a loaded machine is still authorized when its test captures it (at 20 s,
+  // runs at load 10-30 saw authorization_expired on captures sent right after the create).
+  process.env.LANEPAY_HOLD_EXPIRY_SECONDS ??= '90';
   const portBase = Number(process.env.LANEPAY_TEST_PORT_BASE ?? '5500');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanepay-test-stack-'));
   const startedAt = Date.now();

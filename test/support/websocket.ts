@@ -13,7 +13,8 @@ export interface TestSocket {
 const open = new Set<WebSocket>();
 
 /** Connects to `url` and resolves once open; rejects with the HTTP status if the upgrade is refused. */
-export function connect(url: string, timeoutMs = 10_000): Promise<TestSocket> {
+// 30 s: a $connect served by a cold function on a loaded machine took over 10 s.
+export function connect(url: string, timeoutMs = 30_000): Promise<TestSocket> {
   const socket = new WebSocket(url);
   const frames: string[] = [];
   socket.on('message', (data) => frames.push(String(data)));
