@@ -207,14 +207,24 @@ describe('console sessions over HTTP', () => {
   });
 
   it('answers 429 with Retry-After past ten sign-in attempts of one member in five minutes', async () => {
-    const dee = await addMember(other.merchant_id, 'dee@example.com');
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 11; attempt += 1) statuses.push((await new ConsoleClient().signIn(dee, dee.app.wrongCode())).status);
+    // The limit counts in fixed five-minute windows (lib/merchants/sessions/rate-limit.ts): eleven
+    // attempts that straddle a window's end are two windows' worth, so such a run is done again with
+    // another member (eleven attempts take seconds, so the second run fits in one window).
+    const windowMs = 5 * 60_000;
+    let statuses: number[] = [];
+    let limited: Awaited<ReturnType<ConsoleClient['signIn']>> | undefined;
+    for (let run = 0; run < 2; run += 1) {
+      const dee = await addMember(other.merchant_id, `dee-${run}@example.com`);
+      statuses = [];
+      const startedMs = Date.now();
+      for (let attempt = 0; attempt < 11; attempt += 1) statuses.push((await new ConsoleClient().signIn(dee, dee.app.wrongCode())).status);
+      limited = await new ConsoleClient().signIn(dee, dee.app.wrongCode());
+      if (Math.floor(startedMs / windowMs) === Math.floor(Date.now() / windowMs)) break;
+    }
     // Five wrong codes lock the member (423) as for approvals; the eleventh attempt is not even checked.
     expect(statuses).toEqual([401, 401, 401, 401, 423, 423, 423, 423, 423, 423, 429]);
-    const limited = await new ConsoleClient().signIn(dee, dee.app.wrongCode());
-    expect(limited.body).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(300);
+    expect(limited!.body).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited!.headers.get('retry-after'))).toBeLessThanOrEqual(300);
   });
 });
