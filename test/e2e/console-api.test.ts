@@ -185,11 +185,13 @@ describe('GET /v1/liquidity', () => {
     });
     // The scheduled forecast job writes this chain's forecast too: a run that starts after the seed
     // and finishes before the read replaces it with a newer one. Seeding again wins the next time.
+    const seedPaths = Array.from({ length: 100 }, (_, path) => Float64Array.from({ length: 6 }, (_, hour) => 100_000 + path * 1_000 + hour));
     let generatedAt = '';
     let liquidity: Awaited<ReturnType<typeof api>> | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       generatedAt = new Date().toISOString();
-      await dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: forecastItem(record(generatedAt)) }));
+      // With sample paths, as the job stores them: `forecast scenario` (forecast-job.test.ts) may read this seed.
+      await dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: forecastItem(record(generatedAt), seedPaths) }));
       liquidity = await api('GET', '/v1/liquidity', { key: platform.api_key });
       expect(liquidity.status, JSON.stringify(liquidity.body)).toBe(200);
       if (liquidity.body.data.find((l: any) => l.chain === chain)?.forecast?.generated_at === generatedAt) break;

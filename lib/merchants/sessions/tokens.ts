@@ -31,9 +31,13 @@ export async function verifiedSessionId(deps: { kms: KMSClient; sessionKeyId: st
   const match = tokenShape.exec(token ?? '');
   if (!match) return undefined;
   const [, sessionId, mac] = match as unknown as [string, string, string];
+  // Only the exact form issued: base64url's last character carries two unused bits, so four
+  // spellings decode to the same MAC, and a token changed in them must be refused like any other.
+  const macBytes = Buffer.from(mac, 'base64url');
+  if (macBytes.toString('base64url') !== mac) return undefined;
   try {
     const result = await deps.kms.send(new VerifyMacCommand({
-      KeyId: deps.sessionKeyId, MacAlgorithm: 'HMAC_SHA_256', Message: macMessage(sessionId), Mac: Buffer.from(mac, 'base64url'),
+      KeyId: deps.sessionKeyId, MacAlgorithm: 'HMAC_SHA_256', Message: macMessage(sessionId), Mac: macBytes,
     }));
     return result.MacValid ? sessionId : undefined;
   } catch (error) {
