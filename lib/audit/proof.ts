@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '#platform';
+import { readClosingPeriod } from './closing.js';
 import type { AuditDeps } from './deps.js';
-import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor } from './digests.js';
+import { anchorCalldata, laneLeafData, recordLeaf, type PeriodAnchor, type StoredPeriod } from './digests.js';
 import { auditPath, leafHash } from './merkle.js';
 import { readMerchantDigests, readPeriod, readPeriodLeaves, readRecords } from './reads.js';
 import { canonicalJson, isLane, recordId } from './record.js';
@@ -50,13 +51,15 @@ export async function inclusionProofs(
   };
   const parts = new Map<string, Promise<Buffer[]>>();
   const records = new Map<string, Promise<Awaited<ReturnType<typeof readRecords>>>>();
-  const periods = new Map<string, Promise<Awaited<ReturnType<typeof readPeriod>>>>();
+  const periods = new Map<string, Promise<StoredPeriod | 'closing' | undefined>>();
   const periodLeaves = new Map<string, Promise<Buffer[]>>();
   const proofs: (InclusionProof | undefined)[] = [];
   for (const { lane, seq } of wanted) {
     const recordName = recordId(merchantId, lane, seq);
     const digest = digests.find((d) => d.lane === lane && d.first_seq <= seq && seq <= d.last_seq);
-    if (!digest) {
+    const period = digest && (await once(periods, digest.period_id, () => storedOrClosing(deps, digest.period_id)));
+    // No part yet, or a part of the period a close is still working through: not closed yet.
+    if (!digest || period === 'closing') {
       proofs.push(undefined);
       continue;
     }
@@ -65,7 +68,6 @@ export async function inclusionProofs(
     const record = partRecords.find((r) => r.body.seq === seq);
     if (!record) throw new NotFoundError('audit record', recordName);
     const leaves = await once(parts, partKey, async () => partRecords.map((r) => recordLeaf(r.hash)));
-    const period = await once(periods, digest.period_id, () => readPeriod(deps, digest.period_id));
     if (!period) throw new NotFoundError('signed period', digest.period_id);
     // The period path is computed from the period's stored leaves: a close keeps only their frontier.
     const stored = await once(periodLeaves, digest.period_id, async () => (await readPeriodLeaves(deps, digest.period_id)).map((leaf) => leafHash(Buffer.from(leaf.text, 'utf8'))));
@@ -85,3 +87,15 @@ export async function inclusionProofs(
 }
 
 const proofHashing = 'RFC 6962: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right). Record leaf data: the 32 bytes of record.hash = SHA-256(record.canonical_json). Period leaf data: the UTF-8 bytes of period_tree.leaf_json, whose root is lane_tree.root. The period root is digest_json.root, signed (ECDSA P-256, SHA-256) over digest_json, and is the calldata of the anchor transaction after the tag LANEPAY-AUDIT1.';
+
+/**
+ * The signed period, or 'closing' while a close works through it: a close stores each lane's part
+ * page by page and the period only once it is signed. Read again after the closing item, since the
+ * close may have stored the period and moved on between the two reads.
+ */
+async function storedOrClosing(deps: Pick<AuditDeps, 'dynamodb' | 'tableName'>, periodId: string): Promise<StoredPeriod | 'closing' | undefined> {
+  const period = await readPeriod(deps, periodId);
+  if (period) return period;
+  if ((await readClosingPeriod(deps))?.period_id === periodId) return 'closing';
+  return readPeriod(deps, periodId);
+}
