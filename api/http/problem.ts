@@ -136,6 +136,8 @@ const problemTypes = {
   shock_syntax: notHttp,
   liquidity_input_invalid: notHttp,
   treasury_transfer_step_refused: notHttp,
+  treasury_proposal_open: notHttp,
+  treasury_safe_tx_mismatch: notHttp,
   rebalance_input_invalid: notHttp,
   // WebSocket error frames (lib/notify/realtime/messages.ts)
   outside_token_scope: notHttp,

@@ -50,14 +50,15 @@ async function replayDeps(stageName: string): Promise<ReplayDeps> {
       flowTotalsQueueUrl: queue('FlowTotalsQueue'),
       reportsQueueUrl: queue('ReportsQueue'),
       alertsTopicArn: stack.topics?.AlertsTopic?.arn ?? missing('topic AlertsTopic'),
+      treasuryQueueUrl: queue('TreasuryQueue'),
     };
   }
   const prefix = `lanepay-${stage}`;
   const queueUrl = async (name: string) => (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}-${name}` }))).QueueUrl!;
-  const [failureQueueUrl, notifyQueueUrl, chainSubmitQueueUrl, flowTotalsQueueUrl, reportsQueueUrl, alertsTopicArn] = await Promise.all([
-    queueUrl('outbox-relay-failures'), queueUrl('notify'), queueUrl('chain-submit.fifo'), queueUrl('flow-totals'), queueUrl('reports'), topicArn(clients.sns, `${prefix}-alerts`),
+  const [failureQueueUrl, notifyQueueUrl, chainSubmitQueueUrl, flowTotalsQueueUrl, reportsQueueUrl, treasuryQueueUrl, alertsTopicArn] = await Promise.all([
+    queueUrl('outbox-relay-failures'), queueUrl('notify'), queueUrl('chain-submit.fifo'), queueUrl('flow-totals'), queueUrl('reports'), queueUrl('treasury'), topicArn(clients.sns, `${prefix}-alerts`),
   ]);
-  return { ...clients, tableName: prefix, failureQueueUrl, notifyQueueUrl, chainSubmitQueueUrl, flowTotalsQueueUrl, reportsQueueUrl, alertsTopicArn };
+  return { ...clients, tableName: prefix, failureQueueUrl, notifyQueueUrl, chainSubmitQueueUrl, flowTotalsQueueUrl, reportsQueueUrl, treasuryQueueUrl, alertsTopicArn };
 }
 
 async function topicArn(sns: SNSClient, name: string): Promise<string> {

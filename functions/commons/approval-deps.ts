@@ -3,6 +3,7 @@ import type { ApprovalDeps, HeldChangeAppliers, MemberDeps } from '#merchants';
 import { heldPayoutOutcome } from '#money';
 import { approvedEndpointOutcome } from '#notify';
 import { approvalsConfigSchema, dynamodbClient, kmsClient, loadConfig } from '#platform';
+import { treasuryDecisionOutcome } from '#treasury';
 
 let deps: (ApprovalDeps & MemberDeps) | undefined;
 
@@ -21,12 +22,13 @@ export function approvalDeps(): ApprovalDeps & MemberDeps {
 }
 
 /**
- * How a decided request changes what payments and webhooks own: an approved manual-capture payout is
+ * How a decided request changes what payments, webhooks and the treasury own: an approved manual-capture payout is
  * authorized from then for `holdExpiryMs` (as at creation).
  */
 export function heldChangeAppliers(deps: { dynamodb: DynamoDBClient; tableName: string; holdExpiryMs: number }): HeldChangeAppliers {
   return {
     payout: (merchantId, paymentId, outcome, now) => heldPayoutOutcome(deps, merchantId, paymentId, outcome, now),
     webhookEndpoint: (merchantId, held) => approvedEndpointOutcome(deps.tableName, merchantId, held),
+    treasuryTransfer: (record, outcome, memberId, now) => treasuryDecisionOutcome(deps.tableName, record, outcome, memberId, now),
   };
 }

@@ -18,6 +18,7 @@ const deps = {
   reportsQueueUrl: config.REPORTS_QUEUE_URL,
   sns: snsClient(),
   alertsTopicArn: config.ALERTS_TOPIC_ARN,
+  treasuryQueueUrl: config.TREASURY_QUEUE_URL,
 };
 const processor = new BatchProcessor(EventType.DynamoDBStreams, recordsOf(outboxStreamRecordSchema));
 

@@ -42,6 +42,9 @@ const cctpSchema = z.object({
  * The chain's treasury: a Safe whose owners are KMS secp256k1 keys, `threshold` of which must sign
  * a transaction. At least two, so that no single key moves treasury funds; each owner's key once.
  */
+/** An amount in the chain's USDC minor units, as a decimal string. */
+const minorUnitsSchema = z.string().regex(/^(0|[1-9][0-9]{0,30})$/);
+
 const treasurySchema = z.object({
   safe: evmAddressSchema,
   /**
@@ -50,6 +53,21 @@ const treasurySchema = z.object({
    */
   multiSend: evmAddressSchema.optional(),
   threshold: z.number().int().min(2),
+  /**
+   * KMS key id or alias of the relayer (infra/treasury.yml TreasuryRelayerKey): the account that sends
+   * the Safe's execTransaction and CCTP's receiveMessage and pays their gas. It holds no treasury funds.
+   */
+  relayerKeyId: z.string().min(1),
+  /** The forecast job's limits for rebalancing this chain (lib/treasury/rebalance); without them it is never rebalanced. */
+  rebalance: z.object({
+    hotWalletFloorMinor: minorUnitsSchema,
+    hotWalletCeilingMinor: minorUnitsSchema,
+    treasuryFloorMinor: minorUnitsSchema,
+    maxPerProposalMinor: minorUnitsSchema,
+    minimumMoveMinor: minorUnitsSchema,
+    /** Hours from proposing a move to its landing: from this chain's treasury, and from another chain's (approvals, CCTP). */
+    leadHours: z.object({ sameChain: z.number().positive().max(48), crossChain: z.number().positive().max(48) }),
+  }).optional(),
   owners: z.array(z.object({
     /** KMS key id, ARN or alias of the owner's key (ECC_SECG_P256K1). */
     keyId: z.string().min(1),

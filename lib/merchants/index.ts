@@ -12,7 +12,7 @@ export { listApprovals } from './approvals/list.js';
 export { addMemberUnderPolicy, revokeMemberUnderPolicy, setPolicyUnderPolicy } from './approvals/member-changes.js';
 export { approvalPolicySchema, requiredApprovals } from './approvals/policy.js';
 export type { ApprovalPolicy, ApprovalRequirement } from './approvals/policy.js';
-export { newApprovalRecord, requestApproval, requestApprovalItems, requestTreasuryTransferApproval } from './approvals/request.js';
+export { newApprovalRecord, requestApproval, requestApprovalItems, requestTreasuryTransferApproval, newTreasuryTransferApproval, type TreasuryTransferRequest } from './approvals/request.js';
 export {
   approvalIdPathSchema, approvalSchema, approvalStatuses, decideApprovalBodySchema, listApprovalsQuerySchema,
 } from './approvals/schemas.js';
@@ -59,4 +59,5 @@ export type { MemberView } from './members/list.js';
 export type { MemberDeps } from './members/members.js';
 export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } from './platform.js';
 export { boundOwnerCount, treasuryMerchant, treasuryOwnerBinding } from './members/treasury-owners.js';
+export { treasuryApprovalState, type TreasuryApprovalState } from './approvals/treasury-signers.js';
 export type { TreasuryShape } from './members/treasury-owners.js';

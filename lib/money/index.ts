@@ -52,7 +52,7 @@ export type { PayoutDeps, PayoutSignal } from './payouts/deps.js';
 export { beginRotation, completeRotation, currentHotWallet } from './payouts/hot-wallet.js';
 export { hotWalletGroup, inFlightPayoutItems, isWaiting, nonceKey, payoutStatuses, walletKey } from './payouts/items.js';
 export type { Payout, PayoutAttempt } from './payouts/items.js';
-export { platformEventItem, platformEventSchema } from './payouts/platform-events.js';
+export { platformEventItem, platformEventSchema, treasuryWorkEventTypes } from './payouts/platform-events.js';
 export type { PlatformEvent, PlatformEventType } from './payouts/platform-events.js';
 export { scheduleCheck } from './payouts/schedule-check.js';
 export { park, readPayout, submitPayouts } from './payouts/submit.js';

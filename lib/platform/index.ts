@@ -10,7 +10,7 @@ export { snsClient } from './aws/clients/sns.js';
 export { sqsClient } from './aws/clients/sqs.js';
 export {
   approvalsConfigSchema, auditAnchorConfigSchema, statementsConfigSchema, authorizerConfigSchema, baseConfigSchema, chainWatchConfigSchema,
-  chargesConfigSchema, checkoutConfigSchema, consoleConfigSchema, forecastBatchConfigSchema, kycConfigSchema, liquidityConfigSchema, loadConfig,
+  chargesConfigSchema, checkoutConfigSchema, consoleConfigSchema, forecastBatchConfigSchema, kycConfigSchema, liquidityConfigSchema, loadConfig, treasuryConfigSchema,
   outboxRelayConfigSchema, paymentsConfigSchema, refundsConfigSchema, payoutConfigSchema, realtimeConfigSchema, realtimePushConfigSchema,
   realtimeTokensConfigSchema, reconcileConfigSchema, reportsApiConfigSchema, reportsConfigSchema, webhooksConfigSchema,
 } from './aws/config.js';

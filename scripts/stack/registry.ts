@@ -2,6 +2,16 @@ import { ChainRegistry, chainRegistrySchema, type Chain } from '#lib/chains/regi
 import { StackError } from './errors.js';
 import type { StackChain } from './types.js';
 
+/**
+ * The forecast job's rebalancing limits on the local chains (USDC minor units): a hot wallet between
+ * 10k and 50M, a treasury keeping 100k, at most 250k per proposal, nothing under 1k; a move lands
+ * within the hour on a chain and across (approvals by the tests, CCTP in a few blocks).
+ */
+const localRebalancePolicy = {
+  hotWalletFloorMinor: '10000000000', hotWalletCeilingMinor: '50000000000000', treasuryFloorMinor: '100000000000',
+  maxPerProposalMinor: '250000000000', minimumMoveMinor: '1000000000', leadHours: { sameChain: 1, crossChain: 1 },
+};
+
 /** Confirmations on the local chains (a block a second, no reorgs): payouts, deposits and attestations alike. */
 export const localConfirmations = 1;
 
@@ -32,7 +42,9 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
         safe: chain.treasury.safe,
         multiSend: chain.treasury.multiSend,
         threshold: chain.treasury.threshold,
+        relayerKeyId: chain.treasury.relayer.keyAlias,
         owners: chain.treasury.owners.map((owner) => ({ keyId: owner.keyAlias, address: owner.address })),
+        rebalance: localRebalancePolicy,
       },
     })),
   );

@@ -26,8 +26,14 @@ export interface DeployedTreasuries {
   attester: { keyAlias: string; address: string; signer: KmsSigner };
 }
 
-/** USDC each local treasury Safe starts with, so a proposal has something to move. */
+/**
+ * USDC the first chain's treasury Safe starts with, so a proposal has something to move. The other
+ * chains' treasuries start empty: a hot wallet there that runs short is topped up across chains (CCTP).
+ */
 const treasuryFundingMinor = 1_000_000n * 10n ** 6n;
+
+/** Gas for the relayer on every chain: it sends the Safe's executions and the mints. */
+const relayerGasWei = 10n ** 20n;
 
 const settingsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'infra', 'settings.yml');
 
@@ -72,22 +78,27 @@ export async function deployTreasuries(options: { chains: TreasuryChainSpec[]; k
   if (threshold < 2 || threshold > ownerKeys.length) {
     throw new StackError(`treasuryThreshold ${threshold} (infra/settings.yml) must be at least 2 and at most the ${ownerKeys.length} owner keys of infra/treasury.yml.`);
   }
-  const [owners, attester] = await Promise.all([
+  const relayerAlias = options.keys.TreasuryRelayerKey;
+  if (!relayerAlias) throw new StackError('infra/treasury.yml must declare TreasuryRelayerKey with an alias.');
+  const [owners, attester, relayerAddress] = await Promise.all([
     Promise.all(ownerKeys.map(async (owner) => ({ ...owner, address: await new KmsSigner(kms, owner.keyAlias).getAddress() }))),
     createAttester(kms, options.stage),
+    new KmsSigner(kms, relayerAlias).getAddress(),
   ]);
+  const relayer = { keyAlias: relayerAlias, address: relayerAddress };
   const [cctp, safes] = await Promise.all([
     deployCctp(chains, [attester.address], 1),
     Promise.all(chains.map(async (chain) => {
       const infrastructure = await deploySafeInfrastructure(chain);
       const safe = await createSafe(chain, infrastructure, owners.map((owner) => owner.address), threshold, 0n);
-      await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
+      if (chain === chains[0]) await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
+      await fundAddress(chain, relayer.address, { gasWei: relayerGasWei, usdcMinor: 0n });
       return { safe, multiSend: infrastructure.multiSendCallOnly };
     })),
   ]);
   return {
     chains: new Map(chains.map((chain, index) => [chain.name, {
-      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold },
+      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold, relayer },
       cctp: { domain: cctp[index]!.domain, tokenMessenger: cctp[index]!.tokenMessenger, messageTransmitter: cctp[index]!.messageTransmitter },
     }])),
     attester,

@@ -23,6 +23,8 @@ export interface StackTreasury {
   /** Owner `index` (1..N) is KMS key `keyAlias` (TreasuryOwnerKey<index>), whose address is a Safe owner. */
   owners: { index: number; keyAlias: string; address: string }[];
   threshold: number;
+  /** The relayer (TreasuryRelayerKey): sends the Safe's executions and the CCTP mints, funded with gas only. */
+  relayer: { keyAlias: string; address: string };
 }
 
 export interface StackCctp {

@@ -32,6 +32,12 @@ export interface HeldChangeAppliers {
   payout(merchantId: string, paymentId: string, outcome: Outcome, now: Date): Promise<AppliedOutcome>;
   /** An approved webhook endpoint: created as it was requested. */
   webhookEndpoint(merchantId: string, held: HeldWebhookEndpoint): AppliedOutcome;
+  /**
+   * A treasury transfer's request decided, or (`voted`) approved by one more owner without being
+   * decided yet: the platform event the treasury function signs, executes or fails the transfer on
+   * (lib/treasury). Nothing of the transfer changes here; the function does that in its own steps.
+   */
+  treasuryTransfer(record: ApprovalRecord, outcome: Outcome | 'voted', memberId: string | undefined, now: Date): AppliedOutcome;
 }
 
 /** What applying needs of ApprovalDeps (deps.ts takes HeldChangeAppliers from here, so this module does not import it back). */
@@ -54,6 +60,7 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
   assertChangeIntact(record);
   const { change } = record;
   if (change.kind === 'payout') return deps.appliers.payout(record.merchantId, change.paymentId, outcome, now);
+  if (change.kind === 'treasury.transfer') return deps.appliers.treasuryTransfer(record, outcome, undefined, now);
   if (outcome !== 'approved') return { items: [], action: `approval.${outcome}`, object: { type: 'approval', id: record.approval.id } };
   switch (change.kind) {
     case 'api_key.create':
@@ -96,9 +103,6 @@ export async function outcomeItems(deps: ApplyDeps, record: ApprovalRecord, outc
         action: 'merchant.platform_updated', object: { type: 'merchant', id: record.merchantId },
       };
     }
-    case 'treasury.transfer':
-      // The signatures are the treasury function's to add (one per approving owner); nothing else changes.
-      return { items: [], action: 'treasury.transfer_approved', object: { type: 'treasury_transfer', id: change.transferId } };
     case 'member.revoke': {
       const guarded = memberRevocationItems(deps.tableName, await getMerchantProfile(deps, record.merchantId), await readMember(deps, record.merchantId, change.memberId), now);
       return { ...guarded, action: 'member.revoked', object: { type: 'member', id: change.memberId } };

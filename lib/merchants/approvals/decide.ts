@@ -75,7 +75,10 @@ export async function decideApproval(deps: ApprovalDeps, input: Decision): Promi
   const outcome = next.approval.status === 'pending' ? undefined : (next.approval.status as 'approved' | 'rejected');
   const applied: AppliedOutcome = outcome
     ? await outcomeItems(deps, record, outcome, now)
-    : { items: [], action: 'approval.approval_added', object: { type: 'approval', id: approval.id } };
+    : record.change.kind === 'treasury.transfer'
+      // Each owner's approval is that owner's signature: the treasury function adds it on this event.
+      ? deps.appliers.treasuryTransfer(record, 'voted', input.memberId, now)
+      : { items: [], action: 'approval.approval_added', object: { type: 'approval', id: approval.id } };
   const items: TransactWriteItem[] = [
     spendCode,
     replaceApprovalItem(deps.tableName, next, record.version),

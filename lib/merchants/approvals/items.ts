@@ -34,9 +34,10 @@ export type HeldChange =
   | { kind: 'platform.set'; platform: boolean }
   /**
    * A treasury transfer (lib/treasury/transfers), whose record holds the Safe transaction: each
-   * approval is one owner's signature of it, added by the treasury function; approving applies nothing here.
+   * approval is one owner's signature of it, added by the treasury function, which signs only the
+   * SafeTx hash named here (the change hash binds it to what members approved).
    */
-  | { kind: 'treasury.transfer'; transferId: string };
+  | { kind: 'treasury.transfer'; transferId: string; safeTxHash: string };
 
 export interface ApprovalRecord {
   approval: Approval;

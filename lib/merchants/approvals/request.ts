@@ -64,24 +64,42 @@ export function requestApprovalItems(tableName: string, record: ApprovalRecord):
   return [newApprovalItem(tableName, record)];
 }
 
+export interface TreasuryTransferRequest {
+  merchant: Pick<MerchantProfile, 'id' | 'approvals'>;
+  transferId: string;
+  /** The SafeTx hash the owners sign: held in the change, so the change hash binds it. */
+  safeTxHash: string;
+  details: Record<string, unknown>;
+  job: string;
+  now: Date;
+}
+
 /**
- * Asks the platform's treasury owners to approve a treasury transfer (`lib/treasury/transfers`): as
- * many approvals as the platform policy's treasury rule, requested by the job that proposed it. A
+ * The request asking the platform's treasury owners to approve a treasury transfer
+ * (`lib/treasury/transfers`): as many approvals as the platform policy's treasury rule, requested by
+ * the job that proposed it. Nothing is written: the proposal writes it in its own transaction. A
  * merchant without the rule is refused: the treasury never moves without approvals.
  */
-export async function requestTreasuryTransferApproval(
-  deps: { dynamodb: DynamoDBClient; tableName: string },
-  input: { merchant: Pick<MerchantProfile, 'id' | 'approvals'>; transferId: string; details: Record<string, unknown>; job: string; now: Date },
-): Promise<Approval> {
+export function newTreasuryTransferApproval(input: TreasuryTransferRequest): ApprovalRecord {
   const rule = input.merchant.approvals?.treasury;
   if (!rule) throw new TreasuryRuleMissingError(input.merchant.id);
-  return requestApproval(deps, {
+  return newApprovalRecord({
     merchantId: input.merchant.id,
-    change: { kind: 'treasury.transfer', transferId: input.transferId },
+    change: { kind: 'treasury.transfer', transferId: input.transferId, safeTxHash: input.safeTxHash },
     subject: input.transferId,
-    details: input.details,
+    details: { ...input.details, safe_tx_hash: input.safeTxHash },
     requirement: { approvals: rule.approvals, rule: 'treasury', expiresAfterSeconds: input.merchant.approvals!.expires_after_seconds },
     requestedBy: { type: 'system', id: input.job },
     now: input.now,
   });
+}
+
+/** newTreasuryTransferApproval, written on its own (a proposal joins it to its own transaction instead). */
+export async function requestTreasuryTransferApproval(deps: { dynamodb: DynamoDBClient; tableName: string }, input: TreasuryTransferRequest): Promise<Approval> {
+  const record = newTreasuryTransferApproval(input);
+  await writeAudited(deps, {
+    items: requestApprovalItems(deps.tableName, record),
+    audit: { merchantId: record.merchantId, actor: record.approval.requested_by, action: 'approval.requested', object: { type: 'approval', id: record.approval.id }, at: input.now },
+  });
+  return record.approval;
 }

@@ -8,8 +8,20 @@ export const platformEventTypes = [
   'liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside',
   'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting',
   'treasury.transfer.succeeded', 'treasury.transfer.failed',
+  'treasury.proposal.approved_by', 'treasury.proposal.approved', 'treasury.proposal.rejected', 'treasury.proposal.expired',
+  'treasury.attestation_overdue',
 ] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];
+
+/**
+ * The events the treasury function works on (functions/treasury): each names its transfer, and the
+ * function takes the transfer as far as its record and its approval allow. Relayed to its queue as
+ * well as to the alerts topic.
+ */
+export const treasuryWorkEventTypes: readonly PlatformEventType[] = [
+  'treasury.transfer.proposed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting',
+  'treasury.proposal.approved_by', 'treasury.proposal.approved', 'treasury.proposal.rejected', 'treasury.proposal.expired',
+];
 
 /** A platform event as its item's `body` holds it. */
 export const platformEventSchema = z.object({
@@ -27,7 +39,9 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/treasury/reconcile) and
  * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce) and `deposit.set_aside`
  * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts);
- * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers).
+ * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers); `treasury.proposal.*`,
+ * its approval's votes and outcome (lib/treasury/proposals); `treasury.attestation_overdue`, a burn
+ * whose CCTP attestation did not come in time.
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };

@@ -5,6 +5,8 @@ export interface AlertsDeps {
   sns: SNSClient;
   /** The stage's alerts topic (infra/alerts.yml), where CloudWatch alarms go too. */
   alertsTopicArn: string;
+  /** The treasury function's queue: platform events it works on (#money treasuryWorkEventTypes) go there too. */
+  treasuryQueueUrl: string;
 }
 
 /**

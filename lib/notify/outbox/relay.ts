@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventKey } from '#merchants';
-import { bookedPayoutEventType } from '#money';
+import { bookedPayoutEventType, treasuryWorkEventTypes } from '#money';
 import { reportJobEventType } from '#reports';
 import { traceMessageAttributes } from '#platform';
 import type { LanepayEvent } from '../events/schemas.js';
@@ -26,7 +26,7 @@ export type RelayResult = Relayed | { eventId: string; error: unknown };
 
 /**
  * Relays one outbox item from the table stream: a merchant event to the queues (relayEvents), a
- * platform event to the operators' alerts topic. `lanepay outbox replay` comes through here, so a
+ * platform event to the operators' alerts topic (and a treasury step to the treasury queue). `lanepay outbox replay` comes through here, so a
  * replayed record goes exactly where it would have gone.
  */
 export async function relayOutboxItem(deps: RelayDeps & AlertsDeps, item: OutboxItem): Promise<Relayed> {
@@ -46,8 +46,12 @@ export async function relayOutboxItems(deps: RelayDeps & AlertsDeps, items: Outb
   return Promise.all(items.map(async (item): Promise<RelayResult> => {
     if (item.entity === 'event') return relayed.get(item.body.id)!;
     try {
-      await publishPlatformEvent(deps, item.body);
-      return { eventId: item.body.id, type: item.body.type, targets: ['alerts'] };
+      const treasuryWork = treasuryWorkEventTypes.includes(item.body.type);
+      await Promise.all([
+        publishPlatformEvent(deps, item.body),
+        ...(treasuryWork ? [deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.treasuryQueueUrl, MessageBody: JSON.stringify(item.body), MessageAttributes: { eventId: { DataType: 'String', StringValue: item.body.id }, eventType: { DataType: 'String', StringValue: item.body.type } } }))] : []),
+      ]);
+      return { eventId: item.body.id, type: item.body.type, targets: ['alerts', ...(treasuryWork ? ['treasury'] : [])] };
     } catch (error) {
       return { eventId: item.body.id, error };
     }

@@ -125,6 +125,8 @@ export const outboxRelayConfigSchema = z.extend(baseConfigSchema, {
   REPORTS_QUEUE_URL: z.url(),
   /** Platform events (liquidity.low, …) go to the operators' alerts topic (infra/alerts.yml). */
   ALERTS_TOPIC_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/)),
+  /** Treasury steps (#money treasuryWorkEventTypes) for the treasury function. */
+  TREASURY_QUEUE_URL: z.url(),
 });
 
 /** forecast-batch: forecasts per chain and asset, liquidity plans for the hot wallets. */
@@ -138,6 +140,15 @@ export const forecastBatchConfigSchema = z.extend(baseConfigSchema, {
   FORECAST_LIQUIDITY_QUANTILE: z._default(z.coerce.number().check(z.gt(0), z.lt(1)), 0.99),
   /** Dry probability above which liquidity.forecast_shortfall is emitted. */
   FORECAST_SHORTFALL_PROBABILITY: z._default(z.coerce.number().check(z.gte(0), z.lt(1)), 0.05),
+});
+
+/** treasury: signs, executes and follows treasury transfers (functions/treasury.yml). */
+export const treasuryConfigSchema = z.extend(baseConfigSchema, {
+  CHAIN_REGISTRY: nonEmpty(2),
+  /** How long a burn may wait for its CCTP attestation before it is reported overdue. */
+  ATTESTATION_DEADLINE_SECONDS: wholeNumber({ positive: true }, 3600),
+  /** Owner n's role ARN at position n-1, comma-separated; empty where there is no IAM (the emulators). */
+  TREASURY_OWNER_ROLE_ARNS: z._default(z.string(), ''),
 });
 
 /** liquidity: GET /v1/liquidity, the hot wallets' positions beside the latest forecasts. */

@@ -3,6 +3,7 @@ import { Contract, getAddress, Interface, Signature, Transaction, type Provider,
 import { KmsSigner } from '#chains';
 import { batchedCalls, execTransactionArgs, packSignatures, safeAbi, safeTxHash, tokenTransfer, type SafeTransaction } from '../safe/safe-tx.js';
 import { burnCalls, lookupAttestation, messageNonce, messageTransmitterAbi, receiveMessageData, sentMessages } from './cctp.js';
+import { SafeTxMismatchError } from './errors.js';
 import type { OwnerSignature, StoredSafeTx, TreasuryTransfer } from './items.js';
 import { addOwnerSignature, markExecuting, markMinting, readTransfer, recordBurn, recordFailure, recordMint, recordSameChainSuccess, type TransferStepDeps } from './steps.js';
 
@@ -59,12 +60,14 @@ function safeTransaction(stored: StoredSafeTx): SafeTransaction {
 
 /**
  * Owner `index` signs the transfer's SafeTx hash with its own KMS key, for the member bound to it;
- * the signature is recorded only if that owner has not signed and the transfer is still proposed.
+ * the signature is recorded only if that owner has not signed and the transfer is still proposed,
+ * and only for the SafeTx the member's approval named (its change hash binds it).
  * The hash is computed again from the stored transaction first: a stored hash that does not match
  * what would be executed is never signed.
  */
-export async function signAsOwner(deps: TransferExecutorDeps, transferId: string, index: number, memberId: string): Promise<TreasuryTransfer> {
+export async function signAsOwner(deps: TransferExecutorDeps, transferId: string, index: number, memberId: string, approvedSafeTxHash: string): Promise<TreasuryTransfer> {
   const transfer = await readTransfer(deps, transferId);
+  if (transfer.safeTx.hash !== approvedSafeTxHash) throw new SafeTxMismatchError(transferId, approvedSafeTxHash, transfer.safeTx.hash);
   const chain = deps.chain(transfer.from.chain);
   const owner = chain.owners.find((candidate) => candidate.index === index);
   if (!owner) throw new Error(`${chain.name}'s treasury has no owner ${index}`);

@@ -53,6 +53,8 @@ export const treasuryTransferSchema = z.object({
   to: z.object({ chain: z.string(), account: z.enum(['hot_wallet', 'treasury']), address }),
   /** Why it was proposed (the forecast that asked for it), shown to the members who sign. */
   reason: z.record(z.string(), z.string()),
+  /** The approval request asking the owners for it (written in the proposal's transaction). */
+  approvalId: z.string().optional(),
   /** Signatures the Safe needs (its threshold when proposed). */
   threshold: z.number().int().gte(1),
   safeTx: storedSafeTxSchema,
@@ -69,6 +71,8 @@ export const treasuryTransferSchema = z.object({
   /** When the burn was recorded: the attestation deadline runs from here. */
   burnedAt: z.iso.datetime().optional(),
   failure: z.string().optional(),
+  /** When the attestation was reported overdue (once: the alarm and the event). */
+  overdueAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -80,6 +84,23 @@ export function transferKey(id: string): Record<string, AttributeValue> {
 
 /** The gsi1 partition listing treasury transfers (newest first by id), for `lanepay treasury status`. */
 export const transfersPartition = 'TREASURY#TRANSFERS';
+
+/**
+ * The gsi2 partition of transfers not yet succeeded or failed, by last update: what the treasury
+ * function's schedule drives on (a terminal step removes the transfer from it).
+ */
+export const openTransfersPartition = 'TREASURY#OPEN';
+
+export const terminalStatuses: readonly TransferStatus[] = ['succeeded', 'failed'];
+
+/**
+ * One proposal at a time per Safe: its transaction takes the Safe's next nonce, so a second one
+ * proposed meanwhile could never execute. Held from the proposal until the Safe's nonce has moved
+ * (executed on one chain, burned across) or the transfer failed without executing.
+ */
+export function openProposalKey(safeTx: Pick<StoredSafeTx, 'chainId' | 'safe'>): Record<string, AttributeValue> {
+  return { pk: { S: `TREASURYOPEN#${safeTx.chainId}#${safeTx.safe.toLowerCase()}` }, sk: { S: 'OPEN' } };
+}
 
 /**
  * The item: the record as JSON in `body` for reading whole, and the attributes its steps condition
@@ -94,6 +115,7 @@ export function transferItem(transfer: TreasuryTransfer): Record<string, Attribu
     signatures: { M: Object.fromEntries(Object.entries(transfer.signatures).map(([index, signature]) => [index, { S: JSON.stringify(signature) }])) },
     gsi1pk: { S: transfersPartition },
     gsi1sk: { S: transfer.id },
+    ...(terminalStatuses.includes(transfer.status) ? {} : { gsi2pk: { S: openTransfersPartition }, gsi2sk: { S: `${transfer.updatedAt}#${transfer.id}` } }),
   };
 }
 
@@ -108,6 +130,7 @@ const storedSchema = z.object({
   mintTxHash: z.string().optional(),
   mintRawTx: hex.optional(),
   failure: z.string().optional(),
+  overdueAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });
 
@@ -125,6 +148,7 @@ export function transferFromItem(item: Record<string, AttributeValue>): Treasury
     ...(stored.mintTxHash ? { mintTxHash: stored.mintTxHash } : {}),
     ...(stored.mintRawTx ? { mintRawTx: stored.mintRawTx } : {}),
     ...(stored.failure ? { failure: stored.failure } : {}),
+    ...(stored.overdueAt ? { overdueAt: stored.overdueAt } : {}),
     ...(stored.updatedAt ? { updatedAt: stored.updatedAt } : {}),
   };
 }

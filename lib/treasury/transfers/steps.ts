@@ -2,10 +2,11 @@ import { GetItemCommand, type AttributeValue, type DynamoDBClient, type Transact
 import { keccak256 } from 'ethers';
 import { operatorActor, writeAudited, type AuditActor } from '#audit';
 import { platformAccount, transferItems, type TransferIntent } from '#ledger';
+import { requestApprovalItems, type ApprovalRecord } from '#merchants';
 import { platformEventItem, type PlatformEventType } from '#money';
 import { conditionFailedAt, isConditionRefusal, NotFoundError } from '#platform';
-import { TransferStepRefusedError } from './errors.js';
-import { transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
+import { TreasuryProposalOpenError, TransferStepRefusedError } from './errors.js';
+import { openProposalKey, terminalStatuses, transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
 
 export interface TransferStepDeps {
   dynamodb: DynamoDBClient;
@@ -59,11 +60,14 @@ function statusUpdate(deps: TransferStepDeps, id: string, from: TransferStatus, 
     values[`:${name}`] = { S: value };
     assignments.push(`#${name} = :${name}`);
   }
+  // Open transfers are listed by last update (the schedule drives the oldest first); a finished one leaves the list.
+  const listing = terminalStatuses.includes(to) ? ' REMOVE gsi2pk, gsi2sk' : ', gsi2sk = :listed';
+  if (!terminalStatuses.includes(to)) values[':listed'] = { S: `${deps.now().toISOString()}#${id}` };
   return {
     Update: {
       TableName: deps.tableName,
       Key: transferKey(id),
-      UpdateExpression: `SET ${assignments.join(', ')}`,
+      UpdateExpression: `SET ${assignments.join(', ')}${listing}`,
       ConditionExpression: `#status = :from${extraCondition}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -71,13 +75,39 @@ function statusUpdate(deps: TransferStepDeps, id: string, from: TransferStatus, 
   };
 }
 
-/** Proposes a transfer: written once per id (a proposal replayed writes nothing and is refused). */
-export async function proposeTransfer(deps: TransferStepDeps, transfer: TreasuryTransfer): Promise<void> {
+/**
+ * Proposes a transfer, with the approval request that asks the owners for it (`approval`, made by
+ * #merchants newTreasuryTransferApproval for this transfer's SafeTx hash), in one transaction:
+ * written once per id (a proposal replayed writes nothing and is refused), and only while no other
+ * transfer of the same Safe is open (`treasury_proposal_open`).
+ */
+export async function proposeTransfer(deps: TransferStepDeps, transfer: TreasuryTransfer, approval?: ApprovalRecord): Promise<void> {
   if (transfer.status !== 'proposed' || Object.keys(transfer.signatures).length > 0) throw new Error('a transfer is proposed unsigned');
-  await sendStep(deps, transfer, 'propose', [
-    { Put: { TableName: deps.tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(pk)' } },
-    stepEvent(deps, 'treasury.transfer.proposed', transfer, { safe_tx_hash: transfer.safeTx.hash }),
-  ], 'treasury.transfer_proposed');
+  if (approval && (approval.change.kind !== 'treasury.transfer' || approval.change.transferId !== transfer.id || approval.change.safeTxHash !== transfer.safeTx.hash)) {
+    throw new Error(`approval ${approval.approval.id} asks for another transfer or SafeTx than ${transfer.id}`);
+  }
+  const proposed = approval ? { ...transfer, approvalId: approval.approval.id } : transfer;
+  try {
+    await sendStep(deps, transfer, 'propose', [
+      { Put: { TableName: deps.tableName, Item: transferItem(proposed), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: deps.tableName, Item: { ...openProposalKey(transfer.safeTx), entity: { S: 'treasury-open-proposal' }, transferId: { S: transfer.id } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      stepEvent(deps, 'treasury.transfer.proposed', transfer, { safe_tx_hash: transfer.safeTx.hash, ...(approval ? { approval: approval.approval.id } : {}) }),
+      ...(approval ? requestApprovalItems(deps.tableName, approval) : []),
+    ], 'treasury.transfer_proposed');
+  } catch (error) {
+    if (isConditionRefusal(error) && conditionFailedAt(error, 1)) throw new TreasuryProposalOpenError(transfer.from.chain, transfer.safeTx.safe);
+    throw error;
+  }
+}
+
+/** Frees the Safe for its next proposal, once this transfer's nonce is used or will never be. */
+function releaseOpenProposal(deps: TransferStepDeps, transfer: TreasuryTransfer): TransactWriteItem {
+  return {
+    Delete: {
+      TableName: deps.tableName, Key: openProposalKey(transfer.safeTx),
+      ConditionExpression: 'attribute_not_exists(pk) OR transferId = :id', ExpressionAttributeValues: { ':id': { S: transfer.id } },
+    },
+  };
 }
 
 /**
@@ -122,6 +152,7 @@ export async function recordSameChainSuccess(deps: TransferStepDeps, transfer: T
   await sendStep(deps, transfer, 'succeed', [
     statusUpdate(deps, transfer.id, 'executing', 'succeeded'),
     stepEvent(deps, 'treasury.transfer.succeeded', transfer, { tx_hash: transfer.execTxHash ?? '' }),
+    releaseOpenProposal(deps, transfer),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
   ], 'treasury.transfer_succeeded');
 }
@@ -142,6 +173,7 @@ export async function recordBurn(deps: TransferStepDeps, transfer: TreasuryTrans
   await sendStep(deps, transfer, 'burn', [
     statusUpdate(deps, transfer.id, 'executing', 'burned', { burn: JSON.stringify(burn), burnedAt: deps.now().toISOString() }),
     stepEvent(deps, 'treasury.transfer.burned', transfer, { tx_hash: transfer.execTxHash ?? '', message_hash: burn.messageHash }),
+    releaseOpenProposal(deps, transfer),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
   ], 'treasury.transfer_burned');
 }
@@ -176,9 +208,35 @@ export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTr
   await sendStep(deps, transfer, 'fail', [
     statusUpdate(deps, transfer.id, from, 'failed', { failure }),
     stepEvent(deps, 'treasury.transfer.failed', transfer, { failure }),
+    releaseOpenProposal(deps, transfer),
   ], 'treasury.transfer_failed');
 }
 
 function destinationAccount(transfer: TreasuryTransfer) {
   return platformAccount(transfer.to.account === 'hot_wallet' ? `hotwallet:${transfer.to.chain}` : `treasury:${transfer.to.chain}`, transfer.asset);
+}
+
+/**
+ * A burn whose attestation has not come within the deadline: reported once (the event, and the
+ * function's alarm metric on that run). The burn stays in transit and is minted when it comes.
+ */
+export async function recordAttestationOverdue(deps: TransferStepDeps, transfer: TreasuryTransfer, waitedMs: number): Promise<boolean> {
+  try {
+    await sendStep(deps, transfer, 'overdue', [
+      {
+        Update: {
+          TableName: deps.tableName, Key: transferKey(transfer.id),
+          UpdateExpression: 'SET overdueAt = :at', ConditionExpression: '#status = :burned AND attribute_not_exists(overdueAt)',
+          ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':at': { S: deps.now().toISOString() }, ':burned': { S: 'burned' } },
+        },
+      },
+      platformEventItem(deps.tableName, 'treasury.attestation_overdue', {
+        transfer: transfer.id, from_chain: transfer.from.chain, to_chain: transfer.to.chain, message_hash: transfer.burn?.messageHash ?? '', waited_seconds: String(Math.round(waitedMs / 1000)),
+      }, deps.now()),
+    ], 'treasury.attestation_overdue');
+    return true;
+  } catch (error) {
+    if (error instanceof TransferStepRefusedError) return false;
+    throw error;
+  }
 }

@@ -7,15 +7,18 @@ import { advanceTransfer, signAsOwner, transferTransaction, type AdvanceOutcome,
 import { proposeTransfer, readTransfer } from '#lib/treasury/transfers/steps.js';
 import type { TreasuryTransfer } from '#lib/treasury/transfers/items.js';
 import { DEPLOYER_ADDRESS, fundAddress, localProvider } from '../../../scripts/stack/chains.js';
+import { createSafe, deploySafeInfrastructure } from '../../../scripts/stack/safe.js';
 import { chainByName, provider, usdcBalance } from '../../support/chain.js';
 import { clients, fundedMerchant } from '../../support/deps.js';
 import { newHotWalletKey } from '../../support/isolated.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 
-// The executor on the stack's treasury: the Safe of the three owner keys on each chain, CCTP V2 and
-// its attestation service. Money lands at addresses of the test's own, so no hot wallet moves.
+// The executor on a treasury of its own on local-a (a Safe of the stack's three owner keys, so no
+// other test's proposal takes its nonce), CCTP V2 and its attestation service. Money lands at
+// addresses of the test's own, so no hot wallet moves.
 let platformMerchantId: string;
+let ownSafe: { safe: string; multiSend: string };
 let senderKeys: Record<string, string>;
 const recipients = { 'local-a': Wallet.createRandom().address, 'local-b': Wallet.createRandom().address };
 
@@ -23,7 +26,7 @@ function treasuryChain(name: 'local-a' | 'local-b'): TreasuryChain {
   const chain = chainByName(name);
   return {
     name, chainId: chain.chainId, usdc: chain.usdcAddress, hotWallet: recipients[name],
-    safe: chain.treasury.safe, multiSend: chain.treasury.multiSend, threshold: chain.treasury.threshold,
+    safe: name === 'local-a' ? ownSafe.safe : chain.treasury.safe, multiSend: name === 'local-a' ? ownSafe.multiSend : chain.treasury.multiSend, threshold: chain.treasury.threshold,
     owners: chain.treasury.owners.map((owner) => ({ index: owner.index, keyId: owner.keyAlias, address: owner.address })),
     cctp: { domain: chain.cctp.domain, tokenMessenger: chain.cctp.tokenMessenger, messageTransmitter: chain.cctp.messageTransmitter, attestationApi: chain.cctp.attestationUrl },
   };
@@ -42,7 +45,7 @@ function executorDeps(): TransferExecutorDeps {
 }
 
 async function safeNonce(chain: 'local-a' | 'local-b'): Promise<bigint> {
-  return (await new Contract(chainByName(chain).treasury.safe, safeAbi, provider(chain)).getFunction('nonce')()) as bigint;
+  return (await new Contract(treasuryChain(chain).safe, safeAbi, provider(chain)).getFunction('nonce')()) as bigint;
 }
 
 async function proposal(from: 'local-a', to: 'local-a' | 'local-b', amountMinor: bigint): Promise<TreasuryTransfer> {
@@ -65,6 +68,11 @@ async function advanceUntil(transferId: string, until: AdvanceOutcome): Promise<
 
 beforeAll(async () => {
   platformMerchantId = (await fundedMerchant(0n, (p) => ({ ...p, platform: true }))).merchant_id;
+  const localA = chainByName('local-a');
+  const infrastructure = await deploySafeInfrastructure(localA);
+  const safe = await createSafe(localA, infrastructure, localA.treasury.owners.map((owner) => owner.address), localA.treasury.threshold, BigInt(`0x${randomBytes(8).toString('hex')}`));
+  await fundAddress(localA, safe, { gasWei: 0n, usdcMinor: 100_000_000n });
+  ownSafe = { safe, multiSend: infrastructure.multiSendCallOnly };
   senderKeys = {};
   for (const name of ['local-a', 'local-b'] as const) {
     senderKeys[name] = await newHotWalletKey();
@@ -74,14 +82,14 @@ beforeAll(async () => {
 
 describe('the treasury transfer executor on the local chains', () => {
   it('moves nothing on one signature, executes on the second, and pays the hot wallet from the Safe on the same chain once', async () => {
-    const before = await usdcBalance('local-a', chainByName('local-a').treasury.safe);
+    const before = await usdcBalance('local-a', ownSafe.safe);
     const transfer = await proposal('local-a', 'local-a', 3_000_000n);
-    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana');
+    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx.hash);
     expect(await advanceTransfer(executorDeps(), transfer.id)).toBe('awaiting_signatures');
-    await signAsOwner(executorDeps(), transfer.id, 3, 'mem_cy');
+    await signAsOwner(executorDeps(), transfer.id, 3, 'mem_cy', transfer.safeTx.hash);
     await advanceUntil(transfer.id, 'succeeded');
     expect(await usdcBalance('local-a', recipients['local-a'])).toBe(3_000_000n);
-    expect(await usdcBalance('local-a', chainByName('local-a').treasury.safe)).toBe(before - 3_000_000n);
+    expect(await usdcBalance('local-a', ownSafe.safe)).toBe(before - 3_000_000n);
 
     // The same signatures executed again (by anyone): the Safe refuses a used nonce (GS026).
     const done = await readTransfer(executorDeps(), transfer.id);
@@ -97,8 +105,8 @@ describe('the treasury transfer executor on the local chains', () => {
   it('burns on local-a and mints on local-b exactly once, though the worker dies right after the burn is recorded', async () => {
     const minted = await usdcBalance('local-b', recipients['local-b']);
     const transfer = await proposal('local-a', 'local-b', 7_000_000n);
-    await signAsOwner(executorDeps(), transfer.id, 2, 'mem_ben');
-    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana');
+    await signAsOwner(executorDeps(), transfer.id, 2, 'mem_ben', transfer.safeTx.hash);
+    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx.hash);
     const nonceBefore = await safeNonce('local-a');
     expect(await advanceTransfer(executorDeps(), transfer.id)).toBe('executing');
     // A worker that dies right after recording the burn: its next call (the attestation lookup) never returns.

@@ -12,6 +12,7 @@ import { Authenticator } from '../../support/authenticator.js';
 import { clients, fundedMerchant, merchantDeps } from '../../support/deps.js';
 import { isolatedTable } from '../../support/isolated.js';
 import { stack } from '../../support/stack.js';
+import { platformEventsOf } from '../../support/platform-events.js';
 
 // Owner indexes and the treasury's merchant are stage-wide: each test binds them in a table of its own.
 let tableName: string;
@@ -132,7 +133,7 @@ describe('a treasury transfer held for approval', () => {
     const { dynamodb, kms } = clients();
     const approvals = { dynamodb, kms, tableName, appliers: heldChangeAppliers({ dynamodb, tableName, holdExpiryMs: 3600_000 }), now: () => new Date() };
     const request = async () => requestTreasuryTransferApproval(memberDeps(), {
-      merchant: await getMerchantProfile(memberDeps(), platform), transferId: 'tt_0123456789abcdef', details: { amount: '5000000', from: 'local-a', to: 'local-b' }, job: 'forecast-batch', now: new Date(),
+      merchant: await getMerchantProfile(memberDeps(), platform), transferId: 'tt_0123456789abcdef', safeTxHash: `0x${'ab'.repeat(32)}`, details: { amount: '5000000', from: 'local-a', to: 'local-b' }, job: 'forecast-batch', now: new Date(),
     });
     await expect(request()).rejects.toMatchObject({ code: 'treasury_rule_missing' });
 
@@ -148,5 +149,12 @@ describe('a treasury transfer held for approval', () => {
     await expect(decide(viewer)).rejects.toMatchObject({ code: 'member_not_treasury_owner' });
     expect((await decide(ana)).status).toBe('pending');
     expect(await decide(ben)).toMatchObject({ status: 'approved', approvals: [{ member: ana!.id }, { member: ben!.id }] });
+    // Each approval wrote the event the treasury function signs on, naming the SafeTx the change hash binds.
+    expect(held.details).toMatchObject({ safe_tx_hash: `0x${'ab'.repeat(32)}` });
+    const events = await platformEventsOf(tableName, 'tt_0123456789abcdef');
+    expect(events.map((e) => [e.type, e.data.object.member ?? null])).toEqual([
+      ['treasury.proposal.approved_by', ana!.id],
+      ['treasury.proposal.approved', null],
+    ]);
   });
 });

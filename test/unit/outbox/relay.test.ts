@@ -30,8 +30,8 @@ function relayDeps(refuse: (queueUrl: string, body: string) => boolean = () => f
       return { Successful: entries.filter((e) => !Failed.some((f) => f.Id === e.Id)).map((e) => ({ Id: e.Id })), Failed };
     },
   } as any;
-  const deps: RelayDeps & { sns: any; alertsTopicArn: string } = {
-    sqs: client, dynamodb: client, sns: client, tableName: 't', alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
+  const deps: RelayDeps & { sns: any; alertsTopicArn: string; treasuryQueueUrl: string } = {
+    sqs: client, dynamodb: client, sns: client, tableName: 't', alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts', treasuryQueueUrl: 'http://sqs/treasury',
     notifyQueueUrl: 'http://sqs/notify', chainSubmitQueueUrl: 'http://sqs/chain-submit.fifo', flowTotalsQueueUrl: 'http://sqs/flow-totals', reportsQueueUrl: 'http://sqs/reports',
   };
   const batches = (queueUrl: string) => sent.filter((c) => c.name === 'SendMessageBatchCommand' && c.input.QueueUrl === queueUrl).map((c) => c.input.Entries as any[]);

@@ -50,6 +50,7 @@ function deps(stream: ReturnType<typeof streamRecord>[], tableItems: Record<stri
     flowTotalsQueueUrl: 'http://sqs/flow-totals',
     reportsQueueUrl: 'http://sqs/reports',
     alertsTopicArn: 'arn:aws:sns:us-east-1:1:lanepay-local-alerts',
+    treasuryQueueUrl: 'http://sqs/treasury',
   };
   return { replayDeps, sent };
 }

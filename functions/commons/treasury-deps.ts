@@ -1,0 +1,84 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { JsonRpcProvider } from 'ethers';
+import { KmsSigner, type Chain } from '#chains';
+import { treasuryMerchant } from '#merchants';
+import { dynamodbClient, kmsClient, loadConfig, logger, metrics, treasuryConfigSchema } from '#platform';
+import type { TreasuryChain, TreasuryWorkerDeps } from '#treasury';
+import { chainAdapters } from './chain-adapters.js';
+
+/**
+ * The treasury function's dependencies, once per container: each chain with a treasury as the
+ * executor sees it (its hot wallet's address read once from KMS), the relayer that sends, and per
+ * owner the KMS client that signs as that owner: on AWS through the owner's role (only that role may
+ * sign with the owner's key, infra/treasury.yml), locally with the emulator's key directly.
+ */
+let deps: TreasuryWorkerDeps | undefined;
+
+/** Undefined until the first owner is bound (then the platform merchant is known): asked again on the next call. */
+export async function treasuryWorkerDeps(): Promise<TreasuryWorkerDeps | undefined> {
+  deps ??= await build();
+  return deps;
+}
+
+async function build(): Promise<TreasuryWorkerDeps | undefined> {
+  const config = loadConfig(treasuryConfigSchema);
+  const dynamodb = dynamodbClient();
+  const kms = kmsClient();
+  const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
+  // The platform merchant is whoever the owners' members belong to: none bound, no treasury to run.
+  const platformMerchantId = await treasuryMerchant({ dynamodb, tableName: config.TABLE_NAME });
+  if (!platformMerchantId) return undefined;
+  const treasuryChains = new Map<string, TreasuryChain>();
+  for (const chain of chains.chains.filter((candidate) => candidate.treasury)) {
+    treasuryChains.set(chain.name, await treasuryChainOf(chain, await adapter(chain.name).hotWalletAddress()));
+  }
+  const providers = new Map(chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
+  const roleArns = config.TREASURY_OWNER_ROLE_ARNS.split(',').filter(Boolean);
+  const ownerClients = new Map<number, KMSClient>();
+  const known = <T>(map: Map<string, T>, name: string): T => {
+    const value = map.get(name);
+    if (!value) throw new Error(`chain ${name} has no treasury in the registry`);
+    return value;
+  };
+  return {
+    dynamodb, kms, tableName: config.TABLE_NAME, platformMerchantId, now: () => new Date(), fetch,
+    attestationDeadlineMs: config.ATTESTATION_DEADLINE_SECONDS * 1000,
+    actor: { type: 'system', id: 'treasury' },
+    chain: (name) => known(treasuryChains, name),
+    provider: (name) => known(providers, name),
+    sender: (name) => new KmsSigner(kms, chains.get(name)!.treasury!.relayerKeyId, known(providers, name)),
+    ownerKms: (index) => {
+      if (roleArns.length === 0) return kms;
+      const roleArn = roleArns[index - 1];
+      if (!roleArn) throw new Error(`no role for treasury owner ${index} (TREASURY_OWNER_ROLE_ARNS names ${roleArns.length})`);
+      let client = ownerClients.get(index);
+      if (!client) {
+        client = new KMSClient({ maxAttempts: 4, credentials: fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: `lanepay-treasury-owner-${index}` } }) });
+        ownerClients.set(index, client);
+      }
+      return client;
+    },
+    signal: (signal) => {
+      if (signal.kind === 'attestation_overdue') {
+        logger.error('CCTP attestation overdue', { ...signal });
+        metrics.addMetric('AttestationOverdue', MetricUnit.Count, 1);
+      } else {
+        logger.info('treasury', { ...signal });
+        if (signal.kind === 'transfer_outcome' && (signal.outcome === 'succeeded' || signal.outcome === 'failed')) metrics.addMetric(`TreasuryTransfer_${signal.outcome}`, MetricUnit.Count, 1);
+      }
+    },
+  };
+}
+
+export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain {
+  const treasury = chain.treasury!;
+  const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
+  if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
+  return {
+    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend,
+    owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
+    ...(chain.cctp ? { cctp: chain.cctp } : {}),
+  };
+}

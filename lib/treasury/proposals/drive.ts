@@ -1,0 +1,110 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { treasuryApprovalState } from '#merchants';
+import { TransferStepRefusedError } from '../transfers/errors.js';
+import { advanceTransfer, signAsOwner, type AdvanceOutcome, type TransferExecutorDeps } from '../transfers/executor.js';
+import { openTransfersPartition, terminalStatuses, type TreasuryTransfer } from '../transfers/items.js';
+import { readTransfer, recordAttestationOverdue, recordFailure } from '../transfers/steps.js';
+
+export type TreasurySignal =
+  | { kind: 'owner_signed'; transfer: string; owner: number }
+  | { kind: 'transfer_outcome'; transfer: string; outcome: AdvanceOutcome }
+  | { kind: 'attestation_overdue'; transfer: string; waitedMs: number };
+
+export interface TreasuryWorkerDeps extends TransferExecutorDeps {
+  /** The KMS client that signs as owner `index` (on AWS, with that owner's role assumed: only it may use the owner's key). */
+  ownerKms(index: number): KMSClient;
+  signal(signal: TreasurySignal): void;
+}
+
+/** Where a drive left the transfer: a step that waits on people or on a chain, or its end. */
+export type DriveOutcome = AdvanceOutcome | 'awaiting_approval' | 'not_found';
+
+/**
+ * Takes one treasury transfer as far as it can go now, from its records alone (so any event, the
+ * schedule or a retry may call it, as often as it likes): while proposed, each owner whose member's
+ * approval counts signs the SafeTx that approval named; a refused or expired approval fails it; once
+ * approved, it executes with the signatures; after that, it follows the chain (burn, attestation,
+ * mint) until it waits on something or ends, within `deadline`.
+ */
+export async function driveTransfer(deps: TreasuryWorkerDeps, transferId: string, deadline: number): Promise<DriveOutcome> {
+  let transfer: TreasuryTransfer;
+  try {
+    transfer = await readTransfer(deps, transferId);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'not_found') return 'not_found';
+    throw error;
+  }
+  if (transfer.status === 'proposed') {
+    const waiting = await collectSignatures(deps, transfer);
+    if (waiting) return waiting;
+  }
+  for (;;) {
+    const outcome = await advanceTransfer(deps, transferId).catch(refusedAsMoved);
+    if (outcome === 'moved') continue;
+    if (outcome === 'attestation_overdue') await reportOverdue(deps, transferId);
+    if (!['executing', 'minting', 'awaiting_attestation'].includes(outcome) || Date.now() >= deadline) {
+      deps.signal({ kind: 'transfer_outcome', transfer: transferId, outcome });
+      return outcome;
+    }
+    // A transaction sent and not yet mined, or a burn not yet attested: what the next step needs.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Another worker took the step first: read again and go on from where it left the transfer. */
+function refusedAsMoved(error: unknown): 'moved' {
+  if (error instanceof TransferStepRefusedError) return 'moved';
+  throw error;
+}
+
+/**
+ * Adds the signature of every owner whose approval counts and who has not signed, and fails the
+ * transfer if its approval was refused or expired. Undefined once it is approved (ready to execute).
+ */
+async function collectSignatures(deps: TreasuryWorkerDeps, transfer: TreasuryTransfer): Promise<DriveOutcome | undefined> {
+  if (!transfer.approvalId) throw new Error(`${transfer.id} was proposed without an approval: it never executes`);
+  const approval = await treasuryApprovalState(deps, deps.platformMerchantId, transfer.approvalId);
+  if (approval.transferId !== transfer.id) throw new Error(`approval ${approval.approvalId} is for ${approval.transferId}, not ${transfer.id}`);
+  if (approval.status === 'rejected' || approval.status === 'expired') {
+    await recordFailure(deps, transfer, 'proposed', `approval ${approval.approvalId} ${approval.status}`).catch(refusedAsMoved);
+    return 'failed';
+  }
+  for (const { owner, memberId } of approval.signers) {
+    if (transfer.signatures[String(owner)]) continue;
+    await signAsOwner({ ...deps, kms: deps.ownerKms(owner) }, transfer.id, owner, memberId, approval.safeTxHash).catch(refusedAsMoved);
+    deps.signal({ kind: 'owner_signed', transfer: transfer.id, owner });
+  }
+  return approval.status === 'approved' ? undefined : 'awaiting_approval';
+}
+
+async function reportOverdue(deps: TreasuryWorkerDeps, transferId: string): Promise<void> {
+  const transfer = await readTransfer(deps, transferId);
+  const waitedMs = deps.now().getTime() - Date.parse(transfer.burnedAt ?? transfer.updatedAt);
+  // Every run while it is overdue feeds the alarm; the event goes out once.
+  deps.signal({ kind: 'attestation_overdue', transfer: transferId, waitedMs });
+  await recordAttestationOverdue(deps, transfer, waitedMs);
+}
+
+/**
+ * The scheduled pass: every open transfer, least recently moved first, at most `limit` of them (the
+ * rest wait for the next run, which starts where they are). Work per run is bounded by `limit`
+ * and the deadline, never by how many transfers were ever made.
+ */
+export async function driveOpenTransfers(deps: TreasuryWorkerDeps, options: { limit: number; deadline: number }): Promise<Record<string, DriveOutcome>> {
+  const { Items = [] } = await deps.dynamodb.send(new QueryCommand({
+    TableName: deps.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :open',
+    ExpressionAttributeValues: { ':open': { S: openTransfersPartition } }, Limit: options.limit,
+  }));
+  const outcomes: Record<string, DriveOutcome> = {};
+  for (const item of Items) {
+    if (Date.now() >= options.deadline) break;
+    const id = item.pk!.S!.replace(/^TTRANSFER#/, '');
+    outcomes[id] = await driveTransfer(deps, id, options.deadline);
+  }
+  return outcomes;
+}
+
+export function isTerminal(outcome: DriveOutcome): boolean {
+  return terminalStatuses.includes(outcome as never) || outcome === 'not_found';
+}
