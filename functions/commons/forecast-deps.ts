@@ -1,7 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamodbClient, forecastBatchConfigSchema, loadConfig, logger, metrics } from '#platform';
-import { defaultForecastJobSettings, type ForecastJobDeps } from '#treasury';
+import { JsonRpcProvider } from 'ethers';
+import { defaultForecastJobSettings, type ForecastJobDeps, type RebalanceRunDeps, type TreasuryChain } from '#treasury';
 import { chainAdapters } from './chain-adapters.js';
+import { treasuryChainOf } from './treasury-deps.js';
 
 let deps: ForecastJobDeps | undefined;
 
@@ -40,4 +42,31 @@ export function forecastDeps(): ForecastJobDeps {
     },
   };
   return deps;
+}
+
+let rebalance: RebalanceRunDeps | undefined;
+
+/**
+ * What the job needs to propose rebalancing after a run: each chain with a treasury as the executor
+ * sees it (its hot wallet read once from KMS) and a provider to read the treasury's balance.
+ */
+export async function rebalanceDeps(): Promise<RebalanceRunDeps> {
+  if (rebalance) return rebalance;
+  const forecast = forecastDeps();
+  const treasuries = new Map<string, TreasuryChain>();
+  for (const chain of forecast.chains.chains.filter((candidate) => candidate.treasury)) {
+    treasuries.set(chain.name, treasuryChainOf(chain, await forecast.adapter(chain.name).hotWalletAddress()));
+  }
+  const providers = new Map(forecast.chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
+  rebalance = {
+    dynamodb: forecast.dynamodb, tableName: forecast.tableName, now: forecast.now, chains: forecast.chains,
+    chain: (name) => treasuries.get(name) ?? missing(name),
+    provider: (name) => providers.get(name) ?? missing(name),
+    settings: { quantile: forecast.settings.quantile, shortfallProbability: forecast.settings.shortfallProbability },
+  };
+  return rebalance;
+}
+
+function missing(name: string): never {
+  throw new Error(`chain ${name} has no treasury in the registry`);
 }

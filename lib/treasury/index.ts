@@ -6,7 +6,7 @@ export { readForecasts } from './planning/forecast-items.js';
 export type { ForecastRecord, PlanRecord } from './planning/forecast-items.js';
 export { epochHour, syntheticFlows, writeFlowBuckets } from './flows/index.js';
 export { defaultForecastJobSettings, runForecastJob } from './planning/run.js';
-export type { ForecastJobDeps } from './planning/run.js';
+export type { ForecastJobDeps, ForecastRun } from './planning/run.js';
 export { forecastCsv } from './forecast/csv.js';
 export { ForecastCsvError } from './forecast/errors.js';
 export { applyShocks, parseShocks, planLiquidity, ShockSyntaxError } from './forecast/index.js';
@@ -26,3 +26,5 @@ export type { DriveOutcome, TreasurySignal, TreasuryWorkerDeps } from './proposa
 export { proposeMove } from './proposals/propose.js';
 export type { ProposeOutcome } from './proposals/propose.js';
 export type { TreasuryChain, TransferExecutorDeps } from './transfers/executor.js';
+export { proposeRebalancing } from './proposals/rebalance-run.js';
+export type { RebalanceRunDeps, RebalanceRunOutcome } from './proposals/rebalance-run.js';

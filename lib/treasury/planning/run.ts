@@ -29,7 +29,11 @@ export type ForecastSignal =
   | { kind: 'forecast_superseded'; chain: string; asset: string };
 
 /** A run's forecast, and whether a run that started later had already stored a newer one (then this one was dropped). */
-export type ForecastRun = ForecastRecord & { superseded: boolean };
+export type ForecastRun = ForecastRecord & {
+  superseded: boolean;
+  /** The run's simulated sample paths over the whole horizon (not stored: the rebalancing planner reads them next). */
+  paths?: readonly Float64Array[];
+};
 
 export interface ForecastJobDeps {
   dynamodb: DynamoDBClient;
@@ -99,7 +103,7 @@ export async function runForecastJob(deps: ForecastJobDeps): Promise<ForecastRun
       record.planError = error instanceof Error ? error.message : String(error);
     }
     const stored = await write(deps, record, record.plan ? leadPaths : [], shortfallEvent, now);
-    records.push({ ...record, superseded: !stored });
+    records.push({ ...record, superseded: !stored, paths: forecast.paths });
     if (!stored) {
       deps.signal({ kind: 'forecast_superseded', chain: record.chain, asset: record.asset });
       continue;

@@ -1,10 +1,9 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { treasuryApprovalState } from '#merchants';
 import { TransferStepRefusedError } from '../transfers/errors.js';
 import { advanceTransfer, signAsOwner, type AdvanceOutcome, type TransferExecutorDeps } from '../transfers/executor.js';
-import { openTransfersPartition, terminalStatuses, type TreasuryTransfer } from '../transfers/items.js';
-import { readTransfer, recordAttestationOverdue, recordFailure } from '../transfers/steps.js';
+import { terminalStatuses, type TreasuryTransfer } from '../transfers/items.js';
+import { readOpenTransfers, readTransfer, recordAttestationOverdue, recordFailure } from '../transfers/steps.js';
 
 export type TreasurySignal =
   | { kind: 'owner_signed'; transfer: string; owner: number }
@@ -92,15 +91,10 @@ async function reportOverdue(deps: TreasuryWorkerDeps, transferId: string): Prom
  * and the deadline, never by how many transfers were ever made.
  */
 export async function driveOpenTransfers(deps: TreasuryWorkerDeps, options: { limit: number; deadline: number }): Promise<Record<string, DriveOutcome>> {
-  const { Items = [] } = await deps.dynamodb.send(new QueryCommand({
-    TableName: deps.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :open',
-    ExpressionAttributeValues: { ':open': { S: openTransfersPartition } }, Limit: options.limit,
-  }));
   const outcomes: Record<string, DriveOutcome> = {};
-  for (const item of Items) {
+  for (const transfer of await readOpenTransfers(deps, options.limit)) {
     if (Date.now() >= options.deadline) break;
-    const id = item.pk!.S!.replace(/^TTRANSFER#/, '');
-    outcomes[id] = await driveTransfer(deps, id, options.deadline);
+    outcomes[transfer.id] = await driveTransfer(deps, transfer.id, options.deadline);
   }
   return outcomes;
 }

@@ -21,7 +21,7 @@ export type ProposeOutcome =
  * exactly what their keys sign. Members see the forecast behind it in the request's details.
  */
 export async function proposeMove(
-  deps: Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'platformMerchantId' | 'now' | 'chain' | 'provider' | 'sender'>,
+  deps: Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'platformMerchantId' | 'now' | 'chain' | 'provider'>,
   platform: Pick<MerchantProfile, 'id' | 'approvals'>,
   proposal: RebalanceProposal,
 ): Promise<ProposeOutcome> {

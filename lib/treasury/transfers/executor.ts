@@ -36,7 +36,7 @@ export interface TransferExecutorDeps extends TransferStepDeps {
 }
 
 /** The Safe transaction a transfer asks the owners to sign: a token transfer on one chain, or an approve and a burn across chains. */
-export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chain' | 'provider' | 'sender'>, input: { from: string; to: string; amountMinor: bigint; safeNonce: bigint }): Promise<StoredSafeTx> {
+export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chain'>, input: { from: string; to: string; amountMinor: bigint; safeNonce: bigint }): Promise<StoredSafeTx> {
   const source = deps.chain(input.from);
   const destination = deps.chain(input.to);
   let tx: SafeTransaction;

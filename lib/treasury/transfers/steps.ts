@@ -1,4 +1,4 @@
-import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { keccak256 } from 'ethers';
 import { operatorActor, writeAudited, type AuditActor } from '#audit';
 import { platformAccount, transferItems, type TransferIntent } from '#ledger';
@@ -6,7 +6,7 @@ import { requestApprovalItems, type ApprovalRecord } from '#merchants';
 import { platformEventItem, type PlatformEventType } from '#money';
 import { conditionFailedAt, isConditionRefusal, NotFoundError } from '#platform';
 import { TreasuryProposalOpenError, TransferStepRefusedError } from './errors.js';
-import { openProposalKey, terminalStatuses, transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
+import { openProposalKey, openTransfersPartition, terminalStatuses, transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
 
 export interface TransferStepDeps {
   dynamodb: DynamoDBClient;
@@ -21,6 +21,19 @@ export async function readTransfer(deps: Pick<TransferStepDeps, 'dynamodb' | 'ta
   const { Item } = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: transferKey(id), ConsistentRead: true }));
   if (!Item) throw new NotFoundError('treasury_transfer', id);
   return transferFromItem(Item);
+}
+
+/**
+ * Transfers not yet succeeded or failed, least recently moved first, at most `limit`: each read
+ * again consistently (the index holds keys only, and is eventually consistent).
+ */
+export async function readOpenTransfers(deps: Pick<TransferStepDeps, 'dynamodb' | 'tableName'>, limit: number): Promise<TreasuryTransfer[]> {
+  const { Items = [] } = await deps.dynamodb.send(new QueryCommand({
+    TableName: deps.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :open',
+    ExpressionAttributeValues: { ':open': { S: openTransfersPartition } }, Limit: limit,
+  }));
+  const transfers = await Promise.all(Items.map((item) => readTransfer(deps, item.pk!.S!.replace(/^TTRANSFER#/, '')).catch(() => undefined)));
+  return transfers.filter((transfer): transfer is TreasuryTransfer => transfer !== undefined && !terminalStatuses.includes(transfer.status));
 }
 
 /** The platform event of a step: what an operator needs to follow it without reading the table. */

@@ -30,6 +30,8 @@ import { acquireIdempotencyKey } from '#lib/platform/idempotency/store.js';
 import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/flows/flow-items.js';
 import { forecastsPartition, shortfallStateKey } from '#lib/treasury/planning/forecast-items.js';
 import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
+import { openProposalKey, openTransfersPartition, transferKey } from '#lib/treasury/transfers/items.js';
+import { treasuryMerchantKey } from '#lib/merchants/members/treasury-owners.js';
 
 /** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */
 async function sentKeys(run: (dynamodb: DynamoDBClient) => Promise<unknown>): Promise<string[]> {
@@ -118,6 +120,10 @@ export async function keyExamples(): Promise<string[]> {
     processingPartition,
     resolvablePartition,
     approvedPartition,
+    transferKey('tt_0123456789').pk!.S!,
+    openProposalKey({ chainId: 31337, safe: '0xabc' }).pk!.S!,
+    openTransfersPartition,
+    treasuryMerchantKey().pk.S,
     // Builders these modules keep to themselves: the keys their requests carry.
     ...(await sentKeys((dynamodb) => acquireIdempotencyKey({ dynamodb, tableName: 't' } as never, { merchantId: merchant, key: 'k1', fingerprint: 'f', nowMs: 0 }))),
     ...(await sentKeys((dynamodb) => findSubscribers({ dynamodb, tableName: 't' } as never, merchant, 'pay_1'))),

@@ -1,0 +1,70 @@
+import { Contract } from 'ethers';
+import type { ChainRegistry } from '#chains';
+import { getMerchantProfile, treasuryMerchant } from '#merchants';
+import type { ForecastRun } from '../planning/run.js';
+import { toLedgerUnits } from '../planning/wallet.js';
+import { planRebalancing } from '../rebalance/planner.js';
+import type { ChainLiquidity, RebalancePolicy, RebalanceSettings } from '../rebalance/types.js';
+import type { TransferExecutorDeps } from '../transfers/executor.js';
+import { readOpenTransfers } from '../transfers/steps.js';
+import { proposeMove, type ProposeOutcome } from './propose.js';
+
+export interface RebalanceRunDeps extends Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'now' | 'chain' | 'provider'> {
+  chains: ChainRegistry;
+  settings: RebalanceSettings;
+}
+
+export type RebalanceRunOutcome =
+  | { skipped: 'no_treasury_owners' | 'no_treasury_rule' | 'no_chain_to_rebalance' }
+  | { proposals: ProposeOutcome[] };
+
+/** Open transfers a run counts: a bounded page (one per Safe is open at most, so a few per chain). */
+const openTransfersRead = 50;
+
+/**
+ * After a forecast run: each chain's plan (its hot wallet's position and the run's sample paths),
+ * its treasury's balance on chain and the transfers already on their way become the planner's input
+ * (lib/treasury/rebalance), and each move it asks for is proposed to the treasury owners
+ * (proposeMove: the transfer and its approval request in one transaction). Nothing is proposed
+ * before owners are bound and the platform's policy has a treasury rule.
+ */
+export async function proposeRebalancing(deps: RebalanceRunDeps, runs: readonly ForecastRun[]): Promise<RebalanceRunOutcome> {
+  const platformMerchantId = await treasuryMerchant(deps);
+  if (!platformMerchantId) return { skipped: 'no_treasury_owners' };
+  const platform = await getMerchantProfile(deps, platformMerchantId);
+  if (!platform.approvals?.treasury) return { skipped: 'no_treasury_rule' };
+  const open = await readOpenTransfers(deps, openTransfersRead);
+  const liquidity: ChainLiquidity[] = [];
+  const policies: Record<string, RebalancePolicy> = {};
+  for (const run of runs) {
+    const chain = deps.chains.get(run.chain);
+    const rebalance = chain?.treasury?.rebalance;
+    if (!chain || !rebalance || run.superseded || !run.plan || !run.paths || run.asset !== 'USDC') continue;
+    const treasury = deps.chain(chain.name);
+    const decimals = chain.assets.find((asset) => asset.symbol === run.asset)!.decimals;
+    const onChain = (await new Contract(treasury.usdc, ['function balanceOf(address) view returns (uint256)'], deps.provider(chain.name)).getFunction('balanceOf')(treasury.safe)) as bigint;
+    // What an open transfer out of this treasury will take is not there to plan with.
+    const leaving = open.filter((t) => t.from.chain === chain.name && ['proposed', 'executing'].includes(t.status)).reduce((sum, t) => sum + BigInt(t.amount), 0n);
+    const treasuryMinor = toLedgerUnits(onChain, run.asset, decimals) - leaving;
+    liquidity.push({
+      chain: chain.name, asset: run.asset, forecastGeneratedAt: run.generatedAt, paths: run.paths,
+      // Covered until the money a run proposes can land, and until the next run.
+      horizonHours: Math.min(run.paths[0]!.length, chain.refillLeadTimeHours + 1),
+      hotWalletAvailableMinor: BigInt(run.plan.availableMinor),
+      treasuryMinor: treasuryMinor > 0n ? treasuryMinor : 0n,
+      inbound: open.filter((t) => t.to.chain === chain.name && t.asset === run.asset)
+        .map((t) => ({ amountMinor: BigInt(t.amount), afterHours: t.route === 'safe' ? rebalance.leadHours.sameChain : rebalance.leadHours.crossChain })),
+      leadHours: rebalance.leadHours,
+    });
+    policies[chain.name] = {
+      hotWalletFloorMinor: BigInt(rebalance.hotWalletFloorMinor), hotWalletCeilingMinor: BigInt(rebalance.hotWalletCeilingMinor),
+      treasuryFloorMinor: BigInt(rebalance.treasuryFloorMinor), maxPerProposalMinor: BigInt(rebalance.maxPerProposalMinor), minimumMoveMinor: BigInt(rebalance.minimumMoveMinor),
+    };
+  }
+  if (liquidity.length === 0) return { skipped: 'no_chain_to_rebalance' };
+  const proposals: ProposeOutcome[] = [];
+  for (const proposal of planRebalancing(liquidity, policies, deps.settings)) {
+    proposals.push(await proposeMove({ ...deps, platformMerchantId }, platform, proposal));
+  }
+  return { proposals };
+}
