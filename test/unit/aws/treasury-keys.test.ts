@@ -74,11 +74,12 @@ describe('treasury owner keys in the packaged template', () => {
       // Outside the function roles' path: the other key policies' grants to function roles do not reach it.
       expect(role.Properties.Path, id).toBe('/lanepay-prod/treasury-owners/');
     }
-    // The function role is a Lambda's, signs with no key itself, and assumes only the owner roles.
+    // The function role is a Lambda's, signs with no owner key itself (only the relayer's, which pays
+    // gas and holds no treasury funds), and assumes only the owner roles.
     const functionRole = template.Resources.TreasuryFunctionRole!.Properties as Properties;
     expect(functionRole.AssumeRolePolicyDocument!.Statement.map((s) => s.Principal)).toEqual([{ Service: 'lambda.amazonaws.com' }]);
     const own = statementsOf(template, 'TreasuryFunctionRole') as Statement[];
-    expect(own.filter((s) => grants(s, 'kms:Sign'))).toEqual([]);
+    expect(own.filter((s) => grants(s, 'kms:Sign')).map((s) => s.Resource)).toEqual([[{ 'Fn::GetAtt': ['TreasuryRelayerKey', 'Arn'] }]]);
     expect(own.filter((s) => grants(s, 'sts:AssumeRole')).map((s) => s.Resource)).toEqual([
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/lanepay-prod/treasury-owners/*' },
     ]);

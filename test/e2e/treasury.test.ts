@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { Contract } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KmsSigner } from '#chains';
+import type { Chain } from '#lib/chains/registry.js';
+import { decideApproval } from '#lib/merchants/approvals/decide.js';
+import { readApproval } from '#lib/merchants/approvals/items.js';
+import { setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js';
+import { addMember, type MemberDeps } from '#lib/merchants/members/members.js';
+import type { PlatformEvent } from '#lib/money/payouts/platform-events.js';
+import { epochHour, syntheticFlows, writeFlowBuckets } from '#lib/treasury/flows/index.js';
+import { readForecasts } from '#lib/treasury/planning/forecast-items.js';
+import { safeAbi } from '#lib/treasury/safe/safe-tx.js';
+import { readTransfer } from '#lib/treasury/transfers/steps.js';
+import { heldChangeAppliers } from '../../functions/commons/approval-deps.js';
+import { fundAddress } from '../../scripts/stack/chains.js';
+import { localFunctionEnvironments } from '../../scripts/invoke/environment.js';
+import { invokeHandler, judge } from '../../scripts/invoke/invoke.js';
+import { createSafe, deploySafeInfrastructure } from '../../scripts/stack/safe.js';
+import { Authenticator } from '../support/authenticator.js';
+import { chainByName, provider, usdcBalance } from '../support/chain.js';
+import { chainRegistry, clients, fundedMerchant, merchantDeps } from '../support/deps.js';
+import { isolatedTable, newHotWalletKey } from '../support/isolated.js';
+import { accountBalance } from '../support/ledger-balance.js';
+import { platformEventsOf } from '../support/platform-events.js';
+import { stack } from '../support/stack.js';
+
+// The treasury loop end to end, through the functions' own bundles (forecast-batch, treasury) run in
+// this process as Lambda would run them: a flow history makes local-b's hot wallet short, the
+// forecast job proposes a move from local-a's treasury, two owners approve with TOTP codes, the Safe
+// on local-a burns through CCTP, the attester signs, receiveMessage mints into local-b's hot wallet,
+// and the next forecast finds no shortfall. A world of its own (table, Safes, hot wallets, relayer,
+// registry): owner bindings are stage-wide, and the stack's Safes and hot wallets are other tests'.
+// The outbox relay does not read an isolated table, so the test hands the treasury function the
+// platform events it would have relayed (the relay's routing has its own test).
+
+const USDC = 1_000_000n;
+let tableName: string;
+let registry: Chain[];
+let env: NodeJS.ProcessEnv;
+let platformMerchantId: string;
+const owners: { id: string; otpauth: string }[] = [];
+let hotWallets: Record<'local-a' | 'local-b', string>;
+let safes: Record<'local-a' | 'local-b', string>;
+
+const memberDeps = (): MemberDeps => ({ ...merchantDeps(), tableName, dataKeyId: stack().keys.DataKey!, treasury: { owners: 3, threshold: 2 } });
+
+async function runFunction(name: 'forecast-batch' | 'treasury', event: unknown): Promise<unknown> {
+  const result = await invokeHandler(name, event, env, 'bundle');
+  expect(judge(result)).toEqual({ accepted: true });
+  return result;
+}
+
+/** What the outbox relay sends the treasury queue: each treasury platform event of the transfer, as an SQS record. */
+async function relayToTreasury(transferId: string, seen: Set<string>): Promise<void> {
+  const events = (await platformEventsOf(tableName, transferId)).filter((event) => !seen.has(event.id));
+  for (const event of events) seen.add(event.id);
+  const work = events.filter((event) => /^treasury\.(proposal|transfer\.(proposed|executing|burned|minting))/.test(event.type));
+  if (work.length === 0) return;
+  await runFunction('treasury', { Records: work.map(sqsRecord) });
+}
+
+function sqsRecord(event: PlatformEvent) {
+  return {
+    messageId: randomUUID(), receiptHandle: 'handle', body: JSON.stringify(event),
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'outbox-relay', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageAttributes: { eventId: { stringValue: event.id, stringListValues: [], binaryListValues: [], dataType: 'String' } },
+    md5OfBody: '0', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lanepay-local-treasury', awsRegion: 'us-east-1',
+  };
+}
+
+async function safeNonce(chain: 'local-a' | 'local-b'): Promise<bigint> {
+  return (await new Contract(safes[chain], safeAbi, provider(chain)).getFunction('nonce')()) as bigint;
+}
+
+async function forecastOf(chain: string) {
+  return (await readForecasts({ dynamodb: clients().dynamodb, tableName })).find((f) => f.record.chain === chain)!.record;
+}
+
+beforeAll(async () => {
+  tableName = await isolatedTable();
+  const { kms } = clients();
+  const relayerKey = await newHotWalletKey();
+  const relayer = await new KmsSigner(kms, relayerKey).getAddress();
+  const hotWalletKeys = { 'local-a': await newHotWalletKey(), 'local-b': await newHotWalletKey() };
+  hotWallets = { 'local-a': await new KmsSigner(kms, hotWalletKeys['local-a']).getAddress(), 'local-b': await new KmsSigner(kms, hotWalletKeys['local-b']).getAddress() };
+  const deployed = { 'local-a': { safe: '', multiSend: '' }, 'local-b': { safe: '', multiSend: '' } };
+  await Promise.all((['local-a', 'local-b'] as const).map(async (name) => {
+    const chain = chainByName(name);
+    const infrastructure = await deploySafeInfrastructure(chain);
+    const safe = await createSafe(chain, infrastructure, chain.treasury.owners.map((owner) => owner.address), chain.treasury.threshold, BigInt(Date.now()));
+    deployed[name] = { safe, multiSend: infrastructure.multiSendCallOnly };
+    await fundAddress(chain, relayer, { gasWei: 10n ** 19n, usdcMinor: 0n });
+    // local-a: a treasury of 1M and a well covered hot wallet; local-b: an empty treasury and 20k in its hot wallet.
+    await fundAddress(chain, hotWallets[name], { gasWei: 10n ** 19n, usdcMinor: name === 'local-a' ? 1_000_000n * USDC : 20_000n * USDC });
+    if (name === 'local-a') await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: 1_000_000n * USDC });
+  }));
+  safes = { 'local-a': deployed['local-a'].safe, 'local-b': deployed['local-b'].safe };
+  registry = chainRegistry().chains.map((chain) => ({
+    ...chain,
+    hotWalletKeyId: hotWalletKeys[chain.name as 'local-a' | 'local-b'],
+    ownAddresses: [hotWallets[chain.name as 'local-a' | 'local-b']],
+    treasury: {
+      ...chain.treasury!, safe: deployed[chain.name as 'local-a' | 'local-b'].safe, multiSend: deployed[chain.name as 'local-a' | 'local-b'].multiSend, relayerKeyId: relayerKey,
+      rebalance: {
+        hotWalletFloorMinor: String(1_000n * USDC), hotWalletCeilingMinor: String(50_000_000n * USDC), treasuryFloorMinor: String(50_000n * USDC),
+        maxPerProposalMinor: String(900_000n * USDC), minimumMoveMinor: String(1_000n * USDC), leadHours: { sameChain: 1, crossChain: 1 },
+      },
+    },
+  }));
+  const environments = await localFunctionEnvironments(stack());
+  env = { ...environments.of('treasury'), ...environments.of('forecast-batch'), TABLE_NAME: tableName, CHAIN_REGISTRY: JSON.stringify(registry) };
+
+  platformMerchantId = (await fundedMerchant(0n, (p) => ({ ...p, platform: true }), tableName)).merchant_id;
+  for (const owner of [1, 2]) {
+    const member = await addMember(memberDeps(), { merchantId: platformMerchantId, email: `owner-${owner}-${randomUUID().slice(0, 6)}@example.com`, treasuryOwner: owner });
+    owners.push({ id: member.id, otpauth: member.otpauth_uri });
+  }
+  await setPolicyUnderPolicy(memberDeps(), { merchantId: platformMerchantId, policy: { treasury: { approvals: 2 }, admin_changes: { approvals: 0 }, expires_after_seconds: 3600 } });
+
+  // 35 days of history: local-b pays out ~20k USDC an hour (its 20k lasts about an hour), local-a ~10 USDC.
+  const endHour = epochHour(new Date());
+  for (const [chain, level, ticket, seed] of [['local-a', 10n, 1n, 3], ['local-b', 20_000n, 500n, 4]] as const) {
+    await writeFlowBuckets({ dynamodb: clients().dynamodb, tableName }, chain, 'USDC', syntheticFlows({ hours: 35 * 24, endHour, meanHourlyMinor: level * USDC, meanTicketMinor: ticket * USDC, trend: 0, seed }));
+  }
+}, 240_000);
+
+afterAll(() => {
+  for (const key of Object.keys(env ?? {})) if (key === 'TABLE_NAME' || key === 'CHAIN_REGISTRY') delete process.env[key];
+});
+
+describe('the treasury rebalances a short hot wallet across chains', () => {
+  let transferId: string;
+  let approvalId: string;
+  const seen = new Set<string>();
+
+  it('proposes a move from local-a\'s treasury to local-b\'s hot wallet after the forecast finds local-b short, as one approval request', async () => {
+    const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: { outcome: string; transfer: string; approval: string }[] } };
+    expect((await forecastOf('local-b')).plan?.shortfall).toBe(true);
+    expect(result.rebalancing.proposals.map((p) => p.outcome)).toEqual(['proposed']);
+    ({ transfer: transferId, approval: approvalId } = result.rebalancing.proposals[0]!);
+
+    const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId);
+    expect(transfer).toMatchObject({ status: 'proposed', route: 'cctp', from: { chain: 'local-a', account: 'treasury' }, to: { chain: 'local-b', account: 'hot_wallet', address: hotWallets['local-b'] }, approvalId, threshold: 2 });
+    expect(transfer.reason).toMatchObject({ kind: 'top_up', forecast_generated_at: (await forecastOf('local-b')).generatedAt });
+    const { approval } = await readApproval({ dynamodb: clients().dynamodb, tableName }, platformMerchantId, approvalId);
+    expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx.hash, to_chain: 'local-b' } });
+  }, 240_000);
+
+  it('moves nothing on the first owner\'s approval: one signature, the Safe\'s nonce unchanged', async () => {
+    const nonce = await safeNonce('local-a');
+    await decide(0);
+    await relayToTreasury(transferId, seen);
+    const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId);
+    expect(transfer.status).toBe('proposed');
+    expect(Object.keys(transfer.signatures)).toEqual(['1']);
+    expect(await safeNonce('local-a')).toBe(nonce);
+  }, 120_000);
+
+  it('burns on local-a and mints into local-b\'s hot wallet on the second approval, once, and books it treasury → in transit → hot wallet', async () => {
+    const nonce = await safeNonce('local-a');
+    const [treasuryBefore, hotBefore] = [await usdcBalance('local-a', safes['local-a']), await usdcBalance('local-b', hotWallets['local-b'])];
+    await decide(1);
+    await relayToTreasury(transferId, seen);
+    // The function follows its own steps' events too (executing, burned, minting), as the relay would hand them back.
+    for (let round = 0; round < 10 && (await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId)).status !== 'succeeded'; round += 1) {
+      await relayToTreasury(transferId, seen);
+      await runFunction('treasury', { action: 'drive-open-transfers' });
+    }
+    const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId);
+    expect(transfer.status).toBe('succeeded');
+    const amount = BigInt(transfer.amount);
+    expect(await safeNonce('local-a')).toBe(nonce + 1n);
+    expect(await usdcBalance('local-a', safes['local-a'])).toBe(treasuryBefore - amount);
+    expect(await usdcBalance('local-b', hotWallets['local-b'])).toBe(hotBefore + amount);
+    expect(await accountBalance(tableName, 'platform:treasury:local-a:USDC')).toBe(-amount);
+    expect(await accountBalance(tableName, 'platform:in_transit:cctp:USDC')).toBe(0n);
+    expect(await accountBalance(tableName, 'platform:hotwallet:local-b:USDC')).toBe(amount);
+    expect((await platformEventsOf(tableName, transferId)).map((e) => e.type).filter((t) => t.startsWith('treasury.transfer.'))).toEqual([
+      'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.signed', 'treasury.transfer.executing',
+      'treasury.transfer.burned', 'treasury.transfer.minting', 'treasury.transfer.succeeded',
+    ]);
+    // Driven again (a late message, the schedule): nothing more moves.
+    await runFunction('treasury', { Records: [sqsRecord((await platformEventsOf(tableName, transferId)).find((e) => e.type === 'treasury.transfer.burned')!)] });
+    expect(await usdcBalance('local-b', hotWallets['local-b'])).toBe(hotBefore + amount);
+    expect(await safeNonce('local-a')).toBe(nonce + 1n);
+  }, 240_000);
+
+  it('finds local-b covered on the next forecast, and proposes nothing more', async () => {
+    const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: unknown[] } };
+    expect((await forecastOf('local-b')).plan?.shortfall).toBe(false);
+    expect(result.rebalancing.proposals).toEqual([]);
+  }, 240_000);
+
+  async function decide(owner: number) {
+    const { dynamodb, kms } = clients();
+    const deps = { dynamodb, kms, tableName, appliers: heldChangeAppliers({ dynamodb, tableName, holdExpiryMs: 3600_000 }), now: () => new Date() };
+    await decideApproval(deps, {
+      merchantId: platformMerchantId, memberId: owners[owner]!.id, approvalId, decision: 'approve', code: await new Authenticator(owners[owner]!.otpauth).nextCode(),
+    });
+  }
+});
