@@ -3,6 +3,8 @@ import type { ApprovalStatus } from './schemas.js';
 import { assertChangeIntact } from './change-hash.js';
 import { readApproval } from './items.js';
 import { readVotes } from './votes.js';
+import { approvalsAskedFor } from './policy.js';
+import { getMerchantProfile } from '../merchants.js';
 import { readMember } from '../members/members.js';
 
 /** A treasury transfer's approval as the treasury function acts on it. */
@@ -14,6 +16,12 @@ export interface TreasuryApprovalState {
   safeTxHash: string;
   /** Who approved this change and still counts: active members bound to an owner key, one per owner. */
   signers: { memberId: string; owner: number }[];
+  /**
+   * The signers it takes: the higher of the request's count and the policy's treasury rule in force.
+   * The request item's own status is not trusted for this (a writer of `APPROVAL#` items could set
+   * it); the votes, which only a decision writes, are.
+   */
+  required: number;
 }
 
 /**
@@ -27,7 +35,8 @@ export async function treasuryApprovalState(deps: { dynamodb: DynamoDBClient; ta
   assertChangeIntact(record);
   const { change, approval } = record;
   if (change.kind !== 'treasury.transfer') throw new Error(`approval ${approvalId} holds a ${change.kind}, not a treasury transfer`);
-  const votes = (await readVotes(deps, approvalId)).filter((vote) => vote.changeHash === approval.change_hash);
+  const [allVotes, profile] = await Promise.all([readVotes(deps, approvalId), getMerchantProfile(deps, merchantId)]);
+  const votes = allVotes.filter((vote) => vote.changeHash === approval.change_hash);
   const members = await Promise.all(votes.map((vote) => readMember(deps, merchantId, vote.member)));
   const signers = new Map<number, string>();
   for (const member of members) {
@@ -37,5 +46,6 @@ export async function treasuryApprovalState(deps: { dynamodb: DynamoDBClient; ta
   return {
     approvalId, status: approval.status, transferId: change.transferId, safeTxHash: change.safeTxHash,
     signers: [...signers].map(([owner, memberId]) => ({ memberId, owner })).sort((a, b) => a.owner - b.owner),
+    required: Math.max(approval.approvals_required, approvalsAskedFor(profile.approvals, 'treasury.transfer')),
   };
 }

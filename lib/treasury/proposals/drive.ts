@@ -59,7 +59,9 @@ function refusedAsMoved(error: unknown): 'moved' {
 
 /**
  * Adds the signature of every owner whose approval counts and who has not signed, and fails the
- * transfer if its approval was refused or expired. Undefined once it is approved (ready to execute).
+ * transfer if its approval was refused or expired. Approved means as many counted votes as the
+ * request and the policy ask (and the Safe's threshold): the request item's status is not trusted
+ * for it. Undefined once approved (ready to execute).
  */
 async function collectSignatures(deps: TreasuryWorkerDeps, transfer: TreasuryTransfer): Promise<DriveOutcome | undefined> {
   if (!transfer.approvalId) throw new Error(`${transfer.id} was proposed without an approval: it never executes`);
@@ -69,12 +71,18 @@ async function collectSignatures(deps: TreasuryWorkerDeps, transfer: TreasuryTra
     await recordFailure(deps, transfer, 'proposed', `approval ${approval.approvalId} ${approval.status}`).catch(refusedAsMoved);
     return 'failed';
   }
+  // Until the votes reach what the request needs, at most threshold − 1 owners sign: signatures are
+  // readable in the table, and a full set executes on chain for whoever sends it.
+  const approved = approval.signers.length >= Math.max(approval.required, transfer.threshold);
+  let signed = Object.keys(transfer.signatures).length;
   for (const { owner, memberId } of approval.signers) {
     if (transfer.signatures[String(owner)]) continue;
+    if (!approved && signed >= transfer.threshold - 1) break;
     await signAsOwner({ ...deps, kms: deps.ownerKms(owner) }, transfer.id, owner, memberId, approval.safeTxHash).catch(refusedAsMoved);
+    signed += 1;
     deps.signal({ kind: 'owner_signed', transfer: transfer.id, owner });
   }
-  return approval.status === 'approved' ? undefined : 'awaiting_approval';
+  return approved ? undefined : 'awaiting_approval';
 }
 
 async function reportOverdue(deps: TreasuryWorkerDeps, transferId: string): Promise<void> {
