@@ -60,3 +60,6 @@ export type { MemberDeps } from './members/members.js';
 export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } from './platform.js';
 export { boundOwnerCount, treasuryMerchant, treasuryOwnerBinding } from './members/treasury-owners.js';
 export type { TreasuryShape } from './members/treasury-owners.js';
+export { treasuryOwnerMembers } from './members/treasury-owners.js';
+export type { TreasuryOwnerMember } from './members/treasury-owners.js';
+export { treasuryTransferApprovals } from './treasury-approvals.js';

@@ -20,3 +20,5 @@ export * as transfersErrors from './transfers/errors.js';
 export { planRebalancing, RebalanceInputError } from './rebalance/index.js';
 export type { ChainLiquidity, RebalancePolicy, RebalanceProposal, RebalanceSettings } from './rebalance/index.js';
 export * as rebalanceErrors from './rebalance/errors.js';
+export { readTreasuryStatus, treasuryChainSchema, treasuryProposalSchema, treasuryStatusSchema } from './status/index.js';
+export type { ChainReader, TreasuryChainStatus, TreasuryProposal, TreasuryStatus, TreasuryStatusDeps } from './status/index.js';
