@@ -8,11 +8,12 @@ export function describeTreasury(status: TreasuryStatus): string {
   return [...chains, describeProposals(status.proposals)].join('\n\n');
 }
 
-/** Ledger minor units as the asset's decimal amount, with the asset: `1000000.5 USDC`. */
+/** Ledger minor units as the asset's decimal amount, with the asset: `1000000.5 USDC`, `250 USDC`. */
 export function money(minor: string | null, asset: string): string {
   if (minor === null) return '-';
   const decimals = ledgerDecimals[asset];
-  return `${decimals === undefined ? minor : formatUnits(BigInt(minor), decimals)} ${asset}`;
+  // formatUnits keeps one decimal on whole amounts ("250.0"): whole amounts read as whole.
+  return `${decimals === undefined ? minor : formatUnits(BigInt(minor), decimals).replace(/\.0$/, '')} ${asset}`;
 }
 
 function describeChain(c: TreasuryChainStatus): string {

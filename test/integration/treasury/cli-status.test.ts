@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { getAddress } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
 import { treasuryOwnerBinding } from '#lib/merchants/members/treasury-owners.js';
@@ -123,7 +124,8 @@ describe('lanepay treasury status', () => {
     const changed = structuredClone(stack());
     const [a, b] = changed.chains;
     a!.treasury.threshold = 3;
-    const stranger = `0x${'ab'.repeat(20)}`;
+    // The registry keeps addresses checksummed, as it shows them.
+    const stranger = getAddress(`0x${'ab'.repeat(20)}`);
     a!.treasury.owners[2] = { ...a!.treasury.owners[2]!, address: stranger };
     // Nothing listens on port 9 (discard) of the loopback: connection refused at once.
     b!.rpcUrl = 'http://127.0.0.1:9';
