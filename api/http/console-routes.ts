@@ -27,7 +27,7 @@ export const consoleRoutes: readonly ConsoleRoute[] = [
     '/v1/events/*/attempts', '/v1/approvals', '/v1/webhook_endpoints', '/v1/webhook_endpoints/*',
     '/v1/webhook_endpoints/*/attempts', '/v1/customers', '/v1/customers/*', '/v1/members', '/v1/approval_policy', '/v1/chains',
   ].map((path) => viewer(path)),
-  ...['/v1/liquidity', '/v1/audit/status', '/v1/kyc/reviews'].map((path) => viewer(path, true)),
+  ...['/v1/liquidity', '/v1/treasury', '/v1/audit/status', '/v1/kyc/reviews'].map((path) => viewer(path, true)),
   // approver: decisions
   { method: 'POST', path: '/v1/approvals/*/approve', role: 'approver' },
   { method: 'POST', path: '/v1/approvals/*/reject', role: 'approver' },

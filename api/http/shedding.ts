@@ -79,6 +79,7 @@ export const routeGrades = {
     'GET /v1/statements',
     'GET /v1/audit/status',
     'GET /v1/liquidity',
+    'GET /v1/treasury',
     'POST /v1/reports',
     'GET /v1/reports/{id}',
     'POST /v1/realtime/tokens',

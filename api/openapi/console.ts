@@ -6,7 +6,7 @@ import {
   approvalPolicyViewSchema, createdMemberSchema, createMemberBodySchema, heldChangeSchema, memberViewSchema, revokedMemberSchema, setPolicyBodySchema,
 } from '#merchants';
 import { eventAttemptListSchema, perEndpointBudget } from '#notify';
-import { liquidityListSchema } from '#treasury';
+import { liquidityListSchema, treasuryStatusSchema } from '#treasury';
 import { bodyProblems, idParam, json, jsonExample, jsonSchema, listParams, problems } from './parts.js';
 
 /**
@@ -85,6 +85,14 @@ const memberAndChainPaths: Record<string, Record<string, unknown>> = {
       responses: { '200': { description: 'Liquidity', content: json('LiquidityList') }, ...problems(400, 403) },
     },
   },
+  '/v1/treasury': {
+    get: {
+      operationId: 'getTreasury', tags: ['Chains'],
+      summary: 'Per chain with a treasury: the Safe\'s balance on the chain and in the ledger, its owners (with the platform member bound to each) and threshold, each hot wallet against its plan; and the open proposals with their approvals',
+      description: `${platformOnly} The Safe's owners and threshold are read from the chain and compared with the registry: a difference is a warning. Each chain's node is given 3 s; one that does not answer leaves the Safe's on-chain figures null with \`error\`, the rest still shown. Proposals: transfers not yet succeeded or failed, newest first, at most 20 (\`has_more\` says when more are open).`,
+      responses: { '200': { description: 'Treasury', content: json('TreasuryStatus') }, ...problems(400, 403) },
+    },
+  },
 };
 
 /** Routes for the platform's operators (audit, KYC reviews) and a payment's deliveries. */
@@ -148,6 +156,7 @@ export const consoleOpenApiSchemas: Record<string, unknown> = {
   HeldChange: jsonSchema(heldChangeSchema, 'output'),
   ChainList: jsonSchema(chainListSchema, 'output'),
   LiquidityList: jsonSchema(liquidityListSchema, 'output'),
+  TreasuryStatus: jsonSchema(treasuryStatusSchema, 'output'),
   AuditStatus: jsonSchema(auditStatusSchema, 'output'),
   KycReviewList: jsonSchema(z.object({ object: z.literal('list'), data: z.array(kycReviewSchema), has_more: z.boolean() }), 'output'),
   ResolveKycVerification: jsonSchema(resolveBodySchema, 'input'),

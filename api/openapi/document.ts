@@ -294,7 +294,7 @@ const documentHeader = {
     { name: 'Checkout', description: "The hosted checkout page's own public route (no API key)" },
     { name: 'Approvals', description: 'Payouts and changes held for members\' approval with a one-time code' },
     { name: 'Members', description: 'The members who approve held changes and sign in to the console, and the approval policy' },
-    { name: 'Chains', description: 'The chains paid out on, and the platform\'s hot-wallet liquidity' },
+    { name: 'Chains', description: 'The chains paid out on, the platform\'s hot-wallet liquidity and its treasury' },
     { name: 'Audit', description: 'The audit log\'s last closed period and its verification' },
     { name: 'Webhook events', description: 'What Lanepay POSTs to your webhook endpoints' },
   ],

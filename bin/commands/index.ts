@@ -35,6 +35,7 @@ import statement from './statement.js';
 import statementVerify from './statement-verify.js';
 import topupCreate from './topup-create.js';
 import trace from './trace.js';
+import treasuryStatus from './treasury-status.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
@@ -44,6 +45,7 @@ export const commands: Command<CommandOptions>[] = [
   stackStatus,
   chainStatus,
   chainRotateWallet,
+  treasuryStatus,
   sloReport,
   trace,
   merchantCreate,

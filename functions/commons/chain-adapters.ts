@@ -1,4 +1,4 @@
-import { ChainRegistry, EvmAdapter, FailoverRpc, type ChainAdapter, type FailoverOptions } from '#chains';
+import { ChainRegistry, EvmAdapter, FailoverRpc, type FailoverOptions } from '#chains';
 import { kmsClient } from '#platform';
 import { rpcOptions as withCircuitMetric } from './rpc-circuits.js';
 
@@ -6,7 +6,7 @@ import { rpcOptions as withCircuitMetric } from './rpc-circuits.js';
  * The chain registry from its configured JSON and one adapter per chain (its RPC breaker state and
  * KMS address live there), for a container's lifetime; an unknown chain name is a bug.
  */
-export function chainAdapters(registryJson: string, rpcOptions: FailoverOptions = {}): { chains: ChainRegistry; adapter: (name: string) => ChainAdapter } {
+export function chainAdapters(registryJson: string, rpcOptions: FailoverOptions = {}): { chains: ChainRegistry; adapter: (name: string) => EvmAdapter } {
   const chains = ChainRegistry.parse(registryJson);
   const adapters = new Map(chains.chains.map((chain) => [chain.name, new EvmAdapter(chain, kmsClient(), new FailoverRpc(chain.name, chain.chainId, chain.rpcUrls, withCircuitMetric(rpcOptions)))]));
   return {

@@ -29,9 +29,14 @@ export function shardFor(transferId: string): number {
   return createHash('sha256').update(transferId).digest().readUInt16BE(0) % platformShardCount;
 }
 
+/** The partition of an account's items: its one item (guarded) or its shards (platform). */
+export function accountPartitionKey(account: AccountId): string {
+  return `ACCOUNT#${account}`;
+}
+
 export function accountItemKey(account: AccountId, rootTransferId: string): { pk: string; sk: string } {
-  if (isGuarded(account)) return { pk: `ACCOUNT#${account}`, sk: 'ACCOUNT' };
-  return { pk: `ACCOUNT#${account}`, sk: `SHARD#${String(shardFor(rootTransferId)).padStart(2, '0')}` };
+  if (isGuarded(account)) return { pk: accountPartitionKey(account), sk: 'ACCOUNT' };
+  return { pk: accountPartitionKey(account), sk: `SHARD#${String(shardFor(rootTransferId)).padStart(2, '0')}` };
 }
 
 /** The item of a merchant's account in one asset (guarded accounts are a single item). */

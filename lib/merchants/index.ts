@@ -61,3 +61,6 @@ export { assertPlatformMerchant, isPlatformMerchant, setPlatformUnderPolicy } fr
 export { boundOwnerCount, treasuryMerchant, treasuryOwnerBinding } from './members/treasury-owners.js';
 export { treasuryApprovalState, type TreasuryApprovalState } from './approvals/treasury-signers.js';
 export type { TreasuryShape } from './members/treasury-owners.js';
+export { treasuryOwnerMembers } from './members/treasury-owners.js';
+export type { TreasuryOwnerMember } from './members/treasury-owners.js';
+export { treasuryTransferApprovals } from './treasury-approvals.js';

@@ -28,3 +28,5 @@ export type { ProposeOutcome } from './proposals/propose.js';
 export type { TreasuryChain, TransferExecutorDeps } from './transfers/executor.js';
 export { proposeRebalancing } from './proposals/rebalance-run.js';
 export type { RebalanceRunDeps, RebalanceRunOutcome } from './proposals/rebalance-run.js';
+export { readTreasuryStatus, treasuryChainSchema, treasuryProposalSchema, treasuryStatusSchema } from './status/index.js';
+export type { ChainReader, TreasuryChainStatus, TreasuryProposal, TreasuryStatus, TreasuryStatusDeps } from './status/index.js';

@@ -39,12 +39,14 @@ export const limits = {
  * schema, which esbuild keeps since building a zod schema is a call it cannot prove pure.
  * The trace scope and its log formatter (issue 24, about 1 KiB in every function) took approvals and
  * reports-api past their limits by under 1 KiB (reports-api's cold start too): 10 KiB more each.
+ * liquidity serves GET /v1/treasury too (issue 25): the Safe reads, the owner bindings and the
+ * treasury transfer and approval schemas took it 5 KiB past its limit (3 KiB at cold start): 15 KiB more.
  */
 export const exceptions = {
   approvals: { totalKiB: 1035, initKiB: 600 },
   refunds: { totalKiB: 760, initKiB: 600 },
   console: { totalKiB: 1140, initKiB: 950 },
-  liquidity: { totalKiB: 915, initKiB: 775 },
+  liquidity: { totalKiB: 930, initKiB: 790 },
   'reports-api': { totalKiB: 775, initKiB: 650 },
   reports: { totalKiB: 1235, initKiB: 1100 },
 };

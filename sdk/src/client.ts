@@ -4,7 +4,7 @@ import { Transport, type RequestOptions } from './request.js';
 import { defaultWebSocket, type WebSocketConstructor } from './socket.js';
 import type {
   AuditStatus, CustomerPii, EventAttempt, KycReview, KycVerification, ResolveKycVerificationParams,
-  ApprovalPolicyView, Chain, CreatedMember, CreateMemberParams, Liquidity, Member, RevokedMember, SetApprovalPolicyParams, SetApprovalPolicyResult,
+  ApprovalPolicyView, Chain, CreatedMember, CreateMemberParams, Liquidity, Member, TreasuryStatus, RevokedMember, SetApprovalPolicyParams, SetApprovalPolicyResult,
   Balance, BalanceTransaction, BalanceTransactionListParams, PaymentListParams, CapturePaymentParams, CreatePaymentParams, CreateRealtimeTokenParams, CreateRefundParams, CreateReportParams, CreateWebhookEndpointParams,
   DeletedWebhookEndpoint, LanepayEvent, Payment, RealtimeToken, Redelivery, Refund, Report, WebhookAttempt, WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -44,6 +44,7 @@ export class Lanepay {
   readonly approvalPolicy;
   readonly chains;
   readonly liquidity;
+  readonly treasury;
   readonly audit;
   readonly kyc;
   readonly webhooks = webhooks;
@@ -72,6 +73,7 @@ export class Lanepay {
     this.approvalPolicy = approvalPolicyResource(http);
     this.chains = chainsResource(http);
     this.liquidity = liquidityResource(http);
+    this.treasury = treasuryResource(http);
     this.audit = auditResource(http);
     this.kyc = kycResource(http, list);
   }
@@ -131,6 +133,13 @@ function liquidityResource(http: Transport) {
   return {
     /** The platform merchant's view of each hot wallet: position, plan and forecast (403 `platform_only` to others). */
     retrieve: (o?: RequestOptions) => http.request<{ object: 'list'; data: Liquidity[]; has_more: false }>({ method: 'GET', path: '/v1/liquidity' }, o),
+  };
+}
+
+function treasuryResource(http: Transport) {
+  return {
+    /** The platform's treasury per chain and its open proposals (403 `platform_only` to others). */
+    retrieve: (o?: RequestOptions) => http.request<TreasuryStatus>({ method: 'GET', path: '/v1/treasury' }, o),
   };
 }
 

@@ -465,6 +465,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/treasury": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per chain with a treasury: the Safe's balance on the chain and in the ledger, its owners (with the platform member bound to each) and threshold, each hot wallet against its plan; and the open proposals with their approvals
+         * @description Platform merchant only: any other merchant is answered 403 `platform_only`. The Safe's owners and threshold are read from the chain and compared with the registry: a difference is a warning. Each chain's node is given 3 s; one that does not answer leaves the Safe's on-chain figures null with `error`, the rest still shown. Proposals: transfers not yet succeeded or failed, newest first, at most 20 (`has_more` says when more are open).
+         */
+        get: operations["getTreasury"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/status": {
         parameters: {
             query?: never;
@@ -2749,6 +2769,126 @@ export type components = {
             }[];
             /** @constant */
             has_more: false;
+        };
+        TreasuryStatus: {
+            /** @constant */
+            object: "treasury";
+            chains: {
+                /** @constant */
+                object: "treasury_chain";
+                chain: string;
+                chain_id: number;
+                safe: string;
+                threshold: number;
+                chain_threshold: number | null;
+                owners: {
+                    index: number;
+                    address: string;
+                    on_chain: boolean | null;
+                    member: {
+                        id: string;
+                        email: string;
+                        /** @enum {string} */
+                        status: "active" | "revoked";
+                    } | null;
+                }[];
+                balances: {
+                    asset: string;
+                    on_chain: string | null;
+                    ledger: string;
+                }[];
+                hot_wallets: {
+                    /** @constant */
+                    object: "liquidity";
+                    chain: string;
+                    asset: string;
+                    wallet: string | null;
+                    balance: string | null;
+                    in_flight: string | null;
+                    in_flight_count: number | null;
+                    available: string | null;
+                    error: string | null;
+                    plan: {
+                        generated_at: string;
+                        lead_time_hours: number;
+                        quantile: number;
+                        balance: string;
+                        in_flight: string;
+                        available: string;
+                        required: string;
+                        top_up: string;
+                        expected_outflow: string;
+                        dry_probability: number;
+                        shortfall_probability: number;
+                    } | null;
+                    forecast: {
+                        generated_at: string;
+                        strategy: string | null;
+                        points: {
+                            at: string;
+                            p50: string;
+                            p80_low: string;
+                            p80_high: string;
+                            p95_low: string;
+                            p95_high: string;
+                        }[];
+                    } | null;
+                    shortfall: {
+                        top_up: string;
+                        dry_probability: number;
+                        lead_time_hours: number;
+                    } | null;
+                }[];
+                warnings: string[];
+                error: string | null;
+            }[];
+            proposals: {
+                /** @constant */
+                object: "list";
+                data: {
+                    /** @constant */
+                    object: "treasury_transfer";
+                    id: string;
+                    /** @enum {string} */
+                    status: "proposed" | "executing" | "burned" | "minting" | "succeeded" | "failed";
+                    /** @enum {string} */
+                    route: "safe" | "cctp";
+                    asset: string;
+                    amount: string;
+                    from: {
+                        chain: string;
+                        /** @constant */
+                        account: "treasury";
+                    };
+                    to: {
+                        chain: string;
+                        /** @enum {string} */
+                        account: "hot_wallet" | "treasury";
+                        address: string;
+                    };
+                    reason: {
+                        [key: string]: string;
+                    };
+                    safe_tx_hash: string;
+                    signatures: number;
+                    threshold: number;
+                    signed_by: {
+                        owner: number;
+                        member: string;
+                        signed_at: string;
+                    }[];
+                    approval: {
+                        id: string;
+                        status: string;
+                        approvals: number;
+                        approvals_required: number;
+                        expires_at: string;
+                    } | null;
+                    created_at: string;
+                    updated_at: string;
+                }[];
+                has_more: boolean;
+            };
         };
         AuditStatus: {
             /** @constant */
@@ -5814,6 +5954,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiquidityList"];
+                };
+            };
+            /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown or revoked API key (answered by the gateway) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: a member key outside the approval endpoints (answered by the gateway), or a member who may not decide this approval: its requester (`self_approval`), the member it revokes (`own_revocation`), a revoked member (`member_revoked`), one added after it was requested (`member_not_eligible`); on a refund claim, a signature that is not the address's signature of the claim's message (`claim_signature_invalid`); a platform route asked by another merchant (`platform_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this API key or this API, or its request quota is used up (answered by the gateway, codes `rate_limited` and `quota_exceeded`); retry after `Retry-After` seconds with the same Idempotency-Key */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error, logged; retrying with the same Idempotency-Key is safe */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Overloaded (`overloaded`, answered by the gateway): this route is shed first while the API is overloaded, so that payments keep their capacity; retry after `Retry-After` seconds (a POST with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTreasury: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Treasury */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreasuryStatus"];
                 };
             };
             /** @description Invalid request: a body, parameter or header does not match this document (`validation_error`, `invalid_json`) */

@@ -73,6 +73,8 @@ export interface SetApprovalPolicyParams extends RequestBody<'/v1/approval_polic
 export type SetApprovalPolicyResult = ResponseBody<'/v1/approval_policy', 'put'>;
 export interface Chain extends Item<ResponseBody<'/v1/chains', 'get'>> {}
 export interface Liquidity extends Item<ResponseBody<'/v1/liquidity', 'get'>> {}
+/** The treasury per chain (Safe, owners, balances, hot wallets against plan) and its open proposals (platform merchant only). */
+export interface TreasuryStatus extends ResponseBody<'/v1/treasury', 'get'> {}
 
 /** The last closed audit period, its anchor and its verification for a merchant (platform merchant only). */
 export interface AuditStatus extends ResponseBody<'/v1/audit/status', 'get'> {}

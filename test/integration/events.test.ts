@@ -39,6 +39,7 @@ const expectedStatus: Record<string, number> = {
   'kyc/get-customers.json': 200,
   'kyc/get-kyc-reviews.json': 200,
   'liquidity/get-liquidity.json': 200,
+  'liquidity/get-treasury.json': 200,
   'kyc/post-customer.json': 201,
   'query/get-balances.json': 200,
   'query/get-chains.json': 200,

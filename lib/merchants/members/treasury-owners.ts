@@ -1,6 +1,7 @@
 import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readItem } from '#platform';
+import { memberKey } from './items.js';
 
 /**
  * Platform members bound to the treasury's owner keys (docs/treasury.md): owner `n` of the Safe on
@@ -120,4 +121,29 @@ export function boundOwnersAtLeastItem(tableName: string, merchantId: string, as
       ExpressionAttributeValues: { ':asked': { N: String(asked) } },
     },
   };
+}
+
+/** The member bound to an owner key, as a treasury status shows it (never its key or secret). */
+export interface TreasuryOwnerMember {
+  memberId: string;
+  merchantId: string;
+  email: string;
+  status: 'active' | 'revoked';
+}
+
+/**
+ * The members bound to owner keys `indexes`, by index: one binding read and one member read per
+ * owner (a Safe has a handful), whatever the number of merchants or members. An unbound index is absent.
+ */
+export async function treasuryOwnerMembers(deps: { dynamodb: DynamoDBClient; tableName: string }, indexes: readonly number[]): Promise<Map<number, TreasuryOwnerMember>> {
+  const bound = await Promise.all(indexes.map(async (index) => {
+    const binding = await treasuryOwnerBinding(deps, index);
+    if (!binding) return undefined;
+    const { Item } = await deps.dynamodb.send(new GetItemCommand({
+      TableName: deps.tableName, Key: memberKey(binding.memberId), ConsistentRead: true, ProjectionExpression: 'email, revokedAt',
+    }));
+    const member = Item ? readItem(z.object({ email: z.string(), revokedAt: z.string().optional() }), Item) : undefined;
+    return [index, { ...binding, email: member?.email ?? '', status: member && member.revokedAt === undefined ? 'active' : 'revoked' }] as const;
+  }));
+  return new Map(bound.filter((entry) => entry !== undefined));
 }

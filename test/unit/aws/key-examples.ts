@@ -15,6 +15,7 @@ import { approvalKey, merchantApprovalsPartition } from '#lib/merchants/approval
 import { eventKey, merchantEventsPartition, unrelayedEventPartitions } from '#lib/merchants/events.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
 import { memberKey, memberKeyDigestKey } from '#lib/merchants/members/items.js';
+import { treasuryOwnerKey } from '#lib/merchants/members/treasury-owners.js';
 import { sessionKey } from '#lib/merchants/sessions/items.js';
 import { challengeKey, memberPasskeysPartition, passkeyKey } from '#lib/merchants/sessions/passkey-items.js';
 import { signInCounterKey } from '#lib/merchants/sessions/rate-limit.js';
@@ -30,7 +31,7 @@ import { acquireIdempotencyKey } from '#lib/platform/idempotency/store.js';
 import { flowBucketKey, flowEventMarkerKey } from '#lib/treasury/flows/flow-items.js';
 import { forecastsPartition, shortfallStateKey } from '#lib/treasury/planning/forecast-items.js';
 import { cursorKey, raisedKey, redriveKey } from '#lib/treasury/reconcile/items.js';
-import { openProposalKey, openTransfersPartition, transferKey } from '#lib/treasury/transfers/items.js';
+import { openProposalKey, openTransfersPartition, transferKey, transfersPartition } from '#lib/treasury/transfers/items.js';
 import { treasuryMerchantKey } from '#lib/merchants/members/treasury-owners.js';
 
 /** The partition keys (table and index) of the requests `run` sends, through a client that answers nothing. */
@@ -67,6 +68,9 @@ export async function keyExamples(): Promise<string[]> {
     documentRegisterKey('0a1b2c').pk!.S!,
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
+    accountItemKey(platformAccount('treasury:local-a', 'USDC'), 'tr_1').pk,
+    treasuryOwnerKey(1).pk.S,
+    transfersPartition,
     balanceTransactionsPartition(merchant),
     balanceTransactionsBySourcePartition(merchant, 'pay_1'),
     paymentKey('pay_1').pk.S,

@@ -38,7 +38,7 @@ describe('console role table', () => {
   });
 
   it('gives platform-only rows to the platform merchant\'s members alone', () => {
-    const platformRows = ['GET/v1/liquidity', 'GET/v1/audit/status', 'GET/v1/kyc/reviews', 'POST/v1/kyc/verifications/*/resolve'];
+    const platformRows = ['GET/v1/liquidity', 'GET/v1/treasury', 'GET/v1/audit/status', 'GET/v1/kyc/reviews', 'POST/v1/kyc/verifications/*/resolve'];
     const routes = (platform: boolean) => allowed('admin', platform).Resource.map((resource) => resource.split('/prod/')[1]!);
     expect(routes(false).filter((route) => platformRows.includes(route))).toEqual([]);
     expect(routes(true).filter((route) => platformRows.includes(route)).sort()).toEqual([...platformRows].sort());

@@ -11,7 +11,7 @@ describe('console routes', () => {
     expect(parseRoute('/console/payments', '', base)).toEqual({ page: 'payments', filters: {} });
     expect(parseRoute(`/console/payments/${payment}`, '', base)).toEqual({ page: 'payment', id: payment });
     expect(parseRoute(`/console/charges/ch_${'1'.repeat(26)}`, '', base)).toEqual({ page: 'charge', id: `ch_${'1'.repeat(26)}` });
-    for (const page of ['charges', 'approvals', 'kyc', 'webhooks', 'audit', 'members', 'sign-in']) expect(parseRoute(`/console/${page}`, '', base)).toEqual({ page });
+    for (const page of ['charges', 'approvals', 'kyc', 'webhooks', 'audit', 'treasury', 'members', 'sign-in']) expect(parseRoute(`/console/${page}`, '', base)).toEqual({ page });
   });
 
   it('reads payment filters from the query, dropping malformed dates', () => {

@@ -34,7 +34,7 @@ describe('@lanepay/sdk package', () => {
       'LanepayRateLimitError', 'LanepaySignatureVerificationError', 'webhooks', 'verifyWebhook',
     ]));
     expect(seen.verifyError).toBe(true);
-    expect(seen.resources).toEqual(['approvalPolicy', 'audit', 'balances', 'chains', 'events', 'kyc', 'liquidity', 'members', 'payments', 'realtime', 'refunds', 'reports', 'webhookEndpoints', 'webhooks']);
+    expect(seen.resources).toEqual(['approvalPolicy', 'audit', 'balances', 'chains', 'events', 'kyc', 'liquidity', 'members', 'payments', 'realtime', 'refunds', 'reports', 'treasury', 'webhookEndpoints', 'webhooks']);
   }, 60_000);
 
   it('packs the built output, its types and sources, and nothing else of the repository', async () => {

@@ -14,6 +14,7 @@ import { Members } from './pages/members.js';
 import { Overview } from './pages/overview.js';
 import { PaymentDetail, Payments } from './pages/payments.js';
 import { SignIn } from './pages/sign-in.js';
+import { Treasury } from './pages/treasury.js';
 import { Webhooks } from './pages/webhooks.js';
 import { passkeysSupported, registerPasskey } from './passkeys.js';
 import { parseRoute, routePath, type PageName, type Route } from './routes.js';
@@ -49,12 +50,13 @@ const navItems: NavItem[] = [
   { page: 'kyc', label: 'navKyc', platformOnly: true },
   { page: 'webhooks', label: 'navWebhooks' },
   { page: 'audit', label: 'navAudit', platformOnly: true },
+  { page: 'treasury', label: 'navTreasury', platformOnly: true },
   { page: 'members', label: 'navMembers' },
 ];
 
 const pageTitles: Partial<Record<PageName, MessageKey>> = {
   overview: 'overviewTitle', payments: 'paymentsTitle', payment: 'paymentsTitle', charges: 'chargesTitle', charge: 'chargesTitle',
-  approvals: 'approvalsTitle', kyc: 'kycTitle', webhooks: 'webhooksTitle', audit: 'auditTitle', members: 'membersTitle', 'sign-in': 'signInTitle',
+  approvals: 'approvalsTitle', kyc: 'kycTitle', webhooks: 'webhooksTitle', audit: 'auditTitle', treasury: 'treasuryTitle', members: 'membersTitle', 'sign-in': 'signInTitle',
 };
 
 function routeFor(item: NavItem): Route {
@@ -264,6 +266,8 @@ function Page(props: { route: Route; platform: boolean }): JSX.Element {
       return <Webhooks />;
     case 'audit':
       return props.platform ? <Audit /> : <NotFound path={routePath(route, base)} />;
+    case 'treasury':
+      return props.platform ? <Treasury /> : <NotFound path={routePath(route, base)} />;
     case 'members':
       return <Members />;
     case 'not-found':

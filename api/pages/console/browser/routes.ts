@@ -21,6 +21,7 @@ export type Route =
   | { page: 'kyc' }
   | { page: 'webhooks' }
   | { page: 'audit' }
+  | { page: 'treasury' }
   | { page: 'members' }
   | { page: 'sign-in' }
   | { page: 'not-found'; path: string };
@@ -52,6 +53,7 @@ export function parseRoute(pathname: string, search: string, base: string): Rout
     case 'kyc':
     case 'webhooks':
     case 'audit':
+    case 'treasury':
     case 'members':
     case 'sign-in':
       return { page: first };

@@ -140,7 +140,8 @@ function Wallets(props: { wallets: WalletLiquidity[] }): JSX.Element {
   );
 }
 
-function Forecast(props: { wallet: WalletLiquidity }): JSX.Element {
+/** One wallet's 48 h forecast against what it holds (also drawn by the treasury page beside a proposal). */
+export function Forecast(props: { wallet: WalletLiquidity }): JSX.Element {
   const { t, locale, chains } = useConsole();
   const { wallet } = props;
   const decimals = decimalsFrom(chains, wallet.asset, knownDecimals[wallet.asset]) ?? 0;
