@@ -35,6 +35,7 @@ import statement from './statement.js';
 import statementVerify from './statement-verify.js';
 import topupCreate from './topup-create.js';
 import trace from './trace.js';
+import treasuryFund from './treasury-fund.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
@@ -77,4 +78,5 @@ export const commands: Command<CommandOptions>[] = [
   auditPublicKey,
   statement,
   statementVerify,
+  treasuryFund,
 ];

@@ -1,7 +1,7 @@
 // Chains: the EVM chains Lanepay pays out on and watches: the registry, adapters, RPC with
 // failover, and the KMS signer.
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#chains).
-export type { BroadcastResult, ChainAdapter, FeeBid, Receipt, SignedTransaction } from './adapter.js';
+export type { BroadcastResult, ChainAdapter, FeeBid, Receipt, SignedTransaction, TokenTransfer } from './adapter.js';
 export { BroadcastRefusedError, ChainUnavailableError, PayoutRejectedError } from './errors.js';
 export { EvmAdapter } from './evm-adapter.js';
 export { KmsSigner } from './kms-signer.js';

@@ -20,3 +20,6 @@ export * as transfersErrors from './transfers/errors.js';
 export { planRebalancing, RebalanceInputError } from './rebalance/index.js';
 export type { ChainLiquidity, RebalancePolicy, RebalanceProposal, RebalanceSettings } from './rebalance/index.js';
 export * as rebalanceErrors from './rebalance/errors.js';
+export { bookTreasuryFunding, fundingTransferId } from './funding/index.js';
+export type { BookedFunding, FundingDeps, FundingResult } from './funding/index.js';
+export * as fundingErrors from './funding/errors.js';

@@ -81,13 +81,13 @@ export async function deployTreasuries(options: { chains: TreasuryChainSpec[]; k
     Promise.all(chains.map(async (chain) => {
       const infrastructure = await deploySafeInfrastructure(chain);
       const safe = await createSafe(chain, infrastructure, owners.map((owner) => owner.address), threshold, 0n);
-      await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
-      return { safe, multiSend: infrastructure.multiSendCallOnly };
+      const { usdcTx } = await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
+      return { safe, multiSend: infrastructure.multiSendCallOnly, fundingTx: usdcTx! };
     })),
   ]);
   return {
     chains: new Map(chains.map((chain, index) => [chain.name, {
-      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold },
+      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold, fundingTx: safes[index]!.fundingTx },
       cctp: { domain: cctp[index]!.domain, tokenMessenger: cctp[index]!.tokenMessenger, messageTransmitter: cctp[index]!.messageTransmitter },
     }])),
     attester,

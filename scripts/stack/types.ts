@@ -23,6 +23,8 @@ export interface StackTreasury {
   /** Owner `index` (1..N) is KMS key `keyAlias` (TreasuryOwnerKey<index>), whose address is a Safe owner. */
   owners: { index: number; keyAlias: string; address: string }[];
   threshold: number;
+  /** The mint that gave the Safe its starting USDC: booked in the ledger at start (`treasury:<chain>` ← `funding:<chain>`). */
+  fundingTx: string;
 }
 
 export interface StackCctp {

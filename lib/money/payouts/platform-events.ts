@@ -7,7 +7,7 @@ import { newId } from '#platform';
 export const platformEventTypes = [
   'liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside',
   'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting',
-  'treasury.transfer.succeeded', 'treasury.transfer.failed',
+  'treasury.transfer.succeeded', 'treasury.transfer.failed', 'treasury.funding.booked',
 ] as const;
 export type PlatformEventType = (typeof platformEventTypes)[number];
 
@@ -27,7 +27,8 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * `reconcile.discrepancy` (the reconciler found what it must not repair alone, lib/treasury/reconcile) and
  * `payout.stuck` (a transaction Lanepay did not record took a payout's nonce) and `deposit.set_aside`
  * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts);
- * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers).
+ * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers); `treasury.funding.booked`,
+ * money from outside booked into a treasury (lib/treasury/funding).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
