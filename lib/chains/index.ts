@@ -5,7 +5,7 @@ export type { BroadcastResult, ChainAdapter, FeeBid, Receipt, SignedTransaction,
 export { BroadcastRefusedError, ChainUnavailableError, PayoutRejectedError } from './errors.js';
 export { EvmAdapter } from './evm-adapter.js';
 export { KmsSigner } from './kms-signer.js';
-export { ChainRegistry, chainRegistrySchema } from './registry.js';
+export { ChainRegistry, chainRegistrySchema, sweepDestination } from './registry.js';
 export type { Chain } from './registry.js';
 export { FailoverRpc, isTransportError } from './rpc.js';
 export type { CircuitChange, FailoverOptions } from './rpc.js';

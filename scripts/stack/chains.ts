@@ -204,7 +204,7 @@ async function rpcChainId(rpcUrl: string, waitMs: number): Promise<number | unde
 }
 
 /**
- * Deploys the chain's DepositFactory with the hot wallet as its destination, as an operator does
+ * Deploys the chain's DepositFactory with the hot wallet as its sweeper, as an operator does
  * once per real chain (docs/pay-ins.md); the stack puts its address in the chain registry.
  */
 export async function deployDepositFactory(chain: Pick<RunningChain, 'rpcUrl' | 'chainId'>, hotWallet: string): Promise<string> {

@@ -8,7 +8,7 @@ export interface StackChain {
   hotWallet: string;
   /** KMS alias of the hot-wallet key. */
   keyAlias: string;
-  /** DepositFactory deployed with the hot wallet as destination: the charges' deposit addresses derive from it. */
+  /** DepositFactory deployed with the hot wallet as its sweeper: the charges' deposit addresses derive from it. */
   depositFactory: string;
   /** The chain's treasury Safe: its owners are the treasury owner keys (infra/treasury.yml), `threshold` of them sign. */
   treasury: StackTreasury;
