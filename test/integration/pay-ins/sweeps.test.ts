@@ -114,7 +114,7 @@ describe('sweeps', () => {
     // Attack: anyone but the hot wallet calling the factory, even naming the treasury, moves nothing.
     const salts = charges.map((c) => chargeSalt(c.id));
     const intruder = new Contract(factory, ['function sweep(address token, bytes32[] salts, address recipient)'], new JsonRpcSigner(provider('local-a'), DEPLOYER_ADDRESS));
-    await expect(intruder.getFunction('sweep').send(stackChain.usdcAddress, salts, safe)).rejects.toThrow(/OnlySweeper|reverted|0x/);
+    await expect(intruder.getFunction('sweep').send(stackChain.usdcAddress, salts, safe)).rejects.toMatchObject({ code: 'CALL_EXCEPTION' });
     expect(await usdcBalance('local-a', safe)).toBe(0n);
 
     const sweep = (await planSweep({ dynamodb, sqs, tableName: world.tableName, now: () => new Date(), chainSubmitQueueUrl: submitQueueUrl }, 'local-a', 'USDC'))!;

@@ -1,5 +1,5 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { Wallet } from 'ethers';
+import { id, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { readMerchantLog } from '#lib/audit/reads.js';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
@@ -15,6 +15,7 @@ import { chainRegistry, clients, fundedMerchant, usdc } from '../../support/deps
 import { isolatedWorld } from '../../support/isolated.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 import { stack } from '../../support/stack.js';
+import { waitFor } from '../../support/wait.js';
 
 /**
  * A world of its own: a fresh table, and local-a's treasury Safe replaced by a fresh address of the
@@ -57,9 +58,7 @@ describe('booking treasury funding: refusals', () => {
     expect(await balance(world.tableName, 'treasury:local-a')).toBe(0n);
     const receipt = await provider('local-a').getTransactionReceipt(tx);
     // A block a second: three more make four confirmations.
-    for (let head = await provider('local-a').getBlockNumber(); head - receipt!.blockNumber + 1 < 4; head = await provider('local-a').getBlockNumber()) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitFor('four confirmations', async () => ((await provider('local-a').getBlockNumber()) - receipt!.blockNumber + 1 >= 4 ? true : undefined), { timeoutMs: 30_000, intervalMs: 250 });
     expect((await bookTreasuryFunding(deps, { chain: 'local-a', txHash: tx })).transfers.map((t) => t.outcome)).toEqual(['booked']);
   });
 
@@ -101,7 +100,7 @@ describe('the local stack books its own funding', () => {
     for (const chain of stack().chains) {
       const tx = chain.treasury.fundingTx;
       const receipt = await provider(chain.name).getTransactionReceipt(tx);
-      const [log] = receipt!.logs;
+      const log = receipt!.logs.find((entry) => entry.topics[0] === id('Transfer(address,address,uint256)'));
       const transfer = (await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: transferKey(fundingTransferId(chain.name, tx, log!.index)), ConsistentRead: true }))).Item;
       expect(transfer, chain.name).toMatchObject({ amount: { N: '1000000000000' }, debitAccountId: { S: `platform:treasury:${chain.name}:USDC` } });
       expect(await bookTreasuryFunding(deps, { chain: chain.name, txHash: tx })).toMatchObject({ auditedOn: null, transfers: [{ outcome: 'already_booked', logIndex: log!.index }] });
