@@ -1,4 +1,5 @@
 import { EvmAdapter } from '#chains';
+import { getMerchantProfile, isPlatformMerchant } from '#merchants';
 import { bookTreasuryFunding } from '#treasury';
 import { StackError } from '../../scripts/stack/errors.js';
 import { defineCommand } from '../command.js';
@@ -19,6 +20,10 @@ export default defineCommand({
     const chains = stageChainRegistry(stage);
     const base = stageDeps(stage);
     try {
+      // The audit log the bookings join must be the platform's: a merchant's own log is its statement's.
+      if (values.merchant && !isPlatformMerchant(await getMerchantProfile(base, values.merchant))) {
+        throw new StackError(`--merchant ${values.merchant} is not the platform merchant: treasury funding is audited on the platform's log (lanepay merchant set-platform).`);
+      }
       const adapters = new Map(chains.chains.map((entry) => [entry.name, new EvmAdapter(entry, base.kms)]));
       const result = await bookTreasuryFunding({
         dynamodb: base.dynamodb, tableName: base.tableName, chains, now: () => new Date(),

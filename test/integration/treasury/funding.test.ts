@@ -109,7 +109,7 @@ describe('the local stack books its own funding', () => {
 });
 
 describe('lanepay treasury fund', () => {
-  it('books a deposit into the stack Safe once, finds the start funding already booked, and refuses a transaction paying elsewhere', async () => {
+  it('books a deposit into the stack Safe once, finds the start funding already booked, and refuses a transaction paying elsewhere or an audit log not the platform\'s', async () => {
     const cli = cliAgainstTestStack();
     try {
       const start = await cli.run(['treasury', 'fund', '--chain', 'local-b', '--tx', chainByName('local-b').treasury.fundingTx]);
@@ -126,6 +126,11 @@ describe('lanepay treasury fund', () => {
       expect(JSON.parse(first.stdout)).toMatchObject({ tx_hash: tx.toLowerCase(), transfers: [{ outcome: 'booked', amount: '1000000', asset: 'USDC' }] });
       const again = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', tx]);
       expect(JSON.parse(again.stdout)).toMatchObject({ transfers: [{ outcome: 'already_booked' }] });
+
+      const shop = await fundedMerchant(0n);
+      const notPlatform = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', tx, '--merchant', shop.merchant_id]);
+      expect(notPlatform.code).toBe(1);
+      expect(notPlatform.stderr).toContain(`--merchant ${shop.merchant_id} is not the platform merchant`);
 
       const elsewhere = await mint(Wallet.createRandom().address, usdc(1));
       const refused = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', elsewhere]);
