@@ -5,7 +5,7 @@ import { approvalsErrors as approvals, membersErrors as members, merchantsErrors
 import { chargesErrors as charges, paymentsErrors as payments, payoutsErrors as payouts, refundsErrors as refunds, statementsErrors as statements } from '#money';
 import { outboxErrors as outbox, realtimeErrors as realtime, webhooksErrors as webhooks } from '#notify';
 import { idempotencyErrors as idempotency, platformErrors as platform, type LanepayError } from '#platform';
-import { forecastErrors as forecast, rebalanceErrors as rebalance, transfersErrors as transfers } from '#treasury';
+import { forecastErrors as forecast, fundingErrors as funding, rebalanceErrors as rebalance, transfersErrors as transfers } from '#treasury';
 import * as http from './errors.js';
 
 /**
@@ -13,7 +13,7 @@ import * as http from './errors.js';
  * checks that none is missing here and that no LanepayError is declared anywhere else).
  */
 export const errorModules = {
-  approvals, chains, charges, customers, platform, forecast, idempotency, kyc, ledger, members, merchants, outbox, payments, payouts, realtime, rebalance, refunds, sessions, statements, transfers, webhooks, http,
+  approvals, chains, charges, customers, platform, forecast, funding, idempotency, kyc, ledger, members, merchants, outbox, payments, payouts, realtime, rebalance, refunds, sessions, statements, transfers, webhooks, http,
 };
 
 /** The codes of a module's concrete LanepayError classes (abstract bases are not constructible, so they drop out). */

@@ -139,6 +139,12 @@ const problemTypes = {
   treasury_proposal_open: notHttp,
   treasury_safe_tx_mismatch: notHttp,
   rebalance_input_invalid: notHttp,
+  // Booked by the operator's CLI and the local stack only (lanepay treasury fund): no route books funding.
+  treasury_funding_no_treasury: notHttp,
+  treasury_funding_tx_not_found: notHttp,
+  treasury_funding_tx_reverted: notHttp,
+  treasury_funding_not_final: notHttp,
+  treasury_funding_not_to_treasury: notHttp,
   // WebSocket error frames (lib/notify/realtime/messages.ts)
   outside_token_scope: notHttp,
   payment_not_found: notHttp,

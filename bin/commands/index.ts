@@ -36,6 +36,7 @@ import statementVerify from './statement-verify.js';
 import topupCreate from './topup-create.js';
 import trace from './trace.js';
 import treasuryStatus from './treasury-status.js';
+import treasuryFund from './treasury-fund.js';
 
 /**
  * Every `lanepay` command. Adding one: write bin/commands/<group>-<name>.ts exporting
@@ -79,4 +80,5 @@ export const commands: Command<CommandOptions>[] = [
   auditPublicKey,
   statement,
   statementVerify,
+  treasuryFund,
 ];

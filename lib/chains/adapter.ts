@@ -46,6 +46,16 @@ export interface Receipt {
   succeeded: boolean;
 }
 
+/** A token transfer a mined transaction emitted (an ERC-20 `Transfer` log), in the token's own units. */
+export interface TokenTransfer {
+  /** The token contract that emitted it. */
+  token: string;
+  from: string;
+  to: string;
+  amount: bigint;
+  logIndex: number;
+}
+
 export interface ChainAdapter {
   readonly chain: string;
   /** The KMS key this adapter signs with. */
@@ -84,4 +94,8 @@ export interface ChainAdapter {
   minedNonce(blockNumber?: number): Promise<number>;
   /** Balances as of `blockNumber` (default: latest). */
   balances(blockNumber?: number): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }>;
+  /** Another address's balance of one of the chain's assets, in the token's units, as of `blockNumber` (default: latest). */
+  tokenBalance(holder: string, asset: string, blockNumber?: number): Promise<bigint>;
+  /** A mined transaction's receipt with the token transfers it emitted, or undefined while it has none. */
+  tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[] } | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Interface, isError, Transaction, type JsonRpcError, type TransactionRequest } from 'ethers';
-import type { BroadcastResult, ChainAdapter, ContractCall, FeeBid, PayoutRequest, Receipt, SignedTransaction } from './adapter.js';
+import type { BroadcastResult, ChainAdapter, ContractCall, FeeBid, PayoutRequest, Receipt, SignedTransaction, TokenTransfer } from './adapter.js';
 import { BroadcastRefusedError, ChainUnavailableError, PayoutRejectedError } from './errors.js';
 import { KmsSigner } from './kms-signer.js';
 import type { Chain } from './registry.js';
@@ -9,7 +9,9 @@ import { FailoverRpc } from './rpc.js';
 const erc20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
   'function balanceOf(address owner) view returns (uint256)',
+  'event Transfer(address indexed from, address indexed to, uint256 value)',
 ]);
+const transferTopic = erc20.getEvent('Transfer')!.topicHash;
 
 /**
  * A node's refusal by ethers' error code (ethers maps each node's wording onto these codes), or
@@ -203,6 +205,25 @@ export class EvmAdapter implements ChainAdapter {
         : BigInt(await this.rpc.call((p) => p.call({ to: asset.address as string, data: erc20.encodeFunctionData('balanceOf', [address]), blockTag })));
     }
     return { gasWei, tokens };
+  }
+
+  async tokenBalance(holder: string, asset: string, blockNumber?: number): Promise<bigint> {
+    const token = this.config.assets.find((a) => a.symbol === asset);
+    if (!token) throw new Error(`chain ${this.chain} carries no ${asset}`);
+    const blockTag = blockNumber ?? 'latest';
+    if (token.address === 'native') return this.rpc.call((p) => p.getBalance(holder, blockTag));
+    return BigInt(await this.rpc.call((p) => p.call({ to: token.address as string, data: erc20.encodeFunctionData('balanceOf', [holder]), blockTag })));
+  }
+
+  async tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[] } | undefined> {
+    const mined = await this.rpc.call((p) => p.getTransactionReceipt(hash));
+    if (!mined) return undefined;
+    const transfers = mined.logs.flatMap((log): TokenTransfer[] => {
+      // An ERC-20 Transfer has both addresses indexed (ERC-721's has its token id indexed too: four topics).
+      if (log.topics.length !== 3 || log.topics[0] !== transferTopic) return [];
+      return [{ token: log.address, from: `0x${log.topics[1]!.slice(26)}`, to: `0x${log.topics[2]!.slice(26)}`, amount: BigInt(log.data), logIndex: log.index }];
+    });
+    return { receipt: { hash: mined.hash, blockNumber: mined.blockNumber, blockHash: mined.blockHash, succeeded: mined.status === 1 }, transfers };
   }
 
   private payoutCall(request: Omit<PayoutRequest, 'nonce' | 'fees'>): TransactionRequest {

@@ -108,10 +108,18 @@ export const chainSchema = z.object({
   refillLeadTimeHours: z.number().int().min(1).max(24).default(6),
   /**
    * The DepositFactory (contracts/DepositFactory.sol) deployed once on this chain with the hot
-   * wallet as its destination: charges' deposit addresses derive from it. Without it the chain
+   * wallet as its sweeper: charges' deposit addresses derive from it. Without it the chain
    * takes no pay-ins (docs/pay-ins.md says how to deploy it).
    */
   depositFactory: evmAddressSchema.optional(),
+  /**
+   * Where sweeps of deposit addresses send their tokens: the hot wallet (the default, so deposits pay
+   * out again at once), or the chain's treasury Safe (the forecast then tops the hot wallet up from it).
+   * The ledger follows: a sweep posts to `hotwallet:<chain>` or to `treasury:<chain>`. Absent means
+   * `hot_wallet` (optional rather than defaulted, so a Chain built in code needs no change: read it
+   * with sweepDestination).
+   */
+  sweepTo: z.enum(['hot_wallet', 'treasury']).optional(),
   /**
    * A transaction's page on the chain's block explorer, `{hash}` standing for the tx hash. Absent:
    * the known explorer of the chain id (lib/chains/explorers.ts), or none (local and private chains).
@@ -122,6 +130,9 @@ export const chainSchema = z.object({
   /** The chain's treasury Safe and its owners; without it the chain has no treasury. */
   treasury: treasurySchema.optional(),
 }).superRefine((chain, ctx) => {
+  if (chain.sweepTo === 'treasury' && !chain.treasury) {
+    ctx.addIssue({ code: 'custom', path: ['sweepTo'], message: `${chain.name} sweeps to its treasury but names none: set treasury, or sweepTo hot_wallet` });
+  }
   const final = documentedFinality.get(chain.chainId);
   if (final && chain.confirmations < final.confirmations) {
     ctx.addIssue({
@@ -149,6 +160,11 @@ export const chainRegistrySchema = z.array(chainSchema).min(1).refine(
 );
 
 export type Chain = z.infer<typeof chainSchema>;
+
+/** Where the chain's sweeps go (`sweepTo`, default the hot wallet). */
+export function sweepDestination(chain: Pick<Chain, 'sweepTo'>): 'hot_wallet' | 'treasury' {
+  return chain.sweepTo ?? 'hot_wallet';
+}
 
 /** The chains Lanepay pays out on (and takes pay-ins on, where a deposit factory is set), validated once at cold start. */
 export class ChainRegistry {

@@ -10,7 +10,13 @@ export type AccountId = string & { readonly __account: unique symbol };
 
 export const platformShardCount = 16;
 
-export type PlatformAccountName = 'clearing' | 'refunds' | 'fees' | 'sandbox' | `hotwallet:${string}` | `deposits:${string}` | `treasury:${string}` | `in_transit:${string}`;
+/**
+ * `funding:<chain>`: the counterpart of money that reaches the platform's own wallets from outside
+ * Lanepay (an operator's deposit into a treasury Safe, the local stack's mint). Booking it debits
+ * `treasury:<chain>` against this account, so the treasury's ledger balance follows its Safe and the
+ * ledger stays balanced; its (credit) balance is what the platform has put in (lib/treasury/funding).
+ */
+export type PlatformAccountName = 'clearing' | 'refunds' | 'fees' | 'sandbox' | `hotwallet:${string}` | `deposits:${string}` | `treasury:${string}` | `in_transit:${string}` | `funding:${string}`;
 
 export function merchantAccount(merchantId: string, asset: string): AccountId {
   return `merchant:${merchantId}:${asset}` as AccountId;

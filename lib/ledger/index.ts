@@ -1,7 +1,7 @@
 // Ledger: double-entry accounts and transfers (pending, post, void) in minor units, per asset.
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#ledger).
 export { merchantAccount, merchantAccountKey, newMerchantAccountItem, platformAccount } from './accounts.js';
-export type { AccountId } from './accounts.js';
+export type { AccountId, PlatformAccountName } from './accounts.js';
 export { platformAccountBalance } from './platform-balance.js';
 export { amountStringSchema } from './amount.js';
 export { ledgerDecimals, toChainUnits } from './assets.js';

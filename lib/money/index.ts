@@ -59,6 +59,8 @@ export { park, readPayout, submitPayouts } from './payouts/submit.js';
 export type { SubmitResult } from './payouts/submit.js';
 export { planSweep } from './sweeps/plan.js';
 export { checkSweep, readSweep, submitSweep } from './sweeps/submit.js';
+export { sweepFromItem, sweepsInFlightPartition } from './sweeps/items.js';
+export type { Sweep } from './sweeps/items.js';
 export * as chargesErrors from './charges/errors.js';
 export * as paymentsErrors from './payments/errors.js';
 export * as payoutsErrors from './payouts/errors.js';

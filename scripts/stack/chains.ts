@@ -61,23 +61,25 @@ export async function startChains(specs: ChainSpec[], opts: StartChainsOptions):
   return chains;
 }
 
-/** Sends ETH for gas and mints TestUSDC to `address`, and returns once both are mined. */
+/** Sends ETH for gas and mints TestUSDC to `address`, and returns once both are mined, with their transaction hashes. */
 export async function fundAddress(
   chain: Pick<RunningChain, 'rpcUrl' | 'usdcAddress'>,
   address: string,
   amounts: { gasWei: bigint; usdcMinor: bigint },
-): Promise<void> {
+): Promise<{ gasTx?: string; usdcTx?: string }> {
   const provider = localProvider(chain.rpcUrl);
   try {
     // The node's unlocked account lets the node assign nonces, so concurrent funding from
     // several test workers cannot collide the way locally counted wallet nonces would.
     const owner = new JsonRpcSigner(provider, DEPLOYER_ADDRESS);
     const usdc = new Contract(chain.usdcAddress, usdcAbi, owner);
-    const sent = await Promise.all([
+    const [gas, minted] = await Promise.all([
       amounts.gasWei > 0n ? owner.sendTransaction({ to: address, value: amounts.gasWei }) : undefined,
       amounts.usdcMinor > 0n ? usdc.getFunction('mint').send(address, amounts.usdcMinor) : undefined,
     ]);
-    await Promise.all(sent.map((tx) => tx && minedReceipt(provider, tx.hash)));
+    await Promise.all([gas, minted].map((tx) => tx && minedReceipt(provider, tx.hash)));
+    // The mint's hash: what `lanepay treasury fund` books when the address is a treasury Safe.
+    return { ...(gas ? { gasTx: gas.hash } : {}), ...(minted ? { usdcTx: (minted as { hash: string }).hash } : {}) };
   } finally {
     provider.destroy();
   }
@@ -202,7 +204,7 @@ async function rpcChainId(rpcUrl: string, waitMs: number): Promise<number | unde
 }
 
 /**
- * Deploys the chain's DepositFactory with the hot wallet as its destination, as an operator does
+ * Deploys the chain's DepositFactory with the hot wallet as its sweeper, as an operator does
  * once per real chain (docs/pay-ins.md); the stack puts its address in the chain registry.
  */
 export async function deployDepositFactory(chain: Pick<RunningChain, 'rpcUrl' | 'chainId'>, hotWallet: string): Promise<string> {

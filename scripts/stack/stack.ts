@@ -3,13 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
 import { KmsSigner } from '#lib/chains/kms-signer.js';
+import { bookTreasuryFunding } from '#lib/treasury/funding/book.js';
+import { FundingNotFinalError } from '#lib/treasury/funding/errors.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { startAttestationService } from './attestation.js';
 import { deployDepositFactory, fundAddress, startChains, type RunningChain } from './chains.js';
 import { restartElasticMq, startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
-import { localChainEntries, localConfirmations } from './registry.js';
+import { localChainEntries, localChainRegistry, localConfirmations } from './registry.js';
 import { installTools } from './install.js';
 import { buildFunctions, offlineLogFile, onFunctionsRebuilt, startOffline, watchFunctions, type OfflineOptions } from './offline.js';
 import { assertPortFree, tail, type Service } from './process.js';
@@ -147,6 +150,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const deployed = treasuries.chains.get(chain.name)!;
       return { ...chain, treasury: deployed.treasury, cctp: { ...deployed.cctp, attestationUrl } };
     });
+    await step('treasury funding booked', () => bookStackFunding(endpoints, provisioned.tableName, stackChains));
     const offlineOptions: OfflineOptions = {
       endpoints,
       ports: { http: ports.http, websocket: ports.websocket, lambda: ports.lambda },
@@ -405,6 +409,40 @@ function deathWatch() {
       listeners.delete(service.child);
     },
   };
+}
+
+/**
+ * Books each Safe's starting USDC (the mint deployTreasuries sent) in the ledger, so a fresh stack's
+ * `treasury:<chain>` matches its Safe, as an operator books a deposit with `lanepay treasury fund`.
+ * No merchant exists yet, so nothing is bound to the treasury: the bookings go to the platform
+ * accounts, which need no merchant, without an audit record (bookTreasuryFunding). The mint is
+ * final at once (one confirmation, mined before this runs); booking is idempotent per log anyway.
+ */
+async function bookStackFunding(endpoints: Endpoints, tableName: string, chains: StackChain[]): Promise<void> {
+  const dynamodb = new DynamoDBClient({ region, credentials: localCredentials, endpoint: endpoints.dynamodb, maxAttempts: 2 });
+  const kms = new KMSClient({ region, credentials: localCredentials, endpoint: endpoints.kms });
+  try {
+    const registry = localChainRegistry(chains);
+    const adapters = new Map(registry.chains.map((chain) => [chain.name, new EvmAdapter(chain, kms)]));
+    const deps = { dynamodb, tableName, chains: registry, adapter: (name: string) => adapters.get(name)!, now: () => new Date() };
+    for (const chain of chains) {
+      // Only the first chain's treasury starts funded (scripts/stack/treasury.ts).
+      if (!chain.treasury.fundingTx) continue;
+      // The mint is mined, but a block a second: wait for the confirmations the registry asks.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await bookTreasuryFunding(deps, { chain: chain.name, txHash: chain.treasury.fundingTx! });
+          break;
+        } catch (error) {
+          if (!(error instanceof FundingNotFinalError) || attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    }
+  } finally {
+    dynamodb.destroy();
+    kms.destroy();
+  }
 }
 
 /** The snapshot in data/ofac, so the stack screens names out of the box (compiled once, then cached). */

@@ -91,14 +91,14 @@ export async function deployTreasuries(options: { chains: TreasuryChainSpec[]; k
     Promise.all(chains.map(async (chain) => {
       const infrastructure = await deploySafeInfrastructure(chain);
       const safe = await createSafe(chain, infrastructure, owners.map((owner) => owner.address), threshold, 0n);
-      if (chain === chains[0]) await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor });
+      const funding = chain === chains[0] ? await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: treasuryFundingMinor }) : undefined;
       await fundAddress(chain, relayer.address, { gasWei: relayerGasWei, usdcMinor: 0n });
-      return { safe, multiSend: infrastructure.multiSendCallOnly };
+      return { safe, multiSend: infrastructure.multiSendCallOnly, ...(funding ? { fundingTx: funding.usdcTx! } : {}) };
     })),
   ]);
   return {
     chains: new Map(chains.map((chain, index) => [chain.name, {
-      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold, relayer },
+      treasury: { safe: safes[index]!.safe, multiSend: safes[index]!.multiSend, owners, threshold, relayer, ...(safes[index]!.fundingTx ? { fundingTx: safes[index]!.fundingTx } : {}) },
       cctp: { domain: cctp[index]!.domain, tokenMessenger: cctp[index]!.tokenMessenger, messageTransmitter: cctp[index]!.messageTransmitter },
     }])),
     attester,

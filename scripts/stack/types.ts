@@ -8,7 +8,7 @@ export interface StackChain {
   hotWallet: string;
   /** KMS alias of the hot-wallet key. */
   keyAlias: string;
-  /** DepositFactory deployed with the hot wallet as destination: the charges' deposit addresses derive from it. */
+  /** DepositFactory deployed with the hot wallet as its sweeper: the charges' deposit addresses derive from it. */
   depositFactory: string;
   /** The chain's treasury Safe: its owners are the treasury owner keys (infra/treasury.yml), `threshold` of them sign. */
   treasury: StackTreasury;
@@ -25,6 +25,8 @@ export interface StackTreasury {
   threshold: number;
   /** The relayer (TreasuryRelayerKey): sends the Safe's executions and the CCTP mints, funded with gas only. */
   relayer: { keyAlias: string; address: string };
+  /** The mint that gave the Safe its starting USDC (the first chain's only): booked in the ledger at start (`treasury:<chain>` ← `funding:<chain>`). */
+  fundingTx?: string;
 }
 
 export interface StackCctp {

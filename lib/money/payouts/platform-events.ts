@@ -7,7 +7,7 @@ import { newId } from '#platform';
 export const platformEventTypes = [
   'liquidity.low', 'liquidity.forecast_shortfall', 'reconcile.discrepancy', 'payout.stuck', 'deposit.set_aside',
   'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.executing', 'treasury.transfer.burned', 'treasury.transfer.minting',
-  'treasury.transfer.succeeded', 'treasury.transfer.failed',
+  'treasury.transfer.succeeded', 'treasury.transfer.failed', 'treasury.funding.booked',
   'treasury.proposal.approved_by', 'treasury.proposal.approved', 'treasury.proposal.rejected', 'treasury.proposal.expired',
   'treasury.attestation_overdue',
 ] as const;
@@ -41,7 +41,8 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * (the chain watcher could not book a transfer and went on without it, lib/money/charges/set-aside.ts);
  * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers); `treasury.proposal.*`,
  * its approval's votes and outcome (lib/treasury/proposals); `treasury.attestation_overdue`, a burn
- * whose CCTP attestation did not come in time.
+ * whose CCTP attestation did not come in time; `treasury.funding.booked`, money from outside booked
+ * into a treasury (lib/treasury/funding).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };

@@ -4,8 +4,9 @@ import { jsonAttribute, readItem } from '#platform';
 import type { PayoutAttempt } from '../payouts/items.js';
 
 /**
- * A sweep: one `factory.sweep(token, salts)` transaction moving the tokens of a batch of credited
- * deposits from their deposit addresses to the hot wallet. It takes its nonce from the same wallet
+ * A sweep: one `factory.sweep(token, salts, recipient)` transaction moving the tokens of a batch of
+ * credited deposits from their deposit addresses to the hot wallet, or to the treasury Safe on a
+ * chain whose registry says `sweepTo: treasury`. It takes its nonce from the same wallet
  * item as payouts (lib/money/payouts/submit.ts), so payouts and sweeps share one nonce sequence per wallet.
  */
 export type SweepStatus = 'requested' | 'pending' | 'succeeded' | 'failed';
@@ -23,6 +24,14 @@ export interface Sweep {
   wallet?: string;
   nonce?: number;
   attempts: PayoutAttempt[];
+  /**
+   * Where its tokens go, fixed when it is signed (the chain registry's `sweepTo`), so the posting
+   * on completion names the account the chain paid even if the setting changed meanwhile. Absent
+   * (requested, or signed before the setting existed): the hot wallet.
+   */
+  to?: 'hot_wallet' | 'treasury';
+  /** The address the factory was told to pay: the hot wallet or the treasury Safe. */
+  recipient?: string;
   /** Gas the mined transaction cost, booked on completion. */
   gasUsed?: bigint;
   gasCostWei?: bigint;
@@ -32,6 +41,12 @@ export interface Sweep {
 }
 
 export const sweepKey = (id: string) => ({ pk: { S: `SWEEP#${id}` }, sk: { S: 'SWEEP' } });
+
+/**
+ * The sparse gsi1 partition of a chain's sweeps in flight (requested or pending): the reconciler
+ * leaves the chain's treasury alone while one may have paid the chain but not the ledger yet.
+ */
+export const sweepsInFlightPartition = (chain: string) => `SWEEPS#${chain}#INFLIGHT`;
 
 /** Per chain, what sweeping has cost in gas (wei): the operator's view of pay-in overhead. */
 export const sweepGasKey = (chain: string) => ({ pk: { S: `SWEEPGAS#${chain}` }, sk: { S: 'TOTAL' } });
@@ -44,6 +59,8 @@ export function sweepItem(sweep: Sweep): Record<string, AttributeValue> {
     status: { S: sweep.status },
     chain: { S: sweep.chain },
     version: { N: String(sweep.version) },
+    // Every write is a whole Put: a final sweep drops out of the partition by leaving these out.
+    ...(sweep.status === 'requested' || sweep.status === 'pending' ? { gsi1pk: { S: sweepsInFlightPartition(sweep.chain) }, gsi1sk: { S: sweep.id } } : {}),
   };
 }
 

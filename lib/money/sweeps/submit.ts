@@ -1,7 +1,7 @@
 import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { Interface } from 'ethers';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { ChainUnavailableError, isTransportError } from '#chains';
+import { ChainUnavailableError, isTransportError, sweepDestination } from '#chains';
 import { platformAccount, transferItems } from '#ledger';
 import { conditionFailedAt } from '#platform';
 import { chargeSalt } from '../charges/addresses.js';
@@ -9,7 +9,7 @@ import type { PayoutDeps } from '../payouts/deps.js';
 import { feesToItem, nextNonceOf, nonceKey, walletKey } from '../payouts/items.js';
 import { sweepFromItem, sweepGasKey, sweepItem, sweepKey, type Sweep } from './items.js';
 
-const factoryAbi = new Interface(['function sweep(address token, bytes32[] salts)']);
+const factoryAbi = new Interface(['function sweep(address token, bytes32[] salts, address recipient)']);
 const maxNonceRaces = 5;
 
 export type SweepOutcome = 'submitted' | 'rebroadcast' | 'nothing_to_do' | 'confirming' | 'succeeded' | 'failed';
@@ -37,7 +37,10 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
   if (!chain?.depositFactory || !token || token.address === 'native') throw new Error(`chain ${sweep.chain} has no deposit factory or no ERC-20 ${sweep.asset}`);
   const adapter = deps.adapter(sweep.chain);
   const wallet = await adapter.hotWalletAddress();
-  const call = { to: chain.depositFactory, data: factoryAbi.encodeFunctionData('sweep', [token.address, sweep.chargeIds.map(chargeSalt)]) };
+  // The registry refuses sweepTo treasury without a treasury (lib/chains/registry.ts).
+  const to = sweepDestination(chain);
+  const recipient = to === 'treasury' ? chain.treasury!.safe : wallet;
+  const call = { to: chain.depositFactory, data: factoryAbi.encodeFunctionData('sweep', [token.address, sweep.chargeIds.map(chargeSalt), recipient]) };
   const gasLimit = await adapter.estimateCallGas(call);
   const fees = await adapter.quoteFees();
   for (let race = 0; race < maxNonceRaces; race += 1) {
@@ -45,7 +48,7 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
     const nonce = walletItem ? nextNonceOf(walletItem) : await adapter.pendingNonce();
     const signed = await adapter.signCall(call, nonce, fees, gasLimit);
     const next: Sweep = {
-      ...sweep, status: 'pending', wallet, nonce, version: sweep.version + 1,
+      ...sweep, status: 'pending', wallet, nonce, to, recipient, version: sweep.version + 1,
       attempts: [{ kind: 'payout', hash: signed.hash, raw: signed.raw, fees: feesToItem(signed.fees), atMs: deps.now().getTime() }],
     };
     try {
@@ -93,7 +96,8 @@ async function broadcast(deps: PayoutDeps, sweep: Sweep): Promise<void> {
 
 /**
  * One look at a pending sweep (chain-check): at the confirmation depth, the sweep succeeds and the
- * ledger moves the batch from the chain's deposits account to its hot-wallet account, the gas it
+ * ledger moves the batch from the chain's deposits account to the account of where it went (its
+ * hot wallet's, or its treasury's when the chain sweeps to its treasury), the gas it
  * cost recorded on the sweep and added to the chain's sweep-gas total, in one transaction.
  */
 export async function checkSweep(deps: PayoutDeps, sweepId: string): Promise<SweepOutcome> {
@@ -121,7 +125,7 @@ export async function checkSweep(deps: PayoutDeps, sweepId: string): Promise<Swe
   const nowIso = deps.now().toISOString();
   const transfers = receipt.succeeded
     ? transferItems(deps.tableName, [{
-      kind: 'posted', id: `trf_sweep_${sweep.id}`, debit: platformAccount(`hotwallet:${sweep.chain}`, sweep.asset),
+      kind: 'posted', id: `trf_sweep_${sweep.id}`, debit: platformAccount(sweep.to === 'treasury' ? `treasury:${sweep.chain}` : `hotwallet:${sweep.chain}`, sweep.asset),
       credit: platformAccount(`deposits:${sweep.chain}`, sweep.asset), amountMinor: sweep.amountMinor, asset: sweep.asset,
     }], nowIso)
     : [];

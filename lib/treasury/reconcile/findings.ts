@@ -30,6 +30,11 @@ export const discrepancyKinds = {
   destination_mismatch: 'mined destination differs from the payment',
   /** The payment failed (and the merchant was refunded) but its transfer was mined. */
   failed_but_paid: 'failed in the ledger, paid on chain',
+  /**
+   * A treasury Safe holds another balance than `treasury:<chain>` says, with nothing in flight:
+   * money paid in that was never booked (`lanepay treasury fund`), or a movement the ledger missed.
+   */
+  treasury_mismatch: "treasury Safe's balance differs from the ledger",
 } as const;
 
 export type RedriveKind = keyof typeof redriveKinds;
@@ -37,7 +42,7 @@ export type DiscrepancyKind = keyof typeof discrepancyKinds;
 
 export interface Finding<K extends string = RedriveKind | DiscrepancyKind> {
   kind: K;
-  /** The payment (pay_...) or event (evt_...) concerned. */
+  /** The payment (pay_...) or event (evt_...) concerned; for a treasury, `treasury:<chain>:` and the difference. */
   subject: string;
   chain?: string;
   detail: string;
@@ -46,7 +51,10 @@ export interface Finding<K extends string = RedriveKind | DiscrepancyKind> {
 export interface ReconcileReport {
   dryRun: boolean;
   olderThanSeconds: number;
-  checked: { processingPayments: number; unrelayedEvents: number; settledNonces: number };
+  /** `treasuries`: chains whose treasury Safe was compared with the ledger (skipped ones not counted). */
+  checked: { processingPayments: number; unrelayedEvents: number; settledNonces: number; treasuries: number };
+  /** Chains whose treasury was not compared this run, and why (money in flight): compared on a later run. */
+  skipped: { chain: string; reason: string }[];
   /** Re-driven (or, on a dry run, what would be). */
   redriven: Finding<RedriveKind>[];
   /** Needs a human; `newly` is false when the same discrepancy was raised by an earlier run. */

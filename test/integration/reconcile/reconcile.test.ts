@@ -203,7 +203,8 @@ describe('reconciler: settled payouts against the chain', () => {
     const retired = await world.adapters.get('local-a')!.hotWalletAddress();
     const newKey = await newHotWalletKey();
     const rotated = (ownAddresses: string[]) => {
-      const chains = new ChainRegistry(world.payouts.chains.chains.map((c) => (c.name === 'local-a' ? { ...c, hotWalletKeyId: newKey, ownAddresses } : c)));
+      // From the reconciler's chains: their treasuries are the world's own (reconcilerIn).
+      const chains = new ChainRegistry(deps.chains.chains.map((c) => (c.name === 'local-a' ? { ...c, hotWalletKeyId: newKey, ownAddresses } : c)));
       const adapters = new Map(chains.chains.map((c) => [c.name, new EvmAdapter(c, world.kms)]));
       return { ...deps, chains, adapter: (name: string) => adapters.get(name)! };
     };

@@ -1,6 +1,8 @@
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { Wallet } from 'ethers';
+import { ChainRegistry } from '#lib/chains/registry.js';
 import { paymentKey } from '#lib/money/payments/items.js';
 import { payoutKey } from '#lib/money/payouts/items.js';
 import type { ReconcileDeps } from '#lib/treasury/reconcile/index.js';
@@ -21,10 +23,17 @@ export async function relayQueues() {
   return { notifyQueueUrl: await create('notify'), chainSubmitQueueUrl: await create('submit', true), flowTotalsQueueUrl: await create('flows'), reportsQueueUrl: await create('reports') };
 }
 
-/** The reconciler's deps over an isolated world, with `now` movable to age what it finds. */
-export async function reconcilerIn(world: World) {
+/**
+ * The reconciler's deps over an isolated world, with `now` movable to age what it finds. The world's
+ * table has booked no treasury funding, so each chain's treasury is an empty address of its own
+ * (the stack's Safes hold what the stack's table booked), unless `treasuries` names them.
+ */
+export async function reconcilerIn(world: World, treasuries: Record<string, string> = {}) {
   let offsetMs = 0;
-  const deps: ReconcileDeps = { ...world.payouts, ...(await relayQueues()), now: () => new Date(Date.now() + offsetMs) };
+  const chains = new ChainRegistry(world.payouts.chains.chains.map((chain) => (chain.treasury
+    ? { ...chain, treasury: { ...chain.treasury, safe: treasuries[chain.name] ?? Wallet.createRandom().address } }
+    : chain)));
+  const deps: ReconcileDeps = { ...world.payouts, chains, ...(await relayQueues()), now: () => new Date(Date.now() + offsetMs) };
   return { deps, advance: (ms: number) => { offsetMs += ms; } };
 }
 

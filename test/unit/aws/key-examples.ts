@@ -22,6 +22,7 @@ import { signInCounterKey } from '#lib/merchants/sessions/rate-limit.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
+import { sweepKey, sweepsInFlightPartition } from '#lib/money/sweeps/items.js';
 import { reportKey } from '#lib/reports/items.js';
 import { chargeRefundsPartition, merchantRefundsPartition, refundIdKey, refundKey, refundTotalKey } from '#lib/money/refunds/items.js';
 import { connectionKey, findSubscribers } from '#lib/notify/realtime/connections.js';
@@ -89,6 +90,10 @@ export async function keyExamples(): Promise<string[]> {
     payoutKey('pay_1').pk.S,
     nonceKey('local-a', '0xabc', 0).pk.S,
     inFlightPartition('local-a'),
+    sweepKey('swp_1').pk.S,
+    sweepsInFlightPartition('local-a'),
+    transfersPartition,
+    accountItemKey(platformAccount('treasury:local-a', 'USDC'), 'tr_1').pk,
     forecastsPartition,
     redriveKey('pay_1').pk.S,
     raisedKey('amount_mismatch', 'pay_1').pk.S,

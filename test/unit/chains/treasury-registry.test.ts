@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { circleCctpDeployments } from '#lib/chains/cctp.js';
-import { chainSchema } from '#lib/chains/registry.js';
+import { chainSchema, sweepDestination } from '#lib/chains/registry.js';
 
 const entry = (chainId: number, extra: Record<string, unknown>) => ({
   name: 'some-chain', chainId, rpcUrls: ['https://rpc.example.com'], confirmations: 4560,
@@ -56,5 +56,17 @@ describe('chain registry: treasury', () => {
     expect(issues(entry(42161, { treasury: treasury(3, [owner(1), owner(2)]) }))).toEqual(['treasury.threshold: a threshold of 3 needs at least as many owners, not 2']);
     expect(issues(entry(42161, { treasury: treasury(2, [owner(1), { ...owner(2), keyId: owner(1).keyId }]) }))).toEqual([expect.stringMatching(/^treasury\.owners: each owner needs its own keyId/)]);
     expect(issues(entry(42161, { treasury: treasury(2, [owner(1), { ...owner(2), address: owner(1).address }]) }))).toEqual([expect.stringMatching(/^treasury\.owners: each owner needs its own address/)]);
+  });
+});
+
+describe('chain registry: where sweeps go', () => {
+  it('sweeps to the hot wallet unless told otherwise, and to the treasury when it names one', () => {
+    expect(sweepDestination(chainSchema.parse(entry(42161, {})))).toBe('hot_wallet');
+    expect(sweepDestination(chainSchema.parse(entry(42161, { sweepTo: 'treasury', treasury: treasury(2, [owner(1), owner(2)]) })))).toBe('treasury');
+  });
+
+  it('refuses sweeps to a treasury the chain does not have, and any other destination', () => {
+    expect(issues(entry(42161, { sweepTo: 'treasury' }))).toEqual([expect.stringMatching(/^sweepTo: some-chain sweeps to its treasury but names none/)]);
+    expect(issues(entry(42161, { sweepTo: 'merchant' }))).toEqual([expect.stringMatching(/^sweepTo: /)]);
   });
 });

@@ -1,0 +1,3 @@
+export { bookTreasuryFunding } from './book.js';
+export type { BookedFunding, FundingDeps, FundingResult } from './book.js';
+export { fundingKey, fundingTransferId } from './items.js';
