@@ -61,7 +61,10 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
       return client;
     },
     signal: (signal) => {
-      if (signal.kind === 'attestation_overdue') {
+      if (signal.kind === 'drive_failed') {
+        logger.error('treasury transfer not driven', { ...signal });
+        metrics.addMetric('TreasuryDriveFailed', MetricUnit.Count, 1);
+      } else if (signal.kind === 'attestation_overdue') {
         logger.error('CCTP attestation overdue', { ...signal });
         metrics.addMetric('AttestationOverdue', MetricUnit.Count, 1);
       } else {

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en, zhCN, type Messages } from '#api/pages/console/browser/messages.js';
 import { fill } from '#api/pages/console/browser/format.js';
-import { requestTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
+import { newTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
 import { treasuryStatusSchema } from '#lib/treasury/status/schema.js';
 import { forecastItem, type ForecastRecord } from '#lib/treasury/planning/forecast-items.js';
 import { safeTxHash, tokenTransfer } from '#lib/treasury/safe/safe-tx.js';
@@ -89,9 +89,10 @@ beforeAll(async () => {
     safeTx: { safe: ownSafe, chainId: a.chainId, to: tx.to, data: tx.data, operation: 0, nonce: '0', hash: safeTxHash(a.chainId, ownSafe, tx) },
     signatures: {}, createdAt: at, updatedAt: at,
   };
-  await proposeTransfer(deps, transfer);
   const request = { merchant: { id: merchant.merchant_id, approvals: policy }, transferId: transfer.id, safeTxHash: transfer.safeTx.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
-  approvalId = (await requestTreasuryTransferApproval(deps, request)).id;
+  const held = newTreasuryTransferApproval(request);
+  await proposeTransfer(deps, transfer, held);
+  approvalId = held.approval.id;
 }, 120_000);
 
 afterAll(async () => {

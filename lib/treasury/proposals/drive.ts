@@ -8,7 +8,8 @@ import { readOpenTransfers, readTransfer, recordAttestationOverdue, recordFailur
 export type TreasurySignal =
   | { kind: 'owner_signed'; transfer: string; owner: number }
   | { kind: 'transfer_outcome'; transfer: string; outcome: AdvanceOutcome }
-  | { kind: 'attestation_overdue'; transfer: string; waitedMs: number };
+  | { kind: 'attestation_overdue'; transfer: string; waitedMs: number }
+  | { kind: 'drive_failed'; transfer: string; error: string };
 
 export interface TreasuryWorkerDeps extends TransferExecutorDeps {
   /** The KMS client that signs as owner `index` (on AWS, with that owner's role assumed: only it may use the owner's key). */
@@ -17,7 +18,7 @@ export interface TreasuryWorkerDeps extends TransferExecutorDeps {
 }
 
 /** Where a drive left the transfer: a step that waits on people or on a chain, or its end. */
-export type DriveOutcome = AdvanceOutcome | 'awaiting_approval' | 'not_found';
+export type DriveOutcome = AdvanceOutcome | 'awaiting_approval' | 'not_found' | 'drive_failed';
 
 /**
  * Takes one treasury transfer as far as it can go now, from its records alone (so any event, the
@@ -102,7 +103,11 @@ export async function driveOpenTransfers(deps: TreasuryWorkerDeps, options: { li
   const outcomes: Record<string, DriveOutcome> = {};
   for (const transfer of await readOpenTransfers(deps, options.limit)) {
     if (Date.now() >= options.deadline) break;
-    outcomes[transfer.id] = await driveTransfer(deps, transfer.id, options.deadline);
+    // One transfer that cannot go on (its approval unreadable, a node down) does not hold up the others.
+    outcomes[transfer.id] = await driveTransfer(deps, transfer.id, options.deadline).catch((error: unknown) => {
+      deps.signal({ kind: 'drive_failed', transfer: transfer.id, error: error instanceof Error ? error.message : String(error) });
+      return 'drive_failed' as const;
+    });
   }
   return outcomes;
 }

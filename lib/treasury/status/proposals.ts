@@ -1,38 +1,18 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Approval } from '#merchants';
-import { transferFromItem, transfersPartition, type TreasuryTransfer } from '../transfers/items.js';
+import type { TreasuryTransfer } from '../transfers/items.js';
+import { readOpenTransfers } from '../transfers/steps.js';
 import type { TreasuryProposal } from './schema.js';
 
-/** Items read per page of the transfers partition, and pages read at most for one listing. */
-const pageItems = 100;
-const maxPages = 5;
+/** Open transfers read for one listing: at most one per Safe is proposed at a time, so a few per chain. */
+const openRead = 100;
 
 /**
- * Transfers not yet succeeded or failed, newest first, at most `limit` (and whether more are open).
- * The listing partition holds every transfer (gsi1 `TREASURY#TRANSFERS`, by id, so by time); the
- * finished ones are filtered out, and at most `maxPages` pages are read, so a long history costs a
- * bounded read: an open transfer older than 500 others is not shown (the schedule fails or finishes
- * transfers long before that).
+ * Transfers not yet succeeded or failed (the open-transfer index, lib/treasury/transfers/items.ts),
+ * newest first, at most `limit` (and whether more are open).
  */
 export async function openTransfers(deps: { dynamodb: DynamoDBClient; tableName: string }, limit: number): Promise<{ data: TreasuryTransfer[]; hasMore: boolean }> {
-  const open: TreasuryTransfer[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  for (let page = 0; page < maxPages && open.length <= limit; page++) {
-    const result = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      FilterExpression: 'NOT (#status IN (:succeeded, :failed))',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':p': { S: transfersPartition }, ':succeeded': { S: 'succeeded' }, ':failed': { S: 'failed' } },
-      ScanIndexForward: false,
-      Limit: pageItems,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }));
-    open.push(...(result.Items ?? []).map(transferFromItem));
-    start = result.LastEvaluatedKey;
-    if (!start) break;
-  }
+  const open = (await readOpenTransfers(deps, openRead)).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   return { data: open.slice(0, limit), hasMore: open.length > limit };
 }
 

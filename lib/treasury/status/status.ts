@@ -32,7 +32,7 @@ export async function readTreasuryStatus(deps: TreasuryStatusDeps): Promise<Trea
     openTransfers(deps, deps.proposalLimit ?? 20),
   ]);
   const approvals = deps.platformMerchantId
-    ? await treasuryTransferApprovals(deps, deps.platformMerchantId, transfers.data.map((transfer) => transfer.id))
+    ? await treasuryTransferApprovals(deps, deps.platformMerchantId, transfers.data.flatMap((transfer) => (transfer.approvalId ? [{ transferId: transfer.id, approvalId: transfer.approvalId }] : [])))
     : new Map();
   return {
     object: 'treasury',

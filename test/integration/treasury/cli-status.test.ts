@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { getAddress } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
+import { newTreasuryTransferApproval } from '#lib/merchants/approvals/request.js';
 import { treasuryOwnerBinding } from '#lib/merchants/members/treasury-owners.js';
 import { safeTxHash, tokenTransfer } from '#lib/treasury/safe/safe-tx.js';
 import type { OwnerSignature, TreasuryTransfer } from '#lib/treasury/transfers/items.js';
@@ -94,10 +94,11 @@ describe('lanepay treasury status', () => {
 
   it('lists an open proposal newest first with its approval, counts each owner signature, and drops it once it failed', async () => {
     const transfer = proposal(250_000_000n);
-    await proposeTransfer(deps, transfer);
-    opened.push(transfer);
     const request = { merchant: { id: deps.platformMerchantId, approvals: { treasury: { approvals: 2 }, admin_changes: { approvals: 0 }, expires_after_seconds: 3600 } }, transferId: transfer.id, safeTxHash: transfer.safeTx.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
-    const approval = await requestTreasuryTransferApproval(deps, request);
+    const held = newTreasuryTransferApproval(request);
+    await proposeTransfer(deps, transfer, held);
+    opened.push(transfer);
+    const approval = held.approval;
 
     const shown = cliOutput(await lanepay('treasury', 'status', '--json', '--merchant', deps.platformMerchantId)).proposals;
     expect(shown.data[0]).toEqual({
