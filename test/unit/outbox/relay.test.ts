@@ -40,6 +40,22 @@ function relayDeps(refuse: (queueUrl: string, body: string) => boolean = () => f
 }
 
 describe('outbox relay of a stream batch', () => {
+  it('sends the treasury function its work (a transfer step, an owner\'s approval) beside the alerts topic, and other platform events to the alerts topic only', async () => {
+    const { deps } = relayDeps();
+    const sent: string[] = [];
+    const platform = (n: number, type: string) => ({
+      entity: 'platform-event',
+      body: { id: `evt_01m8c0esfj0000000000000t${String(n).padStart(2, '0')}`, object: 'event', type, created_at: '2026-12-07T01:00:00.000Z', data: { object: { transfer: 'tt_0123456789abcdef' } } },
+    }) as unknown as OutboxItem;
+    const send = deps.sqs.send;
+    deps.sqs = { send: async (command: any) => { if (command.constructor.name === 'SendMessageCommand') sent.push(`${command.input.QueueUrl} ${JSON.parse(command.input.MessageBody).type}`); return send(command); } } as any;
+
+    const results = await relayOutboxItems(deps, [platform(1, 'treasury.proposal.approved_by'), platform(2, 'treasury.transfer.burned'), platform(3, 'treasury.transfer.succeeded'), platform(4, 'liquidity.low')]);
+
+    expect(results.map((r) => ('targets' in r ? r.targets : r))).toEqual([['alerts', 'treasury'], ['alerts', 'treasury'], ['alerts'], ['alerts']]);
+    expect(sent).toEqual(['http://sqs/treasury treasury.proposal.approved_by', 'http://sqs/treasury treasury.transfer.burned']);
+  });
+
   it('sends every event to notify ten a call, and captured payments to chain-submit three a message, per chain, in order', async () => {
     const { deps, batches, marked } = relayDeps();
     const events = [
