@@ -1,7 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { JsonRpcProvider } from 'ethers';
+import { getAddress, JsonRpcProvider } from 'ethers';
 import { KmsSigner, type Chain } from '#chains';
 import { treasuryMerchant } from '#merchants';
 import { dynamodbClient, kmsClient, loadConfig, logger, metrics, treasuryConfigSchema } from '#platform';
@@ -35,6 +35,11 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
     treasuryChains.set(chain.name, await treasuryChainOf(chain, await adapter(chain.name).hotWalletAddress()));
   }
   const providers = new Map(chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
+  for (const chain of chains.chains.filter((candidate) => candidate.treasury)) {
+    // A burn names this address the only relayer of its mint: a key that derives another could never mint.
+    const relayer = await new KmsSigner(kms, chain.treasury!.relayerKeyId).getAddress();
+    if (getAddress(relayer) !== getAddress(chain.treasury!.relayerAddress)) throw new Error(`${chain.name}'s relayer key derives ${relayer}, not the registry's relayerAddress ${chain.treasury!.relayerAddress}`);
+  }
   const roleArns = config.TREASURY_OWNER_ROLE_ARNS.split(',').filter(Boolean);
   const ownerClients = new Map<number, KMSClient>();
   const known = <T>(map: Map<string, T>, name: string): T => {
@@ -80,7 +85,7 @@ export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain 
   const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
   if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
   return {
-    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend,
+    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
     owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
     ...(chain.cctp ? { cctp: chain.cctp } : {}),
   };

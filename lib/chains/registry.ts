@@ -58,6 +58,12 @@ const treasurySchema = z.object({
    * the Safe's execTransaction and CCTP's receiveMessage and pays their gas. It holds no treasury funds.
    */
   relayerKeyId: z.string().min(1),
+  /**
+   * The relayer key's address: a cross-chain burn names it the only caller that may relay the message
+   * on the destination (CCTP's destinationCaller), so no one else can receive it first. The treasury
+   * function checks at start that its key derives this address.
+   */
+  relayerAddress: evmAddressSchema,
   /** The forecast job's limits for rebalancing this chain (lib/treasury/rebalance); without them it is never rebalanced. */
   rebalance: z.object({
     hotWalletFloorMinor: minorUnitsSchema,

@@ -43,6 +43,7 @@ export function localChainEntries(chains: StackChain[]): Chain[] {
         multiSend: chain.treasury.multiSend,
         threshold: chain.treasury.threshold,
         relayerKeyId: chain.treasury.relayer.keyAlias,
+        relayerAddress: chain.treasury.relayer.address,
         owners: chain.treasury.owners.map((owner) => ({ keyId: owner.keyAlias, address: owner.address })),
         rebalance: localRebalancePolicy,
       },

@@ -29,6 +29,7 @@ import { stack } from '../support/stack.js';
 
 let safe: string;
 let relayerKey: string;
+let relayerAddress: string;
 const recipient = Wallet.createRandom().address;
 const attacker = Wallet.createRandom().address;
 let tableName: string;
@@ -40,7 +41,7 @@ const memberDeps = (): MemberDeps => ({ ...merchantDeps(), tableName, dataKeyId:
 function treasuryChain(): TreasuryChain {
   const chain = chainByName('local-a');
   return {
-    name: 'local-a', chainId: chain.chainId, usdc: chain.usdcAddress, hotWallet: recipient, safe, threshold: chain.treasury.threshold,
+    name: 'local-a', chainId: chain.chainId, usdc: chain.usdcAddress, hotWallet: recipient, safe, threshold: chain.treasury.threshold, relayer: relayerAddress,
     owners: chain.treasury.owners.map((owner) => ({ index: owner.index, keyId: owner.keyAlias, address: owner.address })),
   };
 }
@@ -88,7 +89,8 @@ beforeAll(async () => {
   safe = await createSafe(chain, infrastructure, chain.treasury.owners.map((owner) => owner.address), chain.treasury.threshold, BigInt(`0x${randomBytes(8).toString('hex')}`));
   await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: 100_000_000n });
   relayerKey = await newHotWalletKey();
-  await fundAddress(chain, await new KmsSigner(clients().kms, relayerKey).getAddress(), { gasWei: 10n ** 19n, usdcMinor: 0n });
+  relayerAddress = await new KmsSigner(clients().kms, relayerKey).getAddress();
+  await fundAddress(chain, relayerAddress, { gasWei: 10n ** 19n, usdcMinor: 0n });
 }, 120_000);
 
 beforeEach(async () => {

@@ -101,7 +101,7 @@ beforeAll(async () => {
     hotWalletKeyId: hotWalletKeys[chain.name as 'local-a' | 'local-b'],
     ownAddresses: [hotWallets[chain.name as 'local-a' | 'local-b']],
     treasury: {
-      ...chain.treasury!, safe: deployed[chain.name as 'local-a' | 'local-b'].safe, multiSend: deployed[chain.name as 'local-a' | 'local-b'].multiSend, relayerKeyId: relayerKey,
+      ...chain.treasury!, safe: deployed[chain.name as 'local-a' | 'local-b'].safe, multiSend: deployed[chain.name as 'local-a' | 'local-b'].multiSend, relayerKeyId: relayerKey, relayerAddress: relayer,
       rebalance: {
         hotWalletFloorMinor: String(1_000n * USDC), hotWalletCeilingMinor: String(50_000_000n * USDC), treasuryFloorMinor: String(50_000n * USDC),
         maxPerProposalMinor: String(900_000n * USDC), minimumMoveMinor: String(1_000n * USDC), leadHours: { sameChain: 1, crossChain: 1 },

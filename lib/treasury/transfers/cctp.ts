@@ -21,14 +21,17 @@ const transmitter = new Interface(messageTransmitterAbi);
 /** A standard (finalized) transfer: Circle charges no fee for it, so the maximum fee is 0. */
 export const finalizedThreshold = 2000;
 
-/** The Safe's two calls of a burn: approve exactly the amount to the messenger, then burn it towards `mintRecipient` on the destination domain. */
-export function burnCalls(input: { usdc: string; tokenMessenger: string; amountMinor: bigint; destinationDomain: number; mintRecipient: string }): { to: string; data: string }[] {
+/**
+ * The Safe's two calls of a burn: approve exactly the amount to the messenger, then burn it towards
+ * `mintRecipient` on the destination domain, relayed there by `destinationCaller` only.
+ */
+export function burnCalls(input: { usdc: string; tokenMessenger: string; amountMinor: bigint; destinationDomain: number; mintRecipient: string; destinationCaller: string }): { to: string; data: string }[] {
   return [
     { to: getAddress(input.usdc), data: erc20.encodeFunctionData('approve', [getAddress(input.tokenMessenger), input.amountMinor]) },
     {
       to: getAddress(input.tokenMessenger),
       data: tokenMessenger.encodeFunctionData('depositForBurn', [
-        input.amountMinor, input.destinationDomain, zeroPadValue(getAddress(input.mintRecipient), 32), getAddress(input.usdc), zeroPadValue('0x', 32), 0n, finalizedThreshold,
+        input.amountMinor, input.destinationDomain, zeroPadValue(getAddress(input.mintRecipient), 32), getAddress(input.usdc), zeroPadValue(getAddress(input.destinationCaller), 32), 0n, finalizedThreshold,
       ]),
     },
   ];

@@ -16,6 +16,8 @@ export interface TreasuryChain {
   safe: string;
   threshold: number;
   owners: { index: number; keyId: string; address: string }[];
+  /** The relayer's address: the only caller a burn towards this chain lets relay its message. */
+  relayer: string;
   /** Safe's MultiSendCallOnly on the chain: the approve and the burn in one Safe transaction. */
   multiSend?: string | undefined;
   cctp?: { domain: number; tokenMessenger: string; messageTransmitter: string; attestationApi: string };
@@ -47,7 +49,7 @@ export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chai
     if (!source.multiSend) throw new Error(`${source.name}'s treasury names no MultiSendCallOnly: it cannot burn`);
     tx = batchedCalls(source.multiSend, burnCalls({
       usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: input.amountMinor,
-      destinationDomain: destination.cctp.domain, mintRecipient: destination.hotWallet,
+      destinationDomain: destination.cctp.domain, mintRecipient: destination.hotWallet, destinationCaller: destination.relayer,
     }), input.safeNonce);
   }
   return { safe: getAddress(source.safe), chainId: source.chainId, to: tx.to, data: tx.data, operation: tx.operation, nonce: tx.nonce.toString(), hash: safeTxHash(source.chainId, source.safe, tx) };
@@ -161,7 +163,7 @@ async function settleMint(deps: TransferExecutorDeps, transfer: TreasuryTransfer
     return 'minting';
   }
   if (receipt.status !== 1) {
-    // Only our sender may relay the message (the burn names it the destination caller), so a used
+    // Only our relayer may relay the message (the burn names it the destination caller), so a used
     // nonce is our own mint; anything else is a fault an operator must see, and the burn stays in transit.
     const message = Transaction.from(transfer.mintRawTx!).data;
     const used = await new Contract(destination.cctp!.messageTransmitter, messageTransmitterAbi, provider).getFunction('usedNonces')(messageNonce(decodedMessage(message)));

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KmsSigner } from '#chains';
 import { execTransactionArgs, packSignatures, safeAbi } from '#lib/treasury/safe/safe-tx.js';
+import { lookupAttestation, messageTransmitterAbi } from '#lib/treasury/transfers/cctp.js';
 import { advanceTransfer, signAsOwner, transferTransaction, type AdvanceOutcome, type TransferExecutorDeps, type TreasuryChain } from '#lib/treasury/transfers/executor.js';
 import { proposeTransfer, readTransfer } from '#lib/treasury/transfers/steps.js';
 import type { TreasuryTransfer } from '#lib/treasury/transfers/items.js';
@@ -20,12 +21,13 @@ import { waitFor } from '../../support/wait.js';
 let platformMerchantId: string;
 let ownSafe: { safe: string; multiSend: string };
 let senderKeys: Record<string, string>;
+const senderAddresses: Record<string, string> = {};
 const recipients = { 'local-a': Wallet.createRandom().address, 'local-b': Wallet.createRandom().address };
 
 function treasuryChain(name: 'local-a' | 'local-b'): TreasuryChain {
   const chain = chainByName(name);
   return {
-    name, chainId: chain.chainId, usdc: chain.usdcAddress, hotWallet: recipients[name],
+    name, chainId: chain.chainId, usdc: chain.usdcAddress, hotWallet: recipients[name], relayer: senderAddresses[name]!,
     safe: name === 'local-a' ? ownSafe.safe : chain.treasury.safe, multiSend: name === 'local-a' ? ownSafe.multiSend : chain.treasury.multiSend, threshold: chain.treasury.threshold,
     owners: chain.treasury.owners.map((owner) => ({ index: owner.index, keyId: owner.keyAlias, address: owner.address })),
     cctp: { domain: chain.cctp.domain, tokenMessenger: chain.cctp.tokenMessenger, messageTransmitter: chain.cctp.messageTransmitter, attestationApi: chain.cctp.attestationUrl },
@@ -76,7 +78,8 @@ beforeAll(async () => {
   senderKeys = {};
   for (const name of ['local-a', 'local-b'] as const) {
     senderKeys[name] = await newHotWalletKey();
-    await fundAddress(chainByName(name), await new KmsSigner(clients().kms, senderKeys[name]!).getAddress(), { gasWei: 10n ** 19n, usdcMinor: 0n });
+    senderAddresses[name] = await new KmsSigner(clients().kms, senderKeys[name]!).getAddress();
+    await fundAddress(chainByName(name), senderAddresses[name]!, { gasWei: 10n ** 19n, usdcMinor: 0n });
   }
 }, 120_000);
 
@@ -118,6 +121,13 @@ describe('the treasury transfer executor on the local chains', () => {
     const burned = await readTransfer(executorDeps(), transfer.id);
     expect(burned.status).toBe('burned');
     expect(burned.mintTxHash).toBeUndefined();
+    // A stranger holding the attestation cannot relay the message: the burn named our relayer the only destination caller.
+    const attested = await waitFor('the attestation', async () => {
+      const found = await lookupAttestation(fetch, treasuryChain('local-a').cctp!.attestationApi, treasuryChain('local-a').cctp!.domain, burned.execTxHash!);
+      return found.status === 'complete' ? found : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const stranger = new Contract(treasuryChain('local-b').cctp!.messageTransmitter, messageTransmitterAbi, new JsonRpcSigner(localProvider(chainByName('local-b').rpcUrl, chainByName('local-b').chainId), DEPLOYER_ADDRESS));
+    await expect(stranger.getFunction('receiveMessage').estimateGas(attested.message, attested.attestation)).rejects.toThrow(/Invalid caller for message/);
     // The next workers go on from the recorded message.
     await advanceUntil(transfer.id, 'succeeded');
     const done = await readTransfer(executorDeps(), transfer.id);

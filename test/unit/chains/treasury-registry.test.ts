@@ -14,7 +14,7 @@ const circleOnArbitrum = {
   attestationApi: 'https://iris-api.circle.com',
 };
 const owner = (n: number) => ({ keyId: `alias/lanepay-prod-treasury-owner-${n}`, address: `0x${String(n).repeat(40)}` });
-const treasury = (threshold: number, owners: { keyId: string; address: string }[]) => ({ safe: '0x' + 'a'.repeat(40), threshold, owners, relayerKeyId: 'alias/treasury-relayer' });
+const treasury = (threshold: number, owners: { keyId: string; address: string }[]) => ({ safe: '0x' + 'a'.repeat(40), threshold, owners, relayerKeyId: 'alias/treasury-relayer', relayerAddress: '0x' + 'b'.repeat(40) });
 const issues = (value: unknown) => {
   const parsed = chainSchema.safeParse(value);
   return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
