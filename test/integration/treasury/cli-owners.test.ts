@@ -3,7 +3,7 @@ import { cliAgainstTestStack } from '../../support/cli.js';
 import { cliOutput } from '../../support/members.js';
 
 // Owner keys are stage-wide: this is the one test binding them on the shared test stack (the
-// treasury's end-to-end test will take them over from here).
+// treasury's end-to-end test, test/e2e/treasury.test.ts, binds its owners in a table of its own).
 let cli: ReturnType<typeof cliAgainstTestStack>;
 const lanepay = (...args: string[]) => cli.run(args);
 
