@@ -2,9 +2,12 @@ import { paginateQuery } from '@aws-sdk/client-dynamodb';
 import { sweepDestination, type Chain } from '#chains';
 import { ledgerDecimals, platformAccountBalance } from '#ledger';
 import { sweepFromItem, sweepsInFlightPartition } from '#money';
-import { transferFromItem, transfersPartition } from '../transfers/items.js';
+import { readOpenTransfers } from '../transfers/steps.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
+
+/** Open transfers read per check: one proposal per Safe is open at a time, so a few per chain. */
+const openTransfersRead = 100;
 
 /** What one chain's treasury comparison came to. */
 export type TreasuryVerdict =
@@ -65,17 +68,13 @@ const signed = (value: bigint) => (value > 0n ? `+${value}` : String(value));
 
 /** Why the chain's treasury cannot be compared now, or undefined when nothing moves into or out of it. */
 async function inFlight(deps: ReconcileDeps, chain: Chain): Promise<string | undefined> {
-  for await (const page of paginateQuery({ client: deps.dynamodb }, {
-    TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: transfersPartition } },
-  })) {
-    for (const item of page.Items ?? []) {
-      const transfer = transferFromItem(item);
-      if (transfer.status === 'executing' && (transfer.from.chain === chain.name || (transfer.to.chain === chain.name && transfer.to.account === 'treasury'))) {
-        return `treasury transfer ${transfer.id} is executing: its Safe transaction may have mined before the ledger records it`;
-      }
-      if (transfer.status === 'minting' && transfer.to.chain === chain.name && transfer.to.account === 'treasury') {
-        return `treasury transfer ${transfer.id} is minting into this treasury: the mint may have mined before the ledger records it`;
-      }
+  // The open transfers only (their index, read consistently item by item): a bounded read, however many transfers were ever made.
+  for (const transfer of await readOpenTransfers(deps, openTransfersRead)) {
+    if (transfer.status === 'executing' && (transfer.from.chain === chain.name || (transfer.to.chain === chain.name && transfer.to.account === 'treasury'))) {
+      return `treasury transfer ${transfer.id} is executing: its Safe transaction may have mined before the ledger records it`;
+    }
+    if (transfer.status === 'minting' && transfer.to.chain === chain.name && transfer.to.account === 'treasury') {
+      return `treasury transfer ${transfer.id} is minting into this treasury: the mint may have mined before the ledger records it`;
     }
   }
   for await (const page of paginateQuery({ client: deps.dynamodb }, {
