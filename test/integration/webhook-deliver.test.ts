@@ -133,8 +133,9 @@ describe('webhook delivery (lib, in-process)', () => {
     const eventId = await quietEvent(merchant.merchant_id);
     const message = firstMessage(endpoint.id, eventId, merchant.merchant_id);
     // Attempt 1 was claimed by an invocation that was killed before it sent anything: the record holds
-    // its lease (60 s; 2 s left here), and the queue hands the message out again after its visibility (40 s).
-    const leaseUntilMs = Date.now() + 2_000;
+    // its lease (60 s; 8 s left here, so a loaded machine still reaches the check inside it), and the
+    // queue hands the message out again after its visibility (40 s).
+    const leaseUntilMs = Date.now() + 8_000;
     await clients().dynamodb.send(new PutItemCommand({
       TableName: deps.tableName,
       Item: { ...deliveryKey(endpoint.id, eventId, 'first'), attempt: { N: '1' }, leaseUntilMs: { N: String(leaseUntilMs) } },
@@ -146,12 +147,46 @@ describe('webhook delivery (lib, in-process)', () => {
     const Messages = await waitFor('the deferred message', async () => {
       const received = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: deps.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       return received.Messages?.length ? received.Messages : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 0 });
+    }, { timeoutMs: 60_000, intervalMs: 0 });
     expect(Messages).toHaveLength(1);
     const deferred = deliveryMessageSchema.parse(JSON.parse(Messages[0]!.Body!));
     expect(deferred).toMatchObject({ attempt: 1, notBeforeMs: leaseUntilMs + 1000 });
     expect(await deliverWebhook(deps, deferred)).toBe('delivered');
     expect(await deliverWebhook(deps, deferred)).toBe('skipped_duplicate');
+    expect(hooks.received).toHaveLength(1);
+  });
+
+  it('does not drop a message whose claim met a lease that ran out just after: it comes back at once and delivers, once', async () => {
+    const hooks = await startReceiver();
+    receivers.push(hooks);
+    // A clock the test moves: the lease is live when the claim is tried, and over when the record is read again.
+    let clockMs = Date.now();
+    const { dynamodb } = clients();
+    const sliding = Object.create(dynamodb) as typeof dynamodb;
+    sliding.send = (async (command: { input: { ConditionExpression?: string } }) => {
+      try {
+        return await dynamodb.send(command as never);
+      } finally {
+        if (command.input.ConditionExpression?.includes('leaseUntilMs < :now')) clockMs += 10_000;
+      }
+    }) as typeof dynamodb.send;
+    const { deps } = await scratchDeps({ dynamodb: sliding, now: () => new Date(clockMs) });
+    const merchant = await fundedMerchant(0n);
+    const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/slow'));
+    const eventId = await quietEvent(merchant.merchant_id);
+    const message = firstMessage(endpoint.id, eventId, merchant.merchant_id);
+    await clients().dynamodb.send(new PutItemCommand({
+      TableName: deps.tableName,
+      Item: { ...deliveryKey(endpoint.id, eventId, 'first'), attempt: { N: '1' }, leaseUntilMs: { N: String(clockMs + 5_000) } },
+    }));
+
+    expect(await deliverWebhook(deps, message)).toBe('deferred');
+    const Messages = await waitFor('the message back', async () => {
+      const received = await deps.sqs.send(new ReceiveMessageCommand({ QueueUrl: deps.deliveryQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      return received.Messages?.length ? received.Messages : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 0 });
+    expect(Messages).toHaveLength(1);
+    expect(await deliverWebhook(deps, deliveryMessageSchema.parse(JSON.parse(Messages[0]!.Body!)))).toBe('delivered');
     expect(hooks.received).toHaveLength(1);
   });
 

@@ -141,8 +141,9 @@ async function deferUntilLeaseEnds(deps: WebhookDeps, message: DeliveryMessage):
     TableName: deps.tableName, Key: deliveryKey(message.endpointId, message.eventId, message.run), ConsistentRead: true,
   }));
   if (!record || record.deliveredAt || record.finishedAt || Number(record.attempt?.N) !== message.attempt) return false;
-  const leaseUntilMs = Number(record.leaseUntilMs?.N);
-  if (!(leaseUntilMs > deps.now().getTime())) return false;
+  // A lease that ran out since the claim was refused (a slow moment between the two reads) is no
+  // duplicate either: the message comes back at once and takes the attempt.
+  const leaseUntilMs = Math.max(Number(record.leaseUntilMs?.N) || 0, deps.now().getTime());
   await enqueue(deps, { ...message, notBeforeMs: leaseUntilMs + 1000 });
   return true;
 }
