@@ -1,4 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { planLiquidity } from '#lib/treasury/forecast/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forecastItem, type ForecastRecord } from '#lib/treasury/planning/forecast-items.js';
 import { api } from '../support/api.js';
@@ -170,6 +171,10 @@ describe('GET /v1/liquidity', () => {
     const chain = stack().chains[0]!.name;
     const platform = cliOutput(await lanepay('merchant', 'create', '--name', 'Platform ops', '--platform'));
     const firstStepAt = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+    // Sample paths as the job stores them, and the plan made from them as the job makes it: `forecast
+    // scenario` (forecast-job.test.ts) may read this seed, and prices its baseline from the plan.
+    const seedPaths = Array.from({ length: 100 }, (_, path) => Float64Array.from({ length: 6 }, (_, hour) => 100_000 + path * 1_000 + hour));
+    const seedPlan = planLiquidity({ paths: seedPaths, leadTimeHours: 6, availableMinor: 100n, quantile: 0.95 });
     const record = (generatedAt: string): ForecastRecord => ({
       chain, asset: 'USDC', generatedAt, status: 'ok', historyHours: 96, firstStepAt,
       mean: Array.from({ length: 48 }, (_, i) => 1_000_000 + i),
@@ -180,17 +185,14 @@ describe('GET /v1/liquidity', () => {
       strategy: 'test',
       plan: {
         wallet: '0x0000000000000000000000000000000000000001', leadTimeHours: 6, quantile: 0.95, balanceMinor: '100', inFlightMinor: '0', inFlightCount: 0,
-        availableMinor: '100', requiredMinor: '7000000', topUpMinor: '6999900', expectedOutflowMinor: '6000000', dryProbability: 0.99, shortfallProbability: 0.05, shortfall: true, pathCount: 100,
+        availableMinor: '100', requiredMinor: seedPlan.requiredMinor.toString(), topUpMinor: seedPlan.topUpMinor.toString(), expectedOutflowMinor: seedPlan.expectedOutflowMinor.toString(),
+        dryProbability: seedPlan.dryProbability, shortfallProbability: 0.05, shortfall: true, pathCount: 100,
       },
     });
-    // The scheduled forecast job writes this chain's forecast too: a run that starts after the seed
-    // and finishes before the read replaces it with a newer one. Seeding again wins the next time.
-    const seedPaths = Array.from({ length: 100 }, (_, path) => Float64Array.from({ length: 6 }, (_, hour) => 100_000 + path * 1_000 + hour));
     let generatedAt = '';
     let liquidity: Awaited<ReturnType<typeof api>> | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       generatedAt = new Date().toISOString();
-      // With sample paths, as the job stores them: `forecast scenario` (forecast-job.test.ts) may read this seed.
       await dynamodb.send(new PutItemCommand({ TableName: stack().tableName, Item: forecastItem(record(generatedAt), seedPaths) }));
       liquidity = await api('GET', '/v1/liquidity', { key: platform.api_key });
       expect(liquidity.status, JSON.stringify(liquidity.body)).toBe(200);
@@ -207,8 +209,8 @@ describe('GET /v1/liquidity', () => {
     expect(seeded.forecast.points).toHaveLength(48);
     expect(seeded.forecast.points[0]).toEqual({ at: firstStepAt, p50: '1000000', p80_low: '500000', p80_high: '1500001', p95_low: '0', p95_high: '2000000' });
     expect(seeded.forecast.points[47].at).toBe(new Date(Date.parse(firstStepAt) + 47 * 3_600_000).toISOString());
-    expect(seeded.plan).toMatchObject({ top_up: '6999900', required: '7000000', dry_probability: 0.99, lead_time_hours: 6 });
-    expect(seeded.shortfall).toEqual({ top_up: '6999900', dry_probability: 0.99, lead_time_hours: 6 });
+    expect(seeded.plan).toMatchObject({ top_up: seedPlan.topUpMinor.toString(), required: seedPlan.requiredMinor.toString(), dry_probability: seedPlan.dryProbability, lead_time_hours: 6 });
+    expect(seeded.shortfall).toEqual({ top_up: seedPlan.topUpMinor.toString(), dry_probability: seedPlan.dryProbability, lead_time_hours: 6 });
   });
 });
 
