@@ -1,3 +1,4 @@
+import { JsonRpcProvider } from 'ethers';
 import { ChainRegistry, EvmAdapter, FailoverRpc, type FailoverOptions } from '#chains';
 import { kmsClient } from '#platform';
 import { rpcOptions as withCircuitMetric } from './rpc-circuits.js';
@@ -16,5 +17,18 @@ export function chainAdapters(registryJson: string, rpcOptions: FailoverOptions 
       if (!adapter) throw new Error(`no adapter for chain ${name}`);
       return adapter;
     },
+  };
+}
+
+/**
+ * One ethers provider per chain, on its first RPC URL, for what must send or wait on a transaction
+ * itself (the treasury's Safe executions and mints, its Safe nonce reads) rather than through an adapter.
+ */
+export function chainProviders(chains: ChainRegistry): (name: string) => JsonRpcProvider {
+  const providers = new Map(chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
+  return (name) => {
+    const provider = providers.get(name);
+    if (!provider) throw new Error(`no provider for chain ${name}`);
+    return provider;
   };
 }

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamodbClient, forecastBatchConfigSchema, loadConfig, logger, metrics } from '#platform';
-import { JsonRpcProvider } from 'ethers';
-import { defaultForecastJobSettings, type ForecastJobDeps, type RebalanceRunDeps, type TreasuryChain } from '#treasury';
-import { chainAdapters } from './chain-adapters.js';
-import { treasuryChainOf } from './treasury-deps.js';
+import { defaultForecastJobSettings, treasuryChainOf, type ForecastJobDeps, type RebalanceRunDeps, type TreasuryChain } from '#treasury';
+import { chainAdapters, chainProviders } from './chain-adapters.js';
 
 let deps: ForecastJobDeps | undefined;
+/** The same adapters, whole: the rebalancing reads treasury balances through them too. */
+let adapters: ReturnType<typeof chainAdapters>['adapter'] | undefined;
 
 /**
  * The forecast job's dependencies, once per container. Metrics carry the service dimension only,
@@ -16,6 +16,7 @@ export function forecastDeps(): ForecastJobDeps {
   if (deps) return deps;
   const config = loadConfig(forecastBatchConfigSchema);
   const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
+  adapters = adapter;
   deps = {
     dynamodb: dynamodbClient(),
     tableName: config.TABLE_NAME,
@@ -48,7 +49,8 @@ let rebalance: RebalanceRunDeps | undefined;
 
 /**
  * What the job needs to propose rebalancing after a run: each chain with a treasury as the executor
- * sees it (its hot wallet read once from KMS) and a provider to read the treasury's balance.
+ * sees it (its hot wallet read once from KMS), the adapters to read its Safe's balance, and a
+ * provider to read the Safe's nonce.
  */
 export async function rebalanceDeps(): Promise<RebalanceRunDeps> {
   if (rebalance) return rebalance;
@@ -57,14 +59,15 @@ export async function rebalanceDeps(): Promise<RebalanceRunDeps> {
   for (const chain of forecast.chains.chains.filter((candidate) => candidate.treasury)) {
     treasuries.set(chain.name, treasuryChainOf(chain, await forecast.adapter(chain.name).hotWalletAddress()));
   }
-  const providers = new Map(forecast.chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
-  rebalance = {
+  const built: RebalanceRunDeps = {
     dynamodb: forecast.dynamodb, tableName: forecast.tableName, now: forecast.now, chains: forecast.chains,
     chain: (name) => treasuries.get(name) ?? missing(name),
-    provider: (name) => providers.get(name) ?? missing(name),
+    provider: chainProviders(forecast.chains),
+    adapter: adapters!,
     settings: { quantile: forecast.settings.quantile, shortfallProbability: forecast.settings.shortfallProbability },
   };
-  return rebalance;
+  rebalance = built;
+  return built;
 }
 
 function missing(name: string): never {

@@ -1,12 +1,12 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getAddress, JsonRpcProvider } from 'ethers';
-import { KmsSigner, type Chain } from '#chains';
+import { getAddress } from 'ethers';
+import { KmsSigner } from '#chains';
 import { treasuryMerchant } from '#merchants';
 import { dynamodbClient, kmsClient, loadConfig, logger, metrics, treasuryConfigSchema } from '#platform';
-import type { TreasuryChain, TreasuryWorkerDeps } from '#treasury';
-import { chainAdapters } from './chain-adapters.js';
+import { treasuryChainOf, type TreasuryChain, type TreasuryWorkerDeps } from '#treasury';
+import { chainAdapters, chainProviders } from './chain-adapters.js';
 
 /**
  * The treasury function's dependencies, once per container: each chain with a treasury as the
@@ -34,7 +34,7 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
   for (const chain of chains.chains.filter((candidate) => candidate.treasury)) {
     treasuryChains.set(chain.name, await treasuryChainOf(chain, await adapter(chain.name).hotWalletAddress()));
   }
-  const providers = new Map(chains.chains.map((chain) => [chain.name, new JsonRpcProvider(chain.rpcUrls[0], chain.chainId, { staticNetwork: true })]));
+  const provider = chainProviders(chains);
   for (const chain of chains.chains.filter((candidate) => candidate.treasury)) {
     // A burn names this address the only relayer of its mint: a key that derives another could never mint.
     const relayer = await new KmsSigner(kms, chain.treasury!.relayerKeyId).getAddress();
@@ -52,8 +52,8 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
     attestationDeadlineMs: config.ATTESTATION_DEADLINE_SECONDS * 1000,
     actor: { type: 'system', id: 'treasury' },
     chain: (name) => known(treasuryChains, name),
-    provider: (name) => known(providers, name),
-    sender: (name) => new KmsSigner(kms, chains.get(name)!.treasury!.relayerKeyId, known(providers, name)),
+    provider,
+    sender: (name) => new KmsSigner(kms, chains.get(name)!.treasury!.relayerKeyId, provider(name)),
     ownerKms: (index) => {
       if (roleArns.length === 0) return kms;
       const roleArn = roleArns[index - 1];
@@ -77,16 +77,5 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
         if (signal.kind === 'transfer_outcome' && (signal.outcome === 'succeeded' || signal.outcome === 'failed')) metrics.addMetric(`TreasuryTransfer_${signal.outcome}`, MetricUnit.Count, 1);
       }
     },
-  };
-}
-
-export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain {
-  const treasury = chain.treasury!;
-  const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
-  if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
-  return {
-    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
-    owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
-    ...(chain.cctp ? { cctp: chain.cctp } : {}),
   };
 }

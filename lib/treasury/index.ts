@@ -25,6 +25,7 @@ export { driveOpenTransfers, driveTransfer } from './proposals/drive.js';
 export type { DriveOutcome, TreasurySignal, TreasuryWorkerDeps } from './proposals/drive.js';
 export { proposeMove } from './proposals/propose.js';
 export type { ProposeOutcome } from './proposals/propose.js';
+export { treasuryChainOf } from './transfers/executor.js';
 export type { TreasuryChain, TransferExecutorDeps } from './transfers/executor.js';
 export { proposeRebalancing } from './proposals/rebalance-run.js';
 export type { RebalanceRunDeps, RebalanceRunOutcome } from './proposals/rebalance-run.js';

@@ -2,7 +2,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { treasuryApprovalState } from '#merchants';
 import { TransferStepRefusedError } from '../transfers/errors.js';
 import { advanceTransfer, signAsOwner, type AdvanceOutcome, type TransferExecutorDeps } from '../transfers/executor.js';
-import { terminalStatuses, type TreasuryTransfer } from '../transfers/items.js';
+import type { TreasuryTransfer } from '../transfers/items.js';
 import { readOpenTransfers, readTransfer, recordAttestationOverdue, recordFailure } from '../transfers/steps.js';
 
 export type TreasurySignal =
@@ -110,8 +110,4 @@ export async function driveOpenTransfers(deps: TreasuryWorkerDeps, options: { li
     });
   }
   return outcomes;
-}
-
-export function isTerminal(outcome: DriveOutcome): boolean {
-  return terminalStatuses.includes(outcome as never) || outcome === 'not_found';
 }

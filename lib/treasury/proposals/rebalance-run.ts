@@ -1,5 +1,4 @@
-import { Contract } from 'ethers';
-import type { ChainRegistry } from '#chains';
+import type { ChainAdapter, ChainRegistry } from '#chains';
 import { getMerchantProfile, treasuryMerchant } from '#merchants';
 import type { ForecastRun } from '../planning/run.js';
 import { toLedgerUnits } from '../planning/wallet.js';
@@ -11,6 +10,7 @@ import { proposeMove, type ProposeOutcome } from './propose.js';
 
 export interface RebalanceRunDeps extends Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'now' | 'chain' | 'provider'> {
   chains: ChainRegistry;
+  adapter(chain: string): Pick<ChainAdapter, 'tokenBalance'>;
   settings: RebalanceSettings;
 }
 
@@ -42,7 +42,7 @@ export async function proposeRebalancing(deps: RebalanceRunDeps, runs: readonly 
     if (!chain || !rebalance || run.superseded || !run.plan || !run.paths || run.asset !== 'USDC') continue;
     const treasury = deps.chain(chain.name);
     const decimals = chain.assets.find((asset) => asset.symbol === run.asset)!.decimals;
-    const onChain = (await new Contract(treasury.usdc, ['function balanceOf(address) view returns (uint256)'], deps.provider(chain.name)).getFunction('balanceOf')(treasury.safe)) as bigint;
+    const onChain = await deps.adapter(chain.name).tokenBalance(treasury.safe, run.asset);
     // What an open transfer out of this treasury will take is not there to plan with.
     const leaving = open.filter((t) => t.from.chain === chain.name && ['proposed', 'executing'].includes(t.status)).reduce((sum, t) => sum + BigInt(t.amount), 0n);
     const treasuryMinor = toLedgerUnits(onChain, run.asset, decimals) - leaving;

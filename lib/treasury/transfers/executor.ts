@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Contract, getAddress, Interface, Signature, Transaction, type Provider, type Signer } from 'ethers';
-import { KmsSigner } from '#chains';
+import { KmsSigner, type Chain } from '#chains';
 import { batchedCalls, execTransactionArgs, packSignatures, safeAbi, safeTxHash, tokenTransfer, type SafeTransaction } from '../safe/safe-tx.js';
 import { burnCalls, lookupAttestation, messageNonce, messageTransmitterAbi, receiveMessageData, sentMessages } from './cctp.js';
 import { SafeTxMismatchError } from './errors.js';
@@ -21,6 +21,18 @@ export interface TreasuryChain {
   /** Safe's MultiSendCallOnly on the chain: the approve and the burn in one Safe transaction. */
   multiSend?: string | undefined;
   cctp?: { domain: number; tokenMessenger: string; messageTransmitter: string; attestationApi: string };
+}
+
+/** A registry chain with a treasury, as the executor sees it, its hot wallet's address read beforehand (from KMS). */
+export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain {
+  const treasury = chain.treasury!;
+  const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
+  if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
+  return {
+    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
+    owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
+    ...(chain.cctp ? { cctp: chain.cctp } : {}),
+  };
 }
 
 export interface TransferExecutorDeps extends TransferStepDeps {

@@ -1,11 +1,12 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readMerchantLog } from '#lib/audit/reads.js';
 import { safeTxHash, tokenTransfer } from '#lib/treasury/safe/safe-tx.js';
 import type { OwnerSignature, TreasuryTransfer } from '#lib/treasury/transfers/items.js';
 import { addOwnerSignature, markExecuting, markMinting, proposeTransfer, readTransfer, recordBurn, recordFailure, recordMint, recordSameChainSuccess, type TransferStepDeps } from '#lib/treasury/transfers/steps.js';
-import { allAccountItems, clients, fundedMerchant } from '../../support/deps.js';
+import { clients, fundedMerchant } from '../../support/deps.js';
+import { accountBalance } from '../../support/ledger-balance.js';
+import { platformEventsOf } from '../../support/platform-events.js';
 import { isolatedTable } from '../../support/isolated.js';
 import { expectLedgerBalanced } from '../../support/ledger-invariants.js';
 
@@ -34,18 +35,8 @@ const signature = (owner: number): OwnerSignature => ({
   owner: `0x${String(owner).repeat(40)}`, memberId: `mem_${owner}`, signature: `0x${randomBytes(65).toString('hex')}`, signedAt: new Date().toISOString(),
 });
 
-/** A platform account's balance (debits − credits, posted), summed over its shards. */
-async function platformBalance(name: string): Promise<bigint> {
-  const items = (await allAccountItems(tableName)).filter((item) => item.pk!.S === `ACCOUNT#platform:${name}:USDC`);
-  return items.reduce((sum, item) => sum + BigInt(item.debitsPosted!.N!) - BigInt(item.creditsPosted!.N!), 0n);
-}
-
-async function platformEvents(transferId: string): Promise<string[]> {
-  const { Items } = await clients().dynamodb.send(new QueryCommand({
-    TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'PLATFORM#EVENTS' } },
-  }));
-  return (Items ?? []).map((item) => JSON.parse(item.body!.S!)).filter((e) => e.data.object.transfer === transferId).map((e) => e.type);
-}
+const platformBalance = (name: string) => accountBalance(tableName, `platform:${name}:USDC`);
+const platformEvents = async (transferId: string) => (await platformEventsOf(tableName, transferId)).map((event) => event.type);
 
 beforeEach(async () => {
   tableName = await isolatedTable();
