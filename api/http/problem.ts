@@ -145,6 +145,8 @@ const problemTypes = {
   treasury_funding_tx_reverted: notHttp,
   treasury_funding_not_final: notHttp,
   treasury_funding_not_to_treasury: notHttp,
+  treasury_funding_not_to_hot_wallet: notHttp,
+  treasury_funding_own_transaction: notHttp,
   // WebSocket error frames (lib/notify/realtime/messages.ts)
   outside_token_scope: notHttp,
   payment_not_found: notHttp,

@@ -96,6 +96,6 @@ export interface ChainAdapter {
   balances(blockNumber?: number): Promise<{ gasWei: bigint; tokens: Record<string, bigint> }>;
   /** Another address's balance of one of the chain's assets, in the token's units, as of `blockNumber` (default: latest). */
   tokenBalance(holder: string, asset: string, blockNumber?: number): Promise<bigint>;
-  /** A mined transaction's receipt with the token transfers it emitted, or undefined while it has none. */
-  tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[] } | undefined>;
+  /** A mined transaction's receipt with the token transfers it emitted and the address that sent it, or undefined while it has none. */
+  tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[]; sender: string } | undefined>;
 }

@@ -215,7 +215,7 @@ export class EvmAdapter implements ChainAdapter {
     return BigInt(await this.rpc.call((p) => p.call({ to: token.address as string, data: erc20.encodeFunctionData('balanceOf', [holder]), blockTag })));
   }
 
-  async tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[] } | undefined> {
+  async tokenTransfers(hash: string): Promise<{ receipt: Receipt; transfers: TokenTransfer[]; sender: string } | undefined> {
     const mined = await this.rpc.call((p) => p.getTransactionReceipt(hash));
     if (!mined) return undefined;
     const transfers = mined.logs.flatMap((log): TokenTransfer[] => {
@@ -223,7 +223,7 @@ export class EvmAdapter implements ChainAdapter {
       if (log.topics.length !== 3 || log.topics[0] !== transferTopic) return [];
       return [{ token: log.address, from: `0x${log.topics[1]!.slice(26)}`, to: `0x${log.topics[2]!.slice(26)}`, amount: BigInt(log.data), logIndex: log.index }];
     });
-    return { receipt: { hash: mined.hash, blockNumber: mined.blockNumber, blockHash: mined.blockHash, succeeded: mined.status === 1 }, transfers };
+    return { receipt: { hash: mined.hash, blockNumber: mined.blockNumber, blockHash: mined.blockHash, succeeded: mined.status === 1 }, transfers, sender: mined.from };
   }
 
   private payoutCall(request: Omit<PayoutRequest, 'nonce' | 'fees'>): TransactionRequest {

@@ -49,7 +49,7 @@ export { checkPayouts } from './payouts/check.js';
 export type { CheckResult } from './payouts/check.js';
 export { readPaymentRecord } from './payouts/complete.js';
 export type { PayoutDeps, PayoutSignal } from './payouts/deps.js';
-export { beginRotation, completeRotation, currentHotWallet } from './payouts/hot-wallet.js';
+export { beginRotation, completeRotation, currentHotWallet, hotWalletAddresses } from './payouts/hot-wallet.js';
 export { hotWalletGroup, inFlightPayoutItems, isWaiting, nonceKey, payoutStatuses, walletKey } from './payouts/items.js';
 export type { Payout, PayoutAttempt } from './payouts/items.js';
 export { platformEventItem, platformEventSchema, treasuryWorkEventTypes } from './payouts/platform-events.js';

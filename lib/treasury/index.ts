@@ -31,6 +31,6 @@ export { proposeRebalancing } from './proposals/rebalance-run.js';
 export type { RebalanceRunDeps, RebalanceRunOutcome } from './proposals/rebalance-run.js';
 export { readTreasuryStatus, treasuryChainSchema, treasuryProposalSchema, treasuryStatusSchema } from './status/index.js';
 export type { ChainReader, TreasuryChainStatus, TreasuryProposal, TreasuryStatus, TreasuryStatusDeps } from './status/index.js';
-export { bookTreasuryFunding, fundingTransferId } from './funding/index.js';
-export type { BookedFunding, FundingDeps, FundingResult } from './funding/index.js';
+export { bookFunding, bookHotWalletFunding, bookTreasuryFunding, fundingTransferId } from './funding/index.js';
+export type { BookedFunding, FundingAccount, FundingDeps, FundingResult } from './funding/index.js';
 export * as fundingErrors from './funding/errors.js';

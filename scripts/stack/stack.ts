@@ -5,11 +5,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
 import { KmsSigner } from '#lib/chains/kms-signer.js';
-import { bookTreasuryFunding } from '#lib/treasury/funding/book.js';
-import { FundingNotFinalError } from '#lib/treasury/funding/errors.js';
 import { storeSanctionsIndex } from '#lib/compliance/kyc/sanctions-store.js';
 import { startAttestationService } from './attestation.js';
 import { deployDepositFactory, fundAddress, startChains, type RunningChain } from './chains.js';
+import { bookFundingWhenFinal } from './funding.js';
 import { restartElasticMq, startEmulators, type RunningEmulators } from './emulators.js';
 import { StackError } from './errors.js';
 import { localChainEntries, localChainRegistry, localConfirmations } from './registry.js';
@@ -363,12 +362,12 @@ async function fundHotWallets(chains: RunningChain[], keys: Record<string, strin
           throw new StackError(`serverless.yml has no KMS key ${slot.keyId} with an alias; the local chain ${slot.name} needs it as its hot wallet (infra/keys.yml).`);
         }
         const hotWallet = await new KmsSigner(kms, keyAlias).getAddress();
-        await fundAddress(chain, hotWallet, hotWalletFunding);
+        const funded = await fundAddress(chain, hotWallet, hotWalletFunding);
         const depositFactory = await deployDepositFactory(chain, hotWallet);
         // The audit anchoring wallet (infra/audit.yml) sends its anchors on the registry's first chain.
         const anchorKey = keys.AuditAnchorKey;
         if (slot === chainSlots[0] && anchorKey) await fundAddress(chain, await new KmsSigner(kms, anchorKey).getAddress(), { gasWei: hotWalletFunding.gasWei, usdcMinor: 0n });
-        return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias, depositFactory };
+        return { name: chain.name, chainId: chain.chainId, rpcUrl: chain.rpcUrl, usdcAddress: chain.usdcAddress, hotWallet, keyAlias, hotWalletFundingTx: funded.usdcTx!, depositFactory };
       }),
     );
   } finally {
@@ -412,11 +411,12 @@ function deathWatch() {
 }
 
 /**
- * Books each Safe's starting USDC (the mint deployTreasuries sent) in the ledger, so a fresh stack's
- * `treasury:<chain>` matches its Safe, as an operator books a deposit with `lanepay treasury fund`.
- * No merchant exists yet, so nothing is bound to the treasury: the bookings go to the platform
- * accounts, which need no merchant, without an audit record (bookTreasuryFunding). The mint is
- * final at once (one confirmation, mined before this runs); booking is idempotent per log anyway.
+ * Books each Safe's starting USDC (the mint deployTreasuries sent) and each hot wallet's (the mint
+ * fundHotWallets sent) in the ledger, so a fresh stack's `treasury:<chain>` matches its Safe and
+ * `hotwallet:<chain>` its hot wallet, as an operator books a deposit with `lanepay treasury fund
+ * [--into hot-wallet]`. No merchant exists yet, so nothing is bound to the treasury: the bookings go
+ * to the platform accounts, which need no merchant, without an audit record (bookFunding). The
+ * mints are final at once (one confirmation, mined before this runs); booking is idempotent per log anyway.
  */
 async function bookStackFunding(endpoints: Endpoints, tableName: string, chains: StackChain[]): Promise<void> {
   const dynamodb = new DynamoDBClient({ region, credentials: localCredentials, endpoint: endpoints.dynamodb, maxAttempts: 2 });
@@ -426,18 +426,9 @@ async function bookStackFunding(endpoints: Endpoints, tableName: string, chains:
     const adapters = new Map(registry.chains.map((chain) => [chain.name, new EvmAdapter(chain, kms)]));
     const deps = { dynamodb, tableName, chains: registry, adapter: (name: string) => adapters.get(name)!, now: () => new Date() };
     for (const chain of chains) {
+      await bookFundingWhenFinal(deps, { chain: chain.name, txHash: chain.hotWalletFundingTx, into: 'hot_wallet' });
       // Only the first chain's treasury starts funded (scripts/stack/treasury.ts).
-      if (!chain.treasury.fundingTx) continue;
-      // The mint is mined, but a block a second: wait for the confirmations the registry asks.
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await bookTreasuryFunding(deps, { chain: chain.name, txHash: chain.treasury.fundingTx! });
-          break;
-        } catch (error) {
-          if (!(error instanceof FundingNotFinalError) || attempt >= 50) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      }
+      if (chain.treasury.fundingTx) await bookFundingWhenFinal(deps, { chain: chain.name, txHash: chain.treasury.fundingTx, into: 'treasury' });
     }
   } finally {
     dynamodb.destroy();

@@ -8,6 +8,8 @@ export interface StackChain {
   hotWallet: string;
   /** KMS alias of the hot-wallet key. */
   keyAlias: string;
+  /** The mint that gave the hot wallet its starting USDC: booked in the ledger at start (`hotwallet:<chain>` ← `funding:<chain>`). */
+  hotWalletFundingTx: string;
   /** DepositFactory deployed with the hot wallet as its sweeper: the charges' deposit addresses derive from it. */
   depositFactory: string;
   /** The chain's treasury Safe: its owners are the treasury owner keys (infra/treasury.yml), `threshold` of them sign. */

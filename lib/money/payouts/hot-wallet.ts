@@ -129,3 +129,15 @@ export async function completeRotation(deps: Db, chain: Chain, oldWallet: ChainA
   }
   return { completed: true, drain };
 }
+
+/**
+ * Every hot wallet of a chain, lowercase: the registry key's, the platform's past ones
+ * (`ownAddresses`), and the keys a rotation names (current, next, retired). Money in any of them is
+ * the chain's hot-wallet money: `hotwallet:<chain>` is one account per chain, whichever key paid.
+ */
+export async function hotWalletAddresses(deps: Db, chain: Chain, adapter: Pick<ChainAdapter, 'hotWalletAddress' | 'withKey'>): Promise<string[]> {
+  const config = await currentHotWallet(deps, chain);
+  const keyIds = [...new Set([config.keyId, ...(config.nextKeyId ? [config.nextKeyId] : []), ...config.retiredKeyIds])].filter((keyId) => keyId !== chain.hotWalletKeyId);
+  const addresses = [await adapter.hotWalletAddress(), ...chain.ownAddresses, ...(await Promise.all(keyIds.map((keyId) => adapter.withKey(keyId).hotWalletAddress())))];
+  return [...new Set(addresses.map((address) => address.toLowerCase()))];
+}

@@ -1,10 +1,10 @@
 import { LanepayError } from '#platform';
 
-/** Funding asked on a chain the registry does not list, or one without a treasury Safe. */
+/** Funding asked on a chain the registry does not list, or treasury funding on one without a treasury Safe. */
 export class FundingChainError extends LanepayError<'treasury_funding_no_treasury'> {
   override name = 'FundingChainError';
   constructor(readonly chain: string, why: string) {
-    super('treasury_funding_no_treasury', `Chain ${chain} ${why}: there is no treasury to book funding into.`);
+    super('treasury_funding_no_treasury', `Chain ${chain} ${why}: there is no account to book funding into.`);
   }
 }
 
@@ -43,5 +43,25 @@ export class FundingNotToTreasuryError extends LanepayError<'treasury_funding_no
   override name = 'FundingNotToTreasuryError';
   constructor(readonly chain: string, readonly txHash: string, readonly safe: string) {
     super('treasury_funding_not_to_treasury', `${txHash} on ${chain} pays no ledger asset to the treasury Safe ${safe}: nothing was booked.`);
+  }
+}
+
+/** The transaction paid no token the ledger carries to any of the chain's hot wallets: there is nothing to book. */
+export class FundingNotToHotWalletError extends LanepayError<'treasury_funding_not_to_hot_wallet'> {
+  override name = 'FundingNotToHotWalletError';
+  constructor(readonly chain: string, readonly txHash: string, readonly wallets: string[]) {
+    super('treasury_funding_not_to_hot_wallet', `${txHash} on ${chain} pays no ledger asset to a hot wallet of the chain (${wallets.join(', ')}) from outside Lanepay: nothing was booked.`);
+  }
+}
+
+/**
+ * The transaction was sent by one of Lanepay's own keys (a hot wallet: a sweep or a payout; the
+ * relayer: a Safe execution or a CCTP mint): its money is booked by its own step, and booking it
+ * as funding too would count it twice.
+ */
+export class FundingOwnTransactionError extends LanepayError<'treasury_funding_own_transaction'> {
+  override name = 'FundingOwnTransactionError';
+  constructor(readonly chain: string, readonly txHash: string, readonly sender: string) {
+    super('treasury_funding_own_transaction', `${txHash} on ${chain} was sent by Lanepay's own ${sender}: the movement it made is booked by its own step, not as funding.`);
   }
 }

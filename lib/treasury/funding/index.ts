@@ -1,3 +1,3 @@
-export { bookTreasuryFunding } from './book.js';
+export { bookFunding, bookHotWalletFunding, bookTreasuryFunding } from './book.js';
 export type { BookedFunding, FundingDeps, FundingResult } from './book.js';
-export { fundingKey, fundingTransferId } from './items.js';
+export { fundingKey, fundingTransferId, type FundingAccount } from './items.js';

@@ -1,9 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
+/** The platform account a funding is booked into: the chain's treasury Safe, or its hot wallets. */
+export type FundingAccount = 'treasury' | 'hot_wallet';
+
 /**
- * A booked funding: one token transfer into a treasury Safe from outside Lanepay, by chain,
- * transaction and log index. The item is the booking's idempotency key (written on the condition it
- * is new, in the booking's transaction), and says what was booked. The one module that spells `TFUNDING#`.
+ * A booked funding: one token transfer into a treasury Safe or a hot wallet from outside Lanepay,
+ * by chain, transaction and log index. The item is the booking's idempotency key (written on the
+ * condition it is new, in the booking's transaction), and says what was booked. A log pays one
+ * address, so one key space serves both accounts. The one module that spells `TFUNDING#`.
  */
 export interface FundingRecord {
   chain: string;
@@ -11,7 +15,9 @@ export interface FundingRecord {
   logIndex: number;
   blockNumber: number;
   from: string;
-  safe: string;
+  account: FundingAccount;
+  /** The address paid: the Safe, or the hot wallet. */
+  recipient: string;
   asset: string;
   amountMinor: bigint;
   transferId: string;
@@ -36,7 +42,9 @@ export function fundingItem(record: FundingRecord): Record<string, AttributeValu
     logIndex: { N: String(record.logIndex) },
     blockNumber: { N: String(record.blockNumber) },
     from: { S: record.from.toLowerCase() },
-    safe: { S: record.safe.toLowerCase() },
+    account: { S: record.account },
+    recipient: { S: record.recipient.toLowerCase() },
+    ...(record.account === 'treasury' ? { safe: { S: record.recipient.toLowerCase() } } : {}),
     asset: { S: record.asset },
     amountMinor: { N: record.amountMinor.toString() },
     transferId: { S: record.transferId },
