@@ -64,9 +64,9 @@ function describeReport(report: ReconcileReport): string {
   const lines = [
     `${report.dryRun ? 'Dry run: nothing changed. ' : ''}Looked at ${report.checked.processingPayments} payment(s) processing for over ${report.olderThanSeconds}s, ` +
       `${report.checked.unrelayedEvents} unrelayed event(s), ${report.checked.settledNonces} settled payout(s) against their chain, ` +
-      `${report.checked.treasuries} treasury Safe(s) against the ledger.`,
+      `${report.checked.treasuries} treasury Safe(s) and ${report.checked.hotWallets} hot wallet(s) against the ledger.`,
   ];
-  for (const s of report.skipped) lines.push(`Treasury of ${s.chain} not compared this time: ${s.reason}.`);
+  for (const s of report.skipped) lines.push(`${s.account === 'treasury' ? 'Treasury' : 'Hot wallets'} of ${s.chain} not compared this time: ${s.reason}.`);
   lines.push('', `${report.dryRun ? 'Would re-drive' : 'Re-driven'}: ${report.redriven.length}`);
   for (const f of report.redriven) lines.push(`  ${f.kind.padEnd(32)} ${f.subject}  ${redriveKinds[f.kind]}: ${f.detail}`);
   lines.push('', `Needs a human: ${report.raised.length + report.errors.length}`);

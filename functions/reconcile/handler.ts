@@ -23,7 +23,7 @@ export const handler = middy(async () => {
   for (const finding of report.redriven) logger.info('re-driven', { ...finding });
   for (const finding of report.raised) logger.warn('discrepancy', { ...finding });
   for (const error of report.errors) logger.warn('not checked', { ...error });
-  for (const skipped of report.skipped) logger.info('treasury not compared: money in flight', { ...skipped });
+  for (const skipped of report.skipped) logger.info(`${skipped.account === 'treasury' ? 'treasury' : 'hot wallets'} not compared this run`, { ...skipped });
   return { checked: report.checked, redriven: report.redriven.length, raised: report.raised.length, errors: report.errors.length };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -2,7 +2,8 @@
 // This is its face: other contexts, api/, functions/ and bin/ import only what it exports (#ledger).
 export { merchantAccount, merchantAccountKey, newMerchantAccountItem, platformAccount } from './accounts.js';
 export type { AccountId, PlatformAccountName } from './accounts.js';
-export { platformAccountBalance } from './platform-balance.js';
+export { platformAccountBalance, platformAccountTotals } from './platform-balance.js';
+export type { PlatformAccountTotals } from './platform-balance.js';
 export { amountStringSchema } from './amount.js';
 export { ledgerDecimals, toChainUnits } from './assets.js';
 export { openingBalanceSource } from './transfers.js';

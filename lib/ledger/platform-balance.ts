@@ -12,6 +12,29 @@ export async function platformAccountBalance(
   name: PlatformAccountName,
   asset: string,
 ): Promise<{ postedMinor: bigint; pendingMinor: bigint }> {
+  const totals = await platformAccountTotals(deps, name, asset);
+  return { postedMinor: totals.debitsPosted - totals.creditsPosted, pendingMinor: totals.debitsPending - totals.creditsPending };
+}
+
+/** A platform account's four running sums, over its shards. */
+export interface PlatformAccountTotals {
+  debitsPosted: bigint;
+  creditsPosted: bigint;
+  debitsPending: bigint;
+  creditsPending: bigint;
+}
+
+/**
+ * The account's running sums in minor units of `asset`, summed over its shards (one Query of its
+ * partition). The posted sums only ever grow (every transfer moves a positive amount), so two reads
+ * that agree on them saw no posting in between: what a reader comparing the account with the world
+ * outside checks before and after it looks. (Pending sums move both ways: a void takes back.)
+ */
+export async function platformAccountTotals(
+  deps: { dynamodb: DynamoDBClient; tableName: string },
+  name: PlatformAccountName,
+  asset: string,
+): Promise<PlatformAccountTotals> {
   const { Items } = await deps.dynamodb.send(new QueryCommand({
     TableName: deps.tableName,
     KeyConditionExpression: 'pk = :pk',
@@ -20,12 +43,9 @@ export async function platformAccountBalance(
     ConsistentRead: true,
     Limit: platformShardCount,
   }));
-  const amount = (item: (typeof Items & object)[number], field: string) => BigInt(item[field]?.N ?? '0');
-  let postedMinor = 0n;
-  let pendingMinor = 0n;
+  const totals: PlatformAccountTotals = { debitsPosted: 0n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n };
   for (const item of Items ?? []) {
-    postedMinor += amount(item, 'debitsPosted') - amount(item, 'creditsPosted');
-    pendingMinor += amount(item, 'debitsPending') - amount(item, 'creditsPending');
+    for (const field of Object.keys(totals) as (keyof PlatformAccountTotals)[]) totals[field] += BigInt(item[field]?.N ?? '0');
   }
-  return { postedMinor, pendingMinor };
+  return totals;
 }

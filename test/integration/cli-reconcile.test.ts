@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitPayout } from '#lib/money/payouts/submit.js';
 import type { ReconcileReport } from '#lib/treasury/reconcile/index.js';
 import { cliAgainstTestStack } from '../support/cli.js';
-import { someAddress } from '../support/deps.js';
-import { isolatedTable, isolatedWorld } from '../support/isolated.js';
+import { KmsSigner } from '#lib/chains/kms-signer.js';
+import { clients, someAddress } from '../support/deps.js';
+import { isolatedTable, isolatedWorld, newHotWalletKey } from '../support/isolated.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import { capturedPayment, merchantIn } from './payouts/world.js';
@@ -15,8 +16,11 @@ import { setPayoutStatus } from './reconcile/world.js';
 
 let cli: ReturnType<typeof cliAgainstTestStack>;
 
-/** A stack file whose table and queues are the test's own, so the CLI sees only what the test made. */
-async function stackFileFor(name: string, tableName: string, checkQueueUrl: string): Promise<string> {
+/**
+ * A stack file whose table, queues and hot wallets are the test's own, so the CLI sees only what the
+ * test made: the stack's hot wallets hold what the stack's table booked, not this one.
+ */
+async function stackFileFor(name: string, tableName: string, checkQueueUrl: string, hotWallets: Record<string, { keyId: string; address: string }>): Promise<string> {
   const queues = await relayQueues();
   const own = { ...stack().queues };
   const point = (id: string, url: string) => { own[id] = { ...own[id]!, url }; };
@@ -26,7 +30,10 @@ async function stackFileFor(name: string, tableName: string, checkQueueUrl: stri
   point('FlowTotalsQueue', queues.flowTotalsQueueUrl);
   point('ReportsQueue', queues.reportsQueueUrl);
   // The table has booked no treasury funding: its treasuries are empty addresses of its own, not the stack's Safes.
-  const chains = stack().chains.map((chain) => ({ ...chain, treasury: { ...chain.treasury, safe: Wallet.createRandom().address } }));
+  const chains = stack().chains.map((chain) => ({
+    ...chain, keyAlias: hotWallets[chain.name]!.keyId, hotWallet: hotWallets[chain.name]!.address,
+    treasury: { ...chain.treasury, safe: Wallet.createRandom().address },
+  }));
   fs.writeFileSync(path.join(cli.dir, name), JSON.stringify({ ...stack(), tableName, queues: own, chains }));
   return name;
 }
@@ -39,7 +46,7 @@ describe('lanepay reconcile', () => {
   afterAll(() => cli.cleanup());
 
   it('reports nothing to do and exits 0 on a table with nothing stuck', async () => {
-    const file = await stackFileFor('empty.json', await isolatedTable(), stack().queues.ChainCheckQueue!.url);
+    const file = await stackFileFor('empty.json', await isolatedTable(), stack().queues.ChainCheckQueue!.url, await emptyHotWallets());
     const run = await cli.run(['reconcile'], file);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Re-driven: 0');
@@ -83,7 +90,21 @@ async function stuckWorld(name: string) {
   const stuck = await capturedPayment(world, merchant, 'local-a', someAddress(), 1_000_000n);
   expect(await submitPayout(world.payouts, stuck)).toBe('submitted');
   await setPayoutStatus(world, stuck.id, 'stuck');
-  const file = await stackFileFor(name, world.tableName, world.payouts.checkQueueUrl);
+  const file = await stackFileFor(name, world.tableName, world.payouts.checkQueueUrl, await worldHotWallets(world));
   await waitFor('both payments to be over a second old', () => (Date.now() - Date.parse(stuck.created_at) > 1_100 ? true : undefined));
   return { world, lost: lost.id, stuck: stuck.id, file };
+}
+
+/** The world's own hot wallets: funded, and booked in its table. */
+async function worldHotWallets(world: Awaited<ReturnType<typeof isolatedWorld>>) {
+  return Object.fromEntries(await Promise.all(world.payouts.chains.chains.map(async (chain) => [chain.name, { keyId: chain.hotWalletKeyId, address: await world.adapters.get(chain.name)!.hotWalletAddress() }] as const)));
+}
+
+/** A fresh, empty hot wallet per chain (nothing booked, nothing held). */
+async function emptyHotWallets() {
+  const { kms } = clients();
+  return Object.fromEntries(await Promise.all(stack().chains.map(async (chain) => {
+    const keyId = await newHotWalletKey();
+    return [chain.name, { keyId, address: await new KmsSigner(kms, keyId).getAddress() }] as const;
+  })));
 }

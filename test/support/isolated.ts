@@ -9,6 +9,7 @@ import type { PaymentDeps } from '#lib/money/payments/deps.js';
 import type { PayoutDeps, PayoutSignal } from '#lib/money/payouts/deps.js';
 import { chainRegistry, clients } from './deps.js';
 import { fundAddress } from '../../scripts/stack/chains.js';
+import { bookFundingWhenFinal } from '../../scripts/stack/funding.js';
 import { createTableLike } from '../../scripts/stack/tables.js';
 import { stack } from './stack.js';
 
@@ -26,9 +27,12 @@ export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: 
   const chains = new ChainRegistry(ownKeys.map((chain) => options.chainOverrides?.(chain) ?? chain));
   const adapters = new Map(chains.chains.map((chain) => [chain.name, new EvmAdapter(chain, kms, options.rpc?.(chain))]));
   if (options.fund !== false) {
+    // Booked in the world's table as the stack books its own (hotwallet:<chain> ← funding:<chain>): the ledger follows the wallets.
+    const fundingDeps = { dynamodb, tableName, chains, adapter: (name: string) => adapters.get(name)!, now: () => new Date() };
     await Promise.all([...adapters.values()].map(async (adapter) => {
       const chain = stack().chains.find((c) => c.name === adapter.chain)!;
-      await fundAddress(chain, await adapter.hotWalletAddress(), { gasWei: 10n ** 19n, usdcMinor: 1_000_000_000n });
+      const { usdcTx } = await fundAddress(chain, await adapter.hotWalletAddress(), { gasWei: 10n ** 19n, usdcMinor: 1_000_000_000n });
+      await bookFundingWhenFinal(fundingDeps, { chain: chain.name, txHash: usdcTx!, into: 'hot_wallet' });
     }));
   }
   const signals: PayoutSignal[] = [];

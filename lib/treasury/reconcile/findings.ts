@@ -35,6 +35,12 @@ export const discrepancyKinds = {
    * money paid in that was never booked (`lanepay treasury fund`), or a movement the ledger missed.
    */
   treasury_mismatch: "treasury Safe's balance differs from the ledger",
+  /**
+   * The chain's hot wallets together hold another balance than `hotwallet:<chain>` says, at a pinned
+   * block, net of what mined by then and is not posted yet: money paid in that was never booked
+   * (`lanepay treasury fund --into hot-wallet`), or money that left without Lanepay (a leaked key).
+   */
+  hot_wallet_mismatch: "hot wallets' balance differs from the ledger",
 } as const;
 
 export type RedriveKind = keyof typeof redriveKinds;
@@ -42,7 +48,7 @@ export type DiscrepancyKind = keyof typeof discrepancyKinds;
 
 export interface Finding<K extends string = RedriveKind | DiscrepancyKind> {
   kind: K;
-  /** The payment (pay_...) or event (evt_...) concerned; for a treasury, `treasury:<chain>:` and the difference. */
+  /** The payment (pay_...) or event (evt_...) concerned; for a treasury, `treasury:<chain>:` and the difference; for hot wallets, `hotwallet:<chain>:` and it. */
   subject: string;
   chain?: string;
   detail: string;
@@ -51,10 +57,13 @@ export interface Finding<K extends string = RedriveKind | DiscrepancyKind> {
 export interface ReconcileReport {
   dryRun: boolean;
   olderThanSeconds: number;
-  /** `treasuries`: chains whose treasury Safe was compared with the ledger (skipped ones not counted). */
-  checked: { processingPayments: number; unrelayedEvents: number; settledNonces: number; treasuries: number };
-  /** Chains whose treasury was not compared this run, and why (money in flight): compared on a later run. */
-  skipped: { chain: string; reason: string }[];
+  /**
+   * `treasuries`: chains whose treasury Safe was compared with the ledger; `hotWallets`: hot wallets
+   * (current and retired, over all chains) whose sum was compared with `hotwallet:<chain>` (skipped ones not counted).
+   */
+  checked: { processingPayments: number; unrelayedEvents: number; settledNonces: number; treasuries: number; hotWallets: number };
+  /** Chains whose treasury or hot wallets were not compared this run, and why (money in flight): compared on a later run. */
+  skipped: { chain: string; account: 'treasury' | 'hot_wallets'; reason: string }[];
   /** Re-driven (or, on a dry run, what would be). */
   redriven: Finding<RedriveKind>[];
   /** Needs a human; `newly` is false when the same discrepancy was raised by an earlier run. */

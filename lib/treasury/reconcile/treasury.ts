@@ -20,10 +20,8 @@ export type TreasuryVerdict =
  * The chain's treasury Safe against the ledger: its on-chain balance of each ledger asset, in
  * ledger units, must equal the posted balance of `treasury:<chain>`, with nothing pending on it.
  *
- * Only the treasury is compared. The hot wallet is not tracked fully by the ledger today: its
- * funding (the stack's mint, an operator's deposit) and the gas it pays are not booked, and
- * `hotwallet:<chain>` only moves with payouts, sweeps and treasury transfers; comparing it would
- * raise a standing difference, so it waits until hot-wallet funding is booked as treasury funding is.
+ * The hot wallets are compared apart (hot-wallet.ts): they are never idle, so they are compared
+ * exactly at a pinned block rather than skipped while anything moves.
  *
  * Money in flight is not a difference. While a treasury transfer of the chain is `executing` (its
  * Safe transaction sent, the ledger posts when it is recorded mined) or `minting` into this chain's

@@ -26,13 +26,17 @@ export async function relayQueues() {
 /**
  * The reconciler's deps over an isolated world, with `now` movable to age what it finds. The world's
  * table has booked no treasury funding, so each chain's treasury is an empty address of its own
- * (the stack's Safes hold what the stack's table booked), unless `treasuries` names them.
+ * (the stack's Safes hold what the stack's table booked), unless `treasuries` names them. Its hot
+ * wallets are the world's own (booked in its table when funded): the stack's past wallets
+ * (`ownAddresses`) hold what the stack's table booked, so they are not this world's.
  */
 export async function reconcilerIn(world: World, treasuries: Record<string, string> = {}) {
   let offsetMs = 0;
-  const chains = new ChainRegistry(world.payouts.chains.chains.map((chain) => (chain.treasury
-    ? { ...chain, treasury: { ...chain.treasury, safe: treasuries[chain.name] ?? Wallet.createRandom().address } }
-    : chain)));
+  const chains = new ChainRegistry(world.payouts.chains.chains.map((chain) => ({
+    ...chain,
+    ownAddresses: [],
+    ...(chain.treasury ? { treasury: { ...chain.treasury, safe: treasuries[chain.name] ?? Wallet.createRandom().address } } : {}),
+  })));
   const deps: ReconcileDeps = { ...world.payouts, chains, ...(await relayQueues()), now: () => new Date(Date.now() + offsetMs) };
   return { deps, advance: (ms: number) => { offsetMs += ms; } };
 }
