@@ -69,7 +69,7 @@ describe('reconciler: treasury Safes against the ledger', () => {
     const report = await run(deps);
 
     expect(treasuryFindings(report)).toEqual([]);
-    expect(report.skipped).toEqual([{ chain: 'local-a', reason: `treasury transfer ${transfer.id} is executing: its Safe transaction may have mined before the ledger records it` }]);
+    expect(report.skipped).toEqual([{ chain: 'local-a', account: 'treasury', reason: `treasury transfer ${transfer.id} is executing: its Safe transaction may have mined before the ledger records it` }]);
     expect(report.checked.treasuries).toBe(1);
   });
 });
