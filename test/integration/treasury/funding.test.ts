@@ -7,7 +7,7 @@ import { EvmAdapter } from '#lib/chains/evm-adapter.js';
 import type { Chain } from '#lib/chains/registry.js';
 import { transferKey } from '#lib/ledger/transfers.js';
 import { platformAccountBalance } from '#lib/ledger/platform-balance.js';
-import { bookTreasuryFunding, type FundingDeps } from '#lib/treasury/funding/book.js';
+import { bookHotWalletFunding, bookTreasuryFunding, type FundingDeps } from '#lib/treasury/funding/book.js';
 import { fundingKey, fundingTransferId } from '#lib/treasury/funding/items.js';
 import { fundAddress } from '../../../scripts/stack/chains.js';
 import { chainByName, provider } from '../../support/chain.js';
@@ -93,7 +93,66 @@ describe('booking treasury funding', () => {
   });
 });
 
+describe('booking hot-wallet funding', () => {
+  /** A world with an unfunded hot wallet of its own on each chain and a Safe address of its own (isolatedWorld books what it funds; this one funds nothing). */
+  async function hotWalletWorld() {
+    const safe = Wallet.createRandom().address;
+    const world = await isolatedWorld({ fund: false, chainOverrides: (chain) => ({ ...chain, treasury: { ...chain.treasury!, safe } }) });
+    const deps: FundingDeps = { dynamodb: clients().dynamodb, tableName: world.tableName, chains: world.payouts.chains, adapter: (name) => world.adapters.get(name)!, now: () => new Date() };
+    return { world, deps, wallet: await world.adapters.get('local-a')!.hotWalletAddress() };
+  }
+  const hotWallet = async (tableName: string) => (await platformAccountBalance({ dynamodb: clients().dynamodb, tableName }, 'hotwallet:local-a', 'USDC')).postedMinor;
+
+  it('books a deposit into a hot wallet exactly once however often it is replayed, into hotwallet:<chain>', async () => {
+    const { world, deps, wallet } = await hotWalletWorld();
+    const tx = await mint(wallet, usdc(4));
+
+    const results = await Promise.all(Array.from({ length: 4 }, () => bookHotWalletFunding(deps, { chain: 'local-a', txHash: tx })));
+    expect(results.map((r) => r.transfers.map((t) => t.outcome)).flat().sort()).toEqual(['already_booked', 'already_booked', 'already_booked', 'booked']);
+    expect(await bookHotWalletFunding(deps, { chain: 'local-a', txHash: tx })).toMatchObject({ account: 'hot_wallet', transfers: [{ outcome: 'already_booked', amount: '4000000', to: wallet }] });
+
+    expect(await hotWallet(world.tableName)).toBe(usdc(4));
+    expect(await balance(world.tableName, 'funding:local-a')).toBe(-usdc(4));
+    expect(await balance(world.tableName, 'treasury:local-a')).toBe(0n);
+    await expectLedgerBalanced(world.tableName);
+    expect((await platformEvents(world.tableName)).map((e) => [e.type, e.data.object.account, e.data.object.to, e.data.object.amount])).toEqual([['treasury.funding.booked', 'hot_wallet', wallet, '4000000']]);
+  });
+
+  it('books nothing for a transaction paying no hot wallet, nor for one a hot wallet sent itself (a payout or a sweep books itself)', async () => {
+    const { world, deps, wallet } = await hotWalletWorld();
+    await expect(bookHotWalletFunding(deps, { chain: 'local-a', txHash: await mint(Wallet.createRandom().address, usdc(1)) })).rejects.toMatchObject({ code: 'treasury_funding_not_to_hot_wallet' });
+    // A deposit into the Safe is the treasury's, not the hot wallet's: the hash pasted for the wrong account is refused.
+    await expect(bookHotWalletFunding(deps, { chain: 'local-a', txHash: await mint(world.payouts.chains.get('local-a')!.treasury!.safe, usdc(1)) })).rejects.toMatchObject({ code: 'treasury_funding_not_to_hot_wallet' });
+
+    await fundAddress(chainByName('local-a'), wallet, { gasWei: 10n ** 18n, usdcMinor: 0n });
+    const adapter = world.adapters.get('local-a')!;
+    // The hot wallet pays itself: a transaction Lanepay's own key sent.
+    const call = { to: chainByName('local-a').usdcAddress, data: '0xa9059cbb' + wallet.slice(2).toLowerCase().padStart(64, '0') + '0'.padStart(64, '0') };
+    const signed = await adapter.signCall(call, await adapter.pendingNonce(), await adapter.quoteFees(), 100_000n);
+    await adapter.broadcast(signed.raw);
+    await waitFor('the self-transfer mined', async () => (await provider('local-a').getTransactionReceipt(signed.hash)) ?? undefined, { timeoutMs: 30_000, intervalMs: 200 });
+    await expect(bookHotWalletFunding(deps, { chain: 'local-a', txHash: signed.hash })).rejects.toMatchObject({ code: 'treasury_funding_own_transaction' });
+
+    expect(await hotWallet(world.tableName)).toBe(0n);
+    expect(await platformEvents(world.tableName)).toEqual([]);
+  });
+});
+
 describe('the local stack books its own funding', () => {
+  it("each hot wallet's starting mint is booked at start into hotwallet:<chain>, and booking it again writes nothing", async () => {
+    const registry = chainRegistry();
+    const adapters = new Map(registry.chains.map((chain) => [chain.name, new EvmAdapter(chain, clients().kms)]));
+    const deps: FundingDeps = { dynamodb: clients().dynamodb, tableName: stack().tableName, chains: registry, adapter: (name) => adapters.get(name)!, now: () => new Date() };
+    for (const chain of stack().chains) {
+      const tx = chain.hotWalletFundingTx;
+      const receipt = await provider(chain.name).getTransactionReceipt(tx);
+      const log = receipt!.logs.find((entry) => entry.topics[0] === id('Transfer(address,address,uint256)'));
+      const transfer = (await clients().dynamodb.send(new GetItemCommand({ TableName: stack().tableName, Key: transferKey(fundingTransferId(chain.name, tx, log!.index)), ConsistentRead: true }))).Item;
+      expect(transfer, chain.name).toMatchObject({ amount: { N: '1000000000000' }, debitAccountId: { S: `platform:hotwallet:${chain.name}:USDC` } });
+      expect(await bookHotWalletFunding(deps, { chain: chain.name, txHash: tx })).toMatchObject({ transfers: [{ outcome: 'already_booked', logIndex: log!.index, to: chain.hotWallet }] });
+    }
+  });
+
   it("each Safe's starting mint is booked at start, and booking it again writes nothing", async () => {
     const registry = chainRegistry();
     const adapters = new Map(registry.chains.map((chain) => [chain.name, new EvmAdapter(chain, clients().kms)]));
