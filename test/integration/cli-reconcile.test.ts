@@ -7,7 +7,7 @@ import type { ReconcileReport } from '#lib/treasury/reconcile/index.js';
 import { cliAgainstTestStack } from '../support/cli.js';
 import { KmsSigner } from '#lib/chains/kms-signer.js';
 import { clients, someAddress } from '../support/deps.js';
-import { isolatedTable, isolatedWorld, newHotWalletKey } from '../support/isolated.js';
+import { bookWorldFunding, isolatedTable, isolatedWorld, newHotWalletKey } from '../support/isolated.js';
 import { stack } from '../support/stack.js';
 import { waitFor } from '../support/wait.js';
 import { capturedPayment, merchantIn } from './payouts/world.js';
@@ -90,6 +90,7 @@ async function stuckWorld(name: string) {
   const stuck = await capturedPayment(world, merchant, 'local-a', someAddress(), 1_000_000n);
   expect(await submitPayout(world.payouts, stuck)).toBe('submitted');
   await setPayoutStatus(world, stuck.id, 'stuck');
+  await bookWorldFunding(world);
   const file = await stackFileFor(name, world.tableName, world.payouts.checkQueueUrl, await worldHotWallets(world));
   await waitFor('both payments to be over a second old', () => (Date.now() - Date.parse(stuck.created_at) > 1_100 ? true : undefined));
   return { world, lost: lost.id, stuck: stuck.id, file };

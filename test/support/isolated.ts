@@ -26,13 +26,13 @@ export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: 
   const ownKeys = await Promise.all(chainRegistry().chains.map(async (chain) => ({ ...chain, hotWalletKeyId: await newHotWalletKey() })));
   const chains = new ChainRegistry(ownKeys.map((chain) => options.chainOverrides?.(chain) ?? chain));
   const adapters = new Map(chains.chains.map((chain) => [chain.name, new EvmAdapter(chain, kms, options.rpc?.(chain))]));
+  // The mints that funded the world's hot wallets: bookWorldFunding books them when a test compares the wallets with the ledger.
+  const funding: { chain: string; txHash: string }[] = [];
   if (options.fund !== false) {
-    // Booked in the world's table as the stack books its own (hotwallet:<chain> ← funding:<chain>): the ledger follows the wallets.
-    const fundingDeps = { dynamodb, tableName, chains, adapter: (name: string) => adapters.get(name)!, now: () => new Date() };
     await Promise.all([...adapters.values()].map(async (adapter) => {
       const chain = stack().chains.find((c) => c.name === adapter.chain)!;
       const { usdcTx } = await fundAddress(chain, await adapter.hotWalletAddress(), { gasWei: 10n ** 19n, usdcMinor: 1_000_000_000n });
-      await bookFundingWhenFinal(fundingDeps, { chain: chain.name, txHash: usdcTx!, into: 'hot_wallet' });
+      funding.push({ chain: chain.name, txHash: usdcTx! });
     }));
   }
   const signals: PayoutSignal[] = [];
@@ -44,7 +44,16 @@ export async function isolatedWorld(options: { fund?: boolean; chainOverrides?: 
     now: () => new Date(),
     signal: (signal) => signals.push(signal),
   };
-  return { tableName, payments, payouts, signals, adapters, kms };
+  return { tableName, payments, payouts, signals, adapters, kms, funding };
+}
+
+/**
+ * Books the world's hot-wallet funding in its table (hotwallet:<chain> ← funding:<chain>), as the
+ * stack books its own: for a test whose reconciler compares the world's hot wallets with its ledger.
+ */
+export async function bookWorldFunding(world: Awaited<ReturnType<typeof isolatedWorld>>): Promise<void> {
+  const deps = { dynamodb: world.payouts.dynamodb, tableName: world.tableName, chains: world.payouts.chains, adapter: (name: string) => world.adapters.get(name)!, now: () => new Date() };
+  for (const { chain, txHash } of world.funding) await bookFundingWhenFinal(deps, { chain, txHash, into: 'hot_wallet' });
 }
 
 /**

@@ -7,7 +7,7 @@ import { paymentKey } from '#lib/money/payments/items.js';
 import { payoutKey } from '#lib/money/payouts/items.js';
 import type { ReconcileDeps } from '#lib/treasury/reconcile/index.js';
 import { clients } from '../../support/deps.js';
-import type { isolatedWorld } from '../../support/isolated.js';
+import { bookWorldFunding, type isolatedWorld } from '../../support/isolated.js';
 import { waitFor } from '../../support/wait.js';
 
 type World = Awaited<ReturnType<typeof isolatedWorld>>;
@@ -27,10 +27,11 @@ export async function relayQueues() {
  * The reconciler's deps over an isolated world, with `now` movable to age what it finds. The world's
  * table has booked no treasury funding, so each chain's treasury is an empty address of its own
  * (the stack's Safes hold what the stack's table booked), unless `treasuries` names them. Its hot
- * wallets are the world's own (booked in its table when funded): the stack's past wallets
+ * wallets are the world's own, their funding booked in its table here: the stack's past wallets
  * (`ownAddresses`) hold what the stack's table booked, so they are not this world's.
  */
 export async function reconcilerIn(world: World, treasuries: Record<string, string> = {}) {
+  await bookWorldFunding(world);
   let offsetMs = 0;
   const chains = new ChainRegistry(world.payouts.chains.chains.map((chain) => ({
     ...chain,
