@@ -87,10 +87,11 @@ describe('sweeps', () => {
     const stackChain = chainByName('local-a');
     await fundAddress(stackChain, hotWallet, { gasWei: 10n ** 19n, usdcMinor: 0n });
     const factory = await deployDepositFactory(stackChain, hotWallet);
-    // A treasury of the test's own (an empty address), so the comparison sees only this sweep.
+    // A treasury of the test's own (an empty address), so the comparison sees only this sweep; and hot
+    // wallets of its own (the stack's, in ownAddresses, hold what the stack's table booked).
     const safe = Wallet.createRandom().address;
     const base = chainRegistry().get('local-a')!;
-    const registry = new ChainRegistry([{ ...base, hotWalletKeyId: keyId, depositFactory: factory, sweepTo: 'treasury', treasury: { ...base.treasury!, safe } }]);
+    const registry = new ChainRegistry([{ ...base, hotWalletKeyId: keyId, ownAddresses: [], depositFactory: factory, sweepTo: 'treasury', treasury: { ...base.treasury!, safe } }]);
     const world = await payInWorld({ chains: registry, feeBps: 0 });
     const adapter = new EvmAdapter(registry.get('local-a')!, kms);
     const suffix = randomUUID().slice(0, 8);
@@ -120,7 +121,7 @@ describe('sweeps', () => {
     const sweep = (await planSweep({ dynamodb, sqs, tableName: world.tableName, now: () => new Date(), chainSubmitQueueUrl: submitQueueUrl }, 'local-a', 'USDC'))!;
     expect(sweep.amountMinor).toBe(6_000_000n);
     const inFlight = await reconcile(reconciler, { olderThanMs: 900_000, dryRun: true });
-    expect(inFlight.skipped).toEqual([{ chain: 'local-a', reason: `sweep ${sweep.id} into this treasury is requested: the ledger posts it at its confirmation depth` }]);
+    expect(inFlight.skipped).toEqual([{ chain: 'local-a', account: 'treasury', reason: `sweep ${sweep.id} into this treasury is requested: the ledger posts it at its confirmation depth` }]);
 
     expect(await submitSweep(payouts, sweep.id)).toBe('submitted');
     await waitFor('the sweep confirmed', async () => ((await checkSweep(payouts, sweep.id)) === 'succeeded' ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
@@ -140,5 +141,6 @@ describe('sweeps', () => {
     expect(settled.raised).toEqual([]);
     expect(settled.skipped).toEqual([]);
     expect(settled.checked.treasuries).toBe(1);
+    expect(settled.checked.hotWallets).toBe(1);
   });
 });
