@@ -183,7 +183,10 @@ process.exitCode = failed ? 1 : 0;
 /** The reconciler, in dry run over everything settled, finds nothing for a human: the ledger and the chains agree. */
 async function reconcilerClean(stackFile: string): Promise<CheckResult> {
   const run = await lanepay(stackFile, ['reconcile', '--older-than', '1s', '--dry-run', '--json']);
-  let report: { checked?: Record<string, number>; redriven?: unknown[]; raised?: { kind: string; subject: string; detail: string }[]; errors?: { message: string }[] } = {};
+  let report: {
+    checked?: Record<string, number>; redriven?: unknown[]; raised?: { kind: string; subject: string; detail: string }[]; errors?: { message: string }[];
+    skipped?: { chain: string; account: string; reason: string }[];
+  } = {};
   try {
     report = JSON.parse(run.stdout) as typeof report;
   } catch {
@@ -193,9 +196,11 @@ async function reconcilerClean(stackFile: string): Promise<CheckResult> {
     ...(report.raised ?? []).map((f) => `${f.kind} ${f.subject}: ${f.detail}`),
     ...(report.errors ?? []).map((e) => `not checked: ${e.message}`),
     ...(report.redriven ?? []).map((f) => `would re-drive ${JSON.stringify(f)}`),
+    // At rest nothing is in flight: a Safe or hot wallets left uncompared is a comparison that did not happen.
+    ...(report.skipped ?? []).map((s) => `${s.account} of ${s.chain} not compared: ${s.reason}`),
   ];
   const checked = report.checked ?? {};
-  return check('the reconciler finds nothing', `exit ${run.code}; ${checked.settledNonces ?? '?'} settled payouts compared with their chain, ${checked.processingPayments ?? '?'} processing, ${checked.unrelayedEvents ?? '?'} unrelayed events`, run.code === 0 ? problems : [...problems, `exit ${run.code}`]);
+  return check('the reconciler finds nothing', `exit ${run.code}; ${checked.settledNonces ?? '?'} settled payouts compared with their chain, ${checked.processingPayments ?? '?'} processing, ${checked.unrelayedEvents ?? '?'} unrelayed events, ${checked.hotWallets ?? '?'} hot wallets and ${checked.treasuries ?? '?'} treasuries against the ledger`, run.code === 0 ? problems : [...problems, `exit ${run.code}`]);
 }
 
 /** `lanepay audit close` (a period now, anchored on chain) then `lanepay audit verify` of the merchant. */
