@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditHeadKey, auditLanePartition, auditPartition, auditRegistryKey } from '#lib/audit/record.js';
 import { accountItemKey, merchantAccount, platformAccount } from '#lib/ledger/accounts.js';
+import { hotWalletConfigKey } from '#lib/money/payouts/hot-wallet.js';
 import { approvalKey } from '#lib/merchants/approvals/items.js';
 import { eventKey } from '#lib/merchants/events.js';
 import { apiKeyKey, keyIdKey, merchantProfileKey } from '#lib/merchants/items.js';
@@ -100,6 +101,9 @@ describe('DynamoDB rights of the internet-facing roles (dynamodb:LeadingKeys)', 
     ['ReconcileRole', 'PutItem', redriveKey('pay_1').pk.S],
     ['ReconcileRole', 'PutItem', raisedKey('amount_mismatch', 'pay_1').pk.S],
     ['ReconcileRole', 'PutItem', cursorKey('local-a', '0xabc').pk.S],
+    // The hot-wallet comparison: the account's shards and the chain's hot-wallet keys (a rotation's).
+    ['ReconcileRole', 'Query', accountItemKey(platformAccount('hotwallet:local-a', 'USDC'), 'tr_1').pk],
+    ['ReconcileRole', 'GetItem', hotWalletConfigKey('local-a').pk.S],
   ])('%s may %s its own items (%s)', (role, action, pk) => {
     expect(allows(role, action, pk)).toBe(true);
   });
