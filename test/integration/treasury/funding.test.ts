@@ -202,6 +202,17 @@ describe('lanepay treasury fund', () => {
       const refused = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', elsewhere]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('pays no ledger asset to the treasury Safe');
+
+      // --into hot-wallet: the hot wallet's start funding is booked already; a deposit into the Safe is not the hot wallet's.
+      const hotWallet = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', chainByName('local-a').hotWalletFundingTx, '--into', 'hot-wallet']);
+      expect(hotWallet.code, hotWallet.stderr).toBe(0);
+      expect(JSON.parse(hotWallet.stdout)).toMatchObject({ account: 'hot_wallet', transfers: [{ outcome: 'already_booked', amount: '1000000000000', to: chainByName('local-a').hotWallet }] });
+      const wrongAccount = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', tx, '--into', 'hot-wallet']);
+      expect(wrongAccount.code).toBe(1);
+      expect(wrongAccount.stderr).toContain('pays no ledger asset to a hot wallet of the chain');
+      const unknown = await cli.run(['treasury', 'fund', '--chain', 'local-a', '--tx', tx, '--into', 'sideways']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('--into "sideways" is not an account funding is booked into');
     } finally {
       cli.cleanup();
     }
