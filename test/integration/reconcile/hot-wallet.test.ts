@@ -75,6 +75,35 @@ describe('reconciler: hot wallets against the ledger', () => {
     expect(hotWalletFindings(await run(deps))).toEqual([]);
   });
 
+  it('reads the chain again when the ledger posts while it is read (a payout counted in flight, then posted, would count twice)', async () => {
+    const { world, deps, wallet } = await hotWalletWorld();
+    const merchant = await merchantIn(world, 50_000_000n);
+    const payment = await capturedPayment(world, merchant, 'local-a', someAddress(), 3_000_000n);
+    expect(await submitPayout(world.payouts, payment)).toBe('submitted');
+    const p = provider('local-a');
+    await minedReceipt(p, (await readPayout(world.payouts, payment.id))!.attempts[0]!.hash).finally(() => p.destroy());
+    // The payout completes between the reconciler's walk of what is in flight and its second read of the ledger.
+    const adapter = world.adapters.get('local-a')!;
+    let heads = 0;
+    let completed = false;
+    const racing = Object.assign(Object.create(adapter) as typeof adapter, {
+      headBlock: async () => { heads += 1; return adapter.headBlock(); },
+      tokenBalance: async (holder: string, asset: string, block?: number) => {
+        if (!completed && holder.toLowerCase() === wallet.toLowerCase()) {
+          completed = true;
+          await driveUntilFinal(world, payment.id);
+        }
+        return adapter.tokenBalance(holder, asset, block);
+      },
+    });
+
+    const report = await run({ ...deps, adapter: (name) => (name === 'local-a' ? racing : world.adapters.get(name)!) });
+
+    expect(hotWalletFindings(report)).toEqual([]);
+    expect(heads, 'a second read of the chain').toBe(2);
+    expect((await readPayout(world.payouts, payment.id))!.status).toBe('succeeded');
+  });
+
   it('finds USDC sent out of a hot wallet by someone holding its key, with the exact difference, once', async () => {
     const { world, deps, wallet } = await hotWalletWorld();
     await sendOutWithTheKey(world, Wallet.createRandom().address, usdc(5));
