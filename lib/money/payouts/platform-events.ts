@@ -42,7 +42,7 @@ export type PlatformEvent = z.infer<typeof platformEventSchema>;
  * `treasury.transfer.*`, each step of a treasury transfer (lib/treasury/transfers); `treasury.proposal.*`,
  * its approval's votes and outcome (lib/treasury/proposals); `treasury.attestation_overdue`, a burn
  * whose CCTP attestation did not come in time; `treasury.funding.booked`, money from outside booked
- * into a treasury (lib/treasury/funding).
+ * into a treasury or a hot wallet (lib/treasury/funding; `account` says which).
  */
 export function platformEventItem(tableName: string, type: PlatformEventType, object: Record<string, string>, now: Date): TransactWriteItem {
   const event: PlatformEvent = { id: newId('evt'), object: 'event', type, created_at: now.toISOString(), data: { object } };
