@@ -44,16 +44,20 @@ export async function proposeRebalancing(deps: RebalanceRunDeps, runs: readonly 
     const decimals = chain.assets.find((asset) => asset.symbol === run.asset)!.decimals;
     const onChain = await deps.adapter(chain.name).tokenBalance(treasury.safe, run.asset);
     // What an open transfer out of this treasury will take is not there to plan with.
-    const leaving = open.filter((t) => t.from.chain === chain.name && ['proposed', 'executing'].includes(t.status)).reduce((sum, t) => sum + BigInt(t.amount), 0n);
-    const treasuryMinor = toLedgerUnits(onChain, run.asset, decimals) - leaving;
+    const leavingFrom = (account: 'treasury' | 'hot_wallet') => open
+      .filter((t) => t.from.chain === chain.name && t.from.account === account && ['proposed', 'executing'].includes(t.status)).reduce((sum, t) => sum + BigInt(t.amount), 0n);
+    const treasuryMinor = toLedgerUnits(onChain, run.asset, decimals) - leavingFrom('treasury');
+    // A move out of the hot wallet proposed or not yet final is not there to plan with either (payouts
+    // see it only once chain-submit reserves it; the plan's position counts payouts alone).
+    const hotWalletMinor = BigInt(run.plan.availableMinor) - leavingFrom('hot_wallet');
     liquidity.push({
       chain: chain.name, asset: run.asset, forecastGeneratedAt: run.generatedAt, paths: run.paths,
       // Covered until the money a run proposes can land, and until the next run.
       horizonHours: Math.min(run.paths[0]!.length, chain.refillLeadTimeHours + 1),
-      hotWalletAvailableMinor: BigInt(run.plan.availableMinor),
+      hotWalletAvailableMinor: hotWalletMinor > 0n ? hotWalletMinor : 0n,
       treasuryMinor: treasuryMinor > 0n ? treasuryMinor : 0n,
-      inbound: open.filter((t) => t.to.chain === chain.name && t.asset === run.asset)
-        .map((t) => ({ amountMinor: BigInt(t.amount), afterHours: t.route === 'safe' ? rebalance.leadHours.sameChain : rebalance.leadHours.crossChain })),
+      inbound: open.filter((t) => t.to.chain === chain.name && t.to.account === 'hot_wallet' && t.asset === run.asset)
+        .map((t) => ({ amountMinor: BigInt(t.amount), afterHours: t.route === 'cctp' ? rebalance.leadHours.crossChain : rebalance.leadHours.sameChain })),
       leadHours: rebalance.leadHours,
     });
     policies[chain.name] = {

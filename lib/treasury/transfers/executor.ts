@@ -12,6 +12,10 @@ export interface TreasuryChain {
   name: string;
   chainId: number;
   usdc: string;
+  /** The USDC token's decimals on the chain (6 where absent): a hot wallet move signs chain units. */
+  usdcDecimals?: number;
+  /** Blocks a hot wallet's move waits before it is final (the chain's confirmations; 1 where absent). */
+  confirmations?: number;
   hotWallet: string;
   safe: string;
   threshold: number;
@@ -29,7 +33,7 @@ export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain 
   const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
   if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
   return {
-    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
+    name: chain.name, chainId: chain.chainId, usdc: usdc.address, usdcDecimals: usdc.decimals, confirmations: chain.confirmations, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
     owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
     ...(chain.cctp ? { cctp: chain.cctp } : {}),
   };
@@ -81,6 +85,7 @@ function safeTransaction(stored: StoredSafeTx): SafeTransaction {
  */
 export async function signAsOwner(deps: TransferExecutorDeps, transferId: string, index: number, memberId: string, approvedSafeTxHash: string): Promise<TreasuryTransfer> {
   const transfer = await readTransfer(deps, transferId);
+  if (!transfer.safeTx) throw new Error(`${transfer.id} moves out of a hot wallet: no owner signs it`);
   if (transfer.safeTx.hash !== approvedSafeTxHash) throw new SafeTxMismatchError(transferId, approvedSafeTxHash, transfer.safeTx.hash);
   const chain = deps.chain(transfer.from.chain);
   const owner = chain.owners.find((candidate) => candidate.index === index);
@@ -120,6 +125,8 @@ export async function advanceTransfer(deps: TransferExecutorDeps, transferId: st
 }
 
 async function execute(deps: TransferExecutorDeps, transfer: TreasuryTransfer): Promise<AdvanceOutcome> {
+  // Out of a hot wallet nothing executes here: chain-submit signs and sends it (lib/treasury/moves).
+  if (!transfer.safeTx) return 'awaiting_signatures';
   const signatures = Object.values(transfer.signatures);
   if (signatures.length < transfer.threshold) return 'awaiting_signatures';
   const packed = packSignatures(signatures.map((s) => ({ owner: s.owner, signature: Signature.from(s.signature) })));
@@ -132,17 +139,25 @@ async function execute(deps: TransferExecutorDeps, transfer: TreasuryTransfer): 
 }
 
 async function settleExecution(deps: TransferExecutorDeps, transfer: TreasuryTransfer): Promise<AdvanceOutcome> {
+  // Out of a hot wallet, approved and not yet signed: chain-submit's (the treasury function asks it, proposals/drive.ts).
+  if (!transfer.execTxHash) return 'executing';
   const provider = deps.provider(transfer.from.chain);
-  const receipt = await provider.getTransactionReceipt(transfer.execTxHash!);
+  const receipt = await provider.getTransactionReceipt(transfer.execTxHash);
   if (!receipt) {
-    await broadcast(provider, transfer.execRawTx!);
+    // The same signed bytes again, in nonce order (a hot wallet's burn after its approve): never new ones.
+    for (const raw of transfer.moveSubmission?.txs.map((tx) => tx.raw) ?? [transfer.execRawTx!]) await broadcast(provider, raw);
     return 'executing';
   }
+  if (transfer.moveSubmission) {
+    // What the move reserved of the hot wallet is released when it is final at the depth payouts read balances at.
+    const confirmations = (await provider.getBlockNumber()) - receipt.blockNumber + 1;
+    if (confirmations < Math.max(deps.chain(transfer.from.chain).confirmations ?? 1, 1)) return 'executing';
+  }
   if (receipt.status !== 1) {
-    await recordFailure(deps, transfer, 'executing', `execTransaction ${receipt.hash} reverted`);
+    await recordFailure(deps, transfer, 'executing', `${transfer.moveSubmission ? 'hot wallet transaction' : 'execTransaction'} ${receipt.hash} reverted`);
     return 'failed';
   }
-  if (transfer.route === 'safe') {
+  if (transfer.route !== 'cctp') {
     await recordSameChainSuccess(deps, transfer);
     return 'succeeded';
   }
