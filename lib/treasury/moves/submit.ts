@@ -9,7 +9,7 @@ import {
 } from '#money';
 import { conditionFailedAt } from '#platform';
 import type { MoveSubmission, TreasuryTransfer } from '../transfers/items.js';
-import { transferKey } from '../transfers/items.js';
+import { moveSignedKey, transferKey } from '../transfers/items.js';
 import { readTransfer, recordFailure, type TransferStepDeps } from '../transfers/steps.js';
 import { moveCalls } from './move.js';
 import { moveMismatch } from './verify.js';
@@ -71,7 +71,7 @@ export async function submitHotWalletMove(deps: PayoutDeps, transferId: string):
   if (!platformMerchantId) throw new Error(`${transferId}: no treasury merchant is bound`);
   const steps: TransferStepDeps = { dynamodb: deps.dynamodb, tableName: deps.tableName, platformMerchantId, now: deps.now, actor: { type: 'system', id: 'chain-submit' } };
   const refuse = async (reason: string): Promise<MoveSubmitOutcome> => {
-    await recordFailure(steps, transfer, 'executing', reason).catch((error: unknown) => {
+    await recordFailure(steps, transfer, 'executing', reason, { unsigned: true }).catch((error: unknown) => {
       if ((error as { code?: string }).code !== 'treasury_transfer_step_refused') throw error;
     });
     return 'refused';
@@ -106,6 +106,8 @@ export async function submitHotWalletMove(deps: PayoutDeps, transferId: string):
   const balances = await adapter.balances(Math.max(0, head - Math.max(chain.confirmations, 1) + 1));
 
   for (let race = 0; race < maxNonceRaces; race += 1) {
+    // Another delivery may have signed it while this one raced for the nonce: that one is the move.
+    if (race > 0 && (await readTransfer(deps, transferId)).execTxHash) return submitHotWalletMove(deps, transferId);
     const walletItem = (await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: walletKey(chain.name, wallet), ConsistentRead: true }))).Item;
     const inFlight = inFlightFromItem(walletItem, chain);
     const short = liquidityShortfall({ chain, asset, amount, gasWei, balances, inFlight });
@@ -147,6 +149,8 @@ export async function submitHotWalletMove(deps: PayoutDeps, transferId: string):
         transfer: transfer.id, route: transfer.route, asset, amount: transfer.amount, from_chain: chain.name, to_chain: transfer.to.chain, to_account: transfer.to.account,
         from_account: 'hot_wallet', tx_hash: last.hash, nonce: String(firstNonce + signed.length - 1),
       }, deps.now()),
+      // Once per move, whatever becomes of the transfer item.
+      { Put: { TableName: deps.tableName, Item: { ...moveSignedKey(move.hash), entity: { S: 'treasury-move-signed' }, transferId: { S: transfer.id }, hash: { S: last.hash } }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
     try {
       await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
@@ -154,6 +158,7 @@ export async function submitHotWalletMove(deps: PayoutDeps, transferId: string):
       if (!(error instanceof TransactionCanceledException)) throw error;
       if (conditionFailedAt(error, 1)) return submitHotWalletMove(deps, transferId); // another delivery signed it: re-broadcast that
       if (conditionFailedAt(error, 2 + signed.length)) return 'waiting_wallet'; // a rotation began
+      if (conditionFailedAt(error, 4 + signed.length)) return refuse(`move ${move.hash} was signed once already: the transfer's record of it was removed`);
       continue; // a payout or sweep took the nonce or grew the in-flight sums meanwhile
     }
     await rebroadcast(deps, chain.name, submission);

@@ -159,6 +159,15 @@ export function openMoveKey(move: Pick<HotWalletMove, 'chainId' | 'wallet'>): Re
   return { pk: { S: `TREASURYOPEN#${move.chainId}#hw#${move.wallet.toLowerCase()}` }, sk: { S: 'OPEN' } };
 }
 
+/**
+ * Written once, in the transaction where chain-submit signs a hot wallet's move, keyed by the move's
+ * hash: a transfer item set back to `executing` with its record of the signing removed (by whoever
+ * could write it) finds the move signed already and is refused, never signed at another nonce.
+ */
+export function moveSignedKey(moveHash: string): Record<string, AttributeValue> {
+  return { pk: { S: `TREASURYMOVE#${moveHash}` }, sk: { S: 'SIGNED' } };
+}
+
 /** The open-proposal guard a transfer holds: its Safe's, or its hot wallet's. */
 export function openKeyOf(transfer: Pick<TreasuryTransfer, 'id' | 'safeTx' | 'move'>): Record<string, AttributeValue> {
   if (transfer.safeTx) return openProposalKey(transfer.safeTx);

@@ -227,9 +227,10 @@ export async function recordMint(deps: TransferStepDeps, transfer: TreasuryTrans
  * A transfer that will not happen: refused by the members, expired, or its execTransaction reverted.
  * Never after a burn: burned tokens are minted, however late (the attestation deadline alarms instead).
  */
-export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTransfer, from: 'proposed' | 'executing', failure: string): Promise<void> {
+export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTransfer, from: 'proposed' | 'executing', failure: string, options: { unsigned?: boolean } = {}): Promise<void> {
   await sendStep(deps, transfer, 'fail', [
-    statusUpdate(deps, transfer.id, from, 'failed', { failure }),
+    // `unsigned`: only while nothing was signed for it (a refusal must never fail a move another delivery signed meanwhile).
+    statusUpdate(deps, transfer.id, from, 'failed', { failure }, options.unsigned ? ' AND attribute_not_exists(execTxHash)' : ''),
     stepEvent(deps, 'treasury.transfer.failed', transfer, { failure }),
     releaseOpenProposal(deps, transfer),
     ...releaseMoveReservation(deps, transfer),
