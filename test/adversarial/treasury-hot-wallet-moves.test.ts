@@ -104,11 +104,13 @@ describe('moves out of a hot wallet under attack', () => {
   it('signs a move once: concurrent deliveries take two nonces between them (one approve, one burn), and a transfer reset to executing afterwards is refused', async () => {
     const amount = 20n * USDC;
     const move = await approvedAndRequested('top_up', 'local-b', amount);
-    const before = await world.walletState('local-a');
     const minted = await usdcBalance('local-b', world.hotWallets['local-b']);
+    const sent = await provider('local-a').getTransactionCount(world.hotWallets['local-a'], 'pending');
     const outcomes = await Promise.all([submitHotWalletMove(world.payouts, move.transfer), submitHotWalletMove(world.payouts, move.transfer)]);
     expect(outcomes.sort()).toEqual(['rebroadcast', 'submitted']);
-    expect((await world.walletState('local-a')).nextNonce).toBe(before.nextNonce! + 2);
+    const { firstNonce } = (await readTransfer(db(), move.transfer)).moveSubmission!;
+    expect(firstNonce).toBe(sent);
+    expect((await world.walletState('local-a')).nextNonce).toBe(firstNonce + 2);
     await world.driveUntil(move.transfer, 'succeeded');
     expect(await usdcBalance('local-b', world.hotWallets['local-b'])).toBe(minted + amount);
 
@@ -122,7 +124,8 @@ describe('moves out of a hot wallet under attack', () => {
     }));
     expect(await submitHotWalletMove(world.payouts, move.transfer)).toBe('refused');
     expect((await readTransfer(db(), move.transfer)).failure).toMatch(/signed once already/);
-    expect((await world.walletState('local-a')).nextNonce).toBe(before.nextNonce! + 2);
+    expect((await world.walletState('local-a')).nextNonce).toBe(firstNonce + 2);
+    expect(await provider('local-a').getTransactionCount(world.hotWallets['local-a'], 'pending')).toBe(firstNonce + 2);
     expect(await usdcBalance('local-b', world.hotWallets['local-b'])).toBe(minted + amount);
   }, 300_000);
 
