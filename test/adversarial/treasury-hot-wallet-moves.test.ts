@@ -1,13 +1,13 @@
-import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Wallet } from 'ethers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalKey } from '#lib/merchants/approvals/items.js';
 import { submitPayouts } from '#lib/money/payouts/submit.js';
 import { moveHash } from '#lib/treasury/moves/move.js';
 import { submitHotWalletMove } from '#lib/treasury/moves/submit.js';
-import { transferKey, type TreasuryTransfer } from '#lib/treasury/transfers/items.js';
+import { openMoveKey, transferKey, type TreasuryTransfer } from '#lib/treasury/transfers/items.js';
 import { readTransfer } from '#lib/treasury/transfers/steps.js';
-import { provider, usdcBalance } from '../support/chain.js';
+import { chainByName, provider, usdcBalance } from '../support/chain.js';
 import { clients, someAddress } from '../support/deps.js';
 import { hotWalletMoveWorld } from '../support/hot-wallet-moves.js';
 import { capturedPayment, crashAfterNonceRecord, merchantIn } from '../integration/payouts/world.js';
@@ -25,6 +25,11 @@ const db = () => ({ dynamodb: clients().dynamodb, tableName: world.tableName });
 beforeAll(async () => {
   world = await hotWalletMoveWorld();
 }, 240_000);
+
+// Each attack on its own: a move one of them left open (an attack that got through) holds no other back.
+afterEach(async () => {
+  await clients().dynamodb.send(new DeleteItemCommand({ TableName: world.tableName, Key: openMoveKey({ chainId: chainByName('local-a').chainId, wallet: world.hotWallets['local-a'] }) }));
+});
 
 /** What a writer of TTRANSFER# items does: the stored record (its body) rewritten in place. */
 async function rewriteTransfer(id: string, change: (transfer: TreasuryTransfer) => TreasuryTransfer): Promise<void> {
