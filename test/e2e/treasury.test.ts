@@ -146,7 +146,7 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     expect(transfer).toMatchObject({ status: 'proposed', route: 'cctp', from: { chain: 'local-a', account: 'treasury' }, to: { chain: 'local-b', account: 'hot_wallet', address: hotWallets['local-b'] }, approvalId, threshold: 2 });
     expect(transfer.reason).toMatchObject({ kind: 'top_up', forecast_generated_at: (await forecastOf('local-b')).generatedAt });
     const { approval } = await readApproval({ dynamodb: clients().dynamodb, tableName }, platformMerchantId, approvalId);
-    expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx.hash, to_chain: 'local-b' } });
+    expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx!.hash, to_chain: 'local-b' } });
     // The relay hands the treasury function the proposal, which waits for its approvals.
     expect(await relayAndDeliver()).toEqual(['treasury.transfer.proposed']);
     expect((await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId)).signatures).toEqual({});
