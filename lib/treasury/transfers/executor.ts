@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Contract, getAddress, Interface, Signature, Transaction, type Provider, type Signer } from 'ethers';
 import { KmsSigner, type Chain } from '#chains';
+import { toChainUnits } from '#ledger';
 import { batchedCalls, execTransactionArgs, packSignatures, safeAbi, safeTxHash, tokenTransfer, type SafeTransaction } from '../safe/safe-tx.js';
 import { burnCalls, lookupAttestation, messageNonce, messageTransmitterAbi, receiveMessageData, sentMessages } from './cctp.js';
 import { SafeTxMismatchError } from './errors.js';
@@ -57,14 +58,16 @@ export interface TransferExecutorDeps extends TransferStepDeps {
 export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chain'>, input: { from: string; to: string; amountMinor: bigint; safeNonce: bigint }): Promise<StoredSafeTx> {
   const source = deps.chain(input.from);
   const destination = deps.chain(input.to);
+  // The Safe moves the token's own units; the ledger's minor units differ where USDC has other than 6 decimals.
+  const amount = toChainUnits(input.amountMinor, 'USDC', source.usdcDecimals ?? 6);
   let tx: SafeTransaction;
   if (input.from === input.to) {
-    tx = tokenTransfer(source.usdc, destination.hotWallet, input.amountMinor, input.safeNonce);
+    tx = tokenTransfer(source.usdc, destination.hotWallet, amount, input.safeNonce);
   } else {
     if (!source.cctp || !destination.cctp) throw new Error(`CCTP is not configured on ${source.cctp ? destination.name : source.name}`);
     if (!source.multiSend) throw new Error(`${source.name}'s treasury names no MultiSendCallOnly: it cannot burn`);
     tx = batchedCalls(source.multiSend, burnCalls({
-      usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: input.amountMinor,
+      usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: amount,
       destinationDomain: destination.cctp.domain, mintRecipient: destination.hotWallet, destinationCaller: destination.relayer,
     }), input.safeNonce);
   }
