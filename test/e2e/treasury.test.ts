@@ -9,6 +9,7 @@ import { decideApproval } from '#lib/merchants/approvals/decide.js';
 import { readApproval } from '#lib/merchants/approvals/items.js';
 import { setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js';
 import { addMember, type MemberDeps } from '#lib/merchants/members/members.js';
+import { beginRotation, completeRotation } from '#lib/money/payouts/hot-wallet.js';
 import { epochHour, syntheticFlows, writeFlowBuckets } from '#lib/treasury/flows/index.js';
 import { bookTreasuryFunding, type FundingDeps } from '#lib/treasury/funding/book.js';
 import { readForecasts } from '#lib/treasury/planning/forecast-items.js';
@@ -208,6 +209,24 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     const report = await runFunction('reconcile', { action: 'scheduled' });
     expect(report).toMatchObject({ raised: 0, errors: 0, redriven: 0, checked: { treasuries: 2, unrelayedEvents: 0 } });
   }, 120_000);
+
+  it('after local-b\'s hot wallet is rotated, proposes nothing while it drains, then tops up the new wallet, not the one being emptied', async () => {
+    const chain = registry.find((c) => c.name === 'local-b')!;
+    const nextKey = await newHotWalletKey();
+    const nextWallet = await new KmsSigner(clients().kms, nextKey).getAddress();
+    const deps = { dynamodb: clients().dynamodb, tableName };
+    await beginRotation(deps, chain, nextKey);
+    const draining = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: unknown[] } };
+    expect(draining.rebalancing.proposals).toEqual([]);
+
+    expect((await completeRotation(deps, chain, new EvmAdapter(chain, clients().kms))).completed).toBe(true);
+    const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: { outcome: string; transfer: string }[] } };
+    // The new wallet holds nothing against local-b's ~20k an hour: short, and topped up from local-a's treasury.
+    expect((await forecastOf('local-b')).plan?.shortfall).toBe(true);
+    expect(result.rebalancing.proposals.map((p) => p.outcome)).toEqual(['proposed']);
+    const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, result.rebalancing.proposals[0]!.transfer);
+    expect(transfer).toMatchObject({ from: { chain: 'local-a', account: 'treasury' }, to: { chain: 'local-b', account: 'hot_wallet', address: nextWallet } });
+  }, 240_000);
 
   async function decide(owner: number) {
     const { dynamodb, kms } = clients();
