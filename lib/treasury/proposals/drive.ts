@@ -78,19 +78,27 @@ function refusedAsMoved(error: unknown): 'moved' {
 }
 
 /**
+ * The votes on a proposed transfer's approval request, or `failed` once the request was refused or
+ * expired (the transfer is failed with it, freeing what it held).
+ */
+async function openApproval(deps: TreasuryWorkerDeps, transfer: TreasuryTransfer) {
+  if (!transfer.approvalId) throw new Error(`${transfer.id} was proposed without an approval: it never executes`);
+  const approval = await treasuryApprovalState(deps, deps.platformMerchantId, transfer.approvalId);
+  if (approval.transferId !== transfer.id) throw new Error(`approval ${approval.approvalId} is for ${approval.transferId}, not ${transfer.id}`);
+  if (approval.status !== 'rejected' && approval.status !== 'expired') return approval;
+  await recordFailure(deps, transfer, 'proposed', `approval ${approval.approvalId} ${approval.status}`).catch(refusedAsMoved);
+  return 'failed' as const;
+}
+
+/**
  * Adds the signature of every owner whose approval counts and who has not signed, and fails the
  * transfer if its approval was refused or expired. Approved means as many counted votes as the
  * request and the policy ask (and the Safe's threshold): the request item's status is not trusted
  * for it. Undefined once approved (ready to execute).
  */
 async function collectSignatures(deps: TreasuryWorkerDeps, transfer: TreasuryTransfer): Promise<DriveOutcome | undefined> {
-  if (!transfer.approvalId) throw new Error(`${transfer.id} was proposed without an approval: it never executes`);
-  const approval = await treasuryApprovalState(deps, deps.platformMerchantId, transfer.approvalId);
-  if (approval.transferId !== transfer.id) throw new Error(`approval ${approval.approvalId} is for ${approval.transferId}, not ${transfer.id}`);
-  if (approval.status === 'rejected' || approval.status === 'expired') {
-    await recordFailure(deps, transfer, 'proposed', `approval ${approval.approvalId} ${approval.status}`).catch(refusedAsMoved);
-    return 'failed';
-  }
+  const approval = await openApproval(deps, transfer);
+  if (approval === 'failed') return 'failed';
   // Until the votes reach what the request needs, at most threshold − 1 owners sign: signatures are
   // readable in the table, and a full set executes on chain for whoever sends it.
   const approved = approval.signers.length >= Math.max(approval.required, transfer.threshold);
@@ -114,13 +122,8 @@ async function collectSignatures(deps: TreasuryWorkerDeps, transfer: TreasuryTra
  * the approval holds (rewritten after its approval) is failed, never sent. Undefined once handed over.
  */
 async function collectVotes(deps: TreasuryWorkerDeps, transfer: TreasuryTransfer): Promise<DriveOutcome | undefined> {
-  if (!transfer.approvalId) throw new Error(`${transfer.id} was proposed without an approval: it never executes`);
-  const approval = await treasuryApprovalState(deps, deps.platformMerchantId, transfer.approvalId);
-  if (approval.transferId !== transfer.id) throw new Error(`approval ${approval.approvalId} is for ${approval.transferId}, not ${transfer.id}`);
-  if (approval.status === 'rejected' || approval.status === 'expired') {
-    await recordFailure(deps, transfer, 'proposed', `approval ${approval.approvalId} ${approval.status}`).catch(refusedAsMoved);
-    return 'failed';
-  }
+  const approval = await openApproval(deps, transfer);
+  if (approval === 'failed') return 'failed';
   if (approval.signers.length < Math.max(approval.required, transfer.threshold)) return 'awaiting_approval';
   const mismatch = moveMismatch(transfer, approval.moveHash);
   if (mismatch) {
