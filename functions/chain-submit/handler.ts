@@ -7,6 +7,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { submitPayouts, submitSweep, type Payment, type SubmitResult } from '#money';
 import { payoutsRequestedSchema } from '#notify';
+import { hotWalletMoveMessageSchema, submitHotWalletMove } from '#treasury';
 import { idTimeMs, loadConfig, logger, metrics, payoutConfigSchema, releaseForRetry, traceHeaderOfRecord, withTraces } from '#platform';
 import { callCounts, payoutDeps } from '../commons/payout-deps.js';
 import { sqsEventRecordSchema } from '../commons/records.js';
@@ -21,13 +22,17 @@ const sweepMessageSchema = z.strictObject({ type: z.literal('sweep.requested'), 
 
 // The FIFO processor takes no parser (Powertools 2.35), so each record is parsed here: several
 // captured payments (the relay's messages), one `payment.processing` event (messages queued before
-// those), a sweep request, or nothing we know (malformed).
-type Parsed = { kind: 'payments'; events: { id: string; payment: Payment; traceHeader: string | undefined }[] } | { kind: 'sweep'; sweepId: string } | { kind: 'other' } | { kind: 'malformed' };
+// those), a sweep request, an approved treasury move out of the hot wallet, or nothing we know (malformed).
+type Parsed =
+  | { kind: 'payments'; events: { id: string; payment: Payment; traceHeader: string | undefined }[] } | { kind: 'sweep'; sweepId: string }
+  | { kind: 'move'; transferId: string } | { kind: 'other' } | { kind: 'malformed' };
 
 function parseRecord(record: SQSRecord): Parsed {
   const body = parsedBody(record.body);
   const sweep = sweepMessageSchema.safeParse(body);
   if (sweep.success) return { kind: 'sweep', sweepId: sweep.data.sweepId };
+  const move = hotWalletMoveMessageSchema.safeParse(body);
+  if (move.success) return { kind: 'move', transferId: move.data.transferId };
   const requested = payoutsRequestedSchema.safeParse(body);
   if (requested.success) {
     // Each payment's own trace; the message's AWSTraceHeader is the first payment's.
@@ -97,6 +102,12 @@ async function submitBatch(event: SQSEvent, context: Context, parsed: Map<string
         // Sweeps share the hot wallet's message group with payouts, so their nonces are taken in line.
         const outcome = await submitSweep(deps, message.sweepId);
         logger.info('sweep submitted', { sweepId: message.sweepId, outcome });
+        return;
+      }
+      case 'move': {
+        // An approved treasury move out of the hot wallet (lib/treasury/moves): its nonces in line too.
+        const outcome = await submitHotWalletMove(deps, message.transferId);
+        logger.info('treasury move submitted', { transfer: message.transferId, outcome });
         return;
       }
       case 'payments':

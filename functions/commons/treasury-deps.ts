@@ -1,11 +1,12 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getAddress } from 'ethers';
 import { KmsSigner } from '#chains';
 import { treasuryMerchant } from '#merchants';
-import { dynamodbClient, kmsClient, loadConfig, logger, metrics, treasuryConfigSchema } from '#platform';
-import { treasuryChainOf, type TreasuryChain, type TreasuryWorkerDeps } from '#treasury';
+import { dynamodbClient, kmsClient, loadConfig, logger, metrics, sqsClient, treasuryConfigSchema } from '#platform';
+import { hotWalletMoveMessage, treasuryChainOf, type TreasuryChain, type TreasuryWorkerDeps } from '#treasury';
 import { chainAdapters, chainProviders } from './chain-adapters.js';
 
 /**
@@ -26,6 +27,7 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
   const config = loadConfig(treasuryConfigSchema);
   const dynamodb = dynamodbClient();
   const kms = kmsClient();
+  const sqs = sqsClient();
   const { chains, adapter } = chainAdapters(config.CHAIN_REGISTRY);
   // The platform merchant is whoever the owners' members belong to: none bound, no treasury to run.
   const platformMerchantId = await treasuryMerchant({ dynamodb, tableName: config.TABLE_NAME });
@@ -53,6 +55,10 @@ async function build(): Promise<TreasuryWorkerDeps | undefined> {
     actor: { type: 'system', id: 'treasury' },
     chain: (name) => known(treasuryChains, name),
     provider,
+    // An approved move out of a hot wallet: chain-submit owns the wallet's key and nonces.
+    requestMove: async (transfer) => {
+      await sqs.send(new SendMessageCommand(hotWalletMoveMessage(config.CHAIN_SUBMIT_QUEUE_URL, transfer, new Date())));
+    },
     sender: (name) => new KmsSigner(kms, chains.get(name)!.treasury!.relayerKeyId, provider(name)),
     ownerKms: (index) => {
       if (roleArns.length === 0) return kms;

@@ -2852,13 +2852,14 @@ export type components = {
                     /** @enum {string} */
                     status: "proposed" | "executing" | "burned" | "minting" | "succeeded" | "failed";
                     /** @enum {string} */
-                    route: "safe" | "cctp";
+                    route: "safe" | "cctp" | "transfer";
                     asset: string;
                     amount: string;
                     from: {
                         chain: string;
-                        /** @constant */
-                        account: "treasury";
+                        /** @enum {string} */
+                        account: "treasury" | "hot_wallet";
+                        address?: string;
                     };
                     to: {
                         chain: string;
@@ -2869,7 +2870,8 @@ export type components = {
                     reason: {
                         [key: string]: string;
                     };
-                    safe_tx_hash: string;
+                    safe_tx_hash: string | null;
+                    move_hash: string | null;
                     signatures: number;
                     threshold: number;
                     signed_by: {

@@ -51,7 +51,7 @@ function workerDeps(): TreasuryWorkerDeps {
   return {
     dynamodb, kms, tableName, platformMerchantId, now: () => new Date(), fetch, attestationDeadlineMs: 600_000,
     chain: () => treasuryChain(), provider: (name) => provider(name), sender: (name) => new KmsSigner(kms, relayerKey, provider(name)),
-    ownerKms: () => kms, signal: () => undefined,
+    ownerKms: () => kms, signal: () => undefined, requestMove: () => Promise.reject(new Error('no hot wallet moves here')),
   };
 }
 
@@ -107,7 +107,7 @@ beforeEach(async () => {
 describe('a writer of the table against the treasury', () => {
   it('cannot redirect an approved transfer: a SafeTx rewritten to pay another address (hash and all) after the owners approved is never signed, and nothing moves', async () => {
     const { transfer, approvalId } = await propose(1_000_000n);
-    const forged = await transferTransaction({ chain: () => ({ ...treasuryChain(), hotWallet: attacker }) }, { from: 'local-a', to: 'local-a', amountMinor: 1_000_000n, safeNonce: BigInt(transfer.safeTx.nonce) });
+    const forged = await transferTransaction({ chain: () => ({ ...treasuryChain(), hotWallet: attacker }) }, { from: 'local-a', to: 'local-a', amountMinor: 1_000_000n, safeNonce: BigInt(transfer.safeTx!.nonce) });
     const item = (await clients().dynamodb.send(new GetItemCommand({ TableName: tableName, Key: transferKey(transfer.id), ConsistentRead: true }))).Item!;
     const body = JSON.parse(item.body!.S!) as TreasuryTransfer;
     await clients().dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { ...item, body: { S: JSON.stringify({ ...body, safeTx: forged, to: { ...body.to, address: attacker } }) } } }));

@@ -89,7 +89,7 @@ beforeAll(async () => {
     safeTx: { safe: ownSafe, chainId: a.chainId, to: tx.to, data: tx.data, operation: 0, nonce: '0', hash: safeTxHash(a.chainId, ownSafe, tx) },
     signatures: {}, createdAt: at, updatedAt: at,
   };
-  const request = { merchant: { id: merchant.merchant_id, approvals: policy }, transferId: transfer.id, safeTxHash: transfer.safeTx.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
+  const request = { merchant: { id: merchant.merchant_id, approvals: policy }, transferId: transfer.id, safeTxHash: transfer.safeTx!.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
   const held = newTreasuryTransferApproval(request);
   await proposeTransfer(deps, transfer, held);
   approvalId = held.approval.id;

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Contract } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsSigner } from '#chains';
-import type { Chain } from '#lib/chains/registry.js';
+import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import { ChainRegistry, type Chain } from '#lib/chains/registry.js';
 import { decideApproval } from '#lib/merchants/approvals/decide.js';
 import { readApproval } from '#lib/merchants/approvals/items.js';
 import { setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js';
 import { addMember, type MemberDeps } from '#lib/merchants/members/members.js';
-import type { PlatformEvent } from '#lib/money/payouts/platform-events.js';
+import { beginRotation, completeRotation } from '#lib/money/payouts/hot-wallet.js';
 import { epochHour, syntheticFlows, writeFlowBuckets } from '#lib/treasury/flows/index.js';
+import { bookTreasuryFunding, type FundingDeps } from '#lib/treasury/funding/book.js';
 import { readForecasts } from '#lib/treasury/planning/forecast-items.js';
 import { safeAbi } from '#lib/treasury/safe/safe-tx.js';
 import { readTransfer } from '#lib/treasury/transfers/steps.js';
@@ -22,51 +25,48 @@ import { chainByName, provider, usdcBalance } from '../support/chain.js';
 import { chainRegistry, clients, fundedMerchant, merchantDeps } from '../support/deps.js';
 import { isolatedTable, newHotWalletKey } from '../support/isolated.js';
 import { accountBalance } from '../support/ledger-balance.js';
+import { outboxMapping } from '../support/outbox-mapping.js';
 import { platformEventsOf } from '../support/platform-events.js';
 import { stack } from '../support/stack.js';
 
-// The treasury loop end to end, through the functions' own bundles (forecast-batch, treasury) run in
-// this process as Lambda would run them: a flow history makes local-b's hot wallet short, the
-// forecast job proposes a move from local-a's treasury, two owners approve with TOTP codes, the Safe
-// on local-a burns through CCTP, the attester signs, receiveMessage mints into local-b's hot wallet,
-// and the next forecast finds no shortfall. A world of its own (table, Safes, hot wallets, relayer,
-// registry): owner bindings are stage-wide, and the stack's Safes and hot wallets are other tests'.
-// The outbox relay does not read an isolated table, so the test hands the treasury function the
-// platform events it would have relayed (the relay's routing has its own test).
+// The treasury loop end to end, through the functions' own bundles (forecast-batch, outbox-relay,
+// treasury, reconcile) run in this process as Lambda would run them: a flow history makes local-b's
+// hot wallet short, the forecast job proposes a move from local-a's treasury, two owners approve with
+// TOTP codes, the Safe on local-a burns through CCTP, the attester signs, receiveMessage mints into
+// local-b's hot wallet, the next forecast finds no shortfall, and the reconciler finds the chains and
+// the ledger agree. A world of its own (table, Safes, hot wallets, relayer, registry): owner bindings
+// are stage-wide, and the stack's Safes and hot wallets are other tests'. Its table's stream and the
+// treasury queue are the test's own; test/support/outbox-mapping.ts plays their event source mappings.
 
 const USDC = 1_000_000n;
 let tableName: string;
 let registry: Chain[];
-let env: NodeJS.ProcessEnv;
+let environment: (functionName: string) => NodeJS.ProcessEnv;
+let mapping: Awaited<ReturnType<typeof outboxMapping>>;
 let platformMerchantId: string;
 const owners: { id: string; otpauth: string }[] = [];
 let hotWallets: Record<'local-a' | 'local-b', string>;
 let safes: Record<'local-a' | 'local-b', string>;
 
+let treasuryFundingTx: string;
+
+function fundingDeps(): FundingDeps {
+  const chains = new ChainRegistry(registry);
+  return { dynamodb: clients().dynamodb, tableName, chains, adapter: (name) => new EvmAdapter(chains.get(name)!, clients().kms), now: () => new Date() };
+}
+
 const memberDeps = (): MemberDeps => ({ ...merchantDeps(), tableName, dataKeyId: stack().keys.DataKey!, treasury: { owners: 3, threshold: 2 } });
 
-async function runFunction(name: 'forecast-batch' | 'treasury', event: unknown): Promise<unknown> {
-  const result = await invokeHandler(name, event, env, 'bundle');
+async function runFunction(name: 'forecast-batch' | 'treasury' | 'reconcile', event: unknown): Promise<unknown> {
+  const result = await invokeHandler(name, event, environment(name), 'bundle');
   expect(judge(result)).toEqual({ accepted: true });
   return result;
 }
 
-/** What the outbox relay sends the treasury queue: each treasury platform event of the transfer, as an SQS record. */
-async function relayToTreasury(transferId: string, seen: Set<string>): Promise<void> {
-  const events = (await platformEventsOf(tableName, transferId)).filter((event) => !seen.has(event.id));
-  for (const event of events) seen.add(event.id);
-  const work = events.filter((event) => /^treasury\.(proposal|transfer\.(proposed|executing|burned|minting))/.test(event.type));
-  if (work.length === 0) return;
-  await runFunction('treasury', { Records: work.map(sqsRecord) });
-}
-
-function sqsRecord(event: PlatformEvent) {
-  return {
-    messageId: randomUUID(), receiptHandle: 'handle', body: JSON.stringify(event),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'outbox-relay', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: { eventId: { stringValue: event.id, stringListValues: [], binaryListValues: [], dataType: 'String' } },
-    md5OfBody: '0', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lanepay-local-treasury', awsRegion: 'us-east-1',
-  };
+/** What Lambda would do next: the stream's new outbox items to the relay, then the treasury queue's messages to the treasury function. */
+async function relayAndDeliver(): Promise<string[]> {
+  await mapping.relay();
+  return mapping.deliverTreasuryWork();
 }
 
 async function safeNonce(chain: 'local-a' | 'local-b'): Promise<bigint> {
@@ -78,7 +78,7 @@ async function forecastOf(chain: string) {
 }
 
 beforeAll(async () => {
-  tableName = await isolatedTable();
+  tableName = await isolatedTable({ stream: true });
   const { kms } = clients();
   const relayerKey = await newHotWalletKey();
   const relayer = await new KmsSigner(kms, relayerKey).getAddress();
@@ -93,7 +93,7 @@ beforeAll(async () => {
     await fundAddress(chain, relayer, { gasWei: 10n ** 19n, usdcMinor: 0n });
     // local-a: a treasury of 1M and a well covered hot wallet; local-b: an empty treasury and 20k in its hot wallet.
     await fundAddress(chain, hotWallets[name], { gasWei: 10n ** 19n, usdcMinor: name === 'local-a' ? 1_000_000n * USDC : 20_000n * USDC });
-    if (name === 'local-a') await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: 1_000_000n * USDC });
+    if (name === 'local-a') treasuryFundingTx = (await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: 1_000_000n * USDC })).usdcTx!;
   }));
   safes = { 'local-a': deployed['local-a'].safe, 'local-b': deployed['local-b'].safe };
   registry = chainRegistry().chains.map((chain) => ({
@@ -109,9 +109,12 @@ beforeAll(async () => {
     },
   }));
   const environments = await localFunctionEnvironments(stack());
-  env = { ...environments.of('treasury'), ...environments.of('forecast-batch'), TABLE_NAME: tableName, CHAIN_REGISTRY: JSON.stringify(registry) };
+  environment = (name) => ({ ...environments.of(name), TABLE_NAME: tableName, CHAIN_REGISTRY: JSON.stringify(registry) });
+  mapping = await outboxMapping(tableName, environment);
 
   platformMerchantId = (await fundedMerchant(0n, (p) => ({ ...p, platform: true }), tableName)).merchant_id;
+  // The treasury's funding is booked as `lanepay treasury fund` books it, so the ledger holds what the Safe holds.
+  await bookTreasuryFunding(fundingDeps(), { chain: 'local-a', txHash: treasuryFundingTx });
   for (const owner of [1, 2]) {
     const member = await addMember(memberDeps(), { merchantId: platformMerchantId, email: `owner-${owner}-${randomUUID().slice(0, 6)}@example.com`, treasuryOwner: owner });
     owners.push({ id: member.id, otpauth: member.otpauth_uri });
@@ -126,13 +129,13 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
-  for (const key of Object.keys(env ?? {})) if (key === 'TABLE_NAME' || key === 'CHAIN_REGISTRY') delete process.env[key];
+  delete process.env.TABLE_NAME;
+  delete process.env.CHAIN_REGISTRY;
 });
 
 describe('the treasury rebalances a short hot wallet across chains', () => {
   let transferId: string;
   let approvalId: string;
-  const seen = new Set<string>();
 
   it('proposes a move from local-a\'s treasury to local-b\'s hot wallet after the forecast finds local-b short, as one approval request', async () => {
     const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: { outcome: string; transfer: string; approval: string }[] } };
@@ -144,13 +147,16 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     expect(transfer).toMatchObject({ status: 'proposed', route: 'cctp', from: { chain: 'local-a', account: 'treasury' }, to: { chain: 'local-b', account: 'hot_wallet', address: hotWallets['local-b'] }, approvalId, threshold: 2 });
     expect(transfer.reason).toMatchObject({ kind: 'top_up', forecast_generated_at: (await forecastOf('local-b')).generatedAt });
     const { approval } = await readApproval({ dynamodb: clients().dynamodb, tableName }, platformMerchantId, approvalId);
-    expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx.hash, to_chain: 'local-b' } });
+    expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx!.hash, to_chain: 'local-b' } });
+    // The relay hands the treasury function the proposal, which waits for its approvals.
+    expect(await relayAndDeliver()).toEqual(['treasury.transfer.proposed']);
+    expect((await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId)).signatures).toEqual({});
   }, 240_000);
 
   it('moves nothing on the first owner\'s approval: one signature, the Safe\'s nonce unchanged', async () => {
     const nonce = await safeNonce('local-a');
     await decide(0);
-    await relayToTreasury(transferId, seen);
+    expect(await relayAndDeliver()).toEqual(['treasury.proposal.approved_by']);
     const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId);
     expect(transfer.status).toBe('proposed');
     expect(Object.keys(transfer.signatures)).toEqual(['1']);
@@ -161,27 +167,33 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     const nonce = await safeNonce('local-a');
     const [treasuryBefore, hotBefore] = [await usdcBalance('local-a', safes['local-a']), await usdcBalance('local-b', hotWallets['local-b'])];
     await decide(1);
-    await relayToTreasury(transferId, seen);
-    // The function follows its own steps' events too (executing, burned, minting), as the relay would hand them back.
+    // The function follows its own steps' events too (executing, burned, minting), which the relay hands back.
+    const handed = await relayAndDeliver();
     for (let round = 0; round < 10 && (await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId)).status !== 'succeeded'; round += 1) {
-      await relayToTreasury(transferId, seen);
+      handed.push(...await relayAndDeliver());
       await runFunction('treasury', { action: 'drive-open-transfers' });
     }
+    handed.push(...await relayAndDeliver());
+    // The deciding vote's event is `approved` (not `approved_by` as well); each step's event is handed once.
+    expect([...handed].sort()).toEqual(['treasury.proposal.approved', 'treasury.transfer.burned', 'treasury.transfer.executing', 'treasury.transfer.minting']);
     const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId);
     expect(transfer.status).toBe('succeeded');
     const amount = BigInt(transfer.amount);
     expect(await safeNonce('local-a')).toBe(nonce + 1n);
     expect(await usdcBalance('local-a', safes['local-a'])).toBe(treasuryBefore - amount);
     expect(await usdcBalance('local-b', hotWallets['local-b'])).toBe(hotBefore + amount);
-    expect(await accountBalance(tableName, 'platform:treasury:local-a:USDC')).toBe(-amount);
+    expect(await accountBalance(tableName, 'platform:treasury:local-a:USDC')).toBe(1_000_000n * USDC - amount);
     expect(await accountBalance(tableName, 'platform:in_transit:cctp:USDC')).toBe(0n);
     expect(await accountBalance(tableName, 'platform:hotwallet:local-b:USDC')).toBe(amount);
     expect((await platformEventsOf(tableName, transferId)).map((e) => e.type).filter((t) => t.startsWith('treasury.transfer.'))).toEqual([
       'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.signed', 'treasury.transfer.executing',
       'treasury.transfer.burned', 'treasury.transfer.minting', 'treasury.transfer.succeeded',
     ]);
-    // Driven again (a late message, the schedule): nothing more moves.
-    await runFunction('treasury', { Records: [sqsRecord((await platformEventsOf(tableName, transferId)).find((e) => e.type === 'treasury.transfer.burned')!)] });
+    // Driven again (the burn's event sent a second time, as SQS may deliver it; the schedule): nothing more moves.
+    const burned = (await platformEventsOf(tableName, transferId)).find((e) => e.type === 'treasury.transfer.burned')!;
+    await clients().sqs.send(new SendMessageCommand({ QueueUrl: mapping.treasuryQueueUrl, MessageBody: JSON.stringify(burned), MessageAttributes: { eventId: { DataType: 'String', StringValue: burned.id }, eventType: { DataType: 'String', StringValue: burned.type } } }));
+    expect(await mapping.deliverTreasuryWork()).toEqual(['treasury.transfer.burned']);
+    await runFunction('treasury', { action: 'drive-open-transfers' });
     expect(await usdcBalance('local-b', hotWallets['local-b'])).toBe(hotBefore + amount);
     expect(await safeNonce('local-a')).toBe(nonce + 1n);
   }, 240_000);
@@ -190,6 +202,30 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: unknown[] } };
     expect((await forecastOf('local-b')).plan?.shortfall).toBe(false);
     expect(result.rebalancing.proposals).toEqual([]);
+  }, 240_000);
+
+  it('leaves the reconciler nothing to raise: each Safe holds what its treasury account says, and no event waits to be relayed', async () => {
+    await relayAndDeliver();
+    const report = await runFunction('reconcile', { action: 'scheduled' });
+    expect(report).toMatchObject({ raised: 0, errors: 0, redriven: 0, checked: { treasuries: 2, unrelayedEvents: 0 } });
+  }, 120_000);
+
+  it('after local-b\'s hot wallet is rotated, proposes nothing while it drains, then tops up the new wallet, not the one being emptied', async () => {
+    const chain = registry.find((c) => c.name === 'local-b')!;
+    const nextKey = await newHotWalletKey();
+    const nextWallet = await new KmsSigner(clients().kms, nextKey).getAddress();
+    const deps = { dynamodb: clients().dynamodb, tableName };
+    await beginRotation(deps, chain, nextKey);
+    const draining = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: unknown[] } };
+    expect(draining.rebalancing.proposals).toEqual([]);
+
+    expect((await completeRotation(deps, chain, new EvmAdapter(chain, clients().kms))).completed).toBe(true);
+    const result = (await runFunction('forecast-batch', { action: 'scheduled' })) as { rebalancing: { proposals: { outcome: string; transfer: string }[] } };
+    // The new wallet holds nothing against local-b's ~20k an hour: short, and topped up from local-a's treasury.
+    expect((await forecastOf('local-b')).plan?.shortfall).toBe(true);
+    expect(result.rebalancing.proposals.map((p) => p.outcome)).toEqual(['proposed']);
+    const transfer = await readTransfer({ dynamodb: clients().dynamodb, tableName }, result.rebalancing.proposals[0]!.transfer);
+    expect(transfer).toMatchObject({ from: { chain: 'local-a', account: 'treasury' }, to: { chain: 'local-b', account: 'hot_wallet', address: nextWallet } });
   }, 240_000);
 
   async function decide(owner: number) {

@@ -58,10 +58,11 @@ export async function bookWorldFunding(world: Awaited<ReturnType<typeof isolated
 
 /**
  * A fresh table with the stack table's schema and no stream consumer: for tests that move the
- * clock or sweep the whole table, so they cannot touch other tests' payments.
+ * clock or sweep the whole table, so they cannot touch other tests' payments. With `stream`, it
+ * has a stream only the test reads (test/support/outbox-mapping.ts).
  */
-export async function isolatedTable(): Promise<string> {
-  return createTableLike(clients().dynamodb, stack().tableName, `lanepay-test-${randomUUID().slice(0, 8)}`);
+export async function isolatedTable(options: { stream?: boolean } = {}): Promise<string> {
+  return createTableLike(clients().dynamodb, stack().tableName, `lanepay-test-${randomUUID().slice(0, 8)}`, options);
 }
 
 /** A new, unfunded secp256k1 KMS key: a hot wallet of the test's own. */

@@ -37,7 +37,14 @@ export type HeldChange =
    * approval is one owner's signature of it, added by the treasury function, which signs only the
    * SafeTx hash named here (the change hash binds it to what members approved).
    */
-  | { kind: 'treasury.transfer'; transferId: string; safeTxHash: string };
+  | { kind: 'treasury.transfer'; transferId: string; safeTxHash: string }
+  /**
+   * A move out of a hot wallet (lib/treasury/moves): no SafeTx and no owner signature. The counted
+   * approvals are the authority, and `moveHash` commits to exactly what the hot wallet's key signs
+   * (chain, wallet, token, recipient, amount, route, and across chains the burn's domain, mint
+   * recipient and destination caller): chain-submit signs only a move whose hash is this one.
+   */
+  | { kind: 'treasury.transfer'; transferId: string; moveHash: string };
 
 export interface ApprovalRecord {
   approval: Approval;

@@ -68,7 +68,9 @@ export interface TreasuryTransferRequest {
   merchant: Pick<MerchantProfile, 'id' | 'approvals'>;
   transferId: string;
   /** The SafeTx hash the owners sign: held in the change, so the change hash binds it. */
-  safeTxHash: string;
+  safeTxHash?: string;
+  /** Instead, out of a hot wallet: the hash of the move its key signs (lib/treasury/moves), held the same way. */
+  moveHash?: string;
   details: Record<string, unknown>;
   job: string;
   now: Date;
@@ -81,13 +83,16 @@ export interface TreasuryTransferRequest {
  * merchant without the rule is refused: the treasury never moves without approvals.
  */
 export function newTreasuryTransferApproval(input: TreasuryTransferRequest): ApprovalRecord {
+  if ((input.safeTxHash === undefined) === (input.moveHash === undefined)) throw new Error(`treasury transfer ${input.transferId}: an approval binds a SafeTx hash or a move hash, exactly one`);
   const rule = input.merchant.approvals?.treasury;
   if (!rule) throw new TreasuryRuleMissingError(input.merchant.id);
   return newApprovalRecord({
     merchantId: input.merchant.id,
-    change: { kind: 'treasury.transfer', transferId: input.transferId, safeTxHash: input.safeTxHash },
+    change: input.safeTxHash !== undefined
+      ? { kind: 'treasury.transfer', transferId: input.transferId, safeTxHash: input.safeTxHash }
+      : { kind: 'treasury.transfer', transferId: input.transferId, moveHash: input.moveHash! },
     subject: input.transferId,
-    details: { ...input.details, safe_tx_hash: input.safeTxHash },
+    details: { ...input.details, ...(input.safeTxHash !== undefined ? { safe_tx_hash: input.safeTxHash } : { move_hash: input.moveHash! }) },
     requirement: { approvals: rule.approvals, rule: 'treasury', expiresAfterSeconds: input.merchant.approvals!.expires_after_seconds },
     requestedBy: { type: 'system', id: input.job },
     now: input.now,

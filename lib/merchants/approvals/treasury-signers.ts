@@ -12,8 +12,10 @@ export interface TreasuryApprovalState {
   approvalId: string;
   status: ApprovalStatus;
   transferId: string;
-  /** The SafeTx the members approved: the only one their owner keys sign. */
-  safeTxHash: string;
+  /** The SafeTx the members approved: the only one their owner keys sign (a transfer out of a treasury). */
+  safeTxHash?: string;
+  /** The hot wallet move the members approved: the only one chain-submit signs (a transfer out of a hot wallet). */
+  moveHash?: string;
   /** Who approved this change and still counts: active members bound to an owner key, one per owner. */
   signers: { memberId: string; owner: number }[];
   /**
@@ -44,7 +46,7 @@ export async function treasuryApprovalState(deps: { dynamodb: DynamoDBClient; ta
     signers.set(member.treasuryOwner, member.id);
   }
   return {
-    approvalId, status: approval.status, transferId: change.transferId, safeTxHash: change.safeTxHash,
+    approvalId, status: approval.status, transferId: change.transferId, ...('safeTxHash' in change ? { safeTxHash: change.safeTxHash } : { moveHash: change.moveHash }),
     signers: [...signers].map(([owner, memberId]) => ({ memberId, owner })).sort((a, b) => a.owner - b.owner),
     required: Math.max(approval.approvals_required, approvalsAskedFor(profile.approvals, 'treasury.transfer')),
   };

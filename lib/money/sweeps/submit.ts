@@ -6,6 +6,7 @@ import { platformAccount, transferItems } from '#ledger';
 import { conditionFailedAt } from '#platform';
 import { chargeSalt } from '../charges/addresses.js';
 import type { PayoutDeps } from '../payouts/deps.js';
+import { currentHotWallet } from '../payouts/hot-wallet.js';
 import { feesToItem, nextNonceOf, nonceKey, walletKey } from '../payouts/items.js';
 import { sweepFromItem, sweepGasKey, sweepItem, sweepKey, type Sweep } from './items.js';
 
@@ -35,11 +36,14 @@ export async function submitSweep(deps: PayoutDeps, sweepId: string): Promise<Sw
   const chain = deps.chains.get(sweep.chain);
   const token = chain?.assets.find((a) => a.symbol === sweep.asset);
   if (!chain?.depositFactory || !token || token.address === 'native') throw new Error(`chain ${sweep.chain} has no deposit factory or no ERC-20 ${sweep.asset}`);
+  // The factory's sweeper is the registry's hot-wallet key (DepositFactory.sweeper is fixed at its
+  // deployment), so that key signs and takes the nonce, even after a rotation. What it sweeps goes to
+  // the wallet payouts use now: after `chain rotate-wallet`, the new one, not the wallet being emptied.
   const adapter = deps.adapter(sweep.chain);
   const wallet = await adapter.hotWalletAddress();
   // The registry refuses sweepTo treasury without a treasury (lib/chains/registry.ts).
   const to = sweepDestination(chain);
-  const recipient = to === 'treasury' ? chain.treasury!.safe : wallet;
+  const recipient = to === 'treasury' ? chain.treasury!.safe : await adapter.withKey((await currentHotWallet(deps, chain)).keyId).hotWalletAddress();
   const call = { to: chain.depositFactory, data: factoryAbi.encodeFunctionData('sweep', [token.address, sweep.chargeIds.map(chargeSalt), recipient]) };
   const gasLimit = await adapter.estimateCallGas(call);
   const fees = await adapter.quoteFees();

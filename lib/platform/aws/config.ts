@@ -149,6 +149,8 @@ export const treasuryConfigSchema = z.extend(baseConfigSchema, {
   ATTESTATION_DEADLINE_SECONDS: wholeNumber({ positive: true }, 3600),
   /** Owner n's role ARN at position n-1, comma-separated; empty where there is no IAM (the emulators). */
   TREASURY_OWNER_ROLE_ARNS: z._default(z.string(), ''),
+  /** chain-submit's FIFO queue: an approved move out of a hot wallet is handed to it (lib/treasury/moves). */
+  CHAIN_SUBMIT_QUEUE_URL: z.url(),
 });
 
 /** liquidity: GET /v1/liquidity, the hot wallets' positions beside the latest forecasts. */

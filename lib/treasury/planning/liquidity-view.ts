@@ -69,7 +69,7 @@ export interface LiquidityDeps {
   dynamodb: DynamoDBClient;
   tableName: string;
   chains: ChainRegistry;
-  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce'>;
+  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce' | 'withKey'>;
 }
 
 /** Every chain and asset of the registry, in its order; the positions are read concurrently, each chain bounded by its RPC timeouts. */

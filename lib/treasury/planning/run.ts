@@ -39,7 +39,7 @@ export interface ForecastJobDeps {
   dynamodb: DynamoDBClient;
   tableName: string;
   chains: ChainRegistry;
-  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce'>;
+  adapter(chain: string): Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce' | 'withKey'>;
   now: () => Date;
   settings: ForecastJobSettings;
   /** Operator signals (metrics, logs); the function decides how to emit them. */

@@ -2,7 +2,7 @@ import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamo
 import * as z from 'zod';
 import type { Chain, ChainAdapter } from '#chains';
 import { ledgerDecimals } from '#ledger';
-import { inFlightPayoutItems, isWaiting, paymentKey, paymentSchema, payoutStatuses } from '#money';
+import { currentHotWallet, inFlightPayoutItems, isWaiting, paymentKey, paymentSchema, payoutStatuses } from '#money';
 import { jsonAttribute, readItem } from '#platform';
 
 /** What a hot wallet can still pay out of one asset, in ledger minor units. */
@@ -28,15 +28,18 @@ export function toLedgerUnits(amount: bigint, asset: string, tokenDecimals: numb
  * unfinished payouts), their amounts read from the payment items in one BatchGetItem per 100.
  * Balance and nonce are read at one block: a payout mined by then but not yet final is already out of
  * that balance, so it is not subtracted again; nor is a retired wallet's payout, paid from another balance.
+ * The wallet is the one payouts use now (CHAIN#<chain>/HOTWALLET after a `chain rotate-wallet`), not the
+ * registry's key, which after a rotation names a wallet being emptied.
  */
 export async function walletPosition(
   deps: { dynamodb: DynamoDBClient; tableName: string },
   chain: Chain,
-  adapter: Pick<ChainAdapter, 'balances' | 'hotWalletAddress' | 'headBlock' | 'minedNonce'>,
+  registryAdapter: Pick<ChainAdapter, 'withKey'>,
   asset: string,
 ): Promise<WalletPosition> {
   const token = chain.assets.find((candidate) => candidate.symbol === asset);
   if (!token) throw new Error(`chain ${chain.name} carries no ${asset}`);
+  const adapter = registryAdapter.withKey((await currentHotWallet(deps, chain)).keyId);
   const [wallet, head] = await Promise.all([adapter.hotWalletAddress(), adapter.headBlock()]);
   const [balances, minedNonce] = await Promise.all([adapter.balances(head), adapter.minedNonce(head)]);
   const inFlight = await inFlightPayouts(deps, chain.name, asset, (payout) => isWaiting(payout.status)

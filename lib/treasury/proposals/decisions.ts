@@ -17,7 +17,7 @@ const eventOf: Record<Outcome | 'voted', PlatformEventType> = {
 export function treasuryDecisionOutcome(tableName: string, record: ApprovalRecord, outcome: Outcome | 'voted', memberId: string | undefined, now: Date): AppliedOutcome {
   const { change } = record;
   if (change.kind !== 'treasury.transfer') throw new Error(`approval ${record.approval.id} holds a ${change.kind}, not a treasury transfer`);
-  const object = { approval: record.approval.id, transfer: change.transferId, safe_tx_hash: change.safeTxHash, ...(memberId ? { member: memberId } : {}) };
+  const object = { approval: record.approval.id, transfer: change.transferId, ...('safeTxHash' in change ? { safe_tx_hash: change.safeTxHash } : { move_hash: change.moveHash }), ...(memberId ? { member: memberId } : {}) };
   return {
     items: [platformEventItem(tableName, eventOf[outcome], object, now)],
     action: outcome === 'voted' ? 'treasury.proposal_approved_by' : `treasury.proposal_${outcome}`,

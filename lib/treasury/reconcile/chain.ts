@@ -5,6 +5,7 @@ import type { Chain, ChainAdapter, Receipt } from '#chains';
 import { toChainUnits } from '#ledger';
 import { nonceKey, readPaymentRecord, readPayout, readSweep, type PaymentRecord, type Payout, type PayoutAttempt } from '#money';
 import { readItem } from '#platform';
+import { readTransfer } from '../transfers/steps.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
 
@@ -16,8 +17,15 @@ const erc20 = new Interface(['function transfer(address to, uint256 amount) retu
  * still in flight (its nonce and the later ones are not settled yet). Yields every disagreement
  * and, last, the nonce verified up to; the caller stores it.
  */
-/** A nonce item names what took the nonce: a sweep, or else a payment's payout. */
-const nonceOwnerSchema = z.union([z.object({ sk: z.string(), sweepId: z.string() }), z.object({ sk: z.string(), paymentId: z.string() })]);
+/** A nonce item names what took the nonce: a sweep, a treasury move out of the hot wallet, or else a payment's payout. */
+const nonceOwnerSchema = z.union([
+  z.object({ sk: z.string(), sweepId: z.string() }),
+  z.object({ sk: z.string(), transferId: z.string() }),
+  z.object({ sk: z.string(), paymentId: z.string() }),
+]);
+
+/** A move's nonces are settled once its transaction is final at depth: it succeeded, failed, or (across chains) burned and went on to the mint. */
+const moveSettled = ['burned', 'minting', 'succeeded', 'failed'];
 
 export async function* settledNonceDiscrepancies(
   deps: ReconcileDeps, chain: Chain, wallet: string, fromNonce: number,
@@ -38,6 +46,15 @@ export async function* settledNonceDiscrepancies(
         // settles them; here a final one is passed over and one in flight ends the walk, as payouts do.
         const sweep = await readSweep(deps, owner.sweepId);
         if (!sweep || (sweep.status !== 'succeeded' && sweep.status !== 'failed')) return;
+        yield { verifiedNonce: nonce };
+        continue;
+      }
+      if ('transferId' in owner) {
+        // A treasury move out of the hot wallet (lib/treasury/moves) takes the wallet's nonces too (an
+        // exact approve and its burn across chains): the treasury function settles it and books it;
+        // here a settled one is passed over and one in flight ends the walk, as sweeps.
+        const transfer = await readTransfer(deps, owner.transferId).catch(() => undefined);
+        if (!transfer || !moveSettled.includes(transfer.status)) return;
         yield { verifiedNonce: nonce };
         continue;
       }

@@ -42,8 +42,8 @@ interface LedgerAsset { symbol: string; address: string; scale: bigint }
  * Then chain(B) − not yet posted = ledger, to the unit (in ledger units, the chain's sum rounded
  * down), with nothing pending on the account. Final payouts and sweeps post in the transaction that
  * makes them final, so "not final when read" is "not posted when the ledger was read". The native
- * gas asset is not in the ledger (gas is not booked) and is not compared. A non-final treasury
- * transfer OUT of a hot wallet (chain-submit sends it) is rare: the chain is skipped while one is open.
+ * gas asset is not in the ledger (gas is not booked) and is not compared. A treasury move OUT of a
+ * hot wallet (chain-submit signs it) is rare: the chain is skipped while one is executing.
  */
 export async function compareHotWallets(deps: ReconcileDeps, chain: Chain): Promise<HotWalletVerdict> {
   const assets = ledgerAssets(chain);
@@ -102,7 +102,7 @@ async function unpostedAt(
   };
   for (const transfer of await readOpenTransfers(deps, openTransfersRead)) {
     const hashes = inboundTransferHashes(transfer, chain, wallets);
-    if (hashes === 'skip') return { skip: `treasury transfer ${transfer.id} out of a hot wallet of ${chain.name} is ${transfer.status}: compared once it is final` };
+    if (hashes === 'skip') return { skip: `treasury transfer ${transfer.id} out of a hot wallet of ${chain.name} is ${transfer.status}: compared once it is posted` };
     await count(hashes);
   }
   for (const wallet of wallets) {
@@ -115,17 +115,18 @@ async function unpostedAt(
 /**
  * The transactions of an open treasury transfer that may have paid a hot wallet of the chain before
  * the ledger posts it: its Safe execution (same chain) or its mint (across chains); none while it is
- * proposed or burned. `skip` for a transfer out of a hot wallet of the chain (sent by chain-submit).
+ * proposed or burned. `skip` for a move out of a hot wallet of the chain (lib/treasury/moves, signed
+ * by chain-submit) while it is `executing`: signed and perhaps mined, posted only once final at depth
+ * (or, across chains, once its burn is recorded); rare, so the chain waits a run rather than counting it.
  */
 function inboundTransferHashes(transfer: TreasuryTransfer, chain: Chain, wallets: string[]): string[] | 'skip' {
-  // A string: another helper adds transfers from a hot wallet (`from.account` hot_wallet).
-  const fromAccount: string = transfer.from.account;
-  if (transfer.from.chain === chain.name && fromAccount === 'hot_wallet') return 'skip';
+  // A status outside the known ones is treated as in flight: a step added later cannot turn into a false finding.
+  if (transfer.from.chain === chain.name && transfer.from.account === 'hot_wallet' && !['proposed', 'burned', 'minting'].includes(transfer.status)) return 'skip';
   if (transfer.to.chain !== chain.name || transfer.to.account !== 'hot_wallet' || !wallets.includes(transfer.to.address.toLowerCase())) return [];
   return [transfer.execTxHash, transfer.mintTxHash].filter((hash): hash is string => hash !== undefined);
 }
 
-/** A nonce item names what took the nonce: a sweep, a payment's payout, or (another helper's) a treasury transfer. */
+/** A nonce item names what took the nonce: a sweep, a payment's payout, or a treasury move out of the hot wallet. */
 const nonceOwnerSchema = z.object({ sk: z.string(), sweepId: z.string().optional(), paymentId: z.string().optional(), transferId: z.string().optional() });
 
 /**
@@ -168,7 +169,7 @@ async function openAttempts(deps: ReconcileDeps, owner: z.infer<typeof nonceOwne
     if (!payout) return 'unknown';
     return payout.status === 'succeeded' || payout.status === 'failed' ? [] : payout.attempts;
   }
-  // A treasury transfer out of the hot wallet: the open transfers were checked (a non-final one skips the chain); a final one is posted.
+  // A treasury move out of the hot wallet: the open transfers were checked (an executing one skips the chain); a later one is posted.
   return owner.transferId ? [] : 'unknown';
 }
 

@@ -24,7 +24,7 @@ export function proposalView(transfer: TreasuryTransfer, approval: Approval | un
   return {
     object: 'treasury_transfer',
     id: transfer.id, status: transfer.status, route: transfer.route, asset: transfer.asset, amount: transfer.amount,
-    from: transfer.from, to: transfer.to, reason: transfer.reason, safe_tx_hash: transfer.safeTx.hash,
+    from: transfer.from, to: transfer.to, reason: transfer.reason, safe_tx_hash: transfer.safeTx?.hash ?? null, move_hash: transfer.move?.hash ?? null,
     signatures: signed.length, threshold: transfer.threshold, signed_by: signed,
     approval: approval ? {
       id: approval.id, status: approval.status, approvals: approval.approvals.length,

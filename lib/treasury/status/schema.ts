@@ -55,11 +55,15 @@ export const treasuryProposalSchema = z.object({
   route: z.enum(transferRoutes),
   asset: z.string(),
   amount: minor,
-  from: z.object({ chain: z.string(), account: z.literal('treasury') }),
+  /** A treasury Safe, or a hot wallet (`address`: the wallet that sends). */
+  from: z.object({ chain: z.string(), account: z.enum(['treasury', 'hot_wallet']), address: address.optional() }),
   to: z.object({ chain: z.string(), account: z.enum(['hot_wallet', 'treasury']), address }),
   /** Why it was proposed: the forecast that asked for it (the destination chain's), as the job recorded it. */
   reason: z.record(z.string(), z.string()),
-  safe_tx_hash: z.string(),
+  /** Out of a treasury: the SafeTx its owners sign; null out of a hot wallet. */
+  safe_tx_hash: z.string().nullable(),
+  /** Out of a hot wallet: the hash of the move its key signs once approved (lib/treasury/moves); null out of a treasury. */
+  move_hash: z.string().nullable(),
   /** Owner signatures collected, out of `threshold`. */
   signatures: z.number().int(),
   threshold: z.number().int(),

@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { Contract, getAddress, Interface, Signature, Transaction, type Provider, type Signer } from 'ethers';
 import { KmsSigner, type Chain } from '#chains';
+import { toChainUnits } from '#ledger';
 import { batchedCalls, execTransactionArgs, packSignatures, safeAbi, safeTxHash, tokenTransfer, type SafeTransaction } from '../safe/safe-tx.js';
 import { burnCalls, lookupAttestation, messageNonce, messageTransmitterAbi, receiveMessageData, sentMessages } from './cctp.js';
 import { SafeTxMismatchError } from './errors.js';
@@ -12,6 +13,10 @@ export interface TreasuryChain {
   name: string;
   chainId: number;
   usdc: string;
+  /** The USDC token's decimals on the chain (6 where absent): a hot wallet move signs chain units. */
+  usdcDecimals?: number;
+  /** Blocks a hot wallet's move waits before it is final (the chain's confirmations; 1 where absent). */
+  confirmations?: number;
   hotWallet: string;
   safe: string;
   threshold: number;
@@ -29,7 +34,7 @@ export function treasuryChainOf(chain: Chain, hotWallet: string): TreasuryChain 
   const usdc = chain.assets.find((asset) => asset.symbol === 'USDC');
   if (!usdc) throw new Error(`chain ${chain.name} has a treasury but no USDC`);
   return {
-    name: chain.name, chainId: chain.chainId, usdc: usdc.address, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
+    name: chain.name, chainId: chain.chainId, usdc: usdc.address, usdcDecimals: usdc.decimals, confirmations: chain.confirmations, hotWallet, safe: treasury.safe, threshold: treasury.threshold, multiSend: treasury.multiSend, relayer: treasury.relayerAddress,
     owners: treasury.owners.map((owner, position) => ({ index: position + 1, keyId: owner.keyId, address: owner.address })),
     ...(chain.cctp ? { cctp: chain.cctp } : {}),
   };
@@ -53,14 +58,16 @@ export interface TransferExecutorDeps extends TransferStepDeps {
 export async function transferTransaction(deps: Pick<TransferExecutorDeps, 'chain'>, input: { from: string; to: string; amountMinor: bigint; safeNonce: bigint }): Promise<StoredSafeTx> {
   const source = deps.chain(input.from);
   const destination = deps.chain(input.to);
+  // The Safe moves the token's own units; the ledger's minor units differ where USDC has other than 6 decimals.
+  const amount = toChainUnits(input.amountMinor, 'USDC', source.usdcDecimals ?? 6);
   let tx: SafeTransaction;
   if (input.from === input.to) {
-    tx = tokenTransfer(source.usdc, destination.hotWallet, input.amountMinor, input.safeNonce);
+    tx = tokenTransfer(source.usdc, destination.hotWallet, amount, input.safeNonce);
   } else {
     if (!source.cctp || !destination.cctp) throw new Error(`CCTP is not configured on ${source.cctp ? destination.name : source.name}`);
     if (!source.multiSend) throw new Error(`${source.name}'s treasury names no MultiSendCallOnly: it cannot burn`);
     tx = batchedCalls(source.multiSend, burnCalls({
-      usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: input.amountMinor,
+      usdc: source.usdc, tokenMessenger: source.cctp.tokenMessenger, amountMinor: amount,
       destinationDomain: destination.cctp.domain, mintRecipient: destination.hotWallet, destinationCaller: destination.relayer,
     }), input.safeNonce);
   }
@@ -81,6 +88,7 @@ function safeTransaction(stored: StoredSafeTx): SafeTransaction {
  */
 export async function signAsOwner(deps: TransferExecutorDeps, transferId: string, index: number, memberId: string, approvedSafeTxHash: string): Promise<TreasuryTransfer> {
   const transfer = await readTransfer(deps, transferId);
+  if (!transfer.safeTx) throw new Error(`${transfer.id} moves out of a hot wallet: no owner signs it`);
   if (transfer.safeTx.hash !== approvedSafeTxHash) throw new SafeTxMismatchError(transferId, approvedSafeTxHash, transfer.safeTx.hash);
   const chain = deps.chain(transfer.from.chain);
   const owner = chain.owners.find((candidate) => candidate.index === index);
@@ -120,6 +128,8 @@ export async function advanceTransfer(deps: TransferExecutorDeps, transferId: st
 }
 
 async function execute(deps: TransferExecutorDeps, transfer: TreasuryTransfer): Promise<AdvanceOutcome> {
+  // Out of a hot wallet nothing executes here: chain-submit signs and sends it (lib/treasury/moves).
+  if (!transfer.safeTx) return 'awaiting_signatures';
   const signatures = Object.values(transfer.signatures);
   if (signatures.length < transfer.threshold) return 'awaiting_signatures';
   const packed = packSignatures(signatures.map((s) => ({ owner: s.owner, signature: Signature.from(s.signature) })));
@@ -132,17 +142,25 @@ async function execute(deps: TransferExecutorDeps, transfer: TreasuryTransfer): 
 }
 
 async function settleExecution(deps: TransferExecutorDeps, transfer: TreasuryTransfer): Promise<AdvanceOutcome> {
+  // Out of a hot wallet, approved and not yet signed: chain-submit's (the treasury function asks it, proposals/drive.ts).
+  if (!transfer.execTxHash) return 'executing';
   const provider = deps.provider(transfer.from.chain);
-  const receipt = await provider.getTransactionReceipt(transfer.execTxHash!);
+  const receipt = await provider.getTransactionReceipt(transfer.execTxHash);
   if (!receipt) {
-    await broadcast(provider, transfer.execRawTx!);
+    // The same signed bytes again, in nonce order (a hot wallet's burn after its approve): never new ones.
+    for (const raw of transfer.moveSubmission?.txs.map((tx) => tx.raw) ?? [transfer.execRawTx!]) await broadcast(provider, raw);
     return 'executing';
   }
+  if (transfer.moveSubmission) {
+    // What the move reserved of the hot wallet is released when it is final at the depth payouts read balances at.
+    const confirmations = (await provider.getBlockNumber()) - receipt.blockNumber + 1;
+    if (confirmations < Math.max(deps.chain(transfer.from.chain).confirmations ?? 1, 1)) return 'executing';
+  }
   if (receipt.status !== 1) {
-    await recordFailure(deps, transfer, 'executing', `execTransaction ${receipt.hash} reverted`);
+    await recordFailure(deps, transfer, 'executing', `${transfer.moveSubmission ? 'hot wallet transaction' : 'execTransaction'} ${receipt.hash} reverted`);
     return 'failed';
   }
-  if (transfer.route === 'safe') {
+  if (transfer.route !== 'cctp') {
     await recordSameChainSuccess(deps, transfer);
     return 'succeeded';
   }

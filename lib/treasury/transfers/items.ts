@@ -14,7 +14,12 @@ import { jsonAttribute, readItem } from '#platform';
 export const transferStatuses = ['proposed', 'executing', 'burned', 'minting', 'succeeded', 'failed'] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
 
-export const transferRoutes = ['safe', 'cctp'] as const;
+/**
+ * `safe`: the treasury Safe's token transfer on one chain; `cctp`: a burn and a mint across chains
+ * (from the Safe or from a hot wallet); `transfer`: a hot wallet's token transfer to its own chain's
+ * treasury Safe (a sweep above its ceiling).
+ */
+export const transferRoutes = ['safe', 'cctp', 'transfer'] as const;
 export type TransferRoute = (typeof transferRoutes)[number];
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
@@ -43,13 +48,50 @@ export const ownerSignatureSchema = z.object({
 });
 export type OwnerSignature = z.infer<typeof ownerSignatureSchema>;
 
+/**
+ * A move out of a hot wallet, exactly as its key will sign it (lib/treasury/moves/move.ts): the
+ * source wallet, the token, the amount in chain units, the recipient, and across chains the burn's
+ * messenger, destination domain, mint recipient and destination caller. `hash` commits to all of it
+ * (and to the transfer's id, asset, amount and route): the approval request holds it, so what the
+ * members approve is what chain-submit signs.
+ */
+export const hotWalletMoveSchema = z.object({
+  chainId: z.number().int(),
+  wallet: address,
+  token: address,
+  /** Chain units of the token (the transfer's `amount` is in ledger minor units). */
+  amount: z.string().regex(/^[1-9][0-9]*$/),
+  /** Who receives the tokens: the chain's treasury Safe (`transfer`), or the destination hot wallet (`cctp`, the mint recipient). */
+  recipient: address,
+  cctp: z.object({ tokenMessenger: address, destinationDomain: z.number().int().gte(0), mintRecipient: address, destinationCaller: address }).optional(),
+  hash: z.string().regex(/^0x[0-9a-f]{64}$/),
+});
+export type HotWalletMove = z.infer<typeof hotWalletMoveSchema>;
+
+/**
+ * What chain-submit recorded when it signed a hot wallet's move, in the transaction that took the
+ * nonces: the key, the first nonce, each signed transaction in nonce order (across chains the exact
+ * approve, then the burn), and what the move holds of the wallet's balance (the WALLET item's
+ * in-flight sums, chain units) until it is final.
+ */
+export const moveSubmissionSchema = z.object({
+  wallet: address,
+  keyId: z.string(),
+  firstNonce: z.number().int().gte(0),
+  txs: z.array(z.object({ hash: z.string(), raw: hex })).min(1),
+  reserved: z.object({ asset: z.string(), amount: z.string(), gasWei: z.string() }),
+  signedAt: z.iso.datetime(),
+});
+export type MoveSubmission = z.infer<typeof moveSubmissionSchema>;
+
 export const treasuryTransferSchema = z.object({
   id: z.string().regex(/^[a-z]+_[0-9a-z]{8,64}$/),
   status: z.enum(transferStatuses),
   route: z.enum(transferRoutes),
   asset: z.string(),
   amount: minorUnits,
-  from: z.object({ chain: z.string(), account: z.literal('treasury') }),
+  /** A treasury Safe, or a hot wallet (`address`: the wallet the move's key signs for). */
+  from: z.object({ chain: z.string(), account: z.enum(['treasury', 'hot_wallet']), address: address.optional() }),
   to: z.object({ chain: z.string(), account: z.enum(['hot_wallet', 'treasury']), address }),
   /** Why it was proposed (the forecast that asked for it), shown to the members who sign. */
   reason: z.record(z.string(), z.string()),
@@ -57,7 +99,12 @@ export const treasuryTransferSchema = z.object({
   approvalId: z.string().optional(),
   /** Signatures the Safe needs (its threshold when proposed). */
   threshold: z.number().int().gte(1),
-  safeTx: storedSafeTxSchema,
+  /** Out of a treasury: the SafeTx its owners sign. */
+  safeTx: storedSafeTxSchema.optional(),
+  /** Out of a hot wallet: the move its key signs once the owners' votes approve it (no SafeTx, no owner signature). */
+  move: hotWalletMoveSchema.optional(),
+  /** Out of a hot wallet: what chain-submit signed, recorded before anything was broadcast. */
+  moveSubmission: moveSubmissionSchema.optional(),
   /** By owner index (1..N): one signature each, never replaced. */
   signatures: z.record(z.string(), ownerSignatureSchema),
   /** The transaction that runs execTransaction on the source chain, signed and recorded before it is sent (so a restart sends the same one again, never another). */
@@ -103,6 +150,32 @@ export function openProposalKey(safeTx: Pick<StoredSafeTx, 'chainId' | 'safe'>):
 }
 
 /**
+ * One move at a time out of a hot wallet: the planner sized it on the wallet's surplus, and a second
+ * one proposed meanwhile would be sized on the same surplus and take the wallet below its floor.
+ * Held from the proposal until the money has left the wallet (the transfer's transaction final at
+ * depth) or the transfer failed.
+ */
+export function openMoveKey(move: Pick<HotWalletMove, 'chainId' | 'wallet'>): Record<string, AttributeValue> {
+  return { pk: { S: `TREASURYOPEN#${move.chainId}#hw#${move.wallet.toLowerCase()}` }, sk: { S: 'OPEN' } };
+}
+
+/**
+ * Written once, in the transaction where chain-submit signs a hot wallet's move, keyed by the move's
+ * hash: a transfer item set back to `executing` with its record of the signing removed (by whoever
+ * could write it) finds the move signed already and is refused, never signed at another nonce.
+ */
+export function moveSignedKey(moveHash: string): Record<string, AttributeValue> {
+  return { pk: { S: `TREASURYMOVE#${moveHash}` }, sk: { S: 'SIGNED' } };
+}
+
+/** The open-proposal guard a transfer holds: its Safe's, or its hot wallet's. */
+export function openKeyOf(transfer: Pick<TreasuryTransfer, 'id' | 'safeTx' | 'move'>): Record<string, AttributeValue> {
+  if (transfer.safeTx) return openProposalKey(transfer.safeTx);
+  if (transfer.move) return openMoveKey(transfer.move);
+  throw new Error(`${transfer.id} has neither a SafeTx nor a hot wallet move`);
+}
+
+/**
  * The item: the record as JSON in `body` for reading whole, and the attributes its steps condition
  * on (`status`, and `signatures` as a map so a signature is added without rewriting the others).
  */
@@ -125,6 +198,7 @@ const storedSchema = z.object({
   signatures: z.record(z.string(), jsonAttribute(ownerSignatureSchema)).default({}),
   execTxHash: z.string().optional(),
   execRawTx: hex.optional(),
+  moveSubmission: jsonAttribute(moveSubmissionSchema).optional(),
   burn: jsonAttribute(z.object({ message: hex, messageHash: z.string() })).optional(),
   burnedAt: z.string().optional(),
   mintTxHash: z.string().optional(),
@@ -143,6 +217,7 @@ export function transferFromItem(item: Record<string, AttributeValue>): Treasury
     signatures: stored.signatures,
     ...(stored.execTxHash ? { execTxHash: stored.execTxHash } : {}),
     ...(stored.execRawTx ? { execRawTx: stored.execRawTx } : {}),
+    ...(stored.moveSubmission ? { moveSubmission: stored.moveSubmission } : {}),
     ...(stored.burn ? { burn: stored.burn } : {}),
     ...(stored.burnedAt ? { burnedAt: stored.burnedAt } : {}),
     ...(stored.mintTxHash ? { mintTxHash: stored.mintTxHash } : {}),

@@ -3,10 +3,10 @@ import { keccak256 } from 'ethers';
 import { operatorActor, writeAudited, type AuditActor } from '#audit';
 import { platformAccount, transferItems, type TransferIntent } from '#ledger';
 import { requestApprovalItems, type ApprovalRecord } from '#merchants';
-import { platformEventItem, type PlatformEventType } from '#money';
+import { inFlightAttribute, inFlightGasAttribute, platformEventItem, walletKey, type PlatformEventType } from '#money';
 import { conditionFailedAt, isConditionRefusal, NotFoundError } from '#platform';
 import { TreasuryProposalOpenError, TransferStepRefusedError } from './errors.js';
-import { openProposalKey, openTransfersPartition, terminalStatuses, transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
+import { openKeyOf, openTransfersPartition, terminalStatuses, transferFromItem, transferItem, transferKey, type OwnerSignature, type TransferStatus, type TreasuryTransfer } from './items.js';
 
 export interface TransferStepDeps {
   dynamodb: DynamoDBClient;
@@ -96,28 +96,36 @@ function statusUpdate(deps: TransferStepDeps, id: string, from: TransferStatus, 
  */
 export async function proposeTransfer(deps: TransferStepDeps, transfer: TreasuryTransfer, approval?: ApprovalRecord): Promise<void> {
   if (transfer.status !== 'proposed' || Object.keys(transfer.signatures).length > 0) throw new Error('a transfer is proposed unsigned');
-  if (approval && (approval.change.kind !== 'treasury.transfer' || approval.change.transferId !== transfer.id || approval.change.safeTxHash !== transfer.safeTx.hash)) {
-    throw new Error(`approval ${approval.approval.id} asks for another transfer or SafeTx than ${transfer.id}`);
+  if ((transfer.safeTx === undefined) === (transfer.move === undefined)) throw new Error(`${transfer.id} is proposed with a SafeTx (out of a treasury) or a move (out of a hot wallet), exactly one`);
+  if (transfer.move && (transfer.from.account !== 'hot_wallet' || transfer.move.wallet !== transfer.from.address)) throw new Error(`${transfer.id}'s move is not out of its source hot wallet`);
+  if (approval && (approval.change.kind !== 'treasury.transfer' || approval.change.transferId !== transfer.id || boundHash(approval.change) !== (transfer.safeTx?.hash ?? transfer.move?.hash))) {
+    throw new Error(`approval ${approval.approval.id} asks for another transfer, SafeTx or move than ${transfer.id}`);
   }
   const proposed = approval ? { ...transfer, approvalId: approval.approval.id } : transfer;
   try {
     await sendStep(deps, transfer, 'propose', [
       { Put: { TableName: deps.tableName, Item: transferItem(proposed), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: deps.tableName, Item: { ...openProposalKey(transfer.safeTx), entity: { S: 'treasury-open-proposal' }, transferId: { S: transfer.id } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      stepEvent(deps, 'treasury.transfer.proposed', transfer, { safe_tx_hash: transfer.safeTx.hash, ...(approval ? { approval: approval.approval.id } : {}) }),
+      { Put: { TableName: deps.tableName, Item: { ...openKeyOf(transfer), entity: { S: 'treasury-open-proposal' }, transferId: { S: transfer.id } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      stepEvent(deps, 'treasury.transfer.proposed', transfer, {
+        ...(transfer.safeTx ? { safe_tx_hash: transfer.safeTx.hash } : { move_hash: transfer.move!.hash, from_account: 'hot_wallet' }), ...(approval ? { approval: approval.approval.id } : {}),
+      }),
       ...(approval ? requestApprovalItems(deps.tableName, approval) : []),
     ], 'treasury.transfer_proposed');
   } catch (error) {
-    if (isConditionRefusal(error) && conditionFailedAt(error, 1)) throw new TreasuryProposalOpenError(transfer.from.chain, transfer.safeTx.safe);
+    if (isConditionRefusal(error) && conditionFailedAt(error, 1)) throw new TreasuryProposalOpenError(transfer.from.chain, transfer.safeTx?.safe ?? transfer.move!.wallet);
     throw error;
   }
 }
 
-/** Frees the Safe for its next proposal, once this transfer's nonce is used or will never be. */
+function boundHash(change: { safeTxHash: string } | { moveHash: string }): string {
+  return 'safeTxHash' in change ? change.safeTxHash : change.moveHash;
+}
+
+/** Frees the Safe (or the hot wallet) for its next proposal, once this transfer's nonce is used or will never be. */
 function releaseOpenProposal(deps: TransferStepDeps, transfer: TreasuryTransfer): TransactWriteItem {
   return {
     Delete: {
-      TableName: deps.tableName, Key: openProposalKey(transfer.safeTx),
+      TableName: deps.tableName, Key: openKeyOf(transfer),
       ConditionExpression: 'attribute_not_exists(pk) OR transferId = :id', ExpressionAttributeValues: { ':id': { S: transfer.id } },
     },
   };
@@ -157,9 +165,9 @@ export async function markExecuting(deps: TransferStepDeps, transfer: TreasuryTr
 
 /** Same chain: the Safe's transfer mined. Money moved from the treasury to the hot wallet: posted. */
 export async function recordSameChainSuccess(deps: TransferStepDeps, transfer: TreasuryTransfer): Promise<void> {
-  if (transfer.route !== 'safe') throw new Error(`${transfer.id} crosses chains: it succeeds when minted`);
+  if (transfer.route === 'cctp') throw new Error(`${transfer.id} crosses chains: it succeeds when minted`);
   const posting: TransferIntent = {
-    kind: 'posted', id: `trf_treasury_${transfer.id}`, debit: destinationAccount(transfer), credit: platformAccount(`treasury:${transfer.from.chain}`, transfer.asset),
+    kind: 'posted', id: `trf_treasury_${transfer.id}`, debit: destinationAccount(transfer), credit: sourceAccount(transfer),
     amountMinor: BigInt(transfer.amount), asset: transfer.asset,
   };
   await sendStep(deps, transfer, 'succeed', [
@@ -167,6 +175,7 @@ export async function recordSameChainSuccess(deps: TransferStepDeps, transfer: T
     stepEvent(deps, 'treasury.transfer.succeeded', transfer, { tx_hash: transfer.execTxHash ?? '' }),
     releaseOpenProposal(deps, transfer),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
+    ...releaseMoveReservation(deps, transfer),
   ], 'treasury.transfer_succeeded');
 }
 
@@ -180,7 +189,7 @@ export async function recordBurn(deps: TransferStepDeps, transfer: TreasuryTrans
   if (transfer.route !== 'cctp') throw new Error(`${transfer.id} stays on one chain: nothing is burned`);
   const burn = { message, messageHash: keccak256(message) };
   const posting: TransferIntent = {
-    kind: 'posted', id: `trf_treasury_${transfer.id}_burn`, debit: platformAccount('in_transit:cctp', transfer.asset), credit: platformAccount(`treasury:${transfer.from.chain}`, transfer.asset),
+    kind: 'posted', id: `trf_treasury_${transfer.id}_burn`, debit: platformAccount('in_transit:cctp', transfer.asset), credit: sourceAccount(transfer),
     amountMinor: BigInt(transfer.amount), asset: transfer.asset,
   };
   await sendStep(deps, transfer, 'burn', [
@@ -188,6 +197,7 @@ export async function recordBurn(deps: TransferStepDeps, transfer: TreasuryTrans
     stepEvent(deps, 'treasury.transfer.burned', transfer, { tx_hash: transfer.execTxHash ?? '', message_hash: burn.messageHash }),
     releaseOpenProposal(deps, transfer),
     ...transferItems(deps.tableName, [posting], deps.now().toISOString()),
+    ...releaseMoveReservation(deps, transfer),
   ], 'treasury.transfer_burned');
 }
 
@@ -217,12 +227,58 @@ export async function recordMint(deps: TransferStepDeps, transfer: TreasuryTrans
  * A transfer that will not happen: refused by the members, expired, or its execTransaction reverted.
  * Never after a burn: burned tokens are minted, however late (the attestation deadline alarms instead).
  */
-export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTransfer, from: 'proposed' | 'executing', failure: string): Promise<void> {
+export async function recordFailure(deps: TransferStepDeps, transfer: TreasuryTransfer, from: 'proposed' | 'executing', failure: string, options: { unsigned?: boolean } = {}): Promise<void> {
   await sendStep(deps, transfer, 'fail', [
-    statusUpdate(deps, transfer.id, from, 'failed', { failure }),
+    // `unsigned`: only while nothing was signed for it (a refusal must never fail a move another delivery signed meanwhile).
+    statusUpdate(deps, transfer.id, from, 'failed', { failure }, options.unsigned ? ' AND attribute_not_exists(execTxHash)' : ''),
     stepEvent(deps, 'treasury.transfer.failed', transfer, { failure }),
     releaseOpenProposal(deps, transfer),
+    ...releaseMoveReservation(deps, transfer),
   ], 'treasury.transfer_failed');
+}
+
+/**
+ * Out of a hot wallet, once its transaction is final at the chain's depth (or will never be mined):
+ * what chain-submit reserved of the wallet's balance for it is given back to the WALLET item's
+ * in-flight sums, in the step's own transaction (its status condition makes it once). Payouts read
+ * balances at that depth, so from then on the balance itself no longer holds the money.
+ */
+function releaseMoveReservation(deps: TransferStepDeps, transfer: TreasuryTransfer): TransactWriteItem[] {
+  const submission = transfer.moveSubmission;
+  if (!submission) return [];
+  const { asset, amount, gasWei } = submission.reserved;
+  return [{
+    Update: {
+      TableName: deps.tableName,
+      Key: walletKey(transfer.from.chain, submission.wallet),
+      UpdateExpression: 'ADD #a :minusAmount, #gas :minusGas',
+      ConditionExpression: '#a >= :amount AND #gas >= :gasWei',
+      ExpressionAttributeNames: { '#a': inFlightAttribute(asset), '#gas': inFlightGasAttribute },
+      ExpressionAttributeValues: { ':minusAmount': { N: (-BigInt(amount)).toString() }, ':minusGas': { N: (-BigInt(gasWei)).toString() }, ':amount': { N: amount }, ':gasWei': { N: gasWei } },
+    },
+  }];
+}
+
+/**
+ * Out of a hot wallet, approved by the counted votes: handed to chain-submit, which signs it with
+ * the wallet's key (lib/treasury/moves/submit.ts). From here no vote changes it; the transfer is
+ * the chain's once chain-submit records the signed transactions.
+ */
+export async function markMoveRequested(deps: TransferStepDeps, transfer: TreasuryTransfer, approvedBy: string[]): Promise<void> {
+  if (!transfer.move) throw new Error(`${transfer.id} moves out of a treasury: its owners sign it`);
+  await sendStep(deps, transfer, 'request_move', [
+    statusUpdate(deps, transfer.id, 'proposed', 'executing', { approvedBy: approvedBy.join(',') }, ' AND attribute_not_exists(execTxHash)'),
+    stepEvent(deps, 'treasury.transfer.executing', transfer, { move_hash: transfer.move.hash, approved_by: approvedBy.join(',') }),
+  ], 'treasury.transfer_executing');
+}
+
+/** Transfers out of hot wallets not yet final: what a reconciler comparing a hot wallet's balance with the ledger leaves aside. */
+export async function openHotWalletMoves(deps: Pick<TransferStepDeps, 'dynamodb' | 'tableName'>, chain: string, limit = 50): Promise<TreasuryTransfer[]> {
+  return (await readOpenTransfers(deps, limit)).filter((t) => t.from.account === 'hot_wallet' && t.from.chain === chain);
+}
+
+function sourceAccount(transfer: TreasuryTransfer) {
+  return platformAccount(transfer.from.account === 'hot_wallet' ? `hotwallet:${transfer.from.chain}` : `treasury:${transfer.from.chain}`, transfer.asset);
 }
 
 function destinationAccount(transfer: TreasuryTransfer) {

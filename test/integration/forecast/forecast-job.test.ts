@@ -3,7 +3,9 @@ import { GetQueueAttributesCommand as SqsAttributes, SendMessageCommand } from '
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
+import type { ChainAdapter } from '#lib/chains/adapter.js';
 import { paymentItem } from '#lib/money/payments/items.js';
+import { beginRotation, completeRotation } from '#lib/money/payouts/hot-wallet.js';
 import type { Payment } from '#lib/money/payments/schemas.js';
 import { payoutItem } from '#lib/money/payouts/items.js';
 import type { LanepayEvent } from '#lib/notify/events/schemas.js';
@@ -14,6 +16,8 @@ import { readForecasts, runForecastJob, walletPosition, type ForecastJobDeps, ty
 import { api } from '../../support/api.js';
 import { chainRegistry, clients, fundedMerchant, someAddress, usdc } from '../../support/deps.js';
 import { cliAgainstTestStack } from '../../support/cli.js';
+import { fundAddress } from '../../../scripts/stack/chains.js';
+import { isolatedTable, newHotWalletKey } from '../../support/isolated.js';
 import { stack } from '../../support/stack.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -108,17 +112,38 @@ describe('wallet position', () => {
     await put(usdc(30), 'pending', { wallet: '0xdef', nonce: 40 });
     const registryChain = { ...chainRegistry().get('local-a')!, name: chain };
     const readAt: (number | undefined)[] = [];
-    const adapter = {
+    const wallet = {
       hotWalletAddress: async () => '0xabc',
       headBlock: async () => 77,
       minedNonce: async (block?: number) => { readAt.push(block); return 12; },
       balances: async (block?: number) => { readAt.push(block); return { gasWei: 1n, tokens: { USDC: usdc(100) } }; },
     };
+    const adapter = { withKey: (keyId: string) => { expect(keyId).toBe(registryChain.hotWalletKeyId); return wallet as unknown as ChainAdapter; } };
 
     const position = await walletPosition({ dynamodb, tableName }, registryChain, adapter, 'USDC');
 
     expect(position).toEqual({ wallet: '0xabc', balanceMinor: usdc(100), inFlightMinor: usdc(7), inFlightCount: 2, availableMinor: usdc(93) });
     expect(readAt).toEqual([77, 77]);
+  });
+
+  it('reads the wallet payouts use after a key rotation, not the registry\'s key (whose wallet is being emptied)', async () => {
+    const { dynamodb, kms } = clients();
+    const tableName = await isolatedTable();
+    const chain = chainRegistry().get('local-a')!;
+    const [oldKey, newKey] = [await newHotWalletKey(), await newHotWalletKey()];
+    const registryChain = { ...chain, hotWalletKeyId: oldKey };
+    const adapter = new EvmAdapter(registryChain, kms);
+    const [oldWallet, newWallet] = [await adapter.hotWalletAddress(), await adapter.withKey(newKey).hotWalletAddress()];
+    const running = stack().chains.find((c) => c.name === 'local-a')!;
+    await fundAddress(running, oldWallet, { gasWei: 0n, usdcMinor: usdc(500) });
+    await fundAddress(running, newWallet, { gasWei: 0n, usdcMinor: usdc(70) });
+    const deps = { dynamodb, tableName };
+
+    expect(await walletPosition(deps, registryChain, adapter, 'USDC')).toMatchObject({ wallet: oldWallet, balanceMinor: usdc(500) });
+    await beginRotation(deps, registryChain, newKey);
+    await completeRotation(deps, registryChain, adapter);
+
+    expect(await walletPosition(deps, registryChain, adapter, 'USDC')).toEqual({ wallet: newWallet, balanceMinor: usdc(70), inFlightMinor: 0n, inFlightCount: 0, availableMinor: usdc(70) });
   });
 });
 

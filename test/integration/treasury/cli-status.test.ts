@@ -94,7 +94,7 @@ describe('lanepay treasury status', () => {
 
   it('lists an open proposal with its approval, counts each owner signature, and drops it once it failed', async () => {
     const transfer = proposal(250_000_000n);
-    const request = { merchant: { id: deps.platformMerchantId, approvals: { treasury: { approvals: 2 }, admin_changes: { approvals: 0 }, expires_after_seconds: 3600 } }, transferId: transfer.id, safeTxHash: transfer.safeTx.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
+    const request = { merchant: { id: deps.platformMerchantId, approvals: { treasury: { approvals: 2 }, admin_changes: { approvals: 0 }, expires_after_seconds: 3600 } }, transferId: transfer.id, safeTxHash: transfer.safeTx!.hash, details: { amount: transfer.amount, asset: 'USDC' }, job: 'forecast-batch', now: new Date() };
     const held = newTreasuryTransferApproval(request);
     await proposeTransfer(deps, transfer, held);
     opened.push(transfer);
@@ -104,7 +104,7 @@ describe('lanepay treasury status', () => {
     const shown = cliOutput(await lanepay('treasury', 'status', '--json', '--merchant', deps.platformMerchantId)).proposals;
     expect(shown.data.find((p: { id: string }) => p.id === transfer.id)).toEqual({
       object: 'treasury_transfer', id: transfer.id, status: 'proposed', route: 'cctp', asset: 'USDC', amount: '250000000',
-      from: { chain: 'local-a', account: 'treasury' }, to: transfer.to, reason: transfer.reason, safe_tx_hash: transfer.safeTx.hash,
+      from: { chain: 'local-a', account: 'treasury' }, to: transfer.to, reason: transfer.reason, safe_tx_hash: transfer.safeTx!.hash, move_hash: null,
       signatures: 0, threshold: 2, signed_by: [],
       approval: { id: approval.id, status: 'pending', approvals: 0, approvals_required: 2, expires_at: approval.expires_at },
       created_at: transfer.createdAt, updated_at: transfer.updatedAt,

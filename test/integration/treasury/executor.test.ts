@@ -87,9 +87,9 @@ describe('the treasury transfer executor on the local chains', () => {
   it('moves nothing on one signature, executes on the second, and pays the hot wallet from the Safe on the same chain once', async () => {
     const before = await usdcBalance('local-a', ownSafe.safe);
     const transfer = await proposal('local-a', 'local-a', 3_000_000n);
-    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx.hash);
+    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx!.hash);
     expect(await advanceTransfer(executorDeps(), transfer.id)).toBe('awaiting_signatures');
-    await signAsOwner(executorDeps(), transfer.id, 3, 'mem_cy', transfer.safeTx.hash);
+    await signAsOwner(executorDeps(), transfer.id, 3, 'mem_cy', transfer.safeTx!.hash);
     await advanceUntil(transfer.id, 'succeeded');
     expect(await usdcBalance('local-a', recipients['local-a'])).toBe(3_000_000n);
     expect(await usdcBalance('local-a', ownSafe.safe)).toBe(before - 3_000_000n);
@@ -97,9 +97,9 @@ describe('the treasury transfer executor on the local chains', () => {
     // The same signatures executed again (by anyone): the Safe refuses a used nonce (GS026).
     const done = await readTransfer(executorDeps(), transfer.id);
     const signatures = packSignatures(Object.values(done.signatures).map((s) => ({ owner: s.owner, signature: Signature.from(s.signature) })));
-    const safe = new Contract(done.safeTx.safe, safeAbi, new JsonRpcSigner(localProvider(chainByName('local-a').rpcUrl, 31337), DEPLOYER_ADDRESS));
+    const safe = new Contract(done.safeTx!.safe, safeAbi, new JsonRpcSigner(localProvider(chainByName('local-a').rpcUrl, 31337), DEPLOYER_ADDRESS));
     const zero = '0x0000000000000000000000000000000000000000';
-    const args = execTransactionArgs({ to: done.safeTx.to, value: 0n, data: done.safeTx.data, operation: done.safeTx.operation, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zero, refundReceiver: zero, nonce: BigInt(done.safeTx.nonce) }, signatures);
+    const args = execTransactionArgs({ to: done.safeTx!.to, value: 0n, data: done.safeTx!.data, operation: done.safeTx!.operation, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zero, refundReceiver: zero, nonce: BigInt(done.safeTx!.nonce) }, signatures);
     await expect(safe.getFunction('execTransaction').estimateGas(...args)).rejects.toThrow(/GS026/);
     expect(await advanceTransfer(executorDeps(), transfer.id)).toBe('succeeded');
     expect(await usdcBalance('local-a', recipients['local-a'])).toBe(3_000_000n);
@@ -108,8 +108,8 @@ describe('the treasury transfer executor on the local chains', () => {
   it('burns on local-a and mints on local-b exactly once, though the worker dies right after the burn is recorded', async () => {
     const minted = await usdcBalance('local-b', recipients['local-b']);
     const transfer = await proposal('local-a', 'local-b', 7_000_000n);
-    await signAsOwner(executorDeps(), transfer.id, 2, 'mem_ben', transfer.safeTx.hash);
-    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx.hash);
+    await signAsOwner(executorDeps(), transfer.id, 2, 'mem_ben', transfer.safeTx!.hash);
+    await signAsOwner(executorDeps(), transfer.id, 1, 'mem_ana', transfer.safeTx!.hash);
     const nonceBefore = await safeNonce('local-a');
     expect(await advanceTransfer(executorDeps(), transfer.id)).toBe('executing');
     // A worker that dies right after recording the burn: its next call (the attestation lookup) never returns.

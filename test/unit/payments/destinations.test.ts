@@ -10,7 +10,11 @@ const chain = chainSchema.parse({
   name: 'local-a', chainId: 31337, rpcUrls: ['http://127.0.0.1:8545'], confirmations: 1,
   fees: { type: 'legacy', gasPriceWei: '1' }, assets: [{ symbol: 'USDC', address: token, decimals: 6 }],
   hotWalletKeyId: 'alias/hot', ownAddresses: [hotWallet.toLowerCase()],
+  depositFactory: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+  cctp: { domain: 0, tokenMessenger: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9', messageTransmitter: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9', attestationApi: 'http://127.0.0.1:1/' },
 });
+const safe = '0x3Aa5ebB10DC797CAC828524e59A333d0A371443c';
+const withTreasury = { ...chain, treasury: { safe, owners: [], threshold: 2 } } as unknown as typeof chain;
 
 describe('assertPayableDestination', () => {
   it('refuses the zero address, the chain token contract and the platform wallet, each with its reason', () => {
@@ -26,6 +30,21 @@ describe('assertPayableDestination', () => {
     expect(reasons[0]).toMatch(/zero address/);
     expect(reasons[1]).toMatch(/token contract/);
     expect(reasons[2]).toMatch(/own wallets/);
+  });
+
+  it('refuses the treasury Safe and the contracts Lanepay uses (deposit factory, CCTP), whatever the address\'s case', () => {
+    const reasonOf = (c: typeof chain, destination: string) => {
+      try {
+        assertPayableDestination(c, destination);
+        return 'accepted';
+      } catch (error) {
+        return (error as ValidationError).problems[0]!.message;
+      }
+    };
+    expect(reasonOf(withTreasury, safe)).toMatch(/treasury Safe/);
+    expect(reasonOf(withTreasury, safe.toLowerCase())).toMatch(/treasury Safe/);
+    expect(reasonOf(chain, safe)).toBe('accepted');
+    for (const contract of [chain.depositFactory!, chain.cctp!.tokenMessenger, chain.cctp!.messageTransmitter]) expect(reasonOf(chain, contract)).toMatch(/contracts Lanepay uses/);
   });
 
   it('accepts any other address', () => {
