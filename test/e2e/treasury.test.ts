@@ -11,12 +11,13 @@ import { setPolicyUnderPolicy } from '#lib/merchants/approvals/member-changes.js
 import { addMember, type MemberDeps } from '#lib/merchants/members/members.js';
 import { beginRotation, completeRotation } from '#lib/money/payouts/hot-wallet.js';
 import { epochHour, syntheticFlows, writeFlowBuckets } from '#lib/treasury/flows/index.js';
-import { bookTreasuryFunding, type FundingDeps } from '#lib/treasury/funding/book.js';
+import type { FundingDeps } from '#lib/treasury/funding/book.js';
 import { readForecasts } from '#lib/treasury/planning/forecast-items.js';
 import { safeAbi } from '#lib/treasury/safe/safe-tx.js';
 import { readTransfer } from '#lib/treasury/transfers/steps.js';
 import { heldChangeAppliers } from '../../functions/commons/approval-deps.js';
 import { fundAddress } from '../../scripts/stack/chains.js';
+import { bookFundingWhenFinal } from '../../scripts/stack/funding.js';
 import { localFunctionEnvironments } from '../../scripts/invoke/environment.js';
 import { invokeHandler, judge } from '../../scripts/invoke/invoke.js';
 import { createSafe, deploySafeInfrastructure } from '../../scripts/stack/safe.js';
@@ -49,6 +50,7 @@ let hotWallets: Record<'local-a' | 'local-b', string>;
 let safes: Record<'local-a' | 'local-b', string>;
 
 let treasuryFundingTx: string;
+const hotWalletFundingTxs: Record<string, string> = {};
 
 function fundingDeps(): FundingDeps {
   const chains = new ChainRegistry(registry);
@@ -92,7 +94,7 @@ beforeAll(async () => {
     deployed[name] = { safe, multiSend: infrastructure.multiSendCallOnly };
     await fundAddress(chain, relayer, { gasWei: 10n ** 19n, usdcMinor: 0n });
     // local-a: a treasury of 1M and a well covered hot wallet; local-b: an empty treasury and 20k in its hot wallet.
-    await fundAddress(chain, hotWallets[name], { gasWei: 10n ** 19n, usdcMinor: name === 'local-a' ? 1_000_000n * USDC : 20_000n * USDC });
+    hotWalletFundingTxs[name] = (await fundAddress(chain, hotWallets[name], { gasWei: 10n ** 19n, usdcMinor: name === 'local-a' ? 1_000_000n * USDC : 20_000n * USDC })).usdcTx!;
     if (name === 'local-a') treasuryFundingTx = (await fundAddress(chain, safe, { gasWei: 0n, usdcMinor: 1_000_000n * USDC })).usdcTx!;
   }));
   safes = { 'local-a': deployed['local-a'].safe, 'local-b': deployed['local-b'].safe };
@@ -113,8 +115,9 @@ beforeAll(async () => {
   mapping = await outboxMapping(tableName, environment);
 
   platformMerchantId = (await fundedMerchant(0n, (p) => ({ ...p, platform: true }), tableName)).merchant_id;
-  // The treasury's funding is booked as `lanepay treasury fund` books it, so the ledger holds what the Safe holds.
-  await bookTreasuryFunding(fundingDeps(), { chain: 'local-a', txHash: treasuryFundingTx });
+  // Every funding is booked as `lanepay treasury fund [--into hot-wallet]` books it, so the ledger holds what the chains hold.
+  await bookFundingWhenFinal(fundingDeps(), { chain: 'local-a', txHash: treasuryFundingTx, into: 'treasury' });
+  for (const name of ['local-a', 'local-b'] as const) await bookFundingWhenFinal(fundingDeps(), { chain: name, txHash: hotWalletFundingTxs[name]!, into: 'hot_wallet' });
   for (const owner of [1, 2]) {
     const member = await addMember(memberDeps(), { merchantId: platformMerchantId, email: `owner-${owner}-${randomUUID().slice(0, 6)}@example.com`, treasuryOwner: owner });
     owners.push({ id: member.id, otpauth: member.otpauth_uri });
@@ -184,7 +187,7 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     expect(await usdcBalance('local-b', hotWallets['local-b'])).toBe(hotBefore + amount);
     expect(await accountBalance(tableName, 'platform:treasury:local-a:USDC')).toBe(1_000_000n * USDC - amount);
     expect(await accountBalance(tableName, 'platform:in_transit:cctp:USDC')).toBe(0n);
-    expect(await accountBalance(tableName, 'platform:hotwallet:local-b:USDC')).toBe(amount);
+    expect(await accountBalance(tableName, 'platform:hotwallet:local-b:USDC')).toBe(20_000n * USDC + amount);
     expect((await platformEventsOf(tableName, transferId)).map((e) => e.type).filter((t) => t.startsWith('treasury.transfer.'))).toEqual([
       'treasury.transfer.proposed', 'treasury.transfer.signed', 'treasury.transfer.signed', 'treasury.transfer.executing',
       'treasury.transfer.burned', 'treasury.transfer.minting', 'treasury.transfer.succeeded',
@@ -204,10 +207,10 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     expect(result.rebalancing.proposals).toEqual([]);
   }, 240_000);
 
-  it('leaves the reconciler nothing to raise: each Safe holds what its treasury account says, and no event waits to be relayed', async () => {
+  it('leaves the reconciler nothing to raise: each Safe and each hot wallet holds what its account says, and no event waits to be relayed', async () => {
     await relayAndDeliver();
     const report = await runFunction('reconcile', { action: 'scheduled' });
-    expect(report).toMatchObject({ raised: 0, errors: 0, redriven: 0, checked: { treasuries: 2, unrelayedEvents: 0 } });
+    expect(report).toMatchObject({ raised: 0, errors: 0, redriven: 0, checked: { treasuries: 2, hotWallets: 2, unrelayedEvents: 0 } });
   }, 120_000);
 
   it('after local-b\'s hot wallet is rotated, proposes nothing while it drains, then tops up the new wallet, not the one being emptied', async () => {

@@ -21,6 +21,7 @@ import { challengeKey, memberPasskeysPartition, passkeyKey } from '#lib/merchant
 import { signInCounterKey } from '#lib/merchants/sessions/rate-limit.js';
 import { chargeKey, depositAddressKey, expiryPartitions, merchantChargesPartition } from '#lib/money/charges/items.js';
 import { merchantPaymentsPartition, paymentKey, processingIndexPartitions } from '#lib/money/payments/items.js';
+import { hotWalletConfigKey } from '#lib/money/payouts/hot-wallet.js';
 import { inFlightPartition, nonceKey, payoutKey } from '#lib/money/payouts/items.js';
 import { sweepKey, sweepsInFlightPartition } from '#lib/money/sweeps/items.js';
 import { reportKey } from '#lib/reports/items.js';
@@ -70,6 +71,8 @@ export async function keyExamples(): Promise<string[]> {
     accountItemKey(merchantAccount(merchant, 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('clearing', 'USDC'), 'tr_1').pk,
     accountItemKey(platformAccount('treasury:local-a', 'USDC'), 'tr_1').pk,
+    accountItemKey(platformAccount('hotwallet:local-a', 'USDC'), 'tr_1').pk,
+    hotWalletConfigKey('local-a').pk.S,
     treasuryOwnerKey(1).pk.S,
     transfersPartition,
     balanceTransactionsPartition(merchant),
@@ -94,6 +97,8 @@ export async function keyExamples(): Promise<string[]> {
     sweepsInFlightPartition('local-a'),
     transfersPartition,
     accountItemKey(platformAccount('treasury:local-a', 'USDC'), 'tr_1').pk,
+    accountItemKey(platformAccount('hotwallet:local-a', 'USDC'), 'tr_1').pk,
+    hotWalletConfigKey('local-a').pk.S,
     forecastsPartition,
     redriveKey('pay_1').pk.S,
     raisedKey('amount_mismatch', 'pay_1').pk.S,
