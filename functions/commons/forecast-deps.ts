@@ -61,6 +61,7 @@ export async function rebalanceDeps(): Promise<RebalanceRunDeps> {
   }
   const built: RebalanceRunDeps = {
     dynamodb: forecast.dynamodb, tableName: forecast.tableName, now: forecast.now, chains: forecast.chains,
+    actor: { type: 'system', id: 'forecast-batch' },
     chain: (name) => treasuries.get(name) ?? missing(name),
     provider: chainProviders(forecast.chains),
     adapter: adapters!,

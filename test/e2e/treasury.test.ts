@@ -3,6 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Contract } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsSigner } from '#chains';
+import { readMerchantLog } from '#lib/audit/reads.js';
 import { EvmAdapter } from '#lib/chains/evm-adapter.js';
 import { ChainRegistry, type Chain } from '#lib/chains/registry.js';
 import { decideApproval } from '#lib/merchants/approvals/decide.js';
@@ -151,6 +152,8 @@ describe('the treasury rebalances a short hot wallet across chains', () => {
     expect(transfer.reason).toMatchObject({ kind: 'top_up', forecast_generated_at: (await forecastOf('local-b')).generatedAt });
     const { approval } = await readApproval({ dynamodb: clients().dynamodb, tableName }, platformMerchantId, approvalId);
     expect(approval).toMatchObject({ status: 'pending', action: 'treasury.transfer', approvals_required: 2, details: { amount: transfer.amount, safe_tx_hash: transfer.safeTx!.hash, to_chain: 'local-b' } });
+    const audited = (await readMerchantLog({ dynamodb: clients().dynamodb, tableName }, platformMerchantId)).filter((r) => r.body.object.id === transferId);
+    expect(audited.map((r) => [r.body.action, r.body.actor])).toEqual([['treasury.transfer_proposed', { type: 'system', id: 'forecast-batch' }]]);
     // The relay hands the treasury function the proposal, which waits for its approvals.
     expect(await relayAndDeliver()).toEqual(['treasury.transfer.proposed']);
     expect((await readTransfer({ dynamodb: clients().dynamodb, tableName }, transferId)).signatures).toEqual({});

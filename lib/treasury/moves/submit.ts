@@ -1,6 +1,7 @@
-import { GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { getAddress } from 'ethers';
 import * as z from 'zod';
+import { writeAudited } from '#audit';
 import { ChainUnavailableError, isTransportError, type Chain, type ChainAdapter, type FeeBid } from '#chains';
 import { treasuryApprovalState, treasuryMerchant } from '#merchants';
 import {
@@ -153,7 +154,11 @@ export async function submitHotWalletMove(deps: PayoutDeps, transferId: string):
       { Put: { TableName: deps.tableName, Item: { ...moveSignedKey(move.hash), entity: { S: 'treasury-move-signed' }, transferId: { S: transfer.id }, hash: { S: last.hash } }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
     try {
-      await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      // Audited like every other step of a transfer (its own items first, so their indices hold in a cancellation).
+      await writeAudited(steps, {
+        items,
+        audit: { merchantId: platformMerchantId, actor: steps.actor!, action: 'treasury.transfer_move_signed', object: { type: 'treasury_transfer', id: transfer.id }, at: deps.now() },
+      });
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       if (conditionFailedAt(error, 1)) return submitHotWalletMove(deps, transferId); // another delivery signed it: re-broadcast that

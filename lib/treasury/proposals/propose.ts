@@ -24,7 +24,7 @@ export type ProposeOutcome =
  * exactly what their keys sign. Members see the forecast behind it in the request's details.
  */
 export async function proposeMove(
-  deps: Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'platformMerchantId' | 'now' | 'chain' | 'provider'>,
+  deps: Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'platformMerchantId' | 'now' | 'chain' | 'provider' | 'actor'>,
   platform: Pick<MerchantProfile, 'id' | 'approvals'>,
   proposal: RebalanceProposal,
 ): Promise<ProposeOutcome> {

@@ -10,7 +10,7 @@ import type { TransferExecutorDeps, TreasuryChain } from '../transfers/executor.
 import { readOpenTransfers } from '../transfers/steps.js';
 import { proposeMove, type ProposeOutcome } from './propose.js';
 
-export interface RebalanceRunDeps extends Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'now' | 'chain' | 'provider'> {
+export interface RebalanceRunDeps extends Pick<TransferExecutorDeps, 'dynamodb' | 'tableName' | 'now' | 'chain' | 'provider' | 'actor'> {
   chains: ChainRegistry;
   adapter(chain: string): Pick<ChainAdapter, 'tokenBalance' | 'withKey'>;
   settings: RebalanceSettings;

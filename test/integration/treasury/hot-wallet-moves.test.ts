@@ -3,6 +3,7 @@ import { Transaction } from 'ethers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readApproval } from '#lib/merchants/approvals/items.js';
 import { nonceKey } from '#lib/money/payouts/items.js';
+import { readMerchantLog } from '#lib/audit/reads.js';
 import { submitHotWalletMove } from '#lib/treasury/moves/submit.js';
 import { readTransfer } from '#lib/treasury/transfers/steps.js';
 import { usdcBalance } from '../../support/chain.js';
@@ -80,6 +81,9 @@ describe('a move out of a hot wallet', () => {
     expect((await platformEventsOf(world.tableName, transfer.id)).map((e) => e.type).filter((t) => t.startsWith('treasury.transfer.'))).toEqual([
       'treasury.transfer.proposed', 'treasury.transfer.executing', 'treasury.transfer.executing', 'treasury.transfer.succeeded',
     ]);
+    // Every step on the platform merchant's audit log, chain-submit's signing among them.
+    const audited = (await readMerchantLog(db(), world.platformMerchantId)).filter((r) => r.body.object.id === transfer.id).map((r) => r.body.action);
+    expect(audited).toEqual(['treasury.transfer_proposed', 'treasury.proposal_approved_by', 'treasury.proposal_approved', 'treasury.transfer_executing', 'treasury.transfer_move_signed', 'treasury.transfer_succeeded']);
     // Driven and delivered again: nothing more moves.
     expect(await submitHotWalletMove(world.payouts, transfer.id)).toBe('nothing_to_do');
     await world.driveUntil(transfer.id, 'succeeded');
