@@ -41,9 +41,15 @@ export const limits = {
  * reports-api past their limits by under 1 KiB (reports-api's cold start too): 10 KiB more each.
  * liquidity serves GET /v1/treasury too (issue 25): the Safe reads, the owner bindings and the
  * treasury transfer and approval schemas took it 5 KiB past its limit (3 KiB at cold start): 15 KiB more.
+ * chain-submit signs the treasury's approved moves out of a hot wallet (issue 25): the move's checks,
+ * the transfer steps it records and CCTP's burn calls (lib/treasury/moves, about 21 KiB at cold start)
+ * took it 2 KiB past the limit. Loading them on the first move instead cost more than it saved: the
+ * treasury's index as a chunk (about 130 KiB), since a dynamic import is not tree-shaken. 20 KiB more.
+ * approvals: a treasury transfer's held change may bind a hot-wallet move's hash: 0.1 KiB past, 10 KiB more.
  */
 export const exceptions = {
-  approvals: { totalKiB: 1035, initKiB: 600 },
+  approvals: { totalKiB: 1045, initKiB: 600 },
+  'chain-submit': { totalKiB: 1120, initKiB: 970 },
   refunds: { totalKiB: 760, initKiB: 600 },
   console: { totalKiB: 1140, initKiB: 950 },
   liquidity: { totalKiB: 930, initKiB: 790 },
