@@ -174,7 +174,11 @@ describe('webhook delivery (lib, in-process)', () => {
     const merchant = await fundedMerchant(0n);
     const endpoint = await endpointFor(deps, merchant.merchant_id, hooks.url('/slow'));
     const eventId = await quietEvent(merchant.merchant_id);
-    const message = firstMessage(endpoint.id, eventId, merchant.merchant_id);
+    // The message is due now on the test's clock: set it after the setup, which takes seconds on a busy
+    // machine (a message due later than the clock is deferred for that reason instead, never claimed).
+    clockMs = Date.now();
+    const claimedAtMs = clockMs;
+    const message = { ...firstMessage(endpoint.id, eventId, merchant.merchant_id), notBeforeMs: clockMs };
     await clients().dynamodb.send(new PutItemCommand({
       TableName: deps.tableName,
       Item: { ...deliveryKey(endpoint.id, eventId, 'first'), attempt: { N: '1' }, leaseUntilMs: { N: String(clockMs + 5_000) } },
@@ -186,7 +190,10 @@ describe('webhook delivery (lib, in-process)', () => {
       return received.Messages?.length ? received.Messages : undefined;
     }, { timeoutMs: 60_000, intervalMs: 0 });
     expect(Messages).toHaveLength(1);
-    expect(await deliverWebhook(deps, deliveryMessageSchema.parse(JSON.parse(Messages[0]!.Body!)))).toBe('delivered');
+    const back = deliveryMessageSchema.parse(JSON.parse(Messages[0]!.Body!));
+    // Deferred by the lease path: due a second after the clock the re-read saw (the lease had run out by then).
+    expect(back.notBeforeMs).toBe(claimedAtMs + 10_000 + 1000);
+    expect(await deliverWebhook(deps, back)).toBe('delivered');
     expect(hooks.received).toHaveLength(1);
   });
 
