@@ -45,7 +45,12 @@ async function sendOutWithTheKey(world: Awaited<ReturnType<typeof isolatedWorld>
   return signed.hash;
 }
 
-describe('reconciler: hot wallets against the ledger', () => {
+/**
+ * A reconciler run is about 45 emulator calls (sharded index reads, both chains' Safes and hot
+ * wallets at a pinned block): 0.3 s on a quiet stack, 4 s beside the 100-payout pipeline, and
+ * worse under the whole suite, where a test of four runs and two mints outlasted 60 s in CI.
+ */
+describe('reconciler: hot wallets against the ledger', { timeout: 180_000 }, () => {
   it('finds nothing when the hot wallets hold what hotwallet:<chain> says, and counts each hot wallet it compared', async () => {
     const { deps } = await hotWalletWorld();
 

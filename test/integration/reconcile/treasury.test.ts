@@ -25,7 +25,12 @@ async function treasuryWorld() {
 
 const treasuryFindings = (report: Awaited<ReturnType<typeof reconcile>>) => report.raised.filter((f) => f.kind === 'treasury_mismatch');
 
-describe('reconciler: treasury Safes against the ledger', () => {
+/**
+ * A reconciler run is about 45 emulator calls (sharded index reads, both chains' Safes and hot
+ * wallets at a pinned block): 0.3 s on a quiet stack, 4 s beside the 100-payout pipeline, and
+ * worse under the whole suite, where a test of four runs and two mints outlasted 60 s in CI.
+ */
+describe('reconciler: treasury Safes against the ledger', { timeout: 180_000 }, () => {
   it('finds nothing when each Safe holds what treasury:<chain> says', async () => {
     const { deps, book, pay } = await treasuryWorld();
     await book(await pay(usdc(5)));
