@@ -1,22 +1,16 @@
-import { paginateQuery } from '@aws-sdk/client-dynamodb';
 import { Interface, Transaction } from 'ethers';
 import * as z from 'zod';
 import type { Chain, ChainAdapter, Receipt } from '#chains';
 import { toChainUnits } from '#ledger';
-import { nonceKey, readPaymentRecord, readPayout, readSweep, type PaymentRecord, type Payout, type PayoutAttempt } from '#money';
+import { readPaymentRecord, readPayout, readSweep, type PaymentRecord, type Payout, type PayoutAttempt } from '#money';
 import { readItem } from '#platform';
 import { readTransfer } from '../transfers/steps.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
+import { nonceItemsAfter } from './items.js';
 
 const erc20 = new Interface(['function transfer(address to, uint256 amount) returns (bool)']);
 
-/**
- * Walks a hot wallet's nonces (NONCE#<chain>#<wallet>, one item per nonce Lanepay took) from the
- * last one verified, comparing each settled payout with the chain, and stops at the first payout
- * still in flight (its nonce and the later ones are not settled yet). Yields every disagreement
- * and, last, the nonce verified up to; the caller stores it.
- */
 /** A nonce item names what took the nonce: a sweep, a treasury move out of the hot wallet, or else a payment's payout. */
 const nonceOwnerSchema = z.union([
   z.object({ sk: z.string(), sweepId: z.string() }),
@@ -27,43 +21,41 @@ const nonceOwnerSchema = z.union([
 /** A move's nonces are settled once its transaction is final at depth: it succeeded, failed, or (across chains) burned and went on to the mint. */
 const moveSettled = ['burned', 'minting', 'succeeded', 'failed'];
 
+/**
+ * Walks a hot wallet's nonces (NONCE#<chain>#<wallet>, one item per nonce Lanepay took) from the
+ * last one verified, comparing each settled payout with the chain, and stops at the first payout
+ * still in flight (its nonce and the later ones are not settled yet). Yields every disagreement
+ * and, last, the nonce verified up to; the caller stores it.
+ */
 export async function* settledNonceDiscrepancies(
   deps: ReconcileDeps, chain: Chain, wallet: string, fromNonce: number,
 ): AsyncGenerator<{ finding?: Finding<DiscrepancyKind>; verifiedNonce: number }> {
   const adapter = deps.adapter(chain.name);
-  const pages = paginateQuery({ client: deps.dynamodb }, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'pk = :pk AND sk > :from',
-    ExpressionAttributeValues: { ':pk': nonceKey(chain.name, wallet, 0).pk, ':from': nonceKey(chain.name, wallet, fromNonce).sk },
-    ConsistentRead: true,
-  });
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      const owner = readItem(nonceOwnerSchema, item);
-      const nonce = Number(owner.sk);
-      if ('sweepId' in owner) {
-        // Sweeps share the wallet's nonces (lib/money/sweeps) and move only platform money: chain-check
-        // settles them; here a final one is passed over and one in flight ends the walk, as payouts do.
-        const sweep = await readSweep(deps, owner.sweepId);
-        if (!sweep || (sweep.status !== 'succeeded' && sweep.status !== 'failed')) return;
-        yield { verifiedNonce: nonce };
-        continue;
-      }
-      if ('transferId' in owner) {
-        // A treasury move out of the hot wallet (lib/treasury/moves) takes the wallet's nonces too (an
-        // exact approve and its burn across chains): the treasury function settles it and books it;
-        // here a settled one is passed over and one in flight ends the walk, as sweeps.
-        const transfer = await readTransfer(deps, owner.transferId).catch(() => undefined);
-        if (!transfer || !moveSettled.includes(transfer.status)) return;
-        yield { verifiedNonce: nonce };
-        continue;
-      }
-      const payout = await readPayout(deps, owner.paymentId);
-      if (!payout || (payout.status !== 'succeeded' && payout.status !== 'failed')) return;
-      const record = await readPaymentRecord(deps, payout.paymentId);
-      const finding = record ? await compare(adapter, chain, payout, record) : undefined;
-      yield { ...(finding ? { finding } : {}), verifiedNonce: nonce };
+  for await (const item of nonceItemsAfter(deps, chain.name, wallet, fromNonce)) {
+    const owner = readItem(nonceOwnerSchema, item);
+    const nonce = Number(owner.sk);
+    if ('sweepId' in owner) {
+      // Sweeps share the wallet's nonces (lib/money/sweeps) and move only platform money: chain-check
+      // settles them; here a final one is passed over and one in flight ends the walk, as payouts do.
+      const sweep = await readSweep(deps, owner.sweepId);
+      if (!sweep || (sweep.status !== 'succeeded' && sweep.status !== 'failed')) return;
+      yield { verifiedNonce: nonce };
+      continue;
     }
+    if ('transferId' in owner) {
+      // A treasury move out of the hot wallet (lib/treasury/moves) takes the wallet's nonces too (an
+      // exact approve and its burn across chains): the treasury function settles it and books it;
+      // here a settled one is passed over and one in flight ends the walk, as sweeps.
+      const transfer = await readTransfer(deps, owner.transferId).catch(() => undefined);
+      if (!transfer || !moveSettled.includes(transfer.status)) return;
+      yield { verifiedNonce: nonce };
+      continue;
+    }
+    const payout = await readPayout(deps, owner.paymentId);
+    if (!payout || (payout.status !== 'succeeded' && payout.status !== 'failed')) return;
+    const record = await readPaymentRecord(deps, payout.paymentId);
+    const finding = record ? await compare(adapter, chain, payout, record) : undefined;
+    yield { ...(finding ? { finding } : {}), verifiedNonce: nonce };
   }
 }
 

@@ -1,14 +1,13 @@
-import { paginateQuery } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { Chain, ChainAdapter } from '#chains';
 import { ledgerDecimals, platformAccountTotals, type PlatformAccountTotals } from '#ledger';
-import { hotWalletAddresses, nonceKey, readPayout, readSweep, type PayoutAttempt } from '#money';
+import { hotWalletAddresses, readPayout, readSweep, type PayoutAttempt } from '#money';
 import { readItem } from '#platform';
 import { readOpenTransfers } from '../transfers/steps.js';
 import type { TreasuryTransfer } from '../transfers/items.js';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
-import { readCursor } from './items.js';
+import { nonceItemsAfter, readCursor } from './items.js';
 
 /** Open treasury transfers read per comparison (one proposal per Safe is open at a time: a few per chain). */
 const openTransfersRead = 100;
@@ -138,21 +137,13 @@ const nonceOwnerSchema = z.object({ sk: z.string(), sweepId: z.string().optional
 async function walkNonces(deps: ReconcileDeps, chain: Chain, wallet: string, count: (hashes: string[]) => Promise<void>): Promise<string | undefined> {
   const from = await readCursor(deps, chain.name, wallet);
   let walked = 0;
-  const pages = paginateQuery({ client: deps.dynamodb }, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'pk = :pk AND sk > :from',
-    ExpressionAttributeValues: { ':pk': nonceKey(chain.name, wallet, 0).pk, ':from': nonceKey(chain.name, wallet, from).sk },
-    ConsistentRead: true,
-  });
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      walked += 1;
-      if (walked > maxNoncesWalked) return `hot wallet ${wallet} has over ${maxNoncesWalked} nonces past the last verified one (${from}): compared once the settled-payout pass catches up`;
-      const owner = readItem(nonceOwnerSchema, item);
-      const attempts = await openAttempts(deps, owner);
-      if (attempts === 'unknown') return `nonce ${Number(owner.sk)} of ${wallet} names nothing the reconciler reads`;
-      if (attempts.length > 0) await count(attempts.map((attempt) => attempt.hash));
-    }
+  for await (const item of nonceItemsAfter(deps, chain.name, wallet, from)) {
+    walked += 1;
+    if (walked > maxNoncesWalked) return `hot wallet ${wallet} has over ${maxNoncesWalked} nonces past the last verified one (${from}): compared once the settled-payout pass catches up`;
+    const owner = readItem(nonceOwnerSchema, item);
+    const attempts = await openAttempts(deps, owner);
+    if (attempts === 'unknown') return `nonce ${Number(owner.sk)} of ${wallet} names nothing the reconciler reads`;
+    if (attempts.length > 0) await count(attempts.map((attempt) => attempt.hash));
   }
   return undefined;
 }

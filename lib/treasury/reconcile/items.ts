@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { eventRetentionSeconds } from '#merchants';
-import { platformEventItem } from '#money';
+import { nonceKey, platformEventItem } from '#money';
 import { conditionFailedAt } from '#platform';
 import type { ReconcileDeps } from './deps.js';
 import type { DiscrepancyKind, Finding } from './findings.js';
@@ -11,6 +11,23 @@ export const raisedKey = (kind: string, subject: string) => ({ pk: { S: `RECONCI
 export const cursorKey = (chain: string, wallet: string) => ({ pk: { S: `RECONCILE#CURSOR#${chain}#${wallet.toLowerCase()}` }, sk: { S: 'CURSOR' } });
 
 const ttl = (now: Date): AttributeValue => ({ N: String(Math.floor(now.getTime() / 1000) + eventRetentionSeconds) });
+
+/**
+ * Each nonce item Lanepay wrote for the wallet (NONCE#<chain>#<wallet>, one per nonce it took) past
+ * `fromNonce`, in nonce order, read consistently: the settled-payout pass and the hot-wallet
+ * comparison both walk them from the wallet's cursor.
+ */
+export async function* nonceItemsAfter(
+  deps: Pick<ReconcileDeps, 'dynamodb' | 'tableName'>, chain: string, wallet: string, fromNonce: number,
+): AsyncGenerator<Record<string, AttributeValue>> {
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk > :from',
+    ExpressionAttributeValues: { ':pk': nonceKey(chain, wallet, 0).pk, ':from': nonceKey(chain, wallet, fromNonce).sk },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) yield* page.Items ?? [];
+}
 
 /** When the reconciler last re-drove this payment's payout, if it did. */
 export async function readRedrive(deps: Pick<ReconcileDeps, 'dynamodb' | 'tableName'>, paymentId: string): Promise<number | undefined> {
