@@ -1,7 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readItem, UnauthorizedError } from '#platform';
 import { apiKeyDigest, parseApiKey } from './api-keys.js';
 import { apiKeyKey, keyIdKey } from './items.js';
@@ -106,6 +106,6 @@ async function authenticateLegacyKey(deps: AuthenticateDeps, key: string): Promi
   const found = await deps.dynamodb.send(new GetItemCommand({ TableName: deps.tableName, Key: apiKeyKey(digest) }));
   if (!found.Item) throw refuseKey(deps, key, 'This API key is not known.');
   if (found.Item.revoked?.BOOL) throw refuseKey(deps, key, 'This API key was revoked.');
-  const owner = readItem(keyOwnerSchema.extend({ keyId: z.string() }), found.Item);
+  const owner = readItem(z.extend(keyOwnerSchema, { keyId: z.string() }), found.Item);
   return { profile: await getMerchantProfile(deps, owner.merchantId), keyId: owner.keyId };
 }

@@ -46,8 +46,13 @@ export const limits = {
  * took it 2 KiB past the limit. Loading them on the first move instead cost more than it saved: the
  * treasury's index as a chunk (about 130 KiB), since a dynamic import is not tree-shaken. 20 KiB more.
  * approvals: a treasury transfer's held change may bind a hot-wallet move's hash: 0.1 KiB past, 10 KiB more.
+ *
+ * One function is held below its class's limit: the authorizer, in front of every API request,
+ * carries no classic zod (its schemas and the item helpers, lib/platform/aws/item.ts, are zod/mini):
+ * 425 KiB at cold start instead of 487. A classic schema reaching it again would add about 60 KiB.
  */
 export const exceptions = {
+  authorizer: { totalKiB: 580, initKiB: 440 },
   approvals: { totalKiB: 1045, initKiB: 600 },
   'chain-submit': { totalKiB: 1120, initKiB: 970 },
   refunds: { totalKiB: 760, initKiB: 600 },

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { jsonAttribute, readItem } from '#platform';
 import type { SealedSecret } from './totp.js';
 import { merchantListPartition } from '../items.js';
@@ -100,14 +100,14 @@ const storedMemberSchema = z.object({
   memberId: z.string(),
   merchantId: z.string(),
   email: z.string(),
-  role: z.enum(memberRoles).optional(),
+  role: z.optional(z.enum(memberRoles)),
   createdAt: z.string(),
   secret: jsonAttribute(z.custom<SealedSecret>()),
-  failedCodes: z.number().default(0),
-  lastStep: z.number().optional(),
-  lockedUntilMs: z.number().optional(),
-  revokedAt: z.string().optional(),
-  treasuryOwner: z.number().int().optional(),
+  failedCodes: z._default(z.number(), 0),
+  lastStep: z.optional(z.number()),
+  lockedUntilMs: z.optional(z.number()),
+  revokedAt: z.optional(z.string()),
+  treasuryOwner: z.optional(z.int()),
 });
 
 export function memberFromItem(item: Record<string, AttributeValue>): MemberRecord {

@@ -1,6 +1,6 @@
 import { GetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { operatorActor, writeAudited, type AuditActor } from '#audit';
 import { conditionFailedAt, newId, NotFoundError, readItem, UnauthorizedError, type Stage } from '#platform';
 import { apiKeyDigest } from '../api-keys.js';

@@ -162,7 +162,7 @@ const storedChargeSchema = z.object({
   version: z.number(),
   feeTerms: jsonAttribute(z.custom<FeeTerms>()),
   lateDeposits: z.number().optional(),
-  minDeposit: bigintAttribute.optional(),
+  minDeposit: z.optional(bigintAttribute),
 });
 
 export function chargeRecordFromItem(item: Record<string, AttributeValue>): ChargeRecord {

@@ -134,11 +134,11 @@ const storedPaymentSchema = z.object({
   object: jsonAttribute(paymentSchema),
   merchantId: z.string(),
   version: z.number(),
-  risk: jsonAttribute(z.custom<RiskRecord>()).optional(),
-  feeTerms: jsonAttribute(z.custom<FeeTerms>()).optional(),
+  risk: z.optional(jsonAttribute(z.custom<RiskRecord>())),
+  feeTerms: z.optional(jsonAttribute(z.custom<FeeTerms>())),
   holdTransferId: z.string().optional(),
-  holdAmount: bigintAttribute.optional(),
-  refund: jsonAttribute(z.custom<RefundLink>()).optional(),
+  holdAmount: z.optional(bigintAttribute),
+  refund: z.optional(jsonAttribute(z.custom<RefundLink>())),
 });
 
 export function recordFromItem(item: Record<string, AttributeValue>): PaymentRecord {

@@ -107,7 +107,7 @@ const storedPayoutSchema = z.object({
   status: z.enum(payoutStatuses),
   nonce: z.number().optional(),
   keyId: z.string().optional(),
-  reserved: jsonAttribute(z.custom<PayoutReservation>()).optional(),
+  reserved: z.optional(jsonAttribute(z.custom<PayoutReservation>())),
   stuckReason: z.string().optional(),
   attempts: jsonAttribute(z.custom<PayoutAttempt[]>()),
   version: z.number(),

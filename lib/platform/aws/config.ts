@@ -2,6 +2,11 @@
 // them, whose bundle then carries no classic zod at all (its methods on every schema cost about 55
 // KiB and the time to build them). The checks and messages are zod's own either way.
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// Classic zod sets its English messages when imported; zod/mini does not, and a function that
+// carries no classic zod (the authorizer) would say "Invalid input" of every bad value.
+z.config(en());
 
 /** Raised at cold start when the environment does not describe a usable deployment. */
 export class ConfigError extends Error {

@@ -69,9 +69,9 @@ export function flowBucketItem(chain: string, asset: string, bucket: FlowBucket)
 
 const storedFlowBucketSchema = z.object({
   sk: z.string(),
-  payoutMinor: bigintAttribute.default(0n),
+  payoutMinor: z._default(bigintAttribute, 0n),
   payoutCount: z.number().default(0),
-  depositMinor: bigintAttribute.default(0n),
+  depositMinor: z._default(bigintAttribute, 0n),
   depositCount: z.number().default(0),
 });
 

@@ -29,6 +29,13 @@ describe('function bundle sizes', () => {
     expect(initKiB, `${name}: ${initKiB.toFixed(1)} KiB at cold start`).toBeLessThanOrEqual(limit.initKiB);
   });
 
+  it('puts no classic zod in the authorizer, only zod/mini and its English messages', () => {
+    const { files } = functionSizes(metafile, 'authorizer');
+    const zodInputs = [...new Set(files.flatMap((output) => Object.keys(metafile.outputs[output]!.inputs)))]
+      .map((input) => input.match(/node_modules\/zod\/v4\/([a-z-]+)\//)?.[1]).filter((part) => part !== undefined);
+    expect([...new Set(zodInputs)].sort()).toEqual(['core', 'locales', 'mini']);
+  });
+
   it('loads the SDK credential providers other than the environment\'s only on first use', () => {
     const { files, initFiles } = functionSizes(metafile, 'authorizer');
     const providersIn = (outputs: string[]) => [...new Set(outputs.flatMap((output) => Object.keys(metafile.outputs[output]!.inputs))
