@@ -7,6 +7,7 @@
 //        node esbuild.config.mjs --external-aws-sdk --outdir DIR   (the functions, SDK left out, for that bench)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { buildCheckoutBrowserScript } from './api/pages/checkout/browser/bundle.mjs';
 import { buildConsoleAssets } from './api/pages/console/browser/bundle.mjs';
@@ -65,6 +66,36 @@ const xrayWithoutSemver = {
 };
 
 /**
+ * On Node 22 an ESM import of node:http builds the module's ESM facade, which reads every export,
+ * and three of them (WebSocket, CloseEvent, MessageEvent) are getters that load undici: about 30 ms
+ * of CPU at every cold start, a third of an API function's budget (Powertools Tracer imports
+ * node:http to trace it; the SDK's HTTP handler imports it on its first request). Here every import of
+ * node:http, static or dynamic, gets the module through require(), which reads nothing until asked:
+ * the same module object, with each export but those three as a named binding.
+ */
+const undiciBackedHttpExports = new Set(['WebSocket', 'CloseEvent', 'MessageEvent']);
+const httpWithoutUndici = {
+  name: 'http-without-undici',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import' ? { path: 'node-http', namespace: 'lanepay-http' } : undefined,
+    );
+    build.onLoad({ filter: /^node-http$/, namespace: 'lanepay-http' }, () => {
+      const names = Object.keys(createRequire(import.meta.url)('node:http')).filter((name) => !undiciBackedHttpExports.has(name));
+      return {
+        contents: [
+          "import { createRequire } from 'node:module';",
+          "const http = createRequire(import.meta.url)('node:http');",
+          'export default http;',
+          `export const { ${names.join(', ')} } = http;`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * The hosted checkout page's browser script is bundled here, at build time, and inlined into the
  * checkout function as a string (api/pages/checkout/browser-script.ts): the page loads nothing from a CDN
  * or a second URL, and the Lambda bundle carries neither esbuild nor the browser sources.
@@ -106,7 +137,7 @@ const consoleBrowserAssets = {
 
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
-  plugins: [englishOnlyZod, xrayWithoutSemver, checkoutBrowserScript, consoleBrowserAssets],
+  plugins: [englishOnlyZod, xrayWithoutSemver, httpWithoutUndici, checkoutBrowserScript, consoleBrowserAssets],
   bundle: true,
   platform: 'node',
   // The Lambda runtime (serverless.yml: nodejs22.x).

