@@ -1,6 +1,4 @@
-import {
-  BatchGetItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, paginateQuery, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { writeAudited, type AuditActor } from '#audit';
 import { jsonAttribute, readItem } from '#platform';
@@ -122,15 +120,11 @@ function isErased(item: Record<string, AttributeValue>): boolean {
 /** Verifications from before links existed, found by gsi1 and re-read strongly. */
 async function eraseUnlinked(deps: CustomerDeps, merchantId: string, customerId: string): Promise<void> {
   const candidates: string[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExclusiveStartKey: start,
-      ExpressionAttributeValues: { ':p': { S: customerVerificationsPartition(customerId) } },
-    }));
-    for (const item of page.Items ?? []) if (!isErased(item)) candidates.push(verificationIdOfKeys(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': { S: customerVerificationsPartition(customerId) } },
+  });
+  for await (const page of pages) for (const item of page.Items ?? []) if (!isErased(item)) candidates.push(verificationIdOfKeys(item));
   for (let i = 0; i < candidates.length; i += erasureChunkSize) {
     const ids = candidates.slice(i, i + erasureChunkSize);
     await withFreshVersions(`Customer ${customerId}`, async () => {

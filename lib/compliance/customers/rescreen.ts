@@ -1,6 +1,4 @@
-import {
-  ConditionalCheckFailedException, PutItemCommand, QueryCommand, TransactionCanceledException, type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, paginateQuery, PutItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { readCustomer } from './customers.js';
 import { decideVerification, matchesOf, recordDecision, screenPerson } from './decide.js';
 import type { SanctionsIndex } from '../kyc/screening/index.js';
@@ -14,17 +12,12 @@ import { readVerification } from './verifications.js';
 export const stuckAfterMs = 60_000;
 
 async function* gsi2Keys(deps: Pick<KycCheckDeps, 'dynamodb' | 'tableName'>, partition: string, before?: string) {
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName, IndexName: 'gsi2',
-      KeyConditionExpression: before ? 'gsi2pk = :p AND gsi2sk < :before' : 'gsi2pk = :p',
-      ExpressionAttributeValues: { ':p': { S: partition }, ...(before ? { ':before': { S: before } } : {}) },
-      ExclusiveStartKey: start,
-    }));
-    for (const item of page.Items ?? []) yield item;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName, IndexName: 'gsi2',
+    KeyConditionExpression: before ? 'gsi2pk = :p AND gsi2sk < :before' : 'gsi2pk = :p',
+    ExpressionAttributeValues: { ':p': { S: partition }, ...(before ? { ':before': { S: before } } : {}) },
+  });
+  for await (const page of pages) yield* page.Items ?? [];
 }
 
 /** Decides every verification still processing after stuckAfterMs (the message was lost or failed). */

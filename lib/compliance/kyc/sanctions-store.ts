@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, paginateQuery, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readItem } from '#platform';
 import { KycError } from './errors.js';
@@ -71,15 +71,13 @@ export async function loadLatestSanctionsIndex(deps: Pick<SanctionsStoreDeps, 'd
   const latest = await latestSanctionsList(deps);
   if (!latest) throw new SanctionsListMissingError();
   const parts: Buffer[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `SANCTIONS#${latest.version}` } },
-      ExclusiveStartKey: start, ConsistentRead: true,
-    }));
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `SANCTIONS#${latest.version}` } },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) {
     for (const item of page.Items ?? []) parts.push(Buffer.from(readItem(z.object({ data: z.instanceof(Uint8Array) }), item).data));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   if (parts.length !== latest.chunks) throw new KycError(`Sanctions list ${latest.version} has ${parts.length} of ${latest.chunks} chunks stored.`);
   return loadSanctionsIndex(gunzipSync(Buffer.concat(parts)).toString('utf8'));
 }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, paginateQuery, PutItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { readItem } from '#platform';
 import { activeMembersKey, merchantMembersPartition } from './items.js';
@@ -32,20 +32,15 @@ export async function activeMemberCount(deps: Table, merchantId: string): Promis
 
 async function countActiveMembers(deps: Table, merchantId: string): Promise<number> {
   let count = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      FilterExpression: 'attribute_not_exists(revokedAt)',
-      ExpressionAttributeValues: { ':p': { S: merchantMembersPartition(merchantId) } },
-      Select: 'COUNT',
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p',
+    FilterExpression: 'attribute_not_exists(revokedAt)',
+    ExpressionAttributeValues: { ':p': { S: merchantMembersPartition(merchantId) } },
+    Select: 'COUNT',
+  });
+  for await (const page of pages) count += page.Count ?? 0;
   return count;
 }
 

@@ -1,4 +1,4 @@
-import { QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bookedPayoutEventType } from '#money';
 import type { LanepayEvent } from '#notify';
 import { conditionFailedAt } from '#platform';
@@ -60,21 +60,16 @@ export async function recordFlowEvent(deps: FlowTotalsDeps, event: LanepayEvent)
 /** The buckets of hours [fromHour, toHour) that exist (hours without flows have no item). */
 export async function readFlowBuckets(deps: FlowTotalsDeps, chain: string, asset: string, fromHour: number, toHour: number): Promise<FlowBucket[]> {
   const buckets: FlowBucket[] = [];
-  let startKey: QueryCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': { S: flowSeriesKey(chain, asset) },
-        ':from': { S: `${flowBucketSkPrefix}${hourLabel(fromHour)}` },
-        ':to': { S: `${flowBucketSkPrefix}${hourLabel(toHour - 1)}` },
-      },
-      ExclusiveStartKey: startKey,
-    }));
-    buckets.push(...(page.Items ?? []).map(flowBucketFromItem));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': { S: flowSeriesKey(chain, asset) },
+      ':from': { S: `${flowBucketSkPrefix}${hourLabel(fromHour)}` },
+      ':to': { S: `${flowBucketSkPrefix}${hourLabel(toHour - 1)}` },
+    },
+  });
+  for await (const page of pages) buckets.push(...(page.Items ?? []).map(flowBucketFromItem));
   return buckets;
 }
 

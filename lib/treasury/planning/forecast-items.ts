@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { jsonAttribute, readItem } from '#platform';
 
@@ -98,17 +98,12 @@ function unpackPaths(bytes: Uint8Array, width: number): Float64Array[] {
 /** Latest forecasts, all chains or one (gsi1 `FORECASTS`, which projects whole items, sorted by chain then asset). */
 export async function readForecasts(deps: { dynamodb: DynamoDBClient; tableName: string }, chain?: string) {
   const results: ReturnType<typeof forecastFromItem>[] = [];
-  let startKey: QueryCommand['input']['ExclusiveStartKey'];
-  do {
-    const page = await deps.dynamodb.send(new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: chain === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND begins_with(gsi1sk, :chain)',
-      ExpressionAttributeValues: { ':pk': { S: forecastsPartition }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
-      ExclusiveStartKey: startKey,
-    }));
-    results.push(...(page.Items ?? []).map(forecastFromItem));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery({ client: deps.dynamodb }, {
+    TableName: deps.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: chain === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND begins_with(gsi1sk, :chain)',
+    ExpressionAttributeValues: { ':pk': { S: forecastsPartition }, ...(chain === undefined ? {} : { ':chain': { S: `${chain}#` } }) },
+  });
+  for await (const page of pages) results.push(...(page.Items ?? []).map(forecastFromItem));
   return results;
 }
