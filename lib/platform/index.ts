@@ -33,7 +33,7 @@ export {
   acquireIdempotencyKey, completeIdempotencyItem, parseIdempotencyKey, releaseIdempotencyKey, requestFingerprint,
 } from './idempotency/store.js';
 export type { IdempotencyLock } from './idempotency/store.js';
-export { idTimeMs, newId } from './ids/index.js';
+export { idTimeMs, newId, ulidPattern } from './ids/index.js';
 export { logger, metrics, tracer } from './observability/powertools.js';
 export {
   currentTraceScope, isTraceHeader, mintTraceHeader, objectKeyOf, traceHeaderFor, traceHeaderOfRecord, traceIdOf,

@@ -2,7 +2,7 @@ import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk
 import { decodeTime, encodeTime } from 'ulid';
 import * as z from 'zod';
 import { merchantEventsPartition } from '#merchants';
-import { jsonAttribute, readItem, type Page } from '#platform';
+import { jsonAttribute, readItem, ulidPattern, type Page } from '#platform';
 import { eventSchema, type LanepayEvent } from './schemas.js';
 
 /**
@@ -18,7 +18,8 @@ const objectAttributes = {
   pay: 'paymentId', ch: 'chargeId', re: 'refundId', we: 'webhookEndpointId', kyv: 'verificationId', cus: 'customerId', rpt: 'reportId',
 } as const;
 
-export const objectIdSchema = z.string().regex(/^(pay|ch|re|we|kyv|cus|rpt)_[0-9a-z]{26}$/, 'must be the id of a payment, charge, refund, webhook endpoint, verification, customer or report');
+// The object's id is read for its time (its ULID's), so it must be one: a look-alike would be a 500.
+export const objectIdSchema = z.string().regex(new RegExp(`^(pay|ch|re|we|kyv|cus|rpt)_${ulidPattern}$`), 'must be the id of a payment, charge, refund, webhook endpoint, verification, customer or report');
 
 /** GET /v1/events: a page of every event, or with `object_id` the events about that object. */
 export const eventListQuerySchema = z.strictObject({
