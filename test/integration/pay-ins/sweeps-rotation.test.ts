@@ -16,7 +16,8 @@ import { newHotWalletKey } from '../../support/isolated.js';
 import { payerOn, payInWorld } from '../../support/pay-ins.js';
 import { waitFor } from '../../support/wait.js';
 
-describe('sweeps after a hot-wallet rotation', () => {
+// A rotation, charges paid on chain, sweeps signed and mined: 58 s of vitest's 60 in a clean-clone run at load 15-17.
+describe('sweeps after a hot-wallet rotation', { timeout: 180_000 }, () => {
   it('are still signed by the factory\'s sweeper (the registry\'s key) but pay the wallet payouts use now, not the one being emptied', async () => {
     const { dynamodb, sqs, kms } = clients();
     const [keyId, nextKeyId] = [await newHotWalletKey(), await newHotWalletKey()];
