@@ -18,6 +18,7 @@ export interface SanctionsStoreDeps {
 
 const chunkBytes = 300_000;
 const latestKey = { pk: { S: 'SANCTIONS' }, sk: { S: 'LATEST' } };
+const storedChunkSchema = z.object({ data: z.instanceof(Uint8Array) });
 const chunkKey = (version: string, n: number) => ({ pk: { S: `SANCTIONS#${version}` }, sk: { S: `CHUNK#${String(n).padStart(4, '0')}` } });
 
 /** No list was ever loaded: `lanepay sanctions load` (the local stack loads data/ofac at start). */
@@ -76,7 +77,7 @@ export async function loadLatestSanctionsIndex(deps: Pick<SanctionsStoreDeps, 'd
     ConsistentRead: true,
   });
   for await (const page of pages) {
-    for (const item of page.Items ?? []) parts.push(Buffer.from(readItem(z.object({ data: z.instanceof(Uint8Array) }), item).data));
+    for (const item of page.Items ?? []) parts.push(Buffer.from(readItem(storedChunkSchema, item).data));
   }
   if (parts.length !== latest.chunks) throw new KycError(`Sanctions list ${latest.version} has ${parts.length} of ${latest.chunks} chunks stored.`);
   return loadSanctionsIndex(gunzipSync(Buffer.concat(parts)).toString('utf8'));

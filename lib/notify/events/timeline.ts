@@ -1,8 +1,8 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { decodeTime, encodeTime } from 'ulid';
+import { encodeTime } from 'ulid';
 import * as z from 'zod';
 import { merchantEventsPartition } from '#merchants';
-import { jsonAttribute, readItem, ulidPattern, type Page } from '#platform';
+import { idTimeMs, jsonAttribute, readItem, ulidPattern, type Page } from '#platform';
 import { eventSchema, type LanepayEvent } from './schemas.js';
 
 /**
@@ -42,8 +42,8 @@ export async function listObjectEvents(
   query: { objectId: string; limit: number; startingAfter?: string | undefined },
   scanBudget = timelineScanBudget,
 ): Promise<Page<LanepayEvent>> {
-  const [prefix, ulid] = query.objectId.split('_') as [keyof typeof objectAttributes, string];
-  const from = `evt_${encodeTime(Math.max(0, decodeTime(ulid.toUpperCase()) - clockSkewMs), 10).toLowerCase()}`;
+  const prefix = query.objectId.split('_')[0] as keyof typeof objectAttributes;
+  const from = `evt_${encodeTime(Math.max(0, idTimeMs(query.objectId) - clockSkewMs), 10).toLowerCase()}`;
   const found: LanepayEvent[] = [];
   let scanned = 0;
   let startKey: Record<string, AttributeValue> | undefined;

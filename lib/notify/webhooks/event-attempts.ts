@@ -1,6 +1,7 @@
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { decodeTime, encodeTime } from 'ulid';
+import { encodeTime } from 'ulid';
 import * as z from 'zod';
+import { idTimeMs } from '#platform';
 import { getEvent } from '../events/query.js';
 import type { WebhookDeps } from './deps.js';
 import { merchantEndpoints } from './fan-out.js';
@@ -27,7 +28,7 @@ export const perEndpointBudget = 500;
 /** The event's attempts, newest first; another merchant's event is a 404. */
 export async function listEventAttempts(deps: WebhookDeps, merchantId: string, eventId: string, budget = perEndpointBudget): Promise<z.infer<typeof eventAttemptListSchema>> {
   const event = await getEvent(deps, merchantId, eventId);
-  const from = `wa_${encodeTime(Math.max(0, decodeTime(eventId.slice(4).toUpperCase()) - 5_000), 10).toLowerCase()}`;
+  const from = `wa_${encodeTime(Math.max(0, idTimeMs(eventId) - 5_000), 10).toLowerCase()}`;
   const endpoints = await merchantEndpoints(deps, merchantId);
   let cut = false;
   const perEndpoint = await Promise.all(endpoints.map(async ({ endpoint }) => {
